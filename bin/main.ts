@@ -1,0 +1,29 @@
+/**
+ * The `aerie` command line. Each package contributes its own commands through its `./cli`
+ * front door; this file only assembles them and turns usage errors into a clear message
+ * and a non-zero exit code.
+ */
+import { Command, CommanderError } from 'commander';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('aerie')
+    .description('Aerie: drone fleet command and dispatch')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const hardware = await import('@aerie/hardware/cli');
+  const bridge = await import('@aerie/gcs-bridge/cli');
+  hardware.registerCommands(program);
+  bridge.registerCommands(program);
+
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`aerie: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A MAVLink mission item as it travels in MISSION_ITEM_INT, free of any wire library.
+ * This is the contract between the planning library (which produces items) and the
+ * bridge's mission protocol (which transfers them). Latitude and longitude are degrees
+ * times 1e7 for global frames, as on the wire; `z` is metres in the item's frame.
+ */
+export interface MissionItemInt {
+  seq: number;
+  frame: number;
+  command: number;
+  current: number;
+  autocontinue: number;
+  param1: number;
+  param2: number;
+  param3: number;
+  param4: number;
+  x: number;
+  y: number;
+  z: number;
+  missionType: MissionType;
+}
+
+/** MAV_MISSION_TYPE: the three lists a vehicle keeps, transferred by the same protocol. */
+export const MissionType = { Mission: 0, Fence: 1, Rally: 2 } as const;
+export type MissionType = (typeof MissionType)[keyof typeof MissionType];
+
+/** The MAV_FRAME values Aerie produces. */
+export const MavFrame = {
+  Global: 0,
+  Mission: 2,
+  GlobalRelativeAlt: 3,
+  GlobalInt: 5,
+  GlobalRelativeAltInt: 6,
+  GlobalTerrainAlt: 10,
+  GlobalTerrainAltInt: 11,
+} as const;
+
+/** The MAV_CMD values Aerie plans with. */
+export const MavCmd = {
+  NavWaypoint: 16,
+  NavLoiterUnlim: 17,
+  NavLoiterTurns: 18,
+  NavLoiterTime: 19,
+  NavReturnToLaunch: 20,
+  NavLand: 21,
+  NavTakeoff: 22,
+  DoChangeSpeed: 178,
+  DoSetCamTriggDist: 206,
+  DoMountControl: 205,
+  DoGimbalManagerPitchYaw: 1000,
+  ImageStartCapture: 2000,
+  ImageStopCapture: 2001,
+  VideoStartCapture: 2500,
+  VideoStopCapture: 2501,
+  NavFenceReturnPoint: 5000,
+  NavFencePolygonVertexInclusion: 5001,
+  NavFencePolygonVertexExclusion: 5002,
+  NavFenceCircleInclusion: 5003,
+  NavFenceCircleExclusion: 5004,
+  NavRallyPoint: 5100,
+} as const;
