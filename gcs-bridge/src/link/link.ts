@@ -1,0 +1,96 @@
+import type { LinkSpec } from './uri.ts';
+
+/** Connection state of a link as a user would describe it. */
+export interface LinkStatus {
+  state: 'connected' | 'disconnected' | 'error';
+  /** Why (e.g. "listening on 127.0.0.1:14550", "ECONNREFUSED, retry in 1000 ms", "device removed"). */
+  reason: string;
+  /** ms since epoch. */
+  at: number;
+}
+
+/**
+ * A byte pipe to an aircraft, dock or another ground station (QGroundControl's
+ * LinkInterface idea): it writes and emits bytes and reports its state; it knows nothing of
+ * MAVLink.
+ */
+export interface Link {
+  readonly id: string;
+  readonly uri: string;
+  readonly spec: LinkSpec;
+  /** Starts the link. Rejects only when it can never work (port in use, file missing). */
+  open(): Promise<void>;
+  /** Stops the link and releases sockets and timers; idempotent. */
+  close(): Promise<void>;
+  /** Sends bytes; dropped and counted when there is nowhere to send them yet. */
+  write(bytes: Uint8Array): void;
+  onData(handler: (bytes: Buffer) => void): () => void;
+  onStatus(handler: (status: LinkStatus) => void): () => void;
+  status(): LinkStatus;
+  /** Writes dropped because no peer, no connection or a read-only link. */
+  droppedWrites(): number;
+  /** Bound local port for udp and tcpin links (after open), undefined otherwise. */
+  localPort(): number | undefined;
+}
+
+/** Shared handler plumbing for the concrete links. */
+export abstract class BaseLink implements Link {
+  readonly id: string;
+  readonly uri: string;
+  protected dropped = 0;
+  protected closed = false;
+  private readonly dataHandlers: ((bytes: Buffer) => void)[] = [];
+  private readonly statusHandlers: ((status: LinkStatus) => void)[] = [];
+  private current: LinkStatus = { state: 'disconnected', reason: 'not opened', at: Date.now() };
+
+  constructor(
+    readonly spec: LinkSpec,
+    uri: string,
+    id?: string,
+  ) {
+    this.uri = uri;
+    this.id = id ?? uri;
+  }
+
+  abstract open(): Promise<void>;
+  abstract close(): Promise<void>;
+  abstract write(bytes: Uint8Array): void;
+
+  onData(handler: (bytes: Buffer) => void): () => void {
+    this.dataHandlers.push(handler);
+    return () => {
+      const i = this.dataHandlers.indexOf(handler);
+      if (i >= 0) this.dataHandlers.splice(i, 1);
+    };
+  }
+
+  onStatus(handler: (status: LinkStatus) => void): () => void {
+    this.statusHandlers.push(handler);
+    return () => {
+      const i = this.statusHandlers.indexOf(handler);
+      if (i >= 0) this.statusHandlers.splice(i, 1);
+    };
+  }
+
+  status(): LinkStatus {
+    return this.current;
+  }
+
+  droppedWrites(): number {
+    return this.dropped;
+  }
+
+  localPort(): number | undefined {
+    return undefined;
+  }
+
+  protected emitData(bytes: Buffer): void {
+    const hs = this.dataHandlers;
+    for (let k = 0; k < hs.length; k++) (hs[k] as (b: Buffer) => void)(bytes);
+  }
+
+  protected setStatus(state: LinkStatus['state'], reason: string): void {
+    this.current = { state, reason, at: Date.now() };
+    for (const h of [...this.statusHandlers]) h(this.current);
+  }
+}
