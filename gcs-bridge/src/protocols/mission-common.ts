@@ -1,0 +1,175 @@
+/**
+ * Pieces the three mission transactions (upload, download, clear) share: result names, the
+ * cancel message, and conversion between MissionItemInt and the wire message.
+ */
+import type { MissionItemInt, MissionType } from '@aerie/missions';
+import { common } from 'node-mavlink';
+import type { Inbound } from '../codec/types.ts';
+import type { GcsIdentity, Target } from './machine.ts';
+import { addressedToUs, fromTarget } from './machine.ts';
+
+/** MAV_MISSION_RESULT values (MISSION_ACK.type). */
+export const MavMissionResult = {
+  Accepted: 0,
+  Error: 1,
+  UnsupportedFrame: 2,
+  Unsupported: 3,
+  NoSpace: 4,
+  Invalid: 5,
+  InvalidParam1: 6,
+  InvalidParam2: 7,
+  InvalidParam3: 8,
+  InvalidParam4: 9,
+  InvalidParam5X: 10,
+  InvalidParam6Y: 11,
+  InvalidParam7: 12,
+  InvalidSequence: 13,
+  Denied: 14,
+  /**
+   * 15 in common.xml (node-mavlink `common.MavMissionResult.OPERATION_CANCELLED`). Aerie's
+   * FIELD-NOTES call it 133; the wire value PX4 checks is this enum constant.
+   */
+  OperationCancelled: 15,
+} as const;
+
+const RESULT_NAMES: Record<number, string> = {
+  0: 'ACCEPTED',
+  1: 'ERROR',
+  2: 'UNSUPPORTED_FRAME',
+  3: 'UNSUPPORTED',
+  4: 'NO_SPACE',
+  5: 'INVALID',
+  6: 'INVALID_PARAM1',
+  7: 'INVALID_PARAM2',
+  8: 'INVALID_PARAM3',
+  9: 'INVALID_PARAM4',
+  10: 'INVALID_PARAM5_X',
+  11: 'INVALID_PARAM6_Y',
+  12: 'INVALID_PARAM7',
+  13: 'INVALID_SEQUENCE',
+  14: 'DENIED',
+  15: 'OPERATION_CANCELLED',
+};
+
+/** The MAV_MISSION_RESULT name without its prefix, e.g. 'NO_SPACE'. */
+export const missionResultName = (value: number): string => RESULT_NAMES[value] ?? `UNKNOWN_${value}`;
+
+/** MAV_MISSION_TYPE_ALL: only meaningful for MISSION_CLEAR_ALL. */
+export const MISSION_TYPE_ALL = 255;
+
+const MISSION_TYPE_NAMES: Record<number, string> = { 0: 'mission', 1: 'fence', 2: 'rally', 255: 'all' };
+export const missionTypeName = (t: number): string => MISSION_TYPE_NAMES[t] ?? `type ${t}`;
+
+export type MissionErrorCode =
+  | 'VehicleRejected'
+  | 'Timeout'
+  | 'Cancelled'
+  | 'ProtocolError'
+  | 'InvalidRequest'
+  | 'SendFailed';
+
+export interface MissionEndpoint {
+  target: Target;
+  gcs: GcsIdentity;
+  missionType: number;
+}
+
+/** MISSION_ACK with OPERATION_CANCELLED: PX4 otherwise stays busy after an abandoned transfer. */
+export function cancelAck(ep: MissionEndpoint): common.MissionAck {
+  return missionAck(ep, MavMissionResult.OperationCancelled);
+}
+
+export function missionAck(ep: MissionEndpoint, type: number): common.MissionAck {
+  const m = new common.MissionAck();
+  m.targetSystem = ep.target.sysid;
+  m.targetComponent = ep.target.compid;
+  m.type = type;
+  m.missionType = ep.missionType;
+  m.opaqueId = 0;
+  return m;
+}
+
+/** True when a mission-protocol message is from our vehicle, for us, and of our mission type. */
+export function ours(
+  ep: MissionEndpoint,
+  inbound: Inbound,
+  message: { targetSystem?: number; targetComponent?: number; missionType?: number },
+): boolean {
+  return (
+    fromTarget(inbound, ep.target) &&
+    addressedToUs(message, ep.gcs) &&
+    (message.missionType ?? 0) === ep.missionType
+  );
+}
+
+export function toWireItem(ep: MissionEndpoint, item: MissionItemInt, seq: number): common.MissionItemInt {
+  const m = new common.MissionItemInt();
+  m.targetSystem = ep.target.sysid;
+  m.targetComponent = ep.target.compid;
+  m.seq = seq;
+  m.frame = item.frame;
+  m.command = item.command;
+  m.current = item.current;
+  m.autocontinue = item.autocontinue;
+  m.param1 = item.param1;
+  m.param2 = item.param2;
+  m.param3 = item.param3;
+  m.param4 = item.param4;
+  m.x = item.x;
+  m.y = item.y;
+  m.z = item.z;
+  // Always the transfer's type: PX4 answers an item of another type with ERROR and then
+  // stays busy (FIELD-NOTES).
+  m.missionType = ep.missionType;
+  return m;
+}
+
+export function fromWireItem(m: common.MissionItemInt): MissionItemInt {
+  return {
+    seq: m.seq,
+    frame: m.frame,
+    command: m.command,
+    current: m.current,
+    autocontinue: m.autocontinue,
+    param1: m.param1,
+    param2: m.param2,
+    param3: m.param3,
+    param4: m.param4,
+    x: m.x,
+    y: m.y,
+    z: m.z,
+    missionType: (m.missionType ?? 0) as MissionType,
+  };
+}
+
+const isInt = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
+
+/**
+ * Checks items before they go on the wire; returns a message naming the item index and
+ * field, or undefined. Sequence numbers must be 0..n-1 in order and every item must carry
+ * the transfer's mission type.
+ */
+export function checkUploadItems(items: readonly MissionItemInt[], missionType: number): string | undefined {
+  if (!isInt(missionType, 0, 2))
+    return `missionType must be 0 (mission), 1 (fence) or 2 (rally), got ${missionType}`;
+  if (items.length > 65535) return `too many items: ${items.length} (MISSION_COUNT is a uint16)`;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    const at = `item ${i}`;
+    if (it.seq !== i)
+      return `${at}: seq is ${it.seq}, expected ${i} (items must be numbered 0..n-1 in order)`;
+    if (it.missionType !== missionType) {
+      return `${at}: missionType is ${it.missionType} (${missionTypeName(it.missionType)}), transfer is ${missionType} (${missionTypeName(missionType)})`;
+    }
+    if (!isInt(it.frame, 0, 255)) return `${at}: frame must be 0..255, got ${it.frame}`;
+    if (!isInt(it.command, 0, 65535)) return `${at}: command must be 0..65535, got ${it.command}`;
+    if (!isInt(it.current, 0, 255)) return `${at}: current must be 0..255, got ${it.current}`;
+    if (!isInt(it.autocontinue, 0, 255)) return `${at}: autocontinue must be 0..255, got ${it.autocontinue}`;
+    if (!isInt(it.x, -2147483648, 2147483647)) return `${at}: x must be an int32 (degE7), got ${it.x}`;
+    if (!isInt(it.y, -2147483648, 2147483647)) return `${at}: y must be an int32 (degE7), got ${it.y}`;
+    for (const key of ['param1', 'param2', 'param3', 'param4', 'z'] as const) {
+      if (typeof it[key] !== 'number') return `${at}: ${key} must be a number, got ${typeof it[key]}`;
+    }
+  }
+  return undefined;
+}
