@@ -5,7 +5,6 @@ import {
   MavLinkPacketParser,
   MavLinkPacketSplitter,
   MavLinkProtocolV1,
-  MavLinkProtocolV2,
   MSG_ID_MAGIC_NUMBER,
   minimal,
   standard,
@@ -118,7 +117,7 @@ describe('MavlinkConnection decode', () => {
     }
     const hb = messages[0]?.message as minimal.Heartbeat;
     expect(hb.customMode).toBe(0x04040000);
-    expect((messages[2]?.message as common.StatusText).text).toBe('Preflight Fail: baro\t');
+    expect((messages[2]!.message as common.StatusText).text).toBe('Preflight Fail: baro\t');
     expect(packets.map((p) => [p.sysid, p.compid, p.msgid, p.seq])).toEqual([
       [1, 1, 0, 0],
       [255, 190, 76, 1],
@@ -138,7 +137,7 @@ describe('MavlinkConnection decode', () => {
     conn.receive(v1.serialize(heartbeat(42), 5));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ sysid: 7, compid: 3, msgid: 0 });
-    expect((messages[0]?.message as minimal.Heartbeat).customMode).toBe(42);
+    expect((messages[0]!.message as minimal.Heartbeat).customMode).toBe(42);
   });
 
   it('reassembles frames split across chunks, one byte at a time', () => {
@@ -162,7 +161,7 @@ describe('MavlinkConnection decode', () => {
   it('counts bad CRCs and unknown message ids, then keeps decoding', () => {
     const good = frame(heartbeat(7));
     const bad = Buffer.from(good);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 0xff;
     // An id no dialect knows (cannot be CRC-checked) and a known-but-undecoded one (storm32).
     const unknown = Buffer.from(frame(heartbeat()));
     unknown[7] = 0x77;
