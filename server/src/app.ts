@@ -1,0 +1,163 @@
+/**
+ * `build(opts)` assembles the HTTP application without listening, so tests drive it with
+ * `app.inject()` and `server.ts` only adds `listen`. The pieces the bridge channel and the
+ * telemetry fan-out will need (database, live-state store, permission check) are on
+ * `app.aerie`.
+ */
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installAudit } from './audit.ts';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import { installAuth } from './auth/plugin.ts';
+import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
+import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase } from './db/client.ts';
+import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
+import { installValidation } from './http/validation.ts';
+import { LiveStateStore } from './live/live-state-store.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerBridgeRoutes } from './routes/bridges.ts';
+import { registerDepartmentRoutes } from './routes/departments.ts';
+import { registerDockRoutes } from './routes/docks.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerSiteRoutes } from './routes/sites.ts';
+import { registerSortieRoutes } from './routes/sorties.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import { registerVehicleRoutes } from './routes/vehicles.ts';
+
+/** Options of `build`. */
+export interface BuildOptions {
+  /** Configuration input; defaults are filled and the whole is checked (throws if invalid). */
+  config?: ServerConfigInput;
+  /** Live vehicle state; pass the store the bridge channel writes to. A new one otherwise. */
+  liveState?: LiveStateStore;
+  /** Clock in epoch ms (tests move it to expire rate-limit windows and sessions). */
+  now?: () => number;
+  /**
+   * Where the one-time random admin password goes on first start. Defaults to stdout; it is
+   * deliberately not the logger, so it never lands in log files or collectors.
+   */
+  announce?: (text: string) => void;
+}
+
+/** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
+export interface AerieHandle extends AppContext {
+  /** What happened to the first administrator during this start. */
+  readonly adminBootstrap: AdminBootstrap;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    aerie: AerieHandle;
+  }
+}
+
+/** Builds the Aerie HTTP application on the configured data directory (migrating it). */
+export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const parsed = parseServerConfig(opts.config ?? {});
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const config: ServerConfig = parsed.value;
+  const now = opts.now ?? Date.now;
+
+  const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
+  let app: FastifyInstance | undefined;
+  try {
+    const adminBootstrap = await ensureFirstAdmin(database.db, {
+      password: config.adminPassword,
+      now: now(),
+      announce: opts.announce ?? ((t) => process.stdout.write(`${t}\n`)),
+    });
+
+    const ctx: AerieHandle = {
+      config,
+      database,
+      liveState: opts.liveState ?? new LiveStateStore(now),
+      loginLimiter: new LoginLimiter({
+        maxFailures: config.login.maxFailures,
+        windowMs: config.login.windowS * 1000,
+        now,
+      }),
+      now,
+      adminBootstrap,
+    };
+
+    app = Fastify({
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      },
+      trustProxy: config.trustProxy,
+      bodyLimit: 1024 * 1024,
+    });
+    app.decorate('aerie', ctx);
+    app.addHook('onClose', async () => database.close());
+
+    installValidation(app);
+    installErrorHandlers(app);
+    app.addSchema(ErrorBody);
+    await app.register(cookie);
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: () => new ApiError('RateLimited', 'too many requests; try again later'),
+    });
+    installAuth(app, ctx);
+    installAudit(app, ctx);
+
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Aerie command server',
+          version: '0.1.0',
+          description:
+            'Errors answer `{ error: { code, message, path? } }`. Sign in with POST /api/auth/login; ' +
+            'send the token as `Authorization: Bearer <token>` or rely on the session cookie.',
+        },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer' },
+            cookie: { type: 'apiKey', in: 'cookie', name: 'aerie_session' },
+          },
+        },
+        security: [{ bearer: [] }, { cookie: [] }],
+      },
+    });
+    // Assets come from the package itself; the online spec validator badge is switched off.
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      uiConfig: { validatorUrl: null, deepLinking: true },
+      staticCSP: true,
+    });
+
+    await app.register(
+      async (api) => {
+        api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
+          api.swagger(),
+        );
+        registerHealthRoutes(api, ctx);
+        registerAuthRoutes(api, ctx);
+        registerUserRoutes(api, ctx);
+        registerDepartmentRoutes(api, ctx);
+        registerSiteRoutes(api, ctx);
+        registerDockRoutes(api, ctx);
+        registerVehicleRoutes(api, ctx);
+        registerBridgeRoutes(api, ctx);
+        registerSortieRoutes(api, ctx);
+        registerAuditRoutes(api, ctx);
+      },
+      { prefix: '/api' },
+    );
+
+    await app.ready();
+    return app;
+  } catch (err) {
+    if (app) await app.close().catch(() => {});
+    database.close();
+    throw err;
+  }
+}

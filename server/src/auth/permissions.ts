@@ -1,0 +1,61 @@
+/**
+ * The permission matrix: the one table that says which role may do what, and over which data.
+ * Every HTTP route names a permission in its `config.permission` (checked at registration, see
+ * `auth/plugin.ts`); socket events are meant to use the same table through `decide`.
+ *
+ * A scope of 'department' means the role sees only rows whose department is the user's own
+ * (department officers); 'all' means no such filter.
+ */
+import type { Role } from '../db/schema.ts';
+
+export type { Role } from '../db/schema.ts';
+export { ROLES } from '../db/schema.ts';
+
+/** How much data a granted permission covers. */
+export type Scope = 'all' | 'department';
+
+type Grants = Partial<Record<Role, Scope>>;
+
+const EVERYONE: Grants = {
+  administrator: 'all',
+  dispatcher: 'all',
+  pilot: 'all',
+  command_centre: 'all',
+  department_officer: 'department',
+  reviewer: 'all',
+};
+const ADMIN_ONLY: Grants = { administrator: 'all' };
+
+/** Permission -> role -> scope. A role missing from a row is refused (403). */
+export const PERMISSION_MATRIX = {
+  /** Own session: who am I, log out. */
+  'session.self': EVERYONE,
+  'users.read': ADMIN_ONLY,
+  'users.write': ADMIN_ONLY,
+  'departments.read': EVERYONE,
+  'departments.write': ADMIN_ONLY,
+  'sites.read': EVERYONE,
+  'sites.write': ADMIN_ONLY,
+  'docks.read': EVERYONE,
+  'docks.write': ADMIN_ONLY,
+  'vehicles.read': EVERYONE,
+  'vehicles.write': ADMIN_ONLY,
+  'bridges.read': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
+  'bridges.write': ADMIN_ONLY,
+  'sorties.read': EVERYONE,
+  'audit.read': ADMIN_ONLY,
+} as const satisfies Record<string, Grants>;
+
+/** A name in the permission matrix. */
+export type Permission = keyof typeof PERMISSION_MATRIX;
+
+/** What a route declares: a permission, 'authenticated' is not offered on purpose. */
+export type RouteAccess = Permission | 'public';
+
+export const PERMISSIONS = Object.keys(PERMISSION_MATRIX) as Permission[];
+
+/** The scope `role` holds for `permission`, or null when refused. */
+export function decide(role: Role, permission: Permission): Scope | null {
+  const grants: Grants = PERMISSION_MATRIX[permission];
+  return grants[role] ?? null;
+}

@@ -1,0 +1,14 @@
+/** What every route module receives: the database, the checked config and shared services. */
+import type { LoginLimiter } from './auth/login-limiter.ts';
+import type { ServerConfig } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { LiveStateStore } from './live/live-state-store.ts';
+
+export interface AppContext {
+  readonly config: ServerConfig;
+  readonly database: Database;
+  readonly liveState: LiveStateStore;
+  readonly loginLimiter: LoginLimiter;
+  /** Clock (epoch ms); injectable so tests can move time. */
+  readonly now: () => number;
+}

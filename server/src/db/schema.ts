@@ -1,0 +1,252 @@
+/**
+ * The Aerie database schema, as code. Property names are camelCase, column names snake_case
+ * (drizzle `casing` would hide the mapping; spelling each column out keeps the generated SQL
+ * obvious when read beside the migration files).
+ *
+ * Portability: ids are text UUIDs made by the application, times are epoch milliseconds held in
+ * integer columns and read as `Date`, JSON is kept as text. Nothing here relies on SQLite
+ * behaviour that PostgreSQL lacks, so a `pg-core` twin of this file can carry the same shapes.
+ */
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Every role Aerie knows. The permission matrix (`auth/permissions.ts`) says what each may do. */
+export const ROLES = [
+  'administrator',
+  'dispatcher',
+  'pilot',
+  'command_centre',
+  'department_officer',
+  'reviewer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull();
+
+export const departments = sqliteTable('departments', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  code: text('code').unique(),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    passwordHash: text('password_hash').notNull(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('users_department_idx').on(t.departmentId)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 of the bearer token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Administrative grid cells (网格) that tickets are dispatched by; polygon is GeoJSON text. */
+export const grids = sqliteTable(
+  'grids',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    polygonGeoJson: text('polygon_geojson').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('grids_department_idx').on(t.departmentId)],
+);
+
+export const sites = sqliteTable(
+  'sites',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    description: text('description').notNull().default(''),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sites_department_idx').on(t.departmentId)],
+);
+
+export const bridges = sqliteTable('bridges', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  siteId: text('site_id').references(() => sites.id, { onDelete: 'restrict' }),
+  /** SHA-256 of the bridge's connection token; shown to the administrator once at creation. */
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: createdAt(),
+  lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
+});
+
+export const docks = sqliteTable(
+  'docks',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    serial: text('serial').notNull().unique(),
+    model: text('model').notNull(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'restrict' }),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    altAmslM: real('alt_amsl_m').notNull(),
+    bridgeId: text('bridge_id').references(() => bridges.id, { onDelete: 'set null' }),
+    /** MAVLink system and component id of the dock controller on its bridge. */
+    sysid: integer('sysid'),
+    compid: integer('compid'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('docks_site_idx').on(t.siteId),
+    index('docks_department_idx').on(t.departmentId),
+    uniqueIndex('docks_bridge_sysid_compid_uq').on(t.bridgeId, t.sysid, t.compid),
+  ],
+);
+
+export const vehicles = sqliteTable(
+  'vehicles',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    serial: text('serial').notNull().unique(),
+    model: text('model').notNull(),
+    /** Camera intrinsics as JSON text (see `CameraParams` in routes/vehicles.ts). */
+    cameraJson: text('camera_json'),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    dockId: text('dock_id').references(() => docks.id, { onDelete: 'set null' }),
+    /** Binding to a MAVLink system id on one bridge; both null until the vehicle is bound. */
+    bridgeId: text('bridge_id').references(() => bridges.id, { onDelete: 'set null' }),
+    sysid: integer('sysid'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('vehicles_department_idx').on(t.departmentId),
+    uniqueIndex('vehicles_bridge_sysid_uq').on(t.bridgeId, t.sysid),
+  ],
+);
+
+export const SORTIE_STATUSES = ['planned', 'running', 'completed', 'aborted'] as const;
+export const SORTIE_KINDS = ['patrol', 'on_demand', 'verify'] as const;
+
+export const sorties = sqliteTable(
+  'sorties',
+  {
+    id: text('id').primaryKey(),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'restrict' }),
+    dockId: text('dock_id').references(() => docks.id, { onDelete: 'set null' }),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: SORTIE_KINDS }).notNull(),
+    status: text('status', { enum: SORTIE_STATUSES }).notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+    endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+    distanceM: real('distance_m'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sorties_vehicle_idx').on(t.vehicleId, t.startedAt),
+    index('sorties_dock_idx').on(t.dockId, t.startedAt),
+    index('sorties_started_idx').on(t.startedAt),
+  ],
+);
+
+/** Flight track, recorded at >= 1 Hz per flying vehicle. */
+export const trackPoints = sqliteTable(
+  'track_points',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sortieId: text('sortie_id')
+      .notNull()
+      .references(() => sorties.id, { onDelete: 'cascade' }),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    altAmslM: real('alt_amsl_m'),
+    altRelM: real('alt_rel_m'),
+    headingDeg: real('heading_deg'),
+    groundSpeedMps: real('ground_speed_mps'),
+    batteryPct: real('battery_pct'),
+  },
+  (t) => [index('track_points_sortie_at_idx').on(t.sortieId, t.at)],
+);
+
+export const vehicleEvents = sqliteTable(
+  'vehicle_events',
+  {
+    id: text('id').primaryKey(),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    sortieId: text('sortie_id').references(() => sorties.id, { onDelete: 'set null' }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    kind: text('kind').notNull(),
+    severity: text('severity').notNull(),
+    message: text('message').notNull(),
+    dataJson: text('data_json'),
+  },
+  (t) => [index('vehicle_events_vehicle_at_idx').on(t.vehicleId, t.at)],
+);
+
+export const commands = sqliteTable(
+  'commands',
+  {
+    id: text('id').primaryKey(),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    command: text('command').notNull(),
+    paramsJson: text('params_json'),
+    status: text('status').notNull(),
+    resultCode: text('result_code'),
+    resultMessage: text('result_message'),
+    createdAt: createdAt(),
+    completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('commands_vehicle_idx').on(t.vehicleId, t.createdAt)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    /** Increasing, so entries made within the same millisecond keep their order. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    userId: text('user_id'),
+    /** Username as it was at the time (or the name tried, for a failed login). */
+    username: text('username'),
+    role: text('role'),
+    method: text('method').notNull(),
+    route: text('route').notNull(),
+    targetId: text('target_id'),
+    statusCode: integer('status_code').notNull(),
+    ip: text('ip'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);

@@ -1,0 +1,35 @@
+/** The Aerie command server: public surface of `@aerie/server`. */
+export { type AerieHandle, type BuildOptions, build } from './app.ts';
+export {
+  decide,
+  PERMISSION_MATRIX,
+  PERMISSIONS,
+  type Permission,
+  ROLES,
+  type Role,
+  type RouteAccess,
+  type Scope,
+} from './auth/permissions.ts';
+export { SESSION_COOKIE } from './auth/plugin.ts';
+export { type AuthUser, findSessionUser } from './auth/sessions.ts';
+export { type AdminBootstrap, FIRST_ADMIN_USERNAME } from './bootstrap-admin.ts';
+export {
+  configFromEnv,
+  LOG_LEVELS,
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+  ServerConfigSchema,
+} from './config.ts';
+export type { AppContext } from './context.ts';
+export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.ts';
+export * as schema from './db/schema.ts';
+export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
+export {
+  type LiveEntry,
+  type LiveStateListener,
+  LiveStateStore,
+  type VehicleLiveState,
+} from './live/live-state-store.ts';
+export { findBridgeByToken } from './routes/bridges.ts';
+export { type RunningServer, startServer } from './server.ts';

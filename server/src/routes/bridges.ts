@@ -1,0 +1,202 @@
+/**
+ * Bridges: one gcs-bridge process per site. Each has a connection token, shown once when the
+ * bridge is created (or its token is replaced) and stored only as a hash.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { count, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { hashToken, newToken } from '../auth/tokens.ts';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import { bridges, docks, sites, vehicles } from '../db/schema.ts';
+import { errorResponses } from '../http/errors.ts';
+import {
+  Body,
+  IdParams,
+  iso,
+  Name,
+  NullableId,
+  notFound,
+  Page,
+  PagingQuery,
+  PatchBody,
+  requireRef,
+} from './common.ts';
+
+const BridgeView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  siteId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const WithToken = Type.Object({
+  bridge: BridgeView,
+  token: Type.String({ description: 'Shown only now; the server keeps a hash' }),
+});
+
+type BridgeRow = typeof bridges.$inferSelect;
+const view = (b: BridgeRow) => ({
+  id: b.id,
+  name: b.name,
+  siteId: b.siteId,
+  createdAt: iso(b.createdAt)!,
+  lastSeenAt: iso(b.lastSeenAt),
+});
+
+/** The bridge a connection token belongs to, or null. For the bridge channel's handshake. */
+export async function findBridgeByToken(db: Db, token: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await db
+    .select({ id: bridges.id, name: bridges.name })
+    .from(bridges)
+    .where(eq(bridges.tokenHash, hashToken(token)));
+  return row ?? null;
+}
+
+export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = ctx.database;
+  const tags = ['bridges'];
+
+  r.get(
+    '/bridges',
+    {
+      config: { permission: 'bridges.read' },
+      schema: {
+        tags,
+        summary: 'List bridges',
+        querystring: Type.Object(PagingQuery),
+        response: { 200: Page(BridgeView), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const { limit, offset } = req.query;
+      const rows = await db.select().from(bridges).orderBy(bridges.name).limit(limit).offset(offset);
+      const [total] = await db.select({ n: count() }).from(bridges);
+      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
+    },
+  );
+
+  r.get(
+    '/bridges/:id',
+    {
+      config: { permission: 'bridges.read' },
+      schema: {
+        tags,
+        summary: 'One bridge',
+        params: IdParams,
+        response: { 200: BridgeView, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const [row] = await db.select().from(bridges).where(eq(bridges.id, req.params.id));
+      if (!row) throw notFound('bridge', req.params.id);
+      return view(row);
+    },
+  );
+
+  r.post(
+    '/bridges',
+    {
+      config: { permission: 'bridges.write' },
+      schema: {
+        tags,
+        summary: 'Create a bridge; the answer carries its token, shown this once',
+        body: Body({ name: Name, siteId: Type.Optional(NullableId) }),
+        response: { 201: WithToken, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (req, reply) => {
+      await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
+      const token = newToken('brg');
+      const [row] = await db
+        .insert(bridges)
+        .values({
+          id: randomUUID(),
+          name: req.body.name,
+          siteId: req.body.siteId ?? null,
+          tokenHash: hashToken(token),
+          createdAt: new Date(ctx.now()),
+        })
+        .returning();
+      req.auditTargetId = row!.id;
+      return reply.status(201).send({ bridge: view(row!), token });
+    },
+  );
+
+  r.post(
+    '/bridges/:id/token',
+    {
+      config: { permission: 'bridges.write' },
+      schema: {
+        tags,
+        summary: 'Replace a bridge token (the old one stops working at once)',
+        params: IdParams,
+        response: { 200: WithToken, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const token = newToken('brg');
+      const [row] = await db
+        .update(bridges)
+        .set({ tokenHash: hashToken(token) })
+        .where(eq(bridges.id, req.params.id))
+        .returning();
+      if (!row) throw notFound('bridge', req.params.id);
+      return { bridge: view(row), token };
+    },
+  );
+
+  r.patch(
+    '/bridges/:id',
+    {
+      config: { permission: 'bridges.write' },
+      schema: {
+        tags,
+        summary: 'Change a bridge',
+        params: IdParams,
+        body: PatchBody({ name: Name, siteId: NullableId }),
+        response: { 200: BridgeView, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
+      const [row] = await db.update(bridges).set(req.body).where(eq(bridges.id, req.params.id)).returning();
+      if (!row) throw notFound('bridge', req.params.id);
+      return view(row);
+    },
+  );
+
+  r.delete(
+    '/bridges/:id',
+    {
+      config: { permission: 'bridges.write' },
+      schema: {
+        tags,
+        summary: 'Delete a bridge (its vehicles and docks become unbound)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      // A sysid means nothing without its bridge: clear both halves of each binding.
+      await db
+        .update(vehicles)
+        .set({ bridgeId: null, sysid: null })
+        .where(eq(vehicles.bridgeId, req.params.id));
+      await db
+        .update(docks)
+        .set({ bridgeId: null, sysid: null, compid: null })
+        .where(eq(docks.bridgeId, req.params.id));
+      const [row] = await db
+        .delete(bridges)
+        .where(eq(bridges.id, req.params.id))
+        .returning({ id: bridges.id });
+      if (!row) throw notFound('bridge', req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

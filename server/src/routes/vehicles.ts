@@ -1,0 +1,284 @@
+/**
+ * Vehicles: the fleet register (serial, model, camera) joined with live state from the
+ * `LiveStateStore`. A vehicle is bound to a bridge by (bridgeId, sysid): that pair is how the
+ * bridge channel will map MAVLink traffic to a vehicle id.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { and, count, eq, ne } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { bridges, departments, docks, vehicles } from '../db/schema.ts';
+import { ApiError, errorResponses } from '../http/errors.ts';
+import {
+  allOf,
+  Body,
+  IdParams,
+  iso,
+  Name,
+  NullableId,
+  notFound,
+  Page,
+  PagingQuery,
+  PatchBody,
+  requireRef,
+  scopeCondition,
+} from './common.ts';
+
+const Positive = Type.Number({ exclusiveMinimum: 0 });
+const PositiveInt = Type.Integer({ minimum: 1 });
+
+/** Camera intrinsics, needed to georeference detections from a frame. */
+export const CameraParams = Type.Object(
+  {
+    sensorWidthMm: Positive,
+    sensorHeightMm: Positive,
+    focalLengthMm: Positive,
+    imageWidthPx: PositiveInt,
+    imageHeightPx: PositiveInt,
+  },
+  { additionalProperties: false },
+);
+export type CameraParamsT = Static<typeof CameraParams>;
+
+const LiveState = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })]);
+
+const VehicleView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  sysid: Type.Union([Type.Integer(), Type.Null()]),
+  online: Type.Boolean(),
+  state: LiveState,
+  serial: Type.String(),
+  model: Type.String(),
+  camera: Type.Union([CameraParams, Type.Null()]),
+  departmentId: Type.Union([Type.String(), Type.Null()]),
+  dockId: Type.Union([Type.String(), Type.Null()]),
+  bridgeId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const Fields = {
+  name: Name,
+  serial: Type.String({ minLength: 1, maxLength: 64 }),
+  model: Type.String({ minLength: 1, maxLength: 64 }),
+  camera: Type.Union([CameraParams, Type.Null()]),
+  departmentId: NullableId,
+  dockId: NullableId,
+  bridgeId: NullableId,
+  sysid: Type.Union([Type.Integer({ minimum: 1, maximum: 254 }), Type.Null()]),
+};
+
+type VehicleRow = typeof vehicles.$inferSelect;
+
+export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = ctx.database;
+  const tags = ['vehicles'];
+
+  const view = (v: VehicleRow) => {
+    const live = ctx.liveState.get(v.id);
+    return {
+      id: v.id,
+      name: v.name,
+      sysid: v.sysid,
+      online: live.online,
+      state: live.state,
+      serial: v.serial,
+      model: v.model,
+      camera: v.cameraJson ? (JSON.parse(v.cameraJson) as CameraParamsT) : null,
+      departmentId: v.departmentId,
+      dockId: v.dockId,
+      bridgeId: v.bridgeId,
+      createdAt: iso(v.createdAt)!,
+    };
+  };
+
+  /** A sysid means something only on a bridge, and only one vehicle may hold it there. */
+  async function checkBinding(bridgeId: string | null, sysid: number | null, selfId: string | null) {
+    if (sysid !== null && bridgeId === null) {
+      throw new ApiError(
+        'ValidationFailed',
+        'body.sysid needs body.bridgeId: a system id is per bridge',
+        'body.sysid',
+      );
+    }
+    if (bridgeId === null || sysid === null) return;
+    const [taken] = await db
+      .select({ id: vehicles.id })
+      .from(vehicles)
+      .where(
+        and(
+          eq(vehicles.bridgeId, bridgeId),
+          eq(vehicles.sysid, sysid),
+          selfId ? ne(vehicles.id, selfId) : undefined,
+        ),
+      );
+    if (taken)
+      throw new ApiError(
+        'Conflict',
+        `bridge ${bridgeId} already has a vehicle with sysid ${sysid}`,
+        'body.sysid',
+      );
+  }
+
+  async function checkRefs(b: {
+    departmentId?: string | null;
+    dockId?: string | null;
+    bridgeId?: string | null;
+  }) {
+    await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
+    await requireRef(db, docks, b.dockId, 'body.dockId', 'dock');
+    await requireRef(db, bridges, b.bridgeId, 'body.bridgeId', 'bridge');
+  }
+
+  r.get(
+    '/vehicles',
+    {
+      config: { permission: 'vehicles.read' },
+      schema: {
+        tags,
+        summary: 'List vehicles with their live state (online=false, state=null until a bridge reports)',
+        querystring: Type.Object(PagingQuery),
+        response: { 200: Page(VehicleView), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const { limit, offset } = req.query;
+      const where = scopeCondition(req, vehicles.departmentId);
+      const rows = await db
+        .select()
+        .from(vehicles)
+        .where(where)
+        .orderBy(vehicles.name)
+        .limit(limit)
+        .offset(offset);
+      const [total] = await db.select({ n: count() }).from(vehicles).where(where);
+      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
+    },
+  );
+
+  r.get(
+    '/vehicles/:id',
+    {
+      config: { permission: 'vehicles.read' },
+      schema: {
+        tags,
+        summary: 'One vehicle with its live state',
+        params: IdParams,
+        response: { 200: VehicleView, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const [row] = await db
+        .select()
+        .from(vehicles)
+        .where(allOf(eq(vehicles.id, req.params.id), scopeCondition(req, vehicles.departmentId)));
+      if (!row) throw notFound('vehicle', req.params.id);
+      return view(row);
+    },
+  );
+
+  r.post(
+    '/vehicles',
+    {
+      config: { permission: 'vehicles.write' },
+      schema: {
+        tags,
+        summary: 'Register a vehicle',
+        body: Body({
+          name: Fields.name,
+          serial: Fields.serial,
+          model: Fields.model,
+          camera: Type.Optional(Fields.camera),
+          departmentId: Type.Optional(Fields.departmentId),
+          dockId: Type.Optional(Fields.dockId),
+          bridgeId: Type.Optional(Fields.bridgeId),
+          sysid: Type.Optional(Fields.sysid),
+        }),
+        response: { 201: VehicleView, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      await checkRefs(b);
+      await checkBinding(b.bridgeId ?? null, b.sysid ?? null, null);
+      const [row] = await db
+        .insert(vehicles)
+        .values({
+          id: randomUUID(),
+          name: b.name,
+          serial: b.serial,
+          model: b.model,
+          cameraJson: b.camera ? JSON.stringify(b.camera) : null,
+          departmentId: b.departmentId ?? null,
+          dockId: b.dockId ?? null,
+          bridgeId: b.bridgeId ?? null,
+          sysid: b.sysid ?? null,
+          createdAt: new Date(ctx.now()),
+        })
+        .returning();
+      req.auditTargetId = row!.id;
+      return reply.status(201).send(view(row!));
+    },
+  );
+
+  r.patch(
+    '/vehicles/:id',
+    {
+      config: { permission: 'vehicles.write' },
+      schema: {
+        tags,
+        summary: 'Change a vehicle (binding: bridgeId + sysid)',
+        params: IdParams,
+        body: PatchBody(Fields),
+        response: { 200: VehicleView, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const [cur] = await db.select().from(vehicles).where(eq(vehicles.id, req.params.id));
+      if (!cur) throw notFound('vehicle', req.params.id);
+      await checkRefs(b);
+      const bridgeId = b.bridgeId === undefined ? cur.bridgeId : b.bridgeId;
+      // Unbinding from a bridge drops the sysid with it unless a new one is given.
+      const sysid = b.sysid === undefined ? (bridgeId === null ? null : cur.sysid) : b.sysid;
+      await checkBinding(bridgeId, sysid, cur.id);
+      const { camera, ...rest } = b;
+      const [row] = await db
+        .update(vehicles)
+        .set({
+          ...rest,
+          bridgeId,
+          sysid,
+          ...(camera === undefined ? {} : { cameraJson: camera ? JSON.stringify(camera) : null }),
+        })
+        .where(eq(vehicles.id, cur.id))
+        .returning();
+      return view(row!);
+    },
+  );
+
+  r.delete(
+    '/vehicles/:id',
+    {
+      config: { permission: 'vehicles.write' },
+      schema: {
+        tags,
+        summary: 'Remove a vehicle (refused once it has flown sorties)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const [row] = await db
+        .delete(vehicles)
+        .where(eq(vehicles.id, req.params.id))
+        .returning({ id: vehicles.id });
+      if (!row) throw notFound('vehicle', req.params.id);
+      ctx.liveState.remove(row.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
