@@ -1,1 +1,20 @@
+/**
+ * @aerie/missions: the pure planning library. Route files in, MAVLink mission items out;
+ * validation, summaries, survey/corridor/orbit patterns, zones and geofences. No I/O here
+ * (the CLI adapter lives in ./cli).
+ */
+
+export * from './convert.ts';
+export * from './flight-path.ts';
+export * from './formats/aerie-route.ts';
+export * from './formats/geojson.ts';
+export * from './formats/kml.ts';
+export * from './formats/parse.ts';
+export * from './formats/parse-result.ts';
+export * from './formats/qgc-plan.ts';
+export * from './geo.ts';
 export * from './items.ts';
+export * from './route.ts';
+export * from './summary.ts';
+export * from './validate.ts';
+export * from './zones.ts';

@@ -1,0 +1,302 @@
+/**
+ * QGroundControl `.plan` files (fileType "Plan", version 1; mission version 2).
+ *
+ * What QGroundControl writes, from its MissionItem::save / SimpleMissionItem::save and
+ * PlanMasterController: each SimpleItem carries command, frame, params[7] (null = NaN),
+ * autoContinue and doJumpId (the item's number at save time, counting from 1); items that
+ * specify an altitude also carry AltitudeMode (QGC's AltMode enum: 1 relative, 2 AMSL,
+ * 3 calculated above terrain, 4 terrain frame), Altitude and AMSLAltAboveTerrain. DO_JUMP's
+ * param1 names a doJumpId, not a position, so jumps are resolved to route indices on read and
+ * back to doJumpIds on write. ComplexItems (survey, corridor scan, structure scan) are
+ * rejected until Aerie can expand them exactly as QGroundControl does.
+ */
+import { z } from 'zod';
+import type { Flavour } from '../convert.ts';
+import { isGlobalFrame, MavCmdExtra, NAV_POSITION_COMMANDS, routeToSteps } from '../convert.ts';
+import { MavFrame } from '../items.ts';
+import type { Fence, Home, RallyPoint, Route, RouteItem, VehicleClass } from '../route.ts';
+import { DEFAULT_ROUTE_DEFAULTS, itemPosition } from '../route.ts';
+import { type ParseResult, parseFail, zodMessage } from './parse-result.ts';
+
+const numOrNull = z.union([z.number(), z.null()]);
+const latLonPair = z.tuple([z.number(), z.number()]);
+
+const simpleItem = z.looseObject({
+  type: z.literal('SimpleItem'),
+  command: z.number().int().min(0),
+  frame: z.number().int().min(0),
+  params: z.array(numOrNull).length(7, 'must have 7 entries'),
+  autoContinue: z.boolean(),
+  doJumpId: z.number().int().optional(),
+  AltitudeMode: z.number().optional(),
+  Altitude: numOrNull.optional(),
+  AMSLAltAboveTerrain: numOrNull.optional(),
+});
+
+const planSchema = z.looseObject({
+  fileType: z.literal('Plan', { error: (i) => `must be "Plan", got ${JSON.stringify(i.input)}` }),
+  version: z.literal(1, { error: (i) => `must be 1, got ${JSON.stringify(i.input)}` }),
+  groundStation: z.string().optional(),
+  mission: z.looseObject({
+    version: z.literal(2, {
+      error: (i) => `must be 2 (QGroundControl 3.2 and later), got ${JSON.stringify(i.input)}`,
+    }),
+    firmwareType: z.number().optional(),
+    vehicleType: z.number().optional(),
+    cruiseSpeed: z.number().optional(),
+    hoverSpeed: z.number().optional(),
+    globalPlanAltitudeMode: z.number().optional(),
+    plannedHomePosition: z.array(numOrNull).min(2).max(3),
+    items: z.array(z.looseObject({ type: z.string() })),
+  }),
+  geoFence: z
+    .looseObject({
+      version: z.number().optional(),
+      polygons: z
+        .array(
+          z.looseObject({
+            inclusion: z.boolean().optional(),
+            polygon: z.array(latLonPair).min(3, 'needs 3 or more vertices'),
+          }),
+        )
+        .optional(),
+      circles: z
+        .array(
+          z.looseObject({
+            inclusion: z.boolean().optional(),
+            circle: z.looseObject({ center: latLonPair, radius: z.number().gt(0) }),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+  rallyPoints: z
+    .looseObject({ version: z.number().optional(), points: z.array(z.array(z.number()).min(2).max(3)) })
+    .optional(),
+});
+
+/** MAV_AUTOPILOT values QGroundControl writes as firmwareType. */
+const FIRMWARE = { px4: 12, ardupilot: 3 } as const;
+
+function vehicleFromMavType(t: number | undefined): VehicleClass | undefined {
+  if (t === undefined) return undefined;
+  if (t === 1) return 'fixedwing';
+  if (t >= 19 && t <= 25) return 'vtol';
+  return 'multicopter';
+}
+
+const MAV_TYPE_FOR: Record<VehicleClass, number> = { multicopter: 2, fixedwing: 1, vtol: 20 };
+
+/** Parses a QGroundControl plan (JSON text already decoded) into a Route. */
+export function parseQgcPlan(json: unknown, name = 'QGroundControl plan'): ParseResult {
+  const r = planSchema.safeParse(json);
+  if (!r.success) return parseFail('InvalidPlan', zodMessage(r.error));
+  const plan = r.data;
+  const rawItems = plan.mission.items;
+  const parsed: z.infer<typeof simpleItem>[] = [];
+  for (const [i, raw] of rawItems.entries()) {
+    if (raw.type === 'ComplexItem') {
+      const kind = (raw as { complexItemType?: unknown }).complexItemType;
+      return parseFail(
+        'UnsupportedItem',
+        `mission.items[${i}]: complex item "${String(kind)}" is not supported yet (complexItemType ${JSON.stringify(kind)}); expand it to simple items in QGroundControl or plan it with aerie plan survey`,
+      );
+    }
+    if (raw.type !== 'SimpleItem')
+      return parseFail(
+        'InvalidPlan',
+        `mission.items[${i}].type: must be "SimpleItem" or "ComplexItem", got ${JSON.stringify(raw.type)}`,
+      );
+    const s = simpleItem.safeParse(raw);
+    if (!s.success) return parseFail('InvalidPlan', zodMessage(s.error, ['mission', 'items', i]));
+    parsed.push(s.data);
+  }
+  const byJumpId = new Map<number, number>();
+  parsed.forEach((it, i) => {
+    if (it.doJumpId !== undefined && !byJumpId.has(it.doJumpId)) byJumpId.set(it.doJumpId, i);
+  });
+  const items: RouteItem[] = [];
+  for (const [i, it] of parsed.entries()) {
+    const params = it.params.map((p) => p ?? Number.NaN) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (it.command === MavCmdExtra.DoJump) {
+      const target = byJumpId.get(params[0]);
+      if (target === undefined)
+        return parseFail(
+          'InvalidPlan',
+          `mission.items[${i}].params[0]: DO_JUMP names doJumpId ${params[0]}, which no item has`,
+        );
+      items.push({ type: 'jump', toItem: target, repeat: params[1] });
+      continue;
+    }
+    if (isGlobalFrame(it.frame) && NAV_POSITION_COMMANDS.has(it.command)) {
+      const [lat, lon] = [params[4], params[5]];
+      if (Number.isFinite(lat) && (lat < -90 || lat > 90))
+        return parseFail(
+          'InvalidPlan',
+          `mission.items[${i}].params[4]: latitude must be between -90 and 90, got ${lat}`,
+        );
+      if (Number.isFinite(lon) && (lon < -180 || lon > 180))
+        return parseFail(
+          'InvalidPlan',
+          `mission.items[${i}].params[5]: longitude must be between -180 and 180, got ${lon}`,
+        );
+    }
+    items.push({
+      type: 'mavlink',
+      command: it.command,
+      frame: it.frame,
+      params,
+      autoContinue: it.autoContinue,
+    });
+  }
+
+  const m = plan.mission;
+  const vehicle = vehicleFromMavType(m.vehicleType);
+  const speed = vehicle === 'fixedwing' ? (m.cruiseSpeed ?? m.hoverSpeed) : (m.hoverSpeed ?? m.cruiseSpeed);
+  const firstAlt = parsed.find(
+    (it) => isGlobalFrame(it.frame) && NAV_POSITION_COMMANDS.has(it.command) && it.params[6] !== null,
+  );
+  const route: Route = {
+    name,
+    defaults: {
+      altM: (firstAlt?.params[6] as number | undefined) ?? DEFAULT_ROUTE_DEFAULTS.altM,
+      speedMps: speed && speed > 0 ? speed : DEFAULT_ROUTE_DEFAULTS.speedMps,
+    },
+    items,
+  };
+  const [hLat, hLon, hAlt] = m.plannedHomePosition;
+  if (typeof hLat === 'number' && typeof hLon === 'number' && !(hLat === 0 && hLon === 0)) {
+    if (hLat < -90 || hLat > 90)
+      return parseFail(
+        'InvalidPlan',
+        `mission.plannedHomePosition[0]: latitude must be between -90 and 90, got ${hLat}`,
+      );
+    if (hLon < -180 || hLon > 180)
+      return parseFail(
+        'InvalidPlan',
+        `mission.plannedHomePosition[1]: longitude must be between -180 and 180, got ${hLon}`,
+      );
+    const home: Home = { lat: hLat, lon: hLon };
+    if (typeof hAlt === 'number') home.altAmslM = hAlt;
+    route.home = home;
+  }
+  if (vehicle) route.vehicle = vehicle;
+  const gf = plan.geoFence;
+  if (gf && ((gf.polygons?.length ?? 0) > 0 || (gf.circles?.length ?? 0) > 0)) {
+    const fence: Fence = {
+      polygons: (gf.polygons ?? []).map((p) => ({
+        inclusion: p.inclusion ?? true,
+        points: p.polygon.map(([lat, lon]) => ({ lat, lon })),
+      })),
+      circles: (gf.circles ?? []).map((c) => ({
+        inclusion: c.inclusion ?? true,
+        center: { lat: c.circle.center[0], lon: c.circle.center[1] },
+        radiusM: c.circle.radius,
+      })),
+    };
+    route.fence = fence;
+  }
+  if (plan.rallyPoints && plan.rallyPoints.points.length > 0) {
+    route.rally = plan.rallyPoints.points.map(
+      (p): RallyPoint => ({ lat: p[0]!, lon: p[1]!, altM: p[2] ?? route.defaults.altM }),
+    );
+  }
+  return { ok: true, route, format: 'qgc-plan' };
+}
+
+export interface WritePlanOptions {
+  /** Firmware the plan is for (sets firmwareType and the gimbal command). Default px4. */
+  flavour?: Flavour;
+}
+
+/** QGroundControl's planner shows relative altitudes only for the non-INT frames. */
+function qgcFrame(frame: number): number {
+  if (frame === MavFrame.GlobalInt) return MavFrame.Global;
+  if (frame === MavFrame.GlobalRelativeAltInt) return MavFrame.GlobalRelativeAlt;
+  if (frame === MavFrame.GlobalTerrainAltInt) return MavFrame.GlobalTerrainAlt;
+  return frame;
+}
+
+function altitudeMode(frame: number): number {
+  if (frame === MavFrame.Global) return 2;
+  if (frame === MavFrame.GlobalTerrainAlt) return 4;
+  return 1;
+}
+
+const jsonNum = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** The plan as a JSON-ready object, in QGroundControl's layout. */
+export function planObject(route: Route, options: WritePlanOptions = {}): Record<string, unknown> {
+  const flavour = options.flavour ?? 'px4';
+  const all = routeToSteps(route, { flavour, ...(route.home ? { home: route.home } : {}) });
+  const steps = flavour === 'ardupilot' ? all.slice(1) : all;
+  const items = steps.map((s, i) => {
+    const frame = qgcFrame(s.frame);
+    const params = s.params.map(jsonNum);
+    const src = route.items[i]!;
+    if (src.type === 'jump') params[0] = src.toItem + 1;
+    const out: Record<string, unknown> = {};
+    if (isGlobalFrame(frame) && NAV_POSITION_COMMANDS.has(s.command)) {
+      out.AMSLAltAboveTerrain = null;
+      out.Altitude = jsonNum(s.params[6]);
+      out.AltitudeMode = altitudeMode(frame);
+    }
+    Object.assign(out, {
+      autoContinue: s.autoContinue,
+      command: s.command,
+      doJumpId: i + 1,
+      frame,
+      params,
+      type: 'SimpleItem',
+    });
+    return out;
+  });
+  let home: [number, number, number] = [0, 0, 0];
+  if (route.home) home = [route.home.lat, route.home.lon, route.home.altAmslM ?? 0];
+  else {
+    const first = route.items.map(itemPosition).find((p) => p !== null);
+    if (first) home = [first.lat, first.lon, 0];
+  }
+  return {
+    fileType: 'Plan',
+    geoFence: {
+      circles: (route.fence?.circles ?? []).map((c) => ({
+        circle: { center: [c.center.lat, c.center.lon], radius: c.radiusM },
+        inclusion: c.inclusion,
+        version: 1,
+      })),
+      polygons: (route.fence?.polygons ?? []).map((p) => ({
+        inclusion: p.inclusion,
+        polygon: p.points.map((q) => [q.lat, q.lon]),
+        version: 1,
+      })),
+      version: 2,
+    },
+    groundStation: 'Aerie',
+    mission: {
+      cruiseSpeed: route.defaults.speedMps,
+      firmwareType: FIRMWARE[flavour],
+      globalPlanAltitudeMode: 1,
+      hoverSpeed: route.defaults.speedMps,
+      items,
+      plannedHomePosition: home,
+      vehicleType: MAV_TYPE_FOR[route.vehicle ?? 'multicopter'],
+      version: 2,
+    },
+    rallyPoints: { points: (route.rally ?? []).map((r) => [r.lat, r.lon, r.altM]), version: 2 },
+    version: 1,
+  };
+}
+
+/** Writes a route as a QGroundControl `.plan` file that QGroundControl can open. */
+export function writeQgcPlan(route: Route, options: WritePlanOptions = {}): string {
+  return `${JSON.stringify(planObject(route, options), null, 4)}\n`;
+}
