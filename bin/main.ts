@@ -4,6 +4,7 @@
  * and a non-zero exit code.
  */
 import { Command, CommanderError } from 'commander';
+import { registerUp } from './up.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('aerie')
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   const bridge = await import('@aerie/gcs-bridge/cli');
   hardware.registerCommands(program);
   bridge.registerCommands(program);
+  registerUp(program);
 
   try {
     await program.parseAsync(argv);
