@@ -1,0 +1,328 @@
+import type { MavLinkData } from 'node-mavlink';
+import { common } from 'node-mavlink';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Inbound } from '../codec/types.ts';
+import type { CommandState } from './command.ts';
+import { commandStep, initialCommandState, runCommand } from './command.ts';
+import type { ProtocolEvent } from './machine.ts';
+import { all, FakeLink } from './testing/fake-link.ts';
+
+const target = { sysid: 1, compid: 1 };
+const ARM = 400;
+
+function ack(command: number, result: number, extra: Partial<common.CommandAck> = {}): common.CommandAck {
+  const m = new common.CommandAck();
+  m.command = command;
+  m.result = result;
+  m.progress = 255;
+  m.resultParam2 = 0;
+  m.targetSystem = 255;
+  m.targetComponent = 190;
+  Object.assign(m, extra);
+  return m;
+}
+
+function msg(message: MavLinkData, sysid = 1, compid = 1, now = 0): ProtocolEvent {
+  const msgid = (message.constructor as unknown as { MSG_ID: number }).MSG_ID;
+  const inbound: Inbound = { sysid, compid, msgid, message, linkId: 't', receivedAt: now };
+  return { kind: 'message', inbound, now };
+}
+
+describe('commandStep (pure)', () => {
+  const start = (extra = {}) =>
+    commandStep(initialCommandState({ target, command: ARM, param1: 1, ...extra }), {
+      kind: 'started',
+      now: 0,
+    });
+
+  it('sends COMMAND_LONG with confirmation 0 and arms the ack timer', () => {
+    const out = start();
+    expect(out.state.phase).toBe('awaitingAck');
+    const [send, timer] = out.effects;
+    expect(send?.kind === 'send' && send.message).toBeInstanceOf(common.CommandLong);
+    const m = (send as { message: common.CommandLong }).message;
+    expect([m.targetSystem, m.targetComponent, m.command, m.confirmation, m._param1]).toEqual([
+      1,
+      1,
+      ARM,
+      0,
+      1,
+    ]);
+    expect(timer).toEqual({ kind: 'setTimer', ms: 1500 });
+  });
+
+  it('resends with confirmation raised on each timeout, then fails with Timeout', () => {
+    let s: CommandState = start({ retries: 2 }).state;
+    const confirmations: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const out = commandStep(s, { kind: 'timeout', now: 0 });
+      s = out.state;
+      const send = out.effects.find((e) => e.kind === 'send');
+      confirmations.push((send as { message: common.CommandLong }).message.confirmation);
+    }
+    expect(confirmations).toEqual([1, 2]);
+    const last = commandStep(s, { kind: 'timeout', now: 0 });
+    expect(last.effects.at(-1)).toMatchObject({
+      kind: 'done',
+      result: { ok: false, error: { code: 'Timeout', detail: { sends: 3 } } },
+    });
+  });
+
+  it('ignores acks for other commands, from other systems and for other ground stations', () => {
+    const s = start().state;
+    for (const event of [
+      msg(ack(ARM + 1, 0)),
+      msg(ack(ARM, 0), 2, 1),
+      msg(ack(ARM, 0), 1, 99),
+      msg(ack(ARM, 0, { targetSystem: 254 })),
+    ]) {
+      const out = commandStep(s, event);
+      expect(out.effects).toEqual([]);
+      expect(out.state).toBe(s);
+    }
+    // targetSystem 0 (older firmware) still counts as ours.
+    expect(commandStep(s, msg(ack(ARM, 0, { targetSystem: 0, targetComponent: 0 }))).state.phase).toBe(
+      'done',
+    );
+  });
+
+  it('IN_PROGRESS reports progress, stops resending and waits longer', () => {
+    const s = start({ inProgressTimeoutMs: 4000 }).state;
+    const out = commandStep(s, msg(ack(ARM, 5, { progress: 40 })));
+    expect(out.state.phase).toBe('inProgress');
+    expect(out.effects).toEqual([
+      { kind: 'progress', progress: { command: ARM, percent: 40 } },
+      { kind: 'setTimer', ms: 4000 },
+    ]);
+    const timeout = commandStep(out.state, { kind: 'timeout', now: 0 });
+    expect(timeout.effects.some((e) => e.kind === 'send')).toBe(false);
+    expect(timeout.effects.at(-1)).toMatchObject({
+      result: { ok: false, error: { code: 'Timeout', detail: { inProgress: true, percent: 40 } } },
+    });
+  });
+
+  it('maps MAV_RESULT failures to codes with the raw result in detail', () => {
+    const s = start().state;
+    const cases: [number, string][] = [
+      [2, 'Denied'],
+      [3, 'Unsupported'],
+      [4, 'Failed'],
+      [6, 'VehicleCancelled'],
+      [1, 'TemporarilyRejected'],
+      [8, 'Unsupported'],
+    ];
+    for (const [result, code] of cases) {
+      const out = commandStep(s, msg(ack(ARM, result, { resultParam2: 7 })));
+      expect(out.effects.at(-1)).toMatchObject({
+        kind: 'done',
+        result: { ok: false, error: { code, detail: { mavResult: result, resultParam2: 7, command: ARM } } },
+      });
+    }
+  });
+
+  it('TEMPORARILY_REJECTED with opt-in waits, then sends a fresh attempt', () => {
+    const s = start({ retryTemporarilyRejectedForMs: 5000 }).state;
+    const out = commandStep(s, msg(ack(ARM, 1), 1, 1, 100));
+    expect(out.state.phase).toBe('rejectedWaiting');
+    expect(out.effects).toEqual([{ kind: 'setTimer', ms: 1000 }]);
+    const again = commandStep(out.state, { kind: 'timeout', now: 1100 });
+    const send = again.effects.find((e) => e.kind === 'send') as { message: common.CommandLong };
+    expect(send.message.confirmation).toBe(0);
+    // Past the deadline the rejection is final.
+    const late = commandStep(again.state, msg(ack(ARM, 1), 1, 1, 4500));
+    expect(late.effects.at(-1)).toMatchObject({ result: { error: { code: 'TemporarilyRejected' } } });
+  });
+
+  it('cancel ends the transaction without sending anything', () => {
+    const out = commandStep(start().state, { kind: 'cancel', now: 0 });
+    expect(out.effects.filter((e) => e.kind === 'send')).toEqual([]);
+    expect(out.effects.at(-1)).toMatchObject({ result: { ok: false, error: { code: 'Cancelled' } } });
+  });
+});
+
+describe('runCommand against a scripted vehicle', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** A vehicle whose answer to each COMMAND_LONG/INT is scripted by the test. */
+  function vehicle(
+    link: FakeLink,
+    answer: (m: common.CommandLong | common.CommandInt, n: number) => MavLinkData[],
+  ) {
+    let n = 0;
+    const tx = link.attachVehicle((m) => {
+      if (m instanceof common.CommandLong || m instanceof common.CommandInt) {
+        for (const reply of answer(m, n++)) tx(1, 1, reply);
+      }
+    });
+    return tx;
+  }
+
+  async function settle<T>(p: Promise<T>, ms = 60_000): Promise<T> {
+    await vi.advanceTimersByTimeAsync(ms);
+    return p;
+  }
+
+  it('accepted', async () => {
+    const link = new FakeLink();
+    vehicle(link, (m) => [ack(m.command, 0, { resultParam2: 3 })]);
+    const r = await settle(runCommand(link.port, { target, command: ARM, param1: 1 }));
+    expect(r).toEqual({ ok: true, value: { command: ARM, result: 'Accepted', resultParam2: 3, sends: 1 } });
+    expect(link.sentOf(common.CommandLong)).toHaveLength(1);
+  });
+
+  it('IN_PROGRESS then accepted: progress reported, no resends while in progress', async () => {
+    const link = new FakeLink();
+    const tx = vehicle(link, (m) => [ack(m.command, 5, { progress: 0 })]);
+    const progress: (number | undefined)[] = [];
+    const p = runCommand(link.port, { target, command: 241, onProgress: (x) => progress.push(x.percent) });
+    for (const pct of [30, 60, 90]) {
+      await vi.advanceTimersByTimeAsync(2000);
+      tx(1, 1, ack(241, 5, { progress: pct }));
+    }
+    await vi.advanceTimersByTimeAsync(2000);
+    tx(1, 1, ack(241, 0));
+    const r = await settle(p, 100);
+    expect(r.ok).toBe(true);
+    expect(progress).toEqual([0, 30, 60, 90]);
+    expect(link.sentOf(common.CommandLong)).toHaveLength(1);
+  });
+
+  it('duplicate acks: the result is delivered once', async () => {
+    const link = new FakeLink();
+    vehicle(link, (m) => [ack(m.command, 0), ack(m.command, 0), ack(m.command, 2)]);
+    const onProgress = vi.fn();
+    const r = await settle(runCommand(link.port, { target, command: ARM, onProgress }));
+    expect(r.ok).toBe(true);
+    expect(onProgress).not.toHaveBeenCalled();
+  });
+
+  it('TEMPORARILY_REJECTED after boot is retried every second until accepted', async () => {
+    const link = new FakeLink();
+    const bootedAt = Date.now();
+    vehicle(link, (m) => [ack(m.command, Date.now() - bootedAt < 10_000 ? 1 : 0)]);
+    const r = await settle(
+      runCommand(link.port, { target, command: ARM, param1: 1, retryTemporarilyRejectedForMs: 15_000 }),
+    );
+    expect(r.ok).toBe(true);
+    const sends = link.sent.map((s) => s.at - bootedAt);
+    expect(sends.length).toBeGreaterThanOrEqual(10);
+    expect(sends.length).toBeLessThanOrEqual(12);
+    // Fresh attempts, about a second apart, each with confirmation 0.
+    for (let i = 1; i < sends.length; i++) expect(sends[i]! - sends[i - 1]!).toBeGreaterThanOrEqual(1000);
+    expect(link.sentOf(common.CommandLong).every((c) => c.confirmation === 0)).toBe(true);
+  });
+
+  it('TEMPORARILY_REJECTED past the deadline is reported with the count of rejections', async () => {
+    const link = new FakeLink();
+    vehicle(link, (m) => [ack(m.command, 1)]);
+    const r = await settle(
+      runCommand(link.port, { target, command: ARM, retryTemporarilyRejectedForMs: 3000 }),
+    );
+    expect(r.ok ? undefined : r.error).toMatchObject({
+      code: 'TemporarilyRejected',
+      detail: { mavResult: 1, mavResultName: 'TEMPORARILY_REJECTED', temporarilyRejected: 3 },
+    });
+  });
+
+  it('without opt-in TEMPORARILY_REJECTED fails at once', async () => {
+    const link = new FakeLink();
+    vehicle(link, (m) => [ack(m.command, 1)]);
+    const r = await settle(runCommand(link.port, { target, command: ARM }));
+    expect(r.ok ? undefined : r.error.code).toBe('TemporarilyRejected');
+    expect(link.sent).toHaveLength(1);
+  });
+
+  it('times out after N retries with confirmation counting 0..N', async () => {
+    const link = new FakeLink();
+    vehicle(link, () => []);
+    const started = Date.now();
+    const r = await settle(runCommand(link.port, { target, command: ARM, retries: 5 }));
+    expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Timeout', detail: { sends: 6, command: ARM } });
+    expect(link.sentOf(common.CommandLong).map((c) => c.confirmation)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(link.sent.map((s) => s.at - started)).toEqual([0, 1500, 3000, 4500, 6000, 7500]);
+  });
+
+  it('a lost command is resent and the late ack accepted', async () => {
+    const link = new FakeLink();
+    link.dropUp(all(common.CommandLong, (c) => c.confirmation < 2));
+    vehicle(link, (m) => [ack(m.command, 0)]);
+    const r = await settle(runCommand(link.port, { target, command: ARM }));
+    expect(r.ok && r.value.sends).toBe(3);
+  });
+
+  it('denied', async () => {
+    const link = new FakeLink();
+    vehicle(link, (m) => [ack(m.command, 2, { resultParam2: 17 })]);
+    const r = await settle(runCommand(link.port, { target, command: 300 }));
+    expect(r.ok ? undefined : r.error).toMatchObject({
+      code: 'Denied',
+      detail: { mavResult: 2, mavResultName: 'DENIED', resultParam2: 17, command: 300 },
+    });
+  });
+
+  it('COMMAND_INT carries positions as degE7 with a frame (DO_REPOSITION)', async () => {
+    const link = new FakeLink();
+    vehicle(link, (m) => [ack(m.command, 0)]);
+    const r = await settle(
+      runCommand(link.port, {
+        target,
+        command: 192,
+        message: 'int',
+        frame: 6,
+        param1: -1,
+        param5: 300123456,
+        param6: 1200654321,
+        param7: 40,
+      }),
+    );
+    expect(r.ok).toBe(true);
+    const [sent] = link.sentOf(common.CommandInt);
+    expect([sent?.frame, sent?._param5, sent?._param6, sent?._param7]).toEqual([
+      6, 300123456, 1200654321, 40,
+    ]);
+    const bad = await runCommand(link.port, {
+      target,
+      command: 192,
+      message: 'int',
+      frame: 6,
+      param5: 30.01,
+    });
+    expect(bad.ok ? undefined : bad.error.code).toBe('InvalidRequest');
+    expect(bad.ok ? '' : bad.error.message).toMatch(/param5/);
+  });
+
+  it('works when the link answers synchronously from inside send', async () => {
+    const link = new FakeLink(0);
+    vehicle(link, (m) => [ack(m.command, 5, { progress: 50 }), ack(m.command, 0)]);
+    const r = await runCommand(link.port, { target, command: ARM });
+    expect(r.ok).toBe(true);
+  });
+
+  it('cancel stops waiting and reports Cancelled', async () => {
+    const link = new FakeLink();
+    vehicle(link, () => []);
+    const controller = new AbortController();
+    const p = runCommand(link.port, { target, command: ARM, signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(2000);
+    controller.abort();
+    const r = await settle(p, 10);
+    expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Cancelled', detail: { sends: 2 } });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(link.sent).toHaveLength(2);
+  });
+
+  it('a link that throws on send gives SendFailed', async () => {
+    const port = {
+      send: () => {
+        throw new Error('link closed');
+      },
+      subscribe: () => () => {},
+    };
+    const r = await runCommand(port, { target, command: ARM });
+    expect(r.ok ? undefined : r.error).toMatchObject({
+      code: 'SendFailed',
+      message: expect.stringMatching(/link closed/),
+    });
+  });
+});

@@ -1,0 +1,320 @@
+import { common, MavLinkProtocolV2 } from 'node-mavlink';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Inbound } from '../codec/types.ts';
+import type { ProtocolEvent } from './machine.ts';
+import {
+  checkParamValue,
+  decodeParamValue,
+  encodeParamValue,
+  MavParamType,
+  sameParamValue,
+} from './param-encoding.ts';
+import type { ReadAllState } from './params.ts';
+import {
+  initialReadAllState,
+  initialSetParamState,
+  readAllParams,
+  readAllStep,
+  readParam,
+  setParam,
+  setParamStep,
+} from './params.ts';
+import { all, FakeLink, firstN } from './testing/fake-link.ts';
+import type { VehicleParam } from './testing/param-vehicle.ts';
+import { ParamVehicle } from './testing/param-vehicle.ts';
+
+const target = { sysid: 1, compid: 1 };
+const { Int32, Real32, Uint8, Int8, Uint16, Int16, Uint32 } = MavParamType;
+
+const bytesOf = (f: number): number[] => {
+  const dv = new DataView(new ArrayBuffer(4));
+  dv.setFloat32(0, f, true);
+  return [0, 1, 2, 3].map((i) => dv.getUint8(i));
+};
+
+describe('parameter value encoding', () => {
+  it('bytewise puts the integer bytes in the float (PX4)', () => {
+    expect(encodeParamValue(1, Int32, 'bytewise')).toBe(Math.fround(1.401298464324817e-45));
+    expect(bytesOf(encodeParamValue(1, Int32, 'bytewise'))).toEqual([1, 0, 0, 0]);
+    expect(bytesOf(encodeParamValue(-2, Int32, 'bytewise'))).toEqual([0xfe, 0xff, 0xff, 0xff]);
+    expect(bytesOf(encodeParamValue(255, Uint8, 'bytewise'))).toEqual([0xff, 0, 0, 0]);
+    expect(bytesOf(encodeParamValue(-1, Int8, 'bytewise'))).toEqual([0xff, 0, 0, 0]);
+    expect(bytesOf(encodeParamValue(0x1234, Uint16, 'bytewise'))).toEqual([0x34, 0x12, 0, 0]);
+    expect(bytesOf(encodeParamValue(-300, Int16, 'bytewise'))).toEqual([0xd4, 0xfe, 0, 0]);
+    expect(bytesOf(encodeParamValue(0xdeadbeef, Uint32, 'bytewise'))).toEqual([0xef, 0xbe, 0xad, 0xde]);
+  });
+
+  it('cast converts the integer to float (ArduPilot)', () => {
+    expect(encodeParamValue(1, Int32, 'cast')).toBe(1);
+    expect(encodeParamValue(-2, Int32, 'cast')).toBe(-2);
+    expect(decodeParamValue(-2, Int32, 'cast')).toBe(-2);
+    // The same INT32 1 read with the wrong encoding is garbage, which is why the option matters.
+    expect(decodeParamValue(1, Int32, 'bytewise')).toBe(0x3f800000);
+    expect(decodeParamValue(encodeParamValue(1, Int32, 'bytewise'), Int32, 'cast')).toBeCloseTo(0, 40);
+  });
+
+  it('round-trips every integer type both ways, REAL32 unchanged', () => {
+    const cases: [number, number][] = [
+      [Uint8, 200],
+      [Int8, -100],
+      [Uint16, 60000],
+      [Int16, -32768],
+      [Uint32, 4000000000],
+      [Int32, -2147483648],
+      [Int32, 2147483647],
+      [Int32, -1],
+      [Int32, 0],
+    ];
+    for (const [type, value] of cases) {
+      expect(decodeParamValue(encodeParamValue(value, type, 'bytewise'), type, 'bytewise')).toBe(value);
+    }
+    expect(decodeParamValue(encodeParamValue(123456, Int32, 'cast'), Int32, 'cast')).toBe(123456);
+    expect(encodeParamValue(0.1, Real32, 'bytewise')).toBe(Math.fround(0.1));
+    expect(encodeParamValue(0.1, Real32, 'cast')).toBe(Math.fround(0.1));
+  });
+
+  it('INT32 -1 (a NaN bit pattern when bytewise) survives MAVLink serialisation', () => {
+    const m = new common.ParamValue();
+    m.paramId = 'COM_RC_IN_MODE';
+    m.paramType = Int32;
+    m.paramValue = encodeParamValue(-1, Int32, 'bytewise');
+    m.paramCount = 1;
+    m.paramIndex = 0;
+    const protocol = new MavLinkProtocolV2(1, 1);
+    const back = protocol.data(protocol.payload(protocol.serialize(m, 0)), common.ParamValue);
+    expect(Number.isNaN(back.paramValue)).toBe(true);
+    expect(decodeParamValue(back.paramValue, Int32, 'bytewise')).toBe(-1);
+  });
+
+  it('rejects values that do not fit their type, naming the type', () => {
+    expect(checkParamValue(256, Uint8)).toMatch(/UINT8/);
+    expect(checkParamValue(1.5, Int32)).toMatch(/INT32/);
+    expect(checkParamValue(1, MavParamType.Int64)).toMatch(/INT64/);
+    expect(checkParamValue(1.5, Real32)).toBeUndefined();
+    expect(() => encodeParamValue(70000, Uint16, 'bytewise')).toThrow(RangeError);
+  });
+
+  it('compares echoes at the precision the field carries', () => {
+    expect(sameParamValue(0.1, Math.fround(0.1), Real32, 'bytewise')).toBe(true);
+    expect(sameParamValue(16777217, 16777216, Int32, 'cast')).toBe(true);
+    expect(sameParamValue(16777217, 16777216, Int32, 'bytewise')).toBe(false);
+  });
+});
+
+function pv(id: string, index: number, count: number, value: number, type = Real32): ProtocolEvent {
+  const m = new common.ParamValue();
+  m.paramId = id;
+  m.paramIndex = index;
+  m.paramCount = count;
+  m.paramType = type;
+  m.paramValue = encodeParamValue(value, type, 'bytewise');
+  const inbound: Inbound = {
+    sysid: 1,
+    compid: 1,
+    msgid: common.ParamValue.MSG_ID,
+    message: m,
+    linkId: 't',
+    receivedAt: 0,
+  };
+  return { kind: 'message', inbound, now: 0 };
+}
+
+describe('readAllStep (pure)', () => {
+  it('collects the stream, then asks for the gaps by index when it goes quiet', () => {
+    let s: ReadAllState = readAllStep(initialReadAllState({ target, encoding: 'bytewise', batchSize: 2 }), {
+      kind: 'started',
+      now: 0,
+    }).state;
+    for (const i of [0, 2, 4]) s = readAllStep(s, pv(`P${i}`, i, 6, i)).state;
+    expect(s.phase).toBe('listing');
+    const quiet = readAllStep(s, { kind: 'timeout', now: 0 });
+    expect(quiet.state.phase).toBe('fetching');
+    const reads = quiet.effects.flatMap((e) =>
+      e.kind === 'send' ? [e.message as common.ParamRequestRead] : [],
+    );
+    expect(reads.map((r) => [r.paramIndex, r.paramId])).toEqual([
+      [1, ''],
+      [3, ''],
+    ]);
+    // Answering the batch asks for the next one at once.
+    let t = readAllStep(quiet.state, pv('P1', 1, 6, 1)).state;
+    const next = readAllStep(t, pv('P3', 3, 6, 3));
+    expect(
+      next.effects.flatMap((e) =>
+        e.kind === 'send' ? [(e.message as common.ParamRequestRead).paramIndex] : [],
+      ),
+    ).toEqual([5]);
+    t = next.state;
+    const last = readAllStep(t, pv('P5', 5, 6, 5));
+    const done = last.effects.at(-1);
+    expect(done?.kind === 'done' && done.result.ok && done.result.value.params.map((p) => p.id)).toEqual([
+      'P0',
+      'P1',
+      'P2',
+      'P3',
+      'P4',
+      'P5',
+    ]);
+  });
+
+  it('ignores PARAM_VALUEs outside the indexed list and from other components', () => {
+    const s = readAllStep(initialReadAllState({ target, encoding: 'bytewise' }), {
+      kind: 'started',
+      now: 0,
+    }).state;
+    expect(readAllStep(s, pv('HIDDEN', 65535, 5, 1)).state).toBe(s);
+    const other = pv('CAM', 0, 3, 1);
+    if (other.kind === 'message') other.inbound.compid = 100;
+    expect(readAllStep(s, other).state).toBe(s);
+  });
+});
+
+describe('setParamStep (pure)', () => {
+  it('a stale echo triggers an immediate resend; the matching echo completes', () => {
+    const cfg = { target, encoding: 'bytewise' as const, id: 'MPC_XY_VEL_MAX', value: 8, type: Real32 };
+    const s = setParamStep(initialSetParamState(cfg), { kind: 'started', now: 0 }).state;
+    const stale = setParamStep(s, pv('MPC_XY_VEL_MAX', 7, 900, 12));
+    expect(stale.effects.map((e) => e.kind)).toEqual(['send', 'setTimer']);
+    const good = setParamStep(stale.state, pv('MPC_XY_VEL_MAX', 7, 900, 8));
+    expect(good.effects.at(-1)).toMatchObject({
+      kind: 'done',
+      result: { ok: true, value: { value: 8, index: 7 } },
+    });
+  });
+});
+
+describe('parameters against a scripted vehicle', () => {
+  let v: ParamVehicle | undefined;
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    v?.dispose();
+    v = undefined;
+    vi.useRealTimers();
+  });
+
+  async function settle<T>(p: Promise<T>, ms = 60_000): Promise<T> {
+    await vi.advanceTimersByTimeAsync(ms);
+    return p;
+  }
+
+  const list = (n: number): VehicleParam[] =>
+    Array.from({ length: n }, (_, i) =>
+      i % 3 === 0
+        ? { id: `INT_${i}`, type: Int32, value: i % 2 === 0 ? -i - 1 : i * 1000 }
+        : { id: `REAL_${i}`, type: Real32, value: i + 0.25 },
+    );
+
+  it.each(['bytewise', 'cast'] as const)(
+    'full read (%s) with dropped messages re-requested by index',
+    async (encoding) => {
+      const link = new FakeLink();
+      v = new ParamVehicle(link, encoding, list(40));
+      const dropped = new Set([0, 3, 17, 18, 39]);
+      // Each dropped index is lost in the stream and its first re-request answer is lost too.
+      for (const i of dropped) link.dropDown(firstN(common.ParamValue, 2, (m) => m.paramIndex === i));
+      const progress: number[] = [];
+      const r = await settle(
+        readAllParams(link.port, { target, encoding, onProgress: (p) => progress.push(p.received) }),
+      );
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.count).toBe(40);
+      expect(r.value.params.map((p) => [p.id, p.index, p.type, p.value])).toEqual(
+        v.params.map((p, i) => [p.id, i, p.type, p.type === Real32 ? Math.fround(p.value) : p.value]),
+      );
+      const reads = link.sentOf(common.ParamRequestRead).map((m) => m.paramIndex);
+      expect(new Set(reads)).toEqual(dropped);
+      expect(link.sentOf(common.ParamRequestList)).toHaveLength(1);
+      expect(progress.at(-1)).toBe(40);
+    },
+  );
+
+  it('reports the indices that never arrive', async () => {
+    const link = new FakeLink();
+    v = new ParamVehicle(link, 'bytewise', list(10));
+    link.dropDown(all(common.ParamValue, (m) => m.paramIndex === 4));
+    const r = await settle(readAllParams(link.port, { target, encoding: 'bytewise', retries: 2 }));
+    expect(r.ok ? undefined : r.error).toMatchObject({
+      code: 'Timeout',
+      detail: { received: 9, count: 10, missing: [4], missingCount: 1 },
+    });
+    expect(link.sentOf(common.ParamRequestRead)).toHaveLength(3);
+  });
+
+  it('times out when nobody answers the list request', async () => {
+    const link = new FakeLink();
+    v = new ParamVehicle(link, 'bytewise', list(3));
+    link.dropUp(all(common.ParamRequestList));
+    const r = await settle(readAllParams(link.port, { target, encoding: 'bytewise' }));
+    expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Timeout', detail: { sends: 6 } });
+  });
+
+  it('reads one parameter by id and by index', async () => {
+    const link = new FakeLink();
+    v = new ParamVehicle(link, 'bytewise', list(6));
+    const byId = await settle(readParam(link.port, { target, encoding: 'bytewise', id: 'INT_3' }));
+    expect(byId).toEqual({
+      ok: true,
+      value: expect.objectContaining({ id: 'INT_3', index: 3, value: 3000 }),
+    });
+    const byIndex = await settle(readParam(link.port, { target, encoding: 'bytewise', index: 0 }));
+    expect(byIndex.ok && byIndex.value).toMatchObject({ id: 'INT_0', value: -1 });
+    const missing = await settle(readParam(link.port, { target, encoding: 'bytewise', id: 'NOPE' }));
+    expect(missing.ok ? undefined : missing.error.code).toBe('Timeout');
+  });
+
+  it.each(['bytewise', 'cast'] as const)('set with read-back of an INT32 (%s)', async (encoding) => {
+    const link = new FakeLink();
+    v = new ParamVehicle(link, encoding, list(6));
+    const r = await settle(setParam(link.port, { target, encoding, id: 'INT_3', value: -42, type: Int32 }));
+    expect(r.ok && r.value).toMatchObject({ id: 'INT_3', value: -42, type: Int32 });
+    expect(v.params[3]?.value).toBe(-42);
+    const [sent] = link.sentOf(common.ParamSet);
+    expect(sent?.paramValue).toBe(encoding === 'cast' ? -42 : encodeParamValue(-42, Int32, 'bytewise'));
+  });
+
+  it('a lost PARAM_SET is resent; a lost echo too', async () => {
+    const link = new FakeLink();
+    v = new ParamVehicle(link, 'bytewise', list(6));
+    link.dropUp(firstN(common.ParamSet, 1));
+    link.dropDown(firstN(common.ParamValue, 1));
+    const r = await settle(
+      setParam(link.port, { target, encoding: 'bytewise', id: 'REAL_1', value: 2.5, type: Real32 }),
+    );
+    expect(r.ok).toBe(true);
+    expect(link.sentOf(common.ParamSet)).toHaveLength(3);
+  });
+
+  it('a value the vehicle keeps refusing ends in ValueRejected with the echoed value', async () => {
+    const link = new FakeLink();
+    v = new ParamVehicle(link, 'bytewise', [{ id: 'SYS_LOCKED', type: Int32, value: 7, readOnly: true }]);
+    const r = await settle(
+      setParam(link.port, { target, encoding: 'bytewise', id: 'SYS_LOCKED', value: 9, type: Int32 }),
+    );
+    expect(r.ok ? undefined : r.error).toMatchObject({
+      code: 'ValueRejected',
+      detail: { id: 'SYS_LOCKED', requested: 9, echoed: 7, sends: 6 },
+    });
+  });
+
+  it('bad input is refused before anything is sent', async () => {
+    const link = new FakeLink();
+    const tooLong = await setParam(link.port, {
+      target,
+      encoding: 'bytewise',
+      id: 'A_VERY_LONG_PARAM_ID',
+      value: 1,
+      type: Int32,
+    });
+    expect(tooLong.ok ? '' : tooLong.error.message).toMatch(/1\.\.16 characters/);
+    const notInt = await setParam(link.port, {
+      target,
+      encoding: 'bytewise',
+      id: 'X',
+      value: 1.5,
+      type: Int32,
+    });
+    expect(notInt.ok ? '' : notInt.error.message).toMatch(/INT32/);
+    expect(link.sent).toHaveLength(0);
+  });
+});
