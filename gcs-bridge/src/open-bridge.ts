@@ -53,12 +53,17 @@ export function bridgeConnection(c: MavlinkConnection): BridgeConnection {
 export async function openBridge(options: OpenBridgeOptions): Promise<Result<RunningBridge, 'BadUri' | 'LinkFailed'>> {
   if (options.links.length === 0) return fail('BadUri', 'no link given: pass at least one --link URI');
   const connections: MavlinkConnection[] = [];
+  const seen = new Map<string, number>();
   for (const l of options.links) {
     const cfg = typeof l === 'string' ? { uri: l } : l;
     const spec = parseLinkUri(cfg.uri);
     if (!spec.ok) return spec;
     const signing = cfg.signing ?? options.signing;
-    connections.push(new MavlinkConnection(createLink(spec.value), signing ? { signing } : {}));
+    // Two links may share a URI (two ephemeral ports); ids must stay unique for routing.
+    const n = (seen.get(cfg.uri) ?? 0) + 1;
+    seen.set(cfg.uri, n);
+    const link = createLink(spec.value, n > 1 ? { id: `${cfg.uri}#${n}` } : {});
+    connections.push(new MavlinkConnection(link, signing ? { signing } : {}));
   }
   const recorders: TlogRecorder[] = [];
   if (options.tlogDir) {
