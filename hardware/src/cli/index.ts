@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
 export function registerCommands(program: Command): void {
-  program.command('sim').description('run a simulated fleet').action(() => { console.log('sim placeholder'); });
+  program
+    .command('sim')
+    .description('run a simulated fleet')
+    .action(() => {
+      console.log('sim placeholder');
+    });
 }

@@ -1,0 +1,24 @@
+/**
+ * @aerie/hardware: device simulators that speak what the real devices speak.
+ *
+ * The simulated fleet: vehicles that answer like PX4 SITL (or ArduCopter) on MAVLink over
+ * UDP or serial, with simple flight physics, a shared scheduler, a `speedup` and faults.
+ */
+
+export { MAVLINK_REGISTRY } from './sim/codec.ts';
+export type { Behaviour, Flavour } from './sim/flavour.ts';
+export { modeName } from './sim/flavour.ts';
+export {
+  DEFAULT_BASE_PORT,
+  DEFAULT_GCS,
+  DEFAULT_HOME,
+  type Fleet,
+  type FleetOptions,
+  fleetPosition,
+  type GeoPoint,
+  startFleet,
+  startVehicle,
+  type VehicleOptions,
+} from './sim/fleet.ts';
+export { DEFAULT_RATES, type StreamRates } from './sim/telemetry.ts';
+export { LandedState, MavResult, MissionState, type SimFaults, SimVehicle } from './sim/vehicle.ts';

@@ -1,0 +1,94 @@
+/**
+ * MAVLink framing for the simulator, on node-mavlink directly (the simulator is a peer on the
+ * wire, independent of the bridge). Out: MAVLink 2 with the vehicle's own sequence counter.
+ * In: MAVLink 1 and 2 (signed frames are accepted and not checked, as PX4 does without a key).
+ */
+import {
+  ardupilotmega,
+  common,
+  type MavLinkData,
+  type MavLinkDataConstructor,
+  type MavLinkPacket,
+  MavLinkPacketParser,
+  MavLinkPacketSplitter,
+  MavLinkProtocolV2,
+  minimal,
+  standard,
+} from 'node-mavlink';
+
+/**
+ * Every message class the simulator knows. AUTOPILOT_VERSION lives in `standard`, not
+ * `common`, so the four registries are merged or it would be dropped.
+ */
+export const MAVLINK_REGISTRY: Record<number, MavLinkDataConstructor<MavLinkData>> = {
+  ...minimal.REGISTRY,
+  ...common.REGISTRY,
+  ...standard.REGISTRY,
+  ...ardupilotmega.REGISTRY,
+};
+
+/** A decoded inbound message with the sender's ids. */
+export interface DecodedMessage {
+  sysid: number;
+  compid: number;
+  msgid: number;
+  /** 1 or 2: which framing it arrived in. */
+  version: 1 | 2;
+  message: MavLinkData;
+}
+
+/** Frames outbound messages as MAVLink 2 from one system/component with its own sequence. */
+export class FrameEncoder {
+  private readonly protocol: MavLinkProtocolV2;
+  private seq = 0;
+
+  constructor(sysid: number, compid: number) {
+    this.protocol = new MavLinkProtocolV2(sysid, compid);
+  }
+
+  encode(message: MavLinkData): Buffer {
+    const buf = this.protocol.serialize(message, this.seq);
+    this.seq = (this.seq + 1) & 0xff;
+    return buf;
+  }
+}
+
+/**
+ * Turns a byte stream (datagrams or serial chunks, split anywhere) into decoded messages.
+ * Unknown message ids and bad CRCs are dropped, as an autopilot would.
+ */
+export class FrameDecoder {
+  private readonly splitter = new MavLinkPacketSplitter();
+  private readonly parser = new MavLinkPacketParser();
+
+  constructor(onMessage: (m: DecodedMessage) => void) {
+    this.splitter.pipe(this.parser);
+    this.parser.on('data', (packet: MavLinkPacket) => {
+      const clazz = MAVLINK_REGISTRY[packet.header.msgid];
+      if (!clazz) return;
+      let message: MavLinkData;
+      try {
+        message = packet.protocol.data(packet.payload, clazz);
+      } catch {
+        return;
+      }
+      onMessage({
+        sysid: packet.header.sysid,
+        compid: packet.header.compid,
+        msgid: packet.header.msgid,
+        version: packet.header.magic === 0xfd ? 2 : 1,
+        message,
+      });
+    });
+  }
+
+  push(chunk: Buffer): void {
+    this.splitter.write(chunk);
+  }
+
+  close(): void {
+    this.splitter.unpipe(this.parser);
+    this.splitter.destroy();
+    this.parser.destroy();
+  }
+}
