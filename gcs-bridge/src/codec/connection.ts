@@ -1,6 +1,13 @@
 import type { MavLinkData } from 'node-mavlink';
 import type { Link, LinkStatus } from '../link/link.ts';
-import { encodeFrame, MavlinkDecoder, STX_V2, V1_HEADER_LEN, V2_HEADER_LEN } from './frame.ts';
+import {
+  encodeFrame,
+  type FrameHandler,
+  MavlinkDecoder,
+  STX_V2,
+  V1_HEADER_LEN,
+  V2_HEADER_LEN,
+} from './frame.ts';
 import { messageEntry } from './registry.ts';
 import { type NormalizedSigning, normalizeSigning, Signer, type SigningConfig, Verifier } from './signing.ts';
 import { GCS_COMPID, GCS_SYSID, type Inbound } from './types.ts';
@@ -77,6 +84,9 @@ export class MavlinkConnection {
   readonly signing: NormalizedSigning | undefined;
 
   private readonly decoder: MavlinkDecoder;
+  /** One decoder per client of a multi-client link (tcpin), sharing the counters. */
+  private readonly sourceDecoders = new Map<number, MavlinkDecoder>();
+  private readonly frameHandler: FrameHandler;
   private readonly signer: Signer | undefined;
   private readonly verifier: Verifier | undefined;
   private readonly clock: () => number;
@@ -110,16 +120,20 @@ export class MavlinkConnection {
     this.signing = options.signing ? normalizeSigning(options.signing) : undefined;
     this.signer = this.signing ? new Signer(this.signing, this.clock) : undefined;
     this.verifier = this.signing ? new Verifier(this.signing, this.clock) : undefined;
-    this.decoder = new MavlinkDecoder((d, i, len, msgid) => this.onFrame(d, i, len, msgid));
+    this.frameHandler = (d, i, len, msgid) => this.onFrame(d, i, len, msgid);
+    this.decoder = new MavlinkDecoder(this.frameHandler);
   }
 
   /** Opens the link and starts decoding what it delivers. */
   async open(): Promise<void> {
     if (!this.unsubscribeLink) {
-      const offData = this.link.onData((bytes) => this.receive(bytes));
+      const offData = this.link.onData((bytes, source) => this.receive(bytes, source));
       const offStatus = this.link.onStatus((s: LinkStatus) => {
         // A half frame from before a reconnect must not be glued to the new byte stream.
-        if (s.state !== 'connected') this.decoder.reset();
+        if (s.state !== 'connected') {
+          this.decoder.reset();
+          this.sourceDecoders.clear();
+        }
       });
       this.unsubscribeLink = () => {
         offData();
@@ -140,10 +154,24 @@ export class MavlinkConnection {
    * Feeds bytes as if the link had delivered them. Synchronous: handlers have run when it
    * returns (benchmarks and tests drive the decoder through this).
    */
-  receive(bytes: Buffer): void {
+  receive(bytes: Buffer, source?: number): void {
     this.bytesIn += bytes.length;
     this.now = this.clock();
-    this.decoder.push(bytes);
+    if (source === undefined) {
+      this.decoder.push(bytes);
+      return;
+    }
+    let decoder = this.sourceDecoders.get(source);
+    if (!decoder) {
+      // Bounded: clients come and go on a long-running tcpin link; forget the oldest.
+      if (this.sourceDecoders.size >= 64) {
+        const oldest = this.sourceDecoders.keys().next().value as number;
+        this.sourceDecoders.delete(oldest);
+      }
+      decoder = new MavlinkDecoder(this.frameHandler, this.decoder.counters);
+      this.sourceDecoders.set(source, decoder);
+    }
+    decoder.push(bytes);
   }
 
   /** Frames `message` as MAVLink 2 from this connection's ids (signed if configured) and writes it. */

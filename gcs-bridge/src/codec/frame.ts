@@ -46,10 +46,13 @@ function frameLength(d: Uint8Array, i: number, n: number): number {
  * not a CRC-valid frame is skipped one byte at a time, so garbage never hides a later packet.
  */
 export class MavlinkDecoder {
-  readonly counters: DecoderCounters = { crcErrors: 0, unknownIds: 0, badFlags: 0, discardedBytes: 0 };
   private pending: Buffer | null = null;
 
-  constructor(private readonly onFrame: FrameHandler) {}
+  /** `counters` may be shared by several decoders (one per client of a multi-client link). */
+  constructor(
+    private readonly onFrame: FrameHandler,
+    readonly counters: DecoderCounters = { crcErrors: 0, unknownIds: 0, badFlags: 0, discardedBytes: 0 },
+  ) {}
 
   /** Feeds received bytes; calls the frame handler synchronously for each valid frame. */
   push(chunk: Buffer): void {

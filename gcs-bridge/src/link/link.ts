@@ -9,6 +9,9 @@ export interface LinkStatus {
   at: number;
 }
 
+/** Receives bytes; `source` distinguishes the streams of a multi-client link. */
+export type DataHandler = (bytes: Buffer, source?: number) => void;
+
 /**
  * A byte pipe to an aircraft, dock or another ground station (QGroundControl's
  * LinkInterface idea): it writes and emits bytes and reports its state; it knows nothing of
@@ -24,7 +27,11 @@ export interface Link {
   close(): Promise<void>;
   /** Sends bytes; dropped and counted when there is nowhere to send them yet. */
   write(bytes: Uint8Array): void;
-  onData(handler: (bytes: Buffer) => void): () => void;
+  /**
+   * Received bytes. `source` is set when one link carries several independent byte streams
+   * (tcpin clients): a partial frame from one client must not be glued to another's bytes.
+   */
+  onData(handler: DataHandler): () => void;
   onStatus(handler: (status: LinkStatus) => void): () => void;
   status(): LinkStatus;
   /** Writes dropped because no peer, no connection or a read-only link. */
@@ -39,7 +46,7 @@ export abstract class BaseLink implements Link {
   readonly uri: string;
   protected dropped = 0;
   protected closed = false;
-  private readonly dataHandlers: ((bytes: Buffer) => void)[] = [];
+  private readonly dataHandlers: DataHandler[] = [];
   private readonly statusHandlers: ((status: LinkStatus) => void)[] = [];
   private current: LinkStatus = { state: 'disconnected', reason: 'not opened', at: Date.now() };
 
@@ -56,7 +63,7 @@ export abstract class BaseLink implements Link {
   abstract close(): Promise<void>;
   abstract write(bytes: Uint8Array): void;
 
-  onData(handler: (bytes: Buffer) => void): () => void {
+  onData(handler: DataHandler): () => void {
     this.dataHandlers.push(handler);
     return () => {
       const i = this.dataHandlers.indexOf(handler);
@@ -84,9 +91,9 @@ export abstract class BaseLink implements Link {
     return undefined;
   }
 
-  protected emitData(bytes: Buffer): void {
+  protected emitData(bytes: Buffer, source?: number): void {
     const hs = this.dataHandlers;
-    for (let k = 0; k < hs.length; k++) (hs[k] as (b: Buffer) => void)(bytes);
+    for (let k = 0; k < hs.length; k++) (hs[k] as DataHandler)(bytes, source);
   }
 
   protected setStatus(state: LinkStatus['state'], reason: string): void {

@@ -1,5 +1,9 @@
 import net from 'node:net';
+import { minimal } from 'node-mavlink';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MavlinkConnection } from '../codec/connection.ts';
+import { encodeFrame } from '../codec/frame.ts';
+import type { Inbound } from '../codec/types.ts';
 import { createLink } from './create-link.ts';
 import type { Link, LinkStatus } from './link.ts';
 import type { TcpServerLink } from './tcp.ts';
@@ -121,5 +125,44 @@ describe('tcpin server', () => {
     expect(link.status()).toMatchObject({ state: 'connected' });
     link.write(Buffer.from('!'));
     await waitFor(() => Buffer.concat(clients[1]?.got ?? []).toString() === 'to all!', 3000, 'second write');
+  });
+
+  it('keeps each client byte stream separate: interleaved half frames still decode', async () => {
+    const link = createLink({ kind: 'tcpin', host: '127.0.0.1', port: 0 }) as TcpServerLink;
+    const conn = new MavlinkConnection(link);
+    const got: Inbound[] = [];
+    conn.onMessage((m) => got.push(m));
+    await conn.open();
+    cleanups.push(() => conn.close());
+    const port = link.localPort() as number;
+    const sockets = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(port, '127.0.0.1', () => resolve(s));
+            s.setNoDelay(true);
+            cleanups.push(() => {
+              s.destroy();
+            });
+          }),
+      ),
+    );
+    await waitFor(() => link.clientCount() === 2, 3000, 'two clients');
+    const frames = [1, 2].map((sysid) => {
+      const hb = new minimal.Heartbeat();
+      hb.customMode = sysid * 10;
+      return encodeFrame(hb, { sysid, compid: 1, seq: 0 });
+    });
+    const [s0, s1] = sockets as [net.Socket, net.Socket];
+    const [f0, f1] = frames as [Buffer, Buffer];
+    s0.write(f0.subarray(0, 7));
+    await waitFor(() => conn.stats().bytesIn === 7, 3000, 'first half of client 0');
+    s1.write(f1.subarray(0, 9));
+    await waitFor(() => conn.stats().bytesIn === 16, 3000, 'first half of client 1');
+    s0.write(f0.subarray(7));
+    s1.write(f1.subarray(9));
+    await waitFor(() => got.length === 2, 3000, 'both frames');
+    expect(got.map((m) => m.sysid).sort()).toEqual([1, 2]);
+    expect(conn.stats().crcErrors).toBe(0);
   });
 });

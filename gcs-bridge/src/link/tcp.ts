@@ -95,6 +95,7 @@ export class TcpLink extends BaseLink {
 export class TcpServerLink extends BaseLink {
   private server: net.Server | null = null;
   private readonly clients = new Set<net.Socket>();
+  private nextClient = 1;
 
   constructor(
     override readonly spec: TcpServerSpec,
@@ -112,7 +113,8 @@ export class TcpServerLink extends BaseLink {
       this.clients.add(socket);
       const who = `${socket.remoteAddress}:${socket.remotePort}`;
       this.setStatus('connected', `client ${who} connected (${this.clients.size} total)`);
-      socket.on('data', (b) => this.emitData(b));
+      const source = this.nextClient++;
+      socket.on('data', (b) => this.emitData(b, source));
       socket.on('error', () => {
         // 'close' follows and does the bookkeeping.
       });

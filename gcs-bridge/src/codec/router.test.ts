@@ -1,0 +1,180 @@
+import { common, minimal } from 'node-mavlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLink } from '../link/create-link.ts';
+import { sleep, waitFor } from '../link/test-util.ts';
+import { MavlinkConnection, type PacketInfo } from './connection.ts';
+import { attachRouter, RoutingTable } from './router.ts';
+
+describe('RoutingTable', () => {
+  const all = ['vehicle', 'qgc', 'tool'];
+  const table = () => {
+    const t = new RoutingTable({ sysid: 255, compid: 190 });
+    t.learn('vehicle', 1, 1);
+    t.learn('vehicle', 1, 100);
+    t.learn('qgc', 200, 190);
+    t.learn('tool', 201, 1);
+    return t;
+  };
+
+  it.each([
+    ['no target field: everyone else', 'vehicle', { sysid: 1, compid: 1 }, ['qgc', 'tool']],
+    [
+      'broadcast target 0: everyone else',
+      'qgc',
+      { sysid: 200, compid: 190, targetSystem: 0, targetComponent: 0 },
+      ['vehicle', 'tool'],
+    ],
+    [
+      'to a known system',
+      'qgc',
+      { sysid: 200, compid: 190, targetSystem: 1, targetComponent: 1 },
+      ['vehicle'],
+    ],
+    [
+      'to a known system, any component',
+      'qgc',
+      { sysid: 200, compid: 190, targetSystem: 1, targetComponent: 0 },
+      ['vehicle'],
+    ],
+    [
+      'to a known component',
+      'tool',
+      { sysid: 201, compid: 1, targetSystem: 1, targetComponent: 100 },
+      ['vehicle'],
+    ],
+    [
+      'to an unknown component of a known system',
+      'qgc',
+      { sysid: 200, compid: 190, targetSystem: 1, targetComponent: 77 },
+      [],
+    ],
+    ['to an unknown system', 'qgc', { sysid: 200, compid: 190, targetSystem: 42, targetComponent: 0 }, []],
+    ['to the bridge itself', 'vehicle', { sysid: 1, compid: 1, targetSystem: 255, targetComponent: 190 }, []],
+    ['never back to the source', 'vehicle', { sysid: 1, compid: 1, targetSystem: 1, targetComponent: 0 }, []],
+    [
+      'reply to the other GCS',
+      'vehicle',
+      { sysid: 1, compid: 1, targetSystem: 200, targetComponent: 0 },
+      ['qgc'],
+    ],
+  ] as const)('%s', (_name, from, packet, expected) => {
+    expect(table().route(from, packet, all)).toEqual(expected);
+  });
+
+  it('a system heard on two links gets targeted packets on both; forget() removes a link', () => {
+    const t = table();
+    t.learn('tool', 1, 1);
+    expect(t.route('qgc', { sysid: 200, compid: 190, targetSystem: 1, targetComponent: 1 }, all)).toEqual([
+      'vehicle',
+      'tool',
+    ]);
+    t.forget('tool');
+    expect(t.route('qgc', { sysid: 200, compid: 190, targetSystem: 1, targetComponent: 1 }, all)).toEqual([
+      'vehicle',
+    ]);
+  });
+});
+
+describe('attachRouter over UDP', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function open(conn: MavlinkConnection): Promise<MavlinkConnection> {
+    await conn.open();
+    cleanups.push(() => conn.close());
+    return conn;
+  }
+
+  function heartbeat(): minimal.Heartbeat {
+    const hb = new minimal.Heartbeat();
+    hb.mavlinkVersion = 3;
+    return hb;
+  }
+
+  it('shares the vehicle between two ground stations through three connections', async () => {
+    // Bridge side: one udpin per peer, as a site would run it.
+    const bridge = await Promise.all(
+      ['vehicle', 'qgc', 'tool'].map((id) =>
+        open(new MavlinkConnection(createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 }, { id }))),
+      ),
+    );
+    const router = attachRouter(bridge);
+    cleanups.push(async () => router.detach());
+    // Peers: the aircraft (1/1), QGroundControl (200/190), a tool (201/1).
+    const ids = [
+      [1, 1],
+      [200, 190],
+      [201, 1],
+    ] as const;
+    const peers = await Promise.all(
+      bridge.map((b, k) =>
+        open(
+          new MavlinkConnection(
+            createLink({ kind: 'udpout', host: '127.0.0.1', port: b.link.localPort() as number }),
+            {
+              sysid: ids[k]?.[0],
+              compid: ids[k]?.[1],
+            },
+          ),
+        ),
+      ),
+    );
+    const got = peers.map((p) => {
+      const list: PacketInfo[] = [];
+      p.onPacket((x) => list.push({ ...x, raw: Buffer.from(x.raw) }));
+      return list;
+    });
+    const [vehicle, qgc] = peers as [MavlinkConnection, MavlinkConnection];
+    const [atVehicle, atQgc, atTool] = got as [PacketInfo[], PacketInfo[], PacketInfo[]];
+
+    // udpin learns where to reply from the first datagram, so every peer says hello first.
+    for (const p of peers) p.send(heartbeat());
+    await waitFor(() => bridge.every((b) => b.stats().packetsIn >= 1), 3000, 'hello from every peer');
+    await sleep(50);
+    for (const g of got) g.length = 0;
+    const before = router.forwarded();
+
+    // Heartbeats have no target, so each reaches the other two.
+    const sent: Buffer[] = [];
+    vehicle.onOutbound((f) => sent.push(Buffer.from(f)));
+    for (const p of peers) p.send(heartbeat());
+    await waitFor(() => got.every((g) => g.length === 2), 3000, 'heartbeats everywhere');
+    expect(atQgc.map((p) => p.sysid).sort()).toEqual([1, 201]);
+    expect(atVehicle.map((p) => p.sysid).sort()).toEqual([200, 201]);
+    // Forwarded unchanged: the aircraft's own bytes, its sequence number included.
+    expect(atQgc.find((p) => p.sysid === 1)?.raw.equals(sent[0] as Buffer)).toBe(true);
+
+    // QGroundControl commands the aircraft: only the aircraft hears it.
+    const cmd = new common.CommandLong();
+    cmd.targetSystem = 1;
+    cmd.targetComponent = 1;
+    cmd.command = common.MavCmd.NAV_RETURN_TO_LAUNCH;
+    qgc.send(cmd);
+    await waitFor(() => atVehicle.length === 3, 3000, 'command at vehicle');
+    expect(atVehicle[2]).toMatchObject({ sysid: 200, msgid: 76, targetSystem: 1 });
+
+    // The aircraft acknowledges to QGroundControl only; something for the bridge itself
+    // (255/190) and something for an unknown system go nowhere.
+    const ack = new common.CommandAck();
+    ack.command = common.MavCmd.NAV_RETURN_TO_LAUNCH;
+    ack.targetSystem = 200;
+    ack.targetComponent = 190;
+    vehicle.send(ack);
+    const toBridge = new common.CommandAck();
+    toBridge.targetSystem = 255;
+    toBridge.targetComponent = 190;
+    vehicle.send(toBridge);
+    const toNobody = new common.CommandAck();
+    toNobody.targetSystem = 42;
+    vehicle.send(toNobody);
+    await waitFor(() => atQgc.length === 3, 3000, 'ack at qgc');
+    await sleep(100);
+    expect(atQgc[2]).toMatchObject({ sysid: 1, msgid: 77, targetSystem: 200 });
+    expect(atQgc).toHaveLength(3);
+    expect(atTool).toHaveLength(2);
+    expect(atVehicle).toHaveLength(3);
+    expect(router.forwarded() - before).toBe(6 + 1 + 1);
+  });
+});
