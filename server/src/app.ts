@@ -43,6 +43,8 @@ export interface BuildOptions {
    * deliberately not the logger, so it never lands in log files or collectors.
    */
   announce?: (text: string) => void;
+  /** Where log lines go (defaults to stdout); tests capture them here. */
+  logStream?: { write(line: string): void };
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -90,11 +92,14 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        ...(opts.logStream ? { stream: opts.logStream } : {}),
       },
       trustProxy: config.trustProxy,
       bodyLimit: 1024 * 1024,
     });
     app.decorate('aerie', ctx);
+    // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
+    app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => database.close());
 
     installValidation(app);

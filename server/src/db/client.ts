@@ -87,7 +87,9 @@ export function isUniqueViolation(err: unknown): boolean {
 /** True when `err` is a foreign-key violation (a referenced row is missing, or still in use). */
 export function isForeignKeyViolation(err: unknown): boolean {
   const code = engineCode(err);
-  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return true;
+  // SQLite reports ON DELETE RESTRICT through its trigger machinery.
+  return code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY/i.test(engineMessage(err));
 }
 
 // Drizzle wraps driver errors (DrizzleQueryError) and keeps the driver's error as `cause`.
@@ -98,4 +100,13 @@ function engineCode(err: unknown): unknown {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function engineMessage(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (typeof (e as { code?: unknown }).code === 'string')
+      return String((e as { message?: unknown }).message ?? '');
+    e = (e as { cause?: unknown }).cause;
+  }
+  return '';
 }

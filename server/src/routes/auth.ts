@@ -28,6 +28,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
       schema: {
         tags,
+        security: [],
         summary: 'Sign in: returns a bearer token and sets an httpOnly session cookie',
         body: Type.Object(
           {

@@ -23,6 +23,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       config: { permission: 'public' },
       schema: {
         tags: ['health'],
+        security: [],
         summary: 'Database status and fleet counts; 503 when the database does not answer',
         response: { 200: Health, 503: Health },
       },

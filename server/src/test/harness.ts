@@ -1,0 +1,97 @@
+/** Test harness: an app on a temporary data directory, a movable clock, signed-in users. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { type BuildOptions, build } from '../app.ts';
+import type { ServerConfigInput } from '../config.ts';
+import type { Role } from '../db/schema.ts';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export async function tempDataDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'aerie-server-test-'));
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  dir: string;
+  clock: { t: number };
+  adminToken: string;
+  /** Sends a request, with `token` as bearer when given. */
+  req(
+    method: InjectOptions['method'],
+    url: string,
+    opts?: { token?: string; body?: unknown; ip?: string },
+  ): Promise<LightMyRequestResponse>;
+  login(username: string, password: string, ip?: string): Promise<LightMyRequestResponse>;
+  /** Creates a user of `role` (officers in `departmentId`) and returns a bearer token. */
+  userToken(role: Role, opts?: { departmentId?: string; username?: string }): Promise<string>;
+  /** Closes the app; keeps the data directory when `keepDir`. */
+  close(opts?: { keepDir?: boolean }): Promise<void>;
+}
+
+let userSeq = 0;
+
+export async function startHarness(
+  opts: { dir?: string; config?: ServerConfigInput } & Omit<BuildOptions, 'config' | 'now'> = {},
+): Promise<Harness> {
+  const dir = opts.dir ?? (await tempDataDir());
+  const clock = { t: Date.UTC(2026, 5, 1, 8, 0, 0) };
+  const { dir: _d, config, ...rest } = opts;
+  const app = await build({
+    announce: () => {},
+    ...rest,
+    config: { dataDir: dir, logLevel: 'silent', adminPassword: ADMIN_PASSWORD, ...config },
+    now: () => clock.t,
+  });
+  const req: Harness['req'] = (method, url, o = {}) =>
+    app.inject({
+      method,
+      url,
+      ...(o.token ? { headers: { authorization: `Bearer ${o.token}` } } : {}),
+      ...(o.body !== undefined ? { payload: o.body as InjectOptions['payload'] } : {}),
+      ...(o.ip ? { remoteAddress: o.ip } : {}),
+    });
+  const login: Harness['login'] = (username, password, ip) =>
+    req('POST', '/api/auth/login', { body: { username, password }, ...(ip ? { ip } : {}) });
+  const adminLogin = await login('admin', ADMIN_PASSWORD);
+  const adminToken = adminLogin.json().token as string | undefined;
+  const h: Harness = {
+    app,
+    dir,
+    clock,
+    adminToken: adminToken ?? '',
+    req,
+    login,
+    async userToken(role, o = {}) {
+      const username = o.username ?? `${role.replace(/_/g, '-')}-${++userSeq}`;
+      const created = await req('POST', '/api/users', {
+        token: h.adminToken,
+        body: {
+          username,
+          displayName: username,
+          role,
+          password: 'password-of-user',
+          ...(o.departmentId ? { departmentId: o.departmentId } : {}),
+        },
+      });
+      if (created.statusCode !== 201) throw new Error(`user create failed: ${created.body}`);
+      const res = await login(username, 'password-of-user');
+      if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+      return res.json().token as string;
+    },
+    async close(o = {}) {
+      await app.close();
+      if (!o.keepDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** Creates a record through the API as administrator and returns its JSON. */
+export async function create(h: Harness, url: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await h.req('POST', url, { token: h.adminToken, body });
+  if (res.statusCode !== 201) throw new Error(`POST ${url} -> ${res.statusCode} ${res.body}`);
+  return res.json();
+}

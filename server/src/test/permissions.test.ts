@@ -1,0 +1,174 @@
+/**
+ * The role-by-route matrix, written out by hand: each route and the roles that may use it.
+ * The test checks the server against this table (403 for everyone else, 401 without a
+ * session), that the code's PERMISSION_MATRIX says the same, and that every route the
+ * server documents is in the table, so a new route cannot skip this test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide, PERMISSION_MATRIX, type Permission } from '../auth/permissions.ts';
+import { ROLES, type Role } from '../db/schema.ts';
+import { create, type Harness, startHarness } from './harness.ts';
+
+const ALL: Role[] = [...ROLES];
+const ADMIN: Role[] = ['administrator'];
+const BRIDGE_READERS: Role[] = ['administrator', 'dispatcher', 'pilot', 'command_centre'];
+const MISSING = '00000000-0000-4000-8000-000000000000';
+
+interface Row {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  route: string;
+  permission: Permission | 'public';
+  allowed: Role[];
+  body?: unknown;
+}
+
+const TABLE: Row[] = [
+  { method: 'GET', route: '/api/auth/me', permission: 'session.self', allowed: ALL },
+  { method: 'POST', route: '/api/auth/logout', permission: 'session.self', allowed: ALL },
+  { method: 'GET', route: '/api/users', permission: 'users.read', allowed: ADMIN },
+  { method: 'GET', route: '/api/users/{id}', permission: 'users.read', allowed: ADMIN },
+  { method: 'POST', route: '/api/users', permission: 'users.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/users/{id}',
+    permission: 'users.write',
+    allowed: ADMIN,
+    body: { displayName: 'x' },
+  },
+  { method: 'DELETE', route: '/api/users/{id}', permission: 'users.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/departments', permission: 'departments.read', allowed: ALL },
+  { method: 'GET', route: '/api/departments/{id}', permission: 'departments.read', allowed: ALL },
+  { method: 'POST', route: '/api/departments', permission: 'departments.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/departments/{id}',
+    permission: 'departments.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/departments/{id}', permission: 'departments.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/sites', permission: 'sites.read', allowed: ALL },
+  { method: 'GET', route: '/api/sites/{id}', permission: 'sites.read', allowed: ALL },
+  { method: 'POST', route: '/api/sites', permission: 'sites.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/sites/{id}',
+    permission: 'sites.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/sites/{id}', permission: 'sites.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/docks', permission: 'docks.read', allowed: ALL },
+  { method: 'GET', route: '/api/docks/{id}', permission: 'docks.read', allowed: ALL },
+  { method: 'POST', route: '/api/docks', permission: 'docks.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/docks/{id}',
+    permission: 'docks.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/docks/{id}', permission: 'docks.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/vehicles', permission: 'vehicles.read', allowed: ALL },
+  { method: 'GET', route: '/api/vehicles/{id}', permission: 'vehicles.read', allowed: ALL },
+  { method: 'POST', route: '/api/vehicles', permission: 'vehicles.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/vehicles/{id}',
+    permission: 'vehicles.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/vehicles/{id}', permission: 'vehicles.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/bridges', permission: 'bridges.read', allowed: BRIDGE_READERS },
+  { method: 'GET', route: '/api/bridges/{id}', permission: 'bridges.read', allowed: BRIDGE_READERS },
+  { method: 'POST', route: '/api/bridges', permission: 'bridges.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/bridges/{id}',
+    permission: 'bridges.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/bridges/{id}', permission: 'bridges.write', allowed: ADMIN },
+  { method: 'POST', route: '/api/bridges/{id}/token', permission: 'bridges.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/sorties', permission: 'sorties.read', allowed: ALL },
+  { method: 'GET', route: '/api/audit', permission: 'audit.read', allowed: ADMIN },
+  { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
+  { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
+];
+
+let h: Harness;
+const tokens = new Map<Role, string>();
+let departmentId = '';
+
+beforeAll(async () => {
+  h = await startHarness();
+  departmentId = String((await create(h, '/api/departments', { name: 'Water' })).id);
+  for (const role of ROLES) {
+    tokens.set(role, await h.userToken(role, role === 'department_officer' ? { departmentId } : {}));
+  }
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const url = (row: Row) => row.route.replace('{id}', MISSING);
+
+describe('permission matrix', () => {
+  it('lists every documented route', async () => {
+    const doc = (await h.req('GET', '/api/openapi.json')).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    const inTable = TABLE.map((r) => `${r.method} ${r.route}`);
+    expect(documented.sort()).toEqual(inTable.sort());
+  });
+
+  it('agrees with PERMISSION_MATRIX in the code', () => {
+    for (const row of TABLE) {
+      if (row.permission === 'public') continue;
+      const granted = ROLES.filter((r) => decide(r, row.permission as Permission) !== null);
+      expect(granted, `${row.method} ${row.route}`).toEqual(row.allowed);
+    }
+    const used = new Set(TABLE.map((r) => r.permission));
+    for (const p of Object.keys(PERMISSION_MATRIX)) expect(used.has(p as Permission), p).toBe(true);
+  });
+
+  for (const row of TABLE) {
+    describe(`${row.method} ${row.route}`, () => {
+      if (row.permission !== 'public') {
+        it('answers 401 without a session', async () => {
+          const res = await h.req(row.method, url(row), { body: row.body });
+          expect(res.statusCode).toBe(401);
+          expect(res.json().error.code).toBe('Unauthorized');
+        });
+      }
+      for (const role of ROLES) {
+        const allowed = row.allowed.includes(role);
+        it(`${role}: ${allowed ? 'allowed' : '403'}`, async () => {
+          // Logging out would end the shared session: give that row a session of its own.
+          const token =
+            row.route === '/api/auth/logout'
+              ? ((await h.login(await usernameOf(role), 'password-of-user')).json().token as string)
+              : tokens.get(role)!;
+          const res = await h.req(row.method, url(row), { token, body: row.body });
+          if (allowed) {
+            expect([401, 403], res.body).not.toContain(res.statusCode);
+            expect(res.statusCode, res.body).toBeLessThan(500);
+          } else {
+            expect(res.statusCode, res.body).toBe(403);
+            expect(res.json().error.code).toBe('Forbidden');
+          }
+        });
+      }
+    });
+  }
+});
+
+async function usernameOf(role: Role): Promise<string> {
+  const me = await h.req('GET', '/api/auth/me', { token: tokens.get(role)! });
+  return me.json().username as string;
+}
