@@ -1,7 +1,14 @@
 import type { MavLinkData } from 'node-mavlink';
 import { common, minimal } from 'node-mavlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { intervalUsFromHz, requestMessage, setMessageInterval } from './intervals.ts';
+import {
+  initialRequestMessageState,
+  intervalUsFromHz,
+  requestMessage,
+  requestMessageStep,
+  setMessageInterval,
+} from './intervals.ts';
+import type { ProtocolEvent } from './machine.ts';
 import { all, FakeLink, firstN } from './testing/fake-link.ts';
 
 const target = { sysid: 1, compid: 1 };
@@ -135,5 +142,38 @@ describe('message intervals and requests', () => {
     vehicle(link);
     const r = await settle(requestMessage(link.port, { target, message: minimal.Heartbeat }));
     expect(r.ok ? undefined : r.error.code).toBe('Unsupported');
+  });
+});
+
+describe('requestMessageStep (pure)', () => {
+  const ev = (message: MavLinkData, sysid = 1): ProtocolEvent => ({
+    kind: 'message',
+    now: 0,
+    inbound: {
+      sysid,
+      compid: 1,
+      msgid: (message.constructor as unknown as { MSG_ID: number }).MSG_ID,
+      message,
+      linkId: 't',
+      receivedAt: 0,
+    },
+  });
+
+  it('sends REQUEST_MESSAGE, waits after ACCEPTED, re-requests on timeout, completes on the message', () => {
+    const s0 = initialRequestMessageState({ target, message: common.HomePosition });
+    const first = requestMessageStep(s0, { kind: 'started', now: 0 });
+    const cmd = first.effects.find((e) => e.kind === 'send');
+    expect(cmd?.kind === 'send' && (cmd.message as common.CommandLong)._param1).toBe(
+      common.HomePosition.MSG_ID,
+    );
+    const accepted = requestMessageStep(first.state, ev(ack(512, 0)));
+    expect(accepted.state.phase).toBe('awaitingMessage');
+    expect(accepted.effects.at(-1)).toEqual({ kind: 'setTimer', ms: 1500 });
+    const again = requestMessageStep(accepted.state, { kind: 'timeout', now: 0 });
+    expect(again.state.phase).toBe('commanding');
+    expect(again.effects.some((e) => e.kind === 'send')).toBe(true);
+    expect(requestMessageStep(again.state, ev(homePosition(), 9)).state).toBe(again.state);
+    const got = requestMessageStep(again.state, ev(homePosition()));
+    expect(got.effects.at(-1)).toMatchObject({ kind: 'done', result: { ok: true } });
   });
 });

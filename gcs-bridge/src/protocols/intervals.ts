@@ -169,6 +169,7 @@ function runInner<M extends MavLinkData>(
       };
     }
   }
+  if (out.state === state.inner) return { state, effects };
   return { state: { ...state, inner: out.state }, effects };
 }
 

@@ -12,10 +12,12 @@ import {
 import type { ReadAllState } from './params.ts';
 import {
   initialReadAllState,
+  initialReadParamState,
   initialSetParamState,
   readAllParams,
   readAllStep,
   readParam,
+  readParamStep,
   setParam,
   setParamStep,
 } from './params.ts';
@@ -316,5 +318,29 @@ describe('parameters against a scripted vehicle', () => {
     });
     expect(notInt.ok ? '' : notInt.error.message).toMatch(/INT32/);
     expect(link.sent).toHaveLength(0);
+  });
+});
+
+describe('readParamStep (pure)', () => {
+  it('matches the answer by id, ignores others, resends on timeout', () => {
+    const s = readParamStep(initialReadParamState({ target, encoding: 'cast', id: 'WPNAV_SPEED' }), {
+      kind: 'started',
+      now: 0,
+    });
+    const req = s.effects.find((e) => e.kind === 'send');
+    expect(
+      req?.kind === 'send' && [
+        (req.message as common.ParamRequestRead).paramId,
+        (req.message as common.ParamRequestRead).paramIndex,
+      ],
+    ).toEqual(['WPNAV_SPEED', -1]);
+    expect(readParamStep(s.state, pv('OTHER', 1, 5, 3)).state).toBe(s.state);
+    const again = readParamStep(s.state, { kind: 'timeout', now: 0 });
+    expect(again.effects.map((e) => e.kind)).toEqual(['send', 'setTimer']);
+    const got = readParamStep(again.state, pv('WPNAV_SPEED', 4, 5, 1000));
+    expect(got.effects.at(-1)).toMatchObject({
+      kind: 'done',
+      result: { ok: true, value: { id: 'WPNAV_SPEED', index: 4 } },
+    });
   });
 });
