@@ -40,7 +40,7 @@ describe('commandStep (pure)', () => {
     expect(out.state.phase).toBe('awaitingAck');
     const [send, timer] = out.effects;
     expect(send?.kind === 'send' && send.message).toBeInstanceOf(common.CommandLong);
-    const m = (send as { message: common.CommandLong }).message;
+    const m = (send as unknown as { message: common.CommandLong }).message;
     expect([m.targetSystem, m.targetComponent, m.command, m.confirmation, m._param1]).toEqual([
       1,
       1,
@@ -58,7 +58,7 @@ describe('commandStep (pure)', () => {
       const out = commandStep(s, { kind: 'timeout', now: 0 });
       s = out.state;
       const send = out.effects.find((e) => e.kind === 'send');
-      confirmations.push((send as { message: common.CommandLong }).message.confirmation);
+      confirmations.push((send as unknown as { message: common.CommandLong }).message.confirmation);
     }
     expect(confirmations).toEqual([1, 2]);
     const last = commandStep(s, { kind: 'timeout', now: 0 });
@@ -126,7 +126,7 @@ describe('commandStep (pure)', () => {
     expect(out.state.phase).toBe('rejectedWaiting');
     expect(out.effects).toEqual([{ kind: 'setTimer', ms: 1000 }]);
     const again = commandStep(out.state, { kind: 'timeout', now: 1100 });
-    const send = again.effects.find((e) => e.kind === 'send') as { message: common.CommandLong };
+    const send = again.effects.find((e) => e.kind === 'send') as unknown as { message: common.CommandLong };
     expect(send.message.confirmation).toBe(0);
     // Past the deadline the rejection is final.
     const late = commandStep(again.state, msg(ack(ARM, 1), 1, 1, 4500));

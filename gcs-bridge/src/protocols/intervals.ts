@@ -25,6 +25,7 @@ import type {
   CommandConfig,
   CommandErrorCode,
   CommandParams,
+  CommandProgress,
   CommandResult,
   CommandState,
 } from './command.ts';
@@ -38,7 +39,7 @@ export const MAV_CMD_REQUEST_MESSAGE = 512;
 type CommandTuning = Omit<CommandConfig, 'command' | 'message' | 'frame' | keyof CommandParams>;
 
 export type SetIntervalOptions = CommandTuning &
-  RunOptions<never> & {
+  RunOptions<CommandProgress> & {
     /** MAVLink message id whose rate to set. */
     messageId: number;
   } & ({ hz: number; intervalUs?: never } | { intervalUs: number; hz?: never });
