@@ -32,6 +32,8 @@ export interface DecodedMessage {
   sysid: number;
   compid: number;
   msgid: number;
+  /** The sender's packet sequence number (0-255). */
+  seq: number;
   /** 1 or 2: which framing it arrived in. */
   version: 1 | 2;
   message: MavLinkData;
@@ -76,6 +78,7 @@ export class FrameDecoder {
         sysid: packet.header.sysid,
         compid: packet.header.compid,
         msgid: packet.header.msgid,
+        seq: packet.header.seq,
         version: packet.header.magic === 0xfd ? 2 : 1,
         message,
       });

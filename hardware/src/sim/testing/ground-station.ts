@@ -3,7 +3,7 @@
  * on 127.0.0.1 (port chosen by the OS), recording everything it receives.
  */
 import dgram from 'node:dgram';
-import { type MavLinkData, MavLinkProtocolV1 } from 'node-mavlink';
+import { common, type MavLinkData, MavLinkProtocolV1 } from 'node-mavlink';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from '../codec.ts';
 
 export interface Received extends DecodedMessage {
@@ -16,6 +16,7 @@ export class TestGroundStation {
   private readonly v1 = new MavLinkProtocolV1(255, 190);
   private v1Seq = 0;
   private readonly decoder: FrameDecoder;
+  private listeners = new Set<(m: Received) => void>();
   private waiters: { pred: (m: Received) => boolean; resolve: (m: Received) => void }[] = [];
 
   private constructor(
@@ -26,6 +27,7 @@ export class TestGroundStation {
     this.decoder = new FrameDecoder((m) => {
       const r = { ...m, at: performance.now() };
       this.received.push(r);
+      for (const l of this.listeners) l(r);
       this.waiters = this.waiters.filter((w) => {
         if (!w.pred(r)) return true;
         w.resolve(r);
@@ -39,6 +41,12 @@ export class TestGroundStation {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
     return new TestGroundStation(socket, vehiclePort);
+  }
+
+  /** Calls `fn` for every message from now on; returns the unsubscribe function. */
+  onMessage(fn: (m: Received) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   get port(): number {
@@ -96,5 +104,150 @@ export class TestGroundStation {
   async close(): Promise<void> {
     this.decoder.close();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/** Builds a COMMAND_LONG to system 1 (or `target`), params in order, missing ones 0. */
+export function commandLong(command: number, params: number[] = [], target = 1): MavLinkData {
+  const m = new common.CommandLong();
+  m.targetSystem = target;
+  m.targetComponent = 1;
+  m.command = command;
+  const p = [...params, 0, 0, 0, 0, 0, 0, 0];
+  m._param1 = p[0]!;
+  m._param2 = p[1]!;
+  m._param3 = p[2]!;
+  m._param4 = p[3]!;
+  m._param5 = p[4]!;
+  m._param6 = p[5]!;
+  m._param7 = p[6]!;
+  return m;
+}
+
+/** Sends a COMMAND_LONG and resolves with its COMMAND_ACK result. */
+export async function command(
+  gcs: TestGroundStation,
+  cmd: number,
+  params: number[] = [],
+  timeoutMs = 3000,
+): Promise<number> {
+  const since = performance.now();
+  gcs.send(commandLong(cmd, params));
+  const ack = await gcs.waitFor(common.CommandAck, (a) => a.command === cmd, timeoutMs, since);
+  return ack.result;
+}
+
+/** A mission item for system 1 in MAV_FRAME_GLOBAL_RELATIVE_ALT_INT unless told otherwise. */
+export function missionItem(
+  seq: number,
+  commandId: number,
+  lat: number,
+  lon: number,
+  alt: number,
+  extra: Partial<common.MissionItemInt> = {},
+): common.MissionItemInt {
+  const m = new common.MissionItemInt();
+  m.targetSystem = 1;
+  m.targetComponent = 1;
+  m.seq = seq;
+  m.frame = 6;
+  m.command = commandId;
+  m.current = 0;
+  m.autocontinue = 1;
+  m.x = Math.round(lat * 1e7);
+  m.y = Math.round(lon * 1e7);
+  m.z = alt;
+  m.missionType = 0;
+  Object.assign(m, extra);
+  return m;
+}
+
+/**
+ * Uploads items by answering the vehicle's requests (INT or legacy), returns the final ack.
+ * Resolves with the first MISSION_ACK, whichever it is.
+ */
+export async function uploadMission(
+  gcs: TestGroundStation,
+  items: common.MissionItemInt[],
+  missionType = 0,
+  timeoutMs = 5000,
+): Promise<common.MissionAck> {
+  const since = performance.now();
+  const ackPromise = gcs.waitFor(common.MissionAck, (a) => a.missionType === missionType, timeoutMs, since);
+  const answered = new Set<number>();
+  const onRequest = (seq: number) => {
+    const item = items[seq];
+    if (!item || answered.has(seq)) return;
+    answered.add(seq);
+    gcs.send(item);
+  };
+  const stop = gcs.onMessage((r) => {
+    if (r.message instanceof common.MissionRequestInt || r.message instanceof common.MissionRequest) {
+      onRequest(r.message.seq);
+    }
+  });
+  const count = new common.MissionCount();
+  count.targetSystem = 1;
+  count.targetComponent = 1;
+  count.count = items.length;
+  count.missionType = missionType;
+  gcs.send(count);
+  try {
+    return await ackPromise;
+  } finally {
+    stop();
+  }
+}
+
+/** Downloads a list with MISSION_REQUEST_LIST / MISSION_REQUEST_INT. */
+export async function downloadMission(
+  gcs: TestGroundStation,
+  missionType = 0,
+): Promise<{ count: common.MissionCount; items: common.MissionItemInt[] }> {
+  const since = performance.now();
+  const list = new common.MissionRequestList();
+  list.targetSystem = 1;
+  list.targetComponent = 1;
+  list.missionType = missionType;
+  gcs.send(list);
+  const count = await gcs.waitFor(common.MissionCount, (c) => c.missionType === missionType, 3000, since);
+  const items: common.MissionItemInt[] = [];
+  for (let seq = 0; seq < count.count; seq++) {
+    const req = new common.MissionRequestInt();
+    req.targetSystem = 1;
+    req.targetComponent = 1;
+    req.seq = seq;
+    req.missionType = missionType;
+    const t = performance.now();
+    gcs.send(req);
+    items.push(
+      await gcs.waitFor(
+        common.MissionItemInt,
+        (i) => i.seq === seq && i.missionType === missionType,
+        3000,
+        t,
+      ),
+    );
+  }
+  const ack = new common.MissionAck();
+  ack.targetSystem = 1;
+  ack.targetComponent = 1;
+  ack.type = 0;
+  ack.missionType = missionType;
+  gcs.send(ack);
+  return { count, items };
+}
+
+/** Resolves after `ms` real milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` is truthy (tests only). */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
   }
 }
