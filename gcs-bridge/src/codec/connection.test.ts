@@ -1,7 +1,8 @@
 import {
   common,
-  type MavLinkData,
+  MavLinkData,
   type MavLinkPacket,
+  MavLinkPacketField,
   MavLinkPacketParser,
   MavLinkPacketSplitter,
   MavLinkProtocolV1,
@@ -15,7 +16,7 @@ import { createMemoryLinkPair } from '../link/memory.ts';
 import { MavlinkConnection, type PacketInfo } from './connection.ts';
 import { mavlinkCrc } from './crc.ts';
 import { encodeFrame } from './frame.ts';
-import { REGISTRY } from './registry.ts';
+import { REGISTRY, registerDialect } from './registry.ts';
 import type { Inbound } from './types.ts';
 
 function heartbeat(customMode = 0): minimal.Heartbeat {
@@ -297,5 +298,51 @@ describe('encodeFrame', () => {
       [255, 1],
     ]);
     expect(packets[1]?.raw.equals(foreign)).toBe(true);
+  });
+});
+
+describe('dialects and dropped writes', () => {
+  it('registerDialect adds a private message set (the dock dialect) to every connection', () => {
+    class DockStatus extends MavLinkData {
+      static override MSG_ID = 42_901;
+      static override MSG_NAME = 'AERIE_TEST_DOCK_STATUS';
+      static override PAYLOAD_LENGTH = 6;
+      static override MAGIC_NUMBER = 77;
+      static override FIELDS = [
+        new MavLinkPacketField('battery_mv', 'batteryMv', 0, false, 4, 'uint32_t', 'mV'),
+        new MavLinkPacketField('target_system', 'targetSystem', 4, false, 1, 'uint8_t', ''),
+        new MavLinkPacketField('lid', 'lid', 5, false, 1, 'uint8_t', ''),
+      ];
+      batteryMv = 0;
+      targetSystem = 0;
+      lid = 0;
+    }
+    const msg = new DockStatus();
+    msg.batteryMv = 25_100;
+    msg.lid = 2;
+    const bytes = frame(msg, 20, 200, 0);
+    const before = newConnection();
+    const seen = collect(before);
+    before.receive(bytes);
+    expect(seen.messages).toHaveLength(0);
+    expect(before.stats().unknownMessages).toBe(1);
+
+    registerDialect({ [DockStatus.MSG_ID]: DockStatus }, { [DockStatus.MSG_ID]: DockStatus.MAGIC_NUMBER });
+    const after = newConnection();
+    const { messages, packets } = collect(after);
+    after.receive(bytes);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.message).toBeInstanceOf(DockStatus);
+    expect(messages[0]?.message).toMatchObject({ batteryMv: 25_100, lid: 2, targetSystem: 0 });
+    expect(packets[0]?.targetSystem).toBe(0);
+  });
+
+  it('writes the link drops (not open) are counted as dropped, not as sent', () => {
+    const conn = newConnection();
+    const sent: Buffer[] = [];
+    conn.onOutbound((f) => sent.push(f));
+    conn.send(heartbeat());
+    expect(sent).toHaveLength(0);
+    expect(conn.stats()).toMatchObject({ packetsOut: 0, bytesOut: 0, droppedWrites: 1 });
   });
 });

@@ -49,6 +49,8 @@ export interface ConnectionStats {
   replayed: number;
   /** Local time (ms since epoch) of the last accepted packet, or null. */
   lastHeardAt: number | null;
+  /** Writes the link dropped (no peer yet, disconnected, read-only); not in packetsOut. */
+  droppedWrites: number;
 }
 
 /** Options of one connection. */
@@ -226,13 +228,17 @@ export class MavlinkConnection {
       badSignature: this.badSignature,
       replayed: this.replayed,
       lastHeardAt: this.lastHeardAt,
+      droppedWrites: this.link.droppedWrites(),
     };
   }
 
   private writeFrame(frame: Buffer): void {
+    const link = this.link;
+    const dropped = link.droppedWrites();
+    link.write(frame);
+    if (link.droppedWrites() !== dropped) return; // nowhere to send yet; the link counted it
     this.bytesOut += frame.length;
     this.packetsOut++;
-    this.link.write(frame);
     const hs = this.outboundHandlers;
     for (let k = 0; k < hs.length; k++) (hs[k] as Handler<Buffer>)(frame);
   }

@@ -41,22 +41,26 @@ function pair(rxSigning: ConstructorParameters<typeof MavlinkConnection>[1], clo
   return { rx, messages };
 }
 
-/** Frames a sender with the given signing config would put on the wire. */
-function framesFrom(
+/** Frames a sender with the given signing config puts on the wire (over an open memory link). */
+async function framesFrom(
   signing: ConstructorParameters<typeof MavlinkConnection>[1],
   msgs: minimal.Heartbeat[],
   clock?: () => number,
-): Buffer[] {
-  const [a] = createMemoryLinkPair();
+): Promise<Buffer[]> {
+  const [a, b] = createMemoryLinkPair();
+  await a.open();
+  await b.open();
   const tx = new MavlinkConnection(a, { sysid: 1, compid: 1, ...signing, ...(clock ? { clock } : {}) });
   const out: Buffer[] = [];
   tx.onOutbound((f) => out.push(Buffer.from(f)));
   for (const m of msgs) tx.send(m);
+  await a.close();
+  await b.close();
   return out;
 }
 
 describe('signing keys', () => {
-  it('derives the key as SHA-256 of the passphrase and parses 64 hex characters', () => {
+  it('derives the key as SHA-256 of the passphrase and parses 64 hex characters', async () => {
     const expected = createHash('sha256').update('aerie-test-passphrase').digest();
     expect(KEY.reveal().equals(expected)).toBe(true);
     expect(signingKeyFromHex(expected.toString('hex')).reveal().equals(expected)).toBe(true);
@@ -67,7 +71,7 @@ describe('signing keys', () => {
     expect(() => normalizeSigning({ key: KEY, linkId: 300, requireSigned: true })).toThrow(/linkId/);
   });
 
-  it('never prints the key: JSON, inspect and string conversion are redacted', () => {
+  it('never prints the key: JSON, inspect and string conversion are redacted', async () => {
     const raw = KEY.reveal();
     const [a] = createMemoryLinkPair();
     const conn = new MavlinkConnection(a, {
@@ -92,8 +96,10 @@ describe('signing keys', () => {
 });
 
 describe('outgoing signatures', () => {
-  it('sets the signed flag before the CRC and signs as the spec says (checked with node-mavlink)', () => {
-    const [frame] = framesFrom({ signing: { key: KEY, linkId: 7, requireSigned: true } }, [heartbeat(1)]);
+  it('sets the signed flag before the CRC and signs as the spec says (checked with node-mavlink)', async () => {
+    const [frame] = await framesFrom({ signing: { key: KEY, linkId: 7, requireSigned: true } }, [
+      heartbeat(1),
+    ]);
     if (!frame) throw new Error('no frame');
     expect(frame[2]! & 0x01).toBe(1);
     // node-mavlink's splitter validates the CRC (with the flag in the header) and the signature length.
@@ -110,9 +116,9 @@ describe('outgoing signatures', () => {
     expect(Math.abs(sig.timestamp - nowUnits)).toBeLessThan(100 * 1000 * 5); // within 5 s, 10 µs units
   });
 
-  it('timestamps strictly increase even when many packets go out in the same millisecond', () => {
+  it('timestamps strictly increase even when many packets go out in the same millisecond', async () => {
     const fixed = () => SIGNING_EPOCH_MS + 1_000_000;
-    const frames = framesFrom(
+    const frames = await framesFrom(
       { signing: { key: KEY, linkId: 1, requireSigned: true } },
       Array.from({ length: 50 }, (_, k) => heartbeat(k)),
       fixed,
@@ -122,7 +128,7 @@ describe('outgoing signatures', () => {
     expect(ts[0]).toBe(1_000_000 * 100);
   });
 
-  it('node-mavlink sign() alone leaves the flag clear; Signer advances the timestamp within one millisecond', () => {
+  it('node-mavlink sign() alone leaves the flag clear; Signer advances the timestamp within one millisecond', async () => {
     // Why Signer exists: these frames are not valid signed MAVLink 2.
     const p = new MavLinkProtocolV2(1, 1);
     const signed = p.sign(p.serialize(heartbeat(1), 0), 1, KEY.reveal(), 1_700_000_000_000);
@@ -168,25 +174,25 @@ describe('incoming verification', () => {
     await vehicle.close();
   });
 
-  it('drops unsigned packets when signing is required (RADIO_STATUS excepted)', () => {
+  it('drops unsigned packets when signing is required (RADIO_STATUS excepted)', async () => {
     const { rx, messages } = pair(required);
-    for (const f of framesFrom({}, [heartbeat(1), heartbeat(2)])) rx.receive(f);
+    for (const f of await framesFrom({}, [heartbeat(1), heartbeat(2)])) rx.receive(f);
     const radio = encodeFrame(new common.RadioStatus(), { sysid: 51, compid: 68, seq: 0 });
     rx.receive(radio);
     expect(messages.map((m) => m.msgid)).toEqual([109]);
     expect(rx.stats().unsignedDropped).toBe(2);
   });
 
-  it('accepts unsigned packets when signing is configured but not required', () => {
+  it('accepts unsigned packets when signing is configured but not required', async () => {
     const { rx, messages } = pair({ signing: { key: KEY, linkId: 2, requireSigned: false } });
-    for (const f of framesFrom({}, [heartbeat(1)])) rx.receive(f);
+    for (const f of await framesFrom({}, [heartbeat(1)])) rx.receive(f);
     expect(messages).toHaveLength(1);
   });
 
-  it('drops packets signed with another key, required or not', () => {
+  it('drops packets signed with another key, required or not', async () => {
     for (const requireSigned of [true, false]) {
       const { rx, messages } = pair({ signing: { key: KEY, linkId: 2, requireSigned } });
-      for (const f of framesFrom({ signing: { key: OTHER, linkId: 0, requireSigned: true } }, [
+      for (const f of await framesFrom({ signing: { key: OTHER, linkId: 0, requireSigned: true } }, [
         heartbeat(1),
         heartbeat(2),
       ]))
@@ -196,9 +202,9 @@ describe('incoming verification', () => {
     }
   });
 
-  it('drops a tampered signed packet even with its CRC recomputed', () => {
+  it('drops a tampered signed packet even with its CRC recomputed', async () => {
     const { rx, messages } = pair(required);
-    const [f] = framesFrom({ signing: { key: KEY, linkId: 0, requireSigned: true } }, [heartbeat(1)]);
+    const [f] = await framesFrom({ signing: { key: KEY, linkId: 0, requireSigned: true } }, [heartbeat(1)]);
     if (!f) throw new Error('no frame');
     const t = Buffer.from(f);
     t[10] = (t[10] as number) ^ 0x01; // flip a payload bit; the attacker can fix the CRC but not the signature
@@ -209,9 +215,9 @@ describe('incoming verification', () => {
     expect(rx.stats()).toMatchObject({ badSignature: 1, crcErrors: 0 });
   });
 
-  it('rejects replayed packets per (sysid, compid, linkId) stream', () => {
+  it('rejects replayed packets per (sysid, compid, linkId) stream', async () => {
     const { rx, messages } = pair(required);
-    const frames = framesFrom({ signing: { key: KEY, linkId: 0, requireSigned: true } }, [
+    const frames = await framesFrom({ signing: { key: KEY, linkId: 0, requireSigned: true } }, [
       heartbeat(1),
       heartbeat(2),
     ]);
@@ -223,20 +229,20 @@ describe('incoming verification', () => {
     expect(messages.map((m) => (m.message as minimal.Heartbeat).customMode)).toEqual([1, 2]);
     expect(rx.stats().replayed).toBe(2);
     // The same timestamps on another link id are a different stream and are accepted.
-    const other = framesFrom({ signing: { key: KEY, linkId: 9, requireSigned: true } }, [heartbeat(3)]);
+    const other = await framesFrom({ signing: { key: KEY, linkId: 9, requireSigned: true } }, [heartbeat(3)]);
     rx.receive(other[0] as Buffer);
     expect(messages).toHaveLength(3);
   });
 
-  it('rejects a new stream whose timestamp is more than a minute old', () => {
+  it('rejects a new stream whose timestamp is more than a minute old', async () => {
     const now = Date.now();
     const { rx, messages } = pair(required, () => now);
-    const old = framesFrom(
+    const old = await framesFrom(
       { signing: { key: KEY, linkId: 0, requireSigned: true } },
       [heartbeat(1)],
       () => now - 61_000,
     );
-    const recent = framesFrom(
+    const recent = await framesFrom(
       { signing: { key: KEY, linkId: 1, requireSigned: true } },
       [heartbeat(2)],
       () => now - 59_000,

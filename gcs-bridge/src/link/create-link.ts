@@ -1,4 +1,5 @@
 import type { Link } from './link.ts';
+import { MemoryLink } from './memory.ts';
 import { SerialLink } from './serial.ts';
 import { TcpLink, TcpServerLink } from './tcp.ts';
 import { TlogReplayLink } from './tlog.ts';
@@ -26,5 +27,8 @@ export function createLink(spec: LinkSpec, options: CreateLinkOptions = {}): Lin
       return new SerialLink(spec, uri, options.id);
     case 'tlog':
       return new TlogReplayLink(spec, uri, options.id);
+    case 'memory':
+      // Unpaired: writes are dropped until `peer` is set (createMemoryLinkPair does both ends).
+      return new MemoryLink(spec, uri, options.id);
   }
 }

@@ -1,5 +1,5 @@
 import { BaseLink } from './link.ts';
-import type { LinkSpec } from './uri.ts';
+import { formatLinkUri, type LinkSpec } from './uri.ts';
 
 /**
  * In-process link: bytes written to one end arrive at the other on the next microtask, as
@@ -36,9 +36,9 @@ export class MemoryLink extends BaseLink {
 
 /** Two connected in-memory links (`a` writes arrive at `b` and vice versa). */
 export function createMemoryLinkPair(idA = 'memory-a', idB = 'memory-b'): [MemoryLink, MemoryLink] {
-  const spec = (port: number): LinkSpec => ({ kind: 'udpout', host: 'memory', port });
-  const a = new MemoryLink(spec(1), `memory://${idA}`, idA);
-  const b = new MemoryLink(spec(2), `memory://${idB}`, idB);
+  const spec = (name: string): LinkSpec => ({ kind: 'memory', name });
+  const a = new MemoryLink(spec(idA), formatLinkUri(spec(idA)), idA);
+  const b = new MemoryLink(spec(idB), formatLinkUri(spec(idB)), idB);
   a.peer = b;
   b.peer = a;
   return [a, b];

@@ -7,7 +7,9 @@ export type LinkSpec =
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'tcpin'; host: string; port: number }
   | { kind: 'serial'; path: string; baud: number }
-  | { kind: 'tlog'; path: string; speed: number };
+  | { kind: 'tlog'; path: string; speed: number }
+  /** In-process link (tests, same-process simulators); not reachable from a URI string. */
+  | { kind: 'memory'; name: string };
 
 export const DEFAULT_BAUD = 57600;
 const SCHEMES = ['udpin', 'udpout', 'tcp', 'tcpin', 'serial', 'tlog'] as const;
@@ -150,6 +152,8 @@ export function formatLinkUri(spec: LinkSpec): string {
       return `serial://${encodeURI(spec.path)}?baud=${spec.baud}`;
     case 'tlog':
       return `tlog://${encodeURI(spec.path)}?speed=${spec.speed}`;
+    case 'memory':
+      return `memory://${encodeURIComponent(spec.name)}`;
     default: {
       const host = spec.host.includes(':') ? `[${spec.host}]` : spec.host;
       return `${spec.kind}://${host}:${spec.port}`;
