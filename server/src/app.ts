@@ -114,6 +114,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     installAudit(app, ctx);
 
     await app.register(swagger, {
+      // Shared schemas keep their $id as component name (ErrorBody) instead of def-0.
+      refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
       openapi: {
         openapi: '3.1.0',
         info: {

@@ -1,0 +1,200 @@
+/** First start, restarts, configuration and the listening server. */
+import { rm } from 'node:fs/promises';
+import { count, eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { build } from '../app.ts';
+import { configFromEnv, parseServerConfig } from '../config.ts';
+import { users, vehicles } from '../db/schema.ts';
+import { startServer } from '../server.ts';
+import { tempDataDir } from './harness.ts';
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, write: (t: string) => void lines.push(t), text: () => lines.join('\n') };
+}
+
+async function login(app: Awaited<ReturnType<typeof build>>, username: string, password: string) {
+  return app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+}
+
+describe('first administrator', () => {
+  it('gets a random password printed once, never logged, and not again on restart', async () => {
+    const dir = await tempDataDir();
+    try {
+      const out = capture();
+      const logs = capture();
+      const app = await build({
+        config: { dataDir: dir, logLevel: 'trace' },
+        announce: out.write,
+        logStream: logs,
+      });
+      expect(app.aerie.adminBootstrap).toBe('random-password');
+      expect(out.lines).toHaveLength(1);
+      const m = /"admin" with password: (\S+)/.exec(out.text());
+      expect(m).not.toBeNull();
+      const password = m![1]!;
+      expect(password.length).toBeGreaterThanOrEqual(20);
+      const res = await login(app, 'admin', password);
+      expect(res.statusCode).toBe(200);
+      await app.close();
+      expect(logs.text()).not.toContain(password);
+      expect(logs.text().length).toBeGreaterThan(0);
+
+      const out2 = capture();
+      const again = await build({ config: { dataDir: dir, logLevel: 'silent' }, announce: out2.write });
+      expect(again.aerie.adminBootstrap).toBe('existing-users');
+      expect(out2.lines).toHaveLength(0);
+      expect((await login(again, 'admin', password)).statusCode).toBe(200);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes AERIE_ADMIN_PASSWORD through the config and prints nothing', async () => {
+    const dir = await tempDataDir();
+    try {
+      const out = capture();
+      const input = configFromEnv({
+        AERIE_DATA_DIR: dir,
+        AERIE_ADMIN_PASSWORD: 'chosen-by-operator',
+        AERIE_LOG_LEVEL: 'silent',
+      });
+      const app = await build({ config: input, announce: out.write });
+      expect(app.aerie.adminBootstrap).toBe('configured-password');
+      expect(out.lines).toHaveLength(0);
+      expect((await login(app, 'admin', 'chosen-by-operator')).statusCode).toBe(200);
+      const [n] = await app.aerie.database.db.select({ n: count() }).from(users);
+      expect(n?.n).toBe(1);
+      await app.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with an admin password shorter than 8 characters', async () => {
+    const dir = await tempDataDir();
+    try {
+      await expect(build({ config: { dataDir: dir, adminPassword: 'short' } })).rejects.toThrow(
+        /\/adminPassword/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('restart', () => {
+  it('finds data and sessions again and does not re-apply migrations', async () => {
+    const dir = await tempDataDir();
+    try {
+      const cfg = { dataDir: dir, logLevel: 'silent' as const, adminPassword: 'admin-password-1' };
+      const app = await build({ config: cfg });
+      const token = (await login(app, 'admin', 'admin-password-1')).json().token as string;
+      const auth = { authorization: `Bearer ${token}` };
+      const dep = await app.inject({
+        method: 'POST',
+        url: '/api/departments',
+        headers: auth,
+        payload: { name: 'Roads' },
+      });
+      expect(dep.statusCode).toBe(201);
+      const veh = await app.inject({
+        method: 'POST',
+        url: '/api/vehicles',
+        headers: auth,
+        payload: { name: 'Drone 7', serial: 'SN-7', model: 'M30' },
+      });
+      expect(veh.statusCode).toBe(201);
+      const migrations = await app.aerie.database.db.all<{ n: number }>(
+        sql`select count(*) as n from __drizzle_migrations`,
+      );
+      await app.close();
+
+      // The second start uses a different configured password: it must not reset anything.
+      const again = await build({ config: { ...cfg, adminPassword: 'another-password' } });
+      expect(again.aerie.adminBootstrap).toBe('existing-users');
+      const me = await again.inject({ method: 'GET', url: '/api/auth/me', headers: auth });
+      expect(me.statusCode).toBe(200);
+      const list = await again.inject({ method: 'GET', url: '/api/vehicles', headers: auth });
+      expect(list.json().items.map((v: { serial: string }) => v.serial)).toEqual(['SN-7']);
+      const deps = await again.inject({ method: 'GET', url: '/api/departments', headers: auth });
+      expect(deps.json().items.map((d: { name: string }) => d.name)).toEqual(['Roads']);
+      const [v] = await again.aerie.database.db.select().from(vehicles).where(eq(vehicles.serial, 'SN-7'));
+      expect(v?.name).toBe('Drone 7');
+      const migrationsAfter = await again.aerie.database.db.all<{ n: number }>(
+        sql`select count(*) as n from __drizzle_migrations`,
+      );
+      expect(migrationsAfter).toEqual(migrations);
+      expect(migrations[0]?.n).toBeGreaterThanOrEqual(1);
+      expect((await login(again, 'admin', 'admin-password-1')).statusCode).toBe(200);
+      expect((await login(again, 'admin', 'another-password')).statusCode).toBe(401);
+      const journal = await again.aerie.database.db.all<{ journal_mode: string }>(sql`pragma journal_mode`);
+      expect(journal[0]?.journal_mode).toBe('wal');
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('config', () => {
+  it('fills defaults', () => {
+    const r = parseServerConfig({});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value).toMatchObject({
+      port: 8080,
+      dataDir: './data',
+      host: '127.0.0.1',
+      sqliteWal: true,
+      login: { maxFailures: 5, windowS: 60 },
+    });
+    expect(r.value.adminPassword).toBeUndefined();
+  });
+
+  it('names every bad field', () => {
+    const r = parseServerConfig({ port: 70000, logLevel: 'loud', colour: 'red' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('InvalidConfig');
+    expect(r.error.message).toContain('/port');
+    expect(r.error.message).toContain('/logLevel');
+    expect(r.error.message).toContain('colour');
+  });
+
+  it('maps the environment, passing unparsable numbers on for the schema to name', () => {
+    expect(
+      configFromEnv({ PORT: '9000', AERIE_DATA_DIR: '/var/aerie', AERIE_ADMIN_PASSWORD: 'x'.repeat(10) }),
+    ).toEqual({
+      port: 9000,
+      dataDir: '/var/aerie',
+      adminPassword: 'x'.repeat(10),
+    });
+    const bad = parseServerConfig(configFromEnv({ PORT: 'eighty' }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toContain('/port');
+  });
+});
+
+describe('startServer', () => {
+  it('listens on a port the OS chose and answers over real HTTP', async () => {
+    const dir = await tempDataDir();
+    try {
+      const running = await startServer(
+        { dataDir: dir, port: 0, logLevel: 'silent', adminPassword: 'admin-password-1' },
+        { announce: () => {} },
+      );
+      try {
+        expect(running.port).toBeGreaterThan(0);
+        const res = await fetch(`${running.url}/api/health`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true } });
+      } finally {
+        await running.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
