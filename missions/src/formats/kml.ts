@@ -218,20 +218,27 @@ const builder = new XMLBuilder({
 export function routeToKml(route: Route): string {
   const coords: string[] = [];
   const placemarks: Node[] = [];
+  if (route.home)
+    placemarks.push({
+      name: 'home',
+      ExtendedData: { Data: [{ '@_name': 'type', value: 'home' }] },
+      Point: { coordinates: `${route.home.lon},${route.home.lat}` },
+    });
   route.items.forEach((it, index) => {
     const p = itemPosition(it);
     if (!p) return;
     const alt = 'altM' in it ? it.altM : 0;
     coords.push(`${p.lon},${p.lat},${alt}`);
+    const data: Node[] = [
+      { '@_name': 'type', value: it.type },
+      { '@_name': 'index', value: index },
+    ];
+    const fields = it as unknown as Record<string, unknown>;
+    for (const k of ['altM', 'holdS', 'acceptRadiusM', 'turns', 'timeS', 'radiusM'])
+      if (typeof fields[k] === 'number') data.push({ '@_name': k, value: fields[k] });
     placemarks.push({
       name: `${index} ${it.type}`,
-      ExtendedData: {
-        Data: [
-          { '@_name': 'type', value: it.type },
-          { '@_name': 'index', value: index },
-          ...('altM' in it ? [{ '@_name': 'altM', value: it.altM }] : []),
-        ],
-      },
+      ExtendedData: { Data: data },
       Point: { altitudeMode: 'relativeToGround', coordinates: `${p.lon},${p.lat},${alt}` },
     });
   });

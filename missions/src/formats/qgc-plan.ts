@@ -244,7 +244,8 @@ export function planObject(route: Route, options: WritePlanOptions = {}): Record
     const src = route.items[i]!;
     if (src.type === 'jump') params[0] = src.toItem + 1;
     const out: Record<string, unknown> = {};
-    if (isGlobalFrame(frame) && NAV_POSITION_COMMANDS.has(s.command)) {
+    // QGroundControl insists Altitude is a number when present; without one it falls back to param7.
+    if (isGlobalFrame(frame) && NAV_POSITION_COMMANDS.has(s.command) && Number.isFinite(s.params[6])) {
       out.AMSLAltAboveTerrain = null;
       out.Altitude = jsonNum(s.params[6]);
       out.AltitudeMode = altitudeMode(frame);
