@@ -87,10 +87,14 @@ describe('addressing', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(gcs.count(common.CommandAck, t0)).toBe(0);
     gcs.send(commandLong(9999, [], 0));
-    expect((await gcs.waitFor(common.CommandAck, (a) => a.command === 9999, 2000, t0)).result).toBe(3);
+    expect(
+      (await gcs.waitFor(common.CommandAck, (a) => (a.command as number) === 9999, 2000, t0)).result,
+    ).toBe(3);
     const t1 = performance.now();
     gcs.send(commandLong(9998, [], 1), { v1: true });
-    expect((await gcs.waitFor(common.CommandAck, (a) => a.command === 9998, 2000, t1)).result).toBe(3);
+    expect(
+      (await gcs.waitFor(common.CommandAck, (a) => (a.command as number) === 9998, 2000, t1)).result,
+    ).toBe(3);
   });
 });
 
