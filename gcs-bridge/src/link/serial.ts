@@ -59,7 +59,9 @@ export class SerialLink extends BaseLink {
       return;
     }
     if (err) {
-      this.setStatus('error', `cannot open ${path}: ${err.message}`);
+      // Polled every second: report a failure once, not once per attempt.
+      const reason = `cannot open ${path}: ${err.message}`;
+      if (this.status().reason !== reason) this.setStatus('error', reason);
       this.schedule();
       return;
     }
