@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, sites } from '../db/schema.ts';
-import { errorResponses } from '../http/errors.ts';
+import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   allOf,
   Body,
@@ -67,6 +67,18 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
     await requireRef(db, sites, b.siteId, 'body.siteId', 'site');
     await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
     await requireRef(db, bridges, b.bridgeId, 'body.bridgeId', 'bridge');
+  }
+
+  /** A MAVLink address means something only on a bridge. */
+  function checkBinding(bridgeId: string | null, sysid: number | null, compid: number | null) {
+    if (bridgeId === null && (sysid !== null || compid !== null)) {
+      const path = sysid !== null ? 'body.sysid' : 'body.compid';
+      throw new ApiError(
+        'ValidationFailed',
+        `${path} needs body.bridgeId: a MAVLink address is per bridge`,
+        path,
+      );
+    }
   }
 
   r.get(
@@ -139,6 +151,7 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req, reply) => {
       const b = req.body;
       await checkRefs(b);
+      checkBinding(b.bridgeId ?? null, b.sysid ?? null, b.compid ?? null);
       const [row] = await db
         .insert(docks)
         .values({
@@ -175,10 +188,21 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async (req) => {
-      await checkRefs(req.body);
-      const [row] = await db.update(docks).set(req.body).where(eq(docks.id, req.params.id)).returning();
-      if (!row) throw notFound('dock', req.params.id);
-      return view(row);
+      const b = req.body;
+      const [cur] = await db.select().from(docks).where(eq(docks.id, req.params.id));
+      if (!cur) throw notFound('dock', req.params.id);
+      await checkRefs(b);
+      const bridgeId = b.bridgeId === undefined ? cur.bridgeId : b.bridgeId;
+      // Unbinding from a bridge drops the MAVLink address with it unless a new one is given.
+      const sysid = b.sysid === undefined ? (bridgeId === null ? null : cur.sysid) : b.sysid;
+      const compid = b.compid === undefined ? (bridgeId === null ? null : cur.compid) : b.compid;
+      checkBinding(bridgeId, sysid, compid);
+      const [row] = await db
+        .update(docks)
+        .set({ ...b, bridgeId, sysid, compid })
+        .where(eq(docks.id, cur.id))
+        .returning();
+      return view(row!);
     },
   );
 

@@ -97,6 +97,11 @@ const RESOURCES: Resource[] = [
         { name: 'D', serial: 'x', model: 'm', siteId, latDeg: 1, lonDeg: 1, altAmslM: 0, sysid: 300 },
         'body.sysid',
       ],
+      [
+        'sysid without bridge',
+        { name: 'D', serial: 'x', model: 'm', siteId, latDeg: 1, lonDeg: 1, altAmslM: 0, sysid: 3 },
+        'body.sysid',
+      ],
     ],
   },
   {
