@@ -5,6 +5,7 @@ import type { Flavour } from './convert.ts';
 import { routeToSteps } from './convert.ts';
 import { flightPath, heightAboveHome, stepPosition } from './flight-path.ts';
 import { distanceM } from './geo.ts';
+import { MavCmd } from './items.ts';
 import type { Home, Route } from './route.ts';
 
 export interface SummaryOptions {
@@ -53,9 +54,9 @@ export function summarizeRoute(route: Route, options: SummaryOptions = {}): Rout
   let maxDist: number | null = home ? 0 : null;
   for (const s of steps) {
     if (s.routeIndex === null) continue;
-    const h = stepPosition(s) || s.command === 22 ? heightAboveHome(s, home) : null;
-    if (h !== null && h > maxAltM) maxAltM = h;
     const p = stepPosition(s);
+    const h = p || s.command === MavCmd.NavTakeoff ? heightAboveHome(s, home) : null;
+    if (h !== null && h > maxAltM) maxAltM = h;
     if (p && home && maxDist !== null) maxDist = Math.max(maxDist, distanceM(home, p));
   }
   const legsS = path.legs.reduce((a, l) => a + l.durationS, 0);

@@ -244,6 +244,40 @@ describe('validateRoute', () => {
       ).toEqual([]);
     });
 
+    it('uses the height where a climbing leg is over the zone, not the whole leg', () => {
+      // Leg from 100 m north at 10 m up to 500 m north at 100 m: over a zone at 150 m north it is
+      // at ~17-26 m, over one at 450 m north at ~84-93 m.
+      const r = route([takeoff, wp(0, 100, 10), wp(0, 500, 100), { type: 'land' }]);
+      const low: Zone = {
+        kind: 'nofly',
+        geometry: { type: 'circle', center: at(0, 150), radiusM: 20 },
+        ceilingM: 30,
+      };
+      const far: Zone = {
+        kind: 'nofly',
+        geometry: { type: 'circle', center: at(0, 450), radiusM: 20 },
+        ceilingM: 30,
+      };
+      expect(codes(r, { zones: [low], minTakeoffAltM: 0 })).toEqual(['EntersNoFlyZone@2']);
+      expect(codes(r, { zones: [far], minTakeoffAltM: 0 })).toEqual([]);
+      const square = {
+        kind: 'nofly' as const,
+        floorM: 60,
+        geometry: {
+          type: 'polygon' as const,
+          points: [
+            at(315, 420 * Math.SQRT2),
+            at(45, 420 * Math.SQRT2),
+            at(45, 480 * Math.SQRT2),
+            at(315, 480 * Math.SQRT2),
+          ],
+        },
+      };
+      // The square spans 420-480 m north, where the leg is at ~82-95 m: above its 60 m floor.
+      expect(codes(r, { zones: [square] })).toEqual(['EntersNoFlyZone@2']);
+      expect(codes(r, { zones: [{ ...square, floorM: 96 }] })).toEqual([]);
+    });
+
     it('EntersControlledAirspace is a warning unless authorised', () => {
       const ctr: Zone = {
         id: 'ctr-1',

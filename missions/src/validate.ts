@@ -18,9 +18,9 @@ import type { Zone } from './zones.ts';
 import {
   bandOverlaps,
   distanceToZone,
+  legHeightsOverZone,
   pointInZone,
   projectZone,
-  segmentTouchesZone,
   zoneLabel,
 } from './zones.ts';
 
@@ -423,8 +423,6 @@ function checkZones(
     for (const leg of path.legs) {
       const a = plane.toXY(leg.from);
       const b = plane.toXY(leg.to);
-      const lo = Math.min(leg.from.altM, leg.to.altM);
-      const hi = Math.max(leg.from.altM, leg.to.altM);
       const what =
         leg.kind === 'return'
           ? 'the way home after RTL'
@@ -441,7 +439,8 @@ function checkZones(
           });
         continue;
       }
-      if (!segmentTouchesZone(pz, a, b) || !bandOverlaps(zone, lo, hi)) continue;
+      const over = legHeightsOverZone(pz, a, b, leg.from.altM, leg.to.altM);
+      if (!over || !bandOverlaps(zone, over.lo, over.hi)) continue;
       if (zone.kind === 'nofly')
         once(`${zi}:${leg.routeIndex}`, {
           code: 'EntersNoFlyZone',

@@ -62,6 +62,77 @@ export function segmentTouchesZone(pz: PlanarZone, a: XY, b: XY): boolean {
   return pointSegmentDistance(pz.center!, a, b) <= pz.radiusM!;
 }
 
+/**
+ * The heights at which a straight leg from `a` (height `altA`) to `b` (height `altB`) is over
+ * the zone's footprint, or null when it never is. Height changes linearly along the leg, so a
+ * climb that is still low where it crosses a zone with a floor is told apart from one that
+ * is already above it.
+ */
+export function legHeightsOverZone(
+  pz: PlanarZone,
+  a: XY,
+  b: XY,
+  altA: number,
+  altB: number,
+): { lo: number; hi: number } | null {
+  let t0 = Number.POSITIVE_INFINITY;
+  let t1 = Number.NEGATIVE_INFINITY;
+  const take = (t: number): void => {
+    t0 = Math.min(t0, t);
+    t1 = Math.max(t1, t);
+  };
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  if (pz.ring) {
+    if (pointInRing(a, pz.ring)) take(0);
+    if (pointInRing(b, pz.ring)) take(1);
+    const ring = pz.ring;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const p = ring[j]!;
+      const q = ring[i]!;
+      const ex = q.x - p.x;
+      const ey = q.y - p.y;
+      const den = dx * ey - dy * ex;
+      if (Math.abs(den) < 1e-12) {
+        if (segmentTouchesRing(a, b, [p, q, p]) && pointSegmentDistance(a, p, q) < 1e-6) take(0);
+        continue;
+      }
+      const t = ((p.x - a.x) * ey - (p.y - a.y) * ex) / den;
+      const u = ((p.x - a.x) * dy - (p.y - a.y) * dx) / den;
+      if (t >= 0 && t <= 1 && u >= 0 && u <= 1) take(t);
+    }
+  } else {
+    const c = pz.center!;
+    const r = pz.radiusM!;
+    const fx = a.x - c.x;
+    const fy = a.y - c.y;
+    const A = dx * dx + dy * dy;
+    const B = 2 * (fx * dx + fy * dy);
+    const C = fx * fx + fy * fy - r * r;
+    if (A < 1e-12) {
+      if (C <= 0) {
+        take(0);
+        take(1);
+      }
+    } else {
+      const disc = B * B - 4 * A * C;
+      if (disc >= 0) {
+        const s = Math.sqrt(disc);
+        const lo = Math.max(0, (-B - s) / (2 * A));
+        const hi = Math.min(1, (-B + s) / (2 * A));
+        if (lo <= hi) {
+          take(lo);
+          take(hi);
+        }
+      }
+    }
+  }
+  if (t0 > t1) return null;
+  const h0 = altA + (altB - altA) * t0;
+  const h1 = altA + (altB - altA) * t1;
+  return { lo: Math.min(h0, h1), hi: Math.max(h0, h1) };
+}
+
 /** Whether a point lies inside the zone's footprint. */
 export function pointInZone(pz: PlanarZone, p: XY): boolean {
   if (pz.ring) return pointInRing(p, pz.ring);
