@@ -301,6 +301,11 @@ describe('parameters against a scripted vehicle', () => {
 
   it('bad input is refused before anything is sent', async () => {
     const link = new FakeLink();
+    const broadcast = await readAllParams(link.port, {
+      target: { sysid: 1, compid: 0 },
+      encoding: 'bytewise',
+    });
+    expect(broadcast.ok ? '' : broadcast.error.message).toMatch(/one component id/);
     const tooLong = await setParam(link.port, {
       target,
       encoding: 'bytewise',

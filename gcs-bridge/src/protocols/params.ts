@@ -358,6 +358,15 @@ export function readAllStep(state: ReadAllState, event: ProtocolEvent): ReadAllS
 
 /** Reads the whole parameter list, re-requesting by index whatever the stream dropped. */
 export function readAllParams(port: MessagePort, options: ReadAllOptions): Promise<ReadAllResult> {
+  if (options.target.compid === 0) {
+    // Every component keeps its own list with its own indices; answers from several would mix.
+    return Promise.resolve(
+      fail(
+        'InvalidRequest',
+        'read-all needs one component id (e.g. 1 for the autopilot), not 0 (all components)',
+      ),
+    );
+  }
   return drive(port, readAllStep, initialReadAllState(options), {
     signal: options.signal,
     onProgress: options.onProgress,
