@@ -1,0 +1,58 @@
+/** Shared pieces of the benchmarks: result entries, percentiles, and a synthetic PX4 stream. */
+import { common, minimal, MavLinkProtocolV2, type MavLinkData } from 'node-mavlink';
+
+export interface BenchEntry {
+  name: string;
+  value: number;
+  unit: string;
+  /** The target in words, e.g. ">= 0.8" or "< 20". */
+  target: string;
+  met: boolean;
+  /** How it was measured, for the README. */
+  note?: string;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * A recorded-style stream of what PX4 sends on its ground link at its default rates
+ * (FIELD-NOTES): per vehicle and simulated second, GLOBAL_POSITION_INT and ATTITUDE at 30 Hz,
+ * GPS_RAW_INT 5, VFR_HUD 4, HEARTBEAT, SYS_STATUS, EXTENDED_SYS_STATE, MISSION_CURRENT 1,
+ * BATTERY_STATUS 0.5. One packet per chunk, as UDP datagrams arrive.
+ */
+export function px4Stream(vehicles: number, seconds: number): Buffer[] {
+  const protocols = Array.from({ length: vehicles }, (_, i) => new MavLinkProtocolV2(i + 1, 1));
+  const seqs = new Array<number>(vehicles).fill(0);
+  const out: Buffer[] = [];
+  const emit = (v: number, m: MavLinkData) => {
+    out.push(protocols[v]!.serialize(m, seqs[v]!));
+    seqs[v] = (seqs[v]! + 1) & 0xff;
+  };
+  const ticksPerS = 30;
+  for (let t = 0; t < seconds * ticksPerS; t++) {
+    const ms = Math.round((t * 1000) / ticksPerS);
+    for (let v = 0; v < vehicles; v++) {
+      const lat = 230300000 + v * 2000 + t;
+      const lon = 1131400000 + v * 2000 + t;
+      emit(v, Object.assign(new common.GlobalPositionInt(), { timeBootMs: ms, lat, lon, alt: 40_000, relativeAlt: 30_000, vx: 500, vy: 10, vz: 0, hdg: 9000 }));
+      emit(v, Object.assign(new common.Attitude(), { timeBootMs: ms, roll: 0.01, pitch: -0.02, yaw: 1.57, rollspeed: 0, pitchspeed: 0, yawspeed: 0 }));
+      if (t % 6 === 0)
+        emit(v, Object.assign(new common.GpsRawInt(), { timeUsec: BigInt(ms) * 1000n, fixType: 3, lat, lon, alt: 40_000, eph: 80, epv: 120, vel: 500, cog: 9000, satellitesVisible: 14 }));
+      if (t % 8 === 0) emit(v, Object.assign(new common.VfrHud(), { airspeed: 5, groundspeed: 5, heading: 90, throttle: 40, alt: 40, climb: 0 }));
+      if (t % 30 === v % 30) {
+        emit(v, Object.assign(new minimal.Heartbeat(), { type: 2, autopilot: 12, baseMode: 0x9d, customMode: 0x04040000, systemStatus: 4, mavlinkVersion: 3 }));
+        emit(v, Object.assign(new common.SysStatus(), { voltageBattery: 15_800, currentBattery: 1200, batteryRemaining: 80 }));
+        emit(v, Object.assign(new common.ExtendedSysState(), { vtolState: 0, landedState: 2 }));
+        emit(v, Object.assign(new common.MissionCurrent(), { seq: 2, total: 6, missionState: 3, missionId: 1234 }));
+      }
+      if (t % 60 === v % 60) emit(v, Object.assign(new common.BatteryStatus(), { id: 0, batteryRemaining: 80, voltages: [15_800, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535] }));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: runs every benchmark, writes bench/results.json (one entry per figure:
+ * name, value, unit, target, met) and prints a table. `--update-readme` also rewrites the
+ * table between the bench markers in README.md. `--only NAME` runs one group.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchFleet } from './fleet.ts';
+import { benchIngest } from './ingest.ts';
+import type { BenchEntry } from './lib.ts';
+import { benchMissionUpload } from './mission-upload.ts';
+
+const groups: Record<string, () => Promise<BenchEntry[]>> = {
+  ingest: benchIngest,
+  fleet: benchFleet,
+  'mission-upload': benchMissionUpload,
+};
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (only && !groups[only]) {
+  process.stderr.write(`bench: unknown group '${only}' (known: ${Object.keys(groups).join(', ')})\n`);
+  process.exit(2);
+}
+
+const results: BenchEntry[] = [];
+for (const [name, run] of Object.entries(groups)) {
+  if (only && name !== only) continue;
+  process.stderr.write(`bench: ${name}...\n`);
+  const entries = await run();
+  for (const e of entries) process.stderr.write(`  ${e.name}: ${e.value} ${e.unit} (target ${e.target}) ${e.met ? 'met' : 'NOT MET'}\n`);
+  results.push(...entries);
+}
+
+const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
+let merged = results;
+if (only) {
+  // Keep the other groups' last figures.
+  try {
+    const previous = JSON.parse(readFileSync(resultsPath, 'utf8')).results as BenchEntry[];
+    const names = new Set(results.map((r) => r.name));
+    merged = [...previous.filter((p) => !names.has(p.name) && !p.name.startsWith(`${only}:`)), ...results];
+  } catch {}
+}
+writeFileSync(resultsPath, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), results: merged }, null, 2)}\n`);
+
+const table = [
+  '| benchmark | value | target | met |',
+  '| --- | --- | --- | --- |',
+  ...merged.map((e) => `| ${e.name} | ${e.value} ${e.unit} | ${e.target} | ${e.met ? 'yes' : '**no**'} |`),
+].join('\n');
+process.stdout.write(`${table}\n`);
+
+if (args.includes('--update-readme')) {
+  const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < 0) throw new Error('README.md has no bench markers');
+  writeFileSync(readmePath, `${readme.slice(0, i + start.length)}\n${table}\n${readme.slice(j)}`);
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, node ${process.version}`;
+}
