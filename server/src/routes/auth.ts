@@ -1,15 +1,15 @@
 /** Sign-in, sign-out and "who am I". */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { createSession, deleteSession } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
-import { users } from '../db/schema.ts';
+import { sessions, users } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { toUserView, UserView } from './users.ts';
+import { Password, toUserView, UserView } from './users.ts';
 
 /** Requests per minute per address on the login route, on top of the failure counter. */
 const LOGIN_REQUESTS_PER_MINUTE = 30;
@@ -100,6 +100,41 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         sameSite: 'strict',
         secure: ctx.config.cookieSecure,
       });
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    '/auth/password',
+    {
+      config: { permission: 'session.self' },
+      schema: {
+        tags,
+        summary: 'Change your own password; your other sessions end',
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Password },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (req, reply) => {
+      const me = req.auth!;
+      req.auditTargetId = me.id;
+      // Guessing the current password here counts like guessing it at sign-in.
+      if (ctx.loginLimiter.isBlocked(req.ip, me.username)) {
+        throw new ApiError('RateLimited', 'too many wrong passwords; wait a minute and try again');
+      }
+      const [row] = await db.select().from(users).where(eq(users.id, me.id));
+      if (!row || !(await verifyPassword(row.passwordHash, req.body.currentPassword))) {
+        ctx.loginLimiter.recordFailure(req.ip, me.username);
+        throw new ApiError('Forbidden', 'the current password is wrong', 'body.currentPassword');
+      }
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(req.body.newPassword), updatedAt: new Date(ctx.now()) })
+        .where(eq(users.id, me.id));
+      await db.delete(sessions).where(and(eq(sessions.userId, me.id), ne(sessions.id, me.sessionId)));
       return reply.status(204).send(null);
     },
   );

@@ -140,6 +140,33 @@ describe('login', () => {
   });
 });
 
+describe('own password', () => {
+  it('changes with the current password, keeps this session and ends the others', async () => {
+    const token = await h.userToken('dispatcher', { username: 'disp-c' });
+    const other = (await h.login('disp-c', 'password-of-user')).json().token as string;
+    const wrong = await h.req('POST', '/api/auth/password', {
+      token,
+      body: { currentPassword: 'not-it', newPassword: 'brand-new-password' },
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error).toMatchObject({ code: 'Forbidden', path: 'body.currentPassword' });
+    const short = await h.req('POST', '/api/auth/password', {
+      token,
+      body: { currentPassword: 'password-of-user', newPassword: 'short' },
+    });
+    expect(short.json().error).toMatchObject({ code: 'ValidationFailed', path: 'body.newPassword' });
+    const ok = await h.req('POST', '/api/auth/password', {
+      token,
+      body: { currentPassword: 'password-of-user', newPassword: 'brand-new-password' },
+    });
+    expect(ok.statusCode).toBe(204);
+    expect((await h.req('GET', '/api/auth/me', { token })).statusCode).toBe(200);
+    expect((await h.req('GET', '/api/auth/me', { token: other })).statusCode).toBe(401);
+    expect((await h.login('disp-c', 'password-of-user')).statusCode).toBe(401);
+    expect((await h.login('disp-c', 'brand-new-password')).statusCode).toBe(200);
+  });
+});
+
 describe('login rate limiting', () => {
   it('blocks an address after 5 failures in a minute, even with the right password, then lets it in again', async () => {
     for (let i = 0; i < 5; i++) {

@@ -25,6 +25,7 @@ interface Row {
 const TABLE: Row[] = [
   { method: 'GET', route: '/api/auth/me', permission: 'session.self', allowed: ALL },
   { method: 'POST', route: '/api/auth/logout', permission: 'session.self', allowed: ALL },
+  { method: 'POST', route: '/api/auth/password', permission: 'session.self', allowed: ALL, body: {} },
   { method: 'GET', route: '/api/users', permission: 'users.read', allowed: ADMIN },
   { method: 'GET', route: '/api/users/{id}', permission: 'users.read', allowed: ADMIN },
   { method: 'POST', route: '/api/users', permission: 'users.write', allowed: ADMIN, body: {} },
