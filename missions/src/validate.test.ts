@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseQgcPlan } from './formats/qgc-plan.ts';
 import { destination } from './geo.ts';
 import type { Route, RouteItem } from './route.ts';
-import { DOCK, patrolRoute } from './testing/fixtures.ts';
+import { DOCK, patrolRoute, QGC_PLAN } from './testing/fixtures.ts';
 import { type Issue, isFlyable, type ValidateOptions, validateRoute } from './validate.ts';
 import type { Zone } from './zones.ts';
 
@@ -325,6 +326,24 @@ describe('validateRoute', () => {
       expect(codes(r, { zones: [landing] })).toEqual(['EntersNoFlyZone@2', 'LandingClearance@2']);
       expect(only(r, { zones: [landing] }).every((i) => i.severity === 'error')).toBe(true);
     });
+  });
+
+  it('checks a route against its own geofence unless told not to', () => {
+    const parsed = parseQgcPlan(QGC_PLAN);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(validateRoute(parsed.route)).toEqual([]);
+    // Move the exclusion circle onto the first leg, and a waypoint out of the inclusion polygon.
+    const r = structuredClone(parsed.route);
+    r.fence!.circles[0]!.center = { lat: 30.2748, lon: 120.15565 };
+    r.items.splice(3, 0, { type: 'waypoint', lat: 30.2805, lon: 120.155, altM: 40 });
+    const issues = validateRoute(r);
+    expect(issues.map((i) => `${i.code}@${i.item}`)).toEqual([
+      'LeavesOperatingArea@3',
+      'LeavesOperatingArea@4',
+      'EntersNoFlyZone@1',
+    ]);
+    expect(issues[2]!.message).toBe('the leg to this item enters no-fly zone "geofence exclusion circle 0"');
+    expect(validateRoute(r, { checkFence: false })).toEqual([]);
   });
 
   it('TakeoffTooLow', () => {

@@ -18,6 +18,7 @@ import type { Zone } from './zones.ts';
 import {
   bandOverlaps,
   distanceToZone,
+  fenceToZones,
   legHeightsOverZone,
   pointInZone,
   projectZone,
@@ -92,6 +93,8 @@ export interface ValidateOptions {
   maxItems?: number;
   /** Airspace to check legs against. */
   zones?: readonly Zone[];
+  /** Also check the route against its own geofence (`route.fence`), as the vehicle will (default true). */
+  checkFence?: boolean;
   /** Zone ids with a valid authorisation: entering them is allowed. */
   authorisedZoneIds?: readonly string[];
   /** Horizontal clearance of take-off and landing points from no-fly and controlled zones, metres (default 20). */
@@ -392,8 +395,12 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
     ...(home ? { home } : {}),
     cruiseSpeedMps: options.cruiseSpeedMps ?? route.defaults.speedMps,
   });
-  if (options.zones && options.zones.length > 0) checkZones(route, steps, path, options, issues);
-  checkClearance(steps, home, options, issues);
+  const zones = [
+    ...(options.zones ?? []),
+    ...((options.checkFence ?? true) && route.fence ? fenceToZones(route.fence) : []),
+  ];
+  if (zones.length > 0) checkZones(route, steps, path, { ...options, zones }, issues);
+  checkClearance(steps, home, { ...options, zones }, issues);
   if (options.battery) checkEndurance(path, options.battery, issues);
   return issues;
 }

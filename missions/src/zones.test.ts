@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MavCmd, MavFrame, MissionType } from './items.ts';
 import { DOCK } from './testing/fixtures.ts';
-import { fenceToItems, itemsToFence, type Zone, zonesToFence } from './zones.ts';
+import { fenceToItems, itemsToFence, rallyToItems, type Zone, zonesToFence } from './zones.ts';
 
 const poly = [
   { lat: 30.27, lon: 120.15 },
@@ -58,5 +58,27 @@ describe('geofence items', () => {
       polygons: [{ inclusion: true, points: poly }],
       circles: [{ inclusion: false, center: DOCK, radiusM: 30 }],
     });
+  });
+});
+
+describe('rally items', () => {
+  it('are NAV_RALLY_POINT in mission_type 2 with heights above home', () => {
+    expect(rallyToItems([{ lat: 30.2738, lon: 120.1557, altM: 25 }])).toEqual([
+      {
+        seq: 0,
+        frame: MavFrame.GlobalRelativeAltInt,
+        command: MavCmd.NavRallyPoint,
+        current: 0,
+        autocontinue: 1,
+        param1: 0,
+        param2: 0,
+        param3: 0,
+        param4: 0,
+        x: 302738000,
+        y: 1201557000,
+        z: 25,
+        missionType: MissionType.Rally,
+      },
+    ]);
   });
 });

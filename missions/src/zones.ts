@@ -8,7 +8,7 @@
 import type { LatLon, LocalPlane, XY } from './geo.ts';
 import { distanceM, localPlane, pointInRing, pointSegmentDistance, segmentTouchesRing } from './geo.ts';
 import { MavCmd, MavFrame, type MissionItemInt, MissionType } from './items.ts';
-import type { Fence } from './route.ts';
+import type { Fence, RallyPoint } from './route.ts';
 
 /**
  * - `nofly`: must not be entered (error).
@@ -240,4 +240,46 @@ export function itemsToFence(items: readonly MissionItemInt[]): Fence {
 /** Straight-line distance from a point to a circle zone's centre, for messages. */
 export function distanceToCircleCenter(zone: Zone, p: LatLon): number | null {
   return zone.geometry.type === 'circle' ? distanceM(zone.geometry.center, p) : null;
+}
+
+/**
+ * A plan's own geofence as zones, so a route can be checked against the fence it will fly
+ * with: inclusion shapes become operating areas, exclusion shapes no-fly zones.
+ */
+export function fenceToZones(fence: Fence): Zone[] {
+  const zones: Zone[] = [];
+  fence.polygons.forEach((p, i) =>
+    zones.push({
+      name: `geofence ${p.inclusion ? 'inclusion' : 'exclusion'} polygon ${i}`,
+      kind: p.inclusion ? 'inclusion' : 'nofly',
+      geometry: { type: 'polygon', points: p.points },
+    }),
+  );
+  fence.circles.forEach((c, i) =>
+    zones.push({
+      name: `geofence ${c.inclusion ? 'inclusion' : 'exclusion'} circle ${i}`,
+      kind: c.inclusion ? 'inclusion' : 'nofly',
+      geometry: { type: 'circle', center: c.center, radiusM: c.radiusM },
+    }),
+  );
+  return zones;
+}
+
+/** Rally points as mission items (mission_type 2): NAV_RALLY_POINT, heights above home. */
+export function rallyToItems(points: readonly RallyPoint[]): MissionItemInt[] {
+  return points.map((p, seq) => ({
+    seq,
+    frame: MavFrame.GlobalRelativeAltInt,
+    command: MavCmd.NavRallyPoint,
+    current: 0,
+    autocontinue: 1,
+    param1: 0,
+    param2: 0,
+    param3: 0,
+    param4: 0,
+    x: Math.round(p.lat * 1e7),
+    y: Math.round(p.lon * 1e7),
+    z: p.altM,
+    missionType: MissionType.Rally,
+  }));
 }
