@@ -158,6 +158,10 @@ describe('planSurvey', () => {
     expect(e({ polygon: [{ lat: 95, lon: 0 }, ...square(100)], altM: 50 })).toBe(
       'polygon[0].lat: must be between -90 and 90, got 95',
     );
+    // 5 km wide at 1 m: 5000 / 0.45 m = 11,112 lines.
+    expect(e({ polygon: square(5000), altM: 1 })).toMatch(
+      /^polygon: 1111\d lines of 0\.5 m spacing .* at most 400/,
+    );
   });
 });
 

@@ -171,6 +171,11 @@ export function planSurvey(options: SurveyOptions): SurveyResult {
   const { min, max } = widthAcross(ring, angle);
   const width = max - min;
   const count = Math.max(1, Math.ceil(width / spacing - 1e-9));
+  // A typo in the height (1 m instead of 100) must not build a mission no autopilot can hold.
+  if (count > MAX_LINES)
+    return fail(
+      `polygon: ${count} lines of ${spacing.toFixed(1)} m spacing are needed across its ${Math.round(width)} m width; at most ${MAX_LINES} are planned (raise altM or lower sideOverlap)`,
+    );
   const first = min + (width - (count - 1) * spacing) / 2;
   const d = dirOf(angle);
   const n = normalOf(angle);
@@ -225,5 +230,8 @@ export function planSurvey(options: SurveyOptions): SurveyResult {
     },
   };
 }
+
+/** Most sweep lines one survey plans. */
+export const MAX_LINES = 400;
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
