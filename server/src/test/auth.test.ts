@@ -195,6 +195,18 @@ describe('login rate limiting', () => {
     expect((await h.login('rev-b', 'password-of-user', '10.1.0.99')).statusCode).toBe(200);
   });
 
+  it('caps login requests per address, whatever they contain', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await h.req('POST', '/api/auth/login', { body: { username: 'x' }, ip: '10.3.0.1' });
+      codes.push(res.statusCode);
+      if (res.statusCode === 429) expect(res.json().error.code).toBe('RateLimited');
+    }
+    expect(codes.slice(0, 30).every((c) => c === 400)).toBe(true);
+    expect(codes[30]).toBe(429);
+    expect((await h.login('admin', ADMIN_PASSWORD, '10.3.0.2')).statusCode).toBe(200);
+  });
+
   it('records failed and refused logins in the audit log with the name tried, never the password', async () => {
     await h.login('admin', 'wrong-password-xyz', '10.2.0.1');
     const audit = await h.req('GET', '/api/audit?limit=5', { token: h.adminToken });
