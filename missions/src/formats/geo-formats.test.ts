@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { patrolRoute } from '../testing/fixtures.ts';
 import { parseGeoJsonRoute, parseGeoJsonZones, routeToGeoJson, zonesToGeoJson } from './geojson.ts';
-import { parseKmlRoute, parseKmlZones, routeToKml } from './kml.ts';
+import { parseKmlPolygon, parseKmlRoute, parseKmlZones, routeToKml } from './kml.ts';
 import { parseRouteFile } from './parse.ts';
 
 const line = {
@@ -252,5 +252,33 @@ describe('KML', () => {
         },
       },
     ]);
+  });
+});
+
+describe('KML from Google Earth', () => {
+  it('reads a polygon among styles, style maps and extra namespaces', () => {
+    const kml = `<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2" xmlns:kml="http://www.opengis.net/kml/2.2">
+<Document>
+\t<name>area.kmz</name>
+\t<Style id="s1"><IconStyle><scale>1.1</scale><hotSpot x="20" y="2" xunits="pixels" yunits="pixels"/></IconStyle></Style>
+\t<StyleMap id="m1"><Pair><key>normal</key><styleUrl>#s1</styleUrl></Pair></StyleMap>
+\t<Placemark>
+\t\t<name>Untitled Polygon</name>
+\t\t<styleUrl>#m1</styleUrl>
+\t\t<Polygon>
+\t\t\t<tessellate>1</tessellate>
+\t\t\t<outerBoundaryIs><LinearRing><coordinates>
+\t\t\t\t120.1551,30.2741,0 120.1571,30.2741,0 120.1571,30.2761,0 120.1551,30.2761,0 120.1551,30.2741,0
+\t\t\t</coordinates></LinearRing></outerBoundaryIs>
+\t\t</Polygon>
+\t</Placemark>
+</Document>
+</kml>`;
+    const r = parseKmlPolygon(kml);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.polygon).toHaveLength(5);
+    expect(r.polygon[1]).toEqual({ lat: 30.2741, lon: 120.1571 });
+    expect(r.properties.name).toBe('Untitled Polygon');
   });
 });

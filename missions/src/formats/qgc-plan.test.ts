@@ -132,3 +132,61 @@ describe('QGroundControl .plan', () => {
     expect(r.ok && r.route.name).toBe('river-patrol');
   });
 });
+
+describe('older QGroundControl files', () => {
+  it('reads items saved with a separate coordinate and four params (QGroundControl before 3.3)', () => {
+    const old = {
+      fileType: 'Plan',
+      geoFence: { polygon: [], version: 1 },
+      groundStation: 'QGroundControl',
+      mission: {
+        cruiseSpeed: 15,
+        firmwareType: 12,
+        hoverSpeed: 5,
+        items: [
+          {
+            autoContinue: true,
+            command: 22,
+            coordinate: [30.2741, 120.1551, 20],
+            doJumpId: 1,
+            frame: 3,
+            params: [0, 0, 0, null],
+            type: 'SimpleItem',
+          },
+          {
+            autoContinue: true,
+            command: 16,
+            coordinate: [30.2748, 120.156, 20],
+            doJumpId: 2,
+            frame: 3,
+            params: [0, 0, 0, null],
+            type: 'SimpleItem',
+          },
+          {
+            autoContinue: true,
+            command: 205,
+            coordinate: [0, 0, 2],
+            doJumpId: 3,
+            frame: 2,
+            params: [0, 0, 0, 0],
+            type: 'SimpleItem',
+          },
+        ],
+        plannedHomePosition: [30.2741, 120.1551, 20],
+        vehicleType: 2,
+        version: 2,
+      },
+      rallyPoints: { points: [], version: 1 },
+      version: 1,
+    };
+    const r = parseQgcPlan(old);
+    if (!r.ok) throw new Error(r.error.message);
+    const items = toMissionItems(r.route, { flavour: 'px4' });
+    expect(items.map((i) => [i.command, i.x, i.y, i.z])).toEqual([
+      [22, 302741000, 1201551000, 20],
+      [16, 302748000, 1201560000, 20],
+      [205, 0, 0, 2],
+    ]);
+    expect(r.route.fence).toBeUndefined();
+  });
+});

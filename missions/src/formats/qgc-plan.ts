@@ -87,6 +87,20 @@ function vehicleFromMavType(t: number | undefined): VehicleClass | undefined {
 
 const MAV_TYPE_FOR: Record<VehicleClass, number> = { multicopter: 2, fixedwing: 1, vtol: 20 };
 
+/**
+ * Plans saved by QGroundControl before 3.3 keep params 5-7 in a separate `coordinate`
+ * [lat, lon, alt] and only four `params`; QGroundControl still opens them (its
+ * MissionItem::_convertJsonV2ToV3), so Aerie does too.
+ */
+function fromItemV2(raw: Record<string, unknown>): Record<string, unknown> {
+  const { coordinate, params } = raw;
+  if (Array.isArray(coordinate) && coordinate.length === 3 && Array.isArray(params) && params.length === 4) {
+    const { coordinate: _c, ...rest } = raw;
+    return { ...rest, params: [...params, ...coordinate] };
+  }
+  return raw;
+}
+
 /** Parses a QGroundControl plan (JSON text already decoded) into a Route. */
 export function parseQgcPlan(json: unknown, name = 'QGroundControl plan'): ParseResult {
   const r = planSchema.safeParse(json);
@@ -107,7 +121,7 @@ export function parseQgcPlan(json: unknown, name = 'QGroundControl plan'): Parse
         'InvalidPlan',
         `mission.items[${i}].type: must be "SimpleItem" or "ComplexItem", got ${JSON.stringify(raw.type)}`,
       );
-    const s = simpleItem.safeParse(raw);
+    const s = simpleItem.safeParse(fromItemV2(raw));
     if (!s.success) return parseFail('InvalidPlan', zodMessage(s.error, ['mission', 'items', i]));
     parsed.push(s.data);
   }
