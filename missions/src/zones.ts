@@ -247,22 +247,21 @@ export function distanceToCircleCenter(zone: Zone, p: LatLon): number | null {
  * with: inclusion shapes become operating areas, exclusion shapes no-fly zones.
  */
 export function fenceToZones(fence: Fence): Zone[] {
-  const zones: Zone[] = [];
-  fence.polygons.forEach((p, i) =>
-    zones.push({
+  const polygons = fence.polygons.map(
+    (p, i): Zone => ({
       name: `geofence ${p.inclusion ? 'inclusion' : 'exclusion'} polygon ${i}`,
       kind: p.inclusion ? 'inclusion' : 'nofly',
       geometry: { type: 'polygon', points: p.points },
     }),
   );
-  fence.circles.forEach((c, i) =>
-    zones.push({
+  const circles = fence.circles.map(
+    (c, i): Zone => ({
       name: `geofence ${c.inclusion ? 'inclusion' : 'exclusion'} circle ${i}`,
       kind: c.inclusion ? 'inclusion' : 'nofly',
       geometry: { type: 'circle', center: c.center, radiusM: c.radiusM },
     }),
   );
-  return zones;
+  return [...polygons, ...circles];
 }
 
 /** Rally points as mission items (mission_type 2): NAV_RALLY_POINT, heights above home. */
