@@ -108,6 +108,14 @@ describe('validateRoute', () => {
     expect(codes(route([takeoff, amsl, rtl], { home: { ...DOCK, altAmslM: 40 } }))).toEqual([]);
     const unknown = only(route([takeoff, amsl, rtl]));
     expect(unknown.map((i) => `${i.code}:${i.severity}`)).toEqual(['AltitudeUnknown:warning']);
+    const noAlt: RouteItem = {
+      ...amsl,
+      frame: 3,
+      params: [0, 0, 0, 0, at(0, 100).lat, at(0, 100).lon, Number.NaN],
+    } as RouteItem;
+    expect(only(route([takeoff, noAlt, rtl])).map((i) => `${i.code}:${i.severity}@${i.item}`)).toEqual([
+      'AltitudeUnknown:error@1',
+    ]);
   });
 
   it('AltitudeBelowHome', () => {
@@ -363,6 +371,14 @@ describe('validateRoute', () => {
       expect(codes(r, { battery: { enduranceS: 1200, windMps: 6 } })).toEqual(['InsufficientEndurance@null']);
       // A half-charged battery too.
       expect(codes(r, { battery: { enduranceS: 1200, chargePct: 50 } })).toEqual([
+        'InsufficientEndurance@null',
+      ]);
+    });
+    it('counts the way home for a route that does not end with RTL or a landing', () => {
+      const open = route([takeoff, { type: 'speed', mps: 10 }, wp(0, 800), wp(0, 2000)]);
+      // Same flight as above without the RTL item: still ~440 s once the way home is added.
+      expect(codes(open, { battery: { enduranceS: 500 } })).toEqual([
+        'NoReturnOrLand@null',
         'InsufficientEndurance@null',
       ]);
     });

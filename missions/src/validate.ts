@@ -9,7 +9,7 @@
 import type { Flavour, MissionStep } from './convert.ts';
 import { isGlobalFrame, MavCmdExtra, NAV_POSITION_COMMANDS, routeToSteps } from './convert.ts';
 import type { FlightPath } from './flight-path.ts';
-import { flightPath, heightAboveHome, stepPosition } from './flight-path.ts';
+import { DEFAULT_DESCENT_RATE_MPS, flightPath, heightAboveHome, stepPosition } from './flight-path.ts';
 import type { LatLon } from './geo.ts';
 import { distanceM, localPlane } from './geo.ts';
 import { MavCmd, MavFrame } from './items.ts';
@@ -401,7 +401,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
   ];
   if (zones.length > 0) checkZones(route, steps, path, { ...options, zones }, issues);
   checkClearance(steps, home, { ...options, zones }, issues);
-  if (options.battery) checkEndurance(path, options.battery, issues);
+  if (options.battery) checkEndurance(path, options.battery, home, issues);
   return issues;
 }
 
@@ -532,7 +532,12 @@ function checkClearance(
   }
 }
 
-function checkEndurance(path: FlightPath, battery: BatteryOptions, issues: Issue[]): void {
+function checkEndurance(
+  path: FlightPath,
+  battery: BatteryOptions,
+  home: Home | undefined,
+  issues: Issue[],
+): void {
   if (path.unlimitedLoiter) {
     issues.push({
       code: 'EnduranceUnknown',
@@ -559,6 +564,13 @@ function checkEndurance(path: FlightPath, battery: BatteryOptions, issues: Issue
     // durationS is the longer of the horizontal and the vertical time; keep the vertical part.
     const verticalS = leg.durationS > leg.horizontalM / leg.speedMps + 1e-9 ? leg.durationS : 0;
     needS += Math.max(horizontalS, verticalS);
+  }
+  // A route that does not come down by itself still has to get home (RTL on mission end or failsafe).
+  const last = path.legs[path.legs.length - 1];
+  if (!path.endsOnGround && home && last) {
+    const ground = last.speedMps - wind;
+    needS += ground > 0.5 ? distanceM(last.to, home) / ground : 0;
+    needS += last.to.altM / DEFAULT_DESCENT_RATE_MPS;
   }
   const charge = (battery.chargePct ?? 100) / 100;
   const reserve = (battery.reservePct ?? VALIDATION_DEFAULTS.reservePct) / 100;
