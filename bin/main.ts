@@ -12,10 +12,16 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const hardware = await import('@aerie/hardware/cli');
-  const bridge = await import('@aerie/gcs-bridge/cli');
+  const [hardware, bridge, missions, server] = await Promise.all([
+    import('@aerie/hardware/cli'),
+    import('@aerie/gcs-bridge/cli'),
+    import('@aerie/missions/cli'),
+    import('@aerie/server/cli'),
+  ]);
   hardware.registerCommands(program);
   bridge.registerCommands(program);
+  missions.registerCommands(program);
+  server.registerCommands(program);
   registerUp(program);
 
   try {

@@ -66,7 +66,8 @@ function secondGcs(port: number) {
     seen.push({ sysid: p.header.sysid, msgid: p.header.msgid, payload: clazz ? p.protocol.data(p.payload, clazz) : null });
   });
   socket.on('message', (m) => splitter.write(m));
-  const protocol = new MavLinkProtocolV2(250, 190);
+  // QGroundControl's own identity: the bridge (245) leaves it free.
+  const protocol = new MavLinkProtocolV2(255, 190);
   let seq = 0;
   return {
     seen,
@@ -132,8 +133,8 @@ describe('.tlog recording and replay', () => {
         last = rec.timestampUs;
         sysids.add(rec.packet[0] === 0xfd ? rec.packet[5]! : rec.packet[3]!);
       }
-      // Vehicles 1 and 2 in, and the bridge's own heartbeats (255) out.
-      expect([...sysids].sort((a, b) => a - b)).toEqual([1, 2, 255]);
+      // Vehicles 1 and 2 in, and the bridge's own heartbeats (245) out.
+      expect([...sysids].sort((a, b) => a - b)).toEqual([1, 2, 245]);
 
       const replay = await openBridge({ links: [`tlog://${path}?speed=0`] });
       if (!replay.ok) throw new Error(replay.error.message);

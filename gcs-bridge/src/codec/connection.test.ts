@@ -18,6 +18,7 @@ import { mavlinkCrc } from './crc.ts';
 import { encodeFrame } from './frame.ts';
 import { REGISTRY, registerDialect } from './registry.ts';
 import type { Inbound } from './types.ts';
+import { GCS_SYSID } from './types.ts';
 
 function heartbeat(customMode = 0): minimal.Heartbeat {
   const hb = new minimal.Heartbeat();
@@ -293,9 +294,9 @@ describe('encodeFrame', () => {
     tx.send(heartbeat());
     await new Promise((r) => setTimeout(r, 10));
     expect(packets.map((p) => [p.sysid, p.seq])).toEqual([
-      [255, 0],
+      [GCS_SYSID, 0],
       [1, 77],
-      [255, 1],
+      [GCS_SYSID, 1],
     ]);
     expect(packets[1]?.raw.equals(foreign)).toBe(true);
   });

@@ -10,6 +10,7 @@ import { MavlinkConnection } from './connection.ts';
 import { encodeFrame } from './frame.ts';
 import { TlogRecorder } from './tlog-recorder.ts';
 import type { Inbound } from './types.ts';
+import { GCS_SYSID } from './types.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -92,7 +93,7 @@ describe('tlog recording', () => {
     }
     expect(Math.abs((records[0]?.timestampUs as number) / 1000 - Date.now())).toBeLessThan(60_000);
     const kinds = records.map((r) => [r.packet[5], r.packet[7]]); // sysid, msgid
-    expect(kinds).toEqual(Array.from({ length: 20 }, (_, k) => (k % 2 === 0 ? [255, 76] : [1, 0])));
+    expect(kinds).toEqual(Array.from({ length: 20 }, (_, k) => (k % 2 === 0 ? [GCS_SYSID, 76] : [1, 0])));
 
     // Replay the file as a link, flat out, through a connection: the same packets in order.
     const spec = { kind: 'tlog' as const, path, speed: 0 };

@@ -25,6 +25,11 @@ export interface MessagePort {
   subscribe(handler: (inbound: Inbound) => void): () => void;
 }
 
-/** The ground station identity the bridge uses on every link (as QGroundControl does). */
-export const GCS_SYSID = 255;
+/**
+ * The ground station identity the bridge uses on every link: 245/190, MAVSDK's ground-station
+ * default. QGroundControl uses 255, so a QGroundControl sharing the aircraft through the
+ * bridge's routing keeps an identity of its own (packets for 255 are forwarded to it, not
+ * swallowed by the bridge).
+ */
+export const GCS_SYSID = 245;
 export const GCS_COMPID = 190;

@@ -2,6 +2,7 @@ import type { MavLinkData } from 'node-mavlink';
 import { common } from 'node-mavlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Inbound } from '../codec/types.ts';
+import { GCS_SYSID } from '../codec/types.ts';
 import type { CommandState } from './command.ts';
 import { commandStep, initialCommandState, runCommand } from './command.ts';
 import type { ProtocolEvent } from './machine.ts';
@@ -16,7 +17,7 @@ function ack(command: number, result: number, extra: Partial<common.CommandAck> 
   m.result = result;
   m.progress = 255;
   m.resultParam2 = 0;
-  m.targetSystem = 255;
+  m.targetSystem = GCS_SYSID;
   m.targetComponent = 190;
   Object.assign(m, extra);
   return m;

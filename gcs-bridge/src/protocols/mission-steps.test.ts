@@ -3,6 +3,7 @@ import type { MavLinkData } from 'node-mavlink';
 import { common } from 'node-mavlink';
 import { describe, expect, it } from 'vitest';
 import type { Inbound } from '../codec/types.ts';
+import { GCS_SYSID } from '../codec/types.ts';
 import type { Effect, ProtocolEvent } from './machine.ts';
 import { clearStep, initialClearState } from './mission-clear.ts';
 import { checkUploadItems } from './mission-common.ts';
@@ -24,7 +25,7 @@ function from(message: MavLinkData, sysid = 1, compid = 1): ProtocolEvent {
 
 function request(seq: number, missionType = 0, legacy = false): ProtocolEvent {
   const m = legacy ? new common.MissionRequest() : new common.MissionRequestInt();
-  m.targetSystem = 255;
+  m.targetSystem = GCS_SYSID;
   m.targetComponent = 190;
   m.seq = seq;
   m.missionType = missionType;
@@ -33,7 +34,7 @@ function request(seq: number, missionType = 0, legacy = false): ProtocolEvent {
 
 function ack(type: number, missionType = 0, opaqueId = 0): ProtocolEvent {
   const m = new common.MissionAck();
-  m.targetSystem = 255;
+  m.targetSystem = GCS_SYSID;
   m.targetComponent = 190;
   m.type = type;
   m.missionType = missionType;

@@ -15,6 +15,7 @@
 import type { MissionItemInt, MissionType } from '@aerie/missions';
 import type { MavLinkData } from 'node-mavlink';
 import { common } from 'node-mavlink';
+import { GCS_SYSID } from '../../codec/types.ts';
 import type { FakeLink } from './fake-link.ts';
 
 export type Flavour = 'px4' | 'ardupilot';
@@ -115,7 +116,7 @@ export class MissionVehicle {
 
   private ack(type: number, missionType: number, opaque = 0): void {
     const m = new common.MissionAck();
-    m.targetSystem = 255;
+    m.targetSystem = GCS_SYSID;
     m.targetComponent = 190;
     m.type = type;
     m.missionType = missionType;
@@ -125,7 +126,7 @@ export class MissionVehicle {
 
   private request(seq: number, missionType: number): void {
     const m = this.flavour === 'px4' ? new common.MissionRequestInt() : new common.MissionRequest();
-    m.targetSystem = 255;
+    m.targetSystem = GCS_SYSID;
     m.targetComponent = 190;
     m.seq = seq;
     m.missionType = missionType;
@@ -256,7 +257,7 @@ export class MissionVehicle {
     this.state = { kind: 'sending', missionType: m.missionType };
     const list = this.lists.get(m.missionType) ?? [];
     const c = new common.MissionCount();
-    c.targetSystem = 255;
+    c.targetSystem = GCS_SYSID;
     c.targetComponent = 190;
     c.count = list.length;
     c.missionType = m.missionType;
@@ -274,7 +275,7 @@ export class MissionVehicle {
       return;
     }
     const w = new common.MissionItemInt();
-    w.targetSystem = 255;
+    w.targetSystem = GCS_SYSID;
     w.targetComponent = 190;
     Object.assign(w, { ...item, seq: m.seq, missionType: m.missionType });
     this.send(w);
