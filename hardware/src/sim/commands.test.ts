@@ -89,6 +89,18 @@ describe('take-off and flight commands (PX4)', () => {
     expect(await command(gcs, 31337)).toBe(3);
   });
 
+  it('answers the legacy SET_MODE message like DO_SET_MODE', async () => {
+    const { gcs, v } = await vehicleWithGcs({ speedup: 10 });
+    const m = new common.SetMode();
+    m.targetSystem = 1;
+    m.baseMode = 1 as common.SetMode['baseMode'];
+    m.customMode = 0x06040000; // AUTO.LAND
+    const t0 = performance.now();
+    gcs.send(m);
+    expect((await gcs.waitFor(common.CommandAck, (a) => a.command === 176, 2000, t0)).result).toBe(0);
+    expect(v.mode.name).toBe('AUTO.LAND');
+  });
+
   it('sends the ACK twice when asked to, as PX4 sometimes does', async () => {
     const { gcs } = await vehicleWithGcs({ speedup: 10, duplicateAckChance: 1 });
     const t0 = performance.now();

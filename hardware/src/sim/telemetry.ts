@@ -55,7 +55,12 @@ export interface Stream {
   nextDueMs: number;
 }
 
-export function buildStreams(rates: Partial<StreamRates> | undefined): Map<number, Stream> {
+/**
+ * `phase` (0-1) offsets each stream's first due time within its interval, so a fleet started
+ * in one go does not send every vehicle's messages in the same tick (a burst that overflows
+ * a ground station's socket buffer with hundreds of vehicles).
+ */
+export function buildStreams(rates: Partial<StreamRates> | undefined, phase = 0): Map<number, Stream> {
   const merged: StreamRates = { ...DEFAULT_RATES, ...rates };
   const streams = new Map<number, Stream>();
   for (const key of Object.keys(STREAM_MSGID) as (keyof StreamRates)[]) {
@@ -67,7 +72,7 @@ export function buildStreams(rates: Partial<StreamRates> | undefined): Map<numbe
       msgid: STREAM_MSGID[key],
       defaultIntervalMs: interval,
       intervalMs: interval,
-      nextDueMs: 0,
+      nextDueMs: interval * phase,
     });
   }
   return streams;

@@ -25,7 +25,7 @@ import { MissionServer } from './mission-server.ts';
 import { isGlobalFrame, MissionStore, MissionTypeId, type StoredItem } from './mission-store.ts';
 import { decodeParamValue, encodeParamValue, ParamTable } from './params.ts';
 import { buildStreams, type Stream, type StreamRates } from './telemetry.ts';
-import { joinTicker, leaveTicker, SimTimers, type Tickable } from './ticker.ts';
+import { joinTicker, leaveTicker, SimTimers, TICK_MS, type Tickable } from './ticker.ts';
 
 /** MAV_RESULT. */
 export const MavResult = {
@@ -183,7 +183,7 @@ export class SimVehicle implements Tickable {
     }
     this.retune();
     this.encoder = new FrameEncoder(config.sysid, 1);
-    this.streams = buildStreams(config.rates);
+    this.streams = buildStreams(config.rates, (config.sysid * 0.618034) % 1);
     this.lat = config.home.lat;
     this.lon = config.home.lon;
     this.altAmsl = config.home.altM;
@@ -328,7 +328,10 @@ export class SimVehicle implements Tickable {
     if (this.closed) return;
     const dtReal = Math.min(MAX_TICK_REAL_MS, Math.max(0, realNowMs - this.lastRealMs));
     this.lastRealMs = realNowMs;
-    let dt = (dtReal * this.config.speedup) / 1000;
+    // After a stall (GC, a loaded machine) the clock slows rather than jumps, so replies that
+    // waited in the socket meanwhile are read before any protocol timer can fire.
+    const maxDt = Math.max(1, (TICK_MS * 2.5 * this.config.speedup) / 1000);
+    let dt = Math.min(maxDt, (dtReal * this.config.speedup) / 1000);
     const steps = Math.min(50, Math.max(1, Math.ceil(dt / MAX_SUBSTEP_S)));
     const h = dt / steps;
     for (let i = 0; i < steps && dt > 0; i++) {
@@ -394,6 +397,11 @@ export class SimVehicle implements Tickable {
       this.params.set(def.id, decodeParamValue(this.config.flavour, def.type, msg.paramValue));
       this.retune();
       this.sendParam(idx);
+    } else if (msg instanceof common.SetMode) {
+      // The legacy SET_MODE message: answered as DO_SET_MODE, as PX4 and ArduPilot do.
+      const cm = msg.customMode >>> 0;
+      const ap = this.config.flavour === 'ardupilot';
+      this.onCommand(from, 176, [msg.baseMode, ap ? cm : (cm >> 16) & 0xff, ap ? 0 : cm >>> 24]);
     } else if (msg instanceof common.SetPositionTargetGlobalInt) {
       this.onPositionTarget(msg);
     }
@@ -490,6 +498,10 @@ export class SimVehicle implements Tickable {
         return this.cmdPauseContinue(p1);
       case 179:
         return this.cmdSetHome(p1, p5, p6, p7, frame);
+      case 178:
+        // DO_CHANGE_SPEED: param2 m/s; -1 (or 0) back to the cruise parameter.
+        this.cruiseOverride = p2 > 0 ? p2 : undefined;
+        return MavResult.Accepted;
       case 511:
         return this.cmdSetMessageInterval(p1, p2);
       case 510:
@@ -875,7 +887,8 @@ export class SimVehicle implements Tickable {
         const alt = Math.max(this.tuning.takeoffAlt, this.itemAlt(it));
         this.target = { lat: this.target.lat, lon: this.target.lon, alt };
         if (this.onGround) this.target = { lat: this.lat, lon: this.lon, alt };
-        if (Math.abs(here.alt - alt) < 0.8) this.advanceItem();
+        // Reached once at (or above) the take-off altitude; a vehicle already higher goes on.
+        if (here.alt >= alt - 0.8) this.advanceItem();
         return { target: this.target, vertFirst: true, landing: false };
       }
       case 20: {

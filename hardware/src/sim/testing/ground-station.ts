@@ -174,12 +174,10 @@ export async function uploadMission(
 ): Promise<common.MissionAck> {
   const since = performance.now();
   const ackPromise = gcs.waitFor(common.MissionAck, (a) => a.missionType === missionType, timeoutMs, since);
-  const answered = new Set<number>();
+  // Answer every request, repeats included, as a ground station does.
   const onRequest = (seq: number) => {
     const item = items[seq];
-    if (!item || answered.has(seq)) return;
-    answered.add(seq);
-    gcs.send(item);
+    if (item) gcs.send(item);
   };
   const stop = gcs.onMessage((r) => {
     if (r.message instanceof common.MissionRequestInt || r.message instanceof common.MissionRequest) {
