@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseQgcPlan } from '../formats/qgc-plan.ts';
 import { destination } from '../geo.ts';
 import { DOCK, QGC_PLAN } from '../testing/fixtures.ts';
-import { registerCommands, runPlanSurvey, runPlanValidate } from './index.ts';
+import { registerCommands, runPlanConvert, runPlanSurvey, runPlanValidate } from './index.ts';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -170,5 +170,28 @@ describe('aerie plan survey', () => {
     expect(bad.stderr).toContain('--alt: must be more than 0 metres, got "-5"');
     const notPoly = await runPlanSurvey({ polygon: file('zones.geojson'), alt: '60' });
     expect(notPoly.stderr).toContain('no Polygon found');
+  });
+});
+
+describe('aerie plan convert', () => {
+  it('rewrites a QGC plan as Aerie JSON, GeoJSON, KML and MAVLink items', async () => {
+    const j = await runPlanConvert(file('patrol.plan'), { to: 'json' });
+    expect(j.code).toBe(0);
+    await writeFile(file('patrol.json'), j.stdout);
+    // The Aerie JSON validates the same as the plan it came from.
+    expect((await runPlanValidate(file('patrol.json'), {})).code).toBe(0);
+    const items = JSON.parse(
+      (await runPlanConvert(file('patrol.plan'), { to: 'items', flavour: 'ardupilot' })).stdout,
+    );
+    expect(items.map((i: { command: number }) => i.command)).toEqual([16, 22, 16, 178, 16, 177, 20]);
+    expect(items[1].param4).toBeNull();
+    const geo = JSON.parse(
+      (await runPlanConvert(file('route.json'), { to: 'geojson', dock: `${DOCK.lat},${DOCK.lon}` })).stdout,
+    );
+    expect(geo.type).toBe('FeatureCollection');
+    expect((await runPlanConvert(file('route.json'), { to: 'kml' })).stdout).toContain('<kml');
+    const bad = await runPlanConvert(file('route.json'), { to: 'shp' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--to: must be plan, json, geojson, kml or items, got "shp"');
   });
 });

@@ -8,8 +8,8 @@ import type { Command } from 'commander';
 import type { Flavour } from '../convert.ts';
 import { toMissionItems } from '../convert.ts';
 import { writeAerieRoute } from '../formats/aerie-route.ts';
-import { parseGeoJsonPolygon, parseGeoJsonZones } from '../formats/geojson.ts';
-import { parseKmlPolygon, parseKmlZones } from '../formats/kml.ts';
+import { parseGeoJsonPolygon, parseGeoJsonZones, routeToGeoJson } from '../formats/geojson.ts';
+import { parseKmlPolygon, parseKmlZones, routeToKml } from '../formats/kml.ts';
 import { parseRouteFile } from '../formats/parse.ts';
 import { writeQgcPlan } from '../formats/qgc-plan.ts';
 import type { LatLon } from '../geo.ts';
@@ -218,12 +218,7 @@ export async function runPlanSurvey(opts: SurveyCliOptions, io: CliIo = nodeIo):
         ? writeQgcPlan(p.route, { flavour })
         : format === 'json'
           ? writeAerieRoute(p.route)
-          : json(
-              toMissionItems(p.route, { flavour }).map((i) => ({
-                ...i,
-                param4: Number.isNaN(i.param4) ? null : i.param4,
-              })),
-            );
+          : json(itemsJson(toMissionItems(p.route, { flavour })));
     const note =
       `survey: ${p.lineCount} lines ${p.lineSpacingM.toFixed(1)} m apart at ${p.angleDeg.toFixed(1)} deg, ` +
       `photo every ${p.triggerDistanceM.toFixed(1)} m (~${p.photoCount} photos, GSD ${p.gsdCmPerPx.toFixed(2)} cm/px), ` +
@@ -236,13 +231,62 @@ export async function runPlanSurvey(opts: SurveyCliOptions, io: CliIo = nodeIo):
   }
 }
 
+export interface ConvertCliOptions {
+  to?: string;
+  flavour?: string;
+  dock?: string;
+}
+
+/** `aerie plan convert FILE --to plan|json|geojson|kml|items`: rewrites a route in another format. */
+export async function runPlanConvert(
+  file: string,
+  opts: ConvertCliOptions,
+  io: CliIo = nodeIo,
+): Promise<CliOutcome> {
+  try {
+    const flavour = parseFlavour(opts.flavour);
+    const to = opts.to ?? 'json';
+    if (!['plan', 'json', 'geojson', 'kml', 'items'].includes(to))
+      throw new UsageError(`--to: must be plan, json, geojson, kml or items, got "${to}"`);
+    const text = await read(io, file, 'route file');
+    const parsed = parseRouteFile(text, file);
+    if (!parsed.ok)
+      return { code: 2, stdout: '', stderr: `aerie plan convert: ${file}: ${parsed.error.message}\n` };
+    const route = parsed.route;
+    if (opts.dock) route.home = { ...route.home, ...parseDock(opts.dock) };
+    let out: string;
+    if (to === 'plan') out = writeQgcPlan(route, { flavour });
+    else if (to === 'json') out = writeAerieRoute(route);
+    else if (to === 'geojson') out = json(routeToGeoJson(route));
+    else if (to === 'kml') out = routeToKml(route);
+    else out = json(itemsJson(toMissionItems(route, { flavour })));
+    return { code: 0, stdout: out, stderr: '' };
+  } catch (err) {
+    if (err instanceof UsageError)
+      return { code: 2, stdout: '', stderr: `aerie plan convert: ${err.message}\n` };
+    throw err;
+  }
+}
+
+/** MISSION_ITEM_INT contents as JSON: NaN params become null. */
+function itemsJson(items: ReturnType<typeof toMissionItems>): unknown[] {
+  return items.map((i) => ({
+    ...i,
+    param1: Number.isNaN(i.param1) ? null : i.param1,
+    param2: Number.isNaN(i.param2) ? null : i.param2,
+    param3: Number.isNaN(i.param3) ? null : i.param3,
+    param4: Number.isNaN(i.param4) ? null : i.param4,
+    z: Number.isNaN(i.z) ? null : i.z,
+  }));
+}
+
 function emit(o: CliOutcome): void {
   if (o.stdout) process.stdout.write(o.stdout);
   if (o.stderr) process.stderr.write(o.stderr);
   process.exitCode = o.code;
 }
 
-/** Adds `aerie plan validate` and `aerie plan survey` to the program. */
+/** Adds `aerie plan validate`, `aerie plan survey` and `aerie plan convert` to the program. */
 export function registerCommands(program: Command): void {
   const plan = program
     .command('plan')
@@ -282,5 +326,15 @@ export function registerCommands(program: Command): void {
     .option('--name <name>', 'route name')
     .action(async (o: SurveyCliOptions) => {
       emit(await runPlanSurvey(o));
+    });
+  plan
+    .command('convert')
+    .description('rewrite a route as a QGroundControl plan, Aerie route JSON, GeoJSON, KML or MAVLink items')
+    .argument('<file>', 'route file (.plan, Aerie route JSON, GeoJSON or KML)')
+    .option('--to <format>', 'plan, json, geojson, kml or items', 'json')
+    .option('--flavour <px4|ardupilot>', 'autopilot, for plan and items output', 'px4')
+    .option('--dock <lat,lon>', 'dock (home) position, degrees')
+    .action(async (file: string, o: ConvertCliOptions) => {
+      emit(await runPlanConvert(file, o));
     });
 }
