@@ -6,6 +6,7 @@ export * from './result.ts';
 export * from './codec/index.ts';
 export * from './link/index.ts';
 export * from './protocols/index.ts';
+export * from './channel/events.ts';
 export * from './autopilot/flavour.ts';
 export * from './vehicle/state.ts';
 export { Vehicle, type ActionResult, type ArmOptions } from './vehicle/vehicle.ts';

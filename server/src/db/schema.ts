@@ -164,6 +164,14 @@ export const sorties = sqliteTable(
     startedAt: integer('started_at', { mode: 'timestamp_ms' }),
     endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
     distanceM: real('distance_m'),
+    durationS: real('duration_s'),
+    maxAltRelM: real('max_alt_rel_m'),
+    /** A mission (AUTO/mission mode) ran during the sortie: counts as a mission in statistics. */
+    missionRan: integer('mission_ran', { mode: 'boolean' }).notNull().default(false),
+    /** Why it ended when it did not end normally (link lost, failsafe, ...). */
+    endReason: text('end_reason'),
+    /** The sortie's raw MAVLink recording in the media store, when the bridge sent one. */
+    tlogSha256: text('tlog_sha256').references(() => media.sha256, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -172,6 +180,33 @@ export const sorties = sqliteTable(
     index('sorties_started_idx').on(t.startedAt),
   ],
 );
+
+/**
+ * Where each bridge's stream has been stored up to: the server ingests bridge items
+ * idempotently by (bridge, epoch, seq), and moves `lastSeq` in the same transaction as the
+ * items it stores.
+ */
+export const bridgeCursors = sqliteTable(
+  'bridge_cursors',
+  {
+    bridgeId: text('bridge_id')
+      .notNull()
+      .references(() => bridges.id, { onDelete: 'cascade' }),
+    epoch: text('epoch').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('bridge_cursors_bridge_epoch_uq').on(t.bridgeId, t.epoch)],
+);
+
+/** Content-addressed media (tlogs, frames, evidence crops): bytes in dataDir/media/, metadata here. */
+export const media = sqliteTable('media', {
+  sha256: text('sha256').primaryKey(),
+  kind: text('kind').notNull(),
+  mime: text('mime').notNull(),
+  bytes: integer('bytes').notNull(),
+  createdAt: createdAt(),
+});
 
 /** Flight track, recorded at >= 1 Hz per flying vehicle. */
 export const trackPoints = sqliteTable(

@@ -1,0 +1,99 @@
+/**
+ * The bridge channel: the typed event map between a bridge process and the server, over a
+ * Socket.IO namespace (`/bridge`), typed once here and plugged into Socket.IO's generics on
+ * both sides (`Server<...>` / `Socket<...>`). The web console's namespace reuses the payload
+ * types (VehicleStatePayload, VehicleEventPayload) so a vehicle looks the same everywhere.
+ *
+ * Delivery contract (what makes "kill either side at any moment" safe):
+ * - Every item the bridge sends carries a per-bridge sequence number `seq`, strictly
+ *   increasing for the life of the bridge's buffer (it survives reconnects, not bridge
+ *   restarts: a restarted bridge starts a new `epoch`).
+ * - The bridge keeps items until the server acknowledges them. While disconnected it buffers,
+ *   bounded: when full, the OLDEST TELEMETRY (vehicle.state) is dropped first; discrete events
+ *   (vehicle.event) are kept.
+ * - On (re)connect the bridge says hello with its epoch; the server answers with the last seq
+ *   it has stored for that epoch; the bridge drops what is acknowledged and replays the rest in
+ *   order.
+ * - The server ingests idempotently: an item with seq <= the stored last seq of that epoch is
+ *   ignored, and the new last seq is stored in the same transaction as the items, so a crash
+ *   between the two cannot store an event twice or lose it.
+ *
+ * Commands go the other way with an acknowledgement and a timeout (emitWithAck); the answer
+ * is the vehicle's coded result.
+ */
+import type { VehicleSnapshot } from '../bridge.ts';
+import type { VehicleEvent } from '../vehicle/state.ts';
+
+/** A vehicle's state as the server and console see it (the bridge's coalesced snapshot). */
+export type VehicleStatePayload = VehicleSnapshot;
+
+/**
+ * Discrete things that happened to a vehicle. The bridge's own VehicleEvent types plus the
+ * link-level ones (discovered, lost, found).
+ */
+export type VehicleEventPayload =
+  | VehicleEvent
+  | { type: 'discovered'; atMs: number }
+  | { type: 'lost'; atMs: number }
+  | { type: 'found'; atMs: number };
+
+/** One item in the bridge's outgoing stream. */
+export type ChannelItem =
+  | { seq: number; kind: 'state'; sysid: number; atMs: number; state: VehicleStatePayload }
+  | { seq: number; kind: 'event'; sysid: number; atMs: number; event: VehicleEventPayload };
+
+export interface BridgeHello {
+  /** Chosen at bridge start (e.g. a random UUID); a new epoch restarts `seq` at 1. */
+  epoch: string;
+  /** The bridge software version. */
+  version: string;
+  /** The links it owns (URIs, no secrets). */
+  links: string[];
+}
+
+export interface HelloAck {
+  /** Last seq of this epoch the server has stored (0 when none): the bridge replays after it. */
+  lastSeq: number;
+  /** The bridge's id and name as the server knows them. */
+  bridgeId: string;
+  bridgeName: string;
+}
+
+/** What a pilot can ask of a vehicle. */
+export type VehicleCommand =
+  | { action: 'arm' }
+  | { action: 'disarm'; force?: boolean }
+  | { action: 'takeoff'; altRelM: number }
+  | { action: 'hold' }
+  | { action: 'resume' }
+  | { action: 'return' }
+  | { action: 'land' }
+  | { action: 'goto'; lat: number; lon: number; altRelM: number }
+  | { action: 'set_mode'; mode: string }
+  | { action: 'start_mission' };
+
+export interface CommandRequest {
+  /** Server-side id of the command (the `commands` table row), for logs and audit. */
+  requestId: string;
+  sysid: number;
+  command: VehicleCommand;
+}
+
+/** The vehicle's answer, or why there was none. Codes are the bridge's stable result codes. */
+export type CommandReply =
+  | { ok: true; value: { command: number; sends: number } }
+  | { ok: false; error: { code: string; message: string; detail?: Record<string, unknown> } };
+
+export interface BridgeToServerEvents {
+  /** First thing after connecting; the ack says where to resume. */
+  'bridge.hello': (hello: BridgeHello, ack: (reply: HelloAck) => void) => void;
+  /** A batch of items in seq order; the ack carries the highest seq stored. */
+  'bridge.items': (items: ChannelItem[], ack: (reply: { lastSeq: number }) => void) => void;
+}
+
+export interface ServerToBridgeEvents {
+  'vehicle.command': (request: CommandRequest, ack: (reply: CommandReply) => void) => void;
+}
+
+/** Socket.IO namespace the bridges connect to. */
+export const BRIDGE_NAMESPACE = '/bridge';

@@ -1,0 +1,32 @@
+/**
+ * The seams between the server's bridge channel, its flight log and its live fan-out. Each
+ * side is built and tested on its own; `app.ts` wires them together.
+ */
+import type { CommandReply, VehicleCommand, VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
+import type { Db } from '../db/client.ts';
+
+/** Sends commands to vehicles through whichever bridge holds them. */
+export interface BridgeHub {
+  /**
+   * Asks the vehicle's bridge to run a command and resolves with the vehicle's coded answer;
+   * `{ ok: false, error: { code: 'BridgeOffline' | 'NotBound' | 'Timeout', ... } }` when it
+   * cannot be delivered or answered in time.
+   */
+  sendCommand(
+    vehicleId: string,
+    command: VehicleCommand,
+    options: { requestId: string; timeoutMs?: number },
+  ): Promise<CommandReply>;
+  /** Bridge ids with a live connection now. */
+  connectedBridgeIds(): string[];
+}
+
+/**
+ * What the bridge channel hands on for each stored item, inside the transaction that also
+ * moves the bridge's cursor (so `db` may be a transaction handle): the flight log keeps
+ * sorties, track points and events from these.
+ */
+export interface IngestSink {
+  onState(db: Db, vehicleId: string, atMs: number, state: VehicleStatePayload): Promise<void>;
+  onEvent(db: Db, vehicleId: string, atMs: number, event: VehicleEventPayload): Promise<void>;
+}
