@@ -100,6 +100,27 @@ describe('planSurvey', () => {
     expect(validateRoute(r.plan.route)).toEqual([]);
   });
 
+  it('starts at the corner nearest the dock', () => {
+    const area = square(500, 0, 1000);
+    // Corners SW, SE, NE, NW; the dock 200 m outside each in turn.
+    const outward = [225, 135, 45, 315];
+    for (const corner of [0, 1, 2, 3]) {
+      const dock = destination(area[corner]!, outward[corner]!, 200);
+      const r = planSurvey({ polygon: area, altM: 80, home: { ...dock } });
+      if (!r.ok) throw new Error(r.error.message);
+      const lines = r.plan.lines;
+      const ends = [lines[0]!, lines[lines.length - 1]!].flatMap((l) => [l.start, l.end]);
+      const nearest = Math.min(...ends.map((p) => distanceM(dock, p)));
+      expect(distanceM(dock, lines[0]!.start)).toBeCloseTo(nearest, 6);
+      // Lines end on the edge and the outer line is 16 m in: ~200 + 16 * cos(45 deg) = 211 m away.
+      expect(nearest).toBeGreaterThan(208);
+      expect(nearest).toBeLessThan(215);
+      // Still a lawnmower: each line starts where the previous one ended, one spacing across.
+      for (let k = 0; k + 1 < r.plan.lines.length; k++)
+        expect(distanceM(r.plan.lines[k]!.end, r.plan.lines[k + 1]!.start)).toBeCloseTo(36, 0);
+    }
+  });
+
   it('runs lines along the long side of a rotated rectangle (fewest turns)', () => {
     // 1000 x 200 m, long side on bearing 30 deg.
     const c = destination(DOCK, 45, 1000);

@@ -10,7 +10,7 @@
  * photos are taken outside the area.
  */
 import type { LatLon, XY } from '../geo.ts';
-import { centroidOf, localPlane, ringArea } from '../geo.ts';
+import { centroidOf, distanceM, localPlane, ringArea } from '../geo.ts';
 import type { Home, Route, RouteItem } from '../route.ts';
 import { type CameraSpec, footprint, STANDARD_CAMERA } from './camera.ts';
 
@@ -195,6 +195,7 @@ export function planSurvey(options: SurveyOptions): SurveyResult {
     }
   }
   if (lines.length === 0) return fail('polygon: no survey line fits inside it');
+  if (options.home) startNearest(lines, options.home);
 
   const items: RouteItem[] = [];
   const wrap = options.takeoffAndReturn ?? true;
@@ -229,6 +230,38 @@ export function planSurvey(options: SurveyOptions): SurveyResult {
       photoCount: photos,
     },
   };
+}
+
+/**
+ * Starts the pattern at the corner nearest home: the same lines flown backwards, or from the
+ * other side, are the same survey with a shorter flight out from the dock.
+ */
+function startNearest(lines: SurveyLine[], home: LatLon): void {
+  const flip = (): void => {
+    for (const l of lines) [l.start, l.end] = [l.end, l.start];
+  };
+  const options: [boolean, boolean][] = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ];
+  let best: [boolean, boolean] = [false, false];
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const [rev, fl] of options) {
+    const first = rev ? lines[lines.length - 1]! : lines[0]!;
+    const start = rev !== fl ? first.end : first.start;
+    const d = distanceM(home, start);
+    if (d < bestD - 1e-6) {
+      bestD = d;
+      best = [rev, fl];
+    }
+  }
+  if (best[0]) {
+    lines.reverse();
+    flip();
+  }
+  if (best[1]) flip();
 }
 
 /** Most sweep lines one survey plans. */
