@@ -168,6 +168,20 @@ describe('aerie plan survey', () => {
     const bad = await runPlanSurvey({ polygon: file('area.geojson'), alt: '-5' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--alt: must be more than 0 metres, got "-5"');
+    // A longer lens narrows the swath: more lines over the same area.
+    const std = await runPlanSurvey({ polygon: file('area.geojson'), alt: '60' });
+    const tele = await runPlanSurvey({
+      polygon: file('area.geojson'),
+      alt: '60',
+      focalMm: '24',
+      sensorMm: '13.2x8.8',
+      imagePx: '5472x3648',
+    });
+    const lines = (o: { stderr: string }) => Number(/survey: (\d+) lines/.exec(o.stderr)?.[1]);
+    expect(lines(tele)).toBeGreaterThan(lines(std));
+    expect(
+      (await runPlanSurvey({ polygon: file('area.geojson'), alt: '60', sensorMm: '13.2' })).stderr,
+    ).toContain('--sensor-mm: expected WIDTHxHEIGHT with positive numbers, got "13.2"');
     const notPoly = await runPlanSurvey({ polygon: file('zones.geojson'), alt: '60' });
     expect(notPoly.stderr).toContain('no Polygon found');
   });

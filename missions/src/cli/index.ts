@@ -13,6 +13,7 @@ import { parseKmlPolygon, parseKmlZones, routeToKml } from '../formats/kml.ts';
 import { parseRouteFile } from '../formats/parse.ts';
 import { writeQgcPlan } from '../formats/qgc-plan.ts';
 import type { LatLon } from '../geo.ts';
+import { type CameraSpec, STANDARD_CAMERA } from '../patterns/camera.ts';
 import { planSurvey } from '../patterns/survey.ts';
 import { summarizeRoute } from '../summary.ts';
 import { isFlyable, type ValidateOptions, validateRoute } from '../validate.ts';
@@ -174,6 +175,31 @@ export interface SurveyCliOptions {
   flavour?: string;
   format?: string;
   name?: string;
+  /** Sensor size, `WxH` millimetres (default 13.2x8.8). */
+  sensorMm?: string;
+  /** Lens focal length, millimetres (default 8.8). */
+  focalMm?: string;
+  /** Image size, `WxH` pixels (default 5472x3648). */
+  imagePx?: string;
+}
+
+function parsePair(flag: string, s: string): [number, number] {
+  const m = /^\s*([0-9.]+)\s*[xX*]\s*([0-9.]+)\s*$/.exec(s);
+  const a = Number(m?.[1]);
+  const b = Number(m?.[2]);
+  if (!m || !(a > 0) || !(b > 0))
+    throw new UsageError(`${flag}: expected WIDTHxHEIGHT with positive numbers, got "${s}"`);
+  return [a, b];
+}
+
+function cameraFrom(opts: SurveyCliOptions): CameraSpec {
+  const cam: CameraSpec = { ...STANDARD_CAMERA };
+  if (opts.sensorMm) [cam.sensorWidthMm, cam.sensorHeightMm] = parsePair('--sensor-mm', opts.sensorMm);
+  if (opts.imagePx) [cam.imageWidthPx, cam.imageHeightPx] = parsePair('--image-px', opts.imagePx);
+  const focal = parseNumber('--focal-mm', opts.focalMm, (n) => n > 0, 'more than 0 millimetres');
+  if (focal !== undefined) cam.focalLengthMm = focal;
+  if (opts.sensorMm || opts.imagePx || focal !== undefined) delete cam.name;
+  return cam;
 }
 
 /** `aerie plan survey`: prints the generated mission as a .plan, Aerie route JSON or MAVLink items. */
@@ -203,6 +229,7 @@ export async function runPlanSurvey(opts: SurveyCliOptions, io: CliIo = nodeIo):
     const r = planSurvey({
       polygon: poly.polygon,
       altM,
+      camera: cameraFrom(opts),
       sideOverlap: parseOverlap('--side-overlap', opts.sideOverlap, 0.7),
       frontOverlap: parseOverlap('--front-overlap', opts.frontOverlap, 0.8),
       ...(angle !== undefined ? { angleDeg: angle } : {}),
