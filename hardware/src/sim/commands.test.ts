@@ -27,10 +27,10 @@ describe('arming', () => {
   it('refuses with TEMPORARILY_REJECTED while estimators settle, then arms and sets home', async () => {
     const { gcs, v } = await vehicleWithGcs({ speedup: 20, settleS: 10 });
     expect(await command(gcs, ARM, [1])).toBe(1);
-    expect(v.isArmed).toBe(false);
+    expect(v.armed).toBe(false);
     await until(() => v.simTimeS > 10.5, 3000, 'settle time');
     expect(await command(gcs, ARM, [1])).toBe(0);
-    expect(v.isArmed).toBe(true);
+    expect(v.armed).toBe(true);
     const hb = await gcs.next(minimal.Heartbeat, (h) => (h.baseMode & 0x80) !== 0);
     expect(hb.customMode).toBe(0x03040000);
   });
@@ -38,7 +38,7 @@ describe('arming', () => {
   it('auto-disarms when armed on the ground without taking off (COM_DISARM_PRFLT)', async () => {
     const { gcs, v } = await vehicleWithGcs({ speedup: 50, settleS: 0, preflightDisarmS: 5 });
     expect(await command(gcs, ARM, [1])).toBe(0);
-    await until(() => !v.isArmed, 3000, 'preflight auto-disarm');
+    await until(() => !v.armed, 3000, 'preflight auto-disarm');
     expect(v.simTimeS).toBeGreaterThan(4.5);
   });
 });
@@ -61,7 +61,7 @@ describe('take-off and flight commands (PX4)', () => {
     expect(ess.landedState).toBe(2);
     // Disarming in the air is refused without force.
     expect(await command(gcs, ARM, [0])).toBe(2);
-    expect(v.isArmed).toBe(true);
+    expect(v.armed).toBe(true);
 
     // Go-to, then land and auto-disarm.
     const [lat, lon] = [v.position.lat + 0.0005, v.position.lon];
@@ -74,7 +74,7 @@ describe('take-off and flight commands (PX4)', () => {
     expect(await command(gcs, 21)).toBe(0);
     expect(v.mode.name).toBe('AUTO.LAND');
     await gcs.next(common.ExtendedSysState, (s) => s.landedState === 4, 5000);
-    await until(() => v.isLanded && !v.isArmed, 8000, 'landed and disarmed');
+    await until(() => v.landed && !v.armed, 8000, 'landed and disarmed');
   });
 
   it('DO_SET_MODE sets PX4 main/sub modes; MISSION_START without a mission is DENIED; unknown is UNSUPPORTED', async () => {
@@ -122,7 +122,7 @@ describe('ArduPilot commands', () => {
     expect(v.mode.customMode).toBe(4);
     expect(await command(gcs, 176, [1, 6])).toBe(0);
     expect(v.mode.name).toBe('RTL');
-    await until(() => !v.isArmed, 10_000, 'RTL, land and disarm');
+    await until(() => !v.armed, 10_000, 'RTL, land and disarm');
   });
 });
 

@@ -100,6 +100,6 @@ describe('vehicle faults', () => {
     expect(sys.batteryRemaining).toBe(12);
     const warn = await gcs.waitFor(common.StatusText, (s) => /low battery/i.test(s.text), 2000, 0);
     expect(warn.severity).toBe(4);
-    await until(() => v.batteryState.percent === 12, 1000, 'battery state');
+    await until(() => v.battery.percent === 12, 1000, 'battery state');
   });
 });

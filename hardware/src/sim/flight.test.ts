@@ -51,7 +51,7 @@ describe('a patrol flown to completion', () => {
     await gcs.next(common.MissionCurrent, (c) => c.missionState === 3, 3000);
     await until(() => v.position.altRelM > 20, 5000, 'climbing');
     await until(() => v.mode.name === 'AUTO.RTL', 10_000, 'AUTO.RTL from the mission RTL item');
-    await until(() => v.isLanded && !v.isArmed, 10_000, 'landing and auto-disarm');
+    await until(() => v.landed && !v.armed, 10_000, 'landing and auto-disarm');
     const flightS = v.simTimeS - t0;
     expect(flightS).toBeGreaterThan(120);
     expect(flightS).toBeLessThan(260);
@@ -70,8 +70,8 @@ describe('a patrol flown to completion', () => {
     expect(reached.length).toBeGreaterThan(8);
     const home = v.homePosition;
     expect(Math.abs(v.position.lat - home.lat)).toBeLessThan(1e-5);
-    expect(v.batteryState.percent).toBeLessThan(100);
-    expect(v.batteryState.percent).toBeGreaterThan(70);
+    expect(v.battery.percent).toBeLessThan(100);
+    expect(v.battery.percent).toBeGreaterThan(70);
   });
 
   it('ArduPilot: AUTO flies items 1..n (home is 0), RTL, lands and disarms', async () => {
@@ -86,7 +86,7 @@ describe('a patrol flown to completion', () => {
     expect(v.mode.name).toBe('AUTO');
     expect(await command(gcs, 400, [1])).toBe(0);
     await until(() => v.position.altRelM > 10, 5000, 'climbing');
-    await until(() => v.isLanded && !v.isArmed, 15_000, 'landing and disarm');
+    await until(() => v.landed && !v.armed, 15_000, 'landing and disarm');
     expect(reached.has(1) && reached.has(4)).toBe(true);
     expect([...reached].every((seq) => seq >= 1 && seq <= 4)).toBe(true);
     expect(v.missionProgress.state).toBe(5);
@@ -124,7 +124,7 @@ describe('in-flight control and failsafes', () => {
     expect(v.mode.name).toBe('AUTO.RTL');
     const batt = await gcs.next(common.BatteryStatus, () => true, 3000);
     expect(batt.batteryRemaining).toBeLessThanOrEqual(7);
-    await until(() => !v.isArmed, 10_000, 'landed after the failsafe');
+    await until(() => !v.armed, 10_000, 'landed after the failsafe');
   });
 
   it('wind drifts ground speed against airspeed on a leg', async () => {

@@ -81,6 +81,6 @@ describe('serial link', () => {
     await until(() => got.some((m) => m.message instanceof common.CommandAck), 'COMMAND_ACK');
     const ack = got.find((m) => m.message instanceof common.CommandAck)!.message as common.CommandAck;
     expect([ack.command, ack.result, ack.targetSystem]).toEqual([400, 0, 255]);
-    expect(v.isArmed).toBe(true);
+    expect(v.armed).toBe(true);
   });
 });

@@ -141,7 +141,7 @@ export class SimVehicle implements Tickable {
   private yawRate = 0;
   private airspeed = 0;
 
-  private armed = false;
+  private isArmedNow = false;
   private onGround = true;
   private behaviour: Behaviour;
   private customMode: number;
@@ -164,7 +164,7 @@ export class SimVehicle implements Tickable {
   private reachedRepeatsLeft = 0;
   private reachedNextMs = 0;
 
-  private battery = 1;
+  private charge = 1;
   private batteryWarned = false;
   private batteryCritical = false;
   private consumedMah = 0;
@@ -246,11 +246,11 @@ export class SimVehicle implements Tickable {
     return { name: modeName(this.config.flavour, this.customMode), customMode: this.customMode };
   }
 
-  get isArmed(): boolean {
-    return this.armed;
+  get armed(): boolean {
+    return this.isArmedNow;
   }
 
-  get isLanded(): boolean {
+  get landed(): boolean {
     return this.onGround;
   }
 
@@ -266,8 +266,8 @@ export class SimVehicle implements Tickable {
     return LandedState.InAir;
   }
 
-  get batteryState(): { percent: number; voltageV: number } {
-    return { percent: Math.round(this.battery * 100), voltageV: this.voltage() };
+  get battery(): { percent: number; voltageV: number } {
+    return { percent: Math.round(this.charge * 100), voltageV: this.voltage() };
   }
 
   get homePosition(): { lat: number; lon: number; altM: number } {
@@ -302,7 +302,7 @@ export class SimVehicle implements Tickable {
     }
     if (f.lowBattery !== undefined && f.lowBattery !== false) {
       const pct = f.lowBattery === true ? 6 : f.lowBattery;
-      this.battery = Math.min(this.battery, Math.max(0, pct) / 100);
+      this.charge = Math.min(this.charge, Math.max(0, pct) / 100);
       this.checkBattery();
     }
   }
@@ -521,23 +521,23 @@ export class SimVehicle implements Tickable {
   }
 
   private cmdArm(force: boolean): number {
-    if (this.armed) return MavResult.Accepted;
+    if (this.isArmedNow) return MavResult.Accepted;
     if (!force) {
       // Estimators settle for a while after boot; PX4 explains why in EVENT messages only.
       if (this.simMs < this.config.settleS * 1000) return MavResult.TemporarilyRejected;
       if (this.gpsLost) return MavResult.TemporarilyRejected;
-      if (this.battery <= this.tuning.batCrit) return MavResult.TemporarilyRejected;
+      if (this.charge <= this.tuning.batCrit) return MavResult.TemporarilyRejected;
     }
     if (this.behaviour === 'mission' && this.store.items(0).length === 0)
       return MavResult.TemporarilyRejected;
-    this.armed = true;
+    this.isArmedNow = true;
     this.home = { lat: this.lat, lon: this.lon, altM: this.altAmsl };
     this.sendOnce(242);
     this.statusText(Sev.Info, 'Armed by external command');
     this.timers.cancel(this.disarmTimer);
     if (this.tuning.preflightDisarmS > 0) {
       this.disarmTimer = this.timers.after(this.simMs, this.tuning.preflightDisarmS * 1000, () => {
-        if (this.armed && this.onGround && !this.wantsToClimb())
+        if (this.isArmedNow && this.onGround && !this.wantsToClimb())
           this.disarm('Disarmed by auto preflight disarming');
       });
     }
@@ -546,7 +546,7 @@ export class SimVehicle implements Tickable {
   }
 
   private cmdDisarm(force: boolean): number {
-    if (!this.armed) return MavResult.Accepted;
+    if (!this.isArmedNow) return MavResult.Accepted;
     if (!this.onGround && !force) return MavResult.Denied;
     this.disarm('Disarmed by external command');
     if (!this.onGround) {
@@ -558,7 +558,7 @@ export class SimVehicle implements Tickable {
   }
 
   private disarm(text: string): void {
-    this.armed = false;
+    this.isArmedNow = false;
     this.timers.cancel(this.disarmTimer);
     this.disarmTimer = undefined;
     this.groundSpeed = 0;
@@ -569,7 +569,8 @@ export class SimVehicle implements Tickable {
   private cmdTakeoff(p7: number): number {
     if (this.config.flavour === 'ardupilot') {
       // ArduCopter: user takeoff only in GUIDED, armed; param7 is metres above home.
-      if (this.customMode !== CopterMode.Guided || !this.armed || !this.onGround) return MavResult.Failed;
+      if (this.customMode !== CopterMode.Guided || !this.isArmedNow || !this.onGround)
+        return MavResult.Failed;
       const alt = Number.isFinite(p7) && p7 > 0 ? p7 : this.tuning.takeoffAlt;
       this.behaviour = 'takeoff';
       this.startTakeoff(alt);
@@ -580,7 +581,7 @@ export class SimVehicle implements Tickable {
     if (alt < this.tuning.takeoffAlt) alt = this.tuning.takeoffAlt;
     this.setBehaviour('takeoff');
     this.takeoffAlt = alt;
-    if (this.armed) this.startTakeoff(alt);
+    if (this.isArmedNow) this.startTakeoff(alt);
     return MavResult.Accepted;
   }
 
@@ -623,7 +624,7 @@ export class SimVehicle implements Tickable {
         break;
       case 'takeoff':
         this.takeoffAlt = this.tuning.takeoffAlt;
-        if (this.armed)
+        if (this.isArmedNow)
           this.startTakeoff(Math.max(this.tuning.takeoffAlt, this.onGround ? 0 : this.altRel()));
         break;
       case 'rtl':
@@ -649,7 +650,7 @@ export class SimVehicle implements Tickable {
   }
 
   private cmdReposition(p5: number, p6: number, p7: number, frame?: number): number {
-    if (!this.armed || this.onGround) return MavResult.Denied;
+    if (!this.isArmedNow || this.onGround) return MavResult.Denied;
     const isInt = frame !== undefined;
     const lat = Number.isFinite(p5) && p5 !== 0 ? (isInt ? p5 / 1e7 : p5) : this.lat;
     const lon = Number.isFinite(p6) && p6 !== 0 ? (isInt ? p6 / 1e7 : p6) : this.lon;
@@ -736,7 +737,7 @@ export class SimVehicle implements Tickable {
   private missionState(): number {
     if (this.store.items(0).length === 0) return MissionState.NoMission;
     if (this.missionComplete) return MissionState.Complete;
-    if (this.behaviour === 'mission' && this.armed) return MissionState.Active;
+    if (this.behaviour === 'mission' && this.isArmedNow) return MissionState.Active;
     if (this.missionStarted) return MissionState.Paused;
     return MissionState.NotStarted;
   }
@@ -975,7 +976,7 @@ export class SimVehicle implements Tickable {
 
   private step(dt: number): void {
     this.drainBattery(dt);
-    if (!this.armed) {
+    if (!this.isArmedNow) {
       this.groundSpeed = 0;
       this.climbRate = 0;
       this.airspeed = Math.hypot(this.config.wind.northMps, this.config.wind.eastMps);
@@ -1127,40 +1128,40 @@ export class SimVehicle implements Tickable {
     this.pitch = 0;
     if (this.behaviour === 'mission' && this.currentItem()?.command === 21 && !this.missionComplete)
       this.advanceItem();
-    if (!this.armed) return;
+    if (!this.isArmedNow) return;
     this.statusText(Sev.Info, 'Landing detected');
     this.timers.cancel(this.disarmTimer);
     this.disarmTimer = this.timers.after(this.simMs, this.tuning.disarmLandS * 1000, () => {
-      if (this.armed && this.onGround) this.disarm('Disarmed by landing');
+      if (this.isArmedNow && this.onGround) this.disarm('Disarmed by landing');
     });
   }
 
   private voltage(): number {
-    const cell = 3.5 + 0.7 * this.battery - (this.armed && !this.onGround ? 0.1 : 0);
+    const cell = 3.5 + 0.7 * this.charge - (this.isArmedNow && !this.onGround ? 0.1 : 0);
     return Math.round(cell * 4 * 1000) / 1000;
   }
 
   private drainBattery(dt: number): void {
-    if (!this.armed) return;
+    if (!this.isArmedNow) return;
     const flying = !this.onGround;
     const perS = 1 / (this.config.batteryFlightMin * 60);
-    this.battery = Math.max(0, this.battery - (flying ? perS : perS * 0.05) * dt);
+    this.charge = Math.max(0, this.charge - (flying ? perS : perS * 0.05) * dt);
     this.consumedMah += ((flying ? 15000 : 500) / 3600) * dt;
     this.checkBattery();
   }
 
   private checkBattery(): void {
     const t = this.tuning;
-    if (!this.batteryWarned && this.battery <= t.batLow) {
+    if (!this.batteryWarned && this.charge <= t.batLow) {
       this.batteryWarned = true;
       this.statusText(
         Sev.Warning,
         this.config.flavour === 'px4' ? 'Low battery level! Return advised\t' : 'Battery 1 is low',
       );
     }
-    if (!this.batteryCritical && this.battery <= t.batCrit) {
+    if (!this.batteryCritical && this.charge <= t.batCrit) {
       this.batteryCritical = true;
-      if (this.armed && !this.onGround && this.behaviour !== 'rtl' && this.behaviour !== 'land') {
+      if (this.isArmedNow && !this.onGround && this.behaviour !== 'rtl' && this.behaviour !== 'land') {
         this.statusText(
           Sev.Critical,
           this.config.flavour === 'px4' ? 'Critical battery level! Executing RTL\t' : 'Battery failsafe: RTL',
@@ -1233,10 +1234,10 @@ export class SimVehicle implements Tickable {
     let base = 1; // MAV_MODE_FLAG_CUSTOM_MODE_ENABLED
     if (this.behaviour === 'manual') base |= 16 | 64;
     else base |= 4 | 8 | 16;
-    if (this.armed) base |= 128;
+    if (this.isArmedNow) base |= 128;
     m.baseMode = base;
     m.customMode = this.customMode >>> 0;
-    m.systemStatus = this.failsafe ? 5 : this.armed ? 4 : 3;
+    m.systemStatus = this.failsafe ? 5 : this.isArmedNow ? 4 : 3;
     m.mavlinkVersion = 3;
     return m;
   }
@@ -1246,14 +1247,14 @@ export class SimVehicle implements Tickable {
     const sensors = 1 | 2 | 4 | 8 | 32 | 1024 | 2048 | 4096 | 8192 | 16384 | 32768 | 0x200000 | 0x2000000;
     let health = sensors;
     if (this.gpsLost) health &= ~32;
-    if (this.battery <= this.tuning.batCrit) health &= ~0x2000000;
+    if (this.charge <= this.tuning.batCrit) health &= ~0x2000000;
     m.onboardControlSensorsPresent = sensors;
     m.onboardControlSensorsEnabled = sensors;
     m.onboardControlSensorsHealth = health;
     m.load = 250;
     m.voltageBattery = Math.round(this.voltage() * 1000);
-    m.currentBattery = this.armed ? (this.onGround ? 50 : 1500) : 20;
-    m.batteryRemaining = Math.round(this.battery * 100);
+    m.currentBattery = this.isArmedNow ? (this.onGround ? 50 : 1500) : 20;
+    m.batteryRemaining = Math.round(this.charge * 100);
     m.dropRateComm = 0;
     return m;
   }
@@ -1326,7 +1327,7 @@ export class SimVehicle implements Tickable {
     m.airspeed = this.airspeed;
     m.groundspeed = this.groundSpeed;
     m.heading = Math.round((wrap2Pi(this.yaw) * 180) / Math.PI) % 360;
-    m.throttle = this.armed ? (this.onGround ? 0 : 50) : 0;
+    m.throttle = this.isArmedNow ? (this.onGround ? 0 : 50) : 0;
     m.alt = this.altAmsl;
     m.climb = this.climbRate;
     return m;
@@ -1340,12 +1341,12 @@ export class SimVehicle implements Tickable {
     m.type = 1;
     m.temperature = 32767;
     m.voltages = [cellMv, cellMv, cellMv, cellMv, 65535, 65535, 65535, 65535, 65535, 65535];
-    m.currentBattery = this.armed ? (this.onGround ? 50 : 1500) : 20;
+    m.currentBattery = this.isArmedNow ? (this.onGround ? 50 : 1500) : 20;
     m.currentConsumed = Math.round(this.consumedMah);
     m.energyConsumed = -1;
-    m.batteryRemaining = Math.round(this.battery * 100);
-    m.timeRemaining = Math.round(this.battery * this.config.batteryFlightMin * 60);
-    m.chargeState = this.battery <= this.tuning.batCrit ? 3 : this.battery <= this.tuning.batLow ? 2 : 1;
+    m.batteryRemaining = Math.round(this.charge * 100);
+    m.timeRemaining = Math.round(this.charge * this.config.batteryFlightMin * 60);
+    m.chargeState = this.charge <= this.tuning.batCrit ? 3 : this.charge <= this.tuning.batLow ? 2 : 1;
     m.voltagesExt = [0, 0, 0, 0];
     return m;
   }
