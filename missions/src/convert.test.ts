@@ -110,6 +110,42 @@ describe('toMissionItems', () => {
     expect(items[9]).toMatchObject({ command: 21, x: 300000000, y: 1200000000, frame: 6 });
   });
 
+  it('fills an unset take-off or landing position of a raw item instead of sending 0,0', () => {
+    const route: Route = {
+      name: 'r',
+      home: { ...DOCK },
+      defaults: { altM: 30, speedMps: 8 },
+      items: [
+        {
+          type: 'mavlink',
+          command: 22,
+          frame: 3,
+          params: [0, 0, 0, Number.NaN, Number.NaN, Number.NaN, 30],
+          autoContinue: true,
+        },
+        {
+          type: 'mavlink',
+          command: 16,
+          frame: 3,
+          params: [0, 0, 0, Number.NaN, 30.28, 120.16, 30],
+          autoContinue: true,
+        },
+        {
+          type: 'mavlink',
+          command: 21,
+          frame: 3,
+          params: [0, 0, 0, Number.NaN, Number.NaN, Number.NaN, 0],
+          autoContinue: true,
+        },
+      ],
+    };
+    const items = toMissionItems(route, { flavour: 'px4' });
+    expect(items[0]).toMatchObject({ x: 302741000, y: 1201551000 });
+    expect(items[2]).toMatchObject({ x: 302800000, y: 1201600000 });
+    const { home: _h, ...noHome } = route;
+    expect(toMissionItems(noHome, { flavour: 'px4' })[0]).toMatchObject({ x: 0, y: 0 });
+  });
+
   it('raw MAVLink items pass through 1:1 with NaN params kept', () => {
     const route: Route = {
       name: 'r',

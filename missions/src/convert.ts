@@ -108,8 +108,9 @@ function takeoffPosition(item: TakeoffItem, home: Home | undefined): LatLon | nu
 
 /** Where a land item without a position comes down: where the previous position item left the vehicle. */
 function landPosition(route: Route, index: number, home: Home | undefined): LatLon | null {
-  const item = route.items[index] as LandItem;
-  if (item.lat !== undefined && item.lon !== undefined) return { lat: item.lat, lon: item.lon };
+  const item = route.items[index] as LandItem | MavlinkItem;
+  if (item.type === 'land' && item.lat !== undefined && item.lon !== undefined)
+    return { lat: item.lat, lon: item.lon };
   for (let i = index - 1; i >= 0; i--) {
     const prev = route.items[i]!;
     const p = prev.type === 'takeoff' ? takeoffPosition(prev, home) : itemPosition(prev);
@@ -243,14 +244,30 @@ function stepFor(route: Route, index: number, flavour: Flavour, home: Home | und
       const p = landPosition(route, index, home);
       return step(MavCmd.NavLand, rel, P(0, 0, 0, Number.NaN, p?.lat ?? Number.NaN, p?.lon ?? Number.NaN, 0));
     }
-    case 'mavlink':
+    case 'mavlink': {
+      const params: MissionStep['params'] = [...item.params];
+      // MISSION_ITEM_INT cannot carry NaN in x/y: an unset take-off or landing position would go
+      // out as 0,0. Fill it as for typed items (home; where the vehicle was); everything else is 1:1.
+      if (isGlobalFrame(item.frame) && (!Number.isFinite(params[4]) || !Number.isFinite(params[5]))) {
+        const fill =
+          item.command === MavCmd.NavTakeoff || item.command === MavCmdExtra.NavVtolTakeoff
+            ? home
+            : item.command === MavCmd.NavLand || item.command === MavCmdExtra.NavVtolLand
+              ? landPosition(route, index, home)
+              : null;
+        if (fill) {
+          params[4] = fill.lat;
+          params[5] = fill.lon;
+        }
+      }
       return {
         routeIndex: index,
         command: item.command,
         frame: item.frame,
-        params: [...item.params],
+        params,
         autoContinue: item.autoContinue,
       };
+    }
   }
 }
 

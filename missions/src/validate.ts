@@ -291,14 +291,14 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
     const [lat, lon] = [s.params[4], s.params[5]];
     let pos: LatLon | null = null;
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) {
-      if (item.type === 'takeoff')
+      if (item.type === 'takeoff' || isTakeoff)
         add(
           'TakeoffPositionUnset',
           'error',
           idx,
           'take-off has no position and no home or dock is known: it would be sent as 0,0 (give lat/lon or a dock)',
         );
-      else if (item.type === 'land')
+      else if (item.type === 'land' || isLand)
         add('MissingCoordinates', 'error', idx, 'landing has no position and none precedes it: give lat/lon');
       else
         add(
