@@ -21,4 +21,11 @@ export {
   type VehicleOptions,
 } from './sim/fleet.ts';
 export { DEFAULT_RATES, type StreamRates } from './sim/telemetry.ts';
-export { LandedState, MavResult, MissionState, type SimFaults, SimVehicle } from './sim/vehicle.ts';
+export {
+  type ActiveFaults,
+  LandedState,
+  MavResult,
+  MissionState,
+  type SimFaults,
+  SimVehicle,
+} from './sim/vehicle.ts';

@@ -5,6 +5,7 @@
  * until a packet arrives, then answer whoever sent the last packet.
  */
 import dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import { SerialPort } from 'serialport';
 
 /** Bytes in and out; the link knows nothing of MAVLink. */
@@ -47,7 +48,15 @@ export class UdpLink implements ByteLink {
     socket.on('error', () => {});
   }
 
-  static open(opts: UdpLinkOptions): Promise<UdpLink> {
+  static async open(opts: UdpLinkOptions): Promise<UdpLink> {
+    // Resolve a host name once, not on every datagram.
+    let gcsHost: string;
+    try {
+      gcsHost = (await lookup(opts.gcsHost, { family: 4 })).address;
+    } catch (err) {
+      throw new Error(`cannot resolve ground station host '${opts.gcsHost}': ${(err as Error).message}`);
+    }
+    const resolved = { ...opts, gcsHost };
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket('udp4');
       const onError = (err: Error) =>
@@ -55,7 +64,7 @@ export class UdpLink implements ByteLink {
       socket.once('error', onError);
       socket.bind(opts.port, opts.bindHost, () => {
         socket.off('error', onError);
-        resolve(new UdpLink(socket, opts));
+        resolve(new UdpLink(socket, resolved));
       });
     });
   }

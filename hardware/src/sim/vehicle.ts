@@ -64,6 +64,15 @@ export interface SimFaults {
   lowBattery?: boolean | number;
 }
 
+/** What `SimVehicle.faults` reports. */
+export interface ActiveFaults {
+  lossPct: number;
+  latencyMs: number;
+  /** A link drop is in progress. */
+  linkDown: boolean;
+  gpsLoss: boolean;
+}
+
 /** Everything a vehicle is built from (already resolved and checked by the caller). */
 export interface VehicleConfig {
   sysid: number;
@@ -278,12 +287,13 @@ export class SimVehicle implements Tickable {
     return { seq: this.wireSeq(this.missionIndex), total: this.missionTotal(), state: this.missionState() };
   }
 
-  get faults(): SimFaults {
+  /** Faults in force now. */
+  get faults(): ActiveFaults {
     return {
       lossPct: this.link.faults.lossPct,
       latencyMs: this.link.faults.latencyMs,
+      linkDown: this.link.isDown,
       gpsLoss: this.gpsLost,
-      linkDropS: this.link.isDown ? 1 : 0,
     };
   }
 

@@ -31,7 +31,8 @@ function groundHeartbeat(): minimal.Heartbeat {
 
 describe('heartbeat on the wire', () => {
   it('PX4: autopilot 12, quadrotor, AUTO.LOITER in custom_mode, custom flag, disarmed; MAVLink 2 from 1/1', async () => {
-    const { gcs } = await vehicleWithGcs({ speedup: 5 });
+    // A host name is resolved once at start.
+    const { gcs } = await vehicleWithGcs({ speedup: 5, gcsHost: 'localhost' });
     await gcs.waitFor(minimal.Heartbeat);
     const r = gcs.received.find((m) => m.message instanceof minimal.Heartbeat)!;
     const hb = r.message as minimal.Heartbeat;
