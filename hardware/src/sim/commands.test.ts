@@ -126,6 +126,31 @@ describe('ArduPilot commands', () => {
   });
 });
 
+describe('ArduPilot GUIDED position targets', () => {
+  it('flies to SET_POSITION_TARGET_GLOBAL_INT in GUIDED', async () => {
+    const { gcs, v } = await vehicleWithGcs({ speedup: 50, settleS: 0, flavour: 'ardupilot' });
+    expect(await command(gcs, 176, [1, 4])).toBe(0);
+    expect(await command(gcs, ARM, [1])).toBe(0);
+    expect(await command(gcs, TAKEOFF, [0, 0, 0, 0, 0, 0, 10])).toBe(0);
+    await until(() => v.position.altRelM > 9.5, 5000, 'climb to 10 m');
+    const target = new common.SetPositionTargetGlobalInt();
+    target.targetSystem = 1;
+    target.targetComponent = 1;
+    target.coordinateFrame = 6;
+    target.typeMask = 0b110111111000 as common.SetPositionTargetGlobalInt['typeMask']; // position only
+    target.latInt = Math.round((v.position.lat + 0.0004) * 1e7);
+    target.lonInt = Math.round(v.position.lon * 1e7);
+    target.alt = 20;
+    gcs.send(target);
+    await until(
+      () => Math.abs(v.position.lat * 1e7 - target.latInt) < 20 && Math.abs(v.position.altRelM - 20) < 0.5,
+      8000,
+      'position target reached',
+    );
+    expect(v.mode.name).toBe('GUIDED');
+  });
+});
+
 describe('messages on request and stream rates', () => {
   it('REQUEST_MESSAGE and REQUEST_AUTOPILOT_CAPABILITIES send AUTOPILOT_VERSION (from the standard registry)', async () => {
     const { gcs } = await vehicleWithGcs({ speedup: 5 });

@@ -480,12 +480,11 @@ export class SimVehicle implements Tickable {
   }
 
   private onCommand(from: Partner, command: number, p: number[], frame?: number): void {
-    const result = this.runCommand(from, command, p, frame);
-    if (result !== undefined) this.ack(from, command, result);
+    this.ack(from, command, this.runCommand(command, p, frame));
   }
 
-  /** Returns the result to acknowledge (undefined when the handler acknowledged itself). */
-  private runCommand(from: Partner, command: number, p: number[], frame?: number): number | undefined {
+  /** Carries out a command; returns the MAV_RESULT to acknowledge. */
+  private runCommand(command: number, p: number[], frame?: number): number {
     const [p1 = 0, p2 = 0, p3 = 0, , p5 = 0, p6 = 0, p7 = 0] = p;
     switch (command) {
       case 400:
@@ -525,7 +524,6 @@ export class SimVehicle implements Tickable {
         this.sendOnce(148);
         return MavResult.Accepted;
       default:
-        void from;
         return MavResult.Unsupported;
     }
   }
@@ -722,8 +720,10 @@ export class SimVehicle implements Tickable {
 
   private onPositionTarget(m: common.SetPositionTargetGlobalInt): void {
     // ArduCopter in GUIDED flies to position targets; position bits 0-2 of the mask ignore it.
-    if (this.config.flavour !== 'ardupilot' || this.behaviour !== 'guided' || this.onGround) return;
+    if (this.config.flavour !== 'ardupilot' || this.customMode !== CopterMode.Guided || this.onGround) return;
     if ((m.typeMask & 0b111) !== 0) return;
+    // A target during a GUIDED take-off replaces the take-off, as in ArduCopter.
+    if (this.behaviour !== 'guided') this.setBehaviour('guided');
     const relative = m.coordinateFrame === 6 || m.coordinateFrame === 3 || m.coordinateFrame === 11;
     this.target = {
       lat: m.latInt / 1e7,
