@@ -62,6 +62,11 @@ describe('mission upload (PX4 answers)', () => {
     const cur = await gcs.next(common.MissionCurrent);
     expect([cur.total, cur.missionState, cur.missionId]).toEqual([4, 2, ack.opaqueId]);
 
+    // The last item again (as if the ACK had been lost) is acknowledged again, as PX4 does.
+    const t0 = performance.now();
+    gcs.send(patrol()[3]!);
+    expect((await gcs.waitFor(common.MissionAck, () => true, 2000, t0)).opaqueId).toBe(ack.opaqueId);
+
     // A different mission gets a different id.
     const other = patrol();
     other[1]!.z = 40;

@@ -9,7 +9,8 @@
  *     |                    Busy: re-request forever; MISSION_COUNT / REQUEST_LIST / CLEAR_ALL get
  *     |                          ACK ERROR + "WPM: REJ. CMD: Busy"; left only on MISSION_ACK
  *     |                          OPERATION_CANCELLED (15) (the PX4 quirk ground stations must handle)
- *     `--MISSION_REQUEST_LIST--> MISSION_COUNT(opaque_id); items answered on request (stateless)
+ *     |--MISSION_REQUEST_LIST--> MISSION_COUNT(opaque_id); items answered on request (stateless)
+ *     `--repeat of the last uploaded item--> ACK ACCEPTED again (the ground lost the first one)
  *
  * ArduPilot lists the home position as mission item 0: downloads return it, uploads carry
  * it and the vehicle ignores it (it keeps its own home).
@@ -73,6 +74,8 @@ const SEVERITY_INFO = 6;
 
 export class MissionServer {
   private state: State = { kind: 'idle' };
+  /** The last completed upload, to answer a repeated last item (its ACK was lost). */
+  private lastUpload: { type: number; count: number } | undefined;
   /** PX4 keeps asking with MISSION_REQUEST (float) on a link after a float MISSION_ITEM. */
   private intMode = true;
 
@@ -131,6 +134,7 @@ export class MissionServer {
 
   private onCount(from: Partner, m: common.MissionCount): void {
     const type = m.missionType;
+    this.lastUpload = undefined;
     const s = this.state;
     if (s.kind === 'receiving') {
       // A resent MISSION_COUNT before any item arrived restarts the transfer; anything else
@@ -198,7 +202,14 @@ export class MissionServer {
 
   private onItem(from: Partner, m: common.MissionItemInt | common.MissionItem, isInt: boolean): void {
     const s = this.state;
-    if (s.kind !== 'receiving') return;
+    if (s.kind !== 'receiving') {
+      // PX4 takes a repeat of the last item after completion as "my ACK was lost" and re-acks.
+      const last = this.lastUpload;
+      if (last && m.missionType === last.type && m.seq === last.count - 1) {
+        this.ack(from, last.type, MissionResult.Accepted, this.store.opaqueId(last.type));
+      }
+      return;
+    }
     this.intMode = isInt;
     if (m.missionType !== s.type) {
       // PX4 answers ERROR but keeps the transfer open and keeps asking for the same item.
@@ -225,8 +236,9 @@ export class MissionServer {
       this.requestNext();
       return;
     }
-    const { type, items } = s;
+    const { type, items, count } = s;
     this.toIdle();
+    this.lastUpload = { type, count };
     this.store.replace(type, items);
     this.host.onListChanged(type);
     this.ack(from, type, MissionResult.Accepted, this.store.opaqueId(type));
