@@ -16,6 +16,8 @@ import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
+import { FlightLog } from './flightlog/flight-log.ts';
+import { MediaStore } from './flightlog/media-store.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
 import { LiveStateStore } from './live/live-state-store.ts';
@@ -27,6 +29,7 @@ import { registerDockRoutes } from './routes/docks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerSiteRoutes } from './routes/sites.ts';
 import { registerSortieRoutes } from './routes/sorties.ts';
+import { registerStatsRoutes } from './routes/stats.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
 
@@ -51,6 +54,8 @@ export interface BuildOptions {
 export interface AerieHandle extends AppContext {
   /** What happened to the first administrator during this start. */
   readonly adminBootstrap: AdminBootstrap;
+  /** The IngestSink the bridge channel feeds (sorties, track, events; tlogs via attachTlog). */
+  readonly flightLog: FlightLog;
 }
 
 declare module 'fastify' {
@@ -86,6 +91,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       }),
       now,
       adminBootstrap,
+      flightLog: new FlightLog({ media: new MediaStore(config.dataDir) }),
     };
 
     app = Fastify({
@@ -155,6 +161,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerVehicleRoutes(api, ctx);
         registerBridgeRoutes(api, ctx);
         registerSortieRoutes(api, ctx);
+        registerStatsRoutes(api, ctx);
         registerAuditRoutes(api, ctx);
       },
       { prefix: '/api' },

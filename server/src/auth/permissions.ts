@@ -43,6 +43,10 @@ export const PERMISSION_MATRIX = {
   'bridges.read': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
   'bridges.write': ADMIN_ONLY,
   'sorties.read': EVERYONE,
+  /** Raw MAVLink recordings: for the people who fly and investigate flights, not departments. */
+  'sorties.tlog': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
+  /** Fleet statistics (missions, sorties, flight hours, kilometres); officers see their department's. */
+  'stats.read': EVERYONE,
   'audit.read': ADMIN_ONLY,
 } as const satisfies Record<string, Grants>;
 

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'Unauthorized',
   'Forbidden',
   'NotFound',
+  /** A sortie without a raw MAVLink recording (GET /sorties/{id}/tlog). */
+  'NoTlog',
   'Conflict',
   'RateLimited',
   'Unavailable',
@@ -31,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   Unauthorized: 401,
   Forbidden: 403,
   NotFound: 404,
+  NoTlog: 404,
   Conflict: 409,
   RateLimited: 429,
   Unavailable: 503,

@@ -1,12 +1,17 @@
-/** Sorties (架次): read-only for now; the sortie orchestrator will write them. */
+/**
+ * Sorties (架次) and their flight log: the list, one sortie's figures, its track and events in
+ * a time window (for replay), and its raw .tlog. The flight log (`flightlog/`) writes them.
+ */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { count, desc, eq, gte, lt } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import { and, asc, count, desc, eq, gte, lt } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
-import { SORTIE_KINDS, SORTIE_STATUSES, sorties } from '../db/schema.ts';
-import { errorResponses } from '../http/errors.ts';
-import { allOf, iso, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
+import { SORTIE_KINDS, SORTIE_STATUSES, sorties, trackPoints, vehicleEvents } from '../db/schema.ts';
+import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
+import { MediaStore } from '../flightlog/media-store.ts';
+import { ApiError, errorResponses } from '../http/errors.ts';
+import { allOf, IdParams, iso, notFound, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
 
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -20,8 +25,76 @@ const SortieView = Type.Object({
   startedAt: NullableTime,
   endedAt: NullableTime,
   distanceM: Type.Union([Type.Number(), Type.Null()]),
+  durationS: Type.Union([Type.Number(), Type.Null()]),
+  maxAltRelM: Type.Union([Type.Number(), Type.Null()]),
+  /** A mission ran during the sortie (counts as a mission in statistics). */
+  missionRan: Type.Boolean(),
+  endReason: Type.Union([Type.String(), Type.Null()]),
+  /** The raw MAVLink recording can be downloaded from /sorties/{id}/tlog. */
+  hasTlog: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });
+
+const SortieDetail = Type.Object({
+  ...SortieView.properties,
+  trackPointCount: Type.Integer(),
+  eventCount: Type.Integer(),
+});
+
+const TrackPoint = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  latDeg: Type.Number(),
+  lonDeg: Type.Number(),
+  altAmslM: Type.Union([Type.Number(), Type.Null()]),
+  altRelM: Type.Union([Type.Number(), Type.Null()]),
+  headingDeg: Type.Union([Type.Number(), Type.Null()]),
+  groundSpeedMps: Type.Union([Type.Number(), Type.Null()]),
+  batteryPct: Type.Union([Type.Number(), Type.Null()]),
+});
+
+const EventView = Type.Object({
+  id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.String(),
+  severity: Type.Enum(EVENT_SEVERITIES),
+  message: Type.String(),
+  /** The event as the bridge reported it. */
+  data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+
+/** `?from=&to=` time window [from, to) of a replay request, with its page size. */
+const WindowQuery = (max: number, dflt: number) =>
+  Type.Object({
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+    limit: Type.Integer({ minimum: 1, maximum: max, default: dflt }),
+  });
+
+type SortieRow = typeof sorties.$inferSelect;
+
+function sortieView(s: SortieRow) {
+  const { tlogSha256, ...rest } = s;
+  return {
+    ...rest,
+    hasTlog: tlogSha256 !== null,
+    startedAt: iso(s.startedAt),
+    endedAt: iso(s.endedAt),
+    createdAt: iso(s.createdAt)!,
+  };
+}
+
+function windowOf(query: { from?: string; to?: string }): { from: Date | null; to: Date | null } {
+  const from = query.from ? new Date(query.from) : null;
+  const to = query.to ? new Date(query.to) : null;
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw new ApiError(
+      'ValidationFailed',
+      'querystring.to must be later than querystring.from',
+      'querystring.to',
+    );
+  }
+  return { from, to };
+}
 
 export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,17 +134,190 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
         .limit(limit)
         .offset(offset);
       const [total] = await db.select({ n: count() }).from(sorties).where(where);
+      return { items: rows.map(sortieView), total: total?.n ?? 0, limit, offset };
+    },
+  );
+
+  /** The sortie if the request may see it (other departments' sorties read as missing). */
+  async function visibleSortie(req: FastifyRequest, id: string): Promise<SortieRow> {
+    const [row] = await db
+      .select()
+      .from(sorties)
+      .where(allOf(eq(sorties.id, id), scopeCondition(req, sorties.departmentId)));
+    if (!row) throw notFound('sortie', id);
+    return row;
+  }
+
+  r.get(
+    '/sorties/:id',
+    {
+      config: { permission: 'sorties.read' },
+      schema: {
+        tags: ['sorties'],
+        summary: 'One sortie with its figures (duration, distance, highest altitude, mission flag)',
+        params: IdParams,
+        response: { 200: SortieDetail, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const s = await visibleSortie(req, req.params.id);
+      const [points] = await db
+        .select({ n: count() })
+        .from(trackPoints)
+        .where(eq(trackPoints.sortieId, s.id));
+      const [events] = await db
+        .select({ n: count() })
+        .from(vehicleEvents)
+        .where(and(eq(vehicleEvents.vehicleId, s.vehicleId), eq(vehicleEvents.sortieId, s.id)));
+      return { ...sortieView(s), trackPointCount: points?.n ?? 0, eventCount: events?.n ?? 0 };
+    },
+  );
+
+  r.get(
+    '/sorties/:id/track',
+    {
+      config: { permission: 'sorties.read' },
+      schema: {
+        tags: ['sorties'],
+        summary:
+          'Track points of a sortie in [from, to), oldest first; when `nextFrom` is set there are more: ask again from there',
+        params: IdParams,
+        querystring: WindowQuery(20_000, 5000),
+        response: {
+          200: Type.Object({
+            sortieId: Type.String(),
+            points: Type.Array(TrackPoint),
+            nextFrom: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const s = await visibleSortie(req, req.params.id);
+      const { from, to } = windowOf(req.query);
+      const { limit } = req.query;
+      const rows = await db
+        .select({
+          at: trackPoints.at,
+          latDeg: trackPoints.latDeg,
+          lonDeg: trackPoints.lonDeg,
+          altAmslM: trackPoints.altAmslM,
+          altRelM: trackPoints.altRelM,
+          headingDeg: trackPoints.headingDeg,
+          groundSpeedMps: trackPoints.groundSpeedMps,
+          batteryPct: trackPoints.batteryPct,
+        })
+        .from(trackPoints)
+        .where(
+          allOf(
+            eq(trackPoints.sortieId, s.id),
+            from ? gte(trackPoints.at, from) : undefined,
+            to ? lt(trackPoints.at, to) : undefined,
+          ),
+        )
+        .orderBy(asc(trackPoints.at), asc(trackPoints.id))
+        .limit(limit + 1);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
       return {
-        items: rows.map((s) => ({
-          ...s,
-          startedAt: iso(s.startedAt),
-          endedAt: iso(s.endedAt),
-          createdAt: iso(s.createdAt)!,
-        })),
-        total: total?.n ?? 0,
-        limit,
-        offset,
+        sortieId: s.id,
+        points: page.map((p) => ({ ...p, at: p.at.toISOString() })),
+        nextFrom: more ? rows[limit]!.at.toISOString() : null,
       };
+    },
+  );
+
+  r.get(
+    '/sorties/:id/events',
+    {
+      config: { permission: 'sorties.read' },
+      schema: {
+        tags: ['sorties'],
+        summary:
+          'Vehicle events of a sortie in [from, to), oldest first; when `nextFrom` is set there are more: ask again from there',
+        params: IdParams,
+        querystring: WindowQuery(5000, 1000),
+        response: {
+          200: Type.Object({
+            sortieId: Type.String(),
+            events: Type.Array(EventView),
+            nextFrom: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const s = await visibleSortie(req, req.params.id);
+      const { from, to } = windowOf(req.query);
+      const { limit } = req.query;
+      // Filtering on the vehicle too lets the (vehicle_id, at) index do the work.
+      const rows = await db
+        .select()
+        .from(vehicleEvents)
+        .where(
+          allOf(
+            eq(vehicleEvents.vehicleId, s.vehicleId),
+            eq(vehicleEvents.sortieId, s.id),
+            from ? gte(vehicleEvents.at, from) : undefined,
+            to ? lt(vehicleEvents.at, to) : undefined,
+          ),
+        )
+        .orderBy(asc(vehicleEvents.at))
+        .limit(limit + 1);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return {
+        sortieId: s.id,
+        events: page.map((e) => ({
+          id: e.id,
+          at: e.at.toISOString(),
+          kind: e.kind,
+          severity: (EVENT_SEVERITIES as readonly string[]).includes(e.severity)
+            ? (e.severity as (typeof EVENT_SEVERITIES)[number])
+            : 'info',
+          message: e.message,
+          data: e.dataJson ? (JSON.parse(e.dataJson) as Record<string, unknown>) : null,
+        })),
+        nextFrom: more ? rows[limit]!.at.toISOString() : null,
+      };
+    },
+  );
+
+  const media = new MediaStore(ctx.config.dataDir);
+  r.get(
+    '/sorties/:id/tlog',
+    {
+      config: { permission: 'sorties.tlog' },
+      schema: {
+        tags: ['sorties'],
+        summary: "The sortie's raw MAVLink recording (.tlog); 404 NoTlog when the bridge sent none",
+        params: IdParams,
+        response: {
+          200: {
+            description: 'The .tlog bytes',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req, reply) => {
+      const s = await visibleSortie(req, req.params.id);
+      const stream = s.tlogSha256 ? media.open(s.tlogSha256) : null;
+      if (!s.tlogSha256 || !stream) throw new ApiError('NoTlog', `sortie ${s.id} has no tlog`);
+      const info = await media.info(db, s.tlogSha256);
+      const stamp = (s.startedAt ?? s.createdAt)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+      reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="sortie-${stamp}-${s.id.slice(0, 8)}.tlog"`);
+      if (info) reply.header('content-length', String(info.bytes));
+      // The schema calls the body a binary string for OpenAPI; fastify sends a stream as is.
+      return reply.send(stream as unknown as string);
     },
   );
 }
