@@ -47,6 +47,11 @@ export class LiveStateStore {
     return this.entries.get(vehicleId) ?? UNKNOWN;
   }
 
+  /** Every vehicle that reported since start, with its entry (for a console's first snapshot). */
+  all(): IterableIterator<[string, LiveEntry]> {
+    return this.entries.entries();
+  }
+
   /** How many vehicles are online now. */
   onlineCount(): number {
     let n = 0;

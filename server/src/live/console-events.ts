@@ -1,0 +1,71 @@
+/**
+ * The console channel: the typed event map between the server and the web console over the
+ * `/console` Socket.IO namespace, plugged into Socket.IO's generics on both sides
+ * (`Namespace<ConsoleClientToServer, ConsoleServerToClient>` here,
+ * `Socket<ConsoleServerToClient, ConsoleClientToServer>` in the browser).
+ *
+ * Delivery rules (what a console can rely on):
+ * - On connect the client gets one `fleet.state` with every vehicle it may see that has
+ *   reported since the server started; after that `fleet.state` carries only vehicles that
+ *   changed, at most every `fleetIntervalMs` (~2 Hz).
+ * - `vehicle.focus` adds a vehicle to the socket's focus (up to `MAX_FOCUS`); its state then
+ *   comes as `vehicle.state` at the vehicle's own rate, at most every `focusIntervalMs`
+ *   (10 Hz), starting with the current state right after the ack.
+ * - State is a snapshot, never a queue: a client that reads slowly (or not at all) gets the
+ *   NEWEST state of each vehicle once its connection drains, and states in between are
+ *   skipped. Nothing piles up on the server for it.
+ * - `vehicle.online` / `vehicle.offline` are discrete and sent as they happen.
+ * - Department officers see only their department's vehicles, in every event.
+ */
+import type { VehicleStatePayload } from '@aerie/gcs-bridge';
+
+/** Namespace the web console connects to. */
+export const CONSOLE_NAMESPACE = '/console';
+
+/** How many vehicles one console socket may focus at once. */
+export const MAX_FOCUS = 8;
+
+/** One vehicle's live state as the console sees it. */
+export interface ConsoleVehicleState {
+  vehicleId: string;
+  online: boolean;
+  /** The bridge's coalesced snapshot; null when the vehicle never reported since start. */
+  state: VehicleStatePayload | null;
+  /** When the server received this state from the bridge (epoch ms), null if never. */
+  updatedAtMs: number | null;
+}
+
+/** A discrete link change of one vehicle. */
+export interface ConsoleVehicleLink {
+  vehicleId: string;
+  /** When the server saw the change (epoch ms). */
+  atMs: number;
+}
+
+/** Coded answer to a client request. */
+export type ConsoleAck = { ok: true } | { ok: false; error: { code: ConsoleErrorCode; message: string } };
+
+/** Why a console request was refused. */
+export type ConsoleErrorCode =
+  | 'ValidationFailed'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'TooManyFocused'
+  | 'Internal';
+
+export interface ConsoleServerToClient {
+  /** Changed vehicles of the whole fleet the user may see, batched (~2 Hz). */
+  'fleet.state': (items: ConsoleVehicleState[]) => void;
+  /** A focused vehicle's state at full rate (up to 10 Hz). */
+  'vehicle.state': (item: ConsoleVehicleState) => void;
+  'vehicle.online': (link: ConsoleVehicleLink) => void;
+  'vehicle.offline': (link: ConsoleVehicleLink) => void;
+}
+
+export interface ConsoleClientToServer {
+  /** Starts full-rate `vehicle.state` for the vehicle. */
+  'vehicle.focus': (request: { vehicleId: string }, ack: (reply: ConsoleAck) => void) => void;
+  /** Stops it again (ok also when it was not focused). */
+  'vehicle.unfocus': (request: { vehicleId: string }, ack?: (reply: ConsoleAck) => void) => void;
+}

@@ -1,0 +1,301 @@
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../auth/plugin.ts';
+import { create, type Harness, startHarness } from '../test/harness.ts';
+import {
+  CONSOLE_NAMESPACE,
+  type ConsoleAck,
+  type ConsoleClientToServer,
+  type ConsoleServerToClient,
+  type ConsoleVehicleState,
+} from './console-events.ts';
+import { attachConsole, type ConsoleFanout, type ConsoleFanoutOptions } from './console-fanout.ts';
+
+type Client = ClientSocket<ConsoleServerToClient, ConsoleClientToServer>;
+
+interface Rig {
+  h: Harness;
+  io: Server;
+  fanout: ConsoleFanout;
+  url: string;
+  clients: Client[];
+  dep: { a: string; b: string };
+  veh: { a1: string; a2: string; b1: string };
+}
+
+let rig: Rig;
+
+async function startRig(opts: ConsoleFanoutOptions = {}): Promise<Rig> {
+  const h = await startHarness();
+  const io = new Server(h.app.server);
+  const fanout = attachConsole(io, h.app.aerie, { fleetIntervalMs: 50, ...opts });
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (h.app.server.address() as AddressInfo).port;
+  const depA = await create(h, '/api/departments', { name: 'Water' });
+  const depB = await create(h, '/api/departments', { name: 'Fire' });
+  const vehicle = async (name: string, departmentId: unknown) =>
+    (await create(h, '/api/vehicles', { name, serial: `SN-${name}`, model: 'X4', departmentId }))
+      .id as string;
+  return {
+    h,
+    io,
+    fanout,
+    url: `http://127.0.0.1:${port}${CONSOLE_NAMESPACE}`,
+    clients: [],
+    dep: { a: depA.id as string, b: depB.id as string },
+    veh: {
+      a1: await vehicle('a1', depA.id),
+      a2: await vehicle('a2', depA.id),
+      b1: await vehicle('b1', depB.id),
+    },
+  };
+}
+
+function client(opts: { token?: string; cookie?: string } = {}): Client {
+  const c: Client = connect(rig.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(opts.token ? { auth: { token: opts.token } } : {}),
+    ...(opts.cookie ? { extraHeaders: { cookie: opts.cookie } } : {}),
+  });
+  rig.clients.push(c);
+  return c;
+}
+
+function connected(c: Client): Promise<void> {
+  return new Promise((resolve, reject) => {
+    c.once('connect', () => resolve());
+    c.once('connect_error', (err) => reject(err));
+  });
+}
+
+function refused(c: Client): Promise<{ message: string; code?: string }> {
+  return new Promise((resolve, reject) => {
+    c.once('connect', () => reject(new Error('connected, expected a refusal')));
+    c.once('connect_error', (err) =>
+      resolve({ message: err.message, code: (err as { data?: { code?: string } }).data?.code }),
+    );
+  });
+}
+
+/** Collects every fleet.state item and vehicle.state of a client. */
+function record(c: Client) {
+  const fleet: ConsoleVehicleState[] = [];
+  const focused: ConsoleVehicleState[] = [];
+  const links: string[] = [];
+  c.on('fleet.state', (items) => fleet.push(...items));
+  c.on('vehicle.state', (item) => focused.push(item));
+  c.on('vehicle.online', (l) => links.push(`online ${l.vehicleId}`));
+  c.on('vehicle.offline', (l) => links.push(`offline ${l.vehicleId}`));
+  return { fleet, focused, links };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const focus = (c: Client, vehicleId: string): Promise<ConsoleAck> =>
+  c.timeout(5000).emitWithAck('vehicle.focus', { vehicleId });
+
+beforeEach(async () => {
+  rig = await startRig();
+});
+
+afterEach(async () => {
+  for (const c of rig.clients) c.disconnect();
+  rig.fanout.close();
+  await new Promise<void>((r) => rig.io.close(() => r()));
+  await rig.h.close();
+});
+
+describe('/console namespace', () => {
+  it('refuses a connection without a session, with an unknown token, or for a signed-out session', async () => {
+    expect(await refused(client())).toMatchObject({ code: 'Unauthorized' });
+    expect(await refused(client({ token: 'ses_nope' }))).toMatchObject({ code: 'Unauthorized' });
+    const token = await rig.h.userToken('pilot');
+    await rig.h.req('POST', '/api/auth/logout', { token });
+    expect(await refused(client({ token }))).toMatchObject({ code: 'Unauthorized' });
+  });
+
+  it('accepts the bearer token or the session cookie and sends the fleet first, then changes in batches', async () => {
+    const store = rig.h.app.aerie.liveState;
+    store.update(rig.veh.a1, { batteryPct: 90 });
+    const token = await rig.h.userToken('command_centre');
+    const byToken = client({ token });
+    const byCookie = client({ cookie: `other=1; ${SESSION_COOKIE}=${encodeURIComponent(token)}` });
+    const seen = [record(byToken), record(byCookie)];
+    await Promise.all([connected(byToken), connected(byCookie)]);
+    for (const s of seen) {
+      await until(() => s.fleet.length === 1, 'the first fleet snapshot');
+      expect(s.fleet[0]).toMatchObject({ vehicleId: rig.veh.a1, online: true, state: { batteryPct: 90 } });
+    }
+    for (let i = 0; i < 20; i++) store.update(rig.veh.b1, { batteryPct: 80 - i });
+    store.update(rig.veh.a2, { batteryPct: 70 });
+    for (const s of seen) {
+      await until(
+        () => s.fleet.some((x) => x.vehicleId === rig.veh.a2) && s.fleet.at(-1)?.state?.batteryPct !== 80,
+        'the batch with a2',
+      );
+      const b1 = s.fleet.filter((x) => x.vehicleId === rig.veh.b1);
+      // Twenty updates within one batch period arrive as the newest one, not as twenty.
+      expect(b1.length).toBeLessThan(5);
+      expect(b1.at(-1)?.state).toEqual({ batteryPct: 61 });
+      expect(s.links).toEqual([`online ${rig.veh.b1}`, `online ${rig.veh.a2}`]);
+    }
+  });
+
+  it('sends a focused vehicle at full rate after the ack, and stops after unfocus', async () => {
+    const store = rig.h.app.aerie.liveState;
+    store.update(rig.veh.a1, { altRelM: 0 });
+    const c = client({ token: await rig.h.userToken('pilot') });
+    const seen = record(c);
+    await connected(c);
+    expect(await focus(c, 'no-such-vehicle')).toMatchObject({ ok: false, error: { code: 'NotFound' } });
+    expect(await c.timeout(5000).emitWithAck('vehicle.focus', { vehicleId: 42 } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'ValidationFailed' },
+    });
+    expect(await focus(c, rig.veh.a1)).toEqual({ ok: true });
+    await until(() => seen.focused.length === 1, 'the current state after focus');
+    expect(seen.focused[0]).toMatchObject({ vehicleId: rig.veh.a1, state: { altRelM: 0 } });
+    for (let i = 1; i <= 5; i++) {
+      store.update(rig.veh.a1, { altRelM: i });
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    await until(() => seen.focused.at(-1)?.state?.altRelM === 5, 'the last focused state');
+    // Spaced wider than the 100 ms minimum gap, so every state goes out.
+    expect(seen.focused.map((s) => s.state?.altRelM)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Other vehicles are not sent at full rate.
+    store.update(rig.veh.a2, { altRelM: 9 });
+    expect(await c.timeout(5000).emitWithAck('vehicle.unfocus', { vehicleId: rig.veh.a1 })).toEqual({
+      ok: true,
+    });
+    store.update(rig.veh.a1, { altRelM: 6 });
+    await until(() => seen.fleet.some((s) => s.state?.altRelM === 6), 'the fleet batch with altRelM 6');
+    expect(seen.focused.every((s) => s.vehicleId === rig.veh.a1)).toBe(true);
+    expect(seen.focused.at(-1)?.state?.altRelM).toBe(5);
+  });
+
+  it('limits the rate of a focused vehicle to 10 Hz and still delivers the newest state', async () => {
+    const store = rig.h.app.aerie.liveState;
+    const c = client({ token: await rig.h.userToken('pilot') });
+    const seen = record(c);
+    await connected(c);
+    store.update(rig.veh.a1, { n: 0 });
+    expect(await focus(c, rig.veh.a1)).toEqual({ ok: true });
+    for (let i = 1; i <= 300; i++) {
+      store.update(rig.veh.a1, { n: i });
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    await until(() => (seen.focused.at(-1)?.state as { n?: number } | null)?.n === 300, 'the newest state');
+    expect(seen.focused.length).toBeLessThan(60);
+  });
+
+  it('shows a department officer only the department’s vehicles', async () => {
+    const store = rig.h.app.aerie.liveState;
+    store.update(rig.veh.a1, { v: 1 });
+    store.update(rig.veh.b1, { v: 1 });
+    const officer = client({
+      token: await rig.h.userToken('department_officer', { departmentId: rig.dep.a }),
+    });
+    const seen = record(officer);
+    await connected(officer);
+    await until(() => seen.fleet.length === 1, 'the first snapshot');
+    expect(seen.fleet[0]?.vehicleId).toBe(rig.veh.a1);
+    expect(await focus(officer, rig.veh.b1)).toMatchObject({ ok: false, error: { code: 'NotFound' } });
+    expect(await focus(officer, rig.veh.a1)).toEqual({ ok: true });
+    store.setOffline(rig.veh.b1);
+    store.update(rig.veh.b1, { v: 2 });
+    store.update(rig.veh.a2, { v: 2 });
+    store.setOffline(rig.veh.a1);
+    await until(() => seen.links.length === 2, 'two link events');
+    expect(seen.links).toEqual([`online ${rig.veh.a2}`, `offline ${rig.veh.a1}`]);
+    await until(() => seen.fleet.some((s) => s.vehicleId === rig.veh.a2), 'the batch with a2');
+    expect(seen.fleet.some((s) => s.vehicleId === rig.veh.b1)).toBe(false);
+  });
+
+  it('disconnects a socket whose session ended when it next asks for something', async () => {
+    const token = await rig.h.userToken('pilot');
+    const c = client({ token });
+    await connected(c);
+    const gone = new Promise<string>((r) => c.once('disconnect', (reason) => r(reason)));
+    await rig.h.req('POST', '/api/auth/logout', { token });
+    expect(await focus(c, rig.veh.a1)).toMatchObject({ ok: false, error: { code: 'Unauthorized' } });
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('keeps only the newest snapshot for a client that stops reading, and catches it up when it reads again', async () => {
+    const store = rig.h.app.aerie.liveState;
+    const token = await rig.h.userToken('command_centre');
+    const slow = client({ token });
+    const seen = record(slow);
+    await connected(slow);
+    expect(await focus(slow, rig.veh.a1)).toEqual({ ok: true });
+    // Stop reading the TCP socket: the server's writes back up once the kernel buffers fill.
+    const tcp = (
+      slow.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }
+    ).ws._socket;
+    tcp.pause();
+    // Half a megabyte per state fills the loopback buffers (tens of MB at most) within seconds.
+    const padding = 'x'.repeat(512 * 1024);
+    const ids = [rig.veh.a1, rig.veh.a2, rig.veh.b1];
+    let updates = 0;
+    let round = 0;
+    const push = () => {
+      round++;
+      for (const id of ids) {
+        store.update(id, { round, padding });
+        updates++;
+      }
+    };
+    const serverSocket = [...rig.fanout.namespace.sockets.values()][0]!;
+    const conn = serverSocket.conn as unknown as { writeBuffer: unknown[]; transport: { writable: boolean } };
+    // Phase 1: offer states until the connection has stayed blocked for 300 ms.
+    let blockedSince: number | null = null;
+    const giveUp = Date.now() + 15_000;
+    while (blockedSince === null || Date.now() - blockedSince < 300) {
+      if (Date.now() > giveUp) throw new Error('the paused client never blocked the connection');
+      push();
+      await new Promise((r) => setTimeout(r, 10));
+      if (conn.transport.writable) blockedSince = null;
+      else blockedSince ??= Date.now();
+    }
+    // Phase 2: keep offering; nothing may pile up for this client.
+    let maxBuffered = 0;
+    for (let i = 0; i < 40; i++) {
+      push();
+      await new Promise((r) => setTimeout(r, 10));
+      maxBuffered = Math.max(maxBuffered, conn.writeBuffer.length);
+      const stats = rig.fanout.stats();
+      expect(stats.pendingFleet).toBeLessThanOrEqual(ids.length);
+      expect(stats.pendingFocus).toBeLessThanOrEqual(1);
+    }
+    expect(conn.transport.writable).toBe(false);
+    expect(maxBuffered).toBe(0);
+    const receivedWhilePaused = seen.fleet.length + seen.focused.length;
+    tcp.resume();
+    for (const id of ids) {
+      await until(
+        () =>
+          (seen.fleet.filter((s) => s.vehicleId === id).at(-1)?.state as { round?: number } | null)?.round ===
+          round,
+        `the newest fleet state of ${id}`,
+        15_000,
+      );
+    }
+    await until(
+      () => (seen.focused.at(-1)?.state as { round?: number } | null)?.round === round,
+      'the newest focused state',
+    );
+    const messages = seen.fleet.length + seen.focused.length;
+    expect(messages).toBeLessThan(updates / 4);
+    expect(receivedWhilePaused).toBeLessThan(messages);
+  });
+});
