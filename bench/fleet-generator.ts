@@ -6,7 +6,7 @@
  * argv: ports(comma-separated) vehiclesPerPort rateHz durationS baseEpochMs
  */
 import dgram from 'node:dgram';
-import { common, minimal, MavLinkProtocolV2 } from 'node-mavlink';
+import { common, MavLinkProtocolV2, minimal } from 'node-mavlink';
 
 const [portsArg, perPortArg, rateArg, durationArg, baseArg] = process.argv.slice(2);
 const ports = portsArg!.split(',').map(Number);
@@ -30,10 +30,33 @@ for (const port of ports)
       port,
       protocol: new MavLinkProtocolV2(i + 1, 1),
       seq: 0,
-      gpi: Object.assign(new common.GlobalPositionInt(), { lat: 230300000 + i * 1000, lon: 1131400000, alt: 40000, relativeAlt: 30000, vx: 500, vy: 0, vz: 0, hdg: 9000 }),
-      att: Object.assign(new common.Attitude(), { roll: 0, pitch: 0, yaw: 1.5, rollspeed: 0, pitchspeed: 0, yawspeed: 0 }),
+      gpi: Object.assign(new common.GlobalPositionInt(), {
+        lat: 230300000 + i * 1000,
+        lon: 1131400000,
+        alt: 40000,
+        relativeAlt: 30000,
+        vx: 500,
+        vy: 0,
+        vz: 0,
+        hdg: 9000,
+      }),
+      att: Object.assign(new common.Attitude(), {
+        roll: 0,
+        pitch: 0,
+        yaw: 1.5,
+        rollspeed: 0,
+        pitchspeed: 0,
+        yawspeed: 0,
+      }),
     });
-const hb = Object.assign(new minimal.Heartbeat(), { type: 2, autopilot: 12, baseMode: 0x9d, customMode: 0x04040000, systemStatus: 4, mavlinkVersion: 3 });
+const hb = Object.assign(new minimal.Heartbeat(), {
+  type: 2,
+  autopilot: 12,
+  baseMode: 0x9d,
+  customMode: 0x04040000,
+  systemStatus: 4,
+  mavlinkVersion: 3,
+});
 
 const send = (s: Sim, buf: Buffer) => {
   socket.send(buf, s.port, '127.0.0.1');

@@ -54,9 +54,18 @@ async function runStep(vehicles: number): Promise<Step> {
     bridges.push(bridge);
     ports.push(connection.link.localPort()!);
   }
-  const args = [GENERATOR, ports.join(','), String(perNetwork), String(RATE_HZ), String(DURATION_S), String(base)];
+  const args = [
+    GENERATOR,
+    ports.join(','),
+    String(perNetwork),
+    String(RATE_HZ),
+    String(DURATION_S),
+    String(base),
+  ];
   const cmd = hasTaskset ? 'taskset' : process.execPath;
-  const cmdArgs = hasTaskset ? ['-c', '1', process.execPath, '--import', 'tsx', ...args] : ['--import', 'tsx', ...args];
+  const cmdArgs = hasTaskset
+    ? ['-c', '1', process.execPath, '--import', 'tsx', ...args]
+    : ['--import', 'tsx', ...args];
   const elu0 = performance.eventLoopUtilization();
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -69,7 +78,14 @@ async function runStep(vehicles: number): Promise<Step> {
   for (const b of bridges) await b.stop();
   const sent = JSON.parse(out.trim()).sent as number;
   latencies.sort((a, b) => a - b);
-  return { vehicles: networks * perNetwork, received, sent, p50: percentile(latencies, 50), p99: percentile(latencies, 99), elu };
+  return {
+    vehicles: networks * perNetwork,
+    received,
+    sent,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    elu,
+  };
 }
 
 export async function benchFleet(): Promise<BenchEntry[]> {
@@ -89,7 +105,14 @@ export async function benchFleet(): Promise<BenchEntry[]> {
   const at500 = steps.find((s) => s.vehicles === 500);
   const note = `10 Hz GLOBAL_POSITION_INT + ATTITUDE per vehicle over UDP loopback, networks of <= ${PER_NETWORK}; generator in its own process${hasTaskset ? ', bridge pinned to core 0' : ''}`;
   return [
-    { name: 'fleet: largest fleet kept up with on one core', value: largest, unit: 'vehicles', target: '>= 500', met: largest >= 500, note },
+    {
+      name: 'fleet: largest fleet kept up with on one core',
+      value: largest,
+      unit: 'vehicles',
+      target: '>= 500',
+      met: largest >= 500,
+      note,
+    },
     {
       name: 'fleet: state-update latency p99 at 500 vehicles',
       value: at500 ? round(at500.p99, 1) : Number.NaN,

@@ -4,14 +4,24 @@
  * decode) of the same recorded stream in the same run.
  */
 import { Bridge, bridgeConnection, createMemoryLinkPair, MavlinkConnection } from '@aerie/gcs-bridge';
-import { ardupilotmega, common, minimal, MavLinkPacketParser, MavLinkPacketSplitter, standard } from 'node-mavlink';
+import {
+  ardupilotmega,
+  common,
+  MavLinkPacketParser,
+  MavLinkPacketSplitter,
+  minimal,
+  standard,
+} from 'node-mavlink';
 import { type BenchEntry, px4Stream, round } from './lib.ts';
 
 const REGISTRY = { ...minimal.REGISTRY, ...common.REGISTRY, ...standard.REGISTRY, ...ardupilotmega.REGISTRY };
 
 /** Bare node-mavlink on the same bytes, fed as they came (one packet per write) or in 64 KiB blocks: the faster counts. */
 async function bareNodeMavlink(chunks: Buffer[], blocks: Buffer[]): Promise<number> {
-  return Math.max(await bareNodeMavlinkOn(chunks, chunks.length), await bareNodeMavlinkOn(blocks, chunks.length));
+  return Math.max(
+    await bareNodeMavlinkOn(chunks, chunks.length),
+    await bareNodeMavlinkOn(blocks, chunks.length),
+  );
 }
 
 async function bareNodeMavlinkOn(chunks: Buffer[], packets: number): Promise<number> {
@@ -66,8 +76,29 @@ export async function benchIngest(): Promise<BenchEntry[]> {
   const o = median(ours);
   const note = `${chunks.length} packets (50 PX4 vehicles, 60 s at default rates), the bridge fed one packet per chunk, node-mavlink the faster of that and 64 KiB blocks; median of 5`;
   return [
-    { name: 'ingest: node-mavlink splitter+parser+decode', value: Math.round(b), unit: 'msg/s', target: 'baseline', met: true, note },
-    { name: 'ingest: bridge decode + state update', value: Math.round(o), unit: 'msg/s', target: '-', met: true, note },
-    { name: 'ingest: ratio bridge / node-mavlink', value: round(o / b), unit: 'x', target: '>= 0.8', met: o / b >= 0.8, note },
+    {
+      name: 'ingest: node-mavlink splitter+parser+decode',
+      value: Math.round(b),
+      unit: 'msg/s',
+      target: 'baseline',
+      met: true,
+      note,
+    },
+    {
+      name: 'ingest: bridge decode + state update',
+      value: Math.round(o),
+      unit: 'msg/s',
+      target: '-',
+      met: true,
+      note,
+    },
+    {
+      name: 'ingest: ratio bridge / node-mavlink',
+      value: round(o / b),
+      unit: 'x',
+      target: '>= 0.8',
+      met: o / b >= 0.8,
+      note,
+    },
   ];
 }

@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmarks: result entries, percentiles, and a synthetic PX4 stream. */
-import { common, minimal, MavLinkProtocolV2, type MavLinkData } from 'node-mavlink';
+import { common, type MavLinkData, MavLinkProtocolV2, minimal } from 'node-mavlink';
 
 export interface BenchEntry {
   name: string;
@@ -40,18 +40,95 @@ export function px4Stream(vehicles: number, seconds: number): Buffer[] {
     for (let v = 0; v < vehicles; v++) {
       const lat = 230300000 + v * 2000 + t;
       const lon = 1131400000 + v * 2000 + t;
-      emit(v, Object.assign(new common.GlobalPositionInt(), { timeBootMs: ms, lat, lon, alt: 40_000, relativeAlt: 30_000, vx: 500, vy: 10, vz: 0, hdg: 9000 }));
-      emit(v, Object.assign(new common.Attitude(), { timeBootMs: ms, roll: 0.01, pitch: -0.02, yaw: 1.57, rollspeed: 0, pitchspeed: 0, yawspeed: 0 }));
+      emit(
+        v,
+        Object.assign(new common.GlobalPositionInt(), {
+          timeBootMs: ms,
+          lat,
+          lon,
+          alt: 40_000,
+          relativeAlt: 30_000,
+          vx: 500,
+          vy: 10,
+          vz: 0,
+          hdg: 9000,
+        }),
+      );
+      emit(
+        v,
+        Object.assign(new common.Attitude(), {
+          timeBootMs: ms,
+          roll: 0.01,
+          pitch: -0.02,
+          yaw: 1.57,
+          rollspeed: 0,
+          pitchspeed: 0,
+          yawspeed: 0,
+        }),
+      );
       if (t % 6 === 0)
-        emit(v, Object.assign(new common.GpsRawInt(), { timeUsec: BigInt(ms) * 1000n, fixType: 3, lat, lon, alt: 40_000, eph: 80, epv: 120, vel: 500, cog: 9000, satellitesVisible: 14 }));
-      if (t % 8 === 0) emit(v, Object.assign(new common.VfrHud(), { airspeed: 5, groundspeed: 5, heading: 90, throttle: 40, alt: 40, climb: 0 }));
+        emit(
+          v,
+          Object.assign(new common.GpsRawInt(), {
+            timeUsec: BigInt(ms) * 1000n,
+            fixType: 3,
+            lat,
+            lon,
+            alt: 40_000,
+            eph: 80,
+            epv: 120,
+            vel: 500,
+            cog: 9000,
+            satellitesVisible: 14,
+          }),
+        );
+      if (t % 8 === 0)
+        emit(
+          v,
+          Object.assign(new common.VfrHud(), {
+            airspeed: 5,
+            groundspeed: 5,
+            heading: 90,
+            throttle: 40,
+            alt: 40,
+            climb: 0,
+          }),
+        );
       if (t % 30 === v % 30) {
-        emit(v, Object.assign(new minimal.Heartbeat(), { type: 2, autopilot: 12, baseMode: 0x9d, customMode: 0x04040000, systemStatus: 4, mavlinkVersion: 3 }));
-        emit(v, Object.assign(new common.SysStatus(), { voltageBattery: 15_800, currentBattery: 1200, batteryRemaining: 80 }));
+        emit(
+          v,
+          Object.assign(new minimal.Heartbeat(), {
+            type: 2,
+            autopilot: 12,
+            baseMode: 0x9d,
+            customMode: 0x04040000,
+            systemStatus: 4,
+            mavlinkVersion: 3,
+          }),
+        );
+        emit(
+          v,
+          Object.assign(new common.SysStatus(), {
+            voltageBattery: 15_800,
+            currentBattery: 1200,
+            batteryRemaining: 80,
+          }),
+        );
         emit(v, Object.assign(new common.ExtendedSysState(), { vtolState: 0, landedState: 2 }));
-        emit(v, Object.assign(new common.MissionCurrent(), { seq: 2, total: 6, missionState: 3, missionId: 1234 }));
+        emit(
+          v,
+          Object.assign(new common.MissionCurrent(), { seq: 2, total: 6, missionState: 3, missionId: 1234 }),
+        );
       }
-      if (t % 60 === v % 60) emit(v, Object.assign(new common.BatteryStatus(), { id: 0, batteryRemaining: 80, voltages: [15_800, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535] }));
+      if (t % 60 === v % 60)
+        emit(
+          v,
+          Object.assign(new common.BatteryStatus(), {
+            id: 0,
+            batteryRemaining: 80,
+            voltages: [15_800, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535],
+          }),
+        );
     }
   }
   return out;

@@ -29,7 +29,10 @@ for (const [name, run] of Object.entries(groups)) {
   if (only && name !== only) continue;
   process.stderr.write(`bench: ${name}...\n`);
   const entries = await run();
-  for (const e of entries) process.stderr.write(`  ${e.name}: ${e.value} ${e.unit} (target ${e.target}) ${e.met ? 'met' : 'NOT MET'}\n`);
+  for (const e of entries)
+    process.stderr.write(
+      `  ${e.name}: ${e.value} ${e.unit} (target ${e.target}) ${e.met ? 'met' : 'NOT MET'}\n`,
+    );
   results.push(...entries);
 }
 
@@ -43,7 +46,10 @@ if (only) {
     merged = [...previous.filter((p) => !names.has(p.name) && !p.name.startsWith(`${only}:`)), ...results];
   } catch {}
 }
-writeFileSync(resultsPath, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), results: merged }, null, 2)}\n`);
+writeFileSync(
+  resultsPath,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), results: merged }, null, 2)}\n`,
+);
 
 const table = [
   '| benchmark | value | target | met |',

@@ -3,7 +3,7 @@
  * process, a peer on the wire like PX4 SITL) and the bridge, with the live fleet table; the
  * server and console join here as they land. Ctrl-C stops every process it started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
@@ -12,7 +12,8 @@ const AERIE = fileURLToPath(new URL('./aerie.mjs', import.meta.url));
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}, got '${value}'`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}, got '${value}'`);
     return n;
   };
 }
@@ -20,10 +21,22 @@ function intArg(name: string, min: number, max: number) {
 export function registerUp(program: Command): void {
   program
     .command('up')
-    .description('start the simulated fleet and the bridge on this machine and show the live fleet (Ctrl-C stops all)')
-    .addOption(new Option('--vehicles <n>', 'simulated vehicles').default(8).argParser(intArg('--vehicles', 1, 200)))
-    .addOption(new Option('--gcs-port <port>', 'UDP port the bridge listens on').default(14550).argParser(intArg('--gcs-port', 1, 65535)))
-    .addOption(new Option('--base-port <port>', "first simulated vehicle's UDP port").default(18570).argParser(intArg('--base-port', 1, 65535)))
+    .description(
+      'start the simulated fleet and the bridge on this machine and show the live fleet (Ctrl-C stops all)',
+    )
+    .addOption(
+      new Option('--vehicles <n>', 'simulated vehicles').default(8).argParser(intArg('--vehicles', 1, 200)),
+    )
+    .addOption(
+      new Option('--gcs-port <port>', 'UDP port the bridge listens on')
+        .default(14550)
+        .argParser(intArg('--gcs-port', 1, 65535)),
+    )
+    .addOption(
+      new Option('--base-port <port>', "first simulated vehicle's UDP port")
+        .default(18570)
+        .argParser(intArg('--base-port', 1, 65535)),
+    )
     .option('--speedup <k>', 'simulation speed-up', '1')
     .action(async (opts: { vehicles: number; gcsPort: number; basePort: number; speedup: string }) => {
       const children: ChildProcess[] = [];
@@ -43,14 +56,26 @@ export function registerUp(program: Command): void {
         if (stopping) return;
         stopping = true;
         for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-        await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+        await Promise.all(
+          children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+        );
         process.exit(code);
       };
       process.on('SIGINT', () => void stop(0));
       process.on('SIGTERM', () => void stop(0));
 
       start(
-        ['sim', '--vehicles', String(opts.vehicles), '--base-port', String(opts.basePort), '--gcs', `127.0.0.1:${opts.gcsPort}`, '--speedup', opts.speedup],
+        [
+          'sim',
+          '--vehicles',
+          String(opts.vehicles),
+          '--base-port',
+          String(opts.basePort),
+          '--gcs',
+          `127.0.0.1:${opts.gcsPort}`,
+          '--speedup',
+          opts.speedup,
+        ],
         'simulator',
       );
       start(['status', '--link', `udpin://127.0.0.1:${opts.gcsPort}`], 'bridge', 'inherit');

@@ -6,9 +6,9 @@
  * rate, which is what the server (and the CLI) consume.
  */
 import { EventEmitter } from 'node:events';
-import { minimal, type MavLinkData } from 'node-mavlink';
+import { type MavLinkData, minimal } from 'node-mavlink';
 import type { Inbound, MessagePort } from './codec/types.ts';
-import { createVehicleState, applyMessage, type VehicleEvent, type VehicleState } from './vehicle/state.ts';
+import { applyMessage, createVehicleState, type VehicleEvent, type VehicleState } from './vehicle/state.ts';
 import { Vehicle } from './vehicle/vehicle.ts';
 
 /** What the bridge needs from one MAVLink connection (a link plus its codec). */
@@ -104,7 +104,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
 
   /** Every vehicle ever heard, online or not, ordered by system id. */
   vehicles(): VehicleSnapshot[] {
-    return [...this.vehiclesBySysid.values()].sort((a, b) => a.state.sysid - b.state.sysid).map((e) => this.snapshot(e));
+    return [...this.vehiclesBySysid.values()]
+      .sort((a, b) => a.state.sysid - b.state.sysid)
+      .map((e) => this.snapshot(e));
   }
 
   /** The vehicle with this system id, for commands and mission transfers. */
@@ -117,7 +119,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
    * omitted), or with null after timeoutMs.
    */
   waitForVehicle(sysid: number | undefined, timeoutMs: number): Promise<Vehicle | null> {
-    const existing = sysid === undefined ? this.vehiclesBySysid.values().next().value : this.vehiclesBySysid.get(sysid);
+    const existing =
+      sysid === undefined ? this.vehiclesBySysid.values().next().value : this.vehiclesBySysid.get(sysid);
     if (existing) return Promise.resolve(existing.vehicle);
     return new Promise((resolve) => {
       const onDiscovered = (s: VehicleSnapshot) => {
@@ -143,7 +146,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     } else if (inbound.msgid === 0 && !isVehicleHeartbeat(inbound.message)) {
       // Another component of the same system (camera, gimbal) or a ground station sharing the
       // system id: its heartbeat says nothing about the vehicle's mode or arming.
-      return this.deliver(entry, inbound);
+      this.deliver(entry, inbound);
+      return;
     }
     const state = entry.state;
     if (inbound.msgid === 0) {
@@ -153,7 +157,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         applyMessage(state, inbound.msgid, inbound.message, inbound.receivedAt);
         this.emit('vehicle.found', this.snapshot(entry));
         this.dirty.add(state.sysid);
-        return this.deliver(entry, inbound);
+        this.deliver(entry, inbound);
+        return;
       }
     }
     const events = applyMessage(state, inbound.msgid, inbound.message, inbound.receivedAt);

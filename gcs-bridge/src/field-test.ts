@@ -6,17 +6,17 @@
  */
 import {
   distanceM,
+  type Issue,
   isFlyable,
   parseRouteFile,
+  type Route,
   summarizeRoute,
   toMissionItems,
   validateRoute,
-  type Issue,
-  type Route,
 } from '@aerie/missions';
 import type { Bridge, VehicleSnapshot } from './bridge.ts';
-import type { Vehicle } from './vehicle/vehicle.ts';
 import type { VehicleEvent } from './vehicle/state.ts';
+import type { Vehicle } from './vehicle/vehicle.ts';
 
 export type FieldTestErrorCode =
   | 'BadPlan'
@@ -65,7 +65,8 @@ export interface FieldTestOptions {
 
 export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSummary> {
   const started = Date.now();
-  const say = (line: string) => opts.onLine?.(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
+  const say = (line: string) =>
+    opts.onLine?.(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
   const summary: FieldTestSummary = {
     ok: false,
     sysid: null,
@@ -92,13 +93,22 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
 
   say(`waiting for ${opts.sysid === undefined ? 'a vehicle' : `vehicle ${opts.sysid}`}...`);
   const vehicle = await opts.bridge.waitForVehicle(opts.sysid, opts.connectTimeoutMs ?? 15_000);
-  if (!vehicle) return failWith('NoVehicle', `no heartbeat heard within ${((opts.connectTimeoutMs ?? 15_000) / 1000).toFixed(0)} s`);
+  if (!vehicle)
+    return failWith(
+      'NoVehicle',
+      `no heartbeat heard within ${((opts.connectTimeoutMs ?? 15_000) / 1000).toFixed(0)} s`,
+    );
   const state = vehicle.state;
   summary.sysid = state.sysid;
   summary.autopilot = state.autopilot;
-  say(`vehicle ${state.sysid}: ${state.autopilot}, mode ${state.mode}, ${state.armed ? 'armed' : 'disarmed'}`);
+  say(
+    `vehicle ${state.sysid}: ${state.autopilot}, mode ${state.mode}, ${state.armed ? 'armed' : 'disarmed'}`,
+  );
   if (state.autopilot === 'generic') {
-    return failWith('UnsupportedAutopilot', 'the vehicle is neither PX4 nor ArduPilot; its mission conventions are unknown');
+    return failWith(
+      'UnsupportedAutopilot',
+      'the vehicle is neither PX4 nor ArduPilot; its mission conventions are unknown',
+    );
   }
   const flavour = state.autopilot;
 
@@ -112,9 +122,14 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
     ...(opts.ceilingM !== undefined ? { ceilingM: opts.ceilingM } : {}),
     ...(opts.maxDistanceFromHomeM !== undefined ? { maxDistanceFromHomeM: opts.maxDistanceFromHomeM } : {}),
   });
-  for (const i of issues) say(`${i.severity}: ${i.code}${i.item === null ? '' : ` (item ${i.item})`}: ${i.message}`);
+  for (const i of issues)
+    say(`${i.severity}: ${i.code}${i.item === null ? '' : ` (item ${i.item})`}: ${i.message}`);
   if (!isFlyable(issues)) {
-    return failWith('PlanRejected', `the plan may not fly: ${issues.filter((i) => i.severity === 'error').length} error(s)`, issues);
+    return failWith(
+      'PlanRejected',
+      `the plan may not fly: ${issues.filter((i) => i.severity === 'error').length} error(s)`,
+      issues,
+    );
   }
   const estimate = summarizeRoute(route, { flavour, ...homeOpt });
   const items = toMissionItems(route, { flavour, ...homeOpt });
@@ -134,7 +149,9 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
     },
   });
   if (!upload.ok) return failWith('UploadFailed', upload.error.message);
-  summary.missionId = upload.value.opaqueId ? `0x${upload.value.opaqueId.toString(16).padStart(8, '0')}` : null;
+  summary.missionId = upload.value.opaqueId
+    ? `0x${upload.value.opaqueId.toString(16).padStart(8, '0')}`
+    : null;
   say(`upload complete${summary.missionId ? `, mission id ${summary.missionId}` : ''}`);
 
   // Follow the flight from here on: every event goes on the timeline.

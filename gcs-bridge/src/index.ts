@@ -2,14 +2,46 @@
  * @aerie/gcs-bridge: links, MAVLink codec and signing, protocol state machines, per-vehicle
  * state, and the Bridge that ties them together.
  */
-export * from './result.ts';
-export * from './codec/index.ts';
-export * from './link/index.ts';
-export * from './protocols/index.ts';
-export * from './channel/events.ts';
+
 export * from './autopilot/flavour.ts';
+export {
+  Bridge,
+  type BridgeConnection,
+  type BridgeEvents,
+  type BridgeOptions,
+  type VehicleSnapshot,
+} from './bridge.ts';
+export {
+  BridgeChannelClient,
+  type BridgeChannelClientEvents,
+  type BridgeChannelClientOptions,
+  type ChannelBridge,
+  type ChannelLogger,
+} from './channel/client.ts';
+export {
+  type CommandableVehicle,
+  checkCommandRequest,
+  runVehicleCommand,
+  type VehicleDirectory,
+} from './channel/command-runner.ts';
+export * from './channel/events.ts';
+export {
+  type ChannelItemInput,
+  ChannelOutbox,
+  type OutboxOptions,
+  type OutboxStats,
+} from './channel/outbox.ts';
+export * from './codec/index.ts';
+export { type FieldTestOptions, type FieldTestSummary, runFieldTest } from './field-test.ts';
+export * from './link/index.ts';
+export {
+  bridgeConnection,
+  type LinkConfig,
+  type OpenBridgeOptions,
+  openBridge,
+  type RunningBridge,
+} from './open-bridge.ts';
+export * from './protocols/index.ts';
+export * from './result.ts';
 export * from './vehicle/state.ts';
-export { Vehicle, type ActionResult, type ArmOptions } from './vehicle/vehicle.ts';
-export { Bridge, type BridgeConnection, type BridgeEvents, type BridgeOptions, type VehicleSnapshot } from './bridge.ts';
-export { openBridge, bridgeConnection, type LinkConfig, type OpenBridgeOptions, type RunningBridge } from './open-bridge.ts';
-export { runFieldTest, type FieldTestOptions, type FieldTestSummary } from './field-test.ts';
+export { type ActionResult, type ArmOptions, Vehicle } from './vehicle/vehicle.ts';

@@ -50,7 +50,9 @@ export function bridgeConnection(c: MavlinkConnection): BridgeConnection {
   };
 }
 
-export async function openBridge(options: OpenBridgeOptions): Promise<Result<RunningBridge, 'BadUri' | 'LinkFailed'>> {
+export async function openBridge(
+  options: OpenBridgeOptions,
+): Promise<Result<RunningBridge, 'BadUri' | 'LinkFailed'>> {
   if (options.links.length === 0) return fail('BadUri', 'no link given: pass at least one --link URI');
   const connections: MavlinkConnection[] = [];
   const seen = new Map<string, number>();
@@ -70,7 +72,9 @@ export async function openBridge(options: OpenBridgeOptions): Promise<Result<Run
     mkdirSync(options.tlogDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     for (const c of connections) {
-      const rec = new TlogRecorder(join(options.tlogDir, `${stamp}-${c.id.replace(/[^a-zA-Z0-9]+/g, '_')}.tlog`));
+      const rec = new TlogRecorder(
+        join(options.tlogDir, `${stamp}-${c.id.replace(/[^a-zA-Z0-9]+/g, '_')}.tlog`),
+      );
       rec.attach(c);
       recorders.push(rec);
     }
@@ -81,7 +85,10 @@ export async function openBridge(options: OpenBridgeOptions): Promise<Result<Run
     await bridge.start();
   } catch (err) {
     await bridge.stop().catch(() => undefined);
-    return fail('LinkFailed', `could not open the links: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(
+      'LinkFailed',
+      `could not open the links: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return ok({
     bridge,

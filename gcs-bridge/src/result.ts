@@ -18,4 +18,7 @@ export const fail = <C extends string>(
   code: C,
   message: string,
   detail?: Record<string, unknown>,
-): { ok: false; error: ResultError<C> } => ({ ok: false, error: detail ? { code, message, detail } : { code, message } });
+): { ok: false; error: ResultError<C> } => ({
+  ok: false,
+  error: detail ? { code, message, detail } : { code, message },
+});

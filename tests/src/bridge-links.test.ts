@@ -3,13 +3,14 @@
  * would be), a second ground station sharing the aircraft through the bridge, and .tlog
  * recording replayed as a link.
  */
+
+import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import dgram from 'node:dgram';
 import { openBridge, readTlog } from '@aerie/gcs-bridge';
 import { startFleet, startVehicle } from '@aerie/hardware';
-import { common, minimal, MavLinkPacketParser, MavLinkPacketSplitter, MavLinkProtocolV2 } from 'node-mavlink';
+import { common, MavLinkPacketParser, MavLinkPacketSplitter, MavLinkProtocolV2, minimal } from 'node-mavlink';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './harness.ts';
 import { ptyPair } from './socat.ts';
@@ -19,7 +20,13 @@ const HOME = { lat: 23.03, lon: 113.14 };
 describe('bridge over a serial pty pair', () => {
   it('discovers the vehicle, commands it and transfers a mission over serial', async () => {
     const pty = await ptyPair();
-    const vehicleSim = await startVehicle({ sysid: 7, home: HOME, speedup: 10, serialPath: pty.a, baudRate: 115200 });
+    const vehicleSim = await startVehicle({
+      sysid: 7,
+      home: HOME,
+      speedup: 10,
+      serialPath: pty.a,
+      baudRate: 115200,
+    });
     const opened = await openBridge({ links: [`serial://${pty.b}?baud=115200`] });
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;
@@ -63,7 +70,11 @@ function secondGcs(port: number) {
   const seen: Array<{ sysid: number; msgid: number; payload: unknown }> = [];
   parser.on('data', (p) => {
     const clazz = { ...minimal.REGISTRY, ...common.REGISTRY }[p.header.msgid];
-    seen.push({ sysid: p.header.sysid, msgid: p.header.msgid, payload: clazz ? p.protocol.data(p.payload, clazz) : null });
+    seen.push({
+      sysid: p.header.sysid,
+      msgid: p.header.msgid,
+      payload: clazz ? p.protocol.data(p.payload, clazz) : null,
+    });
   });
   socket.on('message', (m) => splitter.write(m));
   // QGroundControl's own identity: the bridge (245) leaves it free.
@@ -83,20 +94,45 @@ describe('routing between links', () => {
     const opened = await openBridge({ links: ['udpin://127.0.0.1:0', 'udpin://127.0.0.1:0'] });
     if (!opened.ok) throw new Error(opened.error.message);
     const [vehicleLink, gcsLink] = opened.value.connections.map((c) => c.link.localPort()!);
-    const fleet = await startFleet({ vehicles: 1, home: HOME, speedup: 5, basePort: 0, gcsPort: vehicleLink });
+    const fleet = await startFleet({
+      vehicles: 1,
+      home: HOME,
+      speedup: 5,
+      basePort: 0,
+      gcsPort: vehicleLink,
+    });
     const qgc = secondGcs(gcsLink!);
     try {
       await opened.value.bridge.waitForVehicle(1, 5000);
-      const hb = Object.assign(new minimal.Heartbeat(), { type: 6, autopilot: 8, baseMode: 0, customMode: 0, systemStatus: 4, mavlinkVersion: 3 });
+      const hb = Object.assign(new minimal.Heartbeat(), {
+        type: 6,
+        autopilot: 8,
+        baseMode: 0,
+        customMode: 0,
+        systemStatus: 4,
+        mavlinkVersion: 3,
+      });
       qgc.send(hb);
-      await waitFor(() => qgc.seen.some((m) => m.sysid === 1 && m.msgid === 0), 5000, 'vehicle heartbeat at the second GCS');
+      await waitFor(
+        () => qgc.seen.some((m) => m.sysid === 1 && m.msgid === 0),
+        5000,
+        'vehicle heartbeat at the second GCS',
+      );
 
       // MAV_CMD_REQUEST_MESSAGE(AUTOPILOT_VERSION) from the second GCS: the ack comes back to it.
-      const cmd = Object.assign(new common.CommandLong(), { targetSystem: 1, targetComponent: 1, command: 512, confirmation: 0 });
+      const cmd = Object.assign(new common.CommandLong(), {
+        targetSystem: 1,
+        targetComponent: 1,
+        command: 512,
+        confirmation: 0,
+      });
       (cmd as unknown as { _param1: number })._param1 = 148;
       qgc.send(cmd);
       await waitFor(
-        () => qgc.seen.some((m) => m.sysid === 1 && m.msgid === 77 && (m.payload as { command: number }).command === 512),
+        () =>
+          qgc.seen.some(
+            (m) => m.sysid === 1 && m.msgid === 77 && (m.payload as { command: number }).command === 512,
+          ),
         5000,
         'COMMAND_ACK routed back to the second GCS',
       );
@@ -117,8 +153,18 @@ describe('.tlog recording and replay', () => {
     try {
       const opened = await openBridge({ links: ['udpin://127.0.0.1:0'], tlogDir: dir });
       if (!opened.ok) throw new Error(opened.error.message);
-      const fleet = await startFleet({ vehicles: 2, home: HOME, speedup: 5, basePort: 0, gcsPort: opened.value.connections[0]!.link.localPort()! });
-      await waitFor(() => opened.value.bridge.vehicles().filter((v) => v.lat !== null).length === 2, 5000, 'two vehicles');
+      const fleet = await startFleet({
+        vehicles: 2,
+        home: HOME,
+        speedup: 5,
+        basePort: 0,
+        gcsPort: opened.value.connections[0]!.link.localPort()!,
+      });
+      await waitFor(
+        () => opened.value.bridge.vehicles().filter((v) => v.lat !== null).length === 2,
+        5000,
+        'two vehicles',
+      );
       await new Promise((r) => setTimeout(r, 1200));
       await opened.value.close();
       await fleet.close();
@@ -140,7 +186,9 @@ describe('.tlog recording and replay', () => {
       if (!replay.ok) throw new Error(replay.error.message);
       try {
         await waitFor(() => replay.value.bridge.vehicles().length === 2, 5000, 'vehicles from the replay');
-        expect(replay.value.bridge.vehicles().every((v) => v.autopilot === 'px4' && v.lat !== null)).toBe(true);
+        expect(replay.value.bridge.vehicles().every((v) => v.autopilot === 'px4' && v.lat !== null)).toBe(
+          true,
+        );
       } finally {
         await replay.value.close();
       }

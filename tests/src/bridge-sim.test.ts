@@ -38,7 +38,9 @@ describe('bridge + simulated PX4 fleet over UDP', () => {
     const vehicles = await waitFor(
       () => {
         const v = bridge.vehicles();
-        return v.length === 3 && v.every((x) => x.lat !== null && x.landed !== null && x.batteryPct !== null) && v;
+        return (
+          v.length === 3 && v.every((x) => x.lat !== null && x.landed !== null && x.batteryPct !== null) && v
+        );
       },
       10_000,
       'three vehicles with position',
@@ -51,7 +53,12 @@ describe('bridge + simulated PX4 fleet over UDP', () => {
       expect(v.gpsFixType).toBeGreaterThanOrEqual(3);
     }
     // Vehicles stand apart, as docks do.
-    expect(distanceM({ lat: vehicles[0]!.lat!, lon: vehicles[0]!.lon! }, { lat: vehicles[1]!.lat!, lon: vehicles[1]!.lon! })).toBeGreaterThan(100);
+    expect(
+      distanceM(
+        { lat: vehicles[0]!.lat!, lon: vehicles[0]!.lon! },
+        { lat: vehicles[1]!.lat!, lon: vehicles[1]!.lon! },
+      ),
+    ).toBeGreaterThan(100);
   });
 
   it('waits out the post-boot arming refusal, takes off, holds, flies to a point and returns to land', async () => {
@@ -84,7 +91,11 @@ describe('bridge + simulated PX4 fleet over UDP', () => {
 
     expect(await vehicle.returnToLaunch()).toMatchObject({ ok: true });
     await waitFor(() => vehicle.state.mode === 'AUTO.RTL', 5000, 'AUTO.RTL');
-    await waitFor(() => vehicle.state.landed === true && !vehicle.state.armed, 60_000, 'landing and auto-disarm');
+    await waitFor(
+      () => vehicle.state.landed === true && !vehicle.state.armed,
+      60_000,
+      'landing and auto-disarm',
+    );
     expect(distanceM(HOME, { lat: vehicle.state.lat!, lon: vehicle.state.lon! })).toBeLessThan(5);
   }, 120_000);
 
@@ -109,13 +120,19 @@ describe('bridge + simulated PX4 fleet over UDP', () => {
     if (!up.ok) return;
     expect(up.value.opaqueId).not.toBe(0);
     expect(progress.at(-1)).toBe(5);
-    await waitFor(() => vehicle.state.mission.missionId === up.value.opaqueId, 5000, 'MISSION_CURRENT.mission_id');
+    await waitFor(
+      () => vehicle.state.mission.missionId === up.value.opaqueId,
+      5000,
+      'MISSION_CURRENT.mission_id',
+    );
     expect(vehicle.state.mission.total).toBe(5);
 
     const down = await vehicle.downloadMission();
     expect(down.ok).toBe(true);
     if (!down.ok) return;
-    expect(down.value.items.map((i) => [i.seq, i.command, i.x, i.y, i.z])).toEqual(items.map((i) => [i.seq, i.command, i.x, i.y, i.z]));
+    expect(down.value.items.map((i) => [i.seq, i.command, i.x, i.y, i.z])).toEqual(
+      items.map((i) => [i.seq, i.command, i.x, i.y, i.z]),
+    );
 
     const cleared = await vehicle.clearMission();
     expect(cleared.ok).toBe(true);

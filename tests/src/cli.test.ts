@@ -47,7 +47,13 @@ describe('aerie CLI: usage errors name what is wrong', () => {
   });
 
   it('names a missing plan file', async () => {
-    const r = await aerie(['field-test', '--link', 'udpin://127.0.0.1:0', '--plan', '/nonexistent/patrol.plan']);
+    const r = await aerie([
+      'field-test',
+      '--link',
+      'udpin://127.0.0.1:0',
+      '--plan',
+      '/nonexistent/patrol.plan',
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('/nonexistent/patrol.plan');
   });
@@ -110,7 +116,14 @@ describe('aerie field-test', () => {
   it('flies a QGroundControl .plan on the simulated PX4 to landing and disarm', async () => {
     const s = await sim(1, 20);
     const r = await aerie(
-      ['field-test', '--link', `udpin://127.0.0.1:${s.gcsPort}`, '--plan', join(FIXTURES, 'patrol-guicheng.plan'), '--json'],
+      [
+        'field-test',
+        '--link',
+        `udpin://127.0.0.1:${s.gcsPort}`,
+        '--plan',
+        join(FIXTURES, 'patrol-guicheng.plan'),
+        '--json',
+      ],
       90_000,
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -32,7 +32,11 @@ export function aerie(args: string[], timeoutMs = 60_000): Promise<CliResult> {
 }
 
 /** Starts a long-running `aerie ...args` (a simulator); kill it with stop(). */
-export function aerieBackground(args: string[]): { child: ChildProcess; output: () => string; stop: () => Promise<number | null> } {
+export function aerieBackground(args: string[]): {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<number | null>;
+} {
   const child = spawn(process.execPath, [AERIE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -3,7 +3,7 @@
  * port (as a ground station does on 14550) and a simulated fleet that sends to it, exactly as
  * PX4 SITL instances would.
  */
-import { openBridge, type OpenBridgeOptions, type RunningBridge } from '@aerie/gcs-bridge';
+import { type OpenBridgeOptions, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
 import { type Fleet, type FleetOptions, startFleet } from '@aerie/hardware';
 
 export interface SimAndBridge {
@@ -34,7 +34,11 @@ export async function startSimAndBridge(
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out (tests only). */
-export async function waitFor<T>(check: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = check();

@@ -1,5 +1,5 @@
 /** A pty pair from Debian's socat, for serial tests: two stable symlinked paths in a temp folder. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -128,7 +128,9 @@ function tableFlavour(
     ...base,
     decodeMode(_baseMode, customMode) {
       const m = byValue.get(customMode >>> 0);
-      return m ? { name: m.name, kind: m.kind } : { name: `UNKNOWN(0x${(customMode >>> 0).toString(16)})`, kind: 'other' };
+      return m
+        ? { name: m.name, kind: m.kind }
+        : { name: `UNKNOWN(0x${(customMode >>> 0).toString(16)})`, kind: 'other' };
     },
     encodeMode(name) {
       const m = byName.get(name.trim().toUpperCase());

@@ -7,23 +7,26 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { VehicleSnapshot } from '../bridge.ts';
-import { signingKeyFromHex, signingKeyFromPassphrase, type SigningConfig } from '../codec/signing.ts';
+import { type SigningConfig, signingKeyFromHex, signingKeyFromPassphrase } from '../codec/signing.ts';
 import { runFieldTest } from '../field-test.ts';
 import { openBridge, type RunningBridge } from '../open-bridge.ts';
+import { registerBridgeCommand } from './bridge-command.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function positiveNumber(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
     return n;
   };
 }
 
 function sysidArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 255) throw new InvalidArgumentError(`--sysid must be 1..255, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 255)
+    throw new InvalidArgumentError(`--sysid must be 1..255, got '${value}'`);
   return n;
 }
 
@@ -61,7 +64,8 @@ function signingFrom(opts: LinkCliOptions): SigningConfig | undefined {
     }
   } else secret = process.env.AERIE_MAVLINK_SIGNING_KEY?.trim() || undefined;
   if (!secret) {
-    if (opts.requireSigned) throw new Error('--require-signed needs a key: --signing-key-file or AERIE_MAVLINK_SIGNING_KEY');
+    if (opts.requireSigned)
+      throw new Error('--require-signed needs a key: --signing-key-file or AERIE_MAVLINK_SIGNING_KEY');
     return undefined;
   }
   const key = /^[0-9a-fA-F]{64}$/.test(secret) ? signingKeyFromHex(secret) : signingKeyFromPassphrase(secret);
@@ -112,7 +116,21 @@ const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digi
 
 /** A fixed-width table of the fleet, for terminals. */
 export function statusTable(vehicles: VehicleSnapshot[]): string {
-  const header = ['SYS', 'AUTOPILOT', 'LINK', 'MODE', 'ARMED', 'STATE', 'LAT', 'LON', 'ALT(m)', 'GS(m/s)', 'BAT%', 'GPS', 'LOSS%'];
+  const header = [
+    'SYS',
+    'AUTOPILOT',
+    'LINK',
+    'MODE',
+    'ARMED',
+    'STATE',
+    'LAT',
+    'LON',
+    'ALT(m)',
+    'GS(m/s)',
+    'BAT%',
+    'GPS',
+    'LOSS%',
+  ];
   const rows = vehicles.map((v) => [
     String(v.sysid),
     v.autopilot,
@@ -146,13 +164,18 @@ function untilSignal(): Promise<void> {
 }
 
 export function registerCommands(program: Command): void {
+  registerBridgeCommand(program);
   addLinkOptions(
     program
       .command('status')
       .description('show every vehicle on the link(s): a live table, or one JSON snapshot with --json'),
   )
     .option('--json', 'wait, print one JSON array (one object per vehicle) and exit')
-    .addOption(new Option('--wait <seconds>', 'with --json: how long to listen first').default(5).argParser(positiveNumber('--wait')))
+    .addOption(
+      new Option('--wait <seconds>', 'with --json: how long to listen first')
+        .default(5)
+        .argParser(positiveNumber('--wait')),
+    )
     .action(async (opts: LinkCliOptions & { json?: boolean; wait: number }) => {
       const running = await open(opts);
       try {
@@ -161,7 +184,9 @@ export function registerCommands(program: Command): void {
           const vehicles = running.bridge.vehicles();
           process.stdout.write(`${JSON.stringify(vehicles.map(statusRow))}\n`);
           if (vehicles.length === 0) {
-            process.stderr.write(`aerie status: no vehicle heard on ${opts.link.join(', ')} within ${opts.wait} s\n`);
+            process.stderr.write(
+              `aerie status: no vehicle heard on ${opts.link.join(', ')} within ${opts.wait} s\n`,
+            );
             process.exitCode = 1;
           }
           return;
@@ -198,9 +223,15 @@ export function registerCommands(program: Command): void {
         .argParser(positiveNumber('--timeout')),
     )
     .addOption(
-      new Option('--connect-timeout <seconds>', 'how long to wait for the vehicle').default(15).argParser(positiveNumber('--connect-timeout')),
+      new Option('--connect-timeout <seconds>', 'how long to wait for the vehicle')
+        .default(15)
+        .argParser(positiveNumber('--connect-timeout')),
     )
-    .addOption(new Option('--ceiling <metres>', 'altitude ceiling above home for validation').argParser(positiveNumber('--ceiling')))
+    .addOption(
+      new Option('--ceiling <metres>', 'altitude ceiling above home for validation').argParser(
+        positiveNumber('--ceiling'),
+      ),
+    )
     .action(
       async (
         opts: LinkCliOptions & {
@@ -219,7 +250,9 @@ export function registerCommands(program: Command): void {
           throw new Error(`--plan: cannot read '${opts.plan}': ${(err as Error).message}`);
         }
         const running = await open(opts);
-        const abort = new Promise<'interrupted'>((resolve) => untilSignal().then(() => resolve('interrupted')));
+        const abort = new Promise<'interrupted'>((resolve) =>
+          untilSignal().then(() => resolve('interrupted')),
+        );
         try {
           const result = await Promise.race([
             runFieldTest({
@@ -240,7 +273,11 @@ export function registerCommands(program: Command): void {
             return;
           }
           if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-          process.exitCode = result.ok ? 0 : result.error?.code === 'BadPlan' || result.error?.code === 'PlanRejected' ? 2 : 1;
+          process.exitCode = result.ok
+            ? 0
+            : result.error?.code === 'BadPlan' || result.error?.code === 'PlanRejected'
+              ? 2
+              : 1;
         } finally {
           await running.close();
         }

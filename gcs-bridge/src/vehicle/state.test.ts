@@ -33,14 +33,31 @@ describe('vehicle state reducer', () => {
   it('converts position units', () => {
     const s = createVehicleState(1, 1);
     const p = new common.GlobalPositionInt();
-    Object.assign(p, { lat: 230300000, lon: 1131400000, alt: 52_500, relativeAlt: 30_250, vx: 300, vy: 400, vz: -50, hdg: 9000 });
+    Object.assign(p, {
+      lat: 230300000,
+      lon: 1131400000,
+      alt: 52_500,
+      relativeAlt: 30_250,
+      vx: 300,
+      vy: 400,
+      vz: -50,
+      hdg: 9000,
+    });
     applyMessage(s, 33, p, 5);
-    expect(s).toMatchObject({ lat: 23.03, lon: 113.14, altMslM: 52.5, altRelM: 30.25, headingDeg: 90, groundSpeedMps: 5 });
+    expect(s).toMatchObject({
+      lat: 23.03,
+      lon: 113.14,
+      altMslM: 52.5,
+      altRelM: 30.25,
+      headingDeg: 90,
+      groundSpeedMps: 5,
+    });
   });
 
   it('takes landed state from EXTENDED_SYS_STATE and reports take-off and landing', () => {
     const s = createVehicleState(1, 1);
-    const ess = (landedState: number) => Object.assign(new common.ExtendedSysState(), { landedState, vtolState: 0 });
+    const ess = (landedState: number) =>
+      Object.assign(new common.ExtendedSysState(), { landedState, vtolState: 0 });
     applyMessage(s, 245, ess(1), 1);
     expect(s.landed).toBe(true);
     expect(applyMessage(s, 245, ess(3), 2).map((e) => e.type)).toEqual(['landed_state_changed', 'takeoff']);
@@ -60,7 +77,12 @@ describe('vehicle state reducer', () => {
 
   it('reads MISSION_CURRENT total 65535 as no mission', () => {
     const s = createVehicleState(1, 1);
-    const mc = Object.assign(new common.MissionCurrent(), { seq: 0, total: 65535, missionState: 0, missionId: 0 });
+    const mc = Object.assign(new common.MissionCurrent(), {
+      seq: 0,
+      total: 65535,
+      missionState: 0,
+      missionId: 0,
+    });
     applyMessage(s, 42, mc, 1);
     expect(s.mission).toMatchObject({ state: 'no_mission', total: 0 });
     Object.assign(mc, { seq: 2, total: 5, missionState: 3, missionId: 0xdeadbeef });
@@ -71,7 +93,12 @@ describe('vehicle state reducer', () => {
   it('strips the tab PX4 leaves on status texts and keeps a bounded history', () => {
     const s = createVehicleState(1, 1);
     for (let i = 0; i < 60; i++) {
-      const t = Object.assign(new common.StatusText(), { severity: 4, text: `Preflight Fail ${i}\t`, id: 0, chunkSeq: 0 });
+      const t = Object.assign(new common.StatusText(), {
+        severity: 4,
+        text: `Preflight Fail ${i}\t`,
+        id: 0,
+        chunkSeq: 0,
+      });
       applyMessage(s, 253, t, i);
     }
     expect(s.statusTexts).toHaveLength(50);

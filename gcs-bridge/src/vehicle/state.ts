@@ -87,7 +87,14 @@ export type VehicleEvent =
 
 const SEVERITY_NAMES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
 const LANDED: LandedState[] = ['unknown', 'on_ground', 'in_air', 'takeoff', 'landing'];
-const MISSION_STATES: MissionState[] = ['unknown', 'no_mission', 'not_started', 'active', 'paused', 'complete'];
+const MISSION_STATES: MissionState[] = [
+  'unknown',
+  'no_mission',
+  'not_started',
+  'active',
+  'paused',
+  'complete',
+];
 const STATUS_HISTORY = 50;
 const RAD2DEG = 180 / Math.PI;
 const NO_EVENTS: VehicleEvent[] = [];
@@ -223,7 +230,8 @@ export function applyMessage(
       const home = { lat: m.latitude / 1e7, lon: m.longitude / 1e7, altMslM: m.altitude / 1000 };
       const prev = state.home;
       state.home = home;
-      if (prev && prev.lat === home.lat && prev.lon === home.lon && prev.altMslM === home.altMslM) return NO_EVENTS;
+      if (prev && prev.lat === home.lat && prev.lon === home.lon && prev.altMslM === home.altMslM)
+        return NO_EVENTS;
       return [{ type: 'home_changed', atMs, ...home }];
     }
     case 245:

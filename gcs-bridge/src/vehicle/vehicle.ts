@@ -8,10 +8,19 @@
  */
 import type { MissionItemInt } from '@aerie/missions';
 import type { MessagePort } from '../codec/types.ts';
-import { runCommand, type CommandOptions, type CommandResult, type CommandSpec } from '../protocols/command.ts';
-import { clearMission, type ClearResult } from '../protocols/mission-clear.ts';
-import { downloadMission, type DownloadProgress, type DownloadResult } from '../protocols/mission-download.ts';
-import { uploadMission, type UploadProgress, type UploadResult } from '../protocols/mission-upload.ts';
+import {
+  type CommandOptions,
+  type CommandResult,
+  type CommandSpec,
+  runCommand,
+} from '../protocols/command.ts';
+import { type ClearResult, clearMission } from '../protocols/mission-clear.ts';
+import {
+  type DownloadProgress,
+  type DownloadResult,
+  downloadMission,
+} from '../protocols/mission-download.ts';
+import { type UploadProgress, type UploadResult, uploadMission } from '../protocols/mission-upload.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { stateFlavour, type VehicleState } from './state.ts';
 
@@ -78,7 +87,9 @@ export class Vehicle {
 
   /** Runs one command through the vehicle's command queue. */
   command(spec: CommandSpec, options: Partial<CommandOptions> = {}): Promise<CommandResult> {
-    return this.enqueue('command', (signal) => runCommand(this.port, { ...options, ...spec, target: this.target, signal }));
+    return this.enqueue('command', (signal) =>
+      runCommand(this.port, { ...options, ...spec, target: this.target, signal }),
+    );
   }
 
   async arm(options: ArmOptions = {}): Promise<ActionResult> {
@@ -101,7 +112,10 @@ export class Vehicle {
     const params = this.flavour.encodeMode(name);
     if (!params) {
       const known = this.flavour.modes.filter((m) => m.settable).map((m) => m.name);
-      return fail('UnknownMode', `mode '${name}' is not a settable ${this.flavour.name} mode (known: ${known.join(', ') || 'none'})`);
+      return fail(
+        'UnknownMode',
+        `mode '${name}' is not a settable ${this.flavour.name} mode (known: ${known.join(', ') || 'none'})`,
+      );
     }
     return this.asAction(
       await this.command({
@@ -158,7 +172,12 @@ export class Vehicle {
 
   async land(): Promise<ActionResult> {
     return this.asAction(
-      await this.command({ command: MavCmd.NavLand, param4: Number.NaN, param5: Number.NaN, param6: Number.NaN }),
+      await this.command({
+        command: MavCmd.NavLand,
+        param4: Number.NaN,
+        param5: Number.NaN,
+        param6: Number.NaN,
+      }),
     );
   }
 
@@ -169,7 +188,8 @@ export class Vehicle {
    */
   async goto(lat: number, lon: number, altRelM: number): Promise<ActionResult> {
     const px4 = this.flavour.name === 'px4';
-    if (px4 && !this.state.home) return fail('NoHomePosition', 'the vehicle has not reported a home position yet');
+    if (px4 && !this.state.home)
+      return fail('NoHomePosition', 'the vehicle has not reported a home position yet');
     if (!px4) {
       const mode = await this.setMode(this.flavour.guidedMode);
       if (!mode.ok) return mode;
@@ -192,7 +212,9 @@ export class Vehicle {
   /** Sets how often the vehicle sends a message on this link; hz <= 0 stops it. */
   async setMessageRate(msgid: number, hz: number): Promise<ActionResult> {
     const intervalUs = hz > 0 ? Math.round(1e6 / hz) : -1;
-    return this.asAction(await this.command({ command: MavCmd.SetMessageInterval, param1: msgid, param2: intervalUs }));
+    return this.asAction(
+      await this.command({ command: MavCmd.SetMessageInterval, param1: msgid, param2: intervalUs }),
+    );
   }
 
   /**
@@ -202,7 +224,11 @@ export class Vehicle {
    */
   async uploadMission(
     items: readonly MissionItemInt[],
-    options: { missionType?: number; onProgress?: (p: UploadProgress) => void; verifyTimeoutMs?: number } = {},
+    options: {
+      missionType?: number;
+      onProgress?: (p: UploadProgress) => void;
+      verifyTimeoutMs?: number;
+    } = {},
   ): Promise<UploadResult | ReturnType<typeof fail<'MissionIdMismatch'>>> {
     const missionType = options.missionType ?? 0;
     const result = await this.enqueue('mission', (signal) =>
@@ -240,7 +266,9 @@ export class Vehicle {
   }
 
   clearMission(missionType = 0): Promise<ClearResult> {
-    return this.enqueue('mission', (signal) => clearMission(this.port, { target: this.target, missionType, signal }));
+    return this.enqueue('mission', (signal) =>
+      clearMission(this.port, { target: this.target, missionType, signal }),
+    );
   }
 
   /** Resolves with the mission id MISSION_CURRENT reports once it equals `expected`, or the last one seen at the timeout (null if none). */
@@ -281,4 +309,3 @@ export class Vehicle {
     return result.ok ? ok({ command: result.value.command, sends: result.value.sends }) : result;
   }
 }
-
