@@ -122,7 +122,12 @@ type RtlPhase = 'climb' | 'return' | 'descend';
 
 type ItemPhase = { kind: 'go' } | { kind: 'wait'; untilMs: number } | { kind: 'forever' };
 
+/**
+ * A running simulated vehicle. Start it with `startVehicle` / `startFleet`; read its state
+ * through the getters; change its faults with `injectFault` / `clearFaults`.
+ */
 export class SimVehicle implements Tickable {
+  /** Its simulated-time timers (internal; exposed for diagnostics). */
   readonly timers = new SimTimers();
   private readonly params: ParamTable;
   private readonly store = new MissionStore();
@@ -179,6 +184,7 @@ export class SimVehicle implements Tickable {
   private consumedMah = 0;
   private gpsLost = false;
 
+  /** Use `startVehicle`, which checks options and opens the transport. */
   constructor(
     readonly config: VehicleConfig,
     readonly link: FaultyLink,
