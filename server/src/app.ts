@@ -13,6 +13,9 @@ import { installAudit } from './audit.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { installAuth } from './auth/plugin.ts';
 import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
+import { BridgeChannel } from './channel/bridge-channel.ts';
+import type { IngestSink } from './channel/contracts.ts';
+import { attachSocketIo } from './channel/io.ts';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
@@ -48,6 +51,8 @@ export interface BuildOptions {
   announce?: (text: string) => void;
   /** Where log lines go (defaults to stdout); tests capture them here. */
   logStream?: { write(line: string): void };
+  /** Where the bridge channel stores items; the flight log unless a test passes a fake. */
+  ingestSink?: IngestSink;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -56,6 +61,8 @@ export interface AerieHandle extends AppContext {
   readonly adminBootstrap: AdminBootstrap;
   /** The IngestSink the bridge channel feeds (sorties, track, events; tlogs via attachTlog). */
   readonly flightLog: FlightLog;
+  /** The `/bridge` namespace: ingest, and the BridgeHub (also `bridgeHub`); emits stored vehicle events. */
+  readonly bridgeChannel: BridgeChannel;
 }
 
 declare module 'fastify' {
@@ -80,10 +87,18 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       announce: opts.announce ?? ((t) => process.stdout.write(`${t}\n`)),
     });
 
+    const liveState = opts.liveState ?? new LiveStateStore(now);
+    const flightLog = new FlightLog({ media: new MediaStore(config.dataDir) });
+    const bridgeChannel = new BridgeChannel({
+      db: database.db,
+      liveState,
+      sink: opts.ingestSink ?? flightLog,
+      now,
+    });
     const ctx: AerieHandle = {
       config,
       database,
-      liveState: opts.liveState ?? new LiveStateStore(now),
+      liveState,
       loginLimiter: new LoginLimiter({
         maxFailures: config.login.maxFailures,
         windowMs: config.login.windowS * 1000,
@@ -91,7 +106,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       }),
       now,
       adminBootstrap,
-      flightLog: new FlightLog({ media: new MediaStore(config.dataDir) }),
+      flightLog,
+      bridgeChannel,
+      bridgeHub: bridgeChannel,
     };
 
     app = Fastify({
@@ -104,6 +121,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       bodyLimit: 1024 * 1024,
     });
     app.decorate('aerie', ctx);
+    bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => database.close());

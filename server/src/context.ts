@@ -1,5 +1,6 @@
 /** What every route module receives: the database, the checked config and shared services. */
 import type { LoginLimiter } from './auth/login-limiter.ts';
+import type { BridgeHub } from './channel/contracts.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { LiveStateStore } from './live/live-state-store.ts';
@@ -9,6 +10,8 @@ export interface AppContext {
   readonly database: Database;
   readonly liveState: LiveStateStore;
   readonly loginLimiter: LoginLimiter;
+  /** Commands to vehicles through their bridges, and which bridges are connected. */
+  readonly bridgeHub: BridgeHub;
   /** Clock (epoch ms); injectable so tests can move time. */
   readonly now: () => number;
 }

@@ -2,7 +2,12 @@
  * The seams between the server's bridge channel, its flight log and its live fan-out. Each
  * side is built and tested on its own; `app.ts` wires them together.
  */
-import type { CommandReply, VehicleCommand, VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
+import type {
+  CommandReply,
+  VehicleCommand,
+  VehicleEventPayload,
+  VehicleStatePayload,
+} from '@aerie/gcs-bridge';
 import type { Db } from '../db/client.ts';
 
 /** Sends commands to vehicles through whichever bridge holds them. */
@@ -29,4 +34,9 @@ export interface BridgeHub {
 export interface IngestSink {
   onState(db: Db, vehicleId: string, atMs: number, state: VehicleStatePayload): Promise<void>;
   onEvent(db: Db, vehicleId: string, atMs: number, event: VehicleEventPayload): Promise<void>;
+  /**
+   * Called after a batch's transaction rolled back, once per vehicle the batch touched, so a
+   * sink that caches per-vehicle state can drop what was never stored.
+   */
+  forget?(vehicleId: string): void;
 }

@@ -9,7 +9,7 @@ import { bridges, vehicles } from '../db/schema.ts';
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   database: Type.Object({ ok: Type.Boolean(), dialect: Type.String() }),
-  bridges: Type.Object({ total: Type.Integer() }),
+  bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
 });
 
@@ -41,7 +41,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
         database: { ok: dbOk, dialect: database.dialect },
-        bridges: { total: bridgeCount },
+        bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
       });
     },

@@ -1,0 +1,380 @@
+/**
+ * The bridge's end of the bridge channel: a Socket.IO client on `${serverUrl}/bridge` that
+ * streams the Bridge's vehicles to the server and runs the server's commands.
+ *
+ * Delivery (the contract in `events.ts`):
+ *   start -> random epoch, seq from 1
+ *   connect -> 'bridge.hello' -> HelloAck.lastSeq -> drop acked items -> send the rest in order
+ *   every `batchIntervalMs` (or at once while a backlog is draining): one 'bridge.items' batch
+ *   of at most `batchMaxItems`, one batch in flight at a time, acknowledged with the highest
+ *   seq stored; no ack within `ackTimeoutMs` -> the same items go again (the server skips
+ *   what it already has).
+ *   disconnect -> keep buffering (bounded, see `outbox.ts`); Socket.IO reconnects with
+ *   backoff, and a connection the server refused for a reason other than the token is retried
+ *   by hand (Socket.IO does not retry those).
+ *   token refused -> 'rejected' once and stop: retrying a wrong token never helps.
+ *
+ * Telemetry: the Bridge emits coalesced snapshots at up to ~10 Hz per vehicle; the channel
+ * forwards at most one per `stateIntervalMs` (2 Hz) per vehicle and always the newest (a
+ * snapshot held back is sent when its interval ends, replaced by any newer one meanwhile).
+ * Link events (discovered, lost, found) go as events, each preceded by the snapshot that goes
+ * with it, so the server knows the vehicle's autopilot the first time it sees it.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { io, type Socket } from 'socket.io-client';
+import type { BridgeEvents, VehicleSnapshot } from '../bridge.ts';
+import type { VehicleEvent } from '../vehicle/state.ts';
+import { runVehicleCommand, type VehicleDirectory } from './command-runner.ts';
+import {
+  BRIDGE_NAMESPACE,
+  type BridgeHello,
+  type BridgeToServerEvents,
+  type CommandReply,
+  type CommandRequest,
+  type HelloAck,
+  type ServerToBridgeEvents,
+  type VehicleEventPayload,
+} from './events.ts';
+import { ChannelOutbox, type OutboxStats } from './outbox.ts';
+
+/** What the client needs from a Bridge: its events and its vehicles. */
+export interface ChannelBridge extends VehicleDirectory {
+  on<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
+  off<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
+}
+
+/** The logging the client does (a pino logger fits). */
+export interface ChannelLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BridgeChannelClientOptions {
+  /** Base URL of the Aerie server, e.g. http://10.0.0.5:8080 (the namespace is appended). */
+  serverUrl: string;
+  /** The bridge's connection token; sent in the handshake only, never logged. */
+  token: string;
+  bridge: ChannelBridge;
+  /** The links the bridge owns, for the hello (URIs without secrets). */
+  links: string[];
+  version?: string;
+  /** Fixed epoch (tests); a random UUID otherwise. */
+  epoch?: string;
+  /** Unacknowledged items kept before telemetry is dropped (default 50 000). */
+  maxBufferItems?: number;
+  batchIntervalMs?: number;
+  batchMaxItems?: number;
+  /** How long to wait for the server's ack of a hello or a batch (default 10 s). */
+  ackTimeoutMs?: number;
+  /** Shortest gap between two forwarded snapshots of one vehicle (default 500 ms). */
+  stateIntervalMs?: number;
+  /** First and largest reconnect delay (defaults 500 ms and 10 s; Socket.IO adds jitter). */
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
+  logger?: ChannelLogger;
+  now?: () => number;
+}
+
+export interface BridgeChannelClientEvents {
+  /** Hello answered: the server stores from `lastSeq + 1`. */
+  connected: [HelloAck];
+  disconnected: [reason: string];
+  /** The server refused the token; the client has stopped. */
+  rejected: [message: string];
+  /** The server acknowledged items up to this seq. */
+  acked: [lastSeq: number];
+}
+
+const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+type ClientSocket = Socket<ServerToBridgeEvents, BridgeToServerEvents>;
+
+export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents> {
+  readonly epoch: string;
+  private readonly opts: Required<
+    Omit<BridgeChannelClientOptions, 'epoch' | 'version' | 'logger' | 'now'>
+  > & {
+    version: string;
+  };
+  private readonly log: ChannelLogger;
+  private readonly now: () => number;
+  private readonly outbox: ChannelOutbox;
+  private socket: ClientSocket | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Bumped on every connect and disconnect; answers from an older connection are ignored. */
+  private generation = 0;
+  private ready = false;
+  private inFlight = false;
+  /** After a batch the server could not store, wait before trying it again. */
+  private holdUntil = 0;
+  private failedBatches = 0;
+  private manualRetries = 0;
+  private stopped = true;
+  private readonly lastStateAt = new Map<number, number>();
+  private readonly pendingState = new Map<number, VehicleSnapshot>();
+  private readonly bridgeListeners: { [K in keyof BridgeEvents]: (...args: BridgeEvents[K]) => void };
+
+  constructor(options: BridgeChannelClientOptions) {
+    super();
+    this.epoch = options.epoch ?? randomUUID();
+    this.opts = {
+      serverUrl: options.serverUrl.replace(/\/+$/, ''),
+      token: options.token,
+      bridge: options.bridge,
+      links: options.links,
+      version: options.version ?? '0.1.0',
+      maxBufferItems: options.maxBufferItems ?? 50_000,
+      batchIntervalMs: options.batchIntervalMs ?? 100,
+      batchMaxItems: options.batchMaxItems ?? 200,
+      ackTimeoutMs: options.ackTimeoutMs ?? 10_000,
+      stateIntervalMs: options.stateIntervalMs ?? 500,
+      reconnectDelayMs: options.reconnectDelayMs ?? 500,
+      reconnectDelayMaxMs: options.reconnectDelayMaxMs ?? 10_000,
+    };
+    this.log = options.logger ?? silent;
+    this.now = options.now ?? Date.now;
+    this.outbox = new ChannelOutbox({
+      maxItems: this.opts.maxBufferItems,
+      onWarn: (message, detail) => this.log.warn(detail, message),
+    });
+    this.bridgeListeners = {
+      'vehicle.state': (s) => this.onState(s),
+      'vehicle.event': (sysid, e) => this.pushEvent(sysid, e),
+      'vehicle.discovered': (s) => this.onLinkEvent(s, 'discovered'),
+      'vehicle.lost': (s) => this.onLinkEvent(s, 'lost'),
+      'vehicle.found': (s) => this.onLinkEvent(s, 'found'),
+    };
+  }
+
+  /** Subscribes to the bridge and starts connecting; returns at once. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const b = this.opts.bridge;
+    b.on('vehicle.state', this.bridgeListeners['vehicle.state']);
+    b.on('vehicle.event', this.bridgeListeners['vehicle.event']);
+    b.on('vehicle.discovered', this.bridgeListeners['vehicle.discovered']);
+    b.on('vehicle.lost', this.bridgeListeners['vehicle.lost']);
+    b.on('vehicle.found', this.bridgeListeners['vehicle.found']);
+
+    const socket: ClientSocket = io(`${this.opts.serverUrl}${BRIDGE_NAMESPACE}`, {
+      auth: { token: this.opts.token },
+      transports: ['websocket'],
+      reconnection: true,
+      reconnectionDelay: this.opts.reconnectDelayMs,
+      reconnectionDelayMax: this.opts.reconnectDelayMaxMs,
+    });
+    this.socket = socket;
+    socket.on('connect', () => void this.onConnect(socket));
+    socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
+    socket.on('connect_error', (err) => this.onConnectError(socket, err));
+    socket.on('vehicle.command', (request, ack) => void this.onCommand(request, ack));
+    this.ticker = setInterval(() => this.tick(), this.opts.batchIntervalMs);
+  }
+
+  /** Unsubscribes and disconnects; unacknowledged items are dropped with the process. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const b = this.opts.bridge;
+    b.off('vehicle.state', this.bridgeListeners['vehicle.state']);
+    b.off('vehicle.event', this.bridgeListeners['vehicle.event']);
+    b.off('vehicle.discovered', this.bridgeListeners['vehicle.discovered']);
+    b.off('vehicle.lost', this.bridgeListeners['vehicle.lost']);
+    b.off('vehicle.found', this.bridgeListeners['vehicle.found']);
+    if (this.ticker) clearInterval(this.ticker);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.ticker = null;
+    this.retryTimer = null;
+    this.generation++;
+    this.ready = false;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+
+  /** True while connected and past the hello. */
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  stats(): OutboxStats & { connected: boolean; epoch: string } {
+    return { ...this.outbox.stats(), connected: this.ready, epoch: this.epoch };
+  }
+
+  // ---- bridge side ----------------------------------------------------------------------
+
+  private onState(s: VehicleSnapshot): void {
+    const last = this.lastStateAt.get(s.sysid);
+    if (last === undefined || this.now() - last >= this.opts.stateIntervalMs) this.pushState(s);
+    else this.pendingState.set(s.sysid, s);
+  }
+
+  private pushState(s: VehicleSnapshot): void {
+    const atMs = this.now();
+    this.pendingState.delete(s.sysid);
+    this.lastStateAt.set(s.sysid, atMs);
+    this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: s });
+  }
+
+  private pushEvent(sysid: number, event: VehicleEvent | VehicleEventPayload): void {
+    this.outbox.push({ kind: 'event', sysid, atMs: event.atMs, event });
+  }
+
+  private onLinkEvent(s: VehicleSnapshot, type: 'discovered' | 'lost' | 'found'): void {
+    this.pushState(s);
+    this.pushEvent(s.sysid, { type, atMs: this.now() });
+  }
+
+  private flushDueStates(): void {
+    if (this.pendingState.size === 0) return;
+    const now = this.now();
+    for (const [sysid, s] of this.pendingState) {
+      if (now - (this.lastStateAt.get(sysid) ?? 0) >= this.opts.stateIntervalMs) this.pushState(s);
+    }
+  }
+
+  private async onCommand(request: CommandRequest, ack: (reply: CommandReply) => void): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const startedAt = this.now();
+    const reply = await runVehicleCommand(this.opts.bridge, request);
+    const fields = {
+      requestId: request?.requestId,
+      sysid: request?.sysid,
+      action: request?.command?.action,
+      ms: this.now() - startedAt,
+    };
+    if (reply.ok) this.log.info(fields, 'command done');
+    else if (reply.error.code === 'BridgeError')
+      this.log.error({ ...fields, error: reply.error }, 'command threw');
+    else
+      this.log.warn({ ...fields, code: reply.error.code, message: reply.error.message }, 'command refused');
+    ack(reply);
+  }
+
+  // ---- server side ----------------------------------------------------------------------
+
+  private async onConnect(socket: ClientSocket): Promise<void> {
+    const gen = ++this.generation;
+    this.ready = false;
+    this.inFlight = false;
+    this.manualRetries = 0;
+    const hello: BridgeHello = { epoch: this.epoch, version: this.opts.version, links: this.opts.links };
+    let reply: HelloAck;
+    try {
+      reply = await socket.timeout(this.opts.ackTimeoutMs).emitWithAck('bridge.hello', hello);
+    } catch {
+      if (gen !== this.generation) return;
+      this.log.warn(
+        { timeoutMs: this.opts.ackTimeoutMs },
+        'the server did not answer the hello; reconnecting',
+      );
+      socket.disconnect();
+      this.retryLater(socket);
+      return;
+    }
+    if (gen !== this.generation) return;
+    this.outbox.ack(reply.lastSeq);
+    this.ready = true;
+    this.holdUntil = 0;
+    const st = this.outbox.stats();
+    this.log.info(
+      {
+        bridgeId: reply.bridgeId,
+        bridgeName: reply.bridgeName,
+        epoch: this.epoch,
+        resumeAfter: reply.lastSeq,
+        pending: st.size,
+      },
+      'connected to the server',
+    );
+    this.emit('connected', reply);
+    void this.pump();
+  }
+
+  private onDisconnect(socket: ClientSocket, reason: string): void {
+    this.generation++;
+    const wasReady = this.ready;
+    this.ready = false;
+    this.inFlight = false;
+    if (this.stopped) return;
+    if (wasReady)
+      this.log.warn({ reason, pending: this.outbox.size }, 'disconnected from the server; buffering');
+    this.emit('disconnected', reason);
+    // The server closed this socket on purpose: Socket.IO leaves reconnecting to us.
+    if (reason === 'io server disconnect') this.retryLater(socket);
+  }
+
+  private onConnectError(socket: ClientSocket, err: Error): void {
+    if (this.stopped) return;
+    const data = (err as Error & { data?: { code?: string } }).data;
+    if (data?.code === 'BadToken') {
+      this.log.error({ server: this.opts.serverUrl }, `the server rejected the bridge token: ${err.message}`);
+      this.emit('rejected', err.message);
+      this.stop();
+      return;
+    }
+    this.log.warn(
+      { server: this.opts.serverUrl, error: err.message },
+      'cannot connect to the server; retrying',
+    );
+    // A refusal by the server's middleware (not a network error) is not retried by Socket.IO.
+    if (!socket.active) this.retryLater(socket);
+  }
+
+  private retryLater(socket: ClientSocket): void {
+    if (this.retryTimer || this.stopped) return;
+    const base = Math.min(
+      this.opts.reconnectDelayMaxMs,
+      this.opts.reconnectDelayMs * 2 ** this.manualRetries++,
+    );
+    const delay = base * (0.5 + Math.random() / 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped && this.socket === socket && !socket.connected) socket.connect();
+    }, delay);
+  }
+
+  private tick(): void {
+    this.flushDueStates();
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || !this.ready || this.inFlight || this.now() < this.holdUntil) return;
+    const items = this.outbox.batch(this.opts.batchMaxItems);
+    if (items.length === 0) return;
+    const gen = this.generation;
+    const lastInBatch = items[items.length - 1]!.seq;
+    this.inFlight = true;
+    let stored = 0;
+    try {
+      const reply = await socket.timeout(this.opts.ackTimeoutMs).emitWithAck('bridge.items', items);
+      stored = reply.lastSeq;
+      this.outbox.ack(stored);
+      this.emit('acked', stored);
+    } catch {
+      if (gen === this.generation)
+        this.log.warn(
+          { items: items.length, timeoutMs: this.opts.ackTimeoutMs },
+          'no ack for a batch; resending',
+        );
+    } finally {
+      if (gen === this.generation) this.inFlight = false;
+    }
+    if (gen !== this.generation) return;
+    if (stored < lastInBatch) {
+      // The server answered but did not store the batch (its log says why): back off.
+      this.failedBatches++;
+      this.holdUntil = this.now() + Math.min(5000, 100 * 2 ** Math.min(this.failedBatches, 6));
+      return;
+    }
+    this.failedBatches = 0;
+    if (this.outbox.size >= this.opts.batchMaxItems) setImmediate(() => void this.pump());
+  }
+}

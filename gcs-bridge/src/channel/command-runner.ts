@@ -1,0 +1,129 @@
+/**
+ * Runs a server's VehicleCommand on the bridge's vehicle and turns the outcome into the
+ * CommandReply that goes back as the acknowledgement. Every path answers exactly once with a
+ * value: a malformed request (`BadCommand`), a sysid the bridge has never heard
+ * (`UnknownVehicle`), the vehicle's own coded result, or `BridgeError` if the vehicle code
+ * threw (a bug, logged by the caller).
+ */
+import type { ActionResult, Vehicle } from '../vehicle/vehicle.ts';
+import type { CommandReply, CommandRequest, VehicleCommand } from './events.ts';
+
+/** The actions a command needs from a vehicle. */
+export type CommandableVehicle = Pick<
+  Vehicle,
+  | 'arm'
+  | 'disarm'
+  | 'takeoff'
+  | 'hold'
+  | 'resume'
+  | 'returnToLaunch'
+  | 'land'
+  | 'goto'
+  | 'setMode'
+  | 'startMission'
+>;
+
+/** Where vehicles are found by system id (the Bridge). */
+export interface VehicleDirectory {
+  vehicle(sysid: number): CommandableVehicle | undefined;
+}
+
+const bad = (message: string): CommandReply => ({ ok: false, error: { code: 'BadCommand', message } });
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks a request from the wire; returns the problem in words, or null when it is usable. */
+export function checkCommandRequest(request: unknown): string | null {
+  if (typeof request !== 'object' || request === null) return 'the request is not an object';
+  const r = request as Partial<CommandRequest>;
+  if (!Number.isInteger(r.sysid) || (r.sysid as number) < 1 || (r.sysid as number) > 255)
+    return `sysid must be an integer 1..255, got ${JSON.stringify(r.sysid)}`;
+  const c = r.command as Partial<Record<string, unknown>> | undefined;
+  if (typeof c !== 'object' || c === null) return 'command is missing';
+  switch (c.action) {
+    case 'arm':
+    case 'hold':
+    case 'resume':
+    case 'return':
+    case 'land':
+    case 'start_mission':
+      return null;
+    case 'disarm':
+      return c.force === undefined || typeof c.force === 'boolean' ? null : 'command.force must be a boolean';
+    case 'takeoff':
+      return finite(c.altRelM) && c.altRelM > 0
+        ? null
+        : `command.altRelM must be a positive number, got ${JSON.stringify(c.altRelM)}`;
+    case 'goto':
+      if (!finite(c.lat) || c.lat < -90 || c.lat > 90)
+        return `command.lat must be -90..90, got ${JSON.stringify(c.lat)}`;
+      if (!finite(c.lon) || c.lon < -180 || c.lon > 180)
+        return `command.lon must be -180..180, got ${JSON.stringify(c.lon)}`;
+      return finite(c.altRelM) ? null : `command.altRelM must be a number, got ${JSON.stringify(c.altRelM)}`;
+    case 'set_mode':
+      return typeof c.mode === 'string' && c.mode.length > 0
+        ? null
+        : 'command.mode must be a non-empty string';
+    default:
+      return `unknown command.action ${JSON.stringify(c.action)}`;
+  }
+}
+
+function perform(v: CommandableVehicle, c: VehicleCommand): Promise<ActionResult> {
+  switch (c.action) {
+    case 'arm':
+      return v.arm();
+    case 'disarm':
+      return v.disarm(c.force ?? false);
+    case 'takeoff':
+      return v.takeoff(c.altRelM);
+    case 'hold':
+      return v.hold();
+    case 'resume':
+      return v.resume();
+    case 'return':
+      return v.returnToLaunch();
+    case 'land':
+      return v.land();
+    case 'goto':
+      return v.goto(c.lat, c.lon, c.altRelM);
+    case 'set_mode':
+      return v.setMode(c.mode);
+    case 'start_mission':
+      return v.startMission();
+  }
+}
+
+/** Runs one command request; never throws. */
+export async function runVehicleCommand(
+  vehicles: VehicleDirectory,
+  request: CommandRequest,
+): Promise<CommandReply> {
+  const problem = checkCommandRequest(request);
+  if (problem) return bad(problem);
+  const vehicle = vehicles.vehicle(request.sysid);
+  if (!vehicle) {
+    return {
+      ok: false,
+      error: {
+        code: 'UnknownVehicle',
+        message: `this bridge has not heard vehicle sysid ${request.sysid}`,
+        detail: { sysid: request.sysid },
+      },
+    };
+  }
+  try {
+    const result = await perform(vehicle, request.command);
+    if (result.ok) return { ok: true, value: { command: result.value.command, sends: result.value.sends } };
+    const { code, message, detail } = result.error;
+    return { ok: false, error: detail ? { code, message, detail } : { code, message } };
+  } catch (err) {
+    return {
+      ok: false,
+      error: {
+        code: 'BridgeError',
+        message: `the bridge failed running ${request.command.action}: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * The server's end of the bridge channel (`/bridge` namespace; event map and delivery
+ * contract in @aerie/gcs-bridge `channel/events.ts`).
+ *
+ *   handshake: auth.token -> findBridgeByToken -> socket.data.bridge, or refused with
+ *     `{ code: 'BadToken' }` (the bridge stops and says so) / `{ code: 'ServerError' }`
+ *   'bridge.hello' -> HelloAck { lastSeq of the epoch, 0 when new }
+ *   'bridge.items' -> BridgeIngest (one transaction per batch) -> ack { lastSeq }
+ *     -> after commit: live state (state items -> update, lost -> offline) and the
+ *        'vehicle.event' / 'vehicle.registered' events for the console fan-out
+ *   last socket of a bridge gone -> its vehicles go offline in the live state
+ *
+ * It is also the BridgeHub: a command goes to the newest live socket of the vehicle's bridge,
+ * with an ack timeout.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  BRIDGE_NAMESPACE,
+  type BridgeHello,
+  type BridgeToServerEvents,
+  type CommandReply,
+  type HelloAck,
+  type ServerToBridgeEvents,
+  type VehicleCommand,
+  type VehicleEventPayload,
+} from '@aerie/gcs-bridge';
+import { eq } from 'drizzle-orm';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { Db } from '../db/client.ts';
+import { vehicles } from '../db/schema.ts';
+import type { LiveStateStore } from '../live/live-state-store.ts';
+import { findBridgeByToken } from '../routes/bridges.ts';
+import type { BridgeHub, IngestSink } from './contracts.ts';
+import { BridgeIngest, type IngestBridge, type IngestResult, noopIngestSink } from './ingest.ts';
+
+/** What the namespace keeps on each bridge socket. */
+export interface BridgeSocketData {
+  bridge: IngestBridge;
+  /** Set by the hello; items before it are refused. */
+  epoch?: string;
+  connectedAtMs: number;
+}
+
+export type BridgeNamespace = Namespace<
+  BridgeToServerEvents,
+  ServerToBridgeEvents,
+  Record<string, never>,
+  BridgeSocketData
+>;
+type BridgeSocket = Socket<
+  BridgeToServerEvents,
+  ServerToBridgeEvents,
+  Record<string, never>,
+  BridgeSocketData
+>;
+
+/** The logging the channel does (Fastify's `app.log` fits). */
+export interface ChannelLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BridgeChannelEvents {
+  /** A discrete vehicle event was stored (after commit), for the console fan-out. */
+  'vehicle.event': [vehicleId: string, atMs: number, event: VehicleEventPayload];
+  /** A vehicle heard for the first time was registered. */
+  'vehicle.registered': [vehicleId: string, bridgeId: string, sysid: number];
+  'bridge.connected': [bridgeId: string];
+  /** The last socket of this bridge is gone. */
+  'bridge.disconnected': [bridgeId: string];
+}
+
+export interface BridgeChannelOptions {
+  db: Db;
+  liveState: LiveStateStore;
+  /** The flight log; a sink storing nothing when omitted. */
+  sink?: IngestSink;
+  now?: () => number;
+  logger?: ChannelLogger;
+  /** Default wait for a command's answer (default 20 s: a take-off may first wait out arming). */
+  commandTimeoutMs?: number;
+}
+
+const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An Error that Socket.IO hands to the client in `connect_error` with its `data`. */
+function refusal(code: 'BadToken' | 'ServerError', message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+const failure = (code: string, message: string, detail?: Record<string, unknown>): CommandReply => ({
+  ok: false,
+  error: detail ? { code, message, detail } : { code, message },
+});
+
+export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements BridgeHub {
+  readonly ingest: BridgeIngest;
+  private readonly db: Db;
+  private readonly liveState: LiveStateStore;
+  private readonly now: () => number;
+  private readonly commandTimeoutMs: number;
+  private log: ChannelLogger;
+  private namespace: BridgeNamespace | null = null;
+  /** Live sockets per bridge, oldest first. */
+  private readonly sockets = new Map<string, BridgeSocket[]>();
+  /** Vehicles each bridge has reported since start, to mark them offline when it goes. */
+  private readonly vehiclesOf = new Map<string, Set<string>>();
+
+  constructor(opts: BridgeChannelOptions) {
+    super();
+    this.db = opts.db;
+    this.liveState = opts.liveState;
+    this.now = opts.now ?? Date.now;
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 20_000;
+    this.log = opts.logger ?? silent;
+    this.ingest = new BridgeIngest({
+      db: opts.db,
+      sink: opts.sink ?? noopIngestSink,
+      now: this.now,
+      logger: { warn: (o, m) => this.log.warn(o, m), error: (o, m) => this.log.error(o, m) },
+    });
+  }
+
+  /** Opens the `/bridge` namespace on `io`. Call once. */
+  attach(io: Server, logger?: ChannelLogger): BridgeNamespace {
+    if (this.namespace) throw new Error('the bridge channel is already attached');
+    if (logger) this.log = logger;
+    const ns = io.of(BRIDGE_NAMESPACE) as BridgeNamespace;
+    this.namespace = ns;
+    ns.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string' || token.length === 0)
+        return next(refusal('BadToken', 'no bridge token in the handshake (auth.token)'));
+      findBridgeByToken(this.db, token).then(
+        (bridge) => {
+          if (!bridge) {
+            this.log.warn({ ip: socket.handshake.address }, 'bridge connection refused: unknown token');
+            return next(refusal('BadToken', 'unknown bridge token (replaced or deleted?)'));
+          }
+          socket.data.bridge = bridge;
+          socket.data.connectedAtMs = this.now();
+          next();
+        },
+        (err: unknown) => {
+          this.log.error({ error: String(err) }, 'bridge token check failed');
+          next(refusal('ServerError', 'the server could not check the token; try again'));
+        },
+      );
+    });
+    ns.on('connection', (socket) => this.onConnection(socket));
+    return ns;
+  }
+
+  /** Bridge ids with a live connection now. */
+  connectedBridgeIds(): string[] {
+    return [...this.sockets.keys()];
+  }
+
+  async sendCommand(
+    vehicleId: string,
+    command: VehicleCommand,
+    options: { requestId: string; timeoutMs?: number },
+  ): Promise<CommandReply> {
+    const [v] = await this.db
+      .select({ bridgeId: vehicles.bridgeId, sysid: vehicles.sysid })
+      .from(vehicles)
+      .where(eq(vehicles.id, vehicleId));
+    if (!v) return failure('UnknownVehicle', `no vehicle with id ${vehicleId}`);
+    if (v.bridgeId === null || v.sysid === null)
+      return failure('NotBound', `vehicle ${vehicleId} is not bound to a bridge and system id`);
+    const socket = this.sockets.get(v.bridgeId)?.at(-1);
+    if (!socket)
+      return failure('BridgeOffline', `the bridge of vehicle ${vehicleId} is not connected`, {
+        bridgeId: v.bridgeId,
+      });
+    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    const fields = {
+      requestId: options.requestId,
+      vehicleId,
+      bridgeId: v.bridgeId,
+      sysid: v.sysid,
+      action: command.action,
+    };
+    let onGone: (() => void) | undefined;
+    const gone = new Promise<CommandReply>((resolve) => {
+      onGone = () =>
+        resolve(
+          failure(
+            'BridgeOffline',
+            'the bridge disconnected before answering; the command may or may not have run',
+            {
+              bridgeId: v.bridgeId,
+            },
+          ),
+        );
+      socket.once('disconnect', onGone);
+    });
+    try {
+      const answer = socket
+        .timeout(timeoutMs)
+        .emitWithAck('vehicle.command', { requestId: options.requestId, sysid: v.sysid, command })
+        .catch(() => failure('Timeout', `no answer from the bridge within ${timeoutMs} ms`, { timeoutMs }));
+      const reply = await Promise.race([answer, gone]);
+      if (reply.ok) this.log.info(fields, 'command answered');
+      else this.log.warn({ ...fields, code: reply.error.code }, 'command failed');
+      return reply;
+    } finally {
+      if (onGone) socket.off('disconnect', onGone);
+    }
+  }
+
+  /** Disconnects every bridge socket (the io server stays up). */
+  close(): void {
+    this.namespace?.disconnectSockets(true);
+  }
+
+  private onConnection(socket: BridgeSocket): void {
+    const bridge = socket.data.bridge;
+    const list = this.sockets.get(bridge.id) ?? [];
+    if (list.length > 0)
+      this.log.warn(
+        { bridgeId: bridge.id, bridgeName: bridge.name, sockets: list.length + 1 },
+        'bridge connected twice (same token used by two processes?); commands go to the newest',
+      );
+    list.push(socket);
+    this.sockets.set(bridge.id, list);
+    this.log.info(
+      { bridgeId: bridge.id, bridgeName: bridge.name, ip: socket.handshake.address },
+      'bridge connected',
+    );
+    if (list.length === 1) this.emit('bridge.connected', bridge.id);
+
+    socket.on('bridge.hello', (hello, ack) => void this.onHello(socket, hello, ack));
+    socket.on('bridge.items', (items, ack) => void this.onItems(socket, items, ack));
+    socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
+  }
+
+  private async onHello(
+    socket: BridgeSocket,
+    hello: BridgeHello,
+    ack: (reply: HelloAck) => void,
+  ): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const bridge = socket.data.bridge;
+    const epoch = (hello as Partial<BridgeHello> | undefined)?.epoch;
+    if (typeof epoch !== 'string' || epoch.length === 0 || epoch.length > 200) {
+      this.log.warn({ bridgeId: bridge.id }, 'bridge hello without a usable epoch; disconnecting');
+      socket.disconnect(true);
+      return;
+    }
+    try {
+      const lastSeq = await this.ingest.hello(bridge.id, epoch);
+      socket.data.epoch = epoch;
+      this.log.info(
+        {
+          bridgeId: bridge.id,
+          epoch,
+          lastSeq,
+          version: hello.version,
+          links: Array.isArray(hello.links) ? hello.links : [],
+        },
+        'bridge hello',
+      );
+      ack({ lastSeq, bridgeId: bridge.id, bridgeName: bridge.name });
+    } catch (err) {
+      this.log.error({ bridgeId: bridge.id, error: String(err) }, 'bridge hello failed');
+      // No ack: the bridge times out and reconnects.
+    }
+  }
+
+  private async onItems(
+    socket: BridgeSocket,
+    items: unknown,
+    ack: (reply: { lastSeq: number }) => void,
+  ): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const { bridge, epoch } = socket.data;
+    if (!epoch) {
+      this.log.warn({ bridgeId: bridge.id }, 'bridge items before hello; ignored');
+      return ack({ lastSeq: 0 });
+    }
+    if (!Array.isArray(items)) {
+      this.log.warn({ bridgeId: bridge.id }, 'bridge items not an array; ignored');
+      return ack({ lastSeq: 0 });
+    }
+    let result: IngestResult;
+    try {
+      result = await this.ingest.ingest(bridge, epoch, items);
+    } catch (err) {
+      this.log.error(
+        {
+          bridgeId: bridge.id,
+          epoch,
+          items: items.length,
+          error: err instanceof Error ? err.stack : String(err),
+        },
+        'storing a bridge batch failed; nothing of it was stored',
+      );
+      // The unchanged cursor tells the bridge to keep the batch and try again later.
+      const lastSeq = await this.ingest.hello(bridge.id, epoch).catch(() => 0);
+      return ack({ lastSeq });
+    }
+    ack({ lastSeq: result.lastSeq });
+    this.publish(bridge.id, result);
+  }
+
+  /** After commit: live state, and events for whoever listens (the console fan-out). */
+  private publish(bridgeId: string, result: IngestResult): void {
+    const seen = this.vehiclesOf.get(bridgeId) ?? new Set<string>();
+    this.vehiclesOf.set(bridgeId, seen);
+    for (const r of result.registered) {
+      this.log.info(
+        { vehicleId: r.vehicleId, bridgeId, sysid: r.sysid, name: r.name },
+        'vehicle registered on first sight',
+      );
+      this.emit('vehicle.registered', r.vehicleId, bridgeId, r.sysid);
+    }
+    for (const item of result.stored) {
+      seen.add(item.vehicleId);
+      if (item.kind === 'state') {
+        this.liveState.update(item.vehicleId, item.state as unknown as Record<string, unknown>);
+        if (item.state.online === false) this.liveState.setOffline(item.vehicleId);
+      } else {
+        if (item.event.type === 'lost') this.liveState.setOffline(item.vehicleId);
+        this.emit('vehicle.event', item.vehicleId, item.atMs, item.event);
+      }
+    }
+  }
+
+  private onDisconnect(socket: BridgeSocket, reason: string): void {
+    const bridge = socket.data.bridge;
+    const list = (this.sockets.get(bridge.id) ?? []).filter((s) => s !== socket);
+    this.log.info({ bridgeId: bridge.id, bridgeName: bridge.name, reason }, 'bridge disconnected');
+    if (list.length > 0) {
+      this.sockets.set(bridge.id, list);
+      return;
+    }
+    this.sockets.delete(bridge.id);
+    // Nobody reports these vehicles any more: show them offline rather than frozen.
+    for (const vehicleId of this.vehiclesOf.get(bridge.id) ?? []) this.liveState.setOffline(vehicleId);
+    this.emit('bridge.disconnected', bridge.id);
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * Stores what bridges send, exactly once, by (bridge, epoch, seq).
+ *
+ * One batch is one transaction: resolving (or registering) the vehicles, every IngestSink call
+ * and the move of the bridge's cursor commit together or not at all, so a crash, a sink
+ * failure or a resent batch can neither lose an item nor store it twice.
+ *
+ * How the transaction is held (better-sqlite3 under drizzle): drizzle's better-sqlite3
+ * `transaction()` takes a synchronous callback, but the IngestSink is async. So the ingest
+ * uses explicit `BEGIN IMMEDIATE` / `COMMIT` / `ROLLBACK` on the one shared connection and
+ * keeps everything else out of the window between them:
+ * - batches (and hellos, which read cursors) run one at a time through an in-process queue;
+ * - better-sqlite3 runs every drizzle query synchronously (the promise it returns is already
+ *   settled), so a sink that only awaits database calls finishes the whole batch within one
+ *   turn of the event loop: no HTTP request, timer or socket event can run, and so none can
+ *   write, between BEGIN and COMMIT. If a sink does await real I/O inside the window, the
+ *   ingest logs a warning naming the batch, because writes from elsewhere could then join
+ *   (and on a rollback be undone with) the batch's transaction.
+ * A PostgreSQL engine would take a dedicated connection from its pool instead.
+ *
+ * Items are checked before storing; a malformed item is skipped (and logged) but still
+ * consumed, so one bad item cannot block a bridge's stream forever.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChannelItem, VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { bridgeCursors, bridges, vehicles } from '../db/schema.ts';
+import type { IngestSink } from './contracts.ts';
+
+/** The bridge a batch came from, as the handshake found it. */
+export interface IngestBridge {
+  id: string;
+  name: string;
+}
+
+/** One item that was stored, with the vehicle it was stored for. */
+export type StoredItem =
+  | { vehicleId: string; kind: 'state'; sysid: number; atMs: number; state: VehicleStatePayload }
+  | { vehicleId: string; kind: 'event'; sysid: number; atMs: number; event: VehicleEventPayload };
+
+export interface IngestResult {
+  /** The bridge's cursor after the batch: the highest seq of this epoch that is stored. */
+  lastSeq: number;
+  /** Items stored by this call, in seq order (empty when the batch was all repeats). */
+  stored: StoredItem[];
+  /** Vehicles registered on first sight during this batch. */
+  registered: Array<{ vehicleId: string; sysid: number; name: string }>;
+  /** Items skipped because they were malformed (with why). */
+  rejected: Array<{ index: number; seq: unknown; problem: string }>;
+}
+
+/** The logging the ingest does (a pino/Fastify logger fits). */
+export interface IngestLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BridgeIngestOptions {
+  db: Db;
+  sink: IngestSink;
+  now?: () => number;
+  logger?: IngestLogger;
+  /** How often a bridge's `lastSeenAt` is written while it streams (default 10 s). */
+  lastSeenEveryMs?: number;
+}
+
+/** A sink that stores nothing: the channel works (live state, cursors) before a flight log is wired. */
+export const noopIngestSink: IngestSink = {
+  async onState() {},
+  async onEvent() {},
+};
+
+const MAV_TYPES: Record<number, string> = {
+  1: 'fixed wing',
+  2: 'quadrotor',
+  3: 'coaxial',
+  4: 'helicopter',
+  13: 'hexarotor',
+  14: 'octorotor',
+  15: 'tricopter',
+  19: 'VTOL',
+  20: 'VTOL',
+  21: 'VTOL',
+  22: 'VTOL',
+};
+
+/** A model description from what the heartbeat said, e.g. "PX4 quadrotor". */
+export function modelFromState(state: Partial<VehicleStatePayload> | undefined): string {
+  const ap = state?.autopilot === 'px4' ? 'PX4' : state?.autopilot === 'ardupilot' ? 'ArduPilot' : 'MAVLink';
+  const type = state?.vehicleType !== undefined ? MAV_TYPES[state.vehicleType] : undefined;
+  return type ? `${ap} ${type}` : `${ap} vehicle`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why an item cannot be stored, or null when it can. */
+export function checkItem(item: unknown): string | null {
+  if (!isObject(item)) return 'not an object';
+  if (!Number.isSafeInteger(item.seq) || (item.seq as number) < 1) return 'seq must be a positive integer';
+  if (!Number.isInteger(item.sysid) || (item.sysid as number) < 1 || (item.sysid as number) > 255)
+    return 'sysid must be an integer 1..255';
+  if (typeof item.atMs !== 'number' || !Number.isFinite(item.atMs)) return 'atMs must be a number';
+  if (item.kind === 'state') return isObject(item.state) ? null : 'state must be an object';
+  if (item.kind === 'event')
+    return isObject(item.event) && typeof item.event.type === 'string'
+      ? null
+      : 'event must be an object with a type';
+  return `kind must be 'state' or 'event', got ${JSON.stringify(item.kind)}`;
+}
+
+export class BridgeIngest {
+  private readonly db: Db;
+  private readonly sink: IngestSink;
+  private readonly now: () => number;
+  private readonly log: IngestLogger | undefined;
+  private readonly lastSeenEveryMs: number;
+  private readonly lastSeenWritten = new Map<string, number>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: BridgeIngestOptions) {
+    this.db = opts.db;
+    this.sink = opts.sink;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.logger;
+    this.lastSeenEveryMs = opts.lastSeenEveryMs ?? 10_000;
+  }
+
+  /** The stored cursor of a bridge's epoch (0 for a new epoch). */
+  hello(bridgeId: string, epoch: string): Promise<number> {
+    return this.serialise(async () => {
+      await this.touch(bridgeId, true);
+      return this.cursor(bridgeId, epoch);
+    });
+  }
+
+  /**
+   * Stores the items of `batch` that are newer than the cursor, in one transaction with the
+   * cursor move. Rejects (and stores nothing of the batch) when the sink or the database fails.
+   */
+  ingest(bridge: IngestBridge, epoch: string, batch: readonly unknown[]): Promise<IngestResult> {
+    return this.serialise(() => this.ingestNow(bridge, epoch, batch));
+  }
+
+  private serialise<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async cursor(bridgeId: string, epoch: string): Promise<number> {
+    const [row] = await this.db
+      .select({ lastSeq: bridgeCursors.lastSeq })
+      .from(bridgeCursors)
+      .where(and(eq(bridgeCursors.bridgeId, bridgeId), eq(bridgeCursors.epoch, epoch)));
+    return row?.lastSeq ?? 0;
+  }
+
+  private async touch(bridgeId: string, force: boolean): Promise<void> {
+    const now = this.now();
+    const last = this.lastSeenWritten.get(bridgeId) ?? 0;
+    if (!force && now - last < this.lastSeenEveryMs) return;
+    this.lastSeenWritten.set(bridgeId, now);
+    await this.db
+      .update(bridges)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(bridges.id, bridgeId));
+  }
+
+  private async ingestNow(
+    bridge: IngestBridge,
+    epoch: string,
+    batch: readonly unknown[],
+  ): Promise<IngestResult> {
+    const rejected: IngestResult['rejected'] = [];
+    const valid: ChannelItem[] = [];
+    batch.forEach((item, index) => {
+      const problem = checkItem(item);
+      if (problem) rejected.push({ index, seq: isObject(item) ? item.seq : undefined, problem });
+      else valid.push(item as ChannelItem);
+    });
+    valid.sort((a, b) => a.seq - b.seq);
+    if (rejected.length > 0)
+      this.log?.warn(
+        { bridgeId: bridge.id, epoch, rejected: rejected.slice(0, 5), count: rejected.length },
+        'malformed bridge items skipped',
+      );
+
+    const db = this.db;
+    const touched = new Set<string>();
+    let yielded = false;
+    const guard = setImmediate(() => {
+      yielded = true;
+    });
+    await db.run(sql`BEGIN IMMEDIATE`);
+    try {
+      const cursor = await this.cursor(bridge.id, epoch);
+      // Malformed items are consumed too, so the cursor passes them.
+      let maxSeq = cursor;
+      for (const i of valid) if (i.seq > maxSeq) maxSeq = i.seq;
+      for (const r of rejected)
+        if (Number.isSafeInteger(r.seq) && (r.seq as number) > maxSeq) maxSeq = r.seq as number;
+      const stored: StoredItem[] = [];
+      const registered: IngestResult['registered'] = [];
+      const vehicleIds = new Map<number, string>();
+      let last = cursor;
+      for (const item of valid) {
+        if (item.seq <= last) continue;
+        last = item.seq;
+        let vehicleId = vehicleIds.get(item.sysid);
+        if (vehicleId === undefined) {
+          const resolved = await this.resolveVehicle(
+            bridge,
+            item.sysid,
+            item.kind === 'state' ? item.state : undefined,
+          );
+          vehicleId = resolved.vehicleId;
+          if (resolved.registered) registered.push({ vehicleId, sysid: item.sysid, name: resolved.name });
+          vehicleIds.set(item.sysid, vehicleId);
+        }
+        touched.add(vehicleId);
+        if (item.kind === 'state') {
+          await this.sink.onState(db, vehicleId, item.atMs, item.state);
+          stored.push({ vehicleId, kind: 'state', sysid: item.sysid, atMs: item.atMs, state: item.state });
+        } else {
+          await this.sink.onEvent(db, vehicleId, item.atMs, item.event);
+          stored.push({ vehicleId, kind: 'event', sysid: item.sysid, atMs: item.atMs, event: item.event });
+        }
+      }
+      if (maxSeq > cursor) {
+        const updatedAt = new Date(this.now());
+        await db
+          .insert(bridgeCursors)
+          .values({ bridgeId: bridge.id, epoch, lastSeq: maxSeq, updatedAt })
+          .onConflictDoUpdate({
+            target: [bridgeCursors.bridgeId, bridgeCursors.epoch],
+            set: { lastSeq: maxSeq, updatedAt },
+          });
+        await this.touch(bridge.id, false);
+      }
+      await db.run(sql`COMMIT`);
+      clearImmediate(guard);
+      if (yielded)
+        this.log?.warn(
+          { bridgeId: bridge.id, epoch, items: batch.length },
+          'the ingest sink awaited I/O inside the batch transaction; other writes may have joined it',
+        );
+      return { lastSeq: maxSeq, stored, registered, rejected };
+    } catch (err) {
+      clearImmediate(guard);
+      try {
+        await db.run(sql`ROLLBACK`);
+      } catch (rollbackErr) {
+        // SQLite already rolled back on its own (e.g. after SQLITE_FULL); nothing is left open.
+        this.log?.warn({ error: String(rollbackErr) }, 'rollback after a failed batch');
+      }
+      for (const id of touched) this.sink.forget?.(id);
+      throw err;
+    }
+  }
+
+  /**
+   * The vehicle bound to (bridge, sysid). A vehicle heard for the first time is registered so
+   * a new fleet shows up without manual setup: named UAV-<bridge>-<sysid>, serial
+   * mavlink:<bridgeId>:<sysid>. If that serial exists but was unbound by an administrator,
+   * the same row is bound again (it is the same aircraft on the same bridge).
+   */
+  private async resolveVehicle(
+    bridge: IngestBridge,
+    sysid: number,
+    state: VehicleStatePayload | undefined,
+  ): Promise<{ vehicleId: string; registered: boolean; name: string }> {
+    const db = this.db;
+    const [bound] = await db
+      .select({ id: vehicles.id, name: vehicles.name })
+      .from(vehicles)
+      .where(and(eq(vehicles.bridgeId, bridge.id), eq(vehicles.sysid, sysid)));
+    if (bound) return { vehicleId: bound.id, registered: false, name: bound.name };
+    let serial = `mavlink:${bridge.id}:${sysid}`;
+    const [bySerial] = await db
+      .select({ id: vehicles.id, name: vehicles.name, bridgeId: vehicles.bridgeId })
+      .from(vehicles)
+      .where(eq(vehicles.serial, serial));
+    if (bySerial && bySerial.bridgeId === null) {
+      await db.update(vehicles).set({ bridgeId: bridge.id, sysid }).where(eq(vehicles.id, bySerial.id));
+      return { vehicleId: bySerial.id, registered: false, name: bySerial.name };
+    }
+    if (bySerial) serial = `${serial}:${randomUUID().slice(0, 8)}`;
+    const id = randomUUID();
+    const name = `UAV-${bridge.name}-${sysid}`;
+    await db.insert(vehicles).values({
+      id,
+      name,
+      serial,
+      model: modelFromState(state),
+      bridgeId: bridge.id,
+      sysid,
+      createdAt: new Date(this.now()),
+    });
+    return { vehicleId: id, registered: true, name };
+  }
+}
