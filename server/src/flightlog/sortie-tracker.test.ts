@@ -29,13 +29,14 @@ function run(inputs: TrackerInput[], start: TrackerState = IDLE) {
   return { state, effects, linked };
 }
 
-const ev = (atMs: number, event: TrackerInput & { kind: 'event' }['event']): TrackerInput => ({
+const ev = (atMs: number, event: Extract<TrackerInput, { kind: 'event' }>['event']): TrackerInput => ({
   kind: 'event',
   atMs,
-  event: event as never,
+  event,
 });
 const armed = (atMs: number) => ({ kind: 'event', atMs, event: { type: 'armed', atMs } }) as TrackerInput;
-const disarmed = (atMs: number) => ({ kind: 'event', atMs, event: { type: 'disarmed', atMs } }) as TrackerInput;
+const disarmed = (atMs: number) =>
+  ({ kind: 'event', atMs, event: { type: 'disarmed', atMs } }) as TrackerInput;
 const st = (atMs: number, over: Parameters<typeof snapshot>[0] = {}): TrackerInput => ({
   kind: 'state',
   atMs,
@@ -124,7 +125,11 @@ describe('SortieTracker', () => {
   });
 
   it('closes on a disarmed snapshot when the disarm event was missed, ending when last seen armed', () => {
-    const { state, effects } = run([armed(0), ...northbound(0, 10, 5), st(90_000, { armed: false, landed: true })]);
+    const { state, effects } = run([
+      armed(0),
+      ...northbound(0, 10, 5),
+      st(90_000, { armed: false, landed: true }),
+    ]);
     expect(state.open).toBeNull();
     expect(effects.at(-1)).toMatchObject({
       type: 'close',
@@ -137,7 +142,9 @@ describe('SortieTracker', () => {
 
   it('opens on an armed snapshot when the arm event was never sent (vehicle discovered in flight)', () => {
     const { state, effects } = run([st(5000, { armed: true }), armed(5200)]);
-    expect(effects.filter((e) => e.type === 'open')).toEqual([{ type: 'open', sortieId: 's1', startedAtMs: 5000 }]);
+    expect(effects.filter((e) => e.type === 'open')).toEqual([
+      { type: 'open', sortieId: 's1', startedAtMs: 5000 },
+    ]);
     expect(state.open?.sortieId).toBe('s1');
   });
 
@@ -151,14 +158,26 @@ describe('SortieTracker', () => {
 
     const during = run([
       armed(0),
-      ev(1000, { type: 'mode_changed', atMs: 1000, from: 'AUTO.LOITER', to: 'AUTO.MISSION', kind: 'mission' }),
+      ev(1000, {
+        type: 'mode_changed',
+        atMs: 1000,
+        from: 'AUTO.LOITER',
+        to: 'AUTO.MISSION',
+        kind: 'mission',
+      }),
       ev(2000, { type: 'mode_changed', atMs: 2000, from: 'AUTO.MISSION', to: 'AUTO.RTL', kind: 'return' }),
       disarmed(5000),
     ]);
-    expect(during.effects.filter((e) => e.type === 'mission_ran')).toEqual([{ type: 'mission_ran', sortieId: 's1' }]);
+    expect(during.effects.filter((e) => e.type === 'mission_ran')).toEqual([
+      { type: 'mission_ran', sortieId: 's1' },
+    ]);
     expect(during.effects.at(-1)).toMatchObject({ type: 'close', missionRan: true });
 
-    const fromState = run([armed(0), st(1000, { modeKind: 'mission', mode: 'AUTO.MISSION' }), disarmed(5000)]);
+    const fromState = run([
+      armed(0),
+      st(1000, { modeKind: 'mission', mode: 'AUTO.MISSION' }),
+      disarmed(5000),
+    ]);
     expect(fromState.effects.at(-1)).toMatchObject({ type: 'close', missionRan: true });
   });
 
