@@ -9,7 +9,7 @@
  * - Discrete events are never dropped. If events alone fill the buffer (a very long outage
  *   with a very chatty fleet), the buffer grows beyond `maxItems` and `onWarn` is called when
  *   it first passes the bound and again each time it doubles, so the operator sees it in the
- *   log long before memory runs out.
+ *   log long before memory runs out. The newest telemetry item is kept even then.
  *
  * States and events live in two FIFOs, each in seq order, so dropping the oldest state and
  * building a batch (a merge of the two heads) are both cheap at any buffer size.
@@ -94,7 +94,8 @@ export class ChannelOutbox {
     const item = { ...input, seq: this.nextSeq++ } as ChannelItem;
     if (item.kind === 'state') this.states.push(item);
     else this.events.push(item);
-    while (this.size > this.maxItems && this.states.length > 0) {
+    // The newest snapshot stays even then: it is what the server shows once it catches up.
+    while (this.size > this.maxItems && this.states.length > 1) {
       this.states.shift();
       this.dropped++;
     }

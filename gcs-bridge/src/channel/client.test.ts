@@ -1,0 +1,268 @@
+/**
+ * The channel client against a real Socket.IO server on loopback that plays the server's
+ * part of the contract (cursor per epoch, idempotent store), with a fake Bridge.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BridgeEvents, VehicleSnapshot } from '../bridge.ts';
+import { ok } from '../result.ts';
+import { BridgeChannelClient } from './client.ts';
+import type { CommandableVehicle } from './command-runner.ts';
+import { BRIDGE_NAMESPACE, type ChannelItem, type CommandReply } from './events.ts';
+
+class FakeBridge extends EventEmitter<BridgeEvents> {
+  readonly calls: string[] = [];
+  vehicle(sysid: number): CommandableVehicle | undefined {
+    if (sysid !== 1) return undefined;
+    const done = async (name: string) => {
+      this.calls.push(name);
+      return ok({ command: 22, sends: 1 });
+    };
+    return {
+      arm: () => done('arm'),
+      disarm: () => done('disarm'),
+      takeoff: (alt: number) => done(`takeoff ${alt}`),
+      hold: () => done('hold'),
+      resume: () => done('resume'),
+      returnToLaunch: () => done('rtl'),
+      land: () => done('land'),
+      goto: () => done('goto'),
+      setMode: async (m: string) => ({ ok: false, error: { code: 'UnknownMode', message: `no ${m}` } }),
+      startMission: () => done('start'),
+    } as unknown as CommandableVehicle;
+  }
+  text(sysid: number, text: string, atMs: number) {
+    this.emit('vehicle.event', sysid, { type: 'status_text', atMs, severity: 6, severityName: 'info', text });
+  }
+}
+
+const snap = (sysid: number, altRelM: number) =>
+  ({ sysid, altRelM, online: true, link: { id: 'l', lossPct: 0 } }) as unknown as VehicleSnapshot;
+
+/** The server's side of the contract, in memory; can "lose" acks to force replays. */
+class FakeServer {
+  readonly stored: ChannelItem[] = [];
+  readonly cursors = new Map<string, number>();
+  readonly batches: number[][] = [];
+  hellos = 0;
+  dropAcks = 0;
+  token = 'good-token';
+  http: HttpServer;
+  io: Server;
+  url = '';
+
+  constructor() {
+    this.http = createServer();
+    this.io = new Server(this.http);
+    const ns = this.io.of(BRIDGE_NAMESPACE);
+    ns.use((socket, next) => {
+      if (socket.handshake.auth.token === this.token) return next();
+      next(Object.assign(new Error('unknown bridge token'), { data: { code: 'BadToken' } }));
+    });
+    ns.on('connection', (socket) => {
+      let epoch = '';
+      socket.on('bridge.hello', (hello: { epoch: string }, ack: (r: unknown) => void) => {
+        this.hellos++;
+        epoch = hello.epoch;
+        ack({ lastSeq: this.cursors.get(epoch) ?? 0, bridgeId: 'b1', bridgeName: 'site' });
+      });
+      socket.on('bridge.items', (items: ChannelItem[], ack: (r: { lastSeq: number }) => void) => {
+        this.batches.push(items.map((i) => i.seq));
+        let cursor = this.cursors.get(epoch) ?? 0;
+        for (const item of items) {
+          if (item.seq <= cursor) continue;
+          this.stored.push(item);
+          cursor = item.seq;
+        }
+        this.cursors.set(epoch, cursor);
+        if (this.dropAcks > 0) {
+          this.dropAcks--;
+          return;
+        }
+        ack({ lastSeq: cursor });
+      });
+    });
+  }
+
+  async listen(port = 0): Promise<void> {
+    await new Promise<void>((r) => this.http.listen(port, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.io.disconnectSockets(true);
+    await new Promise<void>((r) => this.io.close(() => r()));
+  }
+
+  texts(): string[] {
+    return this.stored.flatMap((i) =>
+      i.kind === 'event' && i.event.type === 'status_text' ? [i.event.text] : [],
+    );
+  }
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let server: FakeServer | undefined;
+let client: BridgeChannelClient | undefined;
+afterEach(async () => {
+  client?.stop();
+  await server?.close();
+  client = undefined;
+  server = undefined;
+});
+
+function startClient(
+  bridge: FakeBridge,
+  extra: Partial<ConstructorParameters<typeof BridgeChannelClient>[0]> = {},
+) {
+  client = new BridgeChannelClient({
+    serverUrl: server!.url,
+    token: 'good-token',
+    bridge,
+    links: ['udpin://127.0.0.1:14550'],
+    batchIntervalMs: 20,
+    ackTimeoutMs: 300,
+    reconnectDelayMs: 50,
+    reconnectDelayMaxMs: 200,
+    ...extra,
+  });
+  client.start();
+  return client;
+}
+
+describe('BridgeChannelClient', () => {
+  it('says hello, then delivers events and throttled telemetry in seq order', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge, { stateIntervalMs: 10_000 });
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    bridge.emit('vehicle.discovered', snap(1, 0));
+    for (let i = 0; i < 50; i++) bridge.emit('vehicle.state', snap(1, i));
+    bridge.text(1, 'one', 1);
+    bridge.text(1, 'two', 2);
+    await until(() => server!.texts().length === 2, 'two events stored');
+    const seqs = server.stored.map((i) => i.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    // discovered -> its snapshot and the event; the 50 snapshots within one interval -> none yet.
+    expect(server.stored.map((i) => (i.kind === 'event' ? i.event.type : 'state'))).toEqual([
+      'state',
+      'discovered',
+      'status_text',
+      'status_text',
+    ]);
+    await until(() => c.stats().size === 0, 'the ack');
+    expect(c.stats()).toMatchObject({ lastSeq: 4, ackedSeq: 4, connected: true });
+  });
+
+  it('always forwards the newest snapshot once its interval has passed', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge, { stateIntervalMs: 100 });
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    for (let i = 0; i <= 20; i++) {
+      bridge.emit('vehicle.state', snap(1, i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until(
+      () => server!.stored.some((i) => i.kind === 'state' && (i.state.altRelM ?? 0) === 20),
+      'newest state',
+    );
+    const states = server.stored.filter((i) => i.kind === 'state');
+    // About 2 s of 100 Hz input at 10 Hz allowed: well under the 21 snapshots offered.
+    expect(states.length).toBeLessThan(10);
+    expect(states.at(-1)).toMatchObject({ state: { altRelM: 20 } });
+  });
+
+  it('buffers while the server is away and replays after reconnecting, each event once', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const port = Number(new URL(server.url).port);
+    const bridge = new FakeBridge();
+    const c = startClient(bridge);
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    bridge.text(1, 'a', 1);
+    await until(() => server!.texts().length === 1, 'first event');
+    const first = server;
+    await first.close();
+    await until(() => !c.connected, 'client notices');
+    for (const t of ['b', 'c', 'd']) bridge.text(1, t, 2);
+    expect(c.stats().size).toBe(3);
+    // The same server state (cursor) comes back on the same port, as after a restart.
+    server = new FakeServer();
+    for (const [k, v] of first.cursors) server.cursors.set(k, v);
+    await server.listen(port);
+    await until(() => server!.texts().length === 3, 'replayed events', 8000);
+    expect(server.texts()).toEqual(['b', 'c', 'd']);
+    expect(server.stored.map((i) => i.seq)).toEqual([2, 3, 4]);
+  });
+
+  it('resends a batch whose ack was lost; the server keeps each item once', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge);
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    server.dropAcks = 1;
+    bridge.text(1, 'x', 1);
+    bridge.text(1, 'y', 2);
+    await until(() => c.stats().size === 0, 'acknowledged after the resend', 5000);
+    expect(server.batches.filter((b) => b.includes(1)).length).toBeGreaterThanOrEqual(2);
+    expect(server.texts()).toEqual(['x', 'y']);
+  });
+
+  it('runs commands and answers with the vehicle result or a coded refusal', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge);
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    const [socket] = await server.io.of(BRIDGE_NAMESPACE).fetchSockets();
+    const ask = (request: unknown) =>
+      socket!.timeout(2000).emitWithAck('vehicle.command', request) as Promise<CommandReply>;
+    expect(await ask({ requestId: 'r1', sysid: 1, command: { action: 'takeoff', altRelM: 25 } })).toEqual({
+      ok: true,
+      value: { command: 22, sends: 1 },
+    });
+    expect(bridge.calls).toEqual(['takeoff 25']);
+    expect(await ask({ requestId: 'r2', sysid: 9, command: { action: 'arm' } })).toMatchObject({
+      ok: false,
+      error: { code: 'UnknownVehicle' },
+    });
+    expect(
+      await ask({ requestId: 'r3', sysid: 1, command: { action: 'set_mode', mode: 'NOPE' } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'UnknownMode', message: 'no NOPE' },
+    });
+    expect(
+      await ask({ requestId: 'r4', sysid: 1, command: { action: 'takeoff', altRelM: -3 } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BadCommand', message: expect.stringContaining('altRelM') },
+    });
+  });
+
+  it('stops and says so when the server rejects the token', async () => {
+    server = new FakeServer();
+    server.token = 'other';
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge);
+    const message = await new Promise<string>((r) => c.once('rejected', r));
+    expect(message).toMatch(/token/);
+    expect(c.connected).toBe(false);
+    expect(bridge.listenerCount('vehicle.event')).toBe(0);
+  });
+});
