@@ -1,0 +1,149 @@
+/**
+ * The `/bridge` namespace in the real application (build + listen on a free port), with a
+ * Socket.IO client playing the bridge.
+ */
+import type { ChannelItem, CommandReply, CommandRequest, HelloAck } from '@aerie/gcs-bridge';
+import { io, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../test/harness.ts';
+
+let h: Harness | undefined;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await h?.close();
+  h = undefined;
+});
+
+async function serverWithBridge(): Promise<{ url: string; token: string; bridgeId: string }> {
+  h = await startHarness();
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = h.app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const res = await h.req('POST', '/api/bridges', { token: h.adminToken, body: { name: 'guicheng' } });
+  expect(res.statusCode).toBe(201);
+  return { url, token: res.json().token, bridgeId: res.json().bridge.id };
+}
+
+function connect(url: string, token: string): Socket {
+  const s = io(`${url}/bridge`, { auth: { token }, transports: ['websocket'], reconnection: false });
+  sockets.push(s);
+  return s;
+}
+
+async function connected(s: Socket): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+}
+
+const state = (seq: number, sysid: number, extra: Record<string, unknown> = {}): ChannelItem => ({
+  seq,
+  kind: 'state',
+  sysid,
+  atMs: 1000 + seq,
+  state: { sysid, autopilot: 'px4', vehicleType: 2, online: true, mode: 'AUTO.LOITER', ...extra } as never,
+});
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('/bridge namespace', () => {
+  it('refuses a wrong or missing token with BadToken', async () => {
+    const { url } = await serverWithBridge();
+    for (const token of ['brg_not-a-real-token', '']) {
+      const s = connect(url, token);
+      const err = await new Promise<Error & { data?: { code?: string } }>((r) => s.once('connect_error', r));
+      expect(err.data?.code).toBe('BadToken');
+      expect(err.message).toMatch(/token/);
+    }
+  });
+
+  it('answers the hello, stores items, registers vehicles, fills live state and health', async () => {
+    const { url, token, bridgeId } = await serverWithBridge();
+    const s = connect(url, token);
+    await connected(s);
+    const hello: HelloAck = await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    expect(hello).toEqual({ lastSeq: 0, bridgeId, bridgeName: 'guicheng' });
+    const events: string[] = [];
+    h!.app.aerie.bridgeChannel.on('vehicle.event', (_id, _at, e) => events.push(e.type));
+    const items: ChannelItem[] = [
+      state(1, 1),
+      { seq: 2, kind: 'event', sysid: 1, atMs: 1002, event: { type: 'armed', atMs: 1002 } },
+      state(3, 2),
+    ];
+    expect(await s.emitWithAck('bridge.items', items)).toEqual({ lastSeq: 3 });
+    expect(await s.emitWithAck('bridge.items', items)).toEqual({ lastSeq: 3 });
+    expect(events).toEqual(['armed']);
+
+    const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    const names = (list.json().items as Array<{ name: string }>).map((v) => v.name).sort();
+    expect(names).toEqual(['UAV-guicheng-1', 'UAV-guicheng-2']);
+    const v1 = (list.json().items as Array<{ id: string; name: string }>).find((v) => v.name === 'UAV-guicheng-1')!;
+    expect(h!.app.aerie.liveState.get(v1.id)).toMatchObject({ online: true, state: { mode: 'AUTO.LOITER' } });
+
+    const health = await h!.req('GET', '/api/health');
+    expect(health.json()).toMatchObject({ bridges: { total: 1, connected: 1 }, vehicles: { total: 2, online: 2 } });
+    const bridge = await h!.req('GET', `/api/bridges/${bridgeId}`, { token: h!.adminToken });
+    expect(bridge.json().lastSeenAt).not.toBeNull();
+
+    // A reconnect with the same epoch resumes after what was stored.
+    s.disconnect();
+    await until(() => h!.app.aerie.liveState.onlineCount() === 0, 'vehicles offline when the bridge goes');
+    const again = connect(url, token);
+    await connected(again);
+    expect((await again.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] })).lastSeq).toBe(3);
+    const health2 = await h!.req('GET', '/api/health');
+    expect(health2.json().bridges.connected).toBe(1);
+  });
+
+  it('sends commands to the vehicle bridge and maps silence, absence and unbound vehicles to codes', async () => {
+    const { url, token } = await serverWithBridge();
+    const hub = h!.app.aerie.bridgeChannel;
+    const s = connect(url, token);
+    await connected(s);
+    await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    await s.emitWithAck('bridge.items', [state(1, 4)]);
+    const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    const vehicleId = (list.json().items as Array<{ id: string }>)[0]!.id;
+
+    const seen: CommandRequest[] = [];
+    s.on('vehicle.command', (req: CommandRequest, ack: (r: CommandReply) => void) => {
+      seen.push(req);
+      if (req.command.action === 'land') return; // never answers
+      ack({ ok: true, value: { command: 22, sends: 1 } });
+    });
+    expect(await hub.sendCommand(vehicleId, { action: 'takeoff', altRelM: 30 }, { requestId: 'c1' })).toEqual({
+      ok: true,
+      value: { command: 22, sends: 1 },
+    });
+    expect(seen[0]).toEqual({ requestId: 'c1', sysid: 4, command: { action: 'takeoff', altRelM: 30 } });
+    expect(await hub.sendCommand(vehicleId, { action: 'land' }, { requestId: 'c2', timeoutMs: 200 })).toMatchObject({
+      ok: false,
+      error: { code: 'Timeout' },
+    });
+
+    const made = await h!.req('POST', '/api/vehicles', {
+      token: h!.adminToken,
+      body: { name: 'spare', serial: 'SN-9', model: 'M30' },
+    });
+    expect(made.statusCode).toBe(201);
+    expect(await hub.sendCommand(made.json().id, { action: 'arm' }, { requestId: 'c3' })).toMatchObject({
+      ok: false,
+      error: { code: 'NotBound' },
+    });
+
+    s.disconnect();
+    await until(() => hub.connectedBridgeIds().length === 0, 'bridge gone');
+    expect(await hub.sendCommand(vehicleId, { action: 'arm' }, { requestId: 'c4' })).toMatchObject({
+      ok: false,
+      error: { code: 'BridgeOffline' },
+    });
+  });
+});
