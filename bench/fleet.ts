@@ -98,7 +98,8 @@ export async function benchFleet(): Promise<BenchEntry[]> {
       `  fleet ${s.vehicles}: ${s.received}/${s.sent} positions, p50 ${s.p50} ms, p99 ${s.p99} ms, event loop ${Math.round(s.elu * 100)}% ${keptUp ? 'kept up' : 'FELL BEHIND'}\n`,
     );
     steps.push(s);
-    if (!keptUp) break;
+    // A latency spike from another process is not falling behind; losing messages is.
+    if (s.received < 0.95 * s.sent) break;
   }
   const kept = steps.filter((s) => s.received >= 0.99 * s.sent && s.p99 < 20);
   const largest = kept.at(-1)?.vehicles ?? 0;

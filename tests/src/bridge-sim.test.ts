@@ -204,3 +204,25 @@ describe('mission upload over a lossy link', () => {
     expect(down.ok && down.value.items.length).toBe(200);
   }, 60_000);
 });
+
+describe('parameters through the bridge', () => {
+  it.each(['px4', 'ardupilot'] as const)(
+    'reads all %s parameters and sets one with read-back',
+    async (flavour) => {
+      sys = await startSimAndBridge({ vehicles: 1, home: HOME, speedup: 5, flavour });
+      const vehicle = (await sys.running.bridge.waitForVehicle(1, 5000))!;
+      const all = await vehicle.readParams();
+      expect(all.ok).toBe(true);
+      if (!all.ok) return;
+      expect(all.value.params.length).toBe(all.value.count);
+      expect(all.value.count).toBeGreaterThan(3);
+      const id = flavour === 'px4' ? 'RTL_RETURN_ALT' : 'RTL_ALT';
+      const before = all.value.params.find((p) => p.id === id);
+      expect(before).toBeDefined();
+      const set = await vehicle.setParam(id, before!.value + 10);
+      expect(set).toMatchObject({ ok: true, value: { id, value: before!.value + 10 } });
+      const again = await vehicle.readParam(id);
+      expect(again).toMatchObject({ ok: true, value: { value: before!.value + 10 } });
+    },
+  );
+});

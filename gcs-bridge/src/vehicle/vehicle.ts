@@ -21,6 +21,15 @@ import {
   downloadMission,
 } from '../protocols/mission-download.ts';
 import { type UploadProgress, type UploadResult, uploadMission } from '../protocols/mission-upload.ts';
+import {
+  type ParamProgress,
+  type ReadAllResult,
+  type ReadParamResult,
+  readAllParams,
+  readParam,
+  type SetParamResult,
+  setParam,
+} from '../protocols/params.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { stateFlavour, type VehicleState } from './state.ts';
 
@@ -57,8 +66,11 @@ export interface ArmOptions {
 }
 
 export class Vehicle {
-  private commandQueue: Promise<unknown> = Promise.resolve();
-  private missionQueue: Promise<unknown> = Promise.resolve();
+  private readonly queues: Record<'command' | 'mission' | 'param', Promise<unknown>> = {
+    command: Promise.resolve(),
+    mission: Promise.resolve(),
+    param: Promise.resolve(),
+  };
   private readonly aborts = new Set<AbortController>();
 
   constructor(
@@ -271,6 +283,48 @@ export class Vehicle {
     );
   }
 
+  /** Reads every parameter, re-requesting the ones the stream dropped. */
+  readParams(onProgress?: (p: ParamProgress) => void): Promise<ReadAllResult> {
+    return this.enqueue('param', (signal) =>
+      readAllParams(this.port, {
+        target: this.target,
+        encoding: this.flavour.paramEncoding,
+        signal,
+        ...(onProgress ? { onProgress } : {}),
+      }),
+    );
+  }
+
+  readParam(id: string): Promise<ReadParamResult> {
+    return this.enqueue('param', (signal) =>
+      readParam(this.port, { target: this.target, encoding: this.flavour.paramEncoding, id, signal }),
+    );
+  }
+
+  /**
+   * Sets a parameter and reads it back. PX4 refuses a set whose type differs from the
+   * parameter's, so when the caller does not know the type it is read first.
+   */
+  async setParam(id: string, value: number, type?: number): Promise<SetParamResult> {
+    let paramType = type;
+    if (paramType === undefined) {
+      const current = await this.readParam(id);
+      if (!current.ok) return current;
+      paramType = current.value.type;
+    }
+    const t = paramType;
+    return this.enqueue('param', (signal) =>
+      setParam(this.port, {
+        target: this.target,
+        encoding: this.flavour.paramEncoding,
+        id,
+        value,
+        type: t,
+        signal,
+      }),
+    );
+  }
+
   /** Resolves with the mission id MISSION_CURRENT reports once it equals `expected`, or the last one seen at the timeout (null if none). */
   private waitForMissionId(expected: number, timeoutMs: number): Promise<number | null> {
     return new Promise((resolve) => {
@@ -291,17 +345,18 @@ export class Vehicle {
     });
   }
 
-  private enqueue<R>(queue: 'command' | 'mission', run: (signal: AbortSignal) => Promise<R>): Promise<R> {
+  private enqueue<R>(
+    queue: 'command' | 'mission' | 'param',
+    run: (signal: AbortSignal) => Promise<R>,
+  ): Promise<R> {
     const abort = new AbortController();
     this.aborts.add(abort);
-    const prev = queue === 'command' ? this.commandQueue : this.missionQueue;
-    const next = prev.then(
+    const next = this.queues[queue].then(
       () => run(abort.signal),
       () => run(abort.signal),
     );
     const settled = next.finally(() => this.aborts.delete(abort));
-    if (queue === 'command') this.commandQueue = settled.catch(() => undefined);
-    else this.missionQueue = settled.catch(() => undefined);
+    this.queues[queue] = settled.catch(() => undefined);
     return settled;
   }
 
