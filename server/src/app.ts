@@ -14,7 +14,7 @@ import { LoginLimiter } from './auth/login-limiter.ts';
 import { installAuth } from './auth/plugin.ts';
 import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { BridgeChannel } from './channel/bridge-channel.ts';
-import type { IngestSink } from './channel/contracts.ts';
+import type { BridgeHub, IngestSink } from './channel/contracts.ts';
 import { attachSocketIo } from './channel/io.ts';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -23,10 +23,12 @@ import { FlightLog } from './flightlog/flight-log.ts';
 import { MediaStore } from './flightlog/media-store.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
+import { attachConsole, type ConsoleFanout, type ConsoleFanoutOptions } from './live/console-fanout.ts';
 import { LiveStateStore } from './live/live-state-store.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBridgeRoutes } from './routes/bridges.ts';
+import { registerCommandRoutes } from './routes/commands.ts';
 import { registerDepartmentRoutes } from './routes/departments.ts';
 import { registerDockRoutes } from './routes/docks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -53,6 +55,10 @@ export interface BuildOptions {
   logStream?: { write(line: string): void };
   /** Where the bridge channel stores items; the flight log unless a test passes a fake. */
   ingestSink?: IngestSink;
+  /** Where vehicle commands go; the bridge channel unless a test passes a fake hub. */
+  bridgeHub?: BridgeHub;
+  /** Rates of the `/console` telemetry fan-out (tests shorten them). */
+  consoleOptions?: ConsoleFanoutOptions;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -68,6 +74,8 @@ export interface AerieHandle extends AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     aerie: AerieHandle;
+    /** The `/console` telemetry fan-out to web consoles. */
+    consoleFanout: ConsoleFanout;
   }
 }
 
@@ -108,7 +116,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       adminBootstrap,
       flightLog,
       bridgeChannel,
-      bridgeHub: bridgeChannel,
+      bridgeHub: opts.bridgeHub ?? bridgeChannel,
     };
 
     app = Fastify({
@@ -122,6 +130,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     });
     app.decorate('aerie', ctx);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
+    const consoleFanout = attachConsole(app.io, ctx, opts.consoleOptions);
+    app.decorate('consoleFanout', consoleFanout);
+    app.addHook('onClose', async () => consoleFanout.close());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => database.close());
@@ -177,6 +188,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerSiteRoutes(api, ctx);
         registerDockRoutes(api, ctx);
         registerVehicleRoutes(api, ctx);
+        registerCommandRoutes(api, ctx);
         registerBridgeRoutes(api, ctx);
         registerSortieRoutes(api, ctx);
         registerStatsRoutes(api, ctx);

@@ -12,6 +12,7 @@ export {
 } from './auth/permissions.ts';
 export { SESSION_COOKIE } from './auth/plugin.ts';
 export { type AuthUser, findSessionUser } from './auth/sessions.ts';
+export { hashToken, newToken } from './auth/tokens.ts';
 export { type AdminBootstrap, FIRST_ADMIN_USERNAME } from './bootstrap-admin.ts';
 export {
   configFromEnv,
@@ -25,6 +26,17 @@ export type { AppContext } from './context.ts';
 export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.ts';
 export * as schema from './db/schema.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
+export {
+  CONSOLE_NAMESPACE,
+  type ConsoleAck,
+  type ConsoleClientToServer,
+  type ConsoleErrorCode,
+  type ConsoleServerToClient,
+  type ConsoleVehicleLink,
+  type ConsoleVehicleState,
+  MAX_FOCUS,
+} from './live/console-events.ts';
+export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
 export {
   type LiveEntry,
   type LiveStateListener,

@@ -40,6 +40,8 @@ export const PERMISSION_MATRIX = {
   'docks.write': ADMIN_ONLY,
   'vehicles.read': EVERYONE,
   'vehicles.write': ADMIN_ONLY,
+  /** Fly a vehicle (take off, hold, return, go to, ...): pilots, and administrators in an emergency. */
+  'vehicles.command': { administrator: 'all', pilot: 'all' },
   'bridges.read': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
   'bridges.write': ADMIN_ONLY,
   'sorties.read': EVERYONE,

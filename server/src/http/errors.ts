@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'RateLimited',
   'Unavailable',
   'Internal',
+  'NotBound',
+  'BridgeOffline',
+  'VehicleOffline',
+  'Timeout',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -38,6 +42,11 @@ const STATUS: Record<ErrorCode, number> = {
   RateLimited: 429,
   Unavailable: 503,
   Internal: 500,
+  // A vehicle command that could not reach the vehicle, or got no answer in time.
+  NotBound: 409,
+  BridgeOffline: 409,
+  VehicleOffline: 409,
+  Timeout: 504,
 };
 
 /** An expected failure of a request; the error handler turns it into the JSON error body. */

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
@@ -11,13 +10,12 @@ import {
   type ConsoleServerToClient,
   type ConsoleVehicleState,
 } from './console-events.ts';
-import { attachConsole, type ConsoleFanout, type ConsoleFanoutOptions } from './console-fanout.ts';
+import type { ConsoleFanout, ConsoleFanoutOptions } from './console-fanout.ts';
 
 type Client = ClientSocket<ConsoleServerToClient, ConsoleClientToServer>;
 
 interface Rig {
   h: Harness;
-  io: Server;
   fanout: ConsoleFanout;
   url: string;
   clients: Client[];
@@ -28,9 +26,8 @@ interface Rig {
 let rig: Rig;
 
 async function startRig(opts: ConsoleFanoutOptions = {}): Promise<Rig> {
-  const h = await startHarness();
-  const io = new Server(h.app.server);
-  const fanout = attachConsole(io, h.app.aerie, { fleetIntervalMs: 50, ...opts });
+  const h = await startHarness({ consoleOptions: { fleetIntervalMs: 50, ...opts } });
+  const fanout = h.app.consoleFanout;
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (h.app.server.address() as AddressInfo).port;
   const depA = await create(h, '/api/departments', { name: 'Water' });
@@ -40,7 +37,6 @@ async function startRig(opts: ConsoleFanoutOptions = {}): Promise<Rig> {
       .id as string;
   return {
     h,
-    io,
     fanout,
     url: `http://127.0.0.1:${port}${CONSOLE_NAMESPACE}`,
     clients: [],
@@ -110,8 +106,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const c of rig.clients) c.disconnect();
-  rig.fanout.close();
-  await new Promise<void>((r) => rig.io.close(() => r()));
   await rig.h.close();
 });
 
