@@ -237,3 +237,33 @@ describe('GET /api/sorties/:id/tlog', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+describe('a later sortie of the same vehicle', () => {
+  it('keeps each sortie’s events apart', async () => {
+    const { flightLog, database } = h.app.aerie;
+    const db = database.db;
+    const t = T0 + 3_600_000;
+    await flightLog.onEvent(db, veh.a, t, { type: 'armed', atMs: t });
+    await flightLog.onEvent(db, veh.a, t + 1000, {
+      type: 'status_text',
+      atMs: t + 1000,
+      severity: 2,
+      severityName: 'critical',
+      text: 'Failsafe enabled: no RC',
+    });
+    await flightLog.onEvent(db, veh.a, t + 5000, { type: 'disarmed', atMs: t + 5000 });
+    const list = (await h.req('GET', `/api/sorties?vehicleId=${veh.a}`, { token: pilot })).json();
+    expect(list.total).toBe(2);
+    const later = list.items[0].id as string;
+    expect(later).not.toBe(sortieId);
+    const first = (await h.req('GET', `/api/sorties/${sortieId}/events`, { token: pilot })).json();
+    expect(first.events).toHaveLength(13);
+    const second = (await h.req('GET', `/api/sorties/${later}/events`, { token: pilot })).json();
+    expect(second.events.map((e: { severity: string; message: string }) => [e.severity, e.message])).toEqual([
+      ['info', 'Armed'],
+      ['critical', 'Failsafe enabled: no RC'],
+      ['info', 'Disarmed'],
+    ]);
+    expect((await h.req('GET', `/api/sorties/${sortieId}`, { token: pilot })).json().eventCount).toBe(13);
+  });
+});
