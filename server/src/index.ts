@@ -25,6 +25,9 @@ export {
 export type { AppContext } from './context.ts';
 export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.ts';
 export * as schema from './db/schema.ts';
+export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog/flight-log.ts';
+export { type MediaInfo, MediaStore } from './flightlog/media-store.ts';
+export { DEFAULT_STATS_TIME_ZONE } from './flightlog/stats.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
 export {
   CONSOLE_NAMESPACE,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   IDLE,
+  JITTER_M,
   rebuildOpen,
   stepTracker,
   type TrackerEffect,
@@ -92,6 +93,25 @@ describe('SortieTracker', () => {
     jitter.push(disarmed(60_000));
     const close = run(jitter).effects.at(-1);
     expect(close?.type === 'close' && close.distanceM).toBe(0);
+  });
+
+  it('ignores the 0,0 position PX4 reports before its estimator has a fix, and position jumps', () => {
+    const { effects } = run([
+      armed(0),
+      st(100, { lat: 0, lon: 0 }),
+      st(1200, { lat: 0, lon: 0 }),
+      ...northbound(2000, 10, 5),
+      // An estimator reset puts the vehicle 3 km away for one fix, then back.
+      st(12_100, { lat: 30 + 3000 / M_PER_DEG_LAT }),
+      st(12_200, { lat: 30 + 50.5 / M_PER_DEG_LAT }),
+      disarmed(13_000),
+    ]);
+    const points = effects.filter((e) => e.type === 'point');
+    expect(points.every((p) => p.type === 'point' && p.point.latDeg > 29)).toBe(true);
+    const close = effects.at(-1);
+    if (close?.type !== 'close') throw new Error('no close');
+    // 50 m of real flight; the jump there and back (2950 m + 2949.5 m) is not flown distance.
+    expect(Math.abs(close.distanceM - 50)).toBeLessThanOrEqual(JITTER_M + 0.01);
   });
 
   it('re-arming with a sortie open aborts the old sortie and opens a new one', () => {

@@ -36,8 +36,8 @@ export interface OpenSortie {
   missionRan: boolean;
   /** Newest stored track point. */
   lastPoint: TrackFix | null;
-  /** Position the distance was last counted to (moves only by >= JITTER_M). */
-  anchor: { latDeg: number; lonDeg: number } | null;
+  /** Position the distance was last counted to (moves only by >= JITTER_M), and when. */
+  anchor: { latDeg: number; lonDeg: number; atMs: number } | null;
   /** Last time the vehicle was known armed: the end time when the disarm itself was missed. */
   lastArmedAtMs: number;
 }
@@ -98,6 +98,11 @@ export const JITTER_M = 0.5;
  * the first armed snapshot travel separately, and an older snapshot must not close a fresh one.
  */
 export const DISARMED_STATE_GRACE_MS = 2000;
+/**
+ * A position that implies more than this speed from the last counted one is a glitch (a fix
+ * arriving after dead reckoning, an estimator reset): the anchor moves, the distance does not.
+ */
+export const MAX_PLAUSIBLE_MPS = 120;
 
 export const IDLE: TrackerState = { open: null };
 
@@ -131,7 +136,7 @@ export function rebuildOpen(
       maxAltRelM: row.maxAltRelM,
       missionRan: row.missionRan,
       lastPoint,
-      anchor: lastPoint ? { latDeg: lastPoint.latDeg, lonDeg: lastPoint.lonDeg } : null,
+      anchor: lastPoint ? { latDeg: lastPoint.latDeg, lonDeg: lastPoint.lonDeg, atMs: lastPoint.atMs } : null,
       lastArmedAtMs: lastPoint ? Math.max(lastPoint.atMs, row.startedAtMs) : row.startedAtMs,
     },
   };
@@ -218,6 +223,22 @@ function onEvent(
   }
 }
 
+/**
+ * A usable position: PX4 reports lat = lon = 0 in GLOBAL_POSITION_INT until its estimator has
+ * a global position, which would draw a line to the Gulf of Guinea.
+ */
+function hasPosition(s: VehicleStatePayload): s is VehicleStatePayload & { lat: number; lon: number } {
+  return (
+    s.lat !== null &&
+    s.lon !== null &&
+    Number.isFinite(s.lat) &&
+    Number.isFinite(s.lon) &&
+    !(s.lat === 0 && s.lon === 0) &&
+    Math.abs(s.lat) <= 90 &&
+    Math.abs(s.lon) <= 180
+  );
+}
+
 function onState(
   state: TrackerState,
   atMs: number,
@@ -252,15 +273,16 @@ function onState(
   if (s.altRelM !== null && (next.maxAltRelM === null || s.altRelM > next.maxAltRelM))
     next.maxAltRelM = s.altRelM;
 
-  if (s.lat !== null && s.lon !== null && Number.isFinite(s.lat) && Number.isFinite(s.lon)) {
+  if (hasPosition(s)) {
     if (next.anchor) {
       const d = groundDistanceM(next.anchor.latDeg, next.anchor.lonDeg, s.lat, s.lon);
       if (d >= JITTER_M) {
-        next.distanceM += d;
-        next.anchor = { latDeg: s.lat, lonDeg: s.lon };
+        const dtS = Math.max(atMs - next.anchor.atMs, 100) / 1000;
+        if (d / dtS <= MAX_PLAUSIBLE_MPS) next.distanceM += d;
+        next.anchor = { latDeg: s.lat, lonDeg: s.lon, atMs };
       }
     } else {
-      next.anchor = { latDeg: s.lat, lonDeg: s.lon };
+      next.anchor = { latDeg: s.lat, lonDeg: s.lon, atMs };
     }
     const last = next.lastPoint;
     const due =
