@@ -208,6 +208,22 @@ describe('BridgeChannelClient', () => {
     expect(server.stored.map((i) => i.seq)).toEqual([2, 3, 4]);
   });
 
+  it('drains a large backlog in order, in bounded batches, once the server appears', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge, { batchMaxItems: 50, batchMaxBytes: 4000 });
+    for (let i = 0; i < 1000; i++) bridge.text(1, `t${i}`, i);
+    server = new FakeServer();
+    await server.listen(port);
+    await until(() => c.stats().size === 0, 'backlog drained', 10_000);
+    expect(server.texts()).toEqual(Array.from({ length: 1000 }, (_, i) => `t${i}`));
+    expect(Math.max(...server.batches.map((b) => b.length))).toBeLessThanOrEqual(50);
+    expect(server.batches.length).toBeGreaterThanOrEqual(20);
+  });
+
   it('resends a batch whose ack was lost; the server keeps each item once', async () => {
     server = new FakeServer();
     await server.listen();

@@ -67,6 +67,8 @@ export interface BridgeChannelClientOptions {
   maxBufferItems?: number;
   batchIntervalMs?: number;
   batchMaxItems?: number;
+  /** Largest batch in bytes of JSON (default 512 KiB, half of Socket.IO's message limit). */
+  batchMaxBytes?: number;
   /** How long to wait for the server's ack of a hello or a batch (default 10 s). */
   ackTimeoutMs?: number;
   /** Shortest gap between two forwarded snapshots of one vehicle (default 500 ms). */
@@ -113,6 +115,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private holdUntil = 0;
   private failedBatches = 0;
   private manualRetries = 0;
+  private connectFailures = 0;
   private stopped = true;
   private readonly lastStateAt = new Map<number, number>();
   private readonly pendingState = new Map<number, VehicleSnapshot>();
@@ -130,6 +133,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       maxBufferItems: options.maxBufferItems ?? 50_000,
       batchIntervalMs: options.batchIntervalMs ?? 100,
       batchMaxItems: options.batchMaxItems ?? 200,
+      batchMaxBytes: options.batchMaxBytes ?? 512 * 1024,
       ackTimeoutMs: options.ackTimeoutMs ?? 10_000,
       stateIntervalMs: options.stateIntervalMs ?? 500,
       reconnectDelayMs: options.reconnectDelayMs ?? 500,
@@ -263,6 +267,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     this.ready = false;
     this.inFlight = false;
     this.manualRetries = 0;
+    this.connectFailures = 0;
     const hello: BridgeHello = { epoch: this.epoch, version: this.opts.version, links: this.opts.links };
     let reply: HelloAck;
     try {
@@ -318,10 +323,12 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       this.stop();
       return;
     }
-    this.log.warn(
-      { server: this.opts.serverUrl, error: err.message },
-      'cannot connect to the server; retrying',
-    );
+    // Say it once, then every tenth attempt: a long outage should not flood the log.
+    this.connectFailures++;
+    const fields = { server: this.opts.serverUrl, error: err.message, attempts: this.connectFailures };
+    if (this.connectFailures === 1 || this.connectFailures % 10 === 0)
+      this.log.warn(fields, 'cannot connect to the server; retrying');
+    else this.log.debug(fields, 'cannot connect to the server; retrying');
     // A refusal by the server's middleware (not a network error) is not retried by Socket.IO.
     if (!socket.active) this.retryLater(socket);
   }
@@ -347,10 +354,11 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private async pump(): Promise<void> {
     const socket = this.socket;
     if (!socket || !this.ready || this.inFlight || this.now() < this.holdUntil) return;
-    const items = this.outbox.batch(this.opts.batchMaxItems);
+    const items = this.outbox.batch(this.opts.batchMaxItems, this.opts.batchMaxBytes);
     if (items.length === 0) return;
     const gen = this.generation;
     const lastInBatch = items[items.length - 1]!.seq;
+    const backlog = this.outbox.size > items.length;
     this.inFlight = true;
     let stored = 0;
     try {
@@ -375,6 +383,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       return;
     }
     this.failedBatches = 0;
-    if (this.outbox.size >= this.opts.batchMaxItems) setImmediate(() => void this.pump());
+    // A backlog (after an outage) drains batch after batch instead of one per tick.
+    if (backlog) setImmediate(() => void this.pump());
   }
 }

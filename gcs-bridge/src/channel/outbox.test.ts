@@ -94,6 +94,15 @@ describe('ChannelOutbox', () => {
     }
   });
 
+  it('cuts a batch at the byte bound, but always sends at least one item', () => {
+    const box = new ChannelOutbox();
+    for (let i = 1; i <= 10; i++) box.push(event(1, i, 'x'.repeat(1000)));
+    const one = JSON.stringify(box.batch(1)[0]).length;
+    expect(box.batch(100, one * 3 + 10)).toHaveLength(3);
+    expect(box.batch(100, 5)).toHaveLength(1);
+    expect(box.batch(2, one * 100)).toHaveLength(2);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     expect(() => new ChannelOutbox({ maxItems: 0 })).toThrow(/maxItems/);
   });

@@ -42,6 +42,18 @@ export interface OutboxStats {
   droppedStates: number;
 }
 
+const sizes = new WeakMap<ChannelItem, number>();
+
+/** JSON size of an item (UTF-16 length, close enough for a bound), measured once. */
+function jsonBytes(item: ChannelItem): number {
+  let n = sizes.get(item);
+  if (n === undefined) {
+    n = JSON.stringify(item).length;
+    sizes.set(item, n);
+  }
+  return n;
+}
+
 /** A queue on an array with a moving head; compacts when the dead prefix dominates. */
 class Fifo<T> {
   private items: T[] = [];
@@ -125,22 +137,29 @@ export class ChannelOutbox {
     return n;
   }
 
-  /** The oldest `max` unacknowledged items, in seq order (nothing is removed). */
-  batch(max: number): ChannelItem[] {
+  /**
+   * The oldest unacknowledged items, in seq order (nothing is removed): at most `max` items
+   * and, past the first, at most `maxBytes` of JSON. The byte bound keeps a batch under the
+   * server's message limit (Socket.IO's 1 MB default), which would otherwise close the
+   * connection on every resend of the same oversized batch.
+   */
+  batch(max: number, maxBytes = Number.POSITIVE_INFINITY): ChannelItem[] {
     const out: ChannelItem[] = [];
+    let bytes = 0;
     let s = 0;
     let e = 0;
     while (out.length < max) {
       const a = this.states.at(s);
       const b = this.events.at(e);
       if (!a && !b) break;
-      if (a && (!b || a.seq < b.seq)) {
-        out.push(a);
-        s++;
-      } else if (b) {
-        out.push(b);
-        e++;
+      const next = a && (!b || a.seq < b.seq) ? a : b!;
+      if (maxBytes !== Number.POSITIVE_INFINITY) {
+        bytes += jsonBytes(next);
+        if (out.length > 0 && bytes > maxBytes) break;
       }
+      out.push(next);
+      if (next === a) s++;
+      else e++;
     }
     return out;
   }
