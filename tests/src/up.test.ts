@@ -1,0 +1,228 @@
+/**
+ * The README's first command, as a user runs it: `npm start` (= `node bin/aerie.mjs up`) on a
+ * fresh data folder, then sign in, watch the simulated fleet come online over HTTP and the
+ * console's Socket.IO namespace, send a command, and press Ctrl-C: every process it started
+ * must be gone. Ports come from the OS so this runs beside a live system.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AERIE_BIN, freeUdpPort } from './cli.ts';
+
+const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
+const PASSWORD = 'up-test-admin-password';
+const VEHICLES = 8;
+
+async function freeTcpPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** `n` consecutive UDP ports that were free a moment ago. */
+async function freeUdpRange(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const sockets: dgram.Socket[] = [];
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      const s = dgram.createSocket('udp4');
+      ok = await new Promise<boolean>((r) => {
+        s.once('error', () => r(false));
+        s.bind(base + i, '127.0.0.1', () => r(true));
+      });
+      sockets.push(s);
+    }
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    if (ok) return base;
+  }
+  throw new Error(`no ${n} consecutive free UDP ports found`);
+}
+
+/** Direct children of `pid`, from /proc (the processes `up` started). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const STATE_FIELDS = [
+  'lat',
+  'lon',
+  'altRelM',
+  'headingDeg',
+  'groundSpeedMps',
+  'mode',
+  'armed',
+  'landed',
+  'batteryPct',
+] as const;
+
+let child: ChildProcess | undefined;
+let dataDir = '';
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start (aerie up)', () => {
+  it('brings up server, bridge and 8 docked simulated aircraft, and Ctrl-C stops every process', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    expect(pkg.scripts.start).toBe('node bin/aerie.mjs up');
+
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-up-test-'));
+    const port = await freeTcpPort();
+    const gcsPort = await freeUdpPort();
+    const basePort = await freeUdpRange(VEHICLES);
+    child = spawn(process.execPath, [AERIE_BIN, 'up'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        AERIE_DATA_DIR: dataDir,
+        AERIE_ADMIN_PASSWORD: PASSWORD,
+        AERIE_GCS_PORT: String(gcsPort),
+        AERIE_SIM_BASE_PORT: String(basePort),
+      },
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    const base = `http://127.0.0.1:${port}`;
+
+    await until(async () => (output.includes('Aerie is up') ? true : undefined), 'the banner', 60_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n${output}`);
+      },
+    );
+    expect(output).toContain(`console and API  ${base}`);
+    expect(output).toContain(`${base}/api/docs`);
+    expect(output).toContain('AERIE_ADMIN_PASSWORD');
+    expect(output).not.toContain(PASSWORD);
+    // The bridge token lives in the data folder, readable by its owner only.
+    expect(statSync(path.join(dataDir, 'local-bridge.token')).mode & 0o777).toBe(0o600);
+
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const token = ((await login.json()) as { token: string }).token;
+    const auth = { authorization: `Bearer ${token}` };
+
+    type Vehicle = {
+      id: string;
+      name: string;
+      sysid: number;
+      online: boolean;
+      state: Record<string, unknown> | null;
+    };
+    const fleet = await until(
+      async () => {
+        const res = await fetch(`${base}/api/vehicles`, { headers: auth });
+        const body = (await res.json()) as { items: Vehicle[] };
+        const ready = body.items.filter(
+          (v) =>
+            v.online &&
+            v.state &&
+            STATE_FIELDS.every((f) => v.state![f] !== null && v.state![f] !== undefined),
+        );
+        return ready.length === VEHICLES && body.items.length === VEHICLES ? body.items : undefined;
+      },
+      `${VEHICLES} vehicles online with state`,
+      60_000,
+    );
+    expect(fleet.map((v) => v.sysid).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const v of fleet) {
+      const s = v.state!;
+      // Docked around Guicheng, Nanhai: on the ground, disarmed, within a few km of 23.03 N 113.14 E.
+      expect(Math.abs((s.lat as number) - 23.03)).toBeLessThan(0.05);
+      expect(Math.abs((s.lon as number) - 113.14)).toBeLessThan(0.05);
+      expect(s.landed).toBe(true);
+      expect(s.armed).toBe(false);
+      expect(s.batteryPct as number).toBeGreaterThan(50);
+    }
+    const docks = (await (await fetch(`${base}/api/docks`, { headers: auth })).json()) as { total: number };
+    expect(docks.total).toBe(VEHICLES);
+
+    // The console namespace sends the fleet to a signed-in browser.
+    const socket = connect(`${base}/console`, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: false,
+    });
+    try {
+      const seen = new Set<string>();
+      socket.on('fleet.state', (items: { vehicleId: string; online: boolean }[]) => {
+        for (const i of items) if (i.online) seen.add(i.vehicleId);
+      });
+      await until(async () => (seen.size === VEHICLES ? true : undefined), 'the fleet on /console', 15_000);
+    } finally {
+      socket.disconnect();
+    }
+
+    // A command goes all the way to the aircraft and back with its coded answer.
+    const cmd = await fetch(`${base}/api/vehicles/${fleet[0]!.id}/commands`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'hold' }),
+    });
+    const answer = (await cmd.json()) as { commandId?: string; ok?: boolean };
+    expect(cmd.status, JSON.stringify(answer)).toBe(200);
+    expect(answer.commandId).toEqual(expect.any(String));
+
+    const started = await childrenOf(child.pid!);
+    expect(started.length).toBe(3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const pid of started) expect(alive(pid), `child ${pid} still running`).toBe(false);
+  }, 150_000);
+});
