@@ -15,8 +15,11 @@ afterEach(async () => {
   h = undefined;
 });
 
+const logLines: string[] = [];
+
 async function serverWithBridge(): Promise<{ url: string; token: string; bridgeId: string }> {
-  h = await startHarness();
+  logLines.length = 0;
+  h = await startHarness({ config: { logLevel: 'warn' }, logStream: { write: (l) => logLines.push(l) } });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = h.app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -63,6 +66,8 @@ describe('/bridge namespace', () => {
       expect(err.data?.code).toBe('BadToken');
       expect(err.message).toMatch(/token/);
     }
+    expect(logLines.some((l) => l.includes('unknown token'))).toBe(true);
+    expect(logLines.join('\n')).not.toContain('brg_not-a-real-token');
   });
 
   it('answers the hello, stores items, registers vehicles, fills live state and health', async () => {
@@ -85,11 +90,16 @@ describe('/bridge namespace', () => {
     const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
     const names = (list.json().items as Array<{ name: string }>).map((v) => v.name).sort();
     expect(names).toEqual(['UAV-guicheng-1', 'UAV-guicheng-2']);
-    const v1 = (list.json().items as Array<{ id: string; name: string }>).find((v) => v.name === 'UAV-guicheng-1')!;
+    const v1 = (list.json().items as Array<{ id: string; name: string }>).find(
+      (v) => v.name === 'UAV-guicheng-1',
+    )!;
     expect(h!.app.aerie.liveState.get(v1.id)).toMatchObject({ online: true, state: { mode: 'AUTO.LOITER' } });
 
     const health = await h!.req('GET', '/api/health');
-    expect(health.json()).toMatchObject({ bridges: { total: 1, connected: 1 }, vehicles: { total: 2, online: 2 } });
+    expect(health.json()).toMatchObject({
+      bridges: { total: 1, connected: 1 },
+      vehicles: { total: 2, online: 2 },
+    });
     const bridge = await h!.req('GET', `/api/bridges/${bridgeId}`, { token: h!.adminToken });
     expect(bridge.json().lastSeenAt).not.toBeNull();
 
@@ -98,9 +108,13 @@ describe('/bridge namespace', () => {
     await until(() => h!.app.aerie.liveState.onlineCount() === 0, 'vehicles offline when the bridge goes');
     const again = connect(url, token);
     await connected(again);
-    expect((await again.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] })).lastSeq).toBe(3);
+    expect((await again.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] })).lastSeq).toBe(
+      3,
+    );
     const health2 = await h!.req('GET', '/api/health');
     expect(health2.json().bridges.connected).toBe(1);
+    // The flight log (the default sink) keeps inside the transaction's single turn.
+    expect(logLines.filter((l) => /awaited I\/O|batch failed/.test(l))).toEqual([]);
   });
 
   it('sends commands to the vehicle bridge and maps silence, absence and unbound vehicles to codes', async () => {
@@ -119,12 +133,16 @@ describe('/bridge namespace', () => {
       if (req.command.action === 'land') return; // never answers
       ack({ ok: true, value: { command: 22, sends: 1 } });
     });
-    expect(await hub.sendCommand(vehicleId, { action: 'takeoff', altRelM: 30 }, { requestId: 'c1' })).toEqual({
-      ok: true,
-      value: { command: 22, sends: 1 },
-    });
+    expect(await hub.sendCommand(vehicleId, { action: 'takeoff', altRelM: 30 }, { requestId: 'c1' })).toEqual(
+      {
+        ok: true,
+        value: { command: 22, sends: 1 },
+      },
+    );
     expect(seen[0]).toEqual({ requestId: 'c1', sysid: 4, command: { action: 'takeoff', altRelM: 30 } });
-    expect(await hub.sendCommand(vehicleId, { action: 'land' }, { requestId: 'c2', timeoutMs: 200 })).toMatchObject({
+    expect(
+      await hub.sendCommand(vehicleId, { action: 'land' }, { requestId: 'c2', timeoutMs: 200 }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'Timeout' },
     });

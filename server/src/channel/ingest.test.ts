@@ -183,6 +183,20 @@ describe('BridgeIngest', () => {
     expect(await eventTexts()).toEqual(['a', 'b', 'c']);
   });
 
+  it('warns when a sink awaits real I/O inside the transaction, and stays quiet otherwise', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_o: object, m: string) => warnings.push(m), error: () => {} };
+    const quiet = new BridgeIngest({ db: database.db, sink, logger });
+    await quiet.ingest(BRIDGE, EPOCH, [textItem(1, 'a'), stateItem(2)]);
+    expect(warnings).toEqual([]);
+    const slow: IngestSink = {
+      onState: async () => {},
+      onEvent: () => new Promise((r) => setTimeout(r, 5)),
+    };
+    await new BridgeIngest({ db: database.db, sink: slow, logger }).ingest(BRIDGE, EPOCH, [textItem(3, 'b')]);
+    expect(warnings).toEqual([expect.stringMatching(/awaited I\/O inside the batch transaction/)]);
+  });
+
   it('checks items and names the problem', () => {
     expect(checkItem(textItem(1, 'x'))).toBeNull();
     expect(checkItem({ ...textItem(1, 'x'), seq: 0 })).toMatch(/seq/);
