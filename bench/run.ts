@@ -10,11 +10,13 @@ import { benchFleet } from './fleet.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
+import { benchQueries } from './queries.ts';
 
 const groups: Record<string, () => Promise<BenchEntry[]>> = {
   ingest: benchIngest,
   fleet: benchFleet,
   'mission-upload': benchMissionUpload,
+  queries: benchQueries,
 };
 
 const args = process.argv.slice(2);
