@@ -66,7 +66,7 @@ function startBridge(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', () => {
-  it('registers the fleet, carries a command, and stores every event once across a bridge kill and a server restart', async () => {
+  it.concurrent('registers the fleet, carries a command, and stores every event once across a bridge kill and a server restart', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-channel-e2e-'));
     app = await startServer(0);
     const addr = app.server.address();
@@ -257,7 +257,7 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
     expect(bridge.output()).not.toContain(token);
   }, 90_000);
 
-  it('aerie bridge stops with a clear message (exit 3) when the server refuses its token', async () => {
+  it.concurrent('aerie bridge stops with a clear message (exit 3) when the server refuses its token', async () => {
     const a = await startServerIn(await mkdtemp(path.join(os.tmpdir(), 'aerie-channel-token-')));
     try {
       const addr = a.server.address();
