@@ -15,6 +15,10 @@ import { BRIDGE_NAMESPACE, type ChannelItem, type CommandReply } from './events.
 
 class FakeBridge extends EventEmitter<BridgeEvents> {
   readonly calls: string[] = [];
+  known: VehicleSnapshot[] = [];
+  vehicles(): VehicleSnapshot[] {
+    return this.known;
+  }
   vehicle(sysid: number): CommandableVehicle | undefined {
     if (sysid !== 1) return undefined;
     const done = async (name: string) => {
@@ -163,6 +167,20 @@ describe('BridgeChannelClient', () => {
     ]);
     await until(() => c.stats().size === 0, 'the ack');
     expect(c.stats()).toMatchObject({ lastSeq: 4, ackedSeq: 4, connected: true });
+  });
+
+  it('reports vehicles the bridge heard before the client started as discovered', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    bridge.known = [snap(3, 12)];
+    const c = startClient(bridge);
+    await until(() => server!.stored.length === 2, 'state and discovered of sysid 3');
+    expect(server.stored.map((i) => [i.sysid, i.kind === 'event' ? i.event.type : 'state'])).toEqual([
+      [3, 'state'],
+      [3, 'discovered'],
+    ]);
+    expect(c.stats().lastSeq).toBe(2);
   });
 
   it('always forwards the newest snapshot once its interval has passed', async () => {

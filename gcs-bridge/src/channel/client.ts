@@ -40,6 +40,8 @@ import { ChannelOutbox, type OutboxStats } from './outbox.ts';
 
 /** What the client needs from a Bridge: its events and its vehicles. */
 export interface ChannelBridge extends VehicleDirectory {
+  /** Vehicles already heard when the client starts (their discovery is reported then). */
+  vehicles?(): VehicleSnapshot[];
   on<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
   off<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
 }
@@ -164,6 +166,8 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     b.on('vehicle.discovered', this.bridgeListeners['vehicle.discovered']);
     b.on('vehicle.lost', this.bridgeListeners['vehicle.lost']);
     b.on('vehicle.found', this.bridgeListeners['vehicle.found']);
+    // A vehicle heard while the links were opening, before these listeners, is reported now.
+    for (const v of b.vehicles?.() ?? []) this.onLinkEvent(v, 'discovered');
 
     const socket: ClientSocket = io(`${this.opts.serverUrl}${BRIDGE_NAMESPACE}`, {
       auth: { token: this.opts.token },
