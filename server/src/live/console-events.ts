@@ -7,7 +7,7 @@
  * Delivery rules (what a console can rely on):
  * - On connect the client gets one `fleet.state` with every vehicle it may see that has
  *   reported since the server started; after that `fleet.state` carries only vehicles that
- *   changed, at most every `fleetIntervalMs` (~2 Hz).
+ *   changed, at most every `fleetIntervalMs` (~2 Hz), with the `FLEET_FIELDS` of each state.
  * - `vehicle.focus` adds a vehicle to the socket's focus (up to `MAX_FOCUS`); its state then
  *   comes as `vehicle.state` at the vehicle's own rate, at most every `focusIntervalMs`
  *   (10 Hz), starting with the current state right after the ack.
@@ -35,6 +35,38 @@ export interface ConsoleVehicleState {
   updatedAtMs: number | null;
 }
 
+/**
+ * What the fleet view shows of each vehicle: enough for the map and the fleet list. The full
+ * snapshot (attitude, GPS detail, mission progress, status texts, ...) comes with focus; this
+ * keeps the whole-fleet stream about five times smaller.
+ */
+export const FLEET_FIELDS = [
+  'sysid',
+  'lat',
+  'lon',
+  'altRelM',
+  'headingDeg',
+  'groundSpeedMps',
+  'mode',
+  'modeKind',
+  'armed',
+  'landed',
+  'batteryPct',
+  'gpsFixType',
+] as const satisfies readonly (keyof VehicleStatePayload)[];
+
+export type FleetVehicleSummary = Pick<VehicleStatePayload, (typeof FLEET_FIELDS)[number]>;
+
+/** One vehicle in a `fleet.state` batch. */
+export interface ConsoleFleetItem {
+  vehicleId: string;
+  online: boolean;
+  /** The fleet fields of the newest snapshot; null when the vehicle never reported since start. */
+  state: FleetVehicleSummary | null;
+  /** When the server received that snapshot from the bridge (epoch ms), null if never. */
+  updatedAtMs: number | null;
+}
+
 /** A discrete link change of one vehicle. */
 export interface ConsoleVehicleLink {
   vehicleId: string;
@@ -55,8 +87,8 @@ export type ConsoleErrorCode =
   | 'Internal';
 
 export interface ConsoleServerToClient {
-  /** Changed vehicles of the whole fleet the user may see, batched (~2 Hz). */
-  'fleet.state': (items: ConsoleVehicleState[]) => void;
+  /** Changed vehicles of the whole fleet the user may see, batched (~2 Hz), fleet fields only. */
+  'fleet.state': (items: ConsoleFleetItem[]) => void;
   /** A focused vehicle's state at full rate (up to 10 Hz). */
   'vehicle.state': (item: ConsoleVehicleState) => void;
   'vehicle.online': (link: ConsoleVehicleLink) => void;

@@ -7,6 +7,7 @@ import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
   type ConsoleClientToServer,
+  type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleVehicleState,
 } from './console-events.ts';
@@ -79,7 +80,7 @@ function refused(c: Client): Promise<{ message: string; code?: string }> {
 
 /** Collects every fleet.state item and vehicle.state of a client. */
 function record(c: Client) {
-  const fleet: ConsoleVehicleState[] = [];
+  const fleet: ConsoleFleetItem[] = [];
   const focused: ConsoleVehicleState[] = [];
   const links: string[] = [];
   c.on('fleet.state', (items) => fleet.push(...items));
@@ -140,7 +141,7 @@ describe('/console namespace', () => {
       const b1 = s.fleet.filter((x) => x.vehicleId === rig.veh.b1);
       // Twenty updates within one batch period arrive as the newest one, not as twenty.
       expect(b1.length).toBeLessThan(5);
-      expect(b1.at(-1)?.state).toEqual({ batteryPct: 61 });
+      expect(b1.at(-1)?.state).toMatchObject({ batteryPct: 61, lat: null });
       expect(s.links).toEqual([`online ${rig.veh.b1}`, `online ${rig.veh.a2}`]);
     }
   });
@@ -194,25 +195,33 @@ describe('/console namespace', () => {
 
   it('shows a department officer only the department’s vehicles', async () => {
     const store = rig.h.app.aerie.liveState;
-    store.update(rig.veh.a1, { v: 1 });
-    store.update(rig.veh.b1, { v: 1 });
-    const officer = client({
-      token: await rig.h.userToken('department_officer', { departmentId: rig.dep.a }),
-    });
+    store.update(rig.veh.a1, { batteryPct: 1 });
+    store.update(rig.veh.b1, { batteryPct: 1 });
+    const officerToken = await rig.h.userToken('department_officer', { departmentId: rig.dep.a });
+    const watcherToken = await rig.h.userToken('command_centre');
+    const officer = client({ token: officerToken });
+    const watcher = client({ token: watcherToken });
     const seen = record(officer);
-    await connected(officer);
+    const all = record(watcher);
+    await Promise.all([connected(officer), connected(watcher)]);
     await until(() => seen.fleet.length === 1, 'the first snapshot');
     expect(seen.fleet[0]?.vehicleId).toBe(rig.veh.a1);
     expect(await focus(officer, rig.veh.b1)).toMatchObject({ ok: false, error: { code: 'NotFound' } });
     expect(await focus(officer, rig.veh.a1)).toEqual({ ok: true });
     store.setOffline(rig.veh.b1);
-    store.update(rig.veh.b1, { v: 2 });
-    store.update(rig.veh.a2, { v: 2 });
+    store.update(rig.veh.b1, { batteryPct: 2 });
+    store.update(rig.veh.a2, { batteryPct: 2 });
     store.setOffline(rig.veh.a1);
     await until(() => seen.links.length === 2, 'two link events');
     expect(seen.links).toEqual([`online ${rig.veh.a2}`, `offline ${rig.veh.a1}`]);
     await until(() => seen.fleet.some((s) => s.vehicleId === rig.veh.a2), 'the batch with a2');
     expect(seen.fleet.some((s) => s.vehicleId === rig.veh.b1)).toBe(false);
+    // The same tick's broadcast to the whole-fleet watcher carries both departments.
+    await until(
+      () => all.fleet.some((s) => s.vehicleId === rig.veh.b1 && s.state?.batteryPct === 2),
+      'b1 for the watcher',
+    );
+    expect(all.links).toContain(`online ${rig.veh.b1}`);
   });
 
   it('disconnects a socket whose session ended when it next asks for something', async () => {
@@ -229,27 +238,32 @@ describe('/console namespace', () => {
     const store = rig.h.app.aerie.liveState;
     const token = await rig.h.userToken('command_centre');
     const slow = client({ token });
+    const fast = client({ token });
     const seen = record(slow);
+    const fastSeen = record(fast);
     await connected(slow);
-    expect(await focus(slow, rig.veh.a1)).toEqual({ ok: true });
+    await connected(fast);
+    for (const id of [rig.veh.a1, rig.veh.a2, rig.veh.b1])
+      expect(await focus(slow, id)).toEqual({ ok: true });
     // Stop reading the TCP socket: the server's writes back up once the kernel buffers fill.
     const tcp = (
       slow.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }
     ).ws._socket;
     tcp.pause();
-    // Half a megabyte per state fills the loopback buffers (tens of MB at most) within seconds.
-    const padding = 'x'.repeat(512 * 1024);
+    // Two megabytes per focused state fill the loopback buffers (tens of MB at most) within
+    // seconds; the fleet stream carries only the fleet fields (batteryPct counts the rounds).
+    const padding = 'x'.repeat(2 * 1024 * 1024);
     const ids = [rig.veh.a1, rig.veh.a2, rig.veh.b1];
     let updates = 0;
     let round = 0;
     const push = () => {
       round++;
       for (const id of ids) {
-        store.update(id, { round, padding });
+        store.update(id, { batteryPct: round, round, padding });
         updates++;
       }
     };
-    const serverSocket = [...rig.fanout.namespace.sockets.values()][0]!;
+    const serverSocket = rig.fanout.namespace.sockets.get(slow.id!)!;
     const conn = serverSocket.conn as unknown as { writeBuffer: unknown[]; transport: { writable: boolean } };
     // Phase 1: offer states until the connection has stayed blocked for 300 ms.
     let blockedSince: number | null = null;
@@ -269,23 +283,32 @@ describe('/console namespace', () => {
       maxBuffered = Math.max(maxBuffered, conn.writeBuffer.length);
       const stats = rig.fanout.stats();
       expect(stats.pendingFleet).toBeLessThanOrEqual(ids.length);
-      expect(stats.pendingFocus).toBeLessThanOrEqual(1);
+      expect(stats.pendingFocus).toBeLessThanOrEqual(ids.length);
     }
     expect(conn.transport.writable).toBe(false);
     expect(maxBuffered).toBe(0);
+    // A console that reads is not held up by one that does not.
+    await until(
+      () => fastSeen.fleet.at(-1)?.state?.batteryPct === round,
+      'the newest state at the reading console',
+      15_000,
+    );
     const receivedWhilePaused = seen.fleet.length + seen.focused.length;
     tcp.resume();
     for (const id of ids) {
       await until(
-        () =>
-          (seen.fleet.filter((s) => s.vehicleId === id).at(-1)?.state as { round?: number } | null)?.round ===
-          round,
+        () => seen.fleet.filter((s) => s.vehicleId === id).at(-1)?.state?.batteryPct === round,
         `the newest fleet state of ${id}`,
         15_000,
       );
     }
     await until(
-      () => (seen.focused.at(-1)?.state as { round?: number } | null)?.round === round,
+      () =>
+        ids.every(
+          (id) =>
+            (seen.focused.filter((s) => s.vehicleId === id).at(-1)?.state as { round?: number } | null)
+              ?.round === round,
+        ),
       'the newest focused state',
     );
     const messages = seen.fleet.length + seen.focused.length;

@@ -27,8 +27,11 @@ import {
   type ConsoleAck,
   type ConsoleClientToServer,
   type ConsoleErrorCode,
+  type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleVehicleState,
+  FLEET_FIELDS,
+  type FleetVehicleSummary,
   MAX_FOCUS,
 } from './console-events.ts';
 import type { LiveEntry } from './live-state-store.ts';
@@ -83,7 +86,12 @@ interface FocusEntry {
 
 interface Client {
   socket: ConsoleSocket;
-  fleetDirty: Set<string>;
+  /**
+   * Null while the socket is in step with the fleet broadcast. Otherwise the vehicles changed
+   * since its last fleet message (it was not drained at a tick, or just connected); it gets
+   * them in a message of its own as soon as it drains, and is back in step.
+   */
+  behind: Set<string> | null;
   focus: Map<string, FocusEntry>;
   fleetRetry: NodeJS.Timeout | null;
 }
@@ -117,6 +125,16 @@ function drained(socket: ConsoleSocket): boolean {
   return conn.readyState === 'open' && conn.transport.writable && conn.writeBuffer.length === 0;
 }
 
+function fleetView(vehicleId: string, e: LiveEntry): ConsoleFleetItem {
+  let state: FleetVehicleSummary | null = null;
+  if (e.state) {
+    const summary: Record<string, unknown> = {};
+    for (const f of FLEET_FIELDS) summary[f] = e.state[f] ?? null;
+    state = summary as FleetVehicleSummary;
+  }
+  return { vehicleId, online: e.online, state, updatedAtMs: e.updatedAtMs };
+}
+
 function view(vehicleId: string, e: LiveEntry): ConsoleVehicleState {
   return {
     vehicleId,
@@ -142,6 +160,10 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   let departmentsLoaded = false;
   const lastOnline = new Map<string, boolean>();
   for (const [id, e] of store.all()) lastOnline.set(id, e.online);
+  /** Vehicles changed since the last fleet tick. */
+  const delta = new Set<string>();
+  /** vehicleId -> the clients focusing it. */
+  const focusers = new Map<string, Set<Client>>();
 
   const visible = (c: Client, vehicleId: string): boolean => {
     const data = c.socket.data;
@@ -156,19 +178,58 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     departmentsLoaded = true;
   }
 
-  function flushFleet(c: Client): void {
-    if (c.fleetDirty.size === 0) return;
+  /** Sends a lagging socket what it missed, in one message, once it has drained. */
+  function flushBehind(c: Client): void {
+    const behind = c.behind;
+    if (!behind) return;
+    if (behind.size === 0) {
+      c.behind = null;
+      return;
+    }
     if (!drained(c.socket)) {
       c.fleetRetry ??= setTimeout(() => {
         c.fleetRetry = null;
-        flushFleet(c);
+        flushBehind(c);
       }, retryMs);
       return;
     }
-    const items: ConsoleVehicleState[] = [];
-    for (const id of c.fleetDirty) items.push(view(id, store.get(id)));
-    c.fleetDirty.clear();
+    const items: ConsoleFleetItem[] = [];
+    for (const id of behind) items.push(fleetView(id, store.get(id)));
+    c.behind = null;
     c.socket.emit('fleet.state', items);
+  }
+
+  /**
+   * The fleet tick. Sockets in step share one broadcast per scope (encoded once, however many
+   * consoles watch); a socket that is not drained falls behind and catches up on its own.
+   */
+  function fleetTick(): void {
+    const changed = [...delta];
+    delta.clear();
+    const groups = new Map<string, { items: ConsoleFleetItem[]; ids: string[] }>();
+    for (const c of clients.values()) {
+      if (c.behind) {
+        for (const id of changed) if (visible(c, id)) c.behind.add(id);
+        flushBehind(c);
+        continue;
+      }
+      if (changed.length === 0) continue;
+      if (!drained(c.socket)) {
+        c.behind = new Set(changed.filter((id) => visible(c, id)));
+        flushBehind(c);
+        continue;
+      }
+      const key = c.socket.data.scope === 'all' ? '*' : `department:${c.socket.data.user.departmentId}`;
+      let group = groups.get(key);
+      if (!group) {
+        const items = changed.filter((id) => visible(c, id)).map((id) => fleetView(id, store.get(id)));
+        group = { items, ids: [] };
+        groups.set(key, group);
+      }
+      group.ids.push(c.socket.id);
+    }
+    // Every socket is in the room named by its id.
+    for (const g of groups.values()) if (g.items.length) ns.to(g.ids).emit('fleet.state', g.items);
   }
 
   function flushFocus(c: Client, vehicleId: string): void {
@@ -193,13 +254,16 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   const unsubscribe = store.subscribe((vehicleId, entry) => {
     const was = lastOnline.get(vehicleId) ?? false;
     lastOnline.set(vehicleId, entry.online);
-    const changed = was !== entry.online;
-    for (const c of clients.values()) {
-      if (!visible(c, vehicleId)) continue;
-      if (changed) {
-        c.socket.emit(entry.online ? 'vehicle.online' : 'vehicle.offline', { vehicleId, atMs: ctx.now() });
+    if (was !== entry.online) {
+      const link = { vehicleId, atMs: ctx.now() };
+      for (const c of clients.values()) {
+        if (visible(c, vehicleId)) c.socket.emit(entry.online ? 'vehicle.online' : 'vehicle.offline', link);
       }
-      c.fleetDirty.add(vehicleId);
+    }
+    delta.add(vehicleId);
+    const watching = focusers.get(vehicleId);
+    if (!watching) return;
+    for (const c of watching) {
       const f = c.focus.get(vehicleId);
       if (f) {
         f.dirty = true;
@@ -208,11 +272,19 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     }
   });
 
+  function unfocus(c: Client, vehicleId: string): void {
+    const f = c.focus.get(vehicleId);
+    if (f?.timer) clearTimeout(f.timer);
+    c.focus.delete(vehicleId);
+    const watching = focusers.get(vehicleId);
+    watching?.delete(c);
+    if (watching?.size === 0) focusers.delete(vehicleId);
+  }
+
   function dropClient(c: Client): void {
     clients.delete(c.socket.id);
     if (c.fleetRetry) clearTimeout(c.fleetRetry);
-    for (const f of c.focus.values()) if (f.timer) clearTimeout(f.timer);
-    c.focus.clear();
+    for (const id of [...c.focus.keys()]) unfocus(c, id);
   }
 
   /**
@@ -253,10 +325,10 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   });
 
   ns.on('connection', (socket) => {
-    const c: Client = { socket, fleetDirty: new Set(), focus: new Map(), fleetRetry: null };
+    const c: Client = { socket, behind: new Set(), focus: new Map(), fleetRetry: null };
     clients.set(socket.id, c);
-    for (const [id] of store.all()) if (visible(c, id)) c.fleetDirty.add(id);
-    flushFleet(c);
+    for (const [id] of store.all()) if (visible(c, id)) c.behind!.add(id);
+    flushBehind(c);
 
     socket.on('vehicle.focus', (request, ack) => {
       const reply = (r: ConsoleAck) => {
@@ -301,6 +373,9 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         const f = c.focus.get(vehicleId) ?? { dirty: false, lastSentMs: 0, timer: null };
         f.dirty = store.get(vehicleId).updatedAtMs !== null;
         c.focus.set(vehicleId, f);
+        let watching = focusers.get(vehicleId);
+        if (!watching) focusers.set(vehicleId, (watching = new Set()));
+        watching.add(c);
         reply({ ok: true });
         flushFocus(c, vehicleId);
       })().catch(() => {
@@ -310,11 +385,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
 
     socket.on('vehicle.unfocus', (request, ack) => {
       const vehicleId = (request as { vehicleId?: unknown } | null)?.vehicleId;
-      if (typeof vehicleId === 'string') {
-        const f = c.focus.get(vehicleId);
-        if (f?.timer) clearTimeout(f.timer);
-        c.focus.delete(vehicleId);
-      }
+      if (typeof vehicleId === 'string') unfocus(c, vehicleId);
       if (typeof ack === 'function') {
         ack(
           typeof vehicleId === 'string'
@@ -331,9 +402,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   });
 
   const timers = [
-    setInterval(() => {
-      for (const c of clients.values()) flushFleet(c);
-    }, fleetIntervalMs),
+    setInterval(fleetTick, fleetIntervalMs),
     setInterval(() => {
       if (![...clients.values()].some((c) => c.socket.data.scope === 'department')) return;
       loadDepartments().catch(() => {});
@@ -357,7 +426,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
       let pendingFleet = 0;
       let pendingFocus = 0;
       for (const c of clients.values()) {
-        pendingFleet += c.fleetDirty.size;
+        pendingFleet += c.behind?.size ?? 0;
         for (const f of c.focus.values()) if (f.dirty) pendingFocus++;
       }
       return { sockets: clients.size, pendingFleet, pendingFocus };

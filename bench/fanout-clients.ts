@@ -1,0 +1,76 @@
+/**
+ * The console side of the fan-out benchmark, in its own process so that browsers' parsing
+ * does not share the server's event loop: N Socket.IO clients on `/console`, each focusing a
+ * few vehicles, reporting how old each state is when it arrives (receipt time minus the
+ * state's `updatedAtMs`, which the server's LiveStateStore stamps on receipt from the bridge).
+ *
+ * Parent -> child messages: { url, token, clients, focusPerClient, vehicleIds }, then
+ * 'measure', then 'report'. Child -> parent: 'ready', then { focused: number[], fleet: number[] }.
+ */
+import { io as connect, type Socket } from 'socket.io-client';
+
+interface Setup {
+  url: string;
+  token: string;
+  clients: number;
+  focusPerClient: number;
+  vehicleIds: string[];
+}
+
+type Item = { vehicleId: string; updatedAtMs: number | null };
+
+const focused: number[] = [];
+const fleet: number[] = [];
+let measuring = false;
+const sockets: Socket[] = [];
+
+async function setup(s: Setup): Promise<void> {
+  await Promise.all(
+    Array.from({ length: s.clients }, async (_, k) => {
+      const socket = connect(s.url, {
+        transports: ['websocket'],
+        auth: { token: s.token },
+        reconnection: false,
+      });
+      sockets.push(socket);
+      socket.on('vehicle.state', (item: Item) => {
+        if (measuring && item.updatedAtMs !== null) focused.push(Date.now() - item.updatedAtMs);
+      });
+      socket.on('fleet.state', (items: Item[]) => {
+        if (!measuring) return;
+        const now = Date.now();
+        for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);
+      });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', (e) => reject(e));
+      });
+      for (let j = 0; j < s.focusPerClient; j++) {
+        const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
+        const ack = (await socket.timeout(10_000).emitWithAck('vehicle.focus', { vehicleId })) as {
+          ok: boolean;
+        };
+        if (!ack.ok) throw new Error(`focus refused: ${JSON.stringify(ack)}`);
+      }
+    }),
+  );
+}
+
+process.on('message', (m: unknown) => {
+  if (m === 'measure') {
+    measuring = true;
+  } else if (m === 'report') {
+    measuring = false;
+    process.send!({ focused, fleet });
+    for (const s of sockets) s.disconnect();
+    setTimeout(() => process.exit(0), 100);
+  } else {
+    setup(m as Setup).then(
+      () => process.send!('ready'),
+      (err: unknown) => {
+        process.stderr.write(`fanout clients: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  }
+});

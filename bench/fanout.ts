@@ -1,0 +1,193 @@
+/**
+ * Fan-out: 200 vehicles at 10 Hz into the server's LiveStateStore (driven directly, standing
+ * in for the bridge channel, which calls the same `update`), out through the real `/console`
+ * namespace over loopback WebSockets to 50 console clients in a separate process. Each client
+ * focuses 4 vehicles (so every vehicle is focused once, at full rate) and gets the whole fleet
+ * at 2 Hz. Latency = client receipt - `updatedAtMs` (stamped by the store on receipt).
+ */
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, schema } from '@aerie/server';
+import { type BenchEntry, percentile, round } from './lib.ts';
+
+const VEHICLES = 200;
+const RATE_HZ = 10;
+const CLIENTS = 50;
+const FOCUS_PER_CLIENT = 4;
+const WARMUP_MS = 2000;
+const MEASURE_MS = 10_000;
+const PASSWORD = 'bench-admin-password';
+
+/** A state shaped like the bridge's snapshot, so payload sizes are realistic (~1 KB). */
+function snapshot(sysid: number, t: number): Record<string, unknown> {
+  const a = t / 10_000 + sysid;
+  return {
+    sysid,
+    compid: 1,
+    autopilot: 'px4',
+    vehicleType: 2,
+    online: true,
+    lastHeartbeatAtMs: t,
+    mode: 'AUTO.MISSION',
+    modeKind: 'mission',
+    baseMode: 157,
+    customMode: 0x04040000,
+    armed: true,
+    systemStatus: 4,
+    lat: 23.03 + 0.01 * Math.sin(a),
+    lon: 113.14 + 0.01 * Math.cos(a),
+    altMslM: 70.2,
+    altRelM: 60.1,
+    headingDeg: (a * 57.3) % 360,
+    groundSpeedMps: 8.2,
+    airSpeedMps: 8.5,
+    climbMps: 0.1,
+    vNorthMps: 5.1,
+    vEastMps: 6.3,
+    vDownMps: -0.1,
+    rollDeg: 1.2,
+    pitchDeg: -3.4,
+    yawDeg: (a * 57.3) % 360,
+    batteryPct: 76,
+    batteryV: 15.6,
+    batteryA: 12.3,
+    gpsFixType: 3,
+    satellites: 14,
+    hdop: 0.8,
+    landedState: 'in_air',
+    landed: false,
+    home: { lat: 23.03, lon: 113.14, altMslM: 10 },
+    mission: { currentSeq: 3, total: 12, state: 'active', missionId: 123456, lastReachedSeq: 2 },
+    statusTexts: [],
+    lastHeardAtMs: t,
+    updatedAtMs: t,
+    link: { id: 'udpin://0.0.0.0:14550', lossPct: 0 },
+  };
+}
+
+export async function benchFanout(): Promise<BenchEntry[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-fanout-'));
+  const app = await build({
+    announce: () => {},
+    config: { dataDir: dir, logLevel: 'silent', adminPassword: PASSWORD },
+  });
+  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let driver: NodeJS.Timeout | undefined;
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const ids = Array.from({ length: VEHICLES }, () => randomUUID());
+    const now = new Date();
+    await app.aerie.database.db
+      .insert(schema.vehicles)
+      .values(
+        ids.map((id, i) => ({
+          id,
+          name: `B-${i + 1}`,
+          serial: `BENCH-${i + 1}`,
+          model: 'X4',
+          createdAt: now,
+        })),
+      );
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: PASSWORD },
+    });
+    const token = login.json().token as string;
+
+    const store = app.aerie.liveState;
+    for (let i = 0; i < VEHICLES; i++) store.update(ids[i]!, snapshot(i + 1, Date.now()));
+
+    const message = (want: string) =>
+      new Promise<unknown>((resolve, reject) => {
+        child.once('message', (m) =>
+          want === '*' || m === want ? resolve(m) : reject(new Error(String(m))),
+        );
+        child.once('exit', (code) => reject(new Error(`console clients exited (${code})`)));
+      });
+    const ready = message('ready');
+    child.send({
+      url: `http://127.0.0.1:${port}/console`,
+      token,
+      clients: CLIENTS,
+      focusPerClient: FOCUS_PER_CLIENT,
+      vehicleIds: ids,
+    });
+    await ready;
+
+    // Every 10 ms a tenth of the fleet reports, so each vehicle does at 10 Hz, spread evenly.
+    const slices = 1000 / RATE_HZ / 10;
+    let tick = 0;
+    let sent = 0;
+    driver = setInterval(() => {
+      const slice = tick++ % slices;
+      const t = Date.now();
+      for (let i = slice; i < VEHICLES; i += slices) {
+        store.update(ids[i]!, snapshot(i + 1, t));
+        sent++;
+      }
+    }, 10);
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    const sentBefore = sent;
+    child.send('measure');
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, MEASURE_MS));
+    const report = message('*');
+    child.send('report');
+    const { focused, fleet } = (await report) as { focused: number[]; fleet: number[] };
+    const elapsedS = (Date.now() - t0) / 1000;
+    const updatesPerS = (sent - sentBefore) / elapsedS;
+    focused.sort((a, b) => a - b);
+    fleet.sort((a, b) => a - b);
+    const how =
+      `LiveStateStore driven directly (as the bridge channel calls it), ${VEHICLES} vehicles at ${RATE_HZ} Hz ` +
+      `(${round(updatesPerS, 0)} updates/s measured), ${CLIENTS} socket.io-client consoles in a separate process ` +
+      `over loopback WebSocket, each focusing ${FOCUS_PER_CLIENT} vehicles and receiving the whole fleet at 2 Hz; ` +
+      `${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; ${os.cpus().length} cores`;
+    const p99 = percentile(focused, 99);
+    return [
+      {
+        name: 'fanout: focused vehicle.state latency p50',
+        value: round(percentile(focused, 50), 1),
+        unit: 'ms',
+        target: '< 50',
+        met: percentile(focused, 50) < 50,
+        note: `${how}; ${focused.length} samples`,
+      },
+      {
+        name: 'fanout: focused vehicle.state latency p99',
+        value: round(p99, 1),
+        unit: 'ms',
+        target: '< 50',
+        met: p99 < 50,
+        note: `${how}; ${focused.length} samples`,
+      },
+      {
+        name: 'fanout: fleet.state age at receipt p99',
+        value: round(percentile(fleet, 99), 1),
+        unit: 'ms',
+        target: '< 600',
+        met: percentile(fleet, 99) < 600,
+        note: `batched at 2 Hz by design, so up to ~500 ms of age is the batching; ${fleet.length} samples`,
+      },
+    ];
+  } finally {
+    if (driver) clearInterval(driver);
+    if (child.exitCode === null) child.kill();
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  for (const e of await benchFanout()) console.log(`${e.name}: ${e.value} ${e.unit} (target ${e.target})`);
+}
