@@ -34,9 +34,12 @@ export {
   type ConsoleAck,
   type ConsoleClientToServer,
   type ConsoleErrorCode,
+  type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleVehicleLink,
   type ConsoleVehicleState,
+  FLEET_FIELDS,
+  type FleetVehicleSummary,
   MAX_FOCUS,
 } from './live/console-events.ts';
 export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
