@@ -223,9 +223,11 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   }
 
   private pushState(s: VehicleSnapshot): void {
-    const atMs = this.now();
+    const now = this.now();
     this.pendingState.delete(s.sysid);
-    this.lastStateAt.set(s.sysid, atMs);
+    this.lastStateAt.set(s.sysid, now);
+    // Stamped with when the vehicle's data arrived, not when a held-back snapshot went out.
+    const atMs = s.updatedAtMs > 0 ? s.updatedAtMs : now;
     this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: s });
   }
 
