@@ -61,6 +61,17 @@ describe('bridge + simulated PX4 fleet over UDP', () => {
     ).toBeGreaterThan(100);
   });
 
+  it('reaches every vehicle of a fleet that shares one ground port with its commands', async () => {
+    sys = await startSimAndBridge({ vehicles: 3, home: HOME, speedup: 5 });
+    const bridge = sys.running.bridge;
+    await waitFor(() => bridge.vehicles().length === 3, 10_000, 'three vehicles');
+    for (const sysid of [3, 1, 2]) {
+      const v = bridge.vehicle(sysid)!;
+      // MAV_CMD_SET_MESSAGE_INTERVAL(BATTERY_STATUS, 2 Hz): each vehicle must answer its own.
+      expect(await v.setMessageRate(147, 2), `vehicle ${sysid}`).toMatchObject({ ok: true });
+    }
+  });
+
   it('waits out the post-boot arming refusal, takes off, holds, flies to a point and returns to land', async () => {
     sys = await startSimAndBridge({ vehicles: 1, home: HOME, speedup: 10 });
     const vehicle = (await sys.running.bridge.waitForVehicle(1, 5000))!;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLink } from './create-link.ts';
 import type { Link, LinkStatus } from './link.ts';
 import { sleep, waitFor } from './test-util.ts';
+import { UdpLink } from './udp.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -28,7 +29,7 @@ function track(link: Link): { data: Buffer[]; statuses: LinkStatus[] } {
 }
 
 describe('udpin', () => {
-  it('listens on an OS-chosen port, replies to the last sender, drops writes before any peer', async () => {
+  it('listens on an OS-chosen port, replies to its sender, drops writes before any peer', async () => {
     const link = createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 });
     const { data, statuses } = track(link);
     await link.open();
@@ -39,26 +40,53 @@ describe('udpin', () => {
     expect(link.droppedWrites()).toBe(1);
 
     const a = await socket();
-    const b = await socket();
     a.s.send(Buffer.from('from a'), port as number, '127.0.0.1');
     await waitFor(() => data.length === 1, 2000, 'datagram from a');
     expect(data[0]?.toString()).toBe('from a');
     link.write(Buffer.from('to a'));
     await waitFor(() => a.got.length === 1, 2000, 'reply at a');
     expect(a.got[0]?.toString()).toBe('to a');
+    expect(statuses.filter((s) => s.state === 'connected').map((s) => s.reason)).toEqual([
+      `peer 127.0.0.1:${a.port}`,
+    ]);
+    expect(link.droppedWrites()).toBe(1);
+  });
 
-    // A second ground station takes over: replies follow the last sender, as PX4 does.
-    b.s.send(Buffer.from('from b'), port as number, '127.0.0.1');
-    await waitFor(() => data.length === 2, 2000, 'datagram from b');
+  it('writes to every recently heard peer, so a fleet sending to one port all get commands', async () => {
+    const link = createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 });
+    const { data } = track(link);
+    await link.open();
+    const port = link.localPort() as number;
+    const vehicles = [await socket(), await socket(), await socket()];
+    for (const v of vehicles) v.s.send(Buffer.from('heartbeat'), port, '127.0.0.1');
+    await waitFor(() => data.length === 3, 2000, 'three senders');
+    link.write(Buffer.from('command'));
+    await waitFor(() => vehicles.every((v) => v.got.length === 1), 2000, 'the write at every peer');
+    expect((link as UdpLink).peerCount()).toBe(3);
+  });
+
+  it('stops writing to a peer that went quiet while another is heard (a ground station moved port)', async () => {
+    const link = new UdpLink(
+      { kind: 'udpin', host: '127.0.0.1', port: 0 },
+      'udpin://127.0.0.1:0',
+      'quiet-test',
+      100,
+    );
+    const { data } = track(link);
+    await link.open();
+    const port = link.localPort() as number;
+    const a = await socket();
+    const b = await socket();
+    a.s.send(Buffer.from('from a'), port, '127.0.0.1');
+    await waitFor(() => data.length === 1, 2000, 'a');
+    await sleep(150);
+    b.s.send(Buffer.from('from b'), port, '127.0.0.1');
+    await waitFor(() => data.length === 2, 2000, 'b');
     link.write(Buffer.from('to b'));
     await waitFor(() => b.got.length === 1, 2000, 'reply at b');
     await sleep(50);
-    expect(a.got.map(String)).toEqual(['to a']);
-    expect(statuses.filter((s) => s.state === 'connected').map((s) => s.reason)).toEqual([
-      `peer 127.0.0.1:${a.port}`,
-      `peer 127.0.0.1:${b.port}`,
-    ]);
-    expect(link.droppedWrites()).toBe(1);
+    expect(a.got).toHaveLength(0);
+    expect(link.peerCount()).toBe(1);
   });
 
   it('fails to open on a port in use with a message naming the link', async () => {

@@ -5,23 +5,37 @@ import type { LinkSpec } from './uri.ts';
 
 type UdpSpec = Extract<LinkSpec, { kind: 'udpin' | 'udpout' }>;
 
+/** A udpin peer that has been silent this long gets no more writes (while others are heard). */
+export const UDP_PEER_TIMEOUT_MS = 10_000;
+
+interface Peer {
+  address: string;
+  port: number;
+  lastHeardAt: number;
+}
+
 /**
- * UDP link. `udpin` listens and replies to whoever sent last, as PX4's ground link does
- * (a GCS that moves to a new port takes over); writes before anyone has sent are dropped
- * and counted. `udpout` sends to a fixed peer from an ephemeral socket and receives replies
- * on it.
+ * UDP link. `udpin` listens and writes to every peer heard from in the last
+ * `UDP_PEER_TIMEOUT_MS`, as QGroundControl's UDP link does: a fleet of PX4 instances all
+ * sending to one ground port each get what the bridge sends (MAVLink addressing makes the
+ * others ignore what is not theirs). With one peer this is PX4's "reply to the last sender",
+ * and a ground station that moves to a new port takes over once the old one goes quiet.
+ * Writes before anyone has sent are dropped and counted. `udpout` sends to a fixed peer from
+ * an ephemeral socket and receives replies on it.
  */
 export class UdpLink extends BaseLink {
   private socket: dgram.Socket | null = null;
-  private peer: { address: string; port: number } | null = null;
+  private readonly peers = new Map<string, Peer>();
+  private peer: Peer | null = null;
 
   constructor(
     override readonly spec: UdpSpec,
     uri: string,
     id?: string,
+    private readonly peerTimeoutMs = UDP_PEER_TIMEOUT_MS,
   ) {
     super(spec, uri, id);
-    if (spec.kind === 'udpout') this.peer = { address: spec.host, port: spec.port };
+    if (spec.kind === 'udpout') this.peer = { address: spec.host, port: spec.port, lastHeardAt: 0 };
   }
 
   async open(): Promise<void> {
@@ -33,11 +47,16 @@ export class UdpLink extends BaseLink {
     this.socket = socket;
     socket.on('message', (msg, rinfo) => {
       if (spec.kind === 'udpin') {
-        const p = this.peer;
-        if (!p || p.port !== rinfo.port || p.address !== rinfo.address) {
-          this.peer = { address: rinfo.address, port: rinfo.port };
-          this.setStatus('connected', `peer ${rinfo.address}:${rinfo.port}`);
+        const key = `${rinfo.address}:${rinfo.port}`;
+        const known = this.peers.get(key);
+        const now = Date.now();
+        if (known) known.lastHeardAt = now;
+        else {
+          const p = { address: rinfo.address, port: rinfo.port, lastHeardAt: now };
+          this.peers.set(key, p);
+          this.setStatus('connected', `peer ${key}`);
         }
+        this.peer = this.peers.get(key)!;
       }
       this.emitData(msg);
     });
@@ -68,7 +87,10 @@ export class UdpLink extends BaseLink {
   async close(): Promise<void> {
     const s = this.socket;
     this.socket = null;
-    if (this.spec.kind === 'udpin') this.peer = null;
+    if (this.spec.kind === 'udpin') {
+      this.peer = null;
+      this.peers.clear();
+    }
     if (!s) return;
     this.closed = true;
     await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -77,12 +99,24 @@ export class UdpLink extends BaseLink {
 
   write(bytes: Uint8Array): void {
     const s = this.socket;
-    const p = this.peer;
-    if (!s || !p) {
+    const last = this.peer;
+    if (!s || !last) {
       this.dropped++;
       return;
     }
-    s.send(bytes, p.port, p.address);
+    if (this.peers.size <= 1) {
+      s.send(bytes, last.port, last.address);
+      return;
+    }
+    const cutoff = Date.now() - this.peerTimeoutMs;
+    for (const [key, p] of this.peers) {
+      // The most recent sender always gets it, even after a long silence.
+      if (p.lastHeardAt < cutoff && p !== last) {
+        this.peers.delete(key);
+        continue;
+      }
+      s.send(bytes, p.port, p.address);
+    }
   }
 
   override localPort(): number | undefined {
@@ -93,8 +127,13 @@ export class UdpLink extends BaseLink {
     }
   }
 
-  /** Where writes go now (udpin: the last sender), or null. */
+  /** The last sender (udpin) or the fixed peer (udpout), or null. */
   peerAddress(): { address: string; port: number } | null {
-    return this.peer;
+    return this.peer ? { address: this.peer.address, port: this.peer.port } : null;
+  }
+
+  /** udpin: how many peers currently get writes. */
+  peerCount(): number {
+    return this.spec.kind === 'udpin' ? this.peers.size : 1;
   }
 }
