@@ -47,7 +47,10 @@ async function freeUdpRange(n: number): Promise<number> {
   throw new Error(`no ${n} consecutive free UDP ports found`);
 }
 
-/** Direct children of `pid`, from /proc (the processes `up` started). */
+/**
+ * Direct children of `pid` that run the aerie CLI, from /proc: the processes `up` started
+ * (tsx's esbuild service is a child too, and ends with its parent).
+ */
 async function childrenOf(pid: number): Promise<number[]> {
   const out: number[] = [];
   for (const name of await readdir('/proc')) {
@@ -56,7 +59,8 @@ async function childrenOf(pid: number): Promise<number[]> {
       const stat = await readFile(`/proc/${name}/stat`, 'utf8');
       // pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
+      const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8');
+      if (ppid === pid && cmdline.includes('aerie.mjs')) out.push(Number(name));
     } catch {
       // The process ended while we looked.
     }
@@ -225,4 +229,53 @@ describe('npm start (aerie up)', () => {
     expect(await exited).toBe(0);
     for (const pid of started) expect(alive(pid), `child ${pid} still running`).toBe(false);
   }, 150_000);
+
+  it('stops the rest, with a message, when one of its processes dies', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-up-test-'));
+    try {
+      const proc = spawn(
+        process.execPath,
+        [
+          AERIE_BIN,
+          'up',
+          '--port',
+          String(await freeTcpPort()),
+          '--data-dir',
+          dir,
+          '--gcs-port',
+          String(await freeUdpPort()),
+          '--base-port',
+          String(await freeUdpRange(2)),
+          '--vehicles',
+          '2',
+        ],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, AERIE_ADMIN_PASSWORD: PASSWORD },
+        },
+      );
+      let output = '';
+      proc.stdout!.on('data', (d) => (output += d));
+      proc.stderr!.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      await until(async () => (output.includes('Aerie is up') ? true : undefined), 'the banner', 60_000);
+      const started = await until(
+        async () => {
+          const pids = await childrenOf(proc.pid!);
+          return pids.length === 3 ? pids : undefined;
+        },
+        'three processes',
+        10_000,
+      );
+      const cmdlines = await Promise.all(started.map((p) => readFile(`/proc/${p}/cmdline`, 'utf8')));
+      const sim = started[cmdlines.findIndex((c) => c.includes('\0sim\0'))]!;
+      process.kill(sim, 'SIGKILL');
+      expect(await exited).toBe(1);
+      expect(output).toContain('aerie up: the simulator exited (SIGKILL); stopping the rest');
+      for (const pid of started) expect(alive(pid), `child ${pid} still running`).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
