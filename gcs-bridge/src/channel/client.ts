@@ -15,7 +15,8 @@
  *   token refused -> 'rejected' once and stop: retrying a wrong token never helps.
  *
  * Telemetry: the Bridge emits coalesced snapshots at up to ~10 Hz per vehicle; the channel
- * forwards at most one per `stateIntervalMs` (2 Hz) per vehicle and always the newest (a
+ * forwards at most one per `stateIntervalMs` (10 Hz: the server serves a focused vehicle at
+ * full rate and thins the fleet view to 2 Hz itself) per vehicle and always the newest (a
  * snapshot held back is sent when its interval ends, replaced by any newer one meanwhile).
  * Link events (discovered, lost, found) go as events, each preceded by the snapshot that goes
  * with it, so the server knows the vehicle's autopilot the first time it sees it.
@@ -73,7 +74,7 @@ export interface BridgeChannelClientOptions {
   batchMaxBytes?: number;
   /** How long to wait for the server's ack of a hello or a batch (default 10 s). */
   ackTimeoutMs?: number;
-  /** Shortest gap between two forwarded snapshots of one vehicle (default 500 ms). */
+  /** Shortest gap between two forwarded snapshots of one vehicle (default 100 ms). */
   stateIntervalMs?: number;
   /** First and largest reconnect delay (defaults 500 ms and 10 s; Socket.IO adds jitter). */
   reconnectDelayMs?: number;
@@ -137,7 +138,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       batchMaxItems: options.batchMaxItems ?? 200,
       batchMaxBytes: options.batchMaxBytes ?? 512 * 1024,
       ackTimeoutMs: options.ackTimeoutMs ?? 10_000,
-      stateIntervalMs: options.stateIntervalMs ?? 500,
+      stateIntervalMs: options.stateIntervalMs ?? 100,
       reconnectDelayMs: options.reconnectDelayMs ?? 500,
       reconnectDelayMaxMs: options.reconnectDelayMaxMs ?? 10_000,
     };
