@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchFleet } from './fleet.ts';
+import { benchFanout } from './fanout.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
@@ -17,6 +18,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   fleet: benchFleet,
   'mission-upload': benchMissionUpload,
   queries: benchQueries,
+  fanout: benchFanout,
 };
 
 const args = process.argv.slice(2);
