@@ -86,17 +86,15 @@ export async function benchFanout(): Promise<BenchEntry[]> {
     const port = (app.server.address() as AddressInfo).port;
     const ids = Array.from({ length: VEHICLES }, () => randomUUID());
     const now = new Date();
-    await app.aerie.database.db
-      .insert(schema.vehicles)
-      .values(
-        ids.map((id, i) => ({
-          id,
-          name: `B-${i + 1}`,
-          serial: `BENCH-${i + 1}`,
-          model: 'X4',
-          createdAt: now,
-        })),
-      );
+    await app.aerie.database.db.insert(schema.vehicles).values(
+      ids.map((id, i) => ({
+        id,
+        name: `B-${i + 1}`,
+        serial: `BENCH-${i + 1}`,
+        model: 'X4',
+        createdAt: now,
+      })),
+    );
     const login = await app.inject({
       method: 'POST',
       url: '/api/auth/login',

@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchFleet } from './fleet.ts';
 import { benchFanout } from './fanout.ts';
+import { benchFleet } from './fleet.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';

@@ -374,7 +374,10 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         f.dirty = store.get(vehicleId).updatedAtMs !== null;
         c.focus.set(vehicleId, f);
         let watching = focusers.get(vehicleId);
-        if (!watching) focusers.set(vehicleId, (watching = new Set()));
+        if (!watching) {
+          watching = new Set();
+          focusers.set(vehicleId, watching);
+        }
         watching.add(c);
         reply({ ok: true });
         flushFocus(c, vehicleId);
