@@ -5,10 +5,10 @@
  * bridge over UDP, as PX4 SITL would. Ctrl-C stops every process it started; if one of them
  * dies, the rest are stopped too, with a message saying which.
  *
- * The bridge reaches each aircraft on its own link (`udpout://127.0.0.1:<base-port + i>`), not
- * through one `udpin` on the GCS port: a `udpin` link replies only to whoever sent last, so
- * with several aircraft on one port a command would go to a random one of them. Each
- * simulated aircraft sends to the GCS port until the bridge speaks to it, then to the bridge.
+ * The bridge reaches each aircraft on its own link (`udpout://127.0.0.1:<base-port + i>`), as a
+ * site with one link per dock would; one `udpin` on the GCS port works too (it writes to every
+ * aircraft it hears). Each simulated aircraft sends to the GCS port until the bridge speaks to
+ * it, then to the bridge.
  *
  * Before anything starts, the site, the bridge (token file in the data folder, mode 0600),
  * docks and vehicle bindings are written into the database (see `local-site.ts`), so later
