@@ -31,6 +31,22 @@ export {
   type OutboxOptions,
   type OutboxStats,
 } from './channel/outbox.ts';
+export {
+  DEFAULT_SORTIE_TLOG_MAX_BYTES,
+  outboundConcerns,
+  type RecordableConnection,
+  SortieRecorder,
+  type SortieRecorderOptions,
+  type SortieTlog,
+} from './channel/sortie-recorder.ts';
+export {
+  DEFAULT_TLOG_CHUNK_BYTES,
+  FINAL_TLOG_ERRORS,
+  type TlogUpload,
+  TlogUploadQueue,
+  type TlogUploadQueueOptions,
+  tlogChunks,
+} from './channel/tlog-upload.ts';
 export * from './codec/index.ts';
 export { type FieldTestOptions, type FieldTestSummary, runFieldTest } from './field-test.ts';
 export * from './link/index.ts';

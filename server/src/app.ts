@@ -101,6 +101,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       db: database.db,
       liveState,
       sink: opts.ingestSink ?? flightLog,
+      tlogSink: flightLog,
       now,
     });
     const ctx: AerieHandle = {

@@ -20,6 +20,11 @@
  * snapshot held back is sent when its interval ends, replaced by any newer one meanwhile).
  * Link events (discovered, lost, found) go as events, each preceded by the snapshot that goes
  * with it, so the server knows the vehicle's autopilot the first time it sees it.
+ *
+ * Sortie tlogs (when `connections` are given): each vehicle is recorded from its 'armed' to
+ * its 'disarmed' event (`sortie-recorder.ts`); the recording then queues as an upload that
+ * goes, once the disarm event is acknowledged, as 'bridge.tlog' chunks one at a time, and stays
+ * queued until the server has stored it (resend policy in `tlog-upload.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -35,9 +40,18 @@ import {
   type CommandRequest,
   type HelloAck,
   type ServerToBridgeEvents,
+  type TlogChunkReply,
   type VehicleEventPayload,
 } from './events.ts';
 import { ChannelOutbox, type OutboxStats } from './outbox.ts';
+import { type RecordableConnection, SortieRecorder, type SortieTlog } from './sortie-recorder.ts';
+import {
+  DEFAULT_TLOG_CHUNK_BYTES,
+  FINAL_TLOG_ERRORS,
+  type TlogUpload,
+  TlogUploadQueue,
+  tlogChunks,
+} from './tlog-upload.ts';
 
 /** What the client needs from a Bridge: its events and its vehicles. */
 export interface ChannelBridge extends VehicleDirectory {
@@ -79,6 +93,17 @@ export interface BridgeChannelClientOptions {
   /** First and largest reconnect delay (defaults 500 ms and 10 s; Socket.IO adds jitter). */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
+  /**
+   * The bridge's connections (RunningBridge.connections): each vehicle's sortie is recorded
+   * from them and uploaded as a .tlog. No recording when omitted.
+   */
+  connections?: readonly RecordableConnection[];
+  /** Largest recording per sortie (default 64 MiB; past it the recording is cut, `truncated`). */
+  tlogMaxBytes?: number;
+  /** Bytes per 'bridge.tlog' chunk (default 256 KiB; Socket.IO refuses messages over 1 MB). */
+  tlogChunkBytes?: number;
+  /** Unsent recordings kept before the oldest is dropped (default 256 MiB). */
+  tlogQueueBytes?: number;
   logger?: ChannelLogger;
   now?: () => number;
 }
@@ -91,6 +116,8 @@ export interface BridgeChannelClientEvents {
   rejected: [message: string];
   /** The server acknowledged items up to this seq. */
   acked: [lastSeq: number];
+  /** A sortie's tlog was stored by the server. */
+  'tlog.uploaded': [{ uploadId: string; sysid: number; sortieId: string; sha256: string; bytes: number }];
 }
 
 const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -100,7 +127,10 @@ type ClientSocket = Socket<ServerToBridgeEvents, BridgeToServerEvents>;
 export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents> {
   readonly epoch: string;
   private readonly opts: Required<
-    Omit<BridgeChannelClientOptions, 'epoch' | 'version' | 'logger' | 'now'>
+    Omit<
+      BridgeChannelClientOptions,
+      'epoch' | 'version' | 'logger' | 'now' | 'connections' | 'tlogMaxBytes' | 'tlogQueueBytes'
+    >
   > & {
     version: string;
   };
@@ -123,6 +153,11 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private readonly lastStateAt = new Map<number, number>();
   private readonly pendingState = new Map<number, VehicleSnapshot>();
   private readonly bridgeListeners: { [K in keyof BridgeEvents]: (...args: BridgeEvents[K]) => void };
+  private readonly recorder: SortieRecorder | null;
+  private readonly uploads: TlogUploadQueue;
+  private tlogInFlight = false;
+  private tlogHoldUntil = 0;
+  private tlogFailures = 0;
 
   constructor(options: BridgeChannelClientOptions) {
     super();
@@ -141,6 +176,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       stateIntervalMs: options.stateIntervalMs ?? 100,
       reconnectDelayMs: options.reconnectDelayMs ?? 500,
       reconnectDelayMaxMs: options.reconnectDelayMaxMs ?? 10_000,
+      tlogChunkBytes: options.tlogChunkBytes ?? DEFAULT_TLOG_CHUNK_BYTES,
     };
     this.log = options.logger ?? silent;
     this.now = options.now ?? Date.now;
@@ -148,9 +184,23 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       maxItems: this.opts.maxBufferItems,
       onWarn: (message, detail) => this.log.warn(detail, message),
     });
+    this.recorder = options.connections
+      ? new SortieRecorder({
+          connections: options.connections,
+          ...(options.tlogMaxBytes !== undefined ? { maxBytes: options.tlogMaxBytes } : {}),
+        })
+      : null;
+    this.uploads = new TlogUploadQueue({
+      ...(options.tlogQueueBytes !== undefined ? { maxBytes: options.tlogQueueBytes } : {}),
+      onDrop: (u, why) =>
+        this.log.warn(
+          { uploadId: u.uploadId, sysid: u.sysid, bytes: u.bytes.length },
+          `sortie tlog dropped unsent: ${why}`,
+        ),
+    });
     this.bridgeListeners = {
       'vehicle.state': (s) => this.onState(s),
-      'vehicle.event': (sysid, e) => this.pushEvent(sysid, e),
+      'vehicle.event': (sysid, e) => this.onVehicleEvent(sysid, e),
       'vehicle.discovered': (s) => this.onLinkEvent(s, 'discovered'),
       'vehicle.lost': (s) => this.onLinkEvent(s, 'lost'),
       'vehicle.found': (s) => this.onLinkEvent(s, 'found'),
@@ -195,6 +245,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     b.off('vehicle.discovered', this.bridgeListeners['vehicle.discovered']);
     b.off('vehicle.lost', this.bridgeListeners['vehicle.lost']);
     b.off('vehicle.found', this.bridgeListeners['vehicle.found']);
+    this.recorder?.dispose();
     if (this.ticker) clearInterval(this.ticker);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.ticker = null;
@@ -211,8 +262,13 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     return this.ready;
   }
 
-  stats(): OutboxStats & { connected: boolean; epoch: string } {
-    return { ...this.outbox.stats(), connected: this.ready, epoch: this.epoch };
+  stats(): OutboxStats & { connected: boolean; epoch: string; tlogUploads: number } {
+    return {
+      ...this.outbox.stats(),
+      connected: this.ready,
+      epoch: this.epoch,
+      tlogUploads: this.uploads.size,
+    };
   }
 
   // ---- bridge side ----------------------------------------------------------------------
@@ -232,8 +288,36 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: s });
   }
 
-  private pushEvent(sysid: number, event: VehicleEvent | VehicleEventPayload): void {
-    this.outbox.push({ kind: 'event', sysid, atMs: event.atMs, event });
+  private pushEvent(sysid: number, event: VehicleEvent | VehicleEventPayload): number {
+    return this.outbox.push({ kind: 'event', sysid, atMs: event.atMs, event }).seq;
+  }
+
+  private onVehicleEvent(sysid: number, event: VehicleEvent): void {
+    const seq = this.pushEvent(sysid, event);
+    if (!this.recorder) return;
+    if (event.type === 'armed') {
+      const linkId = this.opts.bridge.vehicles?.().find((v) => v.sysid === sysid)?.link.id;
+      // A recording still running means its disarm was missed: it ends here, at this arm.
+      const missed = this.recorder.start(sysid, event.atMs, linkId);
+      if (missed) this.queueTlog(missed, seq);
+    } else if (event.type === 'disarmed') {
+      const done = this.recorder.stop(sysid, event.atMs);
+      if (done) this.queueTlog(done, seq);
+    }
+  }
+
+  private queueTlog(tlog: SortieTlog, afterSeq: number): void {
+    const upload: TlogUpload = { ...tlog, uploadId: randomUUID(), afterSeq };
+    const fields = {
+      uploadId: upload.uploadId,
+      sysid: tlog.sysid,
+      bytes: tlog.bytes.length,
+      records: tlog.records,
+      truncated: tlog.truncated,
+    };
+    if (tlog.truncated) this.log.warn(fields, 'sortie tlog reached its size cap; the rest was not recorded');
+    else this.log.info(fields, 'sortie tlog recorded');
+    this.uploads.add(upload);
   }
 
   private onLinkEvent(s: VehicleSnapshot, type: 'discovered' | 'lost' | 'found'): void {
@@ -273,6 +357,8 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     const gen = ++this.generation;
     this.ready = false;
     this.inFlight = false;
+    this.tlogInFlight = false;
+    this.tlogHoldUntil = 0;
     this.manualRetries = 0;
     this.connectFailures = 0;
     const hello: BridgeHello = { epoch: this.epoch, version: this.opts.version, links: this.opts.links };
@@ -313,6 +399,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     const wasReady = this.ready;
     this.ready = false;
     this.inFlight = false;
+    this.tlogInFlight = false;
     if (this.stopped) return;
     if (wasReady)
       this.log.warn({ reason, pending: this.outbox.size }, 'disconnected from the server; buffering');
@@ -356,6 +443,54 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private tick(): void {
     this.flushDueStates();
     void this.pump();
+    void this.pumpTlog();
+  }
+
+  /** Sends the next due upload, chunk after chunk; one upload in flight at a time. */
+  private async pumpTlog(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || !this.ready || this.tlogInFlight || this.now() < this.tlogHoldUntil) return;
+    const upload = this.uploads.next(this.outbox.stats().ackedSeq);
+    if (!upload) return;
+    const gen = this.generation;
+    this.tlogInFlight = true;
+    const fields = { uploadId: upload.uploadId, sysid: upload.sysid, bytes: upload.bytes.length };
+    let reply: TlogChunkReply | null = null;
+    try {
+      for (const chunk of tlogChunks(upload, this.opts.tlogChunkBytes)) {
+        const answer: TlogChunkReply = await socket
+          .timeout(this.opts.ackTimeoutMs)
+          .emitWithAck('bridge.tlog', chunk);
+        reply = answer;
+        if (!answer.ok || gen !== this.generation) break;
+      }
+    } catch {
+      reply = null;
+    } finally {
+      if (gen === this.generation) this.tlogInFlight = false;
+    }
+    if (reply?.ok && reply.done) {
+      this.uploads.remove(upload.uploadId);
+      this.tlogFailures = 0;
+      this.log.info({ ...fields, sortieId: reply.done.sortieId }, 'sortie tlog stored by the server');
+      this.emit('tlog.uploaded', { uploadId: upload.uploadId, sysid: upload.sysid, ...reply.done });
+      return;
+    }
+    if (reply && !reply.ok && FINAL_TLOG_ERRORS.has(reply.error.code)) {
+      this.uploads.remove(upload.uploadId);
+      this.log.warn(
+        { ...fields, code: reply.error.code },
+        `the server refused a sortie tlog: ${reply.error.message}`,
+      );
+      return;
+    }
+    if (gen !== this.generation) return; // disconnected: the next connection sends it again
+    this.tlogFailures++;
+    this.tlogHoldUntil = this.now() + Math.min(10_000, 200 * 2 ** Math.min(this.tlogFailures, 6));
+    this.log.warn(
+      { ...fields, code: reply && !reply.ok ? reply.error.code : 'NoAck' },
+      'sortie tlog not stored; sending it again later',
+    );
   }
 
   private async pump(): Promise<void> {

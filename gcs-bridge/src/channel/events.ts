@@ -84,11 +84,45 @@ export type CommandReply =
   | { ok: true; value: { command: number; sends: number } }
   | { ok: false; error: { code: string; message: string; detail?: Record<string, unknown> } };
 
+/**
+ * One chunk of a sortie's .tlog (the bridge records each vehicle from arm to disarm). An
+ * upload is discrete and acknowledged: the bridge keeps it until the server answers the last
+ * chunk, and sends it again from chunk 0 after a reconnect. Chunks keep every message well
+ * under Socket.IO's 1 MB default `maxHttpBufferSize`.
+ */
+export interface TlogChunk {
+  /** Chosen by the bridge, unique per recording; a re-sent upload keeps its id. */
+  uploadId: string;
+  sysid: number;
+  /** The recording window (the arm and disarm events' times, ms since the epoch). */
+  fromMs: number;
+  toMs: number;
+  /** 0-based; chunks go in order, one at a time. */
+  index: number;
+  count: number;
+  /** Total bytes of the whole recording (a check on assembly). */
+  totalBytes: number;
+  /** True when the recording hit the bridge's size cap and stopped early. */
+  truncated: boolean;
+  chunk: Uint8Array;
+}
+
+/**
+ * The server's answer to one chunk. `done` is set on the last chunk once the recording is
+ * stored; codes: 'BadChunk' (malformed or inconsistent: do not resend as is), 'UnknownVehicle',
+ * 'NoSortie' (no sortie of the vehicle overlaps the window), 'ServerError' (try again later).
+ */
+export type TlogChunkReply =
+  | { ok: true; received: number; done?: { sortieId: string; sha256: string; bytes: number } }
+  | { ok: false; error: { code: string; message: string } };
+
 export interface BridgeToServerEvents {
   /** First thing after connecting; the ack says where to resume. */
   'bridge.hello': (hello: BridgeHello, ack: (reply: HelloAck) => void) => void;
   /** A batch of items in seq order; the ack carries the highest seq stored. */
   'bridge.items': (items: ChannelItem[], ack: (reply: { lastSeq: number }) => void) => void;
+  /** One chunk of a sortie's .tlog; the ack on the last chunk says where it was stored. */
+  'bridge.tlog': (chunk: TlogChunk, ack: (reply: TlogChunkReply) => void) => void;
 }
 
 export interface ServerToBridgeEvents {

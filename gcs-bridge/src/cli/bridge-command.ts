@@ -113,6 +113,8 @@ async function runBridge(opts: BridgeCliOptions): Promise<void> {
     bridge: running.bridge,
     links,
     maxBufferItems: opts.bufferItems,
+    // Each vehicle's sortie is recorded from these and uploaded to the server as a .tlog.
+    connections: running.connections,
     logger: log,
   });
   running.bridge.on('vehicle.discovered', (v) =>
@@ -138,7 +140,10 @@ async function runBridge(opts: BridgeCliOptions): Promise<void> {
     process.exitCode = 3;
   } else {
     const st = client.stats();
-    log.info({ unacknowledged: st.size, droppedStates: st.droppedStates }, 'bridge stopped');
+    log.info(
+      { unacknowledged: st.size, droppedStates: st.droppedStates, unsentTlogs: st.tlogUploads },
+      'bridge stopped',
+    );
   }
 }
 

@@ -8,6 +8,8 @@
  *   'bridge.items' -> BridgeIngest (one transaction per batch) -> ack { lastSeq }
  *     -> after commit: live state (state items -> update, lost -> offline) and the
  *        'vehicle.event' / 'vehicle.registered' events for the console fan-out
+ *   'bridge.tlog' chunks -> TlogAssembler (per bridge and uploadId) -> complete: the vehicle
+ *     (bridge, sysid) -> tlogSink.attachTlog -> the last chunk's ack says where it went
  *   last socket of a bridge gone -> its vehicles go offline in the live state
  *
  * It is also the BridgeHub: a command goes to the newest live socket of the vehicle's bridge,
@@ -21,10 +23,11 @@ import {
   type CommandReply,
   type HelloAck,
   type ServerToBridgeEvents,
+  type TlogChunkReply,
   type VehicleCommand,
   type VehicleEventPayload,
 } from '@aerie/gcs-bridge';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Db } from '../db/client.ts';
 import { vehicles } from '../db/schema.ts';
@@ -32,6 +35,21 @@ import type { LiveStateStore } from '../live/live-state-store.ts';
 import { findBridgeByToken } from '../routes/bridges.ts';
 import type { BridgeHub, IngestSink } from './contracts.ts';
 import { BridgeIngest, type IngestBridge, type IngestResult, noopIngestSink } from './ingest.ts';
+import { TlogAssembler, type TlogAssemblerOptions } from './tlog-assembly.ts';
+
+/** Where a sortie's uploaded .tlog goes (the FlightLog fits). */
+export interface TlogSink {
+  attachTlog(
+    db: Db,
+    vehicleId: string,
+    fromMs: number,
+    toMs: number,
+    bytes: Uint8Array,
+  ): Promise<
+    | { ok: true; value: { sortieId: string; sha256: string; bytes: number } }
+    | { ok: false; error: { code: string; message: string } }
+  >;
+}
 
 /** What the namespace keeps on each bridge socket. */
 export interface BridgeSocketData {
@@ -81,6 +99,10 @@ export interface BridgeChannelOptions {
   logger?: ChannelLogger;
   /** Default wait for a command's answer (default 20 s: a take-off may first wait out arming). */
   commandTimeoutMs?: number;
+  /** Stores the sortie tlogs bridges upload; uploads are refused ('Unsupported') without it. */
+  tlogSink?: TlogSink;
+  /** Bounds of the chunk assembly (tests). */
+  tlogAssembly?: TlogAssemblerOptions;
 }
 
 const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -101,6 +123,8 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
   private readonly liveState: LiveStateStore;
   private readonly now: () => number;
   private readonly commandTimeoutMs: number;
+  private readonly tlogSink: TlogSink | undefined;
+  private readonly tlogs: TlogAssembler;
   private log: ChannelLogger;
   private namespace: BridgeNamespace | null = null;
   /** Live sockets per bridge, oldest first. */
@@ -115,6 +139,8 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     this.now = opts.now ?? Date.now;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 20_000;
     this.log = opts.logger ?? silent;
+    this.tlogSink = opts.tlogSink;
+    this.tlogs = new TlogAssembler({ now: this.now, ...opts.tlogAssembly });
     this.ingest = new BridgeIngest({
       db: opts.db,
       sink: opts.sink ?? noopIngestSink,
@@ -234,6 +260,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
 
     socket.on('bridge.hello', (hello, ack) => void this.onHello(socket, hello, ack));
     socket.on('bridge.items', (items, ack) => void this.onItems(socket, items, ack));
+    socket.on('bridge.tlog', (chunk, ack) => void this.onTlog(socket, chunk, ack));
     socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
   }
 
@@ -304,6 +331,51 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     }
     ack({ lastSeq: result.lastSeq });
     this.publish(bridge.id, result);
+  }
+
+  private async onTlog(
+    socket: BridgeSocket,
+    chunk: unknown,
+    ack: (reply: TlogChunkReply) => void,
+  ): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const bridge = socket.data.bridge;
+    const refuse = (code: string, message: string) => ack({ ok: false, error: { code, message } });
+    if (!this.tlogSink) return refuse('Unsupported', 'this server does not store tlogs');
+    const outcome = this.tlogs.accept(bridge.id, chunk);
+    if (outcome.kind === 'refused') {
+      this.log.warn({ bridgeId: bridge.id, code: outcome.code }, `tlog chunk refused: ${outcome.message}`);
+      return refuse(outcome.code, outcome.message);
+    }
+    if (outcome.kind === 'partial') return ack({ ok: true, received: outcome.received });
+    const t = outcome.tlog;
+    const fields = { bridgeId: bridge.id, sysid: t.sysid, uploadId: t.uploadId, bytes: t.bytes.length };
+    try {
+      const [v] = await this.db
+        .select({ id: vehicles.id })
+        .from(vehicles)
+        .where(and(eq(vehicles.bridgeId, bridge.id), eq(vehicles.sysid, t.sysid)));
+      if (!v) {
+        this.log.warn(fields, 'tlog for a vehicle this bridge does not hold; dropped');
+        return refuse('UnknownVehicle', `bridge ${bridge.id} has no vehicle with system id ${t.sysid}`);
+      }
+      const stored = await this.tlogSink.attachTlog(this.db, v.id, t.fromMs, t.toMs, t.bytes);
+      if (!stored.ok) {
+        this.log.warn(
+          { ...fields, vehicleId: v.id, code: stored.error.code },
+          `tlog not stored: ${stored.error.message}`,
+        );
+        return refuse(stored.error.code, stored.error.message);
+      }
+      this.log.info(
+        { ...fields, vehicleId: v.id, sortieId: stored.value.sortieId, truncated: t.truncated },
+        'sortie tlog stored',
+      );
+      ack({ ok: true, received: outcome.received, done: stored.value });
+    } catch (err) {
+      this.log.error({ ...fields, error: String(err) }, 'storing a tlog failed');
+      refuse('ServerError', 'the server could not store the tlog; try again');
+    }
   }
 
   /** After commit: live state, and events for whoever listens (the console fan-out). */
