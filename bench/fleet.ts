@@ -16,6 +16,7 @@ const PER_NETWORK = 250;
 const RATE_HZ = 10;
 const DURATION_S = 4;
 const WARMUP_MS = 1000;
+const SWEEP = [100, 250, 500, 750, 1000, 1500, 2000];
 
 interface Step {
   vehicles: number;
@@ -91,7 +92,7 @@ async function runStep(vehicles: number): Promise<Step> {
 export async function benchFleet(): Promise<BenchEntry[]> {
   if (hasTaskset) spawnSync('taskset', ['-cp', '0', String(process.pid)]);
   const steps: Step[] = [];
-  for (const n of [100, 250, 500, 750, 1000, 1500, 2000]) {
+  for (const n of SWEEP) {
     const s = await runStep(n);
     const keptUp = s.received >= 0.99 * s.sent && s.p99 < 20;
     process.stderr.write(
@@ -103,13 +104,18 @@ export async function benchFleet(): Promise<BenchEntry[]> {
   }
   const kept = steps.filter((s) => s.received >= 0.99 * s.sent && s.p99 < 20);
   const largest = kept.at(-1)?.vehicles ?? 0;
+  // When every step kept up, the figure is a floor: the sweep stopped, the bridge did not.
+  const unit =
+    kept.length === steps.length && steps.length === SWEEP.length
+      ? 'vehicles (every step kept up; largest tried)'
+      : 'vehicles';
   const at500 = steps.find((s) => s.vehicles === 500);
   const note = `10 Hz GLOBAL_POSITION_INT + ATTITUDE per vehicle over UDP loopback, networks of <= ${PER_NETWORK}; generator in its own process${hasTaskset ? ', bridge pinned to core 0' : ''}`;
   return [
     {
       name: 'fleet: largest fleet kept up with on one core',
       value: largest,
-      unit: 'vehicles',
+      unit,
       target: '>= 500',
       met: largest >= 500,
       note,
