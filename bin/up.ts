@@ -198,7 +198,7 @@ async function up(opts: UpOptions): Promise<void> {
     [
       '',
       `Aerie is up: ${opts.vehicles} simulated docked aircraft at Guicheng, Nanhai (23.03 N, 113.14 E)`,
-      `  console and API  ${url}`,
+      `  API              ${url}`,
       `  API docs         ${url}/api/docs`,
       `  data folder      ${dataDir}`,
       `  ${admin}`,
