@@ -146,7 +146,7 @@ describe('npm start (aerie up)', () => {
         throw new Error(`${err.message}\n${output}`);
       },
     );
-    expect(output).toContain(`console and API  ${base}`);
+    expect(output).toContain(`API              ${base}`);
     expect(output).toContain(`${base}/api/docs`);
     expect(output).toContain('AERIE_ADMIN_PASSWORD');
     expect(output).not.toContain(PASSWORD);
