@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { hashToken, newToken } from '../auth/tokens.ts';
@@ -19,9 +19,8 @@ import {
   Name,
   NullableId,
   notFound,
-  Page,
-  PagingQuery,
   PatchBody,
+  registerReadRoutes,
   requireRef,
 } from './common.ts';
 
@@ -61,42 +60,18 @@ export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): voi
   const { db } = ctx.database;
   const tags = ['bridges'];
 
-  r.get(
-    '/bridges',
-    {
-      config: { permission: 'bridges.read' },
-      schema: {
-        tags,
-        summary: 'List bridges',
-        querystring: Type.Object(PagingQuery),
-        response: { 200: Page(BridgeView), ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (req) => {
-      const { limit, offset } = req.query;
-      const rows = await db.select().from(bridges).orderBy(bridges.name).limit(limit).offset(offset);
-      const [total] = await db.select({ n: count() }).from(bridges);
-      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
-    },
-  );
-
-  r.get(
-    '/bridges/:id',
-    {
-      config: { permission: 'bridges.read' },
-      schema: {
-        tags,
-        summary: 'One bridge',
-        params: IdParams,
-        response: { 200: BridgeView, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const [row] = await db.select().from(bridges).where(eq(bridges.id, req.params.id));
-      if (!row) throw notFound('bridge', req.params.id);
-      return view(row);
-    },
-  );
+  registerReadRoutes(app, db, {
+    path: '/bridges',
+    table: bridges,
+    what: 'bridge',
+    permission: 'bridges.read',
+    tags,
+    listSummary: 'List bridges',
+    getSummary: 'One bridge',
+    view: BridgeView,
+    toView: view,
+    orderBy: bridges.name,
+  });
 
   r.post(
     '/bridges',

@@ -1,11 +1,13 @@
 /** Schemas and helpers shared by the route modules. */
 
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
+import type { Permission } from '../auth/permissions.ts';
 import type { Db } from '../db/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, errorResponses } from '../http/errors.ts';
 
 /** `:id` path parameter. */
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -78,4 +80,90 @@ export async function requireRef(
 
 export function notFound(what: string, id: string): ApiError {
   return new ApiError('NotFound', `no ${what} with id ${id}`);
+}
+
+/** What the list and get-one routes of a resource need to know about it. */
+export interface ReadRoutesOptions<
+  T extends SQLiteTable & { id: SQLiteColumn },
+  F extends Record<string, TSchema>,
+> {
+  /** Collection path, e.g. '/docks'; the item route is `${path}/:id`. */
+  path: string;
+  table: T;
+  /** Singular noun for messages ("no dock with id ..."). */
+  what: string;
+  permission: Permission;
+  tags: string[];
+  listSummary: string;
+  getSummary: string;
+  /** The response schema of one item and how a row becomes it. */
+  view: TSchema;
+  toView: (row: T['$inferSelect']) => unknown;
+  orderBy: SQLiteColumn;
+  /** Department column that limits what a department-scoped role sees (none: everyone sees all). */
+  scopeColumn?: SQLiteColumn;
+  /** Extra list filters: their query schemas and the condition they make. */
+  filters?: { query: F; where: (query: Record<string, unknown>) => SQL | undefined };
+}
+
+/**
+ * Registers `GET path` (paged, scoped, ordered) and `GET path/:id` (scoped: another
+ * department's row answers 404) for a resource. Writes stay with each resource: their rules
+ * (references, bindings, the last administrator) differ.
+ */
+export function registerReadRoutes<
+  T extends SQLiteTable & { id: SQLiteColumn },
+  F extends Record<string, TSchema>,
+>(app: FastifyInstance, db: Db, o: ReadRoutesOptions<T, F>): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const scope = (req: FastifyRequest) => (o.scopeColumn ? scopeCondition(req, o.scopeColumn) : undefined);
+  // drizzle cannot type a query over a table chosen at run time; rows are the table's own.
+  const from = () =>
+    db.select().from(o.table as SQLiteTable) as unknown as {
+      where(c: SQL | undefined): {
+        orderBy(c: SQLiteColumn): { limit(n: number): { offset(n: number): Promise<T['$inferSelect'][]> } };
+      } & Promise<T['$inferSelect'][]>;
+    };
+
+  r.get(
+    o.path,
+    {
+      config: { permission: o.permission },
+      schema: {
+        tags: o.tags,
+        summary: o.listSummary,
+        querystring: Type.Object({ ...PagingQuery, ...(o.filters?.query ?? {}) }),
+        response: { 200: Page(o.view), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const query = req.query as { limit: number; offset: number } & Record<string, unknown>;
+      const where = allOf(scope(req), o.filters?.where(query));
+      const rows = await from().where(where).orderBy(o.orderBy).limit(query.limit).offset(query.offset);
+      const [total] = await db
+        .select({ n: count() })
+        .from(o.table as SQLiteTable)
+        .where(where);
+      return { items: rows.map(o.toView), total: total?.n ?? 0, limit: query.limit, offset: query.offset };
+    },
+  );
+
+  r.get(
+    `${o.path}/:id`,
+    {
+      config: { permission: o.permission },
+      schema: {
+        tags: o.tags,
+        summary: o.getSummary,
+        params: IdParams,
+        response: { 200: o.view, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const [row] = await from().where(allOf(eq(o.table.id, id), scope(req)));
+      if (!row) throw notFound(o.what, id);
+      return o.toView(row);
+    },
+  );
 }

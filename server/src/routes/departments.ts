@@ -1,24 +1,13 @@
 /** Departments (部门): the units tickets are dispatched to and that officers belong to. */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
-import {
-  allOf,
-  Body,
-  IdParams,
-  iso,
-  Name,
-  notFound,
-  Page,
-  PagingQuery,
-  PatchBody,
-  scopeCondition,
-} from './common.ts';
+import { Body, IdParams, iso, Name, notFound, PatchBody, registerReadRoutes } from './common.ts';
 
 const DepartmentView = Type.Object({
   id: Type.String(),
@@ -41,52 +30,19 @@ export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext):
   const { db } = ctx.database;
   const tags = ['departments'];
 
-  r.get(
-    '/departments',
-    {
-      config: { permission: 'departments.read' },
-      schema: {
-        tags,
-        summary: 'List departments (a department officer sees their own)',
-        querystring: Type.Object(PagingQuery),
-        response: { 200: Page(DepartmentView), ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (req) => {
-      const { limit, offset } = req.query;
-      const where = allOf(scopeCondition(req, departments.id));
-      const rows = await db
-        .select()
-        .from(departments)
-        .where(where)
-        .orderBy(departments.name)
-        .limit(limit)
-        .offset(offset);
-      const [total] = await db.select({ n: count() }).from(departments).where(where);
-      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
-    },
-  );
-
-  r.get(
-    '/departments/:id',
-    {
-      config: { permission: 'departments.read' },
-      schema: {
-        tags,
-        summary: 'One department',
-        params: IdParams,
-        response: { 200: DepartmentView, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const [row] = await db
-        .select()
-        .from(departments)
-        .where(allOf(eq(departments.id, req.params.id), scopeCondition(req, departments.id)));
-      if (!row) throw notFound('department', req.params.id);
-      return view(row);
-    },
-  );
+  registerReadRoutes(app, db, {
+    path: '/departments',
+    table: departments,
+    what: 'department',
+    permission: 'departments.read',
+    tags,
+    listSummary: 'List departments (a department officer sees their own)',
+    getSummary: 'One department',
+    view: DepartmentView,
+    toView: view,
+    orderBy: departments.name,
+    scopeColumn: departments.id,
+  });
 
   r.post(
     '/departments',

@@ -1,14 +1,13 @@
 /** Docks (机巢): where aircraft park and charge; a MAVLink component on a bridge. */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, sites } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
-  allOf,
   Body,
   IdParams,
   iso,
@@ -17,11 +16,9 @@ import {
   Name,
   NullableId,
   notFound,
-  Page,
-  PagingQuery,
   PatchBody,
+  registerReadRoutes,
   requireRef,
-  scopeCondition,
 } from './common.ts';
 
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -81,49 +78,23 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
   }
 
-  r.get(
-    '/docks',
-    {
-      config: { permission: 'docks.read' },
-      schema: {
-        tags,
-        summary: 'List docks',
-        querystring: Type.Object({ ...PagingQuery, siteId: Type.Optional(Type.String()) }),
-        response: { 200: Page(DockView), ...errorResponses(400, 401, 403) },
-      },
+  registerReadRoutes(app, db, {
+    path: '/docks',
+    table: docks,
+    what: 'dock',
+    permission: 'docks.read',
+    tags,
+    listSummary: 'List docks',
+    getSummary: 'One dock',
+    view: DockView,
+    toView: view,
+    orderBy: docks.name,
+    scopeColumn: docks.departmentId,
+    filters: {
+      query: { siteId: Type.Optional(Type.String()) },
+      where: (q) => (q.siteId ? eq(docks.siteId, q.siteId as string) : undefined),
     },
-    async (req) => {
-      const { limit, offset, siteId } = req.query;
-      const where = allOf(
-        scopeCondition(req, docks.departmentId),
-        siteId ? eq(docks.siteId, siteId) : undefined,
-      );
-      const rows = await db.select().from(docks).where(where).orderBy(docks.name).limit(limit).offset(offset);
-      const [total] = await db.select({ n: count() }).from(docks).where(where);
-      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
-    },
-  );
-
-  r.get(
-    '/docks/:id',
-    {
-      config: { permission: 'docks.read' },
-      schema: {
-        tags,
-        summary: 'One dock',
-        params: IdParams,
-        response: { 200: DockView, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const [row] = await db
-        .select()
-        .from(docks)
-        .where(allOf(eq(docks.id, req.params.id), scopeCondition(req, docks.departmentId)));
-      if (!row) throw notFound('dock', req.params.id);
-      return view(row);
-    },
-  );
+  });
 
   r.post(
     '/docks',

@@ -1,14 +1,13 @@
 /** Sites: the places a bridge serves and docks stand at. */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments, sites } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
 import {
-  allOf,
   Body,
   IdParams,
   iso,
@@ -17,11 +16,9 @@ import {
   Name,
   NullableId,
   notFound,
-  Page,
-  PagingQuery,
   PatchBody,
+  registerReadRoutes,
   requireRef,
-  scopeCondition,
 } from './common.ts';
 
 const SiteView = Type.Object({
@@ -49,46 +46,19 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
   const { db } = ctx.database;
   const tags = ['sites'];
 
-  r.get(
-    '/sites',
-    {
-      config: { permission: 'sites.read' },
-      schema: {
-        tags,
-        summary: 'List sites',
-        querystring: Type.Object(PagingQuery),
-        response: { 200: Page(SiteView), ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (req) => {
-      const { limit, offset } = req.query;
-      const where = scopeCondition(req, sites.departmentId);
-      const rows = await db.select().from(sites).where(where).orderBy(sites.name).limit(limit).offset(offset);
-      const [total] = await db.select({ n: count() }).from(sites).where(where);
-      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
-    },
-  );
-
-  r.get(
-    '/sites/:id',
-    {
-      config: { permission: 'sites.read' },
-      schema: {
-        tags,
-        summary: 'One site',
-        params: IdParams,
-        response: { 200: SiteView, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const [row] = await db
-        .select()
-        .from(sites)
-        .where(allOf(eq(sites.id, req.params.id), scopeCondition(req, sites.departmentId)));
-      if (!row) throw notFound('site', req.params.id);
-      return view(row);
-    },
-  );
+  registerReadRoutes(app, db, {
+    path: '/sites',
+    table: sites,
+    what: 'site',
+    permission: 'sites.read',
+    tags,
+    listSummary: 'List sites',
+    getSummary: 'One site',
+    view: SiteView,
+    toView: view,
+    orderBy: sites.name,
+    scopeColumn: sites.departmentId,
+  });
 
   r.post(
     '/sites',

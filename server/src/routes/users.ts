@@ -16,9 +16,8 @@ import {
   iso,
   NullableId,
   notFound,
-  Page,
-  PagingQuery,
   PatchBody,
+  registerReadRoutes,
   requireRef,
 } from './common.ts';
 
@@ -88,42 +87,18 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
   const { db } = ctx.database;
   const tags = ['users'];
 
-  r.get(
-    '/users',
-    {
-      config: { permission: 'users.read' },
-      schema: {
-        tags,
-        summary: 'List users',
-        querystring: Type.Object(PagingQuery),
-        response: { 200: Page(UserView), ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (req) => {
-      const { limit, offset } = req.query;
-      const rows = await db.select().from(users).orderBy(users.username).limit(limit).offset(offset);
-      const [total] = await db.select({ n: count() }).from(users);
-      return { items: rows.map(toUserView), total: total?.n ?? 0, limit, offset };
-    },
-  );
-
-  r.get(
-    '/users/:id',
-    {
-      config: { permission: 'users.read' },
-      schema: {
-        tags,
-        summary: 'One user',
-        params: IdParams,
-        response: { 200: UserView, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const [row] = await db.select().from(users).where(eq(users.id, req.params.id));
-      if (!row) throw notFound('user', req.params.id);
-      return toUserView(row);
-    },
-  );
+  registerReadRoutes(app, db, {
+    path: '/users',
+    table: users,
+    what: 'user',
+    permission: 'users.read',
+    tags,
+    listSummary: 'List users',
+    getSummary: 'One user',
+    view: UserView,
+    toView: toUserView,
+    orderBy: users.username,
+  });
 
   r.post(
     '/users',

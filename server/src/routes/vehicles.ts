@@ -5,25 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { and, count, eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
-  allOf,
   Body,
   IdParams,
   iso,
   Name,
   NullableId,
   notFound,
-  Page,
-  PagingQuery,
   PatchBody,
+  registerReadRoutes,
   requireRef,
-  scopeCondition,
 } from './common.ts';
 
 const Positive = Type.Number({ exclusiveMinimum: 0 });
@@ -133,52 +130,19 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
     await requireRef(db, bridges, b.bridgeId, 'body.bridgeId', 'bridge');
   }
 
-  r.get(
-    '/vehicles',
-    {
-      config: { permission: 'vehicles.read' },
-      schema: {
-        tags,
-        summary: 'List vehicles with their live state (online=false, state=null until a bridge reports)',
-        querystring: Type.Object(PagingQuery),
-        response: { 200: Page(VehicleView), ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (req) => {
-      const { limit, offset } = req.query;
-      const where = scopeCondition(req, vehicles.departmentId);
-      const rows = await db
-        .select()
-        .from(vehicles)
-        .where(where)
-        .orderBy(vehicles.name)
-        .limit(limit)
-        .offset(offset);
-      const [total] = await db.select({ n: count() }).from(vehicles).where(where);
-      return { items: rows.map(view), total: total?.n ?? 0, limit, offset };
-    },
-  );
-
-  r.get(
-    '/vehicles/:id',
-    {
-      config: { permission: 'vehicles.read' },
-      schema: {
-        tags,
-        summary: 'One vehicle with its live state',
-        params: IdParams,
-        response: { 200: VehicleView, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const [row] = await db
-        .select()
-        .from(vehicles)
-        .where(allOf(eq(vehicles.id, req.params.id), scopeCondition(req, vehicles.departmentId)));
-      if (!row) throw notFound('vehicle', req.params.id);
-      return view(row);
-    },
-  );
+  registerReadRoutes(app, db, {
+    path: '/vehicles',
+    table: vehicles,
+    what: 'vehicle',
+    permission: 'vehicles.read',
+    tags,
+    listSummary: 'List vehicles with their live state (online=false, state=null until a bridge reports)',
+    getSummary: 'One vehicle with its live state',
+    view: VehicleView,
+    toView: view,
+    orderBy: vehicles.name,
+    scopeColumn: vehicles.departmentId,
+  });
 
   r.post(
     '/vehicles',
