@@ -21,6 +21,7 @@
  * Commands go the other way with an acknowledgement and a timeout (emitWithAck); the answer
  * is the vehicle's coded result.
  */
+import type { MissionItemInt } from '@aerie/missions';
 import type { VehicleSnapshot } from '../bridge.ts';
 import type { VehicleEvent } from '../vehicle/state.ts';
 
@@ -37,10 +38,73 @@ export type VehicleEventPayload =
   | { type: 'lost'; atMs: number }
   | { type: 'found'; atMs: number };
 
-/** One item in the bridge's outgoing stream. */
+/** Where a dock is in its cycle (the bridge's dock state machine, see `gcs-bridge/src/dock`). */
+export type DockState =
+  | 'idle'
+  | 'preparing'
+  | 'ready'
+  | 'aircraft_out'
+  | 'awaiting_landing'
+  | 'landed'
+  | 'closing'
+  | 'charging'
+  | 'fault'
+  | 'unknown';
+
+/** Lid position as the dock reports it. */
+export type DockLid = 'closed' | 'opening' | 'open' | 'closing' | 'jammed' | 'unknown';
+
+/** Charger state as the dock reports it. */
+export type DockCharger = 'idle' | 'charging' | 'full' | 'fault' | 'unknown';
+
+/** Faults a dock can report; each one stops the dock's cycle until it clears. */
+export type DockFaultCode = 'lid_jam' | 'charger_fault' | 'power_loss' | 'over_temperature' | 'sensor_fault';
+
+/**
+ * A dock's state as the server and console see it: what the dock's DOCK_STATUS said plus the
+ * bridge's state machine. Units are in the field names. Weather readings are the dock's own
+ * sensors; whether they ground a flight is the server's decision (its weather gate).
+ */
+export interface DockStatusPayload {
+  sysid: number;
+  compid: number;
+  state: DockState;
+  lid: DockLid;
+  charger: DockCharger;
+  aircraftParked: boolean;
+  /** Parked aircraft's battery, null when no aircraft is parked or the dock cannot read it. */
+  aircraftBatteryPct: number | null;
+  temperatureC: number;
+  humidityPct: number;
+  windSpeedMps: number;
+  windGustMps: number;
+  rainMmPerH: number;
+  /** Mains power present (false: running on the dock's backup battery). */
+  mainsPower: boolean;
+  faults: DockFaultCode[];
+  /** Dock position as it reports it (WGS-84, metres above mean sea level). */
+  lat: number;
+  lon: number;
+  altAmslM: number;
+  /** When the bridge last heard the dock (epoch ms). */
+  lastHeardMs: number;
+}
+
+/** Discrete things that happened to a dock. */
+export type DockEventPayload =
+  | { type: 'discovered'; atMs: number }
+  | { type: 'lost'; atMs: number }
+  | { type: 'found'; atMs: number }
+  | { type: 'state_changed'; atMs: number; from: DockState; to: DockState }
+  | { type: 'fault'; atMs: number; code: DockFaultCode; message: string }
+  | { type: 'fault_cleared'; atMs: number; code: DockFaultCode };
+
+/** One item in the bridge's outgoing stream. Dock items carry the dock controller's sysid. */
 export type ChannelItem =
   | { seq: number; kind: 'state'; sysid: number; atMs: number; state: VehicleStatePayload }
-  | { seq: number; kind: 'event'; sysid: number; atMs: number; event: VehicleEventPayload };
+  | { seq: number; kind: 'event'; sysid: number; atMs: number; event: VehicleEventPayload }
+  | { seq: number; kind: 'dock_state'; sysid: number; atMs: number; dock: DockStatusPayload }
+  | { seq: number; kind: 'dock_event'; sysid: number; atMs: number; event: DockEventPayload };
 
 export interface BridgeHello {
   /** Chosen at bridge start (e.g. a random UUID); a new epoch restarts `seq` at 1. */
@@ -78,6 +142,64 @@ export interface CommandRequest {
   sysid: number;
   command: VehicleCommand;
 }
+
+/** What the server can ask of a dock (the dock dialect's commands). */
+export type DockCommand =
+  | { action: 'open_lid' }
+  | { action: 'close_lid' }
+  | { action: 'start_charging' }
+  | { action: 'stop_charging' }
+  | { action: 'prepare_takeoff' }
+  | { action: 'prepare_landing' };
+
+export interface DockCommandRequest {
+  requestId: string;
+  /** The dock controller's system id on this bridge. */
+  sysid: number;
+  command: DockCommand;
+}
+
+/**
+ * Lists to store on a vehicle before a sortie. Each list present replaces what the vehicle
+ * holds (fence and rally optional); items use the wire form of `@aerie/missions`.
+ */
+export interface MissionUploadRequest {
+  requestId: string;
+  sysid: number;
+  mission: MissionItemInt[];
+  fence?: MissionItemInt[];
+  rally?: MissionItemInt[];
+}
+
+/** Progress of an upload, sent by the bridge while it runs (at most a few per second). */
+export interface MissionUploadProgress {
+  requestId: string;
+  sysid: number;
+  missionType: 'mission' | 'fence' | 'rally';
+  sent: number;
+  total: number;
+  atMs: number;
+}
+
+/**
+ * The outcome of an upload: every list stored and the mission confirmed by the vehicle's
+ * MISSION_CURRENT mission id where it reports one (`missionId` null when it does not).
+ * Failure codes are the mission protocol's (e.g. 'Nack', 'Timeout', 'Busy', 'MissionIdMismatch').
+ */
+export type MissionUploadReply =
+  | {
+      ok: true;
+      value: { missionId: number | null; counts: { mission: number; fence: number; rally: number } };
+    }
+  | {
+      ok: false;
+      error: {
+        code: string;
+        message: string;
+        missionType?: 'mission' | 'fence' | 'rally';
+        detail?: Record<string, unknown>;
+      };
+    };
 
 /** The vehicle's answer, or why there was none. Codes are the bridge's stable result codes. */
 export type CommandReply =
@@ -123,10 +245,16 @@ export interface BridgeToServerEvents {
   'bridge.items': (items: ChannelItem[], ack: (reply: { lastSeq: number }) => void) => void;
   /** One chunk of a sortie's .tlog; the ack on the last chunk says where it was stored. */
   'bridge.tlog': (chunk: TlogChunk, ack: (reply: TlogChunkReply) => void) => void;
+  /** Progress of a running `mission.upload` (best effort, not buffered while disconnected). */
+  'mission.upload_progress': (progress: MissionUploadProgress) => void;
 }
 
 export interface ServerToBridgeEvents {
   'vehicle.command': (request: CommandRequest, ack: (reply: CommandReply) => void) => void;
+  /** A command to a dock controller; the reply is the dock's coded COMMAND_ACK result. */
+  'dock.command': (request: DockCommandRequest, ack: (reply: CommandReply) => void) => void;
+  /** Stores mission (and fence, rally) lists on a vehicle; answered once all are stored. */
+  'mission.upload': (request: MissionUploadRequest, ack: (reply: MissionUploadReply) => void) => void;
 }
 
 /** Socket.IO namespace the bridges connect to. */

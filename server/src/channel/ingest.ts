@@ -223,7 +223,7 @@ export class BridgeIngest {
         if (item.kind === 'state') {
           await this.sink.onState(db, vehicleId, item.atMs, item.state);
           stored.push({ vehicleId, kind: 'state', sysid: item.sysid, atMs: item.atMs, state: item.state });
-        } else {
+        } else if (item.kind === 'event') {
           await this.sink.onEvent(db, vehicleId, item.atMs, item.event);
           stored.push({ vehicleId, kind: 'event', sysid: item.sysid, atMs: item.atMs, event: item.event });
         }
