@@ -4,12 +4,20 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords.ts';
+import { decide, PERMISSIONS, type Permission, type Role } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { createSession, deleteSession } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { sessions, users } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { Password, toUserView, UserView } from './users.ts';
+
+/** The signed-in user plus the permissions their role holds. */
+const MeView = Type.Object({ ...UserView.properties, permissions: Type.Array(Type.String()) });
+
+function permissionsOf(role: Role): Permission[] {
+  return PERMISSIONS.filter((p) => decide(role, p) !== null);
+}
 
 /** Requests per minute per address on the login route, on top of the failure counter. */
 const LOGIN_REQUESTS_PER_MINUTE = 30;
@@ -143,12 +151,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     '/auth/me',
     {
       config: { permission: 'session.self' },
-      schema: { tags, summary: 'The signed-in user', response: { 200: UserView, ...errorResponses(401) } },
+      schema: {
+        tags,
+        summary:
+          'The signed-in user, with the permissions of their role (the console hides what they may not do)',
+        response: { 200: MeView, ...errorResponses(401) },
+      },
     },
     async (req) => {
       const [row] = await db.select().from(users).where(eq(users.id, req.auth!.id));
       if (!row) throw new ApiError('Unauthorized', 'the user of this session no longer exists');
-      return toUserView(row);
+      return { ...toUserView(row), permissions: permissionsOf(row.role) };
     },
   );
 }

@@ -70,6 +70,16 @@ describe('login', () => {
     expect(JSON.stringify(rows)).not.toContain(token);
   });
 
+  it('tells the console which permissions the role holds: a pilot may command, the command centre only watches', async () => {
+    const pilot = await h.req('GET', '/api/auth/me', { token: await h.userToken('pilot') });
+    expect(pilot.json().role).toBe('pilot');
+    expect(pilot.json().permissions).toContain('vehicles.command');
+    const watcher = await h.req('GET', '/api/auth/me', { token: await h.userToken('command_centre') });
+    expect(watcher.json().permissions).toContain('vehicles.read');
+    expect(watcher.json().permissions).not.toContain('vehicles.command');
+    expect(watcher.json().permissions).not.toContain('users.write');
+  });
+
   it('rejects a missing, malformed or made-up token with 401', async () => {
     expect((await h.req('GET', '/api/auth/me')).statusCode).toBe(401);
     expect((await h.req('GET', '/api/auth/me', { token: 'ses_madeup' })).json().error.code).toBe(
