@@ -29,3 +29,5 @@ export {
   type SimFaults,
   SimVehicle,
 } from './sim/vehicle.ts';
+/** The dock dialect (hardware/dialects/aerie_dock.xml) as node-mavlink classes. */
+export * as aerieDock from './dialect/aerie-dock.ts';
