@@ -2,9 +2,22 @@
  * @aerie/hardware: device simulators that speak what the real devices speak.
  *
  * The simulated fleet: vehicles that answer like PX4 SITL (or ArduCopter) on MAVLink over
- * UDP or serial, with simple flight physics, a shared scheduler, a `speedup` and faults.
+ * UDP or serial, with simple flight physics, a shared scheduler, a `speedup` and faults; and
+ * docks that speak the Aerie dock dialect on their aircraft's link.
  */
 
+/** The dock dialect (hardware/dialects/aerie_dock.xml) as node-mavlink classes. */
+export * as aerieDock from './dialect/aerie-dock.ts';
+export {
+  DOCK_COMPID,
+  DOCK_SYSID_OFFSET,
+  type DockFaults,
+  type DockOptions,
+  type DockWeather,
+  SimDock,
+  type SimDockStatus,
+  startDock,
+} from './dock-sim/dock.ts';
 export { MAVLINK_REGISTRY } from './sim/codec.ts';
 export type { Behaviour, Flavour } from './sim/flavour.ts';
 export { modeName } from './sim/flavour.ts';
@@ -29,5 +42,3 @@ export {
   type SimFaults,
   SimVehicle,
 } from './sim/vehicle.ts';
-/** The dock dialect (hardware/dialects/aerie_dock.xml) as node-mavlink classes. */
-export * as aerieDock from './dialect/aerie-dock.ts';

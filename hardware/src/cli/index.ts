@@ -17,6 +17,11 @@ export interface SimCommandOptions {
   latency: number;
   spacing: number;
   settle: number;
+  /** A dock paired with every vehicle, on its link. */
+  docks: boolean;
+  /** Wind and rain the docks' sensors read at start. */
+  dockWind: number;
+  dockRain: number;
 }
 
 function intIn(name: string, min: number, max: number, what: string) {
@@ -159,6 +164,22 @@ export function registerCommands(program: Command): void {
       numberIn('--settle', 0, 3600, 'seconds 0-3600'),
       10,
     )
+    .option(
+      '--docks',
+      'pair a dock with every vehicle at its home, on its link (dock system id = vehicle + 100, component 25)',
+    )
+    .option(
+      '--dock-wind <M/S>',
+      'wind the docks report at start, m/s',
+      numberIn('--dock-wind', 0, 100, 'metres per second 0-100'),
+      0,
+    )
+    .option(
+      '--dock-rain <MM/H>',
+      'rain rate the docks report at start, mm/h',
+      numberIn('--dock-rain', 0, 500, 'millimetres per hour 0-500'),
+      0,
+    )
     .action(async (raw: Partial<SimCommandOptions>) => {
       const opts: SimCommandOptions = {
         vehicles: raw.vehicles ?? 1,
@@ -171,6 +192,9 @@ export function registerCommands(program: Command): void {
         latency: raw.latency ?? 0,
         spacing: raw.spacing ?? 300,
         settle: raw.settle ?? 10,
+        docks: raw.docks ?? false,
+        dockWind: raw.dockWind ?? 0,
+        dockRain: raw.dockRain ?? 0,
       };
       if (opts.basePort !== 0 && opts.basePort + opts.vehicles - 1 > 65535) {
         throw new Error(`--base-port ${opts.basePort} leaves no room for ${opts.vehicles} ports below 65536`);
@@ -189,6 +213,7 @@ export function registerCommands(program: Command): void {
           gcsPort: opts.gcs.port,
           settleS: opts.settle,
           faults: { lossPct: opts.loss, latencyMs: opts.latency },
+          docks: opts.docks && { weather: { windSpeedMps: opts.dockWind, rainMmPerH: opts.dockRain } },
         });
       } catch (err) {
         interrupted.dispose();
@@ -201,8 +226,14 @@ export function registerCommands(program: Command): void {
             `home ${h.lat.toFixed(6)},${h.lon.toFixed(6)}\n`,
         );
       }
+      for (const d of fleet.docks) {
+        process.stdout.write(
+          `dock ${d.sysid}/${d.compid}  with sysid ${d.aircraft.sysid} on ${d.aircraft.endpoint}  ` +
+            `at ${d.position.lat.toFixed(6)},${d.position.lon.toFixed(6)}\n`,
+        );
+      }
       process.stdout.write(
-        `simulating ${fleet.vehicles.length} vehicle(s) at speedup ${opts.speedup}; Ctrl-C to stop\n`,
+        `simulating ${fleet.vehicles.length} vehicle(s)${fleet.docks.length ? ` with docks` : ''} at speedup ${opts.speedup}; Ctrl-C to stop\n`,
       );
       const signal = await interrupted.signal;
       await fleet.close();

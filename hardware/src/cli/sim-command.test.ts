@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { minimal } from 'node-mavlink';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AerieDockStatus } from '../dialect/aerie-dock.ts';
 import { TestGroundStation } from '../sim/testing/ground-station.ts';
 import { registerCommands } from './index.ts';
 
@@ -61,6 +62,9 @@ describe('aerie sim', () => {
       "--loss must be a percentage 0-100, got '120'",
     );
     expect((await parse(['sim', '--speedup', '0'])).err).toContain('--speedup must be a number > 0');
+    expect((await parse(['sim', '--dock-rain', '-3'])).err).toContain(
+      "--dock-rain must be millimetres per hour 0-500, got '-3'",
+    );
   });
 
   it('--help describes the options', async () => {
@@ -116,5 +120,34 @@ describe('aerie sim', () => {
     sim.child.kill('SIGINT');
     expect(await sim.exited).toBe(0);
     expect(sim.out()).toContain('SIGINT: closed 2 vehicle(s)');
+  });
+
+  it('--docks pairs a dock with each vehicle on its link, reporting the weather it was given', async () => {
+    const gcs = await TestGroundStation.open(0);
+    cleanup.push(() => gcs.close());
+    const sim = run([
+      'sim',
+      '--vehicles',
+      '1',
+      '--base-port',
+      '0',
+      '--gcs',
+      `127.0.0.1:${gcs.port}`,
+      '--docks',
+      '--dock-wind',
+      '9',
+    ]);
+    cleanup.push(async () => {
+      if (sim.child.exitCode === null) sim.child.kill('SIGKILL');
+    });
+    const status = await gcs.waitFor(AerieDockStatus, () => true, 15_000);
+    expect(status.windSpeed).toBe(9);
+    expect(gcs.received.find((r) => r.message === status)?.sysid).toBe(101);
+    const end = performance.now() + 5000;
+    while (!sim.out().includes('Ctrl-C') && performance.now() < end)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(sim.out()).toMatch(/^dock 101\/25 {2}with sysid 1 on udp:\d+ {2}at 23\.030000,113\.140000$/m);
+    sim.child.kill('SIGINT');
+    expect(await sim.exited).toBe(0);
   });
 });

@@ -62,7 +62,7 @@ describe('dialect generator', () => {
 
   it('uses ids no dialect node-mavlink ships defines', () => {
     for (const id of Object.keys(dock.REGISTRY)) expect(MSG_ID_MAGIC_NUMBER[Number(id)]).toBeUndefined();
-    const used = new Set(Object.values(common.MavCmd));
+    const used = new Set<unknown>(Object.values(common.MavCmd));
     for (const v of Object.values(dock.MavCmd)) if (typeof v === 'number') expect(used.has(v)).toBe(false);
   });
 

@@ -12,20 +12,26 @@ import {
   MavLinkPacketParser,
   MavLinkPacketSplitter,
   MavLinkProtocolV2,
+  MSG_ID_MAGIC_NUMBER,
   minimal,
   standard,
 } from 'node-mavlink';
+import * as aerieDock from '../dialect/aerie-dock.ts';
 
 /**
- * Every message class the simulator knows. AUTOPILOT_VERSION lives in `standard`, not
- * `common`, so the four registries are merged or it would be dropped.
+ * Every message class the simulator knows, the dock dialect included. AUTOPILOT_VERSION lives
+ * in `standard`, not `common`, so the four registries are merged or it would be dropped.
  */
 export const MAVLINK_REGISTRY: Record<number, MavLinkDataConstructor<MavLinkData>> = {
   ...minimal.REGISTRY,
   ...common.REGISTRY,
   ...standard.REGISTRY,
   ...ardupilotmega.REGISTRY,
+  ...aerieDock.REGISTRY,
 };
+
+/** CRC_EXTRA of every message id the simulator frames or checks (the dock dialect's included). */
+const MAGIC_NUMBERS: Record<number, number> = { ...MSG_ID_MAGIC_NUMBER, ...aerieDock.MSG_ID_MAGIC_NUMBER };
 
 /** A decoded inbound message with the sender's ids. */
 export interface DecodedMessage {
@@ -60,7 +66,7 @@ export class FrameEncoder {
  * Unknown message ids and bad CRCs are dropped, as an autopilot would.
  */
 export class FrameDecoder {
-  private readonly splitter = new MavLinkPacketSplitter();
+  private readonly splitter = new MavLinkPacketSplitter({}, { magicNumbers: MAGIC_NUMBERS });
   private readonly parser = new MavLinkPacketParser();
 
   constructor(onMessage: (m: DecodedMessage) => void) {

@@ -2,6 +2,7 @@
  * Starting simulated vehicles and fleets: resolve and check options, open the transports,
  * place the vehicles around a home point.
  */
+import { DOCK_SYSID_OFFSET, type DockOptions, SimDock } from '../dock-sim/dock.ts';
 import type { Flavour } from './flavour.ts';
 import { offsetLatLon } from './geo.ts';
 import { type ByteLink, FaultyLink, SerialLink, UdpLink } from './link.ts';
@@ -76,11 +77,18 @@ export interface FleetOptions extends Omit<VehicleOptions, 'sysid' | 'home' | 'p
   basePort?: number;
   /** Serial devices instead of UDP, one per vehicle. */
   serialPath?: string | string[];
+  /**
+   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100, so at
+   * most 154 vehicles); `true` for the defaults or the options every dock gets.
+   */
+  docks?: boolean | Omit<DockOptions, 'sysid' | 'position'>;
 }
 
 /** A running fleet. */
 export interface Fleet {
   readonly vehicles: readonly SimVehicle[];
+  /** The docks, `docks[i]` paired with `vehicles[i]`; empty without the `docks` option. */
+  readonly docks: readonly SimDock[];
   /** Closes every vehicle's socket or serial port. */
   close(): Promise<void>;
 }
@@ -225,8 +233,22 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       `serialPath must name one device per vehicle (${n}), got ${serialPaths.length}`,
     );
   }
-  const { vehicles: _n, home: _h, spacingM: _s, basePort: _b, serialPath: _p, ...shared } = opts;
+  const {
+    vehicles: _n,
+    home: _h,
+    spacingM: _s,
+    basePort: _b,
+    serialPath: _p,
+    docks: dockOpts,
+    ...shared
+  } = opts;
+  if (dockOpts)
+    check(
+      n + DOCK_SYSID_OFFSET <= 254,
+      `vehicles must be at most ${254 - DOCK_SYSID_OFFSET} with docks (dock sysid = vehicle sysid + ${DOCK_SYSID_OFFSET}), got ${n}`,
+    );
   const started: SimVehicle[] = [];
+  const docks: SimDock[] = [];
   try {
     for (let i = 0; i < n; i++) {
       started.push(
@@ -238,14 +260,18 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
           serialPath: serialPaths?.[i],
         }),
       );
+      if (dockOpts) docks.push(new SimDock(started[i]!, dockOpts === true ? {} : dockOpts));
     }
   } catch (err) {
+    await Promise.all(docks.map((d) => d.close()));
     await Promise.all(started.map((v) => v.close()));
     throw err;
   }
   return {
     vehicles: started,
+    docks,
     close: async () => {
+      await Promise.all(docks.map((d) => d.close()));
       await Promise.all(started.map((v) => v.close()));
     },
   };

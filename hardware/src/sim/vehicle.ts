@@ -178,6 +178,11 @@ export class SimVehicle implements Tickable {
   private reachedRepeatsLeft = 0;
   private reachedNextMs = 0;
 
+  /** Other systems on this vehicle's transport (its dock): they see every inbound packet. */
+  private readonly linkPeers = new Set<(buf: Buffer) => void>();
+  /** Says why arming must be refused now (a closed dock lid over the aircraft), or undefined. */
+  private armInterlock: (() => string | undefined) | undefined;
+
   private charge = 1;
   private batteryWarned = false;
   private batteryCritical = false;
@@ -222,7 +227,10 @@ export class SimVehicle implements Tickable {
       this.store,
     );
     this.decoder = new FrameDecoder((m) => this.receive(m));
-    link.onData((buf) => this.decoder.push(buf));
+    link.onData((buf) => {
+      this.decoder.push(buf);
+      for (const peer of this.linkPeers) peer(buf);
+    });
     this.lastRealMs = performance.now();
     joinTicker(this);
     this.sendStream(0);
@@ -321,6 +329,51 @@ export class SimVehicle implements Tickable {
       this.charge = Math.min(this.charge, Math.max(0, pct) / 100);
       this.checkBattery();
     }
+  }
+
+  /**
+   * Lets another MAVLink system share this vehicle's transport, as a dock controller on the
+   * aircraft's link does: `onData` sees every inbound packet (the caller decodes and filters by
+   * target), and `write` sends framed bytes the same way as the vehicle's own, link faults
+   * included. `detach` ends the sharing.
+   */
+  shareLink(onData: (buf: Buffer) => void): { write(buf: Buffer): void; detach(): void } {
+    this.linkPeers.add(onData);
+    return {
+      write: (buf) => {
+        if (!this.closed) this.link.write(buf);
+      },
+      detach: () => {
+        this.linkPeers.delete(onData);
+      },
+    };
+  }
+
+  /**
+   * Installs a check run on every arm request (forced ones too: a closed lid is a physical
+   * obstacle, not a preflight check); a returned reason refuses arming with DENIED and a
+   * STATUSTEXT "Arming denied: <reason>". Undefined removes the check.
+   */
+  setArmInterlock(check: (() => string | undefined) | undefined): void {
+    this.armInterlock = check;
+  }
+
+  /**
+   * Adds charge from a charger (a fraction of a full battery, e.g. 0.01 for 1 %); only while
+   * disarmed. Returns the new state of charge 0..1. Low and critical warnings re-arm once the
+   * battery is back above their thresholds.
+   */
+  chargeBattery(fraction: number): number {
+    if (this.isArmedNow || !(fraction > 0)) return this.charge;
+    this.charge = Math.min(1, this.charge + fraction);
+    if (this.charge > this.tuning.batLow) this.batteryWarned = false;
+    if (this.charge > this.tuning.batCrit) this.batteryCritical = false;
+    return this.charge;
+  }
+
+  /** State of charge 0..1, unrounded (`battery.percent` is what telemetry reports). */
+  get stateOfCharge(): number {
+    return this.charge;
   }
 
   /** Ends link faults and GPS loss (a drained battery stays drained). */
@@ -536,6 +589,11 @@ export class SimVehicle implements Tickable {
 
   private cmdArm(force: boolean): number {
     if (this.isArmedNow) return MavResult.Accepted;
+    const blocked = this.armInterlock?.();
+    if (blocked) {
+      this.statusText(Sev.Critical, `Arming denied: ${blocked}`);
+      return MavResult.Denied;
+    }
     if (!force) {
       // Estimators settle for a while after boot; PX4 explains why in EVENT messages only.
       if (this.simMs < this.config.settleS * 1000) return MavResult.TemporarilyRejected;
