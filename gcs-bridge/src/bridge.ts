@@ -4,10 +4,20 @@
  * links, and hands out one MessagePort per vehicle for the command, mission and parameter
  * protocols. It emits discrete events as they happen and coalesced state snapshots at a bounded
  * rate, which is what the server (and the CLI) consume.
+ *
+ * Docks: a system that sends AERIE_DOCK_STATUS (the dock dialect from @aerie/hardware) is a
+ * dock, never a vehicle (its HEARTBEAT says MAV_AUTOPILOT_INVALID). The bridge keeps a `Dock`
+ * per system id with its commands, follows its cycle with the dock state machine
+ * (`dock/machine.ts`), marks it lost and found like a vehicle, and emits its status
+ * (coalesced) and its cycle changes and faults as events.
  */
 import { EventEmitter } from 'node:events';
+import type { aerieDock } from '@aerie/hardware';
 import { type MavLinkData, minimal } from 'node-mavlink';
+import type { DockCommand, DockEventPayload, DockStatusPayload } from './channel/events.ts';
 import type { Inbound, MessagePort } from './codec/types.ts';
+import { AERIE_DOCK_STATUS_ID, Dock, statusFromMessage } from './dock/dock.ts';
+import { type DockEffect, type DockMachineState, dockStep, initialDockState } from './dock/machine.ts';
 import { applyMessage, createVehicleState, type VehicleEvent, type VehicleState } from './vehicle/state.ts';
 import { Vehicle } from './vehicle/vehicle.ts';
 
@@ -31,6 +41,12 @@ export interface BridgeOptions {
   lostAfterMs?: number;
   /** State snapshots are coalesced to at most one per vehicle per this interval. */
   stateIntervalMs?: number;
+  /**
+   * A dock's status goes out at most this often when only its readings (weather, battery)
+   * change (default 1 s); a change of its state, lid, charger, parked aircraft or faults goes
+   * out at the next state flush.
+   */
+  dockStateIntervalMs?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -46,6 +62,14 @@ export interface BridgeEvents {
   'vehicle.found': [VehicleSnapshot];
   'vehicle.event': [number, VehicleEvent];
   'vehicle.state': [VehicleSnapshot];
+  /** A dock heard for the first time (from its AERIE_DOCK_STATUS; docks never count as vehicles). */
+  'dock.discovered': [DockStatusPayload];
+  'dock.lost': [DockStatusPayload];
+  'dock.found': [DockStatusPayload];
+  /** A dock's cycle changed or a fault appeared or cleared (the dock state machine's effects). */
+  'dock.event': [number, DockEventPayload];
+  /** A dock's status, coalesced (see `dockStateIntervalMs`). */
+  'dock.state': [DockStatusPayload];
 }
 
 // HEARTBEAT of a ground station: MAV_TYPE_GCS (6), MAV_AUTOPILOT_INVALID (8), MAV_STATE_ACTIVE (4).
@@ -59,9 +83,23 @@ interface VehicleEntry {
   vehicle: Vehicle;
 }
 
+interface DockEntry {
+  status: DockStatusPayload;
+  machine: DockMachineState;
+  connection: BridgeConnection;
+  subscribers: Set<(inbound: Inbound) => void>;
+  dock: Dock;
+  online: boolean;
+  dirty: boolean;
+  lastEmittedMs: number;
+  lastEmittedKey: string;
+}
+
 export class Bridge extends EventEmitter<BridgeEvents> {
   readonly connections: readonly BridgeConnection[];
   private readonly vehiclesBySysid = new Map<number, VehicleEntry>();
+  private readonly docksBySysid = new Map<number, DockEntry>();
+  private readonly dockStateIntervalMs: number;
   private readonly dirty = new Set<number>();
   private readonly unsubscribers: Array<() => void> = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -78,6 +116,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1000;
     this.lostAfterMs = opts.lostAfterMs ?? 3000;
     this.stateIntervalMs = opts.stateIntervalMs ?? 100;
+    this.dockStateIntervalMs = opts.dockStateIntervalMs ?? 1000;
   }
 
   async start(): Promise<void> {
@@ -99,6 +138,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     for (const t of this.timers.splice(0)) clearInterval(t);
     for (const u of this.unsubscribers.splice(0)) u();
     for (const entry of this.vehiclesBySysid.values()) entry.vehicle.dispose();
+    for (const entry of this.docksBySysid.values()) entry.dock.dispose();
     await Promise.all(this.connections.map((c) => c.close()));
   }
 
@@ -137,10 +177,45 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     });
   }
 
+  /** Every dock ever heard, online or not, ordered by system id. */
+  docks(): DockStatusPayload[] {
+    return [...this.docksBySysid.values()]
+      .sort((a, b) => a.status.sysid - b.status.sysid)
+      .map((e) => ({ ...e.status, faults: [...e.status.faults] }));
+  }
+
+  /** The dock controller with this system id, for its commands. */
+  dock(sysid: number): Dock | undefined {
+    return this.docksBySysid.get(sysid)?.dock;
+  }
+
+  /** Resolves with the dock once its status has been heard, or with null after timeoutMs. */
+  waitForDock(sysid: number, timeoutMs: number): Promise<Dock | null> {
+    const existing = this.docksBySysid.get(sysid);
+    if (existing) return Promise.resolve(existing.dock);
+    return new Promise((resolve) => {
+      const onDiscovered = (s: DockStatusPayload) => {
+        if (s.sysid !== sysid) return;
+        clearTimeout(timer);
+        this.off('dock.discovered', onDiscovered);
+        resolve(this.dock(sysid) ?? null);
+      };
+      const timer = setTimeout(() => {
+        this.off('dock.discovered', onDiscovered);
+        resolve(null);
+      }, timeoutMs);
+      this.on('dock.discovered', onDiscovered);
+    });
+  }
+
   /** Hot path: one decoded message from a link. */
   private ingest(connection: BridgeConnection, inbound: Inbound): void {
     let entry = this.vehiclesBySysid.get(inbound.sysid);
     if (!entry) {
+      if (inbound.msgid === AERIE_DOCK_STATUS_ID || this.docksBySysid.has(inbound.sysid)) {
+        this.ingestDock(connection, inbound);
+        return;
+      }
       if (inbound.msgid !== 0 || !isVehicleHeartbeat(inbound.message)) return;
       entry = this.addVehicle(connection, inbound);
     } else if (inbound.msgid === 0 && !isVehicleHeartbeat(inbound.message)) {
@@ -192,6 +267,88 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     return entry;
   }
 
+  /** A message from a dock controller (a system that sends AERIE_DOCK_STATUS). */
+  private ingestDock(connection: BridgeConnection, inbound: Inbound): void {
+    let entry = this.docksBySysid.get(inbound.sysid);
+    const isStatus = inbound.msgid === AERIE_DOCK_STATUS_ID;
+    if (!entry) {
+      if (!isStatus) return;
+      entry = this.addDock(connection, inbound);
+    } else {
+      entry.connection = connection;
+      entry.status.lastHeardMs = inbound.receivedAt;
+      if (!entry.online) {
+        entry.online = true;
+        entry.dirty = true;
+        this.emit('dock.found', { ...entry.status });
+      }
+      if (isStatus) this.announce(entry, this.applyDockStatus(entry, inbound), inbound.receivedAt);
+    }
+    for (const s of entry.subscribers) s(inbound);
+  }
+
+  private addDock(connection: BridgeConnection, inbound: Inbound): DockEntry {
+    const sysid = inbound.sysid;
+    const subscribers = new Set<(inbound: Inbound) => void>();
+    const port: MessagePort = {
+      send: (message) => {
+        const current = this.docksBySysid.get(sysid);
+        (current?.connection ?? connection).send(message);
+      },
+      subscribe: (handler) => {
+        subscribers.add(handler);
+        return () => subscribers.delete(handler);
+      },
+    };
+    const { report: _r, ...fields } = statusFromMessage(inbound.message as aerieDock.AerieDockStatus);
+    const entry: DockEntry = {
+      status: { sysid, compid: inbound.compid, state: 'unknown', ...fields, lastHeardMs: inbound.receivedAt },
+      machine: initialDockState(),
+      connection,
+      subscribers,
+      dock: new Dock(sysid, inbound.compid, port, (command) => this.onDockAccepted(sysid, command)),
+      online: true,
+      dirty: true,
+      lastEmittedMs: 0,
+      lastEmittedKey: '',
+    };
+    this.docksBySysid.set(sysid, entry);
+    const effects = this.applyDockStatus(entry, inbound);
+    this.emit('dock.discovered', { ...entry.status });
+    // The first report places the dock (its discovery, not a change of state); faults it
+    // already has are surfaced all the same.
+    this.announce(
+      entry,
+      effects.filter((e) => e.kind !== 'state_changed'),
+      inbound.receivedAt,
+    );
+    return entry;
+  }
+
+  private applyDockStatus(entry: DockEntry, inbound: Inbound): DockEffect[] {
+    const { report, ...fields } = statusFromMessage(inbound.message as aerieDock.AerieDockStatus);
+    Object.assign(entry.status, fields, { compid: inbound.compid, lastHeardMs: inbound.receivedAt });
+    return this.stepDock(entry, { kind: 'report', report });
+  }
+
+  private onDockAccepted(sysid: number, command: DockCommand): void {
+    const entry = this.docksBySysid.get(sysid);
+    if (entry)
+      this.announce(entry, this.stepDock(entry, { kind: 'accepted', action: command.action }), this.now());
+  }
+
+  private stepDock(entry: DockEntry, event: Parameters<typeof dockStep>[1]): DockEffect[] {
+    const [machine, effects] = dockStep(entry.machine, event);
+    entry.machine = machine;
+    entry.status.state = machine.state;
+    entry.dirty = true;
+    return effects;
+  }
+
+  private announce(entry: DockEntry, effects: DockEffect[], atMs: number): void {
+    for (const e of effects) this.emit('dock.event', entry.status.sysid, dockEvent(e, atMs));
+  }
+
   private sendHeartbeats(): void {
     const hb = new minimal.Heartbeat();
     hb.type = MAV_TYPE_GCS;
@@ -213,9 +370,16 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         this.dirty.add(s.sysid);
       }
     }
+    for (const entry of this.docksBySysid.values()) {
+      if (entry.online && now - entry.status.lastHeardMs > this.lostAfterMs) {
+        entry.online = false;
+        this.emit('dock.lost', { ...entry.status });
+      }
+    }
   }
 
   private flushState(): void {
+    this.flushDocks();
     if (this.dirty.size === 0 || this.listenerCount('vehicle.state') === 0) {
       this.dirty.clear();
       return;
@@ -227,6 +391,21 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.dirty.clear();
   }
 
+  private flushDocks(): void {
+    if (this.docksBySysid.size === 0) return;
+    const now = this.now();
+    for (const e of this.docksBySysid.values()) {
+      if (!e.dirty) continue;
+      const s = e.status;
+      const key = `${s.state}|${s.lid}|${s.charger}|${s.aircraftParked}|${s.mainsPower}|${s.faults.join(',')}`;
+      if (key === e.lastEmittedKey && now - e.lastEmittedMs < this.dockStateIntervalMs) continue;
+      e.dirty = false;
+      e.lastEmittedKey = key;
+      e.lastEmittedMs = now;
+      this.emit('dock.state', { ...s, faults: [...s.faults] });
+    }
+  }
+
   private snapshot(entry: VehicleEntry): VehicleSnapshot {
     const s = entry.state;
     return {
@@ -236,6 +415,17 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       statusTexts: s.statusTexts.slice(-10),
       link: { id: entry.connection.id, lossPct: entry.connection.lossPct() },
     };
+  }
+}
+
+function dockEvent(e: DockEffect, atMs: number): DockEventPayload {
+  switch (e.kind) {
+    case 'state_changed':
+      return { type: 'state_changed', atMs, from: e.from, to: e.to };
+    case 'fault':
+      return { type: 'fault', atMs, code: e.code, message: e.message };
+    case 'fault_cleared':
+      return { type: 'fault_cleared', atMs, code: e.code };
   }
 }
 

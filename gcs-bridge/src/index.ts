@@ -21,6 +21,9 @@ export {
 export {
   type CommandableVehicle,
   checkCommandRequest,
+  checkDockCommandRequest,
+  type DockDirectory,
+  runDockCommand,
   runVehicleCommand,
   type VehicleDirectory,
 } from './channel/command-runner.ts';
@@ -48,6 +51,26 @@ export {
   tlogChunks,
 } from './channel/tlog-upload.ts';
 export * from './codec/index.ts';
+export {
+  AERIE_DOCK_STATUS_ID,
+  Dock,
+  type DockActionResult,
+  DockCmd,
+  dockCommandSpec,
+  faultsFromFlags,
+  statusFromMessage,
+} from './dock/dock.ts';
+export {
+  type DockCycle,
+  type DockEffect,
+  type DockMachineEvent,
+  type DockMachineState,
+  type DockReport,
+  dockFaultMessage,
+  dockStep,
+  initialDockState,
+  stateFromReport,
+} from './dock/machine.ts';
 export { type FieldTestOptions, type FieldTestSummary, runFieldTest } from './field-test.ts';
 export * from './link/index.ts';
 export {

@@ -31,13 +31,21 @@ import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
 import type { BridgeEvents, VehicleSnapshot } from '../bridge.ts';
 import type { VehicleEvent } from '../vehicle/state.ts';
-import { runVehicleCommand, type VehicleDirectory } from './command-runner.ts';
+import {
+  type DockDirectory,
+  runDockCommand,
+  runVehicleCommand,
+  type VehicleDirectory,
+} from './command-runner.ts';
 import {
   BRIDGE_NAMESPACE,
   type BridgeHello,
   type BridgeToServerEvents,
   type CommandReply,
   type CommandRequest,
+  type DockCommandRequest,
+  type DockEventPayload,
+  type DockStatusPayload,
   type HelloAck,
   type ServerToBridgeEvents,
   type TlogChunkReply,
@@ -57,6 +65,10 @@ import {
 export interface ChannelBridge extends VehicleDirectory {
   /** Vehicles already heard when the client starts (their discovery is reported then). */
   vehicles?(): VehicleSnapshot[];
+  /** Docks already heard when the client starts (reported as discovered then). */
+  docks?(): DockStatusPayload[];
+  /** The dock with this system id, for `dock.command`; without it every dock command is UnknownDock. */
+  dock?: DockDirectory['dock'];
   on<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
   off<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
 }
@@ -204,6 +216,11 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       'vehicle.discovered': (s) => this.onLinkEvent(s, 'discovered'),
       'vehicle.lost': (s) => this.onLinkEvent(s, 'lost'),
       'vehicle.found': (s) => this.onLinkEvent(s, 'found'),
+      'dock.state': (d) => this.pushDockState(d),
+      'dock.event': (sysid, e) => this.pushDockEvent(sysid, e),
+      'dock.discovered': (d) => this.onDockLinkEvent(d, 'discovered'),
+      'dock.lost': (d) => this.onDockLinkEvent(d, 'lost'),
+      'dock.found': (d) => this.onDockLinkEvent(d, 'found'),
     };
   }
 
@@ -217,8 +234,14 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     b.on('vehicle.discovered', this.bridgeListeners['vehicle.discovered']);
     b.on('vehicle.lost', this.bridgeListeners['vehicle.lost']);
     b.on('vehicle.found', this.bridgeListeners['vehicle.found']);
+    b.on('dock.state', this.bridgeListeners['dock.state']);
+    b.on('dock.event', this.bridgeListeners['dock.event']);
+    b.on('dock.discovered', this.bridgeListeners['dock.discovered']);
+    b.on('dock.lost', this.bridgeListeners['dock.lost']);
+    b.on('dock.found', this.bridgeListeners['dock.found']);
     // A vehicle heard while the links were opening, before these listeners, is reported now.
     for (const v of b.vehicles?.() ?? []) this.onLinkEvent(v, 'discovered');
+    for (const d of b.docks?.() ?? []) this.onDockLinkEvent(d, 'discovered');
 
     const socket: ClientSocket = io(`${this.opts.serverUrl}${BRIDGE_NAMESPACE}`, {
       auth: { token: this.opts.token },
@@ -232,6 +255,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('vehicle.command', (request, ack) => void this.onCommand(request, ack));
+    socket.on('dock.command', (request, ack) => void this.onDockCommand(request, ack));
     this.ticker = setInterval(() => this.tick(), this.opts.batchIntervalMs);
   }
 
@@ -245,6 +269,11 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     b.off('vehicle.discovered', this.bridgeListeners['vehicle.discovered']);
     b.off('vehicle.lost', this.bridgeListeners['vehicle.lost']);
     b.off('vehicle.found', this.bridgeListeners['vehicle.found']);
+    b.off('dock.state', this.bridgeListeners['dock.state']);
+    b.off('dock.event', this.bridgeListeners['dock.event']);
+    b.off('dock.discovered', this.bridgeListeners['dock.discovered']);
+    b.off('dock.lost', this.bridgeListeners['dock.lost']);
+    b.off('dock.found', this.bridgeListeners['dock.found']);
     this.recorder?.dispose();
     if (this.ticker) clearInterval(this.ticker);
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -323,6 +352,43 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private onLinkEvent(s: VehicleSnapshot, type: 'discovered' | 'lost' | 'found'): void {
     this.pushState(s);
     this.pushEvent(s.sysid, { type, atMs: this.now() });
+  }
+
+  // Dock status arrives coalesced from the Bridge (about 1 Hz, sooner on a change of state).
+  private pushDockState(d: DockStatusPayload): void {
+    this.outbox.push({ kind: 'dock_state', sysid: d.sysid, atMs: d.lastHeardMs || this.now(), dock: d });
+  }
+
+  private pushDockEvent(sysid: number, event: DockEventPayload): void {
+    this.outbox.push({ kind: 'dock_event', sysid, atMs: event.atMs, event });
+  }
+
+  private onDockLinkEvent(d: DockStatusPayload, type: 'discovered' | 'lost' | 'found'): void {
+    this.pushDockState(d);
+    this.pushDockEvent(d.sysid, { type, atMs: this.now() });
+  }
+
+  private async onDockCommand(
+    request: DockCommandRequest,
+    ack: (reply: CommandReply) => void,
+  ): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const startedAt = this.now();
+    const bridge = this.opts.bridge;
+    const reply = await runDockCommand({ dock: (sysid) => bridge.dock?.(sysid) }, request);
+    const fields = {
+      requestId: request?.requestId,
+      dockSysid: request?.sysid,
+      action: request?.command?.action,
+      ms: this.now() - startedAt,
+    };
+    if (reply.ok) this.log.info(fields, 'dock command done');
+    else
+      this.log.warn(
+        { ...fields, code: reply.error.code, message: reply.error.message },
+        'dock command refused',
+      );
+    ack(reply);
   }
 
   private flushDueStates(): void {

@@ -5,8 +5,9 @@
  * (`UnknownVehicle`), the vehicle's own coded result, or `BridgeError` if the vehicle code
  * threw (a bug, logged by the caller).
  */
+import type { Dock } from '../dock/dock.ts';
 import type { ActionResult, Vehicle } from '../vehicle/vehicle.ts';
-import type { CommandReply, CommandRequest, VehicleCommand } from './events.ts';
+import type { CommandReply, CommandRequest, DockCommandRequest, VehicleCommand } from './events.ts';
 
 /** The actions a command needs from a vehicle. */
 export type CommandableVehicle = Pick<
@@ -123,6 +124,70 @@ export async function runVehicleCommand(
       error: {
         code: 'BridgeError',
         message: `the bridge failed running ${request.command.action}: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
+  }
+}
+
+/** Where docks are found by system id (the Bridge). */
+export interface DockDirectory {
+  dock(sysid: number): Pick<Dock, 'run'> | undefined;
+}
+
+const DOCK_ACTIONS = new Set([
+  'open_lid',
+  'close_lid',
+  'start_charging',
+  'stop_charging',
+  'prepare_takeoff',
+  'prepare_landing',
+]);
+
+/** Checks a dock command request from the wire; returns the problem in words, or null. */
+export function checkDockCommandRequest(request: unknown): string | null {
+  if (typeof request !== 'object' || request === null) return 'the request is not an object';
+  const r = request as Partial<DockCommandRequest>;
+  if (!Number.isInteger(r.sysid) || (r.sysid as number) < 1 || (r.sysid as number) > 255)
+    return `sysid must be an integer 1..255, got ${JSON.stringify(r.sysid)}`;
+  const c = r.command as Partial<Record<string, unknown>> | undefined;
+  if (typeof c !== 'object' || c === null) return 'command is missing';
+  if (typeof c.action !== 'string' || !DOCK_ACTIONS.has(c.action))
+    return `unknown command.action ${JSON.stringify(c.action)} (one of ${[...DOCK_ACTIONS].join(', ')})`;
+  return null;
+}
+
+/**
+ * Runs one dock command request; never throws. Codes: 'BadCommand', 'UnknownDock' (the bridge
+ * has not heard that dock), the dock's own (Denied, Failed, Timeout, ...), or 'BridgeError'.
+ */
+export async function runDockCommand(
+  docks: DockDirectory,
+  request: DockCommandRequest,
+): Promise<CommandReply> {
+  const problem = checkDockCommandRequest(request);
+  if (problem) return bad(problem);
+  const dock = docks.dock(request.sysid);
+  if (!dock) {
+    return {
+      ok: false,
+      error: {
+        code: 'UnknownDock',
+        message: `this bridge has not heard dock sysid ${request.sysid}`,
+        detail: { sysid: request.sysid },
+      },
+    };
+  }
+  try {
+    const result = await dock.run(request.command);
+    if (result.ok) return { ok: true, value: { command: result.value.command, sends: result.value.sends } };
+    const { code, message, detail } = result.error;
+    return { ok: false, error: detail ? { code, message, detail } : { code, message } };
+  } catch (err) {
+    return {
+      ok: false,
+      error: {
+        code: 'BridgeError',
+        message: `the bridge failed running dock ${request.command.action}: ${err instanceof Error ? err.message : String(err)}`,
       },
     };
   }

@@ -19,7 +19,9 @@ import type { ChannelItem } from './events.ts';
 /** An item before the outbox numbers it. */
 export type ChannelItemInput =
   | Omit<Extract<ChannelItem, { kind: 'state' }>, 'seq'>
-  | Omit<Extract<ChannelItem, { kind: 'event' }>, 'seq'>;
+  | Omit<Extract<ChannelItem, { kind: 'event' }>, 'seq'>
+  | Omit<Extract<ChannelItem, { kind: 'dock_state' }>, 'seq'>
+  | Omit<Extract<ChannelItem, { kind: 'dock_event' }>, 'seq'>;
 
 export interface OutboxOptions {
   /** Items kept while unacknowledged before telemetry is dropped (default 50 000). */
@@ -104,7 +106,8 @@ export class ChannelOutbox {
   /** Numbers the item, stores it, and returns it with its seq. */
   push(input: ChannelItemInput): ChannelItem {
     const item = { ...input, seq: this.nextSeq++ } as ChannelItem;
-    if (item.kind === 'state') this.states.push(item);
+    // A dock's status is telemetry like a vehicle's state; dock events are kept like events.
+    if (item.kind === 'state' || item.kind === 'dock_state') this.states.push(item);
     else this.events.push(item);
     // The newest snapshot stays even then: it is what the server shows once it catches up.
     while (this.size > this.maxItems && this.states.length > 1) {

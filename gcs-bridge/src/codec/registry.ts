@@ -1,3 +1,4 @@
+import { aerieDock } from '@aerie/hardware';
 import {
   ardupilotmega,
   common,
@@ -202,3 +203,6 @@ export function registerDialect(
     addClass(clazz);
   }
 }
+
+// The dock dialect (hardware/dialects/aerie_dock.xml): every connection decodes dock status.
+registerDialect(aerieDock.REGISTRY, aerieDock.MSG_ID_MAGIC_NUMBER);
