@@ -285,3 +285,25 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at)],
 );
+
+/**
+ * What happened at a dock, as its bridge reported it (cycle changes, faults and their
+ * clearing, link lost/found) and the commands sent to it (`kind` 'command', with its result).
+ */
+export const dockEvents = sqliteTable(
+  'dock_events',
+  {
+    id: text('id').primaryKey(),
+    dockId: text('dock_id')
+      .notNull()
+      .references(() => docks.id, { onDelete: 'cascade' }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    /** discovered, lost, found, state_changed, fault, fault_cleared, command. */
+    kind: text('kind').notNull(),
+    /** Fault code, or the command's result code (Accepted, Denied, ...). */
+    code: text('code'),
+    message: text('message').notNull(),
+    dataJson: text('data_json'),
+  },
+  (t) => [index('dock_events_dock_at_idx').on(t.dockId, t.at)],
+);
