@@ -19,6 +19,7 @@ export * from './patterns/corridor.ts';
 export * from './patterns/orbit.ts';
 export * from './patterns/survey.ts';
 export * from './route.ts';
+export * from './schedule/index.ts';
 export * from './summary.ts';
 export * from './validate.ts';
 export * from './zones.ts';
