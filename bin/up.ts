@@ -18,6 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole, isConsoleBuildStale } from '@aerie/web/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ensureLocalSite } from './local-site.ts';
 
@@ -103,6 +104,12 @@ async function up(opts: UpOptions): Promise<void> {
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const site = await ensureLocalSite({ dataDir, vehicles: opts.vehicles });
+  if (isConsoleBuildStale()) {
+    process.stdout.write(
+      'aerie up: building the web console (first start or changed sources; ~10-60 s)...\n',
+    );
+    await buildConsole({ log: (line) => process.stdout.write(`aerie up: ${line}\n`) });
+  }
 
   const children: { name: string; child: ChildProcess }[] = [];
   let stopping = false;
@@ -150,9 +157,12 @@ async function up(opts: UpOptions): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  const server = start('server', ['server', '--port', String(opts.port), '--data-dir', dataDir], 'pipe', {
-    AERIE_LOG_LEVEL: logLevel,
-  });
+  const server = start(
+    'server',
+    ['server', '--port', String(opts.port), '--data-dir', dataDir, '--skip-console-build'],
+    'pipe',
+    { AERIE_LOG_LEVEL: logLevel },
+  );
   const { url, firstAdminShown } = await serverReady(server);
   if (stopping) return;
 
@@ -198,7 +208,8 @@ async function up(opts: UpOptions): Promise<void> {
     [
       '',
       `Aerie is up: ${opts.vehicles} simulated docked aircraft at Guicheng, Nanhai (23.03 N, 113.14 E)`,
-      `  API              ${url}`,
+      `  Console          ${url}/`,
+      `  API              ${url}/api`,
       `  API docs         ${url}/api/docs`,
       `  data folder      ${dataDir}`,
       `  ${admin}`,

@@ -21,6 +21,7 @@ import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
 import { FlightLog } from './flightlog/flight-log.ts';
 import { MediaStore } from './flightlog/media-store.ts';
+import { installConsole } from './http/console-static.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
 import { attachConsole, type ConsoleFanout, type ConsoleFanoutOptions } from './live/console-fanout.ts';
@@ -197,6 +198,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
       { prefix: '/api' },
     );
+    await installConsole(app, config.consoleDir);
 
     await app.ready();
     return app;

@@ -21,6 +21,10 @@ export const ServerConfigSchema = Type.Object(
         description: 'Password of the first administrator `admin`, used only when no user exists yet',
       }),
     ),
+    consoleDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+      default: null,
+      description: 'The built web console, served at / (null: API only)',
+    }),
     sqliteWal: Type.Boolean({ default: true, description: 'SQLite write-ahead logging' }),
     sessionTtlS: Type.Integer({ default: 12 * 3600, minimum: 60, description: 'Session lifetime' }),
     cookieSecure: Type.Boolean({
@@ -71,7 +75,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
 
 /**
  * Maps environment variables to configuration input: PORT, AERIE_HOST, AERIE_DATA_DIR,
- * AERIE_ADMIN_PASSWORD, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY. Takes the
+ * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY. Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -83,6 +87,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_HOST) out.host = env.AERIE_HOST;
   if (env.AERIE_DATA_DIR) out.dataDir = env.AERIE_DATA_DIR;
   if (env.AERIE_ADMIN_PASSWORD) out.adminPassword = env.AERIE_ADMIN_PASSWORD;
+  if (env.AERIE_CONSOLE_DIR) out.consoleDir = env.AERIE_CONSOLE_DIR;
   if (env.AERIE_LOG_LEVEL) out.logLevel = env.AERIE_LOG_LEVEL;
   if (env.AERIE_COOKIE_SECURE) out.cookieSecure = bool(env.AERIE_COOKIE_SECURE);
   if (env.AERIE_TRUST_PROXY) out.trustProxy = bool(env.AERIE_TRUST_PROXY);

@@ -5,6 +5,8 @@
  * AERIE_ADMIN_PASSWORD, never from a flag, because command lines are visible to every user
  * of the machine.
  */
+
+import { buildConsole, isConsoleBuildStale, WEB_DIST_DIR } from '@aerie/web/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import { configFromEnv, type ServerConfigInput } from '../config.ts';
 import { startServer } from '../server.ts';
@@ -25,20 +27,43 @@ export function registerCommands(program: Command): void {
     .option('--host <address>', 'address to listen on (AERIE_HOST, default 127.0.0.1)')
     .option('--port <n>', 'port; 0 lets the OS choose (PORT, default 8080)', portArg)
     .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
-    .action(async (opts: { host?: string; port?: number; dataDir?: string }) => {
-      const config = {
-        ...configFromEnv(process.env),
-        ...(opts.host ? { host: opts.host } : {}),
-        ...(opts.port !== undefined ? { port: opts.port } : {}),
-        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-      } as ServerConfigInput;
-      const running = await startServer(config);
-      process.stdout.write(`aerie server listening on ${running.url} (API docs: ${running.url}/api/docs)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await running.close();
-    });
+    .option('--console-dir <dir>', 'built web console served at / (AERIE_CONSOLE_DIR, default web/dist)')
+    .option('--no-console', 'serve the API only')
+    .option('--skip-console-build', 'serve the console as built, even when its sources are newer')
+    .action(
+      async (opts: {
+        host?: string;
+        port?: number;
+        dataDir?: string;
+        consoleDir?: string;
+        console: boolean;
+        skipConsoleBuild?: boolean;
+      }) => {
+        const fromEnv = configFromEnv(process.env);
+        const consoleDir = !opts.console
+          ? null
+          : (opts.consoleDir ?? (fromEnv.consoleDir as string | undefined) ?? WEB_DIST_DIR);
+        if (consoleDir === WEB_DIST_DIR && !opts.skipConsoleBuild && isConsoleBuildStale()) {
+          process.stdout.write('aerie server: building the web console (~10-60 s)...\n');
+          await buildConsole({ log: (line) => process.stdout.write(`aerie server: ${line}\n`) });
+        }
+        const config = {
+          ...fromEnv,
+          consoleDir,
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(opts.port !== undefined ? { port: opts.port } : {}),
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        } as ServerConfigInput;
+        const running = await startServer(config);
+        process.stdout.write(
+          `aerie server listening on ${running.url} (console: ${consoleDir ? `${running.url}/` : 'off'}, API docs: ${running.url}/api/docs)\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await running.close();
+      },
+    );
 }
