@@ -47,10 +47,13 @@ import {
   type DockEventPayload,
   type DockStatusPayload,
   type HelloAck,
+  type MissionUploadReply,
+  type MissionUploadRequest,
   type ServerToBridgeEvents,
   type TlogChunkReply,
   type VehicleEventPayload,
 } from './events.ts';
+import { runMissionUpload } from './mission-upload.ts';
 import { ChannelOutbox, type OutboxStats } from './outbox.ts';
 import { type RecordableConnection, SortieRecorder, type SortieTlog } from './sortie-recorder.ts';
 import {
@@ -256,6 +259,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     socket.on('connect_error', (err) => this.onConnectError(socket, err));
     socket.on('vehicle.command', (request, ack) => void this.onCommand(request, ack));
     socket.on('dock.command', (request, ack) => void this.onDockCommand(request, ack));
+    socket.on('mission.upload', (request, ack) => void this.onMissionUpload(socket, request, ack));
     this.ticker = setInterval(() => this.tick(), this.opts.batchIntervalMs);
   }
 
@@ -366,6 +370,26 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private onDockLinkEvent(d: DockStatusPayload, type: 'discovered' | 'lost' | 'found'): void {
     this.pushDockState(d);
     this.pushDockEvent(d.sysid, { type, atMs: this.now() });
+  }
+
+  /** Runs a 'mission.upload' (`mission-upload.ts`); progress goes back on the same socket. */
+  private async onMissionUpload(
+    socket: ClientSocket,
+    request: MissionUploadRequest,
+    ack: (reply: MissionUploadReply) => void,
+  ): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const startedAt = this.now();
+    const reply = await runMissionUpload(this.opts.bridge, request, {
+      now: () => this.now(),
+      onProgress: (p) => {
+        if (socket.connected) socket.emit('mission.upload_progress', p);
+      },
+    });
+    const fields = { requestId: request?.requestId, sysid: request?.sysid, ms: this.now() - startedAt };
+    if (reply.ok) this.log.info({ ...fields, ...reply.value }, 'mission upload done');
+    else this.log.warn({ ...fields, error: reply.error }, 'mission upload failed');
+    ack(reply);
   }
 
   private async onDockCommand(
