@@ -30,6 +30,7 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBridgeRoutes } from './routes/bridges.ts';
 import { registerCommandRoutes } from './routes/commands.ts';
+import { registerConsoleSettingsRoutes } from './routes/console-settings.ts';
 import { registerDepartmentRoutes } from './routes/departments.ts';
 import { registerDockRoutes } from './routes/docks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -195,6 +196,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerSortieRoutes(api, ctx);
         registerStatsRoutes(api, ctx);
         registerAuditRoutes(api, ctx);
+        registerConsoleSettingsRoutes(api, ctx);
       },
       { prefix: '/api' },
     );

@@ -44,6 +44,34 @@ export const ServerConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    console: Type.Object(
+      {
+        imagery: Type.Object(
+          {
+            type: Type.Union([Type.Literal('none'), Type.Literal('xyz'), Type.Literal('wmts')], {
+              default: 'none',
+              description: "Basemap tiles: 'none' keeps Cesium's bundled Natural Earth II",
+            }),
+            url: Type.String({
+              default: '',
+              description: 'Tile URL template ({z}/{x}/{y}; WMTS: {TileMatrix}/{TileCol}/{TileRow})',
+            }),
+            layer: Type.Optional(Type.String({ minLength: 1, description: 'WMTS layer name' })),
+            crs: Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02')], {
+              default: 'wgs84',
+              description: "Datum of the tiles: 'gcj02' for Chinese-shifted basemaps (AMap)",
+            }),
+            maxZoom: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 })),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+        terrainUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description: 'A quantized-mesh terrain server (null: the ellipsoid)',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'What the web console draws its globe with' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -52,9 +80,16 @@ export const ServerConfigSchema = Type.Object(
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'login'>> & {
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'login' | 'console'>> & {
   login?: Partial<ServerConfig['login']>;
+  console?: {
+    imagery?: Partial<ServerConfig['console']['imagery']>;
+    terrainUrl?: string | null;
+  };
 };
+
+/** What the web console draws its globe with (`GET /api/console/settings`). */
+export type ConsoleSettings = ServerConfig['console'];
 
 /**
  * Fills defaults and checks `input`. Fails with code 'InvalidConfig' and a message naming every
@@ -62,7 +97,15 @@ export type ServerConfigInput = Partial<Omit<ServerConfig, 'login'>> & {
  */
 export function parseServerConfig(input: unknown): Result<ServerConfig, 'InvalidConfig'> {
   const withDefaults = Value.Default(ServerConfigSchema, Value.Clone(input ?? {}));
-  if (Value.Check(ServerConfigSchema, withDefaults)) return ok(withDefaults);
+  if (Value.Check(ServerConfigSchema, withDefaults)) {
+    const imagery = withDefaults.console.imagery;
+    if (imagery.type !== 'none' && !imagery.url)
+      return fail(
+        'InvalidConfig',
+        `invalid server configuration: /console/imagery/url: ${imagery.type} imagery needs a tile URL`,
+      );
+    return ok(withDefaults);
+  }
   const problems = Value.Errors(ServerConfigSchema, withDefaults).map((e) => {
     const extra =
       e.keyword === 'additionalProperties'
@@ -75,7 +118,8 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
 
 /**
  * Maps environment variables to configuration input: PORT, AERIE_HOST, AERIE_DATA_DIR,
- * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY. Takes the
+ * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
+ * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL. Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -91,5 +135,17 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_LOG_LEVEL) out.logLevel = env.AERIE_LOG_LEVEL;
   if (env.AERIE_COOKIE_SECURE) out.cookieSecure = bool(env.AERIE_COOKIE_SECURE);
   if (env.AERIE_TRUST_PROXY) out.trustProxy = bool(env.AERIE_TRUST_PROXY);
+  const imagery: Record<string, unknown> = {};
+  if (env.AERIE_IMAGERY_URL) imagery.url = env.AERIE_IMAGERY_URL;
+  // A URL alone means XYZ tiles, the common case of a self-hosted tile server.
+  if (env.AERIE_IMAGERY_TYPE) imagery.type = env.AERIE_IMAGERY_TYPE;
+  else if (env.AERIE_IMAGERY_URL) imagery.type = 'xyz';
+  if (env.AERIE_IMAGERY_CRS) imagery.crs = env.AERIE_IMAGERY_CRS;
+  if (env.AERIE_IMAGERY_LAYER) imagery.layer = env.AERIE_IMAGERY_LAYER;
+  if (env.AERIE_IMAGERY_MAX_ZOOM) imagery.maxZoom = num(env.AERIE_IMAGERY_MAX_ZOOM);
+  const consoleCfg: Record<string, unknown> = {};
+  if (Object.keys(imagery).length > 0) consoleCfg.imagery = imagery;
+  if (env.AERIE_TERRAIN_URL) consoleCfg.terrainUrl = env.AERIE_TERRAIN_URL;
+  if (Object.keys(consoleCfg).length > 0) out.console = consoleCfg;
   return out;
 }

@@ -113,6 +113,7 @@ const TABLE: Row[] = [
     allowed: ALL,
   },
   { method: 'GET', route: '/api/audit', permission: 'audit.read', allowed: ADMIN },
+  { method: 'GET', route: '/api/console/settings', permission: 'session.self', allowed: ALL },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];
