@@ -1,0 +1,73 @@
+/**
+ * The flight log as `GET /api/sorties...` answers it (see server/src/routes/sorties.ts). Kept as
+ * plain types here: the browser bundle never imports server code.
+ */
+
+export type SortieKind = 'patrol' | 'on_demand' | 'verify';
+export type SortieStatus = 'planned' | 'running' | 'completed' | 'aborted';
+
+/** One sortie (架次): arm to disarm of one aircraft. */
+export interface Sortie {
+  id: string;
+  vehicleId: string;
+  dockId: string | null;
+  departmentId: string | null;
+  kind: SortieKind;
+  status: SortieStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  distanceM: number | null;
+  durationS: number | null;
+  maxAltRelM: number | null;
+  missionRan: boolean;
+  endReason: string | null;
+  hasTlog: boolean;
+  createdAt: string;
+}
+
+export interface SortieDetail extends Sortie {
+  trackPointCount: number;
+  eventCount: number;
+}
+
+/** One recorded position of the aircraft. */
+export interface TrackPoint {
+  at: string;
+  latDeg: number;
+  lonDeg: number;
+  altAmslM: number | null;
+  altRelM: number | null;
+  headingDeg: number | null;
+  groundSpeedMps: number | null;
+  batteryPct: number | null;
+}
+
+export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
+
+/** One vehicle event of the sortie (`data` is the event as the bridge reported it). */
+export interface SortieEvent {
+  id: string;
+  at: string;
+  kind: string;
+  severity: EventSeverity;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface TrackPage {
+  sortieId: string;
+  points: TrackPoint[];
+  nextFrom: string | null;
+}
+
+export interface EventPage {
+  sortieId: string;
+  events: SortieEvent[];
+  nextFrom: string | null;
+}
+
+/** A vehicle or dock as the lists need it: id and name. */
+export interface Named {
+  id: string;
+  name: string;
+}
