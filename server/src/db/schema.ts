@@ -150,6 +150,85 @@ export const vehicles = sqliteTable(
 export const SORTIE_STATUSES = ['planned', 'running', 'completed', 'aborted'] as const;
 export const SORTIE_KINDS = ['patrol', 'on_demand', 'verify'] as const;
 
+/** How a patrol route was drawn (the planner's tool), or 'imported' from a file. */
+export const ROUTE_KINDS = ['waypoint', 'survey', 'corridor', 'orbit', 'imported'] as const;
+
+/** Saved patrol routes. `routeJson` is the Aerie route file (missions' `writeAerieRoute`). */
+export const patrolRoutes = sqliteTable(
+  'patrol_routes',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ROUTE_KINDS }).notNull(),
+    routeJson: text('route_json').notNull(),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('patrol_routes_department_idx').on(t.departmentId)],
+);
+
+export const ZONE_KINDS = ['nofly', 'controlled', 'inclusion'] as const;
+
+/** Airspace zones (missions' `Zone`): geometry JSON is `{ type: 'polygon', points }` or `{ type: 'circle', center, radiusM }`. */
+export const airspaceZones = sqliteTable('airspace_zones', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ZONE_KINDS }).notNull(),
+  geometryJson: text('geometry_json').notNull(),
+  /** Altitude band in metres above home; null floor = ground, null ceiling = unlimited. */
+  floorM: real('floor_m'),
+  ceilingM: real('ceiling_m'),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+});
+
+export const SCHEDULE_KINDS = ['recurring', 'once', 'on_demand'] as const;
+
+/**
+ * Patrol schedules. `lastDueAt` is the scheduler's bookkeeping: the due time of the last
+ * occurrence handled, written with the sortie it started, so a restart never runs it twice.
+ */
+export const patrolSchedules = sqliteTable(
+  'patrol_schedules',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    routeId: text('route_id')
+      .notNull()
+      .references(() => patrolRoutes.id, { onDelete: 'restrict' }),
+    kind: text('kind', { enum: SCHEDULE_KINDS }).notNull(),
+    rrule: text('rrule'),
+    /** Local wall-clock start of the rule in `tz` (e.g. 2026-01-05T00:00). */
+    dtstart: text('dtstart'),
+    /** The instant of a one-off schedule. */
+    runAt: integer('run_at', { mode: 'timestamp_ms' }),
+    tz: text('tz').notNull(),
+    windowS: integer('window_s').notNull(),
+    priority: integer('priority').notNull(),
+    /** Docks to fly from, in order of preference (JSON array of ids); null: any dock. */
+    dockIdsJson: text('dock_ids_json'),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Occurrences before this never run (creation, or the last edit of the rule). */
+    effectiveFrom: integer('effective_from', { mode: 'timestamp_ms' }).notNull(),
+    lastDueAt: integer('last_due_at', { mode: 'timestamp_ms' }),
+    lastSortieId: text('last_sortie_id'),
+    /** What happened to the last occurrence: 'started', or a failure code (NoDock, WeatherGrounded, ...). */
+    lastOutcome: text('last_outcome'),
+    lastOutcomeMessage: text('last_outcome_message'),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('patrol_schedules_route_idx').on(t.routeId)],
+);
+
+/** Sortie classes the orchestrator ranks by: emergency, on-demand, scheduled. */
+export const SORTIE_CLASSES = ['scheduled', 'on_demand', 'emergency'] as const;
+
 export const sorties = sqliteTable(
   'sorties',
   {
@@ -172,12 +251,32 @@ export const sorties = sqliteTable(
     endReason: text('end_reason'),
     /** The sortie's raw MAVLink recording in the media store, when the bridge sent one. */
     tlogSha256: text('tlog_sha256').references(() => media.sha256, { onDelete: 'set null' }),
+    /**
+     * Orchestrated sorties: the route and schedule flown (null for sorties only seen in the
+     * air). A route or schedule with sorties is kept (deleting it answers 409): history.
+     */
+    routeId: text('route_id').references(() => patrolRoutes.id),
+    scheduleId: text('schedule_id').references(() => patrolSchedules.id),
+    sortieClass: text('sortie_class', { enum: SORTIE_CLASSES }),
+    priority: integer('priority'),
+    /** The orchestrator's phase (missions' SortiePhase); null for sorties it did not run. */
+    phase: text('phase'),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    /** When the run fell due, and the last moment it could start. */
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }),
+    windowEndAt: integer('window_end_at', { mode: 'timestamp_ms' }),
+    /** The route as planned for this flight (Aerie route JSON, after deconfliction). */
+    planJson: text('plan_json'),
+    /** The mission id the vehicle confirmed after upload. */
+    missionId: integer('mission_id'),
     createdAt: createdAt(),
   },
   (t) => [
     index('sorties_vehicle_idx').on(t.vehicleId, t.startedAt),
     index('sorties_dock_idx').on(t.dockId, t.startedAt),
     index('sorties_started_idx').on(t.startedAt),
+    index('sorties_phase_idx').on(t.phase),
   ],
 );
 
