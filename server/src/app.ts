@@ -133,7 +133,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     });
     app.decorate('aerie', ctx);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
-    const consoleFanout = attachConsole(app.io, ctx, opts.consoleOptions);
+    const consoleFanout = attachConsole(app.io, ctx, { vehicleEvents: bridgeChannel, ...opts.consoleOptions });
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.

@@ -32,10 +32,12 @@ export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
 export {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
+  type ConsoleAlertKind,
   type ConsoleClientToServer,
   type ConsoleErrorCode,
   type ConsoleFleetItem,
   type ConsoleServerToClient,
+  type ConsoleVehicleAlert,
   type ConsoleVehicleLink,
   type ConsoleVehicleState,
   FLEET_FIELDS,

@@ -16,6 +16,9 @@
  *   skipped. Nothing piles up on the server for it.
  * - `vehicle.online` / `vehicle.offline` are discrete and sent as they happen.
  * - Department officers see only their department's vehicles, in every event.
+ * - `vehicle.alert`: on connect the recent alerts (newest last, up to `RECENT_ALERTS`) of the
+ *   vehicles the user may see, then each new alert as it is derived (low battery, link lost,
+ *   failsafe, status texts of severity warning or worse).
  */
 import type { VehicleStatePayload } from '@aerie/gcs-bridge';
 
@@ -53,6 +56,8 @@ export const FLEET_FIELDS = [
   'landed',
   'batteryPct',
   'gpsFixType',
+  'systemStatus',
+  'link',
 ] as const satisfies readonly (keyof VehicleStatePayload)[];
 
 export type FleetVehicleSummary = Pick<VehicleStatePayload, (typeof FLEET_FIELDS)[number]>;
@@ -86,7 +91,35 @@ export type ConsoleErrorCode =
   | 'TooManyFocused'
   | 'Internal';
 
+/** How many recent alerts a console gets when it connects. */
+export const RECENT_ALERTS = 100;
+
+/** What an alert is about. */
+export type ConsoleAlertKind =
+  | 'battery_low'
+  | 'battery_critical'
+  | 'link_lost'
+  | 'link_restored'
+  | 'failsafe'
+  | 'status_text';
+
+/** A discrete thing about a vehicle a person should notice. */
+export interface ConsoleVehicleAlert {
+  /** Unique per server run (for de-duplication after a reconnect). */
+  id: string;
+  vehicleId: string;
+  /** When it happened (epoch ms; the vehicle's event time where there is one). */
+  atMs: number;
+  kind: ConsoleAlertKind;
+  level: 'info' | 'warning' | 'critical';
+  /** The vehicle's own words (status text) or the figure that crossed (battery %). */
+  text: string | null;
+  batteryPct?: number;
+}
+
 export interface ConsoleServerToClient {
+  /** Alerts: the recent ones on connect, then each new one. */
+  'vehicle.alert': (alerts: ConsoleVehicleAlert[]) => void;
   /** Changed vehicles of the whole fleet the user may see, batched (~2 Hz), fleet fields only. */
   'fleet.state': (items: ConsoleFleetItem[]) => void;
   /** A focused vehicle's state at full rate (up to 10 Hz). */

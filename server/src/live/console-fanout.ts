@@ -15,6 +15,7 @@
  * department. The session is checked at connect, on every focus, and every `sessionCheckMs`
  * (a signed-out or disabled user is disconnected).
  */
+import type { VehicleEventPayload } from '@aerie/gcs-bridge';
 import { eq } from 'drizzle-orm';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { decide, type Scope } from '../auth/permissions.ts';
@@ -22,6 +23,7 @@ import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { type AuthUser, findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { vehicles } from '../db/schema.ts';
+import { createAlertDeriver } from './console-alerts.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
@@ -29,10 +31,12 @@ import {
   type ConsoleErrorCode,
   type ConsoleFleetItem,
   type ConsoleServerToClient,
+  type ConsoleVehicleAlert,
   type ConsoleVehicleState,
   FLEET_FIELDS,
   type FleetVehicleSummary,
   MAX_FOCUS,
+  RECENT_ALERTS,
 } from './console-events.ts';
 import type { LiveEntry } from './live-state-store.ts';
 
@@ -67,6 +71,20 @@ export interface ConsoleFanoutOptions {
   directoryRefreshMs?: number;
   /** How often every socket's session is checked again (default 30 s). */
   sessionCheckMs?: number;
+  /** Stored vehicle events (the bridge channel), from which status-text alerts are derived. */
+  vehicleEvents?: VehicleEventSource;
+}
+
+/** What emits stored vehicle events (the bridge channel's `vehicle.event`). */
+export interface VehicleEventSource {
+  on(
+    event: 'vehicle.event',
+    fn: (vehicleId: string, atMs: number, event: VehicleEventPayload) => void,
+  ): unknown;
+  off(
+    event: 'vehicle.event',
+    fn: (vehicleId: string, atMs: number, event: VehicleEventPayload) => void,
+  ): unknown;
 }
 
 /** The running fan-out. */
@@ -251,7 +269,21 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     c.socket.emit('vehicle.state', view(vehicleId, store.get(vehicleId)));
   }
 
+  const alerts = createAlertDeriver();
+  const recentAlerts: ConsoleVehicleAlert[] = [];
+  function publishAlert(a: ConsoleVehicleAlert): void {
+    recentAlerts.push(a);
+    if (recentAlerts.length > RECENT_ALERTS) recentAlerts.shift();
+    for (const c of clients.values()) if (visible(c, a.vehicleId)) c.socket.emit('vehicle.alert', [a]);
+  }
+  const onVehicleEvent = (vehicleId: string, atMs: number, event: VehicleEventPayload) => {
+    const a = alerts.fromEvent(vehicleId, atMs, event);
+    if (a) publishAlert(a);
+  };
+  opts.vehicleEvents?.on('vehicle.event', onVehicleEvent);
+
   const unsubscribe = store.subscribe((vehicleId, entry) => {
+    const known = lastOnline.has(vehicleId);
     const was = lastOnline.get(vehicleId) ?? false;
     lastOnline.set(vehicleId, entry.online);
     if (was !== entry.online) {
@@ -259,6 +291,11 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
       for (const c of clients.values()) {
         if (visible(c, vehicleId)) c.socket.emit(entry.online ? 'vehicle.online' : 'vehicle.offline', link);
       }
+      // First sight is not news; a loss is, and so is the return after one.
+      if (known) publishAlert(alerts.fromLink(vehicleId, entry.online, link.atMs));
+    }
+    if (entry.online && entry.state) {
+      for (const a of alerts.fromState(vehicleId, entry.state, ctx.now())) publishAlert(a);
     }
     delta.add(vehicleId);
     const watching = focusers.get(vehicleId);
@@ -329,6 +366,8 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     clients.set(socket.id, c);
     for (const [id] of store.all()) if (visible(c, id)) c.behind!.add(id);
     flushBehind(c);
+    const mine = recentAlerts.filter((a) => visible(c, a.vehicleId));
+    if (mine.length > 0) socket.emit('vehicle.alert', mine);
 
     socket.on('vehicle.focus', (request, ack) => {
       const reply = (r: ConsoleAck) => {
@@ -436,6 +475,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     },
     close() {
       unsubscribe();
+      opts.vehicleEvents?.off('vehicle.event', onVehicleEvent);
       for (const t of timers) clearInterval(t);
       for (const c of [...clients.values()]) {
         dropClient(c);
