@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds the web console once when it is stale, so test files never build it at once.
+    globalSetup: ['tests/src/global-setup.ts'],
   },
 });

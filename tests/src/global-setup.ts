@@ -1,0 +1,28 @@
+/**
+ * Vitest global setup: builds the web console once, before any test file runs, when its
+ * sources are newer than the build. Test files that start a server (`aerie up`, `aerie
+ * server`) would otherwise each find the build stale and build it at the same time, which on a
+ * small machine costs minutes and can push their start-up past its timeout.
+ *
+ * A run limited to files that never serve the console (`npx vitest run missions`) skips it.
+ */
+import { buildConsole, isConsoleBuildStale } from '@aerie/web/node';
+import type { TestProject } from 'vitest/node';
+
+/** Test files that start a server serving the console. */
+const NEEDS_CONSOLE = /(tests\/src\/(e2e-[^/]*|up)\.test\.ts|server\/src\/test\/process\.test\.ts)$/;
+
+async function runNeedsConsole(project: TestProject): Promise<boolean> {
+  // The command line's file filters; internal to vitest, so when it is not there (a newer
+  // vitest, or no filters) every file counts as selected.
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  if (!Array.isArray(filters) || filters.length === 0) return true;
+  const { testFiles } = await project.globTestFiles(filters);
+  return testFiles.some((f) => NEEDS_CONSOLE.test(f.split('\\').join('/')));
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  if (!isConsoleBuildStale() || !(await runNeedsConsole(project))) return;
+  process.stderr.write('global setup: building the web console (sources changed)...\n');
+  await buildConsole({ log: (line) => process.stderr.write(`global setup: ${line}\n`) });
+}
