@@ -25,6 +25,9 @@ import { installConsole } from './http/console-static.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
 import { attachConsole, type ConsoleFanout, type ConsoleFanoutOptions } from './live/console-fanout.ts';
+import { createDockCommander, type DockCommander } from './live/dock-commands.ts';
+import { attachDockConsole } from './live/dock-console.ts';
+import { LiveDockStore } from './live/dock-store.ts';
 import { LiveStateStore } from './live/live-state-store.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -32,7 +35,7 @@ import { registerBridgeRoutes } from './routes/bridges.ts';
 import { registerCommandRoutes } from './routes/commands.ts';
 import { registerConsoleSettingsRoutes } from './routes/console-settings.ts';
 import { registerDepartmentRoutes } from './routes/departments.ts';
-import { registerDockRoutes } from './routes/docks.ts';
+import { registerDockLiveRoutes, registerDockRoutes } from './routes/docks.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerSiteRoutes } from './routes/sites.ts';
 import { registerSortieRoutes } from './routes/sorties.ts';
@@ -71,6 +74,10 @@ export interface AerieHandle extends AppContext {
   readonly flightLog: FlightLog;
   /** The `/bridge` namespace: ingest, and the BridgeHub (also `bridgeHub`); emits stored vehicle events. */
   readonly bridgeChannel: BridgeChannel;
+  /** Live dock status from the bridges: `getDock(dockId)`, `onDockChange(listener)`. */
+  readonly docks: LiveDockStore;
+  /** Sends a dock command through the dock's bridge; resolves with the dock's coded answer. */
+  readonly dockCommands: DockCommander;
 }
 
 declare module 'fastify' {
@@ -99,9 +106,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
 
     const liveState = opts.liveState ?? new LiveStateStore(now);
     const flightLog = new FlightLog({ media: new MediaStore(config.dataDir) });
+    const docks = new LiveDockStore(now);
     const bridgeChannel = new BridgeChannel({
       db: database.db,
       liveState,
+      docks,
       sink: opts.ingestSink ?? flightLog,
       tlogSink: flightLog,
       now,
@@ -120,6 +129,13 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       flightLog,
       bridgeChannel,
       bridgeHub: opts.bridgeHub ?? bridgeChannel,
+      docks,
+      dockCommands: createDockCommander({
+        db: database.db,
+        hub: opts.bridgeHub ?? bridgeChannel,
+        docks,
+        now,
+      }),
     };
 
     app = Fastify({
@@ -136,6 +152,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const consoleFanout = attachConsole(app.io, ctx, { vehicleEvents: bridgeChannel, ...opts.consoleOptions });
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
+    const stopDockConsole = attachDockConsole(app.io, database.db, docks);
+    app.addHook('onClose', async () => stopDockConsole());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => database.close());
@@ -190,6 +208,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerDepartmentRoutes(api, ctx);
         registerSiteRoutes(api, ctx);
         registerDockRoutes(api, ctx);
+        registerDockLiveRoutes(api, ctx, { docks, commands: ctx.dockCommands });
         registerVehicleRoutes(api, ctx);
         registerCommandRoutes(api, ctx);
         registerBridgeRoutes(api, ctx);

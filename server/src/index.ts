@@ -34,6 +34,7 @@ export {
   type ConsoleAck,
   type ConsoleAlertKind,
   type ConsoleClientToServer,
+  type ConsoleDockStatus,
   type ConsoleErrorCode,
   type ConsoleFleetItem,
   type ConsoleServerToClient,
@@ -45,6 +46,19 @@ export {
   MAX_FOCUS,
 } from './live/console-events.ts';
 export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
+export {
+  createDockCommander,
+  type DockCommander,
+  type DockCommandOptions,
+  type DockCommandOutcome,
+  type DockCommandUndelivered,
+} from './live/dock-commands.ts';
+export {
+  type DockChangeListener,
+  type DockStatusSource,
+  type LiveDock,
+  LiveDockStore,
+} from './live/dock-store.ts';
 export {
   type LiveEntry,
   type LiveStateListener,

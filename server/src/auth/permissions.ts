@@ -38,6 +38,8 @@ export const PERMISSION_MATRIX = {
   'sites.write': ADMIN_ONLY,
   'docks.read': EVERYONE,
   'docks.write': ADMIN_ONLY,
+  /** Open and close a dock, charge, prepare for take-off or landing: dispatchers run the docks. */
+  'docks.command': { administrator: 'all', dispatcher: 'all' },
   'vehicles.read': EVERYONE,
   'vehicles.write': ADMIN_ONLY,
   /** Fly a vehicle (take off, hold, return, go to, ...): pilots, and administrators in an emergency. */

@@ -21,6 +21,8 @@ import {
   type BridgeHello,
   type BridgeToServerEvents,
   type CommandReply,
+  type DockCommand,
+  type DockEventPayload,
   type HelloAck,
   type ServerToBridgeEvents,
   type TlogChunkReply,
@@ -30,7 +32,8 @@ import {
 import { and, eq } from 'drizzle-orm';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Db } from '../db/client.ts';
-import { vehicles } from '../db/schema.ts';
+import { docks, vehicles } from '../db/schema.ts';
+import { LiveDockStore } from '../live/dock-store.ts';
 import type { LiveStateStore } from '../live/live-state-store.ts';
 import { findBridgeByToken } from '../routes/bridges.ts';
 import type { BridgeHub, IngestSink } from './contracts.ts';
@@ -85,6 +88,8 @@ export interface BridgeChannelEvents {
   'vehicle.event': [vehicleId: string, atMs: number, event: VehicleEventPayload];
   /** A vehicle heard for the first time was registered. */
   'vehicle.registered': [vehicleId: string, bridgeId: string, sysid: number];
+  /** A dock event was stored (after commit). */
+  'dock.event': [dockId: string, atMs: number, event: DockEventPayload];
   'bridge.connected': [bridgeId: string];
   /** The last socket of this bridge is gone. */
   'bridge.disconnected': [bridgeId: string];
@@ -103,6 +108,8 @@ export interface BridgeChannelOptions {
   tlogSink?: TlogSink;
   /** Bounds of the chunk assembly (tests). */
   tlogAssembly?: TlogAssemblerOptions;
+  /** Live dock status, written from `dock_state` items; a store of its own when omitted. */
+  docks?: LiveDockStore;
 }
 
 const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -119,6 +126,8 @@ const failure = (code: string, message: string, detail?: Record<string, unknown>
 
 export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements BridgeHub {
   readonly ingest: BridgeIngest;
+  /** Live status of the registered docks this server's bridges report. */
+  readonly docks: LiveDockStore;
   private readonly db: Db;
   private readonly liveState: LiveStateStore;
   private readonly now: () => number;
@@ -131,10 +140,13 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
   private readonly sockets = new Map<string, BridgeSocket[]>();
   /** Vehicles each bridge has reported since start, to mark them offline when it goes. */
   private readonly vehiclesOf = new Map<string, Set<string>>();
+  /** Docks each bridge has reported since start, likewise. */
+  private readonly docksOf = new Map<string, Set<string>>();
 
   constructor(opts: BridgeChannelOptions) {
     super();
     this.db = opts.db;
+    this.docks = opts.docks ?? new LiveDockStore(opts.now);
     this.liveState = opts.liveState;
     this.now = opts.now ?? Date.now;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 20_000;
@@ -231,6 +243,66 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       const reply = await Promise.race([answer, gone]);
       if (reply.ok) this.log.info(fields, 'command answered');
       else this.log.warn({ ...fields, code: reply.error.code }, 'command failed');
+      return reply;
+    } finally {
+      if (onGone) socket.off('disconnect', onGone);
+    }
+  }
+
+  /**
+   * Asks the dock's bridge to run a dock command and resolves with the dock's coded answer
+   * (its COMMAND_ACK result: `Denied`, `Failed`, ...), or `{ ok: false, error: { code:
+   * 'UnknownDock' | 'NotBound' | 'BridgeOffline' | 'Timeout', ... } }` when it cannot be
+   * delivered or answered in time. Dock commands are acknowledged as soon as the dock accepts
+   * them (the lid then takes its travel time), so the default wait is the hub's.
+   */
+  async sendDockCommand(
+    dockId: string,
+    command: DockCommand,
+    options: { requestId: string; timeoutMs?: number },
+  ): Promise<CommandReply> {
+    const [d] = await this.db
+      .select({ bridgeId: docks.bridgeId, sysid: docks.sysid })
+      .from(docks)
+      .where(eq(docks.id, dockId));
+    if (!d) return failure('UnknownDock', `no dock with id ${dockId}`);
+    if (d.bridgeId === null || d.sysid === null)
+      return failure('NotBound', `dock ${dockId} is not bound to a bridge and system id`);
+    const socket = this.sockets.get(d.bridgeId)?.at(-1);
+    if (!socket)
+      return failure('BridgeOffline', `the bridge of dock ${dockId} is not connected`, {
+        bridgeId: d.bridgeId,
+      });
+    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    const fields = {
+      requestId: options.requestId,
+      dockId,
+      bridgeId: d.bridgeId,
+      sysid: d.sysid,
+      action: command.action,
+    };
+    let onGone: (() => void) | undefined;
+    const gone = new Promise<CommandReply>((resolve) => {
+      onGone = () =>
+        resolve(
+          failure(
+            'BridgeOffline',
+            'the bridge disconnected before answering; the command may or may not have run',
+            {
+              bridgeId: d.bridgeId,
+            },
+          ),
+        );
+      socket.once('disconnect', onGone);
+    });
+    try {
+      const answer = socket
+        .timeout(timeoutMs)
+        .emitWithAck('dock.command', { requestId: options.requestId, sysid: d.sysid, command })
+        .catch(() => failure('Timeout', `no answer from the bridge within ${timeoutMs} ms`, { timeoutMs }));
+      const reply = await Promise.race([answer, gone]);
+      if (reply.ok) this.log.info(fields, 'dock command answered');
+      else this.log.warn({ ...fields, code: reply.error.code }, 'dock command failed');
       return reply;
     } finally {
       if (onGone) socket.off('disconnect', onGone);
@@ -389,6 +461,16 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       );
       this.emit('vehicle.registered', r.vehicleId, bridgeId, r.sysid);
     }
+    const seenDocks = this.docksOf.get(bridgeId) ?? new Set<string>();
+    this.docksOf.set(bridgeId, seenDocks);
+    for (const item of result.docks) {
+      seenDocks.add(item.dockId);
+      if (item.kind === 'dock_state') this.docks.update(item.dockId, item.dock);
+      else {
+        if (item.event.type === 'lost') this.docks.setOffline(item.dockId);
+        this.emit('dock.event', item.dockId, item.atMs, item.event);
+      }
+    }
     for (const item of result.stored) {
       seen.add(item.vehicleId);
       if (item.kind === 'state') {
@@ -412,6 +494,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     this.sockets.delete(bridge.id);
     // Nobody reports these vehicles any more: show them offline rather than frozen.
     for (const vehicleId of this.vehiclesOf.get(bridge.id) ?? []) this.liveState.setOffline(vehicleId);
+    for (const dockId of this.docksOf.get(bridge.id) ?? []) this.docks.setOffline(dockId);
     this.emit('bridge.disconnected', bridge.id);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type {
   CommandReply,
+  DockCommand,
   VehicleCommand,
   VehicleEventPayload,
   VehicleStatePayload,
@@ -24,6 +25,16 @@ export interface BridgeHub {
   ): Promise<CommandReply>;
   /** Bridge ids with a live connection now. */
   connectedBridgeIds(): string[];
+  /**
+   * Asks the dock's bridge to run a dock command; the dock's coded answer, or `UnknownDock`,
+   * `NotBound`, `BridgeOffline`, `Timeout`. Optional so hubs that only fly vehicles (test
+   * fakes) still fit; the BridgeChannel has it.
+   */
+  sendDockCommand?(
+    dockId: string,
+    command: DockCommand,
+    options: { requestId: string; timeoutMs?: number },
+  ): Promise<CommandReply>;
 }
 
 /**

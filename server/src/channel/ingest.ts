@@ -22,10 +22,16 @@
  * consumed, so one bad item cannot block a bridge's stream forever.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChannelItem, VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
+import type {
+  ChannelItem,
+  DockEventPayload,
+  DockStatusPayload,
+  VehicleEventPayload,
+  VehicleStatePayload,
+} from '@aerie/gcs-bridge';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { bridgeCursors, bridges, vehicles } from '../db/schema.ts';
+import { bridgeCursors, bridges, dockEvents, docks, vehicles } from '../db/schema.ts';
 import type { IngestSink } from './contracts.ts';
 
 /** The bridge a batch came from, as the handshake found it. */
@@ -39,11 +45,18 @@ export type StoredItem =
   | { vehicleId: string; kind: 'state'; sysid: number; atMs: number; state: VehicleStatePayload }
   | { vehicleId: string; kind: 'event'; sysid: number; atMs: number; event: VehicleEventPayload };
 
+/** One dock item that was stored, with the registered dock it belongs to. */
+export type StoredDockItem =
+  | { dockId: string; kind: 'dock_state'; sysid: number; atMs: number; dock: DockStatusPayload }
+  | { dockId: string; kind: 'dock_event'; sysid: number; atMs: number; event: DockEventPayload };
+
 export interface IngestResult {
   /** The bridge's cursor after the batch: the highest seq of this epoch that is stored. */
   lastSeq: number;
   /** Items stored by this call, in seq order (empty when the batch was all repeats). */
   stored: StoredItem[];
+  /** Dock items of registered docks stored by this call, in seq order (others are skipped). */
+  docks: StoredDockItem[];
   /** Vehicles registered on first sight during this batch. */
   registered: Array<{ vehicleId: string; sysid: number; name: string }>;
   /** Items skipped because they were malformed (with why). */
@@ -103,11 +116,35 @@ export function checkItem(item: unknown): string | null {
     return 'sysid must be an integer 1..255';
   if (typeof item.atMs !== 'number' || !Number.isFinite(item.atMs)) return 'atMs must be a number';
   if (item.kind === 'state') return isObject(item.state) ? null : 'state must be an object';
-  if (item.kind === 'event')
+  if (item.kind === 'event' || item.kind === 'dock_event')
     return isObject(item.event) && typeof item.event.type === 'string'
       ? null
       : 'event must be an object with a type';
-  return `kind must be 'state' or 'event', got ${JSON.stringify(item.kind)}`;
+  if (item.kind === 'dock_state')
+    return isObject(item.dock) && typeof item.dock.state === 'string'
+      ? null
+      : 'dock must be an object with a state';
+  return `kind must be 'state', 'event', 'dock_state' or 'dock_event', got ${JSON.stringify(item.kind)}`;
+}
+
+/** The words stored with a dock event. */
+export function dockEventText(e: DockEventPayload): { code: string | null; message: string } {
+  switch (e.type) {
+    case 'discovered':
+      return { code: null, message: 'dock heard by its bridge' };
+    case 'lost':
+      return { code: null, message: 'dock link lost' };
+    case 'found':
+      return { code: null, message: 'dock link back' };
+    case 'state_changed':
+      return { code: null, message: `${e.from} -> ${e.to}` };
+    case 'fault':
+      return { code: e.code, message: e.message };
+    case 'fault_cleared':
+      return { code: e.code, message: `${e.code} cleared` };
+    default:
+      return { code: null, message: String((e as { type: unknown }).type) };
+  }
 }
 
 export class BridgeIngest {
@@ -117,6 +154,8 @@ export class BridgeIngest {
   private readonly log: IngestLogger | undefined;
   private readonly lastSeenEveryMs: number;
   private readonly lastSeenWritten = new Map<string, number>();
+  /** `${bridgeId}:${sysid}` of docks reported but not registered, warned about once each. */
+  private readonly unknownDocks = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(opts: BridgeIngestOptions) {
@@ -202,12 +241,50 @@ export class BridgeIngest {
       for (const r of rejected)
         if (Number.isSafeInteger(r.seq) && (r.seq as number) > maxSeq) maxSeq = r.seq as number;
       const stored: StoredItem[] = [];
+      const storedDocks: StoredDockItem[] = [];
       const registered: IngestResult['registered'] = [];
       const vehicleIds = new Map<number, string>();
+      const dockIds = new Map<number, string | null>();
       let last = cursor;
       for (const item of valid) {
         if (item.seq <= last) continue;
         last = item.seq;
+        if (item.kind === 'dock_state' || item.kind === 'dock_event') {
+          let dockId = dockIds.get(item.sysid);
+          if (dockId === undefined) {
+            dockId = await this.resolveDock(bridge, item.sysid);
+            dockIds.set(item.sysid, dockId);
+          }
+          if (dockId === null) continue;
+          if (item.kind === 'dock_state') {
+            storedDocks.push({
+              dockId,
+              kind: 'dock_state',
+              sysid: item.sysid,
+              atMs: item.atMs,
+              dock: item.dock,
+            });
+          } else {
+            const { code, message } = dockEventText(item.event);
+            await db.insert(dockEvents).values({
+              id: randomUUID(),
+              dockId,
+              at: new Date(item.atMs),
+              kind: item.event.type,
+              code,
+              message,
+              dataJson: JSON.stringify(item.event),
+            });
+            storedDocks.push({
+              dockId,
+              kind: 'dock_event',
+              sysid: item.sysid,
+              atMs: item.atMs,
+              event: item.event,
+            });
+          }
+          continue;
+        }
         let vehicleId = vehicleIds.get(item.sysid);
         if (vehicleId === undefined) {
           const resolved = await this.resolveVehicle(
@@ -246,7 +323,7 @@ export class BridgeIngest {
           { bridgeId: bridge.id, epoch, items: batch.length },
           'the ingest sink awaited I/O inside the batch transaction; other writes may have joined it',
         );
-      return { lastSeq: maxSeq, stored, registered, rejected };
+      return { lastSeq: maxSeq, stored, docks: storedDocks, registered, rejected };
     } catch (err) {
       clearImmediate(guard);
       try {
@@ -258,6 +335,27 @@ export class BridgeIngest {
       for (const id of touched) this.sink.forget?.(id);
       throw err;
     }
+  }
+
+  /**
+   * The dock bound to (bridge, sysid), or null. Docks are registered by administrators (or by
+   * `aerie up`'s local site), never on first sight: an unknown one is skipped with one warning.
+   */
+  private async resolveDock(bridge: IngestBridge, sysid: number): Promise<string | null> {
+    const [row] = await this.db
+      .select({ id: docks.id })
+      .from(docks)
+      .where(and(eq(docks.bridgeId, bridge.id), eq(docks.sysid, sysid)));
+    if (row) return row.id;
+    const key = `${bridge.id}:${sysid}`;
+    if (!this.unknownDocks.has(key)) {
+      this.unknownDocks.add(key);
+      this.log?.warn(
+        { bridgeId: bridge.id, bridgeName: bridge.name, sysid },
+        'a dock this server does not know reports through the bridge; ignored until an administrator registers it (bridgeId, sysid)',
+      );
+    }
+    return null;
   }
 
   /**

@@ -19,8 +19,11 @@
  * - `vehicle.alert`: on connect the recent alerts (newest last, up to `RECENT_ALERTS`) of the
  *   vehicles the user may see, then each new alert as it is derived (low battery, link lost,
  *   failsafe, status texts of severity warning or worse).
+ * - `dock.status`: on connect every registered dock the user may see that reported since the
+ *   server started, then the docks that changed (batched, at most every ~500 ms). Department
+ *   officers see only their department's docks.
  */
-import type { VehicleStatePayload } from '@aerie/gcs-bridge';
+import type { DockStatusPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
 
 /** Namespace the web console connects to. */
 export const CONSOLE_NAMESPACE = '/console';
@@ -91,6 +94,17 @@ export type ConsoleErrorCode =
   | 'TooManyFocused'
   | 'Internal';
 
+/** One dock's live status as the console sees it. */
+export interface ConsoleDockStatus {
+  dockId: string;
+  /** Its bridge hears it now. */
+  online: boolean;
+  /** The bridge's dock status (lid, charger, parked aircraft, weather, faults, cycle state). */
+  status: DockStatusPayload | null;
+  /** When the server received that status (epoch ms), null if never. */
+  updatedAtMs: number | null;
+}
+
 /** How many recent alerts a console gets when it connects. */
 export const RECENT_ALERTS = 100;
 
@@ -120,6 +134,8 @@ export interface ConsoleVehicleAlert {
 export interface ConsoleServerToClient {
   /** Alerts: the recent ones on connect, then each new one. */
   'vehicle.alert': (alerts: ConsoleVehicleAlert[]) => void;
+  /** Docks' live status: all the user may see on connect, then those that changed. */
+  'dock.status': (items: ConsoleDockStatus[]) => void;
   /** Changed vehicles of the whole fleet the user may see, batched (~2 Hz), fleet fields only. */
   'fleet.state': (items: ConsoleFleetItem[]) => void;
   /** A focused vehicle's state at full rate (up to 10 Hz). */

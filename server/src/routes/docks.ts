@@ -1,13 +1,17 @@
 /** Docks (机巢): where aircraft park and charge; a MAVLink component on a bridge. */
 import { randomUUID } from 'node:crypto';
+import type { DockCommand } from '@aerie/gcs-bridge';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, sites } from '../db/schema.ts';
-import { ApiError, errorResponses } from '../http/errors.ts';
+import { ApiError, type ErrorCode, errorResponses } from '../http/errors.ts';
+import type { DockCommander } from '../live/dock-commands.ts';
+import type { DockStatusSource } from '../live/dock-store.ts';
 import {
+  allOf,
   Body,
   IdParams,
   iso,
@@ -19,6 +23,7 @@ import {
   PatchBody,
   registerReadRoutes,
   requireRef,
+  scopeCondition,
 } from './common.ts';
 
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -192,6 +197,164 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
       const [row] = await db.delete(docks).where(eq(docks.id, req.params.id)).returning({ id: docks.id });
       if (!row) throw notFound('dock', req.params.id);
       return reply.status(204).send(null);
+    },
+  );
+}
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A dock's live status (the bridge's DockStatusPayload). */
+const DockStatusBody = Type.Object({
+  sysid: Type.Integer(),
+  compid: Type.Integer(),
+  state: Type.String({
+    description:
+      'idle, preparing, ready, aircraft_out, awaiting_landing, landed, closing, charging, fault, unknown',
+  }),
+  lid: Type.String({ description: 'closed, opening, open, closing, jammed, unknown' }),
+  charger: Type.String({ description: 'idle, charging, full, fault, unknown' }),
+  aircraftParked: Type.Boolean(),
+  aircraftBatteryPct: Nullable(Type.Number()),
+  temperatureC: Type.Number(),
+  humidityPct: Type.Number(),
+  windSpeedMps: Type.Number(),
+  windGustMps: Type.Number(),
+  rainMmPerH: Type.Number(),
+  mainsPower: Type.Boolean(),
+  faults: Type.Array(Type.String()),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  altAmslM: Type.Number(),
+  lastHeardMs: Type.Number({ description: 'when the bridge last heard the dock (epoch ms)' }),
+});
+
+const DockLiveView = Type.Object({
+  dockId: Type.String(),
+  online: Type.Boolean({ description: 'its bridge hears it now' }),
+  status: Type.Union([DockStatusBody, Type.Null()], {
+    description: 'null until the dock reported since start',
+  }),
+  updatedAtMs: Nullable(Type.Number()),
+});
+
+const DOCK_ACTIONS = [
+  'open_lid',
+  'close_lid',
+  'start_charging',
+  'stop_charging',
+  'prepare_takeoff',
+  'prepare_landing',
+] as const satisfies readonly DockCommand['action'][];
+
+/** Body of `POST /api/docks/:id/commands`. */
+export const DockCommandBody = Type.Object(
+  { action: Type.Union(DOCK_ACTIONS.map((a) => Type.Literal(a))) },
+  { additionalProperties: false, description: 'A command for the dock, chosen by `action`' },
+);
+
+const DockCommandAnswer = Type.Union([
+  Type.Object({
+    commandId: Type.String(),
+    ok: Type.Literal(true),
+    result: Type.Object({
+      command: Type.Integer({ description: 'MAV_CMD sent (dock dialect, 31500-31503)' }),
+      sends: Type.Integer({ description: 'how many times it was sent before the answer' }),
+    }),
+  }),
+  Type.Object({
+    commandId: Type.String(),
+    ok: Type.Literal(false),
+    error: Type.Object({
+      code: Type.String({ description: "the dock's or bridge's stable result code (Denied, Failed, ...)" }),
+      message: Type.String(),
+      detail: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    }),
+  }),
+]);
+
+/** Codes meaning "not delivered or not answered", and the HTTP error each becomes. */
+const UNDELIVERED: Record<string, ErrorCode> = {
+  NotBound: 'NotBound',
+  BridgeOffline: 'BridgeOffline',
+  DockOffline: 'Conflict',
+  // The bridge has not heard the dock (or has lost it).
+  UnknownDock: 'Conflict',
+  Timeout: 'Timeout',
+};
+
+/** What the live dock routes need besides the context. */
+export interface DockLive {
+  docks: DockStatusSource;
+  commands: DockCommander;
+}
+
+/**
+ * `GET /api/docks/:id/status` (live status) and `POST /api/docks/:id/commands` (dispatchers
+ * and administrators). A command answers 200 with the dock's coded answer, refusals included;
+ * 409 NotBound / BridgeOffline / Conflict (dock offline) when it cannot reach the dock; 504
+ * Timeout. Every command is a `dock_events` row (kind 'command') and, being a POST, audited.
+ */
+export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, live: DockLive): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = ctx.database;
+  const tags = ['docks'];
+
+  async function findDock(req: Parameters<typeof scopeCondition>[0], id: string) {
+    const [dock] = await db
+      .select({ id: docks.id })
+      .from(docks)
+      .where(allOf(eq(docks.id, id), scopeCondition(req, docks.departmentId)));
+    if (!dock) throw notFound('dock', id);
+    return dock;
+  }
+
+  r.get(
+    '/docks/:id/status',
+    {
+      config: { permission: 'docks.read' },
+      schema: {
+        tags,
+        summary: "A dock's live status: lid, charger, parked aircraft, weather, faults, cycle state",
+        params: IdParams,
+        response: { 200: DockLiveView, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const dock = await findDock(req, req.params.id);
+      return live.docks.getDock(dock.id);
+    },
+  );
+
+  r.post(
+    '/docks/:id/commands',
+    {
+      config: { permission: 'docks.command' },
+      schema: {
+        tags,
+        summary: "Command a dock; 200 carries the dock's coded answer, refusals included",
+        description:
+          '409 NotBound / BridgeOffline / Conflict (the dock is offline) when the command cannot reach the dock; ' +
+          '504 Timeout when no answer came in time (the command may or may not have run).',
+        params: IdParams,
+        body: DockCommandBody,
+        response: { 200: DockCommandAnswer, ...errorResponses(400, 401, 403, 404, 409, 504) },
+      },
+    },
+    async (req) => {
+      const dock = await findDock(req, req.params.id);
+      req.auditTargetId = dock.id;
+      const { commandId, reply } = await live.commands(
+        dock.id,
+        { action: req.body.action },
+        {
+          userId: req.auth?.id ?? null,
+        },
+      );
+      if (reply.ok) return { commandId, ok: true as const, result: reply.value };
+      if (reply.error.code === 'Internal') throw new ApiError('Internal', reply.error.message);
+      const undelivered = UNDELIVERED[reply.error.code];
+      if (undelivered) throw new ApiError(undelivered, `${reply.error.message} (command ${commandId})`);
+      return { commandId, ok: false as const, error: reply.error };
     },
   );
 }
