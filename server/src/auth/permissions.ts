@@ -52,6 +52,18 @@ export const PERMISSION_MATRIX = {
   /** Fleet statistics (missions, sorties, flight hours, kilometres); officers see their department's. */
   'stats.read': EVERYONE,
   'audit.read': ADMIN_ONLY,
+  /** Patrol routes: everyone reads (officers their department's); dispatchers draw them. */
+  'routes.read': EVERYONE,
+  'routes.write': { administrator: 'all', dispatcher: 'all' },
+  /** No-fly zones and controlled airspace: everyone sees them, administrators draw them. */
+  'zones.read': { ...EVERYONE, department_officer: 'all' },
+  'zones.write': ADMIN_ONLY,
+  'schedules.read': EVERYONE,
+  'schedules.write': { administrator: 'all', dispatcher: 'all' },
+  /** Launch an on-demand or emergency sortie on the best dock. */
+  'sorties.launch': { administrator: 'all', dispatcher: 'all' },
+  /** Abort an orchestrated sortie (in the air: the aircraft is sent home). */
+  'sorties.abort': { administrator: 'all', dispatcher: 'all', pilot: 'all' },
 } as const satisfies Record<string, Grants>;
 
 /** A name in the permission matrix. */
