@@ -1,0 +1,527 @@
+/**
+ * The web console end to end, as a user meets it: the system started the way the README's first
+ * command starts it (`node bin/aerie.mjs up`, what `npm start` runs; ports from the OS, a
+ * temporary data folder), Debian's chromium driven by playwright-core against it. One system and
+ * one browser for every scenario, run in order; each scenario writes a screenshot of its page
+ * to `screenshots/` (see tests/src/browser.ts).
+ *
+ * The page is found through the data-testid contract in the console's notes; a scenario that
+ * fails names the id it waited for, so a missing piece of the UI shows as what a user would miss.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConsoleBrowser,
+  type ConsolePage,
+  launchBrowser,
+  login,
+  screenshot,
+  submitLogin,
+} from './browser.ts';
+import { AERIE_BIN, freeUdpPort } from './cli.ts';
+
+const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
+const ADMIN_PASSWORD = 'e2e-admin-password-1';
+const WATCHER = { username: 'watch.e2e', password: 'watch-password-1', displayName: '值班员' };
+const VEHICLES = 8;
+/** Simulated time runs this much faster, so take-offs and landings fit the test's time. */
+const SPEEDUP = 5;
+/** Guicheng, Nanhai: where `aerie up` docks its simulated fleet. */
+const SITE = { lat: 23.03, lon: 113.14 };
+const CJK = /[\u4e00-\u9fff]/;
+
+interface Vehicle {
+  id: string;
+  name: string;
+  sysid: number;
+  online: boolean;
+  state: { lat: number | null; lon: number | null; altRelM: number | null; armed: boolean | null } | null;
+}
+interface Sortie {
+  id: string;
+  vehicleId: string;
+  status: string;
+  maxAltRelM: number | null;
+  distanceM: number | null;
+}
+interface Drawn {
+  lon: number;
+  lat: number;
+  heightM: number;
+  headingDeg: number;
+}
+
+async function freeTcpPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** `n` consecutive UDP ports that were free a moment ago (one per simulated aircraft). */
+async function freeUdpRange(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 20_000 + Math.floor(Math.random() * 40_000);
+    const sockets: dgram.Socket[] = [];
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      const s = dgram.createSocket('udp4');
+      ok = await new Promise<boolean>((r) => {
+        s.once('error', () => r(false));
+        s.bind(first + i, '127.0.0.1', () => r(true));
+      });
+      sockets.push(s);
+    }
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    if (ok) return first;
+  }
+  throw new Error(`no ${n} consecutive free UDP ports found`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
+    await sleep(250);
+  }
+}
+
+/** Waits for `data-testid=id` to be visible; the error names the id and what the user would miss. */
+async function visible(page: Page, id: string, what: string, timeoutMs = 20_000) {
+  const loc = page.getByTestId(id).first();
+  try {
+    await loc.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    throw new Error(`${what}: no visible [data-testid="${id}"] within ${timeoutMs} ms on ${page.url()}`);
+  }
+  return loc;
+}
+
+/** The number in an element's text ("12.3 m" -> 12.3), or NaN. */
+async function numberIn(page: Page, id: string): Promise<number> {
+  const text = (await page.getByTestId(id).first().textContent()) ?? '';
+  const m = /-?\d+(?:[.,]\d+)?/.exec(text.replace(/\s/g, ''));
+  return m ? Number(m[0].replace(',', '.')) : Number.NaN;
+}
+
+async function drawnVehicles(page: Page): Promise<Record<string, Drawn>> {
+  return page.evaluate(() => {
+    const hooks = (window as unknown as { __aerie?: { drawnVehicles?: () => Record<string, Drawn> } })
+      .__aerie;
+    return hooks?.drawnVehicles ? hooks.drawnVehicles() : {};
+  });
+}
+
+let up: ChildProcess | undefined;
+let upOutput = '';
+let dataDir = '';
+let base = '';
+let token = '';
+let fleet: Vehicle[] = [];
+let browser: ConsoleBrowser | undefined;
+let pilot: ConsolePage;
+/** The sortie flown through the API for the replay scenario, flown while the others run. */
+let replaySortie: Promise<Sortie>;
+
+async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** A command through the API, retried while the aircraft is still settling after boot. */
+async function command(vehicleId: string, cmd: Record<string, unknown>): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    const res = await api<{ ok?: boolean; error?: { code: string } }>(
+      'POST',
+      `/api/vehicles/${vehicleId}/commands`,
+      cmd,
+    );
+    if (res.status === 200 && res.body.ok) return;
+    last = JSON.stringify(res.body);
+    if (res.body.error?.code !== 'TemporarilyRejected') break;
+    await sleep(500);
+  }
+  throw new Error(`${JSON.stringify(cmd)} on ${vehicleId} was refused: ${last}`);
+}
+
+async function liveState(vehicleId: string): Promise<NonNullable<Vehicle['state']>> {
+  const res = await api<Vehicle>('GET', `/api/vehicles/${vehicleId}`);
+  if (!res.body.state) throw new Error(`vehicle ${vehicleId} has no state`);
+  return res.body.state;
+}
+
+/** Takes off, flies ~110 m north, lands and waits for the completed sortie. */
+async function flySortie(v: Vehicle): Promise<Sortie> {
+  await command(v.id, { action: 'takeoff', altRelM: 15 });
+  await until(async () => ((await liveState(v.id)).altRelM ?? 0) > 10, `${v.name} climbing`, 40_000);
+  const home = await liveState(v.id);
+  const target = { lat: home.lat! + 0.001, lon: home.lon! };
+  await command(v.id, { action: 'goto', ...target, altRelM: 15 });
+  await until(
+    async () => {
+      const s = await liveState(v.id);
+      return Math.abs(s.lat! - target.lat) < 0.0002 && Math.abs(s.lon! - target.lon) < 0.0002;
+    },
+    `${v.name} reaching its go-to point`,
+    40_000,
+  );
+  await command(v.id, { action: 'land' });
+  return until(
+    async () => {
+      const res = await api<{ items: Sortie[] }>('GET', `/api/sorties?vehicleId=${v.id}&limit=10`);
+      return res.body.items.find((s) => s.status === 'completed');
+    },
+    `${v.name}'s sortie completed`,
+    60_000,
+  );
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-console-'));
+  const port = await freeTcpPort();
+  up = spawn(process.execPath, [AERIE_BIN, 'up', '--speedup', String(SPEEDUP)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      AERIE_DATA_DIR: dataDir,
+      AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      AERIE_GCS_PORT: String(await freeUdpPort()),
+      AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
+    },
+  });
+  up.stdout!.on('data', (d) => (upOutput += d));
+  up.stderr!.on('data', (d) => (upOutput += d));
+  base = `http://127.0.0.1:${port}`;
+  const launching = launchBrowser();
+  await until(
+    async () => {
+      if (up!.exitCode !== null) throw new Error(`aerie up exited (${up!.exitCode}):\n${upOutput}`);
+      return upOutput.includes('Aerie is up');
+    },
+    'the "Aerie is up" banner',
+    120_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${upOutput}`);
+  });
+
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  token = ((await res.json()) as { token: string }).token;
+  fleet = await until(
+    async () => {
+      const { body } = await api<{ items: Vehicle[] }>('GET', '/api/vehicles?limit=100');
+      const ready = body.items.filter((v) => v.online && v.state?.lat != null);
+      return ready.length === VEHICLES ? body.items.sort((a, b) => a.sysid - b.sysid) : undefined;
+    },
+    `${VEHICLES} vehicles online`,
+    60_000,
+  );
+  const created = await api('POST', '/api/users', { ...WATCHER, role: 'command_centre' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+  // The replay scenario needs a finished flight; the last aircraft flies it meanwhile.
+  replaySortie = flySortie(fleet[VEHICLES - 1]!);
+  replaySortie.catch(() => {});
+
+  browser = await launching;
+  pilot = await browser.newPage(base);
+}, 180_000);
+
+afterEach(() => {
+  browser?.assertNoPageErrors();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (up && up.exitCode === null) {
+    const exited = new Promise((r) => up!.once('exit', r));
+    up.kill('SIGINT');
+    await Promise.race([exited, sleep(10_000)]);
+    if (up.exitCode === null) up.kill('SIGKILL');
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+describe.sequential('web console (chromium against aerie up)', () => {
+  it('refuses a wrong password with a message and opens the command view for the right one', async () => {
+    const { page } = pilot;
+    await page.goto('/');
+    await page.waitForURL((u) => u.pathname === '/login');
+    await submitLogin(page, 'admin', 'not-the-password');
+    const error = await visible(page, 'login-error', 'a wrong password shows no error');
+    expect(await error.textContent()).toMatch(CJK);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await screenshot(page, '01-login-error');
+
+    await login(page, 'admin', ADMIN_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await visible(page, 'globe', 'the command view shows no globe');
+    await visible(page, 'fleet-sidebar', 'the command view shows no fleet sidebar');
+    const status = page.getByTestId('connection-status');
+    await until(
+      async () => (await status.getAttribute('data-status')) === 'online',
+      'connection online',
+      15_000,
+    );
+    await screenshot(page, '02-command-view');
+  });
+
+  it('lists the 8 simulated vehicles online in the sidebar and draws them on the globe at Guicheng', async () => {
+    const { page } = pilot;
+    const count = await visible(page, 'fleet-count', 'the sidebar shows no vehicle count');
+    await until(
+      async () => (await count.textContent())?.trim() === String(VEHICLES),
+      'fleet-count = 8',
+      20_000,
+    );
+    for (const v of fleet) {
+      const row = await visible(page, `fleet-row-${v.id}`, `vehicle ${v.name} is not in the sidebar`);
+      await until(async () => (await row.getAttribute('data-online')) === 'true', `${v.name} online`, 15_000);
+      expect(Number(await row.getAttribute('data-battery'))).toBeGreaterThan(0);
+    }
+
+    const drawn = await until(
+      async () => {
+        const d = await drawnVehicles(page);
+        return Object.keys(d).length === VEHICLES ? d : undefined;
+      },
+      `window.__aerie.drawnVehicles() to hold ${VEHICLES} vehicles (what the globe draws)`,
+      20_000,
+    );
+    expect(Object.keys(drawn).sort()).toEqual(fleet.map((v) => v.id).sort());
+    for (const v of fleet) {
+      const d = drawn[v.id]!;
+      expect(Math.abs(d.lat - SITE.lat), `${v.name} latitude ${d.lat}`).toBeLessThan(0.05);
+      expect(Math.abs(d.lon - SITE.lon), `${v.name} longitude ${d.lon}`).toBeLessThan(0.05);
+      expect(Number.isFinite(d.heightM)).toBe(true);
+    }
+    await screenshot(page, '03-fleet');
+  });
+
+  it('switches to English and remembers the choice across a reload', async () => {
+    const { page } = pilot;
+    const nav = await visible(page, 'nav-command', 'no command-view navigation entry');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await nav.textContent()).toMatch(CJK);
+
+    await page.getByTestId('language-toggle').click();
+    await until(async () => !CJK.test((await nav.textContent()) ?? ''), 'English navigation', 5000);
+    expect(await nav.textContent()).toMatch(/[A-Za-z]{3}/);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The sidebar too: its header no longer in Chinese.
+    const sidebar = await visible(page, 'fleet-sidebar', 'no fleet sidebar');
+    await screenshot(page, '04-command-view-en');
+
+    await page.reload();
+    const navAfter = await visible(page, 'nav-command', 'no navigation after reload');
+    expect(await navAfter.textContent()).not.toMatch(CJK);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await visible(page, 'fleet-count', 'no fleet after reload');
+    expect(await sidebar.textContent()).toMatch(/[A-Za-z]{3}/);
+
+    // Back to Chinese for the rest (the screenshots show the default language).
+    await page.getByTestId('language-toggle').click();
+    await until(async () => CJK.test((await navAfter.textContent()) ?? ''), 'Chinese navigation', 5000);
+  });
+
+  it('focuses a vehicle, takes it off and returns it: the altitude rises, then the mode changes and it comes down', async () => {
+    const { page } = pilot;
+    const v = fleet[0]!;
+    const row = await visible(page, `fleet-row-${v.id}`, `${v.name} is not in the sidebar`);
+    await row.click();
+    const panel = await visible(page, 'vehicle-panel', 'clicking a fleet row opens no vehicle panel');
+    expect(await panel.getAttribute('data-vehicle-id')).toBe(v.id);
+    const groundAlt = await numberIn(page, 'vehicle-alt');
+    expect(groundAlt, 'vehicle-alt shows a number').not.toBeNaN();
+    expect(Math.abs(groundAlt)).toBeLessThan(2);
+    const drawnBefore = (await drawnVehicles(page))[v.id];
+    const modeBefore = (await page.getByTestId('vehicle-mode').first().textContent())?.trim();
+
+    // Take off, confirmed; the aircraft may refuse while it settles after boot, so retry.
+    let answered = false;
+    for (let attempt = 0; attempt < 10 && !answered; attempt++) {
+      await (await visible(page, 'cmd-takeoff', 'an administrator sees no take-off button')).click();
+      await (await visible(page, 'cmd-confirm', 'take off asks for no confirmation')).click();
+      const result = await visible(page, 'cmd-result', "the vehicle's answer is not shown", 20_000);
+      await until(async () => (await result.getAttribute('data-ok')) !== null, 'cmd-result data-ok', 20_000);
+      answered = (await result.getAttribute('data-ok')) === 'true';
+      if (!answered) await sleep(1000);
+    }
+    expect(answered, 'take off was accepted by the vehicle').toBe(true);
+    const peak = await until(
+      async () => {
+        const alt = await numberIn(page, 'vehicle-alt');
+        return alt > 5 ? alt : undefined;
+      },
+      'vehicle-alt above 5 m after take-off',
+      40_000,
+    );
+    expect(peak).toBeGreaterThan(5);
+    const drawnUp = (await drawnVehicles(page))[v.id];
+    expect(drawnBefore, 'the globe draws the vehicle').toBeDefined();
+    expect(drawnUp!.heightM - drawnBefore!.heightM, 'the globe draws it higher').toBeGreaterThan(3);
+    await screenshot(page, '05-takeoff');
+
+    await (await visible(page, 'cmd-return', 'an administrator sees no return button')).click();
+    await (await visible(page, 'cmd-confirm', 'return asks for no confirmation')).click();
+    await until(
+      async () => (await page.getByTestId('cmd-result').first().getAttribute('data-ok')) === 'true',
+      'return accepted (cmd-result data-ok=true)',
+      20_000,
+    );
+    const modeTakeoff = (await page.getByTestId('vehicle-mode').first().textContent())?.trim();
+    await until(
+      async () => {
+        const mode = (await page.getByTestId('vehicle-mode').first().textContent())?.trim();
+        return mode !== modeTakeoff && mode !== modeBefore;
+      },
+      'vehicle-mode to change on return',
+      20_000,
+    );
+    expect(await row.getAttribute('data-mode')).toMatch(/RTL|RETURN/i);
+    // PX4 first climbs to its return altitude, then comes down over home.
+    let highest = await numberIn(page, 'vehicle-alt');
+    await until(
+      async () => {
+        const alt = await numberIn(page, 'vehicle-alt');
+        highest = Math.max(highest, alt);
+        return alt < highest - 3;
+      },
+      'vehicle-alt coming down on return',
+      60_000,
+    );
+    await screenshot(page, '06-return');
+  }, 150_000);
+
+  it('replays a finished sortie: the slider moves the replayed aircraft', async () => {
+    const { page } = pilot;
+    const sortie = await replaySortie;
+    expect(sortie.maxAltRelM ?? 0).toBeGreaterThan(8);
+    await (await visible(page, 'nav-sorties', 'no flight-log navigation entry')).click();
+    await visible(page, 'sortie-table', 'the flight-log page shows no sortie table');
+    const row = await visible(page, `sortie-row-${sortie.id}`, 'the finished sortie is not listed');
+    await screenshot(page, '07-sorties');
+
+    await row.click();
+    await visible(page, 'sortie-replay', 'clicking a sortie opens no replay');
+    const aircraft = page.getByTestId('replay-vehicle').first();
+    await until(
+      async () => (await aircraft.getAttribute('data-lat')) !== null,
+      'replay-vehicle position',
+      20_000,
+    );
+    const slider = await visible(page, 'replay-slider', 'the replay has no time slider');
+    await visible(page, 'replay-timeline', 'the replay shows no event timeline');
+
+    const where = async () => ({
+      lat: Number(await aircraft.getAttribute('data-lat')),
+      lon: Number(await aircraft.getAttribute('data-lon')),
+      alt: Number(await aircraft.getAttribute('data-alt')),
+    });
+    const box = (await slider.boundingBox())!;
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await sleep(300);
+    const start = await where();
+    expect(Math.abs(start.lat - SITE.lat)).toBeLessThan(0.05);
+    await page.mouse.click(box.x + box.width * 0.7, box.y + box.height / 2);
+    const later = await until(
+      async () => {
+        const p = await where();
+        const movedM = Math.hypot((p.lat - start.lat) * 111_000, (p.lon - start.lon) * 102_000);
+        return movedM > 20 || Math.abs(p.alt - start.alt) > 5 ? p : undefined;
+      },
+      'the replayed aircraft to move when the slider moves (replay-vehicle data-lat/lon/alt)',
+      10_000,
+    );
+    expect(later.lat).toBeGreaterThan(start.lat - 0.0001);
+    await screenshot(page, '08-replay');
+  }, 120_000);
+
+  it('draws the statistics charts', async () => {
+    const { page } = pilot;
+    await (await visible(page, 'nav-stats', 'no statistics navigation entry')).click();
+    await visible(page, 'stats-page', 'no statistics page');
+    for (const metric of ['missions', 'sorties', 'hours', 'km']) {
+      const chart = await visible(page, `stats-chart-${metric}`, `no ${metric} chart`);
+      await until(
+        async () => {
+          const size = await chart.evaluate((el) => {
+            const c = el.querySelector('canvas, svg');
+            const r = c?.getBoundingClientRect();
+            return r ? r.width * r.height : 0;
+          });
+          return size > 10_000;
+        },
+        `the ${metric} chart drawn (a canvas or svg inside stats-chart-${metric})`,
+        15_000,
+      );
+    }
+    await until(
+      async () => (await numberIn(page, 'stats-total-sorties')) >= 1,
+      'stats-total-sorties to count the finished sortie',
+      15_000,
+    );
+    await screenshot(page, '09-stats');
+  });
+
+  it('shows a watch-role user the fleet but no command buttons', async () => {
+    const watcher = await browser!.newPage(base);
+    try {
+      const { page } = watcher;
+      await page.goto('/');
+      await login(page, WATCHER.username, WATCHER.password);
+      const count = await visible(page, 'fleet-count', 'a watch-role user sees no fleet');
+      await until(
+        async () => (await count.textContent())?.trim() === String(VEHICLES),
+        'fleet-count = 8',
+        20_000,
+      );
+      await (await visible(page, `fleet-row-${fleet[1]!.id}`, 'fleet row')).click();
+      await visible(page, 'vehicle-panel', 'a watch-role user cannot open a vehicle panel');
+      await visible(page, 'vehicle-alt', 'a watch-role user sees no altitude');
+      const buttons = page.locator(
+        ['takeoff', 'hold', 'resume', 'return', 'land', 'goto']
+          .map((c) => `[data-testid="cmd-${c}"]`)
+          .join(','),
+      );
+      expect(await buttons.count(), 'command buttons shown to a watch-role user').toBe(0);
+      await screenshot(page, '10-watch-role');
+    } finally {
+      await watcher.context.close();
+    }
+  });
+});
