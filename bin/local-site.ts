@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_HOME, fleetPosition, type GeoPoint } from '@aerie/hardware';
+import { DEFAULT_HOME, DOCK_COMPID, DOCK_SYSID_OFFSET, fleetPosition, type GeoPoint } from '@aerie/hardware';
 import { hashToken, newToken, openDatabase, schema } from '@aerie/server';
 import { and, eq } from 'drizzle-orm';
 
@@ -92,7 +92,24 @@ export async function ensureLocalSite(opts: LocalSiteOptions): Promise<LocalSite
       const n = i + 1;
       const at = fleetPosition(home, opts.vehicles, i, spacingM);
       const dockSerial = `SIM-DOCK-${String(n).padStart(3, '0')}`;
-      let [dock] = await db.select({ id: docks.id }).from(docks).where(eq(docks.serial, dockSerial));
+      // The simulated dock of aircraft n speaks as system n + 100, component 25, on its link.
+      // System ids stop at 254: aircraft 155 and above have a dock row but no simulated dock.
+      const dockAddress =
+        n + DOCK_SYSID_OFFSET <= 254
+          ? { bridgeId, sysid: n + DOCK_SYSID_OFFSET, compid: DOCK_COMPID }
+          : { bridgeId: null, sysid: null, compid: null };
+      let [dock] = await db
+        .select({ id: docks.id, bridgeId: docks.bridgeId, sysid: docks.sysid, compid: docks.compid })
+        .from(docks)
+        .where(eq(docks.serial, dockSerial));
+      if (
+        dock &&
+        (dock.bridgeId !== dockAddress.bridgeId ||
+          dock.sysid !== dockAddress.sysid ||
+          dock.compid !== dockAddress.compid)
+      ) {
+        await db.update(docks).set(dockAddress).where(eq(docks.id, dock.id));
+      }
       if (!dock) {
         [dock] = await db
           .insert(docks)
@@ -105,9 +122,10 @@ export async function ensureLocalSite(opts: LocalSiteOptions): Promise<LocalSite
             latDeg: at.lat,
             lonDeg: at.lon,
             altAmslM: at.altM ?? DEFAULT_HOME.altM,
+            ...dockAddress,
             createdAt: now,
           })
-          .returning({ id: docks.id });
+          .returning({ id: docks.id, bridgeId: docks.bridgeId, sysid: docks.sysid, compid: docks.compid });
       }
       // The bridge channel may have registered the aircraft already (it does so for any
       // system id it hears); then keep that record and only dock it.

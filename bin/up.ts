@@ -187,6 +187,7 @@ async function up(opts: UpOptions): Promise<void> {
     'simulator',
     [
       'sim',
+      '--docks',
       '--vehicles',
       String(opts.vehicles),
       '--base-port',

@@ -78,8 +78,9 @@ export interface FleetOptions extends Omit<VehicleOptions, 'sysid' | 'home' | 'p
   /** Serial devices instead of UDP, one per vehicle. */
   serialPath?: string | string[];
   /**
-   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100, so at
-   * most 154 vehicles); `true` for the defaults or the options every dock gets.
+   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100); `true`
+   * for the defaults or the options every dock gets. System ids stop at 254, so vehicles 155
+   * and above fly without a dock.
    */
   docks?: boolean | Omit<DockOptions, 'sysid' | 'position'>;
 }
@@ -87,7 +88,7 @@ export interface FleetOptions extends Omit<VehicleOptions, 'sysid' | 'home' | 'p
 /** A running fleet. */
 export interface Fleet {
   readonly vehicles: readonly SimVehicle[];
-  /** The docks, `docks[i]` paired with `vehicles[i]`; empty without the `docks` option. */
+  /** The docks, `docks[i]` paired with `vehicles[i]` (vehicles 155+ have none); empty without `docks`. */
   readonly docks: readonly SimDock[];
   /** Closes every vehicle's socket or serial port. */
   close(): Promise<void>;
@@ -242,11 +243,6 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     docks: dockOpts,
     ...shared
   } = opts;
-  if (dockOpts)
-    check(
-      n + DOCK_SYSID_OFFSET <= 254,
-      `vehicles must be at most ${254 - DOCK_SYSID_OFFSET} with docks (dock sysid = vehicle sysid + ${DOCK_SYSID_OFFSET}), got ${n}`,
-    );
   const started: SimVehicle[] = [];
   const docks: SimDock[] = [];
   try {
@@ -260,7 +256,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
           serialPath: serialPaths?.[i],
         }),
       );
-      if (dockOpts) docks.push(new SimDock(started[i]!, dockOpts === true ? {} : dockOpts));
+      if (dockOpts && i + 1 + DOCK_SYSID_OFFSET <= 254)
+        docks.push(new SimDock(started[i]!, dockOpts === true ? {} : dockOpts));
     }
   } catch (err) {
     await Promise.all(docks.map((d) => d.close()));
