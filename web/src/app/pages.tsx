@@ -3,7 +3,7 @@
  * it and the page component (loaded lazily so the globe's large bundle loads only where it
  * is used). A feature adds its pages here.
  */
-import { GlobalOutlined } from '@ant-design/icons';
+import { BarChartOutlined, GlobalOutlined, HistoryOutlined } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
 export interface PageEntry {
@@ -18,6 +18,9 @@ export interface PageEntry {
 }
 
 const CommandView = lazy(() => import('../features/fleet/command-view.tsx'));
+const SortieListPage = lazy(() => import('../features/flightlogs/sortie-list-page.tsx'));
+const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay-page.tsx'));
+const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -26,5 +29,20 @@ export const PAGES: PageEntry[] = [
     icon: <GlobalOutlined />,
     permission: 'vehicles.read',
     element: <CommandView />,
+  },
+  {
+    path: 'sorties',
+    navKey: 'common.nav.sorties',
+    icon: <HistoryOutlined />,
+    permission: 'sorties.read',
+    element: <SortieListPage />,
+  },
+  { path: 'sorties/:id', permission: 'sorties.read', element: <SortieReplayPage /> },
+  {
+    path: 'stats',
+    navKey: 'common.nav.stats',
+    icon: <BarChartOutlined />,
+    permission: 'stats.read',
+    element: <StatsPage />,
   },
 ];

@@ -1,10 +1,12 @@
 /**
  * Every feature's strings, merged under their namespaces. A new feature adds one line here.
  */
+import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
+import { statsStrings } from '../../features/stats/i18n.ts';
 import { commonStrings } from './common.ts';
 import type { Strings } from './define.ts';
 
-const FEATURES = [commonStrings];
+const FEATURES = [commonStrings, flightlogStrings, statsStrings];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {
   const out: Strings = {};

@@ -1,0 +1,60 @@
+import { defineStrings } from '../../lib/i18n/define.ts';
+
+/** Strings of the statistics page. */
+export const statsStrings = defineStrings(
+  'stats',
+  {
+    title: '统计分析',
+    subtitle: '已结束架次按起飞时间统计（北京时间）',
+    range: '时间范围',
+    bucket: { label: '统计粒度', day: '按日', week: '按周', month: '按月' },
+    metrics: {
+      missions: '任务数',
+      sorties: '架次数',
+      hours: '飞行时长',
+      km: '飞行里程',
+    },
+    units: { missions: '次', sorties: '架次', hours: '小时', km: 'km' },
+    chartTitle: {
+      missions: '执行航线任务的架次',
+      sorties: '架次',
+      hours: '飞行小时',
+      km: '飞行公里数',
+    },
+    byDock: '按机场',
+    byVehicle: '按无人机',
+    metric: '指标',
+    noDock: '无机场',
+    group: '名称',
+    total: '合计',
+    empty: '所选时间范围内没有已结束的架次',
+    presets: { last7: '近 7 天', last30: '近 30 天', last90: '近 90 天', thisYear: '今年' },
+  },
+  {
+    title: 'Statistics',
+    subtitle: 'Closed sorties counted by take-off time (Beijing time)',
+    range: 'Range',
+    bucket: { label: 'Per', day: 'Day', week: 'Week', month: 'Month' },
+    metrics: {
+      missions: 'Missions',
+      sorties: 'Sorties',
+      hours: 'Flight hours',
+      km: 'Distance flown',
+    },
+    units: { missions: '', sorties: '', hours: 'h', km: 'km' },
+    chartTitle: {
+      missions: 'Sorties that flew a mission',
+      sorties: 'Sorties',
+      hours: 'Flight hours',
+      km: 'Kilometres flown',
+    },
+    byDock: 'By dock',
+    byVehicle: 'By aircraft',
+    metric: 'Metric',
+    noDock: 'No dock',
+    group: 'Name',
+    total: 'Total',
+    empty: 'No closed sorties in the chosen range',
+    presets: { last7: 'Last 7 days', last30: 'Last 30 days', last90: 'Last 90 days', thisYear: 'This year' },
+  },
+);

@@ -1,0 +1,273 @@
+/**
+ * Statistics: missions, sorties, flight hours and kilometres flown per day, week or month over
+ * a date range (Beijing calendar days), in total, per dock and per aircraft. Three requests to
+ * `GET /api/stats` (not grouped, by dock, by vehicle); the ungrouped one has every bucket, so
+ * the grouped series are laid over its labels.
+ */
+import { ReloadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Segmented,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../lib/api.ts';
+import { EChart } from '../../lib/charts/echart.tsx';
+import { errorText } from '../../lib/errors.ts';
+import { DISPLAY_TIME_ZONE, dayRange } from '../flightlogs/display-time.ts';
+import { groupChart, metricChart } from './stats-charts.ts';
+import {
+  bucketLabel,
+  defaultSpanDays,
+  type GroupSeries,
+  metricDigits,
+  metricValue,
+  pivotGroups,
+  STATS_METRICS,
+  type StatsBucket,
+  type StatsGroupBy,
+  type StatsMetric,
+  type StatsResponse,
+  spansYears,
+} from './stats-model.ts';
+import './stats.css';
+
+const BUCKETS: StatsBucket[] = ['day', 'week', 'month'];
+
+interface Answers {
+  none: StatsResponse;
+  dock: StatsResponse;
+  vehicle: StatsResponse;
+}
+
+function fetchStats(range: { from: string; to: string }, bucket: StatsBucket, groupBy: StatsGroupBy) {
+  return api.get<StatsResponse>('/api/stats', { ...range, bucket, groupBy, tz: DISPLAY_TIME_ZONE });
+}
+
+export default function StatsPage() {
+  const { t, i18n } = useTranslation();
+  const [bucket, setBucket] = useState<StatsBucket>('day');
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
+    dayjs().subtract(defaultSpanDays('day') - 1, 'day'),
+    dayjs(),
+  ]);
+  const [answers, setAnswers] = useState<Answers | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    // `reload` changes when the user asks for fresh figures.
+    void reload;
+    let live = true;
+    setLoading(true);
+    const span = dayRange(range[0], range[1]);
+    Promise.all([
+      fetchStats(span, bucket, 'none'),
+      fetchStats(span, bucket, 'dock'),
+      fetchStats(span, bucket, 'vehicle'),
+    ])
+      .then(([none, dock, vehicle]) => {
+        if (!live) return;
+        setAnswers({ none, dock, vehicle });
+        setError(null);
+      })
+      .catch((err: unknown) => live && setError(err))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [range, bucket, reload]);
+
+  const rawLabels = useMemo(() => answers?.none.buckets.map((b) => b.label) ?? [], [answers]);
+  const labels = useMemo(() => {
+    const withYear = spansYears(rawLabels);
+    return rawLabels.map((l) => bucketLabel(l, answers?.none.bucket ?? bucket, i18n.language, withYear));
+  }, [rawLabels, answers, bucket, i18n.language]);
+
+  const unit = (m: StatsMetric) => t(`stats.units.${m}`);
+  const totals = answers?.none.totals;
+  const empty = totals !== undefined && totals.sorties === 0;
+
+  return (
+    <div className="page stats-page" data-testid="stats-page" data-loading={loading}>
+      <div className="stats-header">
+        <div>
+          <Typography.Title level={3} className="stats-title">
+            {t('stats.title')}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('stats.subtitle')}</Typography.Text>
+        </div>
+        <Space wrap>
+          <DatePicker.RangePicker
+            data-testid="stats-range"
+            aria-label={t('stats.range')}
+            allowClear={false}
+            value={range}
+            disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+            presets={[
+              { label: t('stats.presets.last7'), value: [dayjs().subtract(6, 'day'), dayjs()] },
+              { label: t('stats.presets.last30'), value: [dayjs().subtract(29, 'day'), dayjs()] },
+              { label: t('stats.presets.last90'), value: [dayjs().subtract(89, 'day'), dayjs()] },
+              { label: t('stats.presets.thisYear'), value: [dayjs().startOf('year'), dayjs()] },
+            ]}
+            onChange={(v) => {
+              if (v?.[0] && v[1]) setRange([v[0], v[1]]);
+            }}
+          />
+          <Segmented
+            data-testid="stats-bucket"
+            aria-label={t('stats.bucket.label')}
+            value={bucket}
+            options={BUCKETS.map((b) => ({ value: b, label: t(`stats.bucket.${b}`) }))}
+            onChange={(v) => setBucket(v as StatsBucket)}
+          />
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => setReload((n) => n + 1)}
+            aria-label={t('common.actions.refresh')}
+          />
+        </Space>
+      </div>
+
+      {error !== null && <Alert className="stats-alert" type="error" showIcon title={errorText(t, error)} />}
+
+      <div className="stats-totals">
+        {STATS_METRICS.map((m) => (
+          <Card
+            key={m}
+            size="small"
+            className="stats-card"
+            data-testid={`stats-total-${m}`}
+            data-value={totals ? metricValue(totals, m) : ''}
+          >
+            <Statistic
+              title={t(`stats.metrics.${m}`)}
+              value={totals ? metricValue(totals, m) : '—'}
+              precision={totals ? metricDigits(m) : undefined}
+              suffix={totals ? unit(m) : undefined}
+              loading={!answers && loading}
+            />
+          </Card>
+        ))}
+      </div>
+
+      {empty && !loading && <Alert className="stats-alert" type="info" showIcon title={t('stats.empty')} />}
+
+      <Spin spinning={loading && answers !== null}>
+        <div className="stats-grid">
+          {STATS_METRICS.map((m) => (
+            <Card key={m} size="small" className="stats-card" title={t(`stats.chartTitle.${m}`)}>
+              <EChart
+                data-testid={`stats-chart-${m}`}
+                data-points={labels.length}
+                height={240}
+                option={metricChart(
+                  m,
+                  labels,
+                  answers?.none.buckets.map((b) => metricValue(b, m)) ?? [],
+                  t(`stats.metrics.${m}`),
+                  unit(m),
+                  metricDigits(m),
+                )}
+              />
+            </Card>
+          ))}
+        </div>
+        <div className="stats-grid">
+          <GroupCard
+            testId="stats-by-dock"
+            title={t('stats.byDock')}
+            answer={answers?.dock}
+            rawLabels={rawLabels}
+            labels={labels}
+            unnamed={t('stats.noDock')}
+          />
+          <GroupCard
+            testId="stats-by-vehicle"
+            title={t('stats.byVehicle')}
+            answer={answers?.vehicle}
+            rawLabels={rawLabels}
+            labels={labels}
+            unnamed="—"
+          />
+        </div>
+      </Spin>
+    </div>
+  );
+}
+
+function GroupCard(props: {
+  testId: string;
+  title: string;
+  answer: StatsResponse | undefined;
+  rawLabels: string[];
+  labels: string[];
+  unnamed: string;
+}) {
+  const { t } = useTranslation();
+  const [metric, setMetric] = useState<StatsMetric>('sorties');
+  const groups = useMemo(
+    () => pivotGroups(props.rawLabels, props.answer?.buckets ?? [], metric, props.unnamed),
+    [props.rawLabels, props.answer, metric, props.unnamed],
+  );
+  const unit = t(`stats.units.${metric}`);
+  const digits = metricDigits(metric);
+  return (
+    <Card
+      size="small"
+      className="stats-card"
+      title={props.title}
+      data-testid={props.testId}
+      data-groups={groups.length}
+      extra={
+        <Segmented
+          size="small"
+          aria-label={t('stats.metric')}
+          value={metric}
+          options={STATS_METRICS.map((m) => ({ value: m, label: t(`stats.metrics.${m}`) }))}
+          onChange={(v) => setMetric(v as StatsMetric)}
+        />
+      }
+    >
+      {groups.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('stats.empty')} />
+      ) : (
+        <>
+          <EChart height={260} option={groupChart(props.labels, groups, unit, digits)} />
+          <Table<GroupSeries>
+            size="small"
+            className="stats-table"
+            rowKey={(g) => g.id ?? '-'}
+            dataSource={groups}
+            pagination={groups.length > 8 ? { pageSize: 8, size: 'small' } : false}
+            columns={[
+              { key: 'name', title: t('stats.group'), dataIndex: 'name' },
+              ...STATS_METRICS.map((m) => ({
+                key: m,
+                title: `${t(`stats.metrics.${m}`)}${t(`stats.units.${m}`) ? ` (${t(`stats.units.${m}`)})` : ''}`,
+                align: 'right' as const,
+                render: (_: unknown, g: GroupSeries) => (
+                  <span className={m === metric ? 'stats-num stats-num-active' : 'stats-num'}>
+                    {metricValue(g.total, m).toFixed(metricDigits(m))}
+                  </span>
+                ),
+                sorter: (a: GroupSeries, b: GroupSeries) => metricValue(a.total, m) - metricValue(b.total, m),
+              })),
+            ]}
+          />
+        </>
+      )}
+    </Card>
+  );
+}
