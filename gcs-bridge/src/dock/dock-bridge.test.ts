@@ -173,4 +173,39 @@ describe('bridge with a simulated dock on its aircraft link (UDP)', () => {
     expect((await lost).sysid).toBe(101);
     expect((await found).sysid).toBe(101);
   });
+
+  it('a whole cycle: take off from the dock, land back in it, close and charge', async () => {
+    const { bridge, events, aircraft } = await site(40);
+    const vehicle = (await bridge.waitForVehicle(1, 5000))!;
+    const dock = (await bridge.waitForDock(101, 5000))!;
+    aircraft.injectFault({ lowBattery: 50 });
+    expect((await dock.prepareTakeoff()).ok).toBe(true);
+    await until(() => bridge.docks()[0]!.state === 'ready', 5000, 'ready');
+    expect((await vehicle.arm()).ok).toBe(true);
+    expect((await vehicle.takeoff(15)).ok).toBe(true);
+    await until(() => bridge.docks()[0]!.state === 'aircraft_out', 5000, 'aircraft out');
+    await until(() => (vehicle.state.altRelM ?? 0) > 10, 10_000, 'airborne');
+    expect((await dock.prepareLanding()).ok).toBe(true);
+    expect(bridge.docks()[0]!.state).toBe('awaiting_landing');
+    expect((await vehicle.returnToLaunch()).ok).toBe(true);
+    await until(() => bridge.docks()[0]!.state === 'landed', 15_000, 'landed in the dock');
+    expect((await dock.closeLid()).ok).toBe(true);
+    expect((await dock.startCharging()).ok).toBe(true);
+    await until(() => bridge.docks()[0]!.state === 'charging', 5000, 'charging');
+    expect(bridge.docks()[0]!.lid).toBe('closed');
+    const pct = bridge.docks()[0]!.aircraftBatteryPct!;
+    await until(() => (bridge.docks()[0]!.aircraftBatteryPct ?? 0) > pct, 10_000, 'battery rising');
+    const path = events
+      .filter((e) => e.type === 'state_changed')
+      .map((e) => (e.type === 'state_changed' ? e.to : ''));
+    expect(path).toEqual([
+      'preparing',
+      'ready',
+      'aircraft_out',
+      'awaiting_landing',
+      'landed',
+      'closing',
+      'charging',
+    ]);
+  });
 });
