@@ -3,7 +3,7 @@
  * it and the page component (loaded lazily so the globe's large bundle loads only where it
  * is used). A feature adds its pages here.
  */
-import { BarChartOutlined, GlobalOutlined, HistoryOutlined } from '@ant-design/icons';
+import { BarChartOutlined, GlobalOutlined, HistoryOutlined, NodeIndexOutlined } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
 export interface PageEntry {
@@ -21,6 +21,7 @@ const CommandView = lazy(() => import('../features/fleet/command-view.tsx'));
 const SortieListPage = lazy(() => import('../features/flightlogs/sortie-list-page.tsx'));
 const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay-page.tsx'));
 const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
+const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -30,6 +31,7 @@ export const PAGES: PageEntry[] = [
     permission: 'vehicles.read',
     element: <CommandView />,
   },
+  { path: 'planner', navKey: 'common.nav.planner', icon: <NodeIndexOutlined />, permission: 'routes.read', element: <Planner /> },
   {
     path: 'sorties',
     navKey: 'common.nav.sorties',

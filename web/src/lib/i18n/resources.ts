@@ -3,10 +3,11 @@
  */
 import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
 import { statsStrings } from '../../features/stats/i18n.ts';
+import { plannerStrings } from '../../features/planner/i18n.ts';
 import { commonStrings } from './common.ts';
 import type { Strings } from './define.ts';
 
-const FEATURES = [commonStrings, flightlogStrings, statsStrings];
+const FEATURES = [commonStrings, plannerStrings, flightlogStrings, statsStrings];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {
   const out: Strings = {};

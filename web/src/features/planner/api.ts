@@ -1,0 +1,100 @@
+/**
+ * The planner's calls to the server: docks (homes for routes), airspace zones, routes,
+ * schedules and on-demand sorties.
+ */
+import { type Route, writeAerieRoute, type Zone, type ZoneGeometry, type ZoneKind } from '@aerie/missions';
+import { api, type Page } from '../../lib/api.ts';
+import type { ImagerySettings } from '../../lib/map/style.ts';
+import type { Draft } from './draft.ts';
+
+export interface DockRecord {
+  id: string;
+  name: string;
+  latDeg: number;
+  lonDeg: number;
+  altAmslM: number;
+}
+
+export interface ZoneRecord {
+  id: string;
+  name: string;
+  kind: ZoneKind;
+  geometry: ZoneGeometry;
+  floorM?: number | null;
+  ceilingM?: number | null;
+}
+
+export interface RouteRecord {
+  id: string;
+  name: string;
+}
+
+export interface ScheduleRecord {
+  id: string;
+}
+
+export interface SortieRecord {
+  id: string;
+  dockId?: string | null;
+  vehicleId?: string | null;
+  phase?: string;
+}
+
+export function zoneOf(z: ZoneRecord): Zone {
+  return {
+    id: z.id,
+    name: z.name,
+    kind: z.kind,
+    geometry: z.geometry,
+    ...(z.floorM !== null && z.floorM !== undefined ? { floorM: z.floorM } : {}),
+    ...(z.ceilingM !== null && z.ceilingM !== undefined ? { ceilingM: z.ceilingM } : {}),
+  };
+}
+
+export async function loadSettings(): Promise<ImagerySettings | null> {
+  try {
+    const s = await api.get<{ imagery: ImagerySettings }>('/api/console/settings');
+    return s.imagery;
+  } catch {
+    return null;
+  }
+}
+
+export const listDocks = () => api.get<Page<DockRecord>>('/api/docks', { limit: 500 }).then((p) => p.items);
+export const listZones = () => api.get<Page<ZoneRecord>>('/api/zones', { limit: 500 }).then((p) => p.items);
+export const createZone = (z: Omit<ZoneRecord, 'id'>) => api.post<ZoneRecord>('/api/zones', z);
+export const updateZone = (id: string, z: Omit<ZoneRecord, 'id'>) =>
+  api.patch<ZoneRecord>(`/api/zones/${id}`, z);
+export const deleteZone = (id: string) => api.del(`/api/zones/${id}`);
+
+/** Saves a route; the server re-checks it and refuses one that may not fly (422 RouteNotFlyable). */
+export function saveRoute(name: string, route: Route, draft: Draft): Promise<RouteRecord> {
+  return api.post<RouteRecord>('/api/routes', {
+    name,
+    kind: draft.pattern,
+    route: JSON.parse(writeAerieRoute(route)) as unknown,
+  });
+}
+
+/** The schedule as the server stores it. */
+export interface ScheduleBody {
+  name: string;
+  routeId: string;
+  kind: 'recurring' | 'once' | 'on_demand';
+  rrule?: string;
+  dtstart?: string;
+  tz: string;
+  windowS: number;
+  priority: number;
+  dockIds: string[] | null;
+  enabled: boolean;
+}
+
+export const createSchedule = (body: ScheduleBody) => api.post<ScheduleRecord>('/api/schedules', body);
+
+export const schedulePreview = (id: string, count = 5) =>
+  api.get<{ runs: { dueAt?: string; dueMs?: number }[] }>(`/api/schedules/${id}/preview`, { count });
+
+/** Launches the route now on the best dock (or `dockId`). */
+export const launchNow = (routeId: string, dockId: string | null, priority = 80) =>
+  api.post<SortieRecord>('/api/sorties', { routeId, ...(dockId ? { dockIds: [dockId] } : {}), priority });
