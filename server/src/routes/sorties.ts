@@ -7,7 +7,7 @@ import { and, asc, count, desc, eq, gt, gte, lt, min } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
-import { SORTIE_KINDS, SORTIE_STATUSES, sorties, trackPoints, vehicleEvents } from '../db/schema.ts';
+import { SORTIE_CLASSES, SORTIE_KINDS, SORTIE_STATUSES, sorties, trackPoints, vehicleEvents } from '../db/schema.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
@@ -33,6 +33,20 @@ const SortieView = Type.Object({
   /** The raw MAVLink recording can be downloaded from /sorties/{id}/tlog. */
   hasTlog: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
+  /** Orchestrated sorties (null otherwise): route and schedule flown, class and priority. */
+  routeId: Type.Union([Type.String(), Type.Null()]),
+  scheduleId: Type.Union([Type.String(), Type.Null()]),
+  sortieClass: Type.Union([Type.Enum(SORTIE_CLASSES), Type.Null()]),
+  priority: Type.Union([Type.Integer(), Type.Null()]),
+  /** The orchestrator's phase (queued, dock_preparing, ..., closed, failed, aborted). */
+  phase: Type.Union([Type.String(), Type.Null()]),
+  /** Why it failed (UploadRefused, ArmRefused, LinkLost, LowBatteryReturn, WeatherGrounded, ...). */
+  failureCode: Type.Union([Type.String(), Type.Null()]),
+  failureMessage: Type.Union([Type.String(), Type.Null()]),
+  dueAt: NullableTime,
+  windowEndAt: NullableTime,
+  /** The mission id the vehicle confirmed after upload. */
+  missionId: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 const SortieDetail = Type.Object({
@@ -82,9 +96,11 @@ type SortieRow = typeof sorties.$inferSelect;
 const EVENT_LEAD_MS = 5000;
 
 function sortieView(s: SortieRow) {
-  const { tlogSha256, ...rest } = s;
+  const { tlogSha256, planJson: _plan, ...rest } = s;
   return {
     ...rest,
+    dueAt: iso(s.dueAt),
+    windowEndAt: iso(s.windowEndAt),
     hasTlog: tlogSha256 !== null,
     startedAt: iso(s.startedAt),
     endedAt: iso(s.endedAt),
