@@ -131,7 +131,29 @@ export interface ConsoleVehicleAlert {
   batteryPct?: number;
 }
 
+/**
+ * A sortie's phase change from the orchestrator (queued, dock_preparing, uploading, arming,
+ * starting, in_progress, returning, landing, lid_closing, charging, closed, failed, aborted),
+ * with the failure's code and reason once it failed. Department officers get their
+ * department's sorties only.
+ */
+export interface ConsoleSortieProgress {
+  sortieId: string;
+  vehicleId: string;
+  dockId: string | null;
+  routeId: string | null;
+  scheduleId: string | null;
+  departmentId: string | null;
+  sortieClass: 'scheduled' | 'on_demand' | 'emergency';
+  phase: string;
+  message: string;
+  failure: { code: string; message: string } | null;
+  atMs: number;
+}
+
 export interface ConsoleServerToClient {
+  /** Orchestrated sorties' phase changes, as they happen. */
+  'sortie.progress': (progress: ConsoleSortieProgress) => void;
   /** Alerts: the recent ones on connect, then each new one. */
   'vehicle.alert': (alerts: ConsoleVehicleAlert[]) => void;
   /** Docks' live status: all the user may see on connect, then those that changed. */
