@@ -3,7 +3,7 @@
  * it and the page component (loaded lazily so the globe's large bundle loads only where it
  * is used). A feature adds its pages here.
  */
-import { BarChartOutlined, GlobalOutlined, HistoryOutlined, NodeIndexOutlined } from '@ant-design/icons';
+import { BarChartOutlined, GlobalOutlined, HistoryOutlined, NodeIndexOutlined, ScheduleOutlined } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
 export interface PageEntry {
@@ -22,6 +22,7 @@ const SortieListPage = lazy(() => import('../features/flightlogs/sortie-list-pag
 const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay-page.tsx'));
 const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
 const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
+const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -32,6 +33,7 @@ export const PAGES: PageEntry[] = [
     element: <CommandView />,
   },
   { path: 'planner', navKey: 'common.nav.planner', icon: <NodeIndexOutlined />, permission: 'routes.read', element: <Planner /> },
+  { path: 'dispatch', navKey: 'common.nav.dispatch', icon: <ScheduleOutlined />, permission: 'sorties.read', element: <DispatchBoard /> },
   {
     path: 'sorties',
     navKey: 'common.nav.sorties',

@@ -9,6 +9,7 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../lib/errors.ts';
+import { useCan } from '../auth/session.ts';
 import { createSchedule, type DockRecord, launchNow } from './api.ts';
 import {
   buildSchedule,
@@ -32,6 +33,8 @@ export function SchedulePanel({
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
+  const canSchedule = useCan('schedules.write');
+  const canLaunch = useCan('sorties.launch');
   const [form, setForm] = useState<RecurrenceForm>(() => defaultForm(dayjs().format('YYYY-MM-DD')));
   const [dockId, setDockId] = useState<string | null>(null);
   const [busy, setBusy] = useState<'save' | 'launch' | null>(null);
@@ -236,7 +239,7 @@ export function SchedulePanel({
         <Button
           type="primary"
           data-testid="schedule-save"
-          disabled={!preview.ok}
+          disabled={!preview.ok || !canSchedule}
           loading={busy === 'save'}
           onClick={() => void save()}
         >
@@ -246,6 +249,7 @@ export function SchedulePanel({
           danger
           icon={<RocketOutlined />}
           data-testid="launch-now"
+          disabled={!canLaunch}
           loading={busy === 'launch'}
           onClick={() => void launch()}
         >

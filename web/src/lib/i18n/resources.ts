@@ -4,10 +4,11 @@
 import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
 import { statsStrings } from '../../features/stats/i18n.ts';
 import { plannerStrings } from '../../features/planner/i18n.ts';
+import { dispatchStrings } from '../../features/dispatch/i18n.ts';
 import { commonStrings } from './common.ts';
 import type { Strings } from './define.ts';
 
-const FEATURES = [commonStrings, plannerStrings, flightlogStrings, statsStrings];
+const FEATURES = [commonStrings, dispatchStrings, plannerStrings, flightlogStrings, statsStrings];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {
   const out: Strings = {};
