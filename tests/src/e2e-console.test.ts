@@ -15,7 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type ConsoleBrowser,
   type ConsolePage,
@@ -40,6 +40,7 @@ interface Vehicle {
   id: string;
   name: string;
   sysid: number;
+  dockId: string | null;
   online: boolean;
   state: { lat: number | null; lon: number | null; altRelM: number | null; armed: boolean | null } | null;
 }
@@ -179,8 +180,29 @@ async function liveState(vehicleId: string): Promise<NonNullable<Vehicle['state'
   return res.body.state;
 }
 
+/**
+ * Opens the aircraft's dock for take-off, as a dispatcher does (a closed lid makes the aircraft
+ * refuse to arm), and waits until the dock reports ready.
+ */
+async function openDock(v: Vehicle): Promise<void> {
+  if (!v.dockId) return;
+  const res = await api<{ ok?: boolean }>('POST', `/api/docks/${v.dockId}/commands`, {
+    action: 'prepare_takeoff',
+  });
+  if (res.status !== 200 || !res.body.ok)
+    throw new Error(`prepare_takeoff on ${v.name}'s dock: ${res.status} ${JSON.stringify(res.body)}`);
+  await until(
+    async () =>
+      (await api<{ status: { state: string } | null }>('GET', `/api/docks/${v.dockId}/status`)).body.status
+        ?.state === 'ready',
+    `${v.name}'s dock ready for take-off`,
+    30_000,
+  );
+}
+
 /** Takes off, flies ~110 m north, lands and waits for the completed sortie. */
 async function flySortie(v: Vehicle): Promise<Sortie> {
+  await openDock(v);
   await command(v.id, { action: 'takeoff', altRelM: 15 });
   await until(async () => ((await liveState(v.id)).altRelM ?? 0) > 10, `${v.name} climbing`, 40_000);
   const home = await liveState(v.id);
@@ -241,15 +263,18 @@ beforeAll(async () => {
     body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   token = ((await res.json()) as { token: string }).token;
+  let seen = 0;
   fleet = await until(
     async () => {
       const { body } = await api<{ items: Vehicle[] }>('GET', '/api/vehicles?limit=100');
-      const ready = body.items.filter((v) => v.online && v.state?.lat != null);
-      return ready.length === VEHICLES ? body.items.sort((a, b) => a.sysid - b.sysid) : undefined;
+      seen = body.items.filter((v) => v.online && v.state?.lat != null).length;
+      return seen === VEHICLES ? body.items.sort((a, b) => a.sysid - b.sysid) : undefined;
     },
     `${VEHICLES} vehicles online`,
-    60_000,
-  );
+    120_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (${seen} were)\n${upOutput}`);
+  });
   const created = await api('POST', '/api/users', { ...WATCHER, role: 'command_centre' });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 
@@ -259,7 +284,14 @@ beforeAll(async () => {
 
   browser = await launching;
   pilot = await browser.newPage(base);
-}, 180_000);
+}, 300_000);
+
+beforeEach(({ task, onTestFailed }) => {
+  // What the page showed when a scenario failed, beside the scenarios' own screenshots.
+  onTestFailed(async () => {
+    if (pilot) await screenshot(pilot.page, `failed-${task.name.slice(0, 40)}`).catch(() => {});
+  });
+});
 
 afterEach(() => {
   browser?.assertNoPageErrors();
@@ -298,7 +330,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
       15_000,
     );
     await screenshot(page, '02-command-view');
-  });
+  }, 120_000);
 
   it('lists the 8 simulated vehicles online in the sidebar and draws them on the globe at Guicheng', async () => {
     const { page } = pilot;
@@ -320,7 +352,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
         return Object.keys(d).length === VEHICLES ? d : undefined;
       },
       `window.__aerie.drawnVehicles() to hold ${VEHICLES} vehicles (what the globe draws)`,
-      20_000,
+      60_000,
     );
     expect(Object.keys(drawn).sort()).toEqual(fleet.map((v) => v.id).sort());
     for (const v of fleet) {
@@ -330,7 +362,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
       expect(Number.isFinite(d.heightM)).toBe(true);
     }
     await screenshot(page, '03-fleet');
-  });
+  }, 120_000);
 
   it('switches to English and remembers the choice across a reload', async () => {
     const { page } = pilot;
@@ -356,7 +388,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
     // Back to Chinese for the rest (the screenshots show the default language).
     await page.getByTestId('language-toggle').click();
     await until(async () => CJK.test((await navAfter.textContent()) ?? ''), 'Chinese navigation', 5000);
-  });
+  }, 120_000);
 
   it('focuses a vehicle, takes it off and returns it: the altitude rises, then the mode changes and it comes down', async () => {
     const { page } = pilot;
@@ -371,6 +403,9 @@ describe.sequential('web console (chromium against aerie up)', () => {
     const drawnBefore = (await drawnVehicles(page))[v.id];
     const modeBefore = (await page.getByTestId('vehicle-mode').first().textContent())?.trim();
 
+    // The command view has no dock controls: the dock is opened through the API, as the
+    // dispatch board will (a closed lid makes the aircraft refuse to arm).
+    await openDock(v);
     // Take off, confirmed; the aircraft may refuse while it settles after boot, so retry.
     let answered = false;
     for (let attempt = 0; attempt < 10 && !answered; attempt++) {
@@ -452,8 +487,10 @@ describe.sequential('web console (chromium against aerie up)', () => {
       lon: Number(await aircraft.getAttribute('data-lon')),
       alt: Number(await aircraft.getAttribute('data-alt')),
     });
-    const box = (await slider.boundingBox())!;
-    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    // The antd slider's own track inside the contract's wrapper.
+    const track = slider.locator('.ant-slider').first();
+    const box = (await ((await track.count()) ? track : slider).boundingBox())!;
+    await page.mouse.click(box.x + 1, box.y + box.height / 2);
     await sleep(300);
     const start = await where();
     expect(Math.abs(start.lat - SITE.lat)).toBeLessThan(0.05);
@@ -496,7 +533,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
       15_000,
     );
     await screenshot(page, '09-stats');
-  });
+  }, 120_000);
 
   it('shows a watch-role user the fleet but no command buttons', async () => {
     const watcher = await browser!.newPage(base);
@@ -523,5 +560,5 @@ describe.sequential('web console (chromium against aerie up)', () => {
     } finally {
       await watcher.context.close();
     }
-  });
+  }, 120_000);
 });
