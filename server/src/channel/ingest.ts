@@ -120,11 +120,38 @@ export function checkItem(item: unknown): string | null {
     return isObject(item.event) && typeof item.event.type === 'string'
       ? null
       : 'event must be an object with a type';
-  if (item.kind === 'dock_state')
-    return isObject(item.dock) && typeof item.dock.state === 'string'
-      ? null
-      : 'dock must be an object with a state';
+  if (item.kind === 'dock_state') return checkDockStatus(item.dock);
   return `kind must be 'state', 'event', 'dock_state' or 'dock_event', got ${JSON.stringify(item.kind)}`;
+}
+
+const DOCK_TEXT = ['state', 'lid', 'charger'] as const;
+const DOCK_FLAGS = ['aircraftParked', 'mainsPower'] as const;
+const DOCK_NUMBERS = [
+  'sysid',
+  'compid',
+  'temperatureC',
+  'humidityPct',
+  'windSpeedMps',
+  'windGustMps',
+  'rainMmPerH',
+  'lat',
+  'lon',
+  'altAmslM',
+  'lastHeardMs',
+] as const;
+
+/** Why a dock status cannot be stored (it is served as is by the API), or null. */
+function checkDockStatus(d: unknown): string | null {
+  if (!isObject(d)) return 'dock must be an object';
+  for (const k of DOCK_TEXT) if (typeof d[k] !== 'string') return `dock.${k} must be a string`;
+  for (const k of DOCK_FLAGS) if (typeof d[k] !== 'boolean') return `dock.${k} must be a boolean`;
+  for (const k of DOCK_NUMBERS)
+    if (typeof d[k] !== 'number' || !Number.isFinite(d[k])) return `dock.${k} must be a number`;
+  if (d.aircraftBatteryPct !== null && typeof d.aircraftBatteryPct !== 'number')
+    return 'dock.aircraftBatteryPct must be a number or null';
+  if (!Array.isArray(d.faults) || d.faults.some((f) => typeof f !== 'string'))
+    return 'dock.faults must be an array of codes';
+  return null;
 }
 
 /** The words stored with a dock event. */

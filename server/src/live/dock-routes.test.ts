@@ -1,0 +1,157 @@
+/** GET /api/docks/:id/status and POST /api/docks/:id/commands against a scripted hub. */
+import type { CommandReply, DockCommand, DockStatusPayload, VehicleCommand } from '@aerie/gcs-bridge';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BridgeHub } from '../channel/contracts.ts';
+import { dockEvents } from '../db/schema.ts';
+import { create, type Harness, startHarness } from '../test/harness.ts';
+
+class FakeHub implements BridgeHub {
+  connected: string[] = [];
+  dockCalls: { dockId: string; command: DockCommand; requestId: string }[] = [];
+  answer: (c: DockCommand) => CommandReply = () => ({ ok: true, value: { command: 31502, sends: 1 } });
+  async sendCommand(_v: string, _c: VehicleCommand): Promise<CommandReply> {
+    return { ok: false, error: { code: 'Unsupported', message: 'no vehicles here' } };
+  }
+  async sendDockCommand(dockId: string, command: DockCommand, o: { requestId: string }) {
+    this.dockCalls.push({ dockId, command, requestId: o.requestId });
+    return this.answer(command);
+  }
+  connectedBridgeIds() {
+    return this.connected;
+  }
+}
+
+const status: DockStatusPayload = {
+  sysid: 101,
+  compid: 25,
+  state: 'idle',
+  lid: 'closed',
+  charger: 'idle',
+  aircraftParked: true,
+  aircraftBatteryPct: 88,
+  temperatureC: 25,
+  humidityPct: 60,
+  windSpeedMps: 3,
+  windGustMps: 5,
+  rainMmPerH: 0,
+  mainsPower: true,
+  faults: [],
+  lat: 23,
+  lon: 113,
+  altAmslM: 10,
+  lastHeardMs: 1000,
+};
+
+let h: Harness;
+let hub: FakeHub;
+let dispatcher: string;
+let bridgeId: string;
+let siteId: string;
+let dockId: string;
+
+const send = (body: unknown, o: { token?: string; id?: string } = {}) =>
+  h.req('POST', `/api/docks/${o.id ?? dockId}/commands`, { token: o.token ?? dispatcher, body });
+
+beforeEach(async () => {
+  hub = new FakeHub();
+  h = await startHarness({ bridgeHub: hub });
+  dispatcher = await h.userToken('dispatcher');
+  bridgeId = ((await create(h, '/api/bridges', { name: 'Guicheng' })).bridge as { id: string }).id;
+  siteId = (await create(h, '/api/sites', { name: 'Guicheng', latDeg: 23, lonDeg: 113 })).id as string;
+  dockId = (
+    await create(h, '/api/docks', {
+      name: 'dock 1',
+      serial: 'D1',
+      model: 'sim',
+      siteId,
+      latDeg: 23,
+      lonDeg: 113,
+      altAmslM: 10,
+      bridgeId,
+      sysid: 101,
+      compid: 25,
+    })
+  ).id as string;
+  hub.connected = [bridgeId];
+  h.app.aerie.docks.update(dockId, status);
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+describe('dock live routes', () => {
+  it('GET status answers the live entry; a dock that never reported is offline with no status', async () => {
+    const res = await h.req('GET', `/api/docks/${dockId}/status`, { token: dispatcher });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      dockId,
+      online: true,
+      status: { sysid: 101, state: 'idle', lid: 'closed' },
+    });
+    const other = (
+      await create(h, '/api/docks', {
+        name: 'd2',
+        serial: 'D2',
+        model: 'm',
+        siteId,
+        latDeg: 23,
+        lonDeg: 113,
+        altAmslM: 1,
+      })
+    ).id as string;
+    expect((await h.req('GET', `/api/docks/${other}/status`, { token: dispatcher })).json()).toEqual({
+      dockId: other,
+      online: false,
+      status: null,
+      updatedAtMs: null,
+    });
+    expect((await h.req('GET', '/api/docks/nope/status', { token: dispatcher })).statusCode).toBe(404);
+  });
+
+  it("POST runs the command through the hub, answers with the dock's result, records and audits it", async () => {
+    const res = await send({ action: 'prepare_takeoff' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toEqual({ commandId: expect.any(String), ok: true, result: { command: 31502, sends: 1 } });
+    expect(hub.dockCalls).toEqual([
+      { dockId, command: { action: 'prepare_takeoff' }, requestId: body.commandId },
+    ]);
+    hub.answer = () => ({ ok: false, error: { code: 'Failed', message: 'COMMAND_ACK FAILED' } });
+    const failed = await send({ action: 'open_lid' });
+    expect(failed.statusCode).toBe(200);
+    expect(failed.json()).toMatchObject({ ok: false, error: { code: 'Failed' } });
+    const rows = await h.app.aerie.database.db.select().from(dockEvents).where(eq(dockEvents.dockId, dockId));
+    expect(rows.map((r) => [r.kind, r.code])).toEqual([
+      ['command', 'Accepted'],
+      ['command', 'Failed'],
+    ]);
+    const audit = await h.req('GET', `/api/audit?targetId=${dockId}`, { token: h.adminToken });
+    expect(audit.json().items.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses what cannot reach the dock: 409 NotBound, BridgeOffline, dock offline; 504 Timeout; 400 bad action', async () => {
+    h.app.aerie.docks.setOffline(dockId);
+    const offline = await send({ action: 'open_lid' });
+    expect([offline.statusCode, offline.json().error.code]).toEqual([409, 'Conflict']);
+    expect(offline.json().error.message).toMatch(/offline/);
+    h.app.aerie.docks.update(dockId, status);
+    hub.connected = [];
+    expect((await send({ action: 'open_lid' })).json().error.code).toBe('BridgeOffline');
+    hub.connected = [bridgeId];
+    hub.answer = () => ({ ok: false, error: { code: 'Timeout', message: 'no answer' } });
+    expect((await send({ action: 'open_lid' })).statusCode).toBe(504);
+    await h.req('PATCH', `/api/docks/${dockId}`, { token: h.adminToken, body: { bridgeId: null } });
+    expect((await send({ action: 'open_lid' })).json().error.code).toBe('NotBound');
+    const bad = await send({ action: 'fly' });
+    expect(bad.statusCode).toBe(400);
+    expect(hub.dockCalls).toHaveLength(1);
+  });
+
+  it('is for dispatchers and administrators; a pilot gets 403', async () => {
+    const pilot = await h.userToken('pilot');
+    expect((await send({ action: 'open_lid' }, { token: pilot })).statusCode).toBe(403);
+    expect((await send({ action: 'open_lid' }, { token: h.adminToken })).statusCode).toBe(200);
+  });
+});
