@@ -29,6 +29,8 @@ import { createDockCommander, type DockCommander } from './live/dock-commands.ts
 import { attachDockConsole } from './live/dock-console.ts';
 import { LiveDockStore } from './live/dock-store.ts';
 import { LiveStateStore } from './live/live-state-store.ts';
+import { createPatrol, type Patrol, type PatrolOptions, registerPatrolRoutes } from './patrol/index.ts';
+import { sortieProgressPublisher } from './patrol/sortie-console.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBridgeRoutes } from './routes/bridges.ts';
@@ -64,6 +66,8 @@ export interface BuildOptions {
   bridgeHub?: BridgeHub;
   /** Rates of the `/console` telemetry fan-out (tests shorten them). */
   consoleOptions?: ConsoleFanoutOptions;
+  /** Scheduler and orchestrator settings (tests shorten the tick, lower timeouts). */
+  patrol?: PatrolOptions;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -83,6 +87,8 @@ export interface AerieHandle extends AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     aerie: AerieHandle;
+    /** Patrols: the sortie orchestrator and the scheduler loop. */
+    patrol: Patrol;
     /** The `/console` telemetry fan-out to web consoles. */
     consoleFanout: ConsoleFanout;
   }
@@ -105,7 +111,12 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     });
 
     const liveState = opts.liveState ?? new LiveStateStore(now);
-    const flightLog = new FlightLog({ media: new MediaStore(config.dataDir) });
+    // The orchestrator hands its planned sortie to the flight log when the vehicle arms.
+    let patrol: Patrol | undefined;
+    const flightLog = new FlightLog({
+      media: new MediaStore(config.dataDir),
+      claimPlanned: async (_db, vehicleId) => patrol?.orchestrator.claimFor(vehicleId) ?? null,
+    });
     const docks = new LiveDockStore(now);
     const bridgeChannel = new BridgeChannel({
       db: database.db,
@@ -149,10 +160,28 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     });
     app.decorate('aerie', ctx);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
-    const consoleFanout = attachConsole(app.io, ctx, { vehicleEvents: bridgeChannel, ...opts.consoleOptions });
+    const consoleFanout = attachConsole(app.io, ctx, {
+      vehicleEvents: bridgeChannel,
+      ...opts.consoleOptions,
+    });
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
     const stopDockConsole = attachDockConsole(app.io, database.db, docks);
+    patrol = createPatrol(
+      app,
+      ctx,
+      {
+        docks: {
+          getDock: (id) => docks.getDock(id),
+          onDockChange: (l) => docks.onDockChange(l),
+          command: async (id, command) => (await ctx.dockCommands(id, command)).reply,
+        },
+        publish: sortieProgressPublisher(app.io),
+      },
+      opts.patrol,
+    );
+    const patrolHandle = patrol;
+    app.decorate('patrol', patrolHandle);
     app.addHook('onClose', async () => stopDockConsole());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
@@ -215,6 +244,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerSortieRoutes(api, ctx);
         registerStatsRoutes(api, ctx);
         registerAuditRoutes(api, ctx);
+        registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
       },
       { prefix: '/api' },

@@ -7,7 +7,14 @@ import { and, asc, count, desc, eq, gt, gte, lt, min } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
-import { SORTIE_CLASSES, SORTIE_KINDS, SORTIE_STATUSES, sorties, trackPoints, vehicleEvents } from '../db/schema.ts';
+import {
+  SORTIE_CLASSES,
+  SORTIE_KINDS,
+  SORTIE_STATUSES,
+  sorties,
+  trackPoints,
+  vehicleEvents,
+} from '../db/schema.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';

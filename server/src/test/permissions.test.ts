@@ -13,6 +13,7 @@ const ALL: Role[] = [...ROLES];
 const ADMIN: Role[] = ['administrator'];
 const BRIDGE_READERS: Role[] = ['administrator', 'dispatcher', 'pilot', 'command_centre'];
 const MISSING = '00000000-0000-4000-8000-000000000000';
+const PLANNERS: Role[] = ['administrator', 'dispatcher'];
 
 interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -122,6 +123,51 @@ const TABLE: Row[] = [
   },
   { method: 'GET', route: '/api/audit', permission: 'audit.read', allowed: ADMIN },
   { method: 'GET', route: '/api/console/settings', permission: 'session.self', allowed: ALL },
+  { method: 'GET', route: '/api/routes', permission: 'routes.read', allowed: ALL },
+  { method: 'GET', route: '/api/routes/{id}', permission: 'routes.read', allowed: ALL },
+  { method: 'GET', route: '/api/routes/{id}/export', permission: 'routes.read', allowed: ALL },
+  { method: 'POST', route: '/api/routes/validate', permission: 'routes.read', allowed: ALL, body: {} },
+  { method: 'POST', route: '/api/routes', permission: 'routes.write', allowed: PLANNERS, body: {} },
+  { method: 'POST', route: '/api/routes/import', permission: 'routes.write', allowed: PLANNERS, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/routes/{id}',
+    permission: 'routes.write',
+    allowed: PLANNERS,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/routes/{id}', permission: 'routes.write', allowed: PLANNERS },
+  { method: 'GET', route: '/api/zones', permission: 'zones.read', allowed: ALL },
+  { method: 'GET', route: '/api/zones/{id}', permission: 'zones.read', allowed: ALL },
+  { method: 'GET', route: '/api/zones.geojson', permission: 'zones.read', allowed: ALL },
+  { method: 'POST', route: '/api/zones', permission: 'zones.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/zones/{id}',
+    permission: 'zones.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/zones/{id}', permission: 'zones.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/schedules', permission: 'schedules.read', allowed: ALL },
+  { method: 'GET', route: '/api/schedules/{id}', permission: 'schedules.read', allowed: ALL },
+  { method: 'GET', route: '/api/schedules/{id}/preview', permission: 'schedules.read', allowed: ALL },
+  { method: 'POST', route: '/api/schedules', permission: 'schedules.write', allowed: PLANNERS, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/schedules/{id}',
+    permission: 'schedules.write',
+    allowed: PLANNERS,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/schedules/{id}', permission: 'schedules.write', allowed: PLANNERS },
+  { method: 'POST', route: '/api/sorties', permission: 'sorties.launch', allowed: PLANNERS, body: {} },
+  {
+    method: 'POST',
+    route: '/api/sorties/{id}/abort',
+    permission: 'sorties.abort',
+    allowed: ['administrator', 'dispatcher', 'pilot'],
+  },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];

@@ -1,0 +1,677 @@
+/**
+ * The sortie orchestrator: a thin driver around the planning library's pure sortie machine
+ * (`stepSortie`). It launches sorties (dock assignment, weather gate, deconfliction, the
+ * sortie row), performs the machine's effects through the bridge channel (dock commands,
+ * mission + fence upload, vehicle commands), feeds back what the vehicle and dock report
+ * (LiveStateStore, the dock store) and the answers, stores each phase on the sortie row and
+ * publishes it as `sortie.progress`.
+ *
+ * One flight, one row: the sortie row is created here ('planned'); when the vehicle arms, the
+ * flight log's SortieTracker claims it (`claimPlanned`) instead of opening a new one, so the
+ * figures it closes the sortie with (duration, distance, height, mission flag) land on this
+ * row and statistics count it.
+ *
+ * Events of one sortie are handled one at a time (a promise chain per sortie); effects that
+ * wait for an answer (commands, upload) run in the background and come back as events.
+ * Sorties live in memory: a server restart ends the ones it finds unfinished as
+ * 'OrchestratorRestarted' (the aircraft itself flies on and lands by its own failsafes).
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  CommandReply,
+  DockCommand,
+  DockStatusPayload,
+  MissionUploadReply,
+  VehicleCommand,
+} from '@aerie/gcs-bridge';
+import {
+  assignDock,
+  type DockCandidate,
+  type DockView,
+  deconflict,
+  describeGrounding,
+  FINAL_SORTIE_PHASES,
+  type Flavour,
+  fenceToItems,
+  distanceM as geoDistanceM,
+  isPreemptable,
+  newSortieMachine,
+  type PlannedFlight,
+  type Route,
+  type SortieClass,
+  type SortieEffect,
+  type SortieEvent,
+  type SortieFailure,
+  type SortieMachineOptions,
+  type SortieMachineState,
+  type SortiePhase,
+  sortieRank,
+  stepSortie,
+  toMissionItems,
+  type VehicleView,
+  type WeatherLimits,
+  weatherGate,
+  writeAerieRoute,
+  type Zone,
+  zonesToFence,
+} from '@aerie/missions';
+import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { docks, patrolSchedules, sorties, vehicles } from '../db/schema.ts';
+import type { MissionLists } from './mission-uploader.ts';
+import { loadZones } from './store.ts';
+
+/** What the orchestrator reads of a dock (the dock store fits). */
+export interface DockPort {
+  getDock(dockId: string): { online: boolean; status: DockStatusPayload | null };
+  onDockChange(
+    listener: (dock: { dockId: string; online: boolean; status: DockStatusPayload | null }) => void,
+  ): () => void;
+  command(dockId: string, command: DockCommand): Promise<CommandReply>;
+}
+
+/** What the orchestrator reads of and asks of a vehicle (LiveStateStore, the BridgeHub, the uploader). */
+export interface VehiclePort {
+  get(vehicleId: string): { online: boolean; state: Record<string, unknown> | null };
+  subscribe(
+    listener: (vehicleId: string, entry: { online: boolean; state: Record<string, unknown> | null }) => void,
+  ): () => void;
+  command(vehicleId: string, command: VehicleCommand): Promise<CommandReply>;
+  upload(vehicleId: string, lists: MissionLists): Promise<MissionUploadReply>;
+}
+
+/** A phase change as the console sees it (`sortie.progress`). */
+export interface SortieProgress {
+  sortieId: string;
+  vehicleId: string;
+  dockId: string | null;
+  routeId: string | null;
+  scheduleId: string | null;
+  departmentId: string | null;
+  sortieClass: SortieClass;
+  phase: SortiePhase;
+  message: string;
+  failure: SortieFailure | null;
+  atMs: number;
+}
+
+export interface OrchestratorOptions {
+  db: Db;
+  now: () => number;
+  docks: DockPort;
+  vehicles: VehiclePort;
+  publish?: (p: SortieProgress) => void;
+  log?: {
+    info(o: object, m: string): void;
+    warn(o: object, m: string): void;
+    error(o: object, m: string): void;
+  };
+  /** Flight time of an aircraft on a full battery, seconds (default 1800). */
+  enduranceS?: number;
+  /** Lowest charge to take off with, percent (default 30). */
+  minChargePct?: number;
+  weatherLimits?: Partial<WeatherLimits>;
+  /** Horizontal and vertical separation between sorties, metres (defaults 50 and 20). */
+  separationM?: number;
+  verticalSeparationM?: number;
+  machine?: SortieMachineOptions;
+  /** How often timeouts and waiting sorties are looked at (default 1000 ms). */
+  tickMs?: number;
+}
+
+/** What to fly and why. */
+export interface LaunchRequest {
+  route: Route;
+  routeId: string | null;
+  scheduleId: string | null;
+  sortieClass: SortieClass;
+  priority: number;
+  dueMs: number;
+  /** Last moment it may start (null: no limit). */
+  windowEndMs: number | null;
+  /** Docks it may fly from, in order of preference (null: any). */
+  dockIds: string[] | null;
+  departmentId: string | null;
+}
+
+export type LaunchResult =
+  | { ok: true; sortieId: string; dockId: string; vehicleId: string; decision: string }
+  | {
+      ok: false;
+      /** A sortie row that records the failure (weather), when one was made. */
+      sortieId: string | null;
+      failure: SortieFailure;
+      rejected?: { dockId: string; code: string; message: string }[];
+    };
+
+interface Active {
+  sortieId: string;
+  vehicleId: string;
+  dockId: string;
+  routeId: string | null;
+  scheduleId: string | null;
+  departmentId: string | null;
+  priority: number;
+  machine: SortieMachineState;
+  lists: MissionLists;
+  flight: PlannedFlight;
+  /** Waiting to begin: not before this time (deconfliction delay), or until a retry finds it clear. */
+  notBeforeMs: number | null;
+  waitingForConflict: boolean;
+  windowEndMs: number | null;
+  queue: Promise<void>;
+}
+
+const FLAVOURS = new Set<Flavour>(['px4', 'ardupilot']);
+
+export class Orchestrator {
+  private readonly active = new Map<string, Active>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly o: OrchestratorOptions;
+
+  constructor(options: OrchestratorOptions) {
+    this.o = options;
+  }
+
+  /** Follows vehicles and docks and starts the timeout tick; ends sorties a previous run left unfinished. */
+  async start(): Promise<void> {
+    const { db } = this.o;
+    const unfinished = await db
+      .select({ id: sorties.id, status: sorties.status })
+      .from(sorties)
+      .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, [...FINAL_SORTIE_PHASES])));
+    for (const s of unfinished) {
+      await db
+        .update(sorties)
+        .set({
+          phase: 'failed',
+          failureCode: 'OrchestratorRestarted',
+          failureMessage: 'the server restarted while the sortie was being orchestrated',
+          ...(s.status === 'planned'
+            ? { status: 'aborted' as const, endReason: 'OrchestratorRestarted' }
+            : {}),
+        })
+        .where(eq(sorties.id, s.id));
+    }
+    this.unsubscribe.push(
+      this.o.vehicles.subscribe((vehicleId, entry) => {
+        for (const a of this.active.values())
+          if (a.vehicleId === vehicleId)
+            this.feed(a, { type: 'vehicle', atMs: this.o.now(), vehicle: vehicleView(entry) });
+      }),
+      this.o.docks.onDockChange((d) => {
+        for (const a of this.active.values()) if (a.dockId === d.dockId) this.onDock(a, d);
+      }),
+    );
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Sorties in flight or waiting, for tests and status pages. */
+  activeSorties(): { sortieId: string; phase: SortiePhase; dockId: string; vehicleId: string }[] {
+    return [...this.active.values()].map((a) => ({
+      sortieId: a.sortieId,
+      phase: a.machine.phase,
+      dockId: a.dockId,
+      vehicleId: a.vehicleId,
+    }));
+  }
+
+  /**
+   * The planned sortie of a vehicle that is about to arm (the flight log's `claimPlanned`):
+   * the one this orchestrator is arming or starting.
+   */
+  claimFor(vehicleId: string): string | null {
+    for (const a of this.active.values()) {
+      if (
+        a.vehicleId === vehicleId &&
+        (a.machine.phase === 'arming' || a.machine.phase === 'starting' || a.machine.phase === 'uploading')
+      )
+        return a.sortieId;
+    }
+    return null;
+  }
+
+  /** Waits until every queued event of every sortie has been handled (tests). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.active.values()].map((a) => a.queue));
+  }
+
+  /** Aborts a sortie: before take-off it ends 'aborted'; in the air the aircraft is sent home. */
+  abort(sortieId: string, code: 'OperatorAbort' | 'Preempted', message: string): boolean {
+    const a = this.active.get(sortieId);
+    if (!a) return false;
+    this.feed(a, { type: 'abort', atMs: this.o.now(), code, message });
+    return true;
+  }
+
+  /** Places and starts a sortie; see the file comment. */
+  async launch(req: LaunchRequest): Promise<LaunchResult> {
+    const { db } = this.o;
+    const now = this.o.now();
+    const zones = await loadZones(db);
+    const candidates = await this.candidates(req);
+    // Pre-emption: a higher-ranked sortie may take a dock from a scheduled one still on the ground.
+    const rank = sortieRank(req.sortieClass, req.priority);
+    const preemptable = new Map<string, Active>();
+    for (const a of this.active.values()) {
+      if (isPreemptable(a.machine) && sortieRank(a.machine.sortieClass, a.priority) < rank)
+        preemptable.set(a.dockId, a);
+    }
+    for (const c of candidates) if (preemptable.has(c.dockId)) c.busy = false;
+
+    const assigned = assignDock(req.route, candidates, {
+      zones,
+      weather: false,
+      minChargePct: this.o.minChargePct ?? 30,
+      ...(req.dockIds ? { onlyDockIds: req.dockIds } : {}),
+    });
+    if (!assigned.ok) {
+      return {
+        ok: false,
+        sortieId: null,
+        failure: { code: 'NoDock', message: assigned.message },
+        rejected: assigned.rejected,
+      };
+    }
+    const dock = candidates.find((c) => c.dockId === assigned.value.dockId)!;
+    const victim = preemptable.get(dock.dockId);
+    if (victim)
+      this.abort(victim.sortieId, 'Preempted', `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`);
+
+    const home = {
+      lat: dock.lat,
+      lon: dock.lon,
+      ...(dock.altAmslM !== undefined ? { altAmslM: dock.altAmslM } : {}),
+    };
+    let route: Route = { ...req.route, home };
+    const flight: PlannedFlight = { sortieId: '', route, home, startMs: now, latestStartMs: req.windowEndMs };
+    const others = [...this.active.values()].filter((a) => a !== victim).map((a) => a.flight);
+    const decision = deconflict(flight, others, {
+      ...(this.o.separationM !== undefined ? { separationM: this.o.separationM } : {}),
+      ...(this.o.verticalSeparationM !== undefined
+        ? { verticalSeparationM: this.o.verticalSeparationM }
+        : {}),
+    });
+    let notBeforeMs: number | null = null;
+    let waiting = false;
+    if (decision.decision === 'altitude') route = decision.route;
+    else if (decision.decision === 'delay') notBeforeMs = decision.startMs;
+    else if (decision.decision === 'wait') waiting = true;
+
+    const sortieId = randomUUID();
+    const flavourName = String(
+      this.o.vehicles.get(dock.aircraft!.vehicleId).state?.autopilot ?? 'px4',
+    ) as Flavour;
+    const flavour: Flavour = FLAVOURS.has(flavourName) ? flavourName : 'px4';
+    const nearZones = zones.filter((z) => zoneNear(z, home, 20_000));
+    const fence = fenceToItems(zonesToFence(nearZones));
+    const lists: MissionLists = {
+      mission: toMissionItems(route, { flavour, home }),
+      ...(fence.length ? { fence } : {}),
+    };
+
+    const [vehicle] = await db
+      .select({ departmentId: vehicles.departmentId })
+      .from(vehicles)
+      .where(eq(vehicles.id, dock.aircraft!.vehicleId));
+    const departmentId = req.departmentId ?? vehicle?.departmentId ?? null;
+    await db.insert(sorties).values({
+      id: sortieId,
+      vehicleId: dock.aircraft!.vehicleId,
+      dockId: dock.dockId,
+      departmentId,
+      kind: req.sortieClass === 'scheduled' ? 'patrol' : 'on_demand',
+      status: 'planned',
+      routeId: req.routeId,
+      scheduleId: req.scheduleId,
+      sortieClass: req.sortieClass,
+      priority: req.priority,
+      phase: 'queued',
+      dueAt: new Date(req.dueMs),
+      windowEndAt: req.windowEndMs !== null ? new Date(req.windowEndMs) : null,
+      planJson: writeAerieRoute(route),
+      createdAt: new Date(now),
+    });
+    const a: Active = {
+      sortieId,
+      vehicleId: dock.aircraft!.vehicleId,
+      dockId: dock.dockId,
+      routeId: req.routeId,
+      scheduleId: req.scheduleId,
+      departmentId,
+      priority: req.priority,
+      machine: newSortieMachine(req.sortieClass, now, this.o.machine),
+      lists,
+      flight: { ...flight, sortieId, route, startMs: notBeforeMs ?? now },
+      notBeforeMs,
+      waitingForConflict: waiting,
+      windowEndMs: req.windowEndMs,
+      queue: Promise.resolve(),
+    };
+    this.active.set(sortieId, a);
+    this.log(
+      'info',
+      { sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: decision.decision },
+      `sortie planned: ${decision.reason}`,
+    );
+
+    const gate = weatherGate(dock.weather, this.o.weatherLimits);
+    if (!gate.ok) {
+      const failure: SortieFailure = {
+        code: 'WeatherGrounded',
+        message: `${dock.name ?? dock.dockId}: ${describeGrounding(gate.reasons)}`,
+      };
+      this.feed(a, { type: 'cannot_launch', atMs: now, failure });
+      await a.queue;
+      return { ok: false, sortieId, failure };
+    }
+    if (notBeforeMs === null && !waiting) this.feed(a, { type: 'begin', atMs: now });
+    else this.publishQueued(a, decision.reason);
+    await a.queue;
+    return { ok: true, sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: decision.reason };
+  }
+
+  private publishQueued(a: Active, message: string): void {
+    this.o.publish?.(this.progress(a, 'queued', message));
+  }
+
+  /** Docks with their aircraft, live status, and whether another sortie holds them. */
+  private async candidates(req: LaunchRequest): Promise<DockCandidate[]> {
+    const { db } = this.o;
+    const rows = await db
+      .select({
+        id: docks.id,
+        name: docks.name,
+        lat: docks.latDeg,
+        lon: docks.lonDeg,
+        alt: docks.altAmslM,
+        departmentId: docks.departmentId,
+      })
+      .from(docks);
+    const aircraft = await db
+      .select({ id: vehicles.id, dockId: vehicles.dockId })
+      .from(vehicles)
+      .where(isNotNull(vehicles.dockId));
+    const busyDocks = new Set([...this.active.values()].map((a) => a.dockId));
+    void req;
+    return rows.map((d) => {
+      const live = this.o.docks.getDock(d.id);
+      const st = live.status;
+      const v = aircraft.find((x) => x.dockId === d.id);
+      const ve = v ? this.o.vehicles.get(v.id) : null;
+      return {
+        dockId: d.id,
+        name: d.name,
+        lat: d.lat,
+        lon: d.lon,
+        altAmslM: d.alt,
+        online: live.online && st !== null,
+        state: st?.state ?? 'unknown',
+        faults: st?.faults ?? [],
+        aircraftParked: st?.aircraftParked ?? false,
+        aircraftBatteryPct:
+          st?.aircraftBatteryPct ??
+          (typeof ve?.state?.batteryPct === 'number' ? (ve.state.batteryPct as number) : null),
+        busy: busyDocks.has(d.id),
+        weather: st
+          ? {
+              windSpeedMps: st.windSpeedMps,
+              windGustMps: st.windGustMps,
+              rainMmPerH: st.rainMmPerH,
+              temperatureC: st.temperatureC,
+              humidityPct: st.humidityPct,
+            }
+          : null,
+        aircraft: v
+          ? { vehicleId: v.id, online: ve?.online ?? false, enduranceS: this.o.enduranceS ?? 1800 }
+          : null,
+      };
+    });
+  }
+
+  private onDock(a: Active, d: { dockId: string; online: boolean; status: DockStatusPayload | null }): void {
+    const at = this.o.now();
+    if (!d.status) return;
+    this.feed(a, { type: 'dock', atMs: at, dock: dockView(d.online, d.status) });
+    const phase = a.machine.phase;
+    if (
+      phase === 'dock_preparing' ||
+      phase === 'uploading' ||
+      phase === 'arming' ||
+      phase === 'in_progress'
+    ) {
+      const gate = weatherGate(
+        {
+          windSpeedMps: d.status.windSpeedMps,
+          windGustMps: d.status.windGustMps,
+          rainMmPerH: d.status.rainMmPerH,
+          temperatureC: d.status.temperatureC,
+          humidityPct: d.status.humidityPct,
+        },
+        this.o.weatherLimits,
+      );
+      if (!gate.ok)
+        this.feed(a, { type: 'weather', atMs: at, ok: false, message: describeGrounding(gate.reasons) });
+    }
+  }
+
+  private tick(): void {
+    const now = this.o.now();
+    for (const a of this.active.values()) {
+      if (a.machine.phase === 'queued' && (a.notBeforeMs !== null || a.waitingForConflict)) {
+        if (a.windowEndMs !== null && now > a.windowEndMs) {
+          this.feed(a, {
+            type: 'cannot_launch',
+            atMs: now,
+            failure: {
+              code: a.waitingForConflict ? 'Conflict' : 'WindowMissed',
+              message: 'its time window closed while it waited for another flight to clear',
+            },
+          });
+          continue;
+        }
+        const others = [...this.active.values()]
+          .filter((o) => o !== a && o.machine.phase !== 'queued')
+          .map((o) => o.flight);
+        const due = a.notBeforeMs !== null && now >= a.notBeforeMs;
+        const clear = deconflict({ ...a.flight, startMs: now }, others).decision === 'clear';
+        if (due || (a.waitingForConflict && clear)) {
+          a.notBeforeMs = null;
+          a.waitingForConflict = false;
+          a.flight = { ...a.flight, startMs: now };
+          this.feed(a, { type: 'begin', atMs: now });
+        }
+        continue;
+      }
+      this.feed(a, { type: 'tick', atMs: now });
+    }
+  }
+
+  /** Queues one event for a sortie; its effects run after it. */
+  private feed(a: Active, event: SortieEvent): void {
+    a.queue = a.queue
+      .then(async () => {
+        const [next, effects] = stepSortie(a.machine, event);
+        a.machine = next;
+        for (const e of effects) await this.perform(a, e);
+      })
+      .catch((err: unknown) =>
+        this.log('error', { sortieId: a.sortieId, err: String(err) }, 'sortie step failed'),
+      );
+  }
+
+  private progress(a: Active, phase: SortiePhase, message: string): SortieProgress {
+    return {
+      sortieId: a.sortieId,
+      vehicleId: a.vehicleId,
+      dockId: a.dockId,
+      routeId: a.routeId,
+      scheduleId: a.scheduleId,
+      departmentId: a.departmentId,
+      sortieClass: a.machine.sortieClass,
+      phase,
+      message,
+      failure: a.machine.failure,
+      atMs: this.o.now(),
+    };
+  }
+
+  private async perform(a: Active, e: SortieEffect): Promise<void> {
+    const { db } = this.o;
+    switch (e.type) {
+      case 'phase':
+        await db.update(sorties).set({ phase: e.phase }).where(eq(sorties.id, a.sortieId));
+        this.log('info', { sortieId: a.sortieId, phase: e.phase }, e.message);
+        this.o.publish?.(this.progress(a, e.phase, e.message));
+        return;
+      case 'dock_command': {
+        const action = e.action;
+        void this.o.docks.command(a.dockId, { action }).then(
+          (reply) =>
+            this.feed(a, {
+              type: 'dock_command_result',
+              atMs: this.o.now(),
+              action,
+              ok: reply.ok,
+              ...(reply.ok ? {} : { code: reply.error.code, message: reply.error.message }),
+            }),
+          (err: unknown) =>
+            this.feed(a, {
+              type: 'dock_command_result',
+              atMs: this.o.now(),
+              action,
+              ok: false,
+              code: 'Internal',
+              message: String(err),
+            }),
+        );
+        return;
+      }
+      case 'upload':
+        void this.o.vehicles.upload(a.vehicleId, a.lists).then(
+          async (reply) => {
+            if (reply.ok && reply.value.missionId !== null)
+              await db
+                .update(sorties)
+                .set({ missionId: reply.value.missionId })
+                .where(eq(sorties.id, a.sortieId));
+            this.feed(
+              a,
+              reply.ok
+                ? { type: 'upload_result', atMs: this.o.now(), ok: true, missionId: reply.value.missionId }
+                : {
+                    type: 'upload_result',
+                    atMs: this.o.now(),
+                    ok: false,
+                    code: reply.error.code,
+                    message: reply.error.message,
+                  },
+            );
+          },
+          (err: unknown) =>
+            this.feed(a, {
+              type: 'upload_result',
+              atMs: this.o.now(),
+              ok: false,
+              code: 'Internal',
+              message: String(err),
+            }),
+        );
+        return;
+      case 'vehicle_command': {
+        const action = e.action;
+        const command: VehicleCommand = action === 'disarm' ? { action: 'disarm' } : { action };
+        void this.o.vehicles.command(a.vehicleId, command).then(
+          (reply) =>
+            this.feed(a, {
+              type: 'command_result',
+              atMs: this.o.now(),
+              action,
+              ok: reply.ok,
+              ...(reply.ok ? {} : { code: reply.error.code, message: reply.error.message }),
+            }),
+          (err: unknown) =>
+            this.feed(a, {
+              type: 'command_result',
+              atMs: this.o.now(),
+              action,
+              ok: false,
+              code: 'Internal',
+              message: String(err),
+            }),
+        );
+        return;
+      }
+      case 'finished': {
+        const [row] = await db
+          .select({ status: sorties.status })
+          .from(sorties)
+          .where(eq(sorties.id, a.sortieId));
+        const neverFlew = row?.status === 'planned';
+        const at = new Date(this.o.now());
+        await db
+          .update(sorties)
+          .set({
+            phase: e.outcome,
+            failureCode: e.failure?.code ?? null,
+            failureMessage: e.failure?.message ?? null,
+            ...(neverFlew
+              ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }
+              : {}),
+          })
+          .where(eq(sorties.id, a.sortieId));
+        if (a.scheduleId) {
+          await db
+            .update(patrolSchedules)
+            .set({
+              lastOutcome: e.failure ? e.failure.code : 'closed',
+              lastOutcomeMessage: e.failure?.message ?? null,
+              lastSortieId: a.sortieId,
+            })
+            .where(eq(patrolSchedules.id, a.scheduleId));
+        }
+        this.active.delete(a.sortieId);
+        return;
+      }
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', o: object, m: string): void {
+    this.o.log?.[level](o, m);
+  }
+}
+
+function zoneNear(z: Zone, p: { lat: number; lon: number }, withinM: number): boolean {
+  const g = z.geometry;
+  if (g.type === 'circle') return geoDistanceM(g.center, p) - g.radiusM <= withinM;
+  return g.points.some((q) => geoDistanceM(q, p) <= withinM);
+}
+
+export function vehicleView(entry: { online: boolean; state: Record<string, unknown> | null }): VehicleView {
+  const s = entry.state ?? {};
+  return {
+    online: entry.online && s.online !== false,
+    armed: s.armed === true,
+    landed: typeof s.landed === 'boolean' ? s.landed : null,
+    modeKind: typeof s.modeKind === 'string' ? s.modeKind : 'other',
+    batteryPct: typeof s.batteryPct === 'number' ? s.batteryPct : null,
+  };
+}
+
+export function dockView(online: boolean, s: DockStatusPayload): DockView {
+  return {
+    online,
+    state: s.state,
+    lid: s.lid,
+    charger: s.charger,
+    aircraftParked: s.aircraftParked,
+    faults: s.faults,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Launching and aborting orchestrated sorties over HTTP: `POST /api/sorties` flies a saved
+ * route now from the best dock (on-demand, or emergency: both pre-empt scheduled sorties still
+ * on the ground); `POST /api/sorties/:id/abort` stops one (before take-off it ends 'aborted';
+ * in the air the aircraft is sent home and the sortie follows it down).
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { patrolRoutes, sorties } from '../db/schema.ts';
+import { ApiError, errorResponses } from '../http/errors.ts';
+import { allOf, Body, IdParams, notFound, requireRef, scopeCondition } from '../routes/common.ts';
+import type { Orchestrator } from './orchestrator.ts';
+import { routeOf } from './store.ts';
+
+const Rejection = Type.Object({ dockId: Type.String(), code: Type.String(), message: Type.String() });
+
+const NotLaunched = Type.Object({
+  error: Type.Object({
+    code: Type.String({ description: 'NoDock, WeatherGrounded, ...' }),
+    message: Type.String(),
+  }),
+  /** The sortie row that records the failure (weather), or null. */
+  sortieId: Type.Union([Type.String(), Type.Null()]),
+  rejected: Type.Array(Rejection),
+});
+
+export function registerLaunchRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  orchestrator: Orchestrator,
+): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = ctx.database;
+  const tags = ['sorties'];
+
+  r.post(
+    '/sorties',
+    {
+      config: { permission: 'sorties.launch' },
+      schema: {
+        tags,
+        summary: 'Launch a saved route now from the best dock (409 with every dock turned down and why)',
+        body: Body({
+          routeId: Type.String({ minLength: 1, maxLength: 64 }),
+          sortieClass: Type.Optional(
+            Type.Union([Type.Literal('on_demand'), Type.Literal('emergency')], { default: 'on_demand' }),
+          ),
+          priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+          dockIds: Type.Optional(
+            Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50 }),
+          ),
+        }),
+        response: {
+          201: Type.Object({
+            sortieId: Type.String(),
+            dockId: Type.String(),
+            vehicleId: Type.String(),
+            decision: Type.String(),
+          }),
+          409: NotLaunched,
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      await requireRef(db, patrolRoutes, req.body.routeId, 'body.routeId', 'route');
+      const [row] = await db
+        .select()
+        .from(patrolRoutes)
+        .where(allOf(eq(patrolRoutes.id, req.body.routeId), scopeCondition(req, patrolRoutes.departmentId)));
+      if (!row)
+        throw new ApiError(
+          'ValidationFailed',
+          `body.routeId: no route with id ${req.body.routeId}`,
+          'body.routeId',
+        );
+      const now = ctx.now();
+      const result = await orchestrator.launch({
+        route: routeOf(row),
+        routeId: row.id,
+        scheduleId: null,
+        sortieClass: req.body.sortieClass ?? 'on_demand',
+        priority: req.body.priority ?? 50,
+        dueMs: now,
+        windowEndMs: null,
+        dockIds: req.body.dockIds ?? null,
+        departmentId: row.departmentId,
+      });
+      if (!result.ok) {
+        if (result.sortieId) req.auditTargetId = result.sortieId;
+        return reply.status(409).send({
+          error: { code: result.failure.code, message: result.failure.message },
+          sortieId: result.sortieId,
+          rejected: result.rejected ?? [],
+        });
+      }
+      req.auditTargetId = result.sortieId;
+      return reply.status(201).send({
+        sortieId: result.sortieId,
+        dockId: result.dockId,
+        vehicleId: result.vehicleId,
+        decision: result.decision,
+      });
+    },
+  );
+
+  r.post(
+    '/sorties/:id/abort',
+    {
+      config: { permission: 'sorties.abort' },
+      schema: {
+        tags,
+        summary: 'Abort an orchestrated sortie (in the air: the aircraft is sent home)',
+        params: IdParams,
+        body: Type.Optional(Body({ reason: Type.Optional(Type.String({ maxLength: 300 })) })),
+        response: {
+          202: Type.Object({ sortieId: Type.String(), accepted: Type.Boolean() }),
+          ...errorResponses(401, 403, 404, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      const [row] = await db
+        .select({ id: sorties.id, phase: sorties.phase })
+        .from(sorties)
+        .where(allOf(eq(sorties.id, req.params.id), scopeCondition(req, sorties.departmentId)));
+      if (!row) throw notFound('sortie', req.params.id);
+      const who = req.auth?.username ?? 'an operator';
+      const reason = req.body?.reason ? `: ${req.body.reason}` : '';
+      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))
+        throw new ApiError(
+          'Conflict',
+          `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,
+        );
+      return reply.status(202).send({ sortieId: row.id, accepted: true });
+    },
+  );
+}
