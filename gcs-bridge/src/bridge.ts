@@ -12,7 +12,7 @@
  * (coalesced) and its cycle changes and faults as events.
  */
 import { EventEmitter } from 'node:events';
-import type { aerieDock } from '@aerie/hardware';
+import type * as aerieDock from '@aerie/hardware/dialect';
 import { type MavLinkData, minimal } from 'node-mavlink';
 import type { DockCommand, DockEventPayload, DockStatusPayload } from './channel/events.ts';
 import type { Inbound, MessagePort } from './codec/types.ts';

@@ -1,4 +1,4 @@
-import { aerieDock } from '@aerie/hardware';
+import * as aerieDock from '@aerie/hardware/dialect';
 import {
   ardupilotmega,
   common,

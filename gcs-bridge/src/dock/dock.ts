@@ -4,7 +4,7 @@
  * COMMAND_ACK back, resends with rising confirmation), serialised one at a time because two
  * transactions for the same command id to one system cannot be told apart on the wire.
  */
-import { aerieDock } from '@aerie/hardware';
+import * as aerieDock from '@aerie/hardware/dialect';
 import type {
   DockCharger,
   DockCommand,
