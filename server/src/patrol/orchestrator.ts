@@ -268,11 +268,14 @@ export class Orchestrator {
 
     const assigned = assignDock(req.route, candidates, {
       zones,
-      weather: false,
       minChargePct: this.o.minChargePct ?? 30,
+      ...(this.o.weatherLimits ? { weatherLimits: this.o.weatherLimits } : {}),
       ...(req.dockIds ? { onlyDockIds: req.dockIds } : {}),
     });
-    if (!assigned.ok) {
+    // Grounded by weather: the sortie is recorded on the nearest dock the weather turned down,
+    // so the dispatcher sees it (and why) among the day's sorties.
+    const groundedAt = assigned.ok ? undefined : assigned.rejected.find((r) => r.code === 'Grounded');
+    if (!assigned.ok && !groundedAt) {
       return {
         ok: false,
         sortieId: null,
@@ -280,7 +283,8 @@ export class Orchestrator {
         rejected: assigned.rejected,
       };
     }
-    const dock = candidates.find((c) => c.dockId === assigned.value.dockId)!;
+    const chosenId = assigned.ok ? assigned.value.dockId : groundedAt!.dockId;
+    const dock = candidates.find((c) => c.dockId === chosenId)!;
     const victim = preemptable.get(dock.dockId);
     if (victim)
       this.abort(victim.sortieId, 'Preempted', `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`);
@@ -363,14 +367,15 @@ export class Orchestrator {
     );
 
     const gate = weatherGate(dock.weather, this.o.weatherLimits);
-    if (!gate.ok) {
+    if (!gate.ok || !assigned.ok) {
+      const why = gate.ok ? (groundedAt?.message ?? 'grounded by weather') : describeGrounding(gate.reasons);
       const failure: SortieFailure = {
         code: 'WeatherGrounded',
-        message: `${dock.name ?? dock.dockId}: ${describeGrounding(gate.reasons)}`,
+        message: `${dock.name ?? dock.dockId}: ${why}`,
       };
       this.feed(a, { type: 'cannot_launch', atMs: now, failure });
       await a.queue;
-      return { ok: false, sortieId, failure };
+      return { ok: false, sortieId, failure, rejected: assigned.ok ? [] : assigned.rejected };
     }
     if (notBeforeMs === null && !waiting) this.feed(a, { type: 'begin', atMs: now });
     else this.publishQueued(a, decision.reason);
@@ -555,35 +560,44 @@ export class Orchestrator {
         return;
       }
       case 'upload':
-        void this.o.vehicles.upload(a.vehicleId, a.lists).then(
-          async (reply) => {
-            if (reply.ok && reply.value.missionId !== null)
-              await db
-                .update(sorties)
-                .set({ missionId: reply.value.missionId })
-                .where(eq(sorties.id, a.sortieId));
-            this.feed(
-              a,
-              reply.ok
-                ? { type: 'upload_result', atMs: this.o.now(), ok: true, missionId: reply.value.missionId }
-                : {
-                    type: 'upload_result',
-                    atMs: this.o.now(),
-                    ok: false,
-                    code: reply.error.code,
-                    message: reply.error.message,
-                  },
-            );
-          },
-          (err: unknown) =>
-            this.feed(a, {
-              type: 'upload_result',
-              atMs: this.o.now(),
-              ok: false,
-              code: 'Internal',
-              message: String(err),
-            }),
-        );
+        // One more try after a transfer that timed out (a lossy radio link): the bridge
+        // cancelled it cleanly, and the vehicle keeps its old mission until one completes.
+        void this.o.vehicles
+          .upload(a.vehicleId, a.lists)
+          .then((first) =>
+            !first.ok && first.error.code === 'Timeout'
+              ? this.o.vehicles.upload(a.vehicleId, a.lists)
+              : first,
+          )
+          .then(
+            async (reply) => {
+              if (reply.ok && reply.value.missionId !== null)
+                await db
+                  .update(sorties)
+                  .set({ missionId: reply.value.missionId })
+                  .where(eq(sorties.id, a.sortieId));
+              this.feed(
+                a,
+                reply.ok
+                  ? { type: 'upload_result', atMs: this.o.now(), ok: true, missionId: reply.value.missionId }
+                  : {
+                      type: 'upload_result',
+                      atMs: this.o.now(),
+                      ok: false,
+                      code: reply.error.code,
+                      message: reply.error.message,
+                    },
+              );
+            },
+            (err: unknown) =>
+              this.feed(a, {
+                type: 'upload_result',
+                atMs: this.o.now(),
+                ok: false,
+                code: 'Internal',
+                message: String(err),
+              }),
+          );
         return;
       case 'vehicle_command': {
         const action = e.action;

@@ -147,8 +147,14 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     scopeColumn: patrolRoutes.departmentId,
   });
 
+  /**
+   * A saved route usually has no home: it flies from whichever dock is assigned at launch, and
+   * is checked again from that dock then. A take-off without a position is fine in that case
+   * (the dock is the home on the wire), so that one issue is not held against it here.
+   */
   async function check(route: Route): Promise<Issue[]> {
-    return validateRoute(route, { zones: await loadZones(db) });
+    const issues = validateRoute(route, { zones: await loadZones(db) });
+    return route.home ? issues : issues.filter((i) => i.code !== 'TakeoffPositionUnset');
   }
 
   async function visible(req: FastifyRequest, id: string): Promise<RouteRow> {
