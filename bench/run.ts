@@ -6,11 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchConsole } from './console.ts';
 import { benchFanout } from './fanout.ts';
 import { benchFleet } from './fleet.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
+import { benchPlanning } from './planning.ts';
 import { benchQueries } from './queries.ts';
 
 const groups: Record<string, () => Promise<BenchEntry[]>> = {
@@ -19,6 +21,8 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   'mission-upload': benchMissionUpload,
   queries: benchQueries,
   fanout: benchFanout,
+  console: benchConsole,
+  planning: benchPlanning,
 };
 
 const args = process.argv.slice(2);

@@ -468,14 +468,9 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
           code: 'DockPrepareFailed',
           message: `the dock refused to prepare for take-off (${event.code ?? 'error'}: ${event.message ?? ''})`,
         });
-      if (
-        (event.action === 'close_lid' || event.action === 'start_charging') &&
-        (s.phase === 'lid_closing' || s.phase === 'charging')
-      )
-        return fail(s, at, {
-          code: 'DockFault',
-          message: `the dock refused ${event.action.replace('_', ' ')} (${event.code ?? 'error'}: ${event.message ?? ''})`,
-        });
+      // A refused close_lid or start_charging is not final by itself (the dock may already be
+      // closing or charging on its own): its status decides, and the phase timeout catches a
+      // dock that never gets there.
       return [s, []];
     case 'upload_result':
       if (s.phase !== 'uploading') return [s, []];

@@ -36,8 +36,29 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+// Offsets by zone and quarter hour: zones change offset only at whole quarter hours (UTC), and
+// Intl's formatToParts costs microseconds, which expanding many schedules would add up.
+const QUARTER_HOUR = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+const MAX_CACHED_PER_ZONE = 50_000;
+
 /** The zone's offset from UTC at the instant `utcMs`, in milliseconds (Shanghai: +8 h). */
 export function zoneOffsetMs(tz: string, utcMs: number): number {
+  const bucket = Math.floor(utcMs / QUARTER_HOUR);
+  let zone = offsetCache.get(tz);
+  const hit = zone?.get(bucket);
+  if (hit !== undefined) return hit;
+  const offset = computeOffsetMs(tz, bucket * QUARTER_HOUR);
+  if (!zone) {
+    zone = new Map();
+    offsetCache.set(tz, zone);
+  }
+  if (zone.size >= MAX_CACHED_PER_ZONE) zone.clear();
+  zone.set(bucket, offset);
+  return offset;
+}
+
+function computeOffsetMs(tz: string, utcMs: number): number {
   const parts = formatter(tz).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
