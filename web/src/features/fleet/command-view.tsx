@@ -1,21 +1,130 @@
-import { useEffect, useRef } from 'react';
+/**
+ * The command view: the globe fills the page; the fleet list and alerts on the left, the
+ * focused vehicle's panel on the right. Clicking a vehicle (on the globe or in the list)
+ * focuses it; in go-to mode a click on the globe picks the target.
+ */
+import { Alert, Spin } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Globe } from '../../lib/globe/globe.ts';
+import { setFocus, startFleetModel, useFleet } from '../../live/fleet-model.ts';
+import { AlertsFeed } from './alerts-feed.tsx';
+import { FleetSidebar } from './fleet-sidebar.tsx';
+import { bindFleetToGlobe, bindPlacesToGlobe } from './globe-binding.ts';
+import type { GotoTarget } from './vehicle-commands.tsx';
+import { VehiclePanel } from './vehicle-panel.tsx';
+import './fleet.css';
+
+/** Where the camera starts until the sites are known (the simulated fleet's home). */
+const HOME = { lat: 23.03, lon: 113.14, heightM: 12_000 };
 
 export default function CommandView() {
+  const { t } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
+  const globeRef = useRef<Globe | null>(null);
+  const [globeState, setGlobeState] = useState<'loading' | 'ready' | { error: string }>('loading');
+  const [follow, setFollow] = useState(true);
+  const followRef = useRef(follow);
+  followRef.current = follow;
+  const [picking, setPicking] = useState(false);
+  const pickingRef = useRef(picking);
+  pickingRef.current = picking;
+  const [gotoTarget, setGotoTarget] = useState<GotoTarget | null>(null);
+  const fleet = useFleet();
+  const focused = fleet.focusedId ? fleet.byId.get(fleet.focusedId) : undefined;
+
   useEffect(() => {
-    let globe: Globe | null = null;
+    startFleetModel();
     let cancelled = false;
-    void Globe.create({ container: el.current!, home: { lat: 23.03, lon: 113.15, heightM: 8000 } }).then(
+    const stops: Array<() => void> = [];
+    Globe.create({ container: el.current!, home: HOME, renderOnDemand: true }).then(
       (g) => {
-        if (cancelled) g.destroy();
-        else globe = g;
+        if (cancelled) {
+          g.destroy();
+          return;
+        }
+        globeRef.current = g;
+        setGlobeState('ready');
+        stops.push(bindFleetToGlobe(g, { follow: () => followRef.current }));
+        stops.push(
+          bindPlacesToGlobe(g, (points) => {
+            if (!cancelled) g.fitPoints(points);
+          }),
+        );
+        stops.push(
+          g.onPick((pick) => {
+            if (pickingRef.current) {
+              if (pick.kind === 'ground') {
+                setGotoTarget({ lat: pick.lat, lon: pick.lon });
+                g.places.setTarget({ lon: pick.lon, lat: pick.lat, heightM: 0 });
+              }
+              return;
+            }
+            if (pick.kind === 'vehicle') void setFocus(pick.id);
+          }),
+        );
+      },
+      (err: unknown) => {
+        if (!cancelled) setGlobeState({ error: err instanceof Error ? err.message : String(err) });
       },
     );
     return () => {
       cancelled = true;
-      globe?.destroy();
+      for (const stop of stops) stop();
+      globeRef.current?.destroy();
+      globeRef.current = null;
     };
   }, []);
-  return <div ref={el} style={{ position: 'absolute', inset: 0 }} data-testid="globe" />;
+
+  // Leaving a vehicle ends picking a go-to point for it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on focus change only
+  useEffect(() => {
+    setPicking(false);
+    setGotoTarget(null);
+    globeRef.current?.places.setTarget(null);
+  }, [fleet.focusedId]);
+
+  const endPick = () => {
+    setPicking(false);
+    setGotoTarget(null);
+    globeRef.current?.places.setTarget(null);
+  };
+
+  const onFollow = (on: boolean) => {
+    setFollow(on);
+    globeRef.current?.follow(on ? fleet.focusedId : null);
+  };
+
+  return (
+    <div className={`command-view${picking ? ' command-view-picking' : ''}`}>
+      <div ref={el} className="command-globe" data-testid="globe" />
+      {globeState === 'loading' && <Spin className="command-globe-spin" tip={t('fleet.globe.loading')} />}
+      {typeof globeState === 'object' && (
+        <Alert
+          className="command-globe-error"
+          type="error"
+          showIcon
+          title={t('fleet.globe.failed', { message: globeState.error })}
+        />
+      )}
+      <div className="command-left">
+        <FleetSidebar />
+        <AlertsFeed />
+      </div>
+      {focused && (
+        <VehiclePanel
+          v={focused}
+          follow={follow}
+          onFollow={onFollow}
+          picking={picking}
+          gotoTarget={gotoTarget}
+          onPickStart={() => {
+            setGotoTarget(null);
+            setPicking(true);
+          }}
+          onPickEnd={endPick}
+        />
+      )}
+    </div>
+  );
 }

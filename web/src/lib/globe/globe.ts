@@ -3,42 +3,103 @@
  * picks back; they never import 'cesium' themselves. Works with no internet: the default
  * imagery is Cesium's bundled Natural Earth II (served from the console's own /cesium/
  * folder), no Ion token is used, and the ellipsoid stands in for terrain unless a terrain
- * server is configured.
+ * server is configured. The server's console settings (`GET /api/console/settings`) may name
+ * an XYZ or WMTS tile server (GCJ-02 tiles are shifted onto WGS-84, see `imagery.ts`).
+ *
+ * API: `Globe.create(opts)`, `viewer`, the layers (`vehicles`, `places`, `route`), `onPick`,
+ * `follow`, `track`, `flyTo`, `fitPoints`, `requestRender`, `destroy`. Further layers live in files of their own
+ * and use `viewer`.
  */
 import {
-  buildModuleUrl,
+  BoundingSphere,
+  type Cartesian2,
   Cartesian3,
+  Cartographic,
   Math as CesiumMath,
   Color,
+  HeadingPitchRange,
   ImageryLayer,
   Ion,
-  TileMapServiceImageryProvider,
+  Matrix4,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  Transforms,
   Viewer,
 } from 'cesium';
 import 'cesium/Build/Cesium/Widgets/widgets.css';
+import { api } from '../api.ts';
+import { createImagery, createTerrain, type ImagerySettings } from './imagery.ts';
+import { PlacesLayer } from './places-layer.ts';
+import { RouteLayer } from './route-layer.ts';
+import { VehicleLayer } from './vehicle-layer.ts';
 
 // No Ion: nothing may reach the internet, and a default token would try to.
 Ion.defaultAccessToken = '';
+
+/** The server's console settings (`GET /api/console/settings`). */
+export interface ConsoleSettings {
+  imagery: ImagerySettings;
+  terrainUrl: string | null;
+}
 
 export interface GlobeOptions {
   container: HTMLElement;
   /** Where the camera starts (degrees, metres above the ellipsoid). */
   home: { lat: number; lon: number; heightM: number };
+  /** Imagery and terrain; read from the server when left out (Natural Earth II if that fails). */
+  settings?: ConsoleSettings | null;
+  /**
+   * Render only when something changed (vehicle layer updates and camera moves ask for a
+   * frame) instead of at the display rate. Saves the CPU of a software renderer; off by
+   * default because time-animated entities (replay) need continuous frames.
+   */
+  renderOnDemand?: boolean;
+}
+
+/** What a click on the globe hit. */
+export type GlobePick =
+  | { kind: 'vehicle'; id: string }
+  | { kind: 'dock' | 'site'; id: string }
+  | { kind: 'ground'; lon: number; lat: number };
+
+async function loadSettings(): Promise<ConsoleSettings | null> {
+  try {
+    return await api.get<ConsoleSettings>('/api/console/settings');
+  } catch {
+    return null;
+  }
 }
 
 export class Globe {
   readonly viewer: Viewer;
+  readonly vehicles: VehicleLayer;
+  readonly places: PlacesLayer;
+  readonly route: RouteLayer;
+  private readonly handler: ScreenSpaceEventHandler;
+  private readonly pickListeners = new Set<(pick: GlobePick) => void>();
+  private following: string | null = null;
+  private flying = false;
 
   private constructor(viewer: Viewer) {
     this.viewer = viewer;
+    this.route = new RouteLayer(viewer.scene);
+    this.places = new PlacesLayer(viewer.scene);
+    this.vehicles = new VehicleLayer(viewer.scene);
+    this.handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
+    this.handler.setInputAction(
+      (e: { position: Cartesian2 }) => this.onClick(e.position),
+      ScreenSpaceEventType.LEFT_CLICK,
+    );
   }
 
   static async create(opts: GlobeOptions): Promise<Globe> {
-    const imagery = await TileMapServiceImageryProvider.fromUrl(
-      buildModuleUrl('Assets/Textures/NaturalEarthII'),
-    );
+    const settings = opts.settings === undefined ? await loadSettings() : opts.settings;
+    let imagery = await createImagery(settings?.imagery ?? null).catch(() => createImagery(null));
+    if (!imagery) imagery = await createImagery(null);
+    const terrain = await createTerrain(settings?.terrainUrl ?? null).catch(() => null);
     const viewer = new Viewer(opts.container, {
       baseLayer: new ImageryLayer(imagery),
+      ...(terrain ? { terrainProvider: terrain } : {}),
       baseLayerPicker: false,
       geocoder: false,
       homeButton: false,
@@ -49,7 +110,8 @@ export class Globe {
       fullscreenButton: false,
       infoBox: false,
       selectionIndicator: false,
-      requestRenderMode: false,
+      requestRenderMode: opts.renderOnDemand ?? false,
+      maximumRenderTimeChange: Number.POSITIVE_INFINITY,
       skyBox: false,
       skyAtmosphere: false,
       msaaSamples: 1,
@@ -73,7 +135,109 @@ export class Globe {
     return new Globe(viewer);
   }
 
+  /** Calls `fn` with what a left click hit: a vehicle, a dock or site, or a ground point. */
+  onPick(fn: (pick: GlobePick) => void): () => void {
+    this.pickListeners.add(fn);
+    return () => this.pickListeners.delete(fn);
+  }
+
+  private onClick(position: Cartesian2): void {
+    const pick = this.pickAt(position);
+    if (pick) for (const l of this.pickListeners) l(pick);
+  }
+
+  private pickAt(position: Cartesian2): GlobePick | null {
+    const scene = this.viewer.scene;
+    const hit = scene.pick(position) as { id?: unknown } | undefined;
+    const id = hit?.id;
+    if (typeof id === 'string') return { kind: 'vehicle', id };
+    if (id && typeof id === 'object' && 'kind' in id && 'id' in id) {
+      const p = id as { kind: 'dock' | 'site'; id: string };
+      return { kind: p.kind, id: p.id };
+    }
+    const ray = this.viewer.camera.getPickRay(position);
+    const ground = ray ? scene.globe.pick(ray, scene) : undefined;
+    if (!ground) return null;
+    const c = Cartographic.fromCartesian(ground);
+    return { kind: 'ground', lon: CesiumMath.toDegrees(c.longitude), lat: CesiumMath.toDegrees(c.latitude) };
+  }
+
+  /**
+   * Keeps the camera on a vehicle (null: free camera). The first call flies to it; then the
+   * camera moves with the vehicle, keeping the user's own orbit and zoom around it.
+   */
+  follow(vehicleId: string | null): void {
+    this.following = vehicleId;
+    const camera = this.viewer.camera;
+    if (!vehicleId) {
+      if (!camera.transform.equals(Matrix4.IDENTITY)) camera.lookAtTransform(Matrix4.IDENTITY);
+      return;
+    }
+    const target = this.vehicles.positionOf(vehicleId);
+    if (!target) return;
+    if (!camera.transform.equals(Matrix4.IDENTITY)) camera.lookAtTransform(Matrix4.IDENTITY);
+    this.flying = true;
+    const sphere = { center: target.clone(), radius: 1 };
+    camera.flyToBoundingSphere(sphere as never, {
+      offset: new HeadingPitchRange(camera.heading, CesiumMath.toRadians(-35), 900),
+      duration: 1.2,
+      complete: () => {
+        this.flying = false;
+        this.track();
+      },
+      cancel: () => {
+        this.flying = false;
+      },
+    });
+  }
+
+  /** Moves the camera with the followed vehicle; call after its position changed. */
+  track(): void {
+    if (!this.following || this.flying) return;
+    const target = this.vehicles.positionOf(this.following);
+    if (!target) return;
+    const camera = this.viewer.camera;
+    const frame = Transforms.eastNorthUpToFixedFrame(target, undefined, scratchFrame);
+    if (camera.transform.equals(Matrix4.IDENTITY)) {
+      camera.lookAt(target, new HeadingPitchRange(camera.heading, camera.pitch, 900));
+      return;
+    }
+    // In a lookAt frame `camera.position` is the offset from the target: keep it.
+    camera.lookAtTransform(frame, Cartesian3.clone(camera.position, scratchOffset));
+  }
+
+  /** Flies the free camera to a point (stops following). */
+  flyTo(lon: number, lat: number, heightM: number): void {
+    this.follow(null);
+    this.viewer.camera.flyTo({ destination: Cartesian3.fromDegrees(lon, lat, heightM), duration: 1.2 });
+  }
+
+  /** Flies the free camera to look over `points` at an angle, all of them in view. */
+  fitPoints(points: ReadonlyArray<{ lon: number; lat: number }>): void {
+    if (points.length === 0) return;
+    this.follow(null);
+    const cartesians = points.map((p) => Cartesian3.fromDegrees(p.lon, p.lat, 0));
+    const sphere = BoundingSphere.fromPoints(cartesians);
+    this.viewer.camera.flyToBoundingSphere(sphere, {
+      offset: new HeadingPitchRange(0, CesiumMath.toRadians(-50), Math.max(sphere.radius * 4.5, 1500)),
+      duration: 1.5,
+    });
+  }
+
+  /** Asks for a frame (needed after changes when rendering on demand). */
+  requestRender(): void {
+    if (!this.viewer.isDestroyed()) this.viewer.scene.requestRender();
+  }
+
   destroy(): void {
-    if (!this.viewer.isDestroyed()) this.viewer.destroy();
+    if (this.viewer.isDestroyed()) return;
+    this.handler.destroy();
+    this.vehicles.destroy();
+    this.places.destroy();
+    this.route.destroy();
+    this.viewer.destroy();
   }
 }
+
+const scratchFrame = new Matrix4();
+const scratchOffset = new Cartesian3();

@@ -6,9 +6,10 @@ import { statsStrings } from '../../features/stats/i18n.ts';
 import { plannerStrings } from '../../features/planner/i18n.ts';
 import { dispatchStrings } from '../../features/dispatch/i18n.ts';
 import { commonStrings } from './common.ts';
+import { fleetStrings } from '../../features/fleet/i18n.ts';
 import type { Strings } from './define.ts';
 
-const FEATURES = [commonStrings, dispatchStrings, plannerStrings, flightlogStrings, statsStrings];
+const FEATURES = [commonStrings, fleetStrings, dispatchStrings, plannerStrings, flightlogStrings, statsStrings];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {
   const out: Strings = {};
