@@ -69,7 +69,9 @@ async function freeTcpPort(): Promise<number> {
 /** `n` consecutive UDP ports that were free a moment ago (one per simulated aircraft). */
 async function freeUdpRange(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const first = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below the OS's ephemeral range (32768+ on Linux): the bridge's own UDP sockets, bound
+    // before the simulator starts, take ephemeral ports and could land inside the range.
+    const first = 20_000 + Math.floor(Math.random() * (12_000 - n));
     const sockets: dgram.Socket[] = [];
     let ok = true;
     for (let i = 0; i < n && ok; i++) {
@@ -144,6 +146,8 @@ let token = '';
 let fleet: Vehicle[] = [];
 let browser: ConsoleBrowser | undefined;
 let pilot: ConsolePage;
+/** The page the running scenario drives (for the screenshot when it fails). */
+let current: Page | undefined;
 /** The sortie flown through the API for the replay scenario, flown while the others run. */
 let replaySortie: Promise<Sortie>;
 
@@ -204,7 +208,18 @@ async function openDock(v: Vehicle): Promise<void> {
 async function flySortie(v: Vehicle): Promise<Sortie> {
   await openDock(v);
   await command(v.id, { action: 'takeoff', altRelM: 15 });
-  await until(async () => ((await liveState(v.id)).altRelM ?? 0) > 10, `${v.name} climbing`, 40_000);
+  let last: unknown;
+  await until(
+    async () => {
+      const s = await liveState(v.id);
+      last = s;
+      return (s.altRelM ?? 0) > 10;
+    },
+    `${v.name} climbing`,
+    60_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; its state: ${JSON.stringify(last)}`);
+  });
   const home = await liveState(v.id);
   const target = { lat: home.lat! + 0.001, lon: home.lon! };
   await command(v.id, { action: 'goto', ...target, altRelM: 15 });
@@ -289,7 +304,8 @@ beforeAll(async () => {
 beforeEach(({ task, onTestFailed }) => {
   // What the page showed when a scenario failed, beside the scenarios' own screenshots.
   onTestFailed(async () => {
-    if (pilot) await screenshot(pilot.page, `failed-${task.name.slice(0, 40)}`).catch(() => {});
+    const page = current ?? pilot?.page;
+    if (page) await screenshot(page, `failed-${task.name.slice(0, 40)}`).catch(() => {});
   });
 });
 
@@ -539,6 +555,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
     const watcher = await browser!.newPage(base);
     try {
       const { page } = watcher;
+      current = page;
       await page.goto('/');
       await login(page, WATCHER.username, WATCHER.password);
       const count = await visible(page, 'fleet-count', 'a watch-role user sees no fleet');
@@ -558,6 +575,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
       expect(await buttons.count(), 'command buttons shown to a watch-role user').toBe(0);
       await screenshot(page, '10-watch-role');
     } finally {
+      current = undefined;
       await watcher.context.close();
     }
   }, 120_000);

@@ -1,1 +1,2 @@
+export * from './browser.ts';
 export * from './harness.ts';
