@@ -181,15 +181,16 @@ export default function SortieListPage() {
           options={names.docks.map((d) => ({ value: d.id, label: d.name }))}
           onChange={(v?: string) => update({ dock: v })}
         />
-        <DatePicker.RangePicker
-          data-testid="sortie-filter-date"
-          aria-label={t('flightlogs.list.date')}
-          placeholder={[t('flightlogs.list.startDate'), t('flightlogs.list.endDate')]}
-          value={range}
-          onChange={(v) =>
-            update({ from: v?.[0]?.format('YYYY-MM-DD'), to: (v?.[1] ?? v?.[0])?.format('YYYY-MM-DD') })
-          }
-        />
+        <span data-testid="sortie-filter-date" data-from={fromDay ?? ''} data-to={toDay ?? ''}>
+          <DatePicker.RangePicker
+            aria-label={t('flightlogs.list.date')}
+            placeholder={[t('flightlogs.list.startDate'), t('flightlogs.list.endDate')]}
+            value={range}
+            onChange={(v) =>
+              update({ from: v?.[0]?.format('YYYY-MM-DD'), to: (v?.[1] ?? v?.[0])?.format('YYYY-MM-DD') })
+            }
+          />
+        </span>
         <Button
           onClick={() => update({ vehicle: undefined, dock: undefined, from: undefined, to: undefined })}
         >

@@ -229,7 +229,7 @@ export default function SortieReplayPage() {
       data-sortie-id={id}
       data-ready={Boolean(data && globeReady)}
     >
-      <div ref={globeEl} className="replay-globe" data-testid="globe" />
+      <div ref={globeEl} className="replay-globe" data-testid="replay-globe" />
 
       {error !== null && (
         <div className="replay-center">

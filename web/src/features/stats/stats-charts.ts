@@ -13,16 +13,12 @@ const METRIC_COLOR: Record<StatsMetric, string> = {
   km: '#faad14',
 };
 
-function axes(labels: string[], unit: string, digits: number) {
+function axes(labels: string[], digits: number) {
   return {
-    grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true } },
-    yAxis: {
-      type: 'value',
-      name: unit,
-      minInterval: digits === 0 ? 1 : undefined,
-      nameTextStyle: { align: 'right', padding: [0, 6, 0, 0] },
-    },
+    // The unit is in the card's title and the tooltip; an axis name would crowd the labels.
+    yAxis: { type: 'value', minInterval: digits === 0 ? 1 : undefined },
   };
 }
 
@@ -45,7 +41,7 @@ export function metricChart(
   const color = METRIC_COLOR[metric];
   const line = metric === 'hours' || metric === 'km';
   return {
-    ...axes(labels, unit, digits),
+    ...axes(labels, digits),
     tooltip: { trigger: 'axis', valueFormatter: valueFormatter(unit, digits) },
     series: [
       line
@@ -53,7 +49,6 @@ export function metricChart(
             type: 'line',
             name,
             data: values,
-            smooth: 0.2,
             symbol: labels.length > 40 ? 'none' : 'circle',
             symbolSize: 5,
             lineStyle: { color, width: 2 },
@@ -91,8 +86,8 @@ export function groupChart(
   digits: number,
 ): ChartOption {
   return {
-    ...axes(labels, unit, digits),
-    grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+    ...axes(labels, digits),
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     color: CHART_PALETTE,
     legend: { type: 'scroll', top: 0, left: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 8 },
     tooltip: {

@@ -48,9 +48,9 @@ export function metricValue(f: Figures, metric: StatsMetric): number {
   }
 }
 
-/** Decimals a metric is shown with (counts are whole). */
+/** Decimals a metric is shown with: counts whole, hours to 0.01 h (36 s), kilometres to 0.1 km. */
 export function metricDigits(metric: StatsMetric): number {
-  return metric === 'hours' || metric === 'km' ? 1 : 0;
+  return metric === 'hours' ? 2 : metric === 'km' ? 1 : 0;
 }
 
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

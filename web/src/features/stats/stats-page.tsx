@@ -18,13 +18,13 @@ import {
   Table,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
 import { EChart } from '../../lib/charts/echart.tsx';
 import { errorText } from '../../lib/errors.ts';
-import { DISPLAY_TIME_ZONE, dayRange } from '../flightlogs/display-time.ts';
+import { DISPLAY_TIME_ZONE, dayRange, displayDayAsPickerValue } from '../flightlogs/display-time.ts';
 import { groupChart, metricChart } from './stats-charts.ts';
 import {
   bucketLabel,
@@ -57,9 +57,11 @@ function fetchStats(range: { from: string; to: string }, bucket: StatsBucket, gr
 export default function StatsPage() {
   const { t, i18n } = useTranslation();
   const [bucket, setBucket] = useState<StatsBucket>('day');
+  // "Today" is the command centre's calendar day, which may not be the browser's.
+  const today = useMemo(() => displayDayAsPickerValue(Date.now()), []);
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [
-    dayjs().subtract(defaultSpanDays('day') - 1, 'day'),
-    dayjs(),
+    today.subtract(defaultSpanDays('day') - 1, 'day'),
+    today,
   ]);
   const [answers, setAnswers] = useState<Answers | null>(null);
   const [loading, setLoading] = useState(true);
@@ -109,22 +111,27 @@ export default function StatsPage() {
           <Typography.Text type="secondary">{t('stats.subtitle')}</Typography.Text>
         </div>
         <Space wrap>
-          <DatePicker.RangePicker
+          <span
             data-testid="stats-range"
-            aria-label={t('stats.range')}
-            allowClear={false}
-            value={range}
-            disabledDate={(d) => d.isAfter(dayjs(), 'day')}
-            presets={[
-              { label: t('stats.presets.last7'), value: [dayjs().subtract(6, 'day'), dayjs()] },
-              { label: t('stats.presets.last30'), value: [dayjs().subtract(29, 'day'), dayjs()] },
-              { label: t('stats.presets.last90'), value: [dayjs().subtract(89, 'day'), dayjs()] },
-              { label: t('stats.presets.thisYear'), value: [dayjs().startOf('year'), dayjs()] },
-            ]}
-            onChange={(v) => {
-              if (v?.[0] && v[1]) setRange([v[0], v[1]]);
-            }}
-          />
+            data-from={range[0].format('YYYY-MM-DD')}
+            data-to={range[1].format('YYYY-MM-DD')}
+          >
+            <DatePicker.RangePicker
+              aria-label={t('stats.range')}
+              allowClear={false}
+              value={range}
+              disabledDate={(d) => d.isAfter(today, 'day')}
+              presets={[
+                { label: t('stats.presets.last7'), value: [today.subtract(6, 'day'), today] },
+                { label: t('stats.presets.last30'), value: [today.subtract(29, 'day'), today] },
+                { label: t('stats.presets.last90'), value: [today.subtract(89, 'day'), today] },
+                { label: t('stats.presets.thisYear'), value: [today.startOf('year'), today] },
+              ]}
+              onChange={(v) => {
+                if (v?.[0] && v[1]) setRange([v[0], v[1]]);
+              }}
+            />
+          </span>
           <Segmented
             data-testid="stats-bucket"
             aria-label={t('stats.bucket.label')}

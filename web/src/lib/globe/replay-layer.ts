@@ -9,6 +9,7 @@
 import {
   BoundingSphere,
   CallbackProperty,
+  Cartesian2,
   Cartesian3,
   Math as CesiumMath,
   Color,
@@ -59,10 +60,17 @@ export class ReplayLayer {
   /** The flown part: the path up to the last point passed, then the aircraft itself. */
   private flown: Cartesian3[] = [];
   private flownIndex = -1;
+  private flownPath: Cartesian3[] = [];
   private aircraft: Cartesian3 | null = null;
   private ground: Cartesian3 | null = null;
-  private axis = new Cartesian3(0, 0, 1);
+  /** A point a little ahead of the aircraft along its heading (to find "forward" on screen). */
+  private ahead: Cartesian3 | null = null;
+  /** The arrow's screen rotation, radians counter-clockwise (Cesium's billboard convention). */
+  private rotation = 0;
   private readonly enu = new Matrix4();
+  private readonly removePreRender: () => void;
+  private readonly p0 = new Cartesian2();
+  private readonly p1 = new Cartesian2();
 
   constructor(globe: Globe) {
     this.globe = globe;
@@ -99,18 +107,36 @@ export class ReplayLayer {
           width: 34,
           height: 34,
           verticalOrigin: VerticalOrigin.CENTER,
-          alignedAxis: new CallbackProperty(() => this.axis, false),
+          rotation: new CallbackProperty(() => this.rotation, false),
           disableDepthTestDistance: Number.POSITIVE_INFINITY,
           show: new CallbackProperty(() => this.aircraft !== null, false),
         },
       }),
     );
+    // Billboards turn in screen space and Cesium's aligned-axis mode distorts angles away from
+    // the axes, so the arrow's rotation is worked out from where the aircraft and a point ahead
+    // of it land on screen, before every frame (the camera may have moved).
+    this.removePreRender = globe.viewer.scene.preRender.addEventListener(() => this.turnArrow());
+  }
+
+  private turnArrow(): void {
+    if (!this.aircraft || !this.ahead) return;
+    const scene = this.globe.viewer.scene;
+    const a = scene.cartesianToCanvasCoordinates(this.aircraft, this.p0);
+    const b = scene.cartesianToCanvasCoordinates(this.ahead, this.p1);
+    if (!a || !b) return;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    if (Math.hypot(dx, dy) < 1e-6) return;
+    // Screen y grows downwards; the angle is clockwise from "up", Cesium wants counter-clockwise.
+    this.rotation = -Math.atan2(dx, -dy);
   }
 
   /** The whole recorded path. */
   setPath(points: readonly ReplayPathPoint[]): void {
     this.path = points.map((p) => Cartesian3.fromDegrees(p.lonDeg, p.latDeg, p.heightM));
     this.flownIndex = -1;
+    this.flownPath = [];
     this.flown = [];
   }
 
@@ -121,6 +147,7 @@ export class ReplayLayer {
   setAircraft(a: ReplayAircraft | null, passedIndex: number): void {
     if (!a) {
       this.aircraft = null;
+      this.ahead = null;
       this.ground = null;
       this.flown = [];
       return;
@@ -130,22 +157,21 @@ export class ReplayLayer {
     this.ground = Cartesian3.fromDegrees(a.lonDeg, a.latDeg, 0);
     if (passedIndex !== this.flownIndex) {
       this.flownIndex = passedIndex;
-      this.flown = this.path.slice(0, Math.max(0, passedIndex + 1));
+      this.flownPath = this.path.slice(0, Math.max(0, passedIndex) + 1);
     }
-    this.flown[Math.max(0, passedIndex + 1)] = pos;
-    this.flown.length = Math.max(0, passedIndex + 1) + 1;
-    // The billboard's up vector points along the heading on the ground plane, so the arrow
-    // keeps pointing the right way however the camera turns.
+    // A new array each time: the polyline is rebuilt from what the callback returns.
+    this.flown = [...this.flownPath, pos];
     const m = Transforms.eastNorthUpToFixedFrame(pos, undefined, this.enu);
     const h = CesiumMath.toRadians(a.headingDeg);
     const east = new Cartesian3(m[0], m[1], m[2]);
     const north = new Cartesian3(m[4], m[5], m[6]);
-    const dir = Cartesian3.add(
-      Cartesian3.multiplyByScalar(north, Math.cos(h), new Cartesian3()),
-      Cartesian3.multiplyByScalar(east, Math.sin(h), new Cartesian3()),
+    const step = Cartesian3.add(
+      Cartesian3.multiplyByScalar(north, 20 * Math.cos(h), new Cartesian3()),
+      Cartesian3.multiplyByScalar(east, 20 * Math.sin(h), new Cartesian3()),
       new Cartesian3(),
     );
-    this.axis = Cartesian3.normalize(dir, dir);
+    this.ahead = Cartesian3.add(pos, step, step);
+    this.turnArrow();
   }
 
   /** Event markers on the path (replacing any shown before). */
@@ -182,6 +208,7 @@ export class ReplayLayer {
 
   destroy(): void {
     if (this.globe.viewer.isDestroyed()) return;
+    this.removePreRender();
     const entities = this.globe.viewer.entities;
     for (const e of [...this.entities, ...this.markers]) entities.remove(e);
     this.entities.length = 0;
