@@ -135,15 +135,10 @@ export default function DispatchBoard() {
         });
       const onProgress = (p: SortieProgressEvent) => setSorties((cur) => applyProgress(cur, p));
       s.on('dock.status', onDock);
-      // sortie.progress is added to the console contract by the patrol orchestrator.
-      const anyS = s as unknown as {
-        on(e: string, f: (p: SortieProgressEvent) => void): void;
-        off(e: string, f: (p: SortieProgressEvent) => void): void;
-      };
-      anyS.on('sortie.progress', onProgress);
+      s.on('sortie.progress', onProgress);
       handlers.push(() => {
         s.off('dock.status', onDock);
-        anyS.off('sortie.progress', onProgress);
+        s.off('sortie.progress', onProgress);
       });
     });
     return () => {
@@ -408,9 +403,7 @@ function PreemptModal(props: { open: boolean; onClose: () => void; routes: Named
       onCancel={props.onClose}
       onOk={() => void submit()}
       okText={t('dispatch.preempt.submit')}
-      okButtonProps={
-        { disabled: !routeId, loading: busy, danger: true, 'data-testid': 'preempt-submit' } as object
-      }
+      okButtonProps={{ disabled: !routeId, loading: busy, danger: true, id: 'preempt-submit' }}
     >
       <Form layout="vertical">
         <Form.Item label={t('dispatch.preempt.route')}>

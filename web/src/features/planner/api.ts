@@ -33,11 +33,12 @@ export interface ScheduleRecord {
   id: string;
 }
 
-export interface SortieRecord {
-  id: string;
-  dockId?: string | null;
-  vehicleId?: string | null;
-  phase?: string;
+/** What `POST /api/sorties` answers: the sortie and the dock and aircraft chosen for it. */
+export interface LaunchRecord {
+  sortieId: string;
+  dockId: string;
+  vehicleId: string;
+  decision: string;
 }
 
 export function zoneOf(z: ZoneRecord): Zone {
@@ -97,4 +98,4 @@ export const schedulePreview = (id: string, count = 5) =>
 
 /** Launches the route now on the best dock (or `dockId`). */
 export const launchNow = (routeId: string, dockId: string | null, priority = 80) =>
-  api.post<SortieRecord>('/api/sorties', { routeId, ...(dockId ? { dockIds: [dockId] } : {}), priority });
+  api.post<LaunchRecord>('/api/sorties', { routeId, ...(dockId ? { dockIds: [dockId] } : {}), priority });

@@ -86,7 +86,7 @@ export function SchedulePanel({
     setBusy('launch');
     try {
       const s = await launchNow(routeId, dockId);
-      message.success(t('planner.schedule.launched', { id: s.id.slice(0, 8) }));
+      message.success(t('planner.schedule.launched', { id: s.sortieId.slice(0, 8) }));
     } catch (err) {
       message.error(errorText(t, err));
     } finally {
