@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  fromMissionItems,
   type Issue,
   parseAerieRoute,
   parseRouteFile,
@@ -13,6 +14,7 @@ import {
   routeToGeoJson,
   routeToKml,
   summarizeRoute,
+  toMissionItems,
   validateRoute,
   writeAerieRoute,
   writeQgcPlan,
@@ -81,6 +83,17 @@ export const NotFlyableBody = Type.Object({
   error: Type.Object({ code: Type.Literal('RouteNotFlyable'), message: Type.String() }),
   issues: Type.Array(IssueView),
 });
+
+/**
+ * The route with raw MAVLink items (kept from an imported .plan) read back as typed ones where
+ * they have a meaning (take-off, waypoint, ...): GeoJSON and KML draw only typed positions.
+ */
+function typed(route: Route): Route {
+  if (!route.items.some((i) => i.type === 'mavlink')) return route;
+  const items = toMissionItems(route, { flavour: 'px4', ...(route.home ? { home: route.home } : {}) });
+  const back = fromMissionItems(items, { flavour: 'px4', name: route.name });
+  return { ...route, items: back.items };
+}
 
 function summaryOf(route: Route) {
   const s = summarizeRoute(route);
@@ -361,8 +374,8 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
       const format = req.query.format;
       let text: string;
       if (format === 'plan') text = writeQgcPlan(route);
-      else if (format === 'geojson') text = `${JSON.stringify(routeToGeoJson(route), null, 2)}\n`;
-      else if (format === 'kml') text = routeToKml(route);
+      else if (format === 'geojson') text = `${JSON.stringify(routeToGeoJson(typed(route)), null, 2)}\n`;
+      else if (format === 'kml') text = routeToKml(typed(route));
       else text = writeAerieRoute(route);
       const file = `${row.name.replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'route'}.${EXTENSIONS[format]}`;
       return reply

@@ -5,7 +5,13 @@
  * run late because of it.
  */
 import { randomUUID } from 'node:crypto';
-import { compileSchedule, DEFAULT_SCHEDULE_TIME_ZONE, nextRuns, type PatrolSchedule } from '@aerie/missions';
+import {
+  compileSchedule,
+  DEFAULT_SCHEDULE_TIME_ZONE,
+  isTimeZone,
+  nextRuns,
+  type PatrolSchedule,
+} from '@aerie/missions';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -134,6 +140,7 @@ function check(s: PatrolSchedule): void {
 
 /** Today at 00:00 in `tz`, as a local date-time (the default dtstart). */
 function localMidnight(now: number, tz: string): string {
+  if (!isTimeZone(tz)) return localMidnight(now, DEFAULT_SCHEDULE_TIME_ZONE);
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: tz,
     year: 'numeric',

@@ -115,7 +115,6 @@ export function registerLaunchRoutes(
         tags,
         summary: 'Abort an orchestrated sortie (in the air: the aircraft is sent home)',
         params: IdParams,
-        body: Type.Optional(Body({ reason: Type.Optional(Type.String({ maxLength: 300 })) })),
         response: {
           202: Type.Object({ sortieId: Type.String(), accepted: Type.Boolean() }),
           ...errorResponses(401, 403, 404, 409),
@@ -129,8 +128,7 @@ export function registerLaunchRoutes(
         .where(allOf(eq(sorties.id, req.params.id), scopeCondition(req, sorties.departmentId)));
       if (!row) throw notFound('sortie', req.params.id);
       const who = req.auth?.username ?? 'an operator';
-      const reason = req.body?.reason ? `: ${req.body.reason}` : '';
-      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))
+      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}`))
         throw new ApiError(
           'Conflict',
           `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,
