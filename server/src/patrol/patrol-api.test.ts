@@ -280,8 +280,12 @@ describe('launch and abort', () => {
       rejected: [],
     });
     expect(
-      (await h.req('POST', '/api/sorties/00000000-0000-4000-8000-000000000000/abort', { token: dispatcher }))
-        .statusCode,
+      (
+        await h.req('POST', '/api/sorties/00000000-0000-4000-8000-000000000000/abort', {
+          token: dispatcher,
+          body: {},
+        })
+      ).statusCode,
     ).toBe(404);
   });
 });

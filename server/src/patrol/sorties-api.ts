@@ -115,9 +115,10 @@ export function registerLaunchRoutes(
         tags,
         summary: 'Abort an orchestrated sortie (in the air: the aircraft is sent home)',
         params: IdParams,
+        body: Body({ reason: Type.Optional(Type.String({ maxLength: 300 })) }),
         response: {
           202: Type.Object({ sortieId: Type.String(), accepted: Type.Boolean() }),
-          ...errorResponses(401, 403, 404, 409),
+          ...errorResponses(400, 401, 403, 404, 409),
         },
       },
     },
@@ -128,7 +129,8 @@ export function registerLaunchRoutes(
         .where(allOf(eq(sorties.id, req.params.id), scopeCondition(req, sorties.departmentId)));
       if (!row) throw notFound('sortie', req.params.id);
       const who = req.auth?.username ?? 'an operator';
-      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}`))
+      const reason = req.body.reason ? `: ${req.body.reason}` : '';
+      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))
         throw new ApiError(
           'Conflict',
           `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,
