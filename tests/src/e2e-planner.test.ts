@@ -190,7 +190,8 @@ beforeAll(async () => {
       return upOutput.includes('Aerie is up');
     },
     'the "Aerie is up" banner',
-    120_000,
+    // Includes a console build when sources changed since the global setup (slow on a busy machine).
+    240_000,
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${upOutput}`);
   });
@@ -213,7 +214,7 @@ beforeAll(async () => {
   dock = docks.sort((a, b) => a.name.localeCompare(b.name))[0]!;
   browser = await launching;
   ui = await browser.newPage(base);
-}, 300_000);
+}, 400_000);
 
 afterAll(async () => {
   await browser?.close();

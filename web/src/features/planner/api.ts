@@ -27,7 +27,14 @@ export interface ZoneRecord {
 export interface RouteRecord {
   id: string;
   name: string;
+  kind?: string;
+  /** The Aerie route file. */
+  route?: unknown;
 }
+
+export const listRoutes = () =>
+  api.get<Page<RouteRecord>>('/api/routes', { limit: 500 }).then((p) => p.items);
+export const getRoute = (id: string) => api.get<RouteRecord>(`/api/routes/${id}`);
 
 export interface ScheduleRecord {
   id: string;

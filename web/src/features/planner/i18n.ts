@@ -15,6 +15,8 @@ export const plannerStrings = defineStrings(
     },
     routeName: '航线名称',
     routeNamePlaceholder: '例如：西溪湿地周边巡查',
+    open: '已存航线',
+    openPlaceholder: '打开已保存的航线',
     dock: '起降机巢',
     noDock: '未选择机巢',
     settings: {
@@ -170,6 +172,8 @@ export const plannerStrings = defineStrings(
     },
     routeName: 'Route name',
     routeNamePlaceholder: 'e.g. Xixi wetland perimeter patrol',
+    open: 'Saved',
+    openPlaceholder: 'Open a saved route',
     dock: 'Dock',
     noDock: 'No dock selected',
     settings: {

@@ -7,6 +7,7 @@
 
 import {
   type Home,
+  parseAerieRoute,
   parseRouteFile,
   type Route,
   routeToGeoJson,
@@ -29,9 +30,12 @@ import type { ImagerySettings } from '../../lib/map/style.ts';
 import { useCan } from '../auth/session.ts';
 import {
   type DockRecord,
+  getRoute,
   listDocks,
+  listRoutes,
   listZones,
   loadSettings,
+  type RouteRecord,
   saveRoute,
   type ZoneRecord,
   zoneOf,
@@ -101,6 +105,7 @@ export default function PlannerPage() {
   const [zoneDraft, setZoneDraft] = useState<ZoneDraft | null>(null);
   const [savedRouteId, setSavedRouteId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [savedRoutes, setSavedRoutes] = useState<RouteRecord[]>([]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once when the page opens
   useEffect(() => {
@@ -112,6 +117,9 @@ export default function PlannerPage() {
       })
       .catch(() => setDocks([]));
     reloadZones();
+    listRoutes()
+      .then(setSavedRoutes)
+      .catch(() => setSavedRoutes([]));
   }, []);
 
   function reloadZones(): void {
@@ -242,11 +250,32 @@ export default function PlannerPage() {
     try {
       const r = await saveRoute(name.trim(), { ...built.route, name: name.trim() }, draft);
       setSavedRouteId(r.id);
+      setSavedRoutes((cur) => [...cur.filter((x) => x.id !== r.id), r]);
       message.success(t('planner.actions.saved'));
     } catch (err) {
       message.error(errorText(t, err));
     } finally {
       setSaving(false);
+    }
+  }
+
+  /** Opens a saved route: its waypoints become an editable route, and it can be scheduled or launched as saved. */
+  async function onOpen(id: string): Promise<void> {
+    try {
+      const rec = await getRoute(id);
+      const r = parseAerieRoute(rec.route);
+      if (!r.ok) {
+        message.error(t('planner.importError', { message: r.error.message }));
+        return;
+      }
+      const d = draftFromRoute(r.route);
+      setDraft(d);
+      setName(rec.name);
+      setSelected(null);
+      setSavedRouteId(rec.id);
+      map?.fit(d.points);
+    } catch (err) {
+      message.error(errorText(t, err));
     }
   }
 
@@ -328,6 +357,19 @@ export default function PlannerPage() {
               aria-label={t('planner.routeName')}
             />
           </Space.Compact>
+          <div className="planner-row">
+            <span className="planner-label">{t('planner.open')}</span>
+            <Select
+              size="small"
+              style={{ flex: 1 }}
+              value={savedRouteId ?? undefined}
+              placeholder={t('planner.openPlaceholder')}
+              onChange={(v: string) => void onOpen(v)}
+              options={savedRoutes.map((r) => ({ value: r.id, label: r.name }))}
+              showSearch={{ optionFilterProp: 'label' }}
+              data-testid="planner-open"
+            />
+          </div>
           <div className="planner-row">
             <span className="planner-label">{t('planner.dock')}</span>
             <Select
