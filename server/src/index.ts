@@ -38,6 +38,7 @@ export {
   type ConsoleErrorCode,
   type ConsoleFleetItem,
   type ConsoleServerToClient,
+  type ConsoleSortieProgress,
   type ConsoleVehicleAlert,
   type ConsoleVehicleLink,
   type ConsoleVehicleState,
@@ -65,5 +66,16 @@ export {
   LiveStateStore,
   type VehicleLiveState,
 } from './live/live-state-store.ts';
+export {
+  type DockPort,
+  type LaunchRequest,
+  type LaunchResult,
+  Orchestrator,
+  type Patrol,
+  type PatrolOptions,
+  SchedulerLoop,
+  type SortieProgress,
+  type VehiclePort,
+} from './patrol/index.ts';
 export { findBridgeByToken } from './routes/bridges.ts';
 export { type RunningServer, startServer } from './server.ts';
