@@ -55,10 +55,11 @@ export class PlacesLayer {
       this.points.add({
         id: { kind: p.kind, id: p.id },
         position,
-        pixelSize: dock ? 11 : 14,
-        color: dock ? TONES[p.tone ?? 'ok'] : SITE_COLOR.withAlpha(0.35),
-        outlineColor: dock ? Color.BLACK : SITE_COLOR,
-        outlineWidth: dock ? 2 : 2,
+        // A ring, so the aircraft parked on the dock shows through it.
+        pixelSize: dock ? 16 : 14,
+        color: dock ? TONES[p.tone ?? 'ok'].withAlpha(0.18) : SITE_COLOR.withAlpha(0.35),
+        outlineColor: dock ? TONES[p.tone ?? 'ok'] : SITE_COLOR,
+        outlineWidth: 2,
         scaleByDistance: new NearFarScalar(2_000, 1.2, 300_000, 0.5),
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
