@@ -1,0 +1,256 @@
+/**
+ * The orchestrator driver with fake dock and vehicle ports on a real database: the effects of
+ * the sortie machine reach the ports in order, answers come back as events, the sortie row
+ * follows the phases and ends with the coded failure; pre-emption by an emergency sortie.
+ */
+import type {
+  CommandReply,
+  DockCommand,
+  DockStatusPayload,
+  MissionUploadReply,
+  VehicleCommand,
+} from '@aerie/gcs-bridge';
+import { destination, type Route } from '@aerie/missions';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sorties } from '../db/schema.ts';
+import { create, type Harness, startHarness } from '../test/harness.ts';
+import { type DockPort, Orchestrator, type SortieProgress, type VehiclePort } from './orchestrator.ts';
+
+const DOCK = { lat: 30.2741, lon: 120.1551 };
+const ok: CommandReply = { ok: true, value: { command: 0, sends: 1 } };
+
+function status(patch: Partial<DockStatusPayload> = {}): DockStatusPayload {
+  return {
+    sysid: 101,
+    compid: 25,
+    state: 'idle',
+    lid: 'closed',
+    charger: 'full',
+    aircraftParked: true,
+    aircraftBatteryPct: 95,
+    temperatureC: 20,
+    humidityPct: 50,
+    windSpeedMps: 2,
+    windGustMps: 3,
+    rainMmPerH: 0,
+    mainsPower: true,
+    faults: [],
+    lat: DOCK.lat,
+    lon: DOCK.lon,
+    altAmslM: 10,
+    lastHeardMs: 0,
+    ...patch,
+  };
+}
+
+/** A dock that opens when told to prepare (or never, when `stuck`). */
+class FakeDock implements DockPort {
+  readonly commands: string[] = [];
+  st = status();
+  stuck = false;
+  private listeners = new Set<
+    (d: { dockId: string; online: boolean; status: DockStatusPayload | null }) => void
+  >();
+  constructor(readonly dockId: string) {}
+  getDock() {
+    return { online: true, status: this.st };
+  }
+  onDockChange(l: (d: { dockId: string; online: boolean; status: DockStatusPayload | null }) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  set(patch: Partial<DockStatusPayload>) {
+    this.st = { ...this.st, ...patch };
+    for (const l of this.listeners) l({ dockId: this.dockId, online: true, status: this.st });
+  }
+  async command(_id: string, c: DockCommand): Promise<CommandReply> {
+    this.commands.push(c.action);
+    if (c.action === 'prepare_takeoff' && !this.stuck)
+      setTimeout(() => this.set({ state: 'ready', lid: 'open' }), 5);
+    if (c.action === 'close_lid')
+      setTimeout(() => this.set({ state: 'idle', lid: 'closed', charger: 'idle' }), 5);
+    if (c.action === 'start_charging')
+      setTimeout(() => this.set({ state: 'charging', charger: 'charging' }), 5);
+    return ok;
+  }
+}
+
+class FakeVehicle implements VehiclePort {
+  readonly commands: string[] = [];
+  uploads = 0;
+  uploadReply: MissionUploadReply = {
+    ok: true,
+    value: { missionId: 0xbeef, counts: { mission: 4, fence: 0, rally: 0 } },
+  };
+  state: Record<string, unknown> = {
+    online: true,
+    armed: false,
+    landed: true,
+    modeKind: 'hold',
+    batteryPct: 95,
+    autopilot: 'px4',
+  };
+  private listeners = new Set<
+    (id: string, e: { online: boolean; state: Record<string, unknown> | null }) => void
+  >();
+  constructor(readonly vehicleId: string) {}
+  get() {
+    return { online: true, state: this.state };
+  }
+  subscribe(l: (id: string, e: { online: boolean; state: Record<string, unknown> | null }) => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  set(patch: Record<string, unknown>) {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.vehicleId, { online: true, state: this.state });
+  }
+  async command(_id: string, c: VehicleCommand): Promise<CommandReply> {
+    this.commands.push(c.action);
+    return ok;
+  }
+  async upload(): Promise<MissionUploadReply> {
+    this.uploads++;
+    return this.uploadReply;
+  }
+}
+
+let h: Harness;
+let dockId = '';
+let vehicleId = '';
+const route: Route = {
+  name: 'loop',
+  defaults: { altM: 30, speedMps: 8 },
+  items: [
+    { type: 'takeoff', altM: 30 },
+    { type: 'waypoint', ...destination(DOCK, 0, 200), altM: 30 },
+    { type: 'rtl' },
+  ],
+};
+
+beforeAll(async () => {
+  h = await startHarness({ patrol: { scheduler: false } });
+  const site = await create(h, '/api/sites', { name: 'S', latDeg: DOCK.lat, lonDeg: DOCK.lon });
+  dockId = String(
+    (
+      await create(h, '/api/docks', {
+        name: 'D1',
+        serial: 'D1',
+        model: 'sim',
+        siteId: site.id,
+        latDeg: DOCK.lat,
+        lonDeg: DOCK.lon,
+        altAmslM: 10,
+      })
+    ).id,
+  );
+  vehicleId = String(
+    (await create(h, '/api/vehicles', { name: 'V1', serial: 'V1', model: 'sim', dockId })).id,
+  );
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function setup() {
+  const dock = new FakeDock(dockId);
+  const vehicle = new FakeVehicle(vehicleId);
+  const progress: SortieProgress[] = [];
+  const o = new Orchestrator({
+    db: h.app.aerie.database.db,
+    now: Date.now,
+    docks: dock,
+    vehicles: vehicle,
+    publish: (p) => progress.push(p),
+    tickMs: 60_000,
+  });
+  return { dock, vehicle, progress, o };
+}
+
+const launch = (o: Orchestrator, sortieClass: 'scheduled' | 'emergency' = 'scheduled') =>
+  o.launch({
+    route,
+    routeId: null,
+    scheduleId: null,
+    sortieClass,
+    priority: 10,
+    dueMs: Date.now(),
+    windowEndMs: null,
+    dockIds: null,
+    departmentId: null,
+  });
+
+const row = async (id: string) =>
+  (await h.app.aerie.database.db.select().from(sorties).where(eq(sorties.id, id)))[0]!;
+
+describe('orchestrator driver', () => {
+  it('flies the cycle through the ports and closes the row', async () => {
+    const { dock, vehicle, progress, o } = setup();
+    await o.start();
+    const r = await launch(o);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    await until(() => vehicle.commands.includes('start_mission'), 'start_mission');
+    expect(o.claimFor(vehicleId)).toBe(r.sortieId);
+    vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+    vehicle.set({ modeKind: 'return' });
+    vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+    await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+    expect(dock.commands).toEqual(['prepare_takeoff', 'prepare_landing', 'close_lid', 'start_charging']);
+    expect(vehicle.commands).toEqual(['arm', 'start_mission']);
+    expect((await row(r.sortieId)).missionId).toBe(0xbeef);
+    expect(progress.map((p) => p.phase)).toEqual([
+      'dock_preparing',
+      'uploading',
+      'arming',
+      'starting',
+      'in_progress',
+      'returning',
+      'lid_closing',
+      'charging',
+      'closed',
+    ]);
+    o.stop();
+  });
+
+  it('an upload refused closes the dock again and ends the row failed with the reason', async () => {
+    const { dock, vehicle, o } = setup();
+    vehicle.uploadReply = {
+      ok: false,
+      error: { code: 'VehicleRejected', message: 'NO_SPACE', missionType: 'mission' },
+    };
+    await o.start();
+    const r = await launch(o);
+    if (!r.ok) throw new Error('launch failed');
+    await until(async () => (await row(r.sortieId)).phase === 'failed', 'failed');
+    const s = await row(r.sortieId);
+    expect(s).toMatchObject({ status: 'aborted', failureCode: 'UploadRefused', endReason: 'UploadRefused' });
+    expect(s.failureMessage).toContain('NO_SPACE');
+    await until(() => dock.commands.includes('close_lid'), 'close_lid');
+    expect(vehicle.commands).toEqual([]);
+    o.stop();
+  });
+
+  it('an emergency sortie pre-empts a scheduled one still on the ground', async () => {
+    const { dock, o } = setup();
+    dock.stuck = true;
+    await o.start();
+    const first = await launch(o, 'scheduled');
+    if (!first.ok) throw new Error('launch failed');
+    const second = await launch(o, 'emergency');
+    expect(second.ok).toBe(true);
+    await until(async () => (await row(first.sortieId)).phase === 'aborted', 'pre-emption');
+    expect((await row(first.sortieId)).failureCode).toBe('Preempted');
+    expect(o.activeSorties().map((a) => a.sortieId)).toEqual([second.ok ? second.sortieId : '']);
+    o.stop();
+  });
+});
