@@ -394,7 +394,9 @@ describe('planner and dispatch in the browser', () => {
       'the aircraft drawn in the air on the globe',
       60_000,
     );
-    // It heads for the survey area (south-west of the dock): drawn positions move that way.
+    // It flies the survey: the globe draws it over the (fixed) survey area, south-west of the dock.
+    const sw = offset(home(), -600 - 30, -600 - 30);
+    const ne = offset(home(), -250 + 30, -450 + 30);
     const later = await until(
       async () => {
         const d = await page.evaluate(
@@ -408,11 +410,14 @@ describe('planner and dispatch in the browser', () => {
             ).__aerie?.drawnVehicles?.()[id],
           sortie.vehicleId,
         );
-        return d && d.lat < first.lat - 0.0005 && d.lon < first.lon - 0.0005 ? d : undefined;
+        return d && d.lat > sw.lat && d.lat < ne.lat && d.lon > sw.lon && d.lon < ne.lon ? d : undefined;
       },
-      'the drawn aircraft moving towards the survey area',
-      90_000,
-    );
+      `the aircraft drawn over the survey area (first drawn in the air at ${first.lat.toFixed(5)},${first.lon.toFixed(5)})`,
+      120_000,
+    ).catch(async (err: Error) => {
+      await shot(page, 'planner-5-globe-failed');
+      throw err;
+    });
     expect(later.heightM).toBeGreaterThan(20);
     await shot(page, 'planner-5-globe-flying');
     browser!.assertNoPageErrors();
