@@ -19,6 +19,7 @@ import {
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
@@ -43,6 +44,11 @@ import {
 import './stats.css';
 
 const BUCKETS: StatsBucket[] = ['day', 'week', 'month'];
+
+/** A metric's unit; English counts have none, and i18next reads an empty string as missing. */
+function unitOf(t: TFunction, m: StatsMetric): string {
+  return t(`stats.units.${m}`, { defaultValue: '' });
+}
 
 interface Answers {
   none: StatsResponse;
@@ -97,7 +103,7 @@ export default function StatsPage() {
     return rawLabels.map((l) => bucketLabel(l, answers?.none.bucket ?? bucket, i18n.language, withYear));
   }, [rawLabels, answers, bucket, i18n.language]);
 
-  const unit = (m: StatsMetric) => t(`stats.units.${m}`);
+  const unit = (m: StatsMetric) => unitOf(t, m);
   const totals = answers?.none.totals;
   const empty = totals !== undefined && totals.sorties === 0;
 
@@ -228,7 +234,7 @@ function GroupCard(props: {
     () => pivotGroups(props.rawLabels, props.answer?.buckets ?? [], metric, props.unnamed),
     [props.rawLabels, props.answer, metric, props.unnamed],
   );
-  const unit = t(`stats.units.${metric}`);
+  const unit = unitOf(t, metric);
   const digits = metricDigits(metric);
   return (
     <Card
@@ -262,7 +268,7 @@ function GroupCard(props: {
               { key: 'name', title: t('stats.group'), dataIndex: 'name' },
               ...STATS_METRICS.map((m) => ({
                 key: m,
-                title: `${t(`stats.metrics.${m}`)}${t(`stats.units.${m}`) ? ` (${t(`stats.units.${m}`)})` : ''}`,
+                title: `${t(`stats.metrics.${m}`)}${unitOf(t, m) ? ` (${unitOf(t, m)})` : ''}`,
                 align: 'right' as const,
                 render: (_: unknown, g: GroupSeries) => (
                   <span className={m === metric ? 'stats-num stats-num-active' : 'stats-num'}>

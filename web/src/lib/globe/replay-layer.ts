@@ -202,7 +202,7 @@ export class ReplayLayer {
     const sphere = BoundingSphere.fromPoints(this.path);
     this.globe.viewer.camera.flyToBoundingSphere(sphere, {
       duration: 0,
-      offset: new HeadingPitchRange(0, CesiumMath.toRadians(-55), Math.max(sphere.radius * 3.2, 500)),
+      offset: new HeadingPitchRange(0, CesiumMath.toRadians(-55), Math.max(sphere.radius * 3.2, 1500)),
     });
   }
 
