@@ -67,9 +67,7 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
           </div>
           <div className="fleet-muted">
             {v.online
-              ? v.updatedAtMs !== null
-                ? t('fleet.status.lastHeard', { ago: ago(v.updatedAtMs, now) })
-                : t('fleet.status.online')
+              ? t('fleet.status.online')
               : v.offlineSinceMs !== null
                 ? t('fleet.status.offlineSince', { ago: ago(v.offlineSinceMs, now) })
                 : t('fleet.status.never')}
