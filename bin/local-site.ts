@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_HOME, DOCK_COMPID, DOCK_SYSID_OFFSET, fleetPosition, type GeoPoint } from '@aerie/hardware';
+import { DEFAULT_HOME, DOCK_COMPID, dockSysidFor, fleetPosition, type GeoPoint } from '@aerie/hardware';
 import { hashToken, newToken, openDatabase, schema } from '@aerie/server';
 import { and, eq } from 'drizzle-orm';
 
@@ -92,11 +92,13 @@ export async function ensureLocalSite(opts: LocalSiteOptions): Promise<LocalSite
       const n = i + 1;
       const at = fleetPosition(home, opts.vehicles, i, spacingM);
       const dockSerial = `SIM-DOCK-${String(n).padStart(3, '0')}`;
-      // The simulated dock of aircraft n speaks as system n + 100, component 25, on its link.
-      // System ids stop at 254: aircraft 155 and above have a dock row but no simulated dock.
+      // The simulated dock of aircraft n speaks as system dockSysidFor(n) (n + 100 in fleets of
+      // up to 100), component 25, on its link. System ids stop at 254: aircraft past that have a
+      // dock row but no simulated dock.
+      const dockSysid = dockSysidFor(n, opts.vehicles);
       const dockAddress =
-        n + DOCK_SYSID_OFFSET <= 254
-          ? { bridgeId, sysid: n + DOCK_SYSID_OFFSET, compid: DOCK_COMPID }
+        dockSysid !== null
+          ? { bridgeId, sysid: dockSysid, compid: DOCK_COMPID }
           : { bridgeId: null, sysid: null, compid: null };
       let [dock] = await db
         .select({ id: docks.id, bridgeId: docks.bridgeId, sysid: docks.sysid, compid: docks.compid })

@@ -14,6 +14,7 @@ export {
   type DockFaults,
   type DockOptions,
   type DockWeather,
+  dockSysidFor,
   SimDock,
   type SimDockStatus,
   startDock,

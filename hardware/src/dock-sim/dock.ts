@@ -39,6 +39,17 @@ export const DOCK_COMPID = 25;
 /** A dock's default system id is its aircraft's plus this. */
 export const DOCK_SYSID_OFFSET = 100;
 
+/**
+ * The system id of aircraft `sysid`'s dock in a simulated fleet of `fleetSize` aircraft with
+ * system ids 1..fleetSize: the aircraft's plus 100, or plus the fleet size when the fleet has
+ * more than 100 aircraft (so no dock ever takes an aircraft's id). Null when that passes 254,
+ * the last system id: such an aircraft flies without a simulated dock.
+ */
+export function dockSysidFor(sysid: number, fleetSize: number): number | null {
+  const id = sysid + Math.max(DOCK_SYSID_OFFSET, fleetSize);
+  return id <= 254 ? id : null;
+}
+
 const MAV_TYPE_ONBOARD_CONTROLLER = 18;
 const MAV_AUTOPILOT_INVALID = 8;
 const MAV_STATE_ACTIVE = 4;

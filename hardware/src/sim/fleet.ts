@@ -2,7 +2,7 @@
  * Starting simulated vehicles and fleets: resolve and check options, open the transports,
  * place the vehicles around a home point.
  */
-import { DOCK_SYSID_OFFSET, type DockOptions, SimDock } from '../dock-sim/dock.ts';
+import { type DockOptions, dockSysidFor, SimDock } from '../dock-sim/dock.ts';
 import type { Flavour } from './flavour.ts';
 import { offsetLatLon } from './geo.ts';
 import { type ByteLink, FaultyLink, SerialLink, UdpLink } from './link.ts';
@@ -78,7 +78,7 @@ export interface FleetOptions extends Omit<VehicleOptions, 'sysid' | 'home' | 'p
   /** Serial devices instead of UDP, one per vehicle. */
   serialPath?: string | string[];
   /**
-   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100); `true`
+   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100, or + the fleet size above 100 aircraft: see dockSysidFor); `true`
    * for the defaults or the options every dock gets. System ids stop at 254, so vehicles 155
    * and above fly without a dock.
    */
@@ -256,8 +256,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
           serialPath: serialPaths?.[i],
         }),
       );
-      if (dockOpts && i + 1 + DOCK_SYSID_OFFSET <= 254)
-        docks.push(new SimDock(started[i]!, dockOpts === true ? {} : dockOpts));
+      const dockSysid = dockSysidFor(i + 1, n);
+      if (dockOpts && dockSysid !== null)
+        docks.push(new SimDock(started[i]!, { ...(dockOpts === true ? {} : dockOpts), sysid: dockSysid }));
     }
   } catch (err) {
     await Promise.all(docks.map((d) => d.close()));

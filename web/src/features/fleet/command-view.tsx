@@ -10,6 +10,7 @@ import { Globe } from '../../lib/globe/globe.ts';
 import { setFocus, startFleetModel, useFleet } from '../../live/fleet-model.ts';
 import { AlertsFeed } from './alerts-feed.tsx';
 import { FleetSidebar } from './fleet-sidebar.tsx';
+import { bindFocusedRoute } from './focused-route.ts';
 import { bindFleetToGlobe, bindPlacesToGlobe } from './globe-binding.ts';
 import type { GotoTarget } from './vehicle-commands.tsx';
 import { VehiclePanel } from './vehicle-panel.tsx';
@@ -46,6 +47,7 @@ export default function CommandView() {
         globeRef.current = g;
         setGlobeState('ready');
         stops.push(bindFleetToGlobe(g, { follow: () => followRef.current }));
+        stops.push(bindFocusedRoute(g));
         stops.push(
           bindPlacesToGlobe(g, (points) => {
             if (!cancelled) g.fitPoints(points);
