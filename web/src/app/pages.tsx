@@ -3,7 +3,13 @@
  * it and the page component (loaded lazily so the globe's large bundle loads only where it
  * is used). A feature adds its pages here.
  */
-import { BarChartOutlined, GlobalOutlined, HistoryOutlined, NodeIndexOutlined, ScheduleOutlined } from '@ant-design/icons';
+import {
+  BarChartOutlined,
+  GlobalOutlined,
+  HistoryOutlined,
+  NodeIndexOutlined,
+  ScheduleOutlined,
+} from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
 export interface PageEntry {
@@ -32,8 +38,20 @@ export const PAGES: PageEntry[] = [
     permission: 'vehicles.read',
     element: <CommandView />,
   },
-  { path: 'planner', navKey: 'common.nav.planner', icon: <NodeIndexOutlined />, permission: 'routes.read', element: <Planner /> },
-  { path: 'dispatch', navKey: 'common.nav.dispatch', icon: <ScheduleOutlined />, permission: 'sorties.read', element: <DispatchBoard /> },
+  {
+    path: 'planner',
+    navKey: 'common.nav.planner',
+    icon: <NodeIndexOutlined />,
+    permission: 'routes.read',
+    element: <Planner />,
+  },
+  {
+    path: 'dispatch',
+    navKey: 'common.nav.dispatch',
+    icon: <ScheduleOutlined />,
+    permission: 'sorties.read',
+    element: <DispatchBoard />,
+  },
   {
     path: 'sorties',
     navKey: 'common.nav.sorties',

@@ -1,15 +1,23 @@
 /**
  * Every feature's strings, merged under their namespaces. A new feature adds one line here.
  */
-import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
-import { statsStrings } from '../../features/stats/i18n.ts';
-import { plannerStrings } from '../../features/planner/i18n.ts';
+
 import { dispatchStrings } from '../../features/dispatch/i18n.ts';
-import { commonStrings } from './common.ts';
 import { fleetStrings } from '../../features/fleet/i18n.ts';
+import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
+import { plannerStrings } from '../../features/planner/i18n.ts';
+import { statsStrings } from '../../features/stats/i18n.ts';
+import { commonStrings } from './common.ts';
 import type { Strings } from './define.ts';
 
-const FEATURES = [commonStrings, fleetStrings, dispatchStrings, plannerStrings, flightlogStrings, statsStrings];
+const FEATURES = [
+  commonStrings,
+  plannerStrings,
+  dispatchStrings,
+  fleetStrings,
+  flightlogStrings,
+  statsStrings,
+];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {
   const out: Strings = {};
