@@ -166,6 +166,14 @@ describe('dock site: sim aircraft + dock on one link -> bridge -> server', () =>
     const refused = (await api('POST', `/vehicles/${vehicleId}/commands`, { action: 'arm' })).json();
     expect(refused).toMatchObject({ ok: false, error: { code: 'Denied' } });
 
+    // The console shows the idle dock before anything changes it (its updates are batched
+    // snapshots, so a state that lasts less than a batch may never be sent on its own).
+    await waitFor(
+      () => seen.some((d) => d.dockId === dockId && d.status?.state === 'idle'),
+      5000,
+      'the idle dock on the console',
+    );
+
     // --- prepare for take-off through the server: accepted, then the lid opens
     const prepared = await api('POST', `/docks/${dockId}/commands`, { action: 'prepare_takeoff' });
     expect(prepared.statusCode, prepared.body).toBe(200);
