@@ -270,9 +270,18 @@ export async function benchConsole(): Promise<BenchEntry[]> {
     const counting = page.evaluate((ms) => {
       const viewer = (
         window as unknown as {
-          aerieGlobe?: { scene: { postRender: { addEventListener(f: () => void): () => void } } };
+          aerieGlobe?: {
+            scene: {
+              requestRenderMode: boolean;
+              postRender: { addEventListener(f: () => void): () => void };
+            };
+          };
         }
       ).aerieGlobe;
+      // The command view draws on demand (a frame per change). For the frame rate the globe is
+      // made to draw continuously, so the figure is what it can draw with the whole fleet moving,
+      // not how often the fleet changed.
+      if (viewer) viewer.scene.requestRenderMode = false;
       return new Promise<{ cesiumFrames: number; rafFrames: number; elapsedMs: number }>((resolve) => {
         let cesiumFrames = 0;
         let rafFrames = 0;
@@ -326,7 +335,7 @@ export async function benchConsole(): Promise<BenchEntry[]> {
         unit: 'fps',
         target: '>= 30',
         met: fps >= 30,
-        note: `frames Cesium drew (scene.postRender); requestAnimationFrame ran at ${round(rafFps, 1)} Hz; ${how}`,
+        note: `frames Cesium drew (scene.postRender) with continuous rendering switched on for the measurement; requestAnimationFrame ran at ${round(rafFps, 1)} Hz; ${how}`,
       },
       {
         name: 'console: bridge state to drawn p95',
