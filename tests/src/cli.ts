@@ -1,6 +1,7 @@
 /** Runs the `aerie` CLI as a user would (node bin/aerie.mjs), for the CLI tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const AERIE_BIN = fileURLToPath(new URL('../../bin/aerie.mjs', import.meta.url));
@@ -60,4 +61,56 @@ export async function freeUdpPort(): Promise<number> {
   const { port } = s.address();
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+export async function freeTcpPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** `n` consecutive UDP ports that were free a moment ago (one per simulated aircraft). */
+export async function freeUdpRange(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // Below the OS's ephemeral range (32768+ on Linux): the bridge's own UDP sockets, bound
+    // before the simulator starts, take ephemeral ports and could land inside the range.
+    const first = 20_000 + Math.floor(Math.random() * (12_000 - n));
+    const sockets: dgram.Socket[] = [];
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
+      const s = dgram.createSocket('udp4');
+      ok = await new Promise<boolean>((r) => {
+        s.once('error', () => r(false));
+        s.bind(first + i, '127.0.0.1', () => r(true));
+      });
+      sockets.push(s);
+    }
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    if (ok) return first;
+  }
+  throw new Error(`no ${n} consecutive free UDP ports found`);
+}
+
+export async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

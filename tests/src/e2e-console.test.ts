@@ -9,9 +9,7 @@
  * fails names the id it waited for, so a missing piece of the UI shows as what a user would miss.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,7 +22,7 @@ import {
   screenshot,
   submitLogin,
 } from './browser.ts';
-import { AERIE_BIN, freeUdpPort } from './cli.ts';
+import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
 
 const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const ADMIN_PASSWORD = 'e2e-admin-password-1';
@@ -64,59 +62,7 @@ interface Drawn {
   headingDeg: number;
 }
 
-async function freeTcpPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** `n` consecutive UDP ports that were free a moment ago (one per simulated aircraft). */
-async function freeUdpRange(n: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    // Below the OS's ephemeral range (32768+ on Linux): the bridge's own UDP sockets, bound
-    // before the simulator starts, take ephemeral ports and could land inside the range.
-    const first = 20_000 + Math.floor(Math.random() * (12_000 - n));
-    const sockets: dgram.Socket[] = [];
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) {
-      const s = dgram.createSocket('udp4');
-      ok = await new Promise<boolean>((r) => {
-        s.once('error', () => r(false));
-        s.bind(first + i, '127.0.0.1', () => r(true));
-      });
-      sockets.push(s);
-    }
-    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    if (ok) return first;
-  }
-  throw new Error(`no ${n} consecutive free UDP ports found`);
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await sleep(250);
-  }
-}
 
 /** Waits for `data-testid=id` to be visible; the error names the id and what the user would miss. */
 async function visible(page: Page, id: string, what: string, timeoutMs = 20_000) {

@@ -9,15 +9,13 @@
  * Screenshots of each step go to `screenshots/planner-*.png`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, type ConsolePage, launchBrowser, login, screenshot } from './browser.ts';
-import { AERIE_BIN, freeUdpPort } from './cli.ts';
+import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
 
 const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const ADMIN_PASSWORD = 'e2e-planner-admin-1';
@@ -36,56 +34,7 @@ interface LatLon {
   lon: number;
 }
 
-async function freeTcpPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function freeUdpRange(n: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const first = 20_000 + Math.floor(Math.random() * 40_000);
-    const sockets: dgram.Socket[] = [];
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) {
-      const s = dgram.createSocket('udp4');
-      ok = await new Promise<boolean>((r) => {
-        s.once('error', () => r(false));
-        s.bind(first + i, '127.0.0.1', () => r(true));
-      });
-      sockets.push(s);
-    }
-    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    if (ok) return first;
-  }
-  throw new Error(`no ${n} consecutive free UDP ports found`);
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await sleep(250);
-  }
-}
 
 let up: ChildProcess | undefined;
 let upOutput = '';
