@@ -1,9 +1,9 @@
-import { common, minimal } from 'node-mavlink';
+import { common, MavLinkProtocolV1, MavLinkProtocolV2, minimal } from 'node-mavlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLink } from '../link/create-link.ts';
 import { sleep, waitFor } from '../link/test-util.ts';
 import { MavlinkConnection, type PacketInfo } from './connection.ts';
-import { attachRouter, RoutingTable } from './router.ts';
+import { attachRouter, heartbeatType, RoutingTable } from './router.ts';
 
 describe('RoutingTable', () => {
   const all = ['vehicle', 'qgc', 'tool'];
@@ -75,6 +75,63 @@ describe('RoutingTable', () => {
   });
 });
 
+describe('RoutingTable in a fleet (one link per aircraft)', () => {
+  const links = ['air1', 'air2', 'air3', 'qgc', 'quiet'];
+  const fleet = () => {
+    const t = new RoutingTable({ sysid: 245, compid: 190 });
+    for (const [i, id] of ['air1', 'air2', 'air3'].entries()) {
+      t.learn(id, i + 1, 1);
+      t.learnType(id, 2); // MAV_TYPE_QUADROTOR
+    }
+    t.learn('air1', 101, 25);
+    t.learnType('air1', 18); // the aircraft's dock on its link (MAV_TYPE_ONBOARD_CONTROLLER)
+    t.learn('qgc', 255, 190);
+    t.learnType('qgc', 6); // MAV_TYPE_GCS
+    return t;
+  };
+
+  it("does not echo one aircraft's broadcasts to the other aircraft", () => {
+    expect(fleet().route('air2', { sysid: 2, compid: 1 }, links)).toEqual(['qgc', 'quiet']);
+    expect(
+      fleet().route('air1', { sysid: 101, compid: 25, targetSystem: 0, targetComponent: 0 }, links),
+    ).toEqual(['qgc', 'quiet']);
+  });
+
+  it("a ground station's broadcasts still reach every aircraft", () => {
+    expect(fleet().route('qgc', { sysid: 255, compid: 190 }, links)).toEqual([
+      'air1',
+      'air2',
+      'air3',
+      'quiet',
+    ]);
+  });
+
+  it('a ground station heard on an aircraft link (behind the same radio) makes it a listener', () => {
+    const t = fleet();
+    t.learn('air3', 200, 190);
+    t.learnType('air3', 6);
+    expect(t.route('air2', { sysid: 2, compid: 1 }, links)).toEqual(['air3', 'qgc', 'quiet']);
+  });
+
+  it('targeted packets between aircraft links are still routed', () => {
+    expect(
+      fleet().route('air1', { sysid: 1, compid: 1, targetSystem: 2, targetComponent: 1 }, links),
+    ).toEqual(['air2']);
+  });
+
+  it('reads the type from MAVLink 1 and 2 heartbeats, trimmed or not', () => {
+    const hb = Object.assign(new minimal.Heartbeat(), { type: 6, autopilot: 8, mavlinkVersion: 3 });
+    const v2 = new MavLinkProtocolV2(255, 190).serialize(hb, 0);
+    const v1 = new MavLinkProtocolV1(255, 190).serialize(hb, 0);
+    expect(heartbeatType(v2)).toBe(6);
+    expect(heartbeatType(v1)).toBe(6);
+    const generic = new MavLinkProtocolV2(1, 1).serialize(new minimal.Heartbeat(), 0);
+    expect(generic[1]).toBeLessThanOrEqual(4); // MAVLink 2 trims the zero tail away
+    expect(heartbeatType(generic)).toBe(0);
+    expect(heartbeatType(Buffer.from([0x00, 1, 2]))).toBeNull();
+  });
+});
+
 describe('attachRouter over UDP', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -87,8 +144,10 @@ describe('attachRouter over UDP', () => {
     return conn;
   }
 
-  function heartbeat(): minimal.Heartbeat {
+  /** MAV_TYPE: 2 quadrotor, 6 ground station. */
+  function heartbeat(type = 2): minimal.Heartbeat {
     const hb = new minimal.Heartbeat();
+    hb.type = type;
     hb.mavlinkVersion = 3;
     return hb;
   }
@@ -130,7 +189,9 @@ describe('attachRouter over UDP', () => {
     const [atVehicle, atQgc, atTool] = got as [PacketInfo[], PacketInfo[], PacketInfo[]];
 
     // udpin learns where to reply from the first datagram, so every peer says hello first.
-    for (const p of peers) p.send(heartbeat());
+    // The tool is a second ground-station program: device links do not exchange broadcasts.
+    const types = [2, 6, 6];
+    for (const [k, p] of peers.entries()) p.send(heartbeat(types[k]));
     await waitFor(() => bridge.every((b) => b.stats().packetsIn >= 1), 3000, 'hello from every peer');
     await sleep(50);
     for (const g of got) g.length = 0;
@@ -139,7 +200,7 @@ describe('attachRouter over UDP', () => {
     // Heartbeats have no target, so each reaches the other two.
     const sent: Buffer[] = [];
     vehicle.onOutbound((f) => sent.push(Buffer.from(f)));
-    for (const p of peers) p.send(heartbeat());
+    for (const [k, p] of peers.entries()) p.send(heartbeat(types[k]));
     await waitFor(() => got.every((g) => g.length === 2), 3000, 'heartbeats everywhere');
     expect(atQgc.map((p) => p.sysid).sort()).toEqual([1, 201]);
     expect(atVehicle.map((p) => p.sysid).sort()).toEqual([200, 201]);
@@ -176,5 +237,49 @@ describe('attachRouter over UDP', () => {
     expect(atTool).toHaveLength(2);
     expect(atVehicle).toHaveLength(3);
     expect(router.forwarded() - before).toBe(6 + 1 + 1);
+  });
+
+  it('two aircraft links reach the ground station but not each other', async () => {
+    const bridge = await Promise.all(
+      ['air1', 'air2', 'qgc'].map((id) =>
+        open(new MavlinkConnection(createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 }, { id }))),
+      ),
+    );
+    const router = attachRouter(bridge);
+    cleanups.push(async () => router.detach());
+    const who = [
+      [1, 1, 2],
+      [2, 1, 2],
+      [255, 190, 6],
+    ] as const;
+    const peers = await Promise.all(
+      bridge.map((b, k) =>
+        open(
+          new MavlinkConnection(
+            createLink({ kind: 'udpout', host: '127.0.0.1', port: b.link.localPort() as number }),
+            { sysid: who[k]?.[0], compid: who[k]?.[1] },
+          ),
+        ),
+      ),
+    );
+    const got = peers.map((p) => {
+      const list: number[] = [];
+      p.onPacket((x) => list.push(x.sysid));
+      return list;
+    });
+    const hello = () => {
+      for (const [k, p] of peers.entries()) p.send(heartbeat(who[k]?.[2]));
+    };
+    hello();
+    await waitFor(() => bridge.every((b) => b.stats().packetsIn >= 1), 3000, 'hello from every peer');
+    await sleep(50);
+    for (const g of got) g.length = 0;
+    hello();
+    await waitFor(() => (got[2] as number[]).length === 2, 3000, 'both aircraft at the ground station');
+    await waitFor(() => got[0]!.length === 1 && got[1]!.length === 1, 3000, 'the ground station at both');
+    await sleep(100);
+    expect([...(got[2] as number[])].sort()).toEqual([1, 2]);
+    expect(got[0]).toEqual([255]);
+    expect(got[1]).toEqual([255]);
   });
 });
