@@ -70,6 +70,9 @@ export async function launchBrowser(): Promise<ConsoleBrowser> {
         locale: opts.locale ?? 'zh-CN',
         timezoneId: 'Asia/Shanghai',
       });
+      // Functions handed to page.evaluate are compiled by tsx (esbuild, keepNames), which wraps
+      // named inner functions in a `__name(fn, "name")` helper the page does not have.
+      await context.addInitScript('globalThis.__name ??= (fn) => fn;');
       const page = await context.newPage();
       const errors: Error[] = [];
       page.on('pageerror', (error) => {

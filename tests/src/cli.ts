@@ -93,14 +93,22 @@ export async function freeUdpRange(n: number): Promise<number> {
   throw new Error(`no ${n} consecutive free UDP ports found`);
 }
 
+/**
+ * Calls `check` every 250 ms until it returns a value (not undefined or false); errors it
+ * throws count as "not yet". `stopIf` names a reason to give up at once (a child process that
+ * died, say) instead of waiting out the timeout.
+ */
 export async function until<T>(
   check: () => Promise<T | undefined | false>,
   what: string,
   timeoutMs: number,
+  opts: { stopIf?: () => string | null } = {},
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
+    const stop = opts.stopIf?.();
+    if (stop) throw new Error(`gave up waiting for ${what}: ${stop}`);
     try {
       const v = await check();
       if (v !== undefined && v !== false) return v;

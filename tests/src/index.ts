@@ -1,2 +1,3 @@
 export * from './browser.ts';
+export * from './cli.ts';
 export * from './harness.ts';
