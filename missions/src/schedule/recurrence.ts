@@ -10,9 +10,9 @@
 import * as rruleModule from 'rrule';
 import { instantOf, isTimeZone, parseWall, wallOf } from './zoned-time.ts';
 
-// rrule ships CommonJS for Node and ES modules for bundlers: take whichever form arrived.
-const { RRule } = ((rruleModule as unknown as { default?: typeof rruleModule }).default ??
-  rruleModule) as typeof rruleModule;
+// rrule ships CommonJS for Node and ES modules for bundlers: take whichever form arrived
+// (read through Reflect so the bundler does not warn that the ES build has no default).
+const { RRule } = (Reflect.get(rruleModule, 'default') ?? rruleModule) as typeof rruleModule;
 type RRuleInstance = InstanceType<typeof RRule>;
 type RRuleOptions = ConstructorParameters<typeof RRule>[0];
 

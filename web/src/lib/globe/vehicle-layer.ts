@@ -142,6 +142,7 @@ export class VehicleLayer {
   /** Draws or moves a vehicle (cheap when nothing visible changed). */
   update(vehicleId: string, s: VehicleDrawState, trail: TrailSource | null): void {
     let d = this.drawn.get(vehicleId);
+    const isNew = !d;
     if (!d) {
       const position = Cartesian3.fromDegrees(s.lon, s.lat, s.heightM);
       const ground = Cartesian3.fromDegrees(s.lon, s.lat, 0);
@@ -216,7 +217,10 @@ export class VehicleLayer {
       d.trail.positions = positions;
     }
     d.state = s;
-    if (s.stateAtMs !== null) this.pending.push({ vehicleId, stateAtMs: s.stateAtMs });
+    // Logged only when the bridge's state is newer than what was drawn: a redraw for focus,
+    // colour or a directory refresh is not a state change reaching the screen.
+    if (s.stateAtMs !== null && (isNew || s.stateAtMs !== prev.stateAtMs))
+      this.pending.push({ vehicleId, stateAtMs: s.stateAtMs });
   }
 
   private style(vehicleId: string, d: Drawn, s: VehicleDrawState): void {
