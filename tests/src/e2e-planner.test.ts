@@ -134,13 +134,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   const launching = launchBrowser();
   await until(
-    async () => {
-      if (up!.exitCode !== null) throw new Error(`aerie up exited (${up!.exitCode}):\n${upOutput}`);
-      return upOutput.includes('Aerie is up');
-    },
+    async () => upOutput.includes('Aerie is up'),
     'the "Aerie is up" banner',
     // Includes a console build when sources changed since the global setup (slow on a busy machine).
     240_000,
+    { stopIf: () => (up!.exitCode !== null ? `aerie up exited (${up!.exitCode}):\n${upOutput}` : null) },
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${upOutput}`);
   });

@@ -3,7 +3,7 @@
  * focused vehicle's panel on the right. Clicking a vehicle (on the globe or in the list)
  * focuses it; in go-to mode a click on the globe picks the target.
  */
-import { Alert, Spin } from 'antd';
+import { Alert, Spin, Tag, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Globe } from '../../lib/globe/globe.ts';
@@ -31,6 +31,7 @@ export default function CommandView() {
   const pickingRef = useRef(picking);
   pickingRef.current = picking;
   const [gotoTarget, setGotoTarget] = useState<GotoTarget | null>(null);
+  const [softwareRenderer, setSoftwareRenderer] = useState<string | null>(null);
   const fleet = useFleet();
   const focused = fleet.focusedId ? fleet.byId.get(fleet.focusedId) : undefined;
 
@@ -46,6 +47,7 @@ export default function CommandView() {
         }
         globeRef.current = g;
         setGlobeState('ready');
+        if (g.quality.software) setSoftwareRenderer(g.quality.renderer);
         stops.push(bindFleetToGlobe(g, { follow: () => followRef.current }));
         stops.push(bindFocusedRoute(g));
         stops.push(
@@ -108,6 +110,13 @@ export default function CommandView() {
           showIcon
           title={t('fleet.globe.failed', { message: globeState.error })}
         />
+      )}
+      {softwareRenderer && (
+        <Tooltip title={t('fleet.globe.softwareHint', { renderer: softwareRenderer })}>
+          <Tag className="command-quality" data-testid="globe-software-render">
+            {t('fleet.globe.software')}
+          </Tag>
+        </Tooltip>
       )}
       <div className="command-left">
         <FleetSidebar />

@@ -43,7 +43,13 @@ const FleetRow = memo(
         onClick={() => void setFocus(focused ? null : v.vehicleId)}
       >
         <div className="fleet-row-main">
-          <Badge status={v.online ? (flying ? 'processing' : 'success') : 'default'} />
+          {/* A still dot: antd's pulsing 'processing' dot, once per flying aircraft, kept the
+              compositor redrawing the whole page at the display rate. */}
+          {flying && v.online ? (
+            <Badge color="#1677ff" />
+          ) : (
+            <Badge status={v.online ? 'success' : 'default'} />
+          )}
           <span className="fleet-row-name">{v.name}</span>
           <span className={`fleet-chip${s?.armed ? ' fleet-chip-armed' : ''}`}>
             {s?.armed ? t('fleet.status.armed') : t('fleet.status.disarmed')}

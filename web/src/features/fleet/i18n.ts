@@ -102,6 +102,9 @@ export const fleetStrings = defineStrings(
     globe: {
       loading: '正在加载三维地球…',
       failed: '三维地球无法加载：{{message}}',
+      software: '软件渲染 · 降低分辨率',
+      softwareHint:
+        '此电脑没有可用的显卡（WebGL 渲染器：{{renderer}}），三维地球以较低分辨率绘制以保持流畅。配备显卡的指挥席位以全分辨率绘制。',
     },
     ago: { s: '{{n}} 秒前', min: '{{n}} 分钟前', h: '{{n}} 小时前', d: '{{n}} 天前' },
     units: {
@@ -212,6 +215,9 @@ export const fleetStrings = defineStrings(
     globe: {
       loading: 'Loading the 3D globe…',
       failed: 'The 3D globe could not load: {{message}}',
+      software: 'Software rendering · reduced resolution',
+      softwareHint:
+        'This computer has no usable graphics card (WebGL renderer: {{renderer}}), so the 3D globe draws at a reduced resolution to stay responsive. Workstations with a graphics card draw at full resolution.',
     },
     ago: { s: '{{n}} s ago', min: '{{n}} min ago', h: '{{n}} h ago', d: '{{n}} d ago' },
     units: {

@@ -30,6 +30,7 @@ import 'cesium/Build/Cesium/Widgets/widgets.css';
 import { api } from '../api.ts';
 import { createImagery, createTerrain, type ImagerySettings } from './imagery.ts';
 import { PlacesLayer } from './places-layer.ts';
+import { type RenderQuality, renderQualityFor, webglRendererName } from './render-quality.ts';
 import { RouteLayer } from './route-layer.ts';
 import { VehicleLayer } from './vehicle-layer.ts';
 
@@ -75,13 +76,16 @@ export class Globe {
   readonly vehicles: VehicleLayer;
   readonly places: PlacesLayer;
   readonly route: RouteLayer;
+  /** The renderer and the resolution the globe draws at (see `render-quality.ts`). */
+  readonly quality: RenderQuality;
   private readonly handler: ScreenSpaceEventHandler;
   private readonly pickListeners = new Set<(pick: GlobePick) => void>();
   private following: string | null = null;
   private flying = false;
 
-  private constructor(viewer: Viewer) {
+  private constructor(viewer: Viewer, quality: RenderQuality) {
     this.viewer = viewer;
+    this.quality = quality;
     this.route = new RouteLayer(viewer.scene);
     this.places = new PlacesLayer(viewer.scene);
     this.vehicles = new VehicleLayer(viewer.scene);
@@ -126,13 +130,15 @@ export class Globe {
     if (scene.sun) scene.sun.show = false;
     if (scene.moon) scene.moon.show = false;
     scene.globe.maximumScreenSpaceError = 2;
+    const quality = renderQualityFor(webglRendererName());
+    viewer.resolutionScale = quality.resolutionScale;
     (window as unknown as { aerieGlobe?: Viewer }).aerieGlobe = viewer;
     viewer.scene.globe.baseColor = Color.fromCssColorString('#0b1e33');
     viewer.camera.setView({
       destination: Cartesian3.fromDegrees(opts.home.lon, opts.home.lat, opts.home.heightM),
       orientation: { heading: 0, pitch: CesiumMath.toRadians(-60), roll: 0 },
     });
-    return new Globe(viewer);
+    return new Globe(viewer, quality);
   }
 
   /** Calls `fn` with what a left click hit: a vehicle, a dock or site, or a ground point. */
