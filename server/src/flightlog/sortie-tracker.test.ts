@@ -160,6 +160,15 @@ describe('SortieTracker', () => {
     });
   });
 
+  it('an armed snapshot taken before the disarm but arriving after it opens no second sortie', () => {
+    const { state, effects } = run([armed(0), ...northbound(0, 10, 5), disarmed(10_050), st(10_000)]);
+    expect(state.open).toBeNull();
+    expect(effects.filter((e) => e.type === 'open')).toHaveLength(1);
+    // A later arming still opens the next sortie.
+    const next = run([st(20_000)], state);
+    expect(next.effects.filter((e) => e.type === 'open')).toHaveLength(1);
+  });
+
   it('opens on an armed snapshot when the arm event was never sent (vehicle discovered in flight)', () => {
     const { state, effects } = run([st(5000, { armed: true }), armed(5200)]);
     expect(effects.filter((e) => e.type === 'open')).toEqual([

@@ -44,6 +44,12 @@ export interface OpenSortie {
 
 export interface TrackerState {
   open: OpenSortie | null;
+  /**
+   * When the last sortie closed. Events travel ahead of the batched state snapshots, so an
+   * armed snapshot taken before a disarm can arrive after it; one no newer than this is stale
+   * and must not open a second sortie.
+   */
+  closedAtMs?: number;
 }
 
 export type TrackerInput =
@@ -208,7 +214,11 @@ function onEvent(
     }
     case 'disarmed':
       if (!open) return { state, effects: [], sortieId: null };
-      return { state: IDLE, effects: [closing(open, 'completed', atMs, null)], sortieId: open.sortieId };
+      return {
+        state: { open: null, closedAtMs: atMs },
+        effects: [closing(open, 'completed', atMs, null)],
+        sortieId: open.sortieId,
+      };
     case 'mode_changed':
       if (open && event.kind === 'mission' && !open.missionRan) {
         return {
@@ -249,6 +259,7 @@ function onState(
   const effects: TrackerEffect[] = [];
   if (!open) {
     if (!s.armed) return { state, effects, sortieId: null };
+    if (state.closedAtMs !== undefined && atMs <= state.closedAtMs) return { state, effects, sortieId: null };
     // Armed without an arm event: discovered or found already armed (see the file comment).
     open = opened(atMs, newId);
     effects.push({ type: 'open', sortieId: open.sortieId, startedAtMs: atMs });
@@ -257,7 +268,7 @@ function onState(
       return { state, effects, sortieId: open.sortieId };
     }
     return {
-      state: IDLE,
+      state: { open: null, closedAtMs: atMs },
       effects: [closing(open, 'completed', open.lastArmedAtMs, 'disarm_not_seen')],
       sortieId: open.sortieId,
     };
