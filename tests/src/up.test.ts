@@ -5,52 +5,18 @@
  * must be gone. Ports come from the OS so this runs beside a live system.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AERIE_BIN, freeUdpPort } from './cli.ts';
+import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
 
 const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const PASSWORD = 'up-test-admin-password';
 const VEHICLES = 8;
 
-async function freeTcpPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** `n` consecutive UDP ports that were free a moment ago. */
-async function freeUdpRange(n: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const sockets: dgram.Socket[] = [];
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) {
-      const s = dgram.createSocket('udp4');
-      ok = await new Promise<boolean>((r) => {
-        s.once('error', () => r(false));
-        s.bind(base + i, '127.0.0.1', () => r(true));
-      });
-      sockets.push(s);
-    }
-    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    if (ok) return base;
-  }
-  throw new Error(`no ${n} consecutive free UDP ports found`);
-}
-
-/**
- * Direct children of `pid` that run the aerie CLI, from /proc: the processes `up` started
- * (tsx's esbuild service is a child too, and ends with its parent).
- */
 async function childrenOf(pid: number): Promise<number[]> {
   const out: number[] = [];
   for (const name of await readdir('/proc')) {
@@ -74,21 +40,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -152,30 +152,25 @@ describe('attachRouter over UDP', () => {
     return hb;
   }
 
-  it('shares the vehicle between two ground stations through three connections', async () => {
-    // Bridge side: one udpin per peer, as a site would run it.
+  /**
+   * A router over one udpin per peer, as a site would run it, and the peers themselves: one
+   * udpout each with the given (sysid, compid). Every packet a peer receives is kept.
+   */
+  async function site(peerIds: Record<string, readonly [number, number]>) {
     const bridge = await Promise.all(
-      ['vehicle', 'qgc', 'tool'].map((id) =>
+      Object.keys(peerIds).map((id) =>
         open(new MavlinkConnection(createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 }, { id }))),
       ),
     );
     const router = attachRouter(bridge);
     cleanups.push(async () => router.detach());
-    // Peers: the aircraft (1/1), QGroundControl (200/190), a tool (201/1).
-    const ids = [
-      [1, 1],
-      [200, 190],
-      [201, 1],
-    ] as const;
+    const who = Object.values(peerIds);
     const peers = await Promise.all(
       bridge.map((b, k) =>
         open(
           new MavlinkConnection(
             createLink({ kind: 'udpout', host: '127.0.0.1', port: b.link.localPort() as number }),
-            {
-              sysid: ids[k]?.[0],
-              compid: ids[k]?.[1],
-            },
+            { sysid: who[k]?.[0], compid: who[k]?.[1] },
           ),
         ),
       ),
@@ -185,6 +180,12 @@ describe('attachRouter over UDP', () => {
       p.onPacket((x) => list.push({ ...x, raw: Buffer.from(x.raw) }));
       return list;
     });
+    return { bridge, router, peers, got };
+  }
+
+  it('shares the vehicle between two ground stations through three connections', async () => {
+    // Peers: the aircraft (1/1), QGroundControl (200/190), a tool (201/1).
+    const { bridge, router, peers, got } = await site({ vehicle: [1, 1], qgc: [200, 190], tool: [201, 1] });
     const [vehicle, qgc] = peers as [MavlinkConnection, MavlinkConnection];
     const [atVehicle, atQgc, atTool] = got as [PacketInfo[], PacketInfo[], PacketInfo[]];
 
@@ -240,46 +241,22 @@ describe('attachRouter over UDP', () => {
   });
 
   it('two aircraft links reach the ground station but not each other', async () => {
-    const bridge = await Promise.all(
-      ['air1', 'air2', 'qgc'].map((id) =>
-        open(new MavlinkConnection(createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 }, { id }))),
-      ),
-    );
-    const router = attachRouter(bridge);
-    cleanups.push(async () => router.detach());
-    const who = [
-      [1, 1, 2],
-      [2, 1, 2],
-      [255, 190, 6],
-    ] as const;
-    const peers = await Promise.all(
-      bridge.map((b, k) =>
-        open(
-          new MavlinkConnection(
-            createLink({ kind: 'udpout', host: '127.0.0.1', port: b.link.localPort() as number }),
-            { sysid: who[k]?.[0], compid: who[k]?.[1] },
-          ),
-        ),
-      ),
-    );
-    const got = peers.map((p) => {
-      const list: number[] = [];
-      p.onPacket((x) => list.push(x.sysid));
-      return list;
-    });
+    const { bridge, peers, got } = await site({ air1: [1, 1], air2: [2, 1], qgc: [255, 190] });
+    const [atAir1, atAir2, atQgc] = got as [PacketInfo[], PacketInfo[], PacketInfo[]];
+    const types = [2, 2, 6];
     const hello = () => {
-      for (const [k, p] of peers.entries()) p.send(heartbeat(who[k]?.[2]));
+      for (const [k, p] of peers.entries()) p.send(heartbeat(types[k]));
     };
     hello();
     await waitFor(() => bridge.every((b) => b.stats().packetsIn >= 1), 3000, 'hello from every peer');
     await sleep(50);
     for (const g of got) g.length = 0;
     hello();
-    await waitFor(() => (got[2] as number[]).length === 2, 3000, 'both aircraft at the ground station');
-    await waitFor(() => got[0]!.length === 1 && got[1]!.length === 1, 3000, 'the ground station at both');
+    await waitFor(() => atQgc.length === 2, 3000, 'both aircraft at the ground station');
+    await waitFor(() => atAir1.length === 1 && atAir2.length === 1, 3000, 'the ground station at both');
     await sleep(100);
-    expect([...(got[2] as number[])].sort()).toEqual([1, 2]);
-    expect(got[0]).toEqual([255]);
-    expect(got[1]).toEqual([255]);
+    expect(atQgc.map((p) => p.sysid).sort()).toEqual([1, 2]);
+    expect(atAir1.map((p) => p.sysid)).toEqual([255]);
+    expect(atAir2.map((p) => p.sysid)).toEqual([255]);
   });
 });
