@@ -104,6 +104,15 @@ async function drawnVehicles(page: Page): Promise<Record<string, Drawn>> {
   });
 }
 
+async function shownLabels(page: Page): Promise<{ vehicles: string[]; places: string[] }> {
+  return page.evaluate(() => {
+    const hooks = (
+      window as unknown as { __aerie?: { shownLabels?: () => { vehicles: string[]; places: string[] } } }
+    ).__aerie;
+    return hooks?.shownLabels ? hooks.shownLabels() : { vehicles: [], places: [] };
+  });
+}
+
 let up: ChildProcess | undefined;
 let upOutput = '';
 let dataDir = '';
@@ -339,6 +348,16 @@ describe.sequential('web console (chromium against aerie up)', () => {
       expect(Math.abs(d.lon - SITE.lon), `${v.name} longitude ${d.lon}`).toBeLessThan(0.05);
       expect(Number.isFinite(d.heightM)).toBe(true);
     }
+    // Names on the globe: those that fit without covering another name or aircraft.
+    const labels = await until(
+      async () => {
+        const l = await shownLabels(page);
+        return l.vehicles.length > 0 ? l : undefined;
+      },
+      'vehicle names on the globe (window.__aerie.shownLabels())',
+      10_000,
+    );
+    for (const id of labels.vehicles) expect(fleet.map((f) => f.id)).toContain(id);
     // This browser has no GPU (SwiftShader): the view says it draws the globe at reduced resolution.
     const software = await visible(page, 'globe-software-render', 'no software-rendering notice');
     expect(await software.textContent()).toContain('软件渲染');
@@ -381,6 +400,12 @@ describe.sequential('web console (chromium against aerie up)', () => {
     const groundAlt = await numberIn(page, 'vehicle-alt');
     expect(groundAlt, 'vehicle-alt shows a number').not.toBeNaN();
     expect(Math.abs(groundAlt)).toBeLessThan(2);
+    // Names that do not fit are left off the globe, but the focused vehicle's always shows.
+    await until(
+      async () => (await shownLabels(page)).vehicles.includes(v.id),
+      `the globe labels the focused ${v.name}`,
+      10_000,
+    );
     const drawnBefore = (await drawnVehicles(page))[v.id];
     const modeBefore = (await page.getByTestId('vehicle-mode').first().textContent())?.trim();
 

@@ -17,6 +17,8 @@ export interface AerieTestHooks {
   drawnVehicles(): Record<string, DrawnVehicle>;
   drawLog: DrawLogEntry[];
   focus(vehicleId: string | null): Promise<unknown>;
+  /** Keys of the labels on the globe now: vehicle ids, and `dock:<id>` / `site:<id>`. */
+  shownLabels(): { vehicles: string[]; places: string[] };
 }
 
 declare global {
@@ -77,6 +79,7 @@ export function bindFleetToGlobe(globe: Globe, opts: { follow: () => boolean }):
     drawnVehicles: () => layer.snapshot(),
     drawLog: layer.drawLog,
     focus: (vehicleId) => setFocus(vehicleId),
+    shownLabels: () => ({ vehicles: layer.labels.shownKeys(), places: globe.places.labels.shownKeys() }),
   };
   window.__aerie = Object.assign(window.__aerie ?? {}, hooks);
 

@@ -28,6 +28,7 @@ import {
 } from 'cesium';
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import { api } from '../api.ts';
+import { LabelPlacer } from './globe-labels.ts';
 import { createImagery, createTerrain, type ImagerySettings } from './imagery.ts';
 import { PlacesLayer } from './places-layer.ts';
 import { type RenderQuality, renderQualityFor, webglRendererName } from './render-quality.ts';
@@ -76,6 +77,8 @@ export class Globe {
   readonly vehicles: VehicleLayer;
   readonly places: PlacesLayer;
   readonly route: RouteLayer;
+  /** Decides which vehicle, dock and site names fit on screen (see `globe-labels.ts`). */
+  readonly labels: LabelPlacer;
   /** The renderer and the resolution the globe draws at (see `render-quality.ts`). */
   readonly quality: RenderQuality;
   private readonly handler: ScreenSpaceEventHandler;
@@ -89,6 +92,7 @@ export class Globe {
     this.route = new RouteLayer(viewer.scene);
     this.places = new PlacesLayer(viewer.scene);
     this.vehicles = new VehicleLayer(viewer.scene);
+    this.labels = new LabelPlacer(viewer.scene, [this.vehicles.labels, this.places.labels]);
     this.handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
     this.handler.setInputAction(
       (e: { position: Cartesian2 }) => this.onClick(e.position),
@@ -101,7 +105,16 @@ export class Globe {
     let imagery = await createImagery(settings?.imagery ?? null).catch(() => createImagery(null));
     if (!imagery) imagery = await createImagery(null);
     const terrain = await createTerrain(settings?.terrainUrl ?? null).catch(() => null);
+    const quality = renderQualityFor(webglRendererName());
     const viewer = new Viewer(opts.container, {
+      // Order-independent translucency draws translucent primitives into extra targets and
+      // composites them; the command view's translucent things (trails, rings, labels) are flat
+      // overlays that need no sorting, and on a software renderer the extra passes cost more
+      // than the whole empty scene.
+      orderIndependentTranslucency: false,
+      // A multisampled canvas is resolved on every frame; on the CPU that is the single largest
+      // fixed cost of a frame, so software renderers draw without it.
+      ...(quality.software ? { contextOptions: { webgl: { antialias: false } } } : {}),
       baseLayer: new ImageryLayer(imagery),
       ...(terrain ? { terrainProvider: terrain } : {}),
       baseLayerPicker: false,
@@ -130,7 +143,9 @@ export class Globe {
     if (scene.sun) scene.sun.show = false;
     if (scene.moon) scene.moon.show = false;
     scene.globe.maximumScreenSpaceError = 2;
-    const quality = renderQualityFor(webglRendererName());
+    // Clicks on the ground are resolved by intersecting the globe (`pickAt`), never from the
+    // depth buffer, so the depth Cesium would keep for that is not copied on every frame.
+    scene.useDepthPicking = false;
     viewer.resolutionScale = quality.resolutionScale;
     (window as unknown as { aerieGlobe?: Viewer }).aerieGlobe = viewer;
     viewer.scene.globe.baseColor = Color.fromCssColorString('#0b1e33');
@@ -238,6 +253,7 @@ export class Globe {
   destroy(): void {
     if (this.viewer.isDestroyed()) return;
     this.handler.destroy();
+    this.labels.destroy();
     this.vehicles.destroy();
     this.places.destroy();
     this.route.destroy();

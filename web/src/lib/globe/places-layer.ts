@@ -6,15 +6,13 @@ import {
   Cartesian2,
   Cartesian3,
   Color,
-  DistanceDisplayCondition,
   HorizontalOrigin,
-  LabelCollection,
-  LabelStyle,
   NearFarScalar,
   PointPrimitiveCollection,
   type Scene,
   VerticalOrigin,
 } from 'cesium';
+import { LabelSet } from './globe-labels.ts';
 
 export interface Place {
   id: string;
@@ -34,21 +32,25 @@ const TONES = {
 };
 const SITE_COLOR = Color.fromCssColorString('#b37feb');
 const TARGET_COLOR = Color.fromCssColorString('#ff4dd2');
+const DOCK_LABEL = Color.fromCssColorString('#cfe3f7');
+const DOCK_OFFSET = new Cartesian2(0, 14);
+const SITE_OFFSET = new Cartesian2(0, -16);
 
 export class PlacesLayer {
   private readonly points: PointPrimitiveCollection;
-  private readonly labels: LabelCollection;
+  /** Dock and site names, placed by the globe's `LabelPlacer` (after vehicle names). */
+  readonly labels: LabelSet;
   private readonly target: PointPrimitiveCollection;
 
   constructor(private readonly scene: Scene) {
     this.points = scene.primitives.add(new PointPrimitiveCollection());
     this.target = scene.primitives.add(new PointPrimitiveCollection());
-    this.labels = scene.primitives.add(new LabelCollection({ scene }));
+    this.labels = new LabelSet(scene);
   }
 
   set(places: readonly Place[]): void {
     this.points.removeAll();
-    this.labels.removeAll();
+    const keys = new Set<string>();
     for (const p of places) {
       const position = Cartesian3.fromDegrees(p.lon, p.lat, 0);
       const dock = p.kind === 'dock';
@@ -63,21 +65,24 @@ export class PlacesLayer {
         scaleByDistance: new NearFarScalar(2_000, 1.2, 300_000, 0.5),
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
-      this.labels.add({
+      const key = `${p.kind}:${p.id}`;
+      keys.add(key);
+      this.labels.upsert(key, {
         position,
         text: p.name,
         font: dock ? '12px sans-serif' : 'bold 13px sans-serif',
-        fillColor: dock ? Color.fromCssColorString('#cfe3f7') : SITE_COLOR,
-        outlineColor: Color.BLACK,
-        outlineWidth: 3,
-        style: LabelStyle.FILL_AND_OUTLINE,
-        pixelOffset: new Cartesian2(0, dock ? 14 : -16),
+        fillColor: dock ? DOCK_LABEL : SITE_COLOR,
+        pixelOffset: dock ? DOCK_OFFSET : SITE_OFFSET,
         horizontalOrigin: HorizontalOrigin.CENTER,
         verticalOrigin: dock ? VerticalOrigin.TOP : VerticalOrigin.BOTTOM,
-        distanceDisplayCondition: new DistanceDisplayCondition(0, dock ? 6_000 : 150_000),
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        // Sites name areas and are few: they come before dock names.
+        priority: dock ? 1 : 5,
+        maxDistanceM: dock ? 6_000 : 150_000,
+        pickId: { kind: p.kind, id: p.id },
+        markerPx: dock ? 16 : 14,
       });
     }
+    this.labels.retain(keys);
     this.scene.requestRender();
   }
 
@@ -100,7 +105,7 @@ export class PlacesLayer {
   destroy(): void {
     if (this.scene.isDestroyed()) return;
     this.scene.primitives.remove(this.points);
-    this.scene.primitives.remove(this.labels);
+    this.labels.destroy();
     this.scene.primitives.remove(this.target);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Live vehicles on the globe, drawn with primitive collections (one billboard, one label, one
- * trail and one altitude stalk per vehicle; no Entities), updated only when a vehicle
- * changes. Nothing runs per frame except the `postRender` hook that time-stamps the drawing of
+ * Live vehicles on the globe, drawn with primitive collections (one billboard, one trail and
+ * one altitude stalk per vehicle, and a name label where it fits, see `globe-labels.ts`; no
+ * Entities), updated only when a vehicle changes. Nothing runs per frame except the `postRender` hook that time-stamps the drawing of
  * updates for `window.__aerie.drawLog`.
  *
  * Heights: vehicles are drawn at their height above home (`altRelM`) over the ellipsoid, which
@@ -10,14 +10,11 @@
 import {
   type Billboard,
   BillboardCollection,
+  BlendOption,
   Cartesian2,
   Cartesian3,
   Color,
-  DistanceDisplayCondition,
   HorizontalOrigin,
-  type Label,
-  LabelCollection,
-  LabelStyle,
   Material,
   NearFarScalar,
   type Polyline,
@@ -25,6 +22,7 @@ import {
   type Scene,
   VerticalOrigin,
 } from 'cesium';
+import { LabelSet } from './globe-labels.ts';
 
 /** What the layer needs of one vehicle. */
 export interface VehicleDrawState {
@@ -65,13 +63,11 @@ export interface TrailSource {
 
 interface Drawn {
   billboard: Billboard;
-  label: Label;
   trail: Polyline;
   stalk: Polyline;
   stalkPositions: [Cartesian3, Cartesian3];
   state: VehicleDrawState;
   trailRev: number;
-  labelText: string;
   colorKey: string;
 }
 
@@ -86,6 +82,11 @@ const COLORS = {
 const TRAIL_COLOR = Color.fromCssColorString('#3fa7ff').withAlpha(0.75);
 const TRAIL_FOCUSED = Color.fromCssColorString('#ffd54a').withAlpha(0.9);
 const STALK_COLOR = Color.WHITE.withAlpha(0.35);
+const LABEL_OFFSET = new Cartesian2(16, -4);
+/** The arrow's size on screen at the distances labels show at (26 px, scaled by distance). */
+const MARKER_PX = 22;
+/** Label priorities: the focused vehicle's name first, then warnings, flying, idle, offline. */
+const PRIORITY = { focused: 100, warning: 40, armed: 30, online: 20, offline: 10 };
 
 /** The arrow every vehicle is drawn with: white, tinted per billboard. */
 function arrowImage(): HTMLCanvasElement {
@@ -112,7 +113,8 @@ const scratchPoint = { lon: 0, lat: 0, heightM: 0 };
 
 export class VehicleLayer {
   private readonly billboards: BillboardCollection;
-  private readonly labels: LabelCollection;
+  /** Name labels, placed by the globe's `LabelPlacer`. */
+  readonly labels: LabelSet;
   // Trails and stalks in collections of their own: a PolylineCollection draws consecutive
   // polylines of one colour in one call, and interleaved trail and stalk colours cost a draw
   // call per polyline (400 for 200 aircraft, the most expensive part of a frame on a software
@@ -130,19 +132,27 @@ export class VehicleLayer {
   constructor(private readonly scene: Scene) {
     this.trails = scene.primitives.add(new PolylineCollection());
     this.stalks = scene.primitives.add(new PolylineCollection());
-    this.billboards = scene.primitives.add(new BillboardCollection({ scene }));
-    this.labels = scene.primitives.add(new LabelCollection({ scene }));
+    // One translucent pass (the arrow's edges are translucent) instead of an opaque and a
+    // translucent pass over every billboard.
+    this.billboards = scene.primitives.add(
+      new BillboardCollection({ scene, blendOption: BlendOption.TRANSLUCENT }),
+    );
+    this.labels = new LabelSet(scene);
     this.removePostRender = scene.postRender.addEventListener(() => this.onPostRender());
   }
 
   private onPostRender(): void {
     if (this.pending.length === 0) return;
-    const now = Date.now();
-    for (const p of this.pending) {
-      this.drawLog.push({ vehicleId: p.vehicleId, stateAtMs: p.stateAtMs, drawnAtMs: now });
-    }
-    this.pending.length = 0;
-    if (this.drawLog.length > DRAW_LOG_MAX) this.drawLog.splice(0, this.drawLog.length - DRAW_LOG_MAX);
+    const drawn = this.pending.splice(0);
+    // postRender runs when the frame's drawing commands were issued, which on a busy or
+    // software renderer is well before they are on screen. The browser starts the next
+    // animation frame only once it has taken the frame drawn, so that is the time logged.
+    requestAnimationFrame(() => {
+      const now = Date.now();
+      for (const p of drawn)
+        this.drawLog.push({ vehicleId: p.vehicleId, stateAtMs: p.stateAtMs, drawnAtMs: now });
+      if (this.drawLog.length > DRAW_LOG_MAX) this.drawLog.splice(0, this.drawLog.length - DRAW_LOG_MAX);
+    });
   }
 
   /** Draws or moves a vehicle (cheap when nothing visible changed). */
@@ -163,21 +173,6 @@ export class VehicleLayer {
           scaleByDistance: new NearFarScalar(2_000, 1.2, 200_000, 0.6),
           disableDepthTestDistance: Number.POSITIVE_INFINITY,
         }),
-        label: this.labels.add({
-          id: vehicleId,
-          position,
-          text: s.name,
-          font: '13px sans-serif',
-          fillColor: Color.WHITE,
-          outlineColor: Color.BLACK,
-          outlineWidth: 3,
-          style: LabelStyle.FILL_AND_OUTLINE,
-          pixelOffset: new Cartesian2(16, -4),
-          horizontalOrigin: HorizontalOrigin.LEFT,
-          verticalOrigin: VerticalOrigin.CENTER,
-          distanceDisplayCondition: new DistanceDisplayCondition(0, 60_000),
-          disableDepthTestDistance: Number.POSITIVE_INFINITY,
-        }),
         trail: this.trails.add({
           id: vehicleId,
           positions: [],
@@ -193,7 +188,6 @@ export class VehicleLayer {
         stalkPositions: [ground, position.clone()],
         state: s,
         trailRev: -1,
-        labelText: s.name,
         colorKey: '',
       };
       this.drawn.set(vehicleId, d);
@@ -206,12 +200,12 @@ export class VehicleLayer {
       Cartesian3.fromDegrees(s.lon, s.lat, s.heightM, undefined, top);
       Cartesian3.fromDegrees(s.lon, s.lat, 0, undefined, ground);
       d.billboard.position = top;
-      d.label.position = top;
       d.stalk.positions = d.stalkPositions;
       d.stalk.show = s.heightM > 1;
     }
     d.billboard.rotation = -CesiumMathToRadians(s.headingDeg ?? 0);
     this.style(vehicleId, d, s);
+    if (moved) this.label(vehicleId, d, s);
     if (trail && trail.rev !== d.trailRev) {
       d.trailRev = trail.rev;
       const n = vehicleId === this.focused ? trail.count : Math.min(trail.count, 40);
@@ -245,14 +239,34 @@ export class VehicleLayer {
             : COLORS.idle;
     d.billboard.color = color;
     d.billboard.scale = focused ? 1.45 : 1;
-    const text = focused ? `${s.name}  ${Math.round(s.heightM)} m` : s.name;
-    if (text !== d.labelText) {
-      d.label.text = text;
-      d.labelText = text;
-    }
-    d.label.fillColor = focused ? COLORS.focused : s.online ? Color.WHITE : COLORS.offline;
+    this.label(vehicleId, d, s);
     d.trail.material.uniforms.color = focused ? TRAIL_FOCUSED : TRAIL_COLOR;
     d.trail.width = focused ? 3 : 2;
+  }
+
+  private label(vehicleId: string, d: Drawn, s: VehicleDrawState): void {
+    const focused = vehicleId === this.focused;
+    this.labels.upsert(vehicleId, {
+      position: d.stalkPositions[1],
+      text: focused ? `${s.name}  ${Math.round(s.heightM)} m` : s.name,
+      font: '13px sans-serif',
+      fillColor: focused ? COLORS.focused : s.online ? Color.WHITE : COLORS.offline,
+      pixelOffset: LABEL_OFFSET,
+      horizontalOrigin: HorizontalOrigin.LEFT,
+      verticalOrigin: VerticalOrigin.CENTER,
+      priority: focused
+        ? PRIORITY.focused
+        : !s.online
+          ? PRIORITY.offline
+          : s.warning
+            ? PRIORITY.warning
+            : s.armed
+              ? PRIORITY.armed
+              : PRIORITY.online,
+      maxDistanceM: focused ? Number.POSITIVE_INFINITY : 60_000,
+      pickId: vehicleId,
+      markerPx: MARKER_PX,
+    });
   }
 
   /** Highlights one vehicle (its full trail and altitude label) or none. */
@@ -271,7 +285,7 @@ export class VehicleLayer {
     const d = this.drawn.get(vehicleId);
     if (!d) return;
     this.billboards.remove(d.billboard);
-    this.labels.remove(d.label);
+    this.labels.remove(vehicleId);
     this.trails.remove(d.trail);
     this.stalks.remove(d.stalk);
     this.drawn.delete(vehicleId);
@@ -298,9 +312,9 @@ export class VehicleLayer {
 
   destroy(): void {
     this.removePostRender();
+    this.labels.destroy();
     if (!this.scene.isDestroyed()) {
       this.scene.primitives.remove(this.billboards);
-      this.scene.primitives.remove(this.labels);
       this.scene.primitives.remove(this.trails);
       this.scene.primitives.remove(this.stalks);
     }
