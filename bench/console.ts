@@ -6,8 +6,9 @@
  *  - frame rate: frames Cesium drew (`scene.postRender` on `window.aerieGlobe`), and the
  *    page's requestAnimationFrame rate beside it;
  *  - bridge-to-drawn latency: for each vehicle update the globe applied, the time from the
- *    state's `updatedAtMs` at the bridge to the first frame drawn after it
- *    (`window.__aerie.drawLog`: drawnAtMs - stateAtMs; one clock, one machine).
+ *    state's `updatedAtMs` at the bridge to the first frame drawn after it being on screen (the
+ *    start of the next animation frame, which the browser holds back until it has taken the
+ *    drawn one; `window.__aerie.drawLog`: drawnAtMs - stateAtMs; one clock, one machine).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
