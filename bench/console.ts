@@ -161,39 +161,46 @@ export async function benchConsole(): Promise<BenchEntry[]> {
       return false;
     };
 
-    // Docked aircraft refuse to arm under a closed lid: open every dock first (those not ready
-    // after 90 s stay grounded; the figures say how many flew).
+    // Docked aircraft refuse to arm under a closed lid: open every dock first. MAVLink system
+    // ids stop at 254, so in a fleet this large only the first aircraft have a simulated dock
+    // (see dockSysidFor); the other dock rows answer NotBound and their aircraft fly without
+    // one. Docks not ready after 90 s stay shut; their aircraft's take-off is retried below.
     const opening = Date.now();
-    let docksReady = 0;
+    const answers = new Map<string, number>();
+    const opened: string[] = [];
     await pool(
       fleet.filter((v) => v.dockId),
       16,
       async (v) => {
-        await fetch(`${base}/api/docks/${v.dockId}/commands`, {
+        const r = await fetch(`${base}/api/docks/${v.dockId}/commands`, {
           method: 'POST',
           headers,
           body: JSON.stringify({ action: 'prepare_takeoff' }),
         });
+        const a = (await r.json()) as { ok?: boolean; error?: { code?: string }; code?: string };
+        const answer = a.ok ? 'accepted' : (a.error?.code ?? a.code ?? `HTTP ${r.status}`);
+        answers.set(answer, (answers.get(answer) ?? 0) + 1);
+        if (a.ok) opened.push(v.dockId!);
       },
     );
+    let docksReady = 0;
     await until(
       async () => {
         let ready = 0;
-        await pool(
-          fleet.filter((v) => v.dockId),
-          16,
-          async (v) => {
-            const r = await fetch(`${base}/api/docks/${v.dockId}/status`, { headers });
-            if (((await r.json()) as { status?: { state?: string } }).status?.state === 'ready') ready++;
-          },
-        );
+        await pool(opened, 16, async (dockId) => {
+          const r = await fetch(`${base}/api/docks/${dockId}/status`, { headers });
+          if (((await r.json()) as { status?: { state?: string } }).status?.state === 'ready') ready++;
+        });
         docksReady = ready;
-        return ready === fleet.filter((v) => v.dockId).length || Date.now() - opening > 90_000;
+        return ready === opened.length || Date.now() - opening > 90_000;
       },
       'docks ready for take-off',
       120_000,
     );
-    process.stderr.write(`  ${docksReady} docks ready\n`);
+    process.stderr.write(
+      `  prepare_takeoff answers: ${[...answers].map(([k, n]) => `${n} ${k}`).join(', ')}; ` +
+        `${docksReady} of ${opened.length} docks ready after ${round((Date.now() - opening) / 1000, 0)} s\n`,
+    );
 
     // Up and away: every aircraft climbs, then heads for its own point on a 1.5 km circle.
     let tookOff = 0;
