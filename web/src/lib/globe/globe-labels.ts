@@ -107,12 +107,6 @@ export class LabelSet {
     for (const key of [...this.entries.keys()]) if (!keep.has(key)) this.remove(key);
   }
 
-  clear(): void {
-    this.collection.removeAll();
-    this.entries.clear();
-    this.version++;
-  }
-
   /** Every wanted label (for the placer). */
   forEach(fn: (key: string, spec: LabelSpec, shown: boolean) => void): void {
     for (const [key, e] of this.entries) fn(key, e.spec, e.label !== null);
