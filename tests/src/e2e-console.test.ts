@@ -364,6 +364,49 @@ describe.sequential('web console (chromium against aerie up)', () => {
     await screenshot(page, '03-fleet');
   }, 120_000);
 
+  it('focuses the aircraft clicked on the globe', async () => {
+    const { page } = pilot;
+    const globe = page.getByTestId('globe');
+    const box = (await globe.boundingBox())!;
+    // The aircraft drawn nearest the middle of the globe, clear of the panels at its sides.
+    const target = await until(
+      async () => {
+        const at = await page.evaluate(
+          (ids) => {
+            const hooks = (
+              window as unknown as {
+                __aerie?: { screenPositionOf?: (id: string) => { x: number; y: number } | null };
+              }
+            ).__aerie;
+            return ids.map((id) => ({ id, at: hooks?.screenPositionOf?.(id) ?? null }));
+          },
+          fleet.map((v) => v.id),
+        );
+        const drawn = at.filter((a) => a.at) as Array<{ id: string; at: { x: number; y: number } }>;
+        drawn.sort(
+          (a, b) =>
+            Math.hypot(a.at.x - box.width / 2, a.at.y - box.height / 2) -
+            Math.hypot(b.at.x - box.width / 2, b.at.y - box.height / 2),
+        );
+        return drawn[0];
+      },
+      'an aircraft drawn on the globe (window.__aerie.screenPositionOf)',
+      20_000,
+    );
+    await page.mouse.click(box.x + target.at.x, box.y + target.at.y);
+    const panel = await visible(
+      page,
+      'vehicle-panel',
+      'clicking an aircraft on the globe opens no vehicle panel',
+    );
+    await until(
+      async () => (await panel.getAttribute('data-vehicle-id')) === target.id,
+      `the panel of the aircraft clicked (${target.id})`,
+      10_000,
+    );
+    await screenshot(page, '03b-globe-pick');
+  }, 60_000);
+
   it('switches to English and remembers the choice across a reload', async () => {
     const { page } = pilot;
     const nav = await visible(page, 'nav-command', 'no command-view navigation entry');

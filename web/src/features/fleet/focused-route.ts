@@ -31,8 +31,8 @@ export function bindFocusedRoute(globe: Globe): () => void {
       globe.route.set([], -1);
       return;
     }
+    // Asks the globe for a frame itself, only when the route or the progress along it changed.
     globe.route.set(path.points, progressIndex(path, state.mission?.currentSeq));
-    globe.requestRender();
   };
 
   const refresh = async () => {

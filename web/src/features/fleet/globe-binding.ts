@@ -15,6 +15,8 @@ import { drawHeightM } from '../../live/fleet-store.ts';
 /** The test and benchmark hooks (see web-notes: drawnVehicles, drawLog, focus). */
 export interface AerieTestHooks {
   drawnVehicles(): Record<string, DrawnVehicle>;
+  /** Where a vehicle's arrow is on the globe now, CSS pixels from the globe's top left (null: not drawn). */
+  screenPositionOf(vehicleId: string): { x: number; y: number } | null;
   drawLog: DrawLogEntry[];
   focus(vehicleId: string | null): Promise<unknown>;
   /** Keys of the labels on the globe now: vehicle ids, and `dock:<id>` / `site:<id>`. */
@@ -56,27 +58,22 @@ export function bindFleetToGlobe(globe: Globe, opts: { follow: () => boolean }):
   for (const id of fleetStore.vehicles.keys()) apply(id);
   layer.setFocused(focusedVehicle());
 
+  // The vehicle layer draws on the overlay and asks it for a frame itself; the globe under it
+  // is redrawn only when the camera moves (following the focused vehicle does move it).
   const offStore = fleetStore.subscribe((changed) => {
-    let any = false;
     const focused = focusedVehicle();
     let focusedMoved = false;
-    for (const id of changed) {
-      if (apply(id)) {
-        any = true;
-        if (id === focused) focusedMoved = true;
-      }
-    }
+    for (const id of changed) if (apply(id) && id === focused) focusedMoved = true;
     if (focusedMoved && opts.follow()) globe.track();
-    if (any) globe.requestRender();
   });
   const offFocus = onFocusChange((id) => {
     layer.setFocused(id);
     globe.follow(id && opts.follow() ? id : null);
-    globe.requestRender();
   });
 
   const hooks: AerieTestHooks = {
     drawnVehicles: () => layer.snapshot(),
+    screenPositionOf: (vehicleId) => layer.screenPositionOf(vehicleId),
     drawLog: layer.drawLog,
     focus: (vehicleId) => setFocus(vehicleId),
     shownLabels: () => ({ vehicles: layer.labels.shownKeys(), places: globe.places.labels.shownKeys() }),

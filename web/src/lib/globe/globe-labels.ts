@@ -1,46 +1,45 @@
 /**
- * Text labels on the globe, decluttered. Layers keep their labels in a `LabelSet` (every label
- * they would like to show, keyed); a `LabelPlacer` per scene decides before each frame which of
- * them fit on screen (`label-placement.ts`) and only those exist as Cesium labels. Overlapping
- * names were unreadable anyway, and on a software renderer every glyph costs frame time, hidden
- * or not, so the labels left out are removed from the scene rather than hidden.
+ * Text labels on the globe, decluttered and drawn on the overlay (`overlay.ts`). Layers keep
+ * their labels in a `LabelSet` (every label they would like to show, keyed); the globe's one
+ * `LabelLayer` decides which of them fit on screen (`label-placement.ts`) and draws those.
+ * Overlapping names were unreadable anyway.
  *
  * Placement runs when the camera, the canvas or a label moved, at most every `intervalMs`
- * (a frame is asked for when a pass was put off, so a view drawing on demand catches up).
+ * (a pass put off asks the overlay for a frame later, so a view that is otherwise still
+ * catches up). Between passes the shown labels follow their anchors on every frame.
  */
-import {
-  BlendOption,
-  Cartesian2,
-  Cartesian3,
-  Color,
-  HorizontalOrigin,
-  type Label,
-  LabelCollection,
-  LabelStyle,
-  Matrix4,
-  type Scene,
-  SceneTransforms,
-  VerticalOrigin,
-} from 'cesium';
 import { type LabelBox, type Obstacle, placeLabels } from './label-placement.ts';
+import type { GlobeOverlay, OverlayLayer } from './overlay.ts';
+import type { ScreenPoint, ScreenView } from './screen-view.ts';
+
+/** An earth-fixed point (ECEF metres); Cesium's `Cartesian3` is one. */
+export interface WorldPoint {
+  x: number;
+  y: number;
+  z: number;
+}
 
 /** One label as a layer wants it drawn. */
 export interface LabelSpec {
   /** Where the label is anchored (copied). */
-  position: Cartesian3;
+  position: WorldPoint;
   text: string;
   /** CSS font; its pixel size is the label's height. */
   font: string;
-  fillColor: Color;
-  /** Screen offset from the anchor in pixels (x right, y down). */
-  pixelOffset: Cartesian2;
-  horizontalOrigin: HorizontalOrigin;
-  verticalOrigin: VerticalOrigin;
+  /** CSS colour of the text (it is outlined in black). */
+  fillColor: string;
+  /** Screen offset from the anchor in CSS pixels (x right, y down). */
+  offsetX: number;
+  offsetY: number;
+  /** Which side of the (offset) anchor the text starts from. */
+  align: 'left' | 'center' | 'right';
+  /** Which edge of the text sits on the (offset) anchor. */
+  baseline: 'top' | 'middle' | 'bottom';
   /** Placed first when labels collide. */
   priority: number;
   /** Not shown farther than this from the camera, in metres. */
   maxDistanceM: number;
-  /** What a click on the label picks (`scene.pick(...).id`). */
+  /** What a click on the label picks (`GlobeOverlay.pick`). */
   pickId?: unknown;
   /**
    * The size in pixels of the symbol drawn at the anchor (an aircraft's arrow, a dock's ring):
@@ -53,52 +52,34 @@ const OUTLINE_PX = 3;
 
 interface Entry {
   spec: LabelSpec;
-  label: Label | null;
+  shown: boolean;
 }
 
-/** A layer's labels: all the ones it wants, of which the placer lets some exist. */
+/** A layer's labels: all the ones it wants, of which the placer shows some. */
 export class LabelSet {
-  private readonly collection: LabelCollection;
   private readonly entries = new Map<string, Entry>();
   /** Bumped whenever a change may change the placement (a label added, moved or retitled). */
   version = 0;
 
-  constructor(private readonly scene: Scene) {
-    // One translucent pass instead of Cesium's default opaque-then-translucent pair: glyph
-    // edges are translucent anyway, and the second pass doubled the cost of every glyph.
-    this.collection = scene.primitives.add(
-      new LabelCollection({ scene, blendOption: BlendOption.TRANSLUCENT }),
-    );
-  }
-
-  /** Adds a label or changes one (only what differs is touched). */
+  /** Adds a label or changes one. */
   upsert(key: string, spec: LabelSpec): void {
     const e = this.entries.get(key);
+    const position = { x: spec.position.x, y: spec.position.y, z: spec.position.z };
     if (!e) {
-      this.entries.set(key, { spec: { ...spec, position: Cartesian3.clone(spec.position) }, label: null });
+      this.entries.set(key, { spec: { ...spec, position }, shown: false });
       this.version++;
       return;
     }
     const old = e.spec;
-    const moved = !Cartesian3.equals(old.position, spec.position);
+    const moved =
+      old.position.x !== position.x || old.position.y !== position.y || old.position.z !== position.z;
     if (moved || old.text !== spec.text || old.font !== spec.font || old.priority !== spec.priority)
       this.version++;
-    if (moved) Cartesian3.clone(spec.position, old.position);
-    const label = e.label;
-    if (label) {
-      if (moved) label.position = old.position;
-      if (old.text !== spec.text) label.text = spec.text;
-      if (old.font !== spec.font) label.font = spec.font;
-      if (!old.fillColor.equals(spec.fillColor)) label.fillColor = spec.fillColor;
-    }
-    e.spec = { ...spec, position: old.position };
+    e.spec = { ...spec, position };
   }
 
   remove(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    if (e.label) this.collection.remove(e.label);
-    this.entries.delete(key);
+    if (!this.entries.delete(key)) return;
     this.version++;
   }
 
@@ -109,57 +90,30 @@ export class LabelSet {
 
   /** Every wanted label (for the placer). */
   forEach(fn: (key: string, spec: LabelSpec, shown: boolean) => void): void {
-    for (const [key, e] of this.entries) fn(key, e.spec, e.label !== null);
+    for (const [key, e] of this.entries) fn(key, e.spec, e.shown);
   }
 
-  /** Makes the labels `show` says yes to exist and removes the others. */
+  /** Shows the labels `show` says yes to. */
   apply(show: (key: string) => boolean): void {
-    for (const [key, e] of this.entries) {
-      const want = show(key);
-      if (want && !e.label) e.label = this.collection.add(labelOptions(e.spec));
-      else if (!want && e.label) {
-        this.collection.remove(e.label);
-        e.label = null;
-      }
-    }
+    for (const [key, e] of this.entries) e.shown = show(key);
   }
 
-  /** Keys of the labels that exist now (for tests and the console's test hooks). */
+  /** Keys of the labels shown now (for tests and the console's test hooks). */
   shownKeys(): string[] {
-    return [...this.entries].filter(([, e]) => e.label).map(([k]) => k);
+    return [...this.entries].filter(([, e]) => e.shown).map(([k]) => k);
   }
-
-  destroy(): void {
-    if (!this.scene.isDestroyed()) this.scene.primitives.remove(this.collection);
-  }
-}
-
-function labelOptions(s: LabelSpec) {
-  return {
-    id: s.pickId,
-    position: s.position,
-    text: s.text,
-    font: s.font,
-    fillColor: s.fillColor,
-    outlineColor: Color.BLACK,
-    outlineWidth: OUTLINE_PX,
-    style: LabelStyle.FILL_AND_OUTLINE,
-    pixelOffset: s.pixelOffset,
-    horizontalOrigin: s.horizontalOrigin,
-    verticalOrigin: s.verticalOrigin,
-    disableDepthTestDistance: Number.POSITIVE_INFINITY,
-  };
 }
 
 /** Text widths by font, measured once (the placer asks for hundreds a pass). */
 class TextMetrics {
   private readonly cache = new Map<string, number>();
-  private ctx: CanvasRenderingContext2D | null = null;
+  private ctx: CanvasRenderingContext2D | null | undefined;
   width(font: string, text: string): number {
     const key = `${font}\u0000${text}`;
     let w = this.cache.get(key);
     if (w === undefined) {
-      this.ctx ??= document.createElement('canvas').getContext('2d');
+      // No document (unit tests): a rough width per character.
+      this.ctx ??= typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
       if (this.ctx) {
         this.ctx.font = font;
         w = this.ctx.measureText(text).width;
@@ -177,119 +131,124 @@ function fontPx(font: string): number {
   return m ? Number(m[1]) : 14;
 }
 
-/** Decides, before frames, which labels of its sets fit on screen. */
-export class LabelPlacer {
-  private readonly sets: LabelSet[];
+/** Where a label's box is on screen when its anchor is at `at`. */
+function labelBox(spec: LabelSpec, at: ScreenPoint, textWidth: number) {
+  const w = textWidth + 2 * OUTLINE_PX;
+  const h = fontPx(spec.font) + 2 * OUTLINE_PX;
+  const x = at.x + spec.offsetX;
+  const y = at.y + spec.offsetY;
+  const left = spec.align === 'left' ? x : spec.align === 'right' ? x - w : x - w / 2;
+  const top = spec.baseline === 'top' ? y : spec.baseline === 'middle' ? y - h / 2 : y - h;
+  return { left, top, right: left + w, bottom: top + h };
+}
+
+/** Places and draws the labels of its sets on the overlay (one per globe, above the symbols). */
+export class LabelLayer implements OverlayLayer {
   private readonly metrics = new TextMetrics();
-  private readonly lastView = new Matrix4();
+  private readonly lastView = new Float64Array(16);
   private lastVersions: number[] = [];
   private lastSize = '';
-  private lastPlacedAt = 0;
+  private lastPlacedAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly removeListener: () => void;
+  /** The boxes drawn in the last frame, for `pick`. */
+  private drawnBoxes: Array<{ left: number; top: number; right: number; bottom: number; pickId: unknown }> =
+    [];
   /** Passes run so far (for tests). */
   passes = 0;
 
   constructor(
-    private readonly scene: Scene,
-    sets: LabelSet[],
+    private readonly overlay: GlobeOverlay,
+    private readonly sets: LabelSet[],
     private readonly intervalMs = 200,
-  ) {
-    this.sets = sets;
-    this.removeListener = scene.preRender.addEventListener(() => this.beforeFrame());
+  ) {}
+
+  draw(ctx: CanvasRenderingContext2D, view: ScreenView): void {
+    this.maybePlace(view);
+    const boxes: typeof this.drawnBoxes = [];
+    ctx.lineWidth = OUTLINE_PX;
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = 'rgba(0,0,0,0.9)';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    for (const set of this.sets) {
+      set.forEach((_key, spec, shown) => {
+        if (!shown) return;
+        const p = spec.position;
+        if (!view.project(p.x, p.y, p.z, scratch)) return;
+        const b = labelBox(spec, scratch, this.metrics.width(spec.font, spec.text));
+        ctx.font = spec.font;
+        ctx.fillStyle = spec.fillColor;
+        const x = b.left + OUTLINE_PX;
+        const y = (b.top + b.bottom) / 2;
+        ctx.strokeText(spec.text, x, y);
+        ctx.fillText(spec.text, x, y);
+        if (spec.pickId !== undefined) boxes.push({ ...b, pickId: spec.pickId });
+      });
+    }
+    this.drawnBoxes = boxes;
   }
 
-  private beforeFrame(): void {
-    const scene = this.scene;
-    const canvas = scene.canvas;
-    const size = `${canvas.clientWidth}x${canvas.clientHeight}`;
+  pick(x: number, y: number): unknown {
+    for (let i = this.drawnBoxes.length - 1; i >= 0; i--) {
+      const b = this.drawnBoxes[i]!;
+      if (x >= b.left && x <= b.right && y >= b.top && y <= b.bottom) return b.pickId;
+    }
+    return undefined;
+  }
+
+  private maybePlace(view: ScreenView): void {
+    const size = `${view.width}x${view.height}`;
     const versions = this.sets.map((s) => s.version);
-    const changed =
-      size !== this.lastSize ||
-      versions.some((v, i) => v !== this.lastVersions[i]) ||
-      !Matrix4.equalsEpsilon(scene.camera.viewMatrix, this.lastView, 1e-9);
+    let changed = size !== this.lastSize || versions.some((v, i) => v !== this.lastVersions[i]);
+    for (let i = 0; i < 16 && !changed; i++) changed = view.matrix[i] !== this.lastView[i];
     if (!changed) return;
     const wait = this.lastPlacedAt + this.intervalMs - performance.now();
     if (wait > 0) {
-      // Put off: make sure a frame comes to run the pass, even when nothing else asks for one.
       this.timer ??= setTimeout(() => {
         this.timer = null;
-        if (!scene.isDestroyed()) scene.requestRender();
+        this.overlay.requestDraw();
       }, wait);
       return;
     }
     this.lastSize = size;
     this.lastVersions = versions;
-    Matrix4.clone(scene.camera.viewMatrix, this.lastView);
+    this.lastView.set(view.matrix);
     this.lastPlacedAt = performance.now();
-    this.place(canvas.clientWidth, canvas.clientHeight);
+    this.place(view);
   }
 
   /** One placement pass over every set. */
-  place(width: number, height: number): void {
+  place(view: ScreenView): void {
     this.passes++;
-    const scene = this.scene;
-    const eye = scene.camera.positionWC;
     const boxes: LabelBox[] = [];
     const markers: Obstacle[] = [];
     this.sets.forEach((set, i) => {
       set.forEach((key, spec, shown) => {
-        if (beyondHorizon(eye, spec.position)) return;
-        const at = SceneTransforms.worldToWindowCoordinates(scene, spec.position, scratchWindow);
-        if (!at) return;
+        const p = spec.position;
+        if (!view.project(p.x, p.y, p.z, scratch)) return;
         if (spec.markerPx) {
           const r = spec.markerPx / 2;
-          markers.push({ left: at.x - r, top: at.y - r, right: at.x + r, bottom: at.y + r });
+          markers.push({
+            left: scratch.x - r,
+            top: scratch.y - r,
+            right: scratch.x + r,
+            bottom: scratch.y + r,
+          });
         }
-        if (Cartesian3.distance(eye, spec.position) > spec.maxDistanceM) return;
-        const w = this.metrics.width(spec.font, spec.text) + 2 * OUTLINE_PX;
-        const h = fontPx(spec.font) + 2 * OUTLINE_PX;
-        const x = at.x + spec.pixelOffset.x;
-        const y = at.y + spec.pixelOffset.y;
-        const left =
-          spec.horizontalOrigin === HorizontalOrigin.LEFT
-            ? x
-            : spec.horizontalOrigin === HorizontalOrigin.RIGHT
-              ? x - w
-              : x - w / 2;
-        const top =
-          spec.verticalOrigin === VerticalOrigin.TOP
-            ? y
-            : spec.verticalOrigin === VerticalOrigin.CENTER
-              ? y - h / 2
-              : y - h;
-        boxes.push({
-          key: `${i}:${key}`,
-          left,
-          top,
-          right: left + w,
-          bottom: top + h,
-          priority: spec.priority,
-          shown,
-        });
+        if (view.distance(p.x, p.y, p.z) > spec.maxDistanceM) return;
+        const b = labelBox(spec, scratch, this.metrics.width(spec.font, spec.text));
+        boxes.push({ key: `${i}:${key}`, ...b, priority: spec.priority, shown });
       });
     });
-    const shown = placeLabels(boxes, { width, height }, markers);
+    const shown = placeLabels(boxes, { width: view.width, height: view.height }, markers);
     this.sets.forEach((set, i) => {
       set.apply((key) => shown.has(`${i}:${key}`));
     });
   }
 
   destroy(): void {
-    this.removeListener();
     if (this.timer) clearTimeout(this.timer);
   }
 }
 
-const scratchWindow = new Cartesian2();
-const scratchToEye = new Cartesian3();
-
-/**
- * True when a point near the ground is on the far side of the globe from the eye: the eye is
- * below the plane tangent to the earth at the point (a sphere through the point stands in for
- * the ellipsoid, close enough for labels). Labels draw over everything, so this is their
- * only occlusion.
- */
-function beyondHorizon(eye: Cartesian3, point: Cartesian3): boolean {
-  return Cartesian3.dot(Cartesian3.subtract(eye, point, scratchToEye), point) < 0;
-}
+const scratch: ScreenPoint = { x: 0, y: 0 };

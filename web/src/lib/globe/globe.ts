@@ -6,9 +6,14 @@
  * server is configured. The server's console settings (`GET /api/console/settings`) may name
  * an XYZ or WMTS tile server (GCJ-02 tiles are shifted onto WGS-84, see `imagery.ts`).
  *
- * API: `Globe.create(opts)`, `viewer`, the layers (`vehicles`, `places`, `route`), `onPick`,
- * `follow`, `track`, `flyTo`, `fitPoints`, `requestRender`, `destroy`. Further layers live in files of their own
- * and use `viewer`.
+ * What changes with live state (vehicles and their trails, docks and their status colours,
+ * every name, the go-to target) is drawn on a 2D overlay above Cesium's canvas
+ * (`overlay.ts`), so fleet and dock updates do not redraw the globe; Cesium draws the globe,
+ * the focused vehicle's mission route and replays.
+ *
+ * API: `Globe.create(opts)`, `viewer`, `overlay`, the layers (`vehicles`, `places`, `route`),
+ * `onPick`, `follow`, `track`, `flyTo`, `fitPoints`, `requestRender`, `destroy`. Further
+ * layers live in files of their own and use `viewer`.
  */
 import {
   BoundingSphere,
@@ -28,8 +33,9 @@ import {
 } from 'cesium';
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import { api } from '../api.ts';
-import { LabelPlacer } from './globe-labels.ts';
+import { LabelLayer } from './globe-labels.ts';
 import { createImagery, createTerrain, type ImagerySettings } from './imagery.ts';
+import { GlobeOverlay } from './overlay.ts';
 import { PlacesLayer } from './places-layer.ts';
 import { type RenderQuality, renderQualityFor, webglRendererName } from './render-quality.ts';
 import { RouteLayer } from './route-layer.ts';
@@ -74,11 +80,13 @@ async function loadSettings(): Promise<ConsoleSettings | null> {
 
 export class Globe {
   readonly viewer: Viewer;
+  /** The 2D canvas over the globe that vehicles and names are drawn on. */
+  readonly overlay: GlobeOverlay;
   readonly vehicles: VehicleLayer;
   readonly places: PlacesLayer;
   readonly route: RouteLayer;
-  /** Decides which vehicle, dock and site names fit on screen (see `globe-labels.ts`). */
-  readonly labels: LabelPlacer;
+  /** Decides which vehicle, dock and site names fit on screen and draws them (`globe-labels.ts`). */
+  readonly labels: LabelLayer;
   /** The renderer and the resolution the globe draws at (see `render-quality.ts`). */
   readonly quality: RenderQuality;
   private readonly handler: ScreenSpaceEventHandler;
@@ -89,10 +97,15 @@ export class Globe {
   private constructor(viewer: Viewer, quality: RenderQuality) {
     this.viewer = viewer;
     this.quality = quality;
+    this.overlay = new GlobeOverlay(viewer.scene);
+    (window as unknown as { aerieOverlay?: GlobeOverlay }).aerieOverlay = this.overlay;
     this.route = new RouteLayer(viewer.scene);
-    this.places = new PlacesLayer(viewer.scene);
-    this.vehicles = new VehicleLayer(viewer.scene);
-    this.labels = new LabelPlacer(viewer.scene, [this.vehicles.labels, this.places.labels]);
+    this.places = new PlacesLayer(this.overlay);
+    this.vehicles = new VehicleLayer(this.overlay);
+    this.labels = new LabelLayer(this.overlay, [this.vehicles.labels, this.places.labels]);
+    this.overlay.add(this.places);
+    this.overlay.add(this.vehicles);
+    this.overlay.add(this.labels);
     this.handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
     this.handler.setInputAction(
       (e: { position: Cartesian2 }) => this.onClick(e.position),
@@ -169,8 +182,8 @@ export class Globe {
 
   private pickAt(position: Cartesian2): GlobePick | null {
     const scene = this.viewer.scene;
-    const hit = scene.pick(position) as { id?: unknown } | undefined;
-    const id = hit?.id;
+    const id =
+      this.overlay.pick(position.x, position.y) ?? (scene.pick(position) as { id?: unknown } | undefined)?.id;
     if (typeof id === 'string') return { kind: 'vehicle', id };
     if (id && typeof id === 'object' && 'kind' in id && 'id' in id) {
       const p = id as { kind: 'dock' | 'site'; id: string };
@@ -194,11 +207,11 @@ export class Globe {
       if (!camera.transform.equals(Matrix4.IDENTITY)) camera.lookAtTransform(Matrix4.IDENTITY);
       return;
     }
-    const target = this.vehicles.positionOf(vehicleId);
+    const target = this.vehicleCartesian(vehicleId);
     if (!target) return;
     if (!camera.transform.equals(Matrix4.IDENTITY)) camera.lookAtTransform(Matrix4.IDENTITY);
     this.flying = true;
-    const sphere = { center: target.clone(), radius: 1 };
+    const sphere = { center: target, radius: 1 };
     camera.flyToBoundingSphere(sphere as never, {
       offset: new HeadingPitchRange(camera.heading, CesiumMath.toRadians(-35), 900),
       duration: 1.2,
@@ -215,7 +228,7 @@ export class Globe {
   /** Moves the camera with the followed vehicle; call after its position changed. */
   track(): void {
     if (!this.following || this.flying) return;
-    const target = this.vehicles.positionOf(this.following);
+    const target = this.vehicleCartesian(this.following);
     if (!target) return;
     const camera = this.viewer.camera;
     const frame = Transforms.eastNorthUpToFixedFrame(target, undefined, scratchFrame);
@@ -225,6 +238,11 @@ export class Globe {
     }
     // In a lookAt frame `camera.position` is the offset from the target: keep it.
     camera.lookAtTransform(frame, Cartesian3.clone(camera.position, scratchOffset));
+  }
+
+  private vehicleCartesian(vehicleId: string): Cartesian3 | null {
+    const p = this.vehicles.positionOf(vehicleId);
+    return p ? new Cartesian3(p.x, p.y, p.z) : null;
   }
 
   /** Flies the free camera to a point (stops following). */
@@ -245,7 +263,7 @@ export class Globe {
     });
   }
 
-  /** Asks for a frame (needed after changes when rendering on demand). */
+  /** Asks Cesium for a frame of the globe (needed after changes to it when rendering on demand). */
   requestRender(): void {
     if (!this.viewer.isDestroyed()) this.viewer.scene.requestRender();
   }
@@ -254,8 +272,7 @@ export class Globe {
     if (this.viewer.isDestroyed()) return;
     this.handler.destroy();
     this.labels.destroy();
-    this.vehicles.destroy();
-    this.places.destroy();
+    this.overlay.destroy();
     this.route.destroy();
     this.viewer.destroy();
   }

@@ -1,18 +1,12 @@
 /**
- * Fixed places on the globe: docks (nests) and sites, as point primitives with labels, plus
- * the go-to target a pilot picked. Rarely changes, so everything is simply redrawn on `set`.
+ * Fixed places on the globe: docks (nests) and sites as rings with their names (placed with
+ * the vehicles' names), plus the go-to target a pilot picked. Drawn on the overlay like the
+ * vehicles: a dock changes colour with its live status, several times in a sortie, and that
+ * should not cost a frame of the globe under it.
  */
-import {
-  Cartesian2,
-  Cartesian3,
-  Color,
-  HorizontalOrigin,
-  NearFarScalar,
-  PointPrimitiveCollection,
-  type Scene,
-  VerticalOrigin,
-} from 'cesium';
-import { LabelSet } from './globe-labels.ts';
+import { LabelSet, type WorldPoint } from './globe-labels.ts';
+import type { GlobeOverlay, OverlayLayer } from './overlay.ts';
+import { ecef, nearFarScale, type ScreenPoint, type ScreenView } from './screen-view.ts';
 
 export interface Place {
   id: string;
@@ -24,88 +18,128 @@ export interface Place {
   tone?: 'ok' | 'busy' | 'fault' | 'offline';
 }
 
+/** Ring colours: [outline, fill]. */
 const TONES = {
-  ok: Color.fromCssColorString('#52c41a'),
-  busy: Color.fromCssColorString('#3fa7ff'),
-  fault: Color.fromCssColorString('#ff4d4f'),
-  offline: Color.fromCssColorString('#7d8b99'),
-};
-const SITE_COLOR = Color.fromCssColorString('#b37feb');
-const TARGET_COLOR = Color.fromCssColorString('#ff4dd2');
-const DOCK_LABEL = Color.fromCssColorString('#cfe3f7');
-const DOCK_OFFSET = new Cartesian2(0, 14);
-const SITE_OFFSET = new Cartesian2(0, -16);
+  ok: ['#52c41a', 'rgba(82,196,26,0.18)'],
+  busy: ['#3fa7ff', 'rgba(63,167,255,0.18)'],
+  fault: ['#ff4d4f', 'rgba(255,77,79,0.18)'],
+  offline: ['#7d8b99', 'rgba(125,139,153,0.18)'],
+} as const;
+const SITE = ['#b37feb', 'rgba(179,127,235,0.35)'] as const;
+const TARGET = ['#ff4dd2', 'rgba(255,77,210,0.6)'] as const;
+const DOCK_LABEL = '#cfe3f7';
+const DOCK_OFFSET_Y = 14;
+const SITE_OFFSET_Y = -16;
+const DOCK_PX = 16;
+const SITE_PX = 14;
 
-export class PlacesLayer {
-  private readonly points: PointPrimitiveCollection;
-  /** Dock and site names, placed by the globe's `LabelPlacer` (after vehicle names). */
-  readonly labels: LabelSet;
-  private readonly target: PointPrimitiveCollection;
+interface Drawn {
+  pickId: { kind: 'dock' | 'site'; id: string };
+  at: Float64Array;
+  sizePx: number;
+  colors: readonly [string, string];
+  screenX: number;
+  screenY: number;
+  screenR: number;
+}
 
-  constructor(private readonly scene: Scene) {
-    this.points = scene.primitives.add(new PointPrimitiveCollection());
-    this.target = scene.primitives.add(new PointPrimitiveCollection());
-    this.labels = new LabelSet(scene);
-  }
+const p: ScreenPoint = { x: 0, y: 0 };
+
+export class PlacesLayer implements OverlayLayer {
+  /** Dock and site names, placed and drawn by the globe's `LabelLayer` (after vehicle names). */
+  readonly labels = new LabelSet();
+  private places: Drawn[] = [];
+  private target: Float64Array | null = null;
+
+  constructor(private readonly overlay: GlobeOverlay) {}
 
   set(places: readonly Place[]): void {
-    this.points.removeAll();
     const keys = new Set<string>();
-    for (const p of places) {
-      const position = Cartesian3.fromDegrees(p.lon, p.lat, 0);
-      const dock = p.kind === 'dock';
-      this.points.add({
-        id: { kind: p.kind, id: p.id },
-        position,
-        // A ring, so the aircraft parked on the dock shows through it.
-        pixelSize: dock ? 16 : 14,
-        color: dock ? TONES[p.tone ?? 'ok'].withAlpha(0.18) : SITE_COLOR.withAlpha(0.35),
-        outlineColor: dock ? TONES[p.tone ?? 'ok'] : SITE_COLOR,
-        outlineWidth: 2,
-        scaleByDistance: new NearFarScalar(2_000, 1.2, 300_000, 0.5),
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
-      });
-      const key = `${p.kind}:${p.id}`;
+    this.places = places.map((place): Drawn => {
+      const at = new Float64Array(3);
+      ecef(place.lon, place.lat, 0, at);
+      const dock = place.kind === 'dock';
+      const key = `${place.kind}:${place.id}`;
+      const pickId = { kind: place.kind, id: place.id };
       keys.add(key);
       this.labels.upsert(key, {
-        position,
-        text: p.name,
+        position: { x: at[0]!, y: at[1]!, z: at[2]! } satisfies WorldPoint,
+        text: place.name,
         font: dock ? '12px sans-serif' : 'bold 13px sans-serif',
-        fillColor: dock ? DOCK_LABEL : SITE_COLOR,
-        pixelOffset: dock ? DOCK_OFFSET : SITE_OFFSET,
-        horizontalOrigin: HorizontalOrigin.CENTER,
-        verticalOrigin: dock ? VerticalOrigin.TOP : VerticalOrigin.BOTTOM,
+        fillColor: dock ? DOCK_LABEL : SITE[0],
+        offsetX: 0,
+        offsetY: dock ? DOCK_OFFSET_Y : SITE_OFFSET_Y,
+        align: 'center',
+        baseline: dock ? 'top' : 'bottom',
         // Sites name areas and are few: they come before dock names.
         priority: dock ? 1 : 5,
         maxDistanceM: dock ? 6_000 : 150_000,
-        pickId: { kind: p.kind, id: p.id },
-        markerPx: dock ? 16 : 14,
+        pickId,
+        markerPx: dock ? DOCK_PX : SITE_PX,
       });
-    }
+      return {
+        pickId,
+        at,
+        sizePx: dock ? DOCK_PX : SITE_PX,
+        // A ring, so the aircraft parked on the dock shows through it.
+        colors: dock ? TONES[place.tone ?? 'ok'] : SITE,
+        screenX: 0,
+        screenY: 0,
+        screenR: 0,
+      };
+    });
     this.labels.retain(keys);
-    this.scene.requestRender();
+    this.overlay.requestDraw();
   }
 
   /** Shows the picked go-to point (null hides it). */
   setTarget(point: { lon: number; lat: number; heightM: number } | null): void {
-    this.target.removeAll();
-    if (point) {
-      this.target.add({
-        position: Cartesian3.fromDegrees(point.lon, point.lat, point.heightM),
-        pixelSize: 14,
-        color: TARGET_COLOR.withAlpha(0.6),
-        outlineColor: TARGET_COLOR,
-        outlineWidth: 3,
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
-      });
-    }
-    this.scene.requestRender();
+    this.target = point ? new Float64Array(3) : null;
+    if (point && this.target) ecef(point.lon, point.lat, point.heightM, this.target);
+    this.overlay.requestDraw();
   }
 
-  destroy(): void {
-    if (this.scene.isDestroyed()) return;
-    this.scene.primitives.remove(this.points);
-    this.labels.destroy();
-    this.scene.primitives.remove(this.target);
+  draw(ctx: CanvasRenderingContext2D, view: ScreenView): void {
+    ctx.lineWidth = 2;
+    for (const d of this.places) {
+      d.screenR = 0;
+      const a = d.at;
+      if (!view.project(a[0]!, a[1]!, a[2]!, p)) continue;
+      if (p.x < -20 || p.y < -20 || p.x > view.width + 20 || p.y > view.height + 20) continue;
+      const r = (d.sizePx / 2) * nearFarScale(view.distance(a[0]!, a[1]!, a[2]!), 2_000, 1.2, 300_000, 0.5);
+      ring(ctx, p.x, p.y, r, d.colors);
+      d.screenX = p.x;
+      d.screenY = p.y;
+      d.screenR = r;
+    }
+    const t = this.target;
+    if (t && view.project(t[0]!, t[1]!, t[2]!, p)) {
+      ctx.lineWidth = 3;
+      ring(ctx, p.x, p.y, 7, TARGET);
+    }
   }
+
+  /** The dock or site whose ring is under a CSS pixel, or undefined. */
+  pick(x: number, y: number): Drawn['pickId'] | undefined {
+    for (let i = this.places.length - 1; i >= 0; i--) {
+      const d = this.places[i]!;
+      if (d.screenR > 0 && Math.hypot(x - d.screenX, y - d.screenY) <= d.screenR + 2) return d.pickId;
+    }
+    return undefined;
+  }
+}
+
+function ring(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  r: number,
+  [stroke, fill]: readonly [string, string],
+): void {
+  ctx.beginPath();
+  ctx.arc(x, y, r, 0, 2 * Math.PI);
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.strokeStyle = stroke;
+  ctx.stroke();
 }
