@@ -286,9 +286,9 @@ export async function benchConsole(): Promise<BenchEntry[]> {
         target: '>= 30',
         met: frames.fps >= 30,
         note:
-          `frames drawn with the camera still over the fleet: the overlay (aircraft, trails, names) redrawn on ` +
+          `frames drawn with the camera still over the fleet: the overlay (aircraft, trails, docks, names) redrawn on ` +
           `every animation frame for the measurement, the globe under it ${round(frames.globeFps, 1)} times a second ` +
-          `(when its docks or tiles changed); requestAnimationFrame ran at ${round(frames.rafHz, 1)} Hz; ${how}`,
+          `(when its tiles or the focused aircraft's route changed); requestAnimationFrame ran at ${round(frames.rafHz, 1)} Hz; ${how}`,
       },
       {
         name: `console: command view frame rate while the camera moves, ${VEHICLES} vehicles`,
@@ -398,7 +398,7 @@ async function drawLatencies(page: Page, ms: number): Promise<number[]> {
  *  - `still`: the camera stands still over the fleet, as a command centre watches it; the
  *    overlay draws on every animation frame (not only when a fleet batch arrives), so the
  *    figure is what the view can draw with the whole fleet moving, and the globe draws when it
- *    would in use (docks changing colour, tiles arriving).
+ *    would in use (tiles arriving, the focused aircraft's route changing).
  *  - `panning`: the camera turns a little every frame, so the globe is redrawn every frame
  *    too; the frame rate is the globe's.
  * The view goes back to its own mode afterwards.

@@ -364,7 +364,7 @@ describe.sequential('web console (chromium against aerie up)', () => {
     await screenshot(page, '03-fleet');
   }, 120_000);
 
-  it('focuses the aircraft clicked on the globe', async () => {
+  it('focuses the aircraft clicked on the globe, and picks a go-to point on the ground', async () => {
     const { page } = pilot;
     const globe = page.getByTestId('globe');
     const box = (await globe.boundingBox())!;
@@ -405,6 +405,16 @@ describe.sequential('web console (chromium against aerie up)', () => {
       10_000,
     );
     await screenshot(page, '03b-globe-pick');
+
+    // Go to a point picked on the globe: the confirmation names the ground point clicked.
+    await press(page, 'cmd-goto', 'an administrator sees no go-to button');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.8);
+    const picked = await visible(page, 'cmd-goto-target', 'a click on the ground picks no go-to point');
+    const [lat, lon] = ((await picked.textContent()) ?? '').match(/-?\d+\.\d+/g)!.map(Number);
+    expect(Math.abs(lat! - SITE.lat), `picked latitude ${lat}`).toBeLessThan(0.05);
+    expect(Math.abs(lon! - SITE.lon), `picked longitude ${lon}`).toBeLessThan(0.05);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('cmd-goto-target').waitFor({ state: 'hidden', timeout: 10_000 });
   }, 60_000);
 
   it('switches to English and remembers the choice across a reload', async () => {

@@ -160,7 +160,7 @@ export function VehicleCommands(p: Props) {
               })}
             </span>
             {open === 'goto' && p.gotoTarget && (
-              <span className="fleet-muted">
+              <span className="fleet-muted" data-testid="cmd-goto-target">
                 {t('fleet.commands.gotoTarget', {
                   lat: p.gotoTarget.lat.toFixed(6),
                   lon: p.gotoTarget.lon.toFixed(6),

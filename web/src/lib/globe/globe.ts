@@ -182,8 +182,9 @@ export class Globe {
 
   private pickAt(position: Cartesian2): GlobePick | null {
     const scene = this.viewer.scene;
-    const id =
-      this.overlay.pick(position.x, position.y) ?? (scene.pick(position) as { id?: unknown } | undefined)?.id;
+    // Everything a click can pick is on the overlay; Cesium's own pick (a render of its own, the
+    // slowest thing on a software renderer) is never needed.
+    const id = this.overlay.pick(position.x, position.y);
     if (typeof id === 'string') return { kind: 'vehicle', id };
     if (id && typeof id === 'object' && 'kind' in id && 'id' in id) {
       const p = id as { kind: 'dock' | 'site'; id: string };
