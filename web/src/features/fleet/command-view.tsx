@@ -7,6 +7,7 @@ import { Alert, Spin, Tag, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Globe } from '../../lib/globe/globe.ts';
+import type { Obstacle } from '../../lib/globe/label-placement.ts';
 import { setFocus, startFleetModel, useFleet } from '../../live/fleet-model.ts';
 import { AlertsFeed } from './alerts-feed.tsx';
 import { FleetSidebar } from './fleet-sidebar.tsx';
@@ -18,6 +19,21 @@ import './fleet.css';
 
 /** Where the camera starts until the sites are known (the simulated fleet's home). */
 const HOME = { lat: 23.03, lon: 113.14, heightM: 12_000 };
+
+/** Where the side panels cover the globe, in CSS pixels of the globe's canvas. */
+function panelAreas(globe: HTMLElement): Obstacle[] {
+  const origin = globe.getBoundingClientRect();
+  const panels = globe.parentElement?.querySelectorAll('.command-left, .vehicle-panel') ?? [];
+  return [...panels].map((panel) => {
+    const r = panel.getBoundingClientRect();
+    return {
+      left: r.left - origin.left,
+      top: r.top - origin.top,
+      right: r.right - origin.left,
+      bottom: r.bottom - origin.top,
+    };
+  });
+}
 
 export default function CommandView() {
   const { t } = useTranslation();
@@ -48,6 +64,7 @@ export default function CommandView() {
         globeRef.current = g;
         setGlobeState('ready');
         if (g.quality.software) setSoftwareRenderer(g.quality.renderer);
+        g.labels.setCovers(() => (el.current ? panelAreas(el.current) : []));
         stops.push(bindFleetToGlobe(g, { follow: () => followRef.current }));
         stops.push(bindFocusedRoute(g));
         stops.push(

@@ -155,6 +155,7 @@ export class LabelLayer implements OverlayLayer {
     [];
   /** Passes run so far (for tests). */
   passes = 0;
+  private covers: () => readonly Obstacle[] = () => [];
 
   constructor(
     private readonly overlay: GlobeOverlay,
@@ -186,6 +187,17 @@ export class LabelLayer implements OverlayLayer {
       });
     }
     this.drawnBoxes = boxes;
+  }
+
+  /**
+   * Areas of the canvas the page covers (side panels, in CSS pixels of the canvas): no name is
+   * placed there, where it would only show dimmed through the panel and take another's place.
+   * Read on every placement pass.
+   */
+  setCovers(covers: () => readonly Obstacle[]): void {
+    this.covers = covers;
+    this.lastSize = '';
+    this.overlay.requestDraw();
   }
 
   pick(x: number, y: number): unknown {
@@ -221,7 +233,7 @@ export class LabelLayer implements OverlayLayer {
   place(view: ScreenView): void {
     this.passes++;
     const boxes: LabelBox[] = [];
-    const markers: Obstacle[] = [];
+    const markers: Obstacle[] = [...this.covers()];
     this.sets.forEach((set, i) => {
       set.forEach((key, spec, shown) => {
         const p = spec.position;

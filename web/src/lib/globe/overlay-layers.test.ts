@@ -206,6 +206,19 @@ describe('LabelLayer', () => {
     expect(vehicles.labels.shownKeys()).toEqual(['b']);
   });
 
+  it('places no name where a panel of the page covers the globe', () => {
+    const { overlay, vehicles } = setup();
+    const labels = new LabelLayer(overlay as unknown as GlobeOverlay, [vehicles.labels], 0);
+    vehicles.update('left', state({ name: 'left', lon: HOME.lon - 0.01 }), null);
+    vehicles.update('right', state({ name: 'right', lon: HOME.lon + 0.01 }), null);
+    labels.draw(recordingContext().ctx, view);
+    expect(vehicles.labels.shownKeys().sort()).toEqual(['left', 'right']);
+    labels.setCovers(() => [{ left: WIDTH / 2 + 20, top: 0, right: WIDTH, bottom: HEIGHT }]);
+    expect(overlay.requestDraw).toHaveBeenCalled();
+    labels.draw(recordingContext().ctx, view);
+    expect(vehicles.labels.shownKeys()).toEqual(['left']);
+  });
+
   it('puts off a pass that comes too soon and asks the overlay for a frame when it is due', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
     const { overlay, vehicles } = setup();
