@@ -12,7 +12,7 @@
  * the focused vehicle's mission route and replays.
  *
  * API: `Globe.create(opts)`, `viewer`, `overlay`, the layers (`vehicles`, `places`, `route`),
- * `onPick`, `follow`, `track`, `flyTo`, `fitPoints`, `requestRender`, `destroy`. Further
+ * `onPick`, `follow`, `track`, `flyTo`, `fitPoints`, `destroy`. Further
  * layers live in files of their own and use `viewer`.
  */
 import {
@@ -57,9 +57,10 @@ export interface GlobeOptions {
   /** Imagery and terrain; read from the server when left out (Natural Earth II if that fails). */
   settings?: ConsoleSettings | null;
   /**
-   * Render only when something changed (vehicle layer updates and camera moves ask for a
-   * frame) instead of at the display rate. Saves the CPU of a software renderer; off by
-   * default because time-animated entities (replay) need continuous frames.
+   * Render the globe only when it changed (camera moves, tiles, the route layer) instead of
+   * at the display rate; the overlay draws on its own changes either way. Saves the CPU of a
+   * software renderer; off by default because time-animated entities (replay) need
+   * continuous frames.
    */
   renderOnDemand?: boolean;
 }
@@ -262,11 +263,6 @@ export class Globe {
       offset: new HeadingPitchRange(0, CesiumMath.toRadians(-50), Math.max(sphere.radius * 4.5, 1500)),
       duration: 1.5,
     });
-  }
-
-  /** Asks Cesium for a frame of the globe (needed after changes to it when rendering on demand). */
-  requestRender(): void {
-    if (!this.viewer.isDestroyed()) this.viewer.scene.requestRender();
   }
 
   destroy(): void {

@@ -29,7 +29,7 @@ export interface OverlayLayer {
 
 export class GlobeOverlay {
   readonly canvas: HTMLCanvasElement;
-  readonly view = new ScreenView();
+  private readonly view = new ScreenView();
   /** Frames drawn so far (for the benchmark). */
   frames = 0;
   /**
