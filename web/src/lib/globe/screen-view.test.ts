@@ -1,17 +1,6 @@
-import { Cartesian3 } from 'cesium';
 import { describe, expect, it } from 'vitest';
 import { headingVector, nearFarScale, type ScreenPoint } from './screen-view.ts';
 import { at, HEIGHT, HOME, lookingDown, WIDTH } from './test-camera.ts';
-
-describe('ecef (through the test camera helper)', () => {
-  it('matches Cesium for a point above the district', () => {
-    const mine = at(HOME.lon, HOME.lat, 120);
-    const cesium = Cartesian3.fromDegrees(HOME.lon, HOME.lat, 120);
-    expect(mine[0]).toBeCloseTo(cesium.x, 3);
-    expect(mine[1]).toBeCloseTo(cesium.y, 3);
-    expect(mine[2]).toBeCloseTo(cesium.z, 3);
-  });
-});
 
 describe('ScreenView.project', () => {
   const view = lookingDown(5_000);

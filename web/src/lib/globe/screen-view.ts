@@ -2,8 +2,9 @@
  * The camera of one frame as the globe's overlay sees it: earth-fixed (ECEF) points to CSS
  * pixels on the globe's canvas. Pure maths on a view-projection matrix (column-major, as
  * Cesium's `Matrix4`), so the overlay projects hundreds of trail points a frame without going
- * through Cesium, and the tests need no WebGL.
+ * through Cesium's scene, and the tests need no WebGL.
  */
+import { Cartesian3, Ellipsoid } from 'cesium';
 
 /** A point on screen, CSS pixels from the canvas's top left. */
 export interface ScreenPoint {
@@ -92,20 +93,14 @@ export function nearFarScale(
   return nearValue + (farValue - nearValue) * eased;
 }
 
-const WGS84_A = 6_378_137;
-const WGS84_E2 = 6.69437999014e-3;
-
-/** Earth-fixed coordinates of a WGS-84 position (degrees, metres above the ellipsoid). */
+/** Earth-fixed coordinates of a WGS-84 position (degrees, metres above the ellipsoid), into `out[at..at+2]`. */
 export function ecef(lonDeg: number, latDeg: number, heightM: number, out: Float64Array, at = 0): void {
-  const lon = (lonDeg * Math.PI) / 180;
-  const lat = (latDeg * Math.PI) / 180;
-  const sinLat = Math.sin(lat);
-  const cosLat = Math.cos(lat);
-  const n = WGS84_A / Math.sqrt(1 - WGS84_E2 * sinLat * sinLat);
-  out[at] = (n + heightM) * cosLat * Math.cos(lon);
-  out[at + 1] = (n + heightM) * cosLat * Math.sin(lon);
-  out[at + 2] = (n * (1 - WGS84_E2) + heightM) * sinLat;
+  const c = Cartesian3.fromDegrees(lonDeg, latDeg, heightM, Ellipsoid.WGS84, scratchCartesian);
+  out[at] = c.x;
+  out[at + 1] = c.y;
+  out[at + 2] = c.z;
 }
+const scratchCartesian = new Cartesian3();
 
 /** The earth-fixed unit vector pointing `headingDeg` clockwise from north, level, at a position. */
 export function headingVector(lonDeg: number, latDeg: number, headingDeg: number, out: Float64Array): void {

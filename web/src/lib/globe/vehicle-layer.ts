@@ -8,7 +8,7 @@
  * Heights: vehicles are drawn at their height above home (`altRelM`) over the ellipsoid, which
  * is where the ground is on the default globe (no terrain).
  */
-import { LabelSet } from './globe-labels.ts';
+import { LabelSet, type WorldPoint } from './globe-labels.ts';
 import type { GlobeOverlay, OverlayLayer } from './overlay.ts';
 import { ecef, headingVector, nearFarScale, type ScreenPoint, type ScreenView } from './screen-view.ts';
 
@@ -324,7 +324,7 @@ export class VehicleLayer implements OverlayLayer {
   }
 
   /** Where a vehicle is drawn now (ECEF, for the follow camera). */
-  positionOf(vehicleId: string): { x: number; y: number; z: number } | null {
+  positionOf(vehicleId: string): WorldPoint | null {
     const t = this.drawn.get(vehicleId)?.top;
     return t ? { x: t[0]!, y: t[1]!, z: t[2]! } : null;
   }
