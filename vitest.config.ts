@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{missions,hardware,gcs-bridge,server,inference,web,tests}/**/*.test.ts'],
+    include: ['{contracts,missions,hardware,gcs-bridge,server,inference,web,tests}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

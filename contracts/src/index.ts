@@ -1,0 +1,6 @@
+/**
+ * @aerie/contracts: the one place where Aerie's packages agree on what crosses between them.
+ * Each contract is a TypeBox schema (checked at run time at a package's edge) and the static
+ * type derived from it. TypeBox is the project's one validation library.
+ */
+export * from './frame.ts';
