@@ -3,4 +3,6 @@
  * Each contract is a TypeBox schema (checked at run time at a package's edge) and the static
  * type derived from it. TypeBox is the project's one validation library.
  */
+
+export * from './finding.ts';
 export * from './frame.ts';
