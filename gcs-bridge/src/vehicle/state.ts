@@ -7,6 +7,13 @@
 import type { MavLinkData } from 'node-mavlink';
 import type { AutopilotFlavour, FlavourName, ModeKind } from '../autopilot/flavour.ts';
 import { flavourFor, genericFlavour, MODE_FLAG_SAFETY_ARMED } from '../autopilot/flavour.ts';
+import {
+  type AssembledText,
+  addStatusTextChunk,
+  createStatusTextAssembler,
+  flushStatusTexts,
+  type StatusTextAssembler,
+} from './status-text.ts';
 
 export type LandedState = 'unknown' | 'on_ground' | 'in_air' | 'takeoff' | 'landing';
 export type MissionState = 'unknown' | 'no_mission' | 'not_started' | 'active' | 'paused' | 'complete';
@@ -237,19 +244,49 @@ export function applyMessage(
     case 245:
       return onExtendedSysState(state, m.landedState, atMs);
     case 253: {
-      // PX4 sometimes ends status texts with a tab; node-mavlink keeps the NUL padding.
-      const text = String(m.text ?? '')
-        .replace(/\0+$/, '')
-        .trimEnd();
-      const severity: number = m.severity;
-      const severityName = SEVERITY_NAMES[severity] ?? String(severity);
-      state.statusTexts.push({ atMs, severity, severityName, text });
-      if (state.statusTexts.length > STATUS_HISTORY) state.statusTexts.shift();
-      return [{ type: 'status_text', atMs, severity, severityName, text }];
+      // Long texts arrive as MAVLink 2 chunks (id, chunk_seq): only whole texts become events.
+      const texts = addStatusTextChunk(
+        assemblerOf(state),
+        { severity: m.severity, text: String(m.text ?? ''), id: m.id ?? 0, chunkSeq: m.chunkSeq ?? 0 },
+        atMs,
+      );
+      return texts.length === 0 ? NO_EVENTS : texts.map((t) => pushStatusText(state, t, atMs));
     }
     default:
       return NO_EVENTS;
   }
+}
+
+/** Per-vehicle chunk buffers, kept beside the state so snapshots of the state never carry them. */
+const assemblers = new WeakMap<VehicleState, StatusTextAssembler>();
+
+function assemblerOf(state: VehicleState): StatusTextAssembler {
+  let a = assemblers.get(state);
+  if (!a) {
+    a = createStatusTextAssembler();
+    assemblers.set(state, a);
+  }
+  return a;
+}
+
+function pushStatusText(state: VehicleState, t: AssembledText, atMs: number): VehicleEvent {
+  // PX4 sometimes ends status texts with a tab.
+  const text = t.text.trimEnd();
+  const severityName = SEVERITY_NAMES[t.severity] ?? String(t.severity);
+  state.statusTexts.push({ atMs, severity: t.severity, severityName, text });
+  if (state.statusTexts.length > STATUS_HISTORY) state.statusTexts.shift();
+  return { type: 'status_text', atMs, severity: t.severity, severityName, text };
+}
+
+/**
+ * Texts whose remaining chunks never came, flushed once the chunk timeout has passed; the
+ * bridge calls this from its periodic timer.
+ */
+export function flushStatusTextChunks(state: VehicleState, atMs: number): VehicleEvent[] {
+  const a = assemblers.get(state);
+  if (!a || a.pending.size === 0) return NO_EVENTS;
+  const texts = flushStatusTexts(a, atMs);
+  return texts.length === 0 ? NO_EVENTS : texts.map((t) => pushStatusText(state, t, atMs));
 }
 
 function onHeartbeat(
