@@ -197,6 +197,27 @@ export class SimVehicle implements Tickable {
     return { seq: m.wireSeq(m.index), total: m.total(), state: m.missionState() };
   }
 
+  /** The stored list of a mission type (0 mission, 1 fence, 2 rally), as uploaded (ArduPilot's home excluded). */
+  missionItems(type = 0): readonly StoredItem[] {
+    return this.store.items(type);
+  }
+
+  /** The CRC32 opaque id of a stored list (0 when empty), as MISSION_ACK and MISSION_COUNT carry it. */
+  missionOpaqueId(type = 0): number {
+    return this.store.opaqueId(type);
+  }
+
+  /** Whether a mission upload is open on the vehicle (PX4 "busy" until finished, timed out or cancelled). */
+  get missionTransferOpen(): boolean {
+    return this.missions.receiving;
+  }
+
+  /** Stores a list as if it had been uploaded (a vehicle that boots holding a plan). */
+  storeMission(type: number, items: readonly StoredItem[]): void {
+    this.store.replace(type, [...items]);
+    this.mission.onListChanged(type);
+  }
+
   /** Faults in force now. */
   get faults(): ActiveFaults {
     return activeFaults(this.link, this.state);
