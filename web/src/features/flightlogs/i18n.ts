@@ -38,6 +38,7 @@ export const flightlogStrings = defineStrings(
       none: '正常结束',
     },
     missionRan: '执行了航线',
+    load: { sortie: '架次记录', sorties: '飞行记录', names: '无人机和机场名称' },
     noDock: '无机场',
     unknownVehicle: '未知无人机',
     replay: {
@@ -114,6 +115,7 @@ export const flightlogStrings = defineStrings(
       none: 'Normal',
     },
     missionRan: 'Flew a mission',
+    load: { sortie: 'The sortie record', sorties: 'The flight logs', names: 'The aircraft and dock names' },
     noDock: 'No dock',
     unknownVehicle: 'Unknown aircraft',
     replay: {
