@@ -12,6 +12,8 @@
  *   charge on the dock), so a reading that wobbles around the line does not flood the feed.
  * - Link lost, and back after a loss (the live state going offline / online: a vehicle whose
  *   bridge disconnects is lost without a `lost` event of its own).
+ * - `sortie_lost`: raised by the orchestrator (through the fan-out's `alert`) when an aircraft
+ *   silent in the air for its lost timeout has its sortie closed; text is the reason.
  */
 import type { VehicleEventPayload } from '@aerie/gcs-bridge';
 import type { ConsoleVehicleAlert } from './console-events.ts';
@@ -38,6 +40,8 @@ export interface AlertDeriver {
   fromEvent(vehicleId: string, atMs: number, event: VehicleEventPayload): ConsoleVehicleAlert | null;
   /** Forgets a vehicle (deleted). */
   forget(vehicleId: string): void;
+  /** An alert raised elsewhere (a sortie closed as lost), given its id here. */
+  external(a: Omit<ConsoleVehicleAlert, 'id'>): ConsoleVehicleAlert;
 }
 
 export function createAlertDeriver(): AlertDeriver {
@@ -111,6 +115,9 @@ export function createAlertDeriver(): AlertDeriver {
     },
     forget(vehicleId) {
       memory.delete(vehicleId);
+    },
+    external(a) {
+      return make(a.vehicleId, a.atMs, a.kind, a.level, a.text, a);
     },
   };
 }

@@ -95,6 +95,8 @@ export interface ConsoleFanout {
   stats(): { sockets: number; pendingFleet: number; pendingFocus: number };
   /** Stops timers and disconnects console sockets (the io server stays up). */
   close(): void;
+  /** Raises an alert from outside the live state (a sortie closed as lost), through the storm coalescer. */
+  alert(a: Omit<ConsoleVehicleAlert, 'id'>): void;
 }
 
 interface FocusEntry {
@@ -480,6 +482,9 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         for (const f of c.focus.values()) if (f.dirty) pendingFocus++;
       }
       return { sockets: clients.size, pendingFleet, pendingFocus };
+    },
+    alert(a) {
+      publishAlert(alerts.external(a));
     },
     close() {
       unsubscribe();

@@ -15,7 +15,14 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sorties } from '../db/schema.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
-import { type DockPort, Orchestrator, type SortieProgress, type VehiclePort } from './orchestrator.ts';
+import {
+  type DockPort,
+  Orchestrator,
+  type OrchestratorOptions,
+  type SortieLost,
+  type SortieProgress,
+  type VehiclePort,
+} from './orchestrator.ts';
 
 const DOCK = { lat: 30.2741, lon: 120.1551 };
 const ok: CommandReply = { ok: true, value: { command: 0, sends: 1 } };
@@ -161,7 +168,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
   }
 }
 
-function setup() {
+function setup(extra: Partial<OrchestratorOptions> = {}) {
   const dock = new FakeDock(dockId);
   const vehicle = new FakeVehicle(vehicleId);
   const progress: SortieProgress[] = [];
@@ -172,6 +179,7 @@ function setup() {
     vehicles: vehicle,
     publish: (p) => progress.push(p),
     tickMs: 60_000,
+    ...extra,
   });
   return { dock, vehicle, progress, o };
 }
@@ -251,6 +259,27 @@ describe('orchestrator driver', () => {
     await until(async () => (await row(first.sortieId)).phase === 'aborted', 'pre-emption');
     expect((await row(first.sortieId)).failureCode).toBe('Preempted');
     expect(o.activeSorties().map((a) => a.sortieId)).toEqual([second.ok ? second.sortieId : '']);
+    o.stop();
+  });
+
+  it('closes the sortie of an aircraft lost in the air and never back, after the lost timeout, with an alert', async () => {
+    const lost: SortieLost[] = [];
+    const { vehicle, o } = setup({ tickMs: 20, lostAfterMs: 300, onLost: (l) => lost.push(l) });
+    await o.start();
+    const r = await launch(o);
+    if (!r.ok) throw new Error('launch failed');
+    await until(() => vehicle.commands.includes('start_mission'), 'start_mission');
+    vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+    await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in_progress');
+    // Silence from here on: no state from the vehicle any more.
+    await until(async () => (await row(r.sortieId)).phase === 'failed', 'the lost timeout');
+    const s = await row(r.sortieId);
+    expect(s).toMatchObject({ status: 'aborted', endReason: 'VehicleLost', failureCode: 'LinkLost' });
+    expect(s.endedAt).not.toBeNull();
+    expect(lost).toEqual([
+      expect.objectContaining({ sortieId: r.sortieId, vehicleId, dockId, message: s.failureMessage }),
+    ]);
+    expect(o.activeSorties()).toEqual([]);
     o.stop();
   });
 });

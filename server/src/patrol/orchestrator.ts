@@ -95,6 +95,16 @@ export interface SortieProgress {
   atMs: number;
 }
 
+/** A sortie closed because its aircraft was lost: silent in the air for `lostAfterMs`. */
+export interface SortieLost {
+  sortieId: string;
+  vehicleId: string;
+  dockId: string;
+  departmentId: string | null;
+  message: string;
+  atMs: number;
+}
+
 export interface OrchestratorOptions {
   db: Db;
   now: () => number;
@@ -117,7 +127,17 @@ export interface OrchestratorOptions {
   machine?: SortieMachineOptions;
   /** How often timeouts and waiting sorties are looked at (default 1000 ms). */
   tickMs?: number;
+  /**
+   * An aircraft silent this long in the air is lost: its sortie closes ('aborted', end reason
+   * VehicleLost) and `onLost` raises the alert (default 120 s; overrides the machine's
+   * `timeouts.linkLostMs`).
+   */
+  lostAfterMs?: number;
+  onLost?: (lost: SortieLost) => void;
 }
+
+/** Default of `lostAfterMs`. */
+export const DEFAULT_LOST_AFTER_MS = 120_000;
 
 /** What to fly and why. */
 export interface LaunchRequest {
@@ -351,7 +371,7 @@ export class Orchestrator {
       scheduleId: req.scheduleId,
       departmentId,
       priority: req.priority,
-      machine: newSortieMachine(req.sortieClass, now, this.o.machine),
+      machine: newSortieMachine(req.sortieClass, now, this.machineOptions()),
       lists,
       flight: { ...flight, sortieId, route, startMs: notBeforeMs ?? now },
       notBeforeMs,
@@ -381,6 +401,17 @@ export class Orchestrator {
     else this.publishQueued(a, decision.reason);
     await a.queue;
     return { ok: true, sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: decision.reason };
+  }
+
+  private machineOptions(): SortieMachineOptions {
+    const m = this.o.machine ?? {};
+    return {
+      ...m,
+      timeouts: {
+        ...m.timeouts,
+        linkLostMs: this.o.lostAfterMs ?? m.timeouts?.linkLostMs ?? DEFAULT_LOST_AFTER_MS,
+      },
+    };
   }
 
   private publishQueued(a: Active, message: string): void {
@@ -629,6 +660,10 @@ export class Orchestrator {
           .from(sorties)
           .where(eq(sorties.id, a.sortieId));
         const neverFlew = row?.status === 'planned';
+        // Lost in the air and never back: the flight log would keep the sortie running for
+        // ever, so it is closed here; a vehicle that does come back and disarms is closed by
+        // the flight log with its figures after all.
+        const lost = e.failure?.code === 'LinkLost' && row?.status !== 'completed';
         const at = new Date(this.o.now());
         await db
           .update(sorties)
@@ -639,8 +674,25 @@ export class Orchestrator {
             ...(neverFlew
               ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }
               : {}),
+            ...(lost ? { status: 'aborted' as const, endReason: 'VehicleLost', endedAt: at } : {}),
           })
           .where(eq(sorties.id, a.sortieId));
+        if (lost) {
+          const message = e.failure?.message ?? 'the aircraft was lost';
+          this.log(
+            'warn',
+            { sortieId: a.sortieId, vehicleId: a.vehicleId },
+            `sortie closed as lost: ${message}`,
+          );
+          this.o.onLost?.({
+            sortieId: a.sortieId,
+            vehicleId: a.vehicleId,
+            dockId: a.dockId,
+            departmentId: a.departmentId,
+            message,
+            atMs: at.getTime(),
+          });
+        }
         if (a.scheduleId) {
           await db
             .update(patrolSchedules)
