@@ -270,6 +270,12 @@ export const sorties = sqliteTable(
     planJson: text('plan_json'),
     /** The mission id the vehicle confirmed after upload. */
     missionId: integer('mission_id'),
+    /**
+     * The orchestrator's working state of an unfinished sortie (machine state, mission lists,
+     * waits), so a server restart resumes it (patrol/orchestrator.ts); null for sorties it did
+     * not run.
+     */
+    orchestratorJson: text('orchestrator_json'),
     createdAt: createdAt(),
   },
   (t) => [
