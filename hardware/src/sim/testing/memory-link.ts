@@ -45,7 +45,8 @@ export interface Frame {
 export interface TrafficRecord extends Frame {
   /** Local time when written (Date.now(); fake-timer time in tests). */
   at: number;
-  fate: 'delivered' | 'dropped' | 'duplicated' | 'delayed' | 'held' | 'rewritten';
+  /** `rewritten`: replaced by the `replacement` records that follow it. */
+  fate: 'delivered' | 'dropped' | 'duplicated' | 'delayed' | 'held' | 'rewritten' | 'replacement';
 }
 
 /** A message class (or its id) a rule applies to. */
@@ -288,15 +289,18 @@ export class MemoryLink {
     this.vehicle = new MemoryEnd(`${name}:vehicle`, (buf) => this.carry('down', buf));
   }
 
-  /** Messages of one class that crossed in a direction, delivered or not (`delivered` only those that arrived). */
-  messages<M extends MavLinkData>(dir: Direction, cls: MavLinkDataConstructor<M>, delivered = false): M[] {
+  /**
+   * Messages of one class written in a direction, in order, whatever became of them; with
+   * `arrived`, those that reached the other end instead (rewrites replaced, drops left out).
+   */
+  messages<M extends MavLinkData>(dir: Direction, cls: MavLinkDataConstructor<M>, arrived = false): M[] {
+    const msgid = (cls as unknown as { MSG_ID: number }).MSG_ID;
     return this.traffic
-      .filter(
-        (r) =>
-          r.dir === dir &&
-          r.msgid === (cls as unknown as { MSG_ID: number }).MSG_ID &&
-          (!delivered || r.fate !== 'dropped'),
-      )
+      .filter((r) => {
+        if (r.dir !== dir || r.msgid !== msgid) return false;
+        if (!arrived) return r.fate !== 'replacement';
+        return r.fate !== 'dropped' && r.fate !== 'rewritten';
+      })
       .map((r) => r.message as M);
   }
 
@@ -356,7 +360,9 @@ export class MemoryLink {
         return;
       case 'rewrite': {
         record('rewritten');
-        for (const m of frame.message ? action.to(frame.message) : []) {
+        // The rule gets its own copy, so the record of what was written stays as written.
+        const copy = parseFrame(dir, bytes)?.message;
+        for (const m of copy ? action.to(copy) : []) {
           const out = encode(frame, m);
           this.traffic.push({
             ...frame,
@@ -364,7 +370,7 @@ export class MemoryLink {
             message: m,
             bytes: out,
             at,
-            fate: 'delivered',
+            fate: 'replacement',
           });
           this.send(dir, out, latency);
         }
