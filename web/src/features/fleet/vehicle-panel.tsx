@@ -10,6 +10,7 @@ import { useCan } from '../auth/session.ts';
 import { linkQualityPct, num } from './fleet-list.ts';
 import { useAgo, useNow } from './use-now.ts';
 import { type GotoTarget, VehicleCommands } from './vehicle-commands.tsx';
+import { VehicleDock } from './vehicle-dock.tsx';
 
 interface Props {
   v: FleetVehicleSnapshot;
@@ -167,6 +168,8 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
           ? t('fleet.panel.missionItem', { current: (mission.currentSeq ?? 0) + 1, total: mission.total })
           : t('fleet.panel.noMission')}
       </Row>
+
+      {v.dockId ? <VehicleDock dockId={v.dockId} /> : null}
 
       {canCommand && (
         <VehicleCommands
