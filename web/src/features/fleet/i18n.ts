@@ -173,7 +173,6 @@ export const fleetStrings = defineStrings(
       ZIGZAG: '之字形',
       SYSTEMID: '系统辨识',
       AUTOROTATE: '自旋降落',
-      AUTO_RTL: '自动返航',
     },
     globe: {
       loading: '正在加载三维地球…',
@@ -362,7 +361,6 @@ export const fleetStrings = defineStrings(
       ZIGZAG: 'Zigzag',
       SYSTEMID: 'System ID',
       AUTOROTATE: 'Autorotate',
-      AUTO_RTL: 'Returning',
     },
     globe: {
       loading: 'Loading the 3D globe…',

@@ -58,7 +58,7 @@ describe('translations', () => {
 
   it('has a string for every key the console asks for by name', () => {
     const missing: string[] = [];
-    const namespaces = new Set(FEATURE_STRINGS.map((f) => f.namespace));
+    const namespaces = new Set<string>(FEATURE_STRINGS.map((f) => f.namespace));
     for (const file of sourceFiles(WEB_SRC)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z]+(?:\.[A-Za-z0-9_]+)+)'/g)) {
