@@ -155,3 +155,60 @@ describe('failed loads in the console', () => {
     browser!.assertNoPageErrors();
   }, 90_000);
 });
+
+describe('dock controls in the vehicle panel', () => {
+  it("take off from a closed dock shows the vehicle's own reason; the panel's dock controls prepare the dock", async () => {
+    const admin = await browser!.newPage(base);
+    const { page } = admin;
+    try {
+      await login(page, 'admin', ADMIN_PASSWORD);
+      const vehicles = await api<{ items: { id: string; name: string; dockId: string | null }[] }>(
+        'GET',
+        '/api/vehicles?limit=10',
+      );
+      const v = vehicles.body.items.find((x) => x.dockId === dock.id);
+      expect(v, JSON.stringify(vehicles.body)).toBeDefined();
+      await page.goto('/');
+      const row = page.getByTestId(`fleet-row-${v!.id}`);
+      await row.waitFor({ timeout: 30_000 });
+      await row.click({ force: true });
+      const panelDock = page.getByTestId('vehicle-dock');
+      await panelDock.waitFor({ timeout: 20_000 });
+      expect(await panelDock.getAttribute('data-dock-id')).toBe(dock.id);
+      await until(
+        async () => (await panelDock.getAttribute('data-lid')) === 'closed',
+        'the closed lid in the vehicle panel',
+        30_000,
+      );
+
+      // Take off is refused: the answer is the vehicle's own status text, not the MAVLink result.
+      await until(
+        async () => (await page.getByTestId('cmd-takeoff').isEnabled()) || undefined,
+        'the take-off button enabled (vehicle online)',
+        30_000,
+      );
+      await page.getByTestId('cmd-takeoff').click({ force: true });
+      await page.getByTestId('cmd-confirm').click({ force: true });
+      const result = page.getByTestId('cmd-result');
+      await result.waitFor({ timeout: 20_000 });
+      expect(await result.getAttribute('data-ok')).toBe('false');
+      expect(await result.textContent()).toBe('起飞 被拒绝：Arming denied: dock lid is not open');
+      await screenshot(page, 'admin-4-takeoff-refused-with-reason');
+
+      await page.getByTestId('dock-cmd-prepare_takeoff').click({ force: true });
+      await page.getByTestId('dock-cmd-confirm').click({ force: true });
+      const dockResult = page.getByTestId('dock-cmd-result');
+      await dockResult.waitFor({ timeout: 30_000 });
+      expect(await dockResult.getAttribute('data-ok'), (await dockResult.textContent()) ?? '').toBe('true');
+      await until(
+        async () => (await panelDock.getAttribute('data-lid')) === 'open',
+        'the lid shown open in the vehicle panel',
+        30_000,
+      );
+      await screenshot(page, 'admin-5-dock-prepared');
+    } finally {
+      await admin.context.close();
+    }
+    browser!.assertNoPageErrors();
+  }, 150_000);
+});

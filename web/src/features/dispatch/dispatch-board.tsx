@@ -15,6 +15,7 @@ import { useCan } from '../auth/session.ts';
 import { todays } from './board-model.ts';
 import { abortSortie, listDocks, listRoutes, listSorties, listVehicleNames } from './dispatch-api.ts';
 import { DockCard } from './dock-card.tsx';
+import { DockControls } from './dock-controls.tsx';
 import { PreemptModal } from './preempt-modal.tsx';
 import { SortieColumns } from './sortie-columns.tsx';
 import { useDispatchLive } from './use-dispatch-live.ts';
@@ -93,7 +94,16 @@ export default function DispatchBoard() {
       ) : (
         <div className="dispatch-docks">
           {dockView.items.map((d) => (
-            <DockCard key={d.id} name={d.name} id={d.id} live={live.docks[d.id]} time={time} />
+            <DockCard
+              key={d.id}
+              name={d.name}
+              id={d.id}
+              live={live.docks[d.id]}
+              time={time}
+              controls={
+                <DockControls dockId={d.id} dockName={d.name} online={live.docks[d.id]?.online ?? false} />
+              }
+            />
           ))}
         </div>
       )}

@@ -59,7 +59,8 @@ function SortieCard({
           </Tag>
         ) : null}
       </div>
-      <div className="dispatch-muted">
+      {/* The server's progress note is English detail for engineers: a tooltip; the phase is the status. */}
+      <div className="dispatch-muted" title={s.message ?? undefined}>
         {t(`dispatch.phases.${s.phase ?? 'closed'}`, s.phase ?? s.status ?? '')} · {p.time.format(s.atMs)}
       </div>
       <div className="dispatch-muted">
@@ -71,8 +72,6 @@ function SortieCard({
           {s.failureCode ? `${t(`dispatch.failures.${s.failureCode}`, s.failureCode)} – ` : ''}
           {s.failureMessage}
         </div>
-      ) : s.message ? (
-        <div className="dispatch-muted">{s.message}</div>
       ) : null}
       {(c === 'planned' || c === 'flying') && p.canAbort ? (
         <Popconfirm title={t('dispatch.abortConfirm')} onConfirm={() => p.onAbort(s.id)}>

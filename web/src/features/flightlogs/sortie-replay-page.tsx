@@ -15,7 +15,7 @@ import { ReplayControls } from './replay-controls.tsx';
 import { ReplayEvents } from './replay-events.tsx';
 import { ReplayInfo } from './replay-info.tsx';
 import { ReplayTelemetry } from './replay-telemetry.tsx';
-import type { TimelineItem } from './timeline.ts';
+import { type TimelineItem, timelineText } from './timeline.ts';
 import { useNames } from './use-names.ts';
 import { useReplayClock } from './use-replay-clock.ts';
 import { useReplayData } from './use-replay-data.ts';
@@ -33,7 +33,7 @@ export default function SortieReplayPage() {
   const vehicleEl = useRef<HTMLDivElement>(null);
   const clock = useReplayClock({ globeEl, vehicleEl, data });
 
-  const eventText = (item: TimelineItem) => t(`flightlogs.events.${item.kind}`, item.params);
+  const eventText = (item: TimelineItem) => timelineText(t, item);
   const failed = load.status === 'failed';
   const notFound = failed && load.error instanceof ApiError && load.error.status === 404;
 

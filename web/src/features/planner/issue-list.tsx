@@ -45,7 +45,10 @@ export function IssueList({ check, onFocus }: { check: Check; onFocus(at: LatLon
                 {i.item === null ? t('planner.issues.route') : t('planner.issues.item', { n: i.item + 1 })}
               </span>
             </div>
-            <div className="planner-issue-message">{i.message}</div>
+            {/* The library's detail (with its figures) is English: a tooltip; the help is translated. */}
+            <div className="planner-issue-message" title={i.message}>
+              {t(`planner.issueHelp.${i.code}`, { defaultValue: i.message })}
+            </div>
           </li>
         ))}
       </ul>

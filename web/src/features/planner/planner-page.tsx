@@ -101,7 +101,8 @@ export default function PlannerPage() {
         home,
         zones,
         docks,
-        issueTitle: (i) => `${t(`planner.issueCodes.${i.code}`)}: ${i.message}`,
+        issueTitle: (i) =>
+          `${t(`planner.issueCodes.${i.code}`)}: ${t(`planner.issueHelp.${i.code}`, { defaultValue: i.message })}`,
       }),
     [draft, active, zoneDraft, selected, built, check, home, zones, docks, t],
   );
