@@ -1,0 +1,3 @@
+/** Camera geometry: pinhole projection between pixels and the ground, footprints and georeferencing error. */
+export * from './projection.ts';
+export * from './rotation.ts';
