@@ -4,3 +4,4 @@
  * `Detector` interface.
  */
 export * from './detector.ts';
+export * from './geo/index.ts';
