@@ -4,3 +4,15 @@
  * `Detector` interface.
  */
 export * from './detector.ts';
+export { decodeImage, ImageDecodeError } from './image.ts';
+export { ModelOutputError } from './onnx/decode.ts';
+export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
+export { type ModelSpec, OnnxDetector } from './onnx/onnx-detector.ts';
+export {
+  loadModels,
+  type ModelLoadFailure,
+  openModels,
+  type RegistryConfig,
+  readModelSpecs,
+  resolveModelsDir,
+} from './registry.ts';
