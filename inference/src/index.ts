@@ -8,6 +8,15 @@ export { decodeImage, ImageDecodeError } from './image.ts';
 export { ModelOutputError } from './onnx/decode.ts';
 export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
 export { type ModelSpec, OnnxDetector } from './onnx/onnx-detector.ts';
+export type { VehicleStats } from './pipeline/latest-per-vehicle.ts';
+export type { DetectorError } from './pipeline/messages.ts';
+export {
+  type FrameOutcome,
+  Pipeline,
+  type PipelineOptions,
+  type PipelineReady,
+  startPipeline,
+} from './pipeline/pipeline.ts';
 export {
   loadModels,
   type ModelLoadFailure,
