@@ -4,4 +4,26 @@
  * `Detector` interface.
  */
 export * from './detector.ts';
+export { decodeImage, ImageDecodeError } from './image.ts';
+export { ModelOutputError } from './onnx/decode.ts';
+export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
+export { type ModelSpec, OnnxDetector } from './onnx/onnx-detector.ts';
+export type { VehicleStats } from './pipeline/latest-per-vehicle.ts';
+export type { DetectorError } from './pipeline/messages.ts';
+export {
+  type FrameOutcome,
+  Pipeline,
+  type PipelineOptions,
+  type PipelineReady,
+  startPipeline,
+} from './pipeline/pipeline.ts';
+export {
+  loadModels,
+  type ModelLoadFailure,
+  openModels,
+  type RegistryConfig,
+  readModelSpecs,
+  resolveModelsDir,
+} from './registry.ts';
+// Georeferencing and fusion (src/geo), image-analysis detectors (src/analysis).
 export * from './geo/index.ts';
