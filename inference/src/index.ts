@@ -3,7 +3,11 @@
  * worker threads; image-analysis detectors (src/analysis) plug in through the same
  * `Detector` interface.
  */
+
+export * from './analysis/index.ts';
 export * from './detector.ts';
+// Georeferencing and fusion (src/geo), image-analysis detectors (src/analysis).
+export * from './geo/index.ts';
 export { decodeImage, ImageDecodeError } from './image.ts';
 export { ModelOutputError } from './onnx/decode.ts';
 export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
@@ -25,5 +29,3 @@ export {
   readModelSpecs,
   resolveModelsDir,
 } from './registry.ts';
-// Georeferencing and fusion (src/geo), image-analysis detectors (src/analysis).
-export * from './geo/index.ts';
