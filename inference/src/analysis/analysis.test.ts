@@ -96,7 +96,7 @@ describe('construction-colour', () => {
   });
 
   it('bare earth, and a COCO truck standing on it as machinery', async () => {
-    const img = image(240, 160, (x, y) => (y >= 80 ? EARTH : GRASS));
+    const img = image(240, 160, (_, y) => (y >= 80 ? EARTH : GRASS));
     const truck: Detector = {
       ref: { name: 'fake-coco', version: '1', kind: 'onnx' },
       detect: async () => [

@@ -14,7 +14,7 @@
  * chromaticity or by a brightness ratio beyond 1.6. Changed cells form 8-connected regions; a
  * region of at least 6 m^2 is a finding, boxed in the frame's pixels:
  *  - over cells that were water in the baseline (water colour rule of water.ts): river_pollution,
- *    `floating-debris` if the cells are no longer water-coloured, else `discoloured-water`;
+ *    `floating-debris` when under 100 m^2, `discoloured-water` when larger (a plume, an algae bloom);
  *  - elsewhere: construction, `new-structure`.
  * Cells the baseline has never seen are learnt from the frame (the first patrol becomes the
  * baseline); cells it has are never overwritten here: a change stays a change until someone
@@ -250,11 +250,9 @@ export class ChangeDetector implements Detector {
       let label = 'new-structure';
       let score: number = CHANGE.score.newStructure;
       if (water >= 0.5) {
-        const stillWater =
-          blob.cells.filter((k) => isWaterColour(cur[k * 3]!, cur[k * 3 + 1]!, cur[k * 3 + 2]!)).length /
-          blob.cells.length;
         category = 'river_pollution';
-        label = stillWater >= 0.5 ? 'discoloured-water' : 'floating-debris';
+        const areaM2 = blob.cells.length * this.storeRef!.cellM ** 2;
+        label = areaM2 < CHANGE.debrisMaxM2 ? 'floating-debris' : 'discoloured-water';
         score = CHANGE.score.waterChange;
       }
       out.push({ category, label, score, box: pixelBox(blob.cells, win), detector: this.ref });

@@ -133,5 +133,7 @@ export const CHANGE = {
   brightnessRatio: 1.6,
   /** A change region must cover at least this many square metres. */
   minChangeM2: 6,
+  /** A change on water smaller than this is `floating-debris`, a larger one `discoloured-water`. */
+  debrisMaxM2: 100,
   score: { newStructure: 0.65, waterChange: 0.65 },
 } as const;
