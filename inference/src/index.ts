@@ -4,6 +4,7 @@
  * `Detector` interface.
  */
 export * from './detector.ts';
+export * from './geo/index.ts';
 export { decodeImage, ImageDecodeError } from './image.ts';
 export { ModelOutputError } from './onnx/decode.ts';
 export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
