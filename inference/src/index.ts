@@ -9,6 +9,7 @@ export { decodeImage, ImageDecodeError } from './image.ts';
 export { ModelOutputError } from './onnx/decode.ts';
 export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
 export { type ModelSpec, OnnxDetector } from './onnx/onnx-detector.ts';
+export { analysisAvailable, loadAnalysisDetectors } from './pipeline/analysis-loader.ts';
 export type { VehicleStats } from './pipeline/latest-per-vehicle.ts';
 export type { DetectorError } from './pipeline/messages.ts';
 export {
