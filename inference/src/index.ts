@@ -3,15 +3,13 @@
  * worker threads; image-analysis detectors (src/analysis) plug in through the same
  * `Detector` interface.
  */
-
-export * from './analysis/index.ts';
 export * from './detector.ts';
-// Georeferencing and fusion (src/geo), image-analysis detectors (src/analysis).
 export * from './geo/index.ts';
 export { decodeImage, ImageDecodeError } from './image.ts';
 export { ModelOutputError } from './onnx/decode.ts';
 export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
 export { type ModelSpec, OnnxDetector } from './onnx/onnx-detector.ts';
+export { analysisAvailable, loadAnalysisDetectors } from './pipeline/analysis-loader.ts';
 export type { VehicleStats } from './pipeline/latest-per-vehicle.ts';
 export type { DetectorError } from './pipeline/messages.ts';
 export {

@@ -35,7 +35,7 @@ afterAll(async () => {
   await pipeline.close();
 });
 
-describe('pipeline', () => {
+describe('pipeline', { timeout: 120_000 }, () => {
   it('a burst of 200 frames for one vehicle: the newest is processed, the other 199 are counted as skipped', async () => {
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) => pipeline.submit(frame('burst', i))),
