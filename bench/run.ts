@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConsole } from './console.ts';
 import { benchFanout } from './fanout.ts';
 import { benchFleet } from './fleet.ts';
+import { benchInference } from './inference.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
@@ -23,6 +24,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   fanout: benchFanout,
   console: benchConsole,
   planning: benchPlanning,
+  inference: benchInference,
 };
 
 const args = process.argv.slice(2);

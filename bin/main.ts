@@ -12,16 +12,18 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const [hardware, bridge, missions, server] = await Promise.all([
+  const [hardware, bridge, missions, server, inference] = await Promise.all([
     import('@aerie/hardware/cli'),
     import('@aerie/gcs-bridge/cli'),
     import('@aerie/missions/cli'),
     import('@aerie/server/cli'),
+    import('@aerie/inference/cli'),
   ]);
   hardware.registerCommands(program);
   bridge.registerCommands(program);
   missions.registerCommands(program);
   server.registerCommands(program);
+  inference.registerCommands(program);
   registerUp(program);
 
   try {

@@ -1,0 +1,182 @@
+/**
+ * `aerie detect [--json] [--pose JSON] FILE...`: runs the model registry's ONNX models and the
+ * image-analysis detectors on image files, in this process (a command-line run has no event
+ * loop to protect; the server uses the worker pipeline).
+ *
+ * Output (`--json`): an array with, per file, `{ file, findings: [{ category, label, score,
+ * box: [x, y, w, h] (original pixels), detector }] }`, or `{ file, error }` for a file that
+ * cannot be read or decoded; the other files still get their results. With `--pose`, each
+ * finding also gets `lat`, `lon` and `errorM`. Exit codes: 0 every file analysed, 1 some file
+ * failed, 2 a usage error (bad --pose, no detector could load).
+ *
+ * Heavy modules (sharp, onnxruntime-node) are imported only when the command runs, so other
+ * `aerie` commands do not pay for them.
+ */
+import type { Command } from 'commander';
+
+export interface DetectCliOptions {
+  json?: boolean;
+  pose?: string;
+  modelsDir?: string;
+  model?: string[];
+  analysis?: boolean;
+}
+
+export interface CliOutcome {
+  code: 0 | 1 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FindingOut {
+  category: string;
+  label: string;
+  score: number;
+  box: [number, number, number, number];
+  detector: { name: string; version: string; kind: string };
+  lat?: number;
+  lon?: number;
+  errorM?: number;
+  /** Why a finding with --pose has no ground position (ray above the horizon, ...). */
+  geoError?: string;
+}
+
+export type FileResult =
+  | { file: string; width: number; height: number; findings: FindingOut[] }
+  | { file: string; error: string };
+
+const round = (v: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+};
+
+/** Runs the command; `env` is the process environment (read here, the entry point). */
+export async function runDetect(
+  files: string[],
+  o: DetectCliOptions,
+  env: Record<string, string | undefined>,
+): Promise<CliOutcome> {
+  const { readFile } = await import('node:fs/promises');
+  const { availableParallelism } = await import('node:os');
+  const { decodeImage } = await import('./image.ts');
+  const { loadModels, resolveModelsDir } = await import('./registry.ts');
+  const { loadAnalysisDetectors } = await import('./pipeline/analysis-loader.ts');
+  const { parsePoseOption, locateFinding } = await import('./cli-pose.ts');
+
+  let stderr = '';
+  if (files.length === 0)
+    return { code: 2, stdout: '', stderr: 'aerie detect: name at least one image file\n' };
+  let pose: Awaited<ReturnType<typeof parsePoseOption>> | undefined;
+  if (o.pose !== undefined) {
+    pose = await parsePoseOption(o.pose);
+    if (!pose.ok) return { code: 2, stdout: '', stderr: `aerie detect: --pose: ${pose.error}\n` };
+  }
+  const modelsDir = o.modelsDir ?? resolveModelsDir(env.AERIE_MODELS_DIR);
+  const detectors = [];
+  if (modelsDir) {
+    const { loaded, failed } = await loadModels(
+      { modelsDir, only: o.model },
+      { intraOpNumThreads: Math.min(4, availableParallelism()) },
+    );
+    detectors.push(...loaded);
+    for (const f of failed) stderr += `aerie detect: model ${f.name} not loaded: ${f.error}\n`;
+  } else {
+    stderr +=
+      'aerie detect: no models folder (set AERIE_MODELS_DIR); running image-analysis detectors only\n';
+  }
+  if (o.analysis !== false && !o.model) {
+    try {
+      detectors.push(...(await loadAnalysisDetectors({})));
+    } catch (err) {
+      stderr += `aerie detect: image-analysis detectors not loaded: ${err instanceof Error ? err.message : err}\n`;
+    }
+  }
+  if (detectors.length === 0)
+    return { code: 2, stdout: '', stderr: `${stderr}aerie detect: no detector could be loaded\n` };
+
+  const results: FileResult[] = [];
+  for (const file of files) {
+    let img: Awaited<ReturnType<typeof decodeImage>>;
+    try {
+      img = await decodeImage(new Uint8Array(await readFile(file)));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a folder, not an image'
+            : err instanceof Error
+              ? err.message
+              : String(err);
+      results.push({ file, error: `${file}: ${why}` });
+      continue;
+    }
+    const findings: FindingOut[] = [];
+    for (const d of detectors) {
+      try {
+        for (const f of await d.detect(img, { placeKey: file })) {
+          const out: FindingOut = {
+            category: f.category,
+            label: f.label,
+            score: round(f.score, 3),
+            box: f.box.map((v) => round(v, 1)) as FindingOut['box'],
+            detector: f.detector,
+          };
+          if (pose?.ok) Object.assign(out, locateFinding(pose.meta, f.box, img.width, img.height));
+          findings.push(out);
+        }
+      } catch (err) {
+        stderr += `aerie detect: ${file}: detector ${d.ref.name} failed: ${err instanceof Error ? err.message : err}\n`;
+      }
+    }
+    results.push({ file, width: img.width, height: img.height, findings });
+  }
+  for (const d of detectors) await d.close?.();
+  const failedFiles = results.filter((r) => 'error' in r).length;
+  let stdout: string;
+  if (o.json) stdout = `[\n${results.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n]\n`;
+  else {
+    stdout = results
+      .map((r) => {
+        if ('error' in r) return `${r.file}: error: ${r.error}`;
+        const lines = r.findings.map(
+          (f) =>
+            `  ${f.category.padEnd(15)} ${f.label.padEnd(14)} ${f.score.toFixed(2)}  [${f.box.join(', ')}]  ${f.detector.name}` +
+            (f.lat !== undefined
+              ? `  ${f.lat.toFixed(6)},${f.lon!.toFixed(6)} ±${f.errorM!.toFixed(1)} m`
+              : ''),
+        );
+        return [`${r.file} (${r.width}x${r.height}): ${r.findings.length} finding(s)`, ...lines].join('\n');
+      })
+      .join('\n')
+      .concat('\n');
+  }
+  for (const r of results) if ('error' in r) stderr += `aerie detect: ${r.error}\n`;
+  return { code: failedFiles > 0 ? 1 : 0, stdout, stderr };
+}
+
+function emit(o: CliOutcome): void {
+  if (o.stdout) process.stdout.write(o.stdout);
+  if (o.stderr) process.stderr.write(o.stderr);
+  process.exitCode = o.code;
+}
+
+/** Adds `aerie detect` to the program. */
+export function registerCommands(program: Command): void {
+  program
+    .command('detect')
+    .description('find fire/smoke, construction, pollution, persons and vehicles in image files')
+    .argument('<files...>', 'JPEG/PNG images')
+    .option('--json', 'print JSON: per file { file, findings } or { file, error }')
+    .option(
+      '--pose <json>',
+      'camera pose for every file, as JSON or @file: { "pose": {lat, lon, altMslM, altRelM, rollDeg, pitchDeg, yawDeg}, "gimbal": {pitchDeg, yawDeg, rollDeg}, "camera": {hfovDeg} }; adds lat, lon, errorM',
+    )
+    .option('--models-dir <dir>', 'models folder (default: AERIE_MODELS_DIR, else ../shared/models)')
+    .option('--model <name...>', 'run only these ONNX models (and no image-analysis detector)')
+    .option('--no-analysis', 'skip the image-analysis detectors')
+    .action(async (files: string[], o: DetectCliOptions) => {
+      emit(await runDetect(files, o, process.env));
+    });
+}
