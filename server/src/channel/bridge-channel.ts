@@ -24,11 +24,12 @@ import {
   type DockCommand,
   type DockEventPayload,
   type HelloAck,
+  type ItemsAck,
   type ServerToBridgeEvents,
   type TlogChunkReply,
   type VehicleCommand,
   type VehicleEventPayload,
-} from '@aerie/gcs-bridge';
+} from '@aerie/contracts';
 import { and, eq } from 'drizzle-orm';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Db } from '../db/client.ts';
@@ -369,11 +370,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     }
   }
 
-  private async onItems(
-    socket: BridgeSocket,
-    items: unknown,
-    ack: (reply: { lastSeq: number }) => void,
-  ): Promise<void> {
+  private async onItems(socket: BridgeSocket, items: unknown, ack: (reply: ItemsAck) => void): Promise<void> {
     if (typeof ack !== 'function') return;
     const { bridge, epoch } = socket.data;
     if (!epoch) {
@@ -401,7 +398,14 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       const lastSeq = await this.ingest.hello(bridge.id, epoch).catch(() => 0);
       return ack({ lastSeq });
     }
-    ack({ lastSeq: result.lastSeq });
+    ack(
+      result.rejected.length > 0
+        ? {
+            lastSeq: result.lastSeq,
+            rejected: result.rejected.map(({ seq, code, message }) => ({ seq, code, message })),
+          }
+        : { lastSeq: result.lastSeq },
+    );
     this.publish(bridge.id, result);
   }
 
@@ -474,7 +478,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     for (const item of result.stored) {
       seen.add(item.vehicleId);
       if (item.kind === 'state') {
-        this.liveState.update(item.vehicleId, item.state as unknown as Record<string, unknown>);
+        this.liveState.update(item.vehicleId, item.state);
         if (item.state.online === false) this.liveState.setOffline(item.vehicleId);
       } else {
         if (item.event.type === 'lost') this.liveState.setOffline(item.vehicleId);

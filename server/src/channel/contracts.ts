@@ -8,7 +8,7 @@ import type {
   VehicleCommand,
   VehicleEventPayload,
   VehicleStatePayload,
-} from '@aerie/gcs-bridge';
+} from '@aerie/contracts';
 import type { Db } from '../db/client.ts';
 
 /** Sends commands to vehicles through whichever bridge holds them. */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { sampleVehicleState as st } from '@aerie/contracts';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { create, type Harness, startHarness } from '../test/harness.ts';
@@ -95,8 +96,8 @@ describe('vehicle.alert on /console', () => {
     const a1 = await mk('a1', depA);
     const b1 = await mk('b1', depB);
     const store = h.app.aerie.liveState;
-    store.update(a1, { batteryPct: 90 });
-    store.update(b1, { batteryPct: 90 });
+    store.update(a1, st({ batteryPct: 90 }));
+    store.update(b1, st({ batteryPct: 90 }));
 
     const open = async (token: string) => {
       const c: Client = connect(url, {
@@ -117,8 +118,8 @@ describe('vehicle.alert on /console', () => {
     const watch = await open(await h.userToken('command_centre'));
     const officer = await open(await h.userToken('department_officer', { departmentId: depA }));
 
-    store.update(a1, { batteryPct: 25 });
-    store.update(b1, { batteryPct: 12 });
+    store.update(a1, st({ batteryPct: 25 }));
+    store.update(b1, st({ batteryPct: 12 }));
     h.app.aerie.bridgeChannel.emit('vehicle.event', b1, 1000, {
       type: 'status_text',
       atMs: 1000,

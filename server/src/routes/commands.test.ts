@@ -1,3 +1,4 @@
+import { sampleVehicleState as st } from '@aerie/contracts';
 import type { CommandReply, VehicleCommand } from '@aerie/gcs-bridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeHub } from '../channel/contracts.ts';
@@ -43,7 +44,7 @@ beforeEach(async () => {
     await create(h, '/api/vehicles', { name: 'UAV-1', serial: 'SN1', model: 'X4', bridgeId, sysid: 1 })
   ).id as string;
   hub.connected = [bridgeId];
-  h.app.aerie.liveState.update(vehicleId, { armed: false });
+  h.app.aerie.liveState.update(vehicleId, st({ armed: false }));
 });
 
 afterEach(async () => {
@@ -148,7 +149,7 @@ describe('POST /api/vehicles/:id/commands', () => {
     expect(hub.calls).toEqual([]);
 
     // The bridge itself may say it does not hear the vehicle.
-    h.app.aerie.liveState.update(vehicleId, {});
+    h.app.aerie.liveState.update(vehicleId, st({}));
     hub.answer = () => ({
       ok: false,
       error: { code: 'UnknownVehicle', message: 'this bridge has not heard sysid 1' },

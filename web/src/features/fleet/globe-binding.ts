@@ -32,16 +32,16 @@ declare global {
 function drawState(id: string): VehicleDrawState | null {
   const v = fleetStore.vehicles.get(id);
   const s = v?.state;
-  if (!v || !s || typeof s.lat !== 'number' || typeof s.lon !== 'number') return null;
+  if (!v || !s || s.lat == null || s.lon == null) return null;
   return {
     name: v.name,
     lon: s.lon,
     lat: s.lat,
     heightM: drawHeightM(s),
-    headingDeg: typeof s.headingDeg === 'number' ? s.headingDeg : null,
+    headingDeg: s.headingDeg ?? null,
     online: v.online,
-    armed: s.armed === true,
-    warning: (typeof s.batteryPct === 'number' && s.batteryPct < 30) || (s.systemStatus ?? 0) >= 5,
+    armed: s.armed ?? false,
+    warning: (s.batteryPct != null && s.batteryPct < 30) || (s.systemStatus ?? 0) >= 5,
     stateAtMs: v.updatedAtMs,
   };
 }
