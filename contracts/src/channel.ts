@@ -330,13 +330,19 @@ export interface ItemsAck {
   rejected?: ItemRejection[];
 }
 
-const itemHead = Compile(Type.Object({ ...ItemHead, kind: Type.String() }));
-const payloadChecks = {
-  state: { field: 'state', code: 'MalformedState', check: Compile(VehicleStatePayload) },
-  event: { field: 'event', code: 'MalformedEvent', check: Compile(VehicleEventPayload) },
-  dock_state: { field: 'dock', code: 'MalformedDockStatus', check: Compile(DockStatusPayload) },
-  dock_event: { field: 'event', code: 'MalformedDockEvent', check: Compile(DockEventPayload) },
-} as const;
+/** The compiled checks, built on first use (a type-only importer, like the web, never pays for them). */
+let compiled: ReturnType<typeof compileChecks> | undefined;
+function compileChecks() {
+  return {
+    head: Compile(Type.Object({ ...ItemHead, kind: Type.String() })),
+    payload: {
+      state: { field: 'state', code: 'MalformedState', check: Compile(VehicleStatePayload) },
+      event: { field: 'event', code: 'MalformedEvent', check: Compile(VehicleEventPayload) },
+      dock_state: { field: 'dock', code: 'MalformedDockStatus', check: Compile(DockStatusPayload) },
+      dock_event: { field: 'event', code: 'MalformedDockEvent', check: Compile(DockEventPayload) },
+    } as const,
+  };
+}
 
 function firstError(
   validator: { Errors(v: unknown): { instancePath: string; message: string }[] },
@@ -357,6 +363,9 @@ export function checkChannelItem(
     const s = (v as { seq?: unknown } | null)?.seq;
     return typeof s === 'number' && Number.isSafeInteger(s) ? s : null;
   };
+  compiled ??= compileChecks();
+  const itemHead = compiled.head;
+  const payloadChecks = compiled.payload;
   if (!itemHead.Check(item)) {
     return {
       ok: false,
@@ -545,6 +554,22 @@ export interface BridgeToServerEvents {
   /** Progress of a running `mission.upload` (best effort, not buffered while disconnected). */
   'mission.upload_progress': (progress: MissionUploadProgress) => void;
 }
+
+/**
+ * What the server asks a bridge, by event name: the request, the reply (always a coded result;
+ * `BridgeOffline` and `Timeout` when it could not be delivered or answered), and the progress
+ * the bridge reports while it runs (`never` when it reports none).
+ */
+export interface BridgeRequests {
+  'vehicle.command': { request: CommandRequest; reply: CommandReply; progress: never };
+  'dock.command': { request: DockCommandRequest; reply: CommandReply; progress: never };
+  'mission.upload': {
+    request: MissionUploadRequest;
+    reply: MissionUploadReply;
+    progress: MissionUploadProgress;
+  };
+}
+export type BridgeRequestKind = keyof BridgeRequests;
 
 export interface ServerToBridgeEvents {
   'vehicle.command': (request: CommandRequest, ack: (reply: CommandReply) => void) => void;

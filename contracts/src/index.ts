@@ -6,5 +6,7 @@
 
 export * from './channel.ts';
 export * from './channel-samples.ts';
+export * from './console.ts';
 export * from './finding.ts';
 export * from './frame.ts';
+export * from './http.ts';

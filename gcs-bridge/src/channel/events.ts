@@ -5,6 +5,8 @@
 export {
   BRIDGE_NAMESPACE,
   type BridgeHello,
+  type BridgeRequestKind,
+  type BridgeRequests,
   type BridgeToServerEvents,
   ChannelItem,
   type CommandReply,

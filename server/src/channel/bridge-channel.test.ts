@@ -8,12 +8,15 @@ import {
   type CommandRequest,
   type HelloAck,
   type ItemsAck,
+  type MissionUploadReply,
+  type MissionUploadRequest,
   sampleVehicleState,
   type VehicleStatePayload,
 } from '@aerie/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../test/harness.ts';
+import { sendVehicleCommand, uploadMission } from './bridge-requests.ts';
 
 let h: Harness | undefined;
 const sockets: Socket[] = [];
@@ -148,15 +151,27 @@ describe('/bridge namespace', () => {
       if (req.command.action === 'land') return; // never answers
       ack({ ok: true, value: { command: 22, sends: 1 } });
     });
-    expect(await hub.sendCommand(vehicleId, { action: 'takeoff', altRelM: 30 }, { requestId: 'c1' })).toEqual(
-      {
-        ok: true,
-        value: { command: 22, sends: 1 },
-      },
-    );
+    expect(
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        vehicleId,
+        { action: 'takeoff', altRelM: 30 },
+        { requestId: 'c1' },
+      ),
+    ).toEqual({
+      ok: true,
+      value: { command: 22, sends: 1 },
+    });
     expect(seen[0]).toEqual({ requestId: 'c1', sysid: 4, command: { action: 'takeoff', altRelM: 30 } });
     expect(
-      await hub.sendCommand(vehicleId, { action: 'land' }, { requestId: 'c2', timeoutMs: 200 }),
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        vehicleId,
+        { action: 'land' },
+        { requestId: 'c2', timeoutMs: 200 },
+      ),
     ).toMatchObject({
       ok: false,
       error: { code: 'Timeout' },
@@ -167,14 +182,30 @@ describe('/bridge namespace', () => {
       body: { name: 'spare', serial: 'SN-9', model: 'M30' },
     });
     expect(made.statusCode).toBe(201);
-    expect(await hub.sendCommand(made.json().id, { action: 'arm' }, { requestId: 'c3' })).toMatchObject({
+    expect(
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        made.json().id,
+        { action: 'arm' },
+        { requestId: 'c3' },
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: 'NotBound' },
     });
 
     s.disconnect();
     await until(() => hub.connectedBridgeIds().length === 0, 'bridge gone');
-    expect(await hub.sendCommand(vehicleId, { action: 'arm' }, { requestId: 'c4' })).toMatchObject({
+    expect(
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        vehicleId,
+        { action: 'arm' },
+        { requestId: 'c4' },
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BridgeOffline' },
     });
@@ -230,5 +261,49 @@ describe('/bridge namespace', () => {
     const after = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
     expect(after.json().items).toHaveLength(1);
     expect(logLines.some((l) => l.includes('MalformedState'))).toBe(true);
+  });
+  it('carries a mission upload through the same request path, with its progress to the caller only', async () => {
+    const { url, token } = await serverWithBridge();
+    const hub = h!.app.aerie.bridgeChannel;
+    const db = h!.app.aerie.database.db;
+    const s = connect(url, token);
+    await connected(s);
+    await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    await s.emitWithAck('bridge.items', [state(1, 3)]);
+    const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    const vehicleId = (list.json().items as Array<{ id: string }>)[0]!.id;
+
+    const asked: MissionUploadRequest[] = [];
+    s.on('mission.upload', (req: MissionUploadRequest, ack: (r: MissionUploadReply) => void) => {
+      asked.push(req);
+      const at = { sysid: req.sysid, missionType: 'mission' as const, total: 2, atMs: 1 };
+      s.emit('mission.upload_progress', { ...at, requestId: 'someone-else', sent: 9 });
+      s.emit('mission.upload_progress', { ...at, requestId: req.requestId, sent: 1 });
+      s.emit('mission.upload_progress', { ...at, requestId: req.requestId, sent: 2 });
+      setTimeout(
+        () => ack({ ok: true, value: { missionId: 7, counts: { mission: 2, fence: 0, rally: 0 } } }),
+        50,
+      );
+    });
+    const progress: number[] = [];
+    const reply = await uploadMission(
+      hub,
+      db,
+      vehicleId,
+      { mission: [] },
+      {
+        requestId: 'u1',
+        onProgress: (p) => progress.push(p.sent),
+      },
+    );
+    expect(reply).toEqual({ ok: true, value: { missionId: 7, counts: { mission: 2, fence: 0, rally: 0 } } });
+    expect(asked).toEqual([{ requestId: 'u1', sysid: 3, mission: [] }]);
+    expect(progress).toEqual([1, 2]);
+    expect(
+      await uploadMission(hub, db, 'no-such-vehicle', { mission: [] }, { requestId: 'u2' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'UnknownVehicle' },
+    });
   });
 });

@@ -5,21 +5,20 @@
  * snapshots. Kept small and allocation-light: telemetry for hundreds of vehicles passes here
  * several times a second.
  */
-import type { VehicleStatePayload } from '@aerie/contracts';
-import type { ConsoleFleetItem, ConsoleVehicleAlert, ConsoleVehicleState } from '@aerie/server';
+import type {
+  VehicleRecord as ApiVehicleRecord,
+  ConsoleFleetItem,
+  ConsoleVehicleAlert,
+  ConsoleVehicleState,
+  VehicleStatePayload,
+} from '@aerie/contracts';
 
 /** What the console knows of a vehicle's state: the fleet fields, or all of it when focused. */
 export type VehicleStateView = Partial<VehicleStatePayload>;
 
-/** A vehicle of the register (`GET /api/vehicles`). */
-export interface VehicleRecord {
-  id: string;
-  name: string;
-  online: boolean;
-  state: VehicleStatePayload | null;
-  dockId?: string | null;
-  departmentId?: string | null;
-}
+/** What the store reads of a vehicle of the register (`GET /api/vehicles`, the contract's `VehicleRecord`). */
+export type VehicleRecord = Pick<ApiVehicleRecord, 'id' | 'name' | 'online' | 'state'> &
+  Partial<Pick<ApiVehicleRecord, 'dockId' | 'departmentId'>>;
 
 /**
  * Recent positions, oldest first, in a fixed ring (no allocation per point): `count` points of

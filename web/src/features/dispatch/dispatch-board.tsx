@@ -4,7 +4,7 @@
  * reason; live from `sortie.progress`), and an on-demand sortie that pre-empts scheduled ones.
  */
 
-import type { ConsoleDockStatus } from '@aerie/server';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { RocketOutlined, StopOutlined } from '@ant-design/icons';
 import { App, Button, Empty, Form, Modal, Popconfirm, Radio, Select, Spin, Tag, Tooltip } from 'antd';
 import { useEffect, useMemo, useState } from 'react';

@@ -3,7 +3,7 @@
  * into the vehicle layer (no React in between), focus highlights and follows, and the test
  * hooks on `window.__aerie` read what is drawn.
  */
-import type { ConsoleDockStatus } from '@aerie/server';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { api, type Page } from '../../lib/api.ts';
 import type { Globe } from '../../lib/globe/globe.ts';
 import type { Place } from '../../lib/globe/places-layer.ts';
