@@ -5,6 +5,7 @@
  * focuses 4 vehicles (so every vehicle is focused once, at full rate) and gets the whole fleet
  * at 2 Hz. Latency = client receipt - `updatedAtMs` (stamped by the store on receipt).
  */
+
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VehicleStatePayload } from '@aerie/contracts';
 import { build, schema } from '@aerie/server';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
@@ -24,7 +26,7 @@ const MEASURE_MS = 10_000;
 const PASSWORD = 'bench-admin-password';
 
 /** A state shaped like the bridge's snapshot, so payload sizes are realistic (~1 KB). */
-function snapshot(sysid: number, t: number): Record<string, unknown> {
+function snapshot(sysid: number, t: number): VehicleStatePayload {
   const a = t / 10_000 + sysid;
   return {
     sysid,

@@ -12,17 +12,28 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const [hardware, bridge, missions, server, inference] = await Promise.all([
+  const [hardware, bridge, missions, server, inference, web] = await Promise.all([
     import('@aerie/hardware/cli'),
     import('@aerie/gcs-bridge/cli'),
     import('@aerie/missions/cli'),
     import('@aerie/server/cli'),
     import('@aerie/inference/cli'),
+    import('@aerie/web/node'),
   ]);
   hardware.registerCommands(program);
   bridge.registerCommands(program);
   missions.registerCommands(program);
-  server.registerCommands(program);
+  // The server serves the console the web package builds; the dependency goes web -> contracts
+  // only, so the link between the two is made here.
+  server.registerCommands(program, {
+    console: {
+      distDir: web.WEB_DIST_DIR,
+      isStale: web.isConsoleBuildStale,
+      build: async (log) => {
+        await web.buildConsole({ log });
+      },
+    },
+  });
   inference.registerCommands(program);
   registerUp(program);
 

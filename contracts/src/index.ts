@@ -4,5 +4,9 @@
  * type derived from it. TypeBox is the project's one validation library.
  */
 
+export * from './channel.ts';
+export * from './channel-samples.ts';
+export * from './console.ts';
 export * from './finding.ts';
 export * from './frame.ts';
+export * from './http.ts';

@@ -29,8 +29,9 @@ import { createDockCommander, type DockCommander } from './live/dock-commands.ts
 import { attachDockConsole } from './live/dock-console.ts';
 import { LiveDockStore } from './live/dock-store.ts';
 import { LiveStateStore } from './live/live-state-store.ts';
+import { DepartmentDirectory } from './live/visibility.ts';
 import { createPatrol, type Patrol, type PatrolOptions, registerPatrolRoutes } from './patrol/index.ts';
-import { sortieProgressPublisher } from './patrol/sortie-console.ts';
+import { sortieProgressPublisher, uploadProgressPublisher } from './patrol/sortie-console.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerBridgeRoutes } from './routes/bridges.ts';
@@ -167,6 +168,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
     const stopDockConsole = attachDockConsole(app.io, database.db, docks);
+    const departments = new DepartmentDirectory(database.db, {
+      ...(opts.consoleOptions?.directoryRefreshMs
+        ? { refreshMs: opts.consoleOptions.directoryRefreshMs }
+        : {}),
+    });
     patrol = createPatrol(
       app,
       ctx,
@@ -186,6 +192,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
             text: l.message,
             sortieId: l.sortieId,
           }),
+        uploadProgress: uploadProgressPublisher(app.io, departments),
       },
       opts.patrol,
     );

@@ -15,6 +15,16 @@ export { type AuthUser, findSessionUser } from './auth/sessions.ts';
 export { hashToken, newToken } from './auth/tokens.ts';
 export { type AdminBootstrap, FIRST_ADMIN_USERNAME } from './bootstrap-admin.ts';
 export {
+  type AddressResult,
+  type BridgeAddress,
+  dockAddress,
+  type MissionLists,
+  sendVehicleCommand,
+  uploadMission,
+  vehicleAddress,
+} from './channel/bridge-requests.ts';
+export type { BridgeHub, BridgeRequestOptions } from './channel/contracts.ts';
+export {
   configFromEnv,
   LOG_LEVELS,
   parseServerConfig,
@@ -39,6 +49,7 @@ export {
   type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleSortieProgress,
+  type ConsoleUploadProgress,
   type ConsoleVehicleAlert,
   type ConsoleVehicleLink,
   type ConsoleVehicleState,
@@ -66,6 +77,7 @@ export {
   LiveStateStore,
   type VehicleLiveState,
 } from './live/live-state-store.ts';
+export { DepartmentDirectory, maySee, type Viewer } from './live/visibility.ts';
 export {
   type DockPort,
   type LaunchRequest,

@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type SimVehicle, startVehicle } from '@aerie/hardware';
-import { build } from '@aerie/server';
+import { build, sendVehicleCommand } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AERIE_BIN, freeUdpPort } from './cli.ts';
@@ -146,14 +146,18 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
     expect(health.json().bridges).toEqual({ total: 1, connected: 1 });
 
     // --- a command through the hub, answered by the vehicle (PX4 refuses arming while it settles)
-    let reply = await app.aerie.bridgeHub.sendCommand(
+    let reply = await sendVehicleCommand(
+      app.aerie.bridgeHub,
+      app.aerie.database.db,
       v1,
       { action: 'takeoff', altRelM: 20 },
       { requestId: 't-1' },
     );
     for (let i = 0; i < 20 && !reply.ok && reply.error.code === 'TemporarilyRejected'; i++) {
       await sleep(200);
-      reply = await app.aerie.bridgeHub.sendCommand(
+      reply = await sendVehicleCommand(
+        app.aerie.bridgeHub,
+        app.aerie.database.db,
         v1,
         { action: 'takeoff', altRelM: 20 },
         { requestId: `t-${i + 2}` },
@@ -166,7 +170,9 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
       'vehicle 1 climbing',
     );
     expect(
-      await app.aerie.bridgeHub.sendCommand(
+      await sendVehicleCommand(
+        app.aerie.bridgeHub,
+        app.aerie.database.db,
         v2,
         { action: 'set_mode', mode: 'NOT.A.MODE' },
         { requestId: 'm-1' },

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GCS_SYSID, splitTlog } from '@aerie/gcs-bridge';
 import { type SimVehicle, startVehicle } from '@aerie/hardware';
-import { build } from '@aerie/server';
+import { build, sendVehicleCommand } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AERIE_BIN, freeUdpPort } from './cli.ts';
@@ -140,14 +140,18 @@ describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api
     );
 
     // Take off (PX4 refuses arming for a while after boot), climb a little, land.
-    let reply = await app.aerie.bridgeHub.sendCommand(
+    let reply = await sendVehicleCommand(
+      app.aerie.bridgeHub,
+      app.aerie.database.db,
       vehicleId,
       { action: 'takeoff', altRelM: 8 },
       { requestId: 't-1' },
     );
     for (let i = 0; i < 30 && !reply.ok && reply.error.code === 'TemporarilyRejected'; i++) {
       await sleep(200);
-      reply = await app.aerie.bridgeHub.sendCommand(
+      reply = await sendVehicleCommand(
+        app.aerie.bridgeHub,
+        app.aerie.database.db,
         vehicleId,
         { action: 'takeoff', altRelM: 8 },
         { requestId: `t-${i + 2}` },
@@ -159,7 +163,13 @@ describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api
       15_000,
       'vehicle 1 climbing',
     );
-    const landed = await app.aerie.bridgeHub.sendCommand(vehicleId, { action: 'land' }, { requestId: 'l-1' });
+    const landed = await sendVehicleCommand(
+      app.aerie.bridgeHub,
+      app.aerie.database.db,
+      vehicleId,
+      { action: 'land' },
+      { requestId: 'l-1' },
+    );
     expect(landed, JSON.stringify(landed)).toMatchObject({ ok: true });
 
     // The sortie closes on the disarm event; the tlog follows it.

@@ -13,13 +13,14 @@ import type { BridgeEvents, VehicleSnapshot } from '../bridge.ts';
 import type { PacketInfo } from '../codec/connection.ts';
 import { encodeFrame } from '../codec/frame.ts';
 import { splitTlog } from '../link/tlog.ts';
+import { createVehicleState } from '../vehicle/state.ts';
 import { BridgeChannelClient } from './client.ts';
 import { BRIDGE_NAMESPACE, type ChannelItem, type TlogChunk, type TlogChunkReply } from './events.ts';
 import type { RecordableConnection } from './sortie-recorder.ts';
 
 class FakeBridge extends EventEmitter<BridgeEvents> {
   vehicles(): VehicleSnapshot[] {
-    return [{ sysid: 1, link: { id: 'l1', lossPct: 0 } } as unknown as VehicleSnapshot];
+    return [{ ...createVehicleState(1, 1), link: { id: 'l1', lossPct: 0 } }];
   }
   vehicle() {
     return undefined;

@@ -9,6 +9,7 @@ import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BridgeEvents, VehicleSnapshot } from '../bridge.ts';
 import { ok } from '../result.ts';
+import { createVehicleState } from '../vehicle/state.ts';
 import { BridgeChannelClient } from './client.ts';
 import type { CommandableVehicle } from './command-runner.ts';
 import { BRIDGE_NAMESPACE, type ChannelItem, type CommandReply } from './events.ts';
@@ -43,8 +44,11 @@ class FakeBridge extends EventEmitter<BridgeEvents> {
   }
 }
 
-const snap = (sysid: number, altRelM: number) =>
-  ({ sysid, altRelM, online: true, link: { id: 'l', lossPct: 0 } }) as unknown as VehicleSnapshot;
+const snap = (sysid: number, altRelM: number): VehicleSnapshot => ({
+  ...createVehicleState(sysid, 1),
+  altRelM,
+  link: { id: 'l', lossPct: 0 },
+});
 
 /** The server's side of the contract, in memory; can "lose" acks to force replays. */
 class FakeServer {

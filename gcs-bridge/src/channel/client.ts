@@ -47,6 +47,7 @@ import {
   type DockEventPayload,
   type DockStatusPayload,
   type HelloAck,
+  type ItemRejection,
   type MissionUploadReply,
   type MissionUploadRequest,
   type ServerToBridgeEvents,
@@ -63,6 +64,7 @@ import {
   TlogUploadQueue,
   tlogChunks,
 } from './tlog-upload.ts';
+import { toWireState } from './wire-state.ts';
 
 /** What the client needs from a Bridge: its events and its vehicles. */
 export interface ChannelBridge extends VehicleDirectory {
@@ -131,6 +133,8 @@ export interface BridgeChannelClientEvents {
   rejected: [message: string];
   /** The server acknowledged items up to this seq. */
   acked: [lastSeq: number];
+  /** The server consumed but refused these items (malformed; its code names why). */
+  'items.refused': [ItemRejection[]];
   /** A sortie's tlog was stored by the server. */
   'tlog.uploaded': [{ uploadId: string; sysid: number; sortieId: string; sha256: string; bytes: number }];
 }
@@ -318,7 +322,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     this.lastStateAt.set(s.sysid, now);
     // Stamped with when the vehicle's data arrived, not when a held-back snapshot went out.
     const atMs = s.updatedAtMs > 0 ? s.updatedAtMs : now;
-    this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: s });
+    this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: toWireState(s) });
   }
 
   private pushEvent(sysid: number, event: VehicleEvent | VehicleEventPayload): number {
@@ -598,6 +602,15 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       stored = reply.lastSeq;
       this.outbox.ack(stored);
       this.emit('acked', stored);
+      if (reply.rejected && reply.rejected.length > 0) {
+        // A wire mismatch between this bridge and the server (a version skew or a mapping bug):
+        // the server consumed the items without storing them, so they are not sent again.
+        this.log.error(
+          { refused: reply.rejected.slice(0, 5), count: reply.rejected.length },
+          `the server refused ${reply.rejected.length} item(s): ${reply.rejected[0]!.code} ${reply.rejected[0]!.message}`,
+        );
+        this.emit('items.refused', reply.rejected);
+      }
     } catch {
       if (gen === this.generation)
         this.log.warn(

@@ -3,6 +3,7 @@
  * (armed, disarmed), uploads its recording in chunks, and the sortie serves it; a re-sent
  * upload changes nothing, and an upload for no sortie or no vehicle is refused with a code.
  */
+import { sampleVehicleState } from '@aerie/contracts';
 import { type ChannelItem, type TlogChunkReply, tlogChunks } from '@aerie/gcs-bridge';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +25,14 @@ const state = (seq: number, armed: boolean): ChannelItem => ({
   kind: 'state',
   sysid: 1,
   atMs: T0 + seq,
-  state: { sysid: 1, autopilot: 'px4', vehicleType: 2, online: true, armed, mode: 'AUTO.LOITER' } as never,
+  state: sampleVehicleState({
+    sysid: 1,
+    autopilot: 'px4',
+    vehicleType: 2,
+    online: true,
+    armed,
+    mode: 'AUTO.LOITER',
+  }),
 });
 
 async function bridgeSocket(): Promise<Socket> {

@@ -2,10 +2,21 @@
  * The `/bridge` namespace in the real application (build + listen on a free port), with a
  * Socket.IO client playing the bridge.
  */
-import type { ChannelItem, CommandReply, CommandRequest, HelloAck } from '@aerie/gcs-bridge';
+import {
+  type ChannelItem,
+  type CommandReply,
+  type CommandRequest,
+  type HelloAck,
+  type ItemsAck,
+  type MissionUploadReply,
+  type MissionUploadRequest,
+  sampleVehicleState,
+  type VehicleStatePayload,
+} from '@aerie/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../test/harness.ts';
+import { sendVehicleCommand, uploadMission } from './bridge-requests.ts';
 
 let h: Harness | undefined;
 const sockets: Socket[] = [];
@@ -41,12 +52,19 @@ async function connected(s: Socket): Promise<void> {
   });
 }
 
-const state = (seq: number, sysid: number, extra: Record<string, unknown> = {}): ChannelItem => ({
+const state = (seq: number, sysid: number, extra: Partial<VehicleStatePayload> = {}): ChannelItem => ({
   seq,
   kind: 'state',
   sysid,
   atMs: 1000 + seq,
-  state: { sysid, autopilot: 'px4', vehicleType: 2, online: true, mode: 'AUTO.LOITER', ...extra } as never,
+  state: sampleVehicleState({
+    sysid,
+    autopilot: 'px4',
+    vehicleType: 2,
+    online: true,
+    mode: 'AUTO.LOITER',
+    ...extra,
+  }),
 });
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
@@ -133,15 +151,27 @@ describe('/bridge namespace', () => {
       if (req.command.action === 'land') return; // never answers
       ack({ ok: true, value: { command: 22, sends: 1 } });
     });
-    expect(await hub.sendCommand(vehicleId, { action: 'takeoff', altRelM: 30 }, { requestId: 'c1' })).toEqual(
-      {
-        ok: true,
-        value: { command: 22, sends: 1 },
-      },
-    );
+    expect(
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        vehicleId,
+        { action: 'takeoff', altRelM: 30 },
+        { requestId: 'c1' },
+      ),
+    ).toEqual({
+      ok: true,
+      value: { command: 22, sends: 1 },
+    });
     expect(seen[0]).toEqual({ requestId: 'c1', sysid: 4, command: { action: 'takeoff', altRelM: 30 } });
     expect(
-      await hub.sendCommand(vehicleId, { action: 'land' }, { requestId: 'c2', timeoutMs: 200 }),
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        vehicleId,
+        { action: 'land' },
+        { requestId: 'c2', timeoutMs: 200 },
+      ),
     ).toMatchObject({
       ok: false,
       error: { code: 'Timeout' },
@@ -152,16 +182,128 @@ describe('/bridge namespace', () => {
       body: { name: 'spare', serial: 'SN-9', model: 'M30' },
     });
     expect(made.statusCode).toBe(201);
-    expect(await hub.sendCommand(made.json().id, { action: 'arm' }, { requestId: 'c3' })).toMatchObject({
+    expect(
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        made.json().id,
+        { action: 'arm' },
+        { requestId: 'c3' },
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: 'NotBound' },
     });
 
     s.disconnect();
     await until(() => hub.connectedBridgeIds().length === 0, 'bridge gone');
-    expect(await hub.sendCommand(vehicleId, { action: 'arm' }, { requestId: 'c4' })).toMatchObject({
+    expect(
+      await sendVehicleCommand(
+        hub,
+        h!.app.aerie.database.db,
+        vehicleId,
+        { action: 'arm' },
+        { requestId: 'c4' },
+      ),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BridgeOffline' },
+    });
+  });
+  it('refuses a state with a renamed or mistyped field at ingest, tells the bridge, and never shows it to a console', async () => {
+    const { url, token } = await serverWithBridge();
+    const s = connect(url, token);
+    await connected(s);
+    await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    expect(await s.emitWithAck('bridge.items', [state(1, 1, { altRelM: 1 })])).toEqual({ lastSeq: 1 });
+    const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    const vehicleId = (list.json().items as Array<{ id: string }>)[0]!.id;
+
+    const consoleSocket = io(`${url}/console`, {
+      auth: { token: await h!.userToken('pilot') },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    sockets.push(consoleSocket);
+    const focused: Array<Record<string, unknown> | null> = [];
+    consoleSocket.on('vehicle.state', (item: { state: Record<string, unknown> | null }) =>
+      focused.push(item.state),
+    );
+    await connected(consoleSocket);
+    expect(await consoleSocket.timeout(5000).emitWithAck('vehicle.focus', { vehicleId })).toEqual({
+      ok: true,
+    });
+    await until(() => focused.length >= 1, 'the focused state');
+
+    const { batteryPct, ...withoutBattery } = sampleVehicleState({ sysid: 1, altRelM: 2 });
+    const renamed = { ...withoutBattery, batteryPercent: batteryPct };
+    const mistyped = { ...sampleVehicleState({ sysid: 1, altRelM: 3 }), lat: '23.1' };
+    const ack: ItemsAck = await s.emitWithAck('bridge.items', [
+      { seq: 2, kind: 'state', sysid: 1, atMs: 1002, state: renamed },
+      { seq: 3, kind: 'state', sysid: 1, atMs: 1003, state: mistyped },
+      { seq: 4, kind: 'state', sysid: 9, atMs: 1004, state: { ...renamed, sysid: 9 } },
+      state(5, 1, { altRelM: 4 }),
+    ]);
+    expect(ack.lastSeq).toBe(5);
+    expect(ack.rejected).toEqual([
+      { seq: 2, code: 'MalformedState', message: expect.stringMatching(/batteryPct/) },
+      { seq: 3, code: 'MalformedState', message: expect.stringMatching(/lat/) },
+      { seq: 4, code: 'MalformedState', message: expect.stringMatching(/batteryPct/) },
+    ]);
+    await until(() => focused.at(-1)?.altRelM === 4, 'the good state after the refused ones');
+    expect(focused.map((f) => f?.altRelM)).not.toContain(2);
+    expect(focused.map((f) => f?.altRelM)).not.toContain(3);
+    expect(focused.some((f) => f !== null && ('batteryPercent' in f || typeof f.lat === 'string'))).toBe(
+      false,
+    );
+    expect(h!.app.aerie.liveState.get(vehicleId).state).toMatchObject({ altRelM: 4, batteryPct: 95 });
+    // A vehicle heard only through malformed states is not registered.
+    const after = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    expect(after.json().items).toHaveLength(1);
+    expect(logLines.some((l) => l.includes('MalformedState'))).toBe(true);
+  });
+  it('carries a mission upload through the same request path, with its progress to the caller only', async () => {
+    const { url, token } = await serverWithBridge();
+    const hub = h!.app.aerie.bridgeChannel;
+    const db = h!.app.aerie.database.db;
+    const s = connect(url, token);
+    await connected(s);
+    await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    await s.emitWithAck('bridge.items', [state(1, 3)]);
+    const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    const vehicleId = (list.json().items as Array<{ id: string }>)[0]!.id;
+
+    const asked: MissionUploadRequest[] = [];
+    s.on('mission.upload', (req: MissionUploadRequest, ack: (r: MissionUploadReply) => void) => {
+      asked.push(req);
+      const at = { sysid: req.sysid, missionType: 'mission' as const, total: 2, atMs: 1 };
+      s.emit('mission.upload_progress', { ...at, requestId: 'someone-else', sent: 9 });
+      s.emit('mission.upload_progress', { ...at, requestId: req.requestId, sent: 1 });
+      s.emit('mission.upload_progress', { ...at, requestId: req.requestId, sent: 2 });
+      setTimeout(
+        () => ack({ ok: true, value: { missionId: 7, counts: { mission: 2, fence: 0, rally: 0 } } }),
+        50,
+      );
+    });
+    const progress: number[] = [];
+    const reply = await uploadMission(
+      hub,
+      db,
+      vehicleId,
+      { mission: [] },
+      {
+        requestId: 'u1',
+        onProgress: (p) => progress.push(p.sent),
+      },
+    );
+    expect(reply).toEqual({ ok: true, value: { missionId: 7, counts: { mission: 2, fence: 0, rally: 0 } } });
+    expect(asked).toEqual([{ requestId: 'u1', sysid: 3, mission: [] }]);
+    expect(progress).toEqual([1, 2]);
+    expect(
+      await uploadMission(hub, db, 'no-such-vehicle', { mission: [] }, { requestId: 'u2' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'UnknownVehicle' },
     });
   });
 });

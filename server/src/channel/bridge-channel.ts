@@ -12,31 +12,33 @@
  *     (bridge, sysid) -> tlogSink.attachTlog -> the last chunk's ack says where it went
  *   last socket of a bridge gone -> its vehicles go offline in the live state
  *
- * It is also the BridgeHub: a command goes to the newest live socket of the vehicle's bridge,
- * with an ack timeout.
+ * It is also the BridgeHub: a request (vehicle command, dock command, mission upload) goes to
+ * the newest live socket of the bridge, with an ack timeout; the bridge's progress reports for
+ * it ('mission.upload_progress') go to the requester's `onProgress`.
  */
 import { EventEmitter } from 'node:events';
 import {
   BRIDGE_NAMESPACE,
   type BridgeHello,
+  type BridgeRequestKind,
+  type BridgeRequests,
   type BridgeToServerEvents,
   type CommandReply,
-  type DockCommand,
   type DockEventPayload,
   type HelloAck,
+  type ItemsAck,
   type ServerToBridgeEvents,
   type TlogChunkReply,
-  type VehicleCommand,
   type VehicleEventPayload,
-} from '@aerie/gcs-bridge';
+} from '@aerie/contracts';
 import { and, eq } from 'drizzle-orm';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Db } from '../db/client.ts';
-import { docks, vehicles } from '../db/schema.ts';
+import { vehicles } from '../db/schema.ts';
 import { LiveDockStore } from '../live/dock-store.ts';
 import type { LiveStateStore } from '../live/live-state-store.ts';
 import { findBridgeByToken } from '../routes/bridges.ts';
-import type { BridgeHub, IngestSink } from './contracts.ts';
+import type { BridgeHub, BridgeRequestOptions, IngestSink } from './contracts.ts';
 import { BridgeIngest, type IngestBridge, type IngestResult, noopIngestSink } from './ingest.ts';
 import { TlogAssembler, type TlogAssemblerOptions } from './tlog-assembly.ts';
 
@@ -114,6 +116,42 @@ export interface BridgeChannelOptions {
 
 const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/**
+ * `socket.timeout(ms).emitWithAck(kind, payload)` for a request kind chosen at run time. Socket.IO's
+ * typed emit cannot follow a generic event name to its payload and ack, so the one cast that
+ * bridges them is here; `BridgeRequests` (checked against `ServerToBridgeEvents` below) keeps
+ * the pairs right.
+ */
+function emitRequest<K extends BridgeRequestKind>(
+  socket: BridgeSocket,
+  timeoutMs: number,
+  kind: K,
+  payload: BridgeRequests[K]['request'],
+): Promise<BridgeRequests[K]['reply']> {
+  const timed = socket.timeout(timeoutMs);
+  const emit = timed.emitWithAck as unknown as (
+    ev: K,
+    p: BridgeRequests[K]['request'],
+  ) => Promise<BridgeRequests[K]['reply']>;
+  return emit.call(timed, kind, payload);
+}
+
+/** Each request kind is a server-to-bridge event whose payload and ack are the request and reply. */
+type RequestsMatchEvents = {
+  [K in BridgeRequestKind]: ServerToBridgeEvents[K] extends (
+    request: BridgeRequests[K]['request'],
+    ack: (reply: BridgeRequests[K]['reply']) => void,
+  ) => void
+    ? true
+    : false;
+};
+const requestsMatchEvents: RequestsMatchEvents = {
+  'vehicle.command': true,
+  'dock.command': true,
+  'mission.upload': true,
+};
+void requestsMatchEvents;
+
 /** An Error that Socket.IO hands to the client in `connect_error` with its `data`. */
 function refusal(code: 'BadToken' | 'ServerError', message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
@@ -142,6 +180,8 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
   private readonly vehiclesOf = new Map<string, Set<string>>();
   /** Docks each bridge has reported since start, likewise. */
   private readonly docksOf = new Map<string, Set<string>>();
+  /** Progress listeners of running requests, by bridge id and request id. */
+  private readonly progress = new Map<string, (p: unknown) => void>();
 
   constructor(opts: BridgeChannelOptions) {
     super();
@@ -196,116 +236,47 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     return [...this.sockets.keys()];
   }
 
-  async sendCommand(
-    vehicleId: string,
-    command: VehicleCommand,
-    options: { requestId: string; timeoutMs?: number },
-  ): Promise<CommandReply> {
-    const [v] = await this.db
-      .select({ bridgeId: vehicles.bridgeId, sysid: vehicles.sysid })
-      .from(vehicles)
-      .where(eq(vehicles.id, vehicleId));
-    if (!v) return failure('UnknownVehicle', `no vehicle with id ${vehicleId}`);
-    if (v.bridgeId === null || v.sysid === null)
-      return failure('NotBound', `vehicle ${vehicleId} is not bound to a bridge and system id`);
-    const socket = this.sockets.get(v.bridgeId)?.at(-1);
-    if (!socket)
-      return failure('BridgeOffline', `the bridge of vehicle ${vehicleId} is not connected`, {
-        bridgeId: v.bridgeId,
-      });
-    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
-    const fields = {
-      requestId: options.requestId,
-      vehicleId,
-      bridgeId: v.bridgeId,
-      sysid: v.sysid,
-      action: command.action,
-    };
-    let onGone: (() => void) | undefined;
-    const gone = new Promise<CommandReply>((resolve) => {
-      onGone = () =>
-        resolve(
-          failure(
-            'BridgeOffline',
-            'the bridge disconnected before answering; the command may or may not have run',
-            {
-              bridgeId: v.bridgeId,
-            },
-          ),
-        );
-      socket.once('disconnect', onGone);
-    });
-    try {
-      const answer = socket
-        .timeout(timeoutMs)
-        .emitWithAck('vehicle.command', { requestId: options.requestId, sysid: v.sysid, command })
-        .catch(() => failure('Timeout', `no answer from the bridge within ${timeoutMs} ms`, { timeoutMs }));
-      const reply = await Promise.race([answer, gone]);
-      if (reply.ok) this.log.info(fields, 'command answered');
-      else this.log.warn({ ...fields, code: reply.error.code }, 'command failed');
-      return reply;
-    } finally {
-      if (onGone) socket.off('disconnect', onGone);
-    }
-  }
-
   /**
-   * Asks the dock's bridge to run a dock command and resolves with the dock's coded answer
-   * (its COMMAND_ACK result: `Denied`, `Failed`, ...), or `{ ok: false, error: { code:
-   * 'UnknownDock' | 'NotBound' | 'BridgeOffline' | 'Timeout', ... } }` when it cannot be
-   * delivered or answered in time. Dock commands are acknowledged as soon as the dock accepts
-   * them (the lid then takes its travel time), so the default wait is the hub's.
+   * Sends a request to the bridge's newest live socket and waits for its answer (see
+   * `BridgeHub.request`). Progress reports the bridge sends for this request id go to
+   * `options.onProgress` until the answer comes.
    */
-  async sendDockCommand(
-    dockId: string,
-    command: DockCommand,
-    options: { requestId: string; timeoutMs?: number },
-  ): Promise<CommandReply> {
-    const [d] = await this.db
-      .select({ bridgeId: docks.bridgeId, sysid: docks.sysid })
-      .from(docks)
-      .where(eq(docks.id, dockId));
-    if (!d) return failure('UnknownDock', `no dock with id ${dockId}`);
-    if (d.bridgeId === null || d.sysid === null)
-      return failure('NotBound', `dock ${dockId} is not bound to a bridge and system id`);
-    const socket = this.sockets.get(d.bridgeId)?.at(-1);
-    if (!socket)
-      return failure('BridgeOffline', `the bridge of dock ${dockId} is not connected`, {
-        bridgeId: d.bridgeId,
-      });
+  async request<K extends BridgeRequestKind>(
+    bridgeId: string,
+    kind: K,
+    payload: BridgeRequests[K]['request'],
+    options: BridgeRequestOptions<K> = {},
+  ): Promise<BridgeRequests[K]['reply']> {
+    type Reply = BridgeRequests[K]['reply'];
+    const fail = (code: string, message: string, detail: Record<string, unknown>) =>
+      failure(code, message, detail) as Reply;
+    const socket = this.sockets.get(bridgeId)?.at(-1);
+    if (!socket) return fail('BridgeOffline', `bridge ${bridgeId} is not connected`, { bridgeId });
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
-    const fields = {
-      requestId: options.requestId,
-      dockId,
-      bridgeId: d.bridgeId,
-      sysid: d.sysid,
-      action: command.action,
-    };
+    const fields = { kind, requestId: payload.requestId, bridgeId, sysid: payload.sysid };
+    const progressKey = `${bridgeId}\u0000${payload.requestId}`;
+    if (options.onProgress) this.progress.set(progressKey, options.onProgress as (p: unknown) => void);
     let onGone: (() => void) | undefined;
-    const gone = new Promise<CommandReply>((resolve) => {
+    const gone = new Promise<Reply>((resolve) => {
       onGone = () =>
         resolve(
-          failure(
-            'BridgeOffline',
-            'the bridge disconnected before answering; the command may or may not have run',
-            {
-              bridgeId: d.bridgeId,
-            },
-          ),
+          fail('BridgeOffline', 'the bridge disconnected before answering; it may or may not have acted', {
+            bridgeId,
+          }),
         );
       socket.once('disconnect', onGone);
     });
     try {
-      const answer = socket
-        .timeout(timeoutMs)
-        .emitWithAck('dock.command', { requestId: options.requestId, sysid: d.sysid, command })
-        .catch(() => failure('Timeout', `no answer from the bridge within ${timeoutMs} ms`, { timeoutMs }));
+      const answer = emitRequest(socket, timeoutMs, kind, payload).catch(() =>
+        fail('Timeout', `no answer from the bridge within ${timeoutMs} ms`, { timeoutMs }),
+      );
       const reply = await Promise.race([answer, gone]);
-      if (reply.ok) this.log.info(fields, 'dock command answered');
-      else this.log.warn({ ...fields, code: reply.error.code }, 'dock command failed');
+      if (reply.ok) this.log.info(fields, 'bridge request answered');
+      else this.log.warn({ ...fields, code: reply.error.code }, 'bridge request failed');
       return reply;
     } finally {
       if (onGone) socket.off('disconnect', onGone);
+      this.progress.delete(progressKey);
     }
   }
 
@@ -333,6 +304,10 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     socket.on('bridge.hello', (hello, ack) => void this.onHello(socket, hello, ack));
     socket.on('bridge.items', (items, ack) => void this.onItems(socket, items, ack));
     socket.on('bridge.tlog', (chunk, ack) => void this.onTlog(socket, chunk, ack));
+    socket.on('mission.upload_progress', (p) => {
+      const requestId = (p as { requestId?: unknown } | null)?.requestId;
+      if (typeof requestId === 'string') this.progress.get(`${bridge.id}\u0000${requestId}`)?.(p);
+    });
     socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
   }
 
@@ -369,11 +344,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     }
   }
 
-  private async onItems(
-    socket: BridgeSocket,
-    items: unknown,
-    ack: (reply: { lastSeq: number }) => void,
-  ): Promise<void> {
+  private async onItems(socket: BridgeSocket, items: unknown, ack: (reply: ItemsAck) => void): Promise<void> {
     if (typeof ack !== 'function') return;
     const { bridge, epoch } = socket.data;
     if (!epoch) {
@@ -401,7 +372,14 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       const lastSeq = await this.ingest.hello(bridge.id, epoch).catch(() => 0);
       return ack({ lastSeq });
     }
-    ack({ lastSeq: result.lastSeq });
+    ack(
+      result.rejected.length > 0
+        ? {
+            lastSeq: result.lastSeq,
+            rejected: result.rejected.map(({ seq, code, message }) => ({ seq, code, message })),
+          }
+        : { lastSeq: result.lastSeq },
+    );
     this.publish(bridge.id, result);
   }
 
@@ -474,7 +452,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     for (const item of result.stored) {
       seen.add(item.vehicleId);
       if (item.kind === 'state') {
-        this.liveState.update(item.vehicleId, item.state as unknown as Record<string, unknown>);
+        this.liveState.update(item.vehicleId, item.state);
         if (item.state.online === false) this.liveState.setOffline(item.vehicleId);
       } else {
         if (item.event.type === 'lost') this.liveState.setOffline(item.vehicleId);

@@ -3,38 +3,39 @@
  * side is built and tested on its own; `app.ts` wires them together.
  */
 import type {
-  CommandReply,
-  DockCommand,
-  VehicleCommand,
+  BridgeRequestKind,
+  BridgeRequests,
   VehicleEventPayload,
   VehicleStatePayload,
-} from '@aerie/gcs-bridge';
+} from '@aerie/contracts';
 import type { Db } from '../db/client.ts';
 
-/** Sends commands to vehicles through whichever bridge holds them. */
+export interface BridgeRequestOptions<K extends BridgeRequestKind> {
+  /** How long to wait for the bridge's answer (default: the hub's, 20 s for the channel). */
+  timeoutMs?: number;
+  /** Called with each progress report the bridge sends for this request (mission uploads). */
+  onProgress?: (progress: BridgeRequests[K]['progress']) => void;
+}
+
+/**
+ * The one way to ask a bridge something and wait for the answer: vehicle commands, dock
+ * commands and mission uploads all go through `request`. Finding which bridge and system id
+ * serve a vehicle or a dock is the caller's (see `bridge-requests.ts`).
+ */
 export interface BridgeHub {
   /**
-   * Asks the vehicle's bridge to run a command and resolves with the vehicle's coded answer;
-   * `{ ok: false, error: { code: 'BridgeOffline' | 'NotBound' | 'Timeout', ... } }` when it
-   * cannot be delivered or answered in time.
+   * Sends `payload` as `kind` to the bridge's newest live connection and resolves with the
+   * bridge's coded reply, or `{ ok: false, error: { code: 'BridgeOffline' | 'Timeout', ... } }`
+   * when it cannot be delivered or answered in time. Never rejects.
    */
-  sendCommand(
-    vehicleId: string,
-    command: VehicleCommand,
-    options: { requestId: string; timeoutMs?: number },
-  ): Promise<CommandReply>;
+  request<K extends BridgeRequestKind>(
+    bridgeId: string,
+    kind: K,
+    payload: BridgeRequests[K]['request'],
+    options?: BridgeRequestOptions<K>,
+  ): Promise<BridgeRequests[K]['reply']>;
   /** Bridge ids with a live connection now. */
   connectedBridgeIds(): string[];
-  /**
-   * Asks the dock's bridge to run a dock command; the dock's coded answer, or `UnknownDock`,
-   * `NotBound`, `BridgeOffline`, `Timeout`. Optional so hubs that only fly vehicles (test
-   * fakes) still fit; the BridgeChannel has it.
-   */
-  sendDockCommand?(
-    dockId: string,
-    command: DockCommand,
-    options: { requestId: string; timeoutMs?: number },
-  ): Promise<CommandReply>;
 }
 
 /**

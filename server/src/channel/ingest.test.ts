@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sampleVehicleState } from '@aerie/contracts';
 import type { ChannelItem, VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,7 +41,7 @@ class RecordingSink implements IngestSink {
 }
 
 const snapshot = (sysid: number, extra: Partial<VehicleStatePayload> = {}) =>
-  ({ sysid, autopilot: 'px4', vehicleType: 2, online: true, ...extra }) as unknown as VehicleStatePayload;
+  sampleVehicleState({ sysid, autopilot: 'px4', vehicleType: 2, online: true, ...extra });
 
 function stateItem(seq: number, sysid = 1): ChannelItem {
   return { seq, kind: 'state', sysid, atMs: 1000 + seq, state: snapshot(sysid) };

@@ -18,17 +18,20 @@
  *   (and on a rollback be undone with) the batch's transaction.
  * A PostgreSQL engine would take a dedicated connection from its pool instead.
  *
- * Items are checked before storing; a malformed item is skipped (and logged) but still
- * consumed, so one bad item cannot block a bridge's stream forever.
+ * Items are checked against the channel contract before storing; a malformed item is skipped
+ * (logged, and named with its code in the bridge's ack) but still consumed, so one bad item
+ * cannot block a bridge's stream forever, and never reaches the live state or a console.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  ChannelItem,
-  DockEventPayload,
-  DockStatusPayload,
-  VehicleEventPayload,
-  VehicleStatePayload,
-} from '@aerie/gcs-bridge';
+import {
+  type ChannelItem,
+  checkChannelItem,
+  type DockEventPayload,
+  type DockStatusPayload,
+  type ItemRejection,
+  type VehicleEventPayload,
+  type VehicleStatePayload,
+} from '@aerie/contracts';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { bridgeCursors, bridges, dockEvents, docks, vehicles } from '../db/schema.ts';
@@ -59,8 +62,8 @@ export interface IngestResult {
   docks: StoredDockItem[];
   /** Vehicles registered on first sight during this batch. */
   registered: Array<{ vehicleId: string; sysid: number; name: string }>;
-  /** Items skipped because they were malformed (with why). */
-  rejected: Array<{ index: number; seq: unknown; problem: string }>;
+  /** Items skipped because they were malformed, with a code and the first wrong field. */
+  rejected: Array<ItemRejection & { index: number }>;
 }
 
 /** The logging the ingest does (a pino/Fastify logger fits). */
@@ -105,53 +108,13 @@ export function modelFromState(state: Partial<VehicleStatePayload> | undefined):
   return type ? `${ap} ${type}` : `${ap} vehicle`;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Why an item cannot be stored, or null when it can. */
+/**
+ * Why an item cannot be stored, or null when it can: the contract's check (`checkChannelItem`
+ * in @aerie/contracts), e.g. `MalformedState: state/batteryPct: must be number`.
+ */
 export function checkItem(item: unknown): string | null {
-  if (!isObject(item)) return 'not an object';
-  if (!Number.isSafeInteger(item.seq) || (item.seq as number) < 1) return 'seq must be a positive integer';
-  if (!Number.isInteger(item.sysid) || (item.sysid as number) < 1 || (item.sysid as number) > 255)
-    return 'sysid must be an integer 1..255';
-  if (typeof item.atMs !== 'number' || !Number.isFinite(item.atMs)) return 'atMs must be a number';
-  if (item.kind === 'state') return isObject(item.state) ? null : 'state must be an object';
-  if (item.kind === 'event' || item.kind === 'dock_event')
-    return isObject(item.event) && typeof item.event.type === 'string'
-      ? null
-      : 'event must be an object with a type';
-  if (item.kind === 'dock_state') return checkDockStatus(item.dock);
-  return `kind must be 'state', 'event', 'dock_state' or 'dock_event', got ${JSON.stringify(item.kind)}`;
-}
-
-const DOCK_TEXT = ['state', 'lid', 'charger'] as const;
-const DOCK_FLAGS = ['aircraftParked', 'mainsPower'] as const;
-const DOCK_NUMBERS = [
-  'sysid',
-  'compid',
-  'temperatureC',
-  'humidityPct',
-  'windSpeedMps',
-  'windGustMps',
-  'rainMmPerH',
-  'lat',
-  'lon',
-  'altAmslM',
-  'lastHeardMs',
-] as const;
-
-/** Why a dock status cannot be stored (it is served as is by the API), or null. */
-function checkDockStatus(d: unknown): string | null {
-  if (!isObject(d)) return 'dock must be an object';
-  for (const k of DOCK_TEXT) if (typeof d[k] !== 'string') return `dock.${k} must be a string`;
-  for (const k of DOCK_FLAGS) if (typeof d[k] !== 'boolean') return `dock.${k} must be a boolean`;
-  for (const k of DOCK_NUMBERS)
-    if (typeof d[k] !== 'number' || !Number.isFinite(d[k])) return `dock.${k} must be a number`;
-  if (d.aircraftBatteryPct !== null && typeof d.aircraftBatteryPct !== 'number')
-    return 'dock.aircraftBatteryPct must be a number or null';
-  if (!Array.isArray(d.faults) || d.faults.some((f) => typeof f !== 'string'))
-    return 'dock.faults must be an array of codes';
-  return null;
+  const r = checkChannelItem(item);
+  return r.ok ? null : `${r.error.code}: ${r.error.message}`;
 }
 
 /** The words stored with a dock event. */
@@ -242,9 +205,9 @@ export class BridgeIngest {
     const rejected: IngestResult['rejected'] = [];
     const valid: ChannelItem[] = [];
     batch.forEach((item, index) => {
-      const problem = checkItem(item);
-      if (problem) rejected.push({ index, seq: isObject(item) ? item.seq : undefined, problem });
-      else valid.push(item as ChannelItem);
+      const checked = checkChannelItem(item);
+      if (checked.ok) valid.push(checked.value);
+      else rejected.push({ index, ...checked.error });
     });
     valid.sort((a, b) => a.seq - b.seq);
     if (rejected.length > 0)
@@ -265,8 +228,7 @@ export class BridgeIngest {
       // Malformed items are consumed too, so the cursor passes them.
       let maxSeq = cursor;
       for (const i of valid) if (i.seq > maxSeq) maxSeq = i.seq;
-      for (const r of rejected)
-        if (Number.isSafeInteger(r.seq) && (r.seq as number) > maxSeq) maxSeq = r.seq as number;
+      for (const r of rejected) if (r.seq !== null && r.seq > maxSeq) maxSeq = r.seq;
       const stored: StoredItem[] = [];
       const storedDocks: StoredDockItem[] = [];
       const registered: IngestResult['registered'] = [];

@@ -6,7 +6,6 @@
  * of the machine.
  */
 
-import { buildConsole, isConsoleBuildStale, WEB_DIST_DIR } from '@aerie/web/node';
 import { type Command, InvalidArgumentError } from 'commander';
 import { configFromEnv, type ServerConfigInput } from '../config.ts';
 import { startServer } from '../server.ts';
@@ -18,7 +17,27 @@ function portArg(value: string): number {
   return n;
 }
 
-export function registerCommands(program: Command): void {
+/**
+ * The web console as the `server` command sees it. The server does not depend on the web
+ * package (the web depends on the contracts only); whoever assembles the CLI (`bin/main.ts`)
+ * says where the built console is and how to bring it up to date.
+ */
+export interface ConsoleBuild {
+  /** The built console (index.html and assets), served at `/` by default. */
+  distDir: string;
+  /** True when the build is missing or older than its sources. */
+  isStale(): boolean;
+  /** Builds the console; `log` gets one line of progress at a time. */
+  build(log: (line: string) => void): Promise<void>;
+}
+
+export interface ServerCommandOptions {
+  /** Without it, the console is served only from `--console-dir` / AERIE_CONSOLE_DIR. */
+  console?: ConsoleBuild;
+}
+
+export function registerCommands(program: Command, options: ServerCommandOptions = {}): void {
+  const build = options.console;
   program
     .command('server')
     .description(
@@ -42,10 +61,10 @@ export function registerCommands(program: Command): void {
         const fromEnv = configFromEnv(process.env);
         const consoleDir = !opts.console
           ? null
-          : (opts.consoleDir ?? (fromEnv.consoleDir as string | undefined) ?? WEB_DIST_DIR);
-        if (consoleDir === WEB_DIST_DIR && !opts.skipConsoleBuild && isConsoleBuildStale()) {
+          : (opts.consoleDir ?? (fromEnv.consoleDir as string | undefined) ?? build?.distDir ?? null);
+        if (build && consoleDir === build.distDir && !opts.skipConsoleBuild && build.isStale()) {
           process.stdout.write('aerie server: building the web console (~10-60 s)...\n');
-          await buildConsole({ log: (line) => process.stdout.write(`aerie server: ${line}\n`) });
+          await build.build((line) => process.stdout.write(`aerie server: ${line}\n`));
         }
         const config = {
           ...fromEnv,

@@ -1,52 +1,8 @@
 /** Test helpers: a vehicle snapshot as the bridge sends it, and a straight scripted flight. */
-import type { VehicleStatePayload } from '@aerie/gcs-bridge';
+import { sampleVehicleState } from '@aerie/contracts';
 
 /** A disarmed PX4 quadrotor on the ground; `over` sets what a test cares about. */
-export function snapshot(over: Partial<VehicleStatePayload> = {}): VehicleStatePayload {
-  return {
-    sysid: 1,
-    compid: 1,
-    autopilot: 'px4',
-    vehicleType: 2,
-    online: true,
-    lastHeartbeatAtMs: 0,
-    mode: 'AUTO.LOITER',
-    modeKind: 'hold',
-    baseMode: 0x1d,
-    customMode: 0x03040000,
-    armed: false,
-    systemStatus: 3,
-    lat: 30,
-    lon: 120,
-    altMslM: 10,
-    altRelM: 0,
-    headingDeg: 90,
-    groundSpeedMps: 0,
-    airSpeedMps: 0,
-    climbMps: 0,
-    vNorthMps: 0,
-    vEastMps: 0,
-    vDownMps: 0,
-    rollDeg: 0,
-    pitchDeg: 0,
-    yawDeg: 90,
-    batteryPct: 95,
-    batteryV: 16.2,
-    batteryA: 1,
-    gpsFixType: 3,
-    satellites: 14,
-    hdop: 0.8,
-    landedState: 'on_ground',
-    landed: true,
-    home: null,
-    mission: { currentSeq: null, total: null, state: 'no_mission', missionId: 0, lastReachedSeq: null },
-    statusTexts: [],
-    lastHeardAtMs: 0,
-    updatedAtMs: 0,
-    link: { id: 'udp:127.0.0.1:14550', lossPct: 0 },
-    ...over,
-  };
-}
+export const snapshot = sampleVehicleState;
 
 /** Metres of latitude per degree on the mean sphere (the tracker's haversine radius). */
 export const M_PER_DEG_LAT = (6_371_008.8 * Math.PI) / 180;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { sampleVehicleState as st } from '@aerie/contracts';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { create, type Harness, startHarness } from '../test/harness.ts';
@@ -168,8 +169,8 @@ describe('vehicle.alert on /console', () => {
     const a1 = await mk('a1', depA);
     const b1 = await mk('b1', depB);
     const store = h.app.aerie.liveState;
-    store.update(a1, { batteryPct: 90 });
-    store.update(b1, { batteryPct: 90 });
+    store.update(a1, st({ batteryPct: 90 }));
+    store.update(b1, st({ batteryPct: 90 }));
 
     const open = async (token: string) => {
       const c: Client = connect(url, {
@@ -190,8 +191,8 @@ describe('vehicle.alert on /console', () => {
     const watch = await open(await h.userToken('command_centre'));
     const officer = await open(await h.userToken('department_officer', { departmentId: depA }));
 
-    store.update(a1, { batteryPct: 25 });
-    store.update(b1, { batteryPct: 12 });
+    store.update(a1, st({ batteryPct: 25 }));
+    store.update(b1, st({ batteryPct: 12 }));
     h.app.aerie.bridgeChannel.emit('vehicle.event', b1, 1000, {
       type: 'status_text',
       atMs: 1000,
@@ -227,12 +228,12 @@ describe('vehicle.alert on /console', () => {
     const calm = await mk('calm');
     const flappy = await mk('flappy');
     const store = h.app.aerie.liveState;
-    store.update(calm, { batteryPct: 90 });
-    store.update(flappy, { batteryPct: 90 });
-    store.update(calm, { batteryPct: 20 });
+    store.update(calm, st({ batteryPct: 90 }));
+    store.update(flappy, st({ batteryPct: 90 }));
+    store.update(calm, st({ batteryPct: 20 }));
     for (let i = 0; i < 200; i++) {
       store.setOffline(flappy);
-      store.update(flappy, { batteryPct: 90 });
+      store.update(flappy, st({ batteryPct: 90 }));
     }
     const c: Client = connect(url, {
       transports: ['websocket'],

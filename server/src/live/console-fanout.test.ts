@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { sampleVehicleState as st } from '@aerie/contracts';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
@@ -121,7 +122,7 @@ describe('/console namespace', () => {
 
   it('accepts the bearer token or the session cookie and sends the fleet first, then changes in batches', async () => {
     const store = rig.h.app.aerie.liveState;
-    store.update(rig.veh.a1, { batteryPct: 90 });
+    store.update(rig.veh.a1, st({ batteryPct: 90 }));
     const token = await rig.h.userToken('command_centre');
     const byToken = client({ token });
     const byCookie = client({ cookie: `other=1; ${SESSION_COOKIE}=${encodeURIComponent(token)}` });
@@ -131,8 +132,8 @@ describe('/console namespace', () => {
       await until(() => s.fleet.length === 1, 'the first fleet snapshot');
       expect(s.fleet[0]).toMatchObject({ vehicleId: rig.veh.a1, online: true, state: { batteryPct: 90 } });
     }
-    for (let i = 0; i < 20; i++) store.update(rig.veh.b1, { batteryPct: 80 - i });
-    store.update(rig.veh.a2, { batteryPct: 70 });
+    for (let i = 0; i < 20; i++) store.update(rig.veh.b1, st({ batteryPct: 80 - i }));
+    store.update(rig.veh.a2, st({ batteryPct: 70 }));
     for (const s of seen) {
       await until(
         () => s.fleet.some((x) => x.vehicleId === rig.veh.a2) && s.fleet.at(-1)?.state?.batteryPct !== 80,
@@ -141,14 +142,14 @@ describe('/console namespace', () => {
       const b1 = s.fleet.filter((x) => x.vehicleId === rig.veh.b1);
       // Twenty updates within one batch period arrive as the newest one, not as twenty.
       expect(b1.length).toBeLessThan(5);
-      expect(b1.at(-1)?.state).toMatchObject({ batteryPct: 61, lat: null });
+      expect(b1.at(-1)?.state).toMatchObject({ batteryPct: 61, lat: 30 });
       expect(s.links).toEqual([`online ${rig.veh.b1}`, `online ${rig.veh.a2}`]);
     }
   });
 
   it('sends a focused vehicle at full rate after the ack, and stops after unfocus', async () => {
     const store = rig.h.app.aerie.liveState;
-    store.update(rig.veh.a1, { altRelM: 0 });
+    store.update(rig.veh.a1, st({ altRelM: 0 }));
     const c = client({ token: await rig.h.userToken('pilot') });
     const seen = record(c);
     await connected(c);
@@ -161,18 +162,18 @@ describe('/console namespace', () => {
     await until(() => seen.focused.length === 1, 'the current state after focus');
     expect(seen.focused[0]).toMatchObject({ vehicleId: rig.veh.a1, state: { altRelM: 0 } });
     for (let i = 1; i <= 5; i++) {
-      store.update(rig.veh.a1, { altRelM: i });
+      store.update(rig.veh.a1, st({ altRelM: i }));
       await new Promise((r) => setTimeout(r, 120));
     }
     await until(() => seen.focused.at(-1)?.state?.altRelM === 5, 'the last focused state');
     // Spaced wider than the 100 ms minimum gap, so every state goes out.
     expect(seen.focused.map((s) => s.state?.altRelM)).toEqual([0, 1, 2, 3, 4, 5]);
     // Other vehicles are not sent at full rate.
-    store.update(rig.veh.a2, { altRelM: 9 });
+    store.update(rig.veh.a2, st({ altRelM: 9 }));
     expect(await c.timeout(5000).emitWithAck('vehicle.unfocus', { vehicleId: rig.veh.a1 })).toEqual({
       ok: true,
     });
-    store.update(rig.veh.a1, { altRelM: 6 });
+    store.update(rig.veh.a1, st({ altRelM: 6 }));
     await until(() => seen.fleet.some((s) => s.state?.altRelM === 6), 'the fleet batch with altRelM 6');
     expect(seen.focused.every((s) => s.vehicleId === rig.veh.a1)).toBe(true);
     expect(seen.focused.at(-1)?.state?.altRelM).toBe(5);
@@ -183,20 +184,20 @@ describe('/console namespace', () => {
     const c = client({ token: await rig.h.userToken('pilot') });
     const seen = record(c);
     await connected(c);
-    store.update(rig.veh.a1, { n: 0 });
+    store.update(rig.veh.a1, st({ updatedAtMs: 0 }));
     expect(await focus(c, rig.veh.a1)).toEqual({ ok: true });
     for (let i = 1; i <= 300; i++) {
-      store.update(rig.veh.a1, { n: i });
+      store.update(rig.veh.a1, st({ updatedAtMs: i }));
       if (i % 10 === 0) await new Promise((r) => setTimeout(r, 5));
     }
-    await until(() => (seen.focused.at(-1)?.state as { n?: number } | null)?.n === 300, 'the newest state');
+    await until(() => seen.focused.at(-1)?.state?.updatedAtMs === 300, 'the newest state');
     expect(seen.focused.length).toBeLessThan(60);
   });
 
   it('shows a department officer only the department’s vehicles', async () => {
     const store = rig.h.app.aerie.liveState;
-    store.update(rig.veh.a1, { batteryPct: 1 });
-    store.update(rig.veh.b1, { batteryPct: 1 });
+    store.update(rig.veh.a1, st({ batteryPct: 1 }));
+    store.update(rig.veh.b1, st({ batteryPct: 1 }));
     const officerToken = await rig.h.userToken('department_officer', { departmentId: rig.dep.a });
     const watcherToken = await rig.h.userToken('command_centre');
     const officer = client({ token: officerToken });
@@ -209,8 +210,8 @@ describe('/console namespace', () => {
     expect(await focus(officer, rig.veh.b1)).toMatchObject({ ok: false, error: { code: 'NotFound' } });
     expect(await focus(officer, rig.veh.a1)).toEqual({ ok: true });
     store.setOffline(rig.veh.b1);
-    store.update(rig.veh.b1, { batteryPct: 2 });
-    store.update(rig.veh.a2, { batteryPct: 2 });
+    store.update(rig.veh.b1, st({ batteryPct: 2 }));
+    store.update(rig.veh.a2, st({ batteryPct: 2 }));
     store.setOffline(rig.veh.a1);
     await until(() => seen.links.length === 2, 'two link events');
     expect(seen.links).toEqual([`online ${rig.veh.a2}`, `offline ${rig.veh.a1}`]);
@@ -259,7 +260,14 @@ describe('/console namespace', () => {
     const push = () => {
       round++;
       for (const id of ids) {
-        store.update(id, { batteryPct: round, round, padding });
+        store.update(
+          id,
+          st({
+            batteryPct: round,
+            updatedAtMs: round,
+            statusTexts: [{ atMs: 0, severity: 6, severityName: 'info', text: padding }],
+          }),
+        );
         updates++;
       }
     };
@@ -305,9 +313,7 @@ describe('/console namespace', () => {
     await until(
       () =>
         ids.every(
-          (id) =>
-            (seen.focused.filter((s) => s.vehicleId === id).at(-1)?.state as { round?: number } | null)
-              ?.round === round,
+          (id) => seen.focused.filter((s) => s.vehicleId === id).at(-1)?.state?.updatedAtMs === round,
         ),
       'the newest focused state',
     );

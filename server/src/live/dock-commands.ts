@@ -42,8 +42,7 @@ const failure = (code: string, message: string): CommandReply => ({ ok: false, e
 
 /**
  * The dock command function. Failure codes: `UnknownDock` (no such row), `NotBound`,
- * `BridgeOffline`, `DockOffline` (its bridge does not hear it), `Timeout`, `Unsupported` (a hub
- * without dock commands), `Internal`; otherwise the dock's COMMAND_ACK result as the bridge
+ * `BridgeOffline`, `DockOffline` (its bridge does not hear it), `Timeout`, `Internal`; otherwise the dock's COMMAND_ACK result as the bridge
  * codes it (`Denied`, `Failed`, `Unsupported`, ...).
  */
 export function createDockCommander(deps: {
@@ -69,13 +68,13 @@ export function createDockCommander(deps: {
         reply = failure('BridgeOffline', `the bridge of dock ${dockId} is not connected`);
       } else if (!deps.docks.getDock(dockId).online) {
         reply = failure('DockOffline', `dock ${dockId} is offline (its bridge does not hear it)`);
-      } else if (!hub.sendDockCommand) {
-        reply = failure('Unsupported', 'this server cannot send dock commands');
       } else {
-        reply = await hub.sendDockCommand(dockId, command, {
-          requestId: commandId,
-          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-        });
+        reply = await hub.request(
+          dock.bridgeId,
+          'dock.command',
+          { requestId: commandId, sysid: dock.sysid, command },
+          options.timeoutMs ? { timeoutMs: options.timeoutMs } : {},
+        );
       }
     } catch (err) {
       deps.log?.error({ err, commandId, dockId }, 'dock command send failed');

@@ -1,26 +1,10 @@
 /** GET /api/docks/:id/status and POST /api/docks/:id/commands against a scripted hub. */
-import type { CommandReply, DockCommand, DockStatusPayload, VehicleCommand } from '@aerie/gcs-bridge';
+import type { DockStatusPayload } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BridgeHub } from '../channel/contracts.ts';
 import { dockEvents } from '../db/schema.ts';
+import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
-
-class FakeHub implements BridgeHub {
-  connected: string[] = [];
-  dockCalls: { dockId: string; command: DockCommand; requestId: string }[] = [];
-  answer: (c: DockCommand) => CommandReply = () => ({ ok: true, value: { command: 31502, sends: 1 } });
-  async sendCommand(_v: string, _c: VehicleCommand): Promise<CommandReply> {
-    return { ok: false, error: { code: 'Unsupported', message: 'no vehicles here' } };
-  }
-  async sendDockCommand(dockId: string, command: DockCommand, o: { requestId: string }) {
-    this.dockCalls.push({ dockId, command, requestId: o.requestId });
-    return this.answer(command);
-  }
-  connectedBridgeIds() {
-    return this.connected;
-  }
-}
 
 const status: DockStatusPayload = {
   sysid: 101,
@@ -44,7 +28,7 @@ const status: DockStatusPayload = {
 };
 
 let h: Harness;
-let hub: FakeHub;
+let hub: FakeBridgeHub;
 let dispatcher: string;
 let bridgeId: string;
 let siteId: string;
@@ -54,7 +38,8 @@ const send = (body: unknown, o: { token?: string; id?: string } = {}) =>
   h.req('POST', `/api/docks/${o.id ?? dockId}/commands`, { token: o.token ?? dispatcher, body });
 
 beforeEach(async () => {
-  hub = new FakeHub();
+  hub = new FakeBridgeHub();
+  hub.answers['dock.command'] = () => ({ ok: true, value: { command: 31502, sends: 1 } });
   h = await startHarness({ bridgeHub: hub });
   dispatcher = await h.userToken('dispatcher');
   bridgeId = ((await create(h, '/api/bridges', { name: 'Guicheng' })).bridge as { id: string }).id;
@@ -115,10 +100,17 @@ describe('dock live routes', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toEqual({ commandId: expect.any(String), ok: true, result: { command: 31502, sends: 1 } });
-    expect(hub.dockCalls).toEqual([
-      { dockId, command: { action: 'prepare_takeoff' }, requestId: body.commandId },
+    expect(hub.calls).toEqual([
+      {
+        bridgeId,
+        kind: 'dock.command',
+        payload: { requestId: body.commandId, sysid: 101, command: { action: 'prepare_takeoff' } },
+      },
     ]);
-    hub.answer = () => ({ ok: false, error: { code: 'Failed', message: 'COMMAND_ACK FAILED' } });
+    hub.answers['dock.command'] = () => ({
+      ok: false,
+      error: { code: 'Failed', message: 'COMMAND_ACK FAILED' },
+    });
     const failed = await send({ action: 'open_lid' });
     expect(failed.statusCode).toBe(200);
     expect(failed.json()).toMatchObject({ ok: false, error: { code: 'Failed' } });
@@ -140,13 +132,13 @@ describe('dock live routes', () => {
     hub.connected = [];
     expect((await send({ action: 'open_lid' })).json().error.code).toBe('BridgeOffline');
     hub.connected = [bridgeId];
-    hub.answer = () => ({ ok: false, error: { code: 'Timeout', message: 'no answer' } });
+    hub.answers['dock.command'] = () => ({ ok: false, error: { code: 'Timeout', message: 'no answer' } });
     expect((await send({ action: 'open_lid' })).statusCode).toBe(504);
     await h.req('PATCH', `/api/docks/${dockId}`, { token: h.adminToken, body: { bridgeId: null } });
     expect((await send({ action: 'open_lid' })).json().error.code).toBe('NotBound');
     const bad = await send({ action: 'fly' });
     expect(bad.statusCode).toBe(400);
-    expect(hub.dockCalls).toHaveLength(1);
+    expect(hub.calls).toHaveLength(1);
   });
 
   it('is for dispatchers and administrators; a pilot gets 403', async () => {

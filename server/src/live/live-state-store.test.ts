@@ -1,3 +1,4 @@
+import { sampleVehicleState as st } from '@aerie/contracts';
 import { describe, expect, it } from 'vitest';
 import { LiveStateStore } from './live-state-store.ts';
 
@@ -11,15 +12,15 @@ describe('LiveStateStore', () => {
     const store = new LiveStateStore(() => t);
     const seen: [string, boolean][] = [];
     const unsubscribe = store.subscribe((id, e) => seen.push([id, e.online]));
-    store.update('v1', { batteryPct: 50 });
+    store.update('v1', st({ batteryPct: 50 }));
     t = 2000;
-    store.update('v1', { batteryPct: 49 });
-    expect(store.get('v1')).toEqual({ online: true, state: { batteryPct: 49 }, updatedAtMs: 2000 });
+    store.update('v1', st({ batteryPct: 49 }));
+    expect(store.get('v1')).toEqual({ online: true, state: st({ batteryPct: 49 }), updatedAtMs: 2000 });
     expect(store.onlineCount()).toBe(1);
     store.setOffline('v1');
     store.setOffline('v1');
     store.setOffline('never-seen');
-    expect(store.get('v1')).toEqual({ online: false, state: { batteryPct: 49 }, updatedAtMs: 2000 });
+    expect(store.get('v1')).toEqual({ online: false, state: st({ batteryPct: 49 }), updatedAtMs: 2000 });
     expect(store.onlineCount()).toBe(0);
     expect(seen).toEqual([
       ['v1', true],
@@ -27,7 +28,7 @@ describe('LiveStateStore', () => {
       ['v1', false],
     ]);
     unsubscribe();
-    store.update('v2', {});
+    store.update('v2', st({}));
     expect(seen).toHaveLength(3);
     store.remove('v2');
     expect(store.get('v2').online).toBe(false);

@@ -5,8 +5,10 @@
  * after a restart every vehicle is offline until its bridge reports again.
  */
 
-/** A vehicle's state as the bridge reports it (position, battery, mode, ...). */
-export type VehicleLiveState = Record<string, unknown>;
+import type { VehicleStatePayload } from '@aerie/contracts';
+
+/** A vehicle's state as the bridge reports it (the channel contract's wire state, checked at ingest). */
+export type VehicleLiveState = VehicleStatePayload;
 
 export interface LiveEntry {
   online: boolean;

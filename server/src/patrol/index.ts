@@ -4,7 +4,9 @@
  * commands), the live vehicle state and the live dock store. `app.ts` calls
  * `installPatrol` once; it returns the pieces tests reach for.
  */
+import type { MissionUploadProgress } from '@aerie/contracts';
 import type { FastifyInstance } from 'fastify';
+import { sendVehicleCommand } from '../channel/bridge-requests.ts';
 import type { AppContext } from '../context.ts';
 import { createMissionUploader } from './mission-uploader.ts';
 import {
@@ -55,11 +57,18 @@ export interface Patrol {
 export function createPatrol(
   app: FastifyInstance,
   ctx: AppContext,
-  deps: { docks: DockPort; publish?: (p: SortieProgress) => void; onLost?: (l: SortieLost) => void },
+  deps: {
+    docks: DockPort;
+    publish?: (p: SortieProgress) => void;
+    /** Progress of the mission uploads the orchestrator runs (to consoles). */
+    uploadProgress?: (vehicleId: string, p: MissionUploadProgress) => void;
+    /** A sortie closed because its aircraft stayed silent in the air (console alert). */
+    onLost?: (l: SortieLost) => void;
+  },
   options: PatrolOptions = {},
 ): Patrol {
   const db = ctx.database.db;
-  const upload = createMissionUploader(app.io, db);
+  const upload = createMissionUploader(ctx.bridgeHub, db, deps.uploadProgress);
   const log = app.log.child({ module: 'patrol' });
   const orchestrator = new Orchestrator({
     db,
@@ -68,7 +77,8 @@ export function createPatrol(
     vehicles: {
       get: (id) => ctx.liveState.get(id),
       subscribe: (l) => ctx.liveState.subscribe(l),
-      command: (id, command) => ctx.bridgeHub.sendCommand(id, command, { requestId: crypto.randomUUID() }),
+      command: (id, command) =>
+        sendVehicleCommand(ctx.bridgeHub, db, id, command, { requestId: crypto.randomUUID() }),
       upload: (id, lists) => upload(id, lists, { requestId: crypto.randomUUID() }),
     },
     log,

@@ -3,6 +3,7 @@
  * the sortie machine reach the ports in order, answers come back as events, the sortie row
  * follows the phases and ends with the coded failure; pre-emption by an emergency sortie.
  */
+import { sampleVehicleState, type VehicleStatePayload } from '@aerie/contracts';
 import type {
   CommandReply,
   DockCommand,
@@ -91,26 +92,26 @@ class FakeVehicle implements VehiclePort {
     ok: true,
     value: { missionId: 0xbeef, counts: { mission: 4, fence: 0, rally: 0 } },
   };
-  state: Record<string, unknown> = {
+  state: VehicleStatePayload = sampleVehicleState({
     online: true,
     armed: false,
     landed: true,
     modeKind: 'hold',
     batteryPct: 95,
     autopilot: 'px4',
-  };
+  });
   private listeners = new Set<
-    (id: string, e: { online: boolean; state: Record<string, unknown> | null }) => void
+    (id: string, e: { online: boolean; state: VehicleStatePayload | null }) => void
   >();
   constructor(readonly vehicleId: string) {}
   get() {
     return { online: true, state: this.state };
   }
-  subscribe(l: (id: string, e: { online: boolean; state: Record<string, unknown> | null }) => void) {
+  subscribe(l: (id: string, e: { online: boolean; state: VehicleStatePayload | null }) => void) {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-  set(patch: Record<string, unknown>) {
+  set(patch: Partial<VehicleStatePayload>) {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l(this.vehicleId, { online: true, state: this.state });
   }

@@ -28,7 +28,8 @@ import type {
   DockStatusPayload,
   MissionUploadReply,
   VehicleCommand,
-} from '@aerie/gcs-bridge';
+  VehicleStatePayload,
+} from '@aerie/contracts';
 import {
   assignDock,
   type DockCandidate,
@@ -77,9 +78,9 @@ export interface DockPort {
 
 /** What the orchestrator reads of and asks of a vehicle (LiveStateStore, the BridgeHub, the uploader). */
 export interface VehiclePort {
-  get(vehicleId: string): { online: boolean; state: Record<string, unknown> | null };
+  get(vehicleId: string): { online: boolean; state: VehicleStatePayload | null };
   subscribe(
-    listener: (vehicleId: string, entry: { online: boolean; state: Record<string, unknown> | null }) => void,
+    listener: (vehicleId: string, entry: { online: boolean; state: VehicleStatePayload | null }) => void,
   ): () => void;
   command(vehicleId: string, command: VehicleCommand): Promise<CommandReply>;
   upload(vehicleId: string, lists: MissionLists): Promise<MissionUploadReply>;
@@ -928,14 +929,14 @@ function zoneNear(z: Zone, p: { lat: number; lon: number }, withinM: number): bo
   return g.points.some((q) => geoDistanceM(q, p) <= withinM);
 }
 
-export function vehicleView(entry: { online: boolean; state: Record<string, unknown> | null }): VehicleView {
-  const s = entry.state ?? {};
+export function vehicleView(entry: { online: boolean; state: VehicleStatePayload | null }): VehicleView {
+  const s = entry.state;
   return {
-    online: entry.online && s.online !== false,
-    armed: s.armed === true,
-    landed: typeof s.landed === 'boolean' ? s.landed : null,
-    modeKind: typeof s.modeKind === 'string' ? s.modeKind : 'other',
-    batteryPct: typeof s.batteryPct === 'number' ? s.batteryPct : null,
+    online: entry.online && s?.online !== false,
+    armed: s?.armed ?? false,
+    landed: s?.landed ?? null,
+    modeKind: s?.modeKind ?? 'other',
+    batteryPct: s?.batteryPct ?? null,
   };
 }
 

@@ -1,24 +1,61 @@
 /**
- * `sortie.progress` on the `/console` namespace (typed in `live/console-events.ts`): every
- * phase change of an orchestrated sortie goes to the signed-in consoles that may see it
- * (department officers: their department's sorties). Phase changes are rare (a dozen per
- * sortie), so each is a plain emit.
+ * `sortie.progress` and `mission.upload_progress` on the `/console` namespace (typed in
+ * @aerie/contracts `console.ts`): every phase change of an orchestrated sortie, and the progress
+ * of its mission upload, go to the signed-in consoles that may see them (department officers:
+ * their department's sorties and vehicles; the rule is `live/visibility.ts`). Both are rare
+ * (a dozen phase changes per sortie, a few upload reports a second), so each is a plain emit.
  */
+import type { MissionUploadProgress } from '@aerie/contracts';
 import type { Server } from 'socket.io';
-import { CONSOLE_NAMESPACE, type ConsoleSortieProgress } from '../live/console-events.ts';
+import {
+  CONSOLE_NAMESPACE,
+  type ConsoleSortieProgress,
+  type ConsoleUploadProgress,
+} from '../live/console-events.ts';
 import type { ConsoleNamespace } from '../live/console-fanout.ts';
+import { type DepartmentDirectory, maySee } from '../live/visibility.ts';
 import type { SortieProgress } from './orchestrator.ts';
+
+const consoleOf = (io: Server) => io.of(CONSOLE_NAMESPACE) as unknown as ConsoleNamespace;
 
 /** A publisher for the orchestrator's progress. */
 export function sortieProgressPublisher(io: Server): (p: SortieProgress) => void {
-  const ns = io.of(CONSOLE_NAMESPACE) as unknown as ConsoleNamespace;
+  const ns = consoleOf(io);
   return (p) => {
     const event: ConsoleSortieProgress = { ...p };
     for (const socket of ns.sockets.values()) {
       const d = socket.data;
       if (!d?.user) continue;
-      if (d.scope !== 'all' && (p.departmentId === null || d.user.departmentId !== p.departmentId)) continue;
-      socket.emit('sortie.progress', event);
+      if (maySee({ scope: d.scope, departmentId: d.user.departmentId }, p.departmentId))
+        socket.emit('sortie.progress', event);
     }
+  };
+}
+
+/** A publisher for the bridge's mission upload progress, by vehicle. */
+export function uploadProgressPublisher(
+  io: Server,
+  departments: DepartmentDirectory,
+): (vehicleId: string, p: MissionUploadProgress) => void {
+  const ns = consoleOf(io);
+  return (vehicleId, p) => {
+    const event: ConsoleUploadProgress = {
+      vehicleId,
+      missionType: p.missionType,
+      sent: p.sent,
+      total: p.total,
+      atMs: p.atMs,
+    };
+    void departments
+      .refresh()
+      .then(() => {
+        for (const socket of ns.sockets.values()) {
+          const d = socket.data;
+          if (!d?.user) continue;
+          if (departments.seesVehicle({ scope: d.scope, departmentId: d.user.departmentId }, vehicleId))
+            socket.emit('mission.upload_progress', event);
+        }
+      })
+      .catch(() => {});
   };
 }

@@ -1,26 +1,11 @@
-import type { CommandReply, VehicleCommand } from '@aerie/gcs-bridge';
+import { sampleVehicleState as st } from '@aerie/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BridgeHub } from '../channel/contracts.ts';
 import type { Role } from '../db/schema.ts';
+import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 
-/** A hub that answers from a script and records what it was asked. */
-class FakeHub implements BridgeHub {
-  connected: string[] = [];
-  calls: { vehicleId: string; command: VehicleCommand; requestId: string }[] = [];
-  answer: (command: VehicleCommand) => CommandReply = () => ({ ok: true, value: { command: 400, sends: 1 } });
-
-  async sendCommand(vehicleId: string, command: VehicleCommand, options: { requestId: string }) {
-    this.calls.push({ vehicleId, command, requestId: options.requestId });
-    return this.answer(command);
-  }
-  connectedBridgeIds() {
-    return this.connected;
-  }
-}
-
 let h: Harness;
-let hub: FakeHub;
+let hub: FakeBridgeHub;
 let pilot: string;
 let bridgeId: string;
 let vehicleId: string;
@@ -35,7 +20,8 @@ async function history(id = vehicleId) {
 }
 
 beforeEach(async () => {
-  hub = new FakeHub();
+  hub = new FakeBridgeHub();
+  hub.answers['vehicle.command'] = () => ({ ok: true, value: { command: 400, sends: 1 } });
   h = await startHarness({ bridgeHub: hub });
   pilot = await h.userToken('pilot');
   bridgeId = ((await create(h, '/api/bridges', { name: 'Guicheng' })).bridge as { id: string }).id;
@@ -43,7 +29,7 @@ beforeEach(async () => {
     await create(h, '/api/vehicles', { name: 'UAV-1', serial: 'SN1', model: 'X4', bridgeId, sysid: 1 })
   ).id as string;
   hub.connected = [bridgeId];
-  h.app.aerie.liveState.update(vehicleId, { armed: false });
+  h.app.aerie.liveState.update(vehicleId, st({ armed: false }));
 });
 
 afterEach(async () => {
@@ -57,7 +43,11 @@ describe('POST /api/vehicles/:id/commands', () => {
     const body = res.json();
     expect(body).toEqual({ commandId: expect.any(String), ok: true, result: { command: 400, sends: 1 } });
     expect(hub.calls).toEqual([
-      { vehicleId, command: { action: 'takeoff', altRelM: 30 }, requestId: body.commandId },
+      {
+        bridgeId,
+        kind: 'vehicle.command',
+        payload: { requestId: body.commandId, sysid: 1, command: { action: 'takeoff', altRelM: 30 } },
+      },
     ]);
     const [row] = await history();
     expect(row).toMatchObject({
@@ -77,7 +67,7 @@ describe('POST /api/vehicles/:id/commands', () => {
   });
 
   it("answers 200 with the vehicle's coded refusal", async () => {
-    hub.answer = () => ({
+    hub.answers['vehicle.command'] = () => ({
       ok: false,
       error: { code: 'Denied', message: 'vehicle refused ARM', detail: { sends: 1 } },
     });
@@ -148,8 +138,8 @@ describe('POST /api/vehicles/:id/commands', () => {
     expect(hub.calls).toEqual([]);
 
     // The bridge itself may say it does not hear the vehicle.
-    h.app.aerie.liveState.update(vehicleId, {});
-    hub.answer = () => ({
+    h.app.aerie.liveState.update(vehicleId, st({}));
+    hub.answers['vehicle.command'] = () => ({
       ok: false,
       error: { code: 'UnknownVehicle', message: 'this bridge has not heard sysid 1' },
     });
@@ -164,7 +154,7 @@ describe('POST /api/vehicles/:id/commands', () => {
   });
 
   it('answers 504 when no answer came in time', async () => {
-    hub.answer = () => ({
+    hub.answers['vehicle.command'] = () => ({
       ok: false,
       error: { code: 'Timeout', message: 'no answer from the bridge within 20000 ms' },
     });

@@ -189,10 +189,12 @@ export function registerCommandRoutes(
         } else if (!ctx.liveState.get(vehicle.id).online) {
           reply = failure('VehicleOffline', `vehicle ${vehicle.id} is offline (its bridge does not hear it)`);
         } else {
-          reply = await hub.sendCommand(vehicle.id, command, {
-            requestId: commandId,
-            ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-          });
+          reply = await hub.request(
+            vehicle.bridgeId,
+            'vehicle.command',
+            { requestId: commandId, sysid: vehicle.sysid, command },
+            opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {},
+          );
         }
       } catch (err) {
         reply = failure('Internal', 'the command could not be sent');

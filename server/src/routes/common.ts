@@ -1,5 +1,6 @@
 /** Schemas and helpers shared by the route modules. */
 
+import { Page } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -18,14 +19,8 @@ export const PagingQuery = {
   offset: Type.Integer({ minimum: 0, default: 0 }),
 };
 
-export function Page<T extends TSchema>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer(),
-    limit: Type.Integer(),
-    offset: Type.Integer(),
-  });
-}
+/** A list's answer (the contract's schema, which the web reads as `Page<T>`). */
+export { Page };
 
 /** Optional id reference that may be cleared with null. */
 export const NullableId = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]);

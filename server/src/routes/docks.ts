@@ -1,6 +1,6 @@
 /** Docks (机巢): where aircraft park and charge; a MAVLink component on a bridge. */
 import { randomUUID } from 'node:crypto';
-import type { DockCommand } from '@aerie/gcs-bridge';
+import { type DockCommand, DockRecord } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -26,23 +26,8 @@ import {
   scopeCondition,
 } from './common.ts';
 
-const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
-
-const DockView = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  serial: Type.String(),
-  model: Type.String(),
-  siteId: Type.String(),
-  departmentId: Type.Union([Type.String(), Type.Null()]),
-  latDeg: Type.Number(),
-  lonDeg: Type.Number(),
-  altAmslM: Type.Number(),
-  bridgeId: Type.Union([Type.String(), Type.Null()]),
-  sysid: NullableInt,
-  compid: NullableInt,
-  createdAt: Type.String({ format: 'date-time' }),
-});
+/** What the dock routes answer (the contract's `DockRecord`, which the web reads). */
+const DockView = DockRecord;
 
 const Fields = {
   name: Name,

@@ -4,10 +4,11 @@
  * bridge channel will map MAVLink traffic to a vehicle id.
  */
 import { randomUUID } from 'node:crypto';
+import { CameraParams, VehicleRecord } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
@@ -23,38 +24,8 @@ import {
   requireRef,
 } from './common.ts';
 
-const Positive = Type.Number({ exclusiveMinimum: 0 });
-const PositiveInt = Type.Integer({ minimum: 1 });
-
-/** Camera intrinsics, needed to georeference detections from a frame. */
-export const CameraParams = Type.Object(
-  {
-    sensorWidthMm: Positive,
-    sensorHeightMm: Positive,
-    focalLengthMm: Positive,
-    imageWidthPx: PositiveInt,
-    imageHeightPx: PositiveInt,
-  },
-  { additionalProperties: false },
-);
-export type CameraParamsT = Static<typeof CameraParams>;
-
-const LiveState = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: true })]);
-
-const VehicleView = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  sysid: Type.Union([Type.Integer(), Type.Null()]),
-  online: Type.Boolean(),
-  state: LiveState,
-  serial: Type.String(),
-  model: Type.String(),
-  camera: Type.Union([CameraParams, Type.Null()]),
-  departmentId: Type.Union([Type.String(), Type.Null()]),
-  dockId: Type.Union([Type.String(), Type.Null()]),
-  bridgeId: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-});
+/** What the vehicle routes answer (the contract's `VehicleRecord`, which the web reads). */
+const VehicleView = VehicleRecord;
 
 const Fields = {
   name: Name,
@@ -84,7 +55,7 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
       state: live.state,
       serial: v.serial,
       model: v.model,
-      camera: v.cameraJson ? (JSON.parse(v.cameraJson) as CameraParamsT) : null,
+      camera: v.cameraJson ? (JSON.parse(v.cameraJson) as CameraParams) : null,
       departmentId: v.departmentId,
       dockId: v.dockId,
       bridgeId: v.bridgeId,

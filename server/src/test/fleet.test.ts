@@ -1,5 +1,7 @@
 /** Vehicles with live state, department scoping, sorties and the audit log. */
+
 import { randomUUID } from 'node:crypto';
+import { sampleVehicleState as st } from '@aerie/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sorties } from '../db/schema.ts';
 import { create, type Harness, startHarness } from './harness.ts';
@@ -124,15 +126,10 @@ describe('vehicles and live state', () => {
   });
 
   it('shows what the live-state store holds, and health counts it', async () => {
-    h.app.aerie.liveState.update(veh.a, {
-      latDeg: 30.1,
-      lonDeg: 120.1,
-      batteryPct: 87,
-      flightMode: 'AUTO.MISSION',
-    });
+    h.app.aerie.liveState.update(veh.a, st({ lat: 30.1, lon: 120.1, batteryPct: 87, mode: 'AUTO.MISSION' }));
     const one = (await h.req('GET', `/api/vehicles/${veh.a}`, { token: h.adminToken })).json();
     expect(one.online).toBe(true);
-    expect(one.state).toEqual({ latDeg: 30.1, lonDeg: 120.1, batteryPct: 87, flightMode: 'AUTO.MISSION' });
+    expect(one.state).toEqual(st({ lat: 30.1, lon: 120.1, batteryPct: 87, mode: 'AUTO.MISSION' }));
     const list = (await h.req('GET', '/api/vehicles', { token: h.adminToken })).json();
     const other = list.items.find((v: { id: string }) => v.id === veh.b);
     expect(other).toMatchObject({ online: false, state: null });

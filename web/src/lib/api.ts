@@ -4,12 +4,9 @@
  * could not be reached), so pages can show what went wrong in the user's language.
  */
 
-/** The server's error body: `{ error: { code, message, path? } }`. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  path?: string;
-}
+import type { ApiErrorBody } from '@aerie/contracts';
+
+export type { ApiErrorBody, Page } from '@aerie/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -82,11 +79,3 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T = void>(path: string) => request<T>('DELETE', path),
 };
-
-/** A page of a list endpoint (`GET /api/<things>`). */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}

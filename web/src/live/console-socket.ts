@@ -5,7 +5,7 @@
  * (fleet state, dock status, sortie progress) through `onConsole`, never by opening sockets
  * of their own.
  */
-import type { ConsoleClientToServer, ConsoleServerToClient } from '@aerie/server';
+import type { ConsoleClientToServer, ConsoleServerToClient } from '@aerie/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
 import { useSession } from '../features/auth/session.ts';

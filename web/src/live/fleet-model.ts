@@ -9,7 +9,7 @@
  *   (`GET /api/vehicles`) is read again too, for names and for vehicles added meanwhile, and
  *   the focused vehicle is focused again (focus lives in the server's socket, which is new).
  */
-import type { ConsoleAck } from '@aerie/server';
+import type { ConsoleAck } from '@aerie/contracts';
 import { useSyncExternalStore } from 'react';
 import { api, type Page } from '../lib/api.ts';
 import { type ConsoleSocket, consoleSocket, onConsole } from './console-socket.ts';

@@ -1,4 +1,4 @@
-import type { ConsoleFleetItem, ConsoleVehicleAlert } from '@aerie/server';
+import type { ConsoleFleetItem, ConsoleVehicleAlert } from '@aerie/contracts';
 import { describe, expect, it } from 'vitest';
 import { drawHeightM, FleetStore, MAX_ALERTS, Trail } from './fleet-store.ts';
 

@@ -5,21 +5,20 @@
  * snapshots. Kept small and allocation-light: telemetry for hundreds of vehicles passes here
  * several times a second.
  */
-import type { VehicleStatePayload } from '@aerie/gcs-bridge';
-import type { ConsoleFleetItem, ConsoleVehicleAlert, ConsoleVehicleState } from '@aerie/server';
+import type {
+  VehicleRecord as ApiVehicleRecord,
+  ConsoleFleetItem,
+  ConsoleVehicleAlert,
+  ConsoleVehicleState,
+  VehicleStatePayload,
+} from '@aerie/contracts';
 
 /** What the console knows of a vehicle's state: the fleet fields, or all of it when focused. */
 export type VehicleStateView = Partial<VehicleStatePayload>;
 
-/** A vehicle of the register (`GET /api/vehicles`). */
-export interface VehicleRecord {
-  id: string;
-  name: string;
-  online: boolean;
-  state: Record<string, unknown> | null;
-  dockId?: string | null;
-  departmentId?: string | null;
-}
+/** What the store reads of a vehicle of the register (`GET /api/vehicles`, the contract's `VehicleRecord`). */
+export type VehicleRecord = Pick<ApiVehicleRecord, 'id' | 'name' | 'online' | 'state'> &
+  Partial<Pick<ApiVehicleRecord, 'dockId' | 'departmentId'>>;
 
 /**
  * Recent positions, oldest first, in a fixed ring (no allocation per point): `count` points of
@@ -102,7 +101,7 @@ export const MAX_ALERTS = 200;
 /** The relative altitude the globe draws a vehicle at: never below the ground. */
 export function drawHeightM(state: VehicleStateView | null): number {
   const h = state?.altRelM;
-  return typeof h === 'number' && Number.isFinite(h) ? Math.max(0, h) : 0;
+  return h == null ? 0 : Math.max(0, h);
 }
 
 export class FleetStore {
@@ -156,18 +155,18 @@ export class FleetStore {
 
   private applyState(
     v: FleetVehicle,
-    state: Record<string, unknown> | null,
+    state: VehicleStateView | null,
     updatedAtMs: number | null,
     full: boolean,
   ): boolean {
     if (!state) return false;
     // Fleet batches and focused states interleave; an older snapshot never overwrites a newer one.
     if (updatedAtMs !== null && v.updatedAtMs !== null && updatedAtMs < v.updatedAtMs) return false;
-    v.state = full || !v.full ? (state as VehicleStateView) : { ...v.state, ...(state as VehicleStateView) };
+    v.state = full || !v.full ? state : { ...v.state, ...state };
     if (full) v.full = true;
     v.updatedAtMs = updatedAtMs;
     const s = v.state;
-    if (typeof s.lat === 'number' && typeof s.lon === 'number') v.trail.push(s.lon, s.lat, drawHeightM(s));
+    if (s.lat != null && s.lon != null) v.trail.push(s.lon, s.lat, drawHeightM(s));
     return true;
   }
 
@@ -190,7 +189,7 @@ export class FleetStore {
       const heard = r.state?.lastHeardAtMs;
       this.applyOnline(v, r.online, nowMs);
       // Offline before this page opened: "offline since" is when it was last heard, if known.
-      if (!r.online && v.offlineSinceMs === null && typeof heard === 'number' && heard > 0)
+      if (!r.online && v.offlineSinceMs === null && heard !== undefined && heard > 0)
         v.offlineSinceMs = heard;
       v.rev++;
       changed.push(r.id);
@@ -204,7 +203,7 @@ export class FleetStore {
     for (const it of items) {
       const v = this.entry(it.vehicleId);
       const wasOnline = v.online;
-      const moved = this.applyState(v, it.state as Record<string, unknown> | null, it.updatedAtMs, false);
+      const moved = this.applyState(v, it.state, it.updatedAtMs, false);
       this.applyOnline(v, it.online, nowMs);
       if (moved || wasOnline !== v.online) {
         v.rev++;
@@ -217,7 +216,7 @@ export class FleetStore {
   /** A focused vehicle's full-rate `vehicle.state`. */
   applyVehicle(item: ConsoleVehicleState, nowMs: number): void {
     const v = this.entry(item.vehicleId);
-    this.applyState(v, item.state as Record<string, unknown> | null, item.updatedAtMs, true);
+    this.applyState(v, item.state, item.updatedAtMs, true);
     this.applyOnline(v, item.online, nowMs);
     v.rev++;
     this.emit([item.vehicleId]);

@@ -1,5 +1,5 @@
 /** The dispatch board's requests and the shapes it reads from them. */
-import type { ConsoleDockStatus } from '@aerie/server';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { api, type Page } from '../../lib/api.ts';
 import type { BoardSortie, DockLiveStatus } from './board-model.ts';
 

@@ -2,7 +2,7 @@
  * The board's live half: dock statuses (first asked of the server, then from `dock.status`)
  * and sortie phases from `sortie.progress`, merged into the loaded sorties.
  */
-import type { ConsoleDockStatus } from '@aerie/server';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { useEffect, useMemo, useState } from 'react';
 import { onConsole } from '../../live/console-socket.ts';
 import { applyProgress, type BoardSortie, type SortieProgressEvent } from './board-model.ts';

@@ -1,5 +1,5 @@
 /** One dock's live status: asked of the server once, then kept current from `dock.status`. */
-import type { ConsoleDockStatus } from '@aerie/server';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { useEffect, useState } from 'react';
 import { api } from '../../lib/api.ts';
 import { onConsole } from '../../live/console-socket.ts';

@@ -1,6 +1,6 @@
 /** The live alerts feed: newest first; a click focuses the vehicle. */
 
-import type { ConsoleVehicleAlert } from '@aerie/server';
+import type { ConsoleVehicleAlert } from '@aerie/contracts';
 import { BellOutlined } from '@ant-design/icons';
 import { Empty } from 'antd';
 import { useTranslation } from 'react-i18next';

@@ -3,7 +3,7 @@
  * into the vehicle layer (no React in between), focus highlights and follows, and the test
  * hooks on `window.__aerie` read what is drawn.
  */
-import type { ConsoleDockStatus } from '@aerie/server';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { api, type Page } from '../../lib/api.ts';
 import type { Globe } from '../../lib/globe/globe.ts';
 import type { Place } from '../../lib/globe/places-layer.ts';
@@ -32,16 +32,16 @@ declare global {
 function drawState(id: string): VehicleDrawState | null {
   const v = fleetStore.vehicles.get(id);
   const s = v?.state;
-  if (!v || !s || typeof s.lat !== 'number' || typeof s.lon !== 'number') return null;
+  if (!v || !s || s.lat == null || s.lon == null) return null;
   return {
     name: v.name,
     lon: s.lon,
     lat: s.lat,
     heightM: drawHeightM(s),
-    headingDeg: typeof s.headingDeg === 'number' ? s.headingDeg : null,
+    headingDeg: s.headingDeg ?? null,
     online: v.online,
-    armed: s.armed === true,
-    warning: (typeof s.batteryPct === 'number' && s.batteryPct < 30) || (s.systemStatus ?? 0) >= 5,
+    armed: s.armed ?? false,
+    warning: (s.batteryPct != null && s.batteryPct < 30) || (s.systemStatus ?? 0) >= 5,
     stateAtMs: v.updatedAtMs,
   };
 }

@@ -1,0 +1,580 @@
+/**
+ * The bridge channel contract: the typed event map between a bridge process and the server over
+ * the `/bridge` Socket.IO namespace, plugged into Socket.IO's generics on both sides, and the
+ * TypeBox schemas of what the bridge sends, checked by the server at its edge (ingest). The web
+ * console reuses the payload types (VehicleStatePayload, DockStatusPayload) so a vehicle looks
+ * the same everywhere.
+ *
+ * The vehicle state on the wire is its own type, not the bridge's internal snapshot: the bridge
+ * maps its snapshot to it field by field (gcs-bridge `channel/wire-state.ts`), so an internal
+ * change is not a wire change, and a renamed or mistyped field is refused by the server with a
+ * coded reason the bridge logs (`ItemsAck.rejected`).
+ *
+ * Delivery contract (what makes "kill either side at any moment" safe):
+ * - Every item the bridge sends carries a per-bridge sequence number `seq`, strictly
+ *   increasing for the life of the bridge's buffer (it survives reconnects, not bridge
+ *   restarts: a restarted bridge starts a new `epoch`).
+ * - The bridge keeps items until the server acknowledges them. While disconnected it buffers,
+ *   bounded: when full, the OLDEST TELEMETRY (vehicle.state) is dropped first; discrete events
+ *   (vehicle.event) are kept.
+ * - On (re)connect the bridge says hello with its epoch; the server answers with the last seq
+ *   it has stored for that epoch; the bridge drops what is acknowledged and replays the rest in
+ *   order.
+ * - The server ingests idempotently: an item with seq <= the stored last seq of that epoch is
+ *   ignored, and the new last seq is stored in the same transaction as the items, so a crash
+ *   between the two cannot store an event twice or lose it.
+ * - A malformed item is consumed (the cursor passes it, so it cannot block the stream) but not
+ *   stored, and the ack names it with a code.
+ *
+ * Commands go the other way with an acknowledgement and a timeout (emitWithAck); the answer
+ * is the vehicle's coded result.
+ */
+import { type Static, type TSchema, Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Finite = () => Type.Number();
+
+/** Socket.IO namespace the bridges connect to. */
+export const BRIDGE_NAMESPACE = '/bridge';
+
+// ---- vehicle state ----------------------------------------------------------------------------
+
+export const AutopilotName = Type.Union([
+  Type.Literal('px4'),
+  Type.Literal('ardupilot'),
+  Type.Literal('generic'),
+]);
+export type AutopilotName = Static<typeof AutopilotName>;
+
+/** A mode's role, the same across autopilots. */
+export const ModeKindWire = Type.Union([
+  Type.Literal('manual'),
+  Type.Literal('assisted'),
+  Type.Literal('hold'),
+  Type.Literal('mission'),
+  Type.Literal('return'),
+  Type.Literal('land'),
+  Type.Literal('takeoff'),
+  Type.Literal('guided'),
+  Type.Literal('offboard'),
+  Type.Literal('other'),
+]);
+export type ModeKindWire = Static<typeof ModeKindWire>;
+
+export const LandedStateWire = Type.Union([
+  Type.Literal('unknown'),
+  Type.Literal('on_ground'),
+  Type.Literal('in_air'),
+  Type.Literal('takeoff'),
+  Type.Literal('landing'),
+]);
+export type LandedStateWire = Static<typeof LandedStateWire>;
+
+export const MissionStateWire = Type.Union([
+  Type.Literal('unknown'),
+  Type.Literal('no_mission'),
+  Type.Literal('not_started'),
+  Type.Literal('active'),
+  Type.Literal('paused'),
+  Type.Literal('complete'),
+]);
+export type MissionStateWire = Static<typeof MissionStateWire>;
+
+export const StatusTextWire = Type.Object({
+  atMs: Finite(),
+  /** MAV_SEVERITY: 0 emergency ... 7 debug. */
+  severity: Type.Integer({ minimum: 0, maximum: 7 }),
+  severityName: Type.String(),
+  text: Type.String(),
+});
+export type StatusTextWire = Static<typeof StatusTextWire>;
+
+/**
+ * A vehicle's state as the server and console see it: the bridge's coalesced telemetry, units
+ * in the field names. `null` means "not reported by this vehicle yet".
+ */
+export const VehicleStatePayload = Type.Object({
+  sysid: Type.Integer({ minimum: 1, maximum: 255 }),
+  compid: Type.Integer({ minimum: 0, maximum: 255 }),
+  autopilot: AutopilotName,
+  /** MAV_TYPE from HEARTBEAT (2 = quadrotor). */
+  vehicleType: Type.Integer({ minimum: 0 }),
+  online: Type.Boolean(),
+  lastHeartbeatAtMs: Finite(),
+  mode: Type.String(),
+  modeKind: ModeKindWire,
+  baseMode: Type.Integer({ minimum: 0 }),
+  customMode: Type.Integer({ minimum: 0 }),
+  armed: Type.Boolean(),
+  /** MAV_STATE from HEARTBEAT (3 standby, 4 active, 5 critical, 6 emergency). */
+  systemStatus: Type.Integer({ minimum: 0 }),
+  lat: Nullable(Type.Number({ minimum: -90, maximum: 90 })),
+  lon: Nullable(Type.Number({ minimum: -180, maximum: 180 })),
+  altMslM: Nullable(Finite()),
+  altRelM: Nullable(Finite()),
+  headingDeg: Nullable(Finite()),
+  groundSpeedMps: Nullable(Finite()),
+  airSpeedMps: Nullable(Finite()),
+  climbMps: Nullable(Finite()),
+  vNorthMps: Nullable(Finite()),
+  vEastMps: Nullable(Finite()),
+  vDownMps: Nullable(Finite()),
+  rollDeg: Nullable(Finite()),
+  pitchDeg: Nullable(Finite()),
+  yawDeg: Nullable(Finite()),
+  batteryPct: Nullable(Finite()),
+  batteryV: Nullable(Finite()),
+  batteryA: Nullable(Finite()),
+  /** GPS_FIX_TYPE: 0/1 no fix, 2 2D, 3 3D, 4 DGPS, 5 RTK float, 6 RTK fixed. */
+  gpsFixType: Type.Integer({ minimum: 0 }),
+  satellites: Nullable(Type.Integer({ minimum: 0 })),
+  hdop: Nullable(Finite()),
+  landedState: LandedStateWire,
+  /** True on the ground, false in the air, null until the vehicle says. */
+  landed: Nullable(Type.Boolean()),
+  home: Nullable(Type.Object({ lat: Finite(), lon: Finite(), altMslM: Finite() })),
+  mission: Type.Object({
+    currentSeq: Nullable(Type.Integer({ minimum: 0 })),
+    total: Nullable(Type.Integer({ minimum: 0 })),
+    state: MissionStateWire,
+    /** MISSION_CURRENT.mission_id: the CRC of the mission the vehicle holds (0 when not reported). */
+    missionId: Type.Integer({ minimum: 0 }),
+    lastReachedSeq: Nullable(Type.Integer({ minimum: 0 })),
+  }),
+  /** The most recent status texts (a few), oldest first. */
+  statusTexts: Type.Array(StatusTextWire),
+  /** Time of the last message of any kind from this vehicle. */
+  lastHeardAtMs: Finite(),
+  updatedAtMs: Finite(),
+  /** The bridge link the vehicle is heard on and its packet loss. */
+  link: Type.Object({ id: Type.String(), lossPct: Finite() }),
+});
+export type VehicleStatePayload = Static<typeof VehicleStatePayload>;
+
+/** Discrete things that happened to a vehicle, including the link-level ones. */
+export const VehicleEventPayload = Type.Union([
+  Type.Object({
+    type: Type.Literal('mode_changed'),
+    atMs: Finite(),
+    from: Type.String(),
+    to: Type.String(),
+    kind: ModeKindWire,
+  }),
+  Type.Object({ type: Type.Literal('armed'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('disarmed'), atMs: Finite() }),
+  Type.Object({
+    type: Type.Literal('landed_state_changed'),
+    atMs: Finite(),
+    from: LandedStateWire,
+    to: LandedStateWire,
+  }),
+  Type.Object({ type: Type.Literal('takeoff'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('landing'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('mission_item_reached'), atMs: Finite(), seq: Type.Integer() }),
+  Type.Object({
+    type: Type.Literal('mission_current_changed'),
+    atMs: Finite(),
+    seq: Type.Integer(),
+    total: Type.Integer(),
+    state: MissionStateWire,
+  }),
+  Type.Object({
+    type: Type.Literal('home_changed'),
+    atMs: Finite(),
+    lat: Finite(),
+    lon: Finite(),
+    altMslM: Finite(),
+  }),
+  Type.Object({
+    type: Type.Literal('status_text'),
+    atMs: Finite(),
+    severity: Type.Integer(),
+    severityName: Type.String(),
+    text: Type.String(),
+  }),
+  Type.Object({ type: Type.Literal('discovered'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('lost'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('found'), atMs: Finite() }),
+]);
+export type VehicleEventPayload = Static<typeof VehicleEventPayload>;
+
+// ---- docks ------------------------------------------------------------------------------------
+
+/** Where a dock is in its cycle (the bridge's dock state machine, see `gcs-bridge/src/dock`). */
+export const DockState = Type.Union([
+  Type.Literal('idle'),
+  Type.Literal('preparing'),
+  Type.Literal('ready'),
+  Type.Literal('aircraft_out'),
+  Type.Literal('awaiting_landing'),
+  Type.Literal('landed'),
+  Type.Literal('closing'),
+  Type.Literal('charging'),
+  Type.Literal('fault'),
+  Type.Literal('unknown'),
+]);
+export type DockState = Static<typeof DockState>;
+
+/** Lid position as the dock reports it. */
+export const DockLid = Type.Union([
+  Type.Literal('closed'),
+  Type.Literal('opening'),
+  Type.Literal('open'),
+  Type.Literal('closing'),
+  Type.Literal('jammed'),
+  Type.Literal('unknown'),
+]);
+export type DockLid = Static<typeof DockLid>;
+
+/** Charger state as the dock reports it. */
+export const DockCharger = Type.Union([
+  Type.Literal('idle'),
+  Type.Literal('charging'),
+  Type.Literal('full'),
+  Type.Literal('fault'),
+  Type.Literal('unknown'),
+]);
+export type DockCharger = Static<typeof DockCharger>;
+
+/** Faults a dock can report; each one stops the dock's cycle until it clears. */
+export const DockFaultCode = Type.Union([
+  Type.Literal('lid_jam'),
+  Type.Literal('charger_fault'),
+  Type.Literal('power_loss'),
+  Type.Literal('over_temperature'),
+  Type.Literal('sensor_fault'),
+]);
+export type DockFaultCode = Static<typeof DockFaultCode>;
+
+/**
+ * A dock's state as the server and console see it: what the dock's DOCK_STATUS said plus the
+ * bridge's state machine. Units are in the field names. Weather readings are the dock's own
+ * sensors; whether they ground a flight is the server's decision (its weather gate).
+ */
+export const DockStatusPayload = Type.Object({
+  sysid: Type.Integer({ minimum: 1, maximum: 255 }),
+  compid: Type.Integer({ minimum: 0, maximum: 255 }),
+  state: DockState,
+  lid: DockLid,
+  charger: DockCharger,
+  aircraftParked: Type.Boolean(),
+  /** Parked aircraft's battery, null when no aircraft is parked or the dock cannot read it. */
+  aircraftBatteryPct: Nullable(Finite()),
+  temperatureC: Finite(),
+  humidityPct: Finite(),
+  windSpeedMps: Finite(),
+  windGustMps: Finite(),
+  rainMmPerH: Finite(),
+  /** Mains power present (false: running on the dock's backup battery). */
+  mainsPower: Type.Boolean(),
+  faults: Type.Array(DockFaultCode),
+  /** Dock position as it reports it (WGS-84, metres above mean sea level). */
+  lat: Finite(),
+  lon: Finite(),
+  altAmslM: Finite(),
+  /** When the bridge last heard the dock (epoch ms). */
+  lastHeardMs: Finite(),
+});
+export type DockStatusPayload = Static<typeof DockStatusPayload>;
+
+/** Discrete things that happened to a dock. */
+export const DockEventPayload = Type.Union([
+  Type.Object({ type: Type.Literal('discovered'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('lost'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('found'), atMs: Finite() }),
+  Type.Object({ type: Type.Literal('state_changed'), atMs: Finite(), from: DockState, to: DockState }),
+  Type.Object({ type: Type.Literal('fault'), atMs: Finite(), code: DockFaultCode, message: Type.String() }),
+  Type.Object({ type: Type.Literal('fault_cleared'), atMs: Finite(), code: DockFaultCode }),
+]);
+export type DockEventPayload = Static<typeof DockEventPayload>;
+
+// ---- the item stream --------------------------------------------------------------------------
+
+const ItemHead = {
+  seq: Type.Integer({ minimum: 1 }),
+  sysid: Type.Integer({ minimum: 1, maximum: 255 }),
+  atMs: Finite(),
+};
+
+/** One item in the bridge's outgoing stream. Dock items carry the dock controller's sysid. */
+export const ChannelItem = Type.Union([
+  Type.Object({ ...ItemHead, kind: Type.Literal('state'), state: VehicleStatePayload }),
+  Type.Object({ ...ItemHead, kind: Type.Literal('event'), event: VehicleEventPayload }),
+  Type.Object({ ...ItemHead, kind: Type.Literal('dock_state'), dock: DockStatusPayload }),
+  Type.Object({ ...ItemHead, kind: Type.Literal('dock_event'), event: DockEventPayload }),
+]);
+export type ChannelItem = Static<typeof ChannelItem>;
+
+/** Why the server refused an item: the envelope, or the payload of its kind. */
+export type ItemRejectionCode =
+  | 'MalformedItem'
+  | 'MalformedState'
+  | 'MalformedEvent'
+  | 'MalformedDockStatus'
+  | 'MalformedDockEvent';
+
+export interface ItemRejection {
+  /** The item's seq when it had one. */
+  seq: number | null;
+  code: ItemRejectionCode;
+  /** Names the first field that is wrong, e.g. `state/batteryPct: must be number`. */
+  message: string;
+}
+
+/** The server's answer to a batch. */
+export interface ItemsAck {
+  /** The highest seq of this epoch that is stored (or consumed). */
+  lastSeq: number;
+  /** Items of this batch the server refused (consumed, not stored). Absent when none. */
+  rejected?: ItemRejection[];
+}
+
+/** The compiled checks, built on first use (a type-only importer, like the web, never pays for them). */
+let compiled: ReturnType<typeof compileChecks> | undefined;
+function compileChecks() {
+  return {
+    head: Compile(Type.Object({ ...ItemHead, kind: Type.String() })),
+    payload: {
+      state: { field: 'state', code: 'MalformedState', check: Compile(VehicleStatePayload) },
+      event: { field: 'event', code: 'MalformedEvent', check: Compile(VehicleEventPayload) },
+      dock_state: { field: 'dock', code: 'MalformedDockStatus', check: Compile(DockStatusPayload) },
+      dock_event: { field: 'event', code: 'MalformedDockEvent', check: Compile(DockEventPayload) },
+    } as const,
+  };
+}
+
+function firstError(
+  validator: { Errors(v: unknown): { instancePath: string; message: string }[] },
+  v: unknown,
+) {
+  const e = validator.Errors(v)[0];
+  return e ? `${e.instancePath || '/'}: ${e.message}` : 'does not match the contract';
+}
+
+/**
+ * Checks one item from a bridge at the server's edge: the item, or why it cannot be stored,
+ * with a code and the first wrong field (e.g. `MalformedState`, `state/batteryPct: ...`).
+ */
+export function checkChannelItem(
+  item: unknown,
+): { ok: true; value: ChannelItem } | { ok: false; error: ItemRejection } {
+  const seqOf = (v: unknown): number | null => {
+    const s = (v as { seq?: unknown } | null)?.seq;
+    return typeof s === 'number' && Number.isSafeInteger(s) ? s : null;
+  };
+  compiled ??= compileChecks();
+  const itemHead = compiled.head;
+  const payloadChecks = compiled.payload;
+  if (!itemHead.Check(item)) {
+    return {
+      ok: false,
+      error: { seq: seqOf(item), code: 'MalformedItem', message: `item${firstError(itemHead, item)}` },
+    };
+  }
+  const kind = item.kind as keyof typeof payloadChecks;
+  const spec = payloadChecks[kind];
+  if (!spec) {
+    return {
+      ok: false,
+      error: {
+        seq: item.seq,
+        code: 'MalformedItem',
+        message: `kind must be 'state', 'event', 'dock_state' or 'dock_event', got ${JSON.stringify(item.kind)}`,
+      },
+    };
+  }
+  const payload = (item as Record<string, unknown>)[spec.field];
+  if (!spec.check.Check(payload)) {
+    const message = `${spec.field}${firstError(spec.check, payload)}`;
+    return { ok: false, error: { seq: item.seq, code: spec.code, message } };
+  }
+  return { ok: true, value: item as unknown as ChannelItem };
+}
+
+// ---- handshake, commands, uploads -------------------------------------------------------------
+
+export interface BridgeHello {
+  /** Chosen at bridge start (e.g. a random UUID); a new epoch restarts `seq` at 1. */
+  epoch: string;
+  /** The bridge software version. */
+  version: string;
+  /** The links it owns (URIs, no secrets). */
+  links: string[];
+}
+
+export interface HelloAck {
+  /** Last seq of this epoch the server has stored (0 when none): the bridge replays after it. */
+  lastSeq: number;
+  /** The bridge's id and name as the server knows them. */
+  bridgeId: string;
+  bridgeName: string;
+}
+
+/** What a pilot can ask of a vehicle. */
+export type VehicleCommand =
+  | { action: 'arm' }
+  | { action: 'disarm'; force?: boolean }
+  | { action: 'takeoff'; altRelM: number }
+  | { action: 'hold' }
+  | { action: 'resume' }
+  | { action: 'return' }
+  | { action: 'land' }
+  | { action: 'goto'; lat: number; lon: number; altRelM: number }
+  | { action: 'set_mode'; mode: string }
+  | { action: 'start_mission' };
+
+export interface CommandRequest {
+  /** Server-side id of the command (the `commands` table row), for logs and audit. */
+  requestId: string;
+  sysid: number;
+  command: VehicleCommand;
+}
+
+/** What the server can ask of a dock (the dock dialect's commands). */
+export type DockCommand =
+  | { action: 'open_lid' }
+  | { action: 'close_lid' }
+  | { action: 'start_charging' }
+  | { action: 'stop_charging' }
+  | { action: 'prepare_takeoff' }
+  | { action: 'prepare_landing' };
+
+export interface DockCommandRequest {
+  requestId: string;
+  /** The dock controller's system id on this bridge. */
+  sysid: number;
+  command: DockCommand;
+}
+
+/** One MISSION_ITEM_INT as it travels (the wire form of `@aerie/missions`' MissionItemInt). */
+export interface MissionItemWire {
+  seq: number;
+  frame: number;
+  command: number;
+  current: number;
+  autocontinue: number;
+  param1: number;
+  param2: number;
+  param3: number;
+  param4: number;
+  x: number;
+  y: number;
+  z: number;
+  /** MAV_MISSION_TYPE: 0 mission, 1 fence, 2 rally. */
+  missionType: 0 | 1 | 2;
+}
+
+/**
+ * Lists to store on a vehicle before a sortie. Each list present replaces what the vehicle
+ * holds (fence and rally optional).
+ */
+export interface MissionUploadRequest {
+  requestId: string;
+  sysid: number;
+  mission: MissionItemWire[];
+  fence?: MissionItemWire[];
+  rally?: MissionItemWire[];
+}
+
+/** Progress of an upload, sent by the bridge while it runs (at most a few per second). */
+export interface MissionUploadProgress {
+  requestId: string;
+  sysid: number;
+  missionType: 'mission' | 'fence' | 'rally';
+  sent: number;
+  total: number;
+  atMs: number;
+}
+
+/**
+ * The outcome of an upload: every list stored and the mission confirmed by the vehicle's
+ * MISSION_CURRENT mission id where it reports one (`missionId` null when it does not).
+ * Failure codes are the mission protocol's (e.g. 'Nack', 'Timeout', 'Busy', 'MissionIdMismatch').
+ */
+export type MissionUploadReply =
+  | {
+      ok: true;
+      value: { missionId: number | null; counts: { mission: number; fence: number; rally: number } };
+    }
+  | {
+      ok: false;
+      error: {
+        code: string;
+        message: string;
+        missionType?: 'mission' | 'fence' | 'rally';
+        detail?: Record<string, unknown>;
+      };
+    };
+
+/** The vehicle's answer, or why there was none. Codes are the bridge's stable result codes. */
+export type CommandReply =
+  | { ok: true; value: { command: number; sends: number } }
+  | { ok: false; error: { code: string; message: string; detail?: Record<string, unknown> } };
+
+/**
+ * One chunk of a sortie's .tlog (the bridge records each vehicle from arm to disarm). An
+ * upload is discrete and acknowledged: the bridge keeps it until the server answers the last
+ * chunk, and sends it again from chunk 0 after a reconnect. Chunks keep every message well
+ * under Socket.IO's 1 MB default `maxHttpBufferSize`. Checked by the server's chunk assembly.
+ */
+export interface TlogChunk {
+  /** Chosen by the bridge, unique per recording; a re-sent upload keeps its id. */
+  uploadId: string;
+  sysid: number;
+  /** The recording window (the arm and disarm events' times, ms since the epoch). */
+  fromMs: number;
+  toMs: number;
+  /** 0-based; chunks go in order, one at a time. */
+  index: number;
+  count: number;
+  /** Total bytes of the whole recording (a check on assembly). */
+  totalBytes: number;
+  /** True when the recording hit the bridge's size cap and stopped early. */
+  truncated: boolean;
+  chunk: Uint8Array;
+}
+
+/**
+ * The server's answer to one chunk. `done` is set on the last chunk once the recording is
+ * stored; codes: 'BadChunk' (malformed or inconsistent: do not resend as is), 'UnknownVehicle',
+ * 'NoSortie' (no sortie of the vehicle overlaps the window), 'ServerError' (try again later).
+ */
+export type TlogChunkReply =
+  | { ok: true; received: number; done?: { sortieId: string; sha256: string; bytes: number } }
+  | { ok: false; error: { code: string; message: string } };
+
+export interface BridgeToServerEvents {
+  /** First thing after connecting; the ack says where to resume. */
+  'bridge.hello': (hello: BridgeHello, ack: (reply: HelloAck) => void) => void;
+  /** A batch of items in seq order; the ack carries the highest seq stored and any refusals. */
+  'bridge.items': (items: ChannelItem[], ack: (reply: ItemsAck) => void) => void;
+  /** One chunk of a sortie's .tlog; the ack on the last chunk says where it was stored. */
+  'bridge.tlog': (chunk: TlogChunk, ack: (reply: TlogChunkReply) => void) => void;
+  /** Progress of a running `mission.upload` (best effort, not buffered while disconnected). */
+  'mission.upload_progress': (progress: MissionUploadProgress) => void;
+}
+
+/**
+ * What the server asks a bridge, by event name: the request, the reply (always a coded result;
+ * `BridgeOffline` and `Timeout` when it could not be delivered or answered), and the progress
+ * the bridge reports while it runs (`never` when it reports none).
+ */
+export interface BridgeRequests {
+  'vehicle.command': { request: CommandRequest; reply: CommandReply; progress: never };
+  'dock.command': { request: DockCommandRequest; reply: CommandReply; progress: never };
+  'mission.upload': {
+    request: MissionUploadRequest;
+    reply: MissionUploadReply;
+    progress: MissionUploadProgress;
+  };
+}
+export type BridgeRequestKind = keyof BridgeRequests;
+
+export interface ServerToBridgeEvents {
+  'vehicle.command': (request: CommandRequest, ack: (reply: CommandReply) => void) => void;
+  /** A command to a dock controller; the reply is the dock's coded COMMAND_ACK result. */
+  'dock.command': (request: DockCommandRequest, ack: (reply: CommandReply) => void) => void;
+  /** Stores mission (and fence, rally) lists on a vehicle; answered once all are stored. */
+  'mission.upload': (request: MissionUploadRequest, ack: (reply: MissionUploadReply) => void) => void;
+}
