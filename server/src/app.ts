@@ -44,7 +44,13 @@ import { registerSortieRoutes } from './routes/sorties.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
-import { createTicketDesk, installTickets, type TicketDesk, type TicketsOptions } from './tickets/index.ts';
+import {
+  createTicketDesk,
+  installOpen311,
+  installTickets,
+  type TicketDesk,
+  type TicketsOptions,
+} from './tickets/index.ts';
 
 /** Options of `build`. */
 export interface BuildOptions {
@@ -257,6 +263,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
       { prefix: '/api' },
     );
+    await installOpen311(app, ctx, ticketDesk);
     await installConsole(app, config.consoleDir);
 
     await app.ready();

@@ -87,6 +87,8 @@ export const PERMISSION_MATRIX = {
   /** Grids (网格) and the routing rules: everyone sees them, administrators draw them. */
   'grids.read': { ...EVERYONE, department_officer: 'all' },
   'grids.write': ADMIN_ONLY,
+  /** API keys of Open311 clients (a city hotline posting citizen reports). */
+  'open311.keys': ADMIN_ONLY,
 } as const satisfies Record<string, Grants>;
 
 /** A name in the permission matrix. */

@@ -230,6 +230,9 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/ticket-routes', permission: 'grids.read', allowed: ALL },
   { method: 'POST', route: '/api/ticket-routes', permission: 'grids.write', allowed: ADMIN, body: {} },
   { method: 'DELETE', route: '/api/ticket-routes/{id}', permission: 'grids.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN },
+  { method: 'POST', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN, body: {} },
+  { method: 'DELETE', route: '/api/open311-keys/{id}', permission: 'open311.keys', allowed: ADMIN },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];

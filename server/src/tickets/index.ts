@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { parseTicketPolicy } from './core/policy.ts';
 import { TicketDesk } from './desk.ts';
+import { registerOpen311Routes } from './open311/routes.ts';
 import { registerTicketRoutes } from './routes.ts';
 
 export { TicketDesk, type TicketEvent, type TicketEventListener, verifyEvidenceChain } from './desk.ts';
@@ -43,4 +44,9 @@ export async function installTickets(
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));
   }
+}
+
+/** Registers Open311 GeoReport v2 at /open311/v2 (outside /api: it follows the Open311 spec). */
+export async function installOpen311(app: FastifyInstance, ctx: AppContext, desk: TicketDesk): Promise<void> {
+  await app.register(async (scope) => registerOpen311Routes(scope, ctx, desk), { prefix: '/open311/v2' });
 }

@@ -5,15 +5,16 @@
  * parser for evidence uploads applies to these routes only.
  */
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { GeoFinding } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { hashToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
-import { departments, grids, ticketRoutes } from '../db/schema.ts';
+import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   Body,
@@ -799,6 +800,82 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         .where(eq(ticketRoutes.id, req.params.id))
         .returning({ id: ticketRoutes.id });
       if (!row) throw notFound('routing rule', req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  // ---- Open311 API keys ----
+
+  const KeyView = Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  });
+  const keyView = (k: typeof open311Keys.$inferSelect) => ({
+    id: k.id,
+    name: k.name,
+    createdAt: k.createdAt.toISOString(),
+    revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null,
+  });
+
+  r.get(
+    '/open311-keys',
+    {
+      config: { permission: 'open311.keys' },
+      schema: {
+        tags: ['open311'],
+        summary: 'API keys of Open311 clients (the keys themselves are shown only at creation)',
+        response: { 200: Type.Array(KeyView), ...errorResponses(401, 403) },
+      },
+    },
+    async () => (await db.select().from(open311Keys).orderBy(asc(open311Keys.createdAt))).map(keyView),
+  );
+
+  r.post(
+    '/open311-keys',
+    {
+      config: { permission: 'open311.keys' },
+      schema: {
+        tags: ['open311'],
+        summary: 'Create an API key for an Open311 client; the key is in this answer only',
+        body: Body({ name: Name }),
+        response: {
+          201: Type.Object({ key: Type.String(), apiKey: KeyView }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (req, reply) => {
+      const key = `o311_${randomBytes(24).toString('base64url')}`;
+      const id = randomUUID();
+      const [row] = await db
+        .insert(open311Keys)
+        .values({ id, name: req.body.name, keyHash: hashToken(key), createdAt: new Date(ctx.now()) })
+        .returning();
+      req.auditTargetId = id;
+      return reply.status(201).send({ key, apiKey: keyView(row!) });
+    },
+  );
+
+  r.delete(
+    '/open311-keys/:id',
+    {
+      config: { permission: 'open311.keys' },
+      schema: {
+        tags: ['open311'],
+        summary: 'Revoke an API key (kept, marked revoked)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const [row] = await db
+        .update(open311Keys)
+        .set({ revokedAt: new Date(ctx.now()) })
+        .where(eq(open311Keys.id, req.params.id))
+        .returning({ id: open311Keys.id });
+      if (!row) throw notFound('API key', req.params.id);
       return reply.status(204).send(null);
     },
   );
