@@ -45,6 +45,13 @@ import { registerSortieRoutes } from './routes/sorties.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
+import {
+  createTicketDesk,
+  installOpen311,
+  installTickets,
+  type TicketDesk,
+  type TicketsOptions,
+} from './tickets/index.ts';
 
 /** Options of `build`. */
 export interface BuildOptions {
@@ -69,6 +76,8 @@ export interface BuildOptions {
   consoleOptions?: ConsoleFanoutOptions;
   /** Scheduler and orchestrator settings (tests shorten the tick, lower timeouts). */
   patrol?: PatrolOptions;
+  /** Ticket desk settings (tests turn the sweep timer off and sweep by hand). */
+  tickets?: TicketsOptions;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -92,6 +101,8 @@ declare module 'fastify' {
     patrol: Patrol;
     /** The `/console` telemetry fan-out to web consoles. */
     consoleFanout: ConsoleFanout;
+    /** The ticket desk: intake, transitions, sweep, and `onTicketEvent(listener)`. */
+    tickets: TicketDesk;
   }
 }
 
@@ -160,6 +171,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       bodyLimit: 1024 * 1024,
     });
     app.decorate('aerie', ctx);
+    const ticketDesk = createTicketDesk(ctx);
+    app.decorate('tickets', ticketDesk);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
     const consoleFanout = attachConsole(app.io, ctx, {
       vehicleEvents: bridgeChannel,
@@ -262,9 +275,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerAuditRoutes(api, ctx);
         registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
+        await installTickets(api, ctx, ticketDesk, opts.tickets);
       },
       { prefix: '/api' },
     );
+    await installOpen311(app, ctx, ticketDesk);
     await installConsole(app, config.consoleDir);
 
     await app.ready();

@@ -6,6 +6,7 @@
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { fail, ok, type Result } from './result.ts';
+import { TicketPolicySchema } from './tickets/core/policy.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -72,6 +73,8 @@ export const ServerConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'What the web console draws its globe with' },
     ),
+    /** The ticket desk: per-category thresholds, radii and time limits, the working calendar. */
+    tickets: TicketPolicySchema,
   },
   { additionalProperties: false },
 );
@@ -80,7 +83,9 @@ export const ServerConfigSchema = Type.Object(
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'login' | 'console'>> & {
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'login' | 'console' | 'tickets'>> & {
+  /** Any subset of the ticket policy (tickets/core/policy.ts). */
+  tickets?: Record<string, unknown>;
   login?: Partial<ServerConfig['login']>;
   console?: {
     imagery?: Partial<ServerConfig['console']['imagery']>;
@@ -119,7 +124,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
 /**
  * Maps environment variables to configuration input: PORT, AERIE_HOST, AERIE_DATA_DIR,
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
- * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL. Takes the
+ * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_TICKET_POLICY (JSON). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -147,5 +152,13 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (Object.keys(imagery).length > 0) consoleCfg.imagery = imagery;
   if (env.AERIE_TERRAIN_URL) consoleCfg.terrainUrl = env.AERIE_TERRAIN_URL;
   if (Object.keys(consoleCfg).length > 0) out.console = consoleCfg;
+  if (env.AERIE_TICKET_POLICY) {
+    try {
+      out.tickets = JSON.parse(env.AERIE_TICKET_POLICY);
+    } catch {
+      // Passed on as text, so the schema check names the field.
+      out.tickets = env.AERIE_TICKET_POLICY;
+    }
+  }
   return out;
 }

@@ -64,6 +64,31 @@ export const PERMISSION_MATRIX = {
   'sorties.launch': { administrator: 'all', dispatcher: 'all' },
   /** Abort an orchestrated sortie (in the air: the aircraft is sent home). */
   'sorties.abort': { administrator: 'all', dispatcher: 'all', pilot: 'all' },
+  /** Tickets (工单): everyone reads (officers their department's); which action a role may take is tickets/core/permissions.ts. */
+  'tickets.read': EVERYONE,
+  'tickets.act': {
+    dispatcher: 'all',
+    command_centre: 'all',
+    department_officer: 'department',
+    reviewer: 'all',
+  },
+  /** Evidence files: officers upload proof for their department's tickets. */
+  'tickets.evidence': {
+    command_centre: 'all',
+    dispatcher: 'all',
+    reviewer: 'all',
+    department_officer: 'department',
+  },
+  /** Findings intake (until detection runs in-process): the command centre and dispatchers, and administrators. */
+  'findings.intake': { administrator: 'all', command_centre: 'all', dispatcher: 'all' },
+  /** The triage queue (研判): the command centre confirms or rejects. */
+  'triage.read': { administrator: 'all', command_centre: 'all', dispatcher: 'all' },
+  'triage.decide': { command_centre: 'all', dispatcher: 'all' },
+  /** Grids (网格) and the routing rules: everyone sees them, administrators draw them. */
+  'grids.read': { ...EVERYONE, department_officer: 'all' },
+  'grids.write': ADMIN_ONLY,
+  /** API keys of Open311 clients (a city hotline posting citizen reports). */
+  'open311.keys': ADMIN_ONLY,
 } as const satisfies Record<string, Grants>;
 
 /** A name in the permission matrix. */

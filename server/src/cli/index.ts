@@ -9,6 +9,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { configFromEnv, type ServerConfigInput } from '../config.ts';
 import { startServer } from '../server.ts';
+import { verdictText, verifyEvidenceDir } from '../tickets/verify-cli.ts';
 
 function portArg(value: string): number {
   const n = Number(value);
@@ -85,4 +86,19 @@ export function registerCommands(program: Command, options: ServerCommandOptions
         await running.close();
       },
     );
+
+  program
+    .command('evidence')
+    .description('Ticket evidence (the append-only hash chain of evidence files)')
+    .command('verify')
+    .description(
+      'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record',
+    )
+    .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
+    .action((opts: { dataDir?: string }) => {
+      const dataDir = opts.dataDir ?? process.env.AERIE_DATA_DIR ?? './data';
+      const verdict = verifyEvidenceDir(dataDir);
+      process.stdout.write(`${verdictText(verdict)}\n`);
+      process.exitCode = verdict.ok ? 0 : 1;
+    });
 }

@@ -26,6 +26,14 @@ export const ERROR_CODES = [
   'BridgeOffline',
   'VehicleOffline',
   'Timeout',
+  /** A ticket action not possible from the ticket's status (409). */
+  'InvalidTransition',
+  /** Handling a ticket needs a proof photo first (400). */
+  'ProofRequired',
+  /** A second extension, one after the deadline, or an answer with no request (409). */
+  'ExtensionNotAllowed',
+  /** A grid import that is not usable GeoJSON (400). */
+  'InvalidGeoJson',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -47,6 +55,10 @@ const STATUS: Record<ErrorCode, number> = {
   BridgeOffline: 409,
   VehicleOffline: 409,
   Timeout: 504,
+  InvalidTransition: 409,
+  ProofRequired: 400,
+  ExtensionNotAllowed: 409,
+  InvalidGeoJson: 400,
 };
 
 /** An expected failure of a request; the error handler turns it into the JSON error body. */

@@ -14,6 +14,7 @@ const ADMIN: Role[] = ['administrator'];
 const BRIDGE_READERS: Role[] = ['administrator', 'dispatcher', 'pilot', 'command_centre'];
 const MISSING = '00000000-0000-4000-8000-000000000000';
 const PLANNERS: Role[] = ['administrator', 'dispatcher'];
+const TICKET_WORKERS: Role[] = ['dispatcher', 'command_centre', 'department_officer', 'reviewer'];
 
 interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -168,6 +169,70 @@ const TABLE: Row[] = [
     permission: 'sorties.abort',
     allowed: ['administrator', 'dispatcher', 'pilot'],
   },
+  // Tickets (tickets/routes.ts); which action a role may take is tickets/core's own matrix.
+  {
+    method: 'POST',
+    route: '/api/findings',
+    permission: 'findings.intake',
+    allowed: ['administrator', 'dispatcher', 'command_centre'],
+    body: {},
+  },
+  { method: 'GET', route: '/api/tickets', permission: 'tickets.read', allowed: ALL },
+  { method: 'GET', route: '/api/tickets/stats', permission: 'tickets.read', allowed: ALL },
+  { method: 'GET', route: '/api/tickets/{id}', permission: 'tickets.read', allowed: ALL },
+  {
+    method: 'POST',
+    route: '/api/tickets/{id}/transitions',
+    permission: 'tickets.act',
+    allowed: TICKET_WORKERS,
+    body: {},
+  },
+  {
+    method: 'POST',
+    route: '/api/tickets/{id}/evidence',
+    permission: 'tickets.evidence',
+    allowed: TICKET_WORKERS,
+    body: {},
+  },
+  { method: 'GET', route: '/api/tickets/{id}/evidence/{seq}', permission: 'tickets.read', allowed: ALL },
+  {
+    method: 'GET',
+    route: '/api/triage',
+    permission: 'triage.read',
+    allowed: ['administrator', 'dispatcher', 'command_centre'],
+  },
+  {
+    method: 'POST',
+    route: '/api/triage/{id}/confirm',
+    permission: 'triage.decide',
+    allowed: ['dispatcher', 'command_centre'],
+    body: {},
+  },
+  {
+    method: 'POST',
+    route: '/api/triage/{id}/reject',
+    permission: 'triage.decide',
+    allowed: ['dispatcher', 'command_centre'],
+    body: {},
+  },
+  { method: 'GET', route: '/api/grids', permission: 'grids.read', allowed: ALL },
+  { method: 'GET', route: '/api/grids/{id}', permission: 'grids.read', allowed: ALL },
+  { method: 'POST', route: '/api/grids', permission: 'grids.write', allowed: ADMIN, body: {} },
+  {
+    method: 'PATCH',
+    route: '/api/grids/{id}',
+    permission: 'grids.write',
+    allowed: ADMIN,
+    body: { name: 'x' },
+  },
+  { method: 'DELETE', route: '/api/grids/{id}', permission: 'grids.write', allowed: ADMIN },
+  { method: 'POST', route: '/api/grids/import', permission: 'grids.write', allowed: ADMIN, body: {} },
+  { method: 'GET', route: '/api/ticket-routes', permission: 'grids.read', allowed: ALL },
+  { method: 'POST', route: '/api/ticket-routes', permission: 'grids.write', allowed: ADMIN, body: {} },
+  { method: 'DELETE', route: '/api/ticket-routes/{id}', permission: 'grids.write', allowed: ADMIN },
+  { method: 'GET', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN },
+  { method: 'POST', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN, body: {} },
+  { method: 'DELETE', route: '/api/open311-keys/{id}', permission: 'open311.keys', allowed: ADMIN },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];

@@ -1,0 +1,1221 @@
+/**
+ * The ticket desk: the adapter between the pure core (tickets/core) and the database. It takes
+ * findings in (filing, triage, de-duplication, routing, numbering), applies transitions with
+ * the optimistic version, keeps the deadlines and the sweep's bookkeeping on each ticket,
+ * appends evidence to the hash chain, and tells listeners what happened (`onTicketEvent`).
+ *
+ * Every write runs in one synchronous transaction on the embedded engine (better-sqlite3 under
+ * drizzle: `.all()/.get()/.run()` inside `db.transaction`), so a refused step stores nothing.
+ * The SQL itself is portable (ON CONFLICT ... RETURNING, CASE, no SQLite functions); a
+ * PostgreSQL desk would run the same statements in an async transaction.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { GeoFinding } from '@aerie/contracts';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import {
+  departments,
+  evidence,
+  grids,
+  media,
+  ticketAlerts,
+  ticketCounters,
+  ticketOccurrences,
+  ticketRoutes,
+  tickets,
+  ticketTransitions,
+  triageItems,
+} from '../db/schema.ts';
+import { fail, ok, type Result } from '../result.ts';
+import {
+  allowedActions,
+  applyTransition,
+  boundingBox,
+  type ChainRecord,
+  type ChainVerdict,
+  deadlines,
+  dedupDecision,
+  filingDecision,
+  isTicketCategory,
+  newLifecycle,
+  nextRecord,
+  OPEN_STATUSES,
+  type RoutingGrid,
+  type RoutingRule,
+  route,
+  type SlaState,
+  SYSTEM_ACTOR,
+  shanghaiDay,
+  slaState,
+  sweepDecision,
+  type TicketActor,
+  type TicketCategory,
+  type TicketLifecycle,
+  type TicketPolicy,
+  type TicketStatus,
+  TRANSITIONS,
+  type TransitionError,
+  type TransitionRecord,
+  type TransitionRequest,
+  ticketNumber,
+  verifyChain,
+  WorkingCalendar,
+} from './core/index.ts';
+
+type Row = typeof tickets.$inferSelect;
+/** A drizzle handle inside a transaction (same query API). */
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** What the console and the API show of a ticket. */
+export interface TicketSummary {
+  id: string;
+  number: string;
+  category: string;
+  status: TicketStatus;
+  version: number;
+  source: string;
+  description: string;
+  lat: number;
+  lon: number;
+  errorM: number;
+  gridId: string | null;
+  departmentId: string | null;
+  score: number | null;
+  urgent: boolean;
+  occurrenceCount: number;
+  reopenCount: number;
+  extension: string;
+  extensionMinutes: number;
+  createdAt: number;
+  updatedAt: number;
+  lastOccurrenceAt: number;
+  dispatchedAt: number | null;
+  signedAt: number | null;
+  handledAt: number | null;
+  closedAt: number | null;
+  signDeadlineAt: number | null;
+  handleDeadlineAt: number | null;
+  dueAt: number | null;
+  escalationLevel: number;
+  closedOnTime: boolean | null;
+}
+
+export interface TransitionView extends TransitionRecord {
+  id: number;
+}
+
+export interface EvidenceView {
+  seq: number;
+  ticketId: string;
+  kind: string;
+  fileSha256: string;
+  mime: string;
+  bytes: number;
+  at: number;
+  uploadedBy: string | null;
+  meta: Record<string, unknown> | null;
+  chainHash: string;
+}
+
+export interface TriageView {
+  id: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  source: string;
+  category: string;
+  score: number | null;
+  lat: number;
+  lon: number;
+  errorM: number;
+  description: string;
+  finding: unknown;
+  frameSha256: string | null;
+  createdAt: number;
+  decidedAt: number | null;
+  decidedBy: string | null;
+  reason: string | null;
+  ticketId: string | null;
+}
+
+/** What the desk tells listeners (console fan-out, webhooks). */
+export type TicketEvent =
+  | { type: 'ticket.created'; at: number; ticket: TicketSummary }
+  | { type: 'ticket.transition'; at: number; ticket: TicketSummary; transition: TransitionRecord }
+  | { type: 'ticket.occurrence'; at: number; ticket: TicketSummary; reopened: boolean }
+  | {
+      type: 'ticket.alert';
+      at: number;
+      ticket: TicketSummary;
+      alert: { kind: 'warning' | 'escalation'; phase: string; level: number };
+    }
+  | { type: 'ticket.evidence'; at: number; ticket: TicketSummary; evidence: EvidenceView }
+  | { type: 'triage.created'; at: number; item: TriageView };
+
+export type TicketEventListener = (event: TicketEvent) => void;
+
+/** The finding as the desk takes it: a detector's GeoFinding, or a citizen report. */
+export interface IntakeInput {
+  category: string;
+  /** Detector score; citizen reports have none and always wait in triage. */
+  score: number | null;
+  lat: number;
+  lon: number;
+  errorM: number;
+  capturedAt: number;
+  vehicleId?: string | null;
+  sortieId?: string | null;
+  description?: string;
+  source: 'detector' | 'citizen';
+  /** The whole finding as received, kept with the occurrence. */
+  raw: unknown;
+}
+
+export type IntakeOutcome =
+  | { kind: 'ticket'; ticket: TicketSummary }
+  | { kind: 'occurrence'; ticket: TicketSummary; reopened: boolean; distanceM: number }
+  | { kind: 'triage'; item: TriageView }
+  | { kind: 'ignored'; reason: 'NotTicketable' | 'BelowTriage' };
+
+export interface ListFilters {
+  status?: TicketStatus[];
+  category?: string;
+  departmentId?: string;
+  overdue?: boolean;
+  /** Department scope of the caller (a department officer sees only theirs; null: nothing). */
+  scopeDepartmentId?: string | null;
+  limit: number;
+  offset: number;
+}
+
+export type DeskError = TransitionError | 'NotFound' | 'ValidationFailed';
+
+const MIME_EXT = /^[a-z]+\/[a-z0-9.+-]+$/;
+
+export function fileSha256(file: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+export class TicketDesk {
+  readonly calendar: WorkingCalendar;
+  private readonly listeners = new Set<TicketEventListener>();
+  readonly mediaDir: string;
+
+  constructor(
+    private readonly db: Db,
+    readonly policy: TicketPolicy,
+    dataDir: string,
+    private readonly now: () => number,
+  ) {
+    this.calendar = new WorkingCalendar({
+      utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
+      hours: policy.calendar.hours,
+      holidays: policy.calendar.holidays,
+      makeUpWorkdays: policy.calendar.makeUpWorkdays,
+    });
+    this.mediaDir = path.join(dataDir, 'media');
+  }
+
+  /** Subscribes to ticket events; answers the unsubscribe function. */
+  onTicketEvent(listener: TicketEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(events: TicketEvent[]): void {
+    for (const e of events)
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch {
+          // A listener's failure must not undo or block a stored ticket.
+        }
+      }
+  }
+
+  // ---- intake ------------------------------------------------------------------------------
+
+  /** Takes a detector's finding in (`frame`: the full frame, kept as evidence). */
+  intakeFinding(f: GeoFinding, frame?: { bytes: Uint8Array; mime: string }): IntakeOutcome {
+    return this.intake(
+      {
+        category: f.category,
+        score: f.score,
+        lat: f.location.lat,
+        lon: f.location.lon,
+        errorM: f.location.errorM,
+        capturedAt: f.capturedAtMs,
+        vehicleId: f.vehicleId,
+        sortieId: f.sortieId ?? null,
+        source: 'detector',
+        raw: f,
+      },
+      frame,
+    );
+  }
+
+  intake(input: IntakeInput, frame?: { bytes: Uint8Array; mime: string }): IntakeOutcome {
+    const decision =
+      input.source === 'citizen'
+        ? isTicketCategory(input.category)
+          ? ({ kind: 'triage', category: input.category } as const)
+          : ({ kind: 'ignore', reason: 'NotTicketable' } as const)
+        : filingDecision({ category: input.category, score: input.score ?? 0 }, this.policy.categories);
+    if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
+    const frameSha = frame ? this.writeMediaFile(frame.bytes) : null;
+    const now = this.now();
+    const events: TicketEvent[] = [];
+    const outcome = this.db.transaction((tx) => {
+      if (frameSha && frame) this.insertMedia(tx, frameSha, frame, 'frame');
+      if (decision.kind === 'triage') {
+        const id = randomUUID();
+        tx.insert(triageItems)
+          .values({
+            id,
+            status: 'pending',
+            source: input.source,
+            category: decision.category,
+            score: input.score,
+            latDeg: input.lat,
+            lonDeg: input.lon,
+            errorM: input.errorM,
+            description: input.description ?? '',
+            findingJson: JSON.stringify(input.raw),
+            frameSha256: frameSha,
+            createdAt: new Date(now),
+          })
+          .run();
+        const item = this.triageView(tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!);
+        events.push({ type: 'triage.created', at: now, item });
+        return { kind: 'triage', item } as IntakeOutcome;
+      }
+      return this.fileInTx(
+        tx,
+        decision.category,
+        input,
+        frameSha ? { sha: frameSha, mime: frame!.mime } : null,
+        now,
+        events,
+      );
+    });
+    this.emit(events);
+    return outcome;
+  }
+
+  /** De-duplicates and files (or attaches) inside a transaction. */
+  private fileInTx(
+    tx: Tx,
+    category: TicketCategory,
+    input: IntakeInput,
+    frame: { sha: string; mime: string } | null,
+    now: number,
+    events: TicketEvent[],
+  ): IntakeOutcome {
+    const p = this.policy.categories[category];
+    const box = boundingBox(input, p.dedupRadiusM);
+    const windowStart = new Date(input.capturedAt - this.policy.dedupWindowDays * 86_400_000);
+    const candidates = tx
+      .select({
+        id: tickets.id,
+        category: tickets.category,
+        lat: tickets.latDeg,
+        lon: tickets.lonDeg,
+        status: tickets.status,
+        closedAt: tickets.closedAt,
+      })
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.category, category),
+          gte(tickets.latDeg, box.minLat),
+          lte(tickets.latDeg, box.maxLat),
+          gte(tickets.lonDeg, box.minLon),
+          lte(tickets.lonDeg, box.maxLon),
+          or(
+            inArray(tickets.status, [...OPEN_STATUSES]),
+            and(eq(tickets.status, 'closed'), gte(tickets.closedAt, windowStart)),
+          ),
+        ),
+      )
+      .all();
+    const d = dedupDecision(
+      { category, lat: input.lat, lon: input.lon, at: input.capturedAt },
+      candidates.map((c) => ({
+        ...c,
+        status: c.status as TicketStatus,
+        closedAt: c.closedAt?.getTime() ?? null,
+      })),
+      { radiusM: p.dedupRadiusM, windowDays: this.policy.dedupWindowDays },
+    );
+    if (d.kind === 'occurrence') {
+      this.insertOccurrence(tx, d.ticketId, input, d.distanceM, now);
+      const row = this.row(tx, d.ticketId)!;
+      tx.update(tickets)
+        .set({
+          occurrenceCount: row.occurrenceCount + 1,
+          lastOccurrenceAt: new Date(input.capturedAt),
+          score: input.score === null ? row.score : Math.max(row.score ?? 0, input.score),
+          updatedAt: new Date(now),
+        })
+        .where(eq(tickets.id, d.ticketId))
+        .run();
+      if (frame)
+        this.appendEvidence(tx, d.ticketId, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
+      if (d.reopen) {
+        const reopened = this.transitionInTx(
+          tx,
+          d.ticketId,
+          { action: 'reopen', expectedVersion: row.version, reason: 'the finding recurred (复发)' },
+          SYSTEM_ACTOR,
+          now,
+          events,
+        );
+        if (!reopened.ok) throw new Error(`reopen failed: ${reopened.error.message}`);
+        tx.update(tickets)
+          .set({ reopenCount: row.reopenCount + 1 })
+          .where(eq(tickets.id, d.ticketId))
+          .run();
+        this.autoDispatch(tx, d.ticketId, now, events);
+      }
+      const ticket = summary(this.row(tx, d.ticketId)!);
+      events.push({ type: 'ticket.occurrence', at: now, ticket, reopened: d.reopen });
+      return { kind: 'occurrence', ticket, reopened: d.reopen, distanceM: d.distanceM };
+    }
+
+    const id = randomUUID();
+    const [counter] = tx
+      .insert(ticketCounters)
+      .values({ day: shanghaiDay(now), last: 1 })
+      .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + 1` } })
+      .returning({ last: ticketCounters.last })
+      .all();
+    const life = newLifecycle();
+    tx.insert(tickets)
+      .values({
+        id,
+        number: ticketNumber(now, counter?.last ?? 1),
+        category,
+        status: life.status,
+        version: life.version,
+        source: input.source === 'citizen' ? 'citizen' : input.source,
+        description: input.description ?? '',
+        latDeg: input.lat,
+        lonDeg: input.lon,
+        errorM: input.errorM,
+        score: input.score,
+        urgent: p.urgent,
+        lastOccurrenceAt: new Date(input.capturedAt),
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+      })
+      .run();
+    this.insertOccurrence(tx, id, input, 0, now);
+    if (frame) this.appendEvidence(tx, id, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
+    events.push({ type: 'ticket.created', at: now, ticket: summary(this.row(tx, id)!) });
+    const filed = this.transitionInTx(
+      tx,
+      id,
+      { action: 'file', expectedVersion: 1 },
+      SYSTEM_ACTOR,
+      now,
+      events,
+    );
+    if (!filed.ok) throw new Error(`file failed: ${filed.error.message}`);
+    this.autoDispatch(tx, id, now, events);
+    return { kind: 'ticket', ticket: summary(this.row(tx, id)!) };
+  }
+
+  /** Routes a filed ticket by category and grid and dispatches it when a department is found. */
+  private autoDispatch(tx: Tx, id: string, now: number, events: TicketEvent[]): void {
+    const row = this.row(tx, id)!;
+    const r = route(row.category, row.latDeg, row.lonDeg, this.routingGrids(tx), this.routingRules(tx));
+    if (r.gridId !== row.gridId) tx.update(tickets).set({ gridId: r.gridId }).where(eq(tickets.id, id)).run();
+    if (!r.departmentId) return;
+    const res = this.transitionInTx(
+      tx,
+      id,
+      {
+        action: 'dispatch',
+        expectedVersion: row.version,
+        departmentId: r.departmentId,
+        reason: 'routed by category and grid',
+      },
+      SYSTEM_ACTOR,
+      now,
+      events,
+    );
+    if (!res.ok) throw new Error(`dispatch failed: ${res.error.message}`);
+  }
+
+  private routingGrids(tx: Tx): RoutingGrid[] {
+    return tx
+      .select()
+      .from(grids)
+      .orderBy(asc(grids.createdAt), asc(grids.id))
+      .all()
+      .map((g) => {
+        const geo = JSON.parse(g.polygonGeoJson) as { type: string; coordinates: unknown };
+        const polygons = (
+          geo.type === 'MultiPolygon' ? geo.coordinates : [geo.coordinates]
+        ) as number[][][][];
+        return { id: g.id, departmentId: g.departmentId, polygons };
+      });
+  }
+
+  private routingRules(tx: Tx): RoutingRule[] {
+    return tx
+      .select({
+        category: ticketRoutes.category,
+        gridId: ticketRoutes.gridId,
+        departmentId: ticketRoutes.departmentId,
+      })
+      .from(ticketRoutes)
+      .all();
+  }
+
+  private insertOccurrence(
+    tx: Tx,
+    ticketId: string,
+    input: IntakeInput,
+    distanceM: number,
+    now: number,
+  ): void {
+    tx.insert(ticketOccurrences)
+      .values({
+        id: randomUUID(),
+        ticketId,
+        score: input.score,
+        latDeg: input.lat,
+        lonDeg: input.lon,
+        errorM: input.errorM,
+        capturedAt: new Date(input.capturedAt),
+        vehicleId: input.vehicleId ?? null,
+        sortieId: input.sortieId ?? null,
+        findingJson: JSON.stringify(input.raw),
+        distanceM,
+        createdAt: new Date(now),
+      })
+      .run();
+  }
+
+  // ---- transitions -------------------------------------------------------------------------
+
+  /**
+   * Applies a transition for `actor`. A ticket outside the actor's department scope answers
+   * NotFound; everything refused stores nothing.
+   */
+  transition(
+    id: string,
+    req: TransitionRequest,
+    actor: TicketActor,
+    scopeDepartmentId?: string | null,
+  ): Result<{ ticket: TicketSummary; transition: TransitionView }, DeskError> {
+    const now = this.now();
+    const events: TicketEvent[] = [];
+    const out = this.db.transaction((tx) => {
+      const row = this.row(tx, id);
+      if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${id}`);
+      if (req.action === 'handle') req = { ...req, hasProof: this.hasProof(tx, id) };
+      const res = this.transitionInTx(tx, id, req, actor, now, events);
+      if (!res.ok) return res;
+      return ok({ ticket: summary(this.row(tx, id)!), transition: res.value });
+    });
+    if (out.ok) this.emit(events);
+    return out;
+  }
+
+  private hasProof(tx: Tx, id: string): boolean {
+    return !!tx
+      .select({ seq: evidence.seq })
+      .from(evidence)
+      .where(and(eq(evidence.ticketId, id), eq(evidence.kind, 'proof')))
+      .limit(1)
+      .get();
+  }
+
+  private transitionInTx(
+    tx: Tx,
+    id: string,
+    req: TransitionRequest,
+    actor: TicketActor,
+    now: number,
+    events: TicketEvent[],
+  ): Result<TransitionView, DeskError> {
+    const row = this.row(tx, id);
+    if (!row) return fail('NotFound', `no ticket with id ${id}`);
+    if (req.departmentId !== undefined && req.action === 'dispatch') {
+      // Checked here so a bad department is a clear 400, not a foreign-key failure.
+      const dep = tx
+        .select({ id: departments.id })
+        .from(departments)
+        .where(eq(departments.id, req.departmentId))
+        .get();
+      if (!dep) return fail('ValidationFailed', `no department with id ${req.departmentId}`);
+    }
+    const before = lifecycleOf(row);
+    const res = applyTransition(before, req, actor, now);
+    if (!res.ok) return res;
+    const { ticket: after, record } = res.value;
+    const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+    const dl = deadlines(after, cat, this.calendar);
+    const phaseBefore = phaseOf(before.status);
+    const phaseAfter = phaseOf(after.status);
+    const resetAlerts = phaseBefore !== phaseAfter || req.action === 'reopen';
+    const warned = resetAlerts ? false : row.warned;
+    const escalationLevel = resetAlerts ? 0 : row.escalationLevel;
+    const dueAt =
+      phaseAfter === 'sign' ? dl.signDeadlineAt : phaseAfter === 'handle' ? dl.handleDeadlineAt : null;
+    const life = { ...after, handleDeadlineAt: dl.handleDeadlineAt };
+    const nextAlertAt = this.nextAlertAt(life, cat, warned, escalationLevel);
+    let closedOnTime: boolean | null = row.closedOnTime;
+    if (req.action === 'close')
+      closedOnTime =
+        after.handledAt !== null && dl.handleDeadlineAt !== null && after.handledAt <= dl.handleDeadlineAt;
+    if (req.action === 'reopen') closedOnTime = null;
+    const changed = tx
+      .update(tickets)
+      .set({
+        status: after.status,
+        version: after.version,
+        departmentId: after.departmentId,
+        extension: after.extension,
+        extensionMinutes: after.extensionMinutes,
+        dispatchedAt: date(after.dispatchedAt),
+        signedAt: date(after.signedAt),
+        handledAt: date(after.handledAt),
+        closedAt: date(after.closedAt),
+        signDeadlineAt: date(dl.signDeadlineAt),
+        handleDeadlineAt: date(dl.handleDeadlineAt),
+        dueAt: date(dueAt),
+        nextAlertAt: date(nextAlertAt),
+        warned,
+        escalationLevel,
+        closedOnTime,
+        updatedAt: new Date(now),
+      })
+      .where(and(eq(tickets.id, id), eq(tickets.version, before.version)))
+      .run();
+    if (changed.changes !== 1) return fail('Conflict', 'the ticket changed meanwhile; reload and retry');
+    const [inserted] = tx
+      .insert(ticketTransitions)
+      .values({
+        ticketId: id,
+        action: record.action,
+        fromStatus: record.fromStatus,
+        toStatus: record.toStatus,
+        version: record.version,
+        actorId: record.actorId,
+        actorRole: record.actorRole,
+        at: new Date(record.at),
+        reason: record.reason,
+        dataJson: record.data ? JSON.stringify(record.data) : null,
+      })
+      .returning({ id: ticketTransitions.id })
+      .all();
+    events.push({
+      type: 'ticket.transition',
+      at: now,
+      ticket: summary(this.row(tx, id)!),
+      transition: record,
+    });
+    return ok({ ...record, id: inserted?.id ?? 0 });
+  }
+
+  /** When the sweep must next look: the warning instant, the deadline, or the next escalation. */
+  private nextAlertAt(
+    t: TicketLifecycle,
+    p: { signMinutes: number; handleMinutes: number },
+    warned: boolean,
+    escalationLevel: number,
+  ): number | null {
+    const phase = phaseOf(t.status);
+    if (!phase) return null;
+    const start = phase === 'sign' ? t.dispatchedAt : t.signedAt;
+    if (start === null) return null;
+    const allowed =
+      phase === 'sign'
+        ? p.signMinutes
+        : p.handleMinutes + (t.extension === 'granted' ? t.extensionMinutes : 0);
+    if (!warned) return this.calendar.addWorkingMinutes(start, allowed * this.policy.warnAt);
+    const deadline = this.calendar.addWorkingMinutes(start, allowed);
+    if (escalationLevel === 0) return deadline;
+    return this.calendar.addWorkingMinutes(
+      deadline,
+      escalationLevel * this.policy.reEscalateEveryWorkingDays * this.calendar.minutesPerDay,
+    );
+  }
+
+  // ---- the overdue sweep -------------------------------------------------------------------
+
+  /**
+   * Raises the warnings and escalations (督办) that are due at `now` (default: the clock).
+   * Only tickets whose `nextAlertAt` has passed are read, so a sweep over 100,000 open
+   * tickets costs an index range scan. Answers how many alerts were raised.
+   */
+  sweep(at?: number): { examined: number; warnings: number; escalations: number } {
+    const now = at ?? this.now();
+    const events: TicketEvent[] = [];
+    const counts = this.db.transaction((tx) => {
+      const due = tx
+        .select()
+        .from(tickets)
+        .where(and(isNotNull(tickets.nextAlertAt), lte(tickets.nextAlertAt, new Date(now))))
+        .all();
+      let warnings = 0;
+      let escalations = 0;
+      for (const row of due) {
+        const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+        const life = lifecycleOf(row);
+        const state = slaState(life, cat, this.calendar, now, this.policy);
+        const decision = sweepDecision(state, { warned: row.warned, escalationLevel: row.escalationLevel });
+        const warned = row.warned || decision.warn;
+        const level = decision.escalateTo ?? row.escalationLevel;
+        const alerts: { kind: 'warning' | 'escalation'; level: number }[] = [];
+        if (decision.warn) alerts.push({ kind: 'warning', level: 0 });
+        if (decision.escalateTo !== null) alerts.push({ kind: 'escalation', level });
+        for (const a of alerts) {
+          tx.insert(ticketAlerts)
+            .values({
+              ticketId: row.id,
+              kind: a.kind,
+              phase: state?.phase ?? '',
+              level: a.level,
+              at: new Date(now),
+            })
+            .run();
+          if (a.kind === 'warning') warnings++;
+          else escalations++;
+        }
+        tx.update(tickets)
+          .set({
+            warned,
+            escalationLevel: level,
+            nextAlertAt: date(this.nextAlertAt(life, cat, warned, level)),
+          })
+          .where(eq(tickets.id, row.id))
+          .run();
+        if (alerts.length) {
+          const ticket = summary({ ...row, warned, escalationLevel: level });
+          for (const a of alerts)
+            events.push({
+              type: 'ticket.alert',
+              at: now,
+              ticket,
+              alert: { ...a, phase: state?.phase ?? '' },
+            });
+        }
+      }
+      return { examined: due.length, warnings, escalations };
+    });
+    this.emit(events);
+    return counts;
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  private row(tx: Tx | Db, id: string): Row | undefined {
+    return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+  }
+
+  /** One ticket with its timeline, occurrences, evidence, running clock and the caller's actions. */
+  get(id: string, actor: TicketActor, scopeDepartmentId?: string | null) {
+    const row = this.row(this.db, id);
+    if (!row || !inScope(row, scopeDepartmentId)) return null;
+    const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+    const now = this.now();
+    const sla: SlaState | null = slaState(lifecycleOf(row), cat, this.calendar, now, this.policy);
+    return {
+      ticket: summary(row),
+      sla,
+      allowedActions: allowedActions(actor, row.status, row.departmentId, TRANSITIONS),
+      transitions: this.db
+        .select()
+        .from(ticketTransitions)
+        .where(eq(ticketTransitions.ticketId, id))
+        .orderBy(asc(ticketTransitions.version))
+        .all()
+        .map(transitionView),
+      occurrences: this.db
+        .select()
+        .from(ticketOccurrences)
+        .where(eq(ticketOccurrences.ticketId, id))
+        .orderBy(asc(ticketOccurrences.capturedAt))
+        .all()
+        .map((o) => ({
+          id: o.id,
+          score: o.score,
+          lat: o.latDeg,
+          lon: o.lonDeg,
+          errorM: o.errorM,
+          capturedAt: o.capturedAt.getTime(),
+          vehicleId: o.vehicleId,
+          sortieId: o.sortieId,
+          distanceM: o.distanceM,
+          finding: JSON.parse(o.findingJson) as unknown,
+        })),
+      evidence: this.db
+        .select()
+        .from(evidence)
+        .where(eq(evidence.ticketId, id))
+        .orderBy(asc(evidence.seq))
+        .all()
+        .map(evidenceView),
+      alerts: this.db
+        .select()
+        .from(ticketAlerts)
+        .where(eq(ticketAlerts.ticketId, id))
+        .orderBy(asc(ticketAlerts.at), asc(ticketAlerts.id))
+        .all()
+        .map((a) => ({ kind: a.kind, phase: a.phase, level: a.level, at: a.at.getTime() })),
+    };
+  }
+
+  /** A filtered page, newest first. */
+  list(f: ListFilters): { items: TicketSummary[]; total: number } {
+    const now = new Date(this.now());
+    const conds: (SQL | undefined)[] = [
+      f.status?.length ? inArray(tickets.status, f.status) : undefined,
+      f.category ? eq(tickets.category, f.category) : undefined,
+      f.departmentId ? eq(tickets.departmentId, f.departmentId) : undefined,
+      f.overdue === true ? and(isNotNull(tickets.dueAt), lte(tickets.dueAt, now)) : undefined,
+      f.overdue === false ? or(sql`${tickets.dueAt} is null`, gte(tickets.dueAt, now)) : undefined,
+      f.scopeDepartmentId === undefined
+        ? undefined
+        : f.scopeDepartmentId === null
+          ? sql`1 = 0`
+          : eq(tickets.departmentId, f.scopeDepartmentId),
+    ];
+    const present = conds.filter((c): c is SQL => c !== undefined);
+    const where = present.length ? and(...present) : undefined;
+    const rows = this.db
+      .select()
+      .from(tickets)
+      .where(where)
+      .orderBy(desc(tickets.createdAt), desc(tickets.id))
+      .limit(f.limit)
+      .offset(f.offset)
+      .all();
+    const total = this.db.select({ n: count() }).from(tickets).where(where).get()?.n ?? 0;
+    return { items: rows.map(summary), total };
+  }
+
+  // ---- triage ------------------------------------------------------------------------------
+
+  listTriage(status: TriageView['status'] | undefined, limit: number, offset: number) {
+    const where = status ? eq(triageItems.status, status) : undefined;
+    const rows = this.db
+      .select()
+      .from(triageItems)
+      .where(where)
+      .orderBy(desc(triageItems.createdAt), desc(triageItems.id))
+      .limit(limit)
+      .offset(offset)
+      .all();
+    const total = this.db.select({ n: count() }).from(triageItems).where(where).get()?.n ?? 0;
+    return { items: rows.map((r) => this.triageView(r)), total };
+  }
+
+  /** Confirms a pending item: it becomes a ticket (or an occurrence of one). */
+  confirmTriage(
+    id: string,
+    actor: TicketActor,
+    reason?: string,
+  ): Result<{ item: TriageView; outcome: IntakeOutcome }, 'NotFound' | 'Conflict'> {
+    const now = this.now();
+    const events: TicketEvent[] = [];
+    const out = this.db.transaction((tx) => {
+      const item = tx.select().from(triageItems).where(eq(triageItems.id, id)).get();
+      if (!item) return fail('NotFound', `no triage item with id ${id}`);
+      if (item.status !== 'pending') return fail('Conflict', `the triage item was already ${item.status}`);
+      const m = item.frameSha256
+        ? tx.select().from(media).where(eq(media.sha256, item.frameSha256)).get()
+        : undefined;
+      const input: IntakeInput = {
+        category: item.category,
+        score: item.score,
+        lat: item.latDeg,
+        lon: item.lonDeg,
+        errorM: item.errorM,
+        capturedAt: item.createdAt.getTime(),
+        description: item.description,
+        source: item.source === 'citizen' ? 'citizen' : 'detector',
+        raw: JSON.parse(item.findingJson) as unknown,
+      };
+      const g = input.raw as Partial<GeoFinding>;
+      if (typeof g.capturedAtMs === 'number') input.capturedAt = g.capturedAtMs;
+      input.vehicleId = typeof g.vehicleId === 'string' ? g.vehicleId : null;
+      input.sortieId = typeof g.sortieId === 'string' ? g.sortieId : null;
+      const outcome = this.fileInTx(
+        tx,
+        item.category as TicketCategory,
+        input,
+        m ? { sha: m.sha256, mime: m.mime } : null,
+        now,
+        events,
+      );
+      const ticketId = outcome.kind === 'ticket' || outcome.kind === 'occurrence' ? outcome.ticket.id : null;
+      if (outcome.kind === 'ticket')
+        tx.update(tickets)
+          .set({ source: item.source === 'citizen' ? 'citizen' : 'triage' })
+          .where(eq(tickets.id, ticketId!))
+          .run();
+      tx.update(triageItems)
+        .set({
+          status: 'confirmed',
+          decidedAt: new Date(now),
+          decidedBy: actor.id,
+          reason: reason ?? null,
+          ticketId,
+        })
+        .where(eq(triageItems.id, id))
+        .run();
+      const updated = tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!;
+      const finalOutcome =
+        outcome.kind === 'ticket'
+          ? { ...outcome, ticket: summary(this.row(tx, outcome.ticket.id)!) }
+          : outcome;
+      return ok({ item: this.triageView(updated), outcome: finalOutcome });
+    });
+    if (out.ok) this.emit(events);
+    return out;
+  }
+
+  /** Rejects a pending item; it is kept, with its frame, as a labelled false positive. */
+  rejectTriage(id: string, actor: TicketActor, reason: string): Result<TriageView, 'NotFound' | 'Conflict'> {
+    const now = this.now();
+    return this.db.transaction((tx) => {
+      const item = tx.select().from(triageItems).where(eq(triageItems.id, id)).get();
+      if (!item) return fail('NotFound', `no triage item with id ${id}`);
+      if (item.status !== 'pending') return fail('Conflict', `the triage item was already ${item.status}`);
+      tx.update(triageItems)
+        .set({ status: 'rejected', decidedAt: new Date(now), decidedBy: actor.id, reason })
+        .where(eq(triageItems.id, id))
+        .run();
+      return ok(this.triageView(tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!));
+    });
+  }
+
+  private triageView(r: typeof triageItems.$inferSelect): TriageView {
+    return {
+      id: r.id,
+      status: r.status as TriageView['status'],
+      source: r.source,
+      category: r.category,
+      score: r.score,
+      lat: r.latDeg,
+      lon: r.lonDeg,
+      errorM: r.errorM,
+      description: r.description,
+      finding: JSON.parse(r.findingJson) as unknown,
+      frameSha256: r.frameSha256,
+      createdAt: r.createdAt.getTime(),
+      decidedAt: r.decidedAt?.getTime() ?? null,
+      decidedBy: r.decidedBy,
+      reason: r.reason,
+      ticketId: r.ticketId,
+    };
+  }
+
+  // ---- evidence ----------------------------------------------------------------------------
+
+  /** Stores a file as evidence of a ticket and appends it to the hash chain. */
+  addEvidence(
+    ticketId: string,
+    file: { bytes: Uint8Array; mime: string },
+    kind: 'frame' | 'crop' | 'proof' | 'verification',
+    actor: TicketActor,
+    meta: Record<string, unknown> | null,
+    scopeDepartmentId?: string | null,
+  ): Result<EvidenceView, 'NotFound' | 'ValidationFailed' | 'Forbidden'> {
+    if (!MIME_EXT.test(file.mime)) return fail('ValidationFailed', `not a media type: ${file.mime}`);
+    if (file.bytes.byteLength === 0) return fail('ValidationFailed', 'the evidence file is empty');
+    const row = this.row(this.db, ticketId);
+    if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
+    if (actor.role === 'department_officer' && kind !== 'proof')
+      return fail('Forbidden', 'a department officer uploads proof (kind=proof) only');
+    const sha = this.writeMediaFile(file.bytes);
+    const now = this.now();
+    const view = this.db.transaction((tx) => {
+      this.insertMedia(tx, sha, file, 'evidence');
+      return this.appendEvidence(tx, ticketId, sha, file.mime, kind, actor.id, meta, now);
+    });
+    this.emit([
+      { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, ticketId)!), evidence: view },
+    ]);
+    return ok(view);
+  }
+
+  private appendEvidence(
+    tx: Tx,
+    ticketId: string,
+    sha: string,
+    mime: string,
+    kind: string,
+    uploadedBy: string | null,
+    meta: Record<string, unknown> | null,
+    now: number,
+  ): EvidenceView {
+    const last = tx.select().from(evidence).orderBy(desc(evidence.seq)).limit(1).get();
+    const bytes =
+      tx.select({ bytes: media.bytes }).from(media).where(eq(media.sha256, sha)).get()?.bytes ?? 0;
+    const rec = nextRecord(last ? { seq: last.seq, chainHash: last.chainHash } : null, {
+      ticketId,
+      kind,
+      at: now,
+      fileSha256: sha,
+    });
+    tx.insert(evidence)
+      .values({
+        seq: rec.seq,
+        ticketId,
+        kind,
+        fileSha256: sha,
+        mime,
+        bytes,
+        at: new Date(now),
+        uploadedBy,
+        metaJson: meta ? JSON.stringify(meta) : null,
+        prevHash: rec.prevHash,
+        chainHash: rec.chainHash,
+      })
+      .run();
+    return evidenceView(tx.select().from(evidence).where(eq(evidence.seq, rec.seq)).get()!);
+  }
+
+  /** The file path of an evidence record visible to the caller, or null. */
+  evidenceFile(
+    ticketId: string,
+    seq: number,
+    scopeDepartmentId?: string | null,
+  ): { file: string; mime: string } | null {
+    const row = this.row(this.db, ticketId);
+    if (!row || !inScope(row, scopeDepartmentId)) return null;
+    const e = this.db
+      .select()
+      .from(evidence)
+      .where(and(eq(evidence.ticketId, ticketId), eq(evidence.seq, seq)))
+      .get();
+    return e ? { file: path.join(this.mediaDir, e.fileSha256), mime: e.mime } : null;
+  }
+
+  /** Content-addressed write (temporary name, then rename), outside any transaction. */
+  private writeMediaFile(bytes: Uint8Array): string {
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const file = path.join(this.mediaDir, sha);
+    let exists = false;
+    try {
+      exists = statSync(file).isFile();
+    } catch {}
+    if (!exists) {
+      mkdirSync(this.mediaDir, { recursive: true });
+      const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, file);
+    }
+    return sha;
+  }
+
+  private insertMedia(tx: Tx, sha: string, file: { bytes: Uint8Array; mime: string }, kind: string): void {
+    tx.insert(media)
+      .values({
+        sha256: sha,
+        kind,
+        mime: file.mime,
+        bytes: file.bytes.byteLength,
+        createdAt: new Date(this.now()),
+      })
+      .onConflictDoNothing({ target: media.sha256 })
+      .run();
+  }
+
+  // ---- statistics --------------------------------------------------------------------------
+
+  /**
+   * Counts by category, department and status, and per department the closure rate (结案率:
+   * closed of all but voided) and the on-time rate (按期结案率: closed by the handling deadline
+   * of all closed). `from`/`to` bound the creation time.
+   */
+  stats(o: { from?: number; to?: number; scopeDepartmentId?: string | null }) {
+    const conds: SQL[] = [];
+    if (o.from !== undefined) conds.push(gte(tickets.createdAt, new Date(o.from)));
+    if (o.to !== undefined) conds.push(sql`${tickets.createdAt} < ${o.to}`);
+    if (o.scopeDepartmentId === null) conds.push(sql`1 = 0`);
+    else if (o.scopeDepartmentId !== undefined) conds.push(eq(tickets.departmentId, o.scopeDepartmentId));
+    const where = conds.length ? and(...conds) : undefined;
+    const by = (col: typeof tickets.category | typeof tickets.status | typeof tickets.departmentId) =>
+      this.db
+        .select({ key: col, n: count() })
+        .from(tickets)
+        .where(where)
+        .groupBy(col)
+        .orderBy(col)
+        .all()
+        .map((r) => ({ key: r.key, count: r.n }));
+    const perDepartment = this.db
+      .select({
+        departmentId: tickets.departmentId,
+        total: count(),
+        voided: sql<number>`sum(case when ${tickets.status} = 'voided' then 1 else 0 end)`,
+        closed: sql<number>`sum(case when ${tickets.status} = 'closed' then 1 else 0 end)`,
+        closedOnTime: sql<number>`sum(case when ${tickets.status} = 'closed' and ${tickets.closedOnTime} then 1 else 0 end)`,
+        overdue: sql<number>`sum(case when ${tickets.dueAt} <= ${this.now()} then 1 else 0 end)`,
+      })
+      .from(tickets)
+      .where(where)
+      .groupBy(tickets.departmentId)
+      .orderBy(tickets.departmentId)
+      .all()
+      .map((r) => {
+        const closed = Number(r.closed ?? 0);
+        const counted = r.total - Number(r.voided ?? 0);
+        return {
+          departmentId: r.departmentId,
+          total: r.total,
+          closed,
+          closedOnTime: Number(r.closedOnTime ?? 0),
+          overdue: Number(r.overdue ?? 0),
+          closureRate: counted > 0 ? closed / counted : null,
+          onTimeRate: closed > 0 ? Number(r.closedOnTime ?? 0) / closed : null,
+        };
+      });
+    return {
+      byCategory: by(tickets.category),
+      byStatus: by(tickets.status),
+      byDepartment: by(tickets.departmentId),
+      perDepartment,
+    };
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const date = (t: number | null) => (t === null ? null : new Date(t));
+
+function phaseOf(status: TicketStatus): 'sign' | 'handle' | null {
+  if (status === 'dispatched') return 'sign';
+  if (status === 'signed' || status === 'in_progress') return 'handle';
+  return null;
+}
+
+function inScope(row: Row, scopeDepartmentId: string | null | undefined): boolean {
+  if (scopeDepartmentId === undefined) return true;
+  return scopeDepartmentId !== null && row.departmentId === scopeDepartmentId;
+}
+
+function evidenceMeta(input: IntakeInput): Record<string, unknown> {
+  const raw = input.raw as Partial<GeoFinding>;
+  return {
+    source: input.source,
+    score: input.score,
+    capturedAt: input.capturedAt,
+    vehicleId: input.vehicleId ?? null,
+    sortieId: input.sortieId ?? null,
+    ...(raw.detector ? { detector: raw.detector } : {}),
+    ...(raw.box ? { box: raw.box } : {}),
+    ...(raw.label ? { label: raw.label } : {}),
+  };
+}
+
+export function lifecycleOf(r: Row): TicketLifecycle {
+  return {
+    status: r.status as TicketStatus,
+    version: r.version,
+    departmentId: r.departmentId,
+    extension: r.extension as TicketLifecycle['extension'],
+    extensionMinutes: r.extensionMinutes,
+    dispatchedAt: r.dispatchedAt?.getTime() ?? null,
+    signedAt: r.signedAt?.getTime() ?? null,
+    handledAt: r.handledAt?.getTime() ?? null,
+    closedAt: r.closedAt?.getTime() ?? null,
+    handleDeadlineAt: r.handleDeadlineAt?.getTime() ?? null,
+  };
+}
+
+export function summary(r: Row): TicketSummary {
+  return {
+    id: r.id,
+    number: r.number,
+    category: r.category,
+    status: r.status as TicketStatus,
+    version: r.version,
+    source: r.source,
+    description: r.description,
+    lat: r.latDeg,
+    lon: r.lonDeg,
+    errorM: r.errorM,
+    gridId: r.gridId,
+    departmentId: r.departmentId,
+    score: r.score,
+    urgent: r.urgent,
+    occurrenceCount: r.occurrenceCount,
+    reopenCount: r.reopenCount,
+    extension: r.extension,
+    extensionMinutes: r.extensionMinutes,
+    createdAt: r.createdAt.getTime(),
+    updatedAt: r.updatedAt.getTime(),
+    lastOccurrenceAt: r.lastOccurrenceAt.getTime(),
+    dispatchedAt: r.dispatchedAt?.getTime() ?? null,
+    signedAt: r.signedAt?.getTime() ?? null,
+    handledAt: r.handledAt?.getTime() ?? null,
+    closedAt: r.closedAt?.getTime() ?? null,
+    signDeadlineAt: r.signDeadlineAt?.getTime() ?? null,
+    handleDeadlineAt: r.handleDeadlineAt?.getTime() ?? null,
+    dueAt: r.dueAt?.getTime() ?? null,
+    escalationLevel: r.escalationLevel,
+    closedOnTime: r.closedOnTime,
+  };
+}
+
+function transitionView(t: typeof ticketTransitions.$inferSelect): TransitionView {
+  return {
+    id: t.id,
+    action: t.action as TransitionRecord['action'],
+    fromStatus: t.fromStatus as TicketStatus,
+    toStatus: t.toStatus as TicketStatus,
+    version: t.version,
+    actorId: t.actorId,
+    actorRole: t.actorRole as TransitionRecord['actorRole'],
+    at: t.at.getTime(),
+    reason: t.reason,
+    data: t.dataJson ? (JSON.parse(t.dataJson) as Record<string, unknown>) : null,
+  };
+}
+
+function evidenceView(e: typeof evidence.$inferSelect): EvidenceView {
+  return {
+    seq: e.seq,
+    ticketId: e.ticketId,
+    kind: e.kind,
+    fileSha256: e.fileSha256,
+    mime: e.mime,
+    bytes: e.bytes,
+    at: e.at.getTime(),
+    uploadedBy: e.uploadedBy,
+    meta: e.metaJson ? (JSON.parse(e.metaJson) as Record<string, unknown>) : null,
+    chainHash: e.chainHash,
+  };
+}
+
+/**
+ * Verifies the whole evidence chain of a database against the files in `mediaDir`: answers
+ * OK with the record count, or the first tampered, missing or reordered record.
+ */
+export function verifyEvidenceChain(db: Db, mediaDir: string): ChainVerdict {
+  const rows = db.select().from(evidence).orderBy(asc(evidence.seq)).all();
+  const records: ChainRecord[] = rows.map((r) => ({
+    seq: r.seq,
+    ticketId: r.ticketId,
+    kind: r.kind,
+    at: r.at.getTime(),
+    fileSha256: r.fileSha256,
+    prevHash: r.prevHash,
+    chainHash: r.chainHash,
+  }));
+  return verifyChain(records, (sha) =>
+    /^[0-9a-f]{64}$/.test(sha) ? fileSha256(path.join(mediaDir, sha)) : null,
+  );
+}

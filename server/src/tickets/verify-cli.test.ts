@@ -1,0 +1,81 @@
+/** `aerie evidence verify` as a process, on a data directory the real server wrote. */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from '../test/harness.ts';
+import { verifyEvidenceDir } from './verify-cli.ts';
+
+const RUN_CLI = fileURLToPath(new URL('../test/run-cli.ts', import.meta.url));
+let dir = '';
+const shas: string[] = [];
+
+function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { stdio: 'pipe' });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+beforeAll(async () => {
+  const h = await startHarness({ tickets: { sweepEveryMs: 0 } });
+  dir = h.dir;
+  const token = await h.userToken('command_centre');
+  for (const [i, lat] of [30, 30.01, 30.02].entries()) {
+    const res = await h.req('POST', '/api/findings', {
+      token,
+      body: {
+        finding: {
+          category: 'construction',
+          label: 'roof',
+          score: 0.95,
+          box: [0, 0, 10, 10],
+          detector: { name: 'd', version: '1', kind: 'onnx' },
+          vehicleId: 'v',
+          capturedAtMs: h.clock.t,
+          location: { lat, lon: 120, errorM: 3 },
+          frames: 1,
+        },
+        frame: { mime: 'image/jpeg', dataBase64: Buffer.from(`frame number ${i}`).toString('base64') },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const page = await h.req('GET', `/api/tickets/${res.json().ticket.id}`, { token });
+    shas.push(page.json().evidence[0].fileSha256);
+  }
+  await h.close({ keepDir: true });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('aerie evidence verify', () => {
+  it('reports an intact chain with exit code 0', async () => {
+    const r = await cli('evidence', 'verify', '--data-dir', dir);
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('evidence chain OK: 3 records verified');
+    expect(r.code).toBe(0);
+  });
+
+  it('names the first tampered record when one byte of a file changes, exit code 1', async () => {
+    const file = path.join(dir, 'media', shas[1]!);
+    const bytes = readFileSync(file);
+    bytes[3] = bytes[3]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const r = await cli('evidence', 'verify', '--data-dir', dir);
+    expect(r.out).toMatch(
+      /^evidence chain TAMPERED: FileChanged: evidence record 2 \(ticket [0-9a-f-]+\): file [0-9a-f]{64} now hashes to/,
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('refuses a folder without a database', () => {
+    expect(() => verifyEvidenceDir(path.join(dir, 'nowhere'))).toThrow(/no Aerie database at .*nowhere/);
+  });
+});
