@@ -1,9 +1,10 @@
 /**
  * @aerie/missions: the pure planning library. Route files in, MAVLink mission items out;
- * validation, summaries, survey/corridor/orbit patterns, zones and geofences. No I/O here
- * (the CLI adapter lives in ./cli).
+ * validation, summaries, survey/corridor/orbit patterns, zones and geofences, camera geometry
+ * (pixels <-> ground). No I/O here (the CLI adapter lives in ./cli).
  */
 
+export * from './camera/index.ts';
 export * from './convert.ts';
 export * from './flight-path.ts';
 export * from './formats/aerie-route.ts';

@@ -1,0 +1,4 @@
+/** Camera geometry: pinhole projection between pixels and the ground, footprints and georeferencing error. */
+export * from './projection.ts';
+export * from './rotation.ts';
+export * from './uncertainty.ts';
