@@ -265,6 +265,12 @@ export class SimVehicle implements Tickable {
     return { lat: this.lat, lon: this.lon, altAmslM: this.altAmsl, altRelM: this.altAmsl - this.home.altM };
   }
 
+  /** Attitude in degrees (yaw clockwise from north), for the simulated camera. */
+  get attitudeDeg(): { rollDeg: number; pitchDeg: number; yawDeg: number } {
+    const deg = 180 / Math.PI;
+    return { rollDeg: this.roll * deg, pitchDeg: this.pitch * deg, yawDeg: this.yaw * deg };
+  }
+
   get mode(): { name: string; customMode: number } {
     return { name: modeName(this.config.flavour, this.customMode), customMode: this.customMode };
   }
