@@ -44,6 +44,7 @@ import { registerSortieRoutes } from './routes/sorties.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
+import { registerVideoRoutes } from './video/routes.ts';
 
 /** Options of `build`. */
 export interface BuildOptions {
@@ -246,6 +247,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerAuditRoutes(api, ctx);
         registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
+        registerVideoRoutes(api, ctx, config.video);
       },
       { prefix: '/api' },
     );

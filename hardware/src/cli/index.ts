@@ -244,6 +244,7 @@ export function registerCommands(program: Command): void {
           ? undefined
           : await startFleetCameras(fleet.vehicles, {
               port: raw.cameraPort,
+              fps: 10,
               ...(raw.samples ? { samplesDir: raw.samples } : {}),
             }).catch(async (err) => {
               interrupted.dispose();

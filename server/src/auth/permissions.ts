@@ -64,6 +64,8 @@ export const PERMISSION_MATRIX = {
   'sorties.launch': { administrator: 'all', dispatcher: 'all' },
   /** Abort an orchestrated sortie (in the air: the aircraft is sent home). */
   'sorties.abort': { administrator: 'all', dispatcher: 'all', pilot: 'all' },
+  /** Live flight video: the people who watch and fly the fleet, not departments. */
+  'video.read': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
 } as const satisfies Record<string, Grants>;
 
 /** A name in the permission matrix. */

@@ -168,6 +168,7 @@ const TABLE: Row[] = [
     permission: 'sorties.abort',
     allowed: ['administrator', 'dispatcher', 'pilot'],
   },
+  { method: 'GET', route: '/api/video/streams', permission: 'video.read', allowed: BRIDGE_READERS },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];
