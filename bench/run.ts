@@ -15,6 +15,7 @@ import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
 import { benchPlanning } from './planning.ts';
 import { benchQueries } from './queries.ts';
+import { benchVideo } from './video.ts';
 
 const groups: Record<string, () => Promise<BenchEntry[]>> = {
   ingest: benchIngest,
@@ -25,6 +26,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   console: benchConsole,
   planning: benchPlanning,
   inference: benchInference,
+  video: benchVideo,
 };
 
 const args = process.argv.slice(2);

@@ -16,6 +16,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsole, isConsoleBuildStale } from '@aerie/web/node';
@@ -157,11 +158,13 @@ async function up(opts: UpOptions): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
+  // The simulator serves a camera per aircraft on this port; the server pulls from it.
+  const cameraPort = await freeTcpPort();
   const server = start(
     'server',
     ['server', '--port', String(opts.port), '--data-dir', dataDir, '--skip-console-build'],
     'pipe',
-    { AERIE_LOG_LEVEL: logLevel },
+    { AERIE_LOG_LEVEL: logLevel, AERIE_VIDEO_SIM_URL: `http://127.0.0.1:${cameraPort}/camera/{sysid}.mjpeg` },
   );
   const { url, firstAdminShown } = await serverReady(server);
   if (stopping) return;
@@ -196,6 +199,8 @@ async function up(opts: UpOptions): Promise<void> {
       `127.0.0.1:${opts.gcsPort}`,
       '--speedup',
       opts.speedup,
+      '--camera-port',
+      String(cameraPort),
     ],
     'ignore',
   );
@@ -244,6 +249,18 @@ function serverReady(server: ChildProcess): Promise<{ url: string; firstAdminSho
           resolve({ url: m[1].replace(/\/$/, ''), firstAdminShown });
         }
       }
+    });
+  });
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
     });
   });
 }

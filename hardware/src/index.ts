@@ -6,6 +6,8 @@
  * docks that speak the Aerie dock dialect on their aircraft's link.
  */
 
+/** The simulated camera (scene, rendering, Motion-JPEG over HTTP). */
+export * from './camera/index.ts';
 /** The dock dialect (hardware/dialects/aerie_dock.xml) as node-mavlink classes. */
 export * as aerieDock from './dialect/aerie-dock.ts';
 export {

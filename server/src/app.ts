@@ -52,6 +52,7 @@ import {
   type TicketDesk,
   type TicketsOptions,
 } from './tickets/index.ts';
+import { registerVideoRoutes } from './video/routes.ts';
 
 /** Options of `build`. */
 export interface BuildOptions {
@@ -276,6 +277,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
         await installTickets(api, ctx, ticketDesk, opts.tickets);
+        registerVideoRoutes(api, ctx, config.video);
       },
       { prefix: '/api' },
     );

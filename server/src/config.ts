@@ -75,6 +75,20 @@ export const ServerConfigSchema = Type.Object(
     ),
     /** The ticket desk: per-category thresholds, radii and time limits, the working calendar. */
     tickets: TicketPolicySchema,
+    video: Type.Object(
+      {
+        simCameraUrl: Type.String({
+          default: '',
+          description: 'Simulated cameras, {sysid} replaced (Motion-JPEG over HTTP; `aerie up` sets it)',
+        }),
+        sources: Type.Record(Type.String(), Type.String({ minLength: 1 }), {
+          default: {},
+          description: 'Vehicle id -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
+        }),
+        ffmpegPath: Type.String({ default: 'ffmpeg', minLength: 1 }),
+      },
+      { default: {}, additionalProperties: false, description: 'Live video sources' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -83,9 +97,10 @@ export const ServerConfigSchema = Type.Object(
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'login' | 'console' | 'tickets'>> & {
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video'>> & {
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
   tickets?: Record<string, unknown>;
+  video?: Partial<ServerConfig['video']>;
   login?: Partial<ServerConfig['login']>;
   console?: {
     imagery?: Partial<ServerConfig['console']['imagery']>;
@@ -124,7 +139,8 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
 /**
  * Maps environment variables to configuration input: PORT, AERIE_HOST, AERIE_DATA_DIR,
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
- * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_TICKET_POLICY (JSON). Takes the
+ * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_TICKET_POLICY (JSON),
+ * AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -152,13 +168,19 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (Object.keys(imagery).length > 0) consoleCfg.imagery = imagery;
   if (env.AERIE_TERRAIN_URL) consoleCfg.terrainUrl = env.AERIE_TERRAIN_URL;
   if (Object.keys(consoleCfg).length > 0) out.console = consoleCfg;
-  if (env.AERIE_TICKET_POLICY) {
-    try {
-      out.tickets = JSON.parse(env.AERIE_TICKET_POLICY);
-    } catch {
-      // Passed on as text, so the schema check names the field.
-      out.tickets = env.AERIE_TICKET_POLICY;
-    }
-  }
+  if (env.AERIE_TICKET_POLICY) out.tickets = jsonOr(env.AERIE_TICKET_POLICY);
+  const video: Record<string, unknown> = {};
+  if (env.AERIE_VIDEO_SIM_URL) video.simCameraUrl = env.AERIE_VIDEO_SIM_URL;
+  if (env.AERIE_VIDEO_SOURCES) video.sources = jsonOr(env.AERIE_VIDEO_SOURCES);
+  if (Object.keys(video).length > 0) out.video = video;
   return out;
+}
+
+/** JSON from an environment variable, or the text itself so the schema check names it. */
+function jsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -91,3 +91,4 @@ export {
 } from './patrol/index.ts';
 export { findBridgeByToken } from './routes/bridges.ts';
 export { type RunningServer, startServer } from './server.ts';
+export * from './video/index.ts';

@@ -2,6 +2,7 @@
  * `aerie sim`: runs a simulated fleet until interrupted.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { startFleetCameras } from '../camera/fleet-cameras.ts';
 import type { Flavour } from '../sim/flavour.ts';
 import { DEFAULT_BASE_PORT, DEFAULT_GCS, DEFAULT_HOME, startFleet } from '../sim/fleet.ts';
 
@@ -180,7 +181,13 @@ export function registerCommands(program: Command): void {
       numberIn('--dock-rain', 0, 500, 'millimetres per hour 0-500'),
       0,
     )
-    .action(async (raw: Partial<SimCommandOptions>) => {
+    .option(
+      '--camera-port <P>',
+      'serve a simulated camera per vehicle (Motion-JPEG over HTTP at /camera/<sysid>.mjpeg) on this port (0: any)',
+      intIn('--camera-port', 0, 65535, 'a port 0-65535'),
+    )
+    .option('--samples <DIR>', 'sample photos for the camera scene (default <repo>/../shared/samples)')
+    .action(async (raw: Partial<SimCommandOptions> & { cameraPort?: number; samples?: string }) => {
       const opts: SimCommandOptions = {
         vehicles: raw.vehicles ?? 1,
         home: raw.home ?? { lat: DEFAULT_HOME.lat, lon: DEFAULT_HOME.lon },
@@ -232,10 +239,25 @@ export function registerCommands(program: Command): void {
             `at ${d.position.lat.toFixed(6)},${d.position.lon.toFixed(6)}\n`,
         );
       }
+      const cameras =
+        raw.cameraPort === undefined
+          ? undefined
+          : await startFleetCameras(fleet.vehicles, {
+              port: raw.cameraPort,
+              fps: 10,
+              ...(raw.samples ? { samplesDir: raw.samples } : {}),
+            }).catch(async (err) => {
+              interrupted.dispose();
+              await fleet.close();
+              throw err;
+            });
+      if (cameras)
+        process.stdout.write(`cameras on ${cameras.server.url(0).replace('/0.mjpeg', '/<sysid>.mjpeg')}\n`);
       process.stdout.write(
         `simulating ${fleet.vehicles.length} vehicle(s)${fleet.docks.length ? ` with docks` : ''} at speedup ${opts.speedup}; Ctrl-C to stop\n`,
       );
       const signal = await interrupted.signal;
+      await cameras?.close();
       await fleet.close();
       process.stdout.write(`${signal}: closed ${fleet.vehicles.length} vehicle(s)\n`);
       process.exitCode = 0;

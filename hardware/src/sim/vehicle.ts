@@ -168,6 +168,12 @@ export class SimVehicle implements Tickable {
     return { lat: s.lat, lon: s.lon, altAmslM: s.altAmsl, altRelM: s.altRel() };
   }
 
+  /** Attitude in degrees (yaw clockwise from north), for the simulated camera. */
+  get attitudeDeg(): { rollDeg: number; pitchDeg: number; yawDeg: number } {
+    const deg = 180 / Math.PI;
+    return { rollDeg: this.state.roll * deg, pitchDeg: this.state.pitch * deg, yawDeg: this.state.yaw * deg };
+  }
+
   get mode(): { name: string; customMode: number } {
     return { name: modeName(this.config.flavour, this.state.customMode), customMode: this.state.customMode };
   }

@@ -89,6 +89,8 @@ export const PERMISSION_MATRIX = {
   'grids.write': ADMIN_ONLY,
   /** API keys of Open311 clients (a city hotline posting citizen reports). */
   'open311.keys': ADMIN_ONLY,
+  /** Live flight video: the people who watch and fly the fleet, not departments. */
+  'video.read': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
 } as const satisfies Record<string, Grants>;
 
 /** A name in the permission matrix. */

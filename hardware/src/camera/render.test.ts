@@ -1,0 +1,91 @@
+import { type CameraView, groundToPixel } from '@aerie/missions';
+import { describe, expect, it } from 'vitest';
+import { offsetLatLon } from '../sim/geo.ts';
+import { renderView, type Scene, scenePixel } from './render.ts';
+
+const HOME = { lat: 23.03, lon: 113.14 };
+const GROUND_M = 10;
+
+/** A grey scene 400 m square at 0.1 m/px with a 1 m red square planted at `marker`. */
+function sceneWithMarker(marker: { lat: number; lon: number }): Scene {
+  const [north, west] = offsetLatLon(HOME.lat, HOME.lon, 200, -200);
+  const [south, east] = offsetLatLon(HOME.lat, HOME.lon, -200, 200);
+  const width = 4000;
+  const height = 4000;
+  const rgb = new Uint8Array(width * height * 3).fill(128);
+  const scene: Scene = { rgb, width, height, bounds: { north, south, east, west }, elevationMslM: GROUND_M };
+  const c = scenePixel(scene, marker.lat, marker.lon);
+  for (let y = Math.round(c.y - 5); y < Math.round(c.y + 5); y++)
+    for (let x = Math.round(c.x - 5); x < Math.round(c.x + 5); x++) {
+      const i = (y * width + x) * 3;
+      rgb[i] = 255;
+      rgb[i + 1] = 0;
+      rgb[i + 2] = 0;
+    }
+  return scene;
+}
+
+/** Centroid of the red pixels of an RGB image. */
+function redCentroid(rgb: Uint8Array, width: number): { u: number; v: number; n: number } {
+  let su = 0;
+  let sv = 0;
+  let n = 0;
+  for (let i = 0, p = 0; i < rgb.length; i += 3, p++) {
+    if (rgb[i]! > 200 && rgb[i + 1]! < 60) {
+      su += (p % width) + 0.5;
+      sv += Math.floor(p / width) + 0.5;
+      n++;
+    }
+  }
+  return { u: su / n, v: sv / n, n };
+}
+
+function view(
+  over: { lat: number; lon: number },
+  altRelM: number,
+  yawDeg: number,
+  gimbalPitchDeg: number,
+): CameraView {
+  return {
+    pose: { lat: over.lat, lon: over.lon, altMslM: GROUND_M + altRelM, rollDeg: 0, pitchDeg: 0, yawDeg },
+    gimbal: { pitchDeg: gimbalPitchDeg, yawDeg: 0, rollDeg: 0 },
+    camera: { hfovDeg: 70, width: 1280, height: 720 },
+  };
+}
+
+describe('simulated camera rendering', () => {
+  const [mLat, mLon] = offsetLatLon(HOME.lat, HOME.lon, 12, -20);
+  const marker = { lat: mLat, lon: mLon };
+  const scene = sceneWithMarker(marker);
+
+  for (const yawDeg of [0, 37, 200]) {
+    it(`draws a planted marker where the geometry predicts, within 2 px at nadir (yaw ${yawDeg})`, () => {
+      const v = view(HOME, 60, yawDeg, -90);
+      const expected = groundToPixel(v, marker, GROUND_M);
+      if (!expected.ok) throw new Error(expected.message);
+      expect(expected.inImage).toBe(true);
+      const got = redCentroid(renderView(scene, v), 1280);
+      expect(got.n).toBeGreaterThan(20);
+      expect(Math.abs(got.u - expected.u)).toBeLessThan(2);
+      expect(Math.abs(got.v - expected.v)).toBeLessThan(2);
+    });
+  }
+
+  it('looks ahead under a pitched gimbal: the marker moves toward the top as the camera tilts up', () => {
+    const [sLat, sLon] = offsetLatLon(HOME.lat, HOME.lon, -40, 0);
+    const v = view({ lat: sLat, lon: sLon }, 60, 0, -60);
+    const expected = groundToPixel(v, marker, GROUND_M);
+    if (!expected.ok) throw new Error(expected.message);
+    const got = redCentroid(renderView(scene, v), 1280);
+    expect(got.n).toBeGreaterThan(3);
+    expect(Math.abs(got.u - expected.u)).toBeLessThan(3);
+    expect(Math.abs(got.v - expected.v)).toBeLessThan(3);
+  });
+
+  it('draws sky above the horizon and refuses a wrongly sized buffer', () => {
+    const v = view(HOME, 60, 0, 10);
+    const out = renderView(scene, v);
+    expect([out[0], out[1], out[2]]).toEqual([150, 180, 215]);
+    expect(() => renderView(scene, v, new Uint8Array(10))).toThrow(/must be 2764800 bytes/);
+  });
+});

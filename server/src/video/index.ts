@@ -1,0 +1,22 @@
+/** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
+
+export { codecOfInit, isKeyFragment } from './h264.ts';
+export {
+  StreamHub,
+  type StreamHubOptions,
+  type StreamUnit,
+  type ViewerSink,
+  type ViewerStats,
+} from './hub.ts';
+export { backoffMs, Ingest, type IngestOptions, type SignalState, type VideoSource } from './ingest.ts';
+export { type Mp4Pieces, Mp4Splitter } from './mp4-boxes.ts';
+export { registerVideoRoutes, VIDEO_WS_PREFIX } from './routes.ts';
+export {
+  DEFAULT_VIDEO_CONFIG,
+  parseSourceUrl,
+  type StreamStatus,
+  type VideoConfig,
+  VideoService,
+  VideoStream,
+} from './video-service.ts';
+export { encodeUnit, UNIT_HEADER_BYTES, type UnitKind } from './wire.ts';

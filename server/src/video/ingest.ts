@@ -1,0 +1,261 @@
+/**
+ * Ingest: one supervised ffmpeg child per watched stream that turns the source into fragmented
+ * MP4 (one fragment per frame) for the stream hub.
+ *
+ *  - `mjpeg`: a Motion-JPEG over HTTP camera (the simulated cameras; many IP cameras): the
+ *    server reads the parts, keeps each part's capture time, and pipes the JPEGs into ffmpeg,
+ *    which encodes H.264 (ultrafast, zerolatency, no B-frames, a key frame a second).
+ *  - `ffmpeg`: any URL ffmpeg opens, e.g. `rtsp://camera/stream` (pull, over TCP) or
+ *    `rtsp://0.0.0.0:8554/dock1` with `listen` (the camera or dock pushes to us), RTMP alike.
+ *    H.264 is copied, not re-encoded; a frame's capture time is when its fragment arrived.
+ *
+ * Supervision: when the child exits or goes silent for `stallMs`, the stream shows "no
+ * signal" and the hub forgets its cached frames (a new viewer must not see a frozen picture);
+ * the child is started again after a backoff (0.5 s doubling to 10 s, back to 0.5 s after a
+ * run that delivered frames for 10 s).
+ *
+ *   Idle --start--> Starting --first fragment--> Live --exit/stall--> NoSignal --backoff--> Starting
+ *        <--stop-- (any state)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { codecOfInit, isKeyFragment } from './h264.ts';
+import type { StreamHub } from './hub.ts';
+import { Mp4Splitter } from './mp4-boxes.ts';
+
+export type VideoSource = { kind: 'mjpeg'; url: string } | { kind: 'ffmpeg'; url: string; listen?: boolean };
+
+export type SignalState = 'starting' | 'live' | 'no-signal';
+
+export interface IngestOptions {
+  source: VideoSource;
+  hub: StreamHub;
+  /** Called on every state change, with the MSE codec string once known. */
+  onState?: (state: SignalState, codec: string | undefined) => void;
+  /** Frames per second the encoder is told for Motion-JPEG input; default 12. */
+  fps?: number;
+  /** Silence after which the source counts as lost; default 3000 ms. */
+  stallMs?: number;
+  ffmpegPath?: string;
+  log?: (line: string) => void;
+}
+
+/** Restart delay after `attempt` failed starts in a row. */
+export function backoffMs(attempt: number): number {
+  return Math.min(10_000, 500 * 2 ** Math.max(0, attempt));
+}
+
+// flush_packets: ffmpeg would otherwise hold ~32 kB (two frames) in its output buffer.
+const FMP4_OUT = [
+  '-flush_packets',
+  '1',
+  '-f',
+  'mp4',
+  '-movflags',
+  'empty_moov+default_base_moof+frag_every_frame',
+  'pipe:1',
+];
+
+export function ffmpegArgs(source: VideoSource, fps: number): string[] {
+  if (source.kind === 'mjpeg') {
+    return [
+      ...[
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-fflags',
+        'nobuffer',
+        '-probesize',
+        '32',
+        '-analyzeduration',
+        '0',
+      ],
+      ...['-f', 'mjpeg'],
+      ...['-framerate', String(fps), '-i', 'pipe:0', '-an'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
+      ...['-g', String(fps), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline'],
+      ...FMP4_OUT,
+    ];
+  }
+  const input = source.url.startsWith('rtsp')
+    ? ['-rtsp_transport', 'tcp', ...(source.listen ? ['-rtsp_flags', 'listen'] : [])]
+    : source.listen
+      ? ['-listen', '1']
+      : [];
+  return [
+    ...['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay'],
+    ...input,
+    ...['-i', source.url, '-an', '-c:v', 'copy'],
+    ...FMP4_OUT,
+  ];
+}
+
+/** Splits a Motion-JPEG multipart body into its parts and their capture times. */
+export class MultipartJpegReader {
+  private buf: Buffer = Buffer.alloc(0);
+  push(chunk: Buffer): { jpeg: Buffer; capturedAtMs: number | undefined }[] {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    const out: { jpeg: Buffer; capturedAtMs: number | undefined }[] = [];
+    for (;;) {
+      const headEnd = this.buf.indexOf('\r\n\r\n');
+      if (headEnd < 0) break;
+      const head = this.buf.subarray(0, headEnd).toString('latin1');
+      const len = Number(/content-length:\s*(\d+)/i.exec(head)?.[1]);
+      if (!Number.isFinite(len)) throw new Error('Motion-JPEG part without Content-Length');
+      if (this.buf.length < headEnd + 4 + len) break;
+      const at = /x-captured-at-ms:\s*(\d+(?:\.\d+)?)/i.exec(head)?.[1];
+      out.push({
+        jpeg: this.buf.subarray(headEnd + 4, headEnd + 4 + len),
+        capturedAtMs: at ? Number(at) : undefined,
+      });
+      this.buf = this.buf.subarray(headEnd + 4 + len);
+      // Skip the CRLF before the next boundary line.
+      while (this.buf.length >= 2 && this.buf[0] === 13 && this.buf[1] === 10)
+        this.buf = this.buf.subarray(2);
+    }
+    return out;
+  }
+}
+
+export class Ingest {
+  private child: ChildProcess | null = null;
+  private abortHttp: (() => void) | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private running = false;
+  private liveSince: number | null = null;
+  private codec: string | undefined;
+  state: SignalState = 'starting';
+  /** Children started so far (1 + restarts). */
+  starts = 0;
+
+  constructor(private readonly opts: IngestOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.launch();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.teardown();
+  }
+
+  private setState(s: SignalState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.opts.onState?.(s, this.codec);
+  }
+
+  private teardown(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    this.abortHttp?.();
+    this.abortHttp = null;
+    const c = this.child;
+    this.child = null;
+    if (c && c.exitCode === null) c.kill('SIGKILL');
+  }
+
+  private armStall(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => this.lost('no frames'), this.opts.stallMs ?? 3000);
+  }
+
+  private lost(why: string): void {
+    if (!this.running) return;
+    this.teardown();
+    this.opts.hub.reset();
+    this.setState('no-signal');
+    if (this.liveSince !== null && Date.now() - this.liveSince >= 10_000) this.attempt = 0;
+    this.liveSince = null;
+    const delay = backoffMs(this.attempt++);
+    this.opts.log?.(`video ingest: ${why}; restarting in ${delay} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.running) this.launch();
+    }, delay);
+  }
+
+  private launch(): void {
+    const { source, hub } = this.opts;
+    const fps = this.opts.fps ?? 12;
+    this.starts++;
+    const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', ffmpegArgs(source, fps), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const captured: number[] = [];
+    const split = new Mp4Splitter();
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    child.stdin!.on('error', () => {});
+    child.on('error', (err) => this.child === child && this.lost(`ffmpeg: ${err.message}`));
+    child.on('exit', (code) => {
+      if (this.child === child) this.lost(`ffmpeg exited (${code}) ${stderr.trim().split('\n').pop() ?? ''}`);
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      let pieces: ReturnType<Mp4Splitter['push']>;
+      try {
+        pieces = split.push(chunk);
+      } catch (err) {
+        this.lost((err as Error).message);
+        return;
+      }
+      if (pieces.init) {
+        this.codec = codecOfInit(pieces.init);
+        hub.setInit(pieces.init);
+      }
+      for (const f of pieces.fragments) {
+        const at = source.kind === 'mjpeg' ? (captured.shift() ?? Date.now()) : Date.now();
+        hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: at });
+        if (this.state !== 'live') {
+          this.liveSince = Date.now();
+          this.setState('live');
+          // A state with the codec for viewers that joined before it was known.
+          this.opts.onState?.('live', this.codec);
+        }
+        this.armStall();
+      }
+    });
+    this.armStall();
+    if (source.kind === 'mjpeg') this.pullMjpeg(source.url, child, captured);
+  }
+
+  private pullMjpeg(url: string, child: ChildProcess, captured: number[]): void {
+    const reader = new MultipartJpegReader();
+    const req = request(url, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        this.lost(`camera answered ${res.statusCode}`);
+        return;
+      }
+      res.on('data', (chunk: Buffer) => {
+        let parts: ReturnType<MultipartJpegReader['push']>;
+        try {
+          parts = reader.push(chunk);
+        } catch (err) {
+          this.lost((err as Error).message);
+          return;
+        }
+        for (const p of parts) {
+          // ffmpeg busy: drop the frame rather than queue it.
+          if (child.stdin!.writableLength > 2 * p.jpeg.length) continue;
+          captured.push(p.capturedAtMs ?? Date.now());
+          child.stdin!.write(p.jpeg);
+        }
+      });
+      res.on('end', () => this.child === child && this.lost('camera closed the stream'));
+    });
+    req.on('error', (err) => this.child === child && this.lost(`camera: ${err.message}`));
+    req.end();
+    this.abortHttp = () => req.destroy();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Video endpoints (permission `video.read`):
+ *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
+ *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as fragmented MP4
+ *    units (see `wire.ts`) for Media Source Extensions, plus JSON state messages
+ *    (`{"type":"state","signal":"live"|"starting"|"no-signal","codec":"avc1.42c01f"}`). The
+ *    client acknowledges each binary message with a text message once it appended it; the hub
+ *    sends no more than two unacknowledged units (flow control: slow viewers drop frames).
+ *    Authentication as for the API: the session cookie, or `?token=` (browsers cannot set
+ *    headers on a WebSocket).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { decide } from '../auth/permissions.ts';
+import { SESSION_COOKIE } from '../auth/plugin.ts';
+import { findSessionUser } from '../auth/sessions.ts';
+import type { AppContext } from '../context.ts';
+import { vehicles } from '../db/schema.ts';
+import { errorResponses } from '../http/errors.ts';
+import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
+import { encodeUnit } from './wire.ts';
+
+export const VIDEO_WS_PREFIX = '/api/video/ws/';
+
+const StreamStatusSchema = Type.Object({
+  vehicleId: Type.String(),
+  signal: Type.Union([Type.Literal('starting'), Type.Literal('live'), Type.Literal('no-signal')]),
+  codec: Type.Union([Type.String(), Type.Null()]),
+  viewers: Type.Integer(),
+  lastCapturedAtMs: Type.Union([Type.Number(), Type.Null()]),
+});
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live video streams per vehicle. */
+    video: VideoService;
+  }
+}
+
+function tokenOf(req: IncomingMessage, url: URL): string | null {
+  const q = url.searchParams.get('token');
+  if (q) return q;
+  const cookie = req.headers.cookie ?? '';
+  for (const part of cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** One viewer on a WebSocket: units out, acknowledgements in. */
+function attachViewer(ws: WebSocket, stream: VideoStream): void {
+  const sendState = () =>
+    ws.send(JSON.stringify({ type: 'state', signal: stream.signal, codec: stream.codec ?? null }));
+  sendState();
+  const offState = stream.onState(() => sendState());
+  const acks: (() => void)[] = [];
+  ws.on('message', () => acks.shift()?.());
+  const viewer = stream.hub.addViewer({
+    send(unit, written) {
+      if (ws.readyState !== ws.OPEN) return written();
+      acks.push(written);
+      const kind = unit.seq === -1 ? 'init' : unit.key ? 'key' : 'delta';
+      ws.send(encodeUnit(kind, unit));
+    },
+  });
+  ws.on('close', () => {
+    offState();
+    viewer.remove();
+  });
+}
+
+export function registerVideoRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  config: Partial<VideoConfig> = {},
+): void {
+  const { db } = ctx.database;
+  const service = new VideoService(
+    { ...DEFAULT_VIDEO_CONFIG, ...config },
+    async (vehicleId) => {
+      const [row] = await db
+        .select({ sysid: vehicles.sysid })
+        .from(vehicles)
+        .where(eq(vehicles.id, vehicleId));
+      return row?.sysid ?? null;
+    },
+    (line) => app.log.info({ module: 'video' }, line),
+  );
+  app.decorate('video', service);
+
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.get(
+    '/video/streams',
+    {
+      config: { permission: 'video.read' },
+      schema: {
+        tags: ['video'],
+        summary: 'Live video streams opened so far, with their signal',
+        response: { 200: Type.Array(StreamStatusSchema), ...errorResponses(401, 403) },
+      },
+    },
+    async () => service.list().map((s) => ({ ...s, codec: s.codec ?? null })),
+  );
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(VIDEO_WS_PREFIX)) return; // Socket.IO's, or nobody's
+    const vehicleId = decodeURIComponent(url.pathname.slice(VIDEO_WS_PREFIX.length));
+    const token = tokenOf(req, url);
+    if (!token) return refuse(socket, 401, 'Unauthorized', 'sign in first (session cookie or ?token=)');
+    (async () => {
+      const user = await findSessionUser(db, token, ctx.now());
+      if (!user)
+        return refuse(socket, 401, 'Unauthorized', 'the session is unknown or has ended; sign in again');
+      if (!decide(user.role, 'video.read'))
+        return refuse(socket, 403, 'Forbidden', `role ${user.role} may not watch video (video.read)`);
+      const stream = await service.stream(vehicleId);
+      if (!stream) return refuse(socket, 404, 'NotFound', `vehicle ${vehicleId} has no video source`);
+      wss.handleUpgrade(req, socket, head, (ws) => attachViewer(ws, stream));
+    })().catch((err: Error) => refuse(socket, 500, 'Internal', err.message));
+  };
+  app.server.on('upgrade', onUpgrade);
+  app.addHook('preClose', (done) => {
+    app.server.off('upgrade', onUpgrade);
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    service.close();
+    done();
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * Live video per vehicle: where each vehicle's video comes from, and one stream (ingest + hub)
+ * per watched vehicle, started when its first viewer arrives and stopped a while after the
+ * last one leaves.
+ *
+ * Sources, first match wins: `sources[vehicleId]` (an RTSP/RTMP URL, or an `http(s)://` Motion-
+ * JPEG camera), then the simulated camera of the vehicle's bound system id (`simCameraUrl`
+ * with `{sysid}` replaced; `aerie up` sets it).
+ */
+import { StreamHub } from './hub.ts';
+import { Ingest, type SignalState, type VideoSource } from './ingest.ts';
+
+export interface VideoConfig {
+  /** Vehicle id -> source URL. `rtsp://`/`rtmp://` go through ffmpeg (`?listen` makes ffmpeg wait for a push). */
+  sources: Record<string, string>;
+  /** URL template of simulated cameras, `{sysid}` replaced; empty: none. */
+  simCameraUrl: string;
+  ffmpegPath: string;
+  /** Frames per second asked of Motion-JPEG cameras' encoder. */
+  fps: number;
+  /** How long a stream keeps running after its last viewer left. */
+  idleStopMs: number;
+  /** Silence after which a source counts as lost. */
+  stallMs: number;
+}
+
+export const DEFAULT_VIDEO_CONFIG: VideoConfig = {
+  sources: {},
+  simCameraUrl: '',
+  ffmpegPath: 'ffmpeg',
+  fps: 12,
+  idleStopMs: 10_000,
+  stallMs: 3000,
+};
+
+/** A source URL as the ingest takes it. */
+export function parseSourceUrl(url: string): VideoSource {
+  const u = new URL(url);
+  if (u.protocol === 'http:' || u.protocol === 'https:') return { kind: 'mjpeg', url };
+  if (u.protocol === 'rtsp:' || u.protocol === 'rtmp:' || u.protocol === 'srt:') {
+    const listen = u.searchParams.has('listen');
+    u.searchParams.delete('listen');
+    return { kind: 'ffmpeg', url: u.toString(), ...(listen ? { listen: true } : {}) };
+  }
+  throw new Error(`video source ${url}: expected rtsp://, rtmp://, srt:// or http(s):// (Motion-JPEG)`);
+}
+
+export interface StreamStatus {
+  vehicleId: string;
+  signal: SignalState;
+  codec: string | undefined;
+  viewers: number;
+  lastCapturedAtMs: number | null;
+}
+
+export class VideoStream {
+  readonly hub: StreamHub;
+  private readonly ingest: Ingest;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly stateListeners = new Set<(s: SignalState, codec: string | undefined) => void>();
+  codec: string | undefined;
+
+  constructor(
+    readonly vehicleId: string,
+    readonly source: VideoSource,
+    config: VideoConfig,
+    log?: (line: string) => void,
+  ) {
+    this.hub = new StreamHub({
+      onDemand: (watching) => {
+        if (watching) {
+          if (this.idleTimer) clearTimeout(this.idleTimer);
+          this.idleTimer = null;
+          this.ingest.start();
+        } else {
+          this.idleTimer = setTimeout(() => {
+            this.idleTimer = null;
+            this.ingest.stop();
+          }, config.idleStopMs);
+        }
+      },
+    });
+    this.ingest = new Ingest({
+      source,
+      hub: this.hub,
+      fps: config.fps,
+      stallMs: config.stallMs,
+      ffmpegPath: config.ffmpegPath,
+      ...(log ? { log } : {}),
+      onState: (s, codec) => {
+        this.codec = codec;
+        for (const l of this.stateListeners) l(s, codec);
+      },
+    });
+  }
+
+  get signal(): SignalState {
+    return this.ingest.state;
+  }
+
+  get restarts(): number {
+    return Math.max(0, this.ingest.starts - 1);
+  }
+
+  onState(l: (s: SignalState, codec: string | undefined) => void): () => void {
+    this.stateListeners.add(l);
+    return () => this.stateListeners.delete(l);
+  }
+
+  status(): StreamStatus {
+    return {
+      vehicleId: this.vehicleId,
+      signal: this.signal,
+      codec: this.codec,
+      viewers: this.hub.viewerCount,
+      lastCapturedAtMs: this.hub.lastCapturedAtMs,
+    };
+  }
+
+  close(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.ingest.stop();
+  }
+}
+
+export class VideoService {
+  private readonly streams = new Map<string, VideoStream>();
+
+  constructor(
+    private readonly config: VideoConfig,
+    /** The vehicle's bound MAVLink system id, for the simulated camera URL. */
+    private readonly sysidOf: (vehicleId: string) => Promise<number | null>,
+    private readonly log?: (line: string) => void,
+  ) {}
+
+  /** Where a vehicle's video comes from, or null when it has none. */
+  async sourceFor(vehicleId: string): Promise<VideoSource | null> {
+    const explicit = this.config.sources[vehicleId];
+    if (explicit) return parseSourceUrl(explicit);
+    if (!this.config.simCameraUrl) return null;
+    const sysid = await this.sysidOf(vehicleId);
+    if (sysid === null) return null;
+    return parseSourceUrl(this.config.simCameraUrl.replaceAll('{sysid}', String(sysid)));
+  }
+
+  /** The vehicle's stream (created on first use), or null when it has no video source. */
+  async stream(vehicleId: string): Promise<VideoStream | null> {
+    const existing = this.streams.get(vehicleId);
+    if (existing) return existing;
+    const source = await this.sourceFor(vehicleId);
+    if (!source) return null;
+    const again = this.streams.get(vehicleId);
+    if (again) return again;
+    const s = new VideoStream(vehicleId, source, this.config, this.log);
+    this.streams.set(vehicleId, s);
+    return s;
+  }
+
+  list(): StreamStatus[] {
+    return [...this.streams.values()].map((s) => s.status());
+  }
+
+  close(): void {
+    for (const s of this.streams.values()) s.close();
+    this.streams.clear();
+  }
+}

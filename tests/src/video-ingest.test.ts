@@ -1,0 +1,165 @@
+/**
+ * Live video through the server: a simulated camera (Motion-JPEG over HTTP) ingested by the
+ * server's supervised ffmpeg into fragmented MP4, delivered on the video WebSocket with the
+ * capture time of each frame; the WebSocket is role-checked (`video.read`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDemoScene, type CameraServer, SimCamera, startCameraServer } from '@aerie/hardware';
+import { build } from '@aerie/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const ADMIN_PASSWORD = 'video-admin-password';
+const HOME = { lat: 23.03, lon: 113.14, altM: 10 };
+
+let dir = '';
+let app: FastifyInstance | undefined;
+let camera: CameraServer | undefined;
+let base = '';
+let admin = '';
+
+beforeAll(async () => {
+  const { scene } = await buildDemoScene({ sites: [HOME], elevationMslM: HOME.altM });
+  let t = 0;
+  const cam = new SimCamera({
+    scene,
+    pose: () => ({
+      lat: HOME.lat + ++t * 2e-6,
+      lon: HOME.lon,
+      altMslM: 70,
+      rollDeg: 0,
+      pitchDeg: 0,
+      yawDeg: 0,
+    }),
+  });
+  camera = await startCameraServer({ camera: (s) => (s === 1 ? cam : undefined) });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-video-'));
+  app = await build({
+    announce: () => {},
+    config: {
+      dataDir: dir,
+      logLevel: 'silent',
+      adminPassword: ADMIN_PASSWORD,
+      video: { sources: { 'sim-1': camera.url(1), 'gone-1': 'http://127.0.0.1:9/camera/1.mjpeg' } },
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  base = `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  admin = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    })
+  ).json().token as string;
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await camera?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Received {
+  states: { signal: string; codec: string | null }[];
+  units: { kind: number; seq: number; at: number; bytes: number }[];
+}
+
+/** Watches a vehicle's video until `done` says so, acknowledging every unit as a console does. */
+function watch(
+  vehicleId: string,
+  token: string,
+  done: (r: Received) => boolean,
+  timeoutMs = 30_000,
+): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${base}/api/video/ws/${vehicleId}?token=${token}`);
+    const r: Received = { states: [], units: [] };
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`timed out; got ${JSON.stringify({ states: r.states, units: r.units.length })}`));
+    }, timeoutMs);
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) r.states.push(JSON.parse(String(data)));
+      else {
+        const b = data as Buffer;
+        r.units.push({
+          kind: b.readUInt8(0),
+          seq: b.readUInt32LE(4),
+          at: b.readDoubleLE(8),
+          bytes: b.length - 16,
+        });
+        ws.send('a');
+      }
+      if (done(r)) {
+        clearTimeout(timer);
+        ws.close();
+        resolve(r);
+      }
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      reject(new Error(`HTTP ${res.statusCode}`));
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+describe('live video through the server', () => {
+  it('ingests the simulated camera and delivers fragmented MP4 with capture times', async () => {
+    const r = await watch('sim-1', admin, (x) => x.units.filter((u) => u.kind >= 2).length >= 6);
+    expect(r.units[0]!.kind).toBe(0); // init segment first
+    const frames = r.units.filter((u) => u.kind >= 2);
+    expect(frames[0]!.kind).toBe(2); // starts on a key frame
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.at).toBeGreaterThan(frames[i - 1]!.at);
+    expect(frames.every((f) => f.at > Date.now() - 60_000 && f.bytes > 100)).toBe(true);
+    expect(r.states.at(-1)).toMatchObject({
+      signal: 'live',
+      codec: expect.stringMatching(/^avc1\.[0-9a-f]{6}$/),
+    });
+    const list = await app!.inject({
+      method: 'GET',
+      url: '/api/video/streams',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(list.json()).toContainEqual(expect.objectContaining({ vehicleId: 'sim-1', signal: 'live' }));
+  }, 60_000);
+
+  it('a second viewer starts at once from the cached key frame', async () => {
+    const first = watch('sim-1', admin, (x) => x.units.length >= 40, 60_000).catch(() => null);
+    await watch('sim-1', admin, (x) => x.units.some((u) => u.kind >= 2));
+    const r = await watch('sim-1', admin, (x) => x.units.some((u) => u.kind >= 2), 5_000);
+    expect(r.units.map((u) => u.kind).slice(0, 2)).toEqual([0, 2]);
+    await first;
+  }, 90_000);
+
+  it('refuses viewers without a session or without video.read, and vehicles without a source', async () => {
+    await expect(watch('sim-1', 'not-a-token', () => true, 5000)).rejects.toThrow('HTTP 401');
+    await app!.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { username: 'reviewer1', password: 'reviewer-password-1', displayName: 'R', role: 'reviewer' },
+    });
+    const login = await app!.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'reviewer1', password: 'reviewer-password-1' },
+    });
+    expect(login.statusCode).toBe(200);
+    await expect(watch('sim-1', login.json().token, () => true, 5000)).rejects.toThrow('HTTP 403');
+    await expect(watch('nobody', admin, () => true, 5000)).rejects.toThrow('HTTP 404');
+  }, 30_000);
+
+  it('a camera that cannot be reached shows no signal', async () => {
+    const r = await watch('gone-1', admin, (x) => x.states.some((s) => s.signal === 'no-signal'), 20_000);
+    expect(r.units).toEqual([]);
+  }, 30_000);
+});
