@@ -187,7 +187,10 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
             sortieId: l.sortieId,
           }),
       },
-      opts.patrol,
+      {
+        ...opts.patrol,
+        orchestrator: { lostAfterMs: config.sortieLostAfterS * 1000, ...opts.patrol?.orchestrator },
+      },
     );
     const patrolHandle = patrol;
     app.decorate('patrol', patrolHandle);
