@@ -208,7 +208,10 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           }),
         uploadProgress: uploadProgressPublisher(app.io, departments),
       },
-      opts.patrol,
+      {
+        ...opts.patrol,
+        orchestrator: { lostAfterMs: config.sortieLostAfterS * 1000, ...opts.patrol?.orchestrator },
+      },
     );
     const patrolHandle = patrol;
     app.decorate('patrol', patrolHandle);

@@ -34,6 +34,12 @@ export const ServerConfigSchema = Type.Object(
     }),
     trustProxy: Type.Boolean({ default: false, description: 'Take client addresses from X-Forwarded-For' }),
     logLevel: Type.Enum(LOG_LEVELS, { default: 'info' }),
+    sortieLostAfterS: Type.Integer({
+      default: 120,
+      minimum: 10,
+      maximum: 86_400,
+      description: 'An aircraft silent this long in the air has its sortie closed as lost, with an alert',
+    }),
     login: Type.Object(
       {
         maxFailures: Type.Integer({
@@ -139,8 +145,8 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
 /**
  * Maps environment variables to configuration input: PORT, AERIE_HOST, AERIE_DATA_DIR,
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
- * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_TICKET_POLICY (JSON),
- * AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL). Takes the
+ * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
+ * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -156,6 +162,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_LOG_LEVEL) out.logLevel = env.AERIE_LOG_LEVEL;
   if (env.AERIE_COOKIE_SECURE) out.cookieSecure = bool(env.AERIE_COOKIE_SECURE);
   if (env.AERIE_TRUST_PROXY) out.trustProxy = bool(env.AERIE_TRUST_PROXY);
+  if (env.AERIE_SORTIE_LOST_AFTER_S) out.sortieLostAfterS = num(env.AERIE_SORTIE_LOST_AFTER_S);
   const imagery: Record<string, unknown> = {};
   if (env.AERIE_IMAGERY_URL) imagery.url = env.AERIE_IMAGERY_URL;
   // A URL alone means XYZ tiles, the common case of a self-hosted tile server.

@@ -1,7 +1,10 @@
 /**
  * Did the vehicle finish the mission it was given? A pure fold over the vehicle's events, no I/O.
  *
- * PX4 v1.16 does not say "complete" in one reliable place, so every signal it really sends counts:
+ * PX4 v1.16 does not say "complete" in one reliable place, so every signal it really sends counts.
+ * PX4 fills MISSION_CURRENT.mission_state only since "mavlink: implement extended
+ * MISSION_CURRENT" (PX4 main, 2025-06-13, commit 0180ad3a63), which by its date came after the
+ * 1.16 release branch; before it the field reads 0 (unknown) whatever the mission does:
  *  - MISSION_CURRENT.mission_state = 5 (complete) for a mission of the uploaded length;
  *  - MISSION_CURRENT.seq equal to the item count (the index moved past the last item);
  *  - the status text "Mission finished, landed" / "Mission finished, loitering";

@@ -327,6 +327,32 @@ describe('orchestrator driver', () => {
     second.o.stop();
   });
 
+  it('begins a sortie the restart caught before it began', async () => {
+    const first = setup();
+    first.dock.stuck = true;
+    await first.o.start();
+    const r = await launch(first.o);
+    if (!r.ok) throw new Error('launch failed');
+    await first.o.settled();
+    first.o.stop();
+    // As if the process died between storing the row and handling 'begin'.
+    const stored = JSON.parse((await row(r.sortieId)).orchestratorJson!);
+    stored.machine.phase = 'queued';
+    await h.app.aerie.database.db
+      .update(sorties)
+      .set({ phase: 'queued', orchestratorJson: JSON.stringify(stored) })
+      .where(eq(sorties.id, r.sortieId));
+    const second = setup({ tickMs: 20 });
+    await second.o.start();
+    await until(() => second.dock.commands.includes('prepare_takeoff'), 'prepare_takeoff after the restart');
+    // ... and goes on from there: upload, arm.
+    await until(
+      () => second.vehicle.uploads === 1 && second.vehicle.commands.includes('arm'),
+      'upload and arm',
+    );
+    second.o.stop();
+  });
+
   it('performs again what a restart lost, per phase', () => {
     const m = (phase: string, airborne = false) =>
       resumeEffects({ ...newSortieMachine('scheduled', 0), phase: phase as never, airborne });

@@ -373,7 +373,9 @@ export class Orchestrator {
       machine,
       lists: p.lists,
       flight: p.flight,
-      notBeforeMs: p.notBeforeMs,
+      // A sortie stored before its 'begin' was handled begins at the next tick (window permitting).
+      notBeforeMs:
+        machine.phase === 'queued' && p.notBeforeMs === null && !p.waitingForConflict ? now : p.notBeforeMs,
       waitingForConflict: p.waitingForConflict,
       windowEndMs: p.windowEndMs,
       queue: Promise.resolve(),

@@ -175,6 +175,18 @@ describe('config', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toContain('/port');
   });
+
+  it('takes the lost-sortie timeout from AERIE_SORTIE_LOST_AFTER_S and names a bad one', () => {
+    const r = parseServerConfig(configFromEnv({ AERIE_SORTIE_LOST_AFTER_S: '300' }));
+    expect(r.ok && r.value.sortieLostAfterS).toBe(300);
+    const d = parseServerConfig({});
+    expect(d.ok && d.value.sortieLostAfterS).toBe(120);
+    for (const v of ['soon', '5']) {
+      const bad = parseServerConfig(configFromEnv({ AERIE_SORTIE_LOST_AFTER_S: v }));
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(bad.error.message).toContain('/sortieLostAfterS');
+    }
+  });
 });
 
 describe('startServer', () => {
