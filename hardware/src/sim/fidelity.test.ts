@@ -79,3 +79,36 @@ describe('simulator fidelity to PX4 v1.16', () => {
     expect(vehicle.link.inner).toBeInstanceOf(UdpLink);
   });
 });
+
+describe('how a mission ends (PX4)', () => {
+  const item = (command: number, lat: number, z: number) => ({
+    frame: 3,
+    command,
+    current: 0,
+    autocontinue: 1,
+    param1: 0,
+    param2: 0,
+    param3: 0,
+    param4: 0,
+    x: Math.round(lat * 1e7),
+    y: Math.round(113.14 * 1e7),
+    z,
+  });
+
+  it.each([
+    ['a land item', 21, 'Mission finished, landed\t'],
+    ['a waypoint', 16, 'Mission finished, loitering\t'],
+  ] as const)('a mission ending in %s says so', async (_name, last, text) => {
+    const { got, command } = await onMemoryLink({ speedup: 10, rates: { missionCurrent: 1 } });
+    vehicle!.storeMission(0, [item(22, 23.03, 10), item(16, 23.0302, 10), item(last, 23.0302, 10)]);
+    command(400, [1]);
+    command(300);
+    await vi.advanceTimersByTimeAsync(8000);
+    const texts = (got.filter((m) => m instanceof common.StatusText) as common.StatusText[]).map(
+      (t) => t.text,
+    );
+    expect(texts.filter((t) => t.startsWith('Mission finished'))).toEqual([text]);
+    expect(vehicle!.missionProgress.state).toBe(5);
+    expect(vehicle!.landed).toBe(last === 21);
+  });
+});
