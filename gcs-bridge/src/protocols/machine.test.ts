@@ -1,9 +1,29 @@
 /** The driver's guarantees, with a toy step function so only the driver is under test. */
-import { minimal } from 'node-mavlink';
+import { type MavLinkData, minimal } from 'node-mavlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Inbound, MessagePort } from '../codec/types.ts';
 import type { Effect, ProtocolEvent, Step } from './machine.ts';
 import { drive } from './machine.ts';
-import { FakeLink } from './testing/fake-link.ts';
+
+/** A port that records what is sent and lets the test deliver messages synchronously. */
+function recordingPort() {
+  const sent: MavLinkData[] = [];
+  const handlers = new Set<(inbound: Inbound) => void>();
+  const port: MessagePort = {
+    send: (message) => {
+      sent.push(message);
+    },
+    subscribe: (handler) => {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+  };
+  const deliver = (message: MavLinkData) => {
+    const inbound: Inbound = { sysid: 1, compid: 1, msgid: 0, message, linkId: 't', receivedAt: Date.now() };
+    for (const h of [...handlers]) h(inbound);
+  };
+  return { port, sent, deliver };
+}
 
 type Toy = { seen: string[] };
 type R = { outcome: string; seen: string[] };
@@ -27,7 +47,7 @@ describe('drive', () => {
   afterEach(() => vi.useRealTimers());
 
   it('runs timers, reports progress and unsubscribes when done', async () => {
-    const link = new FakeLink();
+    const link = recordingPort();
     const subscribe = vi.spyOn(link.port, 'subscribe');
     const progress: number[] = [];
     const p = drive(
@@ -44,8 +64,7 @@ describe('drive', () => {
   });
 
   it('delivers the result once; later messages and aborts change nothing', async () => {
-    const link = new FakeLink(0);
-    const tx = link.attachVehicle(() => {});
+    const link = recordingPort();
     const controller = new AbortController();
     const step = vi.fn(toyStep);
     const p = drive(
@@ -54,15 +73,15 @@ describe('drive', () => {
       { seen: [] },
       { signal: controller.signal, onSendError: () => ({ outcome: 'err', seen: [] }) },
     );
-    tx(1, 1, new minimal.Heartbeat());
-    tx(1, 1, new minimal.Heartbeat());
+    link.deliver(new minimal.Heartbeat());
+    link.deliver(new minimal.Heartbeat());
     controller.abort();
     expect(await p).toEqual({ outcome: 'message', seen: ['started', 'message'] });
     expect(step).toHaveBeenCalledTimes(2);
   });
 
   it('an already-aborted signal cancels before anything is sent', async () => {
-    const link = new FakeLink();
+    const link = recordingPort();
     const controller = new AbortController();
     controller.abort();
     const r = await drive(

@@ -1,10 +1,12 @@
 /**
  * `aerie sim`: runs a simulated fleet until interrupted.
  */
+
+import { isIPv4 } from 'node:net';
 import { type Command, InvalidArgumentError } from 'commander';
 import { startFleetCameras } from '../camera/fleet-cameras.ts';
 import type { Flavour } from '../sim/flavour.ts';
-import { DEFAULT_BASE_PORT, DEFAULT_GCS, DEFAULT_HOME, startFleet } from '../sim/fleet.ts';
+import { DEFAULT_BASE_PORT, DEFAULT_BIND_HOST, DEFAULT_GCS, DEFAULT_HOME, startFleet } from '../sim/fleet.ts';
 
 /** Options of `aerie sim` after parsing. */
 export interface SimCommandOptions {
@@ -13,6 +15,8 @@ export interface SimCommandOptions {
   speedup: number;
   flavour: Flavour;
   basePort: number;
+  /** Address the vehicles listen on (loopback unless told otherwise). */
+  bind: string;
   gcs: { host: string; port: number };
   loss: number;
   latency: number;
@@ -78,6 +82,16 @@ export function parseGcs(raw: string): { host: string; port: number } {
   return { host, port };
 }
 
+/** `--bind` (or AERIE_SIM_BIND): an IPv4 address to listen on. */
+export function parseBind(raw: string): string {
+  if (!isIPv4(raw.trim())) {
+    throw new InvalidArgumentError(
+      `--bind must be an IPv4 address such as 127.0.0.1 or 0.0.0.0, got '${raw}'`,
+    );
+  }
+  return raw.trim();
+}
+
 function parseFlavour(raw: string): Flavour {
   if (raw !== 'px4' && raw !== 'ardupilot') {
     throw new InvalidArgumentError(`--flavour must be px4 or ardupilot, got '${raw}'`);
@@ -101,6 +115,15 @@ function untilInterrupted(): { signal: Promise<string>; dispose: () => void } {
     process.on('SIGTERM', onSignal);
   });
   return { signal, dispose };
+}
+
+function parseEnvBind(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_BIND_HOST;
+  try {
+    return parseBind(raw);
+  } catch (err) {
+    throw new Error(`AERIE_SIM_BIND: ${(err as Error).message.replace('--bind ', '')}`);
+  }
 }
 
 /** Adds `sim` to the `aerie` command line. */
@@ -135,6 +158,11 @@ export function registerCommands(program: Command): void {
       `UDP port of vehicle 1 (0: let the OS choose each port)`,
       intIn('--base-port', 0, 65535, 'a port 0-65535'),
       DEFAULT_BASE_PORT,
+    )
+    .option(
+      '--bind <HOST>',
+      `address the vehicles listen on (default ${DEFAULT_BIND_HOST}, or AERIE_SIM_BIND; 0.0.0.0 lets other machines command them)`,
+      parseBind,
     )
     .option(
       '--gcs <HOST:PORT>',
@@ -194,6 +222,8 @@ export function registerCommands(program: Command): void {
         speedup: raw.speedup ?? 1,
         flavour: raw.flavour ?? 'px4',
         basePort: raw.basePort ?? DEFAULT_BASE_PORT,
+        // The environment is read here, in the entry point, and checked like the flag.
+        bind: raw.bind ?? parseEnvBind(process.env.AERIE_SIM_BIND),
         gcs: raw.gcs ?? { host: DEFAULT_GCS.host, port: DEFAULT_GCS.port },
         loss: raw.loss ?? 0,
         latency: raw.latency ?? 0,
@@ -216,6 +246,7 @@ export function registerCommands(program: Command): void {
           speedup: opts.speedup,
           flavour: opts.flavour,
           basePort: opts.basePort,
+          bindHost: opts.bind,
           gcsHost: opts.gcs.host,
           gcsPort: opts.gcs.port,
           settleS: opts.settle,
@@ -229,7 +260,7 @@ export function registerCommands(program: Command): void {
       for (const v of fleet.vehicles) {
         const h = v.homePosition;
         process.stdout.write(
-          `sysid ${v.sysid}  ${v.flavour}  ${v.endpoint} -> ${opts.gcs.host}:${opts.gcs.port}  ` +
+          `sysid ${v.sysid}  ${v.flavour}  ${v.endpoint} on ${opts.bind} -> ${opts.gcs.host}:${opts.gcs.port}  ` +
             `home ${h.lat.toFixed(6)},${h.lon.toFixed(6)}\n`,
         );
       }

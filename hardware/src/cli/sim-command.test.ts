@@ -62,6 +62,9 @@ describe('aerie sim', () => {
       "--loss must be a percentage 0-100, got '120'",
     );
     expect((await parse(['sim', '--speedup', '0'])).err).toContain('--speedup must be a number > 0');
+    expect((await parse(['sim', '--bind', 'everywhere'])).err).toContain(
+      "--bind must be an IPv4 address such as 127.0.0.1 or 0.0.0.0, got 'everywhere'",
+    );
     expect((await parse(['sim', '--dock-rain', '-3'])).err).toContain(
       "--dock-rain must be millimetres per hour 0-500, got '-3'",
     );
@@ -70,7 +73,16 @@ describe('aerie sim', () => {
   it('--help describes the options', async () => {
     const help = await parse(['sim', '--help']);
     expect(help.error?.exitCode).toBe(0);
-    for (const opt of ['--vehicles', '--home', '--speedup', '--flavour', '--base-port', '--gcs', '--loss']) {
+    for (const opt of [
+      '--vehicles',
+      '--home',
+      '--speedup',
+      '--flavour',
+      '--base-port',
+      '--bind',
+      '--gcs',
+      '--loss',
+    ]) {
       expect(help.out).toContain(opt);
     }
   });
@@ -114,7 +126,8 @@ describe('aerie sim', () => {
       .filter((l) => l.startsWith('sysid'));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      /^sysid 1 {2}px4 {2}udp:\d+ -> 127\.0\.0\.1:\d+ {2}home 23\.030000,113\.140000$/,
+      // Loopback unless told otherwise (--bind or AERIE_SIM_BIND).
+      /^sysid 1 {2}px4 {2}udp:\d+ on 127\.0\.0\.1 -> 127\.0\.0\.1:\d+ {2}home 23\.030000,113\.140000$/,
     );
     expect(lines[1]).toMatch(/^sysid 2 /);
     sim.child.kill('SIGINT');

@@ -23,16 +23,19 @@ export class Battery {
     private readonly returnHome: () => void,
   ) {}
 
-  /** Pack voltage, volts. */
-  voltage(): number {
+  /** Millivolts of one cell (the cells are balanced in the simulation). */
+  cellMv(): number {
     const s = this.state;
     const cell = 3.5 + 0.7 * this.charge - (s.armed && !s.onGround ? 0.1 : 0);
-    return Math.round(cell * CELLS * 1000) / 1000;
+    return Math.round(cell * 1000);
   }
 
-  /** Millivolts of one cell (all cells are balanced in the simulation). */
-  cellMv(): number {
-    return Math.round((this.voltage() / CELLS) * 1000);
+  /**
+   * Pack voltage, volts: exactly the sum of the cells, so SYS_STATUS.voltage_battery and the
+   * per-cell BATTERY_STATUS.voltages[] agree to the millivolt.
+   */
+  voltage(): number {
+    return (this.cellMv() * CELLS) / 1000;
   }
 
   /** Current drawn, centiamperes, as SYS_STATUS and BATTERY_STATUS carry it. */

@@ -14,6 +14,8 @@ export const DEFAULT_HOME = { lat: 23.03, lon: 113.14, altM: 10 } as const;
 /** PX4's ground-link ports: listen on 18570 + i, talk to 14550. */
 export const DEFAULT_BASE_PORT = 18570;
 export const DEFAULT_GCS = { host: '127.0.0.1', port: 14550 } as const;
+/** Where a simulated vehicle listens unless told otherwise: loopback only. */
+export const DEFAULT_BIND_HOST = '127.0.0.1';
 
 /** A geographic point; altitude in metres above mean sea level (ground level at home). */
 export interface GeoPoint {
@@ -34,7 +36,10 @@ export interface VehicleOptions {
   speedup?: number;
   /** UDP port to listen on; default 18570 + sysid - 1; 0 lets the OS choose. */
   port?: number;
-  /** Address to bind; default '0.0.0.0' (as PX4). */
+  /**
+   * Address to bind; default '127.0.0.1' (loopback: nothing off this machine can command the
+   * simulated fleet). Give '0.0.0.0' to let other machines in, as PX4 SITL does.
+   */
   bindHost?: string;
   /** Where to send until a ground station speaks; default 127.0.0.1:14550. */
   gcsHost?: string;
@@ -174,7 +179,7 @@ export async function startVehicle(opts: VehicleOptions = {}): Promise<SimVehicl
   } else {
     inner = await UdpLink.open({
       port,
-      bindHost: opts.bindHost ?? '0.0.0.0',
+      bindHost: opts.bindHost ?? DEFAULT_BIND_HOST,
       gcsHost: opts.gcsHost ?? DEFAULT_GCS.host,
       gcsPort,
     });

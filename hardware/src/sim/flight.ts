@@ -71,9 +71,18 @@ export class Flight {
         s.takeoffAlt = s.tuning.takeoffAlt;
         if (s.armed) this.startTakeoff(Math.max(s.tuning.takeoffAlt, s.onGround ? 0 : s.altRel()));
         break;
-      case 'rtl':
+      case 'rtl': {
         s.rtlPhase = 'climb';
+        if (this.config.flavour === 'px4') {
+          // PX4 v1.16 announces the return; at 51+ characters it goes out as two chunks.
+          const aboveHome = Math.ceil(Math.max(s.altRel(), s.tuning.rtlAlt));
+          this.io.statusText(
+            Sev.Info,
+            `RTL: start return at ${Math.ceil(s.home.altM + aboveHome)} m (${aboveHome} m above destination)\t`,
+          );
+        }
         break;
+      }
       case 'land':
         s.target = { lat: s.lat, lon: s.lon, alt: 0 };
         break;

@@ -74,6 +74,11 @@ export class UdpLink implements ByteLink {
     return this.socket.address().port;
   }
 
+  /** The bound local address (127.0.0.1 unless told otherwise). */
+  get host(): string {
+    return this.socket.address().address;
+  }
+
   /** Where packets currently go (the configured ground address or the last sender). */
   get remote(): { host: string; port: number } {
     return { host: this.remoteHost, port: this.remotePort };

@@ -127,9 +127,21 @@ export class MissionExecutor {
     this.itemPhase = { kind: 'go' };
     if (this.index + 1 >= this.items.length) {
       this.complete = true;
+      this.announceFinished(this.items[this.index]);
       return;
     }
     this.index += 1;
+  }
+
+  /**
+   * PX4 says how a mission ended: "Mission finished, landed" after a land item touched down,
+   * "Mission finished, loitering" when it ends in the air; a final RTL item hands over to RTL
+   * without a word (its RTL announces itself).
+   */
+  private announceFinished(last: StoredItem | undefined): void {
+    if (this.config.flavour !== 'px4' || !last || last.command === 20) return;
+    if (this.state.onGround) this.io.statusText(Sev.Info, 'Mission finished, landed\t');
+    else this.io.statusText(Sev.Info, 'Mission finished, loitering\t');
   }
 
   /** One physics step in mission mode; returns the navigation target for this step. */

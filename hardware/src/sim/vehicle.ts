@@ -23,6 +23,7 @@ import { MissionStore, type StoredItem } from './mission-store.ts';
 import { ParamServer } from './param-server.ts';
 import { ParamTable } from './params.ts';
 import { type Partner, tuningFrom, type VehicleConfig, type VehicleIo, VehicleState } from './state.ts';
+import { nextStatusTextId, statusTextChunks } from './status-text.ts';
 import { Telemetry } from './telemetry-encoders.ts';
 import { joinTicker, leaveTicker, SimTimers, TICK_MS, type Tickable } from './ticker.ts';
 
@@ -55,6 +56,8 @@ export class SimVehicle implements Tickable {
   private readonly decoder: FrameDecoder;
   private closed = false;
   private lastRealMs: number;
+  /** Id of the next STATUSTEXT (PX4 numbers every text; ArduPilot only chunked ones). */
+  private statusTextId: number;
 
   /** Other systems on this vehicle's transport (its dock): they see every inbound packet. */
   private readonly linkPeers = new Set<(buf: Buffer) => void>();
@@ -72,6 +75,7 @@ export class SimVehicle implements Tickable {
       );
     }
     this.state = new VehicleState(config);
+    this.statusTextId = config.flavour === 'px4' ? 0 : 1;
     this.retune();
     this.encoder = new FrameEncoder(config.sysid, 1);
     this.io = {
@@ -319,11 +323,18 @@ export class SimVehicle implements Tickable {
     this.link.write(this.encoder.encode(message));
   }
 
+  /** Sends a status text, in 50-character chunks under one id when longer (as PX4 v1.16). */
   private statusText(severity: number, text: string): void {
-    const m = new common.StatusText();
-    m.severity = severity;
-    m.text = text.slice(0, 50);
-    this.send(m);
+    const flavour = this.config.flavour;
+    for (const chunk of statusTextChunks(flavour, text, this.statusTextId)) {
+      const m = new common.StatusText();
+      m.severity = severity;
+      m.text = chunk.text;
+      m.id = chunk.id;
+      m.chunkSeq = chunk.chunkSeq;
+      this.send(m);
+    }
+    this.statusTextId = nextStatusTextId(flavour, this.statusTextId);
   }
 
   private receive(d: DecodedMessage): void {
