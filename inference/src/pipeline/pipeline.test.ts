@@ -99,6 +99,22 @@ describe('pipeline', { timeout: 120_000 }, () => {
     expect(pipeline.stats().zero!.failed).toBe(2);
   });
 
+  it('a worker that dies fails its frame, is replaced, and the next frame is processed', async () => {
+    const slots = (pipeline as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+    const dying = pipeline.submit(frame('crash', 1));
+    await new Promise((r) => setImmediate(r)); // dispatched to the worker
+    expect(pipeline.backlog().inFlight).toBe(1);
+    await slots[0]!.worker.terminate();
+    const lost = await dying;
+    expect(lost.status).toBe('failed');
+    expect((lost as { error: string }).error).toMatch(
+      /inference worker exited \(code \d+\) while processing this frame/,
+    );
+    const next = await pipeline.submit(frame('crash', 2));
+    expect(next.status).toBe('processed');
+    expect(pipeline.stats().crash).toEqual({ submitted: 2, processed: 1, skipped: 0, failed: 1 });
+  });
+
   it('raw RGB whose size does not match its bytes is refused at the edge', async () => {
     const f = {
       ...frame('raw', 1),
