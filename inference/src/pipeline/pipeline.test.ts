@@ -99,6 +99,22 @@ describe('pipeline', { timeout: 120_000 }, () => {
     expect(pipeline.stats().zero!.failed).toBe(2);
   });
 
+  it('a worker that dies fails its frame, is replaced, and the next frame is processed', async () => {
+    const slots = (pipeline as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+    const dying = pipeline.submit(frame('crash', 1));
+    await new Promise((r) => setImmediate(r)); // dispatched to the worker
+    expect(pipeline.backlog().inFlight).toBe(1);
+    await slots[0]!.worker.terminate();
+    const lost = await dying;
+    expect(lost.status).toBe('failed');
+    expect((lost as { error: string }).error).toMatch(
+      /inference worker exited \(code \d+\) while processing this frame/,
+    );
+    const next = await pipeline.submit(frame('crash', 2));
+    expect(next.status).toBe('processed');
+    expect(pipeline.stats().crash).toEqual({ submitted: 2, processed: 1, skipped: 0, failed: 1 });
+  });
+
   it('raw RGB whose size does not match its bytes is refused at the edge', async () => {
     const f = {
       ...frame('raw', 1),
@@ -109,5 +125,32 @@ describe('pipeline', { timeout: 120_000 }, () => {
       status: 'failed',
       error: 'frame/image: raw RGB of 2x2 needs 12 bytes, got 10',
     });
+  });
+});
+
+describe('pipeline with the image-analysis detectors', { timeout: 120_000 }, () => {
+  it('runs them in the worker, frames of a vehicle in order, with no detector failing', async () => {
+    const { pipeline: p, ready } = await startPipeline({ registry: null, workers: 1 });
+    try {
+      expect(ready.detectors.map((d) => d.name)).toEqual([
+        'fire-colour',
+        'construction-colour',
+        'water-debris',
+        'change',
+      ]);
+      expect(ready.detectors.every((d) => d.kind === 'image-analysis')).toBe(true);
+      const first = await p.submit(frame('posed', 1));
+      const second = await p.submit(frame('posed', 2));
+      expect(first.status).toBe('processed');
+      expect(second.status).toBe('processed');
+      const out = second as Extract<FrameOutcome, { status: 'processed' }>;
+      expect(out.errors).toEqual([]);
+      const names = new Set(ready.detectors.map((d) => d.name));
+      expect(
+        out.findings.every((f) => names.has(f.detector.name) && f.detector.kind === 'image-analysis'),
+      ).toBe(true);
+    } finally {
+      await p.close();
+    }
   });
 });
