@@ -18,7 +18,13 @@ import type { DockCommand, DockEventPayload, DockStatusPayload } from './channel
 import type { Inbound, MessagePort } from './codec/types.ts';
 import { AERIE_DOCK_STATUS_ID, Dock, statusFromMessage } from './dock/dock.ts';
 import { type DockEffect, type DockMachineState, dockStep, initialDockState } from './dock/machine.ts';
-import { applyMessage, createVehicleState, type VehicleEvent, type VehicleState } from './vehicle/state.ts';
+import {
+  applyMessage,
+  createVehicleState,
+  flushStatusTextChunks,
+  type VehicleEvent,
+  type VehicleState,
+} from './vehicle/state.ts';
 import { Vehicle } from './vehicle/vehicle.ts';
 
 /** What the bridge needs from one MAVLink connection (a link plus its codec). */
@@ -364,6 +370,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const now = this.now();
     for (const entry of this.vehiclesBySysid.values()) {
       const s = entry.state;
+      // A chunked status text whose last chunk never came is shown as it is after a timeout.
+      const texts = flushStatusTextChunks(s, now);
+      if (texts.length > 0) this.dirty.add(s.sysid);
+      for (const e of texts) this.emit('vehicle.event', s.sysid, e);
       if (s.online && now - s.lastHeartbeatAtMs > this.lostAfterMs) {
         s.online = false;
         this.emit('vehicle.lost', this.snapshot(entry));

@@ -14,7 +14,14 @@ import {
   toMissionItems,
   validateRoute,
 } from '@aerie/missions';
+import { type LinkLossOutcome, px4LinkLossOutcome } from './autopilot/link-loss.ts';
 import type { Bridge, VehicleSnapshot } from './bridge.ts';
+import {
+  type CompletionEvidence,
+  createMissionCompletion,
+  stepMissionCompletion,
+  summarizeCompletion,
+} from './vehicle/mission-completion.ts';
 import type { VehicleEvent } from './vehicle/state.ts';
 import type { Vehicle } from './vehicle/vehicle.ts';
 
@@ -35,8 +42,13 @@ export interface FieldTestSummary {
   autopilot: string | null;
   plan: string;
   itemsTotal: number;
+  /** Items reached: reported by the vehicle, passed by its current index, or all once complete. */
   itemsReached: number;
+  /** Items the vehicle reported with MISSION_ITEM_REACHED (PX4 does not report every one). */
+  itemsReported: number;
   missionComplete: boolean;
+  /** What showed the mission complete (see vehicle/mission-completion.ts). */
+  completionEvidence: CompletionEvidence[];
   durationS: number;
   distanceM: number;
   maxAltRelM: number;
@@ -74,7 +86,9 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
     plan: opts.planName,
     itemsTotal: 0,
     itemsReached: 0,
+    itemsReported: 0,
     missionComplete: false,
+    completionEvidence: [],
     durationS: 0,
     distanceM: 0,
     maxAltRelM: 0,
@@ -155,15 +169,21 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
   say(`upload complete${summary.missionId ? `, mission id ${summary.missionId}` : ''}`);
 
   // Follow the flight from here on: every event goes on the timeline.
-  const reached = new Set<number>();
+  const completion = createMissionCompletion(items.length, items.at(-1)?.command ?? null);
+  const settle = () => {
+    const c = summarizeCompletion(completion);
+    summary.itemsReached = c.itemsReached;
+    summary.itemsReported = c.itemsReported;
+    summary.missionComplete = c.complete;
+    summary.completionEvidence = c.evidence;
+  };
   let inAir = false;
   let lastPos: { lat: number; lon: number } | null = null;
   const onEvent = (sysid: number, e: VehicleEvent) => {
     if (sysid !== state.sysid) return;
     const line = describeEvent(e);
     if (line) say(line);
-    if (e.type === 'mission_item_reached') reached.add(e.seq);
-    if (e.type === 'mission_current_changed' && e.state === 'complete') summary.missionComplete = true;
+    stepMissionCompletion(completion, e);
   };
   const onState = (s: VehicleSnapshot) => {
     if (s.sysid !== state.sysid) return;
@@ -199,7 +219,7 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
       timeoutMs: opts.flightTimeoutMs ?? 30 * 60_000,
       lostTimeoutMs: opts.lostTimeoutMs ?? 10_000,
     });
-    summary.itemsReached = reached.size;
+    settle();
     if (outcome !== 'landed') {
       return failWith(
         outcome === 'lost' ? 'VehicleLost' : 'Timeout',
@@ -213,7 +233,8 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
     summary.distanceM = round1(summary.distanceM);
     summary.maxAltRelM = round1(summary.maxAltRelM);
     say(
-      `done: ${summary.itemsReached} of ${summary.itemsTotal} items reached${summary.missionComplete ? ', mission complete' : ''}, ` +
+      `done: ${summary.itemsReached} of ${summary.itemsTotal} items reached (${summary.itemsReported} reported)` +
+        `${summary.missionComplete ? `, mission complete (${summary.completionEvidence.join(', ')})` : ', mission NOT complete'}, ` +
         `${formatDuration(summary.durationS)}, ${Math.round(summary.distanceM)} m flown, max altitude ${summary.maxAltRelM.toFixed(1)} m`,
     );
     return summary;
@@ -221,6 +242,41 @@ export async function runFieldTest(opts: FieldTestOptions): Promise<FieldTestSum
     opts.bridge.off('vehicle.event', onEvent);
     opts.bridge.off('vehicle.state', onState);
   }
+}
+
+/**
+ * What the vehicle will do now that the field test stops talking to it. For PX4 the
+ * data-link-loss parameters are read while the link is still up (each read bounded by
+ * `timeoutMs`); a vehicle not heard, or not PX4, gets the documented default.
+ */
+export async function linkLossOutcome(
+  bridge: Bridge,
+  sysid: number | undefined,
+  timeoutMs = 3000,
+): Promise<LinkLossOutcome> {
+  const target = sysid ?? bridge.vehicles()[0]?.sysid;
+  const vehicle = target === undefined ? undefined : bridge.vehicle(target);
+  if (!vehicle)
+    return { action: 'none', fromVehicle: false, text: 'no vehicle was heard, so none is flying this test' };
+  const s = vehicle.state;
+  const inAir = s.armed && s.landed !== true;
+  if (s.autopilot === 'ardupilot') {
+    return {
+      action: 'unknown',
+      fromVehicle: false,
+      text: 'the vehicle takes its ground-station failsafe action (FS_GCS_ENABLE) once it stops hearing this ground station',
+    };
+  }
+  const read = async (id: string): Promise<number | null> => {
+    if (!s.online) return null;
+    const timeout = new Promise<null>((r) => setTimeout(() => r(null), timeoutMs).unref());
+    const r = await Promise.race([vehicle.readParam(id), timeout]);
+    return r?.ok ? r.value.value : null;
+  };
+  const navDllAct = await read('NAV_DLL_ACT');
+  const lossTimeoutS = navDllAct === null ? null : await read('COM_DL_LOSS_T');
+  const exceptMask = navDllAct === null ? null : await read('COM_DLL_EXCEPT');
+  return px4LinkLossOutcome({ navDllAct, lossTimeoutS, exceptMask }, s.modeKind, inAir);
 }
 
 /** Waits until the vehicle has been in the air and is back on the ground, disarmed. */

@@ -1,11 +1,10 @@
 /**
- * The sharp adapter: encoded bytes -> interleaved RGB, and the letterbox resize. Errors name
+ * The sharp adapter: encoded bytes -> interleaved RGB. Errors name
  * what is wrong with the input (empty, truncated, not an image) rather than sharp's internals
  * alone.
  */
 import sharp from 'sharp';
 import { checkRgbImage, type RgbImage } from './detector.ts';
-import type { Letterbox } from './onnx/geometry.ts';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -34,14 +33,4 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ImageDecodeError(`not a decodable image: ${why}`);
   }
-}
-
-/** Resizes `img` to the letterbox's inner size (bilinear-ish, sharp's default kernel for downscale). */
-export async function resizeForLetterbox(img: RgbImage, lb: Letterbox): Promise<Uint8Array> {
-  if (img.width === lb.resizedW && img.height === lb.resizedH) return img.data;
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(lb.resizedW, lb.resizedH, { fit: 'fill', kernel: 'linear' })
-    .raw()
-    .toBuffer();
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

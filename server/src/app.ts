@@ -177,6 +177,15 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           command: async (id, command) => (await ctx.dockCommands(id, command)).reply,
         },
         publish: sortieProgressPublisher(app.io),
+        onLost: (l) =>
+          consoleFanout.alert({
+            vehicleId: l.vehicleId,
+            atMs: l.atMs,
+            kind: 'sortie_lost',
+            level: 'critical',
+            text: l.message,
+            sortieId: l.sortieId,
+          }),
       },
       opts.patrol,
     );

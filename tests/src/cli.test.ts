@@ -131,6 +131,8 @@ describe('aerie field-test', () => {
     const summary = JSON.parse(lines.at(-1)!);
     expect(summary).toMatchObject({ ok: true, sysid: 1, autopilot: 'px4', itemsTotal: 4 });
     expect(summary.itemsReached).toBeGreaterThanOrEqual(3);
+    expect(summary.missionComplete, lines.join('\n')).toBe(true);
+    expect(summary.completionEvidence.length).toBeGreaterThan(0);
     expect(summary.maxAltRelM).toBeGreaterThan(25);
     // PX4 climbs to RTL_RETURN_ALT (60 m) before returning.
     expect(summary.maxAltRelM).toBeLessThanOrEqual(65);

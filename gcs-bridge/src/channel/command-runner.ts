@@ -6,6 +6,7 @@
  * threw (a bug, logged by the caller).
  */
 import type { Dock } from '../dock/dock.ts';
+import type { StatusTextEntry } from '../vehicle/state.ts';
 import type { ActionResult, Vehicle } from '../vehicle/vehicle.ts';
 import type { CommandReply, CommandRequest, DockCommandRequest, VehicleCommand } from './events.ts';
 
@@ -22,7 +23,27 @@ export type CommandableVehicle = Pick<
   | 'goto'
   | 'setMode'
   | 'startMission'
->;
+> & {
+  /** The vehicle's live state: its status texts give a refusal its reason. */
+  readonly state?: { readonly statusTexts: readonly StatusTextEntry[] };
+};
+
+/**
+ * The vehicle's own reason for a refusal: the newest STATUSTEXT of severity WARNING or worse
+ * heard after `lastBefore` (the newest text before the command was sent), e.g. "Arming denied:
+ * dock lid is not open". COMMAND_ACK carries only a result code; autopilots say why in text.
+ */
+export function refusalText(
+  texts: readonly StatusTextEntry[],
+  lastBefore: StatusTextEntry | undefined,
+): string | null {
+  const from = lastBefore ? texts.lastIndexOf(lastBefore) + 1 : 0;
+  for (let i = texts.length - 1; i >= from; i--) {
+    const t = texts[i]!;
+    if (t.severity <= 4 && t.text) return t.text;
+  }
+  return null;
+}
 
 /** Where vehicles are found by system id (the Bridge). */
 export interface VehicleDirectory {
@@ -114,9 +135,12 @@ export async function runVehicleCommand(
     };
   }
   try {
+    const lastBefore = vehicle.state?.statusTexts.at(-1);
     const result = await perform(vehicle, request.command);
     if (result.ok) return { ok: true, value: { command: result.value.command, sends: result.value.sends } };
-    const { code, message, detail } = result.error;
+    const { code, message } = result.error;
+    const said = vehicle.state ? refusalText(vehicle.state.statusTexts, lastBefore) : null;
+    const detail = said ? { ...result.error.detail, statusText: said } : result.error.detail;
     return { ok: false, error: detail ? { code, message, detail } : { code, message } };
   } catch (err) {
     return {

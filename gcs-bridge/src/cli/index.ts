@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { VehicleSnapshot } from '../bridge.ts';
 import { type SigningConfig, signingKeyFromHex, signingKeyFromPassphrase } from '../codec/signing.ts';
-import { runFieldTest } from '../field-test.ts';
+import { linkLossOutcome, runFieldTest } from '../field-test.ts';
 import { openBridge, type RunningBridge } from '../open-bridge.ts';
 import { registerBridgeCommand } from './bridge-command.ts';
 
@@ -268,7 +268,8 @@ export function registerCommands(program: Command): void {
             abort,
           ]);
           if (result === 'interrupted') {
-            process.stderr.write('aerie field-test: interrupted; the vehicle keeps flying its mission\n');
+            const outcome = await linkLossOutcome(running.bridge, opts.sysid);
+            process.stderr.write(`aerie field-test: interrupted; ${outcome.text}\n`);
             process.exitCode = 130;
             return;
           }

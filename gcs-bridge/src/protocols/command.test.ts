@@ -6,7 +6,7 @@ import { GCS_SYSID } from '../codec/types.ts';
 import type { CommandState } from './command.ts';
 import { commandStep, initialCommandState, runCommand } from './command.ts';
 import type { ProtocolEvent } from './machine.ts';
-import { all, FakeLink } from './testing/fake-link.ts';
+import { type SimPeer, type SimPeerOptions, simPeer } from './testing/sim-link.ts';
 
 const target = { sysid: 1, compid: 1 };
 const ARM = 400;
@@ -141,22 +141,18 @@ describe('commandStep (pure)', () => {
   });
 });
 
-describe('runCommand against a scripted vehicle', () => {
+describe.each(['px4', 'ardupilot'] as const)('runCommand against the simulator, %s', (flavour) => {
+  let peer: SimPeer | undefined;
   beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  afterEach(async () => {
+    await peer?.close();
+    peer = undefined;
+    vi.useRealTimers();
+  });
 
-  /** A vehicle whose answer to each COMMAND_LONG/INT is scripted by the test. */
-  function vehicle(
-    link: FakeLink,
-    answer: (m: common.CommandLong | common.CommandInt, n: number) => MavLinkData[],
-  ) {
-    let n = 0;
-    const tx = link.attachVehicle((m) => {
-      if (m instanceof common.CommandLong || m instanceof common.CommandInt) {
-        for (const reply of answer(m, n++)) tx(1, 1, reply);
-      }
-    });
-    return tx;
+  async function setup(vehicle: SimPeerOptions['vehicle'] = {}): Promise<SimPeer> {
+    peer = await simPeer({ flavour, vehicle });
+    return peer;
   }
 
   async function settle<T>(p: Promise<T>, ms = 60_000): Promise<T> {
@@ -164,153 +160,186 @@ describe('runCommand against a scripted vehicle', () => {
     return p;
   }
 
+  /** MAV_CMD_REQUEST_MESSAGE for HOME_POSITION: accepted by the simulator at any time. */
+  const REQUEST_MESSAGE = 512;
+  const requestHome = { target, command: REQUEST_MESSAGE, param1: 242 };
+
   it('accepted', async () => {
-    const link = new FakeLink();
-    vehicle(link, (m) => [ack(m.command, 0, { resultParam2: 3 })]);
-    const r = await settle(runCommand(link.port, { target, command: ARM, param1: 1 }));
-    expect(r).toEqual({ ok: true, value: { command: ARM, result: 'Accepted', resultParam2: 3, sends: 1 } });
-    expect(link.sentOf(common.CommandLong)).toHaveLength(1);
+    const p = await setup();
+    const r = await settle(runCommand(p.port, requestHome));
+    expect(r).toEqual({
+      ok: true,
+      value: { command: REQUEST_MESSAGE, result: 'Accepted', resultParam2: 0, sends: 1 },
+    });
+    expect(p.sent(common.CommandLong)).toHaveLength(1);
+    expect(p.link.messages('down', common.HomePosition)).toHaveLength(1);
   });
 
   it('IN_PROGRESS then accepted: progress reported, no resends while in progress', async () => {
-    const link = new FakeLink();
-    const tx = vehicle(link, (m) => [ack(m.command, 5, { progress: 0 })]);
+    const p = await setup();
+    // A long-running command: the vehicle's first answer becomes IN_PROGRESS, the rest follow.
+    p.link.faults.rewrite(
+      'down',
+      common.CommandAck,
+      (m: common.CommandAck) => [ack(m.command, 5, { progress: 0 })],
+      { first: 1 },
+    );
     const progress: (number | undefined)[] = [];
-    const p = runCommand(link.port, { target, command: 241, onProgress: (x) => progress.push(x.percent) });
+    const pending = runCommand(p.port, { ...requestHome, onProgress: (x) => progress.push(x.percent) });
     for (const pct of [30, 60, 90]) {
       await vi.advanceTimersByTimeAsync(2000);
-      tx(1, 1, ack(241, 5, { progress: pct }));
+      p.link.inject('down', ack(REQUEST_MESSAGE, 5, { progress: pct }), target);
     }
     await vi.advanceTimersByTimeAsync(2000);
-    tx(1, 1, ack(241, 0));
-    const r = await settle(p, 100);
+    p.link.inject('down', ack(REQUEST_MESSAGE, 0), target);
+    const r = await settle(pending, 100);
     expect(r.ok).toBe(true);
     expect(progress).toEqual([0, 30, 60, 90]);
-    expect(link.sentOf(common.CommandLong)).toHaveLength(1);
+    expect(p.sent(common.CommandLong)).toHaveLength(1);
   });
 
-  it('duplicate acks: the result is delivered once', async () => {
-    const link = new FakeLink();
-    vehicle(link, (m) => [ack(m.command, 0), ack(m.command, 0), ack(m.command, 2)]);
+  it('duplicate acks (as PX4 sometimes sends): the result is delivered once', async () => {
+    const p = await setup({ duplicateAckChance: 1 });
     const onProgress = vi.fn();
-    const r = await settle(runCommand(link.port, { target, command: ARM, onProgress }));
+    const r = await settle(runCommand(p.port, { ...requestHome, onProgress }));
     expect(r.ok).toBe(true);
+    expect(p.link.messages('down', common.CommandAck)).toHaveLength(2);
     expect(onProgress).not.toHaveBeenCalled();
   });
 
-  it('TEMPORARILY_REJECTED after boot is retried every second until accepted', async () => {
-    const link = new FakeLink();
+  it('arming right after boot is TEMPORARILY_REJECTED, retried every second until accepted', async () => {
+    const p = await setup({ settleS: 10, preflightDisarmS: 0 });
     const bootedAt = Date.now();
-    vehicle(link, (m) => [ack(m.command, Date.now() - bootedAt < 10_000 ? 1 : 0)]);
     const r = await settle(
-      runCommand(link.port, { target, command: ARM, param1: 1, retryTemporarilyRejectedForMs: 15_000 }),
+      runCommand(p.port, { target, command: ARM, param1: 1, retryTemporarilyRejectedForMs: 15_000 }),
     );
-    expect(r.ok).toBe(true);
-    const sends = link.sent.map((s) => s.at - bootedAt);
+    expect(r.ok ? 'ok' : r.error).toBe('ok');
+    expect(p.vehicle.armed).toBe(true);
+    const sends = p.link.traffic
+      .filter((x) => x.dir === 'up' && x.message instanceof common.CommandLong)
+      .map((x) => x.at - bootedAt);
     expect(sends.length).toBeGreaterThanOrEqual(10);
     expect(sends.length).toBeLessThanOrEqual(12);
     // Fresh attempts, about a second apart, each with confirmation 0.
     for (let i = 1; i < sends.length; i++) expect(sends[i]! - sends[i - 1]!).toBeGreaterThanOrEqual(1000);
-    expect(link.sentOf(common.CommandLong).every((c) => c.confirmation === 0)).toBe(true);
+    expect(p.sent(common.CommandLong).every((c) => c.confirmation === 0)).toBe(true);
   });
 
   it('TEMPORARILY_REJECTED past the deadline is reported with the count of rejections', async () => {
-    const link = new FakeLink();
-    vehicle(link, (m) => [ack(m.command, 1)]);
+    const p = await setup({ settleS: 60 });
     const r = await settle(
-      runCommand(link.port, { target, command: ARM, retryTemporarilyRejectedForMs: 3000 }),
+      runCommand(p.port, { target, command: ARM, param1: 1, retryTemporarilyRejectedForMs: 3000 }),
     );
     expect(r.ok ? undefined : r.error).toMatchObject({
       code: 'TemporarilyRejected',
-      detail: { mavResult: 1, mavResultName: 'TEMPORARILY_REJECTED', temporarilyRejected: 3 },
+      // Answers to the attempts at 0, 1, 2 and 3 s; the last one arrives past the deadline.
+      detail: { mavResult: 1, mavResultName: 'TEMPORARILY_REJECTED', temporarilyRejected: 4 },
     });
   });
 
   it('without opt-in TEMPORARILY_REJECTED fails at once', async () => {
-    const link = new FakeLink();
-    vehicle(link, (m) => [ack(m.command, 1)]);
-    const r = await settle(runCommand(link.port, { target, command: ARM }));
+    const p = await setup({ settleS: 60 });
+    const r = await settle(runCommand(p.port, { target, command: ARM, param1: 1 }));
     expect(r.ok ? undefined : r.error.code).toBe('TemporarilyRejected');
-    expect(link.sent).toHaveLength(1);
+    expect(p.sent(common.CommandLong)).toHaveLength(1);
   });
 
   it('times out after N retries with confirmation counting 0..N', async () => {
-    const link = new FakeLink();
-    vehicle(link, () => []);
+    const p = await setup();
+    p.link.faults.drop('up', common.CommandLong);
     const started = Date.now();
-    const r = await settle(runCommand(link.port, { target, command: ARM, retries: 5 }));
-    expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Timeout', detail: { sends: 6, command: ARM } });
-    expect(link.sentOf(common.CommandLong).map((c) => c.confirmation)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(link.sent.map((s) => s.at - started)).toEqual([0, 1500, 3000, 4500, 6000, 7500]);
+    const r = await settle(runCommand(p.port, { ...requestHome, retries: 5 }));
+    expect(r.ok ? undefined : r.error).toMatchObject({
+      code: 'Timeout',
+      detail: { sends: 6, command: REQUEST_MESSAGE },
+    });
+    expect(p.sent(common.CommandLong).map((c) => c.confirmation)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(p.link.traffic.filter((x) => x.dir === 'up').map((x) => x.at - started)).toEqual([
+      0, 1500, 3000, 4500, 6000, 7500,
+    ]);
   });
 
   it('a lost command is resent and the late ack accepted', async () => {
-    const link = new FakeLink();
-    link.dropUp(all(common.CommandLong, (c) => c.confirmation < 2));
-    vehicle(link, (m) => [ack(m.command, 0)]);
-    const r = await settle(runCommand(link.port, { target, command: ARM }));
+    const p = await setup();
+    p.link.faults.drop('up', common.CommandLong, { where: (c: common.CommandLong) => c.confirmation < 2 });
+    const r = await settle(runCommand(p.port, requestHome));
     expect(r.ok && r.value.sends).toBe(3);
   });
 
-  it('denied', async () => {
-    const link = new FakeLink();
-    vehicle(link, (m) => [ack(m.command, 2, { resultParam2: 17 })]);
-    const r = await settle(runCommand(link.port, { target, command: 300 }));
+  it('a lost ack is recovered by the resend', async () => {
+    const p = await setup();
+    p.link.faults.drop('down', common.CommandAck, { first: 1 });
+    const r = await settle(runCommand(p.port, requestHome));
+    expect(r.ok && r.value.sends).toBe(2);
+  });
+
+  it('mission start without a mission is refused (PX4 DENIED, ArduPilot FAILED)', async () => {
+    const p = await setup();
+    const r = await settle(runCommand(p.port, { target, command: 300 }));
+    const [code, mavResult, mavResultName] =
+      flavour === 'px4' ? ['Denied', 2, 'DENIED'] : ['Failed', 4, 'FAILED'];
     expect(r.ok ? undefined : r.error).toMatchObject({
-      code: 'Denied',
-      detail: { mavResult: 2, mavResultName: 'DENIED', resultParam2: 17, command: 300 },
+      code,
+      detail: { mavResult, mavResultName, resultParam2: 0, command: 300 },
     });
   });
 
-  it('COMMAND_INT carries positions as degE7 with a frame (DO_REPOSITION)', async () => {
-    const link = new FakeLink();
-    vehicle(link, (m) => [ack(m.command, 0)]);
+  it('COMMAND_INT carries positions as degE7 with a frame (DO_SET_HOME)', async () => {
+    const p = await setup();
     const r = await settle(
-      runCommand(link.port, {
+      runCommand(p.port, {
         target,
-        command: 192,
+        command: 179,
         message: 'int',
-        frame: 6,
-        param1: -1,
+        frame: 0,
         param5: 300123456,
         param6: 1200654321,
         param7: 40,
       }),
     );
     expect(r.ok).toBe(true);
-    const [sent] = link.sentOf(common.CommandInt);
+    const [sent] = p.sent(common.CommandInt);
     expect([sent?.frame, sent?._param5, sent?._param6, sent?._param7]).toEqual([
-      6, 300123456, 1200654321, 40,
+      0, 300123456, 1200654321, 40,
     ]);
-    const bad = await runCommand(link.port, {
-      target,
-      command: 192,
-      message: 'int',
-      frame: 6,
-      param5: 30.01,
-    });
+    expect(p.vehicle.homePosition).toEqual({ lat: 30.0123456, lon: 120.0654321, altM: 40 });
+    const bad = await runCommand(p.port, { target, command: 192, message: 'int', frame: 6, param5: 30.01 });
     expect(bad.ok ? undefined : bad.error.code).toBe('InvalidRequest');
     expect(bad.ok ? '' : bad.error.message).toMatch(/param5/);
   });
 
-  it('works when the link answers synchronously from inside send', async () => {
-    const link = new FakeLink(0);
-    vehicle(link, (m) => [ack(m.command, 5, { progress: 50 }), ack(m.command, 0)]);
-    const r = await runCommand(link.port, { target, command: ARM });
-    expect(r.ok).toBe(true);
-  });
-
   it('cancel stops waiting and reports Cancelled', async () => {
-    const link = new FakeLink();
-    vehicle(link, () => []);
+    const p = await setup();
+    p.link.faults.drop('up', common.CommandLong);
     const controller = new AbortController();
-    const p = runCommand(link.port, { target, command: ARM, signal: controller.signal });
+    const pending = runCommand(p.port, { ...requestHome, signal: controller.signal });
     await vi.advanceTimersByTimeAsync(2000);
     controller.abort();
-    const r = await settle(p, 10);
+    const r = await settle(pending, 10);
     expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Cancelled', detail: { sends: 2 } });
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(link.sent).toHaveLength(2);
+    expect(p.sent(common.CommandLong)).toHaveLength(2);
+  });
+});
+
+describe('runCommand driver', () => {
+  it('works when the port answers synchronously from inside send', async () => {
+    const handlers = new Set<(inbound: Inbound) => void>();
+    const port = {
+      send: (m: MavLinkData) => {
+        if (!(m instanceof common.CommandLong)) return;
+        for (const reply of [ack(m.command, 5, { progress: 50 }), ack(m.command, 0)]) {
+          const event = msg(reply);
+          if (event.kind === 'message') for (const h of handlers) h(event.inbound);
+        }
+      },
+      subscribe: (h: (inbound: Inbound) => void) => {
+        handlers.add(h);
+        return () => handlers.delete(h);
+      },
+    };
+    const r = await runCommand(port, { target, command: ARM });
+    expect(r.ok).toBe(true);
   });
 
   it('a link that throws on send gives SendFailed', async () => {

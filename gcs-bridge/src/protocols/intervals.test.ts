@@ -1,5 +1,5 @@
 import type { MavLinkData } from 'node-mavlink';
-import { common, minimal } from 'node-mavlink';
+import { common } from 'node-mavlink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   initialRequestMessageState,
@@ -9,7 +9,7 @@ import {
   setMessageInterval,
 } from './intervals.ts';
 import type { ProtocolEvent } from './machine.ts';
-import { all, FakeLink, firstN } from './testing/fake-link.ts';
+import { type SimPeer, simPeer } from './testing/sim-link.ts';
 
 const target = { sysid: 1, compid: 1 };
 
@@ -30,30 +30,26 @@ function homePosition(): common.HomePosition {
   return h;
 }
 
-/** Answers REQUEST_MESSAGE the way PX4 does: the message first, then the ACK. */
-function vehicle(link: FakeLink, opts: { answer?: (cmd: common.CommandLong) => MavLinkData[] } = {}) {
-  const tx = link.attachVehicle((m) => {
-    if (!(m instanceof common.CommandLong)) return;
-    const replies =
-      opts.answer?.(m) ??
-      (m.command === 512 && m._param1 === common.HomePosition.MSG_ID
-        ? [homePosition(), ack(512, 0)]
-        : m.command === 511 && m._param1 === common.MissionCurrent.MSG_ID
-          ? [ack(511, 4)]
-          : [ack(m.command, m.command === 512 ? 3 : 0)]);
-    for (const r of replies) tx(1, 1, r);
-  });
-  return tx;
-}
-
-describe('message intervals and requests', () => {
+describe('message intervals and requests, against the simulator (PX4)', () => {
+  let peer: SimPeer | undefined;
   beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  afterEach(async () => {
+    await peer?.close();
+    peer = undefined;
+    vi.useRealTimers();
+  });
+
+  async function setup(): Promise<SimPeer> {
+    peer = await simPeer({ flavour: 'px4' });
+    return peer;
+  }
 
   async function settle<T>(p: Promise<T>, ms = 30_000): Promise<T> {
     await vi.advanceTimersByTimeAsync(ms);
     return p;
   }
+
+  const home = () => Math.round(peer!.vehicle.homePosition.lat * 1e7);
 
   it('converts Hz to an interval in microseconds', () => {
     expect(intervalUsFromHz(4)).toBe(250_000);
@@ -61,75 +57,72 @@ describe('message intervals and requests', () => {
     expect(() => intervalUsFromHz(0)).toThrow(/intervalUs -1/);
   });
 
-  it('sets a rate with MAV_CMD_SET_MESSAGE_INTERVAL', async () => {
-    const link = new FakeLink();
-    vehicle(link);
+  it('sets a rate with MAV_CMD_SET_MESSAGE_INTERVAL (the vehicle then streams at it)', async () => {
+    const p = await setup();
     const r = await settle(
-      setMessageInterval(link.port, { target, messageId: common.Attitude.MSG_ID, hz: 10 }),
+      setMessageInterval(p.port, { target, messageId: common.Attitude.MSG_ID, hz: 10 }),
+      1000,
     );
     expect(r.ok).toBe(true);
-    const [cmd] = link.sentOf(common.CommandLong);
+    const [cmd] = p.sent(common.CommandLong);
     expect([cmd?.command, cmd?._param1, cmd?._param2]).toEqual([511, common.Attitude.MSG_ID, 100_000]);
+    const attitudes = p.link.messages('down', common.Attitude).length;
+    expect(attitudes).toBeGreaterThanOrEqual(9);
+    expect(attitudes).toBeLessThanOrEqual(11);
   });
 
   it('passes -1 (stop) through and surfaces a refusal (PX4: MISSION_CURRENT answers FAILED)', async () => {
-    const link = new FakeLink();
-    vehicle(link);
-    const stop = await settle(setMessageInterval(link.port, { target, messageId: 30, intervalUs: -1 }));
+    const p = await setup();
+    const stop = await settle(setMessageInterval(p.port, { target, messageId: 30, intervalUs: -1 }));
     expect(stop.ok).toBe(true);
-    expect(link.sentOf(common.CommandLong)[0]?._param2).toBe(-1);
+    expect(p.sent(common.CommandLong)[0]?._param2).toBe(-1);
     const refused = await settle(
-      setMessageInterval(link.port, { target, messageId: common.MissionCurrent.MSG_ID, hz: 5 }),
+      setMessageInterval(p.port, { target, messageId: common.MissionCurrent.MSG_ID, hz: 5 }),
     );
     expect(refused.ok ? undefined : refused.error).toMatchObject({
       code: 'Failed',
       detail: { mavResult: 4 },
     });
-    const bad = await setMessageInterval(link.port, { target, messageId: 30, hz: -3 });
+    const bad = await setMessageInterval(p.port, { target, messageId: 30, hz: -3 });
     expect(bad.ok ? undefined : bad.error.code).toBe('InvalidRequest');
   });
 
   it('requestMessage resolves with the message (typed by its class)', async () => {
-    const link = new FakeLink();
-    vehicle(link);
-    const r = await settle(requestMessage(link.port, { target, message: common.HomePosition }));
+    const p = await setup();
+    const r = await settle(requestMessage(p.port, { target, message: common.HomePosition }));
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.value).toBeInstanceOf(common.HomePosition);
-      expect(r.value.latitude).toBe(300000000);
+      expect(r.value.latitude).toBe(home());
     }
-    const [cmd] = link.sentOf(common.CommandLong);
+    const [cmd] = p.sent(common.CommandLong);
     expect([cmd?.command, cmd?._param1]).toEqual([512, common.HomePosition.MSG_ID]);
   });
 
   it('ACK first and message later works too; messages from other systems do not count', async () => {
-    const link = new FakeLink();
-    const tx = vehicle(link, { answer: () => [ack(512, 0)] });
-    const p = requestMessage(link.port, { target, message: common.HomePosition.MSG_ID });
+    const p = await setup();
+    p.link.faults.delay('down', common.HomePosition, 200, { where: (_m, f) => f.sysid === 1 });
+    const pending = requestMessage(p.port, { target, message: common.HomePosition.MSG_ID });
     await vi.advanceTimersByTimeAsync(100);
-    link.inject(2, 1, homePosition());
-    await vi.advanceTimersByTimeAsync(100);
-    tx(1, 1, homePosition());
-    const r = await settle(p, 100);
-    expect(r.ok).toBe(true);
-    expect(link.sentOf(common.CommandLong)).toHaveLength(1);
+    p.link.inject('down', homePosition(), { sysid: 2, compid: 1 });
+    const r = await settle(pending, 300);
+    expect(r.ok && (r.value as common.HomePosition).latitude).toBe(home());
+    expect(p.sent(common.CommandLong)).toHaveLength(1);
   });
 
   it('a message lost after an accepted request is requested again', async () => {
-    const link = new FakeLink();
-    vehicle(link);
-    link.dropDown(firstN(common.HomePosition, 1));
-    const r = await settle(requestMessage(link.port, { target, message: common.HomePosition }));
+    const p = await setup();
+    p.link.faults.drop('down', common.HomePosition, { first: 1 });
+    const r = await settle(requestMessage(p.port, { target, message: common.HomePosition }));
     expect(r.ok).toBe(true);
-    expect(link.sentOf(common.CommandLong)).toHaveLength(2);
+    expect(p.sent(common.CommandLong)).toHaveLength(2);
   });
 
   it('gives up with Timeout when the message never comes', async () => {
-    const link = new FakeLink();
-    vehicle(link);
-    link.dropDown(all(common.HomePosition));
+    const p = await setup();
+    p.link.faults.drop('down', common.HomePosition);
     const r = await settle(
-      requestMessage(link.port, { target, message: common.HomePosition, messageRetries: 1 }),
+      requestMessage(p.port, { target, message: common.HomePosition, messageRetries: 1 }),
     );
     expect(r.ok ? undefined : r.error).toMatchObject({
       code: 'Timeout',
@@ -137,11 +130,10 @@ describe('message intervals and requests', () => {
     });
   });
 
-  it('surfaces the command failure (UNSUPPORTED)', async () => {
-    const link = new FakeLink();
-    vehicle(link);
-    const r = await settle(requestMessage(link.port, { target, message: minimal.Heartbeat }));
-    expect(r.ok ? undefined : r.error.code).toBe('Unsupported');
+  it('surfaces the refusal of a message the vehicle does not provide (DENIED)', async () => {
+    const p = await setup();
+    const r = await settle(requestMessage(p.port, { target, message: common.RawImu }));
+    expect(r.ok ? undefined : r.error.code).toBe('Denied');
   });
 });
 

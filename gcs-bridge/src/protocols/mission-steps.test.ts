@@ -11,7 +11,7 @@ import type { DownloadState } from './mission-download.ts';
 import { downloadStep, initialDownloadState } from './mission-download.ts';
 import type { UploadState } from './mission-upload.ts';
 import { initialUploadState, uploadStep } from './mission-upload.ts';
-import { makeItems } from './testing/mission-vehicle.ts';
+import { makeItems } from './testing/items.ts';
 
 const target = { sysid: 1, compid: 1 };
 const started: ProtocolEvent = { kind: 'started', now: 0 };

@@ -21,9 +21,7 @@ import {
   setParam,
   setParamStep,
 } from './params.ts';
-import { all, FakeLink, firstN } from './testing/fake-link.ts';
-import type { VehicleParam } from './testing/param-vehicle.ts';
-import { ParamVehicle } from './testing/param-vehicle.ts';
+import { type SimPeer, simPeer } from './testing/sim-link.ts';
 
 const target = { sysid: 1, compid: 1 };
 const { Int32, Real32, Uint8, Int8, Uint16, Int16, Uint32 } = MavParamType;
@@ -185,12 +183,15 @@ describe('setParamStep (pure)', () => {
   });
 });
 
-describe('parameters against a scripted vehicle', () => {
-  let v: ParamVehicle | undefined;
+describe.each([
+  ['px4', 'bytewise'],
+  ['ardupilot', 'cast'],
+] as const)('parameters against the simulator, %s (%s)', (flavour, encoding) => {
+  let peer: SimPeer | undefined;
   beforeEach(() => vi.useFakeTimers());
-  afterEach(() => {
-    v?.dispose();
-    v = undefined;
+  afterEach(async () => {
+    await peer?.close();
+    peer = undefined;
     vi.useRealTimers();
   });
 
@@ -199,114 +200,144 @@ describe('parameters against a scripted vehicle', () => {
     return p;
   }
 
-  const list = (n: number): VehicleParam[] =>
-    Array.from({ length: n }, (_, i) =>
-      i % 3 === 0
-        ? { id: `INT_${i}`, type: Int32, value: i % 2 === 0 ? -i - 1 : i * 1000 }
-        : { id: `REAL_${i}`, type: Real32, value: i + 0.25 },
-    );
+  async function setup(): Promise<SimPeer> {
+    peer = await simPeer({ flavour });
+    return peer;
+  }
 
-  it.each(['bytewise', 'cast'] as const)(
-    'full read (%s) with dropped messages re-requested by index',
-    async (encoding) => {
-      const link = new FakeLink();
-      v = new ParamVehicle(link, encoding, list(40));
-      const dropped = new Set([0, 3, 17, 18, 39]);
-      // Each dropped index is lost in the stream and its first re-request answer is lost too.
-      for (const i of dropped) link.dropDown(firstN(common.ParamValue, 2, (m) => m.paramIndex === i));
-      const progress: number[] = [];
-      const r = await settle(
-        readAllParams(link.port, { target, encoding, onProgress: (p) => progress.push(p.received) }),
-      );
-      expect(r.ok).toBe(true);
-      if (!r.ok) return;
-      expect(r.value.count).toBe(40);
-      expect(r.value.params.map((p) => [p.id, p.index, p.type, p.value])).toEqual(
-        v.params.map((p, i) => [p.id, i, p.type, p.type === Real32 ? Math.fround(p.value) : p.value]),
-      );
-      const reads = link.sentOf(common.ParamRequestRead).map((m) => m.paramIndex);
-      expect(new Set(reads)).toEqual(dropped);
-      expect(link.sentOf(common.ParamRequestList)).toHaveLength(1);
-      expect(progress.at(-1)).toBe(40);
-    },
-  );
+  const px4 = flavour === 'px4';
+  /** The simulator's table: 25 PX4 parameters, 19 ArduCopter ones, sorted by id. */
+  const count = px4 ? 25 : 19;
+  /** An INT32 parameter, its index in the sorted table and default. */
+  const int32 = px4
+    ? { id: 'COM_DL_LOSS_T', index: 5, value: 10 }
+    : { id: 'RTL_ALT', index: 10, value: 1500 };
+
+  it('full read with dropped messages re-requested by index', async () => {
+    const p = await setup();
+    const dropped = new Set([0, 3, 17, 18]);
+    // Each dropped index is lost in the stream and its first re-request answer is lost too.
+    for (const i of dropped)
+      p.link.faults.drop('down', common.ParamValue, {
+        first: 2,
+        where: (m: common.ParamValue) => m.paramIndex === i,
+      });
+    const progress: number[] = [];
+    const r = await settle(
+      readAllParams(p.port, { target, encoding, onProgress: (x) => progress.push(x.received) }),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.count).toBe(count);
+    const ids = r.value.params.map((x) => x.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(r.value.params.map((x) => x.index)).toEqual([...Array(count).keys()]);
+    const byId = new Map(r.value.params.map((x) => [x.id, x]));
+    expect(byId.get(int32.id)).toMatchObject({ index: int32.index, type: Int32, value: int32.value });
+    if (px4) {
+      expect(byId.get('MAV_SYS_ID')).toMatchObject({ type: Int32, value: 1 });
+      expect(byId.get('MPC_XY_CRUISE')).toMatchObject({ type: Real32, value: 5 });
+    } else {
+      expect(byId.get('SYSID_THISMAV')).toMatchObject({ type: Int32, value: 1 });
+      expect(byId.get('DISARM_DELAY')).toMatchObject({ type: Int8, value: 10 });
+    }
+    const reads = p.sent(common.ParamRequestRead).map((m) => m.paramIndex);
+    expect(new Set(reads)).toEqual(dropped);
+    expect(p.sent(common.ParamRequestList)).toHaveLength(1);
+    expect(progress.at(-1)).toBe(count);
+  });
 
   it('reports the indices that never arrive', async () => {
-    const link = new FakeLink();
-    v = new ParamVehicle(link, 'bytewise', list(10));
-    link.dropDown(all(common.ParamValue, (m) => m.paramIndex === 4));
-    const r = await settle(readAllParams(link.port, { target, encoding: 'bytewise', retries: 2 }));
+    const p = await setup();
+    p.link.faults.drop('down', common.ParamValue, { where: (m: common.ParamValue) => m.paramIndex === 4 });
+    const r = await settle(readAllParams(p.port, { target, encoding, retries: 2 }));
     expect(r.ok ? undefined : r.error).toMatchObject({
       code: 'Timeout',
-      detail: { received: 9, count: 10, missing: [4], missingCount: 1 },
+      detail: { received: count - 1, count, missing: [4], missingCount: 1 },
     });
-    expect(link.sentOf(common.ParamRequestRead)).toHaveLength(3);
+    expect(p.sent(common.ParamRequestRead)).toHaveLength(3);
   });
 
   it('times out when nobody answers the list request', async () => {
-    const link = new FakeLink();
-    v = new ParamVehicle(link, 'bytewise', list(3));
-    link.dropUp(all(common.ParamRequestList));
-    const r = await settle(readAllParams(link.port, { target, encoding: 'bytewise' }));
+    const p = await setup();
+    p.link.faults.drop('up', common.ParamRequestList);
+    const r = await settle(readAllParams(p.port, { target, encoding }));
     expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Timeout', detail: { sends: 6 } });
   });
 
-  it('reads one parameter by id and by index', async () => {
-    const link = new FakeLink();
-    v = new ParamVehicle(link, 'bytewise', list(6));
-    const byId = await settle(readParam(link.port, { target, encoding: 'bytewise', id: 'INT_3' }));
+  it('reads one parameter by id and by index; an unknown id gets no answer', async () => {
+    const p = await setup();
+    const byId = await settle(readParam(p.port, { target, encoding, id: int32.id }));
     expect(byId).toEqual({
       ok: true,
-      value: expect.objectContaining({ id: 'INT_3', index: 3, value: 3000 }),
+      value: expect.objectContaining({ id: int32.id, index: int32.index, value: int32.value }),
     });
-    const byIndex = await settle(readParam(link.port, { target, encoding: 'bytewise', index: 0 }));
-    expect(byIndex.ok && byIndex.value).toMatchObject({ id: 'INT_0', value: -1 });
-    const missing = await settle(readParam(link.port, { target, encoding: 'bytewise', id: 'NOPE' }));
+    const byIndex = await settle(readParam(p.port, { target, encoding, index: 0 }));
+    expect(byIndex.ok && byIndex.value).toMatchObject(
+      px4 ? { id: 'BAT_CRIT_THR', value: Math.fround(0.07) } : { id: 'ARMING_CHECK', value: 1 },
+    );
+    const missing = await settle(readParam(p.port, { target, encoding, id: 'NOPE' }));
     expect(missing.ok ? undefined : missing.error.code).toBe('Timeout');
   });
 
-  it.each(['bytewise', 'cast'] as const)('set with read-back of an INT32 (%s)', async (encoding) => {
-    const link = new FakeLink();
-    v = new ParamVehicle(link, encoding, list(6));
-    const r = await settle(setParam(link.port, { target, encoding, id: 'INT_3', value: -42, type: Int32 }));
-    expect(r.ok && r.value).toMatchObject({ id: 'INT_3', value: -42, type: Int32 });
-    expect(v.params[3]?.value).toBe(-42);
-    const [sent] = link.sentOf(common.ParamSet);
+  it('set with read-back of an INT32', async () => {
+    const p = await setup();
+    const r = await settle(setParam(p.port, { target, encoding, id: int32.id, value: -42, type: Int32 }));
+    expect(r.ok && r.value).toMatchObject({ id: int32.id, value: -42, type: Int32 });
+    const back = await settle(readParam(p.port, { target, encoding, id: int32.id }));
+    expect(back.ok && back.value.value).toBe(-42);
+    const [sent] = p.sent(common.ParamSet);
     expect(sent?.paramValue).toBe(encoding === 'cast' ? -42 : encodeParamValue(-42, Int32, 'bytewise'));
   });
 
   it('a lost PARAM_SET is resent; a lost echo too', async () => {
-    const link = new FakeLink();
-    v = new ParamVehicle(link, 'bytewise', list(6));
-    link.dropUp(firstN(common.ParamSet, 1));
-    link.dropDown(firstN(common.ParamValue, 1));
-    const r = await settle(
-      setParam(link.port, { target, encoding: 'bytewise', id: 'REAL_1', value: 2.5, type: Real32 }),
-    );
+    const p = await setup();
+    p.link.faults.drop('up', common.ParamSet, { first: 1 });
+    p.link.faults.drop('down', common.ParamValue, { first: 1 });
+    const id = px4 ? 'MPC_XY_CRUISE' : 'WPNAV_SPEED';
+    const r = await settle(setParam(p.port, { target, encoding, id, value: 2.5, type: Real32 }));
     expect(r.ok).toBe(true);
-    expect(link.sentOf(common.ParamSet)).toHaveLength(3);
+    expect(p.sent(common.ParamSet)).toHaveLength(3);
   });
 
-  it('a value the vehicle keeps refusing ends in ValueRejected with the echoed value', async () => {
-    const link = new FakeLink();
-    v = new ParamVehicle(link, 'bytewise', [{ id: 'SYS_LOCKED', type: Int32, value: 7, readOnly: true }]);
-    const r = await settle(
-      setParam(link.port, { target, encoding: 'bytewise', id: 'SYS_LOCKED', value: 9, type: Int32 }),
-    );
-    expect(r.ok ? undefined : r.error).toMatchObject({
-      code: 'ValueRejected',
-      detail: { id: 'SYS_LOCKED', requested: 9, echoed: 7, sends: 6 },
-    });
-  });
+  it(
+    px4
+      ? 'a set of the wrong type is ignored without an answer (PX4): Timeout, value unchanged'
+      : 'a read-only parameter is refused with the old value echoed (ArduPilot): ValueRejected',
+    async () => {
+      const p = await setup();
+      if (px4) {
+        const r = await settle(
+          setParam(p.port, { target, encoding, id: 'MPC_XY_CRUISE', value: 9, type: Int32 }),
+        );
+        expect(r.ok ? undefined : r.error).toMatchObject({ code: 'Timeout', detail: { sends: 6 } });
+        const back = await settle(readParam(p.port, { target, encoding, id: 'MPC_XY_CRUISE' }));
+        expect(back.ok && back.value).toMatchObject({ type: Real32, value: 5 });
+      } else {
+        const r = await settle(
+          setParam(p.port, { target, encoding, id: 'FORMAT_VERSION', value: 7, type: Int16 }),
+        );
+        expect(r.ok ? undefined : r.error).toMatchObject({
+          code: 'ValueRejected',
+          detail: { id: 'FORMAT_VERSION', requested: 7, echoed: 120, sends: 6 },
+        });
+        const texts = p.link.messages('down', common.StatusText).map((t) => t.text);
+        expect(texts).toContain('Param write denied (FORMAT_VERSION)');
+      }
+    },
+  );
+});
 
-  it('bad input is refused before anything is sent', async () => {
-    const link = new FakeLink();
-    const broadcast = await readAllParams(link.port, {
+describe('parameter requests with bad input', () => {
+  it('are refused before anything is sent', async () => {
+    const sent: unknown[] = [];
+    const port = { send: (m: unknown) => sent.push(m), subscribe: () => () => {} };
+    const broadcast = await readAllParams(port, {
       target: { sysid: 1, compid: 0 },
       encoding: 'bytewise',
     });
     expect(broadcast.ok ? '' : broadcast.error.message).toMatch(/one component id/);
-    const tooLong = await setParam(link.port, {
+    const tooLong = await setParam(port, {
       target,
       encoding: 'bytewise',
       id: 'A_VERY_LONG_PARAM_ID',
@@ -314,7 +345,7 @@ describe('parameters against a scripted vehicle', () => {
       type: Int32,
     });
     expect(tooLong.ok ? '' : tooLong.error.message).toMatch(/1\.\.16 characters/);
-    const notInt = await setParam(link.port, {
+    const notInt = await setParam(port, {
       target,
       encoding: 'bytewise',
       id: 'X',
@@ -322,7 +353,7 @@ describe('parameters against a scripted vehicle', () => {
       type: Int32,
     });
     expect(notInt.ok ? '' : notInt.error.message).toMatch(/INT32/);
-    expect(link.sent).toHaveLength(0);
+    expect(sent).toHaveLength(0);
   });
 });
 

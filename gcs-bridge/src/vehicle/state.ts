@@ -7,6 +7,14 @@
 import type { MavLinkData } from 'node-mavlink';
 import type { AutopilotFlavour, FlavourName, ModeKind } from '../autopilot/flavour.ts';
 import { flavourFor, genericFlavour, MODE_FLAG_SAFETY_ARMED } from '../autopilot/flavour.ts';
+import { BATTERY_STATUS_FRESH_MS, packVoltageV, sysStatusVoltageV } from './battery.ts';
+import {
+  type AssembledText,
+  addStatusTextChunk,
+  createStatusTextAssembler,
+  flushStatusTexts,
+  type StatusTextAssembler,
+} from './status-text.ts';
 
 export type LandedState = 'unknown' | 'on_ground' | 'in_air' | 'takeoff' | 'landing';
 export type MissionState = 'unknown' | 'no_mission' | 'not_started' | 'active' | 'paused' | 'complete';
@@ -171,7 +179,10 @@ export function applyMessage(
     case 1: {
       // SYS_STATUS: -1 / UINT16_MAX mean "not sent by this autopilot".
       if (m.batteryRemaining >= 0) state.batteryPct = m.batteryRemaining;
-      if (m.voltageBattery !== 0xffff) state.batteryV = m.voltageBattery / 1000;
+      // Pack voltage; BATTERY_STATUS wins while it keeps coming, so the figure does not flip.
+      const v = sysStatusVoltageV(m.voltageBattery);
+      if (v !== null && atMs - scratchOf(state).batteryStatusAtMs > BATTERY_STATUS_FRESH_MS)
+        state.batteryV = v;
       if (m.currentBattery >= 0) state.batteryA = m.currentBattery / 100;
       state.updatedAtMs = atMs;
       return NO_EVENTS;
@@ -221,9 +232,14 @@ export function applyMessage(
       return [{ type: 'mission_item_reached', atMs, seq }];
     }
     case 147: {
+      // One pack per vehicle: the first battery (id 0) is the one the views show.
+      if ((m.id ?? 0) !== 0) return NO_EVENTS;
       if (m.batteryRemaining >= 0) state.batteryPct = m.batteryRemaining;
-      const v = m.voltages?.[0];
-      if (typeof v === 'number' && v !== 0xffff) state.batteryV = v / 1000;
+      const v = packVoltageV(m.voltages, m.voltagesExt);
+      if (v !== null) {
+        state.batteryV = v;
+        scratchOf(state).batteryStatusAtMs = atMs;
+      }
       return NO_EVENTS;
     }
     case 242: {
@@ -237,19 +253,56 @@ export function applyMessage(
     case 245:
       return onExtendedSysState(state, m.landedState, atMs);
     case 253: {
-      // PX4 sometimes ends status texts with a tab; node-mavlink keeps the NUL padding.
-      const text = String(m.text ?? '')
-        .replace(/\0+$/, '')
-        .trimEnd();
-      const severity: number = m.severity;
-      const severityName = SEVERITY_NAMES[severity] ?? String(severity);
-      state.statusTexts.push({ atMs, severity, severityName, text });
-      if (state.statusTexts.length > STATUS_HISTORY) state.statusTexts.shift();
-      return [{ type: 'status_text', atMs, severity, severityName, text }];
+      // Long texts arrive as MAVLink 2 chunks (id, chunk_seq): only whole texts become events.
+      const texts = addStatusTextChunk(
+        scratchOf(state).assembler,
+        { severity: m.severity, text: String(m.text ?? ''), id: m.id ?? 0, chunkSeq: m.chunkSeq ?? 0 },
+        atMs,
+      );
+      return texts.length === 0 ? NO_EVENTS : texts.map((t) => pushStatusText(state, t, atMs));
     }
     default:
       return NO_EVENTS;
   }
+}
+
+/**
+ * Per-vehicle bookkeeping of the reducer (chunk buffers, when BATTERY_STATUS last came), kept
+ * beside the state so that snapshots of the state never carry it.
+ */
+interface Scratch {
+  assembler: StatusTextAssembler;
+  batteryStatusAtMs: number;
+}
+const scratch = new WeakMap<VehicleState, Scratch>();
+
+function scratchOf(state: VehicleState): Scratch {
+  let s = scratch.get(state);
+  if (!s) {
+    s = { assembler: createStatusTextAssembler(), batteryStatusAtMs: Number.NEGATIVE_INFINITY };
+    scratch.set(state, s);
+  }
+  return s;
+}
+
+function pushStatusText(state: VehicleState, t: AssembledText, atMs: number): VehicleEvent {
+  // PX4 sometimes ends status texts with a tab.
+  const text = t.text.trimEnd();
+  const severityName = SEVERITY_NAMES[t.severity] ?? String(t.severity);
+  state.statusTexts.push({ atMs, severity: t.severity, severityName, text });
+  if (state.statusTexts.length > STATUS_HISTORY) state.statusTexts.shift();
+  return { type: 'status_text', atMs, severity: t.severity, severityName, text };
+}
+
+/**
+ * Texts whose remaining chunks never came, flushed once the chunk timeout has passed; the
+ * bridge calls this from its periodic timer.
+ */
+export function flushStatusTextChunks(state: VehicleState, atMs: number): VehicleEvent[] {
+  const a = scratch.get(state)?.assembler;
+  if (!a || a.pending.size === 0) return NO_EVENTS;
+  const texts = flushStatusTexts(a, atMs);
+  return texts.length === 0 ? NO_EVENTS : texts.map((t) => pushStatusText(state, t, atMs));
 }
 
 function onHeartbeat(

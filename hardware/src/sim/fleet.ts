@@ -43,6 +43,11 @@ export interface VehicleOptions {
   serialPath?: string;
   /** Serial speed; default 57600. */
   baudRate?: number;
+  /**
+   * Use this already open transport instead of UDP or serial (an in-memory link in tests:
+   * `MemoryLink.vehicle` from `@aerie/hardware/testing`).
+   */
+  link?: ByteLink;
   /** Simulated seconds after boot during which arming is TEMPORARILY_REJECTED; default 10. */
   settleS?: number;
   /**
@@ -67,7 +72,8 @@ export interface VehicleOptions {
 }
 
 /** Options of a fleet: vehicle i gets sysid i+1 and port basePort+i. */
-export interface FleetOptions extends Omit<VehicleOptions, 'sysid' | 'home' | 'port' | 'serialPath'> {
+export interface FleetOptions
+  extends Omit<VehicleOptions, 'sysid' | 'home' | 'port' | 'serialPath' | 'link'> {
   vehicles: number;
   /** Centre of the fleet; vehicle 0 stands here. */
   home?: GeoPoint;
@@ -161,7 +167,9 @@ export async function startVehicle(opts: VehicleOptions = {}): Promise<SimVehicl
   checkFaults(opts.faults);
 
   let inner: ByteLink;
-  if (opts.serialPath !== undefined) {
+  if (opts.link !== undefined) {
+    inner = opts.link;
+  } else if (opts.serialPath !== undefined) {
     inner = await SerialLink.open({ path: opts.serialPath, baudRate: opts.baudRate ?? 57600 });
   } else {
     inner = await UdpLink.open({

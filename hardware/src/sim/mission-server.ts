@@ -212,8 +212,9 @@ export class MissionServer {
     }
     this.intMode = isInt;
     if (m.missionType !== s.type) {
-      // PX4 answers ERROR but keeps the transfer open and keeps asking for the same item.
-      this.ack(from, m.missionType, MissionResult.Error);
+      // PX4 answers ERROR (for the transfer's own type) but keeps the transfer open and keeps
+      // asking for the same item.
+      this.ack(from, s.type, MissionResult.Error);
       s.busy = true;
       return;
     }

@@ -6,13 +6,15 @@
 import type { Flavour } from './flavour.ts';
 
 /** MAV_PARAM_TYPE values used here. */
-export const ParamType = { Int8: 2, Int32: 6, Float: 9 } as const;
+export const ParamType = { Int8: 2, Int16: 4, Int32: 6, Float: 9 } as const;
 export type ParamType = (typeof ParamType)[keyof typeof ParamType];
 
 export interface ParamDef {
   id: string;
   type: ParamType;
   value: number;
+  /** Refused by PARAM_SET (ArduPilot's internal-use parameters): "Param write denied", old value echoed. */
+  readOnly?: boolean;
 }
 
 /** PX4 defaults (multicopter), the ones a ground station and Aerie actually touch. */
@@ -60,6 +62,7 @@ function ardupilotParams(sysid: number): ParamDef[] {
     { id: 'BATT_LOW_VOLT', type: f, value: 14.4 },
     { id: 'DISARM_DELAY', type: b, value: 10 },
     { id: 'FENCE_ENABLE', type: b, value: 0 },
+    { id: 'FORMAT_VERSION', type: ParamType.Int16, value: 120, readOnly: true },
     { id: 'FS_BATT_ENABLE', type: b, value: 2 },
     { id: 'FS_GCS_ENABLE', type: b, value: 0 },
     { id: 'LAND_SPEED', type: i, value: 50 },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Candidate,
-  fillInputTensor,
   letterboxGeometry,
+  letterboxTensor,
   nmsClassWise,
   toOriginalBox,
 } from './geometry.ts';
@@ -24,54 +24,59 @@ describe('letterboxGeometry', () => {
   });
 });
 
-describe('fillInputTensor', () => {
-  // A 2x1 image into a 4x4 input: scale 2, resized 4x2 (what sharp would return, given here
-  // directly), one padding row above and one below.
-  const lb = letterboxGeometry(2, 1, 4, 4, 'centre'); // resized 4x2 at padY 1
-  const resized = new Uint8Array(4 * 2 * 3);
-  for (let i = 0; i < 8; i++) resized.set([i, 100 + i, 200 + i], i * 3);
+describe('letterboxTensor', () => {
+  const rgb = { colour: 'rgb' as const, placement: 'centre' as const, padValue: 114 };
 
-  it('places pixels at the offset and pads elsewhere, RGB order, no normalisation', () => {
-    const t = fillInputTensor(resized, lb, {
-      width: 4,
-      height: 4,
-      colour: 'rgb',
-      placement: 'centre',
-      padValue: 114,
-    });
+  it('at scale 1 copies pixels to the offset and pads elsewhere, planar RGB, no normalisation', () => {
+    // A 4x2 image into a 4x4 input: one padding row above and one below.
+    const data = new Uint8Array(4 * 2 * 3);
+    for (let i = 0; i < 8; i++) data.set([i, 100 + i, 200 + i], i * 3);
+    const lb = letterboxGeometry(4, 2, 4, 4, 'centre');
+    const t = letterboxTensor({ data, width: 4, height: 2 }, lb, { width: 4, height: 4, ...rgb });
     expect(t.length).toBe(3 * 16);
     expect(t[0]).toBe(114); // row 0 is padding
-    expect(t[1 * 4 + 0]).toBe(0); // R of resized (0,0) at input row 1
-    expect(t[16 + 1 * 4 + 1]).toBe(101); // G plane, resized (1,0)
-    expect(t[32 + 2 * 4 + 3]).toBe(207); // B plane, resized (3,1) -> index 7
+    expect(t[1 * 4 + 0]).toBe(0); // R of (0,0) at input row 1
+    expect(t[16 + 1 * 4 + 1]).toBe(101); // G plane, (1,0)
+    expect(t[32 + 2 * 4 + 3]).toBe(207); // B plane, (3,1) -> pixel 7
     expect(t[32 + 3 * 4 + 3]).toBe(114); // last row is padding
   });
+
+  it('halving samples between source pixels, as OpenCV INTER_LINEAR does', () => {
+    // 4x1 -> 2x1 (scale 0.5): output x maps to source (x + 0.5) * 2 - 0.5 = 0.5 and 2.5.
+    const data = Uint8Array.from([0, 0, 0, 100, 100, 100, 50, 50, 50, 250, 250, 250]);
+    const lb = letterboxGeometry(4, 1, 2, 2, 'top-left');
+    const t = letterboxTensor({ data, width: 4, height: 1 }, lb, {
+      width: 2,
+      height: 2,
+      colour: 'rgb',
+      placement: 'top-left',
+      padValue: 0,
+    });
+    expect([t[0], t[1]]).toEqual([50, 150]);
+    expect([t[2], t[3]]).toEqual([0, 0]); // second row is padding
+  });
+
   it('swaps to BGR and applies mean/std in tensor channel order, padding included', () => {
-    const t = fillInputTensor(resized, lb, {
-      width: 4,
-      height: 4,
+    const data = Uint8Array.from([10, 20, 30]);
+    const lb = letterboxGeometry(1, 1, 1, 3, 'centre'); // one pixel, one pad row above and below
+    const t = letterboxTensor({ data, width: 1, height: 1 }, lb, {
+      width: 1,
+      height: 3,
       colour: 'bgr',
-      mean: [200, 100, 0],
-      std: [2, 1, 4],
+      mean: [30, 20, 0],
+      std: [2, 1, 5],
       placement: 'centre',
       padValue: 0,
     });
-    expect(t[4]).toBe((200 - 200) / 2); // tensor channel 0 = B of resized (0,0)
-    expect(t[16 + 4]).toBe(0); // G 100 - 100
-    expect(t[32 + 4]).toBe(0); // R 0 - 0
-    expect(t[0]).toBe(-100); // pad (0 - 200) / 2
-    expect(t[32]).toBe(0); // pad R (0 - 0) / 4
+    expect([t[1], t[4], t[7]]).toEqual([0, 0, 2]); // B-30 / 2, G-20, R / 5
+    expect([t[0], t[3], t[6]]).toEqual([-15, -20, 0]); // padding (0 - mean) / std
   });
-  it('rejects a resized buffer of the wrong size', () => {
+
+  it('rejects a buffer of the wrong size', () => {
+    const lb = letterboxGeometry(2, 2, 4, 4, 'centre');
     expect(() =>
-      fillInputTensor(new Uint8Array(5), lb, {
-        width: 4,
-        height: 4,
-        colour: 'rgb',
-        placement: 'centre',
-        padValue: 0,
-      }),
-    ).toThrow(/5 bytes, expected 24/);
+      letterboxTensor({ data: new Uint8Array(5), width: 2, height: 2 }, lb, { width: 4, height: 4, ...rgb }),
+    ).toThrow('image has 5 bytes, expected 12');
   });
 });
 

@@ -270,6 +270,12 @@ export const sorties = sqliteTable(
     planJson: text('plan_json'),
     /** The mission id the vehicle confirmed after upload. */
     missionId: integer('mission_id'),
+    /**
+     * The orchestrator's working state of an unfinished sortie (machine state, mission lists,
+     * waits), so a server restart resumes it (patrol/orchestrator.ts); null for sorties it did
+     * not run.
+     */
+    orchestratorJson: text('orchestrator_json'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -405,4 +411,245 @@ export const dockEvents = sqliteTable(
     dataJson: text('data_json'),
   },
   (t) => [index('dock_events_dock_at_idx').on(t.dockId, t.at)],
+);
+
+// ---- Tickets (工单): the closed loop from finding to closed work order. ----
+// Times are epoch ms; `version` is the optimistic lock every transition checks and bumps.
+
+/** Work-order tickets. Lifecycle fields follow tickets/core/lifecycle.ts. */
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    /** GC-YYYYMMDD-NNNN (Asia/Shanghai date). */
+    number: text('number').notNull().unique(),
+    category: text('category').notNull(),
+    status: text('status').notNull(),
+    version: integer('version').notNull(),
+    /** 'detector', 'triage' (confirmed by a person) or 'citizen' (Open311). */
+    source: text('source').notNull(),
+    description: text('description').notNull().default(''),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    errorM: real('error_m').notNull(),
+    gridId: text('grid_id').references(() => grids.id, { onDelete: 'set null' }),
+    departmentId: text('department_id').references(() => departments.id, { onDelete: 'restrict' }),
+    /** Highest detector score among its occurrences (null for citizen reports). */
+    score: real('score'),
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    occurrenceCount: integer('occurrence_count').notNull().default(1),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    lastOccurrenceAt: integer('last_occurrence_at', { mode: 'timestamp_ms' }).notNull(),
+    extension: text('extension').notNull().default('none'),
+    extensionMinutes: integer('extension_minutes').notNull().default(0),
+    dispatchedAt: integer('dispatched_at', { mode: 'timestamp_ms' }),
+    signedAt: integer('signed_at', { mode: 'timestamp_ms' }),
+    handledAt: integer('handled_at', { mode: 'timestamp_ms' }),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    signDeadlineAt: integer('sign_deadline_at', { mode: 'timestamp_ms' }),
+    handleDeadlineAt: integer('handle_deadline_at', { mode: 'timestamp_ms' }),
+    /** Deadline of the clock now running (sign or handle); null when none runs. Overdue: dueAt <= now. */
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }),
+    /** When the sweep must next look at this ticket (warning, escalation); null: never. */
+    nextAlertAt: integer('next_alert_at', { mode: 'timestamp_ms' }),
+    warned: integer('warned', { mode: 'boolean' }).notNull().default(false),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    /** Whether it was closed by its deadline (按期结案); null until closed. */
+    closedOnTime: integer('closed_on_time', { mode: 'boolean' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('tickets_status_created_idx').on(t.status, t.createdAt),
+    index('tickets_department_status_created_idx').on(t.departmentId, t.status, t.createdAt),
+    index('tickets_category_status_created_idx').on(t.category, t.status, t.createdAt),
+    index('tickets_category_lat_idx').on(t.category, t.latDeg),
+    index('tickets_due_idx').on(t.dueAt),
+    index('tickets_next_alert_idx').on(t.nextAlertAt),
+    index('tickets_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Every transition of every ticket: who, when, why. (ticket, version) is unique: no lost update. */
+export const ticketTransitions = sqliteTable(
+  'ticket_transitions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    fromStatus: text('from_status').notNull(),
+    toStatus: text('to_status').notNull(),
+    version: integer('version').notNull(),
+    actorId: text('actor_id'),
+    actorRole: text('actor_role').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    reason: text('reason'),
+    dataJson: text('data_json'),
+  },
+  (t) => [uniqueIndex('ticket_transitions_ticket_version_uq').on(t.ticketId, t.version)],
+);
+
+/** Warnings (80%) and escalations (督办) raised by the sweep. */
+export const ticketAlerts = sqliteTable(
+  'ticket_alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** 'warning' or 'escalation'. */
+    kind: text('kind').notNull(),
+    phase: text('phase').notNull(),
+    level: integer('level').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('ticket_alerts_ticket_idx').on(t.ticketId, t.at)],
+);
+
+/** Each finding that made or recurred a ticket. */
+export const ticketOccurrences = sqliteTable(
+  'ticket_occurrences',
+  {
+    id: text('id').primaryKey(),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    score: real('score'),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    errorM: real('error_m').notNull(),
+    capturedAt: integer('captured_at', { mode: 'timestamp_ms' }).notNull(),
+    vehicleId: text('vehicle_id'),
+    sortieId: text('sortie_id'),
+    /** The finding as received (contracts' GeoFinding), or the citizen report. */
+    findingJson: text('finding_json').notNull(),
+    /** Distance to the ticket's location (0 for the first). */
+    distanceM: real('distance_m').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ticket_occurrences_ticket_idx').on(t.ticketId, t.capturedAt)],
+);
+
+/** Findings below the auto-file score, and citizen reports, waiting for a person (研判). */
+export const triageItems = sqliteTable(
+  'triage_items',
+  {
+    id: text('id').primaryKey(),
+    /** pending, confirmed, rejected (kept: a labelled false positive). */
+    status: text('status').notNull(),
+    source: text('source').notNull(),
+    category: text('category').notNull(),
+    score: real('score'),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    errorM: real('error_m').notNull(),
+    description: text('description').notNull().default(''),
+    findingJson: text('finding_json').notNull(),
+    /** The frame, in the media store, when one came with the finding. */
+    frameSha256: text('frame_sha256').references(() => media.sha256, { onDelete: 'restrict' }),
+    createdAt: createdAt(),
+    decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason'),
+    ticketId: text('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('triage_items_status_created_idx').on(t.status, t.createdAt)],
+);
+
+/**
+ * Evidence files, append-only, in one hash chain (tickets/core/evidence-chain.ts): `seq` is
+ * the chain order; the bytes are in the media store under `fileSha256`.
+ */
+export const evidence = sqliteTable(
+  'evidence',
+  {
+    seq: integer('seq').primaryKey(),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'restrict' }),
+    /** frame, crop, proof, verification. */
+    kind: text('kind').notNull(),
+    fileSha256: text('file_sha256')
+      .notNull()
+      .references(() => media.sha256, { onDelete: 'restrict' }),
+    mime: text('mime').notNull(),
+    bytes: integer('bytes').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    uploadedBy: text('uploaded_by'),
+    /** Detector, score, pose, sortie... as JSON. */
+    metaJson: text('meta_json'),
+    prevHash: text('prev_hash').notNull(),
+    chainHash: text('chain_hash').notNull().unique(),
+  },
+  (t) => [index('evidence_ticket_idx').on(t.ticketId, t.seq)],
+);
+
+/** Per-day ticket number sequences (day is YYYYMMDD in Asia/Shanghai). */
+export const ticketCounters = sqliteTable('ticket_counters', {
+  day: text('day').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** Routing rules: (category or any, grid or any) -> department; the most specific wins. */
+export const ticketRoutes = sqliteTable(
+  'ticket_routes',
+  {
+    id: text('id').primaryKey(),
+    category: text('category'),
+    gridId: text('grid_id').references(() => grids.id, { onDelete: 'cascade' }),
+    departmentId: text('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('ticket_routes_category_grid_uq').on(t.category, t.gridId)],
+);
+
+/** API keys of Open311 clients (a city hotline) allowed to post service requests. */
+export const open311Keys = sqliteTable('open311_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** SHA-256 of the key; the key is shown once at creation. */
+  keyHash: text('key_hash').notNull().unique(),
+  createdAt: createdAt(),
+  revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+});
+
+/** Outbound webhook subscriptions on ticket events. */
+export const webhookSubscriptions = sqliteTable('webhook_subscriptions', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** HMAC-SHA256 key the receiver verifies signatures with. */
+  secret: text('secret').notNull(),
+  /** JSON array of event names; empty: every event. */
+  eventsJson: text('events_json').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** The delivery log of each subscription: one row per event, retried with backoff. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    subscriptionId: text('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    payloadJson: text('payload_json').notNull(),
+    /** pending, delivered, failed (retries exhausted). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('webhook_deliveries_status_next_idx').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
+  ],
 );

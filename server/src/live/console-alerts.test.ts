@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { create, type Harness, startHarness } from '../test/harness.ts';
-import { createAlertDeriver } from './console-alerts.ts';
+import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleClientToServer,
@@ -61,6 +61,79 @@ describe('alert deriver', () => {
     expect(a).toMatchObject({ kind: 'link_lost', level: 'critical' });
     expect(b).toMatchObject({ kind: 'link_restored', level: 'info' });
     expect(a.id).not.toBe(b.id);
+  });
+});
+
+describe('alert storms', () => {
+  const d = createAlertDeriver();
+
+  it('passes the first alerts of a flapping link, then one summary per window with the count and the final state', () => {
+    const c = createAlertCoalescer({ windowMs: 10_000, threshold: 3 });
+    const out: ConsoleVehicleAlert[] = [];
+    // 200 lost/restored pairs within a second, as two ground stations answering one simulated
+    // vehicle produced.
+    for (let i = 0; i < 400; i++) {
+      const at = 1000 + i * 2;
+      out.push(...c.offer(d.fromLink('v1', i % 2 === 1, at), at));
+    }
+    expect(out.map((a) => a.kind)).toEqual(['link_lost', 'link_restored', 'link_lost']);
+    expect(c.tick(5000)).toEqual([]);
+    const [summary, ...rest] = c.tick(11_000);
+    expect(rest).toEqual([]);
+    expect(summary).toMatchObject({
+      vehicleId: 'v1',
+      kind: 'link_restored',
+      level: 'info',
+      repeat: { count: 400, windowMs: 798 },
+    });
+    expect(out.map((a) => a.id)).not.toContain(summary!.id);
+    // Still flapping in the next window: another summary, counting that window only.
+    for (let i = 0; i < 41; i++) c.offer(d.fromLink('v1', i % 2 === 1, 12_000 + i), 12_000 + i);
+    expect(c.tick(21_000)).toMatchObject([{ kind: 'link_lost', level: 'critical', repeat: { count: 41 } }]);
+    // A quiet window ends the storm; the next loss passes as a plain alert again.
+    expect(c.tick(31_000)).toEqual([]);
+    expect(c.offer(d.fromLink('v1', false, 40_000), 40_000)).toHaveLength(1);
+  });
+
+  it('keeps vehicles and kinds apart: another vehicle, a battery alert, a different text all pass', () => {
+    const c = createAlertCoalescer({ windowMs: 10_000, threshold: 2 });
+    for (let i = 0; i < 10; i++) c.offer(d.fromLink('noisy', i % 2 === 1, i), i);
+    expect(c.offer(d.fromLink('quiet', false, 20), 20)).toHaveLength(1);
+    expect(c.offer(d.fromState('noisy', { batteryPct: 20 }, 21)[0]!, 21)).toHaveLength(1);
+    const text = (t: string, at: number) =>
+      d.fromEvent('noisy', at, { type: 'status_text', atMs: at, severity: 4, severityName: '', text: t })!;
+    expect(c.offer(text('Compass error', 22), 22)).toHaveLength(1);
+    expect(c.offer(text('Compass error', 23), 23)).toHaveLength(1);
+    expect(c.offer(text('Compass error', 24), 24)).toHaveLength(0);
+    expect(c.offer(text('GPS lost', 25), 25)).toHaveLength(1);
+  });
+
+  it('does not call alerts spread over more than a window a storm', () => {
+    const c = createAlertCoalescer({ windowMs: 10_000, threshold: 3 });
+    const passed = [0, 4000, 8000, 12_000, 16_000, 20_000].flatMap((at, i) =>
+      c.offer(d.fromLink('v', i % 2 === 1, at), at),
+    );
+    expect(passed).toHaveLength(6);
+  });
+
+  it('keeps every vehicle in the recent list however loud one of them is', () => {
+    const recent = createRecentAlerts(10, 4);
+    recent.add(d.fromLink('quiet-1', false, 0));
+    recent.add(d.fromLink('quiet-2', false, 1));
+    for (let i = 0; i < 50; i++) recent.add(d.fromLink('loud', i % 2 === 1, 2 + i));
+    const list = recent.list();
+    expect(list.filter((a) => a.vehicleId === 'loud')).toHaveLength(4);
+    expect(list.map((a) => a.vehicleId).slice(0, 2)).toEqual(['quiet-1', 'quiet-2']);
+    // Full: the vehicle holding the most gives way, not the oldest alert overall.
+    for (let v = 0; v < 7; v++) recent.add(d.fromLink(`other-${v}`, false, 100 + v));
+    const after = recent.list();
+    expect(after).toHaveLength(10);
+    expect(after.filter((a) => a.vehicleId.startsWith('quiet'))).toHaveLength(2);
+    expect(after.filter((a) => a.vehicleId.startsWith('other'))).toHaveLength(7);
+    expect(after.filter((a) => a.vehicleId === 'loud')).toHaveLength(1);
+    // With one each, the oldest alert goes.
+    recent.add(d.fromLink('last', false, 200));
+    expect(recent.list().map((a) => a.vehicleId)).not.toContain('quiet-1');
   });
 });
 
@@ -143,5 +216,36 @@ describe('vehicle.alert on /console', () => {
     const late = await open(await h.userToken('pilot'));
     await until(() => late.length === 4, 'the recent alerts on connect');
     expect(late.map((a) => a.id)).toEqual(watch.map((a) => a.id));
+  });
+
+  it('coalesces a flapping link on the wire and keeps other vehicles in the recent list', async () => {
+    h = await startHarness({ consoleOptions: { fleetIntervalMs: 50 } });
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}${CONSOLE_NAMESPACE}`;
+    const mk = async (name: string) =>
+      (await create(h!, '/api/vehicles', { name, serial: `SN-${name}`, model: 'X4' })).id as string;
+    const calm = await mk('calm');
+    const flappy = await mk('flappy');
+    const store = h.app.aerie.liveState;
+    store.update(calm, { batteryPct: 90 });
+    store.update(flappy, { batteryPct: 90 });
+    store.update(calm, { batteryPct: 20 });
+    for (let i = 0; i < 200; i++) {
+      store.setOffline(flappy);
+      store.update(flappy, { batteryPct: 90 });
+    }
+    const c: Client = connect(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: await h.userToken('command_centre') },
+    });
+    clients.push(c);
+    const got: ConsoleVehicleAlert[] = [];
+    c.on('vehicle.alert', (items) => got.push(...items));
+    await until(() => got.length > 0, 'the recent alerts on connect');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.filter((a) => a.vehicleId === flappy).length).toBeLessThanOrEqual(3);
+    expect(got.find((a) => a.vehicleId === calm)).toMatchObject({ kind: 'battery_low' });
   });
 });

@@ -107,6 +107,8 @@ export interface ConsoleDockStatus {
 
 /** How many recent alerts a console gets when it connects. */
 export const RECENT_ALERTS = 100;
+/** ... of which at most this many of one vehicle, so one vehicle never pushes out the others. */
+export const RECENT_ALERTS_PER_VEHICLE = 20;
 
 /** What an alert is about. */
 export type ConsoleAlertKind =
@@ -115,7 +117,9 @@ export type ConsoleAlertKind =
   | 'link_lost'
   | 'link_restored'
   | 'failsafe'
-  | 'status_text';
+  | 'status_text'
+  /** A sortie closed because its aircraft stayed silent in the air past the lost timeout. */
+  | 'sortie_lost';
 
 /** A discrete thing about a vehicle a person should notice. */
 export interface ConsoleVehicleAlert {
@@ -129,6 +133,14 @@ export interface ConsoleVehicleAlert {
   /** The vehicle's own words (status text) or the figure that crossed (battery %). */
   text: string | null;
   batteryPct?: number;
+  /** The sortie an alert is about (`sortie_lost`). */
+  sortieId?: string;
+  /**
+   * Set on a storm's summary (see console-alerts.ts): the alert stands for `count` alerts of its
+   * kind from this vehicle within `windowMs` ("link flapping, 40 times in 10 s"); kind, level and
+   * text are the latest one's.
+   */
+  repeat?: { count: number; windowMs: number };
 }
 
 /**

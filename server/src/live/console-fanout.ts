@@ -23,7 +23,7 @@ import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { type AuthUser, findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { vehicles } from '../db/schema.ts';
-import { createAlertDeriver } from './console-alerts.ts';
+import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
@@ -37,6 +37,7 @@ import {
   type FleetVehicleSummary,
   MAX_FOCUS,
   RECENT_ALERTS,
+  RECENT_ALERTS_PER_VEHICLE,
 } from './console-events.ts';
 import type { LiveEntry } from './live-state-store.ts';
 
@@ -94,6 +95,8 @@ export interface ConsoleFanout {
   stats(): { sockets: number; pendingFleet: number; pendingFocus: number };
   /** Stops timers and disconnects console sockets (the io server stays up). */
   close(): void;
+  /** Raises an alert from outside the live state (a sortie closed as lost), through the storm coalescer. */
+  alert(a: Omit<ConsoleVehicleAlert, 'id'>): void;
 }
 
 interface FocusEntry {
@@ -270,11 +273,15 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   }
 
   const alerts = createAlertDeriver();
-  const recentAlerts: ConsoleVehicleAlert[] = [];
-  function publishAlert(a: ConsoleVehicleAlert): void {
-    recentAlerts.push(a);
-    if (recentAlerts.length > RECENT_ALERTS) recentAlerts.shift();
+  // Storms are coalesced and the recent list is capped per vehicle (console-alerts.ts).
+  const coalescer = createAlertCoalescer();
+  const recentAlerts = createRecentAlerts(RECENT_ALERTS, RECENT_ALERTS_PER_VEHICLE);
+  function send(a: ConsoleVehicleAlert): void {
+    recentAlerts.add(a);
     for (const c of clients.values()) if (visible(c, a.vehicleId)) c.socket.emit('vehicle.alert', [a]);
+  }
+  function publishAlert(a: ConsoleVehicleAlert): void {
+    for (const out of coalescer.offer(a, ctx.now())) send(out);
   }
   const onVehicleEvent = (vehicleId: string, atMs: number, event: VehicleEventPayload) => {
     const a = alerts.fromEvent(vehicleId, atMs, event);
@@ -366,7 +373,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     clients.set(socket.id, c);
     for (const [id] of store.all()) if (visible(c, id)) c.behind!.add(id);
     flushBehind(c);
-    const mine = recentAlerts.filter((a) => visible(c, a.vehicleId));
+    const mine = recentAlerts.list().filter((a) => visible(c, a.vehicleId));
     if (mine.length > 0) socket.emit('vehicle.alert', mine);
 
     socket.on('vehicle.focus', (request, ack) => {
@@ -446,6 +453,9 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   const timers = [
     setInterval(fleetTick, fleetIntervalMs),
     setInterval(() => {
+      for (const a of coalescer.tick(ctx.now())) send(a);
+    }, 1000),
+    setInterval(() => {
       if (![...clients.values()].some((c) => c.socket.data.scope === 'department')) return;
       loadDepartments().catch(() => {});
     }, directoryRefreshMs),
@@ -472,6 +482,9 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         for (const f of c.focus.values()) if (f.dirty) pendingFocus++;
       }
       return { sockets: clients.size, pendingFleet, pendingFocus };
+    },
+    alert(a) {
+      publishAlert(alerts.external(a));
     },
     close() {
       unsubscribe();

@@ -11,6 +11,7 @@ import {
   type DockPort,
   Orchestrator,
   type OrchestratorOptions,
+  type SortieLost,
   type SortieProgress,
 } from './orchestrator.ts';
 import { registerPatrolRouteRoutes } from './routes-api.ts';
@@ -26,6 +27,7 @@ export {
   type LaunchResult,
   Orchestrator,
   type OrchestratorOptions,
+  type SortieLost,
   type SortieProgress,
   type VehiclePort,
 } from './orchestrator.ts';
@@ -53,7 +55,7 @@ export interface Patrol {
 export function createPatrol(
   app: FastifyInstance,
   ctx: AppContext,
-  deps: { docks: DockPort; publish?: (p: SortieProgress) => void },
+  deps: { docks: DockPort; publish?: (p: SortieProgress) => void; onLost?: (l: SortieLost) => void },
   options: PatrolOptions = {},
 ): Patrol {
   const db = ctx.database.db;
@@ -71,6 +73,7 @@ export function createPatrol(
     },
     log,
     ...(deps.publish ? { publish: deps.publish } : {}),
+    ...(deps.onLost ? { onLost: deps.onLost } : {}),
     ...options.orchestrator,
   });
   const scheduler = new SchedulerLoop({

@@ -10,12 +10,20 @@ import type {
   MissionUploadReply,
   VehicleCommand,
 } from '@aerie/gcs-bridge';
-import { destination, type Route } from '@aerie/missions';
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destination, newSortieMachine, type Route } from '@aerie/missions';
+import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sorties } from '../db/schema.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
-import { type DockPort, Orchestrator, type SortieProgress, type VehiclePort } from './orchestrator.ts';
+import {
+  type DockPort,
+  Orchestrator,
+  type OrchestratorOptions,
+  resumeEffects,
+  type SortieLost,
+  type SortieProgress,
+  type VehiclePort,
+} from './orchestrator.ts';
 
 const DOCK = { lat: 30.2741, lon: 120.1551 };
 const ok: CommandReply = { ok: true, value: { command: 0, sends: 1 } };
@@ -161,7 +169,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
   }
 }
 
-function setup() {
+function setup(extra: Partial<OrchestratorOptions> = {}) {
   const dock = new FakeDock(dockId);
   const vehicle = new FakeVehicle(vehicleId);
   const progress: SortieProgress[] = [];
@@ -172,6 +180,7 @@ function setup() {
     vehicles: vehicle,
     publish: (p) => progress.push(p),
     tickMs: 60_000,
+    ...extra,
   });
   return { dock, vehicle, progress, o };
 }
@@ -193,6 +202,14 @@ const row = async (id: string) =>
   (await h.app.aerie.database.db.select().from(sorties).where(eq(sorties.id, id)))[0]!;
 
 describe('orchestrator driver', () => {
+  // A new orchestrator resumes what earlier ones left unfinished: each test starts clean.
+  beforeEach(async () => {
+    await h.app.aerie.database.db
+      .update(sorties)
+      .set({ phase: 'aborted', orchestratorJson: null })
+      .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, ['closed', 'failed', 'aborted'])));
+  });
+
   it('flies the cycle through the ports and closes the row', async () => {
     const { dock, vehicle, progress, o } = setup();
     await o.start();
@@ -252,5 +269,75 @@ describe('orchestrator driver', () => {
     expect((await row(first.sortieId)).failureCode).toBe('Preempted');
     expect(o.activeSorties().map((a) => a.sortieId)).toEqual([second.ok ? second.sortieId : '']);
     o.stop();
+  });
+
+  it('closes the sortie of an aircraft lost in the air and never back, after the lost timeout, with an alert', async () => {
+    const lost: SortieLost[] = [];
+    const { vehicle, o } = setup({ tickMs: 20, lostAfterMs: 300, onLost: (l) => lost.push(l) });
+    await o.start();
+    const r = await launch(o);
+    if (!r.ok) throw new Error('launch failed');
+    await until(() => vehicle.commands.includes('start_mission'), 'start_mission');
+    vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+    await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in_progress');
+    // Silence from here on: no state from the vehicle any more.
+    await until(async () => (await row(r.sortieId)).phase === 'failed', 'the lost timeout');
+    const s = await row(r.sortieId);
+    expect(s).toMatchObject({ status: 'aborted', endReason: 'VehicleLost', failureCode: 'LinkLost' });
+    expect(s.endedAt).not.toBeNull();
+    expect(lost).toEqual([
+      expect.objectContaining({ sortieId: r.sortieId, vehicleId, dockId, message: s.failureMessage }),
+    ]);
+    expect(o.activeSorties()).toEqual([]);
+    o.stop();
+  });
+
+  it('resumes a sortie in the air after a restart and lands it in a dock prepared again', async () => {
+    const first = setup();
+    await first.o.start();
+    const r = await launch(first.o);
+    if (!r.ok) throw new Error('launch failed');
+    await until(() => first.vehicle.commands.includes('start_mission'), 'start_mission');
+    first.vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+    first.vehicle.set({ modeKind: 'return' });
+    await until(async () => (await row(r.sortieId)).phase === 'returning', 'returning');
+    await first.o.settled();
+    // The server dies: nothing more of the first process. The dock closed meanwhile.
+    first.o.stop();
+    expect((await row(r.sortieId)).orchestratorJson).not.toBeNull();
+
+    const second = setup();
+    second.dock.st = { ...second.dock.st, lid: 'closed', state: 'idle', aircraftParked: false };
+    second.vehicle.state = { ...second.vehicle.state, armed: true, landed: false, modeKind: 'return' };
+    await second.o.start();
+    expect(second.o.activeSorties()).toEqual([
+      { sortieId: r.sortieId, phase: 'returning', dockId, vehicleId },
+    ]);
+    // Prepared for the landing of an aircraft already in the air, not failed.
+    await until(() => second.dock.commands.includes('prepare_landing'), 'prepare_landing after the restart');
+    expect(second.progress[0]).toMatchObject({ sortieId: r.sortieId, phase: 'returning' });
+    expect(second.progress[0]!.message).toContain('resumed');
+    second.vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+    await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+    expect(second.dock.commands).toEqual(['prepare_landing', 'close_lid', 'start_charging']);
+    expect(second.vehicle.commands).toEqual([]);
+    const done = await row(r.sortieId);
+    expect(done).toMatchObject({ failureCode: null, orchestratorJson: null });
+    second.o.stop();
+  });
+
+  it('performs again what a restart lost, per phase', () => {
+    const m = (phase: string, airborne = false) =>
+      resumeEffects({ ...newSortieMachine('scheduled', 0), phase: phase as never, airborne });
+    expect(m('dock_preparing')).toEqual([{ type: 'dock_command', action: 'prepare_takeoff' }]);
+    expect(m('uploading')).toEqual([{ type: 'upload' }]);
+    expect(m('arming')).toEqual([{ type: 'vehicle_command', action: 'arm' }]);
+    expect(m('starting')).toEqual([{ type: 'vehicle_command', action: 'start_mission' }]);
+    expect(m('starting', true)).toEqual([]);
+    expect(m('in_progress', true)).toEqual([]);
+    expect(m('landing', true)).toEqual([{ type: 'dock_command', action: 'prepare_landing' }]);
+    expect(m('lid_closing', true)).toEqual([{ type: 'dock_command', action: 'close_lid' }]);
+    expect(m('charging', true)).toEqual([{ type: 'dock_command', action: 'start_charging' }]);
+    expect(m('queued')).toEqual([]);
   });
 });

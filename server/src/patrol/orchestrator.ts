@@ -13,8 +13,13 @@
  *
  * Events of one sortie are handled one at a time (a promise chain per sortie); effects that
  * wait for an answer (commands, upload) run in the background and come back as events.
- * Sorties live in memory: a server restart ends the ones it finds unfinished as
- * 'OrchestratorRestarted' (the aircraft itself flies on and lands by its own failsafes).
+ *
+ * Restarts: each unfinished sortie's working state (machine state, mission lists, waits) is
+ * stored on its row (`orchestrator_json`) whenever its phase or flags change. `start()` resumes
+ * those sorties: the phase gets a fresh timeout, and the effect whose answer was lost with the
+ * old process is performed again once its dock or vehicle is online (`resumeEffects`): above
+ * all, an aircraft already in the air gets its dock prepared for landing. Rows without a
+ * stored state (older servers) end as 'OrchestratorRestarted' as before.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -95,6 +100,16 @@ export interface SortieProgress {
   atMs: number;
 }
 
+/** A sortie closed because its aircraft was lost: silent in the air for `lostAfterMs`. */
+export interface SortieLost {
+  sortieId: string;
+  vehicleId: string;
+  dockId: string;
+  departmentId: string | null;
+  message: string;
+  atMs: number;
+}
+
 export interface OrchestratorOptions {
   db: Db;
   now: () => number;
@@ -117,7 +132,17 @@ export interface OrchestratorOptions {
   machine?: SortieMachineOptions;
   /** How often timeouts and waiting sorties are looked at (default 1000 ms). */
   tickMs?: number;
+  /**
+   * An aircraft silent this long in the air is lost: its sortie closes ('aborted', end reason
+   * VehicleLost) and `onLost` raises the alert (default 120 s; overrides the machine's
+   * `timeouts.linkLostMs`).
+   */
+  lostAfterMs?: number;
+  onLost?: (lost: SortieLost) => void;
 }
+
+/** Default of `lostAfterMs`. */
+export const DEFAULT_LOST_AFTER_MS = 120_000;
 
 /** What to fly and why. */
 export interface LaunchRequest {
@@ -160,6 +185,72 @@ interface Active {
   waitingForConflict: boolean;
   windowEndMs: number | null;
   queue: Promise<void>;
+  /** After a restart: effects to perform again once their dock or vehicle is online. */
+  resume: SortieEffect[];
+  /** What was last stored (`persistKey`) and when. */
+  persistedKey: string;
+  persistedAtMs: number;
+}
+
+/** What `orchestrator_json` holds: everything of `Active` that is not on the row itself. */
+interface PersistedSortie {
+  v: 1;
+  priority: number;
+  machine: SortieMachineState;
+  lists: MissionLists;
+  flight: PlannedFlight;
+  notBeforeMs: number | null;
+  waitingForConflict: boolean;
+  windowEndMs: number | null;
+}
+
+/** Stored again at least this often while only `vehicleSeenMs` moves. */
+const PERSIST_REFRESH_MS = 10_000;
+
+/**
+ * The effects to perform again when a sortie is resumed in `m.phase` after a restart: the ones
+ * whose answers the old process was waiting for, and for an aircraft in the air the dock's
+ * preparation for its landing. Pure; the driver checks the vehicle before re-sending a start.
+ */
+export function resumeEffects(m: SortieMachineState): SortieEffect[] {
+  switch (m.phase) {
+    case 'dock_preparing':
+      return [{ type: 'dock_command', action: 'prepare_takeoff' }];
+    case 'uploading':
+      return [{ type: 'upload' }];
+    case 'arming':
+      return [{ type: 'vehicle_command', action: 'arm' }];
+    case 'starting':
+      return m.airborne ? [] : [{ type: 'vehicle_command', action: 'start_mission' }];
+    case 'returning':
+    case 'landing':
+      return [{ type: 'dock_command', action: 'prepare_landing' }];
+    case 'lid_closing':
+      return [{ type: 'dock_command', action: 'close_lid' }];
+    case 'charging':
+      return [{ type: 'dock_command', action: 'start_charging' }];
+    default:
+      return [];
+  }
+}
+
+/** What decides whether a sortie's stored state is out of date (all but the last-seen time). */
+function persistKey(a: Active): string {
+  const { vehicleSeenMs: _seen, ...m } = a.machine;
+  return JSON.stringify([m, a.notBeforeMs, a.waitingForConflict, a.flight.startMs]);
+}
+
+function persisted(a: Active): PersistedSortie {
+  return {
+    v: 1,
+    priority: a.priority,
+    machine: a.machine,
+    lists: a.lists,
+    flight: a.flight,
+    notBeforeMs: a.notBeforeMs,
+    waitingForConflict: a.waitingForConflict,
+    windowEndMs: a.windowEndMs,
+  };
 }
 
 const FLAVOURS = new Set<Flavour>(['px4', 'ardupilot']);
@@ -178,10 +269,25 @@ export class Orchestrator {
   async start(): Promise<void> {
     const { db } = this.o;
     const unfinished = await db
-      .select({ id: sorties.id, status: sorties.status })
+      .select({
+        id: sorties.id,
+        status: sorties.status,
+        vehicleId: sorties.vehicleId,
+        dockId: sorties.dockId,
+        routeId: sorties.routeId,
+        scheduleId: sorties.scheduleId,
+        departmentId: sorties.departmentId,
+        orchestratorJson: sorties.orchestratorJson,
+      })
       .from(sorties)
       .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, [...FINAL_SORTIE_PHASES])));
+    const resumed: Active[] = [];
     for (const s of unfinished) {
+      const a = this.revive(s);
+      if (a) {
+        resumed.push(a);
+        continue;
+      }
       await db
         .update(sorties)
         .set({
@@ -204,7 +310,109 @@ export class Orchestrator {
         for (const a of this.active.values()) if (a.dockId === d.dockId) this.onDock(a, d);
       }),
     );
+    for (const a of resumed) {
+      this.active.set(a.sortieId, a);
+      this.log(
+        'info',
+        { sortieId: a.sortieId, phase: a.machine.phase, vehicleId: a.vehicleId },
+        'sortie resumed after a restart',
+      );
+      this.o.publish?.(
+        this.progress(
+          a,
+          a.machine.phase,
+          `resumed after a server restart: ${a.machine.phase.replace('_', ' ')}`,
+        ),
+      );
+      // What the vehicle and dock say now, as far as this process knows yet.
+      const d = this.o.docks.getDock(a.dockId);
+      if (d.status) this.onDock(a, { dockId: a.dockId, ...d });
+      this.resumePending(a);
+    }
     this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+  }
+
+  /** An `Active` from a stored row, or null when it cannot be resumed. */
+  private revive(row: {
+    id: string;
+    vehicleId: string;
+    dockId: string | null;
+    routeId: string | null;
+    scheduleId: string | null;
+    departmentId: string | null;
+    orchestratorJson: string | null;
+  }): Active | null {
+    if (!row.orchestratorJson || !row.dockId) return null;
+    let p: PersistedSortie;
+    try {
+      p = JSON.parse(row.orchestratorJson) as PersistedSortie;
+    } catch {
+      return null;
+    }
+    if (p?.v !== 1 || !p.machine || !p.lists || !p.flight) return null;
+    const now = this.o.now();
+    const machine: SortieMachineState = {
+      ...p.machine,
+      // The downtime does not count against the phase, nor as silence from the aircraft.
+      phaseSinceMs: now,
+      vehicleSeenMs: p.machine.vehicleSeenMs === null ? null : now,
+      timeouts: {
+        ...p.machine.timeouts,
+        ...newSortieMachine(p.machine.sortieClass, now, this.machineOptions()).timeouts,
+      },
+    };
+    const a: Active = {
+      sortieId: row.id,
+      vehicleId: row.vehicleId,
+      dockId: row.dockId,
+      routeId: row.routeId,
+      scheduleId: row.scheduleId,
+      departmentId: row.departmentId,
+      priority: p.priority,
+      machine,
+      lists: p.lists,
+      flight: p.flight,
+      notBeforeMs: p.notBeforeMs,
+      waitingForConflict: p.waitingForConflict,
+      windowEndMs: p.windowEndMs,
+      queue: Promise.resolve(),
+      resume: resumeEffects(machine),
+      persistedKey: '',
+      persistedAtMs: 0,
+    };
+    a.persistedKey = persistKey(a);
+    a.persistedAtMs = now;
+    return a;
+  }
+
+  /** Performs the resumed effects whose dock or vehicle is online now; the rest wait for the tick. */
+  private resumePending(a: Active): void {
+    if (a.resume.length === 0) return;
+    const dockOnline = this.o.docks.getDock(a.dockId).online;
+    const v = this.o.vehicles.get(a.vehicleId);
+    const vehicleOnline = v.online && v.state !== null;
+    const due: SortieEffect[] = [];
+    a.resume = a.resume.filter((e) => {
+      const ready = e.type === 'dock_command' ? dockOnline : vehicleOnline;
+      if (ready) due.push(e);
+      return !ready;
+    });
+    if (due.length === 0) return;
+    a.queue = a.queue
+      .then(async () => {
+        for (const e of due) {
+          // MISSION_START to an aircraft already flying would restart its mission.
+          if (e.type === 'vehicle_command' && e.action === 'start_mission') {
+            const view = vehicleView(this.o.vehicles.get(a.vehicleId));
+            if (view.armed && view.landed === false) continue;
+          }
+          this.log('info', { sortieId: a.sortieId, effect: e }, 'resuming: performing again');
+          await this.perform(a, e);
+        }
+      })
+      .catch((err: unknown) =>
+        this.log('error', { sortieId: a.sortieId, err: String(err) }, 'resuming a sortie failed'),
+      );
   }
 
   stop(): void {
@@ -351,15 +559,19 @@ export class Orchestrator {
       scheduleId: req.scheduleId,
       departmentId,
       priority: req.priority,
-      machine: newSortieMachine(req.sortieClass, now, this.o.machine),
+      machine: newSortieMachine(req.sortieClass, now, this.machineOptions()),
       lists,
       flight: { ...flight, sortieId, route, startMs: notBeforeMs ?? now },
       notBeforeMs,
       waitingForConflict: waiting,
       windowEndMs: req.windowEndMs,
       queue: Promise.resolve(),
+      resume: [],
+      persistedKey: '',
+      persistedAtMs: 0,
     };
     this.active.set(sortieId, a);
+    await this.persist(a);
     this.log(
       'info',
       { sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: decision.decision },
@@ -381,6 +593,17 @@ export class Orchestrator {
     else this.publishQueued(a, decision.reason);
     await a.queue;
     return { ok: true, sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: decision.reason };
+  }
+
+  private machineOptions(): SortieMachineOptions {
+    const m = this.o.machine ?? {};
+    return {
+      ...m,
+      timeouts: {
+        ...m.timeouts,
+        linkLostMs: this.o.lostAfterMs ?? m.timeouts?.linkLostMs ?? DEFAULT_LOST_AFTER_MS,
+      },
+    };
   }
 
   private publishQueued(a: Active, message: string): void {
@@ -470,6 +693,7 @@ export class Orchestrator {
   private tick(): void {
     const now = this.o.now();
     for (const a of this.active.values()) {
+      if (a.resume.length > 0) this.resumePending(a);
       if (a.machine.phase === 'queued' && (a.notBeforeMs !== null || a.waitingForConflict)) {
         if (a.windowEndMs !== null && now > a.windowEndMs) {
           this.feed(a, {
@@ -505,11 +729,25 @@ export class Orchestrator {
       .then(async () => {
         const [next, effects] = stepSortie(a.machine, event);
         a.machine = next;
+        if (!FINAL_SORTIE_PHASES.has(next.phase)) await this.persist(a);
         for (const e of effects) await this.perform(a, e);
       })
       .catch((err: unknown) =>
         this.log('error', { sortieId: a.sortieId, err: String(err) }, 'sortie step failed'),
       );
+  }
+
+  /** Stores the sortie's working state when it changed (or now and then while only time moves). */
+  private async persist(a: Active): Promise<void> {
+    const key = persistKey(a);
+    const now = this.o.now();
+    if (key === a.persistedKey && now - a.persistedAtMs < PERSIST_REFRESH_MS) return;
+    a.persistedKey = key;
+    a.persistedAtMs = now;
+    await this.o.db
+      .update(sorties)
+      .set({ orchestratorJson: JSON.stringify(persisted(a)) })
+      .where(eq(sorties.id, a.sortieId));
   }
 
   private progress(a: Active, phase: SortiePhase, message: string): SortieProgress {
@@ -629,6 +867,10 @@ export class Orchestrator {
           .from(sorties)
           .where(eq(sorties.id, a.sortieId));
         const neverFlew = row?.status === 'planned';
+        // Lost in the air and never back: the flight log would keep the sortie running for
+        // ever, so it is closed here; a vehicle that does come back and disarms is closed by
+        // the flight log with its figures after all.
+        const lost = e.failure?.code === 'LinkLost' && row?.status !== 'completed';
         const at = new Date(this.o.now());
         await db
           .update(sorties)
@@ -636,11 +878,29 @@ export class Orchestrator {
             phase: e.outcome,
             failureCode: e.failure?.code ?? null,
             failureMessage: e.failure?.message ?? null,
+            orchestratorJson: null,
             ...(neverFlew
               ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }
               : {}),
+            ...(lost ? { status: 'aborted' as const, endReason: 'VehicleLost', endedAt: at } : {}),
           })
           .where(eq(sorties.id, a.sortieId));
+        if (lost) {
+          const message = e.failure?.message ?? 'the aircraft was lost';
+          this.log(
+            'warn',
+            { sortieId: a.sortieId, vehicleId: a.vehicleId },
+            `sortie closed as lost: ${message}`,
+          );
+          this.o.onLost?.({
+            sortieId: a.sortieId,
+            vehicleId: a.vehicleId,
+            dockId: a.dockId,
+            departmentId: a.departmentId,
+            message,
+            atMs: at.getTime(),
+          });
+        }
         if (a.scheduleId) {
           await db
             .update(patrolSchedules)

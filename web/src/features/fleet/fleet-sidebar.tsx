@@ -8,6 +8,7 @@ import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type FleetVehicleSnapshot, setFocus, useFleet } from '../../live/fleet-model.ts';
 import { type FleetFilter, type FleetSort, isFlying, linkQualityPct, listFleet } from './fleet-list.ts';
+import { modeLabel } from './mode-names.ts';
 import { useAgo, useNow } from './use-now.ts';
 
 function batteryColor(pct: number | null | undefined): string {
@@ -56,7 +57,9 @@ const FleetRow = memo(
           </span>
         </div>
         <div className="fleet-row-sub">
-          <span className="fleet-mode">{v.online ? (s?.mode ?? '—') : t('fleet.status.offline')}</span>
+          <span className="fleet-mode" title={s?.mode}>
+            {v.online ? modeLabel(t, s?.mode) : t('fleet.status.offline')}
+          </span>
           {offlineAgo && <span className="fleet-muted">{offlineAgo}</span>}
           {v.online && (
             <Tooltip title={t('fleet.status.link')}>

@@ -5,15 +5,16 @@
 import { Alert, Button, InputNumber, Modal, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
+import {
+  type CommandAnswer,
+  type CommandOutcome,
+  outcomeOfAnswer,
+  outcomeOfError,
+  outcomeText,
+} from './command-outcome.ts';
 
 export type CommandAction = 'takeoff' | 'hold' | 'resume' | 'return' | 'land' | 'goto';
-
-interface CommandAnswer {
-  commandId: string;
-  ok: boolean;
-  error?: { code: string; message: string };
-}
 
 export interface GotoTarget {
   lat: number;
@@ -39,7 +40,7 @@ export function VehicleCommands(p: Props) {
   const [confirming, setConfirming] = useState<CommandAction | null>(null);
   const [altM, setAltM] = useState<number>(30);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<{ action: CommandAction; outcome: CommandOutcome } | null>(null);
 
   // A picked point opens the go-to confirmation.
   const gotoOpen = p.gotoTarget !== null && !busy;
@@ -62,7 +63,6 @@ export function VehicleCommands(p: Props) {
   }
 
   async function send(action: CommandAction) {
-    const label = t(`fleet.commands.${action}`);
     const body =
       action === 'takeoff'
         ? { action, altRelM: altM }
@@ -73,22 +73,9 @@ export function VehicleCommands(p: Props) {
     setConfirming(null);
     try {
       const answer = await api.post<CommandAnswer>(`/api/vehicles/${p.vehicleId}/commands`, body);
-      setResult(
-        answer.ok
-          ? { ok: true, text: t('fleet.commands.ok', { command: label }) }
-          : {
-              ok: false,
-              text: t('fleet.commands.failed', {
-                command: label,
-                code: answer.error?.code ?? '',
-                message: answer.error?.message ?? '',
-              }),
-            },
-      );
+      setResult({ action, outcome: outcomeOfAnswer(answer) });
     } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'Error';
-      const message = err instanceof Error ? err.message : String(err);
-      setResult({ ok: false, text: t('fleet.commands.unreachable', { command: label, code, message }) });
+      setResult({ action, outcome: outcomeOfError(err) });
     } finally {
       setBusy(false);
       if (action === 'goto') p.onPickEnd();
@@ -130,13 +117,19 @@ export function VehicleCommands(p: Props) {
       {busy && <div className="fleet-muted">{t('fleet.commands.sending')}</div>}
       {result && (
         <Alert
-          type={result.ok ? 'success' : 'error'}
+          type={result.outcome.kind === 'ok' ? 'success' : 'error'}
           showIcon
           closable
           onClose={() => setResult(null)}
           title={
-            <span data-testid="cmd-result" data-ok={String(result.ok)}>
-              {result.text}
+            <span
+              data-testid="cmd-result"
+              data-ok={String(result.outcome.kind === 'ok')}
+              title={
+                result.outcome.kind === 'ok' ? undefined : `${result.outcome.code}: ${result.outcome.message}`
+              }
+            >
+              {outcomeText(t, t(`fleet.commands.${result.action}`), result.outcome)}
             </span>
           }
         />

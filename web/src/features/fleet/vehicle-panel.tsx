@@ -8,8 +8,10 @@ import { useTranslation } from 'react-i18next';
 import { type FleetVehicleSnapshot, setFocus } from '../../live/fleet-model.ts';
 import { useCan } from '../auth/session.ts';
 import { linkQualityPct, num } from './fleet-list.ts';
+import { modeLabel } from './mode-names.ts';
 import { useAgo, useNow } from './use-now.ts';
 import { type GotoTarget, VehicleCommands } from './vehicle-commands.tsx';
+import { VehicleDock } from './vehicle-dock.tsx';
 
 interface Props {
   v: FleetVehicleSnapshot;
@@ -109,8 +111,13 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
           <div className="panel-label">{t('fleet.panel.groundSpeed')}</div>
         </div>
         <div>
-          <div className="panel-big-value" data-testid="vehicle-mode">
-            {s?.mode ?? '—'}
+          <div
+            className="panel-big-value"
+            data-testid="vehicle-mode"
+            data-mode={s?.mode ?? ''}
+            title={s?.mode}
+          >
+            {modeLabel(t, s?.mode)}
           </div>
           <div className="panel-label">
             {s?.armed ? t('fleet.status.armed') : t('fleet.status.disarmed')} ·{' '}
@@ -167,6 +174,8 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
           ? t('fleet.panel.missionItem', { current: (mission.currentSeq ?? 0) + 1, total: mission.total })
           : t('fleet.panel.noMission')}
       </Row>
+
+      {v.dockId ? <VehicleDock dockId={v.dockId} /> : null}
 
       {canCommand && (
         <VehicleCommands

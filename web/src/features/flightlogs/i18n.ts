@@ -38,6 +38,7 @@ export const flightlogStrings = defineStrings(
       none: '正常结束',
     },
     missionRan: '执行了航线',
+    load: { sortie: '架次记录', sorties: '飞行记录', names: '无人机和机场名称' },
     noDock: '无机场',
     unknownVehicle: '未知无人机',
     replay: {
@@ -73,7 +74,7 @@ export const flightlogStrings = defineStrings(
       takeoff: '起飞',
       landing: '降落',
       mode: '模式切换为 {{mode}}',
-      mission: '到达航点 {{seq}}',
+      mission: '到达第 {{n}} 个任务项',
       status: '{{text}}',
       link_lost: '链路中断',
       link_found: '链路恢复',
@@ -114,6 +115,7 @@ export const flightlogStrings = defineStrings(
       none: 'Normal',
     },
     missionRan: 'Flew a mission',
+    load: { sortie: 'The sortie record', sorties: 'The flight logs', names: 'The aircraft and dock names' },
     noDock: 'No dock',
     unknownVehicle: 'Unknown aircraft',
     replay: {
@@ -149,7 +151,7 @@ export const flightlogStrings = defineStrings(
       takeoff: 'Took off',
       landing: 'Landed',
       mode: 'Mode {{mode}}',
-      mission: 'Reached waypoint {{seq}}',
+      mission: 'Reached mission item {{n}}',
       status: '{{text}}',
       link_lost: 'Link lost',
       link_found: 'Link restored',

@@ -4,7 +4,7 @@
  * URL, so the back button from a replay returns to the same view. A row opens its replay.
  */
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Select, Space, Table, Typography } from 'antd';
+import { Button, DatePicker, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -12,22 +12,24 @@ import { type HTMLAttributes, useCallback, useEffect, useMemo, useState } from '
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { Page } from '../../lib/api.ts';
-import { errorText } from '../../lib/errors.ts';
+import { LoadError } from '../../lib/load/index.ts';
 import { listSorties } from './api.ts';
 import { dayRange, formatAt } from './display-time.ts';
 import { formatDuration, formatKm, formatNumber } from './format.ts';
 import { KindTag, StatusTag } from './sortie-tags.tsx';
 import type { Sortie } from './types.ts';
-import { useNames } from './use-names.ts';
+import { type Names, useNamesLoad } from './use-names.ts';
 import './flightlogs.css';
 
+const NO_NAMES: Names = { vehicles: [], docks: [], vehicleName: new Map(), dockName: new Map() };
 const PAGE_SIZES = [20, 50, 100];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export default function SortieListPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const names = useNames();
+  const namesLoad = useNamesLoad();
+  const names = namesLoad.data ?? NO_NAMES;
   const [params, setParams] = useSearchParams();
   const vehicleId = params.get('vehicle') ?? undefined;
   const dockId = params.get('dock') ?? undefined;
@@ -201,13 +203,25 @@ export default function SortieListPage() {
         </Button>
       </Space>
       {error !== null && (
-        <Alert
-          className="fl-alert"
-          type="error"
-          showIcon
-          title={errorText(t, error)}
-          data-testid="sortie-error"
-        />
+        <div className="fl-alert" data-testid="sortie-error">
+          <LoadError
+            id="sorties"
+            what={t('flightlogs.load.sorties')}
+            error={error}
+            onRetry={() => setReload((n) => n + 1)}
+          />
+        </div>
+      )}
+      {namesLoad.status === 'failed' && (
+        <div className="fl-alert">
+          <LoadError
+            compact
+            id="names"
+            what={t('flightlogs.load.names')}
+            error={namesLoad.error}
+            onRetry={namesLoad.retry}
+          />
+        </div>
       )}
       <div data-testid="sortie-table" data-total={data?.total ?? 0} data-loading={loading}>
         <Table<Sortie>
@@ -216,7 +230,12 @@ export default function SortieListPage() {
           columns={columns}
           dataSource={data?.items ?? []}
           loading={loading}
-          locale={{ emptyText: t('flightlogs.list.empty') }}
+          locale={{
+            emptyText:
+              error !== null
+                ? t('common.load.failed', { what: t('flightlogs.load.sorties') })
+                : t('flightlogs.list.empty'),
+          }}
           onRow={(s) =>
             ({
               'data-testid': `sortie-row-${s.id}`,

@@ -5,6 +5,8 @@
  * says (landed-state changes next to take-off and landing, mission "current item" updates next
  * to items reached, home position) are left out.
  */
+import type { TFunction } from 'i18next';
+import { modeLabel } from '../fleet/mode-names.ts';
 import type { EventSeverity, SortieEvent } from './types.ts';
 
 export type TimelineKind =
@@ -91,4 +93,16 @@ export function currentItemIndex(items: readonly TimelineItem[], tMs: number): n
     else break;
   }
   return found;
+}
+
+/**
+ * An item's sentence in the user's language: modes by their names in words, mission items
+ * counted from 1 as the planner and the vehicle panel count them (the wire's seq is from 0).
+ */
+export function timelineText(t: TFunction, item: TimelineItem): string {
+  const p = item.params;
+  if (item.kind === 'mode') return t('flightlogs.events.mode', { mode: modeLabel(t, String(p.mode ?? '')) });
+  if (item.kind === 'mission')
+    return t('flightlogs.events.mission', { n: typeof p.seq === 'number' ? p.seq + 1 : (p.seq ?? '?') });
+  return t(`flightlogs.events.${item.kind}`, p);
 }

@@ -1,5 +1,5 @@
 /** Vehicle and dock names for filters and table cells, loaded once per page. */
-import { useEffect, useState } from 'react';
+import { type Load, useLoad } from '../../lib/load/index.ts';
 import { loadNames } from './api.ts';
 import type { Named } from './types.ts';
 
@@ -12,28 +12,25 @@ export interface Names {
 
 const EMPTY: Names = { vehicles: [], docks: [], vehicleName: new Map(), dockName: new Map() };
 
-/** The names, empty until they arrive (ids stand in meanwhile); a failure leaves them empty. */
+async function loadAllNames(): Promise<Names> {
+  const [vehicles, docks] = await Promise.all([loadNames('/api/vehicles'), loadNames('/api/docks')]);
+  const byName = (a: Named, b: Named) => a.name.localeCompare(b.name, undefined, { numeric: true });
+  vehicles.sort(byName);
+  docks.sort(byName);
+  return {
+    vehicles,
+    docks,
+    vehicleName: new Map(vehicles.map((v) => [v.id, v.name])),
+    dockName: new Map(docks.map((d) => [d.id, d.name])),
+  };
+}
+
+/** The names, empty until they arrive (ids stand in meanwhile). */
 export function useNames(): Names {
-  const [names, setNames] = useState<Names>(EMPTY);
-  useEffect(() => {
-    let live = true;
-    void Promise.all([loadNames('/api/vehicles'), loadNames('/api/docks')])
-      .then(([vehicles, docks]) => {
-        const byName = (a: Named, b: Named) => a.name.localeCompare(b.name, undefined, { numeric: true });
-        vehicles.sort(byName);
-        docks.sort(byName);
-        if (live)
-          setNames({
-            vehicles,
-            docks,
-            vehicleName: new Map(vehicles.map((v) => [v.id, v.name])),
-            dockName: new Map(docks.map((d) => [d.id, d.name])),
-          });
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, []);
-  return names;
+  return useNamesLoad().data ?? EMPTY;
+}
+
+/** The names' load, for pages that show its failure (`<LoadError>`) with a retry. */
+export function useNamesLoad(): Load<Names> {
+  return useLoad(loadAllNames, []);
 }

@@ -1,7 +1,8 @@
 /**
- * A readable recurrence form (weekdays, days of the month, times, dates, window, priority,
- * preferred dock) that builds the RRULE, previews the next runs as it is edited, saves the
- * schedule, and launches the route now on the best dock.
+ * A readable recurrence form (weekdays, days of the month, times, dates, window, priority)
+ * that builds the RRULE, previews the next runs as it is edited, saves the schedule, and
+ * launches the route now. Both fly from the take-off dock chosen at the top of the planner:
+ * the route's checks were made from that dock, so there is no second dock choice here.
  */
 import { RocketOutlined } from '@ant-design/icons';
 import { App, Button, Checkbox, DatePicker, Form, InputNumber, Radio, Select, Space } from 'antd';
@@ -24,11 +25,12 @@ const DAYS = Array.from({ length: 31 }, (_, i) => i + 1);
 
 export function SchedulePanel({
   routeId,
-  docks,
+  dock,
   routeName,
 }: {
   routeId: string;
-  docks: DockRecord[];
+  /** The take-off dock chosen at the top of the planner; null when there is none. */
+  dock: DockRecord | null;
   routeName: string;
 }) {
   const { t, i18n } = useTranslation();
@@ -36,7 +38,6 @@ export function SchedulePanel({
   const canSchedule = useCan('schedules.write');
   const canLaunch = useCan('sorties.launch');
   const [form, setForm] = useState<RecurrenceForm>(() => defaultForm(dayjs().format('YYYY-MM-DD')));
-  const [dockId, setDockId] = useState<string | null>(null);
   const [busy, setBusy] = useState<'save' | 'launch' | null>(null);
   const [savedId, setSavedId] = useState<string | null>(null);
   const set = (patch: Partial<RecurrenceForm>) => {
@@ -70,7 +71,7 @@ export function SchedulePanel({
         tz: form.tz,
         windowS: built.schedule.windowS,
         priority: form.priority,
-        dockIds: dockId ? [dockId] : null,
+        dockIds: dock ? [dock.id] : null,
         enabled: true,
       });
       setSavedId(s.id);
@@ -83,9 +84,10 @@ export function SchedulePanel({
   }
 
   async function launch(): Promise<void> {
+    if (!dock) return;
     setBusy('launch');
     try {
-      const s = await launchNow(routeId, dockId);
+      const s = await launchNow(routeId, dock.id);
       message.success(t('planner.schedule.launched', { id: s.sortieId.slice(0, 8) }));
     } catch (err) {
       message.error(errorText(t, err));
@@ -205,16 +207,10 @@ export function SchedulePanel({
           />
         </Form.Item>
       </div>
-      <Form.Item label={t('planner.schedule.dockPreference')} style={{ marginBottom: 8 }}>
-        <Select
-          value={dockId ?? ''}
-          onChange={(v) => setDockId(v || null)}
-          options={[
-            { value: '', label: t('planner.schedule.anyDock') },
-            ...docks.map((d) => ({ value: d.id, label: d.name })),
-          ]}
-        />
-      </Form.Item>
+      <div className="planner-row" data-testid="schedule-dock" data-dock-id={dock?.id ?? ''}>
+        <span className="planner-label">{t('planner.schedule.fromDock')}</span>
+        <span>{dock ? dock.name : t('planner.noDock')}</span>
+      </div>
       <div
         className="schedule-preview"
         data-testid="schedule-preview"
@@ -249,7 +245,7 @@ export function SchedulePanel({
           danger
           icon={<RocketOutlined />}
           data-testid="launch-now"
-          disabled={!canLaunch}
+          disabled={!canLaunch || !dock}
           loading={busy === 'launch'}
           onClick={() => void launch()}
         >

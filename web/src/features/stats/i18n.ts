@@ -5,6 +5,7 @@ export const statsStrings = defineStrings(
   'stats',
   {
     title: '统计分析',
+    load: '统计数据',
     subtitle: '已结束架次按起飞时间统计（北京时间）',
     range: '时间范围',
     bucket: { label: '统计粒度', day: '按日', week: '按周', month: '按月' },
@@ -32,6 +33,7 @@ export const statsStrings = defineStrings(
   },
   {
     title: 'Statistics',
+    load: 'The statistics',
     subtitle: 'Closed sorties counted by take-off time (Beijing time)',
     range: 'Range',
     bucket: { label: 'Per', day: 'Day', week: 'Week', month: 'Month' },

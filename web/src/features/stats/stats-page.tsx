@@ -24,7 +24,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
 import { EChart } from '../../lib/charts/echart.tsx';
-import { errorText } from '../../lib/errors.ts';
+import { LoadError } from '../../lib/load/index.ts';
 import { DISPLAY_TIME_ZONE, dayRange, displayDayAsPickerValue } from '../flightlogs/display-time.ts';
 import { groupChart, metricChart } from './stats-charts.ts';
 import {
@@ -153,7 +153,16 @@ export default function StatsPage() {
         </Space>
       </div>
 
-      {error !== null && <Alert className="stats-alert" type="error" showIcon title={errorText(t, error)} />}
+      {error !== null && (
+        <div className="stats-alert">
+          <LoadError
+            id="stats"
+            what={t('stats.load')}
+            error={error}
+            onRetry={() => setReload((n) => n + 1)}
+          />
+        </div>
+      )}
 
       <div className="stats-totals">
         {STATS_METRICS.map((m) => (

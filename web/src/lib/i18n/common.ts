@@ -38,6 +38,7 @@ export const commonStrings = defineStrings(
       connecting: '正在连接服务器…',
       offline: '与服务器的连接已断开，正在自动重连…',
     },
+    load: { failed: '{{what}}加载失败' },
     state: {
       loading: '加载中…',
       empty: '暂无数据',
@@ -98,6 +99,7 @@ export const commonStrings = defineStrings(
       connecting: 'Connecting to the server…',
       offline: 'Lost the connection to the server; reconnecting…',
     },
+    load: { failed: '{{what}} could not be loaded' },
     state: {
       loading: 'Loading…',
       empty: 'Nothing here yet',

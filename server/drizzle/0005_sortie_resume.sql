@@ -1,0 +1,1 @@
+ALTER TABLE `sorties` ADD `orchestrator_json` text;

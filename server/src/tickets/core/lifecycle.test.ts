@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../db/schema.ts';
+import {
+  applyTransition,
+  newLifecycle,
+  TICKET_ACTIONS,
+  TICKET_STATUSES,
+  type TicketAction,
+  type TicketLifecycle,
+  type TicketStatus,
+  TRANSITIONS,
+  type TransitionRequest,
+} from './lifecycle.ts';
+import { type ActorRole, allowedActions, SYSTEM_ACTOR, type TicketActor } from './permissions.ts';
+
+const DEP = 'dep-water';
+const T0 = Date.UTC(2026, 5, 1, 2, 0);
+
+// The permission matrix written out independently of permissions.ts: action -> roles allowed.
+const EXPECTED: Record<TicketAction, string> = {
+  file: 'command_centre dispatcher system',
+  dispatch: 'command_centre dispatcher system',
+  return: 'department_officer',
+  sign: 'department_officer',
+  start: 'department_officer',
+  request_extension: 'department_officer',
+  grant_extension: 'command_centre dispatcher',
+  refuse_extension: 'command_centre dispatcher',
+  handle: 'department_officer',
+  verify: 'reviewer system',
+  send_back: 'reviewer',
+  close: 'command_centre reviewer',
+  void: 'command_centre dispatcher',
+  reopen: 'command_centre system',
+};
+const ALL_ROLES: ActorRole[] = [...ROLES, 'system'];
+
+function actor(role: ActorRole, departmentId: string | null = DEP): TicketActor {
+  return role === 'system' ? SYSTEM_ACTOR : { id: `u-${role}`, role, departmentId };
+}
+
+/** A ticket in `status` with whatever the action needs to be otherwise acceptable. */
+function ticketIn(status: TicketStatus, action: TicketAction): TicketLifecycle {
+  return {
+    ...newLifecycle(),
+    status,
+    version: 7,
+    departmentId: DEP,
+    dispatchedAt: T0,
+    signedAt: status === 'signed' || status === 'in_progress' ? T0 : null,
+    extension: action === 'grant_extension' || action === 'refuse_extension' ? 'requested' : 'none',
+    extensionMinutes: action === 'grant_extension' || action === 'refuse_extension' ? 60 : 0,
+    handleDeadlineAt: T0 + 86_400_000,
+  };
+}
+
+function fullRequest(action: TicketAction, version = 7): TransitionRequest {
+  return {
+    action,
+    expectedVersion: version,
+    reason: 'because',
+    departmentId: DEP,
+    extensionMinutes: 120,
+    hasProof: true,
+  };
+}
+
+describe('permission matrix: every action x every role', () => {
+  for (const action of TICKET_ACTIONS) {
+    for (const role of ALL_ROLES) {
+      const allowed = EXPECTED[action].split(' ').includes(role);
+      it(`${action} by ${role}: ${allowed ? 'allowed' : 'forbidden'}`, () => {
+        const from = TRANSITIONS[action].from[0] as TicketStatus;
+        const res = applyTransition(ticketIn(from, action), fullRequest(action), actor(role), T0 + 1000);
+        if (allowed) {
+          expect(res.ok, JSON.stringify(res)).toBe(true);
+          if (res.ok) {
+            expect(res.value.record.actorRole).toBe(role);
+            expect(res.value.record.version).toBe(8);
+            expect(res.value.record.at).toBe(T0 + 1000);
+          }
+        } else {
+          expect(res.ok).toBe(false);
+          if (!res.ok) expect(res.error.code).toBe('Forbidden');
+        }
+      });
+    }
+  }
+
+  it('a department officer acts only on their own department', () => {
+    for (const action of TICKET_ACTIONS.filter((a) => EXPECTED[a] === 'department_officer')) {
+      const from = TRANSITIONS[action].from[0] as TicketStatus;
+      const other = applyTransition(
+        ticketIn(from, action),
+        fullRequest(action),
+        actor('department_officer', 'dep-roads'),
+        T0,
+      );
+      expect(other.ok ? 'ok' : other.error.code, action).toBe('Forbidden');
+      const none = applyTransition(
+        ticketIn(from, action),
+        fullRequest(action),
+        actor('department_officer', null),
+        T0,
+      );
+      expect(none.ok ? 'ok' : none.error.code, action).toBe('Forbidden');
+    }
+  });
+
+  it('allowedActions lists what the console may offer', () => {
+    expect(allowedActions(actor('department_officer'), 'dispatched', DEP, TRANSITIONS).sort()).toEqual([
+      'return',
+      'sign',
+    ]);
+    expect(allowedActions(actor('department_officer', 'x'), 'dispatched', DEP, TRANSITIONS)).toEqual([]);
+    expect(allowedActions(actor('reviewer'), 'handled', DEP, TRANSITIONS).sort()).toEqual([
+      'send_back',
+      'verify',
+    ]);
+    expect(allowedActions(actor('administrator'), 'new', null, TRANSITIONS)).toEqual([]);
+  });
+});
+
+describe('transitions by status', () => {
+  const TARGET: Record<TicketAction, string> = {
+    file: 'new>filed',
+    dispatch: 'filed>dispatched returned>dispatched',
+    return: 'dispatched>returned signed>returned',
+    sign: 'dispatched>signed',
+    start: 'signed>in_progress',
+    request_extension: 'signed>signed in_progress>in_progress',
+    grant_extension: 'signed>signed in_progress>in_progress',
+    refuse_extension: 'signed>signed in_progress>in_progress',
+    handle: 'in_progress>handled',
+    verify: 'handled>verified',
+    send_back: 'handled>in_progress verified>in_progress',
+    close: 'verified>closed',
+    void: 'new>voided filed>voided dispatched>voided returned>voided',
+    reopen: 'closed>filed',
+  };
+  for (const action of TICKET_ACTIONS) {
+    it(`${action}: ${TARGET[action]}, refused from every other status`, () => {
+      const role = EXPECTED[action].split(' ')[0] as ActorRole;
+      const seen: string[] = [];
+      for (const status of TICKET_STATUSES) {
+        const res = applyTransition(ticketIn(status, action), fullRequest(action), actor(role), T0);
+        if (res.ok) seen.push(`${status}>${res.value.ticket.status}`);
+        else expect(res.error.code, `${action} from ${status}`).toBe('InvalidTransition');
+      }
+      expect(seen.join(' ')).toBe(TARGET[action]);
+    });
+  }
+});
+
+describe('lifecycle rules', () => {
+  it('walks the whole loop, recording who, when and why at every step', () => {
+    let t = newLifecycle();
+    const steps: [TicketAction, ActorRole, Partial<TransitionRequest>][] = [
+      ['file', 'system', {}],
+      ['dispatch', 'system', { departmentId: DEP }],
+      ['return', 'department_officer', { reason: 'not our river' }],
+      ['dispatch', 'dispatcher', { departmentId: DEP }],
+      ['sign', 'department_officer', {}],
+      ['start', 'department_officer', {}],
+      ['handle', 'department_officer', { reason: 'outfall blocked', hasProof: true }],
+      ['send_back', 'reviewer', { reason: 'still leaking' }],
+      ['handle', 'department_officer', { reason: 'blocked for good', hasProof: true }],
+      ['verify', 'reviewer', {}],
+      ['close', 'reviewer', {}],
+      ['reopen', 'system', { reason: 'recurred' }],
+    ];
+    const records = [];
+    let at = T0;
+    for (const [action, role, extra] of steps) {
+      at += 60_000;
+      const res = applyTransition(t, { action, expectedVersion: t.version, ...extra }, actor(role), at);
+      expect(res.ok, `${action}: ${JSON.stringify(res)}`).toBe(true);
+      if (!res.ok) return;
+      t = res.value.ticket;
+      records.push(res.value.record);
+    }
+    expect(t.status).toBe('filed');
+    expect(t.version).toBe(1 + steps.length);
+    expect(records.map((r) => `${r.fromStatus}>${r.toStatus}`)).toEqual([
+      'new>filed',
+      'filed>dispatched',
+      'dispatched>returned',
+      'returned>dispatched',
+      'dispatched>signed',
+      'signed>in_progress',
+      'in_progress>handled',
+      'handled>in_progress',
+      'in_progress>handled',
+      'handled>verified',
+      'verified>closed',
+      'closed>filed',
+    ]);
+    expect(records[2]).toMatchObject({ actorId: 'u-department_officer', reason: 'not our river' });
+    expect(records[0]).toMatchObject({ actorId: null, actorRole: 'system', at: T0 + 60_000 });
+    expect(t.closedAt).toBeNull();
+  });
+
+  it('a stale version is a conflict and changes nothing', () => {
+    const t = { ...ticketIn('dispatched', 'sign') };
+    const before = structuredClone(t);
+    const res = applyTransition(t, { action: 'sign', expectedVersion: 6 }, actor('department_officer'), T0);
+    expect(res.ok ? 'ok' : res.error.code).toBe('Conflict');
+    expect(t).toEqual(before);
+  });
+
+  it('asks for reasons, a department, proof', () => {
+    const code = (t: TicketLifecycle, req: TransitionRequest, role: ActorRole) => {
+      const r = applyTransition(t, req, actor(role), T0);
+      return r.ok ? 'ok' : r.error.code;
+    };
+    expect(
+      code(
+        ticketIn('dispatched', 'return'),
+        { action: 'return', expectedVersion: 7, reason: '  ' },
+        'department_officer',
+      ),
+    ).toBe('ReasonRequired');
+    expect(code(ticketIn('new', 'void'), { action: 'void', expectedVersion: 7 }, 'dispatcher')).toBe(
+      'ReasonRequired',
+    );
+    const returned = { ...ticketIn('returned', 'dispatch'), departmentId: DEP };
+    expect(code(returned, { action: 'dispatch', expectedVersion: 7 }, 'dispatcher')).toBe(
+      'DepartmentRequired',
+    );
+    expect(
+      code(
+        { ...ticketIn('filed', 'dispatch'), departmentId: null },
+        { action: 'dispatch', expectedVersion: 7 },
+        'dispatcher',
+      ),
+    ).toBe('DepartmentRequired');
+    expect(
+      code(
+        ticketIn('in_progress', 'handle'),
+        { action: 'handle', expectedVersion: 7, reason: 'done' },
+        'department_officer',
+      ),
+    ).toBe('ProofRequired');
+  });
+
+  it('one extension, requested before the deadline, answered once', () => {
+    const t = ticketIn('in_progress', 'request_extension');
+    const late = applyTransition(
+      t,
+      { action: 'request_extension', expectedVersion: 7, reason: 'parts on order', extensionMinutes: 60 },
+      actor('department_officer'),
+      (t.handleDeadlineAt as number) + 1,
+    );
+    expect(late.ok ? 'ok' : late.error.code).toBe('ExtensionNotAllowed');
+    const asked = applyTransition(
+      t,
+      { action: 'request_extension', expectedVersion: 7, reason: 'parts on order', extensionMinutes: 60 },
+      actor('department_officer'),
+      T0,
+    );
+    expect(asked.ok).toBe(true);
+    if (!asked.ok) return;
+    expect(asked.value.ticket).toMatchObject({
+      extension: 'requested',
+      extensionMinutes: 60,
+      status: 'in_progress',
+    });
+    const again = applyTransition(
+      asked.value.ticket,
+      { action: 'request_extension', expectedVersion: 8, reason: 'more', extensionMinutes: 60 },
+      actor('department_officer'),
+      T0,
+    );
+    expect(again.ok ? 'ok' : again.error.code).toBe('ExtensionNotAllowed');
+    const granted = applyTransition(
+      asked.value.ticket,
+      { action: 'grant_extension', expectedVersion: 8 },
+      actor('dispatcher'),
+      T0,
+    );
+    expect(granted.ok && granted.value.ticket.extension).toBe('granted');
+    if (!granted.ok) return;
+    const twice = applyTransition(
+      granted.value.ticket,
+      { action: 'refuse_extension', expectedVersion: 9, reason: 'no' },
+      actor('dispatcher'),
+      T0,
+    );
+    expect(twice.ok ? 'ok' : twice.error.code).toBe('ExtensionNotAllowed');
+    const afterGrant = applyTransition(
+      granted.value.ticket,
+      { action: 'request_extension', expectedVersion: 9, reason: 'again', extensionMinutes: 60 },
+      actor('department_officer'),
+      T0,
+    );
+    expect(afterGrant.ok ? 'ok' : afterGrant.error.code).toBe('ExtensionNotAllowed');
+    const noMinutes = applyTransition(
+      t,
+      { action: 'request_extension', expectedVersion: 7, reason: 'x' },
+      actor('department_officer'),
+      T0,
+    );
+    expect(noMinutes.ok ? 'ok' : noMinutes.error.code).toBe('ExtensionNotAllowed');
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The console's everyday failure paths and administration, in a real browser on the whole
+ * system (`aerie up` with one simulated docked aircraft; ports from the OS, a temporary data
+ * folder): a list that fails to load shows what failed and a Retry button, never an empty
+ * list, and the retry brings it back.
+ *
+ * Screenshots go to `screenshots/admin-*.png`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleBrowser, type ConsolePage, launchBrowser, login, screenshot } from './browser.ts';
+import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+
+const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
+const ADMIN_PASSWORD = 'e2e-admin-console-1';
+const DISPATCHER = {
+  username: 'dispatch.admin.e2e',
+  password: 'dispatch-password-2',
+  displayName: '调度员乙',
+};
+const VEHICLES = 1;
+
+interface Dock {
+  id: string;
+  name: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let up: ChildProcess | undefined;
+let upOutput = '';
+let dataDir = '';
+let base = '';
+let token = '';
+let dock: Dock;
+let browser: ConsoleBrowser | undefined;
+let ui: ConsolePage;
+
+async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** Makes every `GET <pathname>` fail with 503 until the returned function is called. */
+async function failLoads(page: Page, pathname: string): Promise<() => Promise<void>> {
+  const match = (url: URL) => url.pathname === pathname;
+  const handler = (route: Route) =>
+    route.request().method() === 'GET'
+      ? route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'Unavailable', message: 'database is busy' } }),
+        })
+      : route.fallback();
+  await page.route(match, handler);
+  return () => page.unroute(match, handler);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-admin-'));
+  const port = await freeTcpPort();
+  up = spawn(process.execPath, [AERIE_BIN, 'up', '--vehicles', String(VEHICLES), '--speedup', '2'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      AERIE_DATA_DIR: dataDir,
+      AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      AERIE_GCS_PORT: String(await freeUdpPort()),
+      AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
+    },
+  });
+  up.stdout!.on('data', (d) => (upOutput += d));
+  up.stderr!.on('data', (d) => (upOutput += d));
+  base = `http://127.0.0.1:${port}`;
+  const launching = launchBrowser();
+  await until(async () => upOutput.includes('Aerie is up'), 'the "Aerie is up" banner', 240_000, {
+    stopIf: () => (up!.exitCode !== null ? `aerie up exited (${up!.exitCode}):\n${upOutput}` : null),
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}\n${upOutput}`);
+  });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  token = ((await res.json()) as { token: string }).token;
+  const created = await api('POST', '/api/users', { ...DISPATCHER, role: 'dispatcher' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const docks = await until(
+    async () => {
+      const { body } = await api<{ items: Dock[] }>('GET', '/api/docks?limit=100');
+      return body.items.length >= VEHICLES ? body.items : undefined;
+    },
+    'the dock of the simulated aircraft',
+    60_000,
+  );
+  dock = docks[0]!;
+  browser = await launching;
+  ui = await browser.newPage(base);
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (up && up.exitCode === null) {
+    const exited = new Promise((r) => up!.once('exit', r));
+    up.kill('SIGINT');
+    await Promise.race([exited, sleep(10_000)]);
+    if (up.exitCode === null) up.kill('SIGKILL');
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('failed loads in the console', () => {
+  it('the dispatch board says the dock list failed, with Retry; the retry shows the docks', async () => {
+    const { page } = ui;
+    await login(page, DISPATCHER.username, DISPATCHER.password);
+    const restore = await failLoads(page, '/api/docks');
+    await page.goto('/dispatch');
+    const error = page.locator('[data-testid="load-error"][data-what="docks"]');
+    await error.waitFor({ timeout: 20_000 });
+    // The failure is named, and the board does not claim there are no docks.
+    expect(await error.textContent()).toMatch(/机场列表加载失败/);
+    expect(await page.getByTestId('no-docks').count()).toBe(0);
+    expect(await page.getByTestId(`dock-card-${dock.id}`).count()).toBe(0);
+    await screenshot(page, 'admin-1-dispatch-load-failed');
+    await restore();
+    await error.getByTestId('load-retry').click();
+    await page.getByTestId(`dock-card-${dock.id}`).waitFor({ timeout: 20_000 });
+    expect(await error.count()).toBe(0);
+    await screenshot(page, 'admin-2-dispatch-retried');
+  }, 90_000);
+
+  it('the planner says its dock list failed, with Retry; the retry fills the take-off dock', async () => {
+    const { page } = ui;
+    const restore = await failLoads(page, '/api/docks');
+    await page.goto('/planner');
+    const error = page.locator('[data-testid="load-error"][data-what="docks"]');
+    await error.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('planner-dock').count()).toBe(0);
+    await screenshot(page, 'admin-3-planner-load-failed');
+    await restore();
+    await error.getByTestId('load-retry').click();
+    await page.getByTestId('planner-dock').getByText(dock.name).waitFor({ timeout: 20_000 });
+    browser!.assertNoPageErrors();
+  }, 90_000);
+});
+
+describe('dock controls in the vehicle panel', () => {
+  it("take off from a closed dock shows the vehicle's own reason; the panel's dock controls prepare the dock", async () => {
+    const admin = await browser!.newPage(base);
+    const { page } = admin;
+    try {
+      await login(page, 'admin', ADMIN_PASSWORD);
+      const vehicles = await api<{ items: { id: string; name: string; dockId: string | null }[] }>(
+        'GET',
+        '/api/vehicles?limit=10',
+      );
+      const v = vehicles.body.items.find((x) => x.dockId === dock.id);
+      expect(v, JSON.stringify(vehicles.body)).toBeDefined();
+      await page.goto('/');
+      const row = page.getByTestId(`fleet-row-${v!.id}`);
+      await row.waitFor({ timeout: 30_000 });
+      await row.click({ force: true });
+      const panelDock = page.getByTestId('vehicle-dock');
+      await panelDock.waitFor({ timeout: 20_000 });
+      expect(await panelDock.getAttribute('data-dock-id')).toBe(dock.id);
+      await until(
+        async () => (await panelDock.getAttribute('data-lid')) === 'closed',
+        'the closed lid in the vehicle panel',
+        30_000,
+      );
+
+      // Take off is refused: the answer is the vehicle's own status text, not the MAVLink result.
+      await until(
+        async () => (await page.getByTestId('cmd-takeoff').isEnabled()) || undefined,
+        'the take-off button enabled (vehicle online)',
+        30_000,
+      );
+      await page.getByTestId('cmd-takeoff').click({ force: true });
+      await page.getByTestId('cmd-confirm').click({ force: true });
+      const result = page.getByTestId('cmd-result');
+      await result.waitFor({ timeout: 20_000 });
+      expect(await result.getAttribute('data-ok')).toBe('false');
+      expect(await result.textContent()).toBe('起飞 被拒绝：Arming denied: dock lid is not open');
+      await screenshot(page, 'admin-4-takeoff-refused-with-reason');
+
+      await page.getByTestId('dock-cmd-prepare_takeoff').click({ force: true });
+      await page.getByTestId('dock-cmd-confirm').click({ force: true });
+      const dockResult = page.getByTestId('dock-cmd-result');
+      await dockResult.waitFor({ timeout: 30_000 });
+      expect(await dockResult.getAttribute('data-ok'), (await dockResult.textContent()) ?? '').toBe('true');
+      await until(
+        async () => (await panelDock.getAttribute('data-lid')) === 'open',
+        'the lid shown open in the vehicle panel',
+        30_000,
+      );
+      await screenshot(page, 'admin-5-dock-prepared');
+    } finally {
+      await admin.context.close();
+    }
+    browser!.assertNoPageErrors();
+  }, 150_000);
+});
