@@ -13,6 +13,7 @@
  * `aerie` commands do not pay for them.
  */
 import type { Command } from 'commander';
+import type { Detector } from './detector.ts';
 
 export interface DetectCliOptions {
   json?: boolean;
@@ -60,7 +61,7 @@ export async function runDetect(
   const { availableParallelism } = await import('node:os');
   const { decodeImage } = await import('./image.ts');
   const { loadModels, resolveModelsDir } = await import('./registry.ts');
-  const { loadAnalysisDetectors } = await import('./pipeline/analysis-loader.ts');
+  const { assembleDetectors } = await import('./assemble.ts');
   const { parsePoseOption, locateFinding } = await import('./cli-pose.ts');
 
   let stderr = '';
@@ -72,7 +73,7 @@ export async function runDetect(
     if (!pose.ok) return { code: 2, stdout: '', stderr: `aerie detect: --pose: ${pose.error}\n` };
   }
   const modelsDir = o.modelsDir ?? resolveModelsDir(env.AERIE_MODELS_DIR);
-  const detectors = [];
+  let detectors: Detector[] = [];
   if (modelsDir) {
     const { loaded, failed } = await loadModels(
       { modelsDir, only: o.model },
@@ -84,13 +85,10 @@ export async function runDetect(
     stderr +=
       'aerie detect: no models folder (set AERIE_MODELS_DIR); running image-analysis detectors only\n';
   }
-  if (o.analysis !== false && !o.model) {
-    try {
-      detectors.push(...(await loadAnalysisDetectors({})));
-    } catch (err) {
-      stderr += `aerie detect: image-analysis detectors not loaded: ${err instanceof Error ? err.message : err}\n`;
-    }
-  }
+  // Change detection needs a baseline of the same place from an earlier patrol: files given
+  // together are no such sequence, so the CLI leaves it out.
+  if (o.analysis !== false && !o.model)
+    detectors = await assembleDetectors(detectors, { withoutChange: true });
   if (detectors.length === 0)
     return { code: 2, stdout: '', stderr: `${stderr}aerie detect: no detector could be loaded\n` };
 

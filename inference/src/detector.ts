@@ -10,7 +10,7 @@
  * of the same place) tell frames of one vehicle and one place apart; a detector that needs
  * none of it ignores it.
  */
-import type { DetectorRef, ImageFinding } from '@aerie/contracts';
+import type { DetectorRef, FrameMeta, ImageFinding } from '@aerie/contracts';
 
 /** Interleaved 8-bit RGB: `data.length === width * height * 3`. */
 export interface RgbImage {
@@ -26,6 +26,8 @@ export interface DetectContext {
   capturedAtMs?: number;
   /** A stable key for the place on the ground the frame shows (for baselines and persistence). */
   placeKey?: string;
+  /** The frame's pose, gimbal and camera, when known (change detection registers by it). */
+  frame?: FrameMeta;
 }
 
 export interface Detector {

@@ -3,13 +3,14 @@
  * worker threads; image-analysis detectors (src/analysis) plug in through the same
  * `Detector` interface.
  */
+export { type AnalysisOptions, analysisDetectors } from './analysis/index.ts';
+export { type AnalysisSettings, assembleDetectors, oncePerImage } from './assemble.ts';
 export * from './detector.ts';
 export * from './geo/index.ts';
 export { decodeImage, ImageDecodeError } from './image.ts';
 export { ModelOutputError } from './onnx/decode.ts';
 export { type ModelManifest, ModelManifestSchema } from './onnx/manifest.ts';
 export { type ModelSpec, OnnxDetector } from './onnx/onnx-detector.ts';
-export { analysisAvailable, loadAnalysisDetectors } from './pipeline/analysis-loader.ts';
 export type { VehicleStats } from './pipeline/latest-per-vehicle.ts';
 export type { DetectorError } from './pipeline/messages.ts';
 export {

@@ -1,5 +1,6 @@
 /** What the pipeline and its worker threads say to each other (structured-clone safe). */
 import type { DetectorRef, ImageFinding } from '@aerie/contracts';
+import type { AnalysisSettings } from '../assemble.ts';
 import type { DetectContext } from '../detector.ts';
 import type { ModelLoadFailure, RegistryConfig } from '../registry.ts';
 
@@ -7,8 +8,8 @@ export interface WorkerInit {
   registry: RegistryConfig | null;
   /** intraOpNumThreads of each session. */
   threads: number;
-  /** Load the image-analysis detectors (inference/src/analysis) with these options; null: none. */
-  analysis: Record<string, unknown> | null;
+  /** Run the image-analysis detectors (inference/src/analysis) with these settings; null: none. */
+  analysis: AnalysisSettings | null;
 }
 
 export type JobImage =

@@ -111,3 +111,30 @@ describe('pipeline', { timeout: 120_000 }, () => {
     });
   });
 });
+
+describe('pipeline with the image-analysis detectors', { timeout: 120_000 }, () => {
+  it('runs them in the worker, frames of a vehicle in order, with no detector failing', async () => {
+    const { pipeline: p, ready } = await startPipeline({ registry: null, workers: 1 });
+    try {
+      expect(ready.detectors.map((d) => d.name)).toEqual([
+        'fire-colour',
+        'construction-colour',
+        'water-debris',
+        'change',
+      ]);
+      expect(ready.detectors.every((d) => d.kind === 'image-analysis')).toBe(true);
+      const first = await p.submit(frame('posed', 1));
+      const second = await p.submit(frame('posed', 2));
+      expect(first.status).toBe('processed');
+      expect(second.status).toBe('processed');
+      const out = second as Extract<FrameOutcome, { status: 'processed' }>;
+      expect(out.errors).toEqual([]);
+      const names = new Set(ready.detectors.map((d) => d.name));
+      expect(
+        out.findings.every((f) => names.has(f.detector.name) && f.detector.kind === 'image-analysis'),
+      ).toBe(true);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DetectorRef, Frame, FrameMeta, ImageFinding } from '@aerie/contracts';
 import { checkFrame } from '@aerie/contracts';
+import type { AnalysisSettings } from '../assemble.ts';
 import type { ModelLoadFailure, RegistryConfig } from '../registry.ts';
 import { LatestPerVehicle, type VehicleStats } from './latest-per-vehicle.ts';
 import type { DetectorError, JobImage, JobRequest, WorkerInit, WorkerMessage } from './messages.ts';
@@ -20,8 +21,8 @@ import type { DetectorError, JobImage, JobRequest, WorkerInit, WorkerMessage } f
 export interface PipelineOptions {
   /** ONNX models to run (null: none). */
   registry: RegistryConfig | null;
-  /** Image-analysis detectors' options, or null to run none (default: run them when present). */
-  analysis?: Record<string, unknown> | null;
+  /** Image-analysis detectors' settings, or null to run none (default: all of them). */
+  analysis?: AnalysisSettings | null;
   /** Worker threads (default 1). */
   workers?: number;
   /** intraOpNumThreads per ONNX session (default 1). */
@@ -182,6 +183,7 @@ export class Pipeline {
         vehicleId: frame.vehicleId,
         capturedAtMs: frame.capturedAtMs,
         placeKey: this.opts.placeKey?.(frame),
+        frame: metaOf(frame),
       },
     };
     slot.worker.postMessage(job, transfer);

@@ -6,10 +6,10 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ImageFinding } from '@aerie/contracts';
+import { assembleDetectors } from '../assemble.ts';
 import { checkRgbImage, type Detector, type RgbImage } from '../detector.ts';
 import { decodeImage } from '../image.ts';
 import { loadModels } from '../registry.ts';
-import { loadAnalysisDetectors } from './analysis-loader.ts';
 import type { DetectorError, JobRequest, WorkerInit, WorkerMessage } from './messages.ts';
 
 const port = parentPort!;
@@ -17,14 +17,14 @@ const init = workerData as WorkerInit;
 const post = (m: WorkerMessage) => port.postMessage(m);
 
 async function start(): Promise<Detector[]> {
-  const detectors: Detector[] = [];
+  const onnx: Detector[] = [];
   const failed = [];
   if (init.registry) {
     const models = await loadModels(init.registry, { intraOpNumThreads: init.threads });
-    detectors.push(...models.loaded);
+    onnx.push(...models.loaded);
     failed.push(...models.failed);
   }
-  if (init.analysis) detectors.push(...(await loadAnalysisDetectors(init.analysis)));
+  const detectors = await assembleDetectors(onnx, init.analysis);
   post({ type: 'ready', detectors: detectors.map((d) => d.ref), failed });
   return detectors;
 }
