@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConsole } from './console.ts';
 import { benchFanout } from './fanout.ts';
 import { benchFleet } from './fleet.ts';
+import { benchGeoref } from './georef.ts';
 import { benchInference } from './inference.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
@@ -27,6 +28,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   planning: benchPlanning,
   inference: benchInference,
   video: benchVideo,
+  georef: benchGeoref,
 };
 
 const args = process.argv.slice(2);

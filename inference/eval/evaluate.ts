@@ -24,7 +24,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FindingCategory, ImageFinding } from '@aerie/contracts';
-import { analysisDetectors } from '../src/analysis/index.ts';
+import { assembleDetectors } from '../src/assemble.ts';
 import type { Detector } from '../src/detector.ts';
 import { decodeImage } from '../src/image.ts';
 import type { OnnxDetector } from '../src/onnx/onnx-detector.ts';
@@ -104,9 +104,10 @@ export function score(
 }
 
 /** Which categories a detector can report at all (a COCO model has no fire class: no row for it). */
-function categoriesOf(d: Detector): Category[] {
-  const onnx = d as Partial<OnnxDetector>;
-  if (onnx.spec) {
+function categoriesOf(d: Detector, models: readonly OnnxDetector[]): Category[] {
+  // Look the model up by name: the pipeline may hand out a wrapper of it.
+  const onnx = models.find((m) => m.ref.name === d.ref.name);
+  if (onnx) {
     const cats = new Set(Object.values(onnx.spec.manifest.categories ?? {}) as FindingCategory[]);
     return CATEGORIES.filter((c) => cats.has(c));
   }
@@ -158,11 +159,8 @@ async function main(): Promise<void> {
   );
   for (const f of failed)
     process.stderr.write(`evaluate: model ${f.name} not loaded (${f.file}): ${f.error}\n`);
-  const coco = loaded.find((d) => d.ref.name === 'yolox_nano_coco');
-  const detectors: Detector[] = [
-    ...loaded,
-    ...analysisDetectors({ withoutChange: true, ...(coco ? { machinery: coco } : {}) }),
-  ];
+  // Put together as the pipeline and the CLI do (a COCO model lent to the construction rule).
+  const detectors: Detector[] = await assembleDetectors(loaded, { withoutChange: true });
 
   const perDetector: ImageFinding[][][] = detectors.map(() => []);
   for (const s of samples) {
@@ -171,7 +169,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const [i, d] of detectors.entries()) {
-    const cats = categoriesOf(d);
+    const cats = categoriesOf(d, loaded);
     if (cats.length > 0) rows.push(...score(d.ref.name, samples, perDetector[i]!, cats));
     // A rule with several labels: one row per label too (`flame-unconfirmed` counts as `flame`).
     if (d.ref.kind !== 'image-analysis') continue;

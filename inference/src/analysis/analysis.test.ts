@@ -157,6 +157,28 @@ describe('on the shared samples (expectations the README table states)', () => {
     }
   });
 
+  it('the house fire seen in three consecutive frames of one place is confirmed above the auto-ticket level', async () => {
+    const img = await decodeImage(readFileSync(join(SAMPLES_DIR, 'fire_smoke', 'fire_house_roof_06.jpg')));
+    const d = new FireColourDetector();
+    const best = async (t: number) =>
+      Math.max(
+        ...(await d.detect(img, { vehicleId: 'uav-1', placeKey: 'p', capturedAtMs: t })).map((f) => f.score),
+      );
+    expect(await best(0)).toBe(0.5);
+    expect(await best(1000)).toBe(0.5);
+    expect(await best(2000)).toBe(0.8);
+  });
+
+  it('analysisDetectors gives one of each rule, change detection unless left out', () => {
+    expect(analysisDetectors().map((d) => d.ref.name)).toEqual([
+      'fire-colour',
+      'construction-colour',
+      'water-debris',
+      'change',
+    ]);
+    expect(detectors.map((d) => d.ref.name)).not.toContain('change');
+  });
+
   it('construction-colour flags bare earth on at least 4 of the 5 construction samples', async () => {
     const res = await run('construction');
     const hit = [...res.values()].filter((f) => f.some((x) => x.category === 'construction'));

@@ -50,8 +50,8 @@ export interface BaselineTile {
   rgb: Uint8Array;
   /** Non-zero where the cell has a baseline colour. */
   valid: Uint8Array;
-  /** When each cell was last written, ms since the epoch (0 where not valid). */
-  capturedAtMs: Float64Array;
+  /** When the tile was last written, ms since the epoch (16 KB a tile: ~4 MB per km^2 of baseline). */
+  updatedAtMs: number;
 }
 
 /** Where baselines live, keyed by ground tile. In memory for now; a database or file store fits the same shape. */
@@ -277,7 +277,7 @@ export class ChangeDetector implements Detector {
           tj,
           rgb: new Uint8Array(n * n * 3),
           valid: new Uint8Array(n * n),
-          capturedAtMs: new Float64Array(n * n),
+          updatedAtMs: atMs,
         };
         store.put(tile);
       }
@@ -287,7 +287,7 @@ export class ChangeDetector implements Detector {
       tile.rgb[t * 3 + 1] = cur[k * 3 + 1]!;
       tile.rgb[t * 3 + 2] = cur[k * 3 + 2]!;
       tile.valid[t] = 1;
-      tile.capturedAtMs[t] = atMs;
+      tile.updatedAtMs = Math.max(tile.updatedAtMs, atMs);
     }
   }
 }

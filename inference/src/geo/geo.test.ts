@@ -3,6 +3,7 @@ import { cameraFor, distanceM, localPlane } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import { emptyFusion, type FusionState, fuseFrame, type Observation } from './fuse.ts';
 import { georeferenceFinding } from './georeference.ts';
+import { groundPlaceKey } from './place-key.ts';
 
 const HOME = { lat: 30.2741, lon: 120.1551 };
 const REF = { name: 'fire-colour', version: '1.0.0', kind: 'image-analysis' as const };
@@ -151,5 +152,17 @@ describe('fuseFrame', () => {
     step = fuseFrame(step.state, [obs[1]!], { maxGapMs: 500 });
     expect(step.closed.map((t) => t.id)).toEqual([1]);
     expect(step.trackIds).toEqual([2]);
+  });
+});
+
+describe('groundPlaceKey', () => {
+  it('is the ground cell under the image centre: same while hovering or turning, new after moving away', () => {
+    const here = groundPlaceKey(frame());
+    expect(here).toMatch(/^30m:-?\d+:-?\d+$/);
+    // Turning on the spot or taking the frame later: same place.
+    expect(groundPlaceKey(frame({ yawDeg: 120 }, 5000))).toBe(here);
+    // 200 m away: another place. Looking above the horizon: none.
+    expect(groundPlaceKey(frame(localPlane(HOME).toLatLon({ x: 200, y: 0 })))).not.toBe(here);
+    expect(groundPlaceKey(frame({}, 0, 10))).toBeUndefined();
   });
 });
