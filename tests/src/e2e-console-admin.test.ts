@@ -192,7 +192,8 @@ describe('dock controls in the vehicle panel', () => {
       const result = page.getByTestId('cmd-result');
       await result.waitFor({ timeout: 20_000 });
       expect(await result.getAttribute('data-ok')).toBe('false');
-      expect(await result.textContent()).toBe('起飞 被拒绝：Arming denied: dock lid is not open');
+      expect(await result.textContent()).toBe('起飞 被拒绝：无法解锁：机场舱盖未打开');
+      expect(await result.getAttribute('title')).toMatch(/^Denied: /);
       await screenshot(page, 'admin-4-takeoff-refused-with-reason');
 
       await page.getByTestId('dock-cmd-prepare_takeoff').click({ force: true });

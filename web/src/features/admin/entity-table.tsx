@@ -3,7 +3,7 @@
  * with Retry. A new bridge's token is shown once, as the server answers it only then.
  */
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Empty, Modal, Table, Tag, Typography } from 'antd';
+import { App, Button, Empty, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
