@@ -192,7 +192,8 @@ describe('dock controls in the vehicle panel', () => {
       const result = page.getByTestId('cmd-result');
       await result.waitFor({ timeout: 20_000 });
       expect(await result.getAttribute('data-ok')).toBe('false');
-      expect(await result.textContent()).toBe('起飞 被拒绝：Arming denied: dock lid is not open');
+      expect(await result.textContent()).toBe('起飞 被拒绝：无法解锁：机场舱盖未打开');
+      expect(await result.getAttribute('title')).toMatch(/^Denied: /);
       await screenshot(page, 'admin-4-takeoff-refused-with-reason');
 
       await page.getByTestId('dock-cmd-prepare_takeoff').click({ force: true });
@@ -211,4 +212,58 @@ describe('dock controls in the vehicle panel', () => {
     }
     browser!.assertNoPageErrors();
   }, 150_000);
+});
+
+describe('administration pages', () => {
+  it('an administrator creates a department and renames a dock; a dispatcher sees the registers read-only', async () => {
+    const admin = await browser!.newPage(base);
+    const { page } = admin;
+    try {
+      await login(page, 'admin', ADMIN_PASSWORD);
+      await page.getByTestId('nav-admin').click();
+      await page.getByTestId('admin-page').waitFor({ timeout: 20_000 });
+
+      await page.getByTestId('admin-tab-departments').click();
+      const departments = page.getByTestId('admin-register-departments');
+      await departments.getByTestId('admin-new').click();
+      // Saving without a name is refused in the form, naming the field.
+      await page.getByTestId('admin-form-save').click();
+      await page.getByText('请填写名称').waitFor({ timeout: 5000 });
+      await page.getByTestId('admin-field-name').fill('城管执法局');
+      await page.getByTestId('admin-field-code').fill('CG-01');
+      await page.getByTestId('admin-form-save').click();
+      await departments.getByText('城管执法局').waitFor({ timeout: 20_000 });
+      const listed = await api<{ items: { name: string; code: string | null }[] }>('GET', '/api/departments');
+      expect(listed.body.items.find((d) => d.name === '城管执法局')?.code).toBe('CG-01');
+      await screenshot(page, 'admin-6-departments');
+
+      await page.getByTestId('admin-tab-docks').click();
+      const docks = page.getByTestId('admin-register-docks');
+      await docks.getByTestId(`admin-edit-${dock.id}`).click();
+      const nameField = page.getByTestId('admin-field-name');
+      expect(await nameField.inputValue()).toBe(dock.name);
+      await nameField.fill('桂城一号机场');
+      await page.getByTestId('admin-form-save').click();
+      await docks.getByText('桂城一号机场').waitFor({ timeout: 20_000 });
+      const renamed = await api<{ name: string; serial: string }>('GET', `/api/docks/${dock.id}`);
+      expect(renamed.body.name).toBe('桂城一号机场');
+      await screenshot(page, 'admin-7-dock-renamed');
+    } finally {
+      await admin.context.close();
+    }
+
+    // The dispatcher (signed in on the shared page) reads the registers but may not change them.
+    const dispatcher = ui.page;
+    await dispatcher.goto('/admin?tab=docks');
+    await dispatcher
+      .getByTestId('admin-register-docks')
+      .getByText('桂城一号机场')
+      .waitFor({ timeout: 20_000 });
+    expect(await dispatcher.getByTestId('admin-read-only').count()).toBe(1);
+    expect(await dispatcher.getByTestId('admin-new').count()).toBe(0);
+    expect(await dispatcher.getByTestId(`admin-edit-${dock.id}`).count()).toBe(0);
+    expect(await dispatcher.getByTestId('admin-tab-users').count()).toBe(0);
+    await screenshot(dispatcher, 'admin-8-dispatcher-read-only');
+    browser!.assertNoPageErrors();
+  }, 120_000);
 });

@@ -9,6 +9,7 @@ import {
   HistoryOutlined,
   NodeIndexOutlined,
   ScheduleOutlined,
+  SettingOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
@@ -29,6 +30,7 @@ const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay
 const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
 const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
+const AdminPage = lazy(() => import('../features/admin/admin-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -66,5 +68,13 @@ export const PAGES: PageEntry[] = [
     icon: <BarChartOutlined />,
     permission: 'stats.read',
     element: <StatsPage />,
+  },
+  {
+    // The registers; each tab and its New/Edit follow the server's read and write permissions.
+    path: 'admin',
+    navKey: 'common.nav.admin',
+    icon: <SettingOutlined />,
+    permission: 'bridges.read',
+    element: <AdminPage />,
   },
 ];

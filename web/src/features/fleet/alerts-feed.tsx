@@ -5,6 +5,7 @@ import { BellOutlined } from '@ant-design/icons';
 import { Empty } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { setFocus, useFleet } from '../../live/fleet-model.ts';
+import { statusTextLabel } from './status-text.ts';
 
 const SHOWN = 50;
 
@@ -12,7 +13,10 @@ export function AlertsFeed() {
   const { t } = useTranslation();
   const fleet = useFleet();
   const text = (a: ConsoleVehicleAlert) =>
-    t(`fleet.alerts.${a.kind}`, { pct: Math.round(a.batteryPct ?? 0), text: a.text ?? '' });
+    t(`fleet.alerts.${a.kind}`, {
+      pct: Math.round(a.batteryPct ?? 0),
+      text: a.text ? statusTextLabel(t, a.text) : '',
+    });
   return (
     <section className="alerts-feed" data-testid="alerts-feed">
       <header className="fleet-sidebar-head">

@@ -26,7 +26,10 @@ describe('a command outcome', () => {
       },
     });
     const text = outcomeText(i18next.getFixedT('zh-CN'), '起飞', o);
-    expect(text).toBe('起飞 被拒绝：Arming denied: dock lid is not open');
+    expect(text).toBe('起飞 被拒绝：无法解锁：机场舱盖未打开');
+    expect(outcomeText(i18next.getFixedT('en'), 'Take off', o)).toBe(
+      'Take off refused: Arming denied: dock lid is not open',
+    );
     expect(text).not.toMatch(/DENIED|400/);
   });
 

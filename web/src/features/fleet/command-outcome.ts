@@ -6,6 +6,7 @@
  */
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../lib/api.ts';
+import { statusTextLabel } from './status-text.ts';
 
 /** The 200 answer of `POST /api/vehicles/:id/commands` and `POST /api/docks/:id/commands`. */
 export interface CommandAnswer {
@@ -63,7 +64,7 @@ export function outcomeText(
     return t(device === 'dock' ? 'fleet.commands.dockOk' : 'fleet.commands.ok', { command });
   const reason =
     o.kind === 'refused' && o.statusText
-      ? o.statusText
+      ? statusTextLabel(t, o.statusText)
       : (KNOWN_CODES as readonly string[]).includes(o.code)
         ? t(`fleet.commands.codes.${o.code}`)
         : o.message || o.code;

@@ -61,6 +61,14 @@ describe('fleet list', () => {
     ]);
   });
 
+  it("finds a mode by its name in the user's words", () => {
+    const modeText = (m: string) => ({ RTL: '自动返航', HOLD: '悬停等待' })[m] ?? m;
+    expect(
+      listFleet(fleet, { text: '返航', filter: 'all', sort: 'name', modeText }).map((x) => x.name),
+    ).toEqual(['UAV-1']);
+    expect(listFleet(fleet, { text: '返航', filter: 'all', sort: 'name' })).toEqual([]);
+  });
+
   it('formats link quality, numbers and ages', () => {
     expect(linkQualityPct(v('a', true, { link: { id: 'l', lossPct: 3 } }))).toBe(97);
     expect(linkQualityPct(v('a', false, { link: { id: 'l', lossPct: 3 } }))).toBeNull();

@@ -21,10 +21,13 @@ function severity(v: FleetVehicleSnapshot): number {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-/** The vehicles the sidebar lists, in order. `text` matches name, mode or id. */
+/**
+ * The vehicles the sidebar lists, in order. `text` matches name, id, or mode as reported or as
+ * `modeText` says it in the user's language ("返航" finds AUTO.RTL).
+ */
 export function listFleet(
   vehicles: readonly FleetVehicleSnapshot[],
-  opts: { text: string; filter: FleetFilter; sort: FleetSort },
+  opts: { text: string; filter: FleetFilter; sort: FleetSort; modeText?: (mode: string) => string },
 ): FleetVehicleSnapshot[] {
   const q = opts.text.trim().toLowerCase();
   const out = vehicles.filter((v) => {
@@ -35,7 +38,8 @@ export function listFleet(
     return (
       v.name.toLowerCase().includes(q) ||
       v.vehicleId.toLowerCase().startsWith(q) ||
-      (v.state?.mode ?? '').toLowerCase().includes(q)
+      (v.state?.mode ?? '').toLowerCase().includes(q) ||
+      (v.state?.mode && opts.modeText ? opts.modeText(v.state.mode).toLowerCase().includes(q) : false)
     );
   });
   const byName = (a: FleetVehicleSnapshot, b: FleetVehicleSnapshot) => collator.compare(a.name, b.name);

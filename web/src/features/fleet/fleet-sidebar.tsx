@@ -115,8 +115,8 @@ export function FleetSidebar() {
   const [filter, setFilter] = useState<FleetFilter>('all');
   const [sort, setSort] = useState<FleetSort>('name');
   const rows = useMemo(
-    () => listFleet(fleet.vehicles, { text, filter, sort }),
-    [fleet.vehicles, text, filter, sort],
+    () => listFleet(fleet.vehicles, { text, filter, sort, modeText: (m) => modeLabel(t, m) }),
+    [fleet.vehicles, text, filter, sort, t],
   );
   const onlineCount = fleet.vehicles.filter((v) => v.online).length;
 

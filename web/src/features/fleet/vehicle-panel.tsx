@@ -9,6 +9,7 @@ import { type FleetVehicleSnapshot, setFocus } from '../../live/fleet-model.ts';
 import { useCan } from '../auth/session.ts';
 import { linkQualityPct, num } from './fleet-list.ts';
 import { modeLabel } from './mode-names.ts';
+import { statusTextLabel } from './status-text.ts';
 import { useAgo, useNow } from './use-now.ts';
 import { type GotoTarget, VehicleCommands } from './vehicle-commands.tsx';
 import { VehicleDock } from './vehicle-dock.tsx';
@@ -198,7 +199,9 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
           texts.map((x) => (
             <div key={`${x.atMs}-${x.text}`} className="panel-text">
               <span className="fleet-muted">{new Date(x.atMs).toLocaleTimeString()}</span>{' '}
-              <span style={{ color: SEVERITY_COLORS[x.severity] ?? undefined }}>{x.text.trim()}</span>
+              <span style={{ color: SEVERITY_COLORS[x.severity] ?? undefined }} title={x.text.trim()}>
+                {statusTextLabel(t, x.text)}
+              </span>
             </div>
           ))
         )}

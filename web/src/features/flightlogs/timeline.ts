@@ -7,6 +7,7 @@
  */
 import type { TFunction } from 'i18next';
 import { modeLabel } from '../fleet/mode-names.ts';
+import { statusTextLabel } from '../fleet/status-text.ts';
 import type { EventSeverity, SortieEvent } from './types.ts';
 
 export type TimelineKind =
@@ -104,5 +105,7 @@ export function timelineText(t: TFunction, item: TimelineItem): string {
   if (item.kind === 'mode') return t('flightlogs.events.mode', { mode: modeLabel(t, String(p.mode ?? '')) });
   if (item.kind === 'mission')
     return t('flightlogs.events.mission', { n: typeof p.seq === 'number' ? p.seq + 1 : (p.seq ?? '?') });
+  if (item.kind === 'status')
+    return t('flightlogs.events.status', { text: statusTextLabel(t, String(p.text ?? '')) });
   return t(`flightlogs.events.${item.kind}`, p);
 }

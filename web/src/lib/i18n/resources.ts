@@ -2,6 +2,7 @@
  * Every feature's strings, merged under their namespaces. A new feature adds one line here.
  */
 
+import { adminStrings } from '../../features/admin/i18n.ts';
 import { dispatchStrings } from '../../features/dispatch/i18n.ts';
 import { fleetStrings } from '../../features/fleet/i18n.ts';
 import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
@@ -17,6 +18,7 @@ const FEATURES = [
   fleetStrings,
   flightlogStrings,
   statsStrings,
+  adminStrings,
 ];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {

@@ -1,0 +1,31 @@
+import i18next from 'i18next';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RESOURCES } from '../../lib/i18n/resources.ts';
+import { statusTextKey, statusTextLabel } from './status-text.ts';
+
+beforeAll(async () => {
+  await i18next.init({
+    resources: { 'zh-CN': { translation: RESOURCES['zh-CN'] }, en: { translation: RESOURCES.en } },
+    lng: 'zh-CN',
+    interpolation: { escapeValue: false },
+  });
+});
+
+describe('status texts', () => {
+  it('says what the console knows in the user language, with PX4 trailing tabs and case ignored', () => {
+    const zh = i18next.getFixedT('zh-CN');
+    expect(statusTextLabel(zh, 'Landing detected')).toBe('检测到着陆');
+    expect(statusTextLabel(zh, 'Critical battery level!\t')).toBe('电量严重不足！');
+    expect(statusTextLabel(zh, 'Arming denied: dock lid is not open')).toBe('无法解锁：机场舱盖未打开');
+    expect(statusTextLabel(i18next.getFixedT('en'), 'Arming denied: dock lid is not open')).toBe(
+      'Arming denied: dock lid is not open',
+    );
+  });
+
+  it("keeps an unknown reason and an unknown text in the vehicle's own words", () => {
+    const zh = i18next.getFixedT('zh-CN');
+    expect(statusTextLabel(zh, 'Arming denied: baro inconsistent')).toBe('无法解锁：baro inconsistent');
+    expect(statusTextKey('RTL: start return at 520 m')).toBeNull();
+    expect(statusTextLabel(zh, 'RTL: start return at 520 m ')).toBe('RTL: start return at 520 m');
+  });
+});
