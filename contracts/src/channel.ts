@@ -411,18 +411,46 @@ export interface HelloAck {
   bridgeName: string;
 }
 
-/** What a pilot can ask of a vehicle. */
-export type VehicleCommand =
-  | { action: 'arm' }
-  | { action: 'disarm'; force?: boolean }
-  | { action: 'takeoff'; altRelM: number }
-  | { action: 'hold' }
-  | { action: 'resume' }
-  | { action: 'return' }
-  | { action: 'land' }
-  | { action: 'goto'; lat: number; lon: number; altRelM: number }
-  | { action: 'set_mode'; mode: string }
-  | { action: 'start_mission' };
+const AltRelM = Type.Number({ minimum: 1, maximum: 500, description: 'metres above the home position' });
+const variant = <A extends string, P extends Record<string, TSchema>>(action: A, props: P) =>
+  Type.Object({ action: Type.Literal(action), ...props }, { additionalProperties: false, title: action });
+
+/**
+ * What a pilot can ask of a vehicle, one schema per action: the server's command route checks
+ * a body against its action's schema (so an error names that action's field), and the type the
+ * bridge runs is derived from the same schemas, so the two cannot drift.
+ */
+export const VehicleCommandVariants = {
+  arm: variant('arm', {}),
+  disarm: variant('disarm', {
+    force: Type.Optional(Type.Boolean({ description: 'disarm even in flight (emergency stop)' })),
+  }),
+  takeoff: variant('takeoff', { altRelM: AltRelM }),
+  hold: variant('hold', {}),
+  resume: variant('resume', {}),
+  return: variant('return', {}),
+  land: variant('land', {}),
+  goto: variant('goto', {
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    altRelM: AltRelM,
+  }),
+  set_mode: variant('set_mode', {
+    mode: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      pattern: '^[A-Za-z][A-Za-z0-9_ -]*$',
+      description: 'flight mode name as the bridge reports it (e.g. HOLD, RTL, MISSION)',
+    }),
+  }),
+  start_mission: variant('start_mission', {}),
+};
+const V = VehicleCommandVariants;
+export const VehicleCommand = Type.Union(
+  [V.arm, V.disarm, V.takeoff, V.hold, V.resume, V.return, V.land, V.goto, V.set_mode, V.start_mission],
+  { description: 'A command for the vehicle, chosen by `action`' },
+);
+export type VehicleCommand = Static<typeof VehicleCommand>;
 
 export interface CommandRequest {
   /** Server-side id of the command (the `commands` table row), for logs and audit. */

@@ -29,7 +29,8 @@ export {
   type ServerToBridgeEvents,
   type TlogChunk,
   type TlogChunkReply,
-  type VehicleCommand,
+  VehicleCommand,
+  VehicleCommandVariants,
   VehicleEventPayload,
   VehicleStatePayload,
 } from '@aerie/contracts';
