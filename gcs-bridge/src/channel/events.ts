@@ -22,7 +22,6 @@ export {
   type HelloAck,
   type ItemRejection,
   type ItemsAck,
-  type MissionItemWire,
   type MissionUploadProgress,
   type MissionUploadReply,
   type MissionUploadRequest,
