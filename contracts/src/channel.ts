@@ -29,6 +29,7 @@
  * Commands go the other way with an acknowledgement and a timeout (emitWithAck); the answer
  * is the vehicle's coded result.
  */
+import type { MissionItemInt } from '@aerie/missions';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 
@@ -48,36 +49,30 @@ export const AutopilotName = Type.Union([
 export type AutopilotName = Static<typeof AutopilotName>;
 
 /** A mode's role, the same across autopilots. */
-export const ModeKindWire = Type.Union([
-  Type.Literal('manual'),
-  Type.Literal('assisted'),
-  Type.Literal('hold'),
-  Type.Literal('mission'),
-  Type.Literal('return'),
-  Type.Literal('land'),
-  Type.Literal('takeoff'),
-  Type.Literal('guided'),
-  Type.Literal('offboard'),
-  Type.Literal('other'),
+export const ModeKindWire = Type.Enum([
+  'manual',
+  'assisted',
+  'hold',
+  'mission',
+  'return',
+  'land',
+  'takeoff',
+  'guided',
+  'offboard',
+  'other',
 ]);
 export type ModeKindWire = Static<typeof ModeKindWire>;
 
-export const LandedStateWire = Type.Union([
-  Type.Literal('unknown'),
-  Type.Literal('on_ground'),
-  Type.Literal('in_air'),
-  Type.Literal('takeoff'),
-  Type.Literal('landing'),
-]);
+export const LandedStateWire = Type.Enum(['unknown', 'on_ground', 'in_air', 'takeoff', 'landing']);
 export type LandedStateWire = Static<typeof LandedStateWire>;
 
-export const MissionStateWire = Type.Union([
-  Type.Literal('unknown'),
-  Type.Literal('no_mission'),
-  Type.Literal('not_started'),
-  Type.Literal('active'),
-  Type.Literal('paused'),
-  Type.Literal('complete'),
+export const MissionStateWire = Type.Enum([
+  'unknown',
+  'no_mission',
+  'not_started',
+  'active',
+  'paused',
+  'complete',
 ]);
 export type MissionStateWire = Static<typeof MissionStateWire>;
 
@@ -202,48 +197,35 @@ export type VehicleEventPayload = Static<typeof VehicleEventPayload>;
 // ---- docks ------------------------------------------------------------------------------------
 
 /** Where a dock is in its cycle (the bridge's dock state machine, see `gcs-bridge/src/dock`). */
-export const DockState = Type.Union([
-  Type.Literal('idle'),
-  Type.Literal('preparing'),
-  Type.Literal('ready'),
-  Type.Literal('aircraft_out'),
-  Type.Literal('awaiting_landing'),
-  Type.Literal('landed'),
-  Type.Literal('closing'),
-  Type.Literal('charging'),
-  Type.Literal('fault'),
-  Type.Literal('unknown'),
+export const DockState = Type.Enum([
+  'idle',
+  'preparing',
+  'ready',
+  'aircraft_out',
+  'awaiting_landing',
+  'landed',
+  'closing',
+  'charging',
+  'fault',
+  'unknown',
 ]);
 export type DockState = Static<typeof DockState>;
 
 /** Lid position as the dock reports it. */
-export const DockLid = Type.Union([
-  Type.Literal('closed'),
-  Type.Literal('opening'),
-  Type.Literal('open'),
-  Type.Literal('closing'),
-  Type.Literal('jammed'),
-  Type.Literal('unknown'),
-]);
+export const DockLid = Type.Enum(['closed', 'opening', 'open', 'closing', 'jammed', 'unknown']);
 export type DockLid = Static<typeof DockLid>;
 
 /** Charger state as the dock reports it. */
-export const DockCharger = Type.Union([
-  Type.Literal('idle'),
-  Type.Literal('charging'),
-  Type.Literal('full'),
-  Type.Literal('fault'),
-  Type.Literal('unknown'),
-]);
+export const DockCharger = Type.Enum(['idle', 'charging', 'full', 'fault', 'unknown']);
 export type DockCharger = Static<typeof DockCharger>;
 
 /** Faults a dock can report; each one stops the dock's cycle until it clears. */
-export const DockFaultCode = Type.Union([
-  Type.Literal('lid_jam'),
-  Type.Literal('charger_fault'),
-  Type.Literal('power_loss'),
-  Type.Literal('over_temperature'),
-  Type.Literal('sensor_fault'),
+export const DockFaultCode = Type.Enum([
+  'lid_jam',
+  'charger_fault',
+  'power_loss',
+  'over_temperature',
+  'sensor_fault',
 ]);
 export type DockFaultCode = Static<typeof DockFaultCode>;
 
@@ -411,18 +393,46 @@ export interface HelloAck {
   bridgeName: string;
 }
 
-/** What a pilot can ask of a vehicle. */
-export type VehicleCommand =
-  | { action: 'arm' }
-  | { action: 'disarm'; force?: boolean }
-  | { action: 'takeoff'; altRelM: number }
-  | { action: 'hold' }
-  | { action: 'resume' }
-  | { action: 'return' }
-  | { action: 'land' }
-  | { action: 'goto'; lat: number; lon: number; altRelM: number }
-  | { action: 'set_mode'; mode: string }
-  | { action: 'start_mission' };
+const AltRelM = Type.Number({ minimum: 1, maximum: 500, description: 'metres above the home position' });
+const variant = <A extends string, P extends Record<string, TSchema>>(action: A, props: P) =>
+  Type.Object({ action: Type.Literal(action), ...props }, { additionalProperties: false, title: action });
+
+/**
+ * What a pilot can ask of a vehicle, one schema per action: the server's command route checks
+ * a body against its action's schema (so an error names that action's field), and the type the
+ * bridge runs is derived from the same schemas, so the two cannot drift.
+ */
+export const VehicleCommandVariants = {
+  arm: variant('arm', {}),
+  disarm: variant('disarm', {
+    force: Type.Optional(Type.Boolean({ description: 'disarm even in flight (emergency stop)' })),
+  }),
+  takeoff: variant('takeoff', { altRelM: AltRelM }),
+  hold: variant('hold', {}),
+  resume: variant('resume', {}),
+  return: variant('return', {}),
+  land: variant('land', {}),
+  goto: variant('goto', {
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    altRelM: AltRelM,
+  }),
+  set_mode: variant('set_mode', {
+    mode: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      pattern: '^[A-Za-z][A-Za-z0-9_ -]*$',
+      description: 'flight mode name as the bridge reports it (e.g. HOLD, RTL, MISSION)',
+    }),
+  }),
+  start_mission: variant('start_mission', {}),
+};
+const V = VehicleCommandVariants;
+export const VehicleCommand = Type.Union(
+  [V.arm, V.disarm, V.takeoff, V.hold, V.resume, V.return, V.land, V.goto, V.set_mode, V.start_mission],
+  { description: 'A command for the vehicle, chosen by `action`' },
+);
+export type VehicleCommand = Static<typeof VehicleCommand>;
 
 export interface CommandRequest {
   /** Server-side id of the command (the `commands` table row), for logs and audit. */
@@ -447,34 +457,16 @@ export interface DockCommandRequest {
   command: DockCommand;
 }
 
-/** One MISSION_ITEM_INT as it travels (the wire form of `@aerie/missions`' MissionItemInt). */
-export interface MissionItemWire {
-  seq: number;
-  frame: number;
-  command: number;
-  current: number;
-  autocontinue: number;
-  param1: number;
-  param2: number;
-  param3: number;
-  param4: number;
-  x: number;
-  y: number;
-  z: number;
-  /** MAV_MISSION_TYPE: 0 mission, 1 fence, 2 rally. */
-  missionType: 0 | 1 | 2;
-}
-
 /**
  * Lists to store on a vehicle before a sortie. Each list present replaces what the vehicle
- * holds (fence and rally optional).
+ * holds (fence and rally optional); items use the wire form of `@aerie/missions`.
  */
 export interface MissionUploadRequest {
   requestId: string;
   sysid: number;
-  mission: MissionItemWire[];
-  fence?: MissionItemWire[];
-  rally?: MissionItemWire[];
+  mission: MissionItemInt[];
+  fence?: MissionItemInt[];
+  rally?: MissionItemInt[];
 }
 
 /** Progress of an upload, sent by the bridge while it runs (at most a few per second). */

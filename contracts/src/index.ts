@@ -10,3 +10,4 @@ export * from './console.ts';
 export * from './finding.ts';
 export * from './frame.ts';
 export * from './http.ts';
+export * from './result.ts';

@@ -175,18 +175,20 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const ticketDesk = createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
-    const consoleFanout = attachConsole(app.io, ctx, {
-      vehicleEvents: bridgeChannel,
-      ...opts.consoleOptions,
-    });
-    app.decorate('consoleFanout', consoleFanout);
-    app.addHook('onClose', async () => consoleFanout.close());
-    const stopDockConsole = attachDockConsole(app.io, database.db, docks);
+    // One department cache for every console event (fleet, alerts, docks, sorties, uploads).
     const departments = new DepartmentDirectory(database.db, {
       ...(opts.consoleOptions?.directoryRefreshMs
         ? { refreshMs: opts.consoleOptions.directoryRefreshMs }
         : {}),
     });
+    const consoleFanout = attachConsole(app.io, ctx, {
+      vehicleEvents: bridgeChannel,
+      departments,
+      ...opts.consoleOptions,
+    });
+    app.decorate('consoleFanout', consoleFanout);
+    app.addHook('onClose', async () => consoleFanout.close());
+    const stopDockConsole = attachDockConsole(app.io, docks, departments);
     patrol = createPatrol(
       app,
       ctx,

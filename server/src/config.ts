@@ -3,9 +3,10 @@
  * parsed `ServerConfig`; only the entry point (`server.ts`) looks at the environment, through
  * `configFromEnv`.
  */
+
+import { fail, ok, type Result } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { fail, ok, type Result } from './result.ts';
 import { TicketPolicySchema } from './tickets/core/policy.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

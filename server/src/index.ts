@@ -39,24 +39,6 @@ export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog
 export { type MediaInfo, MediaStore } from './flightlog/media-store.ts';
 export { DEFAULT_STATS_TIME_ZONE } from './flightlog/stats.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
-export {
-  CONSOLE_NAMESPACE,
-  type ConsoleAck,
-  type ConsoleAlertKind,
-  type ConsoleClientToServer,
-  type ConsoleDockStatus,
-  type ConsoleErrorCode,
-  type ConsoleFleetItem,
-  type ConsoleServerToClient,
-  type ConsoleSortieProgress,
-  type ConsoleUploadProgress,
-  type ConsoleVehicleAlert,
-  type ConsoleVehicleLink,
-  type ConsoleVehicleState,
-  FLEET_FIELDS,
-  type FleetVehicleSummary,
-  MAX_FOCUS,
-} from './live/console-events.ts';
 export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
 export {
   createDockCommander,

@@ -9,9 +9,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ConsoleDockStatus } from '@aerie/contracts';
 import { BridgeChannelClient, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
 import { DOCK_COMPID, type Fleet, startFleet } from '@aerie/hardware';
-import { build, type ConsoleDockStatus, schema } from '@aerie/server';
+import { build, schema } from '@aerie/server';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';

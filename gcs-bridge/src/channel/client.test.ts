@@ -12,7 +12,13 @@ import { ok } from '../result.ts';
 import { createVehicleState } from '../vehicle/state.ts';
 import { BridgeChannelClient } from './client.ts';
 import type { CommandableVehicle } from './command-runner.ts';
-import { BRIDGE_NAMESPACE, type ChannelItem, type CommandReply } from './events.ts';
+import {
+  BRIDGE_NAMESPACE,
+  type ChannelItem,
+  type CommandReply,
+  type ItemRejection,
+  type ItemsAck,
+} from './events.ts';
 
 class FakeBridge extends EventEmitter<BridgeEvents> {
   readonly calls: string[] = [];
@@ -57,6 +63,8 @@ class FakeServer {
   readonly batches: number[][] = [];
   hellos = 0;
   dropAcks = 0;
+  /** Items to refuse as the real server does a malformed one: consumed, not stored, named in the ack. */
+  refuse: (item: ChannelItem) => ItemRejection | null = () => null;
   token = 'good-token';
   http: HttpServer;
   io: Server;
@@ -77,12 +85,15 @@ class FakeServer {
         epoch = hello.epoch;
         ack({ lastSeq: this.cursors.get(epoch) ?? 0, bridgeId: 'b1', bridgeName: 'site' });
       });
-      socket.on('bridge.items', (items: ChannelItem[], ack: (r: { lastSeq: number }) => void) => {
+      socket.on('bridge.items', (items: ChannelItem[], ack: (r: ItemsAck) => void) => {
         this.batches.push(items.map((i) => i.seq));
         let cursor = this.cursors.get(epoch) ?? 0;
+        const rejected: ItemRejection[] = [];
         for (const item of items) {
           if (item.seq <= cursor) continue;
-          this.stored.push(item);
+          const refusal = this.refuse(item);
+          if (refusal) rejected.push(refusal);
+          else this.stored.push(item);
           cursor = item.seq;
         }
         this.cursors.set(epoch, cursor);
@@ -90,7 +101,7 @@ class FakeServer {
           this.dropAcks--;
           return;
         }
-        ack({ lastSeq: cursor });
+        ack(rejected.length ? { lastSeq: cursor, rejected } : { lastSeq: cursor });
       });
     });
   }
@@ -171,6 +182,31 @@ describe('BridgeChannelClient', () => {
     ]);
     await until(() => c.stats().size === 0, 'the ack');
     expect(c.stats()).toMatchObject({ lastSeq: 4, ackedSeq: 4, connected: true });
+  });
+
+  it('logs and reports the items the server refuses, and does not send them again', async () => {
+    server = new FakeServer();
+    server.refuse = (item) =>
+      item.kind === 'event' && item.event.type === 'status_text' && item.event.text === 'bad'
+        ? { seq: item.seq, code: 'MalformedEvent', message: 'event/text: not allowed' }
+        : null;
+    await server.listen();
+    const bridge = new FakeBridge();
+    const errors: string[] = [];
+    const c = startClient(bridge, {
+      logger: { debug() {}, info() {}, warn() {}, error: (_o: object, m: string) => errors.push(m) },
+    });
+    const refused: ItemRejection[][] = [];
+    c.on('items.refused', (r) => refused.push(r));
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    bridge.text(1, 'bad', 1);
+    bridge.text(1, 'good', 2);
+    await until(() => server!.texts().includes('good'), 'the good event stored');
+    await until(() => refused.length === 1, 'the refusal reported');
+    expect(refused[0]).toEqual([{ seq: 1, code: 'MalformedEvent', message: 'event/text: not allowed' }]);
+    expect(errors).toEqual([expect.stringMatching(/refused 1 item\(s\): MalformedEvent event\/text/)]);
+    await until(() => c.stats().size === 0, 'the ack');
+    expect(server.batches.flat().filter((seq) => seq === 1)).toHaveLength(1);
   });
 
   it('reports vehicles the bridge heard before the client started as discovered', async () => {

@@ -43,19 +43,15 @@ function address(
 
 /** The bridge and system id a vehicle is bound to. */
 export async function vehicleAddress(db: Db, vehicleId: string): Promise<AddressResult> {
-  const [row] = await db
-    .select({ bridgeId: vehicles.bridgeId, sysid: vehicles.sysid })
-    .from(vehicles)
-    .where(eq(vehicles.id, vehicleId));
+  const t = vehicles;
+  const [row] = await db.select({ bridgeId: t.bridgeId, sysid: t.sysid }).from(t).where(eq(t.id, vehicleId));
   return address('vehicle', vehicleId, row);
 }
 
 /** The bridge and system id a dock controller is bound to. */
 export async function dockAddress(db: Db, dockId: string): Promise<AddressResult> {
-  const [row] = await db
-    .select({ bridgeId: docks.bridgeId, sysid: docks.sysid })
-    .from(docks)
-    .where(eq(docks.id, dockId));
+  const t = docks;
+  const [row] = await db.select({ bridgeId: t.bridgeId, sysid: t.sysid }).from(t).where(eq(t.id, dockId));
   return address('dock', dockId, row);
 }
 

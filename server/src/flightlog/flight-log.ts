@@ -9,12 +9,12 @@
  * `forget(vehicleId)` so the cache cannot run ahead of what was stored.
  */
 import { randomUUID } from 'node:crypto';
+import { fail, ok, type Result } from '@aerie/contracts';
 import type { VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
 import { and, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { IngestSink } from '../channel/contracts.ts';
 import type { Db } from '../db/client.ts';
 import { sorties, trackPoints, vehicleEvents, vehicles } from '../db/schema.ts';
-import { fail, ok, type Result } from '../result.ts';
 import { describeEvent } from './event-text.ts';
 import type { MediaStore } from './media-store.ts';
 import {

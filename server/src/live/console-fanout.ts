@@ -4,31 +4,32 @@
  *
  * Back-pressure: each socket keeps, per vehicle, only a "dirty" mark; the state itself is read
  * from the LiveStateStore at send time, so whatever goes out is the newest snapshot. A socket
- * gets a state message only when its Engine.IO connection has nothing in flight (transport
- * writable, write buffer empty); otherwise the mark stays and the send is retried after
- * `retryMs`. A client that stops reading therefore holds at most one message in the server's
+ * gets a state message only when its connection has nothing in flight (`drained`, in
+ * `back-pressure.ts`); otherwise the mark stays and the send is retried after `retryMs`. A client that stops reading therefore holds at most one message in the server's
  * buffers (plus what the kernel holds), and at most one mark per vehicle. Volatile emits were
  * not used because they drop the latest state as readily as stale ones.
  *
- * Authorisation uses the HTTP permission matrix: connecting and focusing need
- * `vehicles.read`; a 'department' scope limits every event to vehicles of the user's
- * department. The session is checked at connect, on every focus, and every `sessionCheckMs`
- * (a signed-out or disabled user is disconnected).
+ * Authorisation uses the HTTP permission matrix (`console-auth.ts`): connecting and focusing
+ * need `vehicles.read`; a 'department' scope limits every event to vehicles of the user's
+ * department (the one rule and cache in `visibility.ts`). The session is checked at connect, on
+ * every focus, and every `sessionCheckMs` (a signed-out or disabled user is disconnected).
+ *
+ * The pieces: `fleetStream` (whole-fleet batches, shared per scope), `focusStreams` (full-rate
+ * state of focused vehicles), `alertFeed` (derived alerts, recent ones on connect); `attachConsole`
+ * signs sockets in and wires the pieces to the live store and to each socket's requests.
  */
-import type { VehicleEventPayload } from '@aerie/gcs-bridge';
+import type { VehicleEventPayload } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { Namespace, Server, Socket } from 'socket.io';
-import { decide, type Scope } from '../auth/permissions.ts';
-import { SESSION_COOKIE } from '../auth/plugin.ts';
-import { type AuthUser, findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { vehicles } from '../db/schema.ts';
+import { drained } from './back-pressure.ts';
 import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
+import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
   type ConsoleClientToServer,
-  type ConsoleErrorCode,
   type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleVehicleAlert,
@@ -39,14 +40,10 @@ import {
   RECENT_ALERTS,
   RECENT_ALERTS_PER_VEHICLE,
 } from './console-events.ts';
-import type { LiveEntry } from './live-state-store.ts';
+import type { LiveEntry, LiveStateStore } from './live-state-store.ts';
+import { DepartmentDirectory } from './visibility.ts';
 
-/** What the namespace keeps on each socket. */
-export interface ConsoleSocketData {
-  user: AuthUser;
-  token: string;
-  scope: Scope;
-}
+export type { ConsoleSocketData } from './console-auth.ts';
 
 export type ConsoleNamespace = Namespace<
   ConsoleClientToServer,
@@ -74,6 +71,8 @@ export interface ConsoleFanoutOptions {
   sessionCheckMs?: number;
   /** Stored vehicle events (the bridge channel), from which status-text alerts are derived. */
   vehicleEvents?: VehicleEventSource;
+  /** The department cache shared with the other console events (one of its own when omitted). */
+  departments?: DepartmentDirectory;
 }
 
 /** What emits stored vehicle events (the bridge channel's `vehicle.event`). */
@@ -117,33 +116,12 @@ interface Client {
   fleetRetry: NodeJS.Timeout | null;
 }
 
-/** Token from `auth: { token }` or the session cookie of the handshake. */
-function handshakeToken(socket: ConsoleSocket): string | null {
-  const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  if (typeof auth?.token === 'string' && auth.token) return auth.token;
-  const header = socket.handshake.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) {
-      return decodeURIComponent(part.slice(i + 1).trim()) || null;
-    }
-  }
-  return null;
-}
-
-function refusal(code: ConsoleErrorCode, message: string): Error & { data: { code: ConsoleErrorCode } } {
-  return Object.assign(new Error(message), { data: { code } });
-}
-
-/** True when nothing of this socket is waiting in Engine.IO's buffers or on the wire. */
-function drained(socket: ConsoleSocket): boolean {
-  const conn = socket.conn as unknown as {
-    readyState: string;
-    transport: { writable: boolean };
-    writeBuffer: unknown[];
-  };
-  return conn.readyState === 'open' && conn.transport.writable && conn.writeBuffer.length === 0;
+/** What the pieces share: the live store, the connected clients and who may see what. */
+interface Shared {
+  store: LiveStateStore;
+  clients: Map<string, Client>;
+  visible(c: Client, vehicleId: string): boolean;
+  retryMs: number;
 }
 
 function fleetView(vehicleId: string, e: LiveEntry): ConsoleFleetItem {
@@ -157,49 +135,18 @@ function fleetView(vehicleId: string, e: LiveEntry): ConsoleFleetItem {
 }
 
 function view(vehicleId: string, e: LiveEntry): ConsoleVehicleState {
-  return {
-    vehicleId,
-    online: e.online,
-    state: e.state as ConsoleVehicleState['state'],
-    updatedAtMs: e.updatedAtMs,
-  };
+  return { vehicleId, online: e.online, state: e.state, updatedAtMs: e.updatedAtMs };
 }
 
-/** Attaches the `/console` namespace to `io`, fed by `ctx.liveState`. */
-export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOptions = {}): ConsoleFanout {
-  const fleetIntervalMs = opts.fleetIntervalMs ?? 500;
-  const focusIntervalMs = opts.focusIntervalMs ?? 100;
-  const retryMs = opts.retryMs ?? 20;
-  const directoryRefreshMs = opts.directoryRefreshMs ?? 5000;
-  const sessionCheckMs = opts.sessionCheckMs ?? 30_000;
-  const { db } = ctx.database;
-  const store = ctx.liveState;
-  const ns = io.of(CONSOLE_NAMESPACE) as unknown as ConsoleNamespace;
-  const clients = new Map<string, Client>();
-  /** vehicleId -> departmentId, for department-scoped sockets only. */
-  let departments = new Map<string, string | null>();
-  let departmentsLoaded = false;
-  const lastOnline = new Map<string, boolean>();
-  for (const [id, e] of store.all()) lastOnline.set(id, e.online);
+/**
+ * Whole-fleet batches: the vehicles changed since the last tick, fleet fields only. Sockets in
+ * step share one broadcast per scope (encoded once, however many consoles watch); a socket that
+ * is not drained falls behind and catches up on its own, in one message, once it drains.
+ */
+function fleetStream(s: Shared, ns: ConsoleNamespace) {
   /** Vehicles changed since the last fleet tick. */
   const delta = new Set<string>();
-  /** vehicleId -> the clients focusing it. */
-  const focusers = new Map<string, Set<Client>>();
 
-  const visible = (c: Client, vehicleId: string): boolean => {
-    const data = c.socket.data;
-    if (data.scope === 'all') return true;
-    const dep = data.user.departmentId;
-    return dep !== null && departments.get(vehicleId) === dep;
-  };
-
-  async function loadDepartments(): Promise<void> {
-    const rows = await db.select({ id: vehicles.id, departmentId: vehicles.departmentId }).from(vehicles);
-    departments = new Map(rows.map((r) => [r.id, r.departmentId]));
-    departmentsLoaded = true;
-  }
-
-  /** Sends a lagging socket what it missed, in one message, once it has drained. */
   function flushBehind(c: Client): void {
     const behind = c.behind;
     if (!behind) return;
@@ -211,39 +158,35 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
       c.fleetRetry ??= setTimeout(() => {
         c.fleetRetry = null;
         flushBehind(c);
-      }, retryMs);
+      }, s.retryMs);
       return;
     }
     const items: ConsoleFleetItem[] = [];
-    for (const id of behind) items.push(fleetView(id, store.get(id)));
+    for (const id of behind) items.push(fleetView(id, s.store.get(id)));
     c.behind = null;
     c.socket.emit('fleet.state', items);
   }
 
-  /**
-   * The fleet tick. Sockets in step share one broadcast per scope (encoded once, however many
-   * consoles watch); a socket that is not drained falls behind and catches up on its own.
-   */
-  function fleetTick(): void {
+  function tick(): void {
     const changed = [...delta];
     delta.clear();
     const groups = new Map<string, { items: ConsoleFleetItem[]; ids: string[] }>();
-    for (const c of clients.values()) {
+    for (const c of s.clients.values()) {
       if (c.behind) {
-        for (const id of changed) if (visible(c, id)) c.behind.add(id);
+        for (const id of changed) if (s.visible(c, id)) c.behind.add(id);
         flushBehind(c);
         continue;
       }
       if (changed.length === 0) continue;
       if (!drained(c.socket)) {
-        c.behind = new Set(changed.filter((id) => visible(c, id)));
+        c.behind = new Set(changed.filter((id) => s.visible(c, id)));
         flushBehind(c);
         continue;
       }
       const key = c.socket.data.scope === 'all' ? '*' : `department:${c.socket.data.user.departmentId}`;
       let group = groups.get(key);
       if (!group) {
-        const items = changed.filter((id) => visible(c, id)).map((id) => fleetView(id, store.get(id)));
+        const items = changed.filter((id) => s.visible(c, id)).map((id) => fleetView(id, s.store.get(id)));
         group = { items, ids: [] };
         groups.set(key, group);
       }
@@ -253,7 +196,21 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     for (const g of groups.values()) if (g.items.length) ns.to(g.ids).emit('fleet.state', g.items);
   }
 
-  function flushFocus(c: Client, vehicleId: string): void {
+  /** A new socket gets every vehicle it may see, as soon as it drains. */
+  function welcome(c: Client): void {
+    for (const [id] of s.store.all()) if (s.visible(c, id)) c.behind!.add(id);
+    flushBehind(c);
+  }
+
+  return { changed: (vehicleId: string) => delta.add(vehicleId), tick, welcome };
+}
+
+/** Full-rate state of focused vehicles: at most one per `focusIntervalMs`, newest only. */
+function focusStreams(s: Shared, focusIntervalMs: number) {
+  /** vehicleId -> the clients focusing it. */
+  const focusers = new Map<string, Set<Client>>();
+
+  function flush(c: Client, vehicleId: string): void {
     const f = c.focus.get(vehicleId);
     if (!f?.dirty || f.timer) return;
     const wait = f.lastSentMs + focusIntervalMs - Date.now();
@@ -261,60 +218,35 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
       f.timer = setTimeout(
         () => {
           f.timer = null;
-          flushFocus(c, vehicleId);
+          flush(c, vehicleId);
         },
-        Math.max(wait, retryMs),
+        Math.max(wait, s.retryMs),
       );
       return;
     }
     f.dirty = false;
     f.lastSentMs = Date.now();
-    c.socket.emit('vehicle.state', view(vehicleId, store.get(vehicleId)));
+    c.socket.emit('vehicle.state', view(vehicleId, s.store.get(vehicleId)));
   }
 
-  const alerts = createAlertDeriver();
-  // Storms are coalesced and the recent list is capped per vehicle (console-alerts.ts).
-  const coalescer = createAlertCoalescer();
-  const recentAlerts = createRecentAlerts(RECENT_ALERTS, RECENT_ALERTS_PER_VEHICLE);
-  function send(a: ConsoleVehicleAlert): void {
-    recentAlerts.add(a);
-    for (const c of clients.values()) if (visible(c, a.vehicleId)) c.socket.emit('vehicle.alert', [a]);
+  function focus(c: Client, vehicleId: string): ConsoleAck {
+    if (!c.focus.has(vehicleId) && c.focus.size >= MAX_FOCUS) {
+      return {
+        ok: false,
+        error: { code: 'TooManyFocused', message: `at most ${MAX_FOCUS} vehicles may be focused at once` },
+      };
+    }
+    const f = c.focus.get(vehicleId) ?? { dirty: false, lastSentMs: 0, timer: null };
+    f.dirty = s.store.get(vehicleId).updatedAtMs !== null;
+    c.focus.set(vehicleId, f);
+    let watching = focusers.get(vehicleId);
+    if (!watching) {
+      watching = new Set();
+      focusers.set(vehicleId, watching);
+    }
+    watching.add(c);
+    return { ok: true };
   }
-  function publishAlert(a: ConsoleVehicleAlert): void {
-    for (const out of coalescer.offer(a, ctx.now())) send(out);
-  }
-  const onVehicleEvent = (vehicleId: string, atMs: number, event: VehicleEventPayload) => {
-    const a = alerts.fromEvent(vehicleId, atMs, event);
-    if (a) publishAlert(a);
-  };
-  opts.vehicleEvents?.on('vehicle.event', onVehicleEvent);
-
-  const unsubscribe = store.subscribe((vehicleId, entry) => {
-    const known = lastOnline.has(vehicleId);
-    const was = lastOnline.get(vehicleId) ?? false;
-    lastOnline.set(vehicleId, entry.online);
-    if (was !== entry.online) {
-      const link = { vehicleId, atMs: ctx.now() };
-      for (const c of clients.values()) {
-        if (visible(c, vehicleId)) c.socket.emit(entry.online ? 'vehicle.online' : 'vehicle.offline', link);
-      }
-      // First sight is not news; a loss is, and so is the return after one.
-      if (known) publishAlert(alerts.fromLink(vehicleId, entry.online, link.atMs));
-    }
-    if (entry.online && entry.state) {
-      for (const a of alerts.fromState(vehicleId, entry.state, ctx.now())) publishAlert(a);
-    }
-    delta.add(vehicleId);
-    const watching = focusers.get(vehicleId);
-    if (!watching) return;
-    for (const c of watching) {
-      const f = c.focus.get(vehicleId);
-      if (f) {
-        f.dirty = true;
-        flushFocus(c, vehicleId);
-      }
-    }
-  });
 
   function unfocus(c: Client, vehicleId: string): void {
     const f = c.focus.get(vehicleId);
@@ -325,56 +257,117 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     if (watching?.size === 0) focusers.delete(vehicleId);
   }
 
+  function changed(vehicleId: string): void {
+    const watching = focusers.get(vehicleId);
+    if (!watching) return;
+    for (const c of watching) {
+      const f = c.focus.get(vehicleId);
+      if (f) {
+        f.dirty = true;
+        flush(c, vehicleId);
+      }
+    }
+  }
+
+  return { focus, unfocus, flush, changed };
+}
+
+/**
+ * Alerts derived from states, links and stored events; storms are coalesced and the recent list
+ * is capped per vehicle (console-alerts.ts); the recent ones go to a new socket.
+ */
+function alertFeed(s: Shared, now: () => number) {
+  const deriver = createAlertDeriver();
+  const coalescer = createAlertCoalescer();
+  const recent = createRecentAlerts(RECENT_ALERTS, RECENT_ALERTS_PER_VEHICLE);
+
+  function send(a: ConsoleVehicleAlert): void {
+    recent.add(a);
+    for (const c of s.clients.values()) if (s.visible(c, a.vehicleId)) c.socket.emit('vehicle.alert', [a]);
+  }
+
+  function publish(a: ConsoleVehicleAlert): void {
+    for (const out of coalescer.offer(a, now())) send(out);
+  }
+
+  /** Sends the summaries of storms whose window has passed. */
+  function tick(): void {
+    for (const a of coalescer.tick(now())) send(a);
+  }
+
+  function welcome(c: Client): void {
+    const mine = recent.list().filter((a) => s.visible(c, a.vehicleId));
+    if (mine.length > 0) c.socket.emit('vehicle.alert', mine);
+  }
+
+  return { deriver, publish, tick, welcome };
+}
+
+/** Attaches the `/console` namespace to `io`, fed by `ctx.liveState`. */
+export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOptions = {}): ConsoleFanout {
+  const fleetIntervalMs = opts.fleetIntervalMs ?? 500;
+  const directoryRefreshMs = opts.directoryRefreshMs ?? 5000;
+  const sessionCheckMs = opts.sessionCheckMs ?? 30_000;
+  const { db } = ctx.database;
+  const store = ctx.liveState;
+  const ns = io.of(CONSOLE_NAMESPACE) as unknown as ConsoleNamespace;
+  const departments = opts.departments ?? new DepartmentDirectory(db, { refreshMs: directoryRefreshMs });
+  const shared: Shared = {
+    store,
+    clients: new Map<string, Client>(),
+    visible: (c, vehicleId) => departments.seesVehicle(viewerOf(c.socket.data), vehicleId),
+    retryMs: opts.retryMs ?? 20,
+  };
+  const { clients } = shared;
+  const fleet = fleetStream(shared, ns);
+  const focus = focusStreams(shared, opts.focusIntervalMs ?? 100);
+  const alerts = alertFeed(shared, ctx.now);
+
+  const onVehicleEvent = (vehicleId: string, atMs: number, event: VehicleEventPayload) => {
+    const a = alerts.deriver.fromEvent(vehicleId, atMs, event);
+    if (a) alerts.publish(a);
+  };
+  opts.vehicleEvents?.on('vehicle.event', onVehicleEvent);
+
+  const lastOnline = new Map<string, boolean>();
+  for (const [id, e] of store.all()) lastOnline.set(id, e.online);
+  const unsubscribe = store.subscribe((vehicleId, entry) => {
+    const known = lastOnline.has(vehicleId);
+    const was = lastOnline.get(vehicleId) ?? false;
+    lastOnline.set(vehicleId, entry.online);
+    if (was !== entry.online) {
+      const link = { vehicleId, atMs: ctx.now() };
+      for (const c of clients.values()) {
+        if (shared.visible(c, vehicleId))
+          c.socket.emit(entry.online ? 'vehicle.online' : 'vehicle.offline', link);
+      }
+      // First sight is not news; a loss is, and so is the return after one.
+      if (known) alerts.publish(alerts.deriver.fromLink(vehicleId, entry.online, link.atMs));
+    }
+    if (entry.online && entry.state) {
+      for (const a of alerts.deriver.fromState(vehicleId, entry.state, ctx.now())) alerts.publish(a);
+    }
+    fleet.changed(vehicleId);
+    focus.changed(vehicleId);
+  });
+
   function dropClient(c: Client): void {
     clients.delete(c.socket.id);
     if (c.fleetRetry) clearTimeout(c.fleetRetry);
-    for (const id of [...c.focus.keys()]) unfocus(c, id);
+    for (const id of [...c.focus.keys()]) focus.unfocus(c, id);
   }
 
-  /**
-   * Checks the socket's session again and refreshes role and department; the caller
-   * disconnects the socket when this refuses (after answering, so the client learns why).
-   */
-  async function recheck(c: Client): Promise<ConsoleAck> {
-    const user = await findSessionUser(db, c.socket.data.token, ctx.now());
-    if (!user) {
-      return { ok: false, error: { code: 'Unauthorized', message: 'the session has ended; sign in again' } };
-    }
-    const scope = decide(user.role, 'vehicles.read');
-    if (!scope) {
-      return { ok: false, error: { code: 'Forbidden', message: `role ${user.role} may not vehicles.read` } };
-    }
-    c.socket.data.user = user;
-    c.socket.data.scope = scope;
-    return { ok: true };
-  }
-
-  ns.use((socket, next) => {
-    const token = handshakeToken(socket);
-    if (!token) {
-      next(refusal('Unauthorized', 'sign in first (session cookie or auth.token)'));
-      return;
-    }
-    findSessionUser(db, token, ctx.now()).then(
-      async (user) => {
-        if (!user) return next(refusal('Unauthorized', 'the session is unknown or has ended; sign in again'));
-        const scope = decide(user.role, 'vehicles.read');
-        if (!scope) return next(refusal('Forbidden', `role ${user.role} may not vehicles.read`));
-        if (scope === 'department' && !departmentsLoaded) await loadDepartments();
-        socket.data = { user, token, scope };
-        next();
-      },
-      (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
-    );
-  });
+  ns.use(
+    consoleSignIn(db, ctx.now, async (data) => {
+      if (data.scope === 'department' && !departments.loaded) await departments.refresh(true);
+    }),
+  );
 
   ns.on('connection', (socket) => {
     const c: Client = { socket, behind: new Set(), focus: new Map(), fleetRetry: null };
     clients.set(socket.id, c);
-    for (const [id] of store.all()) if (visible(c, id)) c.behind!.add(id);
-    flushBehind(c);
-    const mine = recentAlerts.list().filter((a) => visible(c, a.vehicleId));
-    if (mine.length > 0) socket.emit('vehicle.alert', mine);
+    fleet.welcome(c);
+    alerts.welcome(c);
 
     socket.on('vehicle.focus', (request, ack) => {
       const reply = (r: ConsoleAck) => {
@@ -388,7 +381,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         });
       }
       void (async () => {
-        const auth = await recheck(c);
+        const auth = await recheckSession(db, ctx.now, socket.data);
         if (!auth.ok) {
           reply(auth);
           socket.disconnect(true);
@@ -398,35 +391,17 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
           .select({ id: vehicles.id, departmentId: vehicles.departmentId })
           .from(vehicles)
           .where(eq(vehicles.id, vehicleId));
-        const dep = socket.data.user.departmentId;
-        if (!row || (socket.data.scope === 'department' && (dep === null || row.departmentId !== dep))) {
+        if (row) departments.noteVehicle(row.id, row.departmentId);
+        if (!row || !shared.visible(c, row.id)) {
           return reply({
             ok: false,
             error: { code: 'NotFound', message: `no vehicle with id ${vehicleId}` },
           });
         }
-        if (socket.data.scope === 'department') departments.set(row.id, row.departmentId);
         if (!clients.has(socket.id)) return;
-        if (!c.focus.has(vehicleId) && c.focus.size >= MAX_FOCUS) {
-          return reply({
-            ok: false,
-            error: {
-              code: 'TooManyFocused',
-              message: `at most ${MAX_FOCUS} vehicles may be focused at once`,
-            },
-          });
-        }
-        const f = c.focus.get(vehicleId) ?? { dirty: false, lastSentMs: 0, timer: null };
-        f.dirty = store.get(vehicleId).updatedAtMs !== null;
-        c.focus.set(vehicleId, f);
-        let watching = focusers.get(vehicleId);
-        if (!watching) {
-          watching = new Set();
-          focusers.set(vehicleId, watching);
-        }
-        watching.add(c);
-        reply({ ok: true });
-        flushFocus(c, vehicleId);
+        const answer = focus.focus(c, vehicleId);
+        reply(answer);
+        if (answer.ok) focus.flush(c, vehicleId);
       })().catch(() => {
         reply({ ok: false, error: { code: 'Internal', message: 'the vehicle could not be looked up' } });
       });
@@ -434,7 +409,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
 
     socket.on('vehicle.unfocus', (request, ack) => {
       const vehicleId = (request as { vehicleId?: unknown } | null)?.vehicleId;
-      if (typeof vehicleId === 'string') unfocus(c, vehicleId);
+      if (typeof vehicleId === 'string') focus.unfocus(c, vehicleId);
       if (typeof ack === 'function') {
         ack(
           typeof vehicleId === 'string'
@@ -451,17 +426,15 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   });
 
   const timers = [
-    setInterval(fleetTick, fleetIntervalMs),
-    setInterval(() => {
-      for (const a of coalescer.tick(ctx.now())) send(a);
-    }, 1000),
+    setInterval(fleet.tick, fleetIntervalMs),
+    setInterval(alerts.tick, 1000),
     setInterval(() => {
       if (![...clients.values()].some((c) => c.socket.data.scope === 'department')) return;
-      loadDepartments().catch(() => {});
+      departments.refresh(true).catch(() => {});
     }, directoryRefreshMs),
     setInterval(() => {
       for (const c of clients.values()) {
-        recheck(c).then(
+        recheckSession(db, ctx.now, c.socket.data).then(
           (r) => {
             if (!r.ok) c.socket.disconnect(true);
           },
@@ -484,7 +457,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
       return { sockets: clients.size, pendingFleet, pendingFocus };
     },
     alert(a) {
-      publishAlert(alerts.external(a));
+      alerts.publish(alerts.deriver.external(a));
     },
     close() {
       unsubscribe();

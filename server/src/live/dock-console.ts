@@ -7,17 +7,15 @@
  * Department-scoped users see only docks of their department.
  */
 import type { Server } from 'socket.io';
-import type { Db } from '../db/client.ts';
-import { docks } from '../db/schema.ts';
+import { viewerOf } from './console-auth.ts';
 import { CONSOLE_NAMESPACE, type ConsoleDockStatus } from './console-events.ts';
 import type { ConsoleNamespace } from './console-fanout.ts';
 import type { LiveDock, LiveDockStore } from './dock-store.ts';
+import type { DepartmentDirectory } from './visibility.ts';
 
 export interface DockConsoleOptions {
   /** Batch period of changed docks (default 500 ms). */
   intervalMs?: number;
-  /** How often the dock -> department map is reloaded for scoped users (default 5 s). */
-  directoryRefreshMs?: number;
 }
 
 type ConsoleSocket = ReturnType<ConsoleNamespace['sockets']['get']> & object;
@@ -29,37 +27,26 @@ const view = (d: LiveDock): ConsoleDockStatus => ({
   updatedAtMs: d.updatedAtMs,
 });
 
-/** Adds `dock.status` to the console namespace; returns the function that stops it. */
+/**
+ * Adds `dock.status` to the console namespace; returns the function that stops it. Who sees
+ * which dock is the shared department rule and cache (`visibility.ts`).
+ */
 export function attachDockConsole(
   io: Server,
-  db: Db,
   store: LiveDockStore,
+  departments: DepartmentDirectory,
   opts: DockConsoleOptions = {},
 ): () => void {
   const ns = io.of(CONSOLE_NAMESPACE) as unknown as ConsoleNamespace;
   const intervalMs = opts.intervalMs ?? 500;
-  const refreshMs = opts.directoryRefreshMs ?? 5000;
-  let departments = new Map<string, string | null>();
-  let loadedAt = Number.NEGATIVE_INFINITY;
   const changed = new Set<string>();
 
-  async function loadDepartments(force = false): Promise<void> {
-    if (!force && Date.now() - loadedAt < refreshMs) return;
-    const rows = await db.select({ id: docks.id, departmentId: docks.departmentId }).from(docks);
-    departments = new Map(rows.map((r) => [r.id, r.departmentId]));
-    loadedAt = Date.now();
-  }
-
-  const visible = (socket: ConsoleSocket, dockId: string): boolean => {
-    const d = socket.data;
-    if (!d?.user) return false;
-    if (d.scope === 'all') return true;
-    return d.user.departmentId !== null && departments.get(dockId) === d.user.departmentId;
-  };
+  const visible = (socket: ConsoleSocket, dockId: string): boolean =>
+    socket.data?.user ? departments.seesDock(viewerOf(socket.data), dockId) : false;
 
   const onConnection = (socket: ConsoleSocket) => {
     void (async () => {
-      if (socket.data.scope === 'department') await loadDepartments(true);
+      if (socket.data.scope === 'department') await departments.refresh(true);
       const items = store
         .all()
         .filter((d) => visible(socket, d.dockId))
@@ -76,7 +63,7 @@ export function attachDockConsole(
     changed.clear();
     void (async () => {
       const sockets = [...ns.sockets.values()];
-      if (sockets.some((s) => s.data?.scope === 'department')) await loadDepartments();
+      if (sockets.some((s) => s.data?.scope === 'department')) await departments.refresh();
       const all = ids.map((id) => view(store.getDock(id)));
       for (const s of sockets) {
         const items = s.data?.scope === 'all' ? all : all.filter((d) => visible(s, d.dockId));

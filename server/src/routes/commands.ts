@@ -9,64 +9,31 @@
  * the command may or may not have run).
  */
 import { randomUUID } from 'node:crypto';
-import type { CommandReply, VehicleCommand } from '@aerie/gcs-bridge';
+import { type CommandReply, VehicleCommand, VehicleCommandVariants } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { type Static, type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { commands, vehicles } from '../db/schema.ts';
 import { ApiError, type ErrorCode, errorResponses } from '../http/errors.ts';
-import { allOf, IdParams, iso, Latitude, Longitude, notFound, scopeCondition } from './common.ts';
+import { allOf, IdParams, iso, notFound, scopeCondition } from './common.ts';
 
-const AltRelM = Type.Number({ minimum: 1, maximum: 500, description: 'metres above the home position' });
+type Action = keyof typeof VehicleCommandVariants;
+const ACTIONS = Object.keys(VehicleCommandVariants) as Action[];
 
-const variants = {
-  arm: {},
-  disarm: { force: Type.Optional(Type.Boolean({ description: 'disarm even in flight (emergency stop)' })) },
-  takeoff: { altRelM: AltRelM },
-  hold: {},
-  resume: {},
-  return: {},
-  land: {},
-  goto: { lat: Latitude, lon: Longitude, altRelM: AltRelM },
-  set_mode: {
-    mode: Type.String({
-      minLength: 1,
-      maxLength: 32,
-      pattern: '^[A-Za-z][A-Za-z0-9_ -]*$',
-      description: 'flight mode name as the bridge reports it (e.g. HOLD, RTL, MISSION)',
-    }),
-  },
-  start_mission: {},
-} satisfies Record<VehicleCommand['action'], Record<string, TSchema>>;
-
-type Action = keyof typeof variants;
-const ACTIONS = Object.keys(variants) as Action[];
-
-function variant<A extends Action>(action: A) {
-  return Type.Object(
-    { action: Type.Literal(action), ...variants[action] },
-    { additionalProperties: false, title: action },
-  );
-}
-
-/** Body of `POST /api/vehicles/:id/commands`: one of the pilot's commands. */
-export const VehicleCommandBody = Type.Union(ACTIONS.map(variant), {
-  description: 'A command for the vehicle, chosen by `action`',
-});
-
-// The schema and the bridge's type describe the same thing; this fails to compile if they drift.
-const _sameShape: (c: Static<typeof VehicleCommandBody>) => VehicleCommand = (c) => c as VehicleCommand;
-void _sameShape;
+/** Body of `POST /api/vehicles/:id/commands`: one of the pilot's commands (the contract's schema). */
+export const VehicleCommandBody = VehicleCommand;
 
 /**
  * One validator per action, so a bad body gets an error about its own fields ("body.altRelM
  * must be <= 500") instead of the first branch of the union ("body.action must be 'arm'").
  */
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
-const validators = new Map<string, ValidateFunction>(ACTIONS.map((a) => [a, ajv.compile(variant(a))]));
+const validators = new Map<string, ValidateFunction>(
+  ACTIONS.map((a) => [a, ajv.compile(VehicleCommandVariants[a])]),
+);
 
 function checkBody(body: unknown): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body))

@@ -28,7 +28,7 @@ import {
   ticketTransitions,
   triageItems,
 } from '../db/schema.ts';
-import { fail, ok, type Result } from '../result.ts';
+import { fail, ok, type Result } from '@aerie/contracts';
 import {
   allowedActions,
   applyTransition,

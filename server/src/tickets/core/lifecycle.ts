@@ -15,7 +15,7 @@
  * the version the caller saw, the actor and the time, and answers the new fields and the
  * transition record, or a coded refusal. Who may do what is `permissions.ts`.
  */
-import { fail, ok, type Result } from '../../result.ts';
+import { fail, ok, type Result } from '@aerie/contracts';
 import { mayAct, type TicketActor } from './permissions.ts';
 
 export const TICKET_STATUSES = [

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { fail, ok, type Result } from '../../result.ts';
+import { fail, ok, type Result } from '@aerie/contracts';
 
 /** Finding categories that become tickets (person and vehicle boxes feed other rules). */
 export const TICKET_CATEGORIES = ['fire_smoke', 'construction', 'river_pollution', 'other'] as const;

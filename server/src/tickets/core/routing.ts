@@ -5,7 +5,7 @@
  * with null category, then category only); with no rule, the grid's own department. Grids come
  * from GeoJSON (Polygon or MultiPolygon, with holes).
  */
-import { fail, ok, type Result } from '../../result.ts';
+import { fail, ok, type Result } from '@aerie/contracts';
 
 /** [lon, lat] rings as GeoJSON has them: first the outer ring, then holes. */
 export type Polygon = number[][][];
