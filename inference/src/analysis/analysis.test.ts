@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageFinding } from '@aerie/contracts';
+import type { FrameMeta, ImageFinding } from '@aerie/contracts';
+import { cameraFor, localPlane } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import type { Detector, RgbImage } from '../detector.ts';
 import { decodeImage } from '../image.ts';
@@ -84,6 +85,59 @@ describe('fire-colour', () => {
     const e = new FireColourDetector();
     for (const [i, at] of [10, 120, 200, 10].entries()) {
       expect((await e.detect(scene(at), ctx(i * 1000)))[0]!.score).toBe(0.5);
+    }
+  });
+});
+
+describe('fire-colour persistence on the ground, for a camera flying past', () => {
+  const HOME = { lat: 30.2741, lon: 120.1551 };
+  const plane = localPlane(HOME);
+  const frameAt = (northM: number, t: number): FrameMeta => ({
+    vehicleId: 'uav-1',
+    capturedAtMs: t,
+    pose: {
+      ...plane.toLatLon({ x: 0, y: northM }),
+      altMslM: 110,
+      altRelM: 100,
+      rollDeg: 0,
+      pitchDeg: 0,
+      yawDeg: 0,
+    },
+    gimbal: { pitchDeg: -90, yawDeg: 0, rollDeg: 0 },
+    camera: { hfovDeg: 90, width: 240, height: 160 },
+  });
+  /** The frame with a 20 x 20 px flame drawn where the ground point (east, north) appears. */
+  const view = (meta: FrameMeta, fire: { x: number; y: number }): RgbImage => {
+    const p = cameraFor(meta).groundToPixel(plane.toLatLon(fire), 10);
+    if (!p.ok) throw new Error('fire behind the camera');
+    return image(240, 160, (x, y) => (inRect(x, y, [p.u - 10, p.v - 10, 20, 20]) ? FLAME : GRASS));
+  };
+
+  it('confirms a fire that stays at one ground point while the drone moves 25 m a frame', async () => {
+    const d = new FireColourDetector();
+    const scores: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const meta = frameAt(i * 25, i * 1000);
+      const f = await d.detect(view(meta, { x: 10, y: 30 }), {
+        vehicleId: 'uav-1',
+        capturedAtMs: i * 1000,
+        frame: meta,
+      });
+      scores.push(f[0]!.score);
+    }
+    // The flame moved ~30 px across the 20 px box between frames: no image overlap, same ground.
+    expect(scores).toEqual([0.5, 0.5, 0.8]);
+  });
+
+  it('does not confirm flame-coloured things at different ground points', async () => {
+    const d = new FireColourDetector();
+    for (let i = 0; i < 3; i++) {
+      const meta = frameAt(i * 25, i * 1000);
+      const f = await d.detect(view(meta, { x: 10 - i * 30, y: 30 }), {
+        capturedAtMs: i * 1000,
+        frame: meta,
+      });
+      expect(f[0]!.score).toBe(0.5);
     }
   });
 });

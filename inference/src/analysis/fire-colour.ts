@@ -10,10 +10,11 @@
  * (Requiring an over-exposed near-white flame core was tried and dropped: on the samples it lost
  * real flares as often as it removed yellow machinery.)
  *
- * Scores. One still image (no place key in the context): flames score 0.5, smoke 0.3 (0.5 next
+ * Scores. One still image (neither pose nor place key in the context): flames score 0.5, smoke 0.3 (0.5 next
  * to a flame), labelled `flame-unconfirmed` / `smoke-unconfirmed`: enough for a person to look
  * (triage), not for a ticket on its own. When the same place was seen in the previous two frames
- * with an overlapping blob, the blob is confirmed: flames 0.8, smoke next to flame 0.7, smoke
+ * with a blob of the same label (within 10 m on the ground when frames carry their pose, else an
+ * overlapping box under the same place key; persistence.ts), the blob is confirmed: flames 0.8, smoke next to flame 0.7, smoke
  * alone 0.45.
  *
  * Limits, honestly. Colour cannot tell a flame from anything flame-coloured: sunset, orange or
@@ -49,6 +50,7 @@ export class FireColourDetector implements Detector {
   private readonly memory = new PersistenceMemory({
     frames: FIRE.persistFrames,
     minIou: FIRE.persistMinIou,
+    maxGroundM: FIRE.persistMaxGroundM,
     maxGapMs: FIRE.persistMaxGapMs,
   });
 
@@ -80,6 +82,7 @@ export class FireColourDetector implements Detector {
     const confirmed = this.memory.observe(
       ctx,
       candidates.map(({ label, box }) => ({ label, box })),
+      img,
     );
     return candidates.map((c, i) => {
       const ok = confirmed?.[i] ?? false;

@@ -49,9 +49,15 @@ export const FIRE = {
   minSmokeArea: 0.05,
   /** Smoke counts as "with flame" when its box is within this share of the image diagonal of a flame box. */
   smokeNearFlame: 0.05,
-  /** Persistence: a blob is confirmed when boxes overlapping it (IoU >= minIou) were seen in the previous N-1 frames. */
+  /**
+   * Persistence: a blob is confirmed when the same label was seen at the same place in the
+   * previous N-1 frames: within `persistMaxGroundM` on the ground when frames carry a pose
+   * (about twice the single-frame georeferencing error at 100 m, see bench georef), else boxes
+   * overlapping with IoU >= `persistMinIou` in frames with the same place key.
+   */
   persistFrames: 3,
   persistMinIou: 0.3,
+  persistMaxGroundM: 10,
   /** Frames older than this no longer count towards persistence. */
   persistMaxGapMs: 5_000,
   score: {
