@@ -13,6 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GeoFinding } from '@aerie/contracts';
+import { fail, ok, type Result } from '@aerie/contracts';
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import {
@@ -28,7 +29,6 @@ import {
   ticketTransitions,
   triageItems,
 } from '../db/schema.ts';
-import { fail, ok, type Result } from '@aerie/contracts';
 import {
   allowedActions,
   applyTransition,

@@ -17,8 +17,9 @@
  *
  * Administrators run users and configuration, not tickets; pilots fly.
  */
-import type { Role } from '../../db/schema.ts';
+
 import { fail, ok, type Result } from '@aerie/contracts';
+import type { Role } from '../../db/schema.ts';
 import type { TicketAction } from './lifecycle.ts';
 
 export type ActorRole = Role | 'system';

@@ -3,9 +3,10 @@
  * itself, how near a recurrence must be to count as the same incident, and the time limits.
  * The schema has defaults for every field, so an empty configuration gives a working desk.
  */
+
+import { fail, ok, type Result } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { fail, ok, type Result } from '@aerie/contracts';
 
 /** Finding categories that become tickets (person and vehicle boxes feed other rules). */
 export const TICKET_CATEGORIES = ['fire_smoke', 'construction', 'river_pollution', 'other'] as const;
