@@ -6,11 +6,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Fleet, startFleet } from '@aerie/hardware';
+import type { Fleet } from '@aerie/hardware';
 import { fenceToItems, type Route, toMissionItems, zonesToFence } from '@aerie/missions';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBridge, type RunningBridge } from '../open-bridge.ts';
+import type { RunningBridge } from '../open-bridge.ts';
+import { openSimSite } from '../testing/sim-site.ts';
 import { BridgeChannelClient } from './client.ts';
 import { BRIDGE_NAMESPACE, type MissionUploadProgress, type MissionUploadReply } from './events.ts';
 import { runMissionUpload } from './mission-upload.ts';
@@ -56,20 +57,9 @@ const fence = fenceToItems(
 );
 
 async function site() {
-  const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
-  if (!opened.ok) throw new Error(opened.error.message);
-  running = opened.value;
-  const gcsPort = running.connections[0]!.link.localPort()!;
-  fleet = await startFleet({
-    vehicles: 1,
-    basePort: 0,
-    bindHost: '127.0.0.1',
-    gcsHost: '127.0.0.1',
-    gcsPort,
-    speedup: 10,
-    settleS: 0,
-    home: HOME,
-  });
+  const opened = await openSimSite({ speedup: 10, home: HOME });
+  running = opened.running;
+  fleet = opened.fleet;
   const bridge = running.bridge;
   const sysid = fleet.vehicles[0]!.sysid;
   await until(() => bridge.vehicle(sysid), 5000, 'the vehicle to be heard');

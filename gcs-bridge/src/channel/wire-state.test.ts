@@ -1,10 +1,9 @@
 import { checkChannelItem, VehicleStatePayload } from '@aerie/contracts';
-import { type Fleet, startFleet } from '@aerie/hardware';
 import { common, minimal } from 'node-mavlink';
 import { Value } from 'typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VehicleSnapshot } from '../bridge.ts';
-import { openBridge, type RunningBridge } from '../open-bridge.ts';
+import { openSimSite, type SimSite } from '../testing/sim-site.ts';
 import { applyMessage, createVehicleState } from '../vehicle/state.ts';
 import { toWireState, WIRE_STATUS_TEXTS } from './wire-state.ts';
 
@@ -60,31 +59,15 @@ describe('toWireState', () => {
 });
 
 describe('toWireState against the simulator', () => {
-  let fleet: Fleet | undefined;
-  let running: RunningBridge | undefined;
+  let site: SimSite | undefined;
   afterEach(async () => {
-    await running?.close();
-    await fleet?.close();
-    running = undefined;
-    fleet = undefined;
+    await site?.close();
+    site = undefined;
   });
 
   it('maps what a simulated PX4 reports over UDP to a state the server accepts', async () => {
-    const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
-    if (!opened.ok) throw new Error(opened.error.message);
-    running = opened.value;
-    const gcsPort = running.connections[0]!.link.localPort()!;
-    fleet = await startFleet({
-      vehicles: 1,
-      basePort: 0,
-      bindHost: '127.0.0.1',
-      gcsHost: '127.0.0.1',
-      gcsPort,
-      speedup: 10,
-      settleS: 0,
-      home: { lat: 30.2741, lon: 120.1551 },
-    });
-    const bridge = running.bridge;
+    site = await openSimSite({ home: { lat: 30.2741, lon: 120.1551 } });
+    const bridge = site.running.bridge;
     const end = Date.now() + 10_000;
     let snap = bridge.vehicles()[0];
     while (!snap || snap.lat === null || snap.batteryPct === null || snap.landed === null) {
