@@ -1,8 +1,9 @@
 /**
  * Video endpoints (permission `video.read`):
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
- *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as fragmented MP4
- *    units (see `wire.ts`) for Media Source Extensions, plus JSON state messages
+ *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as the camera encoded
+ *    it (see `wire.ts`): H.264 as fragmented MP4 for Media Source Extensions, Motion-JPEG as
+ *    one JPEG per message; plus JSON state messages
  *    (`{"type":"state","signal":"live"|"starting"|"no-signal","codec":"avc1.42c01f"}`). The
  *    client acknowledges each binary message with a text message once it appended it; the hub
  *    sends no more than two unacknowledged units (flow control: slow viewers drop frames).
@@ -73,7 +74,8 @@ function attachViewer(ws: WebSocket, stream: VideoStream): void {
     send(unit, written) {
       if (ws.readyState !== ws.OPEN) return written();
       acks.push(written);
-      const kind = unit.seq === -1 ? 'init' : unit.key ? 'key' : 'delta';
+      const kind =
+        unit.seq === -1 ? 'init' : stream.source.kind === 'mjpeg' ? 'jpeg' : unit.key ? 'key' : 'delta';
       ws.send(encodeUnit(kind, unit));
     },
   });
@@ -93,10 +95,10 @@ export function registerVideoRoutes(
     { ...DEFAULT_VIDEO_CONFIG, ...config },
     async (vehicleId) => {
       const [row] = await db
-        .select({ sysid: vehicles.sysid })
+        .select({ serial: vehicles.serial, sysid: vehicles.sysid })
         .from(vehicles)
         .where(eq(vehicles.id, vehicleId));
-      return row?.sysid ?? null;
+      return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
   );
