@@ -9,6 +9,7 @@ import {
   HistoryOutlined,
   NodeIndexOutlined,
   ScheduleOutlined,
+  VideoCameraOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
@@ -29,6 +30,7 @@ const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay
 const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
 const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
+const VideoWall = lazy(() => import('../features/video/video-wall-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -51,6 +53,13 @@ export const PAGES: PageEntry[] = [
     icon: <ScheduleOutlined />,
     permission: 'sorties.read',
     element: <DispatchBoard />,
+  },
+  {
+    path: 'video',
+    navKey: 'common.nav.video',
+    icon: <VideoCameraOutlined />,
+    permission: 'video.read',
+    element: <VideoWall />,
   },
   {
     path: 'sorties',
