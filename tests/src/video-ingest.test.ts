@@ -4,6 +4,7 @@
  * video WebSocket with the capture time of each frame; the WebSocket is role-checked
  * (`video.read`). RTSP (H.264 -> fragmented MP4) is in video-rtsp.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,6 +131,26 @@ describe('live video through the server', () => {
       headers: { authorization: `Bearer ${admin}` },
     });
     expect(list.json()).toContainEqual(expect.objectContaining({ vehicleId: 'sim-1', signal: 'live' }));
+  }, 60_000);
+
+  it('stores the newest frame as evidence in the media store', async () => {
+    await watch('sim-1', admin, (x) => x.units.length > 0);
+    const res = await app!.inject({
+      method: 'POST',
+      url: '/api/video/sim-1/snapshots',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json() as { sha256: string; capturedAtMs: number; vehicleId: string };
+    expect(body.vehicleId).toBe('sim-1');
+    const stored = readFileSync(path.join(dir, 'media', body.sha256));
+    expect(stored.subarray(0, 2).toString('hex')).toBe('ffd8');
+    const none = await app!.inject({
+      method: 'POST',
+      url: '/api/video/nobody/snapshots',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(none.statusCode).toBe(404);
   }, 60_000);
 
   it('a second viewer starts at once from the last frame', async () => {

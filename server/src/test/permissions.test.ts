@@ -169,6 +169,12 @@ const TABLE: Row[] = [
     allowed: ['administrator', 'dispatcher', 'pilot'],
   },
   { method: 'GET', route: '/api/video/streams', permission: 'video.read', allowed: BRIDGE_READERS },
+  {
+    method: 'POST',
+    route: '/api/video/{vehicleId}/snapshots',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];

@@ -1,12 +1,14 @@
 /**
  * One live video: a `<video>` fed by a LivePlayer, with the vehicle's name, mode and altitude
- * over it, a "no signal" state instead of a frozen picture, and a snapshot button that saves
- * the current frame (PNG) named with the vehicle, capture time and pose.
+ * over it, a "no signal" state instead of a frozen picture, and a snapshot button: the server
+ * stores a Motion-JPEG stream's frame as evidence with its pose; an H.264 stream's frame is
+ * saved by the browser (PNG named with the vehicle, capture time and pose).
  */
 import { CameraOutlined } from '@ant-design/icons';
 import { Button, message, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../../lib/api.ts';
 import type { FleetVehicleSnapshot } from '../../live/fleet-model.ts';
 import { LivePlayer, type PlayerStatus } from './live-player.ts';
 
@@ -55,6 +57,14 @@ export function VideoTile({ vehicle, compact }: Props) {
   }, [id]);
 
   const snapshot = () => {
+    // Motion-JPEG streams: the server stores the camera's own frame as evidence with the pose.
+    if (playerRef.current?.onCanvas) {
+      api
+        .post<{ sha256: string }>(`/api/video/${encodeURIComponent(id)}/snapshots`)
+        .then((r) => message.success(t('video.tile.evidenceSaved', { id: r.sha256.slice(0, 12) })))
+        .catch((err: Error) => message.error(err.message));
+      return;
+    }
     const v = videoRef.current;
     let c = canvasRef.current;
     if (!playerRef.current?.onCanvas) {
