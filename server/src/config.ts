@@ -90,7 +90,8 @@ export const ServerConfigSchema = Type.Object(
         }),
         sources: Type.Record(Type.String(), Type.String({ minLength: 1 }), {
           default: {},
-          description: 'Vehicle id -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
+          description:
+            'Vehicle id or serial -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
         }),
         ffmpegPath: Type.String({ default: 'ffmpeg', minLength: 1 }),
       },

@@ -1,8 +1,10 @@
 /**
  * Live video through the server: a simulated camera (Motion-JPEG over HTTP) ingested by the
- * server's supervised ffmpeg into fragmented MP4, delivered on the video WebSocket with the
- * capture time of each frame; the WebSocket is role-checked (`video.read`).
+ * server and passed on as the camera encoded it (one JPEG per message, never transcoded) on the
+ * video WebSocket with the capture time of each frame; the WebSocket is role-checked
+ * (`video.read`). RTSP (H.264 -> fragmented MP4) is in video-rtsp.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,16 +115,15 @@ function watch(
 }
 
 describe('live video through the server', () => {
-  it('ingests the simulated camera and delivers fragmented MP4 with capture times', async () => {
-    const r = await watch('sim-1', admin, (x) => x.units.filter((u) => u.kind >= 2).length >= 6);
-    expect(r.units[0]!.kind).toBe(0); // init segment first
-    const frames = r.units.filter((u) => u.kind >= 2);
-    expect(frames[0]!.kind).toBe(2); // starts on a key frame
+  it('ingests the simulated camera and delivers its JPEG frames with their capture times', async () => {
+    const r = await watch('sim-1', admin, (x) => x.units.length >= 6);
+    const frames = r.units;
+    expect(frames.every((u) => u.kind === 1)).toBe(true);
     for (let i = 1; i < frames.length; i++) expect(frames[i]!.at).toBeGreaterThan(frames[i - 1]!.at);
     expect(frames.every((f) => f.at > Date.now() - 60_000 && f.bytes > 100)).toBe(true);
     expect(r.states.at(-1)).toMatchObject({
       signal: 'live',
-      codec: expect.stringMatching(/^avc1\.[0-9a-f]{6}$/),
+      codec: 'jpeg',
     });
     const list = await app!.inject({
       method: 'GET',
@@ -132,11 +133,33 @@ describe('live video through the server', () => {
     expect(list.json()).toContainEqual(expect.objectContaining({ vehicleId: 'sim-1', signal: 'live' }));
   }, 60_000);
 
-  it('a second viewer starts at once from the cached key frame', async () => {
+  it('stores the newest frame as evidence in the media store', async () => {
+    await watch('sim-1', admin, (x) => x.units.length > 0);
+    const res = await app!.inject({
+      method: 'POST',
+      url: '/api/video/sim-1/snapshots',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json() as { sha256: string; capturedAtMs: number; vehicleId: string };
+    expect(body.vehicleId).toBe('sim-1');
+    const stored = readFileSync(path.join(dir, 'media', body.sha256));
+    expect(stored.subarray(0, 2).toString('hex')).toBe('ffd8');
+    const none = await app!.inject({
+      method: 'POST',
+      url: '/api/video/nobody/snapshots',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(none.statusCode).toBe(404);
+  }, 60_000);
+
+  it('a second viewer starts at once from the last frame', async () => {
     const first = watch('sim-1', admin, (x) => x.units.length >= 40, 60_000).catch(() => null);
-    await watch('sim-1', admin, (x) => x.units.some((u) => u.kind >= 2));
-    const r = await watch('sim-1', admin, (x) => x.units.some((u) => u.kind >= 2), 5_000);
-    expect(r.units.map((u) => u.kind).slice(0, 2)).toEqual([0, 2]);
+    await watch('sim-1', admin, (x) => x.units.length > 0);
+    const opened = Date.now();
+    const r = await watch('sim-1', admin, (x) => x.units.length > 0, 5_000);
+    // the cached frame, captured before this viewer came
+    expect(r.units[0]!.at).toBeLessThan(opened);
     await first;
   }, 90_000);
 

@@ -4,7 +4,6 @@
 
 import { isIPv4 } from 'node:net';
 import { type Command, InvalidArgumentError } from 'commander';
-import { startFleetCameras } from '../camera/fleet-cameras.ts';
 import type { Flavour } from '../sim/flavour.ts';
 import { DEFAULT_BASE_PORT, DEFAULT_BIND_HOST, DEFAULT_GCS, DEFAULT_HOME, startFleet } from '../sim/fleet.ts';
 
@@ -273,15 +272,18 @@ export function registerCommands(program: Command): void {
       const cameras =
         raw.cameraPort === undefined
           ? undefined
-          : await startFleetCameras(fleet.vehicles, {
-              port: raw.cameraPort,
-              fps: 10,
-              ...(raw.samples ? { samplesDir: raw.samples } : {}),
-            }).catch(async (err) => {
-              interrupted.dispose();
-              await fleet.close();
-              throw err;
-            });
+          : // Loaded only when asked for: sharp (native) would slow every other start.
+            await (await import('../camera/fleet-cameras.ts'))
+              .startFleetCameras(fleet.vehicles, {
+                port: raw.cameraPort,
+                fps: 10,
+                ...(raw.samples ? { samplesDir: raw.samples } : {}),
+              })
+              .catch(async (err) => {
+                interrupted.dispose();
+                await fleet.close();
+                throw err;
+              });
       if (cameras)
         process.stdout.write(`cameras on ${cameras.server.url(0).replace('/0.mjpeg', '/<sysid>.mjpeg')}\n`);
       process.stdout.write(

@@ -74,9 +74,8 @@ describe('video ingest pieces', () => {
       listen: true,
     });
     expect(() => parseSourceUrl('file:///etc/passwd')).toThrow(/expected rtsp/);
-    const pull = ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://cam/live' }, 12);
+    const pull = ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://cam/live' });
     expect(pull.join(' ')).toMatch(/-rtsp_transport tcp -i rtsp:\/\/cam\/live -an -c:v copy/);
-    expect(ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://0.0.0.0:1/x', listen: true }, 12)).toContain('listen');
-    expect(ffmpegArgs({ kind: 'mjpeg', url: 'http://x' }, 12)).toContain('libx264');
+    expect(ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://0.0.0.0:1/x', listen: true })).toContain('listen');
   });
 });

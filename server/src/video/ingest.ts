@@ -1,15 +1,16 @@
 /**
- * Ingest: one supervised ffmpeg child per watched stream that turns the source into fragmented
- * MP4 (one fragment per frame) for the stream hub.
+ * Ingest: one supervised source per watched stream, feeding the stream hub with what the
+ * camera encoded, never transcoded:
  *
  *  - `mjpeg`: a Motion-JPEG over HTTP camera (the simulated cameras; many IP cameras): the
- *    server reads the parts, keeps each part's capture time, and pipes the JPEGs into ffmpeg,
- *    which encodes H.264 (ultrafast, zerolatency, no B-frames, a key frame a second).
- *  - `ffmpeg`: any URL ffmpeg opens, e.g. `rtsp://camera/stream` (pull, over TCP) or
+ *    server reads the parts and passes each JPEG on with its capture time (`X-Captured-At-Ms`).
+ *    An H.264 encoder here would cost CPU per stream and, through ffmpeg's JPEG demuxer and MP4
+ *    muxer, two frame periods of delay.
+ *  - `ffmpeg`: a supervised ffmpeg child for any URL ffmpeg opens, e.g. `rtsp://camera/stream` (pull, over TCP) or
  *    `rtsp://0.0.0.0:8554/dock1` with `listen` (the camera or dock pushes to us), RTMP alike.
  *    H.264 is copied, not re-encoded; a frame's capture time is when its fragment arrived.
  *
- * Supervision: when the child exits or goes silent for `stallMs`, the stream shows "no
+ * Supervision: when the child exits or goes silent for `stallMs` (15 s before its first frame), the stream shows "no
  * signal" and the hub forgets its cached frames (a new viewer must not see a frozen picture);
  * the child is started again after a backoff (0.5 s doubling to 10 s, back to 0.5 s after a
  * run that delivered frames for 10 s).
@@ -32,13 +33,14 @@ export interface IngestOptions {
   hub: StreamHub;
   /** Called on every state change, with the MSE codec string once known. */
   onState?: (state: SignalState, codec: string | undefined) => void;
-  /** Frames per second the encoder is told for Motion-JPEG input; default 12. */
-  fps?: number;
   /** Silence after which the source counts as lost; default 3000 ms. */
   stallMs?: number;
   ffmpegPath?: string;
   log?: (line: string) => void;
 }
+
+/** How long a new child may take to its first frame (ffmpeg starts slowly on a busy machine). */
+const STARTUP_MS = 15_000;
 
 /** Restart delay after `attempt` failed starts in a row. */
 export function backoffMs(attempt: number): number {
@@ -56,27 +58,7 @@ const FMP4_OUT = [
   'pipe:1',
 ];
 
-export function ffmpegArgs(source: VideoSource, fps: number): string[] {
-  if (source.kind === 'mjpeg') {
-    return [
-      ...[
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-fflags',
-        'nobuffer',
-        '-probesize',
-        '32',
-        '-analyzeduration',
-        '0',
-      ],
-      ...['-f', 'mjpeg'],
-      ...['-framerate', String(fps), '-i', 'pipe:0', '-an'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
-      ...['-g', String(fps), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline'],
-      ...FMP4_OUT,
-    ];
-  }
+export function ffmpegArgs(source: Extract<VideoSource, { kind: 'ffmpeg' }>): string[] {
   const input = source.url.startsWith('rtsp')
     ? ['-rtsp_transport', 'tcp', ...(source.listen ? ['-rtsp_flags', 'listen'] : [])]
     : source.listen
@@ -119,6 +101,8 @@ export class MultipartJpegReader {
 
 export class Ingest {
   private child: ChildProcess | null = null;
+  /** Bumped whenever a source session ends, so late callbacks of an old one do nothing. */
+  private session = 0;
   private abortHttp: (() => void) | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
@@ -152,6 +136,7 @@ export class Ingest {
   }
 
   private teardown(): void {
+    this.session++;
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = null;
     this.abortHttp?.();
@@ -161,9 +146,17 @@ export class Ingest {
     if (c && c.exitCode === null) c.kill('SIGKILL');
   }
 
-  private armStall(): void {
+  private armStall(gotFrames = true): void {
     if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => this.lost('no frames'), this.opts.stallMs ?? 3000);
+    this.stallTimer = setTimeout(
+      () => {
+        // A listening ffmpeg waits for the camera to push: no signal, but nothing to restart.
+        const source = this.opts.source;
+        if (!gotFrames && source.kind === 'ffmpeg' && source.listen) this.setState('no-signal');
+        else this.lost('no frames');
+      },
+      gotFrames ? (this.opts.stallMs ?? 3000) : Math.max(this.opts.stallMs ?? 3000, STARTUP_MS),
+    );
   }
 
   private lost(why: string): void {
@@ -181,15 +174,27 @@ export class Ingest {
     }, delay);
   }
 
+  private markLive(): void {
+    if (this.state !== 'live') {
+      this.liveSince = Date.now();
+      this.setState('live');
+      // A state with the codec for viewers that joined before it was known.
+      this.opts.onState?.('live', this.codec);
+    }
+    this.armStall();
+  }
+
   private launch(): void {
     const { source, hub } = this.opts;
-    const fps = this.opts.fps ?? 12;
     this.starts++;
-    const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', ffmpegArgs(source, fps), {
+    if (source.kind === 'mjpeg') {
+      this.pullMjpeg(source.url);
+      return;
+    }
+    const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', ffmpegArgs(source), {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
-    const captured: number[] = [];
     const split = new Mp4Splitter();
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
@@ -214,30 +219,26 @@ export class Ingest {
         hub.setInit(pieces.init);
       }
       for (const f of pieces.fragments) {
-        const at = source.kind === 'mjpeg' ? (captured.shift() ?? Date.now()) : Date.now();
-        hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: at });
-        if (this.state !== 'live') {
-          this.liveSince = Date.now();
-          this.setState('live');
-          // A state with the codec for viewers that joined before it was known.
-          this.opts.onState?.('live', this.codec);
-        }
-        this.armStall();
+        hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: Date.now() });
+        this.markLive();
       }
     });
-    this.armStall();
-    if (source.kind === 'mjpeg') this.pullMjpeg(source.url, child, captured);
+    this.armStall(false);
   }
 
-  private pullMjpeg(url: string, child: ChildProcess, captured: number[]): void {
+  private pullMjpeg(url: string): void {
+    const session = ++this.session;
+    const current = () => session === this.session && this.running;
+    this.codec = 'jpeg';
     const reader = new MultipartJpegReader();
     const req = request(url, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        this.lost(`camera answered ${res.statusCode}`);
+        if (current()) this.lost(`camera answered ${res.statusCode}`);
         return;
       }
       res.on('data', (chunk: Buffer) => {
+        if (!current()) return;
         let parts: ReturnType<MultipartJpegReader['push']>;
         try {
           parts = reader.push(chunk);
@@ -246,16 +247,15 @@ export class Ingest {
           return;
         }
         for (const p of parts) {
-          // ffmpeg busy: drop the frame rather than queue it.
-          if (child.stdin!.writableLength > 2 * p.jpeg.length) continue;
-          captured.push(p.capturedAtMs ?? Date.now());
-          child.stdin!.write(p.jpeg);
+          this.opts.hub.push({ bytes: p.jpeg, key: true, capturedAtMs: p.capturedAtMs ?? Date.now() });
+          this.markLive();
         }
       });
-      res.on('end', () => this.child === child && this.lost('camera closed the stream'));
+      res.on('end', () => current() && this.lost('camera closed the stream'));
     });
-    req.on('error', (err) => this.child === child && this.lost(`camera: ${err.message}`));
+    req.on('error', (err) => current() && this.lost(`camera: ${err.message}`));
     req.end();
     this.abortHttp = () => req.destroy();
+    this.armStall(false);
   }
 }

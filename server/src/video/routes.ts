@@ -1,8 +1,11 @@
 /**
  * Video endpoints (permission `video.read`):
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
- *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as fragmented MP4
- *    units (see `wire.ts`) for Media Source Extensions, plus JSON state messages
+ *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG streams) in
+ *    the media store with a JSON record of vehicle, capture time and live pose.
+ *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as the camera encoded
+ *    it (see `wire.ts`): H.264 as fragmented MP4 for Media Source Extensions, Motion-JPEG as
+ *    one JPEG per message; plus JSON state messages
  *    (`{"type":"state","signal":"live"|"starting"|"no-signal","codec":"avc1.42c01f"}`). The
  *    client acknowledges each binary message with a text message once it appended it; the hub
  *    sends no more than two unacknowledged units (flow control: slow viewers drop frames).
@@ -21,7 +24,8 @@ import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { vehicles } from '../db/schema.ts';
-import { errorResponses } from '../http/errors.ts';
+import { MediaStore } from '../flightlog/media-store.ts';
+import { ApiError, errorResponses } from '../http/errors.ts';
 import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
 import { encodeUnit } from './wire.ts';
 
@@ -73,7 +77,8 @@ function attachViewer(ws: WebSocket, stream: VideoStream): void {
     send(unit, written) {
       if (ws.readyState !== ws.OPEN) return written();
       acks.push(written);
-      const kind = unit.seq === -1 ? 'init' : unit.key ? 'key' : 'delta';
+      const kind =
+        unit.seq === -1 ? 'init' : stream.source.kind === 'mjpeg' ? 'jpeg' : unit.key ? 'key' : 'delta';
       ws.send(encodeUnit(kind, unit));
     },
   });
@@ -93,10 +98,10 @@ export function registerVideoRoutes(
     { ...DEFAULT_VIDEO_CONFIG, ...config },
     async (vehicleId) => {
       const [row] = await db
-        .select({ sysid: vehicles.sysid })
+        .select({ serial: vehicles.serial, sysid: vehicles.sysid })
         .from(vehicles)
         .where(eq(vehicles.id, vehicleId));
-      return row?.sysid ?? null;
+      return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
   );
@@ -114,6 +119,78 @@ export function registerVideoRoutes(
       },
     },
     async () => service.list().map((s) => ({ ...s, codec: s.codec ?? null })),
+  );
+
+  // Snapshots go to the media store beside tlogs (content-addressed, in the data folder).
+  const media = new MediaStore(ctx.config.dataDir);
+  const Pose = Type.Union([
+    Type.Null(),
+    Type.Object({
+      lat: Type.Union([Type.Number(), Type.Null()]),
+      lon: Type.Union([Type.Number(), Type.Null()]),
+      altMslM: Type.Union([Type.Number(), Type.Null()]),
+      altRelM: Type.Union([Type.Number(), Type.Null()]),
+      rollDeg: Type.Union([Type.Number(), Type.Null()]),
+      pitchDeg: Type.Union([Type.Number(), Type.Null()]),
+      yawDeg: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ]);
+  r.post(
+    '/video/:vehicleId/snapshots',
+    {
+      config: { permission: 'video.read' },
+      schema: {
+        tags: ['video'],
+        summary: 'Stores the newest frame of a Motion-JPEG stream as evidence, with the pose at that time',
+        params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
+        response: {
+          201: Type.Object({
+            sha256: Type.String(),
+            metaSha256: Type.String(),
+            vehicleId: Type.String(),
+            capturedAtMs: Type.Number(),
+            pose: Pose,
+          }),
+          ...errorResponses(401, 403, 404, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { vehicleId } = req.params;
+      const stream = await service.stream(vehicleId);
+      if (!stream)
+        throw new ApiError('NotFound', `vehicle ${vehicleId} has no video source`, 'params.vehicleId');
+      const unit = stream.hub.lastKeyUnit;
+      if (!unit || stream.signal !== 'live')
+        throw new ApiError('Conflict', `vehicle ${vehicleId}'s video is not live; open it first`);
+      if (stream.source.kind !== 'mjpeg')
+        throw new ApiError(
+          'Conflict',
+          'snapshots of H.264 streams are taken in the console, not yet on the server',
+        );
+      const live = ctx.liveState.get(vehicleId).state as Record<string, number | null | undefined> | null;
+      const n = (k: string) => (typeof live?.[k] === 'number' ? (live[k] as number) : null);
+      const pose = live
+        ? {
+            lat: n('lat'),
+            lon: n('lon'),
+            altMslM: n('altMslM'),
+            altRelM: n('altRelM'),
+            rollDeg: n('rollDeg'),
+            pitchDeg: n('pitchDeg'),
+            yawDeg: n('headingDeg') ?? n('yawDeg'),
+          }
+        : null;
+      const image = await media.put(db, unit.bytes, { kind: 'video-snapshot', mime: 'image/jpeg' });
+      const record = { sha256: image.sha256, vehicleId, capturedAtMs: unit.capturedAtMs, pose };
+      const meta = await media.put(db, Buffer.from(JSON.stringify(record)), {
+        kind: 'video-snapshot-meta',
+        mime: 'application/json',
+      });
+      req.auditTargetId = vehicleId;
+      reply.code(201);
+      return { ...record, metaSha256: meta.sha256 };
+    },
   );
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });

@@ -3,21 +3,22 @@
  * per watched vehicle, started when its first viewer arrives and stopped a while after the
  * last one leaves.
  *
- * Sources, first match wins: `sources[vehicleId]` (an RTSP/RTMP URL, or an `http(s)://` Motion-
- * JPEG camera), then the simulated camera of the vehicle's bound system id (`simCameraUrl`
- * with `{sysid}` replaced; `aerie up` sets it).
+ * Sources, first match wins: `sources[vehicleId]` or `sources[serial]` (an RTSP/RTMP URL, or an
+ * `http(s)://` Motion-JPEG camera), then the simulated camera of the vehicle's bound system id
+ * (`simCameraUrl` with `{sysid}` replaced; `aerie up` sets it).
  */
 import { StreamHub } from './hub.ts';
 import { Ingest, type SignalState, type VideoSource } from './ingest.ts';
 
 export interface VideoConfig {
-  /** Vehicle id -> source URL. `rtsp://`/`rtmp://` go through ffmpeg (`?listen` makes ffmpeg wait for a push). */
+  /**
+   * Vehicle id or serial number -> source URL. `rtsp://`/`rtmp://` go through ffmpeg (`?listen`
+   * makes ffmpeg wait for the camera to push); `http(s)://` is a Motion-JPEG camera.
+   */
   sources: Record<string, string>;
   /** URL template of simulated cameras, `{sysid}` replaced; empty: none. */
   simCameraUrl: string;
   ffmpegPath: string;
-  /** Frames per second asked of Motion-JPEG cameras' encoder. */
-  fps: number;
   /** How long a stream keeps running after its last viewer left. */
   idleStopMs: number;
   /** Silence after which a source counts as lost. */
@@ -28,7 +29,6 @@ export const DEFAULT_VIDEO_CONFIG: VideoConfig = {
   sources: {},
   simCameraUrl: '',
   ffmpegPath: 'ffmpeg',
-  fps: 12,
   idleStopMs: 10_000,
   stallMs: 3000,
 };
@@ -83,7 +83,6 @@ export class VideoStream {
     this.ingest = new Ingest({
       source,
       hub: this.hub,
-      fps: config.fps,
       stallMs: config.stallMs,
       ffmpegPath: config.ffmpegPath,
       ...(log ? { log } : {}),
@@ -128,19 +127,23 @@ export class VideoService {
 
   constructor(
     private readonly config: VideoConfig,
-    /** The vehicle's bound MAVLink system id, for the simulated camera URL. */
-    private readonly sysidOf: (vehicleId: string) => Promise<number | null>,
+    /** The vehicle's serial number and bound MAVLink system id (null: no such vehicle). */
+    private readonly vehicleOf: (
+      vehicleId: string,
+    ) => Promise<{ serial: string; sysid: number | null } | null>,
     private readonly log?: (line: string) => void,
   ) {}
 
   /** Where a vehicle's video comes from, or null when it has none. */
   async sourceFor(vehicleId: string): Promise<VideoSource | null> {
-    const explicit = this.config.sources[vehicleId];
-    if (explicit) return parseSourceUrl(explicit);
-    if (!this.config.simCameraUrl) return null;
-    const sysid = await this.sysidOf(vehicleId);
-    if (sysid === null) return null;
-    return parseSourceUrl(this.config.simCameraUrl.replaceAll('{sysid}', String(sysid)));
+    const byId = this.config.sources[vehicleId];
+    if (byId) return parseSourceUrl(byId);
+    const vehicle = await this.vehicleOf(vehicleId);
+    if (!vehicle) return null;
+    const bySerial = this.config.sources[vehicle.serial];
+    if (bySerial) return parseSourceUrl(bySerial);
+    if (!this.config.simCameraUrl || vehicle.sysid === null) return null;
+    return parseSourceUrl(this.config.simCameraUrl.replaceAll('{sysid}', String(vehicle.sysid)));
   }
 
   /** The vehicle's stream (created on first use), or null when it has no video source. */

@@ -10,6 +10,7 @@ import {
   NodeIndexOutlined,
   ScheduleOutlined,
   SettingOutlined,
+  VideoCameraOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 
@@ -31,6 +32,7 @@ const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
 const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
 const AdminPage = lazy(() => import('../features/admin/admin-page.tsx'));
+const VideoWall = lazy(() => import('../features/video/video-wall-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -53,6 +55,13 @@ export const PAGES: PageEntry[] = [
     icon: <ScheduleOutlined />,
     permission: 'sorties.read',
     element: <DispatchBoard />,
+  },
+  {
+    path: 'video',
+    navKey: 'common.nav.video',
+    icon: <VideoCameraOutlined />,
+    permission: 'video.read',
+    element: <VideoWall />,
   },
   {
     path: 'sorties',

@@ -7,6 +7,7 @@ import { Alert, Badge, Button, Progress, Switch, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type FleetVehicleSnapshot, setFocus } from '../../live/fleet-model.ts';
 import { useCan } from '../auth/session.ts';
+import { VideoPanel } from '../video/video-panel.tsx';
 import { linkQualityPct, num } from './fleet-list.ts';
 import { modeLabel } from './mode-names.ts';
 import { statusTextLabel } from './status-text.ts';
@@ -126,6 +127,8 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
           </div>
         </div>
       </div>
+
+      <VideoPanel v={v} />
 
       <div className="panel-section-title">{t('fleet.panel.telemetry')}</div>
       <Row label={t('fleet.panel.altMsl')}>

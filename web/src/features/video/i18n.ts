@@ -1,0 +1,52 @@
+import { defineStrings } from '../../lib/i18n/define.ts';
+
+/** Strings of live video: the video wall and the vehicle panel's video. */
+export const videoStrings = defineStrings(
+  'video',
+  {
+    wall: {
+      title: '视频墙',
+      layout: '分屏',
+      empty: '尚无无人机接入',
+      pick: '选择无人机',
+    },
+    tile: {
+      connecting: '连接中…',
+      starting: '正在接入视频…',
+      noSignal: '无信号',
+      unavailable: '无视频源',
+      snapshot: '截图',
+      snapshotSaved: '截图已保存：{{name}}',
+      evidenceSaved: '截图已存为证据（{{id}}）',
+      alt: '高度 {{alt}} 米',
+      age: '延迟 {{ms}} 毫秒',
+    },
+    panel: {
+      title: '实时视频',
+      open: '在视频墙中查看',
+    },
+  },
+  {
+    wall: {
+      title: 'Video wall',
+      layout: 'Layout',
+      empty: 'No aircraft connected yet',
+      pick: 'Choose aircraft',
+    },
+    tile: {
+      connecting: 'Connecting…',
+      starting: 'Starting video…',
+      noSignal: 'No signal',
+      unavailable: 'No video source',
+      snapshot: 'Snapshot',
+      snapshotSaved: 'Snapshot saved: {{name}}',
+      evidenceSaved: 'Snapshot stored as evidence ({{id}})',
+      alt: 'Alt {{alt}} m',
+      age: 'Delay {{ms}} ms',
+    },
+    panel: {
+      title: 'Live video',
+      open: 'Open in the video wall',
+    },
+  },
+);
