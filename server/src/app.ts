@@ -50,6 +50,7 @@ import {
   installTickets,
   type TicketDesk,
   type TicketsOptions,
+  WebhookDispatcher,
 } from './tickets/index.ts';
 
 /** Options of `build`. */
@@ -102,6 +103,8 @@ declare module 'fastify' {
     consoleFanout: ConsoleFanout;
     /** The ticket desk: intake, transitions, sweep, and `onTicketEvent(listener)`. */
     tickets: TicketDesk;
+    /** Outbound webhooks on ticket events (`deliverDue()` attempts what is due now). */
+    webhooks: WebhookDispatcher;
   }
 }
 
@@ -172,6 +175,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('aerie', ctx);
     const ticketDesk = createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
+    const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
+    app.decorate('webhooks', webhooks);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
     const consoleFanout = attachConsole(app.io, ctx, {
       vehicleEvents: bridgeChannel,
@@ -259,7 +264,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerAuditRoutes(api, ctx);
         registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
-        await installTickets(api, ctx, ticketDesk, opts.tickets);
+        await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
       },
       { prefix: '/api' },
     );

@@ -89,6 +89,8 @@ export const PERMISSION_MATRIX = {
   'grids.write': ADMIN_ONLY,
   /** API keys of Open311 clients (a city hotline posting citizen reports). */
   'open311.keys': ADMIN_ONLY,
+  /** Outbound webhook subscriptions and their delivery logs. */
+  'webhooks.manage': ADMIN_ONLY,
 } as const satisfies Record<string, Grants>;
 
 /** A name in the permission matrix. */

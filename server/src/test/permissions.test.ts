@@ -233,6 +233,10 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN },
   { method: 'POST', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN, body: {} },
   { method: 'DELETE', route: '/api/open311-keys/{id}', permission: 'open311.keys', allowed: ADMIN },
+  { method: 'GET', route: '/api/webhooks', permission: 'webhooks.manage', allowed: ADMIN },
+  { method: 'POST', route: '/api/webhooks', permission: 'webhooks.manage', allowed: ADMIN, body: {} },
+  { method: 'DELETE', route: '/api/webhooks/{id}', permission: 'webhooks.manage', allowed: ADMIN },
+  { method: 'GET', route: '/api/webhooks/{id}/deliveries', permission: 'webhooks.manage', allowed: ADMIN },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];
