@@ -14,6 +14,7 @@ import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
 import { benchPlanning } from './planning.ts';
 import { benchQueries } from './queries.ts';
+import { benchTickets } from './tickets.ts';
 
 const groups: Record<string, () => Promise<BenchEntry[]>> = {
   ingest: benchIngest,
@@ -23,6 +24,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   fanout: benchFanout,
   console: benchConsole,
   planning: benchPlanning,
+  tickets: benchTickets,
 };
 
 const args = process.argv.slice(2);
