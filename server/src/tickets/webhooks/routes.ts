@@ -72,8 +72,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext): vo
       schema: {
         tags,
         summary:
-          'Subscribe a URL to ticket events; each delivery is signed: X-Aerie-Signature = sha256=HMAC-SHA256(secret, ' +
-          '`${X-Aerie-Timestamp}.${body}`) in hex. The secret is in this answer only',
+          'Subscribe a URL to ticket events; each delivery is signed: X-Aerie-Signature = sha256= and the hex ' +
+          'HMAC-SHA256 with the secret over the X-Aerie-Timestamp value, a dot, and the raw body. The secret is in this answer only',
         body: Body({
           url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
           events: Type.Optional(Type.Array(Type.Enum(WEBHOOK_EVENTS), { uniqueItems: true })),
