@@ -16,6 +16,7 @@ import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
 import { benchPlanning } from './planning.ts';
 import { benchQueries } from './queries.ts';
+import { benchTickets } from './tickets.ts';
 import { benchVideo } from './video.ts';
 
 const groups: Record<string, () => Promise<BenchEntry[]>> = {
@@ -29,6 +30,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   inference: benchInference,
   video: benchVideo,
   georef: benchGeoref,
+  tickets: benchTickets,
 };
 
 const args = process.argv.slice(2);

@@ -51,6 +51,7 @@ import {
   installTickets,
   type TicketDesk,
   type TicketsOptions,
+  WebhookDispatcher,
 } from './tickets/index.ts';
 import { registerVideoRoutes } from './video/routes.ts';
 
@@ -104,6 +105,8 @@ declare module 'fastify' {
     consoleFanout: ConsoleFanout;
     /** The ticket desk: intake, transitions, sweep, and `onTicketEvent(listener)`. */
     tickets: TicketDesk;
+    /** Outbound webhooks on ticket events (`deliverDue()` attempts what is due now). */
+    webhooks: WebhookDispatcher;
   }
 }
 
@@ -174,6 +177,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('aerie', ctx);
     const ticketDesk = createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
+    const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
+    app.decorate('webhooks', webhooks);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
     // One department cache for every console event (fleet, alerts, docks, sorties, uploads).
     const departments = new DepartmentDirectory(database.db, {
@@ -281,7 +286,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerAuditRoutes(api, ctx);
         registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
-        await installTickets(api, ctx, ticketDesk, opts.tickets);
+        await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
         registerVideoRoutes(api, ctx, config.video);
       },
       { prefix: '/api' },

@@ -240,6 +240,10 @@ const TABLE: Row[] = [
     permission: 'video.read',
     allowed: BRIDGE_READERS,
   },
+  { method: 'GET', route: '/api/webhooks', permission: 'webhooks.manage', allowed: ADMIN },
+  { method: 'POST', route: '/api/webhooks', permission: 'webhooks.manage', allowed: ADMIN, body: {} },
+  { method: 'DELETE', route: '/api/webhooks/{id}', permission: 'webhooks.manage', allowed: ADMIN },
+  { method: 'GET', route: '/api/webhooks/{id}/deliveries', permission: 'webhooks.manage', allowed: ADMIN },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];

@@ -9,12 +9,19 @@ import { parseTicketPolicy } from './core/policy.ts';
 import { TicketDesk } from './desk.ts';
 import { registerOpen311Routes } from './open311/routes.ts';
 import { registerTicketRoutes } from './routes.ts';
+import type { WebhookDispatcher, WebhookOptions } from './webhooks/dispatcher.ts';
+import { registerWebhookRoutes } from './webhooks/routes.ts';
 
 export { TicketDesk, type TicketEvent, type TicketEventListener, verifyEvidenceChain } from './desk.ts';
+export { WebhookDispatcher } from './webhooks/dispatcher.ts';
+export { signPayload, verifySignature } from './webhooks/signature.ts';
 
 export interface TicketsOptions {
   /** How often the overdue sweep runs (ms); 0 turns the timer off (tests sweep by hand). */
   sweepEveryMs?: number;
+  /** How often due webhook deliveries are attempted (ms); 0: only by hand (`webhooks.deliverDue()`). */
+  webhookEveryMs?: number;
+  webhooks?: WebhookOptions;
 }
 
 /** Builds the desk on the app's database; throws on a bad ticket policy (start-up stops). */
@@ -24,14 +31,37 @@ export function createTicketDesk(ctx: AppContext): TicketDesk {
   return new TicketDesk(ctx.database.db, policy.value, ctx.config.dataDir, ctx.now);
 }
 
-/** Registers the ticket routes under `api` (its own context) and starts the sweep timer. */
+/**
+ * Registers the ticket and webhook routes under `api` (their own context), subscribes the
+ * webhook dispatcher to the desk's events and starts the sweep and delivery timers.
+ */
 export async function installTickets(
   api: FastifyInstance,
   ctx: AppContext,
   desk: TicketDesk,
+  webhooks: WebhookDispatcher,
   opts: TicketsOptions = {},
 ): Promise<void> {
-  await api.register(async (scope) => registerTicketRoutes(scope, ctx, desk));
+  await api.register(async (scope) => {
+    registerTicketRoutes(scope, ctx, desk);
+    registerWebhookRoutes(scope, ctx);
+  });
+  const hookEvery = opts.webhookEveryMs ?? 2_000;
+  const off = desk.onTicketEvent((e) => {
+    try {
+      if (webhooks.enqueue(e) > 0 && hookEvery > 0) void webhooks.deliverDue().catch(() => undefined);
+    } catch (err) {
+      api.log.error({ err }, 'webhook enqueue failed');
+    }
+  });
+  api.addHook('onClose', async () => off());
+  if (hookEvery > 0) {
+    const timer = setInterval(() => {
+      webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
+    }, hookEvery);
+    timer.unref();
+    api.addHook('onClose', async () => clearInterval(timer));
+  }
   const every = opts.sweepEveryMs ?? 60_000;
   if (every > 0) {
     const timer = setInterval(() => {

@@ -58,6 +58,8 @@ export class WorkingCalendar {
   private readonly makeUp: Set<string>;
   /** Working minutes of a full working day. */
   readonly minutesPerDay: number;
+  /** isWorkingDay by local day number: the sweep asks about the same days for many tickets. */
+  private readonly dayCache = new Map<number, boolean>();
 
   constructor(cfg: WorkingCalendarConfig) {
     this.offsetMs = cfg.utcOffsetMinutes * MIN_MS;
@@ -82,6 +84,16 @@ export class WorkingCalendar {
 
   /** Whether the local day containing `at` is a working day. */
   isWorkingDay(at: number): boolean {
+    const dayNo = Math.floor((at + this.offsetMs) / DAY_MS);
+    const cached = this.dayCache.get(dayNo);
+    if (cached !== undefined) return cached;
+    const v = this.computeWorkingDay(at);
+    if (this.dayCache.size > 20_000) this.dayCache.clear();
+    this.dayCache.set(dayNo, v);
+    return v;
+  }
+
+  private computeWorkingDay(at: number): boolean {
     const local = new Date(at + this.offsetMs);
     const date = local.toISOString().slice(0, 10);
     if (this.makeUp.has(date)) return true;
