@@ -4,13 +4,16 @@
  * is used). A feature adds its pages here.
  */
 import {
+  AuditOutlined,
   BarChartOutlined,
+  FileSearchOutlined,
   GlobalOutlined,
   HistoryOutlined,
   NodeIndexOutlined,
   ScheduleOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
+import { OfficerHome } from '../features/tickets/officer-home.tsx';
 
 export interface PageEntry {
   /** Route path under the shell (no leading slash for nested routes; '' is the index). */
@@ -29,6 +32,9 @@ const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay
 const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
 const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
+const TicketListPage = lazy(() => import('../features/tickets/ticket-list-page.tsx'));
+const TicketPage = lazy(() => import('../features/tickets/ticket-page.tsx'));
+const TriagePage = lazy(() => import('../features/tickets/triage-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -36,7 +42,11 @@ export const PAGES: PageEntry[] = [
     navKey: 'common.nav.command',
     icon: <GlobalOutlined />,
     permission: 'vehicles.read',
-    element: <CommandView />,
+    element: (
+      <OfficerHome>
+        <CommandView />
+      </OfficerHome>
+    ),
   },
   {
     path: 'planner',
@@ -67,4 +77,19 @@ export const PAGES: PageEntry[] = [
     permission: 'stats.read',
     element: <StatsPage />,
   },
+  {
+    path: 'tickets',
+    navKey: 'tickets.nav.list',
+    icon: <AuditOutlined />,
+    permission: 'tickets.read',
+    element: <TicketListPage />,
+  },
+  {
+    path: 'tickets/triage',
+    navKey: 'tickets.nav.triage',
+    icon: <FileSearchOutlined />,
+    permission: 'triage.read',
+    element: <TriagePage />,
+  },
+  { path: 'tickets/:id', permission: 'tickets.read', element: <TicketPage /> },
 ];

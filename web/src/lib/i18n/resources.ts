@@ -7,6 +7,7 @@ import { fleetStrings } from '../../features/fleet/i18n.ts';
 import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
 import { plannerStrings } from '../../features/planner/i18n.ts';
 import { statsStrings } from '../../features/stats/i18n.ts';
+import { ticketStrings } from '../../features/tickets/i18n.ts';
 import { commonStrings } from './common.ts';
 import type { Strings } from './define.ts';
 
@@ -17,6 +18,7 @@ const FEATURES = [
   fleetStrings,
   flightlogStrings,
   statsStrings,
+  ticketStrings,
 ];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {
