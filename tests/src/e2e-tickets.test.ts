@@ -222,6 +222,7 @@ describe('the ticket centre', () => {
       20_000,
     );
     expect(await page.getByTestId('ticket-location').textContent()).toContain(SITE.lat.toFixed(6));
+    await page.getByTestId('ticket-map').locator('canvas').waitFor({ timeout: 30_000 });
 
     await (await visible(page, 'ticket-action-sign', 'the sign button')).click();
     await waitStatus(page, 'signed');

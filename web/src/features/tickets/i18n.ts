@@ -67,6 +67,8 @@ export const ticketStrings = defineStrings(
       working: '（工作时间）',
     },
     noDepartment: '未分派',
+    evidenceKind: { frame: '发现画面', crop: '目标截图', proof: '处置照片', verification: '核查画面' },
+    source: { detector: 'AI 识别', citizen: '市民上报', triage: '研判确认' },
     load: { tickets: '工单列表', ticket: '工单', departments: '部门列表', triage: '研判队列' },
     page: {
       back: '返回列表',
@@ -188,6 +190,8 @@ export const ticketStrings = defineStrings(
       working: ' (working time)',
     },
     noDepartment: 'Unassigned',
+    evidenceKind: { frame: 'Frame', crop: 'Crop', proof: 'Proof', verification: 'Verification' },
+    source: { detector: 'Detector', citizen: 'Citizen report', triage: 'Triage' },
     load: {
       tickets: 'the tickets',
       ticket: 'the ticket',

@@ -29,6 +29,7 @@ import { ApiError } from '../../lib/api.ts';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
 import { evidenceUrl, getTicket, listDepartments, transitionTicket, uploadProof } from './api.ts';
 import { transitionErrorKey } from './format.ts';
+import { TicketMap } from './ticket-map.tsx';
 import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { REASON_REQUIRED, type TicketAction, type TicketDetail } from './types.ts';
 
@@ -108,11 +109,11 @@ export default function TicketPage() {
 
   return (
     <div className="page" data-testid="ticket-page" data-status={tk.status} style={{ padding: 24 }}>
-      <Space style={{ marginBottom: 12 }}>
-        <Link to="/tickets">
+      <div style={{ marginBottom: 12 }}>
+        <Link to="/tickets" data-testid="ticket-back">
           <ArrowLeftOutlined /> {t('tickets.page.back')}
         </Link>
-      </Space>
+      </div>
       <Space align="center" wrap style={{ marginBottom: 16 }}>
         <Typography.Title level={3} style={{ margin: 0 }} data-testid="ticket-number">
           {tk.number}
@@ -201,6 +202,7 @@ export default function TicketPage() {
               )}
             </Descriptions>
             {tk.description && <Typography.Paragraph>{tk.description}</Typography.Paragraph>}
+            <TicketMap lat={tk.lat} lon={tk.lon} errorM={tk.errorM} />
           </Card>
           <Card size="small" title={t('tickets.page.evidence')} style={{ marginBottom: 16 }}>
             {d.evidence.length === 0 ? (
@@ -222,7 +224,8 @@ export default function TicketPage() {
                         />
                         <div>
                           <Typography.Text type="secondary">
-                            {e.kind} · {new Date(e.at).toLocaleString()}
+                            {t(`tickets.evidenceKind.${e.kind}`, { defaultValue: e.kind })} ·{' '}
+                            {new Date(e.at).toLocaleString()}
                           </Typography.Text>
                         </div>
                       </div>

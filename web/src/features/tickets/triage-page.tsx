@@ -57,7 +57,11 @@ export default function TriagePage() {
       align: 'right',
       render: (_, r) => (r.score === null ? '—' : r.score.toFixed(2)),
     },
-    { key: 'source', title: t('tickets.triage.source'), dataIndex: 'source' },
+    {
+      key: 'source',
+      title: t('tickets.triage.source'),
+      render: (_, r) => t(`tickets.source.${r.source}`, { defaultValue: r.source }),
+    },
     {
       key: 'location',
       title: t('tickets.page.location'),
