@@ -43,6 +43,10 @@ export function TicketMap({ lat, lon, errorM }: { lat: number; lon: number; erro
     };
   }, [lat, lon, errorM]);
   return (
-    <div ref={el} data-testid="ticket-map" style={{ height: 220, marginTop: 8, borderRadius: 4, overflow: 'hidden' }} />
+    <div
+      ref={el}
+      data-testid="ticket-map"
+      style={{ height: 220, marginTop: 8, borderRadius: 4, overflow: 'hidden' }}
+    />
   );
 }
