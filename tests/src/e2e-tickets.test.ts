@@ -185,6 +185,7 @@ describe('the ticket centre', () => {
     expect(await row.getByTestId('ticket-status').textContent()).toBe('派遣');
     expect(await row.textContent()).toContain('城管局');
     expect(await row.textContent()).toContain('违章建筑');
+    expect(await row.getByTestId('ticket-countdown').getAttribute('title')).toMatch(/^截止时间 /);
     expect(await row.getByTestId('ticket-countdown').getAttribute('data-level')).toMatch(
       /^(ok|warning|overdue)$/,
     );

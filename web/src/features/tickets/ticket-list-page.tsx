@@ -92,7 +92,7 @@ export default function TicketListPage() {
     {
       key: 'deadline',
       title: t('tickets.columns.deadline'),
-      render: (_, r) => <CountdownText {...rowCountdown(r, now)} />,
+      render: (_, r) => <CountdownText {...rowCountdown(r, now)} dueAt={r.dueAt} />,
     },
     {
       key: 'createdAt',

@@ -174,6 +174,7 @@ export default function TicketPage() {
                   <CountdownText
                     level={d.sla.level}
                     remainingMs={d.sla.remainingWorkingMs}
+                    dueAt={d.sla.deadlineAt}
                     suffix={t('tickets.countdown.working')}
                   />
                 ) : (

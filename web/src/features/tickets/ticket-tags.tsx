@@ -41,10 +41,13 @@ export function CountdownText({
   level,
   remainingMs,
   suffix,
+  dueAt,
 }: {
   level: CountdownLevel;
   remainingMs: number | null;
   suffix?: string;
+  /** The deadline itself, shown on hover. */
+  dueAt?: string | null;
 }) {
   const { t } = useTranslation();
   if (remainingMs === null || level === 'none')
@@ -52,7 +55,12 @@ export function CountdownText({
   const parts = splitDuration(remainingMs);
   const text = remainingMs < 0 ? t('tickets.countdown.over', parts) : t('tickets.countdown.left', parts);
   return (
-    <span data-testid="ticket-countdown" data-level={level} style={{ color: LEVEL_COLOURS[level] }}>
+    <span
+      data-testid="ticket-countdown"
+      data-level={level}
+      title={dueAt ? t('tickets.countdown.due', { at: new Date(dueAt).toLocaleString() }) : undefined}
+      style={{ color: LEVEL_COLOURS[level] }}
+    >
       {text}
       {suffix}
     </span>
