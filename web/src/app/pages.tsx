@@ -4,7 +4,9 @@
  * is used). A feature adds its pages here.
  */
 import {
+  AuditOutlined,
   BarChartOutlined,
+  FileSearchOutlined,
   GlobalOutlined,
   HistoryOutlined,
   NodeIndexOutlined,
@@ -13,6 +15,7 @@ import {
   VideoCameraOutlined,
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
+import { OfficerHome } from '../features/tickets/officer-home.tsx';
 
 export interface PageEntry {
   /** Route path under the shell (no leading slash for nested routes; '' is the index). */
@@ -33,6 +36,9 @@ const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
 const AdminPage = lazy(() => import('../features/admin/admin-page.tsx'));
 const VideoWall = lazy(() => import('../features/video/video-wall-page.tsx'));
+const TicketListPage = lazy(() => import('../features/tickets/ticket-list-page.tsx'));
+const TicketPage = lazy(() => import('../features/tickets/ticket-page.tsx'));
+const TriagePage = lazy(() => import('../features/tickets/triage-page.tsx'));
 
 export const PAGES: PageEntry[] = [
   {
@@ -40,7 +46,11 @@ export const PAGES: PageEntry[] = [
     navKey: 'common.nav.command',
     icon: <GlobalOutlined />,
     permission: 'vehicles.read',
-    element: <CommandView />,
+    element: (
+      <OfficerHome>
+        <CommandView />
+      </OfficerHome>
+    ),
   },
   {
     path: 'planner',
@@ -78,6 +88,21 @@ export const PAGES: PageEntry[] = [
     permission: 'stats.read',
     element: <StatsPage />,
   },
+  {
+    path: 'tickets',
+    navKey: 'tickets.nav.list',
+    icon: <AuditOutlined />,
+    permission: 'tickets.read',
+    element: <TicketListPage />,
+  },
+  {
+    path: 'tickets/triage',
+    navKey: 'tickets.nav.triage',
+    icon: <FileSearchOutlined />,
+    permission: 'triage.read',
+    element: <TriagePage />,
+  },
+  { path: 'tickets/:id', permission: 'tickets.read', element: <TicketPage /> },
   {
     // The registers; each tab and its New/Edit follow the server's read and write permissions.
     path: 'admin',

@@ -8,6 +8,7 @@ import { fleetStrings } from '../../features/fleet/i18n.ts';
 import { flightlogStrings } from '../../features/flightlogs/i18n.ts';
 import { plannerStrings } from '../../features/planner/i18n.ts';
 import { statsStrings } from '../../features/stats/i18n.ts';
+import { ticketStrings } from '../../features/tickets/i18n.ts';
 import { videoStrings } from '../../features/video/i18n.ts';
 import { commonStrings } from './common.ts';
 import type { Strings } from './define.ts';
@@ -21,6 +22,7 @@ const FEATURES = [
   statsStrings,
   adminStrings,
   videoStrings,
+  ticketStrings,
 ];
 
 function merge(lang: 'zh-CN' | 'en'): Strings {

@@ -1,0 +1,331 @@
+/**
+ * One ticket: where it is, its evidence, the timeline of transitions (who, when, why), the
+ * running clock and the actions the server says the user's role may take now. A refused
+ * action shows the server's coded error in words; a stale version asks to reload.
+ */
+import { ArrowLeftOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Image,
+  Input,
+  Modal,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../lib/api.ts';
+import { LoadError, useLoad } from '../../lib/load/index.ts';
+import { evidenceUrl, getTicket, listDepartments, transitionTicket, uploadProof } from './api.ts';
+import { transitionErrorKey } from './format.ts';
+import { TicketMap } from './ticket-map.tsx';
+import { CountdownText, StatusTag } from './ticket-tags.tsx';
+import { REASON_REQUIRED, type TicketAction, type TicketDetail } from './types.ts';
+
+const DANGER: ReadonlySet<TicketAction> = new Set(['return', 'void', 'send_back', 'refuse_extension']);
+
+export default function TicketPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const load = useLoad(() => getTicket(id), [id]);
+  const departments = useLoad(() => listDepartments(), []);
+  const [pending, setPending] = useState<TicketAction | null>(null);
+  const [asking, setAsking] = useState<TicketAction | null>(null);
+  const [reason, setReason] = useState('');
+  const [failure, setFailure] = useState<ApiError | Error | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const d: TicketDetail | undefined = load.data;
+  if (!d) {
+    if (load.status === 'failed')
+      return (
+        <div className="page" style={{ padding: 24 }}>
+          <LoadError id="ticket" what={t('tickets.load.ticket')} error={load.error} onRetry={load.retry} />
+        </div>
+      );
+    return <Spin className="page-spin" />;
+  }
+  const tk = d.ticket;
+  const deptName = (departments.data ?? []).find((x) => x.id === tk.departmentId)?.name;
+
+  const run = async (action: TicketAction, why?: string) => {
+    setPending(action);
+    setFailure(null);
+    try {
+      await transitionTicket(tk.id, { action, version: tk.version, ...(why ? { reason: why } : {}) });
+      void message.success(t('tickets.page.done', { action: t(`tickets.action.${action}`) }));
+      setAsking(null);
+      setReason('');
+      load.retry();
+    } catch (e) {
+      setFailure(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setPending(null);
+    }
+  };
+
+  const onAction = (action: TicketAction) => {
+    if (REASON_REQUIRED.has(action)) {
+      setReason('');
+      setAsking(action);
+    } else void run(action);
+  };
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setUploading(true);
+    setFailure(null);
+    try {
+      await uploadProof(tk.id, file);
+      load.retry();
+    } catch (e) {
+      setFailure(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setUploading(false);
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  const failureText = failure
+    ? failure instanceof ApiError
+      ? t(transitionErrorKey(failure.code), { message: failure.message })
+      : t('tickets.errors.other', { message: failure.message })
+    : null;
+  const stale = failure instanceof ApiError && failure.code === 'Conflict';
+  const mayUpload = d.allowedActions.includes('handle') || d.allowedActions.includes('start');
+
+  return (
+    <div className="page" data-testid="ticket-page" data-status={tk.status} style={{ padding: 24 }}>
+      <div style={{ marginBottom: 12 }}>
+        <Link to="/tickets" data-testid="ticket-back">
+          <ArrowLeftOutlined /> {t('tickets.page.back')}
+        </Link>
+      </div>
+      <Space align="center" wrap style={{ marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }} data-testid="ticket-number">
+          {tk.number}
+        </Typography.Title>
+        <StatusTag status={tk.status} />
+        <Tag>{t(`tickets.category.${tk.category}`, { defaultValue: tk.category })}</Tag>
+        {tk.urgent && <Tag color="red">{t('tickets.page.urgent')}</Tag>}
+        <Button icon={<ReloadOutlined />} onClick={load.retry} size="small">
+          {t('tickets.page.reload')}
+        </Button>
+      </Space>
+      {load.status === 'failed' && (
+        <LoadError
+          compact
+          id="ticket"
+          what={t('tickets.load.ticket')}
+          error={load.error}
+          onRetry={load.retry}
+        />
+      )}
+      {failureText && (
+        <Alert
+          type={stale ? 'warning' : 'error'}
+          showIcon
+          data-testid="ticket-action-error"
+          data-code={failure instanceof ApiError ? failure.code : ''}
+          style={{ marginBottom: 16 }}
+          title={failureText}
+          action={
+            stale ? (
+              <Button
+                size="small"
+                data-testid="ticket-reload"
+                onClick={() => {
+                  setFailure(null);
+                  load.retry();
+                }}
+              >
+                {t('tickets.page.reload')}
+              </Button>
+            ) : undefined
+          }
+        />
+      )}
+      <Row gutter={16}>
+        <Col xs={24} lg={14}>
+          <Card size="small" style={{ marginBottom: 16 }}>
+            <Descriptions column={2} size="small">
+              <Descriptions.Item label={t('tickets.columns.department')}>
+                <span data-testid="ticket-department">
+                  {deptName ?? tk.departmentId ?? t('tickets.noDepartment')}
+                </span>
+              </Descriptions.Item>
+              <Descriptions.Item
+                label={d.sla ? t(`tickets.page.phase.${d.sla.phase}`) : t('tickets.columns.deadline')}
+              >
+                {d.sla ? (
+                  <CountdownText
+                    level={d.sla.level}
+                    remainingMs={d.sla.remainingWorkingMs}
+                    dueAt={d.sla.deadlineAt}
+                    suffix={t('tickets.countdown.working')}
+                  />
+                ) : (
+                  <CountdownText level="none" remainingMs={null} />
+                )}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('tickets.page.location')}>
+                <span data-testid="ticket-location">
+                  {t('tickets.page.coordinates', {
+                    lat: tk.lat.toFixed(6),
+                    lon: tk.lon.toFixed(6),
+                    err: Math.round(tk.errorM),
+                  })}
+                </span>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('tickets.page.occurrences')}>
+                {tk.occurrenceCount}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('tickets.columns.createdAt')}>
+                {new Date(tk.createdAt).toLocaleString()}
+              </Descriptions.Item>
+              {tk.escalationLevel > 0 && (
+                <Descriptions.Item label="">
+                  <Tag color="red">{t('tickets.page.escalated', { level: tk.escalationLevel })}</Tag>
+                </Descriptions.Item>
+              )}
+            </Descriptions>
+            {tk.description && <Typography.Paragraph>{tk.description}</Typography.Paragraph>}
+            <TicketMap lat={tk.lat} lon={tk.lon} errorM={tk.errorM} />
+          </Card>
+          <Card size="small" title={t('tickets.page.evidence')} style={{ marginBottom: 16 }}>
+            {d.evidence.length === 0 ? (
+              <Empty description={t('tickets.page.noEvidence')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+            ) : (
+              <Image.PreviewGroup>
+                <Space wrap data-testid="ticket-evidence">
+                  {d.evidence
+                    .filter((e) => e.mime.startsWith('image/'))
+                    .map((e) => (
+                      <div key={e.seq} style={{ textAlign: 'center' }}>
+                        <Image
+                          width={160}
+                          height={120}
+                          style={{ objectFit: 'cover' }}
+                          src={evidenceUrl(tk.id, e.seq)}
+                          alt={`${e.kind} ${e.seq}`}
+                          data-testid="ticket-evidence-image"
+                        />
+                        <div>
+                          <Typography.Text type="secondary">
+                            {t(`tickets.evidenceKind.${e.kind}`, { defaultValue: e.kind })} ·{' '}
+                            {new Date(e.at).toLocaleString()}
+                          </Typography.Text>
+                        </div>
+                      </div>
+                    ))}
+                </Space>
+              </Image.PreviewGroup>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card size="small" title={t('tickets.page.actions')} style={{ marginBottom: 16 }}>
+            <Space wrap data-testid="ticket-actions">
+              {d.allowedActions.length === 0 && (
+                <Typography.Text type="secondary">{t('tickets.page.noActions')}</Typography.Text>
+              )}
+              {d.allowedActions.map((a) => (
+                <Button
+                  key={a}
+                  type={DANGER.has(a) ? 'default' : 'primary'}
+                  danger={DANGER.has(a)}
+                  loading={pending === a}
+                  disabled={pending !== null}
+                  data-testid={`ticket-action-${a}`}
+                  onClick={() => onAction(a)}
+                >
+                  {t(`tickets.action.${a}`)}
+                </Button>
+              ))}
+              {mayUpload && (
+                <>
+                  <input
+                    ref={fileInput}
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp"
+                    hidden
+                    data-testid="ticket-proof-input"
+                    onChange={(e) => void onFile(e.target.files?.[0])}
+                  />
+                  <Button
+                    icon={<UploadOutlined />}
+                    loading={uploading}
+                    data-testid="ticket-proof-upload"
+                    onClick={() => fileInput.current?.click()}
+                  >
+                    {t('tickets.page.uploadProof')}
+                  </Button>
+                </>
+              )}
+            </Space>
+          </Card>
+          <Card size="small" title={t('tickets.page.timeline')}>
+            <Timeline
+              data-testid="ticket-timeline"
+              items={d.transitions.map((x) => ({
+                key: x.id,
+                content: (
+                  <div data-testid="ticket-transition" data-action={x.action}>
+                    <Typography.Text strong>{t(`tickets.action.${x.action}`)}</Typography.Text>{' '}
+                    <Typography.Text type="secondary">
+                      {t(`tickets.status.${x.fromStatus}`)} → {t(`tickets.status.${x.toStatus}`)}
+                    </Typography.Text>
+                    <div>
+                      {t('tickets.page.actor')}:{' '}
+                      {t(`tickets.roles.${x.actorRole}`, { defaultValue: x.actorRole })}
+                      {' · '}
+                      {new Date(x.at).toLocaleString()}
+                    </div>
+                    {x.reason && <div data-testid="ticket-transition-reason">{x.reason}</div>}
+                  </div>
+                ),
+              }))}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Modal
+        open={asking !== null}
+        title={asking ? t(`tickets.action.${asking}`) : ''}
+        okText={t('tickets.page.confirm')}
+        cancelText={t('tickets.page.cancel')}
+        okButtonProps={
+          { disabled: !reason.trim(), loading: pending !== null, 'data-testid': 'ticket-reason-ok' } as never
+        }
+        onCancel={() => setAsking(null)}
+        onOk={() => asking && void run(asking, reason.trim())}
+      >
+        <Typography.Paragraph type="secondary">{t('tickets.page.reasonRequired')}</Typography.Paragraph>
+        <Input.TextArea
+          rows={3}
+          maxLength={2000}
+          data-testid="ticket-reason"
+          placeholder={t('tickets.page.reason')}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        {failureText && asking && (
+          <Alert type="error" showIcon style={{ marginTop: 12 }} title={failureText} />
+        )}
+      </Modal>
+    </div>
+  );
+}
