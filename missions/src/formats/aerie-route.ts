@@ -3,21 +3,57 @@
  * route format. See missions/README.md for the full description. Items may leave out `altM`;
  * the route's `defaults.altM` fills it in during parsing, so the resulting Route is complete.
  */
-import { z } from 'zod';
+import { type Static, type TLiteral, type TSchema, Type } from 'typebox';
 import type { Route, RouteItem } from '../route.ts';
 import { DEFAULT_ROUTE_DEFAULTS } from '../route.ts';
-import { type ParseResult, parseFail, zodMessage } from './parse-result.ts';
+import { type ParseResult, parseFail } from './parse-result.ts';
+import { schemaMessage } from './schema-message.ts';
+
+const notNumber = (v: unknown) => `must be a number, got ${JSON.stringify(v) ?? 'nothing'}`;
 
 const between = (lo: number, hi: number) =>
-  z
-    .number({ error: (iss) => `must be a number, got ${JSON.stringify(iss.input) ?? 'nothing'}` })
-    .min(lo, { error: (iss) => `must be between ${lo} and ${hi}, got ${String(iss.input)}` })
-    .max(hi, { error: (iss) => `must be between ${lo} and ${hi}, got ${String(iss.input)}` });
+  Type.Number({
+    minimum: lo,
+    maximum: hi,
+    errorMessage: (v: unknown) =>
+      typeof v === 'number' ? `must be between ${lo} and ${hi}, got ${String(v)}` : notNumber(v),
+  });
 
-const num = () =>
-  z.number({ error: (iss) => `must be a number, got ${JSON.stringify(iss.input) ?? 'nothing'}` });
-const nonNeg = () => num().min(0, { error: (iss) => `must be 0 or more, got ${String(iss.input)}` });
-const positive = () => num().gt(0, { error: (iss) => `must be more than 0, got ${String(iss.input)}` });
+const num = () => Type.Number({ errorMessage: notNumber });
+const nonNeg = () =>
+  Type.Number({
+    minimum: 0,
+    errorMessage: (v: unknown) =>
+      typeof v === 'number' ? `must be 0 or more, got ${String(v)}` : notNumber(v),
+  });
+const nonNegInt = () =>
+  Type.Integer({
+    minimum: 0,
+    errorMessage: (v: unknown) =>
+      typeof v !== 'number'
+        ? notNumber(v)
+        : Number.isInteger(v)
+          ? `must be 0 or more, got ${String(v)}`
+          : `must be a whole number, got ${String(v)}`,
+  });
+const positive = () =>
+  Type.Number({
+    exclusiveMinimum: 0,
+    errorMessage: (v: unknown) =>
+      typeof v === 'number' ? `must be more than 0, got ${String(v)}` : notNumber(v),
+  });
+const oneOf = <const T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v)) as TLiteral<T[number]>[], {
+    errorMessage: (v: unknown) =>
+      `must be one of ${values.join(', ')}, got ${JSON.stringify(v) ?? 'nothing'}`,
+  });
+const bool = () =>
+  Type.Boolean({
+    errorMessage: (v: unknown) => `must be true or false, got ${JSON.stringify(v) ?? 'nothing'}`,
+  });
+/** An object that rejects fields it does not name. */
+const strict = <P extends Record<string, TSchema>>(props: P) =>
+  Type.Object(props, { additionalProperties: false });
 
 /** Latitude in degrees. */
 export const latSchema = between(-90, 90);
@@ -26,76 +62,73 @@ export const lonSchema = between(-180, 180);
 /** Altitude above home, metres: negative values are allowed here and caught by validation. */
 const altSchema = num();
 
-const takeoff = z.strictObject({
-  type: z.literal('takeoff'),
-  altM: altSchema.optional(),
-  lat: latSchema.optional(),
-  lon: lonSchema.optional(),
-  pitchDeg: num().optional(),
-  yawDeg: num().optional(),
+const takeoff = strict({
+  type: Type.Literal('takeoff'),
+  altM: Type.Optional(altSchema),
+  lat: Type.Optional(latSchema),
+  lon: Type.Optional(lonSchema),
+  pitchDeg: Type.Optional(num()),
+  yawDeg: Type.Optional(num()),
 });
-const waypoint = z.strictObject({
-  type: z.literal('waypoint'),
+const waypoint = strict({
+  type: Type.Literal('waypoint'),
   lat: latSchema,
   lon: lonSchema,
-  altM: altSchema.optional(),
-  holdS: nonNeg().optional(),
-  acceptRadiusM: nonNeg().optional(),
-  passRadiusM: nonNeg().optional(),
-  yawDeg: num().optional(),
+  altM: Type.Optional(altSchema),
+  holdS: Type.Optional(nonNeg()),
+  acceptRadiusM: Type.Optional(nonNeg()),
+  passRadiusM: Type.Optional(nonNeg()),
+  yawDeg: Type.Optional(num()),
 });
-const loiter = z
-  .strictObject({
-    type: z.literal('loiter'),
-    lat: latSchema,
-    lon: lonSchema,
-    altM: altSchema.optional(),
-    turns: positive().optional(),
-    timeS: nonNeg().optional(),
-    radiusM: nonNeg().optional(),
-  })
-  .refine((v) => v.turns === undefined || v.timeS === undefined, {
-    message: 'give either turns or timeS, not both',
-    path: ['turns'],
-  });
-const speed = z.strictObject({
-  type: z.literal('speed'),
+/** Also checked after the schema: not both turns and timeS. */
+const loiter = strict({
+  type: Type.Literal('loiter'),
+  lat: latSchema,
+  lon: lonSchema,
+  altM: Type.Optional(altSchema),
+  turns: Type.Optional(positive()),
+  timeS: Type.Optional(nonNeg()),
+  radiusM: Type.Optional(nonNeg()),
+});
+const speed = strict({
+  type: Type.Literal('speed'),
   mps: positive(),
-  speedType: z.enum(['ground', 'air']).optional(),
+  speedType: Type.Optional(oneOf(['ground', 'air'])),
 });
-const photo = z.strictObject({
-  type: z.literal('photo'),
-  distanceM: nonNeg().optional(),
-  intervalS: positive().optional(),
-  count: nonNeg().int().optional(),
-  stop: z.boolean().optional(),
+const photo = strict({
+  type: Type.Literal('photo'),
+  distanceM: Type.Optional(nonNeg()),
+  intervalS: Type.Optional(positive()),
+  count: Type.Optional(nonNegInt()),
+  stop: Type.Optional(bool()),
 });
-const gimbal = z.strictObject({
-  type: z.literal('gimbal'),
+const gimbal = strict({
+  type: Type.Literal('gimbal'),
   pitchDeg: between(-180, 180),
-  yawDeg: between(-360, 360).optional(),
+  yawDeg: Type.Optional(between(-360, 360)),
 });
-const video = z.strictObject({ type: z.literal('video'), action: z.enum(['start', 'stop']) });
-const jump = z.strictObject({
-  type: z.literal('jump'),
-  toItem: nonNeg().int(),
-  repeat: nonNeg().int(),
+const video = strict({ type: Type.Literal('video'), action: oneOf(['start', 'stop']) });
+const jump = strict({
+  type: Type.Literal('jump'),
+  toItem: nonNegInt(),
+  repeat: nonNegInt(),
 });
-const rtl = z.strictObject({ type: z.literal('rtl') });
-const land = z.strictObject({
-  type: z.literal('land'),
-  lat: latSchema.optional(),
-  lon: lonSchema.optional(),
+const rtl = strict({ type: Type.Literal('rtl') });
+const land = strict({
+  type: Type.Literal('land'),
+  lat: Type.Optional(latSchema),
+  lon: Type.Optional(lonSchema),
 });
-const param = z.union([num(), z.null()]);
-const mavlink = z.strictObject({
-  type: z.literal('mavlink'),
-  command: nonNeg().int(),
-  frame: nonNeg().int(),
-  params: z.tuple([param, param, param, param, param, param, param], {
-    error: 'must be an array of 7 numbers (null for unset)',
-  }),
-  autoContinue: z.boolean().optional(),
+const param = Type.Union([num(), Type.Null()], {
+  errorMessage: (v: unknown) => `must be a number or null, got ${JSON.stringify(v) ?? 'nothing'}`,
+});
+const params7 = 'must be an array of 7 numbers (null for unset)';
+const mavlink = strict({
+  type: Type.Literal('mavlink'),
+  command: nonNegInt(),
+  frame: nonNegInt(),
+  params: Type.Tuple([param, param, param, param, param, param, param], { errorMessage: params7 }),
+  autoContinue: Type.Optional(bool()),
 });
 
 const ITEM_TYPES = [
@@ -112,44 +145,53 @@ const ITEM_TYPES = [
   'mavlink',
 ] as const;
 
-const item = z.discriminatedUnion(
-  'type',
-  [takeoff, waypoint, loiter, speed, photo, gimbal, video, jump, rtl, land, mavlink],
-  {
-    error: (iss) =>
-      `type must be one of ${ITEM_TYPES.join(', ')}, got ${JSON.stringify((iss.input as { type?: unknown })?.type) ?? 'nothing'}`,
-  },
-);
-
-const latLon = z.strictObject({ lat: latSchema, lon: lonSchema });
-
-/** zod schema of an Aerie route file. */
-export const aerieRouteSchema = z.strictObject({
-  format: z.literal('aerie.route', { error: 'must be "aerie.route"' }),
-  version: z.literal(1, { error: (iss) => `must be 1 (the only version), got ${JSON.stringify(iss.input)}` }),
-  name: z.string().min(1, 'must not be empty'),
-  home: z.strictObject({ lat: latSchema, lon: lonSchema, altAmslM: num().optional() }).optional(),
-  vehicle: z.enum(['multicopter', 'fixedwing', 'vtol']).optional(),
-  defaults: z.strictObject({ altM: altSchema.optional(), speedMps: positive().optional() }).optional(),
-  items: z.array(item),
-  fence: z
-    .strictObject({
-      polygons: z.array(
-        z.strictObject({ inclusion: z.boolean(), points: z.array(latLon).min(3, 'needs 3 or more points') }),
-      ),
-      circles: z.array(z.strictObject({ inclusion: z.boolean(), center: latLon, radiusM: positive() })),
-    })
-    .optional(),
-  rally: z.array(z.strictObject({ lat: latSchema, lon: lonSchema, altM: altSchema })).optional(),
+const item = Type.Union([takeoff, waypoint, loiter, speed, photo, gimbal, video, jump, rtl, land, mavlink], {
+  discriminator: 'type',
+  errorMessage: (v: unknown) =>
+    `type must be one of ${ITEM_TYPES.join(', ')}, got ${JSON.stringify((v as { type?: unknown } | null)?.type) ?? 'nothing'}`,
 });
 
-export type AerieRouteFile = z.input<typeof aerieRouteSchema>;
+const latLon = strict({ lat: latSchema, lon: lonSchema });
+
+/** TypeBox schema of an Aerie route file. */
+export const aerieRouteSchema = strict({
+  format: Type.Literal('aerie.route', { errorMessage: 'must be "aerie.route"' }),
+  version: Type.Literal(1, {
+    errorMessage: (v: unknown) => `must be 1 (the only version), got ${JSON.stringify(v) ?? 'nothing'}`,
+  }),
+  name: Type.String({
+    minLength: 1,
+    errorMessage: (v: unknown) =>
+      typeof v === 'string' ? 'must not be empty' : `must be a string, got ${JSON.stringify(v) ?? 'nothing'}`,
+  }),
+  home: Type.Optional(strict({ lat: latSchema, lon: lonSchema, altAmslM: Type.Optional(num()) })),
+  vehicle: Type.Optional(oneOf(['multicopter', 'fixedwing', 'vtol'])),
+  defaults: Type.Optional(strict({ altM: Type.Optional(altSchema), speedMps: Type.Optional(positive()) })),
+  items: Type.Array(item),
+  fence: Type.Optional(
+    strict({
+      polygons: Type.Array(
+        strict({
+          inclusion: bool(),
+          points: Type.Array(latLon, { minItems: 3, errorMessage: 'needs 3 or more points' }),
+        }),
+      ),
+      circles: Type.Array(strict({ inclusion: bool(), center: latLon, radiusM: positive() })),
+    }),
+  ),
+  rally: Type.Optional(Type.Array(strict({ lat: latSchema, lon: lonSchema, altM: altSchema }))),
+});
+
+export type AerieRouteFile = Static<typeof aerieRouteSchema>;
 
 /** Parses Aerie route JSON (already decoded) into a normalised Route. */
 export function parseAerieRoute(json: unknown): ParseResult {
-  const r = aerieRouteSchema.safeParse(json);
-  if (!r.success) return parseFail('InvalidRoute', zodMessage(r.error));
-  const f = r.data;
+  const bad = schemaMessage(aerieRouteSchema, json);
+  if (bad !== null) return parseFail('InvalidRoute', bad);
+  const f = json as AerieRouteFile;
+  for (const [i, it] of f.items.entries())
+    if (it.type === 'loiter' && it.turns !== undefined && it.timeS !== undefined)
+      return parseFail('InvalidRoute', `items[${i}].turns: give either turns or timeS, not both`);
   const defaults = {
     altM: f.defaults?.altM ?? DEFAULT_ROUTE_DEFAULTS.altM,
     speedMps: f.defaults?.speedMps ?? DEFAULT_ROUTE_DEFAULTS.speedMps,

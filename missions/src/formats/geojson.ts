@@ -12,61 +12,106 @@
  * features with `properties.radiusM` (circles); `properties.kind` is nofly (default),
  * controlled or inclusion, with optional `floorM`/`ceilingM` heights above home.
  */
-import { z } from 'zod';
+import { type Static, type TSchema, Type } from 'typebox';
 import type { LatLon } from '../geo.ts';
 import type { Route, RouteDefaults, RouteItem } from '../route.ts';
 import { DEFAULT_ROUTE_DEFAULTS, itemPosition } from '../route.ts';
 import type { Zone, ZoneKind } from '../zones.ts';
-import { type ParseError, type ParseResult, parseFail, zodMessage } from './parse-result.ts';
+import { formatPath, type ParseError, type ParseResult, parseFail } from './parse-result.ts';
+import { schemaMessage } from './schema-message.ts';
 
-const position = z
-  .array(z.number({ error: 'must be a number' }))
-  .min(2, 'a position needs longitude and latitude')
-  .superRefine((p, ctx) => {
-    const [lon, lat] = p as [number, number];
-    if (lon < -180 || lon > 180)
-      ctx.addIssue({
-        code: 'custom',
-        path: [0],
-        message: `longitude must be between -180 and 180, got ${lon}`,
-      });
-    if (lat < -90 || lat > 90)
-      ctx.addIssue({ code: 'custom', path: [1], message: `latitude must be between -90 and 90, got ${lat}` });
-  });
+/** [longitude, latitude, ...]; the ranges are checked after the schema (see positionRangeError). */
+const position = Type.Array(Type.Number({ errorMessage: 'must be a number' }), {
+  minItems: 2,
+  errorMessage: (v: unknown) =>
+    Array.isArray(v)
+      ? 'a position needs longitude and latitude'
+      : `must be an array, got ${JSON.stringify(v) ?? 'nothing'}`,
+});
 
-const geometry = z.discriminatedUnion(
-  'type',
+const geometryOf = <T extends string, C extends TSchema>(type: T, coordinates: C) =>
+  Type.Object({ type: Type.Literal(type), coordinates });
+
+const geometry = Type.Union(
   [
-    z.looseObject({ type: z.literal('Point'), coordinates: position }),
-    z.looseObject({ type: z.literal('MultiPoint'), coordinates: z.array(position) }),
-    z.looseObject({
-      type: z.literal('LineString'),
-      coordinates: z.array(position).min(2, 'needs 2 or more positions'),
-    }),
-    z.looseObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(position)) }),
-    z.looseObject({
-      type: z.literal('Polygon'),
-      coordinates: z.array(z.array(position).min(4, 'a linear ring needs 4 or more positions')).min(1),
-    }),
-    z.looseObject({
-      type: z.literal('MultiPolygon'),
-      coordinates: z.array(z.array(z.array(position).min(4))),
-    }),
-    z.looseObject({ type: z.literal('GeometryCollection'), geometries: z.array(z.unknown()) }),
+    geometryOf('Point', position),
+    geometryOf('MultiPoint', Type.Array(position)),
+    geometryOf(
+      'LineString',
+      Type.Array(position, { minItems: 2, errorMessage: 'needs 2 or more positions' }),
+    ),
+    geometryOf('MultiLineString', Type.Array(Type.Array(position))),
+    geometryOf(
+      'Polygon',
+      Type.Array(
+        Type.Array(position, { minItems: 4, errorMessage: 'a linear ring needs 4 or more positions' }),
+        {
+          minItems: 1,
+        },
+      ),
+    ),
+    geometryOf('MultiPolygon', Type.Array(Type.Array(Type.Array(position, { minItems: 4 })))),
+    Type.Object({ type: Type.Literal('GeometryCollection'), geometries: Type.Array(Type.Unknown()) }),
   ],
   {
-    error: (iss) =>
-      `type must be a GeoJSON geometry type, got ${JSON.stringify((iss.input as { type?: unknown })?.type)}`,
+    discriminator: 'type',
+    errorMessage: (v: unknown) =>
+      `type must be a GeoJSON geometry type, got ${JSON.stringify((v as { type?: unknown } | null)?.type)}`,
   },
 );
 
-const feature = z.looseObject({
-  type: z.literal('Feature'),
-  geometry: z.union([geometry, z.null()]),
-  properties: z.union([z.record(z.string(), z.unknown()), z.null()]).optional(),
+const feature = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.Optional(Type.Unknown()),
+  geometry: Type.Union([geometry, Type.Null()]),
+  properties: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
 });
 
-type Feature = z.infer<typeof feature>;
+const featureCollection = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(feature),
+  name: Type.Optional(Type.String()),
+});
+
+type Geometry = Static<typeof geometry>;
+type Feature = Static<typeof feature>;
+
+/** The first position (path from the geometry) with a longitude or latitude out of range. */
+function positionRangeError(g: Geometry): { path: PropertyKey[]; message: string } | null {
+  const walk = (c: unknown, path: PropertyKey[]): { path: PropertyKey[]; message: string } | null => {
+    if (!Array.isArray(c)) return null;
+    if (typeof c[0] === 'number') {
+      const [lon, lat] = c as [number, number];
+      if (lon < -180 || lon > 180)
+        return { path: [...path, 0], message: `longitude must be between -180 and 180, got ${lon}` };
+      if (lat < -90 || lat > 90)
+        return { path: [...path, 1], message: `latitude must be between -90 and 90, got ${lat}` };
+      return null;
+    }
+    for (const [i, x] of c.entries()) {
+      const e = walk(x, [...path, i]);
+      if (e) return e;
+    }
+    return null;
+  };
+  return 'coordinates' in g ? walk(g.coordinates, ['coordinates']) : null;
+}
+
+/** Schema check, then the position ranges of every feature's geometry. */
+function checkGeoJson(
+  schema: TSchema,
+  json: unknown,
+  prefix: PropertyKey[],
+  geometries: () => [PropertyKey[], Geometry | null][],
+): ParseError | null {
+  const bad = schemaMessage(schema, json, prefix);
+  if (bad !== null) return { code: 'InvalidGeoJson', message: bad };
+  for (const [path, g] of geometries()) {
+    const e = g && positionRangeError(g);
+    if (e) return { code: 'InvalidGeoJson', message: `${formatPath([...path, ...e.path])}: ${e.message}` };
+  }
+  return null;
+}
 
 /** Decodes a GeoJSON object into features (a FeatureCollection, a Feature or a bare geometry). */
 function featuresOf(
@@ -74,23 +119,25 @@ function featuresOf(
 ): { ok: true; features: Feature[]; name?: string } | { ok: false; error: ParseError } {
   const t = (json as { type?: unknown })?.type;
   if (t === 'FeatureCollection') {
-    const fc = z.looseObject({
-      type: z.literal('FeatureCollection'),
-      features: z.array(feature),
-      name: z.string().optional(),
-    });
-    const r = fc.safeParse(json);
-    if (!r.success) return parseFail('InvalidGeoJson', zodMessage(r.error));
-    return { ok: true, features: r.data.features, ...(r.data.name ? { name: r.data.name } : {}) };
+    const fc = json as Static<typeof featureCollection>;
+    const error = checkGeoJson(featureCollection, json, [], () =>
+      fc.features.map((f, i) => [['features', i, 'geometry'], f.geometry]),
+    );
+    if (error) return { ok: false, error };
+    return { ok: true, features: fc.features, ...(fc.name ? { name: fc.name } : {}) };
   }
   if (t === 'Feature') {
-    const r = feature.safeParse(json);
-    if (!r.success) return parseFail('InvalidGeoJson', zodMessage(r.error, ['features', 0]));
-    return { ok: true, features: [r.data] };
+    const f = json as Feature;
+    const error = checkGeoJson(feature, json, ['features', 0], () => [
+      [['features', 0, 'geometry'], f.geometry],
+    ]);
+    if (error) return { ok: false, error };
+    return { ok: true, features: [f] };
   }
-  const r = geometry.safeParse(json);
-  if (!r.success) return parseFail('InvalidGeoJson', zodMessage(r.error));
-  return { ok: true, features: [{ type: 'Feature', geometry: r.data, properties: {} }] };
+  const g = json as Geometry;
+  const error = checkGeoJson(geometry, json, [], () => [[[], g]]);
+  if (error) return { ok: false, error };
+  return { ok: true, features: [{ type: 'Feature', geometry: g, properties: {} }] };
 }
 
 const ll = (p: readonly number[]): LatLon => ({ lat: p[1]!, lon: p[0]! });

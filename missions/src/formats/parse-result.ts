@@ -2,7 +2,6 @@
  * What every importer returns: a Route, or an error with a stable code and a message that
  * names the item index and field (`items[3].lat: must be between -90 and 90, got 123`).
  */
-import type { z } from 'zod';
 import type { Route } from '../route.ts';
 
 /** The file formats Aerie reads routes from. */
@@ -38,14 +37,4 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out === '' ? String(p) : `.${String(p)}`;
   }
   return out;
-}
-
-/** The first few zod issues as `path: message`, joined with `; `. */
-export function zodMessage(error: z.ZodError, prefix: readonly PropertyKey[] = []): string {
-  const issues = error.issues.slice(0, 5).map((i) => {
-    const path = formatPath([...prefix, ...i.path]);
-    return path ? `${path}: ${i.message}` : i.message;
-  });
-  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '';
-  return issues.join('; ') + more;
 }

@@ -10,70 +10,87 @@
  * back to doJumpIds on write. ComplexItems (survey, corridor scan, structure scan) are
  * rejected until Aerie can expand them exactly as QGroundControl does.
  */
-import { z } from 'zod';
+import { type Static, Type } from 'typebox';
 import type { Flavour } from '../convert.ts';
 import { isGlobalFrame, MavCmdExtra, NAV_POSITION_COMMANDS, routeToSteps } from '../convert.ts';
 import { MavFrame } from '../items.ts';
 import type { Fence, Home, RallyPoint, Route, RouteItem, VehicleClass } from '../route.ts';
 import { DEFAULT_ROUTE_DEFAULTS, itemPosition } from '../route.ts';
-import { type ParseResult, parseFail, zodMessage } from './parse-result.ts';
+import { type ParseResult, parseFail } from './parse-result.ts';
+import { schemaMessage } from './schema-message.ts';
 
-const numOrNull = z.union([z.number(), z.null()]);
-const latLonPair = z.tuple([z.number(), z.number()]);
-
-const simpleItem = z.looseObject({
-  type: z.literal('SimpleItem'),
-  command: z.number().int().min(0),
-  frame: z.number().int().min(0),
-  params: z.array(numOrNull).length(7, 'must have 7 entries'),
-  autoContinue: z.boolean(),
-  doJumpId: z.number().int().optional(),
-  AltitudeMode: z.number().optional(),
-  Altitude: numOrNull.optional(),
-  AMSLAltAboveTerrain: numOrNull.optional(),
+const got = (v: unknown) => JSON.stringify(v) ?? 'nothing';
+const numOrNull = () =>
+  Type.Union([Type.Number(), Type.Null()], {
+    errorMessage: (v: unknown) => `must be a number or null, got ${got(v)}`,
+  });
+const latLonPair = Type.Tuple([Type.Number(), Type.Number()], {
+  errorMessage: 'must be [latitude, longitude]',
 });
 
-const planSchema = z.looseObject({
-  fileType: z.literal('Plan', { error: (i) => `must be "Plan", got ${JSON.stringify(i.input)}` }),
-  version: z.literal(1, { error: (i) => `must be 1, got ${JSON.stringify(i.input)}` }),
-  groundStation: z.string().optional(),
-  mission: z.looseObject({
-    version: z.literal(2, {
-      error: (i) => `must be 2 (QGroundControl 3.2 and later), got ${JSON.stringify(i.input)}`,
+const simpleItem = Type.Object({
+  type: Type.Literal('SimpleItem'),
+  command: Type.Integer({ minimum: 0 }),
+  frame: Type.Integer({ minimum: 0 }),
+  params: Type.Array(numOrNull(), { minItems: 7, maxItems: 7, errorMessage: 'must have 7 entries' }),
+  autoContinue: Type.Boolean(),
+  doJumpId: Type.Optional(Type.Integer()),
+  AltitudeMode: Type.Optional(Type.Number()),
+  Altitude: Type.Optional(numOrNull()),
+  AMSLAltAboveTerrain: Type.Optional(numOrNull()),
+});
+
+const planSchema = Type.Object({
+  fileType: Type.Literal('Plan', { errorMessage: (v: unknown) => `must be "Plan", got ${got(v)}` }),
+  version: Type.Literal(1, { errorMessage: (v: unknown) => `must be 1, got ${got(v)}` }),
+  groundStation: Type.Optional(Type.String()),
+  mission: Type.Object({
+    version: Type.Literal(2, {
+      errorMessage: (v: unknown) => `must be 2 (QGroundControl 3.2 and later), got ${got(v)}`,
     }),
-    firmwareType: z.number().optional(),
-    vehicleType: z.number().optional(),
-    cruiseSpeed: z.number().optional(),
-    hoverSpeed: z.number().optional(),
-    globalPlanAltitudeMode: z.number().optional(),
-    plannedHomePosition: z.array(numOrNull).min(2).max(3),
-    items: z.array(z.looseObject({ type: z.string() })),
+    firmwareType: Type.Optional(Type.Number()),
+    vehicleType: Type.Optional(Type.Number()),
+    cruiseSpeed: Type.Optional(Type.Number()),
+    hoverSpeed: Type.Optional(Type.Number()),
+    globalPlanAltitudeMode: Type.Optional(Type.Number()),
+    plannedHomePosition: Type.Array(numOrNull(), {
+      minItems: 2,
+      maxItems: 3,
+      errorMessage: 'must be [latitude, longitude] or [latitude, longitude, altitude]',
+    }),
+    items: Type.Array(Type.Object({ type: Type.String() })),
   }),
-  geoFence: z
-    .looseObject({
-      version: z.number().optional(),
-      polygons: z
-        .array(
-          z.looseObject({
-            inclusion: z.boolean().optional(),
-            polygon: z.array(latLonPair).min(3, 'needs 3 or more vertices'),
+  geoFence: Type.Optional(
+    Type.Object({
+      version: Type.Optional(Type.Number()),
+      polygons: Type.Optional(
+        Type.Array(
+          Type.Object({
+            inclusion: Type.Optional(Type.Boolean()),
+            polygon: Type.Array(latLonPair, { minItems: 3, errorMessage: 'needs 3 or more vertices' }),
           }),
-        )
-        .optional(),
-      circles: z
-        .array(
-          z.looseObject({
-            inclusion: z.boolean().optional(),
-            circle: z.looseObject({ center: latLonPair, radius: z.number().gt(0) }),
+        ),
+      ),
+      circles: Type.Optional(
+        Type.Array(
+          Type.Object({
+            inclusion: Type.Optional(Type.Boolean()),
+            circle: Type.Object({ center: latLonPair, radius: Type.Number({ exclusiveMinimum: 0 }) }),
           }),
-        )
-        .optional(),
-    })
-    .optional(),
-  rallyPoints: z
-    .looseObject({ version: z.number().optional(), points: z.array(z.array(z.number()).min(2).max(3)) })
-    .optional(),
+        ),
+      ),
+    }),
+  ),
+  rallyPoints: Type.Optional(
+    Type.Object({
+      version: Type.Optional(Type.Number()),
+      points: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 })),
+    }),
+  ),
 });
+
+type SimpleItem = Static<typeof simpleItem>;
+type Plan = Static<typeof planSchema>;
 
 /** MAV_AUTOPILOT values QGroundControl writes as firmwareType. */
 const FIRMWARE = { px4: 12, ardupilot: 3 } as const;
@@ -103,11 +120,11 @@ function fromItemV2(raw: Record<string, unknown>): Record<string, unknown> {
 
 /** Parses a QGroundControl plan (JSON text already decoded) into a Route. */
 export function parseQgcPlan(json: unknown, name = 'QGroundControl plan'): ParseResult {
-  const r = planSchema.safeParse(json);
-  if (!r.success) return parseFail('InvalidPlan', zodMessage(r.error));
-  const plan = r.data;
+  const bad = schemaMessage(planSchema, json);
+  if (bad !== null) return parseFail('InvalidPlan', bad);
+  const plan = json as Plan;
   const rawItems = plan.mission.items;
-  const parsed: z.infer<typeof simpleItem>[] = [];
+  const parsed: SimpleItem[] = [];
   for (const [i, raw] of rawItems.entries()) {
     if (raw.type === 'ComplexItem') {
       const kind = (raw as { complexItemType?: unknown }).complexItemType;
@@ -121,9 +138,10 @@ export function parseQgcPlan(json: unknown, name = 'QGroundControl plan'): Parse
         'InvalidPlan',
         `mission.items[${i}].type: must be "SimpleItem" or "ComplexItem", got ${JSON.stringify(raw.type)}`,
       );
-    const s = simpleItem.safeParse(fromItemV2(raw));
-    if (!s.success) return parseFail('InvalidPlan', zodMessage(s.error, ['mission', 'items', i]));
-    parsed.push(s.data);
+    const item = fromItemV2(raw);
+    const badItem = schemaMessage(simpleItem, item, ['mission', 'items', i]);
+    if (badItem !== null) return parseFail('InvalidPlan', badItem);
+    parsed.push(item as SimpleItem);
   }
   const byJumpId = new Map<number, number>();
   parsed.forEach((it, i) => {
