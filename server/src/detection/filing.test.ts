@@ -49,7 +49,7 @@ describe('fileFrame', () => {
     expect(s.fusion.tracks).toEqual([]);
   });
 
-  it('offers an ignored track again only when its score rose', () => {
+  it('offers an ignored or triaged track again only when its score rose', () => {
     let s = emptyFiling();
     s = fileFrame(s, [obs('construction', 1000, 30, 120, 0.2)]).state;
     let step = fileFrame(s, [obs('construction', 1500, 30, 120, 0.2)]);
@@ -59,6 +59,11 @@ describe('fileFrame', () => {
     expect(step.toFile).toEqual([]);
     step = fileFrame(step.state, [obs('construction', 2500, 30, 120, 0.9)]);
     expect(step.toFile.map((x) => x.finding.score)).toEqual([0.9]);
+    s = recordFiled(step.state, step.toFile[0]!.trackId, 0.9, 'triage');
+    step = fileFrame(s, [obs('construction', 3000, 30, 120, 0.9)]);
+    expect(step.toFile).toEqual([]);
+    step = fileFrame(step.state, [obs('construction', 3500, 30, 120, 0.95)]);
+    expect(step.toFile).toHaveLength(1);
   });
 
   it('starts a new track (and a new hand-over) for a place seen again after the gap', () => {

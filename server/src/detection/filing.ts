@@ -5,7 +5,10 @@
  * fire seen in twenty consecutive frames is one track, not twenty findings. A track of a ticket
  * category is handed to the desk once it has been seen in `minFrames` frames (one frame can be
  * a glint); after that the desk's own de-duplication handles the same place seen again later.
- * A track the desk ignored (score below triage) is offered again only when its score rose.
+ * A track the desk did not file (ignored below triage, or queued for triage) is offered again
+ * when its score rose: persistence rules confirm a flame only on its third frame (0.5 -> 0.8),
+ * which crosses the auto-file score. A track offered at triage level and then filed leaves its
+ * triage item behind for a person to reject as already handled.
  * Pure: state in, state out.
  */
 import type { FindingCategory, GeoFinding } from '@aerie/contracts';
@@ -63,7 +66,8 @@ export function fileFrame(
     const track = step.state.tracks.find((t) => t.id === id);
     if (!track || track.finding.frames < minFrames) continue;
     const before = filed.get(id);
-    if (before && !(before.as === 'ignored' && track.finding.score > before.score)) continue;
+    const settled = before?.as === 'ticket' || before?.as === 'occurrence';
+    if (before && (settled || track.finding.score <= before.score)) continue;
     toFile.push({ trackId: id, finding: track.finding });
   }
   return { state: { fusion: step.state, filed }, toFile };

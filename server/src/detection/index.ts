@@ -19,6 +19,13 @@ export { emptyFiling, fileFrame, recordFiled, TICKET_FINDING_CATEGORIES } from '
 export { FrameSampler, shouldSample, stillUrlFromTemplate } from './frame-sampler.ts';
 export { interpolatePose, PoseBuffer, type PoseSample } from './pose-at.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The detection loop's counters (present when `detection.enabled`). */
+    detection?: Detection;
+  }
+}
+
 export interface Detection {
   stats(): { sampler: SamplerStats; loop: DetectionStats; sampling: string[] };
 }
@@ -83,5 +90,9 @@ export async function installDetection(
     sampler.stop();
     await pipeline.close();
   });
-  return { stats: () => ({ sampler: sampler.stats, loop: loop.stats, sampling: sampler.active() }) };
+  const detection: Detection = {
+    stats: () => ({ sampler: sampler.stats, loop: loop.stats, sampling: sampler.active() }),
+  };
+  app.decorate('detection', detection);
+  return detection;
 }
