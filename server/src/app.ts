@@ -284,7 +284,14 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     );
     await installOpen311(app, ctx, ticketDesk);
     if (config.detection.enabled)
-      await installDetection(app, { config, liveState, desk: ticketDesk, fanout: consoleFanout, now });
+      await installDetection(app, {
+        config,
+        liveState,
+        desk: ticketDesk,
+        fanout: consoleFanout,
+        flightLog,
+        now,
+      });
     await installConsole(app, config.consoleDir);
 
     await app.ready();

@@ -68,6 +68,7 @@ describe('FrameSampler', () => {
       gimbal: GIMBAL,
       camera: LENS,
       poseWaitMs: 5000,
+      sortieOf: (id) => (id === 'v3' ? 'sortie-9' : null),
       fetchStill: async (url) => {
         urls.push(url);
         // Captured between the sample we have and the next one, which comes after the still.
@@ -78,6 +79,7 @@ describe('FrameSampler', () => {
         frames.push({ capturedAtMs: f.capturedAtMs, lat: f.pose.lat });
         expect(f.gimbal).toEqual(GIMBAL);
         expect(f.camera).toEqual(LENS);
+        expect(f.sortieId).toBe('sortie-9');
         got();
       },
     });

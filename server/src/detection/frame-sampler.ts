@@ -30,6 +30,8 @@ export interface FrameSamplerOptions {
   vehicles?: SampledVehicles;
   gimbal: GimbalAttitude;
   camera: CameraIntrinsics;
+  /** The sortie a vehicle is flying (the flight log's open sortie), tagged on its frames. */
+  sortieOf?: (vehicleId: string) => string | null;
   /** How long a frame may wait for the telemetry sample after it (default 1000 ms). */
   poseWaitMs?: number;
   /** A sampled frame, with its JPEG (the frame's image bytes). */
@@ -159,8 +161,10 @@ export class FrameSampler {
         if (!pose) this.stats.noPose++;
         else {
           this.stats.sampled++;
+          const sortieId = this.opts.sortieOf?.(vehicleId) ?? null;
           this.opts.onFrame({
             vehicleId,
+            ...(sortieId ? { sortieId } : {}),
             capturedAtMs,
             pose,
             gimbal: this.opts.gimbal,

@@ -7,6 +7,7 @@
 import { startPipeline } from '@aerie/inference';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config.ts';
+import type { FlightLog } from '../flightlog/flight-log.ts';
 import type { ConsoleFanout } from '../live/console-fanout.ts';
 import type { LiveStateStore } from '../live/live-state-store.ts';
 import type { TicketDesk } from '../tickets/desk.ts';
@@ -42,6 +43,7 @@ export async function installDetection(
     liveState: LiveStateStore;
     desk: TicketDesk;
     fanout: Pick<ConsoleFanout, 'alert'>;
+    flightLog: Pick<FlightLog, 'openSortieId'>;
     now: () => number;
   },
 ): Promise<Detection> {
@@ -80,6 +82,7 @@ export async function installDetection(
     gimbal: cfg.gimbal,
     camera: cfg.camera,
     poseWaitMs: cfg.poseWaitMs,
+    sortieOf: (id) => deps.flightLog.openSortieId(id),
     onFrame: (frame) => {
       loop.offer(frame).catch((err: Error) => log.error({ err }, 'detection loop failed on a frame'));
     },
