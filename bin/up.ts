@@ -164,7 +164,14 @@ async function up(opts: UpOptions): Promise<void> {
     'server',
     ['server', '--port', String(opts.port), '--data-dir', dataDir, '--skip-console-build'],
     'pipe',
-    { AERIE_LOG_LEVEL: logLevel, AERIE_VIDEO_SIM_URL: `http://127.0.0.1:${cameraPort}/camera/{sysid}.mjpeg` },
+    {
+      AERIE_LOG_LEVEL: logLevel,
+      AERIE_VIDEO_SIM_URL: `http://127.0.0.1:${cameraPort}/camera/{sysid}.mjpeg`,
+      // Frames of flying aircraft to detection to tickets, 1 frame/s per aircraft; the pipeline
+      // keeps only the newest frame per aircraft, so a busy machine drops frames, never queues them.
+      AERIE_DETECTION: process.env.AERIE_DETECTION ?? 'true',
+      AERIE_DETECTION_FPS: process.env.AERIE_DETECTION_FPS ?? '1',
+    },
   );
   const { url, firstAdminShown } = await serverReady(server);
   if (stopping) return;

@@ -120,7 +120,9 @@ export type ConsoleAlertKind =
   | 'failsafe'
   | 'status_text'
   /** A sortie closed because its aircraft stayed silent in the air past the lost timeout. */
-  | 'sortie_lost';
+  | 'sortie_lost'
+  /** Fire or smoke seen by the detection loop and filed as a ticket (text: the ticket number). */
+  | 'fire_smoke';
 
 /** A discrete thing about a vehicle a person should notice. */
 export interface ConsoleVehicleAlert {

@@ -19,6 +19,7 @@ import { attachSocketIo } from './channel/io.ts';
 import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
+import { installDetection } from './detection/index.ts';
 import { FlightLog } from './flightlog/flight-log.ts';
 import { MediaStore } from './flightlog/media-store.ts';
 import { installConsole } from './http/console-static.ts';
@@ -292,6 +293,15 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       { prefix: '/api' },
     );
     await installOpen311(app, ctx, ticketDesk);
+    if (config.detection.enabled)
+      await installDetection(app, {
+        config,
+        liveState,
+        desk: ticketDesk,
+        fanout: consoleFanout,
+        flightLog,
+        now,
+      });
     await installConsole(app, config.consoleDir);
 
     await app.ready();

@@ -97,6 +97,69 @@ export const ServerConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'Live video sources' },
     ),
+    detection: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description: 'Sample camera frames of flying vehicles, detect, and file findings as tickets',
+        }),
+        fps: Type.Number({
+          default: 2,
+          exclusiveMinimum: 0,
+          maximum: 30,
+          description: 'Frames per vehicle per second',
+        }),
+        vehicles: Type.Union([Type.Literal('flying'), Type.Literal('online')], {
+          default: 'flying',
+          description: "Which vehicles' cameras are sampled: armed and in the air, or every online one",
+        }),
+        minFrames: Type.Integer({
+          default: 2,
+          minimum: 1,
+          description: 'Consecutive frames a finding must be seen in before it goes to the ticket desk',
+        }),
+        workers: Type.Integer({
+          default: 1,
+          minimum: 1,
+          maximum: 8,
+          description: 'Inference worker threads',
+        }),
+        modelsDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description: 'ONNX model registry folder (null: the image-analysis detectors only)',
+        }),
+        gimbal: Type.Object(
+          {
+            pitchDeg: Type.Number({ default: -90, minimum: -180, maximum: 180 }),
+            yawDeg: Type.Number({ default: 0 }),
+            rollDeg: Type.Number({ default: 0 }),
+          },
+          {
+            default: {},
+            additionalProperties: false,
+            description: "The cameras' gimbal (simulated: straight down)",
+          },
+        ),
+        camera: Type.Object(
+          {
+            hfovDeg: Type.Number({ default: 70, exclusiveMinimum: 0, exclusiveMaximum: 180 }),
+            width: Type.Integer({ default: 1280, minimum: 1 }),
+            height: Type.Integer({ default: 720, minimum: 1 }),
+          },
+          {
+            default: {},
+            additionalProperties: false,
+            description: "The cameras' lens (simulated: 70 deg, 1280x720)",
+          },
+        ),
+        poseWaitMs: Type.Integer({
+          default: 1000,
+          minimum: 0,
+          description: 'How long a frame waits for the telemetry sample after its capture time',
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Frames to detection to tickets' },
+    ),
   },
   { additionalProperties: false },
 );
@@ -105,10 +168,16 @@ export const ServerConfigSchema = Type.Object(
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video'>> & {
+export type ServerConfigInput = Partial<
+  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection'>
+> & {
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
   tickets?: Record<string, unknown>;
   video?: Partial<ServerConfig['video']>;
+  detection?: Partial<Omit<ServerConfig['detection'], 'gimbal' | 'camera'>> & {
+    gimbal?: Partial<ServerConfig['detection']['gimbal']>;
+    camera?: Partial<ServerConfig['detection']['camera']>;
+  };
   login?: Partial<ServerConfig['login']>;
   console?: {
     imagery?: Partial<ServerConfig['console']['imagery']>;
@@ -148,7 +217,8 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * Maps environment variables to configuration input: PORT, AERIE_HOST, AERIE_DATA_DIR,
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
  * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
- * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL). Takes the
+ * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
+ * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR. Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -182,6 +252,14 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_VIDEO_SIM_URL) video.simCameraUrl = env.AERIE_VIDEO_SIM_URL;
   if (env.AERIE_VIDEO_SOURCES) video.sources = jsonOr(env.AERIE_VIDEO_SOURCES);
   if (Object.keys(video).length > 0) out.video = video;
+  const detection: Record<string, unknown> = {};
+  if (env.AERIE_DETECTION) detection.enabled = bool(env.AERIE_DETECTION);
+  if (env.AERIE_DETECTION_FPS)
+    detection.fps = /^\d+(\.\d+)?$/.test(env.AERIE_DETECTION_FPS)
+      ? Number(env.AERIE_DETECTION_FPS)
+      : env.AERIE_DETECTION_FPS;
+  if (env.AERIE_MODELS_DIR) detection.modelsDir = env.AERIE_MODELS_DIR;
+  if (Object.keys(detection).length > 0) out.detection = detection;
   return out;
 }
 

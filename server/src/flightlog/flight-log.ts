@@ -123,6 +123,12 @@ export class FlightLog implements IngestSink {
    * Drops the cached tracker state (one vehicle, or all) so it is rebuilt from the database on
    * the next item. Call it when a transaction that passed items here was rolled back.
    */
+  /** The sortie a vehicle is flying now as far as this log has seen (null: none, or not loaded yet). */
+  openSortieId(vehicleId: string): string | null {
+    const c = this.cache.get(vehicleId);
+    return c?.known ? (c.tracker.open?.sortieId ?? null) : null;
+  }
+
   forget(vehicleId?: string): void {
     if (vehicleId === undefined) this.cache.clear();
     else this.cache.delete(vehicleId);

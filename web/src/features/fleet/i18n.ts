@@ -133,6 +133,7 @@ export const fleetStrings = defineStrings(
       link_restored: '数据链路恢复',
       failsafe: '失效保护：{{text}}',
       status_text: '{{text}}',
+      fire_smoke: '发现烟火，已立案 {{text}}',
     },
     modes: {
       MANUAL: '手动',
@@ -341,6 +342,7 @@ export const fleetStrings = defineStrings(
       link_restored: 'Data link restored',
       failsafe: 'Failsafe: {{text}}',
       status_text: '{{text}}',
+      fire_smoke: 'Fire or smoke seen, ticket {{text}}',
     },
     modes: {
       MANUAL: 'Manual',

@@ -1,0 +1,95 @@
+/**
+ * The closed loop from camera to ticket:
+ *
+ *   FrameSampler (stills + pose at capture time) -> inference Pipeline (newest per vehicle)
+ *     -> georeferenceFinding per finding -> fileFrame (fuse consecutive frames, per vehicle)
+ *     -> TicketDesk.intakeFinding (with the frame JPEG as evidence)
+ *     -> fire/smoke filed or re-seen: a console alert
+ *
+ * Thin: the decisions are in pose-at.ts and filing.ts; this only moves values between parts.
+ */
+import type { Frame, GeoFinding } from '@aerie/contracts';
+import { type FrameOutcome, georeferenceFinding, type Observation, type Pipeline } from '@aerie/inference';
+import type { IntakeOutcome } from '../tickets/desk.ts';
+import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFiled } from './filing.ts';
+
+export interface DetectionLoopDeps {
+  pipeline: Pick<Pipeline, 'submit'>;
+  intake: (f: GeoFinding, frame: { bytes: Uint8Array; mime: string }) => IntakeOutcome;
+  /** Raised for fire/smoke handed to the desk: the outcome says which ticket. */
+  alertFire: (f: GeoFinding, outcome: IntakeOutcome) => void;
+  filing?: FilingOptions;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface DetectionStats {
+  submitted: number;
+  processed: number;
+  skipped: number;
+  failed: number;
+  /** Findings that could not be placed on the ground (ray above the horizon). */
+  noGroundFix: number;
+  /** Hand-overs to the desk, by outcome. */
+  filed: Record<IntakeOutcome['kind'], number>;
+}
+
+export class DetectionLoop {
+  private readonly state = new Map<string, FilingState>();
+  readonly stats: DetectionStats = {
+    submitted: 0,
+    processed: 0,
+    skipped: 0,
+    failed: 0,
+    noGroundFix: 0,
+    filed: { ticket: 0, occurrence: 0, triage: 0, ignored: 0 },
+  };
+
+  constructor(private readonly deps: DetectionLoopDeps) {}
+
+  /** Offers a frame (encoded JPEG); resolves when its findings are handled. */
+  async offer(frame: Frame & { image: { kind: 'encoded' } }): Promise<void> {
+    this.stats.submitted++;
+    const jpeg = frame.image.bytes;
+    const outcome = await this.deps.pipeline.submit(frame);
+    this.handle(outcome, jpeg);
+  }
+
+  /** Handles one pipeline outcome; `jpeg` is the frame's image, kept as evidence. */
+  handle(outcome: FrameOutcome, jpeg: Uint8Array): void {
+    if (outcome.status === 'skipped') {
+      this.stats.skipped++;
+      return;
+    }
+    if (outcome.status === 'failed') {
+      this.stats.failed++;
+      this.deps.log?.('frame failed', { vehicleId: outcome.frame?.vehicleId, error: outcome.error });
+      return;
+    }
+    this.stats.processed++;
+    const meta = outcome.frame;
+    const observations: Observation[] = [];
+    for (const f of outcome.findings) {
+      const g = georeferenceFinding(f, meta, { imageSize: { width: outcome.width, height: outcome.height } });
+      if (g.ok) observations.push({ finding: g.finding, covariance: g.covariance });
+      else this.stats.noGroundFix++;
+    }
+    const before = this.state.get(meta.vehicleId) ?? emptyFiling();
+    const step = fileFrame(before, observations, this.deps.filing);
+    let state = step.state;
+    for (const { trackId, finding } of step.toFile) {
+      const out = this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
+      this.stats.filed[out.kind]++;
+      state = recordFiled(state, trackId, finding.score, out.kind);
+      this.deps.log?.('finding handed to the ticket desk', {
+        vehicleId: meta.vehicleId,
+        category: finding.category,
+        score: finding.score,
+        frames: finding.frames,
+        outcome: out.kind,
+      });
+      if (finding.category === 'fire_smoke' && (out.kind === 'ticket' || out.kind === 'occurrence'))
+        this.deps.alertFire(finding, out);
+    }
+    this.state.set(meta.vehicleId, state);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Wiring of the detection loop into the server (config `detection`, off by default): starts the
+ * inference pipeline, samples the cameras of flying vehicles (the simulated cameras through
+ * `video.simCameraUrl`), and hands findings to the ticket desk; fire/smoke raise a console alert.
+ */
+
+import { startPipeline } from '@aerie/inference';
+import type { FastifyInstance } from 'fastify';
+import type { ServerConfig } from '../config.ts';
+import type { FlightLog } from '../flightlog/flight-log.ts';
+import type { ConsoleFanout } from '../live/console-fanout.ts';
+import type { LiveStateStore } from '../live/live-state-store.ts';
+import type { TicketDesk } from '../tickets/desk.ts';
+import { DetectionLoop, type DetectionStats } from './detection-loop.ts';
+import { FrameSampler, type SamplerStats, stillUrlFromTemplate } from './frame-sampler.ts';
+import { PoseBuffer } from './pose-at.ts';
+
+export { DetectionLoop, type DetectionStats } from './detection-loop.ts';
+export { emptyFiling, fileFrame, recordFiled, TICKET_FINDING_CATEGORIES } from './filing.ts';
+export { FrameSampler, shouldSample, stillUrlFromTemplate } from './frame-sampler.ts';
+export { interpolatePose, PoseBuffer, type PoseSample } from './pose-at.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The detection loop's counters (present when `detection.enabled`). */
+    detection?: Detection;
+  }
+}
+
+export interface Detection {
+  stats(): { sampler: SamplerStats; loop: DetectionStats; sampling: string[] };
+}
+
+/** Place key for the persistence rules: a ~22 m cell of the ground under the vehicle. */
+const placeKey = (f: { pose: { lat: number; lon: number } }) =>
+  `${Math.round(f.pose.lat * 5000)}:${Math.round(f.pose.lon * 5000)}`;
+
+/** Starts the loop; stops it with the app. Resolves once the pipeline's detectors are loaded. */
+export async function installDetection(
+  app: FastifyInstance,
+  deps: {
+    config: ServerConfig;
+    liveState: LiveStateStore;
+    desk: TicketDesk;
+    fanout: Pick<ConsoleFanout, 'alert'>;
+    flightLog: Pick<FlightLog, 'openSortieId'>;
+    now: () => number;
+  },
+): Promise<Detection> {
+  const cfg = deps.config.detection;
+  const log = app.log.child({ module: 'detection' });
+  const { pipeline, ready } = await startPipeline({
+    registry: cfg.modelsDir ? { modelsDir: cfg.modelsDir } : null,
+    workers: cfg.workers,
+    placeKey,
+  });
+  for (const f of ready.failed) log.warn({ model: f.name }, `model not loaded: ${f.file}: ${f.error}`);
+  log.info({ detectors: ready.detectors.map((d) => d.name) }, 'detection pipeline ready');
+  const loop = new DetectionLoop({
+    pipeline,
+    intake: (f, frame) => deps.desk.intakeFinding(f, frame),
+    alertFire: (f, out) => {
+      const ticket = out.kind === 'ticket' || out.kind === 'occurrence' ? out.ticket : null;
+      deps.fanout.alert({
+        vehicleId: f.vehicleId,
+        atMs: f.capturedAtMs,
+        kind: 'fire_smoke',
+        level: 'critical',
+        // The ticket number (GC-...); the console words it through its translations.
+        text: ticket?.number ?? null,
+      });
+    },
+    filing: { minFrames: cfg.minFrames },
+    log: (msg, fields) => log.info(fields ?? {}, msg),
+  });
+  const sampler = new FrameSampler({
+    liveState: deps.liveState,
+    poses: new PoseBuffer(),
+    stillUrl: (_vehicleId, sysid) => stillUrlFromTemplate(deps.config.video.simCameraUrl, sysid),
+    fps: cfg.fps,
+    vehicles: cfg.vehicles,
+    gimbal: cfg.gimbal,
+    camera: cfg.camera,
+    poseWaitMs: cfg.poseWaitMs,
+    sortieOf: (id) => deps.flightLog.openSortieId(id),
+    onFrame: (frame) => {
+      loop.offer(frame).catch((err: Error) => log.error({ err }, 'detection loop failed on a frame'));
+    },
+    now: deps.now,
+    log: (msg, fields) => log.debug(fields ?? {}, msg),
+  });
+  app.addHook('onClose', async () => {
+    sampler.stop();
+    await pipeline.close();
+  });
+  const detection: Detection = {
+    stats: () => ({ sampler: sampler.stats, loop: loop.stats, sampling: sampler.active() }),
+  };
+  app.decorate('detection', detection);
+  return detection;
+}
