@@ -1,6 +1,5 @@
 /** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
 
-export { FrameSampler, type FrameSamplerOptions } from './frame-sampler.ts';
 export { codecOfInit, isKeyFragment } from './h264.ts';
 export {
   StreamHub,
@@ -11,7 +10,6 @@ export {
 } from './hub.ts';
 export { backoffMs, Ingest, type IngestOptions, type SignalState, type VideoSource } from './ingest.ts';
 export { type Mp4Pieces, Mp4Splitter } from './mp4-boxes.ts';
-export { lerpAngleDeg, type PoseAt, type PoseSample, PoseTrack, poseAt } from './pose-track.ts';
 export { registerVideoRoutes, VIDEO_WS_PREFIX } from './routes.ts';
 export {
   DEFAULT_VIDEO_CONFIG,
