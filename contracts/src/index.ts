@@ -11,3 +11,4 @@ export * from './finding.ts';
 export * from './frame.ts';
 export * from './http.ts';
 export * from './result.ts';
+export * from './tickets.ts';

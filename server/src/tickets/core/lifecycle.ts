@@ -15,22 +15,27 @@
  * the version the caller saw, the actor and the time, and answers the new fields and the
  * transition record, or a coded refusal. Who may do what is `permissions.ts`.
  */
-import { fail, ok, type Result } from '@aerie/contracts';
+import {
+  fail,
+  OPEN_STATUSES,
+  ok,
+  REASON_REQUIRED,
+  type Result,
+  TICKET_ACTIONS,
+  TICKET_STATUSES,
+  type TicketAction,
+  type TicketStatus,
+} from '@aerie/contracts';
 import { mayAct, type TicketActor } from './permissions.ts';
 
-export const TICKET_STATUSES = [
-  'new',
-  'filed',
-  'dispatched',
-  'returned',
-  'signed',
-  'in_progress',
-  'handled',
-  'verified',
-  'closed',
-  'voided',
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export {
+  OPEN_STATUSES,
+  REASON_REQUIRED,
+  TICKET_ACTIONS,
+  TICKET_STATUSES,
+  type TicketAction,
+  type TicketStatus,
+};
 
 /** zh-CN names of the statuses, as the console and the platforms show them. */
 export const STATUS_LABELS_ZH: Record<TicketStatus, string> = {
@@ -45,36 +50,6 @@ export const STATUS_LABELS_ZH: Record<TicketStatus, string> = {
   closed: '结案',
   voided: '作废',
 };
-
-/** Statuses in which a ticket still waits for work (the overdue sweep and de-duplication). */
-export const OPEN_STATUSES: readonly TicketStatus[] = [
-  'new',
-  'filed',
-  'dispatched',
-  'returned',
-  'signed',
-  'in_progress',
-  'handled',
-  'verified',
-];
-
-export const TICKET_ACTIONS = [
-  'file',
-  'dispatch',
-  'return',
-  'sign',
-  'start',
-  'request_extension',
-  'grant_extension',
-  'refuse_extension',
-  'handle',
-  'verify',
-  'send_back',
-  'close',
-  'void',
-  'reopen',
-] as const;
-export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** From which statuses each action may be taken, and where it leads (null: status unchanged). */
 export const TRANSITIONS: Record<TicketAction, { from: readonly TicketStatus[]; to: TicketStatus | null }> = {
@@ -93,17 +68,6 @@ export const TRANSITIONS: Record<TicketAction, { from: readonly TicketStatus[]; 
   void: { from: ['new', 'filed', 'dispatched', 'returned'], to: 'voided' },
   reopen: { from: ['closed'], to: 'filed' },
 };
-
-/** Actions that must say why (退回, 作废, 审核不通过, 延期, the handling reply). */
-export const REASON_REQUIRED: ReadonlySet<TicketAction> = new Set([
-  'return',
-  'request_extension',
-  'refuse_extension',
-  'handle',
-  'send_back',
-  'void',
-  'reopen',
-]);
 
 export type ExtensionState = 'none' | 'requested' | 'granted' | 'refused';
 

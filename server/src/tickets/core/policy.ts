@@ -4,13 +4,12 @@
  * The schema has defaults for every field, so an empty configuration gives a working desk.
  */
 
-import { fail, ok, type Result } from '@aerie/contracts';
+import { fail, ok, type Result, TICKET_CATEGORIES, type TicketCategory } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 
 /** Finding categories that become tickets (person and vehicle boxes feed other rules). */
-export const TICKET_CATEGORIES = ['fire_smoke', 'construction', 'river_pollution', 'other'] as const;
-export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+export { TICKET_CATEGORIES, type TicketCategory };
 
 export const CATEGORY_LABELS_ZH: Record<TicketCategory, string> = {
   fire_smoke: '烟火',

@@ -1,0 +1,172 @@
+/**
+ * The ticket desk's contract: the lifecycle's statuses and actions and the HTTP views of
+ * tickets, transitions, evidence, triage items and time limits, shared by the server (which
+ * answers with them and documents them in OpenAPI) and the console (which reads them).
+ * Times are ISO 8601 text on the wire. The rules themselves (who may do what, deadlines) are
+ * the server's `tickets/core`.
+ */
+import { type Static, Type } from 'typebox';
+
+export const TICKET_STATUSES = [
+  'new',
+  'filed',
+  'dispatched',
+  'returned',
+  'signed',
+  'in_progress',
+  'handled',
+  'verified',
+  'closed',
+  'voided',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Statuses in which a ticket still waits for work (the overdue sweep and de-duplication). */
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+  'new',
+  'filed',
+  'dispatched',
+  'returned',
+  'signed',
+  'in_progress',
+  'handled',
+  'verified',
+];
+
+export const TICKET_ACTIONS = [
+  'file',
+  'dispatch',
+  'return',
+  'sign',
+  'start',
+  'request_extension',
+  'grant_extension',
+  'refuse_extension',
+  'handle',
+  'verify',
+  'send_back',
+  'close',
+  'void',
+  'reopen',
+] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
+
+/** Actions that must say why (退回, 作废, 审核不通过, 延期, the handling reply). */
+export const REASON_REQUIRED: ReadonlySet<TicketAction> = new Set([
+  'return',
+  'request_extension',
+  'refuse_extension',
+  'handle',
+  'send_back',
+  'void',
+  'reopen',
+]);
+
+/** What a ticket is about (the finding categories that become tickets). */
+export const TICKET_CATEGORIES = ['fire_smoke', 'construction', 'river_pollution', 'other'] as const;
+export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+
+const Iso = Type.String({ format: 'date-time' });
+const NIso = Type.Union([Iso, Type.Null()]);
+const NStr = Type.Union([Type.String(), Type.Null()]);
+const NNum = Type.Union([Type.Number(), Type.Null()]);
+
+export const TicketView = Type.Object({
+  id: Type.String(),
+  number: Type.String({ description: 'GC-YYYYMMDD-NNNN' }),
+  category: Type.String(),
+  status: Type.Enum(TICKET_STATUSES),
+  version: Type.Integer({ description: 'Send it back with a transition; a stale one answers 409' }),
+  source: Type.String(),
+  description: Type.String(),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  errorM: Type.Number(),
+  gridId: NStr,
+  departmentId: NStr,
+  score: NNum,
+  urgent: Type.Boolean(),
+  occurrenceCount: Type.Integer(),
+  reopenCount: Type.Integer(),
+  extension: Type.String(),
+  extensionMinutes: Type.Integer(),
+  createdAt: Iso,
+  updatedAt: Iso,
+  lastOccurrenceAt: Iso,
+  dispatchedAt: NIso,
+  signedAt: NIso,
+  handledAt: NIso,
+  closedAt: NIso,
+  signDeadlineAt: NIso,
+  handleDeadlineAt: NIso,
+  dueAt: Type.Union([Iso, Type.Null()], { description: 'Deadline of the running clock' }),
+  overdue: Type.Boolean(),
+  escalationLevel: Type.Integer(),
+  closedOnTime: Type.Union([Type.Boolean(), Type.Null()]),
+});
+
+export const TransitionSchema = Type.Object({
+  id: Type.Integer(),
+  action: Type.Enum(TICKET_ACTIONS),
+  fromStatus: Type.Enum(TICKET_STATUSES),
+  toStatus: Type.Enum(TICKET_STATUSES),
+  version: Type.Integer(),
+  actorId: NStr,
+  actorRole: Type.String(),
+  at: Iso,
+  reason: NStr,
+  data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+
+export const EvidenceSchema = Type.Object({
+  seq: Type.Integer(),
+  ticketId: Type.String(),
+  kind: Type.String(),
+  fileSha256: Type.String(),
+  mime: Type.String(),
+  bytes: Type.Integer(),
+  at: Iso,
+  uploadedBy: NStr,
+  meta: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  chainHash: Type.String(),
+});
+
+export const TriageSchema = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('rejected')]),
+  source: Type.String(),
+  category: Type.String(),
+  score: NNum,
+  lat: Type.Number(),
+  lon: Type.Number(),
+  errorM: Type.Number(),
+  description: Type.String(),
+  finding: Type.Unknown(),
+  frameSha256: NStr,
+  createdAt: Iso,
+  decidedAt: NIso,
+  decidedBy: NStr,
+  reason: NStr,
+  ticketId: NStr,
+});
+
+export const SlaSchema = Type.Union([
+  Type.Object({
+    phase: Type.Union([Type.Literal('sign'), Type.Literal('handle')]),
+    startedAt: Iso,
+    deadlineAt: Iso,
+    usedFraction: Type.Number(),
+    remainingWorkingMs: Type.Number({ description: 'Working time left (negative: overdue); the countdown' }),
+    level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('overdue')]),
+    overdueWorkingDays: Type.Integer(),
+    escalationLevel: Type.Integer(),
+  }),
+  Type.Null(),
+]);
+
+export type TicketBody = Static<typeof TicketView>;
+export type TransitionBody = Static<typeof TransitionSchema>;
+export type EvidenceBody = Static<typeof EvidenceSchema>;
+export type TriageBody = Static<typeof TriageSchema>;
+/** The running time limit of a ticket (null in the schema when no clock runs). */
+export type SlaBody = NonNullable<Static<typeof SlaSchema>>;
