@@ -126,7 +126,9 @@ describe('video wall (chromium against aerie up)', () => {
     // name, mode and altitude over the picture
     const info = await tiles.first().locator('.video-tile-info').textContent();
     expect(info).toMatch(/UAV-0\d/);
-    expect(info).toMatch(/AUTO\.LOITER|POSCTL|AUTO\.\w+/);
+    // the mode in words (zh-CN), the PX4 name only as the tooltip
+    expect(info).toMatch(/悬停等待|定点|自动就绪|自动起飞|执行航线任务/);
+    expect(info).not.toMatch(/AUTO\./);
     expect(info).toMatch(/\d+\.\d/);
     expect(await tiles.first().getAttribute('data-signal')).toBe('live');
     await screenshot(page, 'video-wall');

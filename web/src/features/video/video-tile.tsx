@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
 import type { FleetVehicleSnapshot } from '../../live/fleet-model.ts';
+import { modeLabel } from '../fleet/mode-names.ts';
 import { LivePlayer, type PlayerStatus } from './live-player.ts';
 
 interface Props {
@@ -115,7 +116,7 @@ export function VideoTile({ vehicle, compact }: Props) {
       )}
       <div className="video-tile-info">
         <span className="video-tile-name">{vehicle.name}</span>
-        <span>{s?.mode ?? '—'}</span>
+        <span title={s?.mode ?? undefined}>{modeLabel(t, s?.mode)}</span>
         <span>{t('video.tile.alt', { alt: s?.altRelM != null ? s.altRelM.toFixed(1) : '—' })}</span>
       </div>
       <Tooltip title={t('video.tile.snapshot')}>
