@@ -3,11 +3,31 @@
 import type { ConsoleVehicleAlert } from '@aerie/contracts';
 import { BellOutlined } from '@ant-design/icons';
 import { Empty } from 'antd';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setFocus, useFleet } from '../../live/fleet-model.ts';
 import { statusTextLabel } from './status-text.ts';
 
 const SHOWN = 50;
+
+/** A short two-tone chime for an urgent alert (fire or smoke): the command centre must not miss it. */
+function chime(): void {
+  try {
+    const ctx = new AudioContext();
+    for (const [i, hz] of [880, 660, 880].entries()) {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = hz;
+      gain.gain.value = 0.15;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(ctx.currentTime + i * 0.25);
+      osc.stop(ctx.currentTime + i * 0.25 + 0.2);
+    }
+    setTimeout(() => void ctx.close(), 1200);
+  } catch {
+    // No audio output (or the browser refuses it before any click): the red alert still shows.
+  }
+}
 
 export function AlertsFeed() {
   const { t } = useTranslation();
@@ -16,7 +36,23 @@ export function AlertsFeed() {
     t(`fleet.alerts.${a.kind}`, {
       pct: Math.round(a.batteryPct ?? 0),
       text: a.text ? statusTextLabel(t, a.text) : '',
-    });
+    }) +
+    (a.repeat
+      ? t('fleet.alerts.repeat', { count: a.repeat.count, seconds: Math.round(a.repeat.windowMs / 1000) })
+      : '');
+  // Chime once for each fire/smoke alert that arrives while the page is open (not for the
+  // recent ones replayed on connect).
+  const seen = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    const ids = fleet.alerts.map((a) => a.id);
+    if (seen.current === null) {
+      seen.current = new Set(ids);
+      return;
+    }
+    const fresh = fleet.alerts.filter((a) => !seen.current!.has(a.id));
+    for (const id of ids) seen.current.add(id);
+    if (fresh.some((a) => a.kind === 'fire_smoke')) chime();
+  }, [fleet.alerts]);
   return (
     <section className="alerts-feed" data-testid="alerts-feed">
       <header className="fleet-sidebar-head">

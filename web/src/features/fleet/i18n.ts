@@ -134,6 +134,8 @@ export const fleetStrings = defineStrings(
       failsafe: '失效保护：{{text}}',
       status_text: '{{text}}',
       fire_smoke: '发现烟火，已立案 {{text}}',
+      sortie_lost: '架次已按失联关闭：{{text}}',
+      repeat: '（{{count}} 次 / {{seconds}} 秒）',
     },
     modes: {
       MANUAL: '手动',
@@ -343,6 +345,8 @@ export const fleetStrings = defineStrings(
       failsafe: 'Failsafe: {{text}}',
       status_text: '{{text}}',
       fire_smoke: 'Fire or smoke seen, ticket {{text}}',
+      sortie_lost: 'Sortie closed, aircraft lost: {{text}}',
+      repeat: ' ({{count}} times in {{seconds}} s)',
     },
     modes: {
       MANUAL: 'Manual',
