@@ -319,7 +319,10 @@ describe('the ticket centre', () => {
 
     const { page } = await browser!.newPage(base);
     await login(page, CENTRE.username, CENTRE.password);
-    await page.goto('/tickets/triage');
+    // The queue is reached from the ticket centre's header.
+    await page.goto('/tickets');
+    await visible(page, 'ticket-list-page', 'the ticket centre');
+    await page.getByTestId('open-triage').click();
     await visible(page, 'triage-page', 'the triage queue');
     const rows = page.locator('[data-testid="triage-table"] tbody tr.ant-table-row');
     await until(async () => (await rows.count()) === 2 || undefined, 'two findings in triage', 20_000);

@@ -3,14 +3,14 @@
  * URL, paged by the server. A department officer opens it as their inbox: their department's
  * open tickets (the server scopes the list to their department).
  */
-import { ReloadOutlined } from '@ant-design/icons';
+import { FileSearchOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan, useSession } from '../auth/session.ts';
 import { listDepartments, listTickets } from './api.ts';
 import { rowCountdown } from './format.ts';
 import { CountdownText, StatusTag, useNow } from './ticket-tags.tsx';
@@ -23,6 +23,7 @@ const OPEN = 'open';
 export default function TicketListPage() {
   const { t } = useTranslation();
   const officer = useSession((s) => s.user?.role === 'department_officer');
+  const canTriage = useCan('triage.read');
   const [params, setParams] = useSearchParams();
   const statusParam = params.get('status') ?? (officer ? OPEN : '');
   const status =
@@ -103,9 +104,16 @@ export default function TicketListPage() {
 
   return (
     <div className="page" data-testid="ticket-list-page" style={{ padding: 24 }}>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        {officer ? t('tickets.list.inboxTitle') : t('tickets.list.title')}
-      </Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="start">
+        <Typography.Title level={3} style={{ marginTop: 0 }}>
+          {officer ? t('tickets.list.inboxTitle') : t('tickets.list.title')}
+        </Typography.Title>
+        {canTriage && (
+          <Link to="/tickets/triage" data-testid="open-triage">
+            <Button icon={<FileSearchOutlined />}>{t('tickets.nav.triage')}</Button>
+          </Link>
+        )}
+      </Space>
       <Typography.Paragraph type="secondary">
         {officer ? t('tickets.list.inboxSubtitle') : t('tickets.list.subtitle')}
       </Typography.Paragraph>
