@@ -128,6 +128,11 @@ export const ServerConfigSchema = Type.Object(
           default: null,
           description: 'ONNX model registry folder (null: the image-analysis detectors only)',
         }),
+        demFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description:
+            'Terrain for placing findings: an ESRI ASCII grid (.asc) in WGS-84 degrees, heights in metres MSL (null: flat ground at the take-off elevation)',
+        }),
         gimbal: Type.Object(
           {
             pitchDeg: Type.Number({ default: -90, minimum: -180, maximum: 180 }),
@@ -218,7 +223,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
  * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
- * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR. Takes the
+ * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE. Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -259,6 +264,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
       ? Number(env.AERIE_DETECTION_FPS)
       : env.AERIE_DETECTION_FPS;
   if (env.AERIE_MODELS_DIR) detection.modelsDir = env.AERIE_MODELS_DIR;
+  if (env.AERIE_DEM_FILE) detection.demFile = env.AERIE_DEM_FILE;
   if (Object.keys(detection).length > 0) out.detection = detection;
   return out;
 }

@@ -10,6 +10,7 @@
  */
 import type { Frame, GeoFinding } from '@aerie/contracts';
 import { type FrameOutcome, georeferenceFinding, type Observation, type Pipeline } from '@aerie/inference';
+import type { Ground } from '@aerie/missions';
 import type { IntakeOutcome } from '../tickets/desk.ts';
 import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFiled } from './filing.ts';
 
@@ -19,6 +20,8 @@ export interface DetectionLoopDeps {
   /** Raised for fire/smoke handed to the desk: the outcome says which ticket. */
   alertFire: (f: GeoFinding, outcome: IntakeOutcome) => void;
   filing?: FilingOptions;
+  /** Where the ground is (a terrain model); default flat at each frame's take-off elevation. */
+  ground?: Ground;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -69,7 +72,10 @@ export class DetectionLoop {
     const meta = outcome.frame;
     const observations: Observation[] = [];
     for (const f of outcome.findings) {
-      const g = georeferenceFinding(f, meta, { imageSize: { width: outcome.width, height: outcome.height } });
+      const g = georeferenceFinding(f, meta, {
+        imageSize: { width: outcome.width, height: outcome.height },
+        ...(this.deps.ground ? { ground: this.deps.ground } : {}),
+      });
       if (g.ok) observations.push({ finding: g.finding, covariance: g.covariance });
       else this.stats.noGroundFix++;
     }

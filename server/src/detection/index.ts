@@ -4,7 +4,9 @@
  * `video.simCameraUrl`), and hands findings to the ticket desk; fire/smoke raise a console alert.
  */
 
+import { readFile } from 'node:fs/promises';
 import { startPipeline } from '@aerie/inference';
+import { demGround, type Ground, parseAsciiGrid } from '@aerie/missions';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config.ts';
 import type { FlightLog } from '../flightlog/flight-log.ts';
@@ -49,6 +51,8 @@ export async function installDetection(
 ): Promise<Detection> {
   const cfg = deps.config.detection;
   const log = app.log.child({ module: 'detection' });
+  const ground = cfg.demFile ? await loadDem(cfg.demFile) : undefined;
+  if (cfg.demFile) log.info({ demFile: cfg.demFile }, 'findings placed on the terrain model');
   const { pipeline, ready } = await startPipeline({
     registry: cfg.modelsDir ? { modelsDir: cfg.modelsDir } : null,
     workers: cfg.workers,
@@ -58,6 +62,7 @@ export async function installDetection(
   log.info({ detectors: ready.detectors.map((d) => d.name) }, 'detection pipeline ready');
   const loop = new DetectionLoop({
     pipeline,
+    ...(ground ? { ground } : {}),
     intake: (f, frame) => deps.desk.intakeFinding(f, frame),
     alertFire: (f, out) => {
       const ticket = out.kind === 'ticket' || out.kind === 'occurrence' ? out.ticket : null;
@@ -98,4 +103,19 @@ export async function installDetection(
   };
   app.decorate('detection', detection);
   return detection;
+}
+
+/** Reads the terrain model; a file that cannot be read or parsed stops start-up, naming it. */
+export async function loadDem(file: string): Promise<Ground> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `detection.demFile ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  const parsed = parseAsciiGrid(text);
+  if (!parsed.ok) throw new Error(`detection.demFile ${file}: not an ESRI ASCII grid: ${parsed.error}`);
+  return demGround(parsed.grid);
 }
