@@ -1,7 +1,8 @@
 /**
  * `aerie detect --pose`: the camera pose given on the command line, checked with the frame
  * contract's schemas, and the placement of each finding on the ground through the
- * georeferencing in ./geo (flat ground at the take-off elevation, altMslM - altRelM).
+ * georeferencing in ./geo (flat ground at the take-off elevation, altMslM - altRelM, or the
+ * terrain of `--dem`).
  */
 
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import {
   GimbalAttitude,
   type ImageFinding,
 } from '@aerie/contracts';
+import { demGround, type Ground, parseAsciiGrid } from '@aerie/missions';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { georeferenceFinding } from './geo/index.ts';
@@ -61,6 +63,7 @@ export function locateFinding(
   box: ImageFinding['box'],
   width: number,
   height: number,
+  ground?: Ground,
 ): { lat: number; lon: number; errorM: number } | { geoError: string } {
   const frame: FrameMeta = {
     vehicleId: 'cli',
@@ -76,7 +79,10 @@ export function locateFinding(
     box,
     detector: { name: 'cli', version: '0', kind: 'onnx' },
   };
-  const r = georeferenceFinding(finding, frame, { imageSize: { width, height } });
+  const r = georeferenceFinding(finding, frame, {
+    imageSize: { width, height },
+    ...(ground ? { ground } : {}),
+  });
   if (!r.ok) return { geoError: r.error.message };
   const { lat, lon, errorM } = r.finding.location;
   return {
@@ -84,4 +90,20 @@ export function locateFinding(
     lon: Math.round(lon * 1e7) / 1e7,
     errorM: Math.round(errorM * 10) / 10,
   };
+}
+
+/** Reads `--dem` (an ESRI ASCII grid); the error names the file and what is wrong. */
+export async function readDemOption(
+  file: string,
+): Promise<{ ok: true; ground: Ground } | { ok: false; error: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { ok: false, error: `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? err})` };
+  }
+  const parsed = parseAsciiGrid(text);
+  return parsed.ok
+    ? { ok: true, ground: demGround(parsed.grid) }
+    : { ok: false, error: `${file}: not an ESRI ASCII grid: ${parsed.error}` };
 }

@@ -98,6 +98,45 @@ describe('aerie detect', { timeout: 120_000 }, () => {
     }
   });
 
+  it('--dem places findings on the terrain: a 50 m plateau under a camera 130 m above sea level', async () => {
+    const street = sample('negative', 'street_ground_04.jpg'); // 434x325
+    const dem = join(dir, 'plateau.asc');
+    const row = Array.from({ length: 9 }, () => '50').join(' ');
+    await writeFile(
+      dem,
+      ['ncols 9', 'nrows 9', 'xllcenter 114.298', 'yllcenter 30.498', 'cellsize 0.0005']
+        .concat(Array.from({ length: 9 }, () => row))
+        .join('\n'),
+    );
+    const pose = {
+      pose: { lat: 30.5, lon: 114.3, altMslM: 130, altRelM: 100, rollDeg: 0, pitchDeg: 0, yawDeg: 0 },
+      gimbal: { pitchDeg: -90, yawDeg: 0, rollDeg: 0 },
+      camera: { hfovDeg: 80 },
+    };
+    const args = ['detect', '--json', '--model', 'yolox_nano_coco', '--pose', JSON.stringify(pose)];
+    const r = await aerie([...args, '--dem', dem, street]);
+    expect(r.code).toBe(0);
+    const [res] = JSON.parse(r.stdout) as Extract<FileResult, { findings: unknown }>[];
+    expect(res!.findings.length).toBeGreaterThan(0);
+    // 80 m above the plateau instead of 100 m above the take-off point: offsets scale by 0.8.
+    const f = 434 / 2 / Math.tan((40 * Math.PI) / 180);
+    const mPerDegLat = 110_574;
+    const mPerDegLon = 111_320 * Math.cos((30.5 * Math.PI) / 180);
+    for (const fd of res!.findings) {
+      const east = ((fd.box[0] + fd.box[2] / 2 - 217) * 80) / f;
+      const north = (-(fd.box[1] + fd.box[3] / 2 - 162.5) * 80) / f;
+      expect(
+        ((fd.lat! - 30.5) * mPerDegLat - north) ** 2 + ((fd.lon! - 114.3) * mPerDegLon - east) ** 2,
+      ).toBeLessThan(1);
+    }
+
+    const broken = join(dir, 'broken.asc');
+    await writeFile(broken, 'ncols 9\nnrows 9\n');
+    const bad = await aerie([...args, '--dem', broken, street]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`aerie detect: --dem: ${broken}: not an ESRI ASCII grid: cellsize`);
+  });
+
   it('a --pose that is not a pose is a usage error naming the field (exit 2)', async () => {
     const bad = JSON.stringify({ pose: { lat: 91 }, gimbal: {}, camera: { hfovDeg: 80 } });
     const r = await aerie(['detect', '--json', '--pose', bad, sample('negative', 'street_ground_04.jpg')]);

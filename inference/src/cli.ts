@@ -18,6 +18,7 @@ import type { Detector } from './detector.ts';
 export interface DetectCliOptions {
   json?: boolean;
   pose?: string;
+  dem?: string;
   modelsDir?: string;
   model?: string[];
   analysis?: boolean;
@@ -62,7 +63,7 @@ export async function runDetect(
   const { decodeImage } = await import('./image.ts');
   const { loadModels, resolveModelsDir } = await import('./registry.ts');
   const { assembleDetectors } = await import('./assemble.ts');
-  const { parsePoseOption, locateFinding } = await import('./cli-pose.ts');
+  const { parsePoseOption, locateFinding, readDemOption } = await import('./cli-pose.ts');
 
   let stderr = '';
   if (files.length === 0)
@@ -71,6 +72,12 @@ export async function runDetect(
   if (o.pose !== undefined) {
     pose = await parsePoseOption(o.pose);
     if (!pose.ok) return { code: 2, stdout: '', stderr: `aerie detect: --pose: ${pose.error}\n` };
+  }
+  let ground: Awaited<ReturnType<typeof readDemOption>> | undefined;
+  if (o.dem !== undefined) {
+    if (!pose) return { code: 2, stdout: '', stderr: 'aerie detect: --dem needs --pose\n' };
+    ground = await readDemOption(o.dem);
+    if (!ground.ok) return { code: 2, stdout: '', stderr: `aerie detect: --dem: ${ground.error}\n` };
   }
   const modelsDir = o.modelsDir ?? resolveModelsDir(env.AERIE_MODELS_DIR);
   let detectors: Detector[] = [];
@@ -121,7 +128,11 @@ export async function runDetect(
             box: f.box.map((v) => round(v, 1)) as FindingOut['box'],
             detector: f.detector,
           };
-          if (pose?.ok) Object.assign(out, locateFinding(pose.meta, f.box, img.width, img.height));
+          if (pose?.ok)
+            Object.assign(
+              out,
+              locateFinding(pose.meta, f.box, img.width, img.height, ground?.ok ? ground.ground : undefined),
+            );
           findings.push(out);
         }
       } catch (err) {
@@ -171,6 +182,7 @@ export function registerCommands(program: Command): void {
       '--pose <json>',
       'camera pose for every file, as JSON or @file: { "pose": {lat, lon, altMslM, altRelM, rollDeg, pitchDeg, yawDeg}, "gimbal": {pitchDeg, yawDeg, rollDeg}, "camera": {hfovDeg} }; adds lat, lon, errorM',
     )
+    .option('--dem <file>', 'with --pose: terrain as an ESRI ASCII grid (.asc, WGS-84 degrees, metres MSL)')
     .option('--models-dir <dir>', 'models folder (default: AERIE_MODELS_DIR, else ../shared/models)')
     .option('--model <name...>', 'run only these ONNX models (and no image-analysis detector)')
     .option('--no-analysis', 'skip the image-analysis detectors')
