@@ -188,16 +188,22 @@ describe('dock controls in the vehicle panel', () => {
         30_000,
       );
       await page.getByTestId('cmd-takeoff').click({ force: true });
-      await page.getByTestId('cmd-confirm').click({ force: true });
+      // Click the confirmation once it is really there (a forced click during its opening
+      // animation can be lost on a loaded machine), and allow the refusal time to come back.
+      const confirm = page.getByTestId('cmd-confirm');
+      await confirm.waitFor({ state: 'visible', timeout: 10_000 });
+      await confirm.click();
       const result = page.getByTestId('cmd-result');
-      await result.waitFor({ timeout: 20_000 });
+      await result.waitFor({ timeout: 45_000 });
       expect(await result.getAttribute('data-ok')).toBe('false');
       expect(await result.textContent()).toBe('起飞 被拒绝：无法解锁：机场舱盖未打开');
       expect(await result.getAttribute('title')).toMatch(/^Denied: /);
       await screenshot(page, 'admin-4-takeoff-refused-with-reason');
 
       await page.getByTestId('dock-cmd-prepare_takeoff').click({ force: true });
-      await page.getByTestId('dock-cmd-confirm').click({ force: true });
+      const dockConfirm = page.getByTestId('dock-cmd-confirm');
+      await dockConfirm.waitFor({ state: 'visible', timeout: 10_000 });
+      await dockConfirm.click();
       const dockResult = page.getByTestId('dock-cmd-result');
       await dockResult.waitFor({ timeout: 30_000 });
       expect(await dockResult.getAttribute('data-ok'), (await dockResult.textContent()) ?? '').toBe('true');
