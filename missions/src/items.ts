@@ -59,3 +59,40 @@ export const MavCmd = {
   NavFenceCircleExclusion: 5004,
   NavRallyPoint: 5100,
 } as const;
+
+/** What an item says and where, without the list it stands in: what a vehicle stores of it. */
+export type ItemBody = Omit<MissionItemInt, 'seq' | 'missionType'>;
+
+/** The four free parameters of an item; those not given are 0. */
+export interface ItemParams {
+  param1?: number;
+  param2?: number;
+  param3?: number;
+  param4?: number;
+}
+
+/**
+ * An item at a global position: x/y are the degrees times 1e7 as on the wire (rounded), z is
+ * metres in the frame, autocontinue on, not current, and parameters 0 unless given.
+ */
+export function itemAt(
+  frame: number,
+  command: number,
+  at: { lat: number; lon: number },
+  z: number,
+  params: ItemParams = {},
+): ItemBody {
+  return {
+    frame,
+    command,
+    current: 0,
+    autocontinue: 1,
+    param1: params.param1 ?? 0,
+    param2: params.param2 ?? 0,
+    param3: params.param3 ?? 0,
+    param4: params.param4 ?? 0,
+    x: Math.round(at.lat * 1e7),
+    y: Math.round(at.lon * 1e7),
+    z,
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MavCmd, MavFrame, MissionType } from './items.ts';
+import { itemAt, MavCmd, MavFrame, MissionType } from './items.ts';
 import { DOCK } from './testing/fixtures.ts';
 import { fenceToItems, itemsToFence, rallyToItems, type Zone, zonesToFence } from './zones.ts';
 
@@ -63,22 +63,14 @@ describe('geofence items', () => {
 
 describe('rally items', () => {
   it('are NAV_RALLY_POINT in mission_type 2 with heights above home', () => {
-    expect(rallyToItems([{ lat: 30.2738, lon: 120.1557, altM: 25 }])).toEqual([
+    const point = { lat: 30.2738, lon: 120.1557, altM: 25 };
+    expect(rallyToItems([point])).toEqual([
       {
         seq: 0,
-        frame: MavFrame.GlobalRelativeAltInt,
-        command: MavCmd.NavRallyPoint,
-        current: 0,
-        autocontinue: 1,
-        param1: 0,
-        param2: 0,
-        param3: 0,
-        param4: 0,
-        x: 302738000,
-        y: 1201557000,
-        z: 25,
+        ...itemAt(MavFrame.GlobalRelativeAltInt, MavCmd.NavRallyPoint, point, 25),
         missionType: MissionType.Rally,
       },
     ]);
+    expect(rallyToItems([point])[0]).toMatchObject({ x: 302738000, y: 1201557000, z: 25 });
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { LatLon, LocalPlane, XY } from './geo.ts';
 import { distanceM, localPlane, pointInRing, pointSegmentDistance, segmentTouchesRing } from './geo.ts';
-import { MavCmd, MavFrame, type MissionItemInt, MissionType } from './items.ts';
+import { itemAt, MavCmd, MavFrame, type MissionItemInt, MissionType } from './items.ts';
 import type { Fence, RallyPoint } from './route.ts';
 
 /**
@@ -178,17 +178,7 @@ export function fenceToItems(fence: Fence): MissionItemInt[] {
   const push = (command: number, param1: number, p: LatLon): void => {
     items.push({
       seq: items.length,
-      frame: MavFrame.GlobalInt,
-      command,
-      current: 0,
-      autocontinue: 1,
-      param1,
-      param2: 0,
-      param3: 0,
-      param4: 0,
-      x: Math.round(p.lat * 1e7),
-      y: Math.round(p.lon * 1e7),
-      z: 0,
+      ...itemAt(MavFrame.GlobalInt, command, p, 0, { param1 }),
       missionType: MissionType.Fence,
     });
   };
@@ -268,17 +258,7 @@ export function fenceToZones(fence: Fence): Zone[] {
 export function rallyToItems(points: readonly RallyPoint[]): MissionItemInt[] {
   return points.map((p, seq) => ({
     seq,
-    frame: MavFrame.GlobalRelativeAltInt,
-    command: MavCmd.NavRallyPoint,
-    current: 0,
-    autocontinue: 1,
-    param1: 0,
-    param2: 0,
-    param3: 0,
-    param4: 0,
-    x: Math.round(p.lat * 1e7),
-    y: Math.round(p.lon * 1e7),
-    z: p.altM,
+    ...itemAt(MavFrame.GlobalRelativeAltInt, MavCmd.NavRallyPoint, p, p.altM),
     missionType: MissionType.Rally,
   }));
 }

@@ -1,4 +1,5 @@
 /** What the simulator says the way PX4 v1.16 says it (FIELD-NOTES, docs/simulator-vs-px4.md). */
+import { itemAt, MavFrame } from '@aerie/missions';
 import { common, type MavLinkData } from 'node-mavlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FrameDecoder, FrameEncoder } from './codec.ts';
@@ -81,19 +82,8 @@ describe('simulator fidelity to PX4 v1.16', () => {
 });
 
 describe('how a mission ends (PX4)', () => {
-  const item = (command: number, lat: number, z: number) => ({
-    frame: 3,
-    command,
-    current: 0,
-    autocontinue: 1,
-    param1: 0,
-    param2: 0,
-    param3: 0,
-    param4: 0,
-    x: Math.round(lat * 1e7),
-    y: Math.round(113.14 * 1e7),
-    z,
-  });
+  const item = (command: number, lat: number, z: number) =>
+    itemAt(MavFrame.GlobalRelativeAlt, command, { lat, lon: 113.14 }, z);
 
   it.each([
     ['a land item', 21, 'Mission finished, landed\t'],

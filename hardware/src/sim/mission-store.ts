@@ -3,22 +3,11 @@
  * CRC32 "opaque id" PX4 reports for each so a ground station can tell which plan it holds.
  */
 import { crc32 } from 'node:zlib';
+import type { ItemBody } from '@aerie/missions';
 import type { Flavour } from './flavour.ts';
 
 /** A stored item, as MISSION_ITEM_INT carries it (x/y are degrees x 1e7 in global frames). */
-export interface StoredItem {
-  frame: number;
-  command: number;
-  current: number;
-  autocontinue: number;
-  param1: number;
-  param2: number;
-  param3: number;
-  param4: number;
-  x: number;
-  y: number;
-  z: number;
-}
+export type StoredItem = ItemBody;
 
 export const MissionTypeId = { Mission: 0, Fence: 1, Rally: 2, All: 255 } as const;
 

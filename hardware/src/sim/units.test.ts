@@ -1,3 +1,4 @@
+import { itemAt, MavCmd, MavFrame } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import { behaviourForSetMode, customModeFor, modeName } from './flavour.ts';
 import { planChecksum, type StoredItem, validateItem } from './mission-store.ts';
@@ -6,17 +7,7 @@ import { SimTimers } from './ticker.ts';
 
 function item(over: Partial<StoredItem> = {}): StoredItem {
   return {
-    frame: 6,
-    command: 16,
-    current: 0,
-    autocontinue: 1,
-    param1: 0,
-    param2: 0,
-    param3: 0,
-    param4: 0,
-    x: 230300000,
-    y: 1131400000,
-    z: 30,
+    ...itemAt(MavFrame.GlobalRelativeAltInt, MavCmd.NavWaypoint, { lat: 23.03, lon: 113.14 }, 30),
     ...over,
   };
 }

@@ -9,6 +9,7 @@
  * injection (faults.ts). Everything timed on the vehicle (telemetry, settle time, item
  * re-requests, auto-disarm) runs in simulated time, `speedup` times faster than real time.
  */
+import { itemAt, MavCmd, MavFrame } from '@aerie/missions';
 import { common, type MavLinkData } from 'node-mavlink';
 import { Battery } from './battery.ts';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from './codec.ts';
@@ -359,18 +360,6 @@ export class SimVehicle implements Tickable {
 
   private homeItem(): StoredItem {
     const home = this.state.home;
-    return {
-      frame: 0,
-      command: 16,
-      current: 0,
-      autocontinue: 1,
-      param1: 0,
-      param2: 0,
-      param3: 0,
-      param4: 0,
-      x: Math.round(home.lat * 1e7),
-      y: Math.round(home.lon * 1e7),
-      z: home.altM,
-    };
+    return itemAt(MavFrame.Global, MavCmd.NavWaypoint, home, home.altM);
   }
 }

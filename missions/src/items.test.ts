@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { itemAt, MavCmd, MavFrame } from './items.ts';
+
+describe('itemAt', () => {
+  it('places an item at a global position in degrees x 1e7, parameters 0 unless given', () => {
+    expect(
+      itemAt(MavFrame.GlobalRelativeAltInt, MavCmd.NavWaypoint, { lat: 30.2738, lon: 120.1557 }, 25),
+    ).toEqual({
+      frame: 6,
+      command: 16,
+      current: 0,
+      autocontinue: 1,
+      param1: 0,
+      param2: 0,
+      param3: 0,
+      param4: 0,
+      x: 302738000,
+      y: 1201557000,
+      z: 25,
+    });
+  });
+
+  it('rounds to the nearest wire unit and keeps the parameters it is given', () => {
+    const item = itemAt(
+      MavFrame.GlobalInt,
+      MavCmd.NavFenceCircleInclusion,
+      { lat: -33.86785001, lon: 151.20732 },
+      0,
+      {
+        param1: 40.5,
+        param4: 2,
+      },
+    );
+    expect([item.x, item.y, item.z]).toEqual([-338678500, 1512073200, 0]);
+    expect([item.param1, item.param2, item.param3, item.param4]).toEqual([40.5, 0, 0, 2]);
+  });
+});
