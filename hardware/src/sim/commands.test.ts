@@ -1,24 +1,8 @@
 import { common, minimal, standard } from 'node-mavlink';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startVehicle, type VehicleOptions } from './fleet.ts';
+import { describe, expect, it } from 'vitest';
 import { decodeParamValue } from './params.ts';
-import { command, sleep, TestGroundStation, until } from './testing/ground-station.ts';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
-
-async function vehicleWithGcs(opts: VehicleOptions = {}) {
-  const gcs = await TestGroundStation.open(0);
-  const v = await startVehicle({ port: 0, bindHost: '127.0.0.1', gcsPort: gcs.port, ...opts });
-  gcs.vehiclePort = v.port!;
-  cleanup.push(
-    () => gcs.close(),
-    () => v.close(),
-  );
-  return { gcs, v };
-}
+import { command, readParam, sleep, until } from './testing/ground-station.ts';
+import { vehicleWithGcs } from './testing/vehicle-gcs.ts';
 
 const ARM = 400;
 const TAKEOFF = 22;
@@ -234,35 +218,13 @@ describe('parameters', () => {
     const echo = await gcs.waitFor(common.ParamValue, (p) => p.paramId === 'MPC_XY_CRUISE', 2000, t1);
     expect(echo.paramValue).toBe(8);
 
-    const read = new common.ParamRequestRead();
-    read.targetSystem = 3;
-    read.targetComponent = 1;
-    read.paramId = 'RTL_RETURN_ALT';
-    read.paramIndex = -1;
-    const t2 = performance.now();
-    gcs.send(read);
-    expect(
-      (await gcs.waitFor(common.ParamValue, (p) => p.paramId === 'RTL_RETURN_ALT', 2000, t2)).paramValue,
-    ).toBe(60);
-    read.paramId = '';
-    read.paramIndex = 0;
-    const t3 = performance.now();
-    gcs.send(read);
-    expect((await gcs.waitFor(common.ParamValue, (p) => p.paramIndex === 0, 2000, t3)).paramId).toBe(
-      values.find((p) => p.paramIndex === 0)!.paramId,
-    );
+    expect((await readParam(gcs, 'RTL_RETURN_ALT', -1, 3)).paramValue).toBe(60);
+    expect((await readParam(gcs, '', 0, 3)).paramId).toBe(values.find((p) => p.paramIndex === 0)!.paramId);
   });
 
   it('ArduPilot: integer parameters are plain numbers in the float', async () => {
     const { gcs } = await vehicleWithGcs({ speedup: 5, flavour: 'ardupilot' });
-    const read = new common.ParamRequestRead();
-    read.targetSystem = 1;
-    read.targetComponent = 1;
-    read.paramId = 'RTL_ALT';
-    read.paramIndex = -1;
-    const t0 = performance.now();
-    gcs.send(read);
-    const p = await gcs.waitFor(common.ParamValue, (m) => m.paramId === 'RTL_ALT', 2000, t0);
+    const p = await readParam(gcs, 'RTL_ALT');
     expect(p.paramValue).toBe(1500);
     expect(p.paramType).toBe(6);
   });

@@ -1,24 +1,12 @@
 import { common, minimal } from 'node-mavlink';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startVehicle, type VehicleOptions } from './fleet.ts';
+import { describe, expect, it } from 'vitest';
+import type { VehicleOptions } from './fleet.ts';
 import { offsetLatLon } from './geo.ts';
-import { command, missionItem, TestGroundStation, until, uploadMission } from './testing/ground-station.ts';
+import { command, missionItem, until, uploadMission } from './testing/ground-station.ts';
+import { vehicleWithGcs as openVehicleWithGcs } from './testing/vehicle-gcs.ts';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
-
-async function vehicleWithGcs(opts: VehicleOptions = {}) {
-  const gcs = await TestGroundStation.open(0);
-  const v = await startVehicle({ port: 0, bindHost: '127.0.0.1', gcsPort: gcs.port, settleS: 0, ...opts });
-  gcs.vehiclePort = v.port!;
-  cleanup.push(
-    () => gcs.close(),
-    () => v.close(),
-  );
-  return { gcs, v };
-}
+/** A vehicle that needs no settling time, with a ground station. */
+const vehicleWithGcs = (opts: VehicleOptions = {}) => openVehicleWithGcs({ settleS: 0, ...opts });
 
 const HOME = { lat: 23.03, lon: 113.14 };
 

@@ -3,23 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet, startVehicle } from './fleet.ts';
 import { distanceM } from './geo.ts';
 import { commandLong, TestGroundStation } from './testing/ground-station.ts';
+import { vehicleWithGcs } from './testing/vehicle-gcs.ts';
 import type { SimVehicle } from './vehicle.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
-
-async function vehicleWithGcs(opts: Parameters<typeof startVehicle>[0] = {}) {
-  const gcs = await TestGroundStation.open(0);
-  const v = await startVehicle({ port: 0, bindHost: '127.0.0.1', gcsPort: gcs.port, ...opts });
-  gcs.vehiclePort = v.port!;
-  cleanup.push(
-    () => gcs.close(),
-    () => v.close(),
-  );
-  return { gcs, v };
-}
 
 function groundHeartbeat(): minimal.Heartbeat {
   const hb = new minimal.Heartbeat();

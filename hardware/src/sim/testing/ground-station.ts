@@ -137,6 +137,28 @@ export async function command(
   return ack.result;
 }
 
+/** Sends PARAM_REQUEST_READ by name (or, with an empty name, by index) and resolves with the PARAM_VALUE answering it. */
+export async function readParam(
+  gcs: TestGroundStation,
+  paramId: string,
+  paramIndex = -1,
+  target = 1,
+): Promise<common.ParamValue> {
+  const read = new common.ParamRequestRead();
+  read.targetSystem = target;
+  read.targetComponent = 1;
+  read.paramId = paramId;
+  read.paramIndex = paramIndex;
+  const since = performance.now();
+  gcs.send(read);
+  return gcs.waitFor(
+    common.ParamValue,
+    (p) => (paramId ? p.paramId === paramId : p.paramIndex === paramIndex),
+    2000,
+    since,
+  );
+}
+
 /** A mission item for system 1 in MAV_FRAME_GLOBAL_RELATIVE_ALT_INT unless told otherwise. */
 export function missionItem(
   seq: number,
