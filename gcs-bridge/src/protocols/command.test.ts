@@ -1,12 +1,13 @@
 import type { MavLinkData } from 'node-mavlink';
 import { common } from 'node-mavlink';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Inbound } from '../codec/types.ts';
 import { GCS_SYSID } from '../codec/types.ts';
 import type { CommandState } from './command.ts';
 import { commandStep, initialCommandState, runCommand } from './command.ts';
 import type { ProtocolEvent } from './machine.ts';
-import { type SimPeer, type SimPeerOptions, simPeer } from './testing/sim-link.ts';
+import type { SimPeerOptions } from './testing/sim-link.ts';
+import { simPerTest } from './testing/sim-per-test.ts';
 
 const target = { sysid: 1, compid: 1 };
 const ARM = 400;
@@ -142,23 +143,9 @@ describe('commandStep (pure)', () => {
 });
 
 describe.each(['px4', 'ardupilot'] as const)('runCommand against the simulator, %s', (flavour) => {
-  let peer: SimPeer | undefined;
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(async () => {
-    await peer?.close();
-    peer = undefined;
-    vi.useRealTimers();
-  });
-
-  async function setup(vehicle: SimPeerOptions['vehicle'] = {}): Promise<SimPeer> {
-    peer = await simPeer({ flavour, vehicle });
-    return peer;
-  }
-
-  async function settle<T>(p: Promise<T>, ms = 60_000): Promise<T> {
-    await vi.advanceTimersByTimeAsync(ms);
-    return p;
-  }
+  const sim = simPerTest(60_000);
+  const { settle } = sim;
+  const setup = (vehicle: SimPeerOptions['vehicle'] = {}) => sim.open({ flavour, vehicle });
 
   /** MAV_CMD_REQUEST_MESSAGE for HOME_POSITION: accepted by the simulator at any time. */
   const REQUEST_MESSAGE = 512;

@@ -214,27 +214,36 @@ export function buildCommandMessage(
 ): common.CommandLong | common.CommandInt {
   const s = cfg.spec;
   if (s.message === 'int') {
-    const m = new common.CommandInt();
-    m.targetSystem = cfg.target.sysid;
-    m.targetComponent = cfg.target.compid;
+    const m = commandTo(new common.CommandInt(), cfg);
     m.frame = s.frame ?? 0;
-    m.command = s.command;
     m.current = 0;
     m.autocontinue = 0;
-    m._param1 = s.param1 ?? 0;
-    m._param2 = s.param2 ?? 0;
-    m._param3 = s.param3 ?? 0;
-    m._param4 = s.param4 ?? 0;
-    m._param5 = s.param5 ?? 0;
-    m._param6 = s.param6 ?? 0;
-    m._param7 = s.param7 ?? 0;
     return m;
   }
-  const m = new common.CommandLong();
+  const m = commandTo(new common.CommandLong(), cfg);
+  m.confirmation = Math.min(confirmation, 255);
+  return m;
+}
+
+/** The fields COMMAND_INT and COMMAND_LONG share: target, command and seven parameters (missing ones 0). */
+function commandTo<
+  M extends {
+    targetSystem: number;
+    targetComponent: number;
+    command: number;
+    _param1: number;
+    _param2: number;
+    _param3: number;
+    _param4: number;
+    _param5: number;
+    _param6: number;
+    _param7: number;
+  },
+>(m: M, cfg: { target: Target; spec: CommandSpec }): M {
+  const s = cfg.spec;
   m.targetSystem = cfg.target.sysid;
   m.targetComponent = cfg.target.compid;
   m.command = s.command;
-  m.confirmation = Math.min(confirmation, 255);
   m._param1 = s.param1 ?? 0;
   m._param2 = s.param2 ?? 0;
   m._param3 = s.param3 ?? 0;

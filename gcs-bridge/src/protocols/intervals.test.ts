@@ -1,6 +1,6 @@
 import type { MavLinkData } from 'node-mavlink';
 import { common } from 'node-mavlink';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   initialRequestMessageState,
   intervalUsFromHz,
@@ -9,7 +9,7 @@ import {
   setMessageInterval,
 } from './intervals.ts';
 import type { ProtocolEvent } from './machine.ts';
-import { type SimPeer, simPeer } from './testing/sim-link.ts';
+import { simPerTest } from './testing/sim-per-test.ts';
 
 const target = { sysid: 1, compid: 1 };
 
@@ -31,25 +31,11 @@ function homePosition(): common.HomePosition {
 }
 
 describe('message intervals and requests, against the simulator (PX4)', () => {
-  let peer: SimPeer | undefined;
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(async () => {
-    await peer?.close();
-    peer = undefined;
-    vi.useRealTimers();
-  });
+  const sim = simPerTest(30_000);
+  const { settle } = sim;
+  const setup = () => sim.open({ flavour: 'px4' });
 
-  async function setup(): Promise<SimPeer> {
-    peer = await simPeer({ flavour: 'px4' });
-    return peer;
-  }
-
-  async function settle<T>(p: Promise<T>, ms = 30_000): Promise<T> {
-    await vi.advanceTimersByTimeAsync(ms);
-    return p;
-  }
-
-  const home = () => Math.round(peer!.vehicle.homePosition.lat * 1e7);
+  const home = () => Math.round(sim.peer()!.vehicle.homePosition.lat * 1e7);
 
   it('converts Hz to an interval in microseconds', () => {
     expect(intervalUsFromHz(4)).toBe(250_000);

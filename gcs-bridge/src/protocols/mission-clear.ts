@@ -16,41 +16,27 @@ import { common } from 'node-mavlink';
 import type { MessagePort } from '../codec/types.ts';
 import type { Result } from '../result.ts';
 import { fail, ok } from '../result.ts';
-import type { GcsIdentity, ProtocolEvent, RunOptions, Step, Target } from './machine.ts';
+import type { ProtocolEvent, RunOptions, Step } from './machine.ts';
+import { drive, isMessage, sendErrorMessage } from './machine.ts';
+import type { MissionErrorCode, ResolvedTransfer, TransferConfig } from './mission-common.ts';
 import {
-  DEFAULT_GCS,
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  drive,
-  isMessage,
-  sendErrorMessage,
-} from './machine.ts';
-import type { MissionEndpoint, MissionErrorCode } from './mission-common.ts';
-import {
+  addressed,
   MavMissionResult,
   MISSION_TYPE_ALL,
   missionResultName,
   missionTypeName,
   ours,
+  resolveTransfer,
 } from './mission-common.ts';
 
-export interface ClearConfig {
-  target: Target;
-  gcs?: GcsIdentity;
-  /** 0 mission, 1 fence, 2 rally, 255 all. */
-  missionType: number;
-  timeoutMs?: number;
-  retries?: number;
-}
+/** missionType 255 clears all three lists. */
+export type ClearConfig = TransferConfig;
 
 export interface ClearOptions extends ClearConfig, RunOptions<never> {}
 
 export type ClearResult = Result<{ missionType: number }, MissionErrorCode>;
 
-interface Resolved extends MissionEndpoint {
-  timeoutMs: number;
-  retries: number;
-}
+type Resolved = ResolvedTransfer;
 
 export type ClearState =
   | { phase: 'idle'; cfg: Resolved }
@@ -62,22 +48,12 @@ type ClearStep = Step<ClearState, never, ClearResult>;
 export function initialClearState(config: ClearConfig): ClearState {
   return {
     phase: 'idle',
-    cfg: {
-      target: config.target,
-      gcs: config.gcs ?? DEFAULT_GCS,
-      missionType: config.missionType,
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      retries: config.retries ?? DEFAULT_RETRIES,
-    },
+    cfg: resolveTransfer(config),
   };
 }
 
 function clearMessage(cfg: Resolved): common.MissionClearAll {
-  const m = new common.MissionClearAll();
-  m.targetSystem = cfg.target.sysid;
-  m.targetComponent = cfg.target.compid;
-  m.missionType = cfg.missionType;
-  return m;
+  return addressed(new common.MissionClearAll(), cfg);
 }
 
 function end(cfg: Resolved, result: ClearResult): ClearStep {

@@ -6,7 +6,7 @@ import type { MissionItemInt, MissionType } from '@aerie/missions';
 import { common } from 'node-mavlink';
 import type { Inbound } from '../codec/types.ts';
 import type { GcsIdentity, Target } from './machine.ts';
-import { addressedToUs, fromTarget } from './machine.ts';
+import { addressedToUs, DEFAULT_GCS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, fromTarget } from './machine.ts';
 
 /** MAV_MISSION_RESULT values (MISSION_ACK.type). */
 export const MavMissionResult = {
@@ -74,17 +74,53 @@ export interface MissionEndpoint {
   missionType: number;
 }
 
+/** What every mission transaction is told: whom to talk to, which list, and how patiently. */
+export interface TransferConfig {
+  target: Target;
+  gcs?: GcsIdentity;
+  /** 0 mission, 1 fence, 2 rally (255 all, for clear only). */
+  missionType: number;
+  /** Silence allowed before the opening message is resent (default 1500 ms). */
+  timeoutMs?: number;
+  /** Resends tolerated in a row (default 5). */
+  retries?: number;
+}
+
+/** A transfer's configuration with the spec defaults filled in. */
+export interface ResolvedTransfer extends MissionEndpoint {
+  timeoutMs: number;
+  retries: number;
+}
+
+export function resolveTransfer(config: TransferConfig): ResolvedTransfer {
+  return {
+    target: config.target,
+    gcs: config.gcs ?? DEFAULT_GCS,
+    missionType: config.missionType,
+    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retries: config.retries ?? DEFAULT_RETRIES,
+  };
+}
+
+/** Addresses a mission-protocol message to the transfer's vehicle and list. */
+export function addressed<M extends { targetSystem: number; targetComponent: number; missionType: number }>(
+  m: M,
+  ep: MissionEndpoint,
+): M {
+  m.targetSystem = ep.target.sysid;
+  m.targetComponent = ep.target.compid;
+  m.missionType = ep.missionType;
+  return m;
+}
+
 /** MISSION_ACK with OPERATION_CANCELLED: PX4 otherwise stays busy after an abandoned transfer. */
 export function cancelAck(ep: MissionEndpoint): common.MissionAck {
   return missionAck(ep, MavMissionResult.OperationCancelled);
 }
 
 export function missionAck(ep: MissionEndpoint, type: number): common.MissionAck {
-  const m = new common.MissionAck();
-  m.targetSystem = ep.target.sysid;
-  m.targetComponent = ep.target.compid;
+  const m = addressed(new common.MissionAck(), ep);
   m.type = type;
-  m.missionType = ep.missionType;
   m.opaqueId = 0;
   return m;
 }
@@ -103,9 +139,9 @@ export function ours(
 }
 
 export function toWireItem(ep: MissionEndpoint, item: MissionItemInt, seq: number): common.MissionItemInt {
-  const m = new common.MissionItemInt();
-  m.targetSystem = ep.target.sysid;
-  m.targetComponent = ep.target.compid;
+  // Always the transfer's type: PX4 answers an item of another type with ERROR and then
+  // stays busy (FIELD-NOTES).
+  const m = addressed(new common.MissionItemInt(), ep);
   m.seq = seq;
   m.frame = item.frame;
   m.command = item.command;
@@ -118,9 +154,6 @@ export function toWireItem(ep: MissionEndpoint, item: MissionItemInt, seq: numbe
   m.x = item.x;
   m.y = item.y;
   m.z = item.z;
-  // Always the transfer's type: PX4 answers an item of another type with ERROR and then
-  // stays busy (FIELD-NOTES).
-  m.missionType = ep.missionType;
   return m;
 }
 

@@ -28,18 +28,11 @@ import { common } from 'node-mavlink';
 import type { MessagePort } from '../codec/types.ts';
 import type { Result } from '../result.ts';
 import { fail, ok } from '../result.ts';
-import type { GcsIdentity, ProtocolEvent, RunOptions, Step, Target } from './machine.ts';
+import type { ProtocolEvent, RunOptions, Step } from './machine.ts';
+import { DEFAULT_ITEM_TIMEOUT_MS, drive, isMessage, sendErrorMessage } from './machine.ts';
+import type { MissionErrorCode, ResolvedTransfer, TransferConfig } from './mission-common.ts';
 import {
-  DEFAULT_GCS,
-  DEFAULT_ITEM_TIMEOUT_MS,
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  drive,
-  isMessage,
-  sendErrorMessage,
-} from './machine.ts';
-import type { MissionEndpoint, MissionErrorCode } from './mission-common.ts';
-import {
+  addressed,
   cancelAck,
   fromWireItem,
   MavMissionResult,
@@ -47,18 +40,13 @@ import {
   missionResultName,
   missionTypeName,
   ours,
+  resolveTransfer,
 } from './mission-common.ts';
 
-export interface DownloadConfig {
-  target: Target;
-  gcs?: GcsIdentity;
-  missionType: number;
-  /** Wait for MISSION_COUNT before resending the request (default 1500 ms). */
-  timeoutMs?: number;
+/** timeoutMs is the wait for MISSION_COUNT before the request is resent. */
+export interface DownloadConfig extends TransferConfig {
   /** Wait for each item before re-requesting it (default 250 ms). */
   itemTimeoutMs?: number;
-  /** Resends tolerated in a row (default 5). */
-  retries?: number;
 }
 
 export interface DownloadOptions extends DownloadConfig, RunOptions<DownloadProgress> {}
@@ -76,10 +64,8 @@ export interface DownloadSuccess {
 
 export type DownloadResult = Result<DownloadSuccess, MissionErrorCode>;
 
-interface Resolved extends MissionEndpoint {
-  timeoutMs: number;
+interface Resolved extends ResolvedTransfer {
   itemTimeoutMs: number;
-  retries: number;
 }
 
 export type DownloadState =
@@ -100,31 +86,17 @@ type DownloadStep = Step<DownloadState, DownloadProgress, DownloadResult>;
 export function initialDownloadState(config: DownloadConfig): DownloadState {
   return {
     phase: 'idle',
-    cfg: {
-      target: config.target,
-      gcs: config.gcs ?? DEFAULT_GCS,
-      missionType: config.missionType,
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      itemTimeoutMs: config.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS,
-      retries: config.retries ?? DEFAULT_RETRIES,
-    },
+    cfg: { ...resolveTransfer(config), itemTimeoutMs: config.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS },
   };
 }
 
 function requestList(cfg: Resolved): common.MissionRequestList {
-  const m = new common.MissionRequestList();
-  m.targetSystem = cfg.target.sysid;
-  m.targetComponent = cfg.target.compid;
-  m.missionType = cfg.missionType;
-  return m;
+  return addressed(new common.MissionRequestList(), cfg);
 }
 
 function requestItem(cfg: Resolved, seq: number): common.MissionRequestInt {
-  const m = new common.MissionRequestInt();
-  m.targetSystem = cfg.target.sysid;
-  m.targetComponent = cfg.target.compid;
+  const m = addressed(new common.MissionRequestInt(), cfg);
   m.seq = seq;
-  m.missionType = cfg.missionType;
   return m;
 }
 

@@ -7,36 +7,21 @@
  */
 import type { MissionItemInt } from '@aerie/missions';
 import { common } from 'node-mavlink';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clearMission } from './mission-clear.ts';
 import { downloadMission } from './mission-download.ts';
 import { uploadMission } from './mission-upload.ts';
 import { makeItems, storedFields } from './testing/items.ts';
-import { type SimPeer, type SimPeerOptions, simPeer } from './testing/sim-link.ts';
+import type { SimPeer, SimPeerOptions } from './testing/sim-link.ts';
+import { simPerTest } from './testing/sim-per-test.ts';
 
 type Flavour = 'px4' | 'ardupilot';
 const target = { sysid: 1, compid: 1 };
 const CANCELLED = 15;
 
-let peer: SimPeer | undefined;
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(async () => {
-  await peer?.close();
-  peer = undefined;
-  vi.useRealTimers();
-});
-
-async function settle<T>(promise: Promise<T>, ms = 30_000): Promise<T> {
-  await vi.advanceTimersByTimeAsync(ms);
-  return promise;
-}
-
-async function setup(flavour: Flavour, vehicle: SimPeerOptions['vehicle'] = {}): Promise<SimPeer> {
-  peer = await simPeer({ flavour, vehicle });
-  return peer;
-}
+const sim = simPerTest(30_000);
+const { settle } = sim;
+const setup = (flavour: Flavour, vehicle: SimPeerOptions['vehicle'] = {}) => sim.open({ flavour, vehicle });
 
 /** What the vehicle stores of an upload: ArduPilot takes item 0 of a mission as its home slot. */
 function expectedStored(flavour: Flavour, items: MissionItemInt[]) {

@@ -39,37 +39,25 @@ import { common } from 'node-mavlink';
 import type { MessagePort } from '../codec/types.ts';
 import type { Result } from '../result.ts';
 import { fail, ok } from '../result.ts';
-import type { GcsIdentity, ProtocolEvent, RunOptions, Step, Target } from './machine.ts';
+import type { ProtocolEvent, RunOptions, Step } from './machine.ts';
+import { drive, isMessage, sendErrorMessage } from './machine.ts';
+import type { MissionErrorCode, ResolvedTransfer, TransferConfig } from './mission-common.ts';
 import {
-  DEFAULT_GCS,
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  drive,
-  isMessage,
-  sendErrorMessage,
-} from './machine.ts';
-import type { MissionEndpoint, MissionErrorCode } from './mission-common.ts';
-import {
+  addressed,
   cancelAck,
   checkUploadItems,
   MavMissionResult,
   missionResultName,
   missionTypeName,
   ours,
+  resolveTransfer,
   toWireItem,
 } from './mission-common.ts';
 
-export interface UploadConfig {
-  target: Target;
-  gcs?: GcsIdentity;
-  /** 0 mission, 1 fence, 2 rally. */
-  missionType: number;
+/** timeoutMs is also the silence allowed between requests; retries counts repeated requests too. */
+export interface UploadConfig extends TransferConfig {
   /** Items numbered 0..n-1, each with the same missionType. */
   items: readonly MissionItemInt[];
-  /** Silence allowed before MISSION_COUNT is resent / between requests (default 1500 ms). */
-  timeoutMs?: number;
-  /** Silent periods (or repeated requests) tolerated in a row (default 5). */
-  retries?: number;
 }
 
 export interface UploadOptions extends UploadConfig, RunOptions<UploadProgress> {}
@@ -88,10 +76,8 @@ export interface UploadSuccess {
 
 export type UploadResult = Result<UploadSuccess, MissionErrorCode>;
 
-interface Resolved extends MissionEndpoint {
+interface Resolved extends ResolvedTransfer {
   items: readonly MissionItemInt[];
-  timeoutMs: number;
-  retries: number;
 }
 
 export type UploadState =
@@ -113,23 +99,13 @@ type UploadStep = Step<UploadState, UploadProgress, UploadResult>;
 export function initialUploadState(config: UploadConfig): UploadState {
   return {
     phase: 'idle',
-    cfg: {
-      target: config.target,
-      gcs: config.gcs ?? DEFAULT_GCS,
-      missionType: config.missionType,
-      items: config.items,
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      retries: config.retries ?? DEFAULT_RETRIES,
-    },
+    cfg: { ...resolveTransfer(config), items: config.items },
   };
 }
 
 function countMessage(cfg: Resolved): common.MissionCount {
-  const m = new common.MissionCount();
-  m.targetSystem = cfg.target.sysid;
-  m.targetComponent = cfg.target.compid;
+  const m = addressed(new common.MissionCount(), cfg);
   m.count = cfg.items.length;
-  m.missionType = cfg.missionType;
   m.opaqueId = 0;
   return m;
 }

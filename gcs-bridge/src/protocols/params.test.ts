@@ -1,5 +1,5 @@
 import { common, MavLinkProtocolV2 } from 'node-mavlink';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Inbound } from '../codec/types.ts';
 import type { ProtocolEvent } from './machine.ts';
 import {
@@ -21,7 +21,7 @@ import {
   setParam,
   setParamStep,
 } from './params.ts';
-import { type SimPeer, simPeer } from './testing/sim-link.ts';
+import { simPerTest } from './testing/sim-per-test.ts';
 
 const target = { sysid: 1, compid: 1 };
 const { Int32, Real32, Uint8, Int8, Uint16, Int16, Uint32 } = MavParamType;
@@ -187,23 +187,9 @@ describe.each([
   ['px4', 'bytewise'],
   ['ardupilot', 'cast'],
 ] as const)('parameters against the simulator, %s (%s)', (flavour, encoding) => {
-  let peer: SimPeer | undefined;
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(async () => {
-    await peer?.close();
-    peer = undefined;
-    vi.useRealTimers();
-  });
-
-  async function settle<T>(p: Promise<T>, ms = 60_000): Promise<T> {
-    await vi.advanceTimersByTimeAsync(ms);
-    return p;
-  }
-
-  async function setup(): Promise<SimPeer> {
-    peer = await simPeer({ flavour });
-    return peer;
-  }
+  const sim = simPerTest(60_000);
+  const { settle } = sim;
+  const setup = () => sim.open({ flavour });
 
   const px4 = flavour === 'px4';
   /** The simulator's table: 25 PX4 parameters, 19 ArduCopter ones, sorted by id. */

@@ -67,6 +67,18 @@ interface ParamCommon {
   retries?: number;
 }
 
+/** The settings every parameter transaction has, with the spec defaults filled in. */
+type ParamResolved = Required<ParamCommon>;
+
+function resolveParamCommon(config: ParamCommon): ParamResolved {
+  return {
+    target: config.target,
+    encoding: config.encoding,
+    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retries: config.retries ?? DEFAULT_RETRIES,
+  };
+}
+
 /** PARAM_VALUE.param_index for a parameter outside the indexed list. */
 const NO_INDEX = 65535;
 
@@ -133,12 +145,8 @@ export interface ParamList {
 
 export type ReadAllResult = Result<ParamList, ParamErrorCode>;
 
-interface ReadAllResolved {
-  target: Target;
-  encoding: ParamEncoding;
-  timeoutMs: number;
+interface ReadAllResolved extends ParamResolved {
   quietMs: number;
-  retries: number;
   batchSize: number;
 }
 
@@ -167,11 +175,8 @@ export function initialReadAllState(config: ReadAllConfig): ReadAllState {
   return {
     phase: 'idle',
     cfg: {
-      target: config.target,
-      encoding: config.encoding,
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...resolveParamCommon(config),
       quietMs: config.quietMs ?? 1000,
-      retries: config.retries ?? DEFAULT_RETRIES,
       batchSize: config.batchSize ?? 10,
     },
   };
@@ -387,12 +392,8 @@ export interface ReadParamOptions extends ReadParamConfig, RunOptions<never> {}
 
 export type ReadParamResult = Result<ParamEntry, ParamErrorCode>;
 
-interface ReadOneResolved {
-  target: Target;
-  encoding: ParamEncoding;
+interface ReadOneResolved extends ParamResolved {
   by: { id: string } | { index: number };
-  timeoutMs: number;
-  retries: number;
 }
 
 export type ReadParamState =
@@ -406,11 +407,8 @@ export function initialReadParamState(config: ReadParamConfig): ReadParamState {
   return {
     phase: 'idle',
     cfg: {
-      target: config.target,
-      encoding: config.encoding,
+      ...resolveParamCommon(config),
       by: config.id !== undefined ? { id: config.id } : { index: config.index ?? 0 },
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      retries: config.retries ?? DEFAULT_RETRIES,
     },
   };
 }
@@ -495,14 +493,10 @@ export interface SetParamOptions extends SetParamConfig, RunOptions<never> {}
 
 export type SetParamResult = Result<ParamEntry, ParamErrorCode>;
 
-interface SetResolved {
-  target: Target;
-  encoding: ParamEncoding;
+interface SetResolved extends ParamResolved {
   id: string;
   value: number;
   type: number;
-  timeoutMs: number;
-  retries: number;
 }
 
 export type SetParamState =
@@ -515,15 +509,7 @@ type SetStep = Step<SetParamState, never, SetParamResult>;
 export function initialSetParamState(config: SetParamConfig): SetParamState {
   return {
     phase: 'idle',
-    cfg: {
-      target: config.target,
-      encoding: config.encoding,
-      id: config.id,
-      value: config.value,
-      type: config.type,
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      retries: config.retries ?? DEFAULT_RETRIES,
-    },
+    cfg: { ...resolveParamCommon(config), id: config.id, value: config.value, type: config.type },
   };
 }
 
