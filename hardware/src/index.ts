@@ -8,8 +8,8 @@
 
 /** The simulated camera (scene, rendering, Motion-JPEG over HTTP). */
 export * from './camera/index.ts';
-/** The dock dialect (hardware/dialects/aerie_dock.xml) as node-mavlink classes. */
-export * as aerieDock from './dialect/aerie-dock.ts';
+/** The dock dialect (hardware/dialects/aerie_dock.xml) as node-mavlink classes, and its state names. */
+export * as aerieDock from './dialect/index.ts';
 export {
   DOCK_COMPID,
   DOCK_SYSID_OFFSET,

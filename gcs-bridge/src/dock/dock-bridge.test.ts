@@ -10,6 +10,7 @@ import type { DockEventPayload, DockStatusPayload } from '../channel/events.ts';
 import { MavlinkDecoder } from '../codec/frame.ts';
 import { messageEntry } from '../codec/registry.ts';
 import { openBridge, type RunningBridge } from '../open-bridge.ts';
+import { SORTIE_STATES } from './testing/cycle.ts';
 
 let fleet: Fleet | undefined;
 let running: RunningBridge | undefined;
@@ -201,14 +202,6 @@ describe('bridge with a simulated dock on its aircraft link (UDP)', () => {
     const path = events
       .filter((e) => e.type === 'state_changed')
       .map((e) => (e.type === 'state_changed' ? e.to : ''));
-    expect(path).toEqual([
-      'preparing',
-      'ready',
-      'aircraft_out',
-      'awaiting_landing',
-      'landed',
-      'closing',
-      'charging',
-    ]);
+    expect(path).toEqual(SORTIE_STATES);
   });
 });

@@ -28,16 +28,9 @@ export const DockCmd = {
   PrepareLanding: aerieDock.MavCmd.AERIE_DOCK_PREPARE_LANDING,
 } as const;
 
-const LIDS: readonly DockLid[] = ['unknown', 'closed', 'opening', 'open', 'closing', 'jammed'];
-const CHARGERS: readonly DockCharger[] = ['unknown', 'idle', 'charging', 'full', 'fault'];
-const CYCLES: readonly DockCycle[] = [
-  'idle',
-  'preparing_takeoff',
-  'ready_for_takeoff',
-  'preparing_landing',
-  'ready_for_landing',
-  'fault',
-];
+const LIDS: readonly DockLid[] = aerieDock.DOCK_LID_NAMES;
+const CHARGERS: readonly DockCharger[] = aerieDock.DOCK_CHARGER_NAMES;
+const CYCLES: readonly DockCycle[] = aerieDock.DOCK_CYCLE_NAMES;
 const FAULT_BITS: readonly [number, DockFaultCode][] = [
   [aerieDock.AerieDockFault.LID_JAM, 'lid_jam'],
   [aerieDock.AerieDockFault.CHARGER, 'charger_fault'],

@@ -25,16 +25,11 @@
  * 'fault_cleared'. A command that the dock refused changes nothing here (its COMMAND_ACK
  * result goes back to whoever sent it).
  */
+import type { DockCycleName } from '@aerie/hardware/dialect';
 import type { DockCharger, DockCommand, DockFaultCode, DockLid, DockState } from '../channel/events.ts';
 
-/** Where the dock says it is in its own cycle (AERIE_DOCK_CYCLE_STATE). */
-export type DockCycle =
-  | 'idle'
-  | 'preparing_takeoff'
-  | 'ready_for_takeoff'
-  | 'preparing_landing'
-  | 'ready_for_landing'
-  | 'fault';
+/** Where the dock says it is in its own cycle (AERIE_DOCK_CYCLE_STATE, by name). */
+export type DockCycle = DockCycleName;
 
 /** The parts of one AERIE_DOCK_STATUS the machine follows. */
 export interface DockReport {

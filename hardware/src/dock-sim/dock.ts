@@ -26,6 +26,14 @@ import {
   AerieDockFault as Fault,
   AerieDockLidState as Lid,
 } from '../dialect/aerie-dock.ts';
+import {
+  DOCK_CHARGER_NAMES,
+  DOCK_CYCLE_NAMES,
+  DOCK_LID_NAMES,
+  type DockChargerName,
+  type DockCycleName,
+  type DockLidName,
+} from '../dialect/state-names.ts';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from '../sim/codec.ts';
 import { distanceM } from '../sim/geo.ts';
 import { joinTicker, leaveTicker, type Tickable } from '../sim/ticker.ts';
@@ -100,34 +108,17 @@ export interface DockOptions {
 
 /** What `SimDock.status` reports (the last AERIE_DOCK_STATUS, in plain units). */
 export interface SimDockStatus {
-  lid: 'unknown' | 'closed' | 'opening' | 'open' | 'closing' | 'jammed';
+  lid: DockLidName;
   /** Lid travel 0 (closed) to 1 (open). */
   lidPosition: number;
-  charger: 'unknown' | 'idle' | 'charging' | 'full' | 'fault';
-  cycle:
-    | 'idle'
-    | 'preparing_takeoff'
-    | 'ready_for_takeoff'
-    | 'preparing_landing'
-    | 'ready_for_landing'
-    | 'fault';
+  charger: DockChargerName;
+  cycle: DockCycleName;
   aircraftParked: boolean;
   aircraftBatteryPct: number | null;
   mainsPower: boolean;
   faults: { lidJam: boolean; chargerFault: boolean; powerLoss: boolean };
   weather: DockWeather;
 }
-
-const LID_NAMES = ['unknown', 'closed', 'opening', 'open', 'closing', 'jammed'] as const;
-const CHARGER_NAMES = ['unknown', 'idle', 'charging', 'full', 'fault'] as const;
-const CYCLE_NAMES = [
-  'idle',
-  'preparing_takeoff',
-  'ready_for_takeoff',
-  'preparing_landing',
-  'ready_for_landing',
-  'fault',
-] as const;
 
 function check(cond: boolean, message: string): void {
   if (!cond) throw new RangeError(message);
@@ -237,10 +228,10 @@ export class SimDock implements Tickable {
   get status(): SimDockStatus {
     const parked = this.parked();
     return {
-      lid: LID_NAMES[this.lidState()],
+      lid: DOCK_LID_NAMES[this.lidState()]!,
       lidPosition: this.lidPos,
-      charger: CHARGER_NAMES[this.chargerState()],
-      cycle: CYCLE_NAMES[this.cycleState()],
+      charger: DOCK_CHARGER_NAMES[this.chargerState()]!,
+      cycle: DOCK_CYCLE_NAMES[this.cycleState()]!,
       aircraftParked: parked,
       aircraftBatteryPct: parked ? this.aircraft.battery.percent : null,
       mainsPower: !this.faultState.powerLoss,
