@@ -66,14 +66,16 @@ export type ModeKindWire = Static<typeof ModeKindWire>;
 export const LandedStateWire = Type.Enum(['unknown', 'on_ground', 'in_air', 'takeoff', 'landing']);
 export type LandedStateWire = Static<typeof LandedStateWire>;
 
-export const MissionStateWire = Type.Enum([
+/** MAV_MISSION_STATE names, indexed by the value MISSION_CURRENT.mission_state carries. */
+export const MISSION_STATE_NAMES = [
   'unknown',
   'no_mission',
   'not_started',
   'active',
   'paused',
   'complete',
-]);
+] as const;
+export const MissionStateWire = Type.Enum([...MISSION_STATE_NAMES]);
 export type MissionStateWire = Static<typeof MissionStateWire>;
 
 export const StatusTextWire = Type.Object({
@@ -196,8 +198,11 @@ export type VehicleEventPayload = Static<typeof VehicleEventPayload>;
 
 // ---- docks ------------------------------------------------------------------------------------
 
-/** Where a dock is in its cycle (the bridge's dock state machine, see `gcs-bridge/src/dock`). */
-export const DockState = Type.Enum([
+/**
+ * The states a dock passes through on one sortie, in order: from idle, preparing and opening
+ * for the take-off, through the landing, to charging the returned aircraft.
+ */
+export const DOCK_SORTIE_STATES = [
   'idle',
   'preparing',
   'ready',
@@ -206,9 +211,10 @@ export const DockState = Type.Enum([
   'landed',
   'closing',
   'charging',
-  'fault',
-  'unknown',
-]);
+] as const;
+
+/** Where a dock is in its cycle (the bridge's dock state machine, see `gcs-bridge/src/dock`). */
+export const DockState = Type.Enum([...DOCK_SORTIE_STATES, 'fault', 'unknown']);
 export type DockState = Static<typeof DockState>;
 
 /** Lid position as the dock reports it. */

@@ -3,21 +3,30 @@ import { itemAt, MavCmd, MavFrame } from './items.ts';
 
 describe('itemAt', () => {
   it('places an item at a global position in degrees x 1e7, parameters 0 unless given', () => {
-    expect(
-      itemAt(MavFrame.GlobalRelativeAltInt, MavCmd.NavWaypoint, { lat: 30.2738, lon: 120.1557 }, 25),
-    ).toEqual({
-      frame: 6,
-      command: 16,
-      current: 0,
-      autocontinue: 1,
-      param1: 0,
-      param2: 0,
-      param3: 0,
-      param4: 0,
-      x: 302738000,
-      y: 1201557000,
-      z: 25,
-    });
+    const item = itemAt(
+      MavFrame.GlobalRelativeAltInt,
+      MavCmd.NavWaypoint,
+      { lat: 30.2738, lon: 120.1557 },
+      25,
+    );
+    expect(Object.keys(item).sort()).toEqual(
+      [
+        'autocontinue',
+        'command',
+        'current',
+        'frame',
+        'param1',
+        'param2',
+        'param3',
+        'param4',
+        'x',
+        'y',
+        'z',
+      ].sort(),
+    );
+    expect([item.frame, item.command, item.current, item.autocontinue]).toEqual([6, 16, 0, 1]);
+    expect([item.param1, item.param2, item.param3, item.param4]).toEqual([0, 0, 0, 0]);
+    expect([item.x, item.y, item.z]).toEqual([302738000, 1201557000, 25]);
   });
 
   it('rounds to the nearest wire unit and keeps the parameters it is given', () => {

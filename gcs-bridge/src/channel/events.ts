@@ -11,6 +11,7 @@ export {
   ChannelItem,
   type CommandReply,
   type CommandRequest,
+  DOCK_SORTIE_STATES,
   type DockCharger,
   type DockCommand,
   type DockCommandRequest,

@@ -12,6 +12,7 @@ import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningBridge } from '../open-bridge.ts';
 import { openSimSite } from '../testing/sim-site.ts';
+import { waitFor } from '../testing/wait.ts';
 import { BridgeChannelClient } from './client.ts';
 import { BRIDGE_NAMESPACE, type MissionUploadProgress, type MissionUploadReply } from './events.ts';
 import { runMissionUpload } from './mission-upload.ts';
@@ -26,16 +27,6 @@ afterEach(async () => {
   running = undefined;
   fleet = undefined;
 });
-
-async function until<T>(check: () => T | undefined | null | false, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const HOME = { lat: 30.2741, lon: 120.1551 };
 const route: Route = {
@@ -62,7 +53,7 @@ async function site() {
   fleet = opened.fleet;
   const bridge = running.bridge;
   const sysid = fleet.vehicles[0]!.sysid;
-  await until(() => bridge.vehicle(sysid), 5000, 'the vehicle to be heard');
+  await waitFor(() => bridge.vehicle(sysid), 5000, 'the vehicle to be heard');
   return { bridge, sysid };
 }
 
@@ -155,7 +146,7 @@ describe('mission upload on the bridge (simulated PX4 over UDP)', () => {
     client.start();
     const reply = await replied;
     expect(reply).toMatchObject({ ok: true, value: { counts: { mission: 4, fence: 0, rally: 0 } } });
-    await until(
+    await waitFor(
       () => progress.some((p) => p.requestId === 'r9' && p.sent === 4),
       3000,
       'progress on the channel',

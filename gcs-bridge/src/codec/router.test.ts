@@ -1,7 +1,7 @@
 import { common, MavLinkProtocolV1, MavLinkProtocolV2, minimal } from 'node-mavlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLink } from '../link/create-link.ts';
-import { sleep, waitFor } from '../link/test-util.ts';
+import { sleep, waitFor } from '../testing/wait.ts';
 import { MavlinkConnection, type PacketInfo } from './connection.ts';
 import { attachRouter, heartbeatType, RoutingTable } from './router.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockState } from '../channel/events.ts';
+import { DOCK_SORTIE_STATES, type DockState } from '../channel/events.ts';
 import {
   type DockMachineEvent,
   type DockMachineState,
@@ -8,7 +8,6 @@ import {
   initialDockState,
   stateFromReport,
 } from './machine.ts';
-import { SORTIE_STATES } from './testing/cycle.ts';
 
 const base: DockReport = { lid: 'closed', charger: 'idle', cycle: 'idle', aircraftParked: true, faults: [] };
 const report = (r: Partial<DockReport> = {}): DockMachineEvent => ({
@@ -234,23 +233,14 @@ describe('dock state machine: every transition', () => {
       expect(s.state).toBe(want);
       if (seen.at(-1) !== s.state) seen.push(s.state);
     }
-    expect(seen).toEqual(['idle', ...SORTIE_STATES, 'idle']);
+    expect(seen).toEqual([...DOCK_SORTIE_STATES, 'idle']);
   });
 });
 
 describe('dock state machine: faults', () => {
   const codes = ['lid_jam', 'charger_fault', 'power_loss', 'over_temperature', 'sensor_fault'] as const;
   it.each(codes)('%s from any state goes to fault with a message, and back when it clears', (code) => {
-    for (const from of [
-      'idle',
-      'preparing',
-      'ready',
-      'aircraft_out',
-      'awaiting_landing',
-      'landed',
-      'closing',
-      'charging',
-    ] as const) {
+    for (const from of DOCK_SORTIE_STATES) {
       const r = run(from, {}, report({ faults: [code], cycle: 'fault' }));
       expect(r.state).toBe('fault');
       expect(r.effects[0]).toEqual({ kind: 'state_changed', from, to: 'fault' });

@@ -7,9 +7,9 @@ import { minimal } from 'node-mavlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MavlinkConnection } from '../codec/connection.ts';
 import type { Inbound } from '../codec/types.ts';
+import { waitFor } from '../testing/wait.ts';
 import { createLink } from './create-link.ts';
 import type { LinkStatus } from './link.ts';
-import { waitFor } from './test-util.ts';
 import { parseLinkUri } from './uri.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];

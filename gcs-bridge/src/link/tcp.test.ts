@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MavlinkConnection } from '../codec/connection.ts';
 import { encodeFrame } from '../codec/frame.ts';
 import type { Inbound } from '../codec/types.ts';
+import { waitFor } from '../testing/wait.ts';
 import { createLink } from './create-link.ts';
 import type { Link, LinkStatus } from './link.ts';
 import type { TcpServerLink } from './tcp.ts';
-import { waitFor } from './test-util.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

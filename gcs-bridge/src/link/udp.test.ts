@@ -1,8 +1,8 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../testing/wait.ts';
 import { createLink } from './create-link.ts';
 import type { Link, LinkStatus } from './link.ts';
-import { sleep, waitFor } from './test-util.ts';
 import { UdpLink } from './udp.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -4,6 +4,7 @@
  * each) and returns the discrete events the message caused (mode change, armed, landed, item
  * reached, status text). Units are in the field names (altRelM, groundSpeedMps, headingDeg).
  */
+import { MISSION_STATE_NAMES } from '@aerie/contracts';
 import type { MavLinkData } from 'node-mavlink';
 import type { AutopilotFlavour, FlavourName, ModeKind } from '../autopilot/flavour.ts';
 import { flavourFor, genericFlavour, MODE_FLAG_SAFETY_ARMED } from '../autopilot/flavour.ts';
@@ -95,14 +96,7 @@ export type VehicleEvent =
 
 const SEVERITY_NAMES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
 const LANDED: LandedState[] = ['unknown', 'on_ground', 'in_air', 'takeoff', 'landing'];
-const MISSION_STATES: MissionState[] = [
-  'unknown',
-  'no_mission',
-  'not_started',
-  'active',
-  'paused',
-  'complete',
-];
+const MISSION_STATES: readonly MissionState[] = MISSION_STATE_NAMES;
 const STATUS_HISTORY = 50;
 const RAD2DEG = 180 / Math.PI;
 const NO_EVENTS: VehicleEvent[] = [];
