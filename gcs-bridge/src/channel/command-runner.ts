@@ -52,6 +52,32 @@ export interface VehicleDirectory {
 
 const bad = (message: string): CommandReply => ({ ok: false, error: { code: 'BadCommand', message } });
 
+/** The answer when the bridge has never heard the system a request names. */
+const unheard = (code: 'UnknownVehicle' | 'UnknownDock', sysid: number): CommandReply => ({
+  ok: false,
+  error: {
+    code,
+    message: `this bridge has not heard ${code === 'UnknownDock' ? 'dock' : 'vehicle'} sysid ${sysid}`,
+    detail: { sysid },
+  },
+});
+
+/** The answer when running a request threw: a bug in the bridge, not the system's answer. */
+const bridgeError = (what: string, err: unknown): CommandReply => ({
+  ok: false,
+  error: {
+    code: 'BridgeError',
+    message: `the bridge failed running ${what}: ${err instanceof Error ? err.message : String(err)}`,
+  },
+});
+
+/** A command's outcome as the reply: its sends when it succeeded, its coded error (detail only when present) when not. */
+function replyOf(result: ActionResult, detail?: Record<string, unknown>): CommandReply {
+  if (result.ok) return { ok: true, value: { command: result.value.command, sends: result.value.sends } };
+  const { code, message } = result.error;
+  return { ok: false, error: detail ? { code, message, detail } : { code, message } };
+}
+
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Checks a request from the wire; returns the problem in words, or null when it is usable. */
@@ -124,32 +150,15 @@ export async function runVehicleCommand(
   const problem = checkCommandRequest(request);
   if (problem) return bad(problem);
   const vehicle = vehicles.vehicle(request.sysid);
-  if (!vehicle) {
-    return {
-      ok: false,
-      error: {
-        code: 'UnknownVehicle',
-        message: `this bridge has not heard vehicle sysid ${request.sysid}`,
-        detail: { sysid: request.sysid },
-      },
-    };
-  }
+  if (!vehicle) return unheard('UnknownVehicle', request.sysid);
   try {
     const lastBefore = vehicle.state?.statusTexts.at(-1);
     const result = await perform(vehicle, request.command);
-    if (result.ok) return { ok: true, value: { command: result.value.command, sends: result.value.sends } };
-    const { code, message } = result.error;
+    if (result.ok) return replyOf(result);
     const said = vehicle.state ? refusalText(vehicle.state.statusTexts, lastBefore) : null;
-    const detail = said ? { ...result.error.detail, statusText: said } : result.error.detail;
-    return { ok: false, error: detail ? { code, message, detail } : { code, message } };
+    return replyOf(result, said ? { ...result.error.detail, statusText: said } : result.error.detail);
   } catch (err) {
-    return {
-      ok: false,
-      error: {
-        code: 'BridgeError',
-        message: `the bridge failed running ${request.command.action}: ${err instanceof Error ? err.message : String(err)}`,
-      },
-    };
+    return bridgeError(request.command.action, err);
   }
 }
 
@@ -191,28 +200,11 @@ export async function runDockCommand(
   const problem = checkDockCommandRequest(request);
   if (problem) return bad(problem);
   const dock = docks.dock(request.sysid);
-  if (!dock) {
-    return {
-      ok: false,
-      error: {
-        code: 'UnknownDock',
-        message: `this bridge has not heard dock sysid ${request.sysid}`,
-        detail: { sysid: request.sysid },
-      },
-    };
-  }
+  if (!dock) return unheard('UnknownDock', request.sysid);
   try {
     const result = await dock.run(request.command);
-    if (result.ok) return { ok: true, value: { command: result.value.command, sends: result.value.sends } };
-    const { code, message, detail } = result.error;
-    return { ok: false, error: detail ? { code, message, detail } : { code, message } };
+    return replyOf(result, result.ok ? undefined : result.error.detail);
   } catch (err) {
-    return {
-      ok: false,
-      error: {
-        code: 'BridgeError',
-        message: `the bridge failed running dock ${request.command.action}: ${err instanceof Error ? err.message : String(err)}`,
-      },
-    };
+    return bridgeError(`dock ${request.command.action}`, err);
   }
 }

@@ -21,6 +21,7 @@ import { drive, isMessage, sendErrorMessage } from './machine.ts';
 import type { MissionErrorCode, ResolvedTransfer, TransferConfig } from './mission-common.ts';
 import {
   addressed,
+  endTransfer,
   MavMissionResult,
   MISSION_TYPE_ALL,
   missionResultName,
@@ -56,17 +57,14 @@ function clearMessage(cfg: Resolved): common.MissionClearAll {
   return addressed(new common.MissionClearAll(), cfg);
 }
 
-function end(cfg: Resolved, result: ClearResult): ClearStep {
-  return { state: { phase: 'done', cfg }, effects: [{ kind: 'clearTimer' }, { kind: 'done', result }] };
-}
-
 /** The pure transition function of mission clear. */
 export function clearStep(state: ClearState, event: ProtocolEvent): ClearStep {
   const cfg = state.cfg;
   const name = `${missionTypeName(cfg.missionType)} clear`;
   switch (state.phase) {
     case 'idle':
-      if (event.kind === 'cancel') return end(cfg, fail('Cancelled', `${name} cancelled before it started`));
+      if (event.kind === 'cancel')
+        return endTransfer(cfg, fail('Cancelled', `${name} cancelled before it started`));
       if (event.kind !== 'started') return { state, effects: [] };
       return {
         state: { phase: 'awaitingAck', cfg, sends: 1 },
@@ -77,14 +75,14 @@ export function clearStep(state: ClearState, event: ProtocolEvent): ClearStep {
       };
     case 'awaitingAck': {
       if (event.kind === 'cancel') {
-        return end(
+        return endTransfer(
           cfg,
           fail('Cancelled', `${name} cancelled by the caller`, { missionType: cfg.missionType }),
         );
       }
       if (event.kind === 'timeout') {
         if (state.sends > cfg.retries) {
-          return end(
+          return endTransfer(
             cfg,
             fail('Timeout', `no MISSION_ACK for the ${name}`, {
               missionType: cfg.missionType,
@@ -104,9 +102,10 @@ export function clearStep(state: ClearState, event: ProtocolEvent): ClearStep {
         return { state, effects: [] };
       const ack = event.inbound.message;
       if (!ours(cfg, event.inbound, ack)) return { state, effects: [] };
-      if (ack.type === MavMissionResult.Accepted) return end(cfg, ok({ missionType: cfg.missionType }));
+      if (ack.type === MavMissionResult.Accepted)
+        return endTransfer(cfg, ok({ missionType: cfg.missionType }));
       const resultName = missionResultName(ack.type);
-      return end(
+      return endTransfer(
         cfg,
         fail('VehicleRejected', `vehicle refused the ${name}: ${resultName}`, {
           missionType: cfg.missionType,

@@ -3,9 +3,10 @@
  * cancel message, and conversion between MissionItemInt and the wire message.
  */
 import type { MissionItemInt, MissionType } from '@aerie/missions';
-import { common } from 'node-mavlink';
+import { common, type MavLinkData } from 'node-mavlink';
 import type { Inbound } from '../codec/types.ts';
-import type { GcsIdentity, Target } from './machine.ts';
+import { fail } from '../result.ts';
+import type { GcsIdentity, Step, Target } from './machine.ts';
 import { addressedToUs, DEFAULT_GCS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, fromTarget } from './machine.ts';
 
 /** MAV_MISSION_RESULT values (MISSION_ACK.type). */
@@ -123,6 +124,42 @@ export function missionAck(ep: MissionEndpoint, type: number): common.MissionAck
   m.type = type;
   m.opaqueId = 0;
   return m;
+}
+
+/**
+ * Ends a mission transaction: its last message if it has one (the final ACK, or a cancel), the
+ * timer cleared, the result delivered.
+ */
+export function endTransfer<C, R>(
+  cfg: C,
+  result: R,
+  last?: MavLinkData,
+): Step<{ phase: 'done'; cfg: C }, never, R> {
+  return {
+    state: { phase: 'done', cfg },
+    effects: [
+      ...(last ? [{ kind: 'send' as const, message: last }] : []),
+      { kind: 'clearTimer' },
+      { kind: 'done', result },
+    ],
+  };
+}
+
+/**
+ * Gives a transfer up: OPERATION_CANCELLED goes to the vehicle (PX4 stays busy otherwise) and
+ * the caller gets a coded failure that says the cancel was sent.
+ */
+export function abandonTransfer<C extends MissionEndpoint>(
+  cfg: C,
+  code: MissionErrorCode,
+  message: string,
+  detail: Record<string, unknown>,
+) {
+  return endTransfer(
+    cfg,
+    fail(code, message, { missionType: cfg.missionType, ...detail, cancelSent: true }),
+    cancelAck(cfg),
+  );
 }
 
 /** True when a mission-protocol message is from our vehicle, for us, and of our mission type. */

@@ -32,8 +32,9 @@ import type { ProtocolEvent, RunOptions, Step } from './machine.ts';
 import { DEFAULT_ITEM_TIMEOUT_MS, drive, isMessage, sendErrorMessage } from './machine.ts';
 import type { MissionErrorCode, ResolvedTransfer, TransferConfig } from './mission-common.ts';
 import {
+  abandonTransfer,
   addressed,
-  cancelAck,
+  endTransfer,
   fromWireItem,
   MavMissionResult,
   missionAck,
@@ -102,30 +103,6 @@ function requestItem(cfg: Resolved, seq: number): common.MissionRequestInt {
 
 const what = (cfg: Resolved): string => `${missionTypeName(cfg.missionType)} download`;
 
-function end(cfg: Resolved, result: DownloadResult, finalAck: common.MissionAck | undefined): DownloadStep {
-  return {
-    state: { phase: 'done', cfg },
-    effects: [
-      ...(finalAck ? [{ kind: 'send' as const, message: finalAck }] : []),
-      { kind: 'clearTimer' },
-      { kind: 'done', result },
-    ],
-  };
-}
-
-function abandon(
-  cfg: Resolved,
-  code: MissionErrorCode,
-  message: string,
-  detail: Record<string, unknown>,
-): DownloadStep {
-  return end(
-    cfg,
-    fail(code, message, { missionType: cfg.missionType, ...detail, cancelSent: true }),
-    cancelAck(cfg),
-  );
-}
-
 function vehicleAck(cfg: Resolved, event: ProtocolEvent): common.MissionAck | undefined {
   if (event.kind !== 'message' || !isMessage(event.inbound, common.MissionAck)) return undefined;
   const ack = event.inbound.message;
@@ -134,7 +111,7 @@ function vehicleAck(cfg: Resolved, event: ProtocolEvent): common.MissionAck | un
 
 function rejected(cfg: Resolved, ack: common.MissionAck, received: number): DownloadStep {
   const name = missionResultName(ack.type);
-  return end(
+  return endTransfer(
     cfg,
     fail('VehicleRejected', `vehicle ended the ${what(cfg)} with ${name}`, {
       missionType: cfg.missionType,
@@ -152,7 +129,7 @@ export function downloadStep(state: DownloadState, event: ProtocolEvent): Downlo
   switch (state.phase) {
     case 'idle':
       if (event.kind === 'cancel')
-        return end(cfg, fail('Cancelled', `${what(cfg)} cancelled before it started`), undefined);
+        return endTransfer(cfg, fail('Cancelled', `${what(cfg)} cancelled before it started`), undefined);
       if (event.kind !== 'started') return { state, effects: [] };
       return {
         state: { phase: 'awaitingCount', cfg, sends: 1 },
@@ -163,10 +140,10 @@ export function downloadStep(state: DownloadState, event: ProtocolEvent): Downlo
       };
     case 'awaitingCount': {
       if (event.kind === 'cancel')
-        return abandon(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, {});
+        return abandonTransfer(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, {});
       if (event.kind === 'timeout') {
         if (state.sends > cfg.retries) {
-          return abandon(cfg, 'Timeout', `no MISSION_COUNT in answer to the ${what(cfg)} request`, {
+          return abandonTransfer(cfg, 'Timeout', `no MISSION_COUNT in answer to the ${what(cfg)} request`, {
             requestSends: state.sends,
           });
         }
@@ -186,7 +163,7 @@ export function downloadStep(state: DownloadState, event: ProtocolEvent): Downlo
       if (!ours(cfg, event.inbound, countMsg)) return { state, effects: [] };
       const opaqueId = countMsg.opaqueId ?? 0;
       if (countMsg.count === 0) {
-        return end(cfg, ok({ items: [], opaqueId }), missionAck(cfg, MavMissionResult.Accepted));
+        return endTransfer(cfg, ok({ items: [], opaqueId }), missionAck(cfg, MavMissionResult.Accepted));
       }
       return {
         state: { phase: 'requesting', cfg, count: countMsg.count, opaqueId, items: [], retries: 0 },
@@ -200,12 +177,12 @@ export function downloadStep(state: DownloadState, event: ProtocolEvent): Downlo
     case 'requesting': {
       const next = state.items.length;
       if (event.kind === 'cancel') {
-        return abandon(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, { received: next });
+        return abandonTransfer(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, { received: next });
       }
       if (event.kind === 'timeout') {
         const retries = state.retries + 1;
         if (retries > cfg.retries) {
-          return abandon(cfg, 'Timeout', `vehicle did not send item ${next} of the ${what(cfg)}`, {
+          return abandonTransfer(cfg, 'Timeout', `vehicle did not send item ${next} of the ${what(cfg)}`, {
             received: next,
             count: state.count,
             missingSeq: next,

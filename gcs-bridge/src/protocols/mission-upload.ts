@@ -43,9 +43,10 @@ import type { ProtocolEvent, RunOptions, Step } from './machine.ts';
 import { drive, isMessage, sendErrorMessage } from './machine.ts';
 import type { MissionErrorCode, ResolvedTransfer, TransferConfig } from './mission-common.ts';
 import {
+  abandonTransfer,
   addressed,
-  cancelAck,
   checkUploadItems,
+  endTransfer,
   MavMissionResult,
   missionResultName,
   missionTypeName,
@@ -113,26 +114,6 @@ function countMessage(cfg: Resolved): common.MissionCount {
 const what = (cfg: Resolved): string =>
   `${missionTypeName(cfg.missionType)} upload (${cfg.items.length} items)`;
 
-function end(cfg: Resolved, result: UploadResult, sendCancel: boolean): UploadStep {
-  return {
-    state: { phase: 'done', cfg },
-    effects: [
-      ...(sendCancel ? [{ kind: 'send' as const, message: cancelAck(cfg) }] : []),
-      { kind: 'clearTimer' },
-      { kind: 'done', result },
-    ],
-  };
-}
-
-function abandon(
-  cfg: Resolved,
-  code: MissionErrorCode,
-  message: string,
-  detail: Record<string, unknown>,
-): UploadStep {
-  return end(cfg, fail(code, message, { missionType: cfg.missionType, ...detail, cancelSent: true }), true);
-}
-
 type Ack = common.MissionAck;
 type Request = common.MissionRequestInt | common.MissionRequest;
 
@@ -156,7 +137,7 @@ function onRequest(
 ): UploadStep {
   const total = cfg.items.length;
   if (seq >= total) {
-    return abandon(
+    return abandonTransfer(
       cfg,
       'ProtocolError',
       `vehicle requested item ${seq} but the ${what(cfg)} has only ${total}`,
@@ -169,7 +150,7 @@ function onRequest(
   const repeat = prev.sent.has(seq);
   const retries = repeat ? prev.retries + 1 : 0;
   if (retries > cfg.retries) {
-    return abandon(cfg, 'Timeout', `vehicle kept re-requesting item ${seq} of the ${what(cfg)}`, {
+    return abandonTransfer(cfg, 'Timeout', `vehicle kept re-requesting item ${seq} of the ${what(cfg)}`, {
       requestedSeq: seq,
       sent: prev.sent.size,
       count: total,
@@ -199,9 +180,9 @@ function onAck(cfg: Resolved, ack: Ack, sentCount: number): UploadStep | undefin
   const total = cfg.items.length;
   if (ack.type === MavMissionResult.Accepted) {
     if (sentCount >= total) {
-      return end(cfg, ok({ opaqueId: ack.opaqueId ?? 0, count: total }), false);
+      return endTransfer(cfg, ok({ opaqueId: ack.opaqueId ?? 0, count: total }));
     }
-    return abandon(
+    return abandonTransfer(
       cfg,
       'ProtocolError',
       `vehicle accepted the ${what(cfg)} after only ${sentCount} items were sent`,
@@ -210,7 +191,7 @@ function onAck(cfg: Resolved, ack: Ack, sentCount: number): UploadStep | undefin
   }
   if (ack.type === MavMissionResult.InvalidSequence) return undefined;
   const name = missionResultName(ack.type);
-  return abandon(cfg, 'VehicleRejected', `vehicle rejected the ${what(cfg)}: ${name}`, {
+  return abandonTransfer(cfg, 'VehicleRejected', `vehicle rejected the ${what(cfg)}: ${name}`, {
     missionResult: ack.type,
     missionResultName: name,
     sent: sentCount,
@@ -224,7 +205,7 @@ export function uploadStep(state: UploadState, event: ProtocolEvent): UploadStep
   switch (state.phase) {
     case 'idle':
       if (event.kind === 'cancel') {
-        return end(cfg, fail('Cancelled', `${what(cfg)} cancelled before it started`), false);
+        return endTransfer(cfg, fail('Cancelled', `${what(cfg)} cancelled before it started`));
       }
       if (event.kind !== 'started') return { state, effects: [] };
       return {
@@ -237,11 +218,11 @@ export function uploadStep(state: UploadState, event: ProtocolEvent): UploadStep
       };
     case 'awaitingFirstRequest': {
       if (event.kind === 'cancel') {
-        return abandon(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, { sent: 0 });
+        return abandonTransfer(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, { sent: 0 });
       }
       if (event.kind === 'timeout') {
         if (state.countSends > cfg.retries) {
-          return abandon(cfg, 'Timeout', `no answer to MISSION_COUNT for the ${what(cfg)}`, {
+          return abandonTransfer(cfg, 'Timeout', `no answer to MISSION_COUNT for the ${what(cfg)}`, {
             countSends: state.countSends,
             sent: 0,
             ...nackDetail(state.lastNack),
@@ -275,13 +256,15 @@ export function uploadStep(state: UploadState, event: ProtocolEvent): UploadStep
     }
     case 'sending': {
       if (event.kind === 'cancel') {
-        return abandon(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, { sent: state.sent.size });
+        return abandonTransfer(cfg, 'Cancelled', `${what(cfg)} cancelled by the caller`, {
+          sent: state.sent.size,
+        });
       }
       if (event.kind === 'timeout') {
         const retries = state.retries + 1;
         const allSent = state.sent.size >= cfg.items.length;
         if (retries > cfg.retries) {
-          return abandon(
+          return abandonTransfer(
             cfg,
             'Timeout',
             allSent
