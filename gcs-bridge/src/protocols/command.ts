@@ -290,6 +290,22 @@ function vehicleFailure(cfg: Resolved, ack: common.CommandAck, sends: number, ex
   );
 }
 
+/** IN_PROGRESS: report the percentage and wait for the final answer (longer than for an ACK). */
+function inProgress(
+  state: { cfg: Resolved; totalSends: number; startedAt: number },
+  ack: common.CommandAck,
+): CommandStep {
+  const { cfg, totalSends, startedAt } = state;
+  const percent = progressOf(ack);
+  return {
+    state: { phase: 'inProgress', cfg, totalSends, startedAt, percent },
+    effects: [
+      { kind: 'progress', progress: { command: cfg.spec.command, percent } },
+      { kind: 'setTimer', ms: cfg.inProgressTimeoutMs },
+    ],
+  };
+}
+
 function accepted(cfg: Resolved, ack: common.CommandAck, sends: number): CommandStep {
   return finished(
     cfg,
@@ -424,21 +440,7 @@ export function commandStep(state: CommandState, event: ProtocolEvent): CommandS
       // A late answer to an earlier send: success or progress is the truth about the vehicle;
       // another rejection (or a duplicate of the one we are waiting out) changes nothing.
       if (ack.result === MavResult.Accepted) return accepted(cfg, ack, state.totalSends);
-      if (ack.result === MavResult.InProgress) {
-        return {
-          state: {
-            phase: 'inProgress',
-            cfg,
-            totalSends: state.totalSends,
-            startedAt: state.startedAt,
-            percent: progressOf(ack),
-          },
-          effects: [
-            { kind: 'progress', progress: { command: cfg.spec.command, percent: progressOf(ack) } },
-            { kind: 'setTimer', ms: cfg.inProgressTimeoutMs },
-          ],
-        };
-      }
+      if (ack.result === MavResult.InProgress) return inProgress(state, ack);
       return { state, effects: [] };
     }
     case 'done':
@@ -455,22 +457,8 @@ function onAck(
   switch (ack.result) {
     case MavResult.Accepted:
       return accepted(cfg, ack, state.totalSends);
-    case MavResult.InProgress: {
-      const percent = progressOf(ack);
-      return {
-        state: {
-          phase: 'inProgress',
-          cfg,
-          totalSends: state.totalSends,
-          startedAt: state.startedAt,
-          percent,
-        },
-        effects: [
-          { kind: 'progress', progress: { command: cfg.spec.command, percent } },
-          { kind: 'setTimer', ms: cfg.inProgressTimeoutMs },
-        ],
-      };
-    }
+    case MavResult.InProgress:
+      return inProgress(state, ack);
     case MavResult.TemporarilyRejected: {
       const deadline = state.startedAt + cfg.rejectDeadlineMs;
       if (cfg.rejectDeadlineMs > 0 && now + cfg.rejectIntervalMs <= deadline) {

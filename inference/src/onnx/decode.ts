@@ -29,6 +29,41 @@ export type ClassThresholds = Float32Array;
 
 const STRIDES = [8, 16, 32] as const;
 
+/**
+ * The class of one anchor with the highest score that clears its class's threshold, or -1:
+ * class c's score is `scale * d[at + c * step]` (YOLOX scales by the objectness).
+ */
+function bestClass(
+  d: Float32Array,
+  at: number,
+  step: number,
+  thresholds: ClassThresholds,
+  scale = 1,
+): number {
+  let best = -1;
+  let bestScore = 0;
+  for (let c = 0; c < thresholds.length; c++) {
+    const sc = scale * d[at + c * step]!;
+    if (sc >= thresholds[c]! && sc > bestScore) {
+      best = c;
+      bestScore = sc;
+    }
+  }
+  return best;
+}
+
+/** A candidate from its centre and size. */
+function centredBox(
+  cx: number,
+  cy: number,
+  w: number,
+  h: number,
+  score: number,
+  classIndex: number,
+): Candidate {
+  return { x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2, score, classIndex };
+}
+
 function gridCells(inW: number, inH: number, strides: readonly number[]): number[] {
   return strides.map((s) => Math.ceil(inW / s) * Math.ceil(inH / s));
 }
@@ -84,28 +119,13 @@ export function decodeYolox(
         const o = r * row;
         const obj = d[o + 4]!;
         if (obj < minThreshold) continue;
-        let best = -1;
-        let bestScore = 0;
-        for (let c = 0; c < numClasses; c++) {
-          const sc = obj * d[o + 5 + c]!;
-          if (sc >= thresholds[c]! && sc > bestScore) {
-            best = c;
-            bestScore = sc;
-          }
-        }
+        const best = bestClass(d, o + 5, 1, thresholds, obj);
         if (best < 0) continue;
         const cx = (d[o]! + gx) * s;
         const cy = (d[o + 1]! + gy) * s;
         const w = Math.exp(d[o + 2]!) * s;
         const h = Math.exp(d[o + 3]!) * s;
-        cands.push({
-          x1: cx - w / 2,
-          y1: cy - h / 2,
-          x2: cx + w / 2,
-          y2: cy + h / 2,
-          score: bestScore,
-          classIndex: best,
-        });
+        cands.push(centredBox(cx, cy, w, h, obj * d[o + 5 + best]!, best));
       }
     }
   }
@@ -125,28 +145,9 @@ export function decodeYolov8(
   const d = out.data;
   const cands: Candidate[] = [];
   for (let i = 0; i < n; i++) {
-    let best = -1;
-    let bestScore = 0;
-    for (let c = 0; c < numClasses; c++) {
-      const sc = d[(4 + c) * n + i]!;
-      if (sc >= thresholds[c]! && sc > bestScore) {
-        best = c;
-        bestScore = sc;
-      }
-    }
+    const best = bestClass(d, 4 * n + i, n, thresholds);
     if (best < 0) continue;
-    const cx = d[i]!;
-    const cy = d[n + i]!;
-    const w = d[2 * n + i]!;
-    const h = d[3 * n + i]!;
-    cands.push({
-      x1: cx - w / 2,
-      y1: cy - h / 2,
-      x2: cx + w / 2,
-      y2: cy + h / 2,
-      score: bestScore,
-      classIndex: best,
-    });
+    cands.push(centredBox(d[i]!, d[n + i]!, d[2 * n + i]!, d[3 * n + i]!, d[(4 + best) * n + i]!, best));
   }
   return cands;
 }
@@ -189,17 +190,10 @@ export function decodeNanodet(
     const dis = outputs.get(`dis_pred_stride_${s}`)!.data;
     const n = cls.length / numClasses;
     for (let i = 0; i < n; i++) {
-      let best = -1;
-      let bestScore = 0;
       const o = i * numClasses;
-      for (let c = 0; c < numClasses; c++) {
-        const sc = cls[o + c]!;
-        if (sc >= thresholds[c]! && sc > bestScore) {
-          best = c;
-          bestScore = sc;
-        }
-      }
+      const best = bestClass(cls, o, 1, thresholds);
       if (best < 0) continue;
+      const bestScore = cls[o + best]!;
       const cx = (i % g) * s + 0.5 * (s - 1);
       const cy = Math.floor(i / g) * s + 0.5 * (s - 1);
       const off = i * 4 * bins;
