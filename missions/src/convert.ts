@@ -8,7 +8,7 @@
  */
 import type { LatLon } from './geo.ts';
 import { MavCmd, MavFrame, type MissionItemInt, MissionType } from './items.ts';
-import type { Home, LandItem, MavlinkItem, Route, RouteItem, TakeoffItem } from './route.ts';
+import type { Home, LandItem, MavlinkItem, MavParams, Route, RouteItem, TakeoffItem } from './route.ts';
 import { DEFAULT_ROUTE_DEFAULTS, itemPosition } from './route.ts';
 
 /** Which autopilot the items are for: they differ in the home item and a few commands. */
@@ -92,7 +92,7 @@ export interface MissionStep {
   routeIndex: number | null;
   command: number;
   frame: number;
-  params: [number, number, number, number, number, number, number];
+  params: MavParams;
   autoContinue: boolean;
 }
 

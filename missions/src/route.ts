@@ -103,12 +103,20 @@ export interface LandItem {
   lon?: number;
 }
 
+/** The seven parameters of a MAVLink mission item; NaN means unset. */
+export type MavParams = [number, number, number, number, number, number, number];
+
+/** Parameters as plan files write them, null for unset, with NaN in its place. */
+export function paramsFromFile(params: readonly (number | null)[]): MavParams {
+  return params.map((p) => p ?? Number.NaN) as MavParams;
+}
+
 /** Any MAVLink mission item, as QGroundControl keeps it: params 5-7 are lat, lon, alt in global frames; NaN means unset. */
 export interface MavlinkItem {
   type: 'mavlink';
   command: number;
   frame: number;
-  params: [number, number, number, number, number, number, number];
+  params: MavParams;
   autoContinue: boolean;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseQgcPlan } from './formats/qgc-plan.ts';
 import { destination } from './geo.ts';
 import type { Route, RouteItem } from './route.ts';
-import { DOCK, patrolRoute, QGC_PLAN } from './testing/fixtures.ts';
+import { DOCK, patrolRoute, QGC_PLAN, squareNearDock } from './testing/fixtures.ts';
 import { type Issue, isFlyable, type ValidateOptions, validateRoute } from './validate.ts';
 import type { Zone } from './zones.ts';
 
@@ -207,19 +207,7 @@ describe('validateRoute', () => {
   });
 
   describe('zones', () => {
-    const square = (bearing: number, dist: number, half: number) => {
-      const c = at(bearing, dist);
-      const n = destination(c, 0, half).lat;
-      const s = destination(c, 180, half).lat;
-      const e = destination(c, 90, half).lon;
-      const w = destination(c, 270, half).lon;
-      return [
-        { lat: s, lon: w },
-        { lat: s, lon: e },
-        { lat: n, lon: e },
-        { lat: n, lon: w },
-      ];
-    };
+    const square = (bearing: number, dist: number, half: number) => squareNearDock(half, bearing, dist);
 
     it('EntersNoFlyZone when a leg crosses a zone even though no waypoint is inside it', () => {
       const nofly: Zone = {

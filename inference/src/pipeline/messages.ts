@@ -28,18 +28,20 @@ export interface DetectorError {
   error: string;
 }
 
+/** What detection made of one frame: its size, the findings, and where the time went. */
+export interface FrameDetections {
+  width: number;
+  height: number;
+  findings: ImageFinding[];
+  /** Detectors that failed on this frame while others answered. */
+  errors: DetectorError[];
+  /** Milliseconds spent decoding and in detectors, measured in the worker. */
+  decodeMs: number;
+  detectMs: number;
+}
+
 export type WorkerMessage =
   | { type: 'ready'; detectors: DetectorRef[]; failed: ModelLoadFailure[] }
   | { type: 'init-failed'; error: string }
-  | {
-      type: 'result';
-      id: number;
-      width: number;
-      height: number;
-      findings: ImageFinding[];
-      errors: DetectorError[];
-      /** Milliseconds spent decoding and in detectors, measured in the worker. */
-      decodeMs: number;
-      detectMs: number;
-    }
+  | ({ type: 'result'; id: number } & FrameDetections)
   | { type: 'failed'; id: number; error: string };

@@ -11,12 +11,12 @@
  */
 
 import { Worker } from 'node:worker_threads';
-import type { DetectorRef, Frame, FrameMeta, ImageFinding } from '@aerie/contracts';
+import type { DetectorRef, Frame, FrameMeta } from '@aerie/contracts';
 import { checkFrame } from '@aerie/contracts';
 import type { AnalysisSettings } from '../assemble.ts';
 import type { ModelLoadFailure, RegistryConfig } from '../registry.ts';
 import { LatestPerVehicle, type VehicleStats } from './latest-per-vehicle.ts';
-import type { DetectorError, JobImage, JobRequest, WorkerInit, WorkerMessage } from './messages.ts';
+import type { FrameDetections, JobImage, JobRequest, WorkerInit, WorkerMessage } from './messages.ts';
 
 export interface PipelineOptions {
   /** ONNX models to run (null: none). */
@@ -32,17 +32,7 @@ export interface PipelineOptions {
 }
 
 export type FrameOutcome =
-  | {
-      status: 'processed';
-      frame: FrameMeta;
-      width: number;
-      height: number;
-      findings: ImageFinding[];
-      /** Detectors that failed on this frame while others answered. */
-      errors: DetectorError[];
-      decodeMs: number;
-      detectMs: number;
-    }
+  | ({ status: 'processed'; frame: FrameMeta } & FrameDetections)
   | { status: 'skipped'; frame: FrameMeta }
   | { status: 'failed'; frame: FrameMeta | null; error: string };
 

@@ -5,7 +5,7 @@
  */
 import { type Static, type TLiteral, type TSchema, Type } from 'typebox';
 import type { Route, RouteItem } from '../route.ts';
-import { DEFAULT_ROUTE_DEFAULTS } from '../route.ts';
+import { DEFAULT_ROUTE_DEFAULTS, paramsFromFile } from '../route.ts';
 import { type ParseResult, parseFail } from './parse-result.ts';
 import { schemaMessage } from './schema-message.ts';
 
@@ -209,15 +209,7 @@ export function parseAerieRoute(json: unknown): ParseResult {
           type: 'mavlink',
           command: it.command,
           frame: it.frame,
-          params: it.params.map((p) => p ?? Number.NaN) as [
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-          ],
+          params: paramsFromFile(it.params),
           autoContinue: it.autoContinue ?? true,
         });
         break;

@@ -15,7 +15,7 @@ import type { Flavour } from '../convert.ts';
 import { isGlobalFrame, MavCmdExtra, NAV_POSITION_COMMANDS, routeToSteps } from '../convert.ts';
 import { MavFrame } from '../items.ts';
 import type { Fence, Home, RallyPoint, Route, RouteItem, VehicleClass } from '../route.ts';
-import { DEFAULT_ROUTE_DEFAULTS, itemPosition } from '../route.ts';
+import { DEFAULT_ROUTE_DEFAULTS, itemPosition, paramsFromFile } from '../route.ts';
 import { type ParseResult, parseFail } from './parse-result.ts';
 import { schemaMessage } from './schema-message.ts';
 
@@ -149,15 +149,7 @@ export function parseQgcPlan(json: unknown, name = 'QGroundControl plan'): Parse
   });
   const items: RouteItem[] = [];
   for (const [i, it] of parsed.entries()) {
-    const params = it.params.map((p) => p ?? Number.NaN) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const params = paramsFromFile(it.params);
     if (it.command === MavCmdExtra.DoJump) {
       const target = byJumpId.get(params[0]);
       if (target === undefined)

@@ -10,7 +10,7 @@ import {
   pointSegmentDistance,
 } from '../geo.ts';
 import { MavCmd } from '../items.ts';
-import { DOCK } from '../testing/fixtures.ts';
+import { DOCK, squareNearDock } from '../testing/fixtures.ts';
 import { validateRoute } from '../validate.ts';
 import { footprint, lineSpacingM, STANDARD_CAMERA, triggerDistanceM } from './camera.ts';
 import { planCorridor } from './corridor.ts';
@@ -19,19 +19,8 @@ import { planSurvey } from './survey.ts';
 
 /** A square of side `side` metres centred `dist` m from the dock along `bearing`, edges north-south and east-west. */
 function square(side: number, bearing = 0, dist = 0): LatLon[] {
-  const c = destination(DOCK, bearing, dist);
-  const h = side / 2;
-  const n = destination(c, 0, h).lat;
-  const s = destination(c, 180, h).lat;
-  const e = destination(c, 90, h).lon;
-  const w = destination(c, 270, h).lon;
-  return [
-    { lat: s, lon: w },
-    { lat: s, lon: e },
-    { lat: n, lon: e },
-    { lat: n, lon: w },
-    { lat: s, lon: w },
-  ];
+  const corners = squareNearDock(side / 2, bearing, dist);
+  return [...corners, corners[0]!];
 }
 
 /** Perpendicular distance in metres from p to the (infinite) line through a and b. */

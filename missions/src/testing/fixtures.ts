@@ -2,10 +2,29 @@
  * Test fixtures: a QGroundControl plan as QGroundControl 4.x saves it (key order, null for
  * NaN params, AltitudeMode on items that specify an altitude), and an Aerie route.
  */
+import { destination, type LatLon } from '../geo.ts';
 import type { Route } from '../route.ts';
 
 /** Dock in Hangzhou's Xihu district: the home used across the tests. */
 export const DOCK = { lat: 30.2741, lon: 120.1551 };
+
+/**
+ * A square with edges north-south and east-west, `half` metres from its centre to each edge,
+ * centred `dist` metres from the dock along `bearing`: four corners from the south-west, anticlockwise.
+ */
+export function squareNearDock(half: number, bearing = 0, dist = 0): LatLon[] {
+  const c = destination(DOCK, bearing, dist);
+  const n = destination(c, 0, half).lat;
+  const s = destination(c, 180, half).lat;
+  const e = destination(c, 90, half).lon;
+  const w = destination(c, 270, half).lon;
+  return [
+    { lat: s, lon: w },
+    { lat: s, lon: e },
+    { lat: n, lon: e },
+    { lat: n, lon: w },
+  ];
+}
 
 export const QGC_PLAN = {
   fileType: 'Plan',
