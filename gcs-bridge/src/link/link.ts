@@ -101,3 +101,35 @@ export abstract class BaseLink implements Link {
     for (const h of [...this.statusHandlers]) h(this.current);
   }
 }
+
+/**
+ * A link that keeps trying to reach its device (a serial path that comes back, a TCP peer
+ * that restarts): `open` starts it once, `close` stops the retries and releases the device.
+ */
+export abstract class RetryingLink extends BaseLink {
+  /** The pending retry, if any. */
+  protected timer: NodeJS.Timeout | null = null;
+  private opened = false;
+
+  /** First attempt to reach the device. */
+  protected abstract start(): Promise<void> | void;
+  /** Releases the device (retries have already stopped). */
+  protected abstract release(): Promise<void>;
+
+  async open(): Promise<void> {
+    if (this.opened) return;
+    this.opened = true;
+    this.closed = false;
+    await this.start();
+  }
+
+  async close(): Promise<void> {
+    if (!this.opened) return;
+    this.opened = false;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.release();
+    this.setStatus('disconnected', 'closed');
+  }
+}

@@ -4,18 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { minimal } from 'node-mavlink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MavlinkConnection } from '../codec/connection.ts';
 import type { Inbound } from '../codec/types.ts';
+import { cleanupAfterEach } from '../testing/links.ts';
 import { waitFor } from '../testing/wait.ts';
 import { createLink } from './create-link.ts';
 import type { LinkStatus } from './link.ts';
 import { parseLinkUri } from './uri.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 /** Starts socat with two ptys; resolves with the two device paths it reports on stderr. */
 async function socatPair(

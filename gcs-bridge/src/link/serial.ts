@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import { BaseLink } from './link.ts';
+import { RetryingLink } from './link.ts';
 import type { LinkSpec } from './uri.ts';
 
 type SerialSpec = Extract<LinkSpec, { kind: 'serial' }>;
@@ -13,10 +13,8 @@ export const SERIAL_POLL_MS = 1000;
  * disappears from /dev; the link polls the path and reopens it when it comes back, so a
  * field engineer can re-seat a cable without restarting the bridge.
  */
-export class SerialLink extends BaseLink {
+export class SerialLink extends RetryingLink {
   private port: SerialPort | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private opened = false;
 
   constructor(
     override readonly spec: SerialSpec,
@@ -27,11 +25,8 @@ export class SerialLink extends BaseLink {
     super(spec, uri, id);
   }
 
-  async open(): Promise<void> {
-    if (this.opened) return;
-    this.opened = true;
-    this.closed = false;
-    await this.tryOpen();
+  protected start(): Promise<void> {
+    return this.tryOpen();
   }
 
   private schedule(): void {
@@ -80,16 +75,10 @@ export class SerialLink extends BaseLink {
     this.setStatus('connected', `${path} open at ${baud} baud`);
   }
 
-  async close(): Promise<void> {
-    if (!this.opened) return;
-    this.opened = false;
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+  protected async release(): Promise<void> {
     const p = this.port;
     this.port = null;
     if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
-    this.setStatus('disconnected', 'closed');
   }
 
   write(bytes: Uint8Array): void {

@@ -1,27 +1,15 @@
 import net from 'node:net';
 import { minimal } from 'node-mavlink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MavlinkConnection } from '../codec/connection.ts';
 import { encodeFrame } from '../codec/frame.ts';
 import type { Inbound } from '../codec/types.ts';
+import { cleanupAfterEach, track } from '../testing/links.ts';
 import { waitFor } from '../testing/wait.ts';
 import { createLink } from './create-link.ts';
-import type { Link, LinkStatus } from './link.ts';
 import type { TcpServerLink } from './tcp.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function track(link: Link): { data: Buffer[]; statuses: LinkStatus[] } {
-  const data: Buffer[] = [];
-  const statuses: LinkStatus[] = [];
-  link.onData((b) => data.push(b));
-  link.onStatus((s) => statuses.push(s));
-  cleanups.push(() => link.close());
-  return { data, statuses };
-}
+const cleanups = cleanupAfterEach();
 
 /** An echo server; returns it with its sockets so a test can kill it. */
 async function echoServer(
@@ -56,7 +44,7 @@ describe('tcp client', () => {
   it('reconnects after the server restarts and carries data again', async () => {
     const srv = await echoServer();
     const link = createLink({ kind: 'tcp', host: '127.0.0.1', port: srv.port });
-    const { data, statuses } = track(link);
+    const { data, statuses } = track(link, cleanups);
     await link.open();
     await waitFor(() => link.status().state === 'connected', 3000, 'first connection');
     link.write(Buffer.from('one'));
@@ -78,7 +66,7 @@ describe('tcp client', () => {
   it('keeps retrying with growing delays while the server refuses, then connects', async () => {
     const port = await freePort();
     const link = createLink({ kind: 'tcp', host: '127.0.0.1', port });
-    const { statuses } = track(link);
+    const { statuses } = track(link, cleanups);
     await link.open();
     await waitFor(() => statuses.filter((s) => s.state === 'disconnected').length >= 2, 5000, 'two refusals');
     const reasons = statuses.filter((s) => s.state === 'disconnected').map((s) => s.reason);
@@ -92,7 +80,7 @@ describe('tcp client', () => {
 describe('tcpin server', () => {
   it('accepts several clients, writes to all of them and hears each', async () => {
     const link = createLink({ kind: 'tcpin', host: '127.0.0.1', port: 0 }) as TcpServerLink;
-    const { data } = track(link);
+    const { data } = track(link, cleanups);
     await link.open();
     const port = link.localPort() as number;
     link.write(Buffer.from('before'));

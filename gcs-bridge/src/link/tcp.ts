@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { BaseLink } from './link.ts';
+import { BaseLink, RetryingLink } from './link.ts';
 import type { LinkSpec } from './uri.ts';
 
 type TcpSpec = Extract<LinkSpec, { kind: 'tcp' }>;
@@ -13,11 +13,9 @@ export const TCP_BACKOFF_MAX_MS = 5000;
  * TCP client that keeps trying: SITL and companion computers restart, and a bridge that
  * gives up after one refusal needs a human to notice.
  */
-export class TcpLink extends BaseLink {
+export class TcpLink extends RetryingLink {
   private socket: net.Socket | null = null;
-  private timer: NodeJS.Timeout | null = null;
   private delay = TCP_BACKOFF_MIN_MS;
-  private opened = false;
 
   constructor(
     override readonly spec: TcpSpec,
@@ -27,10 +25,7 @@ export class TcpLink extends BaseLink {
     super(spec, uri, id);
   }
 
-  async open(): Promise<void> {
-    if (this.opened) return;
-    this.opened = true;
-    this.closed = false;
+  protected start(): void {
     this.connect();
   }
 
@@ -64,12 +59,7 @@ export class TcpLink extends BaseLink {
     });
   }
 
-  async close(): Promise<void> {
-    if (!this.opened) return;
-    this.opened = false;
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+  protected async release(): Promise<void> {
     const s = this.socket;
     this.socket = null;
     if (s) {
@@ -78,7 +68,6 @@ export class TcpLink extends BaseLink {
         s.destroy();
       });
     }
-    this.setStatus('disconnected', 'closed');
   }
 
   write(bytes: Uint8Array): void {

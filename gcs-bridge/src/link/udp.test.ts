@@ -1,14 +1,11 @@
 import dgram from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, track } from '../testing/links.ts';
 import { sleep, waitFor } from '../testing/wait.ts';
 import { createLink } from './create-link.ts';
-import type { Link, LinkStatus } from './link.ts';
 import { UdpLink } from './udp.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function socket(): Promise<{ s: dgram.Socket; got: Buffer[]; port: number }> {
   const s = dgram.createSocket('udp4');
@@ -19,19 +16,10 @@ async function socket(): Promise<{ s: dgram.Socket; got: Buffer[]; port: number 
   return { s, got, port: s.address().port };
 }
 
-function track(link: Link): { data: Buffer[]; statuses: LinkStatus[] } {
-  const data: Buffer[] = [];
-  const statuses: LinkStatus[] = [];
-  link.onData((b) => data.push(b));
-  link.onStatus((s) => statuses.push(s));
-  cleanups.push(() => link.close());
-  return { data, statuses };
-}
-
 describe('udpin', () => {
   it('listens on an OS-chosen port, replies to its sender, drops writes before any peer', async () => {
     const link = createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 });
-    const { data, statuses } = track(link);
+    const { data, statuses } = track(link, cleanups);
     await link.open();
     const port = link.localPort();
     expect(port).toBeGreaterThan(0);
@@ -54,7 +42,7 @@ describe('udpin', () => {
 
   it('writes to every recently heard peer, so a fleet sending to one port all get commands', async () => {
     const link = createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 });
-    const { data } = track(link);
+    const { data } = track(link, cleanups);
     await link.open();
     const port = link.localPort() as number;
     const vehicles = [await socket(), await socket(), await socket()];
@@ -72,7 +60,7 @@ describe('udpin', () => {
       'quiet-test',
       100,
     );
-    const { data } = track(link);
+    const { data } = track(link, cleanups);
     await link.open();
     const port = link.localPort() as number;
     const a = await socket();
@@ -91,10 +79,10 @@ describe('udpin', () => {
 
   it('fails to open on a port in use with a message naming the link', async () => {
     const first = createLink({ kind: 'udpin', host: '127.0.0.1', port: 0 });
-    track(first);
+    track(first, cleanups);
     await first.open();
     const second = createLink({ kind: 'udpin', host: '127.0.0.1', port: first.localPort() as number });
-    track(second);
+    track(second, cleanups);
     await expect(second.open()).rejects.toThrow(
       new RegExp(`udpin://127.0.0.1:${first.localPort()}: cannot bind: .*EADDRINUSE`),
     );
@@ -107,7 +95,7 @@ describe('udpin', () => {
     await link.close();
     await link.close();
     const again = createLink({ kind: 'udpin', host: '127.0.0.1', port });
-    track(again);
+    track(again, cleanups);
     await again.open();
     expect(again.localPort()).toBe(port);
   });
@@ -120,7 +108,7 @@ describe('udpout', () => {
       server.s.send(Buffer.concat([Buffer.from('echo:'), m]), rinfo.port, rinfo.address),
     );
     const link = createLink({ kind: 'udpout', host: '127.0.0.1', port: server.port });
-    const { data, statuses } = track(link);
+    const { data, statuses } = track(link, cleanups);
     await link.open();
     expect(statuses.at(-1)?.state).toBe('connected');
     expect(link.localPort()).toBeGreaterThan(0);
