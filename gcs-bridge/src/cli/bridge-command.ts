@@ -8,31 +8,16 @@
  * it, but it shows in `ps`), else AERIE_BRIDGE_TOKEN; it is never logged or printed.
  */
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import pino from 'pino';
 import { BridgeChannelClient } from '../channel/client.ts';
-import { type SigningConfig, signingKeyFromHex, signingKeyFromPassphrase } from '../codec/signing.ts';
 import { openBridge } from '../open-bridge.ts';
+import { addLinkOptions, type LinkOptions, positiveArg, signingFrom } from './options.ts';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'`);
-    return n;
-  };
-}
-
-export interface BridgeCliOptions {
+export interface BridgeCliOptions extends LinkOptions {
   server: string;
   tokenFile?: string;
   token?: string;
-  link: string[];
-  tlogDir?: string;
-  signingKeyFile?: string;
-  requireSigned?: boolean;
   bufferItems: number;
   logLevel: string;
 }
@@ -70,25 +55,6 @@ export function serverUrl(value: string): string {
   if (url.username || url.password)
     throw new Error('--server: put no credentials in the URL; use --token-file');
   return url.origin;
-}
-
-/** Same key rules as `aerie status`: a file with 64 hex digits or a passphrase, or the env. */
-function signingFrom(opts: BridgeCliOptions, env: NodeJS.ProcessEnv): SigningConfig | undefined {
-  let secret: string | undefined;
-  if (opts.signingKeyFile) {
-    try {
-      secret = readFileSync(opts.signingKeyFile, 'utf8').trim();
-    } catch (err) {
-      throw new Error(`--signing-key-file: cannot read '${opts.signingKeyFile}': ${(err as Error).message}`);
-    }
-  } else secret = env.AERIE_MAVLINK_SIGNING_KEY?.trim() || undefined;
-  if (!secret) {
-    if (opts.requireSigned)
-      throw new Error('--require-signed needs a key: --signing-key-file or AERIE_MAVLINK_SIGNING_KEY');
-    return undefined;
-  }
-  const key = /^[0-9a-fA-F]{64}$/.test(secret) ? signingKeyFromHex(secret) : signingKeyFromPassphrase(secret);
-  return { key, linkId: 1, requireSigned: Boolean(opts.requireSigned) };
 }
 
 /** Link URIs for the hello and the log: no query values that could carry secrets. */
@@ -149,30 +115,24 @@ async function runBridge(opts: BridgeCliOptions): Promise<void> {
 
 /** Registers `aerie bridge`. */
 export function registerBridgeCommand(program: Command): void {
-  program
-    .command('bridge')
-    .description(
-      'run the site bridge: own the MAVLink links and connect them to an Aerie server (until Ctrl-C)',
-    )
-    .requiredOption('--server <url>', 'Aerie server base URL, e.g. http://10.0.0.5:8080')
-    .option('--token-file <file>', 'file holding the bridge token (or set AERIE_BRIDGE_TOKEN)')
-    .option('--token <token>', 'the bridge token itself (visible to other users in ps; prefer --token-file)')
-    .requiredOption(
-      '--link <uri>',
-      'MAVLink link (repeatable): udpin://HOST:PORT, udpout://HOST:PORT, tcp://HOST:PORT, tcpin://HOST:PORT, serial:///dev/ttyX?baud=57600',
-      collect,
-      [],
-    )
-    .option('--tlog-dir <dir>', 'record every link to a .tlog file in this folder')
-    .option(
-      '--signing-key-file <file>',
-      'MAVLink 2 signing: file holding a 64-hex-digit key or a passphrase (or set AERIE_MAVLINK_SIGNING_KEY)',
-    )
-    .option('--require-signed', 'drop unsigned and badly signed packets (needs a signing key)')
+  addLinkOptions(
+    program
+      .command('bridge')
+      .description(
+        'run the site bridge: own the MAVLink links and connect them to an Aerie server (until Ctrl-C)',
+      )
+      .requiredOption('--server <url>', 'Aerie server base URL, e.g. http://10.0.0.5:8080')
+      .option('--token-file <file>', 'file holding the bridge token (or set AERIE_BRIDGE_TOKEN)')
+      .option(
+        '--token <token>',
+        'the bridge token itself (visible to other users in ps; prefer --token-file)',
+      ),
+    'MAVLink link (repeatable): udpin://HOST:PORT, udpout://HOST:PORT, tcp://HOST:PORT, tcpin://HOST:PORT, serial:///dev/ttyX?baud=57600',
+  )
     .addOption(
       new Option('--buffer-items <n>', 'items kept while the server is away before old telemetry is dropped')
         .default(50_000)
-        .argParser(positiveInt('--buffer-items')),
+        .argParser(positiveArg('--buffer-items', true)),
     )
     .addOption(
       new Option('--log-level <level>', 'log level')

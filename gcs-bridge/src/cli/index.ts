@@ -7,21 +7,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { VehicleSnapshot } from '../bridge.ts';
-import { type SigningConfig, signingKeyFromHex, signingKeyFromPassphrase } from '../codec/signing.ts';
 import { linkLossOutcome, runFieldTest } from '../field-test.ts';
 import { openBridge, type RunningBridge } from '../open-bridge.ts';
 import { registerBridgeCommand } from './bridge-command.ts';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function positiveNumber(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
-    return n;
-  };
-}
+import { addLinkOptions, type LinkOptions, positiveArg, signingFrom } from './options.ts';
 
 function sysidArg(value: string): number {
   const n = Number(value);
@@ -30,50 +19,13 @@ function sysidArg(value: string): number {
   return n;
 }
 
-interface LinkCliOptions {
-  link: string[];
-  signingKeyFile?: string;
-  requireSigned?: boolean;
-  tlogDir?: string;
-}
+type LinkCliOptions = LinkOptions;
 
-function addLinkOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption(
-      '--link <uri>',
-      'MAVLink link (repeatable): udpin://HOST:PORT, udpout://HOST:PORT, tcp://HOST:PORT, tcpin://HOST:PORT, serial:///dev/ttyX?baud=57600, tlog:///file.tlog',
-      collect,
-      [],
-    )
-    .option(
-      '--signing-key-file <file>',
-      'MAVLink 2 signing: file holding a 64-hex-digit key or a passphrase (or set AERIE_MAVLINK_SIGNING_KEY)',
-    )
-    .option('--require-signed', 'drop unsigned and badly signed packets (needs a signing key)')
-    .option('--tlog-dir <dir>', 'record every link to a .tlog file in this folder');
-}
-
-/** Reads the signing key from a file or the environment; never echoes it. */
-function signingFrom(opts: LinkCliOptions): SigningConfig | undefined {
-  let secret: string | undefined;
-  if (opts.signingKeyFile) {
-    try {
-      secret = readFileSync(opts.signingKeyFile, 'utf8').trim();
-    } catch (err) {
-      throw new Error(`--signing-key-file: cannot read '${opts.signingKeyFile}': ${(err as Error).message}`);
-    }
-  } else secret = process.env.AERIE_MAVLINK_SIGNING_KEY?.trim() || undefined;
-  if (!secret) {
-    if (opts.requireSigned)
-      throw new Error('--require-signed needs a key: --signing-key-file or AERIE_MAVLINK_SIGNING_KEY');
-    return undefined;
-  }
-  const key = /^[0-9a-fA-F]{64}$/.test(secret) ? signingKeyFromHex(secret) : signingKeyFromPassphrase(secret);
-  return { key, linkId: 1, requireSigned: Boolean(opts.requireSigned) };
-}
+const LINK_HELP =
+  'MAVLink link (repeatable): udpin://HOST:PORT, udpout://HOST:PORT, tcp://HOST:PORT, tcpin://HOST:PORT, serial:///dev/ttyX?baud=57600, tlog:///file.tlog';
 
 async function open(opts: LinkCliOptions): Promise<RunningBridge> {
-  const signing = signingFrom(opts);
+  const signing = signingFrom(opts, process.env);
   const running = await openBridge({
     links: opts.link,
     ...(signing ? { signing } : {}),
@@ -169,12 +121,13 @@ export function registerCommands(program: Command): void {
     program
       .command('status')
       .description('show every vehicle on the link(s): a live table, or one JSON snapshot with --json'),
+    LINK_HELP,
   )
     .option('--json', 'wait, print one JSON array (one object per vehicle) and exit')
     .addOption(
       new Option('--wait <seconds>', 'with --json: how long to listen first')
         .default(5)
-        .argParser(positiveNumber('--wait')),
+        .argParser(positiveArg('--wait')),
     )
     .action(async (opts: LinkCliOptions & { json?: boolean; wait: number }) => {
       const running = await open(opts);
@@ -213,6 +166,7 @@ export function registerCommands(program: Command): void {
       .description(
         'upload a plan to one vehicle, arm, fly it to landing and disarm, with a live timeline and a summary (exit 0 on success)',
       ),
+    LINK_HELP,
   )
     .requiredOption('--plan <file>', 'QGroundControl .plan, GeoJSON, KML or Aerie route JSON')
     .option('--sysid <n>', 'the vehicle to fly (default: the first one heard)', sysidArg)
@@ -220,16 +174,16 @@ export function registerCommands(program: Command): void {
     .addOption(
       new Option('--timeout <seconds>', 'give up when the flight has not ended after this long')
         .default(1800)
-        .argParser(positiveNumber('--timeout')),
+        .argParser(positiveArg('--timeout')),
     )
     .addOption(
       new Option('--connect-timeout <seconds>', 'how long to wait for the vehicle')
         .default(15)
-        .argParser(positiveNumber('--connect-timeout')),
+        .argParser(positiveArg('--connect-timeout')),
     )
     .addOption(
       new Option('--ceiling <metres>', 'altitude ceiling above home for validation').argParser(
-        positiveNumber('--ceiling'),
+        positiveArg('--ceiling'),
       ),
     )
     .action(
