@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemAt, MavCmd, MavFrame } from './items.ts';
+import { itemAt, itemBody, MavCmd, MavFrame, MissionType } from './items.ts';
 
 describe('itemAt', () => {
   it('places an item at a global position in degrees x 1e7, parameters 0 unless given', () => {
@@ -42,5 +42,14 @@ describe('itemAt', () => {
     );
     expect([item.x, item.y, item.z]).toEqual([-338678500, 1512073200, 0]);
     expect([item.param1, item.param2, item.param3, item.param4]).toEqual([40.5, 0, 0, 2]);
+  });
+});
+
+describe('itemBody', () => {
+  it('keeps the eleven body fields of an item and drops the rest', () => {
+    const body = itemAt(MavFrame.GlobalInt, MavCmd.NavLand, { lat: 1, lon: 2 }, 3, { param4: 7 });
+    const withMore = { seq: 4, missionType: MissionType.Rally, targetSystem: 1, ...body };
+    expect(itemBody(withMore)).toEqual(body);
+    expect(Object.keys(itemBody(withMore))).toHaveLength(11);
   });
 });

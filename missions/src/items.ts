@@ -63,6 +63,23 @@ export const MavCmd = {
 /** What an item says and where, without the list it stands in: what a vehicle stores of it. */
 export type ItemBody = Omit<MissionItemInt, 'seq' | 'missionType'>;
 
+/** The body fields of anything shaped like a mission item (a wire message, a stored item), and nothing else. */
+export function itemBody(m: ItemBody): ItemBody {
+  return {
+    frame: m.frame,
+    command: m.command,
+    current: m.current,
+    autocontinue: m.autocontinue,
+    param1: m.param1,
+    param2: m.param2,
+    param3: m.param3,
+    param4: m.param4,
+    x: m.x,
+    y: m.y,
+    z: m.z,
+  };
+}
+
 /** The four free parameters of an item; those not given are 0. */
 export interface ItemParams {
   param1?: number;

@@ -2,7 +2,7 @@
  * Pieces the three mission transactions (upload, download, clear) share: result names, the
  * cancel message, and conversion between MissionItemInt and the wire message.
  */
-import type { MissionItemInt, MissionType } from '@aerie/missions';
+import { itemBody, type MissionItemInt, type MissionType } from '@aerie/missions';
 import { common, type MavLinkData } from 'node-mavlink';
 import type { Inbound } from '../codec/types.ts';
 import { fail } from '../result.ts';
@@ -178,38 +178,13 @@ export function ours(
 export function toWireItem(ep: MissionEndpoint, item: MissionItemInt, seq: number): common.MissionItemInt {
   // Always the transfer's type: PX4 answers an item of another type with ERROR and then
   // stays busy (FIELD-NOTES).
-  const m = addressed(new common.MissionItemInt(), ep);
+  const m = Object.assign(addressed(new common.MissionItemInt(), ep), itemBody(item));
   m.seq = seq;
-  m.frame = item.frame;
-  m.command = item.command;
-  m.current = item.current;
-  m.autocontinue = item.autocontinue;
-  m.param1 = item.param1;
-  m.param2 = item.param2;
-  m.param3 = item.param3;
-  m.param4 = item.param4;
-  m.x = item.x;
-  m.y = item.y;
-  m.z = item.z;
   return m;
 }
 
 export function fromWireItem(m: common.MissionItemInt): MissionItemInt {
-  return {
-    seq: m.seq,
-    frame: m.frame,
-    command: m.command,
-    current: m.current,
-    autocontinue: m.autocontinue,
-    param1: m.param1,
-    param2: m.param2,
-    param3: m.param3,
-    param4: m.param4,
-    x: m.x,
-    y: m.y,
-    z: m.z,
-    missionType: (m.missionType ?? 0) as MissionType,
-  };
+  return { seq: m.seq, ...itemBody(m), missionType: (m.missionType ?? 0) as MissionType };
 }
 
 const isInt = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;

@@ -67,16 +67,19 @@ describe('simulated camera', () => {
     expect([meta.width, meta.height]).toEqual([1280, 720]);
     const wPx = Math.round((40 / 56) * 1280);
     const hPx = Math.round((30 / 56) * 1280);
-    const seen = await sharp(frame.jpeg)
-      .extract({
-        left: Math.round(640 - wPx / 4),
-        top: Math.round(360 - hPx / 4),
-        width: Math.round(wPx / 2),
-        height: Math.round(hPx / 2),
-      })
-      .resize(8, 8, { fit: 'fill' })
-      .raw()
-      .toBuffer();
+    /** The middle half of where the photo lands in a frame, shrunk to 8x8. */
+    const centre = (jpeg: Buffer) =>
+      sharp(jpeg)
+        .extract({
+          left: Math.round(640 - wPx / 4),
+          top: Math.round(360 - hPx / 4),
+          width: Math.round(wPx / 2),
+          height: Math.round(hPx / 2),
+        })
+        .resize(8, 8, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+    const seen = await centre(frame.jpeg);
     const photo = sharp(fire.file);
     const pm = await photo.metadata();
     const truth = await sharp(await sharp(fire.file).resize(400, 300, { fit: 'fill' }).toBuffer())
@@ -95,16 +98,7 @@ describe('simulated camera', () => {
       scene,
       pose: () => ({ lat: farLat, lon: farLon, altMslM: HOME.altM + 40, rollDeg: 0, pitchDeg: 0, yawDeg: 0 }),
     });
-    const other = await sharp((await away.capture()).jpeg)
-      .extract({
-        left: Math.round(640 - wPx / 4),
-        top: Math.round(360 - hPx / 4),
-        width: Math.round(wPx / 2),
-        height: Math.round(hPx / 2),
-      })
-      .resize(8, 8, { fit: 'fill' })
-      .raw()
-      .toBuffer();
+    const other = await centre((await away.capture()).jpeg);
     let diffAway = 0;
     for (let i = 0; i < truth.length; i++) diffAway += Math.abs(truth[i]! - other[i]!);
     expect(diffAway / truth.length).toBeGreaterThan(diff / truth.length);

@@ -15,6 +15,7 @@
  * ArduPilot lists the home position as mission item 0: downloads return it, uploads carry
  * it and the vehicle ignores it (it keeps its own home).
  */
+import { itemBody } from '@aerie/missions';
 import { common, type MavLinkData } from 'node-mavlink';
 import type { Flavour } from './flavour.ts';
 import {
@@ -301,19 +302,7 @@ export class MissionServer {
 function toStored(m: common.MissionItemInt | common.MissionItem, isInt: boolean): StoredItem {
   const global = isGlobalFrame(m.frame);
   const scale = !isInt && global ? 1e7 : 1;
-  return {
-    frame: m.frame,
-    command: m.command,
-    current: m.current,
-    autocontinue: m.autocontinue,
-    param1: m.param1,
-    param2: m.param2,
-    param3: m.param3,
-    param4: m.param4,
-    x: Math.round(m.x * scale),
-    y: Math.round(m.y * scale),
-    z: m.z,
-  };
+  return { ...itemBody(m), x: Math.round(m.x * scale), y: Math.round(m.y * scale) };
 }
 
 function fromStored(
@@ -326,20 +315,13 @@ function fromStored(
 ): common.MissionItemInt | common.MissionItem {
   const m = asInt ? new common.MissionItemInt() : new common.MissionItem();
   const scale = !asInt && isGlobalFrame(it.frame) ? 1e-7 : 1;
+  Object.assign(m, itemBody(it));
   m.targetSystem = to.sysid;
   m.targetComponent = to.compid;
   m.seq = seq;
-  m.frame = it.frame;
-  m.command = it.command;
   m.current = current;
-  m.autocontinue = it.autocontinue;
-  m.param1 = it.param1;
-  m.param2 = it.param2;
-  m.param3 = it.param3;
-  m.param4 = it.param4;
   m.x = it.x * scale;
   m.y = it.y * scale;
-  m.z = it.z;
   m.missionType = type;
   return m;
 }
