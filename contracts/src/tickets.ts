@@ -129,6 +129,18 @@ export const EvidenceSchema = Type.Object({
   uploadedBy: NStr,
   meta: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   chainHash: Type.String(),
+  /** Persons looked for: pending, clear (none), blurred, not_screened (no detector, failed, video), not_applicable. */
+  screening: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('clear'),
+    Type.Literal('blurred'),
+    Type.Literal('not_screened'),
+    Type.Literal('not_applicable'),
+  ]),
+  /** The blurred derivative's record (kind 'redacted') when screening is 'blurred'. */
+  redactedSeq: Type.Union([Type.Integer(), Type.Null()]),
+  /** What this caller gets from the download: the original, the blurred derivative, or a notice (409). */
+  access: Type.Union([Type.Literal('original'), Type.Literal('redacted'), Type.Literal('notice')]),
 });
 
 export const TriageSchema = Type.Object({

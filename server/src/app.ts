@@ -48,6 +48,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
 import {
   createTicketDesk,
+  installEvidenceScreening,
   installOpen311,
   installTickets,
   type TicketDesk,
@@ -178,6 +179,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('aerie', ctx);
     const ticketDesk = createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
+    await installEvidenceScreening(app, ticketDesk, config.evidence);
     const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
     app.decorate('webhooks', webhooks);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));

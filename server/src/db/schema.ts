@@ -569,7 +569,7 @@ export const evidence = sqliteTable(
     ticketId: text('ticket_id')
       .notNull()
       .references(() => tickets.id, { onDelete: 'restrict' }),
-    /** frame, crop, proof, verification. */
+    /** frame, crop, proof, verification, redacted (a blurred derivative of another record). */
     kind: text('kind').notNull(),
     fileSha256: text('file_sha256')
       .notNull()
@@ -580,6 +580,14 @@ export const evidence = sqliteTable(
     uploadedBy: text('uploaded_by'),
     /** Detector, score, pose, sortie... as JSON. */
     metaJson: text('meta_json'),
+    /**
+     * Whether persons in the file were looked for (tickets/core/redaction.ts): pending, clear
+     * (none found), blurred (see redactedSeq), not_screened (no detector, or it failed), or
+     * not_applicable (a redacted derivative itself).
+     */
+    screening: text('screening').notNull().default('not_screened'),
+    /** The record holding the blurred derivative (kind 'redacted') when screening is 'blurred'. */
+    redactedSeq: integer('redacted_seq'),
     prevHash: text('prev_hash').notNull(),
     chainHash: text('chain_hash').notNull().unique(),
   },

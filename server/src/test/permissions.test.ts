@@ -197,6 +197,12 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/tickets/{id}/evidence/{seq}', permission: 'tickets.read', allowed: ALL },
   {
     method: 'GET',
+    route: '/api/tickets/{id}/evidence/{seq}/original',
+    permission: 'evidence.original',
+    allowed: ['administrator', 'command_centre'],
+  },
+  {
+    method: 'GET',
     route: '/api/triage',
     permission: 'triage.read',
     allowed: ['administrator', 'dispatcher', 'command_centre'],

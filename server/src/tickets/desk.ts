@@ -37,14 +37,19 @@ import {
   type ChainVerdict,
   deadlines,
   dedupDecision,
+  type EvidenceAccess,
+  evidenceAccess,
   filingDecision,
+  isScreenable,
   isTicketCategory,
   newLifecycle,
   nextRecord,
   OPEN_STATUSES,
+  REDACTED_KIND,
   type RoutingGrid,
   type RoutingRule,
   route,
+  type Screening,
   type SlaState,
   SYSTEM_ACTOR,
   shanghaiDay,
@@ -63,6 +68,7 @@ import {
   verifyChain,
   WorkingCalendar,
 } from './core/index.ts';
+import type { EvidenceScreener } from './screening.ts';
 
 type Row = typeof tickets.$inferSelect;
 /** A drizzle handle inside a transaction (same query API). */
@@ -117,6 +123,12 @@ export interface EvidenceView {
   uploadedBy: string | null;
   meta: Record<string, unknown> | null;
   chainHash: string;
+  /** Whether persons were looked for and blurred (core/redaction.ts). */
+  screening: Screening;
+  /** The blurred derivative's record when screening is 'blurred'. */
+  redactedSeq: number | null;
+  /** What the caller gets from the download route: the original, the derivative, or a notice. */
+  access: EvidenceAccess;
 }
 
 export interface TriageView {
@@ -204,6 +216,11 @@ export class TicketDesk {
   readonly calendar: WorkingCalendar;
   private readonly listeners = new Set<TicketEventListener>();
   readonly mediaDir: string;
+  private screener: EvidenceScreener | null = null;
+  /** Evidence records appended since the last kick, waiting for the screener. */
+  private toScreen: number[] = [];
+  private screening: Promise<void> = Promise.resolve();
+  private screenLog: (msg: string, fields: Record<string, unknown>) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -226,7 +243,9 @@ export class TicketDesk {
     return () => this.listeners.delete(listener);
   }
 
+  /** Tells listeners what happened; called after a write commits, so it also starts screening. */
   private emit(events: TicketEvent[]): void {
+    this.kickScreening();
     for (const e of events)
       for (const l of this.listeners) {
         try {
@@ -721,8 +740,12 @@ export class TicketDesk {
     return tx.select().from(tickets).where(eq(tickets.id, id)).get();
   }
 
-  /** One ticket with its timeline, occurrences, evidence, running clock and the caller's actions. */
-  get(id: string, actor: TicketActor, scopeDepartmentId?: string | null) {
+  /**
+   * One ticket with its timeline, occurrences, evidence, running clock and the caller's actions.
+   * `mayOriginal`: the caller holds `evidence.original` (each evidence record says what the
+   * caller will get; blurred derivatives are reached through their original).
+   */
+  get(id: string, actor: TicketActor, scopeDepartmentId?: string | null, mayOriginal = false) {
     const row = this.row(this.db, id);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
     const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
@@ -760,10 +783,10 @@ export class TicketDesk {
       evidence: this.db
         .select()
         .from(evidence)
-        .where(eq(evidence.ticketId, id))
+        .where(and(eq(evidence.ticketId, id), sql`${evidence.kind} <> ${REDACTED_KIND}`))
         .orderBy(asc(evidence.seq))
         .all()
-        .map(evidenceView),
+        .map((e) => evidenceView(e, mayOriginal)),
       alerts: this.db
         .select()
         .from(ticketAlerts)
@@ -968,6 +991,13 @@ export class TicketDesk {
       at: now,
       fileSha256: sha,
     });
+    const screening: Screening =
+      kind === REDACTED_KIND
+        ? 'not_applicable'
+        : this.screener && isScreenable(mime)
+          ? 'pending'
+          : 'not_screened';
+    if (screening === 'pending') this.toScreen.push(rec.seq);
     tx.insert(evidence)
       .values({
         seq: rec.seq,
@@ -979,27 +1009,140 @@ export class TicketDesk {
         at: new Date(now),
         uploadedBy,
         metaJson: meta ? JSON.stringify(meta) : null,
+        screening,
         prevHash: rec.prevHash,
         chainHash: rec.chainHash,
       })
       .run();
-    return evidenceView(tx.select().from(evidence).where(eq(evidence.seq, rec.seq)).get()!);
+    return evidenceView(tx.select().from(evidence).where(eq(evidence.seq, rec.seq)).get()!, true);
   }
 
-  /** The file path of an evidence record visible to the caller, or null. */
+  /**
+   * The file of an evidence record for the caller: the original for holders of
+   * `evidence.original` (`mayOriginal`) and for screened images without persons, the blurred
+   * derivative when persons were found, else a notice saying why there is no image (screening
+   * pending or not possible). Null: no such record the caller may see.
+   */
   evidenceFile(
     ticketId: string,
     seq: number,
     scopeDepartmentId?: string | null,
-  ): { file: string; mime: string } | null {
+    mayOriginal = false,
+  ): { file: string; mime: string; redacted: boolean } | { notice: Screening } | null {
     const row = this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
-    const e = this.db
+    const e = this.evidenceRow(ticketId, seq);
+    if (!e) return null;
+    const access = evidenceAccess(e, mayOriginal);
+    if (access === 'notice') return { notice: e.screening as Screening };
+    const shown = access === 'redacted' ? this.evidenceRow(ticketId, e.redactedSeq!) : e;
+    if (!shown) return { notice: 'not_screened' };
+    return {
+      file: path.join(this.mediaDir, shown.fileSha256),
+      mime: shown.mime,
+      redacted: shown.kind === REDACTED_KIND,
+    };
+  }
+
+  private evidenceRow(ticketId: string, seq: number) {
+    return this.db
       .select()
       .from(evidence)
       .where(and(eq(evidence.ticketId, ticketId), eq(evidence.seq, seq)))
       .get();
-    return e ? { file: path.join(this.mediaDir, e.fileSha256), mime: e.mime } : null;
+  }
+
+  // ---- screening (persons blurred, core/redaction.ts) ---------------------------------------
+
+  /**
+   * Sets the person screener (null: none, evidence is stored as not screened) and queues every
+   * image not screened yet: those pending from before a restart and those stored while no
+   * screener was available.
+   */
+  useScreener(
+    screener: EvidenceScreener | null,
+    log?: (msg: string, fields: Record<string, unknown>) => void,
+  ): void {
+    this.screener = screener;
+    if (log) this.screenLog = log;
+    if (!screener) return;
+    const waiting = this.db
+      .select({ seq: evidence.seq, mime: evidence.mime })
+      .from(evidence)
+      .where(inArray(evidence.screening, ['pending', 'not_screened']))
+      .orderBy(asc(evidence.seq))
+      .all()
+      .filter((e) => isScreenable(e.mime));
+    if (waiting.length === 0) return;
+    this.db
+      .update(evidence)
+      .set({ screening: 'pending' })
+      .where(
+        inArray(
+          evidence.seq,
+          waiting.map((e) => e.seq),
+        ),
+      )
+      .run();
+    this.toScreen.push(...waiting.map((e) => e.seq));
+    this.kickScreening();
+  }
+
+  /** Resolves when every evidence image stored so far has been screened (tests, shutdown). */
+  whenScreened(): Promise<void> {
+    return this.screening;
+  }
+
+  /** Queues the records appended since the last kick (call after their transaction commits). */
+  private kickScreening(): void {
+    const seqs = this.toScreen;
+    this.toScreen = [];
+    for (const seq of seqs) this.screening = this.screening.then(() => this.screenOne(seq));
+  }
+
+  private async screenOne(seq: number): Promise<void> {
+    const screener = this.screener;
+    const e = this.db.select().from(evidence).where(eq(evidence.seq, seq)).get();
+    if (e?.screening !== 'pending') return;
+    const mark = (screening: Screening, redactedSeq: number | null = null) =>
+      this.db.update(evidence).set({ screening, redactedSeq }).where(eq(evidence.seq, seq)).run();
+    if (!screener) {
+      mark('not_screened');
+      return;
+    }
+    try {
+      const out = await screener.screen(readFileSync(path.join(this.mediaDir, e.fileSha256)), e.mime);
+      if (out.kind === 'clear') {
+        mark('clear');
+        return;
+      }
+      const sha = this.writeMediaFile(out.bytes);
+      const now = this.now();
+      this.db.transaction((tx) => {
+        this.insertMedia(tx, sha, { bytes: out.bytes, mime: e.mime }, 'evidence');
+        const derived = this.appendEvidence(
+          tx,
+          e.ticketId,
+          sha,
+          e.mime,
+          REDACTED_KIND,
+          null,
+          { of: seq, detector: out.detector, persons: out.persons, regions: out.regions },
+          now,
+        );
+        tx.update(evidence)
+          .set({ screening: 'blurred', redactedSeq: derived.seq })
+          .where(eq(evidence.seq, seq))
+          .run();
+      });
+    } catch (err) {
+      mark('not_screened');
+      this.screenLog('evidence not screened', {
+        seq,
+        ticketId: e.ticketId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /** Content-addressed write (temporary name, then rename), outside any transaction. */
@@ -1185,7 +1328,7 @@ function transitionView(t: typeof ticketTransitions.$inferSelect): TransitionVie
   };
 }
 
-function evidenceView(e: typeof evidence.$inferSelect): EvidenceView {
+function evidenceView(e: typeof evidence.$inferSelect, mayOriginal: boolean): EvidenceView {
   return {
     seq: e.seq,
     ticketId: e.ticketId,
@@ -1197,6 +1340,9 @@ function evidenceView(e: typeof evidence.$inferSelect): EvidenceView {
     uploadedBy: e.uploadedBy,
     meta: e.metaJson ? (JSON.parse(e.metaJson) as Record<string, unknown>) : null,
     chainHash: e.chainHash,
+    screening: e.screening as Screening,
+    redactedSeq: e.redactedSeq,
+    access: evidenceAccess(e, mayOriginal),
   };
 }
 

@@ -22,7 +22,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../lib/api.ts';
@@ -47,6 +47,14 @@ export default function TicketPage() {
   const [failure, setFailure] = useState<ApiError | Error | null>(null);
   const [uploading, setUploading] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Persons in new evidence are being blurred on the server: look again until it is done.
+  const screeningPending = load.data?.evidence.some((e) => e.screening === 'pending') ?? false;
+  const { status: loadStatus, retry: reload } = load;
+  useEffect(() => {
+    if (!screeningPending || loadStatus !== 'ready') return;
+    const timer = setTimeout(reload, 2000);
+    return () => clearTimeout(timer);
+  }, [screeningPending, loadStatus, reload]);
 
   const d: TicketDetail | undefined = load.data;
   if (!d) {
@@ -215,14 +223,50 @@ export default function TicketPage() {
                     .filter((e) => e.mime.startsWith('image/'))
                     .map((e) => (
                       <div key={e.seq} style={{ textAlign: 'center' }}>
-                        <Image
-                          width={160}
-                          height={120}
-                          style={{ objectFit: 'cover' }}
-                          src={evidenceUrl(tk.id, e.seq)}
-                          alt={`${e.kind} ${e.seq}`}
-                          data-testid="ticket-evidence-image"
-                        />
+                        {e.access === 'notice' ? (
+                          // Persons not blurred yet (or not possible): no image without evidence.original.
+                          <div
+                            data-testid="ticket-evidence-notice"
+                            data-screening={e.screening}
+                            style={{
+                              width: 160,
+                              height: 120,
+                              display: 'flex',
+                              alignItems: 'center',
+                              justifyContent: 'center',
+                              padding: 8,
+                              background: 'rgba(128,128,128,0.12)',
+                            }}
+                          >
+                            <Typography.Text type="secondary">
+                              {t(
+                                e.screening === 'pending'
+                                  ? 'tickets.screening.pendingNotice'
+                                  : 'tickets.screening.notScreenedNotice',
+                              )}
+                            </Typography.Text>
+                          </div>
+                        ) : (
+                          <Image
+                            width={160}
+                            height={120}
+                            style={{ objectFit: 'cover' }}
+                            src={evidenceUrl(tk.id, e.seq)}
+                            alt={`${e.kind} ${e.seq}`}
+                            data-testid="ticket-evidence-image"
+                          />
+                        )}
+                        {e.screening === 'blurred' && (
+                          <div>
+                            <Tag data-testid="ticket-evidence-blurred">
+                              {t(
+                                e.access === 'redacted'
+                                  ? 'tickets.screening.blurredShown'
+                                  : 'tickets.screening.originalShown',
+                              )}
+                            </Tag>
+                          </div>
+                        )}
                         <div>
                           <Typography.Text type="secondary">
                             {t(`tickets.evidenceKind.${e.kind}`, { defaultValue: e.kind })} ·{' '}
