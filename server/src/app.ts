@@ -4,6 +4,8 @@
  * telemetry fan-out will need (database, live-state store, permission check) are on
  * `app.aerie`.
  */
+
+import { FINAL_SORTIE_PHASES } from '@aerie/missions';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -197,6 +199,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
     const stopDockConsole = attachDockConsole(app.io, docks, departments);
+    const publishProgress = sortieProgressPublisher(app.io);
     patrol = createPatrol(
       app,
       ctx,
@@ -206,7 +209,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           onDockChange: (l) => docks.onDockChange(l),
           command: async (id, command) => (await ctx.dockCommands(id, command)).reply,
         },
-        publish: sortieProgressPublisher(app.io),
+        publish: (p) => {
+          publishProgress(p);
+          // A verification flight's verdict is attached to its ticket when the sortie ends.
+          if (FINAL_SORTIE_PHASES.has(p.phase)) ticketDesk.finishVerificationFlight(p.sortieId);
+        },
         onLost: (l) =>
           consoleFanout.alert({
             vehicleId: l.vehicleId,

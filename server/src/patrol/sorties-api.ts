@@ -17,7 +17,8 @@ import { routeOf } from './store.ts';
 
 const Rejection = Type.Object({ dockId: Type.String(), code: Type.String(), message: Type.String() });
 
-const NotLaunched = Type.Object({
+/** The 409 body of a launch nothing could fly (also for verification flights). */
+export const NotLaunched = Type.Object({
   error: Type.Object({
     code: Type.String({ description: 'NoDock, WeatherGrounded, ...' }),
     message: Type.String(),

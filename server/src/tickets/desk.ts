@@ -28,6 +28,7 @@ import {
   tickets,
   ticketTransitions,
   triageItems,
+  verificationFlights,
 } from '../db/schema.ts';
 import {
   allowedActions,
@@ -50,6 +51,7 @@ import {
   type RoutingRule,
   route,
   type Screening,
+  type SeenFinding,
   type SlaState,
   SYSTEM_ACTOR,
   shanghaiDay,
@@ -64,7 +66,11 @@ import {
   type TransitionError,
   type TransitionRecord,
   type TransitionRequest,
+  tallyFrame,
   ticketNumber,
+  type VerificationVerdict,
+  verificationText,
+  verificationVerdict,
   verifyChain,
   WorkingCalendar,
 } from './core/index.ts';
@@ -220,6 +226,8 @@ export class TicketDesk {
   /** Evidence records appended since the last kick, waiting for the screener. */
   private toScreen: number[] = [];
   private screening: Promise<void> = Promise.resolve();
+  /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
+  private readonly lastVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
   private screenLog: (msg: string, fields: Record<string, unknown>) => void = () => {};
 
   constructor(
@@ -787,6 +795,7 @@ export class TicketDesk {
         .orderBy(asc(evidence.seq))
         .all()
         .map((e) => evidenceView(e, mayOriginal)),
+      verificationFlights: this.verificationFlightsOf(id),
       alerts: this.db
         .select()
         .from(ticketAlerts)
@@ -1173,6 +1182,195 @@ export class TicketDesk {
       })
       .onConflictDoNothing({ target: media.sha256 })
       .run();
+  }
+
+  // ---- verification flights (core/verification.ts) ------------------------------------------
+
+  /**
+   * What a verification flight over a ticket would look for: answers NotFound outside the
+   * caller's scope, InvalidTransition unless the ticket is handled (待核查), Conflict while an
+   * earlier verification flight of it is still flying.
+   */
+  verificationTarget(
+    ticketId: string,
+    scopeDepartmentId?: string | null,
+  ): Result<
+    {
+      number: string;
+      category: string;
+      lat: number;
+      lon: number;
+      radiusM: number;
+      departmentId: string | null;
+    },
+    'NotFound' | 'InvalidTransition' | 'Conflict'
+  > {
+    const row = this.row(this.db, ticketId);
+    if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
+    if (row.status !== 'handled')
+      return fail(
+        'InvalidTransition',
+        `ticket ${row.number} is ${row.status}: a verification flight is sent over a handled ticket`,
+      );
+    const flying = this.db
+      .select({ sortieId: verificationFlights.sortieId })
+      .from(verificationFlights)
+      .where(and(eq(verificationFlights.ticketId, ticketId), sql`${verificationFlights.finishedAt} is null`))
+      .get();
+    if (flying)
+      return fail('Conflict', `ticket ${row.number}: verification flight ${flying.sortieId} is still flying`);
+    const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+    return ok({
+      number: row.number,
+      category: row.category,
+      lat: row.latDeg,
+      lon: row.lonDeg,
+      radiusM: cat.dedupRadiusM,
+      departmentId: row.departmentId,
+    });
+  }
+
+  /** Records a launched verification sortie of a ticket (its frames are tallied from now on). */
+  recordVerificationFlight(
+    ticketId: string,
+    sortieId: string,
+    target: { category: string; lat: number; lon: number; radiusM: number },
+    actor: TicketActor,
+  ): void {
+    this.db
+      .insert(verificationFlights)
+      .values({
+        sortieId,
+        ticketId,
+        category: target.category,
+        latDeg: target.lat,
+        lonDeg: target.lon,
+        radiusM: target.radiusM,
+        requestedBy: actor.id,
+        createdAt: new Date(this.now()),
+      })
+      .run();
+  }
+
+  /**
+   * Tallies one analysed frame of a sortie (a no-op for sorties that are not verification
+   * flights). The first frame in which the finding is seen is attached to the ticket as
+   * verification evidence ("still present"); later frames only count.
+   */
+  recordVerificationFrame(
+    sortieId: string,
+    findings: readonly SeenFinding[],
+    frame: { bytes: Uint8Array; mime: string },
+  ): VerificationVerdict | null {
+    const v = this.db
+      .select()
+      .from(verificationFlights)
+      .where(eq(verificationFlights.sortieId, sortieId))
+      .get();
+    if (!v || v.finishedAt) return null;
+    this.lastVerificationFrame.set(sortieId, frame);
+    const target = { category: v.category, lat: v.latDeg, lon: v.lonDeg, radiusM: v.radiusM };
+    const tally = tallyFrame(
+      { frames: v.frames, hits: v.hits, bestScore: v.bestScore, nearestM: v.nearestM },
+      target,
+      findings,
+    );
+    const verdict = verificationVerdict(tally);
+    const attach = verdict.verdict === 'present' && v.evidenceSeq === null;
+    const sha = attach ? this.writeMediaFile(frame.bytes) : null;
+    const now = this.now();
+    const view = this.db.transaction((tx) => {
+      let evidenceSeq = v.evidenceSeq;
+      let added: EvidenceView | null = null;
+      if (sha) {
+        this.insertMedia(tx, sha, frame, 'evidence');
+        added = this.appendEvidence(
+          tx,
+          v.ticketId,
+          sha,
+          frame.mime,
+          'verification',
+          null,
+          { sortieId, ...verdict, text: verificationText(verdict) },
+          now,
+        );
+        evidenceSeq = added.seq;
+      }
+      tx.update(verificationFlights)
+        .set({ ...tally, evidenceSeq })
+        .where(eq(verificationFlights.sortieId, sortieId))
+        .run();
+      return added;
+    });
+    if (view)
+      this.emit([
+        { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, v.ticketId)!), evidence: view },
+      ]);
+    return verdict;
+  }
+
+  /**
+   * Closes a verification flight when its sortie ends: its verdict stays on the flight, and
+   * when the finding was not seen the last analysed frame is attached as the
+   * verification evidence ("not seen in N frames").
+   */
+  finishVerificationFlight(sortieId: string): VerificationVerdict | null {
+    const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
+    this.lastVerificationFrame.delete(sortieId);
+    const v = this.db
+      .select()
+      .from(verificationFlights)
+      .where(eq(verificationFlights.sortieId, sortieId))
+      .get();
+    if (!v || v.finishedAt) return null;
+    const verdict = verificationVerdict(v);
+    const sha = v.evidenceSeq === null && lastFrame ? this.writeMediaFile(lastFrame.bytes) : null;
+    const now = this.now();
+    const view = this.db.transaction((tx) => {
+      let added: EvidenceView | null = null;
+      if (sha && lastFrame) {
+        this.insertMedia(tx, sha, lastFrame, 'evidence');
+        added = this.appendEvidence(
+          tx,
+          v.ticketId,
+          sha,
+          lastFrame.mime,
+          'verification',
+          null,
+          { sortieId, ...verdict, text: verificationText(verdict) },
+          now,
+        );
+      }
+      tx.update(verificationFlights)
+        .set({ finishedAt: new Date(now), ...(added ? { evidenceSeq: added.seq } : {}) })
+        .where(eq(verificationFlights.sortieId, sortieId))
+        .run();
+      return added;
+    });
+    if (view)
+      this.emit([
+        { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, v.ticketId)!), evidence: view },
+      ]);
+    return verdict;
+  }
+
+  private verificationFlightsOf(ticketId: string) {
+    return this.db
+      .select()
+      .from(verificationFlights)
+      .where(eq(verificationFlights.ticketId, ticketId))
+      .orderBy(asc(verificationFlights.createdAt))
+      .all()
+      .map((v) => ({
+        sortieId: v.sortieId,
+        createdAt: v.createdAt.getTime(),
+        finishedAt: v.finishedAt?.getTime() ?? null,
+        requestedBy: v.requestedBy,
+        radiusM: v.radiusM,
+        evidenceSeq: v.evidenceSeq,
+        ...verificationVerdict(v),
+        text: verificationText(verificationVerdict(v)),
+      }));
   }
 
   // ---- statistics --------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { GeoFinding } from '@aerie/contracts';
+import { GeoFinding, VerificationFlightSchema } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +17,7 @@ import { hashToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { NotLaunched } from '../patrol/sorties-api.ts';
 import {
   Body,
   IdParams,
@@ -36,6 +37,7 @@ import {
   TICKET_CATEGORIES,
   TICKET_STATUSES,
   type TicketActor,
+  verificationRoute,
 } from './core/index.ts';
 import type { DeskError, IntakeOutcome, TicketDesk } from './desk.ts';
 import {
@@ -337,6 +339,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
               }),
             ),
             evidence: Type.Array(EvidenceSchema),
+            verificationFlights: Type.Array(VerificationFlightSchema),
+            /** The caller may send a verification flight now (handled ticket, dispatcher or reviewer). */
+            mayRequestVerificationFlight: Type.Boolean(),
             alerts: Type.Array(
               Type.Object({
                 kind: Type.String(),
@@ -367,8 +372,71 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         transitions: got.transitions.map(transitionView),
         occurrences: got.occurrences.map((o) => ({ ...o, capturedAt: new Date(o.capturedAt).toISOString() })),
         evidence: got.evidence.map(evidenceView),
+        mayRequestVerificationFlight:
+          got.ticket.status === 'handled' &&
+          decide(req.auth!.role, 'tickets.verification_flight') !== null &&
+          got.verificationFlights.every((v) => v.finishedAt !== null),
+        verificationFlights: got.verificationFlights.map((v) => ({
+          ...v,
+          createdAt: new Date(v.createdAt).toISOString(),
+          finishedAt: v.finishedAt === null ? null : new Date(v.finishedAt).toISOString(),
+        })),
         alerts: got.alerts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
       };
+    },
+  );
+
+  r.post(
+    '/tickets/:id/verification-flight',
+    {
+      config: { permission: 'tickets.verification_flight' },
+      schema: {
+        tags,
+        summary:
+          'Send a verification flight (核查飞行) over a handled ticket: an on-demand orbit of its location from the best dock; what the detector sees there is attached as verification evidence',
+        params: IdParams,
+        response: {
+          201: Type.Object({
+            sortieId: Type.String(),
+            dockId: Type.String(),
+            vehicleId: Type.String(),
+            decision: Type.String(),
+          }),
+          409: Type.Union([NotLaunched, Type.Ref('ErrorBody')]),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req, reply) => {
+      const target = desk.verificationTarget(req.params.id, scopeOf(req));
+      if (!target.ok) throw deskError(target.error);
+      const planned = verificationRoute(target.value);
+      if (!planned.ok) throw new ApiError('ValidationFailed', planned.message);
+      const result = await app.patrol.orchestrator.launch({
+        route: planned.route,
+        routeId: null,
+        scheduleId: null,
+        sortieClass: 'on_demand',
+        priority: 60,
+        dueMs: ctx.now(),
+        windowEndMs: null,
+        dockIds: null,
+        departmentId: null,
+      });
+      if (!result.ok)
+        return reply.status(409).send({
+          error: { code: result.failure.code, message: result.failure.message },
+          sortieId: result.sortieId,
+          rejected: result.rejected ?? [],
+        });
+      desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
+      req.auditTargetId = result.sortieId;
+      return reply.status(201).send({
+        sortieId: result.sortieId,
+        dockId: result.dockId,
+        vehicleId: result.vehicleId,
+        decision: result.decision,
+      });
     },
   );
 

@@ -12,3 +12,4 @@ export * from './redaction.ts';
 export * from './routing.ts';
 export * from './sla.ts';
 export * from './triage.ts';
+export * from './verification.ts';

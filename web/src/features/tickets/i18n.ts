@@ -75,6 +75,18 @@ export const ticketStrings = defineStrings(
       blurredShown: '人员已模糊',
       originalShown: '原图（含人员）',
     },
+    verification: {
+      title: '核查飞行',
+      request: '派飞核查',
+      sent: '已派出核查飞行',
+      flying: '飞行中',
+      finished: '已结束',
+      verdict: {
+        present: '问题仍存在（{{hits}}/{{frames}} 帧）',
+        not_seen: '{{frames}} 帧中未发现',
+        no_frames: '尚无分析画面',
+      },
+    },
     source: { detector: 'AI 识别', citizen: '市民上报', triage: '研判确认' },
     load: { tickets: '工单列表', ticket: '工单', departments: '部门列表', triage: '研判队列' },
     page: {
@@ -204,6 +216,18 @@ export const ticketStrings = defineStrings(
       notScreenedNotice: 'Not screened for persons: only the command centre may see the original',
       blurredShown: 'Persons blurred',
       originalShown: 'Original (persons visible)',
+    },
+    verification: {
+      title: 'Verification flights',
+      request: 'Send a verification flight',
+      sent: 'Verification flight sent',
+      flying: 'flying',
+      finished: 'finished',
+      verdict: {
+        present: 'Finding still present ({{hits}} of {{frames}} frames)',
+        not_seen: 'Not seen in {{frames}} frames',
+        no_frames: 'No frames analysed yet',
+      },
     },
     source: { detector: 'Detector', citizen: 'Citizen report', triage: 'Triage' },
     load: {

@@ -27,7 +27,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../lib/api.ts';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
-import { evidenceUrl, getTicket, listDepartments, transitionTicket, uploadProof } from './api.ts';
+import {
+  evidenceUrl,
+  getTicket,
+  listDepartments,
+  requestVerificationFlight,
+  transitionTicket,
+  uploadProof,
+} from './api.ts';
 import { transitionErrorKey } from './format.ts';
 import { TicketMap } from './ticket-map.tsx';
 import { CountdownText, StatusTag } from './ticket-tags.tsx';
@@ -46,6 +53,7 @@ export default function TicketPage() {
   const [reason, setReason] = useState('');
   const [failure, setFailure] = useState<ApiError | Error | null>(null);
   const [uploading, setUploading] = useState(false);
+  const [flying, setFlying] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   // Persons in new evidence are being blurred on the server: look again until it is done.
   const screeningPending = load.data?.evidence.some((e) => e.screening === 'pending') ?? false;
@@ -82,6 +90,20 @@ export default function TicketPage() {
       setFailure(e instanceof Error ? e : new Error(String(e)));
     } finally {
       setPending(null);
+    }
+  };
+
+  const onVerificationFlight = async () => {
+    setFlying(true);
+    setFailure(null);
+    try {
+      await requestVerificationFlight(tk.id);
+      void message.success(t('tickets.verification.sent'));
+      load.retry();
+    } catch (e) {
+      setFailure(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setFlying(false);
     }
   };
 
@@ -299,6 +321,16 @@ export default function TicketPage() {
                   {t(`tickets.action.${a}`)}
                 </Button>
               ))}
+              {d.mayRequestVerificationFlight && (
+                <Button
+                  loading={flying}
+                  disabled={pending !== null}
+                  data-testid="ticket-verification-flight"
+                  onClick={() => void onVerificationFlight()}
+                >
+                  {t('tickets.verification.request')}
+                </Button>
+              )}
               {mayUpload && (
                 <>
                   <input
@@ -321,6 +353,28 @@ export default function TicketPage() {
               )}
             </Space>
           </Card>
+          {d.verificationFlights.length > 0 && (
+            <Card size="small" title={t('tickets.verification.title')} style={{ marginBottom: 16 }}>
+              <Space direction="vertical" data-testid="ticket-verification-flights">
+                {d.verificationFlights.map((v) => (
+                  <div key={v.sortieId} data-testid="ticket-verification" data-verdict={v.verdict}>
+                    <Tag
+                      color={v.verdict === 'present' ? 'red' : v.verdict === 'not_seen' ? 'green' : 'default'}
+                    >
+                      {t(`tickets.verification.verdict.${v.verdict}`, {
+                        frames: v.frames,
+                        hits: v.hits ?? 0,
+                      })}
+                    </Tag>
+                    <Typography.Text type="secondary">
+                      {new Date(v.createdAt).toLocaleString()} ·{' '}
+                      {v.finishedAt ? t('tickets.verification.finished') : t('tickets.verification.flying')}
+                    </Typography.Text>
+                  </div>
+                ))}
+              </Space>
+            </Card>
+          )}
           <Card size="small" title={t('tickets.page.timeline')}>
             <Timeline
               data-testid="ticket-timeline"
