@@ -235,7 +235,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stopDockConsole());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
-    app.addHook('onClose', async () => database.close());
+    app.addHook('onClose', async () => {
+      // Evidence screening writes to the database: let what is queued finish first.
+      await ticketDesk.whenScreened();
+      database.close();
+    });
 
     installValidation(app);
     installErrorHandlers(app);

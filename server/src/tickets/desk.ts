@@ -1106,7 +1106,16 @@ export class TicketDesk {
   private kickScreening(): void {
     const seqs = this.toScreen;
     this.toScreen = [];
-    for (const seq of seqs) this.screening = this.screening.then(() => this.screenOne(seq));
+    for (const seq of seqs)
+      this.screening = this.screening
+        .then(() => this.screenOne(seq))
+        // A failure here (the database closed under it) must not stop the queue.
+        .catch((err: unknown) =>
+          this.screenLog('evidence screening failed', {
+            seq,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
   }
 
   private async screenOne(seq: number): Promise<void> {
