@@ -1271,12 +1271,8 @@ export class TicketDesk {
     findings: readonly SeenFinding[],
     frame: { bytes: Uint8Array; mime: string },
   ): VerificationVerdict | null {
-    const v = this.db
-      .select()
-      .from(verificationFlights)
-      .where(eq(verificationFlights.sortieId, sortieId))
-      .get();
-    if (!v || v.finishedAt) return null;
+    const v = this.openVerificationFlight(sortieId);
+    if (!v) return null;
     this.lastVerificationFrame.set(sortieId, frame);
     const target = { category: v.category, lat: v.latDeg, lon: v.lonDeg, radiusM: v.radiusM };
     const tally = tallyFrame(
@@ -1285,74 +1281,57 @@ export class TicketDesk {
       findings,
     );
     const verdict = verificationVerdict(tally);
-    const attach = verdict.verdict === 'present' && v.evidenceSeq === null;
-    const sha = attach ? this.writeMediaFile(frame.bytes) : null;
-    const now = this.now();
-    const view = this.db.transaction((tx) => {
-      let evidenceSeq = v.evidenceSeq;
-      let added: EvidenceView | null = null;
-      if (sha) {
-        this.insertMedia(tx, sha, frame, 'evidence');
-        added = this.appendEvidence(
-          tx,
-          v.ticketId,
-          sha,
-          frame.mime,
-          'verification',
-          null,
-          { sortieId, ...verdict, text: verificationText(verdict) },
-          now,
-        );
-        evidenceSeq = added.seq;
-      }
-      tx.update(verificationFlights)
-        .set({ ...tally, evidenceSeq })
-        .where(eq(verificationFlights.sortieId, sortieId))
-        .run();
-      return added;
-    });
-    if (view)
-      this.emit([
-        { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, v.ticketId)!), evidence: view },
-      ]);
+    this.updateVerificationFlight(v, verdict, verdict.verdict === 'present' ? frame : null, tally);
     return verdict;
   }
 
   /**
    * Closes a verification flight when its sortie ends: its verdict stays on the flight, and
-   * when the finding was not seen the last analysed frame is attached as the
-   * verification evidence ("not seen in N frames").
+   * when the finding was not seen the last analysed frame is attached as the verification
+   * evidence ("not seen in N frames").
    */
   finishVerificationFlight(sortieId: string): VerificationVerdict | null {
     const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
     this.lastVerificationFrame.delete(sortieId);
+    const v = this.openVerificationFlight(sortieId);
+    if (!v) return null;
+    const verdict = verificationVerdict(v);
+    this.updateVerificationFlight(v, verdict, lastFrame, { finishedAt: new Date(this.now()) });
+    return verdict;
+  }
+
+  private openVerificationFlight(sortieId: string) {
     const v = this.db
       .select()
       .from(verificationFlights)
       .where(eq(verificationFlights.sortieId, sortieId))
       .get();
-    if (!v || v.finishedAt) return null;
-    const verdict = verificationVerdict(v);
-    const sha = v.evidenceSeq === null && lastFrame ? this.writeMediaFile(lastFrame.bytes) : null;
+    return v && !v.finishedAt ? v : null;
+  }
+
+  /**
+   * Stores `change` on a verification flight and, when it has no verification evidence yet
+   * and `frame` is given, attaches the frame with the verdict (in one transaction).
+   */
+  private updateVerificationFlight(
+    v: typeof verificationFlights.$inferSelect,
+    verdict: VerificationVerdict,
+    frame: { bytes: Uint8Array; mime: string } | null,
+    change: Partial<typeof verificationFlights.$inferInsert>,
+  ): void {
+    const attach = v.evidenceSeq === null ? frame : null;
+    const sha = attach ? this.writeMediaFile(attach.bytes) : null;
     const now = this.now();
     const view = this.db.transaction((tx) => {
       let added: EvidenceView | null = null;
-      if (sha && lastFrame) {
-        this.insertMedia(tx, sha, lastFrame, 'evidence');
-        added = this.appendEvidence(
-          tx,
-          v.ticketId,
-          sha,
-          lastFrame.mime,
-          'verification',
-          null,
-          { sortieId, ...verdict, text: verificationText(verdict) },
-          now,
-        );
+      if (sha && attach) {
+        this.insertMedia(tx, sha, attach, 'evidence');
+        const meta = { sortieId: v.sortieId, ...verdict, text: verificationText(verdict) };
+        added = this.appendEvidence(tx, v.ticketId, sha, attach.mime, 'verification', null, meta, now);
       }
       tx.update(verificationFlights)
-        .set({ finishedAt: new Date(now), ...(added ? { evidenceSeq: added.seq } : {}) })
-        .where(eq(verificationFlights.sortieId, sortieId))
+        .set({ ...change, ...(added ? { evidenceSeq: added.seq } : {}) })
+        .where(eq(verificationFlights.sortieId, v.sortieId))
         .run();
       return added;
     });
@@ -1360,7 +1339,6 @@ export class TicketDesk {
       this.emit([
         { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, v.ticketId)!), evidence: view },
       ]);
-    return verdict;
   }
 
   private verificationFlightsOf(ticketId: string) {

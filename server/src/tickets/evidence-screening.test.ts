@@ -8,7 +8,7 @@ import path from 'node:path';
 import { resolveModelsDir } from '@aerie/inference';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create, type Harness, startHarness } from '../test/harness.ts';
+import { constructionFinding, create, type Harness, startHarness } from '../test/harness.ts';
 import type { Region } from './core/redaction.ts';
 import { verifyEvidenceChain } from './desk.ts';
 import { type EvidenceScreener, loadEvidenceScreener } from './screening.ts';
@@ -117,17 +117,7 @@ async function setup(h: Harness) {
     const res = await h.req('POST', '/api/findings', {
       token: tok.centre,
       body: {
-        finding: {
-          category: 'construction',
-          label: 'excavator',
-          score: 0.9,
-          box: [10, 20, 30, 40],
-          detector: { name: 'test-detector', version: '1.0.0', kind: 'image-analysis' },
-          vehicleId: 'veh-1',
-          capturedAtMs: h.clock.t,
-          location: { lat, lon: 120, errorM: 4 },
-          frames: 1,
-        },
+        finding: constructionFinding(h, { lat, lon: 120 }),
         frame: { mime: 'image/jpeg', dataBase64: Buffer.from(frame).toString('base64') },
       },
     });

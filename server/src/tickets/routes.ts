@@ -17,7 +17,7 @@ import { hashToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { NotLaunched } from '../patrol/sorties-api.ts';
+import { Launched, launchedBody, NotLaunched, notLaunchedBody } from '../patrol/sorties-api.ts';
 import {
   Body,
   IdParams,
@@ -396,12 +396,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
           'Send a verification flight (核查飞行) over a handled ticket: an on-demand orbit of its location from the best dock; what the detector sees there is attached as verification evidence',
         params: IdParams,
         response: {
-          201: Type.Object({
-            sortieId: Type.String(),
-            dockId: Type.String(),
-            vehicleId: Type.String(),
-            decision: Type.String(),
-          }),
+          201: Launched,
           409: Type.Union([NotLaunched, Type.Ref('ErrorBody')]),
           ...errorResponses(400, 401, 403, 404),
         },
@@ -423,20 +418,10 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         dockIds: null,
         departmentId: null,
       });
-      if (!result.ok)
-        return reply.status(409).send({
-          error: { code: result.failure.code, message: result.failure.message },
-          sortieId: result.sortieId,
-          rejected: result.rejected ?? [],
-        });
+      if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
       desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
       req.auditTargetId = result.sortieId;
-      return reply.status(201).send({
-        sortieId: result.sortieId,
-        dockId: result.dockId,
-        vehicleId: result.vehicleId,
-        decision: result.decision,
-      });
+      return reply.status(201).send(launchedBody(result));
     },
   );
 

@@ -4,13 +4,12 @@
  * coded error and store nothing; frames of the sortie tally the verdict, which reaches the
  * ticket as verification evidence ("still present" at once, "not seen in N frames" at the end).
  */
-import type { DockStatusPayload } from '@aerie/contracts';
-import { sampleVehicleState } from '@aerie/contracts';
+import { sampleDockStatus, sampleVehicleState } from '@aerie/contracts';
 import { destination } from '@aerie/missions';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
-import { create, type Harness, startHarness } from '../test/harness.ts';
+import { constructionFinding, create, type Harness, startHarness } from '../test/harness.ts';
 
 const SITE = { lat: 30.2741, lon: 120.1551 };
 const NEAR = destination(SITE, 90, 800);
@@ -23,29 +22,6 @@ let hub: FakeBridgeHub;
 const tok = { dispatcher: '', reviewer: '', officer: '', centre: '' };
 const docks = { near: '', far: '' };
 let dep = '';
-
-function dockStatus(sysid: number, at: { lat: number; lon: number }): DockStatusPayload {
-  return {
-    sysid,
-    compid: 25,
-    state: 'idle',
-    lid: 'closed',
-    charger: 'full',
-    aircraftParked: true,
-    aircraftBatteryPct: 95,
-    temperatureC: 20,
-    humidityPct: 50,
-    windSpeedMps: 2,
-    windGustMps: 3,
-    rainMmPerH: 0,
-    mainsPower: true,
-    faults: [],
-    lat: at.lat,
-    lon: at.lon,
-    altAmslM: 10,
-    lastHeardMs: 0,
-  };
-}
 
 async function dockWithAircraft(
   name: string,
@@ -84,7 +60,7 @@ async function dockWithAircraft(
       })
     ).id,
   );
-  h.app.aerie.docks.update(dockId, dockStatus(100 + sysid, at));
+  h.app.aerie.docks.update(dockId, sampleDockStatus({ sysid: 100 + sysid, lat: at.lat, lon: at.lon }));
   h.app.aerie.liveState.update(
     vehicleId,
     sampleVehicleState({ sysid, lat: at.lat, lon: at.lon, armed: false }),
@@ -118,17 +94,7 @@ async function handledTicket(at: { lat: number; lon: number }): Promise<string> 
   const res = await h.req('POST', '/api/findings', {
     token: tok.centre,
     body: {
-      finding: {
-        category: 'construction',
-        label: 'excavator',
-        score: 0.9,
-        box: [1, 2, 3, 4],
-        detector: { name: 'test-detector', version: '1', kind: 'image-analysis' },
-        vehicleId: 'veh-x',
-        capturedAtMs: h.clock.t,
-        location: { ...at, errorM: 3 },
-        frames: 1,
-      },
+      finding: constructionFinding(h, at),
     },
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -181,17 +147,7 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     const open = await h.req('POST', '/api/findings', {
       token: tok.centre,
       body: {
-        finding: {
-          category: 'construction',
-          label: 'excavator',
-          score: 0.9,
-          box: [1, 2, 3, 4],
-          detector: { name: 'test-detector', version: '1', kind: 'image-analysis' },
-          vehicleId: 'veh-x',
-          capturedAtMs: h.clock.t,
-          location: { ...destination(SITE, 0, 2000), errorM: 3 },
-          frames: 1,
-        },
+        finding: constructionFinding(h, destination(SITE, 0, 2000)),
       },
     });
     const before = await counts();
