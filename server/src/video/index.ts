@@ -1,6 +1,6 @@
 /** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
 
-export { codecOfInit, isKeyFragment } from './h264.ts';
+export { accessUnitOf, codecOfInit, isKeyFragment, mdatPayload, parameterSetsOfInit } from './h264.ts';
 export {
   StreamHub,
   type StreamHubOptions,
@@ -19,4 +19,13 @@ export {
   VideoService,
   VideoStream,
 } from './video-service.ts';
+export {
+  capturedAtOfRtp,
+  type OfferedVideo,
+  offeredVideo,
+  openWhepSession,
+  rtpTimestampOfMs,
+  type WhepOptions,
+  type WhepSession,
+} from './whep.ts';
 export { encodeUnit, UNIT_HEADER_BYTES, type UnitKind } from './wire.ts';

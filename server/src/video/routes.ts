@@ -8,7 +8,7 @@
  *    one JPEG per message; plus JSON state messages
  *    (`{"type":"state","signal":"live"|"starting"|"no-signal","codec":"avc1.42c01f"}`). The
  *    client acknowledges each binary message with a text message once it appended it; the hub
- *    sends no more than two unacknowledged units (flow control: slow viewers drop frames).
+ *    sends no more than one unacknowledged unit (flow control: slow viewers drop frames).
  *    Authentication as for the API: the session cookie, or `?token=` (browsers cannot set
  *    headers on a WebSocket).
  */
