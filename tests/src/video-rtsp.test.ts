@@ -5,7 +5,7 @@
  * presented frame count rises). Killing the source shows "no signal" in the tile (not a frozen
  * frame); a new source is picked up by itself and the tile plays again.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
 import { freeTcpPort, until } from './cli.ts';
+import { pushTestPattern } from './rtsp-source.ts';
 
 const ADMIN_PASSWORD = 'rtsp-admin-password';
 const SERIAL = 'RTSP-CAM-1';
@@ -25,53 +26,6 @@ let browser: ConsoleBrowser | undefined;
 let source: ChildProcess | undefined;
 let rtspUrl = '';
 let base = '';
-
-/** Pushes a 1280x720 15 fps test pattern to the server, retrying until its listener is up. */
-function startSource(): ChildProcess {
-  let stopped = false;
-  let child: ChildProcess;
-  const run = () => {
-    child = spawn(
-      'ffmpeg',
-      [
-        ...[
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-re',
-          '-f',
-          'lavfi',
-          '-i',
-          'testsrc=size=1280x720:rate=15',
-        ],
-        ...[
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-tune',
-          'zerolatency',
-          '-g',
-          '15',
-          '-pix_fmt',
-          'yuv420p',
-        ],
-        ...['-f', 'rtsp', '-rtsp_transport', 'tcp', rtspUrl],
-      ],
-      { stdio: 'ignore' },
-    );
-    child.on('exit', () => {
-      if (!stopped) setTimeout(run, 300);
-    });
-  };
-  run();
-  return {
-    kill: () => {
-      stopped = true;
-      return child.kill('SIGKILL');
-    },
-  } as ChildProcess;
-}
 
 beforeAll(async () => {
   rtspUrl = `rtsp://127.0.0.1:${await freeTcpPort()}/live`;
@@ -121,7 +75,7 @@ describe('RTSP ingest', () => {
     await page.goto('/video');
     const tile = page.locator('[data-testid="video-tile"]').first();
     await tile.waitFor({ timeout: 60_000 });
-    source = startSource();
+    source = pushTestPattern(rtspUrl);
     const decoded = async () => Number((await tile.getAttribute('data-decoded')) ?? 0);
     const signal = () => tile.getAttribute('data-signal');
     await until(async () => (await decoded()) > 10, 'RTSP frames presented', 90_000).catch(
@@ -139,7 +93,7 @@ describe('RTSP ingest', () => {
     await screenshot(page, 'video-rtsp-no-signal');
 
     const before = await decoded();
-    source = startSource();
+    source = pushTestPattern(rtspUrl);
     await until(
       async () => (await signal()) === 'live' && (await decoded()) > before + 10,
       'playing again',

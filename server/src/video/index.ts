@@ -20,11 +20,9 @@ export {
   VideoStream,
 } from './video-service.ts';
 export {
-  capturedAtOfRtp,
   type OfferedVideo,
   offeredVideo,
   openWhepSession,
-  rtpTimestampOfMs,
   type WhepOptions,
   type WhepSession,
 } from './whep.ts';

@@ -6,9 +6,9 @@
  * each fMP4 fragment's NAL units are packetised into RTP (RFC 6184, packetization-mode 1), with
  * the SPS and PPS in front of every key frame.
  *
- * The RTP timestamp is the frame's capture time on the 90 kHz clock (`rtpTimestampOfMs`), so a
- * page can tell a frame's capture time from `requestVideoFrameCallback`'s `rtpTimestamp` alone
- * (`capturedAtOfRtp`), without a side channel.
+ * The RTP timestamp is the frame's capture time on the 90 kHz clock (`rtpTimestampOfMs` in
+ * @aerie/contracts), so a page can tell a frame's capture time from
+ * `requestVideoFrameCallback`'s `rtpTimestamp` alone (`capturedAtOfRtp`), without a side channel.
  *
  * Slow viewers drop frames instead of lagging: the hub hands units on without waiting (RTP over
  * UDP has no back-pressure to wait for); the receiver's jitter buffer decides what to show, and
@@ -17,27 +17,12 @@
  *
  *   Offered --answer (ICE gathered)--> Connecting --track open--> Sending --close/failed--> Closed
  */
+import { RTP_VIDEO_CLOCK_HZ, rtpTimestampOfMs } from '@aerie/contracts';
 import nodeDataChannel from 'node-datachannel';
 import { accessUnitOf, parameterSetsOfInit } from './h264.ts';
 import type { StreamHub } from './hub.ts';
 
-const RTP_CLOCK_HZ = 90_000;
 const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
-
-/** The frame's capture time (epoch ms) on the RTP 90 kHz clock, modulo 2^32. */
-export function rtpTimestampOfMs(capturedAtMs: number): number {
-  return Math.round(capturedAtMs * (RTP_CLOCK_HZ / 1000)) % 2 ** 32;
-}
-
-/**
- * The capture time (epoch ms) of a frame with this RTP timestamp, given a clock reading taken
- * after it was captured (within the 13 hours the 32-bit clock takes to wrap).
- */
-export function capturedAtOfRtp(rtpTimestamp: number, nowMs: number): number {
-  const ticksPerMs = RTP_CLOCK_HZ / 1000;
-  const behind = (((rtpTimestampOfMs(nowMs) - rtpTimestamp) % 2 ** 32) + 2 ** 32) % 2 ** 32;
-  return nowMs - behind / ticksPerMs;
-}
 
 export interface OfferedVideo {
   mid: string;
@@ -116,7 +101,12 @@ export async function openWhepSession(
   if (offer.playoutDelayId !== null)
     media.parseSdpLine(`a=extmap:${offer.playoutDelayId} ${PLAYOUT_DELAY_URI}`);
   const track = pc.addTrack(media);
-  const rtp = new nodeDataChannel.RtpPacketizationConfig(ssrc, 'aerie', offer.payloadType, RTP_CLOCK_HZ);
+  const rtp = new nodeDataChannel.RtpPacketizationConfig(
+    ssrc,
+    'aerie',
+    offer.payloadType,
+    RTP_VIDEO_CLOCK_HZ,
+  );
   if (offer.playoutDelayId !== null) {
     rtp.playoutDelayId = offer.playoutDelayId;
     rtp.playoutDelayMin = 0;

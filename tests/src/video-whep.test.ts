@@ -1,0 +1,164 @@
+/**
+ * WebRTC delivery end to end, without a browser: an H.264 test pattern pushed over RTSP to the
+ * server, and a node-datachannel peer in this process as the viewer. It offers receive-only
+ * H.264 to `POST /api/video/:vehicleId/whep`, gets RTP packets of that video (parameter sets
+ * with the key frames, RTP timestamps that are the frames' capture times), and stops getting
+ * them once it ends the session with DELETE. Offers the server cannot answer, and Motion-JPEG
+ * streams, are refused with the reason.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { capturedAtOfRtp } from '@aerie/contracts';
+import { build } from '@aerie/server';
+import type { FastifyInstance } from 'fastify';
+import nodeDataChannel from 'node-datachannel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeTcpPort, until } from './cli.ts';
+import { pushTestPattern } from './rtsp-source.ts';
+
+const ADMIN_PASSWORD = 'whep-admin-password';
+const H264_PT = 102;
+
+let dir = '';
+let app: FastifyInstance | undefined;
+let source: ChildProcess | undefined;
+let base = '';
+let token = '';
+
+beforeAll(async () => {
+  const rtspUrl = `rtsp://127.0.0.1:${await freeTcpPort()}/live`;
+  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-whep-'));
+  app = await build({
+    announce: () => {},
+    config: {
+      dataDir: dir,
+      logLevel: 'silent',
+      adminPassword: ADMIN_PASSWORD,
+      video: { sources: { 'cam-1': `${rtspUrl}?listen`, 'mj-1': 'http://127.0.0.1:9/camera/1.mjpeg' } },
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  token = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    })
+  ).json().token as string;
+  source = pushTestPattern(rtspUrl);
+}, 60_000);
+
+afterAll(async () => {
+  source?.kill();
+  await app?.close();
+  nodeDataChannel.cleanup();
+  if (dir) await rm(dir, { recursive: true, force: true });
+}, 30_000);
+
+interface Rtp {
+  payloadType: number;
+  timestamp: number;
+  /** Type of the NAL unit the packet carries (FU-A: of the fragmented unit). */
+  nalType: number;
+}
+
+/** Reads an RTP packet (RFC 3550) carrying H.264 (RFC 6184); null for RTCP. */
+function readRtp(p: Buffer): Rtp | null {
+  if (p.length < 13 || p[0]! >> 6 !== 2) return null;
+  const payloadType = p[1]! & 0x7f;
+  if (p[1]! >= 200 && p[1]! <= 204) return null;
+  let at = 12 + 4 * (p[0]! & 0x0f);
+  if (p[0]! & 0x10) at += 4 + 4 * p.readUInt16BE(at + 2);
+  const nal = p[at]! & 0x1f;
+  return { payloadType, timestamp: p.readUInt32BE(4), nalType: nal === 28 ? p[at + 1]! & 0x1f : nal };
+}
+
+/**
+ * A receive-only viewer: its offer, with every candidate in it, and the packets it gets. The
+ * track is returned to keep it referenced: a collected Track closes its native track.
+ */
+async function viewer() {
+  const pc = new nodeDataChannel.PeerConnection('viewer', { iceServers: [] });
+  const media = new nodeDataChannel.Video('0', 'RecvOnly');
+  media.addH264Codec(H264_PT);
+  const track = pc.addTrack(media);
+  const packets: Rtp[] = [];
+  track.onMessage((m) => {
+    const rtp = readRtp(Buffer.from(m));
+    if (rtp) packets.push(rtp);
+  });
+  const gathered = new Promise<void>((resolve) =>
+    pc.onGatheringStateChange((s) => s === 'complete' && resolve()),
+  );
+  pc.setLocalDescription();
+  await gathered;
+  return { pc, track, packets, offer: pc.localDescription()!.sdp };
+}
+
+const whep = (vehicleId: string, sdp: string) =>
+  fetch(`${base}/api/video/${vehicleId}/whep`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/sdp' },
+    body: sdp,
+  });
+
+describe('WebRTC (WHEP)', () => {
+  it('sends the H.264 stream as RTP with capture-time timestamps until the session is deleted', async () => {
+    const v = await viewer();
+    const res = await whep('cam-1', v.offer);
+    const answer = await res.text();
+    expect(res.status, answer).toBe(201);
+    expect(res.headers.get('content-type')).toMatch(/application\/sdp/);
+    expect(answer).toMatch(/a=sendonly/);
+    const location = res.headers.get('location');
+    expect(location).toMatch(/^\/api\/video\/whep\//);
+    v.pc.setRemoteDescription(answer, 'answer');
+
+    await until(async () => v.packets.length > 200, 'RTP packets of the test pattern', 90_000);
+    const now = Date.now();
+    expect(v.packets.every((p) => p.payloadType === H264_PT)).toBe(true);
+    // Key frames come with their SPS (7) and PPS (8); IDR slices (5) follow them.
+    const types = new Set(v.packets.map((p) => p.nalType));
+    for (const t of [7, 8, 5]) expect(types, `NAL type ${t}`).toContain(t);
+    // The RTP timestamp is the capture time: every frame was captured in the last minute.
+    const ages = v.packets.map((p) => now - capturedAtOfRtp(p.timestamp, now));
+    expect(Math.min(...ages)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...ages)).toBeLessThan(60_000);
+
+    const ended = await fetch(`${base}${location}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(ended.status).toBe(204);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = v.packets.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(v.packets.length).toBe(after);
+    const again = await fetch(`${base}${location}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(again.status).toBe(404);
+    v.track.close();
+    v.pc.close();
+  }, 120_000);
+
+  it('refuses an offer it cannot answer, a Motion-JPEG stream, and a vehicle without video', async () => {
+    const bad = await whep('cam-1', 'not sdp');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/not an SDP offer/);
+    const v = await viewer();
+    const mjpeg = await whep('mj-1', v.offer);
+    expect(mjpeg.status).toBe(409);
+    expect((await mjpeg.json()).error.message).toMatch(/Motion-JPEG/);
+    expect((await whep('nobody', v.offer)).status).toBe(404);
+    const noSession = await fetch(`${base}/api/video/cam-1/whep`, { method: 'POST', body: v.offer });
+    expect(noSession.status).toBe(401);
+    v.track.close();
+    v.pc.close();
+  }, 60_000);
+});
