@@ -1,9 +1,10 @@
 /**
  * RTSP ingest end to end: an ffmpeg-generated H.264 test stream pushed over RTSP to the
  * server's supervised ffmpeg (listening: `rtsp://...?listen`, as a dock that pushes its
- * camera), copied into fragmented MP4 and played by the console in Debian's chromium (the
- * presented frame count rises). Killing the source shows "no signal" in the tile (not a frozen
- * frame); a new source is picked up by itself and the tile plays again.
+ * camera), copied into fragmented MP4 and played by the console in Debian's chromium over
+ * WebRTC (WHEP, the default for H.264; the presented frame count rises). Killing the source
+ * shows "no signal" in the tile (not a frozen frame); a new source is picked up by itself and
+ * the tile plays again.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -85,6 +86,8 @@ describe('RTSP ingest', () => {
       },
     );
     expect(await signal()).toBe('live');
+    // H.264 plays over WebRTC (WHEP) by default, not MSE.
+    expect(await tile.getAttribute('data-mode')).toBe('webrtc');
     await screenshot(page, 'video-rtsp-live');
 
     source.kill();

@@ -85,7 +85,13 @@ function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void
   sendState();
   const offState = stream.onState(() => sendState());
   if (delivery === 'webrtc') {
-    ws.on('close', offState);
+    // The socket is still a watcher: it keeps the ingest running (it starts on demand) while
+    // the units go over the peer connection.
+    const watcher = stream.hub.addViewer({ send: (_unit, written) => written() });
+    ws.on('close', () => {
+      offState();
+      watcher.remove();
+    });
     return;
   }
   const acks: (() => void)[] = [];
