@@ -8,7 +8,14 @@ export {
   type ViewerSink,
   type ViewerStats,
 } from './hub.ts';
-export { backoffMs, Ingest, type IngestOptions, type SignalState, type VideoSource } from './ingest.ts';
+export {
+  backoffMs,
+  FMP4_OUT,
+  Ingest,
+  type IngestOptions,
+  type SignalState,
+  type VideoSource,
+} from './ingest.ts';
 export { type Mp4Pieces, Mp4Splitter } from './mp4-boxes.ts';
 export { registerVideoRoutes, VIDEO_WS_PREFIX } from './routes.ts';
 export {

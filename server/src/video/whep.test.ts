@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessUnitOf, mdatPayload, parameterSetsOfInit } from './h264.ts';
+import { box } from './test-boxes.ts';
 import { offeredVideo } from './whep.ts';
-
-const box = (type: string, body: number[]) => {
-  const b = Buffer.alloc(8 + body.length);
-  b.writeUInt32BE(b.length, 0);
-  b.write(type, 4, 'latin1');
-  Buffer.from(body).copy(b, 8);
-  return b;
-};
 
 /** What chromium offers for a receive-only video transceiver (trimmed to what matters). */
 const OFFER = [

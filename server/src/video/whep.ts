@@ -146,7 +146,12 @@ export async function openWhepSession(
         if (waitingForKey && !unit.key) return;
         waitingForKey = false;
         rtp.timestamp = rtpTimestampOfMs(unit.capturedAtMs);
-        track.sendMessageBinary(Buffer.from(accessUnitOf(unit.bytes, parameterSets)));
+        try {
+          track.sendMessageBinary(Buffer.from(accessUnitOf(unit.bytes, parameterSets)));
+        } catch {
+          // The track closed on libdatachannel's thread since isOpen(): the session is over.
+          close();
+        }
       },
     });
   });
