@@ -7,22 +7,17 @@
  * the tile plays again.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { build } from '@aerie/server';
 import { buildConsole, isConsoleBuildStale, WEB_DIST_DIR } from '@aerie/web/node';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
 import { freeTcpPort, until } from './cli.ts';
 import { pushTestPattern } from './rtsp-source.ts';
+import { startVideoServer, type VideoServer } from './video-server.ts';
 
 const ADMIN_PASSWORD = 'rtsp-admin-password';
 const SERIAL = 'RTSP-CAM-1';
 
-let dir = '';
-let app: FastifyInstance | undefined;
+let server: VideoServer | undefined;
 let browser: ConsoleBrowser | undefined;
 let source: ChildProcess | undefined;
 let rtspUrl = '';
@@ -31,27 +26,13 @@ let base = '';
 beforeAll(async () => {
   rtspUrl = `rtsp://127.0.0.1:${await freeTcpPort()}/live`;
   if (isConsoleBuildStale()) await buildConsole({ log: () => {} });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-rtsp-'));
-  app = await build({
-    announce: () => {},
-    config: {
-      dataDir: dir,
-      logLevel: 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      consoleDir: WEB_DIST_DIR,
-      video: { sources: { [SERIAL]: `${rtspUrl}?listen` } },
-    },
+  server = await startVideoServer({
+    adminPassword: ADMIN_PASSWORD,
+    sources: { [SERIAL]: `${rtspUrl}?listen` },
+    consoleDir: WEB_DIST_DIR,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const token = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
+  base = `http://${server.host}`;
+  const { app, token } = server;
   const created = await app.inject({
     method: 'POST',
     url: '/api/vehicles',
@@ -65,8 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   source?.kill();
   await browser?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await server?.close();
 }, 30_000);
 
 describe('RTSP ingest', () => {

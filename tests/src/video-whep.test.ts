@@ -7,56 +7,36 @@
  * streams, are refused with the reason.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { capturedAtOfRtp } from '@aerie/contracts';
-import { build } from '@aerie/server';
-import type { FastifyInstance } from 'fastify';
 import nodeDataChannel from 'node-datachannel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, until } from './cli.ts';
 import { pushTestPattern } from './rtsp-source.ts';
+import { startVideoServer, type VideoServer } from './video-server.ts';
 
 const ADMIN_PASSWORD = 'whep-admin-password';
 const H264_PT = 102;
 
-let dir = '';
-let app: FastifyInstance | undefined;
+let server: VideoServer | undefined;
 let source: ChildProcess | undefined;
 let base = '';
 let token = '';
 
 beforeAll(async () => {
   const rtspUrl = `rtsp://127.0.0.1:${await freeTcpPort()}/live`;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-whep-'));
-  app = await build({
-    announce: () => {},
-    config: {
-      dataDir: dir,
-      logLevel: 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      video: { sources: { 'cam-1': `${rtspUrl}?listen`, 'mj-1': 'http://127.0.0.1:9/camera/1.mjpeg' } },
-    },
+  server = await startVideoServer({
+    adminPassword: ADMIN_PASSWORD,
+    sources: { 'cam-1': `${rtspUrl}?listen`, 'mj-1': 'http://127.0.0.1:9/camera/1.mjpeg' },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  token = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
+  base = `http://${server.host}`;
+  token = server.token;
   source = pushTestPattern(rtspUrl);
 }, 60_000);
 
 afterAll(async () => {
   source?.kill();
-  await app?.close();
+  await server?.close();
   nodeDataChannel.cleanup();
-  if (dir) await rm(dir, { recursive: true, force: true });
 }, 30_000);
 
 interface Rtp {
