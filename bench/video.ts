@@ -22,11 +22,13 @@
  * WebSockets) plus the ffmpeg child, over the measured window, in % of one core; the browser's
  * decoding is not counted.
  *
- * The server's share: beside the page, a WebSocket client in this process (for jpeg and mse)
- * takes the same stream from the same hub and acknowledges at once; its latency (capture to
- * receipt) is what the server side adds; the rest is the browser's (receipt, decode, paint),
- * on the same two cores. The JPEG frame source drops a frame while the previous one is still
- * being encoded, as a camera does; it never queues encodes.
+ * The server's share: beside the page, a client in this process takes the same stream from
+ * the same hub (a WebSocket client that acknowledges at once; for webrtc a node-datachannel
+ * viewer through the WHEP code, a frame counted at its last RTP packet); its latency (capture
+ * to receipt) is what the server side adds, split into the encoder (capture to the hub) and
+ * the hub and transport (hub to receipt); the rest is the browser's (receipt, decode, paint),
+ * on the same two cores. The frame sources drop a frame while the previous one is still being
+ * encoded, as a camera does; they never queue frames in front of the encoder.
  *
  * AERIE_BENCH_VIDEO_MS sets the measured window per case (default 8000); the drift figure
  * compares the p50 of the first and the last fifth of the 16-viewer window.
@@ -38,6 +40,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { capturedAtOfRtp } from '@aerie/contracts';
 import {
   encodeUnit,
   FMP4_OUT,
@@ -48,7 +51,7 @@ import {
   type StreamUnit,
   type WhepSession,
 } from '@aerie/server';
-import { launchBrowser } from '@aerie/tests';
+import { launchBrowser, rtpViewer } from '@aerie/tests';
 import sharp from 'sharp';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type BenchEntry, percentile, round } from './lib.ts';
@@ -89,6 +92,8 @@ interface Stream {
   hub: StreamHub;
   /** When the hub took each unit, by the sequence number it gave it (for the server's share). */
   pushedAt: Map<number, number>;
+  /** The same, by the unit's capture time (what an RTP timestamp carries). */
+  pushedAtByCapture: Map<number, number>;
   kind: Transport;
   stop(): void;
   encoderCpuMs(): number;
@@ -107,11 +112,14 @@ function cpuOfPid(pid: number | undefined): number {
 function startStream(kind: Transport, frames: Buffer[]): Stream {
   const hub = new StreamHub();
   const pushedAt = new Map<number, number>();
+  const pushedAtByCapture = new Map<number, number>();
   let seq = 0;
   // The hub numbers units from 0 in the order it takes them; so does this.
   const push = (unit: StreamUnit) => {
     pushedAt.set(seq++, Date.now());
+    pushedAtByCapture.set(unit.capturedAtMs, Date.now());
     if (pushedAt.size > 1000) pushedAt.delete(seq - 1001);
+    if (pushedAtByCapture.size > 1000) pushedAtByCapture.delete(pushedAtByCapture.keys().next().value!);
     hub.push(unit);
   };
   let n = 0;
@@ -166,6 +174,7 @@ function startStream(kind: Transport, frames: Buffer[]): Stream {
   return {
     hub,
     pushedAt,
+    pushedAtByCapture,
     kind,
     stop() {
       clearInterval(timer);
@@ -263,7 +272,7 @@ interface CaseResult {
   cpuPerStreamPct: number;
   fps: number;
   driftMs: number;
-  /** Capture to receipt at a Node WebSocket client beside the page (jpeg, mse); null for webrtc. */
+  /** Capture to receipt at a Node client beside the page. */
   serverP95: number | null;
   /** Of that: capture to the hub (the frame source's encoder, standing in for the camera). */
   encodeP95: number | null;
@@ -271,29 +280,47 @@ interface CaseResult {
   hubP95: number | null;
 }
 
-/** The server's share: a WebSocket client in this process on each stream, acknowledging at once. */
-function serverShare(
+/**
+ * The server's share: a client in this process on each stream (a WebSocket client acknowledging
+ * at once, or a node-datachannel WebRTC viewer through the server's WHEP code).
+ */
+async function serverShare(
   port: number,
   streams: Stream[],
-): { ages: number[]; encode: number[]; hub: number[]; close(): void } {
+): Promise<{ ages: number[]; encode: number[]; hub: number[]; close(): void }> {
   const kind = streams[0]!.kind;
   const nStreams = streams.length;
   const ages: number[] = [];
   const encode: number[] = [];
   const hub: number[] = [];
   const sockets: WebSocket[] = [];
-  if (kind !== 'webrtc')
+  const peers: { close(): void }[] = [];
+  const record = (at: number, pushed: number | undefined) => {
+    const now = Date.now();
+    ages.push(now - at);
+    if (pushed === undefined) return;
+    encode.push(pushed - at);
+    hub.push(now - pushed);
+  };
+  if (kind === 'webrtc')
+    for (const stream of streams) {
+      const viewer = await rtpViewer();
+      const session = await openWhepSession(stream.hub, viewer.offer);
+      // A frame has arrived with the packet that carries the RTP marker bit.
+      viewer.onPacket = (p) => {
+        if (!p.marker) return;
+        const at = capturedAtOfRtp(p.timestamp, Date.now());
+        record(at, stream.pushedAtByCapture.get(Math.round(at)));
+      };
+      viewer.answer(session.answer);
+      peers.push(viewer, session);
+    }
+  else
     for (let s = 0; s < nStreams; s++) {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?kind=${kind}&stream=${s}`);
       ws.on('message', (data: Buffer) => {
         const at = data.readDoubleLE(8);
-        const now = Date.now();
-        const pushed = streams[s]!.pushedAt.get(data.readUInt32LE(4));
-        if (at > 0) ages.push(now - at);
-        if (at > 0 && pushed !== undefined) {
-          encode.push(pushed - at);
-          hub.push(now - pushed);
-        }
+        if (at > 0) record(at, streams[s]!.pushedAt.get(data.readUInt32LE(4)));
         ws.send('a');
       });
       sockets.push(ws);
@@ -304,6 +331,7 @@ function serverShare(
     hub,
     close: () => {
       for (const ws of sockets) ws.close();
+      for (const p of peers) p.close();
     },
   };
 }
@@ -317,7 +345,7 @@ async function runCase(
   const { port } = server.address() as AddressInfo;
   const kind = streams[0]!.kind;
   await page.goto(`http://127.0.0.1:${port}/?kind=${kind}&streams=${streams.length}&viewers=${viewers}`);
-  const beside = serverShare(port, streams);
+  const beside = await serverShare(port, streams);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   await page.evaluate(() => {
     (window as unknown as { lat: unknown[] }).lat = [];
@@ -459,7 +487,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
             met: r.p95 < 150,
             ...(r.serverP95 !== null && {
               note:
-                `capture to receipt at a Node WebSocket client beside the page: p95 ${r.serverP95} ms ` +
+                `capture to receipt at a Node client beside the page: p95 ${r.serverP95} ms ` +
                 `(encoder ${r.encodeP95} ms, hub and socket ${r.hubP95} ms); the rest is the browser's`,
             }),
           },

@@ -11,6 +11,7 @@ import { capturedAtOfRtp } from '@aerie/contracts';
 import nodeDataChannel from 'node-datachannel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, until } from './cli.ts';
+import { rtpViewer } from './rtp-viewer.ts';
 import { pushTestPattern } from './rtsp-source.ts';
 import { startVideoServer, type VideoServer } from './video-server.ts';
 
@@ -39,46 +40,6 @@ afterAll(async () => {
   nodeDataChannel.cleanup();
 }, 30_000);
 
-interface Rtp {
-  payloadType: number;
-  timestamp: number;
-  /** Type of the NAL unit the packet carries (FU-A: of the fragmented unit). */
-  nalType: number;
-}
-
-/** Reads an RTP packet (RFC 3550) carrying H.264 (RFC 6184); null for RTCP. */
-function readRtp(p: Buffer): Rtp | null {
-  if (p.length < 13 || p[0]! >> 6 !== 2) return null;
-  const payloadType = p[1]! & 0x7f;
-  if (p[1]! >= 200 && p[1]! <= 204) return null;
-  let at = 12 + 4 * (p[0]! & 0x0f);
-  if (p[0]! & 0x10) at += 4 + 4 * p.readUInt16BE(at + 2);
-  const nal = p[at]! & 0x1f;
-  return { payloadType, timestamp: p.readUInt32BE(4), nalType: nal === 28 ? p[at + 1]! & 0x1f : nal };
-}
-
-/**
- * A receive-only viewer: its offer, with every candidate in it, and the packets it gets. The
- * track is returned to keep it referenced: a collected Track closes its native track.
- */
-async function viewer() {
-  const pc = new nodeDataChannel.PeerConnection('viewer', { iceServers: [] });
-  const media = new nodeDataChannel.Video('0', 'RecvOnly');
-  media.addH264Codec(H264_PT);
-  const track = pc.addTrack(media);
-  const packets: Rtp[] = [];
-  track.onMessage((m) => {
-    const rtp = readRtp(Buffer.from(m));
-    if (rtp) packets.push(rtp);
-  });
-  const gathered = new Promise<void>((resolve) =>
-    pc.onGatheringStateChange((s) => s === 'complete' && resolve()),
-  );
-  pc.setLocalDescription();
-  await gathered;
-  return { pc, track, packets, offer: pc.localDescription()!.sdp };
-}
-
 const whep = (vehicleId: string, sdp: string) =>
   fetch(`${base}/api/video/${vehicleId}/whep`, {
     method: 'POST',
@@ -88,7 +49,7 @@ const whep = (vehicleId: string, sdp: string) =>
 
 describe('WebRTC (WHEP)', () => {
   it('sends the H.264 stream as RTP with capture-time timestamps until the session is deleted', async () => {
-    const v = await viewer();
+    const v = await rtpViewer(H264_PT);
     const res = await whep('cam-1', v.offer);
     const answer = await res.text();
     expect(res.status, answer).toBe(201);
@@ -96,7 +57,7 @@ describe('WebRTC (WHEP)', () => {
     expect(answer).toMatch(/a=sendonly/);
     const location = res.headers.get('location');
     expect(location).toMatch(/^\/api\/video\/whep\//);
-    v.pc.setRemoteDescription(answer, 'answer');
+    v.answer(answer);
 
     await until(async () => v.packets.length > 200, 'RTP packets of the test pattern', 90_000);
     const now = Date.now();
@@ -123,22 +84,20 @@ describe('WebRTC (WHEP)', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(again.status).toBe(404);
-    v.track.close();
-    v.pc.close();
+    v.close();
   }, 120_000);
 
   it('refuses an offer it cannot answer, a Motion-JPEG stream, and a vehicle without video', async () => {
     const bad = await whep('cam-1', 'not sdp');
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/not an SDP offer/);
-    const v = await viewer();
+    const v = await rtpViewer(H264_PT);
     const mjpeg = await whep('mj-1', v.offer);
     expect(mjpeg.status).toBe(409);
     expect((await mjpeg.json()).error.message).toMatch(/Motion-JPEG/);
     expect((await whep('nobody', v.offer)).status).toBe(404);
     const noSession = await fetch(`${base}/api/video/cam-1/whep`, { method: 'POST', body: v.offer });
     expect(noSession.status).toBe(401);
-    v.track.close();
-    v.pc.close();
+    v.close();
   }, 60_000);
 });
