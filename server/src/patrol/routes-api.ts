@@ -20,24 +20,24 @@ import {
   writeQgcPlan,
 } from '@aerie/missions';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments, patrolRoutes, ROUTE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
-  allOf,
   Body,
+  findOr404,
   IdParams,
   iso,
   Name,
   NullableId,
-  notFound,
   PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
   requireRef,
   scopeCondition,
+  updateOr404,
 } from '../routes/common.ts';
 import { loadZones, type RouteRow, routeOf } from './store.ts';
 
@@ -144,20 +144,23 @@ const EXTENSIONS = { plan: 'plan', geojson: 'geojson', kml: 'kml', aerie: 'json'
 export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['routes'];
-
-  registerReadRoutes(app, db, {
+  const resource = {
     path: '/routes',
     table: patrolRoutes,
     what: 'route',
+    tags: ['routes'],
+    scopeColumn: patrolRoutes.departmentId,
+  };
+  const { tags } = resource;
+
+  registerReadRoutes(app, db, {
+    ...resource,
     permission: 'routes.read',
-    tags,
     listSummary: 'List patrol routes with their distance and duration (a department officer sees their own)',
     getSummary: 'One patrol route',
     view: RouteView,
     toView: view,
     orderBy: patrolRoutes.name,
-    scopeColumn: patrolRoutes.departmentId,
   });
 
   /**
@@ -170,13 +173,37 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     return route.home ? issues : issues.filter((i) => i.code !== 'TakeoffPositionUnset');
   }
 
-  async function visible(req: FastifyRequest, id: string): Promise<RouteRow> {
+  const visible = (req: FastifyRequest, id: string): Promise<RouteRow> =>
+    findOr404(db, patrolRoutes, id, 'route', scopeCondition(req, patrolRoutes.departmentId));
+
+  /**
+   * Checks and stores a new route: 422 with the issues when it may not fly (nothing saved),
+   * else 201 with the saved route and its warnings. The department defaults to the user's own.
+   */
+  async function saveNew(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    route: Route,
+    kind: RouteRow['kind'],
+    departmentId: string | null | undefined,
+  ) {
+    await requireRef(db, departments, departmentId, 'body.departmentId', 'department');
+    const issues = await check(route);
+    if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
     const [row] = await db
-      .select()
-      .from(patrolRoutes)
-      .where(allOf(eq(patrolRoutes.id, id), scopeCondition(req, patrolRoutes.departmentId)));
-    if (!row) throw notFound('route', id);
-    return row;
+      .insert(patrolRoutes)
+      .values({
+        id: randomUUID(),
+        name: route.name,
+        kind,
+        routeJson: writeAerieRoute(route),
+        departmentId: departmentId ?? req.auth?.departmentId ?? null,
+        createdBy: req.auth?.id ?? null,
+        createdAt: new Date(ctx.now()),
+      })
+      .returning();
+    req.auditTargetId = row!.id;
+    return reply.status(201).send({ ...view(row!), issues });
   }
 
   r.post(
@@ -218,23 +245,7 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     },
     async (req, reply) => {
       const route = { ...parseBodyRoute(req.body.route), name: req.body.name };
-      await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      const issues = await check(route);
-      if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const [row] = await db
-        .insert(patrolRoutes)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          kind: req.body.kind,
-          routeJson: writeAerieRoute(route),
-          departmentId: req.body.departmentId ?? req.auth?.departmentId ?? null,
-          createdBy: req.auth?.id ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send({ ...view(row!), issues });
+      return saveNew(req, reply, route, req.body.kind, req.body.departmentId);
     },
   );
 
@@ -274,23 +285,7 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
         );
       }
       const route = { ...parsed.route, name: req.body.name ?? parsed.route.name };
-      await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      const issues = await check(route);
-      if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const [row] = await db
-        .insert(patrolRoutes)
-        .values({
-          id: randomUUID(),
-          name: route.name,
-          kind: req.body.kind ?? 'imported',
-          routeJson: writeAerieRoute(route),
-          departmentId: req.body.departmentId ?? req.auth?.departmentId ?? null,
-          createdBy: req.auth?.id ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send({ ...view(row!), issues });
+      return saveNew(req, reply, route, req.body.kind ?? 'imported', req.body.departmentId);
     },
   );
 
@@ -318,38 +313,28 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
       await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
       const issues = await check(route);
       if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const [row] = await db
-        .update(patrolRoutes)
-        .set({
+      const row = await updateOr404(
+        db,
+        patrolRoutes,
+        current.id,
+        {
           name,
           ...(req.body.kind ? { kind: req.body.kind } : {}),
           ...(req.body.departmentId !== undefined ? { departmentId: req.body.departmentId } : {}),
           routeJson: writeAerieRoute(route),
           updatedAt: new Date(ctx.now()),
-        })
-        .where(eq(patrolRoutes.id, current.id))
-        .returning();
-      return { ...view(row!), issues };
+        },
+        'route',
+      );
+      return { ...view(row), issues };
     },
   );
 
-  r.delete(
-    '/routes/:id',
-    {
-      config: { permission: 'routes.write' },
-      schema: {
-        tags,
-        summary: 'Delete a route (refused with 409 while schedules or sorties use it)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const current = await visible(req, req.params.id);
-      await db.delete(patrolRoutes).where(eq(patrolRoutes.id, current.id));
-      return reply.status(204).send(null);
-    },
-  );
+  registerDeleteRoute(app, db, {
+    ...resource,
+    permission: 'routes.write',
+    summary: 'Delete a route (refused with 409 while schedules or sorties use it)',
+  });
 
   r.get(
     '/routes/:id/export',

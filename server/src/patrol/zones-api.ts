@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { zonesToGeoJson } from '@aerie/missions';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -15,14 +14,15 @@ import { airspaceZones, ZONE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   Body,
-  IdParams,
+  changeRoute,
+  findOr404,
   iso,
   Latitude,
   Longitude,
   Name,
-  notFound,
-  PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
+  updateOr404,
 } from '../routes/common.ts';
 import { type ZoneRow, zoneOf } from './store.ts';
 
@@ -81,14 +81,12 @@ function checkBand(floor: number | null | undefined, ceiling: number | null | un
 export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['zones'];
+  const zone = { path: '/zones', table: airspaceZones, what: 'zone', tags: ['zones'] };
+  const { tags } = zone;
 
   registerReadRoutes(app, db, {
-    path: '/zones',
-    table: airspaceZones,
-    what: 'zone',
+    ...zone,
     permission: 'zones.read',
-    tags,
     listSummary: 'List airspace zones (no-fly, controlled, operating areas)',
     getSummary: 'One airspace zone',
     view: ZoneView,
@@ -148,58 +146,40 @@ export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   r.patch(
     '/zones/:id',
-    {
-      config: { permission: 'zones.write' },
-      schema: {
-        tags,
-        summary: 'Change a zone',
-        params: IdParams,
-        body: PatchBody({
-          name: Name,
-          kind: Type.Enum(ZONE_KINDS),
-          geometry: Geometry,
-          floorM: Height,
-          ceilingM: Height,
-        }),
-        response: { 200: ZoneView, ...errorResponses(400, 401, 403, 404) },
+    changeRoute({
+      permission: 'zones.write',
+      tags,
+      summary: 'Change a zone',
+      fields: {
+        name: Name,
+        kind: Type.Enum(ZONE_KINDS),
+        geometry: Geometry,
+        floorM: Height,
+        ceilingM: Height,
       },
-    },
+      view: ZoneView,
+      errors: [400, 401, 403, 404],
+    }),
     async (req) => {
-      const [current] = await db.select().from(airspaceZones).where(eq(airspaceZones.id, req.params.id));
-      if (!current) throw notFound('zone', req.params.id);
+      const current = await findOr404(db, airspaceZones, req.params.id, 'zone');
       const { geometry, ...rest } = req.body;
       checkBand(
         rest.floorM !== undefined ? rest.floorM : current.floorM,
         rest.ceilingM !== undefined ? rest.ceilingM : current.ceilingM,
       );
-      const [row] = await db
-        .update(airspaceZones)
-        .set({
-          ...rest,
-          ...(geometry ? { geometryJson: JSON.stringify(geometry) } : {}),
-          updatedAt: new Date(ctx.now()),
-        })
-        .where(eq(airspaceZones.id, req.params.id))
-        .returning();
-      return view(row!);
+      const set = {
+        ...rest,
+        ...(geometry ? { geometryJson: JSON.stringify(geometry) } : {}),
+        updatedAt: new Date(ctx.now()),
+      };
+      return view(await updateOr404(db, airspaceZones, current.id, set, 'zone'));
     },
   );
 
-  r.delete(
-    '/zones/:id',
-    {
-      config: { permission: 'zones.write' },
-      schema: {
-        tags,
-        summary: 'Delete a zone',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db.delete(airspaceZones).where(eq(airspaceZones.id, req.params.id)).returning();
-      if (!row) throw notFound('zone', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  registerDeleteRoute(app, db, {
+    ...zone,
+    permission: 'zones.write',
+    summary: 'Delete a zone',
+    mayBeRefused: false,
+  });
 }

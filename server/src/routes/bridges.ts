@@ -14,14 +14,15 @@ import { bridges, docks, sites, vehicles } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
 import {
   Body,
+  changeRoute,
   IdParams,
   iso,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
   requireRef,
+  updateOr404,
 } from './common.ts';
 
 const BridgeView = Type.Object({
@@ -58,14 +59,12 @@ export async function findBridgeByToken(db: Db, token: string): Promise<{ id: st
 export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['bridges'];
+  const bridge = { path: '/bridges', table: bridges, what: 'bridge', tags: ['bridges'] };
+  const { tags } = bridge;
 
   registerReadRoutes(app, db, {
-    path: '/bridges',
-    table: bridges,
-    what: 'bridge',
+    ...bridge,
     permission: 'bridges.read',
-    tags,
     listSummary: 'List bridges',
     getSummary: 'One bridge',
     view: BridgeView,
@@ -115,63 +114,34 @@ export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req) => {
       const token = newToken('brg');
-      const [row] = await db
-        .update(bridges)
-        .set({ tokenHash: hashToken(token) })
-        .where(eq(bridges.id, req.params.id))
-        .returning();
-      if (!row) throw notFound('bridge', req.params.id);
+      const row = await updateOr404(db, bridges, req.params.id, { tokenHash: hashToken(token) }, 'bridge');
       return { bridge: view(row), token };
     },
   );
 
   r.patch(
     '/bridges/:id',
-    {
-      config: { permission: 'bridges.write' },
-      schema: {
-        tags,
-        summary: 'Change a bridge',
-        params: IdParams,
-        body: PatchBody({ name: Name, siteId: NullableId }),
-        response: { 200: BridgeView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    changeRoute({
+      permission: 'bridges.write',
+      tags,
+      summary: 'Change a bridge',
+      fields: { name: Name, siteId: NullableId },
+      view: BridgeView,
+    }),
     async (req) => {
       await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
-      const [row] = await db.update(bridges).set(req.body).where(eq(bridges.id, req.params.id)).returning();
-      if (!row) throw notFound('bridge', req.params.id);
-      return view(row);
+      return view(await updateOr404(db, bridges, req.params.id, req.body, 'bridge'));
     },
   );
 
-  r.delete(
-    '/bridges/:id',
-    {
-      config: { permission: 'bridges.write' },
-      schema: {
-        tags,
-        summary: 'Delete a bridge (its vehicles and docks become unbound)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
+  registerDeleteRoute(app, db, {
+    ...bridge,
+    permission: 'bridges.write',
+    summary: 'Delete a bridge (its vehicles and docks become unbound)',
+    // A sysid means nothing without its bridge: clear both halves of each binding.
+    before: async (id) => {
+      await db.update(vehicles).set({ bridgeId: null, sysid: null }).where(eq(vehicles.bridgeId, id));
+      await db.update(docks).set({ bridgeId: null, sysid: null, compid: null }).where(eq(docks.bridgeId, id));
     },
-    async (req, reply) => {
-      // A sysid means nothing without its bridge: clear both halves of each binding.
-      await db
-        .update(vehicles)
-        .set({ bridgeId: null, sysid: null })
-        .where(eq(vehicles.bridgeId, req.params.id));
-      await db
-        .update(docks)
-        .set({ bridgeId: null, sysid: null, compid: null })
-        .where(eq(docks.bridgeId, req.params.id));
-      const [row] = await db
-        .delete(bridges)
-        .where(eq(bridges.id, req.params.id))
-        .returning({ id: bridges.id });
-      if (!row) throw notFound('bridge', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  });
 }

@@ -1,13 +1,20 @@
 /** Departments (部门): the units tickets are dispatched to and that officers belong to. */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
-import { Body, IdParams, iso, Name, notFound, PatchBody, registerReadRoutes } from './common.ts';
+import {
+  Body,
+  changeRoute,
+  iso,
+  Name,
+  registerDeleteRoute,
+  registerReadRoutes,
+  updateOr404,
+} from './common.ts';
 
 const DepartmentView = Type.Object({
   id: Type.String(),
@@ -28,20 +35,23 @@ const view = (d: typeof departments.$inferSelect) => ({
 export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['departments'];
-
-  registerReadRoutes(app, db, {
+  const department = {
     path: '/departments',
     table: departments,
     what: 'department',
+    tags: ['departments'],
+    scopeColumn: departments.id,
+  };
+  const { tags } = department;
+
+  registerReadRoutes(app, db, {
+    ...department,
     permission: 'departments.read',
-    tags,
     listSummary: 'List departments (a department officer sees their own)',
     getSummary: 'One department',
     view: DepartmentView,
     toView: view,
     orderBy: departments.name,
-    scopeColumn: departments.id,
   });
 
   r.post(
@@ -72,45 +82,19 @@ export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext):
 
   r.patch(
     '/departments/:id',
-    {
-      config: { permission: 'departments.write' },
-      schema: {
-        tags,
-        summary: 'Change a department',
-        params: IdParams,
-        body: PatchBody({ name: Name, code: Code }),
-        response: { 200: DepartmentView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => {
-      const [row] = await db
-        .update(departments)
-        .set(req.body)
-        .where(eq(departments.id, req.params.id))
-        .returning();
-      if (!row) throw notFound('department', req.params.id);
-      return view(row);
-    },
+    changeRoute({
+      permission: 'departments.write',
+      tags,
+      summary: 'Change a department',
+      fields: { name: Name, code: Code },
+      view: DepartmentView,
+    }),
+    async (req) => view(await updateOr404(db, departments, req.params.id, req.body, 'department')),
   );
 
-  r.delete(
-    '/departments/:id',
-    {
-      config: { permission: 'departments.write' },
-      schema: {
-        tags,
-        summary: 'Delete a department (refused while users, sites, docks or vehicles belong to it)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db
-        .delete(departments)
-        .where(eq(departments.id, req.params.id))
-        .returning({ id: departments.id });
-      if (!row) throw notFound('department', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  registerDeleteRoute(app, db, {
+    ...department,
+    permission: 'departments.write',
+    summary: 'Delete a department (refused while users, sites, docks or vehicles belong to it)',
+  });
 }

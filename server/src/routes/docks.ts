@@ -11,19 +11,21 @@ import { ApiError, type ErrorCode, errorResponses } from '../http/errors.ts';
 import type { DockCommander } from '../live/dock-commands.ts';
 import type { DockStatusSource } from '../live/dock-store.ts';
 import {
-  allOf,
   Body,
+  bindingAfter,
+  changeRoute,
+  findOr404,
   IdParams,
   iso,
   Latitude,
   Longitude,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
   requireRef,
   scopeCondition,
+  updateOr404,
 } from './common.ts';
 
 /** What the dock routes answer (the contract's `DockRecord`, which the web reads). */
@@ -48,7 +50,14 @@ const view = (d: typeof docks.$inferSelect) => ({ ...d, createdAt: iso(d.created
 export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['docks'];
+  const dock = {
+    path: '/docks',
+    table: docks,
+    what: 'dock',
+    tags: ['docks'],
+    scopeColumn: docks.departmentId,
+  };
+  const { tags } = dock;
 
   async function checkRefs(b: { siteId?: string; departmentId?: string | null; bridgeId?: string | null }) {
     await requireRef(db, sites, b.siteId, 'body.siteId', 'site');
@@ -69,17 +78,13 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
   }
 
   registerReadRoutes(app, db, {
-    path: '/docks',
-    table: docks,
-    what: 'dock',
+    ...dock,
     permission: 'docks.read',
-    tags,
     listSummary: 'List docks',
     getSummary: 'One dock',
     view: DockView,
     toView: view,
     orderBy: docks.name,
-    scopeColumn: docks.departmentId,
     filters: {
       query: { siteId: Type.Optional(Type.String()) },
       where: (q) => (q.siteId ? eq(docks.siteId, q.siteId as string) : undefined),
@@ -138,52 +143,24 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   r.patch(
     '/docks/:id',
-    {
-      config: { permission: 'docks.write' },
-      schema: {
-        tags,
-        summary: 'Change a dock',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: DockView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    changeRoute({
+      permission: 'docks.write',
+      tags,
+      summary: 'Change a dock',
+      fields: Fields,
+      view: DockView,
+    }),
     async (req) => {
       const b = req.body;
-      const [cur] = await db.select().from(docks).where(eq(docks.id, req.params.id));
-      if (!cur) throw notFound('dock', req.params.id);
+      const cur = await findOr404(db, docks, req.params.id, 'dock');
       await checkRefs(b);
-      const bridgeId = b.bridgeId === undefined ? cur.bridgeId : b.bridgeId;
-      // Unbinding from a bridge drops the MAVLink address with it unless a new one is given.
-      const sysid = b.sysid === undefined ? (bridgeId === null ? null : cur.sysid) : b.sysid;
-      const compid = b.compid === undefined ? (bridgeId === null ? null : cur.compid) : b.compid;
-      checkBinding(bridgeId, sysid, compid);
-      const [row] = await db
-        .update(docks)
-        .set({ ...b, bridgeId, sysid, compid })
-        .where(eq(docks.id, cur.id))
-        .returning();
-      return view(row!);
+      const binding = bindingAfter(cur, b, ['sysid', 'compid']);
+      checkBinding(binding.bridgeId, binding.sysid, binding.compid);
+      return view(await updateOr404(db, docks, cur.id, { ...b, ...binding }, 'dock'));
     },
   );
 
-  r.delete(
-    '/docks/:id',
-    {
-      config: { permission: 'docks.write' },
-      schema: {
-        tags,
-        summary: 'Delete a dock',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db.delete(docks).where(eq(docks.id, req.params.id)).returning({ id: docks.id });
-      if (!row) throw notFound('dock', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  registerDeleteRoute(app, db, { ...dock, permission: 'docks.write', summary: 'Delete a dock' });
 }
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
@@ -284,14 +261,8 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
   const { db } = ctx.database;
   const tags = ['docks'];
 
-  async function findDock(req: Parameters<typeof scopeCondition>[0], id: string) {
-    const [dock] = await db
-      .select({ id: docks.id })
-      .from(docks)
-      .where(allOf(eq(docks.id, id), scopeCondition(req, docks.departmentId)));
-    if (!dock) throw notFound('dock', id);
-    return dock;
-  }
+  const findDock = (req: Parameters<typeof scopeCondition>[0], id: string) =>
+    findOr404(db, docks, id, 'dock', scopeCondition(req, docks.departmentId));
 
   r.get(
     '/docks/:id/status',

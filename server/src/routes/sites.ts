@@ -1,7 +1,6 @@
 /** Sites: the places a bridge serves and docks stand at. */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -9,16 +8,16 @@ import { departments, sites } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
 import {
   Body,
-  IdParams,
+  changeRoute,
   iso,
   Latitude,
   Longitude,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
   requireRef,
+  updateOr404,
 } from './common.ts';
 
 const SiteView = Type.Object({
@@ -44,20 +43,23 @@ const view = (s: typeof sites.$inferSelect) => ({ ...s, createdAt: iso(s.created
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['sites'];
-
-  registerReadRoutes(app, db, {
+  const site = {
     path: '/sites',
     table: sites,
     what: 'site',
+    tags: ['sites'],
+    scopeColumn: sites.departmentId,
+  };
+  const { tags } = site;
+
+  registerReadRoutes(app, db, {
+    ...site,
     permission: 'sites.read',
-    tags,
     listSummary: 'List sites',
     getSummary: 'One site',
     view: SiteView,
     toView: view,
     orderBy: sites.name,
-    scopeColumn: sites.departmentId,
   });
 
   r.post(
@@ -99,39 +101,22 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   r.patch(
     '/sites/:id',
-    {
-      config: { permission: 'sites.write' },
-      schema: {
-        tags,
-        summary: 'Change a site',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: SiteView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    changeRoute({
+      permission: 'sites.write',
+      tags,
+      summary: 'Change a site',
+      fields: Fields,
+      view: SiteView,
+    }),
     async (req) => {
       await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      const [row] = await db.update(sites).set(req.body).where(eq(sites.id, req.params.id)).returning();
-      if (!row) throw notFound('site', req.params.id);
-      return view(row);
+      return view(await updateOr404(db, sites, req.params.id, req.body, 'site'));
     },
   );
 
-  r.delete(
-    '/sites/:id',
-    {
-      config: { permission: 'sites.write' },
-      schema: {
-        tags,
-        summary: 'Delete a site (refused while docks or bridges belong to it)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db.delete(sites).where(eq(sites.id, req.params.id)).returning({ id: sites.id });
-      if (!row) throw notFound('site', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  registerDeleteRoute(app, db, {
+    ...site,
+    permission: 'sites.write',
+    summary: 'Delete a site (refused while docks or bridges belong to it)',
+  });
 }

@@ -18,7 +18,7 @@ import {
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { allOf, IdParams, iso, notFound, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
+import { allOf, findOr404, IdParams, iso, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
 
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -171,14 +171,8 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   /** The sortie if the request may see it (other departments' sorties read as missing). */
-  async function visibleSortie(req: FastifyRequest, id: string): Promise<SortieRow> {
-    const [row] = await db
-      .select()
-      .from(sorties)
-      .where(allOf(eq(sorties.id, id), scopeCondition(req, sorties.departmentId)));
-    if (!row) throw notFound('sortie', id);
-    return row;
-  }
+  const visibleSortie = (req: FastifyRequest, id: string): Promise<SortieRow> =>
+    findOr404(db, sorties, id, 'sortie', scopeCondition(req, sorties.departmentId));
 
   /**
    * The events of sortie `s` within [from, to). Events carry no index by sortie, so the

@@ -12,11 +12,11 @@ import { departments, ROLES, type Role, users } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   Body,
-  IdParams,
+  changeRoute,
+  findOr404,
   iso,
   NullableId,
-  notFound,
-  PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
   requireRef,
 } from './common.ts';
@@ -85,14 +85,12 @@ async function keepOneAdministrator(db: Db, changingUserId: string): Promise<voi
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['users'];
+  const user = { path: '/users', table: users, what: 'user', tags: ['users'] };
+  const { tags } = user;
 
   registerReadRoutes(app, db, {
-    path: '/users',
-    table: users,
-    what: 'user',
+    ...user,
     permission: 'users.read',
-    tags,
     listSummary: 'List users',
     getSummary: 'One user',
     view: UserView,
@@ -136,26 +134,22 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   r.patch(
     '/users/:id',
-    {
-      config: { permission: 'users.write' },
-      schema: {
-        tags,
-        summary: 'Change a user (a new password or disabling ends their sessions)',
-        params: IdParams,
-        body: PatchBody({
-          displayName: UserFields.displayName,
-          role: RoleSchema,
-          departmentId: NullableId,
-          password: Password,
-          disabled: Type.Boolean(),
-        }),
-        response: { 200: UserView, ...errorResponses(400, 401, 403, 404, 409) },
+    changeRoute({
+      permission: 'users.write',
+      tags,
+      summary: 'Change a user (a new password or disabling ends their sessions)',
+      fields: {
+        displayName: UserFields.displayName,
+        role: RoleSchema,
+        departmentId: NullableId,
+        password: Password,
+        disabled: Type.Boolean(),
       },
-    },
+      view: UserView,
+    }),
     async (req) => {
       const b = req.body;
-      const [cur] = await db.select().from(users).where(eq(users.id, req.params.id));
-      if (!cur) throw notFound('user', req.params.id);
+      const cur = await findOr404(db, users, req.params.id, 'user');
       const role = b.role ?? cur.role;
       const departmentId = b.departmentId === undefined ? cur.departmentId : b.departmentId;
       checkOfficerDepartment(role, departmentId);
@@ -181,23 +175,13 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  r.delete(
-    '/users/:id',
-    {
-      config: { permission: 'users.write' },
-      schema: {
-        tags,
-        summary: 'Delete a user',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
+  registerDeleteRoute(app, db, {
+    ...user,
+    permission: 'users.write',
+    summary: 'Delete a user',
+    before: async (id) => {
+      const [cur] = await db.select().from(users).where(eq(users.id, id));
+      if (cur?.role === 'administrator' && !cur.disabled) await keepOneAdministrator(db, cur.id);
     },
-    async (req, reply) => {
-      const [cur] = await db.select().from(users).where(eq(users.id, req.params.id));
-      if (!cur) throw notFound('user', req.params.id);
-      if (cur.role === 'administrator' && !cur.disabled) await keepOneAdministrator(db, cur.id);
-      await db.delete(users).where(eq(users.id, cur.id));
-      return reply.status(204).send(null);
-    },
-  );
+  });
 }

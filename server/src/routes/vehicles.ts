@@ -14,14 +14,16 @@ import { bridges, departments, docks, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   Body,
-  IdParams,
+  bindingAfter,
+  changeRoute,
+  findOr404,
   iso,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
+  registerDeleteRoute,
   registerReadRoutes,
   requireRef,
+  updateOr404,
 } from './common.ts';
 
 /** What the vehicle routes answer (the contract's `VehicleRecord`, which the web reads). */
@@ -43,7 +45,14 @@ type VehicleRow = typeof vehicles.$inferSelect;
 export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
-  const tags = ['vehicles'];
+  const vehicle = {
+    path: '/vehicles',
+    table: vehicles,
+    what: 'vehicle',
+    tags: ['vehicles'],
+    scopeColumn: vehicles.departmentId,
+  };
+  const { tags } = vehicle;
 
   const view = (v: VehicleRow) => {
     const live = ctx.liveState.get(v.id);
@@ -102,17 +111,13 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
   }
 
   registerReadRoutes(app, db, {
-    path: '/vehicles',
-    table: vehicles,
-    what: 'vehicle',
+    ...vehicle,
     permission: 'vehicles.read',
-    tags,
     listSummary: 'List vehicles with their live state (online=false, state=null until a bridge reports)',
     getSummary: 'One vehicle with its live state',
     view: VehicleView,
     toView: view,
     orderBy: vehicles.name,
-    scopeColumn: vehicles.departmentId,
   });
 
   r.post(
@@ -161,59 +166,29 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   r.patch(
     '/vehicles/:id',
-    {
-      config: { permission: 'vehicles.write' },
-      schema: {
-        tags,
-        summary: 'Change a vehicle (binding: bridgeId + sysid)',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: VehicleView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    changeRoute({
+      permission: 'vehicles.write',
+      tags,
+      summary: 'Change a vehicle (binding: bridgeId + sysid)',
+      fields: Fields,
+      view: VehicleView,
+    }),
     async (req) => {
       const b = req.body;
-      const [cur] = await db.select().from(vehicles).where(eq(vehicles.id, req.params.id));
-      if (!cur) throw notFound('vehicle', req.params.id);
+      const cur = await findOr404(db, vehicles, req.params.id, 'vehicle');
       await checkRefs(b);
-      const bridgeId = b.bridgeId === undefined ? cur.bridgeId : b.bridgeId;
-      // Unbinding from a bridge drops the sysid with it unless a new one is given.
-      const sysid = b.sysid === undefined ? (bridgeId === null ? null : cur.sysid) : b.sysid;
-      await checkBinding(bridgeId, sysid, cur.id);
+      const binding = bindingAfter(cur, b, ['sysid']);
+      await checkBinding(binding.bridgeId, binding.sysid, cur.id);
       const { camera, ...rest } = b;
-      const [row] = await db
-        .update(vehicles)
-        .set({
-          ...rest,
-          bridgeId,
-          sysid,
-          ...(camera === undefined ? {} : { cameraJson: camera ? JSON.stringify(camera) : null }),
-        })
-        .where(eq(vehicles.id, cur.id))
-        .returning();
-      return view(row!);
+      const cameraJson = camera === undefined ? {} : { cameraJson: camera ? JSON.stringify(camera) : null };
+      return view(await updateOr404(db, vehicles, cur.id, { ...rest, ...binding, ...cameraJson }, 'vehicle'));
     },
   );
 
-  r.delete(
-    '/vehicles/:id',
-    {
-      config: { permission: 'vehicles.write' },
-      schema: {
-        tags,
-        summary: 'Remove a vehicle (refused once it has flown sorties)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db
-        .delete(vehicles)
-        .where(eq(vehicles.id, req.params.id))
-        .returning({ id: vehicles.id });
-      if (!row) throw notFound('vehicle', req.params.id);
-      ctx.liveState.remove(row.id);
-      return reply.status(204).send(null);
-    },
-  );
+  registerDeleteRoute(app, db, {
+    ...vehicle,
+    permission: 'vehicles.write',
+    summary: 'Remove a vehicle (refused once it has flown sorties)',
+    after: (id) => ctx.liveState.remove(id),
+  });
 }
