@@ -4,7 +4,6 @@
  * (against the stored airspace zones): a route with error-severity issues is refused with
  * 422 and the issues, so the planner can show them; warnings are saved and returned.
  */
-import { randomUUID } from 'node:crypto';
 import {
   fromMissionItems,
   type Issue,
@@ -19,7 +18,6 @@ import {
   writeAerieRoute,
   writeQgcPlan,
 } from '@aerie/missions';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -27,17 +25,14 @@ import { departments, patrolRoutes, ROUTE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   Body,
-  findOr404,
+  created,
   IdParams,
   iso,
   Name,
   NullableId,
   PatchBody,
-  registerDeleteRoute,
-  registerReadRoutes,
   requireRef,
-  scopeCondition,
-  updateOr404,
+  resourceRoutes,
 } from '../routes/common.ts';
 import { loadZones, type RouteRow, routeOf } from './store.ts';
 
@@ -142,19 +137,16 @@ const FORMATS = {
 const EXTENSIONS = { plan: 'plan', geojson: 'geojson', kml: 'kml', aerie: 'json' } as const;
 
 export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const resource = {
+  const patrolRoute = resourceRoutes(app, ctx.database.db, {
     path: '/routes',
     table: patrolRoutes,
     what: 'route',
     tags: ['routes'],
     scopeColumn: patrolRoutes.departmentId,
-  };
-  const { tags } = resource;
+  });
+  const { r, db, tags } = patrolRoute;
 
-  registerReadRoutes(app, db, {
-    ...resource,
+  patrolRoute.registerRead({
     permission: 'routes.read',
     listSummary: 'List patrol routes with their distance and duration (a department officer sees their own)',
     getSummary: 'One patrol route',
@@ -173,8 +165,7 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     return route.home ? issues : issues.filter((i) => i.code !== 'TakeoffPositionUnset');
   }
 
-  const visible = (req: FastifyRequest, id: string): Promise<RouteRow> =>
-    findOr404(db, patrolRoutes, id, 'route', scopeCondition(req, patrolRoutes.departmentId));
+  const visible = (req: FastifyRequest, id: string): Promise<RouteRow> => patrolRoute.find(id, req);
 
   /**
    * Checks and stores a new route: 422 with the issues when it may not fly (nothing saved),
@@ -190,20 +181,15 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     await requireRef(db, departments, departmentId, 'body.departmentId', 'department');
     const issues = await check(route);
     if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-    const [row] = await db
-      .insert(patrolRoutes)
-      .values({
-        id: randomUUID(),
-        name: route.name,
-        kind,
-        routeJson: writeAerieRoute(route),
-        departmentId: departmentId ?? req.auth?.departmentId ?? null,
-        createdBy: req.auth?.id ?? null,
-        createdAt: new Date(ctx.now()),
-      })
-      .returning();
-    req.auditTargetId = row!.id;
-    return reply.status(201).send({ ...view(row!), issues });
+    const row = await patrolRoute.insert({
+      name: route.name,
+      kind,
+      routeJson: writeAerieRoute(route),
+      departmentId: departmentId ?? req.auth?.departmentId ?? null,
+      createdBy: req.auth?.id ?? null,
+      createdAt: new Date(ctx.now()),
+    });
+    return created(req, reply, row.id, { ...view(row), issues });
   }
 
   r.post(
@@ -313,25 +299,18 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
       await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
       const issues = await check(route);
       if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const row = await updateOr404(
-        db,
-        patrolRoutes,
-        current.id,
-        {
-          name,
-          ...(req.body.kind ? { kind: req.body.kind } : {}),
-          ...(req.body.departmentId !== undefined ? { departmentId: req.body.departmentId } : {}),
-          routeJson: writeAerieRoute(route),
-          updatedAt: new Date(ctx.now()),
-        },
-        'route',
-      );
+      const row = await patrolRoute.update(current.id, {
+        name,
+        ...(req.body.kind ? { kind: req.body.kind } : {}),
+        ...(req.body.departmentId !== undefined ? { departmentId: req.body.departmentId } : {}),
+        routeJson: writeAerieRoute(route),
+        updatedAt: new Date(ctx.now()),
+      });
       return { ...view(row), issues };
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...resource,
+  patrolRoute.registerDelete({
     permission: 'routes.write',
     summary: 'Delete a route (refused with 409 while schedules or sorties use it)',
   });

@@ -12,7 +12,6 @@ import {
   nextRuns,
   type PatrolSchedule,
 } from '@aerie/missions';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -20,17 +19,13 @@ import { departments, docks, patrolRoutes, patrolSchedules, SCHEDULE_KINDS } fro
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
   Body,
-  changeRoute,
-  findOr404,
+  created,
   IdParams,
   iso,
   Name,
   NullableId,
-  registerDeleteRoute,
-  registerReadRoutes,
   requireRef,
-  scopeCondition,
-  updateOr404,
+  resourceRoutes,
 } from '../routes/common.ts';
 import { dockIdsOf, type ScheduleRow, scheduleOf } from './store.ts';
 
@@ -151,19 +146,16 @@ function localMidnight(now: number, tz: string): string {
 }
 
 export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const schedule = {
+  const schedule = resourceRoutes(app, ctx.database.db, {
     path: '/schedules',
     table: patrolSchedules,
     what: 'schedule',
     tags: ['schedules'],
     scopeColumn: patrolSchedules.departmentId,
-  };
-  const { tags } = schedule;
+  });
+  const { r, db, tags } = schedule;
 
-  registerReadRoutes(app, db, {
-    ...schedule,
+  schedule.registerRead({
     permission: 'schedules.read',
     listSummary: 'List patrol schedules with their next run and the outcome of the last one',
     getSummary: 'One patrol schedule',
@@ -172,8 +164,7 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): v
     orderBy: patrolSchedules.name,
   });
 
-  const visible = (req: FastifyRequest, id: string): Promise<ScheduleRow> =>
-    findOr404(db, patrolSchedules, id, 'schedule', scopeCondition(req, patrolSchedules.departmentId));
+  const visible = (req: FastifyRequest, id: string): Promise<ScheduleRow> => schedule.find(id, req);
 
   async function checkDocks(ids: string[] | null | undefined): Promise<void> {
     for (const [i, id] of (ids ?? []).entries())
@@ -240,16 +231,14 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): v
         }),
       );
       const [row] = await db.insert(patrolSchedules).values(values).returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!, now));
+      return created(req, reply, row!.id, view(row!, now));
     },
   );
 
   r.patch(
     '/schedules/:id',
-    changeRoute({
+    schedule.change({
       permission: 'schedules.write',
-      tags,
       summary: 'Change a schedule (a changed rule counts from now)',
       fields: Fields,
       view: ScheduleView,
@@ -275,12 +264,11 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): v
       if (next.kind === 'recurring' && !next.dtstart) next.dtstart = localMidnight(now, next.tz);
       check(scheduleOf(next));
       const { id: _id, createdAt: _c, createdBy: _b, ...set } = next;
-      return view(await updateOr404(db, patrolSchedules, current.id, set, 'schedule'), now);
+      return view(await schedule.update(current.id, set), now);
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...schedule,
+  schedule.registerDelete({
     permission: 'schedules.write',
     summary: 'Delete a schedule (refused with 409 while sorties refer to it: disable it instead)',
   });

@@ -4,26 +4,13 @@
  * against them); administrators write them. A zone's geometry is checked with the library's
  * GeoJSON zone reader, so a bad polygon is refused naming the field.
  */
-import { randomUUID } from 'node:crypto';
 import { zonesToGeoJson } from '@aerie/missions';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { airspaceZones, ZONE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  changeRoute,
-  findOr404,
-  iso,
-  Latitude,
-  Longitude,
-  Name,
-  registerDeleteRoute,
-  registerReadRoutes,
-  updateOr404,
-} from '../routes/common.ts';
+import { Body, created, iso, Latitude, Longitude, Name, resourceRoutes } from '../routes/common.ts';
 import { type ZoneRow, zoneOf } from './store.ts';
 
 const Point = Type.Object({ lat: Latitude, lon: Longitude }, { additionalProperties: false });
@@ -79,13 +66,15 @@ function checkBand(floor: number | null | undefined, ceiling: number | null | un
 }
 
 export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const zone = { path: '/zones', table: airspaceZones, what: 'zone', tags: ['zones'] };
-  const { tags } = zone;
+  const zone = resourceRoutes(app, ctx.database.db, {
+    path: '/zones',
+    table: airspaceZones,
+    what: 'zone',
+    tags: ['zones'],
+  });
+  const { r, db, tags } = zone;
 
-  registerReadRoutes(app, db, {
-    ...zone,
+  zone.registerRead({
     permission: 'zones.read',
     listSummary: 'List airspace zones (no-fly, controlled, operating areas)',
     getSummary: 'One airspace zone',
@@ -126,29 +115,23 @@ export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (req, reply) => {
       checkBand(req.body.floorM, req.body.ceilingM);
-      const [row] = await db
-        .insert(airspaceZones)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          kind: req.body.kind,
-          geometryJson: JSON.stringify(req.body.geometry),
-          floorM: req.body.floorM ?? null,
-          ceilingM: req.body.ceilingM ?? null,
-          createdBy: req.auth?.id ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await zone.insert({
+        name: req.body.name,
+        kind: req.body.kind,
+        geometryJson: JSON.stringify(req.body.geometry),
+        floorM: req.body.floorM ?? null,
+        ceilingM: req.body.ceilingM ?? null,
+        createdBy: req.auth?.id ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/zones/:id',
-    changeRoute({
+    zone.change({
       permission: 'zones.write',
-      tags,
       summary: 'Change a zone',
       fields: {
         name: Name,
@@ -161,7 +144,7 @@ export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void 
       errors: [400, 401, 403, 404],
     }),
     async (req) => {
-      const current = await findOr404(db, airspaceZones, req.params.id, 'zone');
+      const current = await zone.find(req.params.id);
       const { geometry, ...rest } = req.body;
       checkBand(
         rest.floorM !== undefined ? rest.floorM : current.floorM,
@@ -172,12 +155,11 @@ export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void 
         ...(geometry ? { geometryJson: JSON.stringify(geometry) } : {}),
         updatedAt: new Date(ctx.now()),
       };
-      return view(await updateOr404(db, airspaceZones, current.id, set, 'zone'));
+      return view(await zone.update(current.id, set));
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...zone,
+  zone.registerDelete({
     permission: 'zones.write',
     summary: 'Delete a zone',
     mayBeRefused: false,

@@ -2,8 +2,6 @@
  * Bridges: one gcs-bridge process per site. Each has a connection token, shown once when the
  * bridge is created (or its token is replaced) and stored only as a hash.
  */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -12,18 +10,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { bridges, docks, sites, vehicles } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  changeRoute,
-  IdParams,
-  iso,
-  Name,
-  NullableId,
-  registerDeleteRoute,
-  registerReadRoutes,
-  requireRef,
-  updateOr404,
-} from './common.ts';
+import { Body, created, IdParams, iso, Name, NullableId, requireRef, resourceRoutes } from './common.ts';
 
 const BridgeView = Type.Object({
   id: Type.String(),
@@ -57,13 +44,15 @@ export async function findBridgeByToken(db: Db, token: string): Promise<{ id: st
 }
 
 export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const bridge = { path: '/bridges', table: bridges, what: 'bridge', tags: ['bridges'] };
-  const { tags } = bridge;
+  const bridge = resourceRoutes(app, ctx.database.db, {
+    path: '/bridges',
+    table: bridges,
+    what: 'bridge',
+    tags: ['bridges'],
+  });
+  const { r, db, tags } = bridge;
 
-  registerReadRoutes(app, db, {
-    ...bridge,
+  bridge.registerRead({
     permission: 'bridges.read',
     listSummary: 'List bridges',
     getSummary: 'One bridge',
@@ -86,18 +75,13 @@ export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (req, reply) => {
       await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
       const token = newToken('brg');
-      const [row] = await db
-        .insert(bridges)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          siteId: req.body.siteId ?? null,
-          tokenHash: hashToken(token),
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send({ bridge: view(row!), token });
+      const row = await bridge.insert({
+        name: req.body.name,
+        siteId: req.body.siteId ?? null,
+        tokenHash: hashToken(token),
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, { bridge: view(row), token });
     },
   );
 
@@ -114,28 +98,26 @@ export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req) => {
       const token = newToken('brg');
-      const row = await updateOr404(db, bridges, req.params.id, { tokenHash: hashToken(token) }, 'bridge');
+      const row = await bridge.update(req.params.id, { tokenHash: hashToken(token) });
       return { bridge: view(row), token };
     },
   );
 
   r.patch(
     '/bridges/:id',
-    changeRoute({
+    bridge.change({
       permission: 'bridges.write',
-      tags,
       summary: 'Change a bridge',
       fields: { name: Name, siteId: NullableId },
       view: BridgeView,
     }),
     async (req) => {
       await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
-      return view(await updateOr404(db, bridges, req.params.id, req.body, 'bridge'));
+      return view(await bridge.update(req.params.id, req.body));
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...bridge,
+  bridge.registerDelete({
     permission: 'bridges.write',
     summary: 'Delete a bridge (its vehicles and docks become unbound)',
     // A sysid means nothing without its bridge: clear both halves of each binding.

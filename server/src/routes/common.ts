@@ -1,10 +1,19 @@
 /** Schemas and helpers shared by the route modules. */
 
+import { randomUUID } from 'node:crypto';
 import { Page } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { Permission } from '../auth/permissions.ts';
 import type { Db } from '../db/client.ts';
@@ -78,6 +87,25 @@ export async function requireRef(
 
 export function notFound(what: string, id: string): ApiError {
   return new ApiError('NotFound', `no ${what} with id ${id}`);
+}
+
+/** Stores a new row of `table` under a fresh id and answers it as stored. */
+export async function insertNew<T extends IdTable>(
+  db: Db,
+  table: T,
+  values: Omit<T['$inferInsert'], 'id'>,
+): Promise<T['$inferSelect']> {
+  const [row] = (await db
+    .insert(table as SQLiteTable)
+    .values({ id: randomUUID(), ...values } as SQLiteTable['$inferInsert'])
+    .returning()) as T['$inferSelect'][];
+  return row!;
+}
+
+/** Answers 201 with a new item, naming it as the target of the request's audit record. */
+export function created(req: FastifyRequest, reply: FastifyReply, id: string, body: unknown): FastifyReply {
+  req.auditTargetId = id;
+  return reply.status(201).send(body);
 }
 
 /**
@@ -300,4 +328,52 @@ export function registerReadRoutes<T extends IdTable, F extends Record<string, T
       return o.toView(await findOr404(db, o.table, id, o.what, scope(req)));
     },
   );
+}
+
+/** The app with TypeBox types, as route modules register on it. */
+export type TypedApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * A resource's routes and row helpers, bound to its table and names so that each route says
+ * only what is its own: `registerRead` (list and get one), `registerDelete`, the options of a
+ * `change` (PATCH), and `find` / `insert` / `update` with their 404s.
+ */
+export interface ResourceRoutes<T extends IdTable> {
+  r: TypedApp;
+  db: Db;
+  tags: string[];
+  registerRead<F extends Record<string, TSchema>>(o: Omit<ReadRoutesOptions<T, F>, keyof Resource<T>>): void;
+  registerDelete(o: Omit<DeleteRouteOptions<T>, keyof Resource<T>>): void;
+  change<P extends Record<string, TSchema>, V extends TSchema>(
+    o: Omit<Parameters<typeof changeRoute<P, V>>[0], 'tags'>,
+  ): ReturnType<typeof changeRoute<P, V>>;
+  /** The row, or a 404; with `req`, a row the request may not see reads as missing. */
+  find(id: string, req?: FastifyRequest): Promise<T['$inferSelect']>;
+  insert(values: Omit<T['$inferInsert'], 'id'>): Promise<T['$inferSelect']>;
+  update(id: string, set: Partial<T['$inferInsert']>): Promise<T['$inferSelect']>;
+}
+
+export function resourceRoutes<T extends IdTable>(
+  app: FastifyInstance,
+  db: Db,
+  resource: Resource<T>,
+): ResourceRoutes<T> {
+  const { table, what, tags, scopeColumn } = resource;
+  return {
+    r: app.withTypeProvider<TypeBoxTypeProvider>(),
+    db,
+    tags,
+    registerRead: (o) => registerReadRoutes(app, db, { ...resource, ...o }),
+    registerDelete: (o) => registerDeleteRoute(app, db, { ...resource, ...o }),
+    change: (o) => changeRoute({ ...o, tags }),
+    find: (id, req) => findOr404(db, table, id, what, req && scopeColumn && scopeCondition(req, scopeColumn)),
+    insert: (values) => insertNew(db, table, values),
+    update: (id, set) => updateOr404(db, table, id, set, what),
+  };
 }

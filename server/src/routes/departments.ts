@@ -1,20 +1,10 @@
 /** Departments (部门): the units tickets are dispatched to and that officers belong to. */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  changeRoute,
-  iso,
-  Name,
-  registerDeleteRoute,
-  registerReadRoutes,
-  updateOr404,
-} from './common.ts';
+import { Body, created, iso, Name, resourceRoutes } from './common.ts';
 
 const DepartmentView = Type.Object({
   id: Type.String(),
@@ -33,19 +23,16 @@ const view = (d: typeof departments.$inferSelect) => ({
 });
 
 export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const department = {
+  const department = resourceRoutes(app, ctx.database.db, {
     path: '/departments',
     table: departments,
     what: 'department',
     tags: ['departments'],
     scopeColumn: departments.id,
-  };
-  const { tags } = department;
+  });
+  const { r, tags } = department;
 
-  registerReadRoutes(app, db, {
-    ...department,
+  department.registerRead({
     permission: 'departments.read',
     listSummary: 'List departments (a department officer sees their own)',
     getSummary: 'One department',
@@ -66,34 +53,27 @@ export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext):
       },
     },
     async (req, reply) => {
-      const [row] = await db
-        .insert(departments)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          code: req.body.code ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await department.insert({
+        name: req.body.name,
+        code: req.body.code ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/departments/:id',
-    changeRoute({
+    department.change({
       permission: 'departments.write',
-      tags,
       summary: 'Change a department',
       fields: { name: Name, code: Code },
       view: DepartmentView,
     }),
-    async (req) => view(await updateOr404(db, departments, req.params.id, req.body, 'department')),
+    async (req) => view(await department.update(req.params.id, req.body)),
   );
 
-  registerDeleteRoute(app, db, {
-    ...department,
+  department.registerDelete({
     permission: 'departments.write',
     summary: 'Delete a department (refused while users, sites, docks or vehicles belong to it)',
   });

@@ -1,7 +1,5 @@
 /** Docks (机巢): where aircraft park and charge; a MAVLink component on a bridge. */
-import { randomUUID } from 'node:crypto';
 import { type DockCommand, DockRecord } from '@aerie/contracts';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -13,19 +11,15 @@ import type { DockStatusSource } from '../live/dock-store.ts';
 import {
   Body,
   bindingAfter,
-  changeRoute,
-  findOr404,
+  created,
   IdParams,
   iso,
   Latitude,
   Longitude,
   Name,
   NullableId,
-  registerDeleteRoute,
-  registerReadRoutes,
   requireRef,
-  scopeCondition,
-  updateOr404,
+  resourceRoutes,
 } from './common.ts';
 
 /** What the dock routes answer (the contract's `DockRecord`, which the web reads). */
@@ -47,17 +41,18 @@ const Fields = {
 
 const view = (d: typeof docks.$inferSelect) => ({ ...d, createdAt: iso(d.createdAt)! });
 
+/** Docks as a resource; a department officer reaches only their department's. */
+const DOCKS = {
+  path: '/docks',
+  table: docks,
+  what: 'dock',
+  tags: ['docks'],
+  scopeColumn: docks.departmentId,
+};
+
 export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const dock = {
-    path: '/docks',
-    table: docks,
-    what: 'dock',
-    tags: ['docks'],
-    scopeColumn: docks.departmentId,
-  };
-  const { tags } = dock;
+  const dock = resourceRoutes(app, ctx.database.db, DOCKS);
+  const { r, db, tags } = dock;
 
   async function checkRefs(b: { siteId?: string; departmentId?: string | null; bridgeId?: string | null }) {
     await requireRef(db, sites, b.siteId, 'body.siteId', 'site');
@@ -77,8 +72,7 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
   }
 
-  registerReadRoutes(app, db, {
-    ...dock,
+  dock.registerRead({
     permission: 'docks.read',
     listSummary: 'List docks',
     getSummary: 'One dock',
@@ -118,49 +112,43 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
       const b = req.body;
       await checkRefs(b);
       checkBinding(b.bridgeId ?? null, b.sysid ?? null, b.compid ?? null);
-      const [row] = await db
-        .insert(docks)
-        .values({
-          id: randomUUID(),
-          name: b.name,
-          serial: b.serial,
-          model: b.model,
-          siteId: b.siteId,
-          departmentId: b.departmentId ?? null,
-          latDeg: b.latDeg,
-          lonDeg: b.lonDeg,
-          altAmslM: b.altAmslM,
-          bridgeId: b.bridgeId ?? null,
-          sysid: b.sysid ?? null,
-          compid: b.compid ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await dock.insert({
+        name: b.name,
+        serial: b.serial,
+        model: b.model,
+        siteId: b.siteId,
+        departmentId: b.departmentId ?? null,
+        latDeg: b.latDeg,
+        lonDeg: b.lonDeg,
+        altAmslM: b.altAmslM,
+        bridgeId: b.bridgeId ?? null,
+        sysid: b.sysid ?? null,
+        compid: b.compid ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/docks/:id',
-    changeRoute({
+    dock.change({
       permission: 'docks.write',
-      tags,
       summary: 'Change a dock',
       fields: Fields,
       view: DockView,
     }),
     async (req) => {
       const b = req.body;
-      const cur = await findOr404(db, docks, req.params.id, 'dock');
+      const cur = await dock.find(req.params.id);
       await checkRefs(b);
       const binding = bindingAfter(cur, b, ['sysid', 'compid']);
       checkBinding(binding.bridgeId, binding.sysid, binding.compid);
-      return view(await updateOr404(db, docks, cur.id, { ...b, ...binding }, 'dock'));
+      return view(await dock.update(cur.id, { ...b, ...binding }));
     },
   );
 
-  registerDeleteRoute(app, db, { ...dock, permission: 'docks.write', summary: 'Delete a dock' });
+  dock.registerDelete({ permission: 'docks.write', summary: 'Delete a dock' });
 }
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
@@ -257,12 +245,8 @@ export interface DockLive {
  * Timeout. Every command is a `dock_events` row (kind 'command') and, being a POST, audited.
  */
 export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, live: DockLive): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['docks'];
-
-  const findDock = (req: Parameters<typeof scopeCondition>[0], id: string) =>
-    findOr404(db, docks, id, 'dock', scopeCondition(req, docks.departmentId));
+  const dockRoutes = resourceRoutes(app, ctx.database.db, DOCKS);
+  const { r, tags } = dockRoutes;
 
   r.get(
     '/docks/:id/status',
@@ -276,7 +260,7 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
       },
     },
     async (req) => {
-      const dock = await findDock(req, req.params.id);
+      const dock = await dockRoutes.find(req.params.id, req);
       return live.docks.getDock(dock.id);
     },
   );
@@ -297,7 +281,7 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
       },
     },
     async (req) => {
-      const dock = await findDock(req, req.params.id);
+      const dock = await dockRoutes.find(req.params.id, req);
       req.auditTargetId = dock.id;
       const { commandId, reply } = await live.commands(
         dock.id,

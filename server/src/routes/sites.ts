@@ -1,6 +1,4 @@
 /** Sites: the places a bridge serves and docks stand at. */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -8,16 +6,14 @@ import { departments, sites } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
 import {
   Body,
-  changeRoute,
+  created,
   iso,
   Latitude,
   Longitude,
   Name,
   NullableId,
-  registerDeleteRoute,
-  registerReadRoutes,
   requireRef,
-  updateOr404,
+  resourceRoutes,
 } from './common.ts';
 
 const SiteView = Type.Object({
@@ -41,19 +37,16 @@ const Fields = {
 const view = (s: typeof sites.$inferSelect) => ({ ...s, createdAt: iso(s.createdAt)! });
 
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const site = {
+  const site = resourceRoutes(app, ctx.database.db, {
     path: '/sites',
     table: sites,
     what: 'site',
     tags: ['sites'],
     scopeColumn: sites.departmentId,
-  };
-  const { tags } = site;
+  });
+  const { r, db, tags } = site;
 
-  registerReadRoutes(app, db, {
-    ...site,
+  site.registerRead({
     permission: 'sites.read',
     listSummary: 'List sites',
     getSummary: 'One site',
@@ -82,40 +75,33 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req, reply) => {
       const b = req.body;
       await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
-      const [row] = await db
-        .insert(sites)
-        .values({
-          id: randomUUID(),
-          name: b.name,
-          description: b.description ?? '',
-          departmentId: b.departmentId ?? null,
-          latDeg: b.latDeg,
-          lonDeg: b.lonDeg,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await site.insert({
+        name: b.name,
+        description: b.description ?? '',
+        departmentId: b.departmentId ?? null,
+        latDeg: b.latDeg,
+        lonDeg: b.lonDeg,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/sites/:id',
-    changeRoute({
+    site.change({
       permission: 'sites.write',
-      tags,
       summary: 'Change a site',
       fields: Fields,
       view: SiteView,
     }),
     async (req) => {
       await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      return view(await updateOr404(db, sites, req.params.id, req.body, 'site'));
+      return view(await site.update(req.params.id, req.body));
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...site,
+  site.registerDelete({
     permission: 'sites.write',
     summary: 'Delete a site (refused while docks or bridges belong to it)',
   });

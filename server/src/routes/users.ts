@@ -1,6 +1,4 @@
 /** Users: administrators manage accounts; `toUserView` is the public shape of a user. */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, count, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -10,16 +8,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { departments, ROLES, type Role, users } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  changeRoute,
-  findOr404,
-  iso,
-  NullableId,
-  registerDeleteRoute,
-  registerReadRoutes,
-  requireRef,
-} from './common.ts';
+import { Body, created, iso, NullableId, requireRef, resourceRoutes } from './common.ts';
 
 export const RoleSchema = Type.Enum(ROLES);
 
@@ -83,13 +72,15 @@ async function keepOneAdministrator(db: Db, changingUserId: string): Promise<voi
 }
 
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const user = { path: '/users', table: users, what: 'user', tags: ['users'] };
-  const { tags } = user;
+  const user = resourceRoutes(app, ctx.database.db, {
+    path: '/users',
+    table: users,
+    what: 'user',
+    tags: ['users'],
+  });
+  const { r, db, tags } = user;
 
-  registerReadRoutes(app, db, {
-    ...user,
+  user.registerRead({
     permission: 'users.read',
     listSummary: 'List users',
     getSummary: 'One user',
@@ -115,28 +106,22 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
       const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, b.username));
       if (exists) throw new ApiError('Conflict', `username ${b.username} is taken`, 'body.username');
-      const [row] = await db
-        .insert(users)
-        .values({
-          id: randomUUID(),
-          username: b.username,
-          displayName: b.displayName,
-          role: b.role,
-          departmentId: b.departmentId ?? null,
-          passwordHash: await hashPassword(b.password),
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(toUserView(row!));
+      const row = await user.insert({
+        username: b.username,
+        displayName: b.displayName,
+        role: b.role,
+        departmentId: b.departmentId ?? null,
+        passwordHash: await hashPassword(b.password),
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, toUserView(row));
     },
   );
 
   r.patch(
     '/users/:id',
-    changeRoute({
+    user.change({
       permission: 'users.write',
-      tags,
       summary: 'Change a user (a new password or disabling ends their sessions)',
       fields: {
         displayName: UserFields.displayName,
@@ -149,7 +134,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     }),
     async (req) => {
       const b = req.body;
-      const cur = await findOr404(db, users, req.params.id, 'user');
+      const cur = await user.find(req.params.id);
       const role = b.role ?? cur.role;
       const departmentId = b.departmentId === undefined ? cur.departmentId : b.departmentId;
       checkOfficerDepartment(role, departmentId);
@@ -175,8 +160,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...user,
+  user.registerDelete({
     permission: 'users.write',
     summary: 'Delete a user',
     before: async (id) => {

@@ -3,28 +3,14 @@
  * `LiveStateStore`. A vehicle is bound to a bridge by (bridgeId, sysid): that pair is how the
  * bridge channel will map MAVLink traffic to a vehicle id.
  */
-import { randomUUID } from 'node:crypto';
 import { CameraParams, VehicleRecord } from '@aerie/contracts';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  bindingAfter,
-  changeRoute,
-  findOr404,
-  iso,
-  Name,
-  NullableId,
-  registerDeleteRoute,
-  registerReadRoutes,
-  requireRef,
-  updateOr404,
-} from './common.ts';
+import { Body, bindingAfter, created, iso, Name, NullableId, requireRef, resourceRoutes } from './common.ts';
 
 /** What the vehicle routes answer (the contract's `VehicleRecord`, which the web reads). */
 const VehicleView = VehicleRecord;
@@ -43,16 +29,14 @@ const Fields = {
 type VehicleRow = typeof vehicles.$inferSelect;
 
 export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const vehicle = {
+  const vehicle = resourceRoutes(app, ctx.database.db, {
     path: '/vehicles',
     table: vehicles,
     what: 'vehicle',
     tags: ['vehicles'],
     scopeColumn: vehicles.departmentId,
-  };
-  const { tags } = vehicle;
+  });
+  const { r, db, tags } = vehicle;
 
   const view = (v: VehicleRow) => {
     const live = ctx.liveState.get(v.id);
@@ -110,8 +94,7 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
     await requireRef(db, bridges, b.bridgeId, 'body.bridgeId', 'bridge');
   }
 
-  registerReadRoutes(app, db, {
-    ...vehicle,
+  vehicle.registerRead({
     permission: 'vehicles.read',
     listSummary: 'List vehicles with their live state (online=false, state=null until a bridge reports)',
     getSummary: 'One vehicle with its live state',
@@ -144,49 +127,42 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
       const b = req.body;
       await checkRefs(b);
       await checkBinding(b.bridgeId ?? null, b.sysid ?? null, null);
-      const [row] = await db
-        .insert(vehicles)
-        .values({
-          id: randomUUID(),
-          name: b.name,
-          serial: b.serial,
-          model: b.model,
-          cameraJson: b.camera ? JSON.stringify(b.camera) : null,
-          departmentId: b.departmentId ?? null,
-          dockId: b.dockId ?? null,
-          bridgeId: b.bridgeId ?? null,
-          sysid: b.sysid ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await vehicle.insert({
+        name: b.name,
+        serial: b.serial,
+        model: b.model,
+        cameraJson: b.camera ? JSON.stringify(b.camera) : null,
+        departmentId: b.departmentId ?? null,
+        dockId: b.dockId ?? null,
+        bridgeId: b.bridgeId ?? null,
+        sysid: b.sysid ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/vehicles/:id',
-    changeRoute({
+    vehicle.change({
       permission: 'vehicles.write',
-      tags,
       summary: 'Change a vehicle (binding: bridgeId + sysid)',
       fields: Fields,
       view: VehicleView,
     }),
     async (req) => {
       const b = req.body;
-      const cur = await findOr404(db, vehicles, req.params.id, 'vehicle');
+      const cur = await vehicle.find(req.params.id);
       await checkRefs(b);
       const binding = bindingAfter(cur, b, ['sysid']);
       await checkBinding(binding.bridgeId, binding.sysid, cur.id);
       const { camera, ...rest } = b;
       const cameraJson = camera === undefined ? {} : { cameraJson: camera ? JSON.stringify(camera) : null };
-      return view(await updateOr404(db, vehicles, cur.id, { ...rest, ...binding, ...cameraJson }, 'vehicle'));
+      return view(await vehicle.update(cur.id, { ...rest, ...binding, ...cameraJson }));
     },
   );
 
-  registerDeleteRoute(app, db, {
-    ...vehicle,
+  vehicle.registerDelete({
     permission: 'vehicles.write',
     summary: 'Remove a vehicle (refused once it has flown sorties)',
     after: (id) => ctx.liveState.remove(id),
