@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   CommandReply,
+  ConsoleSortieProgress,
   DockCommand,
   DockStatusPayload,
   MissionUploadReply,
@@ -86,19 +87,11 @@ export interface VehiclePort {
   upload(vehicleId: string, lists: MissionLists): Promise<MissionUploadReply>;
 }
 
-/** A phase change as the console sees it (`sortie.progress`). */
-export interface SortieProgress {
-  sortieId: string;
-  vehicleId: string;
-  dockId: string | null;
-  routeId: string | null;
-  scheduleId: string | null;
-  departmentId: string | null;
+/** A phase change as the console sees it (`sortie.progress`), in the orchestrator's own types. */
+export interface SortieProgress extends Omit<ConsoleSortieProgress, 'sortieClass' | 'phase' | 'failure'> {
   sortieClass: SortieClass;
   phase: SortiePhase;
-  message: string;
   failure: SortieFailure | null;
-  atMs: number;
 }
 
 /** A sortie closed because its aircraft was lost: silent in the air for `lostAfterMs`. */
@@ -194,16 +187,10 @@ interface Active {
 }
 
 /** What `orchestrator_json` holds: everything of `Active` that is not on the row itself. */
-interface PersistedSortie {
-  v: 1;
-  priority: number;
-  machine: SortieMachineState;
-  lists: MissionLists;
-  flight: PlannedFlight;
-  notBeforeMs: number | null;
-  waitingForConflict: boolean;
-  windowEndMs: number | null;
-}
+type PersistedSortie = { v: 1 } & Pick<
+  Active,
+  'priority' | 'machine' | 'lists' | 'flight' | 'notBeforeMs' | 'waitingForConflict' | 'windowEndMs'
+>;
 
 /** Stored again at least this often while only `vehicleSeenMs` moves. */
 const PERSIST_REFRESH_MS = 10_000;
