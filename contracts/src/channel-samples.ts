@@ -3,7 +3,7 @@
  * the ground with a 3D fix. `over` sets what a caller cares about. Kept beside the contract so
  * a new wire field is added to the sample in the same change (the type checker insists).
  */
-import type { VehicleStatePayload } from './channel.ts';
+import type { DockStatusPayload, VehicleStatePayload } from './channel.ts';
 
 export function sampleVehicleState(over: Partial<VehicleStatePayload> = {}): VehicleStatePayload {
   return {
@@ -47,6 +47,31 @@ export function sampleVehicleState(over: Partial<VehicleStatePayload> = {}): Veh
     lastHeardAtMs: 0,
     updatedAtMs: 0,
     link: { id: 'udp:127.0.0.1:14550', lossPct: 0 },
+    ...over,
+  };
+}
+
+/** A well-formed dock status for tests: an idle dock, lid closed, its aircraft parked, fair weather. */
+export function sampleDockStatus(over: Partial<DockStatusPayload> = {}): DockStatusPayload {
+  return {
+    sysid: 101,
+    compid: 25,
+    state: 'idle',
+    lid: 'closed',
+    charger: 'idle',
+    aircraftParked: true,
+    aircraftBatteryPct: 88,
+    temperatureC: 25,
+    humidityPct: 60,
+    windSpeedMps: 3,
+    windGustMps: 5,
+    rainMmPerH: 0,
+    mainsPower: true,
+    faults: [],
+    lat: 23,
+    lon: 113,
+    altAmslM: 10,
+    lastHeardMs: 1000,
     ...over,
   };
 }

@@ -192,6 +192,19 @@ type PersistedSortie = { v: 1 } & Pick<
   'priority' | 'machine' | 'lists' | 'flight' | 'notBeforeMs' | 'waitingForConflict' | 'windowEndMs'
 >;
 
+/**
+ * A command's outcome as the sortie machine takes it: ok, or the reply's code and message
+ * ('Internal' when the command threw).
+ */
+function outcomeOf(
+  reply: Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }>,
+): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  return reply.then(
+    (r) => (r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }),
+    (err: unknown) => ({ ok: false, code: 'Internal', message: String(err) }),
+  );
+}
+
 /** Stored again at least this often while only `vehicleSeenMs` moves. */
 const PERSIST_REFRESH_MS = 10_000;
 
@@ -766,24 +779,8 @@ export class Orchestrator {
         return;
       case 'dock_command': {
         const action = e.action;
-        void this.o.docks.command(a.dockId, { action }).then(
-          (reply) =>
-            this.feed(a, {
-              type: 'dock_command_result',
-              atMs: this.o.now(),
-              action,
-              ok: reply.ok,
-              ...(reply.ok ? {} : { code: reply.error.code, message: reply.error.message }),
-            }),
-          (err: unknown) =>
-            this.feed(a, {
-              type: 'dock_command_result',
-              atMs: this.o.now(),
-              action,
-              ok: false,
-              code: 'Internal',
-              message: String(err),
-            }),
+        void outcomeOf(this.o.docks.command(a.dockId, { action })).then((outcome) =>
+          this.feed(a, { type: 'dock_command_result', atMs: this.o.now(), action, ...outcome }),
         );
         return;
       }
@@ -830,24 +827,8 @@ export class Orchestrator {
       case 'vehicle_command': {
         const action = e.action;
         const command: VehicleCommand = action === 'disarm' ? { action: 'disarm' } : { action };
-        void this.o.vehicles.command(a.vehicleId, command).then(
-          (reply) =>
-            this.feed(a, {
-              type: 'command_result',
-              atMs: this.o.now(),
-              action,
-              ok: reply.ok,
-              ...(reply.ok ? {} : { code: reply.error.code, message: reply.error.message }),
-            }),
-          (err: unknown) =>
-            this.feed(a, {
-              type: 'command_result',
-              atMs: this.o.now(),
-              action,
-              ok: false,
-              code: 'Internal',
-              message: String(err),
-            }),
+        void outcomeOf(this.o.vehicles.command(a.vehicleId, command)).then((outcome) =>
+          this.feed(a, { type: 'command_result', atMs: this.o.now(), action, ...outcome }),
         );
         return;
       }

@@ -1,5 +1,5 @@
 /** Docks (机巢): where aircraft park and charge; a MAVLink component on a bridge. */
-import { type DockCommand, DockRecord } from '@aerie/contracts';
+import { DOCK_ACTIONS, DockRecord } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -186,15 +186,6 @@ const DockLiveView = Type.Object({
   }),
   updatedAtMs: Nullable(Type.Number()),
 });
-
-const DOCK_ACTIONS = [
-  'open_lid',
-  'close_lid',
-  'start_charging',
-  'stop_charging',
-  'prepare_takeoff',
-  'prepare_landing',
-] as const satisfies readonly DockCommand['action'][];
 
 /** Body of `POST /api/docks/:id/commands`. */
 export const DockCommandBody = Type.Object(
