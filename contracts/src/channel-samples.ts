@@ -51,27 +51,27 @@ export function sampleVehicleState(over: Partial<VehicleStatePayload> = {}): Veh
   };
 }
 
-/** A well-formed dock status for tests: an idle dock, lid closed, its aircraft parked, fair weather. */
+/** A well-formed dock status for tests: idle, lid closed, aircraft parked and charged, calm weather. */
 export function sampleDockStatus(over: Partial<DockStatusPayload> = {}): DockStatusPayload {
   return {
     sysid: 101,
     compid: 25,
     state: 'idle',
     lid: 'closed',
-    charger: 'idle',
+    charger: 'full',
     aircraftParked: true,
-    aircraftBatteryPct: 88,
-    temperatureC: 25,
-    humidityPct: 60,
-    windSpeedMps: 3,
-    windGustMps: 5,
+    aircraftBatteryPct: 95,
+    temperatureC: 20,
+    humidityPct: 50,
+    windSpeedMps: 2,
+    windGustMps: 3,
     rainMmPerH: 0,
     mainsPower: true,
     faults: [],
-    lat: 23,
-    lon: 113,
+    lat: 30.2741,
+    lon: 120.1551,
     altAmslM: 10,
-    lastHeardMs: 1000,
+    lastHeardMs: 0,
     ...over,
   };
 }

@@ -196,6 +196,18 @@ const TABLE: Row[] = [
   },
   { method: 'GET', route: '/api/tickets/{id}/evidence/{seq}', permission: 'tickets.read', allowed: ALL },
   {
+    method: 'POST',
+    route: '/api/tickets/{id}/verification-flight',
+    permission: 'tickets.verification_flight',
+    allowed: ['dispatcher', 'reviewer'],
+  },
+  {
+    method: 'GET',
+    route: '/api/tickets/{id}/evidence/{seq}/original',
+    permission: 'evidence.original',
+    allowed: ['administrator', 'command_centre'],
+  },
+  {
     method: 'GET',
     route: '/api/triage',
     permission: 'triage.read',
