@@ -83,7 +83,7 @@ export interface LocalServer {
 }
 
 /**
- * Builds the server on `dataDir` (logs silent unless `logLevel`) and listens on
+ * Builds the server on `dataDir` with `config` (logs silent unless `logLevel`) and listens on
  * 127.0.0.1:`port` (0, the default: a free port).
  */
 export async function startLocalServer(opts: {
@@ -92,11 +92,17 @@ export async function startLocalServer(opts: {
   port?: number;
   logLevel?: 'silent' | 'info';
   patrol?: BuildOptions['patrol'];
+  /** More configuration (video sources, the console folder, ...). */
+  config?: Omit<
+    NonNullable<BuildOptions['config']>,
+    'dataDir' | 'logLevel' | 'adminPassword' | 'host' | 'port'
+  >;
 }): Promise<LocalServer> {
   const port = opts.port ?? 0;
   const app = await build({
     announce: () => {},
     config: {
+      ...opts.config,
       dataDir: opts.dataDir,
       logLevel: opts.logLevel ?? 'silent',
       adminPassword: opts.adminPassword,

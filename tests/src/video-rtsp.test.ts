@@ -9,12 +9,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from '@aerie/server';
 import { buildConsole, isConsoleBuildStale, WEB_DIST_DIR } from '@aerie/web/node';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
 import { freeTcpPort, until } from './cli.ts';
+import { startLocalServer } from './local-server.ts';
 
 const ADMIN_PASSWORD = 'rtsp-admin-password';
 const SERIAL = 'RTSP-CAM-1';
@@ -77,31 +77,17 @@ beforeAll(async () => {
   rtspUrl = `rtsp://127.0.0.1:${await freeTcpPort()}/live`;
   if (isConsoleBuildStale()) await buildConsole({ log: () => {} });
   dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-rtsp-'));
-  app = await build({
-    announce: () => {},
-    config: {
-      dataDir: dir,
-      logLevel: 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      consoleDir: WEB_DIST_DIR,
-      video: { sources: { [SERIAL]: `${rtspUrl}?listen` } },
-    },
+  const server = await startLocalServer({
+    dataDir: dir,
+    adminPassword: ADMIN_PASSWORD,
+    config: { consoleDir: WEB_DIST_DIR, video: { sources: { [SERIAL]: `${rtspUrl}?listen` } } },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const token = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
-  const created = await app.inject({
-    method: 'POST',
-    url: '/api/vehicles',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { name: 'Dock camera 1', serial: SERIAL, model: 'fixed camera' },
+  app = server.app;
+  base = server.url;
+  const created = await server.api('POST', '/vehicles', {
+    name: 'Dock camera 1',
+    serial: SERIAL,
+    model: 'fixed camera',
   });
   expect(created.statusCode, created.body).toBe(201);
   browser = await launchBrowser();
