@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, SQLITE_FILE } from '@aerie/server';
+import { findingAt } from '@aerie/server/test-fixtures';
 import Sqlite from 'better-sqlite3';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
@@ -122,17 +123,10 @@ export async function benchTickets(): Promise<BenchEntry[]> {
         url: '/api/findings',
         headers,
         payload: {
-          finding: {
-            category: 'construction',
-            label: 'roof',
-            score: 0.9,
+          finding: findingAt({ lat: 31 + i * 0.01, lon: 121, errorM: 3 }, now, {
             box: [0, 0, 10, 10],
             detector: { name: 'bench', version: '1', kind: 'onnx' },
-            vehicleId: 'v',
-            capturedAtMs: now,
-            location: { lat: 31 + i * 0.01, lon: 121, errorM: 3 },
-            frames: 1,
-          },
+          }),
         },
       });
       latencies.push(performance.now() - t);

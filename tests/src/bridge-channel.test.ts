@@ -8,106 +8,41 @@
  * none lost except those a killed bridge still held unacknowledged (the contract: the stream
  * survives reconnects and server restarts, not a bridge restart).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type SimVehicle, startVehicle } from '@aerie/hardware';
-import { build, sendVehicleCommand } from '@aerie/server';
+import { sendVehicleCommand } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AERIE_BIN, freeUdpPort } from './cli.ts';
-import { waitFor } from './harness.ts';
+import { AERIE_BIN } from './cli.ts';
+import { rmDir, Teardown, waitFor } from './harness.ts';
+import { spawnBridge, startBridgedPx4, startLocalServer, takeoffWhenReady } from './local-server.ts';
 
 const HOME = { lat: 23.03, lon: 113.14 };
 const ADMIN_PASSWORD = 'admin-password-for-channel-test';
 
 let dir = '';
+/** The server running now (none while it is restarted). */
 let app: FastifyInstance | undefined;
-let sims: SimVehicle[] = [];
-const children: ChildProcess[] = [];
+const teardown = new Teardown();
+afterAll(() => teardown.run());
 
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(sims.map((v) => v.close()));
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function startServerIn(dataDir: string, port = 0): Promise<FastifyInstance> {
-  const a = await build({
-    announce: () => {},
-    config: { dataDir, logLevel: 'silent', adminPassword: ADMIN_PASSWORD, host: '127.0.0.1', port },
-  });
-  await a.listen({ host: '127.0.0.1', port });
-  return a;
-}
-
-const startServer = (port: number) => startServerIn(dir, port);
-
-function startBridge(
-  serverUrl: string,
-  tokenFile: string,
-  gcsPorts: number[],
-): { child: ChildProcess; output: () => string } {
-  const links = gcsPorts.flatMap((p) => ['--link', `udpin://127.0.0.1:${p}`]);
-  const child = spawn(
-    process.execPath,
-    [AERIE_BIN, 'bridge', '--server', serverUrl, '--token-file', tokenFile, ...links],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { child, output: () => out };
-}
+const startServer = (port: number) =>
+  startLocalServer({ dataDir: dir, adminPassword: ADMIN_PASSWORD, port }).then((server) => server.app);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', () => {
   it.concurrent('registers the fleet, carries a command, and stores every event once across a bridge kill and a server restart', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-channel-e2e-'));
-    app = await startServer(0);
-    const addr = app.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
-    const url = `http://127.0.0.1:${port}`;
-
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    });
-    const admin = login.json().token as string;
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/bridges',
-      headers: { authorization: `Bearer ${admin}` },
-      payload: { name: 'nanhai' },
-    });
-    expect(created.statusCode).toBe(201);
-    const token = created.json().token as string;
-    const tokenFile = path.join(dir, 'bridge.token');
-    await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
-
-    // One udpin link per vehicle: a udpin link answers only the last address it heard from.
-    const gcsPorts = [await freeUdpPort(), await freeUdpPort()];
-    let bridge = startBridge(url, tokenFile, gcsPorts);
-    sims = await Promise.all(
-      gcsPorts.map((gcsPort, i) =>
-        startVehicle({
-          sysid: i + 1,
-          home: { lat: HOME.lat + i * 0.003, lon: HOME.lon },
-          speedup: 10,
-          settleS: 2,
-          preflightDisarmS: 0,
-          port: 0,
-          bindHost: '127.0.0.1',
-          gcsHost: '127.0.0.1',
-          gcsPort,
-        }),
-      ),
-    );
+    dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-channel-e2e-')), rmDir);
+    teardown.defer(() => app?.close());
+    const server = await startLocalServer({ dataDir: dir, adminPassword: ADMIN_PASSWORD });
+    app = server.app;
+    const { port, url, admin } = server;
+    const started = await startBridgedPx4(teardown, server, { dir, bridgeName: 'nanhai', home: HOME });
+    const { token, tokenFile, gcsPorts, sims } = started;
+    let { bridge } = started;
 
     // --- the fleet shows up on its own, with live state
     const vehiclesBySysid = async () => {
@@ -146,23 +81,7 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
     expect(health.json().bridges).toEqual({ total: 1, connected: 1 });
 
     // --- a command through the hub, answered by the vehicle (PX4 refuses arming while it settles)
-    let reply = await sendVehicleCommand(
-      app.aerie.bridgeHub,
-      app.aerie.database.db,
-      v1,
-      { action: 'takeoff', altRelM: 20 },
-      { requestId: 't-1' },
-    );
-    for (let i = 0; i < 20 && !reply.ok && reply.error.code === 'TemporarilyRejected'; i++) {
-      await sleep(200);
-      reply = await sendVehicleCommand(
-        app.aerie.bridgeHub,
-        app.aerie.database.db,
-        v1,
-        { action: 'takeoff', altRelM: 20 },
-        { requestId: `t-${i + 2}` },
-      );
-    }
+    const reply = await takeoffWhenReady(app, v1, 20, 21);
     expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true, value: { command: 22 } });
     await waitFor(
       () => ((app!.aerie.liveState.get(v1).state?.altRelM as number | null) ?? 0) > 5,
@@ -238,7 +157,7 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
     expect(afterKill).toBeGreaterThanOrEqual(beforeKill);
     expect(afterKill).toBeLessThanOrEqual(caused);
 
-    bridge = startBridge(url, tokenFile, gcsPorts);
+    bridge = teardown.add(spawnBridge(url, tokenFile, gcsPorts), (b) => b.kill());
     await waitFor(
       () => app!.aerie.bridgeHub.connectedBridgeIds().length === 1,
       20_000,
@@ -264,10 +183,11 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
   }, 90_000);
 
   it.concurrent('aerie bridge stops with a clear message (exit 3) when the server refuses its token', async () => {
-    const a = await startServerIn(await mkdtemp(path.join(os.tmpdir(), 'aerie-channel-token-')));
+    const { app: a, url } = await startLocalServer({
+      dataDir: await mkdtemp(path.join(os.tmpdir(), 'aerie-channel-token-')),
+      adminPassword: ADMIN_PASSWORD,
+    });
     try {
-      const addr = a.server.address();
-      const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
       const bad = 'brg_this-token-was-never-issued';
       const child = spawn(
         process.execPath,
@@ -277,7 +197,9 @@ describe('bridge channel: sim fleet -> aerie bridge (child process) -> server', 
           env: { ...process.env, AERIE_BRIDGE_TOKEN: bad },
         },
       );
-      children.push(child);
+      teardown.defer(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));

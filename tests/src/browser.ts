@@ -119,3 +119,34 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * Waits for `data-testid=id` to be visible and returns it; the error names the id and `what`
+ * the user would miss.
+ */
+export async function visible(page: Page, id: string, what: string, timeoutMs = 20_000) {
+  const loc = page.getByTestId(id).first();
+  try {
+    await loc.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    throw new Error(`${what}: no visible [data-testid="${id}"] within ${timeoutMs} ms on ${page.url()}`);
+  }
+  return loc;
+}
+
+/** An aircraft as the console's globe draws it. */
+export interface DrawnVehicle {
+  lon: number;
+  lat: number;
+  heightM: number;
+  headingDeg: number;
+}
+
+/** What the globe draws, by vehicle id (the console's `window.__aerie.drawnVehicles()` hook). */
+export async function drawnVehicles(page: Page): Promise<Record<string, DrawnVehicle>> {
+  return page.evaluate(() => {
+    const hooks = (window as unknown as { __aerie?: { drawnVehicles?: () => Record<string, DrawnVehicle> } })
+      .__aerie;
+    return hooks?.drawnVehicles ? hooks.drawnVehicles() : {};
+  });
+}

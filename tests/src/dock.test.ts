@@ -6,124 +6,52 @@
  * under the closed lid, a dispatcher's prepare_takeoff through the server opens the lid, and
  * then the aircraft arms.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConsoleDockStatus } from '@aerie/contracts';
-import { BridgeChannelClient, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
-import { DOCK_COMPID, type Fleet, startFleet } from '@aerie/hardware';
-import { build, schema } from '@aerie/server';
+import { DOCK_COMPID } from '@aerie/hardware';
+import { schema } from '@aerie/server';
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from './harness.ts';
-
-/** Polls an async check until it gives a truthy value (tests only). */
-async function eventually<T>(
-  check: () => Promise<T | null | false>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { rmDir, Teardown, waitFor } from './harness.ts';
+import { createDockSite, eventually, openConsole, startDockSite, startLocalServer } from './local-server.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-dock-test';
 const HOME = { lat: 23.03, lon: 113.14, altM: 10 };
 
-let dir = '';
-let app: FastifyInstance | undefined;
-let fleet: Fleet | undefined;
-let running: RunningBridge | undefined;
-let client: BridgeChannelClient | undefined;
-let consoleSocket: Socket | undefined;
-
-afterAll(async () => {
-  consoleSocket?.disconnect();
-  client?.stop();
-  await running?.close();
-  await fleet?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const teardown = new Teardown();
+afterAll(() => teardown.run());
 
 describe('dock site: sim aircraft + dock on one link -> bridge -> server', () => {
   it('finds the dock, reports its status, and a server command prepares it so the aircraft may arm', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-dock-e2e-'));
-    app = await build({
-      announce: () => {},
-      config: { dataDir: dir, logLevel: 'silent', adminPassword: ADMIN_PASSWORD, host: '127.0.0.1', port: 0 },
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const a = app;
-    const admin = (
-      await a.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'admin', password: ADMIN_PASSWORD },
-      })
-    ).json().token as string;
-    const api = async (method: 'GET' | 'POST', route: string, payload?: object) =>
-      a.inject({ method, url: `/api${route}`, headers: { authorization: `Bearer ${admin}` }, payload });
+    const dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-dock-e2e-')), rmDir);
+    const server = await startLocalServer({ dataDir: dir, adminPassword: ADMIN_PASSWORD });
+    const { app: a, url, admin, api } = teardown.add(server, (s) => s.app.close());
 
     // --- records: a site, its bridge, and the dock bound to (bridge, sysid 101, compid 25)
-    const site = (
-      await api('POST', '/sites', { name: 'Guicheng', latDeg: HOME.lat, lonDeg: HOME.lon })
-    ).json();
-    const bridgeRow = (await api('POST', '/bridges', { name: 'guicheng-1', siteId: site.id })).json();
-    const dockRes = await api('POST', '/docks', {
-      name: 'Guicheng dock 1',
-      serial: 'DOCK-1',
-      model: 'sim',
-      siteId: site.id,
-      latDeg: HOME.lat,
-      lonDeg: HOME.lon,
-      altAmslM: HOME.altM,
-      bridgeId: bridgeRow.bridge.id,
-      sysid: 101,
-      compid: DOCK_COMPID,
+    const records = await createDockSite(api, {
+      site: 'Guicheng',
+      bridge: 'guicheng-1',
+      home: HOME,
+      docks: [HOME],
     });
-    expect(dockRes.statusCode, dockRes.body).toBe(201);
-    const dockId = dockRes.json().id as string;
+    const dockId = records.dockIds[0]!;
 
     // --- one link per dock site: the aircraft and its dock on the same UDP endpoint
-    const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
-    if (!opened.ok) throw new Error(opened.error.message);
-    running = opened.value;
-    const gcsPort = running.connections[0]!.link.localPort()!;
-    fleet = await startFleet({
-      vehicles: 1,
-      home: HOME,
-      basePort: 0,
-      bindHost: '127.0.0.1',
-      gcsHost: '127.0.0.1',
-      gcsPort,
-      speedup: 10,
-      settleS: 0,
-      preflightDisarmS: 0,
-      docks: { lidTravelS: 15 },
-    });
+    const { fleet } = teardown.add(
+      await startDockSite({
+        serverUrl: url,
+        bridgeToken: records.bridgeToken,
+        fleet: { vehicles: 1, home: HOME, docks: { lidTravelS: 15 } },
+      }),
+      (site) => site.close(),
+    );
     expect(fleet.docks[0]!.aircraft).toBe(fleet.vehicles[0]);
-    client = new BridgeChannelClient({
-      serverUrl: url,
-      token: bridgeRow.token,
-      bridge: running.bridge,
-      links: ['udpin://127.0.0.1'],
-      batchIntervalMs: 50,
-    });
-    client.start();
 
     // --- the console gets the dock list on connect and changes after
     const seen: ConsoleDockStatus[] = [];
-    consoleSocket = io(`${url}/console`, { auth: { token: admin }, transports: ['websocket'] });
+    const consoleSocket = teardown.add(openConsole(url, admin), (s) => s.disconnect());
     consoleSocket.on('dock.status', (items: ConsoleDockStatus[]) => seen.push(...items));
 
     // --- the dock's status arrives at the server

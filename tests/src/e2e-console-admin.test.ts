@@ -6,16 +6,12 @@
  *
  * Screenshots go to `screenshots/admin-*.png`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, type ConsolePage, launchBrowser, login, screenshot } from './browser.ts';
-import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+import { type ConsoleBrowser, type ConsolePage, login, screenshot } from './browser.ts';
+import { until } from './cli.ts';
+import { type AerieSystem, startDispatchConsole } from './system.ts';
 
-const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const ADMIN_PASSWORD = 'e2e-admin-console-1';
 const DISPATCHER = {
   username: 'dispatch.admin.e2e',
@@ -29,26 +25,13 @@ interface Dock {
   name: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let up: ChildProcess | undefined;
-let upOutput = '';
-let dataDir = '';
+let system: AerieSystem | undefined;
 let base = '';
-let token = '';
 let dock: Dock;
 let browser: ConsoleBrowser | undefined;
 let ui: ConsolePage;
 
-async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = <T>(method: string, url: string, body?: unknown) => system!.api<T>(method, url, body);
 
 /** Makes every `GET <pathname>` fail with 503 until the returned function is called. */
 async function failLoads(page: Page, pathname: string): Promise<() => Promise<void>> {
@@ -66,59 +49,19 @@ async function failLoads(page: Page, pathname: string): Promise<() => Promise<vo
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-admin-'));
-  const port = await freeTcpPort();
-  up = spawn(process.execPath, [AERIE_BIN, 'up', '--vehicles', String(VEHICLES), '--speedup', '2'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      AERIE_DATA_DIR: dataDir,
-      AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      AERIE_GCS_PORT: String(await freeUdpPort()),
-      AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
-    },
-  });
-  up.stdout!.on('data', (d) => (upOutput += d));
-  up.stderr!.on('data', (d) => (upOutput += d));
-  base = `http://127.0.0.1:${port}`;
-  const launching = launchBrowser();
-  await until(async () => upOutput.includes('Aerie is up'), 'the "Aerie is up" banner', 240_000, {
-    stopIf: () => (up!.exitCode !== null ? `aerie up exited (${up!.exitCode}):\n${upOutput}` : null),
-  }).catch((err: Error) => {
-    throw new Error(`${err.message}\n${upOutput}`);
-  });
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  token = ((await res.json()) as { token: string }).token;
-  const created = await api('POST', '/api/users', { ...DISPATCHER, role: 'dispatcher' });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const docks = await until(
-    async () => {
-      const { body } = await api<{ items: Dock[] }>('GET', '/api/docks?limit=100');
-      return body.items.length >= VEHICLES ? body.items : undefined;
-    },
-    'the dock of the simulated aircraft',
-    60_000,
-  );
-  dock = docks[0]!;
-  browser = await launching;
-  ui = await browser.newPage(base);
+  ({ system, browser, ui, dock } = await startDispatchConsole<Dock>({
+    name: 'e2e-admin',
+    adminPassword: ADMIN_PASSWORD,
+    vehicles: VEHICLES,
+    speedup: 2,
+    dispatcher: DISPATCHER,
+  }));
+  base = system.base;
 }, 400_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (up && up.exitCode === null) {
-    const exited = new Promise((r) => up!.once('exit', r));
-    up.kill('SIGINT');
-    await Promise.race([exited, sleep(10_000)]);
-    if (up.exitCode === null) up.kill('SIGKILL');
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await system?.stop();
 });
 
 describe('failed loads in the console', () => {

@@ -8,23 +8,13 @@
  * The page is found through the data-testid contract in the console's notes; a scenario that
  * fails names the id it waited for, so a missing piece of the UI shows as what a user would miss.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type ConsoleBrowser,
-  type ConsolePage,
-  launchBrowser,
-  login,
-  screenshot,
-  submitLogin,
-} from './browser.ts';
-import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+import type { ConsoleBrowser, ConsolePage } from './browser.ts';
+import { drawnVehicles, login, screenshot, submitLogin, visible } from './browser.ts';
+import { until } from './cli.ts';
+import { type AerieSystem, startAerieUp, withBrowser } from './system.ts';
 
-const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const ADMIN_PASSWORD = 'e2e-admin-password-1';
 const WATCHER = { username: 'watch.e2e', password: 'watch-password-1', displayName: '值班员' };
 const VEHICLES = 8;
@@ -55,25 +45,8 @@ interface Sortie {
   maxAltRelM: number | null;
   distanceM: number | null;
 }
-interface Drawn {
-  lon: number;
-  lat: number;
-  heightM: number;
-  headingDeg: number;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits for `data-testid=id` to be visible; the error names the id and what the user would miss. */
-async function visible(page: Page, id: string, what: string, timeoutMs = 20_000) {
-  const loc = page.getByTestId(id).first();
-  try {
-    await loc.waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch {
-    throw new Error(`${what}: no visible [data-testid="${id}"] within ${timeoutMs} ms on ${page.url()}`);
-  }
-  return loc;
-}
 
 /**
  * Clicks `data-testid=id` once it is visible. On a loaded 2-core machine the software-rendered
@@ -96,14 +69,6 @@ async function numberIn(page: Page, id: string): Promise<number> {
   return m ? Number(m[0].replace(',', '.')) : Number.NaN;
 }
 
-async function drawnVehicles(page: Page): Promise<Record<string, Drawn>> {
-  return page.evaluate(() => {
-    const hooks = (window as unknown as { __aerie?: { drawnVehicles?: () => Record<string, Drawn> } })
-      .__aerie;
-    return hooks?.drawnVehicles ? hooks.drawnVehicles() : {};
-  });
-}
-
 async function shownLabels(page: Page): Promise<{ vehicles: string[]; places: string[] }> {
   return page.evaluate(() => {
     const hooks = (
@@ -113,11 +78,8 @@ async function shownLabels(page: Page): Promise<{ vehicles: string[]; places: st
   });
 }
 
-let up: ChildProcess | undefined;
-let upOutput = '';
-let dataDir = '';
+let system: AerieSystem | undefined;
 let base = '';
-let token = '';
 let fleet: Vehicle[] = [];
 let browser: ConsoleBrowser | undefined;
 let pilot: ConsolePage;
@@ -126,15 +88,7 @@ let current: Page | undefined;
 /** The sortie flown through the API for the replay scenario, flown while the others run. */
 let replaySortie: Promise<Sortie>;
 
-async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = <T>(method: string, url: string, body?: unknown) => system!.api<T>(method, url, body);
 
 /** A command through the API, retried while the aircraft is still settling after boot. */
 async function command(vehicleId: string, cmd: Record<string, unknown>): Promise<void> {
@@ -219,36 +173,17 @@ async function flySortie(v: Vehicle): Promise<Sortie> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-console-'));
-  const port = await freeTcpPort();
-  up = spawn(process.execPath, [AERIE_BIN, 'up', '--speedup', String(SPEEDUP)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      AERIE_DATA_DIR: dataDir,
-      AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      AERIE_GCS_PORT: String(await freeUdpPort()),
-      AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
-    },
-  });
-  up.stdout!.on('data', (d) => (upOutput += d));
-  up.stderr!.on('data', (d) => (upOutput += d));
-  base = `http://127.0.0.1:${port}`;
-  const launching = launchBrowser();
-  await until(async () => upOutput.includes('Aerie is up'), 'the "Aerie is up" banner', 120_000, {
-    stopIf: () => (up!.exitCode !== null ? `aerie up exited (${up!.exitCode}):\n${upOutput}` : null),
-  }).catch((err: Error) => {
-    throw new Error(`${err.message}\n${upOutput}`);
-  });
-
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  token = ((await res.json()) as { token: string }).token;
+  ({ system, browser } = await withBrowser(
+    startAerieUp({
+      name: 'e2e-console',
+      adminPassword: ADMIN_PASSWORD,
+      vehicles: VEHICLES,
+      args: ['--speedup', String(SPEEDUP)],
+      bannerTimeoutMs: 120_000,
+      users: [{ ...WATCHER, role: 'command_centre' }],
+    }),
+  ));
+  base = system.base;
   let seen = 0;
   fleet = await until(
     async () => {
@@ -259,16 +194,13 @@ beforeAll(async () => {
     `${VEHICLES} vehicles online`,
     120_000,
   ).catch((err: Error) => {
-    throw new Error(`${err.message} (${seen} were)\n${upOutput}`);
+    throw new Error(`${err.message} (${seen} were)\n${system!.output()}`);
   });
-  const created = await api('POST', '/api/users', { ...WATCHER, role: 'command_centre' });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
 
   // The replay scenario needs a finished flight; the last aircraft flies it meanwhile.
   replaySortie = flySortie(fleet[VEHICLES - 1]!);
   replaySortie.catch(() => {});
 
-  browser = await launching;
   pilot = await browser.newPage(base);
 }, 300_000);
 
@@ -286,13 +218,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await browser?.close();
-  if (up && up.exitCode === null) {
-    const exited = new Promise((r) => up!.once('exit', r));
-    up.kill('SIGINT');
-    await Promise.race([exited, sleep(10_000)]);
-    if (up.exitCode === null) up.kill('SIGKILL');
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await system?.stop();
 }, 30_000);
 
 describe.sequential('web console (chromium against aerie up)', () => {

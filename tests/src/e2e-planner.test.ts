@@ -8,16 +8,12 @@
  *
  * Screenshots of each step go to `screenshots/planner-*.png`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, type ConsolePage, launchBrowser, login, screenshot } from './browser.ts';
-import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+import { type ConsoleBrowser, type ConsolePage, drawnVehicles, login, screenshot } from './browser.ts';
+import { until } from './cli.ts';
+import { type AerieSystem, startDispatchConsole } from './system.ts';
 
-const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const ADMIN_PASSWORD = 'e2e-planner-admin-1';
 const DISPATCHER = { username: 'dispatch.e2e', password: 'dispatch-password-1', displayName: '调度员甲' };
 const VEHICLES = 2;
@@ -36,24 +32,12 @@ interface LatLon {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let up: ChildProcess | undefined;
-let upOutput = '';
-let dataDir = '';
-let base = '';
-let token = '';
+let system: AerieSystem | undefined;
 let dock: Dock;
 let browser: ConsoleBrowser | undefined;
 let ui: ConsolePage;
 
-async function api<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = <T>(method: string, url: string, body?: unknown) => system!.api<T>(method, url, body);
 
 /** A position `north` and `east` metres from `p`. */
 function offset(p: LatLon, north: number, east: number): LatLon {
@@ -111,67 +95,18 @@ async function issueCodes(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-planner-'));
-  const port = await freeTcpPort();
-  up = spawn(
-    process.execPath,
-    [AERIE_BIN, 'up', '--vehicles', String(VEHICLES), '--speedup', String(SPEEDUP)],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        AERIE_DATA_DIR: dataDir,
-        AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        AERIE_GCS_PORT: String(await freeUdpPort()),
-        AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
-      },
-    },
-  );
-  up.stdout!.on('data', (d) => (upOutput += d));
-  up.stderr!.on('data', (d) => (upOutput += d));
-  base = `http://127.0.0.1:${port}`;
-  const launching = launchBrowser();
-  await until(
-    async () => upOutput.includes('Aerie is up'),
-    'the "Aerie is up" banner',
-    // Includes a console build when sources changed since the global setup (slow on a busy machine).
-    240_000,
-    { stopIf: () => (up!.exitCode !== null ? `aerie up exited (${up!.exitCode}):\n${upOutput}` : null) },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n${upOutput}`);
-  });
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  token = ((await res.json()) as { token: string }).token;
-  const created = await api('POST', '/api/users', { ...DISPATCHER, role: 'dispatcher' });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const docks = await until(
-    async () => {
-      const { body } = await api<{ items: Dock[] }>('GET', '/api/docks?limit=100');
-      return body.items.length >= VEHICLES ? body.items : undefined;
-    },
-    'the docks of the simulated fleet',
-    60_000,
-  );
-  dock = docks.sort((a, b) => a.name.localeCompare(b.name))[0]!;
-  browser = await launching;
-  ui = await browser.newPage(base);
+  ({ system, browser, ui, dock } = await startDispatchConsole<Dock>({
+    name: 'e2e-planner',
+    adminPassword: ADMIN_PASSWORD,
+    vehicles: VEHICLES,
+    speedup: SPEEDUP,
+    dispatcher: DISPATCHER,
+  }));
 }, 400_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (up && up.exitCode === null) {
-    const exited = new Promise((r) => up!.once('exit', r));
-    up.kill('SIGINT');
-    await Promise.race([exited, sleep(10_000)]);
-    if (up.exitCode === null) up.kill('SIGKILL');
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await system?.stop();
 });
 
 describe('planner and dispatch in the browser', () => {
@@ -325,17 +260,7 @@ describe('planner and dispatch in the browser', () => {
     await page.getByTestId('globe').waitFor();
     const first = await until(
       async () => {
-        const drawn = await page.evaluate(
-          (id) =>
-            (
-              window as unknown as {
-                __aerie?: {
-                  drawnVehicles?: () => Record<string, { lat: number; lon: number; heightM: number }>;
-                };
-              }
-            ).__aerie?.drawnVehicles?.()[id],
-          sortie.vehicleId,
-        );
+        const drawn = (await drawnVehicles(page))[sortie.vehicleId];
         return drawn && drawn.heightM > 20 ? drawn : undefined;
       },
       'the aircraft drawn in the air on the globe',
@@ -346,17 +271,7 @@ describe('planner and dispatch in the browser', () => {
     const ne = offset(home(), -250 + 30, -450 + 30);
     const later = await until(
       async () => {
-        const d = await page.evaluate(
-          (id) =>
-            (
-              window as unknown as {
-                __aerie?: {
-                  drawnVehicles?: () => Record<string, { lat: number; lon: number; heightM: number }>;
-                };
-              }
-            ).__aerie?.drawnVehicles?.()[id],
-          sortie.vehicleId,
-        );
+        const d = (await drawnVehicles(page))[sortie.vehicleId];
         return d && d.lat > sw.lat && d.lat < ne.lat && d.lon > sw.lon && d.lon < ne.lon ? d : undefined;
       },
       `the aircraft drawn over the survey area (first drawn in the air at ${first.lat.toFixed(5)},${first.lon.toFixed(5)})`,

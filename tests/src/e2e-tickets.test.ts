@@ -9,16 +9,14 @@
  * Evidence frames are the construction samples in ../shared/samples. Screenshots go to
  * `screenshots/tickets-*.png`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
-import { AERIE_BIN, until } from './cli.ts';
+import { type ConsoleBrowser, login, screenshot, visible } from './browser.ts';
+import { until } from './cli.ts';
+import { type AerieSystem, createUsers, ROOT, startAerieServer, withBrowser } from './system.ts';
 
-const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const SAMPLES = path.resolve(ROOT, '..', 'shared', 'samples', 'construction');
 const FRAME = path.join(SAMPLES, 'excavator_dumptruck_site_02.jpg');
 const PROOF = path.join(SAMPLES, 'excavator_earthworks_05.jpg');
@@ -38,41 +36,14 @@ interface Ticket {
   departmentId: string | null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let server: ChildProcess | undefined;
-let output = '';
-let dataDir = '';
+let system: AerieSystem | undefined;
 let base = '';
-let adminToken = '';
 let dispatcherToken = '';
 let departmentId = '';
 let browser: ConsoleBrowser | undefined;
 
-async function api<T>(
-  method: string,
-  url: string,
-  body?: unknown,
-  token = adminToken,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function tokenOf(username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
+const api = <T>(method: string, url: string, body?: unknown, token?: string) =>
+  system!.api<T>(method, url, body, token);
 
 /** A construction finding `northM` metres north of the site, with the sample frame. */
 async function finding(score: number, northM: number) {
@@ -92,17 +63,6 @@ async function finding(score: number, northM: number) {
   };
 }
 
-/** Waits for `data-testid=id` to be visible; the error names what the user would miss. */
-async function visible(page: Page, id: string, what: string, timeoutMs = 20_000) {
-  const loc = page.getByTestId(id).first();
-  try {
-    await loc.waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch {
-    throw new Error(`${what}: no visible [data-testid="${id}"] within ${timeoutMs} ms on ${page.url()}`);
-  }
-  return loc;
-}
-
 async function statusOf(page: Page): Promise<string | null> {
   return page.getByTestId('ticket-page').getAttribute('data-status');
 }
@@ -112,26 +72,10 @@ async function waitStatus(page: Page, status: string) {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-tickets-'));
-  server = spawn(
-    process.execPath,
-    [AERIE_BIN, 'server', '--port', '0', '--data-dir', dataDir, '--skip-console-build'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD },
-    },
-  );
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  const launching = launchBrowser();
-  base = await until(
-    async () => /aerie server listening on (http:\/\/\S+) /.exec(output)?.[1],
-    'the server to listen',
-    120_000,
-    { stopIf: () => (server!.exitCode !== null ? `aerie server exited:\n${output}` : null) },
-  );
-  adminToken = await tokenOf('admin', ADMIN_PASSWORD);
+  ({ system, browser } = await withBrowser(
+    startAerieServer({ name: 'e2e-tickets', adminPassword: ADMIN_PASSWORD, timeoutMs: 120_000 }),
+  ));
+  base = system.base;
   const dep = await api<{ id: string }>('POST', '/api/departments', { name: '城管局', code: 'UM' });
   expect(dep.status, JSON.stringify(dep.body)).toBe(201);
   departmentId = dep.body.id;
@@ -141,27 +85,17 @@ beforeAll(async () => {
     departmentId,
   });
   expect(rule.status, JSON.stringify(rule.body)).toBe(201);
-  for (const [u, role, extra] of [
-    [CENTRE, 'command_centre', {}],
-    [OFFICER, 'department_officer', { departmentId }],
-    [DISPATCHER, 'dispatcher', {}],
-  ] as const) {
-    const made = await api('POST', '/api/users', { ...u, role, ...extra });
-    expect(made.status, JSON.stringify(made.body)).toBe(201);
-  }
-  dispatcherToken = await tokenOf(DISPATCHER.username, DISPATCHER.password);
-  browser = await launching;
+  await createUsers(system, [
+    { ...CENTRE, role: 'command_centre' },
+    { ...OFFICER, role: 'department_officer', departmentId },
+    { ...DISPATCHER, role: 'dispatcher' },
+  ]);
+  dispatcherToken = await system.tokenOf(DISPATCHER.username, DISPATCHER.password);
 }, 200_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGINT');
-    await Promise.race([exited, sleep(10_000)]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await system?.stop();
 });
 
 describe('the ticket centre', () => {

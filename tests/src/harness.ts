@@ -3,8 +3,10 @@
  * port (as a ground station does on 14550) and a simulated fleet that sends to it, exactly as
  * PX4 SITL instances would.
  */
+import { rm } from 'node:fs/promises';
 import { type OpenBridgeOptions, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
 import { type Fleet, type FleetOptions, startFleet } from '@aerie/hardware';
+import { destination } from '@aerie/missions';
 
 export interface SimAndBridge {
   fleet: Fleet;
@@ -46,4 +48,61 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Removes a temporary folder and everything in it. */
+export const rmDir = (dir: string) => rm(dir, { recursive: true, force: true });
+
+/**
+ * What a test file opened, closed by its `afterAll` in the reverse order of opening (a socket
+ * before the server it talks to, the server before its data folder).
+ */
+export class Teardown {
+  readonly #steps: (() => unknown)[] = [];
+
+  /** Closes `thing` with `close` at teardown and returns it. */
+  add<T>(thing: T, close: (thing: T) => unknown): T {
+    this.#steps.push(() => close(thing));
+    return thing;
+  }
+
+  /** Runs `step` at teardown (for what changes during the test, such as a restarted server). */
+  defer(step: () => unknown): void {
+    this.#steps.push(step);
+  }
+
+  /** Runs every step, last added first, each once; one that throws does not stop the rest. */
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const step of this.#steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} teardown steps failed`);
+  }
+}
+
+/**
+ * An `aerie.route` patrol at 25 m and 8 m/s: take off at `from`, fly `northM` north, then
+ * `eastM` east, and return to launch.
+ */
+export function patrolRoute(name: string, from: { lat: number; lon: number }, northM: number, eastM: number) {
+  const p1 = destination(from, 0, northM);
+  const p2 = destination(p1, 90, eastM);
+  return {
+    format: 'aerie.route',
+    version: 1,
+    name,
+    defaults: { altM: 25, speedMps: 8 },
+    items: [
+      { type: 'takeoff', altM: 25 },
+      { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM: 25 },
+      { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM: 25 },
+      { type: 'rtl' },
+    ],
+  };
 }

@@ -9,149 +9,51 @@
  * - A schedule on a dock whose sensors read a gale and rain does not fly: its sortie fails
  *   WeatherGrounded and the schedule says why; that aircraft never arms.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BridgeChannelClient, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
-import { DOCK_COMPID, type Fleet, fleetPosition, startFleet } from '@aerie/hardware';
-import { destination } from '@aerie/missions';
-import { build } from '@aerie/server';
-import type { FastifyInstance } from 'fastify';
-import { io, type Socket } from 'socket.io-client';
+import { fleetPosition } from '@aerie/hardware';
 import { afterAll, describe, expect, it } from 'vitest';
-
-async function eventually<T>(
-  check: () => Promise<T | null | false | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { patrolRoute, rmDir, Teardown } from './harness.ts';
+import { createDockSite, eventually, openConsole, startDockSite, startLocalServer } from './local-server.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-patrol-e2e';
 const HOME = { lat: 30.2741, lon: 120.1551, altM: 10 };
 const SPACING_M = 400;
 
-let dir = '';
-let app: FastifyInstance | undefined;
-let fleet: Fleet | undefined;
-let running: RunningBridge | undefined;
-let client: BridgeChannelClient | undefined;
-let consoleSocket: Socket | undefined;
-
-afterAll(async () => {
-  consoleSocket?.disconnect();
-  client?.stop();
-  await running?.close();
-  await fleet?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-function patrolRoute(name: string, from: { lat: number; lon: number }) {
-  const p1 = destination(from, 0, 120);
-  const p2 = destination(p1, 90, 120);
-  return {
-    format: 'aerie.route',
-    version: 1,
-    name,
-    defaults: { altM: 25, speedMps: 8 },
-    items: [
-      { type: 'takeoff', altM: 25 },
-      { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM: 25 },
-      { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM: 25 },
-      { type: 'rtl' },
-    ],
-  };
-}
+const teardown = new Teardown();
+afterAll(() => teardown.run());
 
 describe('patrol: schedule -> dock -> flight -> dock -> closed sortie', () => {
   it('flies a due schedule from its dock and closes the sortie with figures; a weather-grounded schedule does not fly', async () => {
     const t0 = Date.now();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-patrol-e2e-'));
-    app = await build({
-      announce: () => {},
-      config: {
-        dataDir: dir,
-        logLevel: process.env.PATROL_E2E_LOG ? 'info' : 'silent',
-        adminPassword: ADMIN_PASSWORD,
-        host: '127.0.0.1',
-        port: 0,
-      },
+    const dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-patrol-e2e-')), rmDir);
+    const server = await startLocalServer({
+      dataDir: dir,
+      adminPassword: ADMIN_PASSWORD,
+      logLevel: process.env.PATROL_E2E_LOG ? 'info' : 'silent',
       patrol: { schedulerIntervalMs: 250, orchestrator: { tickMs: 250 } },
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const a = app;
-    const admin = (
-      await a.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'admin', password: ADMIN_PASSWORD },
-      })
-    ).json().token as string;
-    const api = async (method: 'GET' | 'POST' | 'PATCH', route: string, payload?: object) =>
-      a.inject({
-        method,
-        url: `/api${route}`,
-        headers: { authorization: `Bearer ${admin}` },
-        ...(payload ? { payload } : {}),
-      });
+    const { url, admin, api } = teardown.add(server, (s) => s.app.close());
 
     // --- records: a site, its bridge, two docks at the aircraft homes
-    const site = (await api('POST', '/sites', { name: 'Xihu', latDeg: HOME.lat, lonDeg: HOME.lon })).json();
-    const bridgeRow = (await api('POST', '/bridges', { name: 'xihu-1', siteId: site.id })).json();
     const homes = [0, 1].map((i) => fleetPosition(HOME, 2, i, SPACING_M));
-    const dockIds: string[] = [];
-    for (const [i, h] of homes.entries()) {
-      const res = await api('POST', '/docks', {
-        name: `Xihu dock ${i + 1}`,
-        serial: `DOCK-${i + 1}`,
-        model: 'sim',
-        siteId: site.id,
-        latDeg: h.lat,
-        lonDeg: h.lon,
-        altAmslM: h.altM,
-        bridgeId: bridgeRow.bridge.id,
-        sysid: 101 + i,
-        compid: DOCK_COMPID,
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      dockIds.push(res.json().id);
-    }
+    const { bridgeToken, dockIds } = await createDockSite(api, {
+      site: 'Xihu',
+      bridge: 'xihu-1',
+      home: HOME,
+      docks: homes,
+    });
 
     // --- the fleet: two aircraft, each parked in its dock, on the bridge's one UDP link
-    const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
-    if (!opened.ok) throw new Error(opened.error.message);
-    running = opened.value;
-    fleet = await startFleet({
-      vehicles: 2,
-      home: HOME,
-      spacingM: SPACING_M,
-      basePort: 0,
-      bindHost: '127.0.0.1',
-      gcsHost: '127.0.0.1',
-      gcsPort: running.connections[0]!.link.localPort()!,
-      speedup: 10,
-      settleS: 0,
-      preflightDisarmS: 0,
-      docks: { lidTravelS: 10 },
-    });
-    client = new BridgeChannelClient({
-      serverUrl: url,
-      token: bridgeRow.token,
-      bridge: running.bridge,
-      links: ['udpin://127.0.0.1'],
-      batchIntervalMs: 50,
-    });
-    client.start();
+    const { fleet } = teardown.add(
+      await startDockSite({
+        serverUrl: url,
+        bridgeToken,
+        fleet: { vehicles: 2, home: HOME, spacingM: SPACING_M, docks: { lidTravelS: 10 } },
+      }),
+      (site) => site.close(),
+    );
 
     // --- the aircraft register on first sight; base each at its dock
     const vehicles = await eventually(
@@ -175,9 +77,9 @@ describe('patrol: schedule -> dock -> flight -> dock -> closed sortie', () => {
     }
 
     const progress: { sortieId: string; phase: string }[] = [];
-    consoleSocket = io(`${url}/console`, { auth: { token: admin }, transports: ['websocket'] });
+    const consoleSocket = teardown.add(openConsole(url, admin), (s) => s.disconnect());
     consoleSocket.on('sortie.progress', (p: { sortieId: string; phase: string }) => progress.push(p));
-    await new Promise<void>((r) => consoleSocket!.on('connect', () => r()));
+    await new Promise<void>((r) => consoleSocket.on('connect', () => r()));
 
     // --- routes: one near each dock; saving checks them
     const routeIds: string[] = [];
@@ -185,7 +87,7 @@ describe('patrol: schedule -> dock -> flight -> dock -> closed sortie', () => {
       const res = await api('POST', '/routes', {
         name: `Patrol ${i + 1}`,
         kind: 'waypoint',
-        route: patrolRoute(`Patrol ${i + 1}`, h),
+        route: patrolRoute(`Patrol ${i + 1}`, h, 120, 120),
       });
       expect(res.statusCode, res.body).toBe(201);
       routeIds.push(res.json().id);

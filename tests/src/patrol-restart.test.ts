@@ -5,137 +5,53 @@
  * dock is prepared for the landing, the aircraft lands in an open dock, the dock closes and
  * charges, and the sortie closes completed with its figures.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BridgeChannelClient, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
-import { DOCK_COMPID, type Fleet, startFleet } from '@aerie/hardware';
-import { destination } from '@aerie/missions';
-import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-
-async function eventually<T>(
-  check: () => Promise<T | null | false | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { patrolRoute, rmDir, Teardown } from './harness.ts';
+import { createDockSite, eventually, openConsole, startDockSite, startLocalServer } from './local-server.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-patrol-restart';
 const HOME = { lat: 30.2741, lon: 120.1551, altM: 10 };
 
 let dir = '';
+/** The server running now (none while it is restarted). */
 let app: FastifyInstance | undefined;
-let fleet: Fleet | undefined;
-let running: RunningBridge | undefined;
-let client: BridgeChannelClient | undefined;
-let consoleSocket: Socket | undefined;
+const teardown = new Teardown();
+afterAll(() => teardown.run());
 
-afterAll(async () => {
-  consoleSocket?.disconnect();
-  client?.stop();
-  await running?.close();
-  await fleet?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-async function server(port: number): Promise<{ app: FastifyInstance; url: string }> {
-  const a = await build({
-    announce: () => {},
-    config: {
-      dataDir: dir,
-      logLevel: process.env.PATROL_E2E_LOG ? 'info' : 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      host: '127.0.0.1',
-      port,
-    },
+const server = (port: number) =>
+  startLocalServer({
+    dataDir: dir,
+    adminPassword: ADMIN_PASSWORD,
+    port,
+    logLevel: process.env.PATROL_E2E_LOG ? 'info' : 'silent',
     patrol: { scheduler: false, orchestrator: { tickMs: 250 } },
   });
-  await a.listen({ host: '127.0.0.1', port });
-  const addr = a.server.address();
-  return { app: a, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
-}
-
-function apiOf(a: FastifyInstance, token: string) {
-  return async (method: 'GET' | 'POST' | 'PATCH', route: string, payload?: object) =>
-    a.inject({
-      method,
-      url: `/api${route}`,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload } : {}),
-    });
-}
-
-async function login(a: FastifyInstance): Promise<string> {
-  return (
-    await a.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
-}
 
 describe('patrol: a server restart mid-sortie', () => {
   it('resumes the sortie: the dock is prepared again and the aircraft lands in an open dock', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-patrol-restart-'));
+    dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-patrol-restart-')), rmDir);
+    teardown.defer(() => app?.close());
     const first = await server(0);
     app = first.app;
-    const port = Number(new URL(first.url).port);
-    let api = apiOf(app, await login(app));
+    const port = first.port;
+    let api = first.api;
 
-    const site = (await api('POST', '/sites', { name: 'Xihu', latDeg: HOME.lat, lonDeg: HOME.lon })).json();
-    const bridgeRow = (await api('POST', '/bridges', { name: 'xihu-1', siteId: site.id })).json();
-    const dockRes = await api('POST', '/docks', {
-      name: 'Xihu dock 1',
-      serial: 'DOCK-1',
-      model: 'sim',
-      siteId: site.id,
-      latDeg: HOME.lat,
-      lonDeg: HOME.lon,
-      altAmslM: HOME.altM,
-      bridgeId: bridgeRow.bridge.id,
-      sysid: 101,
-      compid: DOCK_COMPID,
-    });
-    expect(dockRes.statusCode, dockRes.body).toBe(201);
-    const dockId = dockRes.json().id as string;
+    const records = await createDockSite(api, { site: 'Xihu', bridge: 'xihu-1', home: HOME, docks: [HOME] });
+    const dockId = records.dockIds[0]!;
 
-    const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
-    if (!opened.ok) throw new Error(opened.error.message);
-    running = opened.value;
-    fleet = await startFleet({
-      vehicles: 1,
-      home: HOME,
-      basePort: 0,
-      bindHost: '127.0.0.1',
-      gcsHost: '127.0.0.1',
-      gcsPort: running.connections[0]!.link.localPort()!,
-      speedup: 10,
-      settleS: 0,
-      preflightDisarmS: 0,
-      docks: { lidTravelS: 10 },
-    });
-    client = new BridgeChannelClient({
-      serverUrl: first.url,
-      token: bridgeRow.token,
-      bridge: running.bridge,
-      links: ['udpin://127.0.0.1'],
-      batchIntervalMs: 50,
-      reconnectDelayMs: 200,
-      reconnectDelayMaxMs: 1000,
-    });
-    client.start();
+    const { fleet } = teardown.add(
+      await startDockSite({
+        serverUrl: first.url,
+        bridgeToken: records.bridgeToken,
+        fleet: { vehicles: 1, home: HOME, docks: { lidTravelS: 10 } },
+        reconnect: { reconnectDelayMs: 200, reconnectDelayMaxMs: 1000 },
+      }),
+      (site) => site.close(),
+    );
 
     const [vehicle] = await eventually(
       async () => {
@@ -153,23 +69,10 @@ describe('patrol: a server restart mid-sortie', () => {
     );
 
     // Out ~300 m and back: long enough at 10x to restart the server while it flies.
-    const p1 = destination(HOME, 0, 300);
-    const p2 = destination(p1, 90, 200);
     const routeRes = await api('POST', '/routes', {
       name: 'Long patrol',
       kind: 'waypoint',
-      route: {
-        format: 'aerie.route',
-        version: 1,
-        name: 'Long patrol',
-        defaults: { altM: 25, speedMps: 8 },
-        items: [
-          { type: 'takeoff', altM: 25 },
-          { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM: 25 },
-          { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM: 25 },
-          { type: 'rtl' },
-        ],
-      },
+      route: patrolRoute('Long patrol', HOME, 300, 200),
     });
     expect(routeRes.statusCode, routeRes.body).toBe(201);
     const launched = await api('POST', '/sorties', { routeId: routeRes.json().id });
@@ -190,18 +93,18 @@ describe('patrol: a server restart mid-sortie', () => {
     await app.close();
     app = undefined;
     // (Refused while the aircraft is still low over the pad.)
-    await eventually(async () => fleet!.docks[0]!.closeLid() === 0, 20_000, 'the dock accepting close_lid');
-    await eventually(async () => fleet!.docks[0]!.status.lid === 'closed', 10_000, 'the lid closed');
+    await eventually(async () => fleet.docks[0]!.closeLid() === 0, 20_000, 'the dock accepting close_lid');
+    await eventually(async () => fleet.docks[0]!.status.lid === 'closed', 10_000, 'the lid closed');
     expect(fleet.vehicles[0]!.armed).toBe(true);
 
     // --- a new server on the same data and port
     const second = await server(port);
     app = second.app;
-    const token = await login(app);
-    api = apiOf(app, token);
+    const token = second.admin;
+    api = second.api;
     const lidAtLanding: string[] = [];
     let lid = 'unknown';
-    consoleSocket = io(`${second.url}/console`, { auth: { token }, transports: ['websocket'] });
+    const consoleSocket = teardown.add(openConsole(second.url, token), (s) => s.disconnect());
     consoleSocket.on('dock.status', (items: { dockId: string; status: { lid: string } | null }[]) => {
       for (const d of items) if (d.dockId === dockId && d.status) lid = d.status.lid;
     });

@@ -5,47 +5,20 @@
  * the sortie then offers it at GET /api/sorties/:id/tlog, and the bytes are a .tlog of that
  * vehicle's conversation only.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GCS_SYSID, splitTlog } from '@aerie/gcs-bridge';
-import { type SimVehicle, startVehicle } from '@aerie/hardware';
-import { build, sendVehicleCommand } from '@aerie/server';
-import type { FastifyInstance } from 'fastify';
+import { sendVehicleCommand } from '@aerie/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AERIE_BIN, freeUdpPort } from './cli.ts';
+import { rmDir, Teardown } from './harness.ts';
+import { eventually, startBridgedPx4, startLocalServer, takeoffWhenReady } from './local-server.ts';
 
 const HOME = { lat: 23.03, lon: 113.14 };
 const ADMIN_PASSWORD = 'admin-password-for-tlog-test';
 
-let dir = '';
-let app: FastifyInstance | undefined;
-let sims: SimVehicle[] = [];
-const children: ChildProcess[] = [];
-
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(sims.map((v) => v.close()));
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function poll<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const teardown = new Teardown();
+afterAll(() => teardown.run());
 
 /** Source sysid, message id and payload of one raw MAVLink frame. */
 function frameOf(p: Buffer): { sysid: number; msgid: number; payload: Buffer } {
@@ -68,98 +41,31 @@ const ARMED = 0x80;
 
 describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api/sorties/:id/tlog', () => {
   it('records vehicle 1 from arm to disarm and serves it as a .tlog of that sortie', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-sortie-tlog-'));
-    app = await build({
-      announce: () => {},
-      config: { dataDir: dir, logLevel: 'silent', adminPassword: ADMIN_PASSWORD, host: '127.0.0.1', port: 0 },
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    });
-    const auth = { authorization: `Bearer ${login.json().token as string}` };
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/bridges',
-      headers: auth,
-      payload: { name: 'shunde' },
-    });
-    expect(created.statusCode).toBe(201);
-    const tokenFile = path.join(dir, 'bridge.token');
-    await writeFile(tokenFile, `${created.json().token as string}\n`, { mode: 0o600 });
+    const dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-sortie-tlog-')), rmDir);
+    const server = await startLocalServer({ dataDir: dir, adminPassword: ADMIN_PASSWORD });
+    const { app } = teardown.add(server, (s) => s.app.close());
+    const auth = { authorization: `Bearer ${server.admin}` };
+    const { bridge } = await startBridgedPx4(teardown, server, { dir, bridgeName: 'shunde', home: HOME });
+    const out = bridge.output;
 
-    const gcsPorts = [await freeUdpPort(), await freeUdpPort()];
-    const child = spawn(
-      process.execPath,
-      [
-        AERIE_BIN,
-        'bridge',
-        '--server',
-        url,
-        '--token-file',
-        tokenFile,
-        ...gcsPorts.flatMap((p) => ['--link', `udpin://127.0.0.1:${p}`]),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    sims = await Promise.all(
-      gcsPorts.map((gcsPort, i) =>
-        startVehicle({
-          sysid: i + 1,
-          home: { lat: HOME.lat + i * 0.003, lon: HOME.lon },
-          speedup: 10,
-          settleS: 2,
-          preflightDisarmS: 0,
-          port: 0,
-          bindHost: '127.0.0.1',
-          gcsHost: '127.0.0.1',
-          gcsPort,
-        }),
-      ),
-    );
-
-    const vehicleId = await poll(
+    const vehicleId = await eventually(
       async () => {
-        const res = await app!.inject({ method: 'GET', url: '/api/vehicles?limit=100', headers: auth });
+        const res = await app.inject({ method: 'GET', url: '/api/vehicles?limit=100', headers: auth });
         const rows = res.json().items as Array<{ id: string; sysid: number | null }>;
         const v1 = rows.find((r) => r.sysid === 1);
         return (
-          v1 && rows.some((r) => r.sysid === 2) && app!.aerie.liveState.get(v1.id).state?.lat != null && v1.id
+          v1 && rows.some((r) => r.sysid === 2) && app.aerie.liveState.get(v1.id).state?.lat != null && v1.id
         );
       },
       20_000,
-      `both vehicles registered with a position (bridge output:\n${out})`,
+      `both vehicles registered with a position (bridge output:\n${out()})`,
     );
 
     // Take off (PX4 refuses arming for a while after boot), climb a little, land.
-    let reply = await sendVehicleCommand(
-      app.aerie.bridgeHub,
-      app.aerie.database.db,
-      vehicleId,
-      { action: 'takeoff', altRelM: 8 },
-      { requestId: 't-1' },
-    );
-    for (let i = 0; i < 30 && !reply.ok && reply.error.code === 'TemporarilyRejected'; i++) {
-      await sleep(200);
-      reply = await sendVehicleCommand(
-        app.aerie.bridgeHub,
-        app.aerie.database.db,
-        vehicleId,
-        { action: 'takeoff', altRelM: 8 },
-        { requestId: `t-${i + 2}` },
-      );
-    }
+    const reply = await takeoffWhenReady(app, vehicleId, 8, 31);
     expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
-    await poll(
-      async () => ((app!.aerie.liveState.get(vehicleId).state?.altRelM as number | null) ?? 0) > 4,
+    await eventually(
+      async () => ((app.aerie.liveState.get(vehicleId).state?.altRelM as number | null) ?? 0) > 4,
       15_000,
       'vehicle 1 climbing',
     );
@@ -173,9 +79,9 @@ describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api
     expect(landed, JSON.stringify(landed)).toMatchObject({ ok: true });
 
     // The sortie closes on the disarm event; the tlog follows it.
-    const sortie = await poll(
+    const sortie = await eventually(
       async () => {
-        const res = await app!.inject({
+        const res = await app.inject({
           method: 'GET',
           url: `/api/sorties?vehicleId=${vehicleId}&limit=10`,
           headers: auth,
@@ -190,7 +96,7 @@ describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api
         return items.find((s) => s.status !== 'running' && s.hasTlog);
       },
       25_000,
-      `a closed sortie with a tlog (bridge output:\n${out})`,
+      `a closed sortie with a tlog (bridge output:\n${out()})`,
     );
     expect(sortie.status).toBe('completed');
 
@@ -224,6 +130,6 @@ describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api
     const db = app.aerie.database.db;
     expect((await db.select().from(media)).filter((m) => m.kind === 'tlog')).toHaveLength(1);
     expect((await db.select().from(sorties)).filter((s) => s.tlogSha256 !== null)).toHaveLength(1);
-    expect(out).toContain('sortie tlog stored by the server');
+    expect(out()).toContain('sortie tlog stored by the server');
   }, 60_000);
 });

@@ -4,16 +4,15 @@
  * console's Socket.IO namespace, send a command, and press Ctrl-C: every process it started
  * must be gone. Ports come from the OS so this runs beside a live system.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+import { freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+import { type AerieUpProcess, ROOT, spawnAerie, spawnAerieUp, waitForBanner } from './system.ts';
 
-const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const PASSWORD = 'up-test-admin-password';
 const VEHICLES = 8;
 
@@ -55,13 +54,11 @@ const STATE_FIELDS = [
   'batteryPct',
 ] as const;
 
-let child: ChildProcess | undefined;
-let dataDir = '';
+let up: AerieUpProcess | undefined;
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+  await up?.stop();
+}, 30_000);
 
 describe('npm start (aerie up)', () => {
   it('brings up server, bridge and 8 docked simulated aircraft, and Ctrl-C stops every process', async () => {
@@ -70,33 +67,10 @@ describe('npm start (aerie up)', () => {
     };
     expect(pkg.scripts.start).toBe('node bin/aerie.mjs up');
 
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-up-test-'));
-    const port = await freeTcpPort();
-    const gcsPort = await freeUdpPort();
-    const basePort = await freeUdpRange(VEHICLES);
-    child = spawn(process.execPath, [AERIE_BIN, 'up'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        AERIE_DATA_DIR: dataDir,
-        AERIE_ADMIN_PASSWORD: PASSWORD,
-        AERIE_GCS_PORT: String(gcsPort),
-        AERIE_SIM_BASE_PORT: String(basePort),
-      },
-    });
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
-    const base = `http://127.0.0.1:${port}`;
-
-    await until(async () => (output.includes('Aerie is up') ? true : undefined), 'the banner', 60_000).catch(
-      (err: Error) => {
-        throw new Error(`${err.message}\n${output}`);
-      },
-    );
+    up = await spawnAerieUp({ name: 'up-test', adminPassword: PASSWORD, vehicles: VEHICLES });
+    const { child, base, exited, dataDir } = up;
+    await up.banner(60_000);
+    const output = up.output();
     expect(output).toContain(`API              ${base}`);
     expect(output).toContain(`${base}/api/docs`);
     expect(output).toContain('AERIE_ADMIN_PASSWORD');
@@ -183,37 +157,28 @@ describe('npm start (aerie up)', () => {
 
   it('stops the rest, with a message, when one of its processes dies', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-up-test-'));
+    const proc = spawnAerie(
+      [
+        'up',
+        '--port',
+        String(await freeTcpPort()),
+        '--data-dir',
+        dir,
+        '--gcs-port',
+        String(await freeUdpPort()),
+        '--base-port',
+        String(await freeUdpRange(2)),
+        '--vehicles',
+        '2',
+      ],
+      dir,
+      { AERIE_ADMIN_PASSWORD: PASSWORD },
+    );
     try {
-      const proc = spawn(
-        process.execPath,
-        [
-          AERIE_BIN,
-          'up',
-          '--port',
-          String(await freeTcpPort()),
-          '--data-dir',
-          dir,
-          '--gcs-port',
-          String(await freeUdpPort()),
-          '--base-port',
-          String(await freeUdpRange(2)),
-          '--vehicles',
-          '2',
-        ],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, AERIE_ADMIN_PASSWORD: PASSWORD },
-        },
-      );
-      let output = '';
-      proc.stdout!.on('data', (d) => (output += d));
-      proc.stderr!.on('data', (d) => (output += d));
-      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-      await until(async () => (output.includes('Aerie is up') ? true : undefined), 'the banner', 60_000);
+      await waitForBanner(proc, 60_000);
       const started = await until(
         async () => {
-          const pids = await childrenOf(proc.pid!);
+          const pids = await childrenOf(proc.child.pid!);
           return pids.length === 3 ? pids : undefined;
         },
         'three processes',
@@ -222,11 +187,11 @@ describe('npm start (aerie up)', () => {
       const cmdlines = await Promise.all(started.map((p) => readFile(`/proc/${p}/cmdline`, 'utf8')));
       const sim = started[cmdlines.findIndex((c) => c.includes('\0sim\0'))]!;
       process.kill(sim, 'SIGKILL');
-      expect(await exited).toBe(1);
-      expect(output).toContain('aerie up: the simulator exited (SIGKILL); stopping the rest');
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain('aerie up: the simulator exited (SIGKILL); stopping the rest');
       for (const pid of started) expect(alive(pid), `child ${pid} still running`).toBe(false);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await proc.stop();
     }
   }, 90_000);
 });

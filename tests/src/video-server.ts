@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
+import { startLocalServer } from './local-server.ts';
 
 export interface VideoServer {
   app: FastifyInstance;
@@ -23,30 +23,21 @@ export async function startVideoServer(opts: {
   consoleDir?: string;
 }): Promise<VideoServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-video-'));
-  const app = await build({
-    announce: () => {},
+  const server = await startLocalServer({
+    dataDir: dir,
+    adminPassword: opts.adminPassword,
     config: {
-      dataDir: dir,
-      logLevel: 'silent',
-      adminPassword: opts.adminPassword,
       ...(opts.consoleDir && { consoleDir: opts.consoleDir }),
       video: { sources: opts.sources },
     },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const login = await app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { username: 'admin', password: opts.adminPassword },
-  });
   return {
-    app,
-    host: `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
-    token: login.json().token as string,
+    app: server.app,
+    host: `127.0.0.1:${server.port}`,
+    token: server.admin,
     dir,
     async close() {
-      await app.close();
+      await server.app.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

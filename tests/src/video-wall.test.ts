@@ -4,15 +4,11 @@
  * aircraft, each with its `data-vehicle-id`, name, mode and altitude over it, and frames
  * advancing (the count of presented video frames rises in every tile).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
-import { AERIE_BIN, freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
+import { type ConsoleBrowser, login, screenshot } from './browser.ts';
+import { until } from './cli.ts';
+import { type AerieSystem, startAerieUp, withBrowser } from './system.ts';
 
-const ROOT = path.resolve(path.dirname(AERIE_BIN), '..');
 const ADMIN_PASSWORD = 'video-e2e-admin-password';
 const WATCHER = {
   username: 'wall.e2e',
@@ -22,72 +18,34 @@ const WATCHER = {
 };
 const VEHICLES = 8;
 
-let up: ChildProcess | undefined;
-let upOutput = '';
-let dataDir = '';
+let system: AerieSystem | undefined;
 let base = '';
 let browser: ConsoleBrowser | undefined;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-video-'));
-  const port = await freeTcpPort();
-  up = spawn(process.execPath, [AERIE_BIN, 'up'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      AERIE_DATA_DIR: dataDir,
-      AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      AERIE_GCS_PORT: String(await freeUdpPort()),
-      AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
-    },
-  });
-  up.stdout!.on('data', (d) => (upOutput += d));
-  up.stderr!.on('data', (d) => (upOutput += d));
-  base = `http://127.0.0.1:${port}`;
-  const launching = launchBrowser();
-  await until(async () => upOutput.includes('Aerie is up'), 'the "Aerie is up" banner', 240_000, {
-    stopIf: () => (up!.exitCode !== null ? `aerie up exited (${up!.exitCode}):\n${upOutput}` : null),
-  });
-  const token = (
-    (await (
-      await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-      })
-    ).json()) as { token: string }
-  ).token;
-  const created = await fetch(`${base}/api/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(WATCHER),
-  });
-  expect(created.status).toBe(201);
+  ({ system, browser } = await withBrowser(
+    startAerieUp({
+      name: 'e2e-video',
+      adminPassword: ADMIN_PASSWORD,
+      vehicles: VEHICLES,
+      bannerTimeoutMs: 240_000,
+      users: [WATCHER],
+    }),
+  ));
+  base = system.base;
   await until(
     async () => {
-      const res = await fetch(`${base}/api/vehicles?limit=100`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const { items } = (await res.json()) as { items: { online: boolean }[] };
-      return items.filter((v) => v.online).length === VEHICLES;
+      const { body } = await system!.api<{ items: { online: boolean }[] }>('GET', '/api/vehicles?limit=100');
+      return body.items.filter((v) => v.online).length === VEHICLES;
     },
     `${VEHICLES} vehicles online`,
     120_000,
   );
-  browser = await launching;
 }, 400_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (up && up.exitCode === null) {
-    const exited = new Promise((r) => up!.once('exit', r));
-    up.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (up.exitCode === null) up.kill('SIGKILL');
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await system?.stop();
 }, 30_000);
 
 describe('video wall (chromium against aerie up)', () => {

@@ -1,7 +1,7 @@
 /** Sortie figures, track and event replay, and tlog download over HTTP, fed by the real flight log. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { M_PER_DEG_LAT, snapshot } from '../flightlog/test-fixtures.ts';
-import { create, type Harness, startHarness } from '../test/harness.ts';
+import { createDock, createId, createVehicle, type Harness, startHarness } from '../test/harness.ts';
 
 let h: Harness;
 const dep = { a: '', b: '' };
@@ -17,37 +17,12 @@ const TLOG = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff)
 
 beforeAll(async () => {
   h = await startHarness();
-  dep.a = String((await create(h, '/api/departments', { name: 'Water affairs' })).id);
-  dep.b = String((await create(h, '/api/departments', { name: 'Urban management' })).id);
-  const site = String((await create(h, '/api/sites', { name: 'A', latDeg: 30, lonDeg: 120 })).id);
-  dockA = String(
-    (
-      await create(h, '/api/docks', {
-        name: 'DA',
-        serial: 'D-A',
-        model: 'Dock 2',
-        siteId: site,
-        departmentId: dep.a,
-        latDeg: 30,
-        lonDeg: 120,
-        altAmslM: 5,
-      })
-    ).id,
-  );
-  veh.a = String(
-    (
-      await create(h, '/api/vehicles', {
-        name: 'VA',
-        serial: 'V-A',
-        model: 'M30',
-        departmentId: dep.a,
-        dockId: dockA,
-      })
-    ).id,
-  );
-  veh.b = String(
-    (await create(h, '/api/vehicles', { name: 'VB', serial: 'V-B', model: 'M30', departmentId: dep.b })).id,
-  );
+  dep.a = await createId(h, '/api/departments', { name: 'Water affairs' });
+  dep.b = await createId(h, '/api/departments', { name: 'Urban management' });
+  const site = await createId(h, '/api/sites', { name: 'A', latDeg: 30, lonDeg: 120 });
+  dockA = await createDock(h, 'A', site, dep.a);
+  veh.a = await createVehicle(h, 'A', dep.a, { dockId: dockA });
+  veh.b = await createVehicle(h, 'B', dep.b);
   officerA = await h.userToken('department_officer', { departmentId: dep.a });
   officerB = await h.userToken('department_officer', { departmentId: dep.b });
   pilot = await h.userToken('pilot');

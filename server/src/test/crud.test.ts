@@ -145,28 +145,21 @@ const RESOURCES: Resource[] = [
       password: 'long-enough-pw',
     }),
     patch: { displayName: 'Renamed' },
-    bad: () => [
-      [
-        'short password',
-        { username: 'bob', displayName: 'B', role: 'pilot', password: 'short' },
-        'body.password',
-      ],
-      [
-        'unknown role',
-        { username: 'bob', displayName: 'B', role: 'king', password: 'long-enough-pw' },
-        'body.role',
-      ],
-      [
-        'bad username',
-        { username: 'Bob Smith', displayName: 'B', role: 'pilot', password: 'long-enough-pw' },
-        'body.username',
-      ],
-      [
-        'officer without department',
-        { username: 'bob', displayName: 'B', role: 'department_officer', password: 'long-enough-pw' },
-        'body.departmentId',
-      ],
-    ],
+    bad: () => {
+      const bob = (over: Record<string, string>) => ({
+        username: 'bob',
+        displayName: 'B',
+        role: 'pilot',
+        password: 'long-enough-pw',
+        ...over,
+      });
+      return [
+        ['short password', bob({ password: 'short' }), 'body.password'],
+        ['unknown role', bob({ role: 'king' }), 'body.role'],
+        ['bad username', bob({ username: 'Bob Smith' }), 'body.username'],
+        ['officer without department', bob({ role: 'department_officer' }), 'body.departmentId'],
+      ];
+    },
   },
 ];
 

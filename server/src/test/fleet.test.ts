@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sampleVehicleState as st } from '@aerie/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sorties } from '../db/schema.ts';
-import { create, type Harness, startHarness } from './harness.ts';
+import { create, createDock, createId, createVehicle, type Harness, startHarness } from './harness.ts';
 
 let h: Harness;
 const dep = { a: '', b: '' };
@@ -22,66 +22,17 @@ const ids = (res: { json(): { items: { id: string }[] } }) =>
 
 beforeAll(async () => {
   h = await startHarness();
-  dep.a = String((await create(h, '/api/departments', { name: 'Water affairs' })).id);
-  dep.b = String((await create(h, '/api/departments', { name: 'Urban management' })).id);
-  site.a = String(
-    (await create(h, '/api/sites', { name: 'A', latDeg: 30, lonDeg: 120, departmentId: dep.a })).id,
-  );
-  site.b = String(
-    (await create(h, '/api/sites', { name: 'B', latDeg: 31, lonDeg: 121, departmentId: dep.b })).id,
-  );
+  dep.a = await createId(h, '/api/departments', { name: 'Water affairs' });
+  dep.b = await createId(h, '/api/departments', { name: 'Urban management' });
+  site.a = await createId(h, '/api/sites', { name: 'A', latDeg: 30, lonDeg: 120, departmentId: dep.a });
+  site.b = await createId(h, '/api/sites', { name: 'B', latDeg: 31, lonDeg: 121, departmentId: dep.b });
   const bridge = await create(h, '/api/bridges', { name: 'site-a-bridge', siteId: site.a });
   bridgeId = (bridge.bridge as { id: string }).id;
-  const dockBody = { model: 'Dock 2', latDeg: 30, lonDeg: 120, altAmslM: 5 };
-  dock.a = String(
-    (
-      await create(h, '/api/docks', {
-        ...dockBody,
-        name: 'DA',
-        serial: 'D-A',
-        siteId: site.a,
-        departmentId: dep.a,
-      })
-    ).id,
-  );
-  dock.b = String(
-    (
-      await create(h, '/api/docks', {
-        ...dockBody,
-        name: 'DB',
-        serial: 'D-B',
-        siteId: site.b,
-        departmentId: dep.b,
-      })
-    ).id,
-  );
-  veh.a = String(
-    (
-      await create(h, '/api/vehicles', {
-        name: 'VA',
-        serial: 'V-A',
-        model: 'M30',
-        departmentId: dep.a,
-        dockId: dock.a,
-        bridgeId,
-        sysid: 1,
-      })
-    ).id,
-  );
-  veh.a2 = String(
-    (await create(h, '/api/vehicles', { name: 'VA2', serial: 'V-A2', model: 'M30', departmentId: dep.a })).id,
-  );
-  veh.b = String(
-    (
-      await create(h, '/api/vehicles', {
-        name: 'VB',
-        serial: 'V-B',
-        model: 'M30',
-        departmentId: dep.b,
-        dockId: dock.b,
-      })
-    ).id,
-  );
+  dock.a = await createDock(h, 'A', site.a, dep.a);
+  dock.b = await createDock(h, 'B', site.b, dep.b);
+  veh.a = await createVehicle(h, 'A', dep.a, { dockId: dock.a, bridgeId, sysid: 1 });
+  veh.a2 = await createVehicle(h, 'A2', dep.a);
+  veh.b = await createVehicle(h, 'B', dep.b, { dockId: dock.b });
   officerA = await h.userToken('department_officer', { departmentId: dep.a });
 
   const db = h.app.aerie.database.db;

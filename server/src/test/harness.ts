@@ -113,3 +113,38 @@ export function constructionFinding(h: Harness, at: { lat: number; lon: number }
     frames: 1,
   };
 }
+
+/** Creates a record (see `create`) and returns its id. */
+export async function createId(h: Harness, url: string, body: unknown): Promise<string> {
+  return String((await create(h, url, body)).id);
+}
+
+/** Creates vehicle `V<key>` (serial `V-<key>`, model M30) in `departmentId`, with `extra`; its id. */
+export function createVehicle(
+  h: Harness,
+  key: string,
+  departmentId: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  return createId(h, '/api/vehicles', {
+    name: `V${key}`,
+    serial: `V-${key}`,
+    model: 'M30',
+    departmentId,
+    ...extra,
+  });
+}
+
+/** Creates dock `D<key>` (serial `D-<key>`, model Dock 2) at 30° N 120° E, 5 m, on `siteId`; its id. */
+export function createDock(h: Harness, key: string, siteId: string, departmentId: string): Promise<string> {
+  return createId(h, '/api/docks', {
+    name: `D${key}`,
+    serial: `D-${key}`,
+    model: 'Dock 2',
+    siteId,
+    departmentId,
+    latDeg: 30,
+    lonDeg: 120,
+    altAmslM: 5,
+  });
+}

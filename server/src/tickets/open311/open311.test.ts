@@ -1,5 +1,6 @@
 /** Open311 GeoReport v2 against the spec's fields, in JSON and XML, on the real server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findingAt } from '../../test/findings.ts';
 import { create, type Harness, startHarness } from '../../test/harness.ts';
 
 let h: Harness;
@@ -66,17 +67,7 @@ beforeAll(async () => {
   const filed = await h.req('POST', '/api/findings', {
     token: centre,
     body: {
-      finding: {
-        category: 'construction',
-        label: 'roof',
-        score: 0.9,
-        box: [0, 0, 5, 5],
-        detector: { name: 'd', version: '1', kind: 'onnx' },
-        vehicleId: 'v',
-        capturedAtMs: h.clock.t,
-        location: { lat: 30.25, lon: 120.16, errorM: 3 },
-        frames: 1,
-      },
+      finding: findingAt({ lat: 30.25, lon: 120.16, errorM: 3 }, h.clock.t),
     },
   });
   ticketNumber = filed.json().ticket.number;

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findingAt } from '../../test/findings.ts';
 import { type Harness, startHarness } from '../../test/harness.ts';
 import { backoffMs, signPayload, verifySignature } from './signature.ts';
 
@@ -85,17 +86,7 @@ describe('deliveries', () => {
     const filed = await h.req('POST', '/api/findings', {
       token: dispatcher,
       body: {
-        finding: {
-          category: 'construction',
-          label: 'roof',
-          score: 0.95,
-          box: [0, 0, 5, 5],
-          detector: { name: 'd', version: '1', kind: 'onnx' },
-          vehicleId: 'v',
-          capturedAtMs: h.clock.t,
-          location: { lat: 30, lon: 120, errorM: 2 },
-          frames: 1,
-        },
+        finding: findingAt({ lat: 30, lon: 120, errorM: 2 }, h.clock.t, { score: 0.95 }),
       },
     });
     expect(filed.statusCode, filed.body).toBe(201);
@@ -133,17 +124,11 @@ describe('deliveries', () => {
     await h.req('POST', '/api/findings', {
       token: centre,
       body: {
-        finding: {
+        finding: findingAt({ lat: 31, lon: 121, errorM: 2 }, h.clock.t, {
           category: 'fire_smoke',
           label: 'smoke',
           score: 0.3,
-          box: [0, 0, 5, 5],
-          detector: { name: 'd', version: '1', kind: 'onnx' },
-          vehicleId: 'v',
-          capturedAtMs: h.clock.t,
-          location: { lat: 31, lon: 121, errorM: 2 },
-          frames: 1,
-        },
+        }),
       },
     });
     for (let i = 0; i < 3; i++) {
