@@ -11,4 +11,5 @@ export * from './finding.ts';
 export * from './frame.ts';
 export * from './http.ts';
 export * from './result.ts';
+export * from './roles.ts';
 export * from './tickets.ts';

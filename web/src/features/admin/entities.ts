@@ -17,14 +17,7 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'bridges',
 ];
 
-export const ROLES = [
-  'administrator',
-  'dispatcher',
-  'pilot',
-  'command_centre',
-  'department_officer',
-  'reviewer',
-] as const;
+export { ROLES } from '@aerie/contracts';
 
 export type FieldKind = 'text' | 'number' | 'int' | 'ref' | 'role' | 'password' | 'boolean';
 
