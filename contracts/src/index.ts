@@ -12,4 +12,5 @@ export * from './frame.ts';
 export * from './http.ts';
 export * from './result.ts';
 export * from './roles.ts';
+export * from './sorties.ts';
 export * from './tickets.ts';
