@@ -11,5 +11,6 @@ export * from './finding.ts';
 export * from './frame.ts';
 export * from './http.ts';
 export * from './result.ts';
+export * from './sorties.ts';
 export * from './tickets.ts';
 export * from './video.ts';

@@ -7,7 +7,7 @@
  * integer columns and read as `Date`, JSON is kept as text. Nothing here relies on SQLite
  * behaviour that PostgreSQL lacks, so a `pg-core` twin of this file can carry the same shapes.
  */
-import { ROLES, type Role } from '@aerie/contracts';
+import { ROLES, type Role, SORTIE_CLASSES, SORTIE_KINDS, SORTIE_STATUSES } from '@aerie/contracts';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** The contract's roles; the permission matrix (`auth/permissions.ts`) says what each may do. */
@@ -140,8 +140,7 @@ export const vehicles = sqliteTable(
   ],
 );
 
-export const SORTIE_STATUSES = ['planned', 'running', 'completed', 'aborted'] as const;
-export const SORTIE_KINDS = ['patrol', 'on_demand', 'verify'] as const;
+export { SORTIE_KINDS, SORTIE_STATUSES };
 
 /** How a patrol route was drawn (the planner's tool), or 'imported' from a file. */
 export const ROUTE_KINDS = ['waypoint', 'survey', 'corridor', 'orbit', 'imported'] as const;
@@ -219,8 +218,8 @@ export const patrolSchedules = sqliteTable(
   (t) => [index('patrol_schedules_route_idx').on(t.routeId)],
 );
 
-/** Sortie classes the orchestrator ranks by: emergency, on-demand, scheduled. */
-export const SORTIE_CLASSES = ['scheduled', 'on_demand', 'emergency'] as const;
+/** Sortie classes the orchestrator ranks by (from the contracts, as kinds and statuses are). */
+export { SORTIE_CLASSES };
 
 export const sorties = sqliteTable(
   'sorties',

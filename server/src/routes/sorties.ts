@@ -2,19 +2,13 @@
  * Sorties (架次) and their flight log: the list, one sortie's figures, its track and events in
  * a time window (for replay), and its raw .tlog. The flight log (`flightlog/`) writes them.
  */
+import { SortieRecord } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, asc, count, desc, eq, gt, gte, lt, min } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
-import {
-  SORTIE_CLASSES,
-  SORTIE_KINDS,
-  SORTIE_STATUSES,
-  sorties,
-  trackPoints,
-  vehicleEvents,
-} from '../db/schema.ts';
+import { sorties, trackPoints, vehicleEvents } from '../db/schema.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
@@ -22,42 +16,8 @@ import { allOf, findOr404, IdParams, iso, Page, PagingQuery, scopeCondition, Tim
 
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
-const SortieView = Type.Object({
-  id: Type.String(),
-  vehicleId: Type.String(),
-  dockId: Type.Union([Type.String(), Type.Null()]),
-  departmentId: Type.Union([Type.String(), Type.Null()]),
-  kind: Type.Enum(SORTIE_KINDS),
-  status: Type.Enum(SORTIE_STATUSES),
-  startedAt: NullableTime,
-  endedAt: NullableTime,
-  distanceM: Type.Union([Type.Number(), Type.Null()]),
-  durationS: Type.Union([Type.Number(), Type.Null()]),
-  maxAltRelM: Type.Union([Type.Number(), Type.Null()]),
-  /** A mission ran during the sortie (counts as a mission in statistics). */
-  missionRan: Type.Boolean(),
-  endReason: Type.Union([Type.String(), Type.Null()]),
-  /** The raw MAVLink recording can be downloaded from /sorties/{id}/tlog. */
-  hasTlog: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-  /** Orchestrated sorties (null otherwise): route and schedule flown, class and priority. */
-  routeId: Type.Union([Type.String(), Type.Null()]),
-  scheduleId: Type.Union([Type.String(), Type.Null()]),
-  sortieClass: Type.Union([Type.Enum(SORTIE_CLASSES), Type.Null()]),
-  priority: Type.Union([Type.Integer(), Type.Null()]),
-  /** The orchestrator's phase (queued, dock_preparing, ..., closed, failed, aborted). */
-  phase: Type.Union([Type.String(), Type.Null()]),
-  /** Why it failed (UploadRefused, ArmRefused, LinkLost, LowBatteryReturn, WeatherGrounded, ...). */
-  failureCode: Type.Union([Type.String(), Type.Null()]),
-  failureMessage: Type.Union([Type.String(), Type.Null()]),
-  dueAt: NullableTime,
-  windowEndAt: NullableTime,
-  /** The mission id the vehicle confirmed after upload. */
-  missionId: Type.Union([Type.Integer(), Type.Null()]),
-});
-
 const SortieDetail = Type.Object({
-  ...SortieView.properties,
+  ...SortieRecord.properties,
   trackPointCount: Type.Integer(),
   eventCount: Type.Integer(),
 });
@@ -176,7 +136,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
           from: Type.Optional(Timestamp),
           to: Type.Optional(Timestamp),
         }),
-        response: { 200: Page(SortieView), ...errorResponses(400, 401, 403) },
+        response: { 200: Page(SortieRecord), ...errorResponses(400, 401, 403) },
       },
     },
     async (req) => {

@@ -1,25 +1,23 @@
 import { defineStrings } from '../../lib/i18n/define.ts';
 
+const ZH_KINDS = {
+  users: '用户',
+  departments: '部门',
+  sites: '站点',
+  docks: '机场',
+  vehicles: '无人机',
+  bridges: '网关',
+} as const;
+
 /** Administration strings: the registers and their fields. */
 export const adminStrings = defineStrings(
   'admin',
   {
     title: '系统管理',
-    kinds: {
-      users: '用户',
-      departments: '部门',
-      sites: '站点',
-      docks: '机场',
-      vehicles: '无人机',
-      bridges: '网关',
-    },
+    kinds: ZH_KINDS,
+    // Chinese names a register and one of its entries alike (English: "Users", "user").
     lists: {
-      users: '用户',
-      departments: '部门',
-      sites: '站点',
-      docks: '机场',
-      vehicles: '无人机',
-      bridges: '网关',
+      ...ZH_KINDS,
       refs: '关联名称（部门、站点、机场、网关）',
     },
     fields: {

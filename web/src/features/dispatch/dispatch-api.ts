@@ -1,5 +1,5 @@
 /** The dispatch board's requests and the shapes it reads from them. */
-import type { ConsoleDockStatus } from '@aerie/contracts';
+import type { ConsoleDockStatus, SortieRecord } from '@aerie/contracts';
 import { api, type Page } from '../../lib/api.ts';
 import type { BoardSortie, DockLiveStatus } from './board-model.ts';
 
@@ -11,43 +11,25 @@ export interface Named {
   id: string;
   name: string;
 }
-interface SortieRow {
-  id: string;
-  vehicleId: string;
-  dockId: string | null;
-  routeId?: string | null;
-  scheduleId?: string | null;
-  sortieClass?: string | null;
-  phase?: string | null;
-  status?: string | null;
-  failureCode?: string | null;
-  failureMessage?: string | null;
-  endReason?: string | null;
-  dueAt?: string | null;
-  startedAt?: string | null;
-  createdAt: string;
-}
-
 /** A dock's live status as `GET /api/docks/:id/status` and `dock.status` carry it. */
 export type DockLive = Pick<ConsoleDockStatus, 'dockId' | 'online' | 'updatedAtMs'> & {
   status: DockLiveStatus | null;
 };
 
-function boardSortie(r: SortieRow): BoardSortie {
-  const at = r.dueAt ?? r.startedAt ?? r.createdAt;
+function boardSortie(r: SortieRecord): BoardSortie {
   return {
     id: r.id,
     vehicleId: r.vehicleId,
     dockId: r.dockId,
-    routeId: r.routeId ?? null,
-    scheduleId: r.scheduleId ?? null,
-    sortieClass: r.sortieClass ?? null,
-    phase: r.phase ?? null,
-    status: r.status ?? null,
-    failureCode: r.failureCode ?? null,
-    failureMessage: r.failureMessage ?? r.endReason ?? null,
+    routeId: r.routeId,
+    scheduleId: r.scheduleId,
+    sortieClass: r.sortieClass,
+    phase: r.phase,
+    status: r.status,
+    failureCode: r.failureCode,
+    failureMessage: r.failureMessage ?? r.endReason,
     message: null,
-    atMs: Date.parse(at),
+    atMs: Date.parse(r.dueAt ?? r.startedAt ?? r.createdAt),
   };
 }
 
@@ -62,7 +44,7 @@ export async function dockStatuses(ids: readonly string[]): Promise<DockLive[]> 
 }
 
 export const listSorties = () =>
-  api.get<Page<SortieRow>>('/api/sorties', { limit: 200 }).then((p) => p.items.map(boardSortie));
+  api.get<Page<SortieRecord>>('/api/sorties', { limit: 200 }).then((p) => p.items.map(boardSortie));
 
 export const listVehicleNames = () =>
   api.get<Page<Named>>('/api/vehicles', { limit: 500 }).then((p) => p.items);

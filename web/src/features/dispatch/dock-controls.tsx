@@ -3,7 +3,7 @@
  * 'docks.command', each behind a confirmation, with the dock's answer underneath in words.
  * Used by the dock cards of the dispatch board and by the vehicle panel for its dock.
  */
-import { Alert, Button, Popconfirm } from 'antd';
+import { Button, Popconfirm } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
@@ -13,8 +13,8 @@ import {
   type CommandOutcome,
   outcomeOfAnswer,
   outcomeOfError,
-  outcomeText,
 } from '../fleet/command-outcome.ts';
+import { CommandResult } from '../fleet/command-result.tsx';
 import './dock-controls.css';
 
 export const DOCK_ACTIONS = [
@@ -79,22 +79,12 @@ export function DockControls({
         ))}
       </div>
       {result && (
-        <Alert
-          type={result.outcome.kind === 'ok' ? 'success' : 'error'}
-          showIcon
-          closable
+        <CommandResult
+          command={t(`fleet.dock.actions.${result.action}`)}
+          outcome={result.outcome}
+          device="dock"
+          testId="dock-cmd-result"
           onClose={() => setResult(null)}
-          title={
-            <span
-              data-testid="dock-cmd-result"
-              data-ok={String(result.outcome.kind === 'ok')}
-              title={
-                result.outcome.kind === 'ok' ? undefined : `${result.outcome.code}: ${result.outcome.message}`
-              }
-            >
-              {outcomeText(t, t(`fleet.dock.actions.${result.action}`), result.outcome, 'dock')}
-            </span>
-          }
         />
       )}
     </div>

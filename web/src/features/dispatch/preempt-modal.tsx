@@ -3,7 +3,7 @@ import { App, Form, Modal, Radio, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../lib/errors.ts';
-import { type Load, LoadError } from '../../lib/load/index.ts';
+import { type Load, LoadSelect } from '../../lib/load/index.ts';
 import { type DockRecord, launchSortie, type Named } from './dispatch-api.ts';
 
 export function PreemptModal(props: {
@@ -50,25 +50,16 @@ export function PreemptModal(props: {
     >
       <Form layout="vertical">
         <Form.Item label={t('dispatch.preempt.route')}>
-          {props.routes.status === 'failed' ? (
-            <LoadError
-              compact
-              id="routes"
-              what={t('dispatch.load.routes')}
-              error={props.routes.error}
-              onRetry={props.routes.retry}
-            />
-          ) : (
-            <Select
-              data-testid="preempt-route"
-              loading={props.routes.status === 'loading'}
-              value={routeId ?? undefined}
-              placeholder={t('dispatch.preempt.routePlaceholder')}
-              onChange={setRouteId}
-              options={(props.routes.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
-              showSearch={{ optionFilterProp: 'label' }}
-            />
-          )}
+          <LoadSelect
+            load={props.routes}
+            id="routes"
+            what={t('dispatch.load.routes')}
+            data-testid="preempt-route"
+            value={routeId}
+            placeholder={t('dispatch.preempt.routePlaceholder')}
+            onChange={setRouteId}
+            showSearch={{ optionFilterProp: 'label' }}
+          />
         </Form.Item>
         <Form.Item label={t('dispatch.preempt.dock')}>
           <Select

@@ -54,7 +54,7 @@ export function AlertsFeed() {
     if (fresh.some((a) => a.kind === 'fire_smoke')) chime();
   }, [fleet.alerts]);
   return (
-    <section className="alerts-feed" data-testid="alerts-feed">
+    <section className="floating-panel alerts-feed" data-testid="alerts-feed">
       <header className="fleet-sidebar-head">
         <span className="fleet-title">
           <BellOutlined /> {t('fleet.alerts.title')}

@@ -121,7 +121,7 @@ export function FleetSidebar() {
   const onlineCount = fleet.vehicles.filter((v) => v.online).length;
 
   return (
-    <section className="fleet-sidebar" data-testid="fleet-sidebar">
+    <section className="floating-panel fleet-sidebar" data-testid="fleet-sidebar">
       <header className="fleet-sidebar-head">
         <span className="fleet-title">{t('fleet.sidebar.title')}</span>
         <span className="fleet-muted">

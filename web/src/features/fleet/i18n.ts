@@ -1,5 +1,8 @@
 import { defineStrings } from '../../lib/i18n/define.ts';
 
+/** SI unit symbols: the same in Chinese and English. */
+const UNITS = { m: 'm', mps: 'm/s', deg: '°', pct: '%', v: 'V', a: 'A' } as const;
+
 /** Strings of the command view: fleet list, vehicle panel, commands, alerts. */
 export const fleetStrings = defineStrings(
   'fleet',
@@ -205,14 +208,7 @@ export const fleetStrings = defineStrings(
         '此电脑没有可用的显卡（WebGL 渲染器：{{renderer}}），三维地球以较低分辨率绘制以保持流畅。配备显卡的指挥席位以全分辨率绘制。',
     },
     ago: { s: '{{n}} 秒前', min: '{{n}} 分钟前', h: '{{n}} 小时前', d: '{{n}} 天前' },
-    units: {
-      m: 'm',
-      mps: 'm/s',
-      deg: '°',
-      pct: '%',
-      v: 'V',
-      a: 'A',
-    },
+    units: UNITS,
   },
   {
     sidebar: {
@@ -416,13 +412,6 @@ export const fleetStrings = defineStrings(
         'This computer has no usable graphics card (WebGL renderer: {{renderer}}), so the 3D globe draws at a reduced resolution to stay responsive. Workstations with a graphics card draw at full resolution.',
     },
     ago: { s: '{{n}} s ago', min: '{{n}} min ago', h: '{{n}} h ago', d: '{{n}} d ago' },
-    units: {
-      m: 'm',
-      mps: 'm/s',
-      deg: '°',
-      pct: '%',
-      v: 'V',
-      a: 'A',
-    },
+    units: UNITS,
   },
 );

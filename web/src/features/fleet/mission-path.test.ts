@@ -1,33 +1,23 @@
-import { type MissionItemInt, MissionType, type Route } from '@aerie/missions';
+import { MavCmd, MavFrame, type MissionStep, type Route, stepsToItems } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import { missionPath, progressIndex, routeMissionPath } from './mission-path.ts';
 
-function item(seq: number, command: number, lat: number, lon: number, z: number): MissionItemInt {
-  return {
-    seq,
-    frame: 6,
-    command,
-    current: 0,
-    autocontinue: 1,
-    param1: 0,
-    param2: 0,
-    param3: 0,
-    param4: 0,
-    x: Math.round(lat * 1e7),
-    y: Math.round(lon * 1e7),
-    z,
-    missionType: MissionType.Mission,
-  };
+/** A mission step at a position (0, 0: none), encoded by the missions library as the server does. */
+function step(command: number, lat: number, lon: number, altM: number): MissionStep {
+  const params: MissionStep['params'] = [0, 0, 0, 0, lat, lon, altM];
+  return { routeIndex: null, command, frame: MavFrame.GlobalRelativeAltInt, params, autoContinue: true };
 }
 
 describe('the focused vehicle mission path', () => {
   it('draws the positioned items and maps each seq to the point it flies to', () => {
-    const path = missionPath([
-      item(0, 22, 23.03, 113.14, 40),
-      item(1, 206, 0, 0, 0), // camera trigger: no position of its own
-      item(2, 16, 23.031, 113.141, 60),
-      item(3, 20, 0, 0, 0),
-    ]);
+    const path = missionPath(
+      stepsToItems([
+        step(MavCmd.NavTakeoff, 23.03, 113.14, 40),
+        step(MavCmd.DoSetCamTriggDist, 0, 0, 0), // camera trigger: no position of its own
+        step(MavCmd.NavWaypoint, 23.031, 113.141, 60),
+        step(MavCmd.NavReturnToLaunch, 0, 0, 0),
+      ]),
+    );
     expect(path.points).toHaveLength(2);
     expect(path.points[1]).toEqual({ lat: 23.031, lon: 113.141, heightM: 60 });
     expect(progressIndex(path, 1)).toBe(0);

@@ -11,8 +11,8 @@ import {
   type CommandOutcome,
   outcomeOfAnswer,
   outcomeOfError,
-  outcomeText,
 } from './command-outcome.ts';
+import { CommandResult } from './command-result.tsx';
 
 export type CommandAction = 'takeoff' | 'hold' | 'resume' | 'return' | 'land' | 'goto';
 
@@ -116,22 +116,11 @@ export function VehicleCommands(p: Props) {
       )}
       {busy && <div className="fleet-muted">{t('fleet.commands.sending')}</div>}
       {result && (
-        <Alert
-          type={result.outcome.kind === 'ok' ? 'success' : 'error'}
-          showIcon
-          closable
+        <CommandResult
+          command={t(`fleet.commands.${result.action}`)}
+          outcome={result.outcome}
+          testId="cmd-result"
           onClose={() => setResult(null)}
-          title={
-            <span
-              data-testid="cmd-result"
-              data-ok={String(result.outcome.kind === 'ok')}
-              title={
-                result.outcome.kind === 'ok' ? undefined : `${result.outcome.code}: ${result.outcome.message}`
-              }
-            >
-              {outcomeText(t, t(`fleet.commands.${result.action}`), result.outcome)}
-            </span>
-          }
         />
       )}
       <Modal

@@ -62,7 +62,7 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
   const fix = s?.gpsFixType;
 
   return (
-    <aside className="vehicle-panel" data-testid="vehicle-panel" data-vehicle-id={v.vehicleId}>
+    <aside className="floating-panel vehicle-panel" data-testid="vehicle-panel" data-vehicle-id={v.vehicleId}>
       <header className="vehicle-panel-head">
         <div>
           <div className="vehicle-panel-name">

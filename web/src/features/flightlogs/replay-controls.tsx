@@ -25,7 +25,7 @@ export function ReplayControls(p: {
   const { span } = p;
   const label = p.playing ? t('flightlogs.replay.pause') : t('flightlogs.replay.play');
   return (
-    <div className="replay-panel replay-controls">
+    <div className="floating-panel replay-panel replay-controls">
       <div className="replay-controls-row">
         <Tooltip title={label}>
           <Button

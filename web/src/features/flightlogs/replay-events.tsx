@@ -13,7 +13,7 @@ export function ReplayEvents(p: {
   const { t } = useTranslation();
   const current = currentItemIndex(p.items as TimelineItem[], p.time);
   return (
-    <div className="replay-panel replay-events">
+    <div className="floating-panel replay-panel replay-events">
       <div className="replay-events-title">
         {t('flightlogs.replay.events')} ({p.items.length})
       </div>

@@ -36,7 +36,7 @@ export function ReplayInfo({ data, names }: { data: ReplayData; names: Names }) 
   };
 
   return (
-    <div className="replay-panel replay-info">
+    <div className="floating-panel replay-panel replay-info">
       <div className="replay-info-title">
         <Tooltip title={t('flightlogs.replay.back')}>
           <Button

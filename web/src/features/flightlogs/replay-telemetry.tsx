@@ -13,7 +13,7 @@ export const ReplayTelemetry = forwardRef<HTMLDivElement, { data: ReplayData; ti
     const sample = useMemo(() => sampleAt(data.track, time), [data, time]);
     const hasBattery = useMemo(() => data.track.points.some((p) => p.batteryPct !== null), [data]);
     return (
-      <div className="replay-panel replay-telemetry" ref={ref} data-testid="replay-vehicle">
+      <div className="floating-panel replay-panel replay-telemetry" ref={ref} data-testid="replay-vehicle">
         <div className="replay-telemetry-title">{t('flightlogs.replay.telemetry')}</div>
         <div className="replay-figures" style={{ margin: 0 }}>
           <Figure label={t('flightlogs.replay.time')} value={formatAt(time, 'HH:mm:ss')} />

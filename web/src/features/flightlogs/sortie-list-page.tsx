@@ -18,12 +18,21 @@ import { dayRange, formatAt } from './display-time.ts';
 import { formatDuration, formatKm, formatNumber } from './format.ts';
 import { KindTag, StatusTag } from './sortie-tags.tsx';
 import type { Sortie } from './types.ts';
-import { type Names, useNamesLoad } from './use-names.ts';
+import { NO_NAMES, useNamesLoad } from './use-names.ts';
 import './flightlogs.css';
 
-const NO_NAMES: Names = { vehicles: [], docks: [], vehicleName: new Map(), dockName: new Map() };
 const PAGE_SIZES = [20, 50, 100];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The filters by name: the URL parameter, the list of names it picks from, its texts. */
+const NAME_FILTERS = [
+  {
+    param: 'vehicle',
+    list: 'vehicles',
+    all: 'flightlogs.list.allVehicles',
+    label: 'flightlogs.list.vehicle',
+  },
+  { param: 'dock', list: 'docks', all: 'flightlogs.list.allDocks', label: 'flightlogs.list.dock' },
+] as const;
 
 export default function SortieListPage() {
   const { t } = useTranslation();
@@ -151,38 +160,30 @@ export default function SortieListPage() {
   const range: [Dayjs, Dayjs] | null = fromDay && toDay ? [dayjs(fromDay), dayjs(toDay)] : null;
 
   return (
-    <div className="page fl-page">
-      <div className="fl-header">
+    <div className="page report-page">
+      <div className="report-header">
         <div>
-          <Typography.Title level={3} className="fl-title">
+          <Typography.Title level={3} className="report-title">
             {t('flightlogs.list.title')}
           </Typography.Title>
           <Typography.Text type="secondary">{t('flightlogs.list.subtitle')}</Typography.Text>
         </div>
       </div>
       <Space wrap className="fl-filters" data-testid="sortie-filters">
-        <Select
-          allowClear
-          showSearch={{ optionFilterProp: 'label' }}
-          className="fl-filter-select"
-          placeholder={t('flightlogs.list.allVehicles')}
-          aria-label={t('flightlogs.list.vehicle')}
-          data-testid="sortie-filter-vehicle"
-          value={vehicleId}
-          options={names.vehicles.map((v) => ({ value: v.id, label: v.name }))}
-          onChange={(v?: string) => update({ vehicle: v })}
-        />
-        <Select
-          allowClear
-          showSearch={{ optionFilterProp: 'label' }}
-          className="fl-filter-select"
-          placeholder={t('flightlogs.list.allDocks')}
-          aria-label={t('flightlogs.list.dock')}
-          data-testid="sortie-filter-dock"
-          value={dockId}
-          options={names.docks.map((d) => ({ value: d.id, label: d.name }))}
-          onChange={(v?: string) => update({ dock: v })}
-        />
+        {NAME_FILTERS.map((f) => (
+          <Select
+            key={f.param}
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            className="fl-filter-select"
+            placeholder={t(f.all)}
+            aria-label={t(f.label)}
+            data-testid={`sortie-filter-${f.param}`}
+            value={f.param === 'vehicle' ? vehicleId : dockId}
+            options={names[f.list].map((n) => ({ value: n.id, label: n.name }))}
+            onChange={(v?: string) => update({ [f.param]: v })}
+          />
+        ))}
         <span data-testid="sortie-filter-date" data-from={fromDay ?? ''} data-to={toDay ?? ''}>
           <DatePicker.RangePicker
             aria-label={t('flightlogs.list.date')}
@@ -203,7 +204,7 @@ export default function SortieListPage() {
         </Button>
       </Space>
       {error !== null && (
-        <div className="fl-alert" data-testid="sortie-error">
+        <div className="report-alert" data-testid="sortie-error">
           <LoadError
             id="sorties"
             what={t('flightlogs.load.sorties')}
@@ -213,7 +214,7 @@ export default function SortieListPage() {
         </div>
       )}
       {namesLoad.status === 'failed' && (
-        <div className="fl-alert">
+        <div className="report-alert">
           <LoadError
             compact
             id="names"

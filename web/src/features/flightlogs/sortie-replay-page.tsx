@@ -48,7 +48,7 @@ export default function SortieReplayPage() {
 
       {failed && (
         <div className="replay-center">
-          <div className="replay-panel" style={{ position: 'static', padding: 8 }}>
+          <div className="floating-panel replay-panel" style={{ position: 'static', padding: 8 }}>
             <Result
               status={notFound ? '404' : 'error'}
               title={

@@ -1,29 +1,14 @@
 /**
- * The flight log as `GET /api/sorties...` answers it (see server/src/routes/sorties.ts). Kept as
- * plain types here: the browser bundle never imports server code.
+ * The flight log as `GET /api/sorties...` answers it (see server/src/routes/sorties.ts). The
+ * sortie itself is the contracts' `SortieRecord`; the rest are plain types here (the browser
+ * bundle never imports server code).
  */
+import type { SortieKind, SortieRecord, SortieStatus } from '@aerie/contracts';
 
-export type SortieKind = 'patrol' | 'on_demand' | 'verify';
-export type SortieStatus = 'planned' | 'running' | 'completed' | 'aborted';
+export type { SortieKind, SortieStatus };
 
 /** One sortie (架次): arm to disarm of one aircraft. */
-export interface Sortie {
-  id: string;
-  vehicleId: string;
-  dockId: string | null;
-  departmentId: string | null;
-  kind: SortieKind;
-  status: SortieStatus;
-  startedAt: string | null;
-  endedAt: string | null;
-  distanceM: number | null;
-  durationS: number | null;
-  maxAltRelM: number | null;
-  missionRan: boolean;
-  endReason: string | null;
-  hasTlog: boolean;
-  createdAt: string;
-}
+export type Sortie = SortieRecord;
 
 export interface SortieDetail extends Sortie {
   trackPointCount: number;

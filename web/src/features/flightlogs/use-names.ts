@@ -10,7 +10,8 @@ export interface Names {
   dockName: Map<string, string>;
 }
 
-const EMPTY: Names = { vehicles: [], docks: [], vehicleName: new Map(), dockName: new Map() };
+/** No names yet (before they load, or when they failed to): ids stand in. */
+export const NO_NAMES: Names = { vehicles: [], docks: [], vehicleName: new Map(), dockName: new Map() };
 
 async function loadAllNames(): Promise<Names> {
   const [vehicles, docks] = await Promise.all([loadNames('/api/vehicles'), loadNames('/api/docks')]);
@@ -27,7 +28,7 @@ async function loadAllNames(): Promise<Names> {
 
 /** The names, empty until they arrive (ids stand in meanwhile). */
 export function useNames(): Names {
-  return useNamesLoad().data ?? EMPTY;
+  return useNamesLoad().data ?? NO_NAMES;
 }
 
 /** The names' load, for pages that show its failure (`<LoadError>`) with a retry. */

@@ -2,9 +2,9 @@
  * The top of the planner's side panel: the route's name, a saved route to open, and the
  * take-off dock — the one dock choice the checks, the schedule and "launch now" all use.
  */
-import { Input, Select } from 'antd';
+import { Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type Load, LoadError } from '../../lib/load/index.ts';
+import { type Load, LoadSelect } from '../../lib/load/index.ts';
 import type { DockRecord, RouteRecord } from './api.ts';
 
 export function RouteHeader(p: {
@@ -29,50 +29,32 @@ export function RouteHeader(p: {
       />
       <div className="planner-row">
         <span className="planner-label">{t('planner.open')}</span>
-        {p.routes.status === 'failed' ? (
-          <LoadError
-            compact
-            id="routes"
-            what={t('planner.load.routes')}
-            error={p.routes.error}
-            onRetry={p.routes.retry}
-          />
-        ) : (
-          <Select
-            size="small"
-            style={{ flex: 1 }}
-            loading={p.routes.status === 'loading'}
-            value={p.savedRouteId ?? undefined}
-            placeholder={t('planner.openPlaceholder')}
-            onChange={(v: string) => p.onOpen(v)}
-            options={(p.routes.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
-            showSearch={{ optionFilterProp: 'label' }}
-            data-testid="planner-open"
-          />
-        )}
+        <LoadSelect
+          load={p.routes}
+          id="routes"
+          what={t('planner.load.routes')}
+          size="small"
+          style={{ flex: 1 }}
+          value={p.savedRouteId}
+          placeholder={t('planner.openPlaceholder')}
+          onChange={p.onOpen}
+          showSearch={{ optionFilterProp: 'label' }}
+          data-testid="planner-open"
+        />
       </div>
       <div className="planner-row">
         <span className="planner-label">{t('planner.dock')}</span>
-        {p.docks.status === 'failed' ? (
-          <LoadError
-            compact
-            id="docks"
-            what={t('planner.load.docks')}
-            error={p.docks.error}
-            onRetry={p.docks.retry}
-          />
-        ) : (
-          <Select
-            size="small"
-            style={{ flex: 1 }}
-            loading={p.docks.status === 'loading'}
-            value={p.dockId ?? undefined}
-            placeholder={p.docks.data?.length === 0 ? t('planner.noDocks') : t('planner.noDock')}
-            onChange={(v: string) => p.onDock(v)}
-            options={(p.docks.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
-            data-testid="planner-dock"
-          />
-        )}
+        <LoadSelect
+          load={p.docks}
+          id="docks"
+          what={t('planner.load.docks')}
+          size="small"
+          style={{ flex: 1 }}
+          value={p.dockId}
+          placeholder={p.docks.data?.length === 0 ? t('planner.noDocks') : t('planner.noDock')}
+          onChange={p.onDock}
+          data-testid="planner-dock"
+        />
       </div>
     </section>
   );

@@ -44,6 +44,11 @@ import {
 import './stats.css';
 
 const BUCKETS: StatsBucket[] = ['day', 'week', 'month'];
+/** The grouped cards under the charts: the grouping, its title and the name of "no group". */
+const GROUP_CARDS = [
+  { groupBy: 'dock', title: 'stats.byDock', unnamed: 'stats.noDock' },
+  { groupBy: 'vehicle', title: 'stats.byVehicle', unnamed: null },
+] as const;
 
 /** A metric's unit; English counts have none, and i18next reads an empty string as missing. */
 function unitOf(t: TFunction, m: StatsMetric): string {
@@ -108,10 +113,10 @@ export default function StatsPage() {
   const empty = totals !== undefined && totals.sorties === 0;
 
   return (
-    <div className="page stats-page" data-testid="stats-page" data-loading={loading}>
-      <div className="stats-header">
+    <div className="page report-page" data-testid="stats-page" data-loading={loading}>
+      <div className="report-header">
         <div>
-          <Typography.Title level={3} className="stats-title">
+          <Typography.Title level={3} className="report-title">
             {t('stats.title')}
           </Typography.Title>
           <Typography.Text type="secondary">{t('stats.subtitle')}</Typography.Text>
@@ -154,7 +159,7 @@ export default function StatsPage() {
       </div>
 
       {error !== null && (
-        <div className="stats-alert">
+        <div className="report-alert">
           <LoadError
             id="stats"
             what={t('stats.load')}
@@ -184,7 +189,7 @@ export default function StatsPage() {
         ))}
       </div>
 
-      {empty && !loading && <Alert className="stats-alert" type="info" showIcon title={t('stats.empty')} />}
+      {empty && !loading && <Alert className="report-alert" type="info" showIcon title={t('stats.empty')} />}
 
       <Spin spinning={loading && answers !== null}>
         <div className="stats-grid">
@@ -207,22 +212,17 @@ export default function StatsPage() {
           ))}
         </div>
         <div className="stats-grid">
-          <GroupCard
-            testId="stats-by-dock"
-            title={t('stats.byDock')}
-            answer={answers?.dock}
-            rawLabels={rawLabels}
-            labels={labels}
-            unnamed={t('stats.noDock')}
-          />
-          <GroupCard
-            testId="stats-by-vehicle"
-            title={t('stats.byVehicle')}
-            answer={answers?.vehicle}
-            rawLabels={rawLabels}
-            labels={labels}
-            unnamed="—"
-          />
+          {GROUP_CARDS.map((g) => (
+            <GroupCard
+              key={g.groupBy}
+              testId={`stats-by-${g.groupBy}`}
+              title={t(g.title)}
+              answer={answers?.[g.groupBy]}
+              rawLabels={rawLabels}
+              labels={labels}
+              unnamed={g.unnamed ? t(g.unnamed) : '—'}
+            />
+          ))}
         </div>
       </Spin>
     </div>

@@ -32,9 +32,9 @@ import {
   Viewer,
 } from 'cesium';
 import 'cesium/Build/Cesium/Widgets/widgets.css';
-import { api } from '../api.ts';
+import { type ConsoleSettings, loadConsoleSettings } from '../console-settings.ts';
 import { LabelLayer } from './globe-labels.ts';
-import { createImagery, createTerrain, type ImagerySettings } from './imagery.ts';
+import { createImagery, createTerrain } from './imagery.ts';
 import { GlobeOverlay } from './overlay.ts';
 import { PlacesLayer } from './places-layer.ts';
 import { type RenderQuality, renderQualityFor, webglRendererName } from './render-quality.ts';
@@ -44,11 +44,7 @@ import { VehicleLayer } from './vehicle-layer.ts';
 // No Ion: nothing may reach the internet, and a default token would try to.
 Ion.defaultAccessToken = '';
 
-/** The server's console settings (`GET /api/console/settings`). */
-export interface ConsoleSettings {
-  imagery: ImagerySettings;
-  terrainUrl: string | null;
-}
+export type { ConsoleSettings };
 
 export interface GlobeOptions {
   container: HTMLElement;
@@ -70,14 +66,6 @@ export type GlobePick =
   | { kind: 'vehicle'; id: string }
   | { kind: 'dock' | 'site'; id: string }
   | { kind: 'ground'; lon: number; lat: number };
-
-async function loadSettings(): Promise<ConsoleSettings | null> {
-  try {
-    return await api.get<ConsoleSettings>('/api/console/settings');
-  } catch {
-    return null;
-  }
-}
 
 export class Globe {
   readonly viewer: Viewer;
@@ -115,7 +103,7 @@ export class Globe {
   }
 
   static async create(opts: GlobeOptions): Promise<Globe> {
-    const settings = opts.settings === undefined ? await loadSettings() : opts.settings;
+    const settings = opts.settings === undefined ? await loadConsoleSettings() : opts.settings;
     let imagery = await createImagery(settings?.imagery ?? null).catch(() => createImagery(null));
     if (!imagery) imagery = await createImagery(null);
     const terrain = await createTerrain(settings?.terrainUrl ?? null).catch(() => null);

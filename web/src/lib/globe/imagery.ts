@@ -22,16 +22,10 @@ import {
   WebMercatorProjection,
   WebMercatorTilingScheme,
 } from 'cesium';
+import type { ImagerySettings } from '../console-settings.ts';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../geo/gcj02.ts';
 
-/** The console settings' imagery part (mirrors the server's `console.imagery`). */
-export interface ImagerySettings {
-  type: 'none' | 'xyz' | 'wmts';
-  url: string;
-  layer?: string;
-  crs: 'wgs84' | 'gcj02';
-  maxZoom?: number;
-}
+export type { ImagerySettings };
 
 /** Web Mercator of GCJ-02 coordinates, taking and giving WGS-84. */
 class Gcj02MercatorProjection extends WebMercatorProjection {

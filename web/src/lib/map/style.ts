@@ -4,15 +4,9 @@
  * every symbol a circle.
  */
 import type { StyleSpecification } from 'maplibre-gl';
+import type { ImagerySettings } from '../console-settings.ts';
 
-/** The console's basemap configuration, as `GET /api/console/settings` answers it. */
-export interface ImagerySettings {
-  type: 'none' | 'xyz' | 'wmts';
-  url: string;
-  layer?: string;
-  crs: 'wgs84' | 'gcj02';
-  maxZoom?: number;
-}
+export type { ImagerySettings } from '../console-settings.ts';
 
 export const COLORS = {
   background: '#0b1e33',
@@ -153,6 +147,11 @@ export function offlineStyle(imagery: ImagerySettings | null): StyleSpecificatio
   };
 }
 
+/** A straight line from `a` to `b`, as a feature without properties. */
+function segment(a: Position, b: Position): Feature {
+  return { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [a, b] } };
+}
+
 /** Lines every `stepDeg` degrees around a centre, so an imagery-less map still shows scale and motion. */
 export function graticule(
   center: { lat: number; lon: number },
@@ -166,28 +165,8 @@ export function graticule(
   for (let i = -span / 2; i <= span / 2; i++) {
     const lat = lat0 + i * stepDeg;
     const lon = lon0 + i * stepDeg;
-    features.push({
-      type: 'Feature',
-      properties: {},
-      geometry: {
-        type: 'LineString',
-        coordinates: [
-          [lon0 - half, lat],
-          [lon0 + half, lat],
-        ],
-      },
-    });
-    features.push({
-      type: 'Feature',
-      properties: {},
-      geometry: {
-        type: 'LineString',
-        coordinates: [
-          [lon, lat0 - half],
-          [lon, lat0 + half],
-        ],
-      },
-    });
+    features.push(segment([lon0 - half, lat], [lon0 + half, lat]));
+    features.push(segment([lon, lat0 - half], [lon, lat0 + half]));
   }
   return { type: 'FeatureCollection', features };
 }
