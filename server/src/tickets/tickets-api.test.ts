@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { featureCollection, gridFeature, M_PER_DEG, square } from '../test/geojson.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 import { verifyEvidenceChain } from './desk.ts';
 
@@ -21,16 +22,6 @@ const grid = { a: '', b: '' };
 
 /** Beijing local time as an instant. */
 const bj = (s: string) => Date.parse(`${s.replace(' ', 'T')}:00+08:00`);
-const square = (x0: number, y0: number, x1: number, y1: number) => [
-  [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-    [x0, y0],
-  ],
-];
-const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 
 function finding(
   category: string,
@@ -95,21 +86,14 @@ beforeAll(async () => {
   tok.officerWater = await h.userToken('department_officer', { departmentId: deps.water });
   tok.reviewer = await h.userToken('reviewer');
   tok.pilot = await h.userToken('pilot');
-  const imported = await post('/api/grids/import', tok.admin, {
-    type: 'FeatureCollection',
-    features: [
-      {
-        type: 'Feature',
-        properties: { name: 'West town', department: 'UM' },
-        geometry: { type: 'Polygon', coordinates: square(119.9, 29.9, 120.05, 30.1) },
-      },
-      {
-        type: 'Feature',
-        properties: { name: 'East town', department: deps.water },
-        geometry: { type: 'Polygon', coordinates: square(120.05, 29.9, 120.2, 30.1) },
-      },
-    ],
-  });
+  const imported = await post(
+    '/api/grids/import',
+    tok.admin,
+    featureCollection(
+      gridFeature({ name: 'West town', department: 'UM' }, square(119.9, 29.9, 120.05, 30.1)),
+      gridFeature({ name: 'East town', department: deps.water }, square(120.05, 29.9, 120.2, 30.1)),
+    ),
+  );
   expect(imported.statusCode, imported.body).toBe(201);
   [grid.a, grid.b] = imported.json().imported.map((g: { id: string }) => g.id);
   expect(
@@ -375,6 +359,15 @@ describe('time limits and the sweep', () => {
     expect(created.json().ticket.dueAt).toBe(new Date(bj('2026-06-08 11:30')).toISOString());
     const desk = h.app.tickets;
     expect(desk.sweep(bj('2026-06-06 12:00')).warnings).toBe(0);
+    // Saturday noon: the list row and the ticket page count down the same working time, 2.5 h
+    // left (the wall clock says 47.5 h to the deadline).
+    h.clock.t = bj('2026-06-06 12:00');
+    const rows = await h.req('GET', '/api/tickets?category=construction&status=dispatched&limit=100', {
+      token: tok.centre,
+    });
+    const row = rows.json().items.find((t: { id: string }) => t.id === id);
+    expect(row.sla).toMatchObject({ phase: 'sign', level: 'ok', remainingWorkingMs: 2.5 * 3_600_000 });
+    expect((await ticket(id)).sla).toEqual(row.sla);
     h.clock.t = bj('2026-06-08 10:45');
     const w = desk.sweep();
     expect(w.warnings).toBeGreaterThanOrEqual(1);
@@ -567,46 +560,25 @@ describe('bad input: coded error, nothing stored changes', () => {
     [
       'grid import with an open ring',
       () =>
-        post('/api/grids/import', tok.admin, {
-          type: 'FeatureCollection',
-          features: [
-            {
-              type: 'Feature',
-              properties: { name: 'ok' },
-              geometry: { type: 'Polygon', coordinates: square(0, 0, 1, 1) },
-            },
-            {
-              type: 'Feature',
-              properties: { name: 'bad' },
-              geometry: {
-                type: 'Polygon',
-                coordinates: [
-                  [
-                    [0, 0],
-                    [1, 0],
-                    [1, 1],
-                    [0, 1],
-                  ],
-                ],
-              },
-            },
-          ],
-        }),
+        post(
+          '/api/grids/import',
+          tok.admin,
+          featureCollection(
+            gridFeature({ name: 'ok' }, square(0, 0, 1, 1)),
+            // An open ring: the last point is not the first.
+            gridFeature({ name: 'bad' }, [square(0, 0, 1, 1)[0]!.slice(0, 4)]),
+          ),
+        ),
       'InvalidGeoJson',
     ],
     [
       'grid import naming an unknown department',
       () =>
-        post('/api/grids/import', tok.admin, {
-          type: 'FeatureCollection',
-          features: [
-            {
-              type: 'Feature',
-              properties: { name: 'x', department: 'NOPE' },
-              geometry: { type: 'Polygon', coordinates: square(0, 0, 1, 1) },
-            },
-          ],
-        }),
+        post(
+          '/api/grids/import',
+          tok.admin,
+          featureCollection(gridFeature({ name: 'x', department: 'NOPE' }, square(0, 0, 1, 1))),
+        ),
       'ValidationFailed',
       'body.features.0.properties.department',
     ],

@@ -1,5 +1,6 @@
 /** Open311 GeoReport v2 against the spec's fields, in JSON and XML, on the real server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testFinding } from '../../test/findings.ts';
 import { create, type Harness, startHarness } from '../../test/harness.ts';
 
 let h: Harness;
@@ -65,19 +66,7 @@ beforeAll(async () => {
   keyId = key.json().apiKey.id;
   const filed = await h.req('POST', '/api/findings', {
     token: centre,
-    body: {
-      finding: {
-        category: 'construction',
-        label: 'roof',
-        score: 0.9,
-        box: [0, 0, 5, 5],
-        detector: { name: 'd', version: '1', kind: 'onnx' },
-        vehicleId: 'v',
-        capturedAtMs: h.clock.t,
-        location: { lat: 30.25, lon: 120.16, errorM: 3 },
-        frames: 1,
-      },
-    },
+    body: { finding: testFinding(h.clock.t, { score: 0.9, lat: 30.25, lon: 120.16, errorM: 3 }) },
   });
   ticketNumber = filed.json().ticket.number;
   ticketId = filed.json().ticket.id;

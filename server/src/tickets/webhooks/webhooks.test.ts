@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testFinding } from '../../test/findings.ts';
 import { type Harness, startHarness } from '../../test/harness.ts';
 import { backoffMs, signPayload, verifySignature } from './signature.ts';
 
@@ -84,19 +85,7 @@ describe('deliveries', () => {
     answers.push(500);
     const filed = await h.req('POST', '/api/findings', {
       token: dispatcher,
-      body: {
-        finding: {
-          category: 'construction',
-          label: 'roof',
-          score: 0.95,
-          box: [0, 0, 5, 5],
-          detector: { name: 'd', version: '1', kind: 'onnx' },
-          vehicleId: 'v',
-          capturedAtMs: h.clock.t,
-          location: { lat: 30, lon: 120, errorM: 2 },
-          frames: 1,
-        },
-      },
+      body: { finding: testFinding(h.clock.t) },
     });
     expect(filed.statusCode, filed.body).toBe(201);
     // created + file (no department routed: the ticket stays filed).
@@ -133,17 +122,13 @@ describe('deliveries', () => {
     await h.req('POST', '/api/findings', {
       token: centre,
       body: {
-        finding: {
+        finding: testFinding(h.clock.t, {
           category: 'fire_smoke',
           label: 'smoke',
           score: 0.3,
-          box: [0, 0, 5, 5],
-          detector: { name: 'd', version: '1', kind: 'onnx' },
-          vehicleId: 'v',
-          capturedAtMs: h.clock.t,
-          location: { lat: 31, lon: 121, errorM: 2 },
-          frames: 1,
-        },
+          lat: 31,
+          lon: 121,
+        }),
       },
     });
     for (let i = 0; i < 3; i++) {

@@ -12,8 +12,8 @@ import { Link, useSearchParams } from 'react-router';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { listDepartments, listTickets } from './api.ts';
-import { rowCountdown } from './format.ts';
-import { CountdownText, StatusTag, useNow } from './ticket-tags.tsx';
+import { ticketCountdown } from './format.ts';
+import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { OPEN_STATUSES, TICKET_CATEGORIES, TICKET_STATUSES, type Ticket } from './types.ts';
 
 const PAGE_SIZES = [20, 50, 100];
@@ -33,7 +33,6 @@ export default function TicketListPage() {
   const overdue = params.get('overdue') === '1';
   const pageSize = PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 20;
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const now = useNow();
 
   const update = (changes: Record<string, string | undefined>, resetPage = true) => {
     const next = new URLSearchParams(params);
@@ -93,7 +92,14 @@ export default function TicketListPage() {
     {
       key: 'deadline',
       title: t('tickets.columns.deadline'),
-      render: (_, r) => <CountdownText {...rowCountdown(r, now)} dueAt={r.dueAt} />,
+      // Working time left as of the server's answer (the same figure the ticket page shows).
+      render: (_, r) => (
+        <CountdownText
+          {...ticketCountdown(r.sla)}
+          dueAt={r.sla?.deadlineAt ?? r.dueAt}
+          suffix={t('tickets.countdown.working')}
+        />
+      ),
     },
     {
       key: 'createdAt',
