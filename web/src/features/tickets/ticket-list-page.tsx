@@ -6,7 +6,7 @@
 import { FileSearchOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
@@ -19,6 +19,12 @@ import { OPEN_STATUSES, TICKET_CATEGORIES, TICKET_STATUSES, type Ticket } from '
 const PAGE_SIZES = [20, 50, 100];
 /** The status filter's value for every open status at once (an officer's inbox). */
 const OPEN = 'open';
+/**
+ * How often the page is asked for again: the countdowns are working time the server computes
+ * with the calendar (the browser cannot tell a holiday from a working day), so they move by
+ * reloading, not by a local clock.
+ */
+const REFRESH_MS = 60_000;
 
 export default function TicketListPage() {
   const { t } = useTranslation();
@@ -56,6 +62,11 @@ export default function TicketListPage() {
       }),
     [status, category, departmentId, overdue, page, pageSize],
   );
+  const reload = tickets.retry;
+  useEffect(() => {
+    const id = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(id);
+  }, [reload]);
   const departments = useLoad(() => listDepartments(), []);
   const deptName = useMemo(
     () => new Map((departments.data ?? []).map((d) => [d.id, d.name])),
