@@ -2,7 +2,9 @@
  * The ticket desk: the adapter between the pure core (tickets/core) and the database. It takes
  * findings in (filing, triage, de-duplication, routing, numbering), applies transitions with
  * the optimistic version, keeps the deadlines and the sweep's bookkeeping on each ticket,
- * appends evidence to the hash chain, and tells listeners what happened (`onTicketEvent`).
+ * appends evidence to the hash chain, and tells what happened: to event sinks inside the same
+ * transaction (`addEventSink`: the webhook outbox) and to listeners after it commits
+ * (`onTicketEvent`: the console).
  *
  * Every write runs in one synchronous transaction on the embedded engine (better-sqlite3 under
  * drizzle: `.all()/.get()/.run()` inside `db.transaction`), so a refused step stores nothing.
