@@ -661,3 +661,38 @@ describe('evidence hash chain', () => {
     expect(verifyEvidenceChain(db, desk.mediaDir).ok).toBe(true);
   });
 });
+
+describe('the ticket list', () => {
+  it('pages a filtered list newest first with its total, from the list index', async () => {
+    for (const [i, lat] of [29.95, 29.96, 29.97].entries()) {
+      h.clock.t += 60_000 * (i + 1);
+      const filed = await post('/api/findings', tok.centre, {
+        finding: finding('construction', 0.95, lat, 119.95),
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+    }
+    const q = `status=dispatched&status=signed&category=construction&departmentId=${deps.um}`;
+    const all = (await h.req('GET', `/api/tickets?${q}&limit=500`, { token: tok.centre })).json();
+    expect(all.total).toBeGreaterThanOrEqual(3);
+    expect(all.items).toHaveLength(all.total);
+    const created = all.items.map((t: { createdAt: string }) => Date.parse(t.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    const page = (await h.req('GET', `/api/tickets?${q}&limit=2&offset=1`, { token: tok.centre })).json();
+    expect(page.total).toBe(all.total);
+    expect(page.items.map((t: { id: string }) => t.id)).toEqual(
+      all.items.slice(1, 3).map((t: { id: string }) => t.id),
+    );
+    // The page's ids and its total come from the index alone (EXPLAIN QUERY PLAN).
+    const plan = (query: string) =>
+      h.app.aerie.database.db
+        .all<{ detail: string }>(sql.raw(`explain query plan ${query}`))
+        .map((r) => r.detail)
+        .join('; ');
+    const where = `where status in ('dispatched', 'signed') and category = 'construction' and department_id = '${deps.um}'`;
+    const covering = 'USING COVERING INDEX tickets_department_category_status_created_idx';
+    expect(
+      plan(`select id from tickets ${where} order by created_at desc, id desc limit 2 offset 1`),
+    ).toContain(covering);
+    expect(plan(`select count(*) from tickets ${where}`)).toContain(covering);
+  });
+});
