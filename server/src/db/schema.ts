@@ -7,18 +7,11 @@
  * integer columns and read as `Date`, JSON is kept as text. Nothing here relies on SQLite
  * behaviour that PostgreSQL lacks, so a `pg-core` twin of this file can carry the same shapes.
  */
+import { ROLES, type Role } from '@aerie/contracts';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-/** Every role Aerie knows. The permission matrix (`auth/permissions.ts`) says what each may do. */
-export const ROLES = [
-  'administrator',
-  'dispatcher',
-  'pilot',
-  'command_centre',
-  'department_officer',
-  'reviewer',
-] as const;
-export type Role = (typeof ROLES)[number];
+/** The contract's roles; the permission matrix (`auth/permissions.ts`) says what each may do. */
+export { ROLES, type Role };
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull();
 

@@ -11,7 +11,7 @@ import { type Static, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { patrolRoutes, sorties } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { allOf, Body, IdParams, notFound, requireRef, scopeCondition } from '../routes/common.ts';
+import { allOf, Body, findOr404, IdParams, requireRef, scopeCondition } from '../routes/common.ts';
 import type { LaunchResult, Orchestrator } from './orchestrator.ts';
 import { routeOf } from './store.ts';
 
@@ -132,11 +132,13 @@ export function registerLaunchRoutes(
       },
     },
     async (req, reply) => {
-      const [row] = await db
-        .select({ id: sorties.id, phase: sorties.phase })
-        .from(sorties)
-        .where(allOf(eq(sorties.id, req.params.id), scopeCondition(req, sorties.departmentId)));
-      if (!row) throw notFound('sortie', req.params.id);
+      const row = await findOr404(
+        db,
+        sorties,
+        req.params.id,
+        'sortie',
+        scopeCondition(req, sorties.departmentId),
+      );
       const who = req.auth?.username ?? 'an operator';
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
       if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))

@@ -232,8 +232,13 @@ export function registerVideoRoutes(
         summary: "WHEP: answers an SDP offer with the vehicle's H.264 video on a send-only WebRTC track",
         params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
         body: Type.String({ minLength: 1, description: 'SDP offer (application/sdp)' }),
-        // 201: the SDP answer as application/sdp (not JSON, so no response schema for it).
-        response: errorResponses(400, 401, 403, 404, 409),
+        response: {
+          201: {
+            description: 'The SDP answer; `Location` names the session to DELETE',
+            content: { 'application/sdp': { schema: Type.String() } },
+          },
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
       },
     },
     async (req, reply) => {
