@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, SQLITE_FILE } from '@aerie/server';
-import { findingAt } from '@aerie/server/test-fixtures';
+import { testFinding } from '@aerie/server/test-fixtures';
 import Sqlite from 'better-sqlite3';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
@@ -123,10 +123,10 @@ export async function benchTickets(): Promise<BenchEntry[]> {
         url: '/api/findings',
         headers,
         payload: {
-          finding: findingAt({ lat: 31 + i * 0.01, lon: 121, errorM: 3 }, now, {
-            box: [0, 0, 10, 10],
+          finding: {
+            ...testFinding(now, { score: 0.9, lat: 31 + i * 0.01, lon: 121, errorM: 3, box: [0, 0, 10, 10] }),
             detector: { name: 'bench', version: '1', kind: 'onnx' },
-          }),
+          },
         },
       });
       latencies.push(performance.now() - t);

@@ -71,6 +71,21 @@ const NIso = Type.Union([Iso, Type.Null()]);
 const NStr = Type.Union([Type.String(), Type.Null()]);
 const NNum = Type.Union([Type.Number(), Type.Null()]);
 
+/** The running time limit of a ticket, in working time (null when no clock runs). */
+export const SlaSchema = Type.Union([
+  Type.Object({
+    phase: Type.Union([Type.Literal('sign'), Type.Literal('handle')]),
+    startedAt: Iso,
+    deadlineAt: Iso,
+    usedFraction: Type.Number(),
+    remainingWorkingMs: Type.Number({ description: 'Working time left (negative: overdue); the countdown' }),
+    level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('overdue')]),
+    overdueWorkingDays: Type.Integer(),
+    escalationLevel: Type.Integer(),
+  }),
+  Type.Null(),
+]);
+
 export const TicketView = Type.Object({
   id: Type.String(),
   number: Type.String({ description: 'GC-YYYYMMDD-NNNN' }),
@@ -103,6 +118,7 @@ export const TicketView = Type.Object({
   overdue: Type.Boolean(),
   escalationLevel: Type.Integer(),
   closedOnTime: Type.Union([Type.Boolean(), Type.Null()]),
+  sla: SlaSchema,
 });
 
 export const TransitionSchema = Type.Object({
@@ -180,20 +196,6 @@ export const TriageSchema = Type.Object({
   reason: NStr,
   ticketId: NStr,
 });
-
-export const SlaSchema = Type.Union([
-  Type.Object({
-    phase: Type.Union([Type.Literal('sign'), Type.Literal('handle')]),
-    startedAt: Iso,
-    deadlineAt: Iso,
-    usedFraction: Type.Number(),
-    remainingWorkingMs: Type.Number({ description: 'Working time left (negative: overdue); the countdown' }),
-    level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('overdue')]),
-    overdueWorkingDays: Type.Integer(),
-    escalationLevel: Type.Integer(),
-  }),
-  Type.Null(),
-]);
 
 export type TicketBody = Static<typeof TicketView>;
 export type TransitionBody = Static<typeof TransitionSchema>;

@@ -455,6 +455,17 @@ export const tickets = sqliteTable(
     index('tickets_status_created_idx').on(t.status, t.createdAt),
     index('tickets_department_status_created_idx').on(t.departmentId, t.status, t.createdAt),
     index('tickets_category_status_created_idx').on(t.category, t.status, t.createdAt),
+    // The console's filtered page (department, category, one or more statuses, newest first) and
+    // its total: one range per status over this index, never a scan of the year's tickets. `id`
+    // (the page's tie-break) makes it covering, so the page is sorted from the index alone and
+    // only the rows shown are read.
+    index('tickets_department_category_status_created_idx').on(
+      t.departmentId,
+      t.category,
+      t.status,
+      t.createdAt,
+      t.id,
+    ),
     index('tickets_category_lat_idx').on(t.category, t.latDeg),
     index('tickets_due_idx').on(t.dueAt),
     index('tickets_next_alert_idx').on(t.nextAlertAt),

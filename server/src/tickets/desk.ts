@@ -2,7 +2,9 @@
  * The ticket desk: the adapter between the pure core (tickets/core) and the database. It takes
  * findings in (filing, triage, de-duplication, routing, numbering), applies transitions with
  * the optimistic version, keeps the deadlines and the sweep's bookkeeping on each ticket,
- * appends evidence to the hash chain, and tells listeners what happened (`onTicketEvent`).
+ * appends evidence to the hash chain, and tells what happened: to event sinks inside the same
+ * transaction (`addEventSink`: the webhook outbox) and to listeners after it commits
+ * (`onTicketEvent`: the console).
  *
  * Every write runs in one synchronous transaction on the embedded engine (better-sqlite3 under
  * drizzle: `.all()/.get()/.run()` inside `db.transaction`), so a refused step stores nothing.
@@ -15,6 +17,7 @@ import path from 'node:path';
 import type { GeoFinding } from '@aerie/contracts';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { chunks } from '../db/batch.ts';
 import type { Db } from '../db/client.ts';
 import {
   departments,
@@ -78,7 +81,7 @@ import type { EvidenceScreener } from './screening.ts';
 
 type Row = typeof tickets.$inferSelect;
 /** A drizzle handle inside a transaction (same query API). */
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** What the console and the API show of a ticket. */
 export interface TicketSummary {
@@ -112,6 +115,11 @@ export interface TicketSummary {
   dueAt: number | null;
   escalationLevel: number;
   closedOnTime: boolean | null;
+  /**
+   * The running clock when this was read: working time left to the deadline (the countdown),
+   * share used, level. Null when no clock runs.
+   */
+  sla: SlaState | null;
 }
 
 export interface TransitionView extends TransitionRecord {
@@ -172,6 +180,13 @@ export type TicketEvent =
 
 export type TicketEventListener = (event: TicketEvent) => void;
 
+/**
+ * A writer that must commit with the change that raised the events (the webhook outbox): it
+ * runs inside the desk's transaction, so the events and the change are stored together or not
+ * at all; a sink that throws rolls the change back.
+ */
+export type TicketEventSink = (tx: Tx, events: readonly TicketEvent[]) => void;
+
 /** The finding as the desk takes it: a detector's GeoFinding, or a citizen report. */
 export interface IntakeInput {
   category: string;
@@ -221,6 +236,7 @@ export function fileSha256(file: string): string | null {
 export class TicketDesk {
   readonly calendar: WorkingCalendar;
   private readonly listeners = new Set<TicketEventListener>();
+  private readonly sinks = new Set<TicketEventSink>();
   readonly mediaDir: string;
   private screener: EvidenceScreener | null = null;
   /** Evidence records appended since the last kick, waiting for the screener. */
@@ -249,6 +265,30 @@ export class TicketDesk {
   onTicketEvent(listener: TicketEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Adds a writer that runs inside every transaction that raises events, with those events
+   * (the transactional outbox); answers the removal function.
+   */
+  addEventSink(sink: TicketEventSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  /**
+   * Runs `fn` in one transaction; the events it collects go to the sinks inside that
+   * transaction and to the listeners after it commits (never after a rollback).
+   */
+  private write<T>(fn: (tx: Tx, events: TicketEvent[]) => T): T {
+    const events: TicketEvent[] = [];
+    const out = this.db.transaction((tx) => {
+      const value = fn(tx, events);
+      if (events.length) for (const sink of this.sinks) sink(tx, events);
+      return value;
+    });
+    this.emit(events);
+    return out;
   }
 
   /** Tells listeners what happened; called after a write commits, so it also starts screening. */
@@ -295,8 +335,7 @@ export class TicketDesk {
     if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
     const frameSha = frame ? this.writeMediaFile(frame.bytes) : null;
     const now = this.now();
-    const events: TicketEvent[] = [];
-    const outcome = this.db.transaction((tx) => {
+    return this.write((tx, events) => {
       if (frameSha && frame) this.insertMedia(tx, frameSha, frame, 'frame');
       if (decision.kind === 'triage') {
         const id = randomUUID();
@@ -329,8 +368,6 @@ export class TicketDesk {
         events,
       );
     });
-    this.emit(events);
-    return outcome;
   }
 
   /** De-duplicates and files (or attaches) inside a transaction. */
@@ -408,7 +445,7 @@ export class TicketDesk {
           .run();
         this.autoDispatch(tx, d.ticketId, now, events);
       }
-      const ticket = summary(this.row(tx, d.ticketId)!);
+      const ticket = this.summary(this.row(tx, d.ticketId)!, now);
       events.push({ type: 'ticket.occurrence', at: now, ticket, reopened: d.reopen });
       return { kind: 'occurrence', ticket, reopened: d.reopen, distanceM: d.distanceM };
     }
@@ -442,7 +479,7 @@ export class TicketDesk {
       .run();
     this.insertOccurrence(tx, id, input, 0, now);
     if (frame) this.appendEvidence(tx, id, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
-    events.push({ type: 'ticket.created', at: now, ticket: summary(this.row(tx, id)!) });
+    events.push({ type: 'ticket.created', at: now, ticket: this.summary(this.row(tx, id)!, now) });
     const filed = this.transitionInTx(
       tx,
       id,
@@ -453,7 +490,7 @@ export class TicketDesk {
     );
     if (!filed.ok) throw new Error(`file failed: ${filed.error.message}`);
     this.autoDispatch(tx, id, now, events);
-    return { kind: 'ticket', ticket: summary(this.row(tx, id)!) };
+    return { kind: 'ticket', ticket: this.summary(this.row(tx, id)!, now) };
   }
 
   /** Routes a filed ticket by category and grid and dispatches it when a department is found. */
@@ -542,17 +579,14 @@ export class TicketDesk {
     scopeDepartmentId?: string | null,
   ): Result<{ ticket: TicketSummary; transition: TransitionView }, DeskError> {
     const now = this.now();
-    const events: TicketEvent[] = [];
-    const out = this.db.transaction((tx) => {
+    return this.write((tx, events) => {
       const row = this.row(tx, id);
       if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${id}`);
       if (req.action === 'handle') req = { ...req, hasProof: this.hasProof(tx, id) };
       const res = this.transitionInTx(tx, id, req, actor, now, events);
       if (!res.ok) return res;
-      return ok({ ticket: summary(this.row(tx, id)!), transition: res.value });
+      return ok({ ticket: this.summary(this.row(tx, id)!, now), transition: res.value });
     });
-    if (out.ok) this.emit(events);
-    return out;
   }
 
   private hasProof(tx: Tx, id: string): boolean {
@@ -587,7 +621,7 @@ export class TicketDesk {
     const res = applyTransition(before, req, actor, now);
     if (!res.ok) return res;
     const { ticket: after, record } = res.value;
-    const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+    const cat = this.categoryPolicy(row);
     const dl = deadlines(after, cat, this.calendar);
     const phaseBefore = phaseOf(before.status);
     const phaseAfter = phaseOf(after.status);
@@ -646,7 +680,7 @@ export class TicketDesk {
     events.push({
       type: 'ticket.transition',
       at: now,
-      ticket: summary(this.row(tx, id)!),
+      ticket: this.summary(this.row(tx, id)!, now),
       transition: record,
     });
     return ok({ ...record, id: inserted?.id ?? 0 });
@@ -681,21 +715,20 @@ export class TicketDesk {
   /**
    * Raises the warnings and escalations (督办) that are due at `now` (default: the clock).
    * Only tickets whose `nextAlertAt` has passed are read, so a sweep over 100,000 open
-   * tickets costs an index range scan. Answers how many alerts were raised.
+   * tickets costs an index range scan. Everything is written in one transaction: the per-ticket
+   * update is a statement prepared once per desk, the alerts (who: the system, when, which
+   * phase and level) one multi-row insert, and the events go to the outbox with them.
+   * Answers how many alerts were raised.
    */
   sweep(at?: number): { examined: number; warnings: number; escalations: number } {
     const now = at ?? this.now();
-    const events: TicketEvent[] = [];
-    const counts = this.db.transaction((tx) => {
-      const due = tx
-        .select()
-        .from(tickets)
-        .where(and(isNotNull(tickets.nextAlertAt), lte(tickets.nextAlertAt, new Date(now))))
-        .all();
+    const st = this.sweepStatements();
+    return this.write((tx, events) => {
+      const due = st.due.all({ now });
+      const raised: (typeof ticketAlerts.$inferInsert)[] = [];
       let warnings = 0;
-      let escalations = 0;
       for (const row of due) {
-        const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+        const cat = this.categoryPolicy(row);
         const life = lifecycleOf(row);
         const state = slaState(life, cat, this.calendar, now, this.policy);
         const decision = sweepDecision(state, { warned: row.warned, escalationLevel: row.escalationLevel });
@@ -704,48 +737,71 @@ export class TicketDesk {
         const alerts: { kind: 'warning' | 'escalation'; level: number }[] = [];
         if (decision.warn) alerts.push({ kind: 'warning', level: 0 });
         if (decision.escalateTo !== null) alerts.push({ kind: 'escalation', level });
+        const next = this.nextAlertAt(life, cat, warned, level);
+        // Placeholders inside sql`` are bound as given: the columns' own encoders make them driver values.
+        st.markSwept.run({
+          id: row.id,
+          warned: tickets.warned.mapToDriverValue(warned),
+          escalationLevel: level,
+          nextAlertAt: next === null ? null : tickets.nextAlertAt.mapToDriverValue(new Date(next)),
+        });
+        if (!alerts.length) continue;
+        const phase = state?.phase ?? '';
+        const ticket = ticketSummary({ ...row, warned, escalationLevel: level }, state);
         for (const a of alerts) {
-          tx.insert(ticketAlerts)
-            .values({
-              ticketId: row.id,
-              kind: a.kind,
-              phase: state?.phase ?? '',
-              level: a.level,
-              at: new Date(now),
-            })
-            .run();
+          raised.push({ ticketId: row.id, kind: a.kind, phase, level: a.level, at: new Date(now) });
+          events.push({ type: 'ticket.alert', at: now, ticket, alert: { ...a, phase } });
           if (a.kind === 'warning') warnings++;
-          else escalations++;
-        }
-        tx.update(tickets)
-          .set({
-            warned,
-            escalationLevel: level,
-            nextAlertAt: date(this.nextAlertAt(life, cat, warned, level)),
-          })
-          .where(eq(tickets.id, row.id))
-          .run();
-        if (alerts.length) {
-          const ticket = summary({ ...row, warned, escalationLevel: level });
-          for (const a of alerts)
-            events.push({
-              type: 'ticket.alert',
-              at: now,
-              ticket,
-              alert: { ...a, phase: state?.phase ?? '' },
-            });
         }
       }
-      return { examined: due.length, warnings, escalations };
+      for (const slice of chunks(raised)) tx.insert(ticketAlerts).values(slice).run();
+      return { examined: due.length, warnings, escalations: raised.length - warnings };
     });
-    this.emit(events);
-    return counts;
+  }
+
+  private prepared?: ReturnType<TicketDesk['prepareSweep']>;
+
+  private sweepStatements() {
+    this.prepared ??= this.prepareSweep();
+    return this.prepared;
+  }
+
+  /** The sweep's statements, built once (building drizzle SQL per ticket cost more than running it). */
+  private prepareSweep() {
+    return {
+      due: this.db
+        .select()
+        .from(tickets)
+        .where(and(isNotNull(tickets.nextAlertAt), lte(tickets.nextAlertAt, sql.placeholder('now'))))
+        .prepare(),
+      markSwept: this.db
+        .update(tickets)
+        .set({
+          warned: sql`${sql.placeholder('warned')}`,
+          escalationLevel: sql`${sql.placeholder('escalationLevel')}`,
+          nextAlertAt: sql`${sql.placeholder('nextAlertAt')}`,
+        })
+        .where(eq(tickets.id, sql.placeholder('id')))
+        .prepare(),
+    };
   }
 
   // ---- reading -----------------------------------------------------------------------------
 
   private row(tx: Tx | Db, id: string): Row | undefined {
     return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+  }
+
+  private categoryPolicy(row: Row) {
+    return this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+  }
+
+  /** The ticket with its running clock at `now` (working time, from the calendar). */
+  private summary(row: Row, now: number): TicketSummary {
+    return ticketSummary(
+      row,
+      slaState(lifecycleOf(row), this.categoryPolicy(row), this.calendar, now, this.policy),
+    );
   }
 
   /**
@@ -756,12 +812,10 @@ export class TicketDesk {
   get(id: string, actor: TicketActor, scopeDepartmentId?: string | null, mayOriginal = false) {
     const row = this.row(this.db, id);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
-    const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
-    const now = this.now();
-    const sla: SlaState | null = slaState(lifecycleOf(row), cat, this.calendar, now, this.policy);
+    const ticket = this.summary(row, this.now());
     return {
-      ticket: summary(row),
-      sla,
+      ticket,
+      sla: ticket.sla,
       allowedActions: allowedActions(actor, row.status, row.departmentId, TRANSITIONS),
       transitions: this.db
         .select()
@@ -823,16 +877,24 @@ export class TicketDesk {
     ];
     const present = conds.filter((c): c is SQL => c !== undefined);
     const where = present.length ? and(...present) : undefined;
+    const newestFirst = [desc(tickets.createdAt), desc(tickets.id)];
+    // Deferred join: the page's ids are picked and sorted from an index (covering for the
+    // department/category/status filter), then only those rows are read in full.
+    const pageIds = this.db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(where)
+      .orderBy(...newestFirst)
+      .limit(f.limit)
+      .offset(f.offset);
     const rows = this.db
       .select()
       .from(tickets)
-      .where(where)
-      .orderBy(desc(tickets.createdAt), desc(tickets.id))
-      .limit(f.limit)
-      .offset(f.offset)
+      .where(inArray(tickets.id, pageIds))
+      .orderBy(...newestFirst)
       .all();
     const total = this.db.select({ n: count() }).from(tickets).where(where).get()?.n ?? 0;
-    return { items: rows.map(summary), total };
+    return { items: rows.map((r) => this.summary(r, now.getTime())), total };
   }
 
   // ---- triage ------------------------------------------------------------------------------
@@ -858,8 +920,7 @@ export class TicketDesk {
     reason?: string,
   ): Result<{ item: TriageView; outcome: IntakeOutcome }, 'NotFound' | 'Conflict'> {
     const now = this.now();
-    const events: TicketEvent[] = [];
-    const out = this.db.transaction((tx) => {
+    return this.write((tx, events) => {
       const item = tx.select().from(triageItems).where(eq(triageItems.id, id)).get();
       if (!item) return fail('NotFound', `no triage item with id ${id}`);
       if (item.status !== 'pending') return fail('Conflict', `the triage item was already ${item.status}`);
@@ -908,12 +969,10 @@ export class TicketDesk {
       const updated = tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!;
       const finalOutcome =
         outcome.kind === 'ticket'
-          ? { ...outcome, ticket: summary(this.row(tx, outcome.ticket.id)!) }
+          ? { ...outcome, ticket: this.summary(this.row(tx, outcome.ticket.id)!, now) }
           : outcome;
       return ok({ item: this.triageView(updated), outcome: finalOutcome });
     });
-    if (out.ok) this.emit(events);
-    return out;
   }
 
   /** Rejects a pending item; it is kept, with its frame, as a labelled false positive. */
@@ -971,13 +1030,17 @@ export class TicketDesk {
       return fail('Forbidden', 'a department officer uploads proof (kind=proof) only');
     const sha = this.writeMediaFile(file.bytes);
     const now = this.now();
-    const view = this.db.transaction((tx) => {
+    const view = this.write((tx, events) => {
       this.insertMedia(tx, sha, file, 'evidence');
-      return this.appendEvidence(tx, ticketId, sha, file.mime, kind, actor.id, meta, now);
+      const added = this.appendEvidence(tx, ticketId, sha, file.mime, kind, actor.id, meta, now);
+      events.push({
+        type: 'ticket.evidence',
+        at: now,
+        ticket: this.summary(this.row(tx, ticketId)!, now),
+        evidence: added,
+      });
+      return added;
     });
-    this.emit([
-      { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, ticketId)!), evidence: view },
-    ]);
     return ok(view);
   }
 
@@ -1322,7 +1385,7 @@ export class TicketDesk {
     const attach = v.evidenceSeq === null ? frame : null;
     const sha = attach ? this.writeMediaFile(attach.bytes) : null;
     const now = this.now();
-    const view = this.db.transaction((tx) => {
+    this.write((tx, events) => {
       let added: EvidenceView | null = null;
       if (sha && attach) {
         this.insertMedia(tx, sha, attach, 'evidence');
@@ -1333,12 +1396,14 @@ export class TicketDesk {
         .set({ ...change, ...(added ? { evidenceSeq: added.seq } : {}) })
         .where(eq(verificationFlights.sortieId, v.sortieId))
         .run();
-      return added;
+      if (added)
+        events.push({
+          type: 'ticket.evidence',
+          at: now,
+          ticket: this.summary(this.row(tx, v.ticketId)!, now),
+          evidence: added,
+        });
     });
-    if (view)
-      this.emit([
-        { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, v.ticketId)!), evidence: view },
-      ]);
   }
 
   private verificationFlightsOf(ticketId: string) {
@@ -1463,7 +1528,8 @@ export function lifecycleOf(r: Row): TicketLifecycle {
   };
 }
 
-export function summary(r: Row): TicketSummary {
+/** The stored ticket as the desk shows it, with its running clock (`sla`) at the time it was read. */
+export function ticketSummary(r: Row, sla: SlaState | null): TicketSummary {
   return {
     id: r.id,
     number: r.number,
@@ -1495,6 +1561,7 @@ export function summary(r: Row): TicketSummary {
     dueAt: r.dueAt?.getTime() ?? null,
     escalationLevel: r.escalationLevel,
     closedOnTime: r.closedOnTime,
+    sla,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The ticket desk's wiring: builds the desk from the configured policy, registers its routes
  * in their own context, runs the overdue sweep on a timer, and hands out `onTicketEvent` so
- * the console fan-out and webhooks can follow ticket events without this module knowing them.
+ * the console fan-out can follow ticket events without this module knowing them; webhook
+ * deliveries are written by an event sink inside the desk's own transactions (the outbox).
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -13,7 +14,13 @@ import { loadEvidenceScreener } from './screening.ts';
 import type { WebhookDispatcher, WebhookOptions } from './webhooks/dispatcher.ts';
 import { registerWebhookRoutes } from './webhooks/routes.ts';
 
-export { TicketDesk, type TicketEvent, type TicketEventListener, verifyEvidenceChain } from './desk.ts';
+export {
+  TicketDesk,
+  type TicketEvent,
+  type TicketEventListener,
+  type TicketEventSink,
+  verifyEvidenceChain,
+} from './desk.ts';
 export { WebhookDispatcher } from './webhooks/dispatcher.ts';
 export { signPayload, verifySignature } from './webhooks/signature.ts';
 
@@ -62,8 +69,8 @@ export async function installEvidenceScreening(
 }
 
 /**
- * Registers the ticket and webhook routes under `api` (their own context), subscribes the
- * webhook dispatcher to the desk's events and starts the sweep and delivery timers.
+ * Registers the ticket and webhook routes under `api` (their own context), makes the webhook
+ * dispatcher the desk's outbox and starts the sweep and delivery timers.
  */
 export async function installTickets(
   api: FastifyInstance,
@@ -77,14 +84,21 @@ export async function installTickets(
     registerWebhookRoutes(scope, ctx);
   });
   const hookEvery = opts.webhookEveryMs ?? 2_000;
-  const off = desk.onTicketEvent((e) => {
-    try {
-      if (webhooks.enqueue(e) > 0 && hookEvery > 0) void webhooks.deliverDue().catch(() => undefined);
-    } catch (err) {
-      api.log.error({ err }, 'webhook enqueue failed');
-    }
+  // The outbox: deliveries are written inside the desk's transaction (a failure there rolls the
+  // change back, so no event goes unrecorded); after the commit, the worker is woken early.
+  let queued = false;
+  const removeSink = desk.addEventSink((tx, events) => {
+    if (webhooks.enqueue(events, tx) > 0) queued = true;
   });
-  api.addHook('onClose', async () => off());
+  const off = desk.onTicketEvent(() => {
+    if (!queued || hookEvery <= 0) return;
+    queued = false;
+    void webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
+  });
+  api.addHook('onClose', async () => {
+    off();
+    removeSink();
+  });
   if (hookEvery > 0) {
     const timer = setInterval(() => {
       webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));

@@ -44,6 +44,7 @@ import {
   EvidenceSchema,
   evidenceView,
   SlaSchema,
+  slaView,
   TicketView,
   TransitionSchema,
   TriageSchema,
@@ -362,13 +363,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       return {
         ...got,
         ticket: ticketView(got.ticket, now),
-        sla: got.sla
-          ? {
-              ...got.sla,
-              startedAt: new Date(got.sla.startedAt).toISOString(),
-              deadlineAt: new Date(got.sla.deadlineAt).toISOString(),
-            }
-          : null,
+        sla: slaView(got.sla),
         transitions: got.transitions.map(transitionView),
         occurrences: got.occurrences.map((o) => ({ ...o, capturedAt: new Date(o.capturedAt).toISOString() })),
         evidence: got.evidence.map(evidenceView),

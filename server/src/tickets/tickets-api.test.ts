@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { featureCollection, gridFeature, M_PER_DEG, square } from '../test/geojson.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 import { verifyEvidenceChain } from './desk.ts';
 
@@ -21,16 +22,6 @@ const grid = { a: '', b: '' };
 
 /** Beijing local time as an instant. */
 const bj = (s: string) => Date.parse(`${s.replace(' ', 'T')}:00+08:00`);
-const square = (x0: number, y0: number, x1: number, y1: number) => [
-  [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-    [x0, y0],
-  ],
-];
-const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 
 function finding(
   category: string,
@@ -95,21 +86,14 @@ beforeAll(async () => {
   tok.officerWater = await h.userToken('department_officer', { departmentId: deps.water });
   tok.reviewer = await h.userToken('reviewer');
   tok.pilot = await h.userToken('pilot');
-  const imported = await post('/api/grids/import', tok.admin, {
-    type: 'FeatureCollection',
-    features: [
-      {
-        type: 'Feature',
-        properties: { name: 'West town', department: 'UM' },
-        geometry: { type: 'Polygon', coordinates: square(119.9, 29.9, 120.05, 30.1) },
-      },
-      {
-        type: 'Feature',
-        properties: { name: 'East town', department: deps.water },
-        geometry: { type: 'Polygon', coordinates: square(120.05, 29.9, 120.2, 30.1) },
-      },
-    ],
-  });
+  const imported = await post(
+    '/api/grids/import',
+    tok.admin,
+    featureCollection(
+      gridFeature({ name: 'West town', department: 'UM' }, square(119.9, 29.9, 120.05, 30.1)),
+      gridFeature({ name: 'East town', department: deps.water }, square(120.05, 29.9, 120.2, 30.1)),
+    ),
+  );
   expect(imported.statusCode, imported.body).toBe(201);
   [grid.a, grid.b] = imported.json().imported.map((g: { id: string }) => g.id);
   expect(
@@ -383,6 +367,15 @@ describe('time limits and the sweep', () => {
     expect(created.json().ticket.dueAt).toBe(new Date(bj('2026-06-08 11:30')).toISOString());
     const desk = h.app.tickets;
     expect(desk.sweep(bj('2026-06-06 12:00')).warnings).toBe(0);
+    // Saturday noon: the list row and the ticket page count down the same working time, 2.5 h
+    // left (the wall clock says 47.5 h to the deadline).
+    h.clock.t = bj('2026-06-06 12:00');
+    const rows = await h.req('GET', '/api/tickets?category=construction&status=dispatched&limit=100', {
+      token: tok.centre,
+    });
+    const row = rows.json().items.find((t: { id: string }) => t.id === id);
+    expect(row.sla).toMatchObject({ phase: 'sign', level: 'ok', remainingWorkingMs: 2.5 * 3_600_000 });
+    expect((await ticket(id)).sla).toEqual(row.sla);
     h.clock.t = bj('2026-06-08 10:45');
     const w = desk.sweep();
     expect(w.warnings).toBeGreaterThanOrEqual(1);
@@ -575,46 +568,25 @@ describe('bad input: coded error, nothing stored changes', () => {
     [
       'grid import with an open ring',
       () =>
-        post('/api/grids/import', tok.admin, {
-          type: 'FeatureCollection',
-          features: [
-            {
-              type: 'Feature',
-              properties: { name: 'ok' },
-              geometry: { type: 'Polygon', coordinates: square(0, 0, 1, 1) },
-            },
-            {
-              type: 'Feature',
-              properties: { name: 'bad' },
-              geometry: {
-                type: 'Polygon',
-                coordinates: [
-                  [
-                    [0, 0],
-                    [1, 0],
-                    [1, 1],
-                    [0, 1],
-                  ],
-                ],
-              },
-            },
-          ],
-        }),
+        post(
+          '/api/grids/import',
+          tok.admin,
+          featureCollection(
+            gridFeature({ name: 'ok' }, square(0, 0, 1, 1)),
+            // An open ring: the last point is not the first.
+            gridFeature({ name: 'bad' }, [square(0, 0, 1, 1)[0]!.slice(0, 4)]),
+          ),
+        ),
       'InvalidGeoJson',
     ],
     [
       'grid import naming an unknown department',
       () =>
-        post('/api/grids/import', tok.admin, {
-          type: 'FeatureCollection',
-          features: [
-            {
-              type: 'Feature',
-              properties: { name: 'x', department: 'NOPE' },
-              geometry: { type: 'Polygon', coordinates: square(0, 0, 1, 1) },
-            },
-          ],
-        }),
+        post(
+          '/api/grids/import',
+          tok.admin,
+          featureCollection(gridFeature({ name: 'x', department: 'NOPE' }, square(0, 0, 1, 1))),
+        ),
       'ValidationFailed',
       'body.features.0.properties.department',
     ],
@@ -695,5 +667,40 @@ describe('evidence hash chain', () => {
     bytes[0] = (bytes[0]! + 255) % 256;
     writeFileSync(file, bytes);
     expect(verifyEvidenceChain(db, desk.mediaDir).ok).toBe(true);
+  });
+});
+
+describe('the ticket list', () => {
+  it('pages a filtered list newest first with its total, from the list index', async () => {
+    for (const [i, lat] of [29.95, 29.96, 29.97].entries()) {
+      h.clock.t += 60_000 * (i + 1);
+      const filed = await post('/api/findings', tok.centre, {
+        finding: finding('construction', 0.95, lat, 119.95),
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+    }
+    const q = `status=dispatched&status=signed&category=construction&departmentId=${deps.um}`;
+    const all = (await h.req('GET', `/api/tickets?${q}&limit=500`, { token: tok.centre })).json();
+    expect(all.total).toBeGreaterThanOrEqual(3);
+    expect(all.items).toHaveLength(all.total);
+    const created = all.items.map((t: { createdAt: string }) => Date.parse(t.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    const page = (await h.req('GET', `/api/tickets?${q}&limit=2&offset=1`, { token: tok.centre })).json();
+    expect(page.total).toBe(all.total);
+    expect(page.items.map((t: { id: string }) => t.id)).toEqual(
+      all.items.slice(1, 3).map((t: { id: string }) => t.id),
+    );
+    // The page's ids and its total come from the index alone (EXPLAIN QUERY PLAN).
+    const plan = (query: string) =>
+      h.app.aerie.database.db
+        .all<{ detail: string }>(sql.raw(`explain query plan ${query}`))
+        .map((r) => r.detail)
+        .join('; ');
+    const where = `where status in ('dispatched', 'signed') and category = 'construction' and department_id = '${deps.um}'`;
+    const covering = 'USING COVERING INDEX tickets_department_category_status_created_idx';
+    expect(
+      plan(`select id from tickets ${where} order by created_at desc, id desc limit 2 offset 1`),
+    ).toContain(covering);
+    expect(plan(`select count(*) from tickets ${where}`)).toContain(covering);
   });
 });

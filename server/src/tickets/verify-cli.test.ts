@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingAt } from '../test/findings.ts';
+import { testFinding } from '../test/findings.ts';
 import { startHarness } from '../test/harness.ts';
 import { verifyEvidenceDir } from './verify-cli.ts';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     const res = await h.req('POST', '/api/findings', {
       token,
       body: {
-        finding: findingAt({ lat, lon: 120, errorM: 3 }, h.clock.t, { score: 0.95, box: [0, 0, 10, 10] }),
+        finding: testFinding(h.clock.t, { lat, box: [0, 0, 10, 10], errorM: 3 }),
         frame: { mime: 'image/jpeg', dataBase64: Buffer.from(`frame number ${i}`).toString('base64') },
       },
     });

@@ -1,5 +1,6 @@
 /** HTTP views of the ticket desk: TypeBox schemas and converters (times as ISO 8601 text). */
 import { EvidenceSchema, SlaSchema, TicketView, TransitionSchema, TriageSchema } from '@aerie/contracts';
+import type { SlaState } from './core/index.ts';
 import type { EvidenceView, TicketSummary, TransitionView, TriageView } from './desk.ts';
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -19,7 +20,13 @@ export function ticketView(t: TicketSummary, now: number) {
     handleDeadlineAt: niso(t.handleDeadlineAt),
     dueAt: niso(t.dueAt),
     overdue: t.dueAt !== null && t.dueAt <= now,
+    sla: slaView(t.sla),
   };
+}
+
+/** The running clock with its instants as ISO 8601 text (the countdown stays working ms). */
+export function slaView(s: SlaState | null) {
+  return s ? { ...s, startedAt: iso(s.startedAt), deadlineAt: iso(s.deadlineAt) } : null;
 }
 
 export const transitionView = (t: TransitionView) => ({ ...t, at: iso(t.at) });

@@ -138,6 +138,32 @@ describe('time limits with a fake clock', () => {
     expect(slaState({ ...signed, status: 'handled' }, policy, cal, bj('2026-09-30 10:00'), opts)).toBeNull();
   });
 
+  it('the countdown is working time left: it stands still over a weekend and a holiday', () => {
+    const left = (s: string) => (at(s)?.remainingWorkingMs ?? Number.NaN) / 60_000;
+    // Sign clock from Friday 16:30, 120 working minutes: 30 used on Friday.
+    expect(left('2026-06-05 17:45')).toBe(45);
+    expect(left('2026-06-05 18:00')).toBe(30);
+    expect(left('2026-06-06 12:00')).toBe(30); // Saturday: 45.5 wall-clock hours before the deadline
+    expect(left('2026-06-07 23:59')).toBe(30);
+    expect(left('2026-06-08 09:10')).toBe(20);
+    expect(left('2026-06-08 10:00')).toBe(-30);
+    // Handle clock from Thursday 24 Sep 14:00, 450 working minutes, Mid-Autumn Fri 25 - Sun 27.
+    const signed: TicketLifecycle = {
+      ...dispatched,
+      status: 'in_progress',
+      signedAt: bj('2026-09-24 14:00'),
+    };
+    const handleLeft = (s: string) =>
+      (slaState(signed, policy, cal, bj(s), opts)?.remainingWorkingMs ?? Number.NaN) / 60_000;
+    expect(handleLeft('2026-09-24 17:00')).toBe(270);
+    expect(handleLeft('2026-09-25 10:00')).toBe(210); // the holiday does not count
+    expect(handleLeft('2026-09-27 18:00')).toBe(210);
+    expect(handleLeft('2026-09-28 10:00')).toBe(150);
+    // Before the deadline it is exactly the working time from now to the deadline.
+    const s = slaState(signed, policy, cal, bj('2026-09-25 10:00'), opts)!;
+    expect(s.remainingWorkingMs).toBe(cal.workingMsBetween(bj('2026-09-25 10:00'), s.deadlineAt));
+  });
+
   it('the sweep raises a warning once and each escalation level once', () => {
     const none = { warned: false, escalationLevel: 0 };
     expect(sweepDecision(at('2026-06-05 17:00'), none)).toEqual({ warn: false, escalateTo: null });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { featureCollection, gridFeature, M_PER_DEG, square } from '../../test/geojson.ts';
 import { type DedupCandidate, dedupDecision } from './dedup.ts';
 import { type ChainRecord, GENESIS, nextRecord, verifyChain } from './evidence-chain.ts';
 import { boundingBox, distanceM } from './geo.ts';
@@ -10,7 +11,6 @@ import { filingDecision } from './triage.ts';
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 30);
 /** A point `m` metres north of (30, 120). */
-const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const north = (m: number) => ({ lat: 30 + m / M_PER_DEG, lon: 120 });
 
 describe('geo', () => {
@@ -73,16 +73,6 @@ describe('de-duplication', () => {
   });
 });
 
-const square = (x0: number, y0: number, x1: number, y1: number) => [
-  [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-    [x0, y0],
-  ],
-];
-
 describe('routing by grid and category', () => {
   const hole = [...square(0, 0, 10, 10), ...square(4, 4, 6, 6)];
   it('finds points in polygons with holes', () => {
@@ -133,21 +123,10 @@ describe('routing by grid and category', () => {
   });
 
   it('imports grids from GeoJSON, refusing the whole file on the first bad feature', () => {
-    const fc = {
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: { name: 'A', department: 'UM' },
-          geometry: { type: 'Polygon', coordinates: square(0, 0, 1, 1) },
-        },
-        {
-          type: 'Feature',
-          properties: { name: 'B' },
-          geometry: { type: 'MultiPolygon', coordinates: [square(1, 0, 2, 1), square(3, 0, 4, 1)] },
-        },
-      ],
-    };
+    const fc = featureCollection(
+      gridFeature({ name: 'A', department: 'UM' }, square(0, 0, 1, 1)),
+      gridFeature({ name: 'B' }, square(1, 0, 2, 1), square(3, 0, 4, 1)),
+    );
     const ok = parseGridCollection(fc);
     expect(ok.ok && ok.value.map((g) => [g.name, g.department, g.polygons.length])).toEqual([
       ['A', 'UM', 1],
@@ -196,13 +175,7 @@ describe('routing by grid and category', () => {
         },
       }),
     ).toMatch(/at least 4/);
-    expect(
-      bad({
-        type: 'Feature',
-        properties: { name: 'L' },
-        geometry: { type: 'Polygon', coordinates: square(0, 0, 200, 1) },
-      }),
-    ).toMatch(/at least 4 \[lon, lat\]/);
+    expect(bad(gridFeature({ name: 'L' }, square(0, 0, 200, 1)))).toMatch(/at least 4 \[lon, lat\]/);
     expect(parseGridCollection({ type: 'FeatureCollection', features: [] }).ok).toBe(false);
     expect(parseGridCollection('nope').ok).toBe(false);
   });
@@ -222,24 +195,14 @@ describe('ticket numbers', () => {
 
 describe('filing decision and policy', () => {
   const p = DEFAULT_CATEGORY_POLICY;
-  it('files, queues for triage or ignores by category thresholds', () => {
-    expect(filingDecision({ category: 'fire_smoke', score: 0.6 }, p)).toEqual({
-      kind: 'file',
-      category: 'fire_smoke',
-    });
-    expect(filingDecision({ category: 'fire_smoke', score: 0.59 }, p)).toEqual({
-      kind: 'triage',
-      category: 'fire_smoke',
-    });
-    expect(filingDecision({ category: 'construction', score: 0.79 }, p).kind).toBe('triage');
-    expect(filingDecision({ category: 'construction', score: 0.1 }, p)).toEqual({
-      kind: 'ignore',
-      reason: 'BelowTriage',
-    });
-    expect(filingDecision({ category: 'person', score: 0.99 }, p)).toEqual({
-      kind: 'ignore',
-      reason: 'NotTicketable',
-    });
+  it.each([
+    ['fire_smoke', 0.6, { kind: 'file', category: 'fire_smoke' }],
+    ['fire_smoke', 0.59, { kind: 'triage', category: 'fire_smoke' }],
+    ['construction', 0.79, { kind: 'triage', category: 'construction' }],
+    ['construction', 0.1, { kind: 'ignore', reason: 'BelowTriage' }],
+    ['person', 0.99, { kind: 'ignore', reason: 'NotTicketable' }],
+  ])('files, queues for triage or ignores by category thresholds: %s at %s', (category, score, want) => {
+    expect(filingDecision({ category, score }, p)).toEqual(want);
   });
 
   it('fills defaults and names bad fields', () => {

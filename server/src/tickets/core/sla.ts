@@ -71,7 +71,8 @@ export function slaState(
     const over = cal.workingMsBetween(deadlineAt, now);
     usedMs = allowedMs + over;
     remainingWorkingMs = -over;
-    overdueWorkingDays = cal.workingDaysBetween(deadlineAt, now);
+    // Whole working days in `over` (what workingDaysBetween counts, without walking the days again).
+    overdueWorkingDays = cal.minutesPerDay > 0 ? Math.floor(over / (cal.minutesPerDay * 60_000)) : 0;
   }
   const usedFraction = usedMs / allowedMs;
   const overdue = now >= deadlineAt;

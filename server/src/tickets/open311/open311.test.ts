@@ -1,6 +1,6 @@
 /** Open311 GeoReport v2 against the spec's fields, in JSON and XML, on the real server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingAt } from '../../test/findings.ts';
+import { testFinding } from '../../test/findings.ts';
 import { create, type Harness, startHarness } from '../../test/harness.ts';
 
 let h: Harness;
@@ -66,9 +66,7 @@ beforeAll(async () => {
   keyId = key.json().apiKey.id;
   const filed = await h.req('POST', '/api/findings', {
     token: centre,
-    body: {
-      finding: findingAt({ lat: 30.25, lon: 120.16, errorM: 3 }, h.clock.t),
-    },
+    body: { finding: testFinding(h.clock.t, { score: 0.9, lat: 30.25, lon: 120.16, errorM: 3 }) },
   });
   ticketNumber = filed.json().ticket.number;
   ticketId = filed.json().ticket.id;

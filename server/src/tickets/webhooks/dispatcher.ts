@@ -1,14 +1,17 @@
 /**
  * Outbound webhooks: each ticket event becomes one delivery per matching subscription (the
- * delivery log), posted as JSON with a signature; a delivery that fails (no answer, not 2xx)
+ * delivery log), written in the same transaction as the change that raised it (a transactional
+ * outbox: a crash after the commit loses no delivery, a rolled-back change queues none), then
+ * posted by `deliverDue` as JSON with a signature; a delivery that fails (no answer, not 2xx)
  * is retried with doubling back-off until `maxAttempts`, then marked failed. Deliveries are
  * rows, so a restart resumes the pending ones.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, lte } from 'drizzle-orm';
+import { chunks } from '../../db/batch.ts';
 import type { Db } from '../../db/client.ts';
 import { webhookDeliveries, webhookSubscriptions } from '../../db/schema.ts';
-import type { TicketEvent } from '../desk.ts';
+import type { TicketEvent, Tx } from '../desk.ts';
 import { evidenceView, ticketView, transitionView, triageView } from '../views.ts';
 import {
   backoffMs,
@@ -61,34 +64,38 @@ export class WebhookDispatcher {
     this.fetch = opts.fetch ?? fetch;
   }
 
-  /** Records one delivery per enabled subscription that wants this event. */
-  enqueue(e: TicketEvent): number {
-    const subs = this.db
-      .select()
+  /**
+   * Records one delivery per event and enabled subscription that wants it, with `db`: the
+   * desk's transaction (the outbox: the deliveries commit with the change that raised the
+   * events, or not at all). Answers how many were recorded.
+   */
+  enqueue(events: readonly TicketEvent[], db: Db | Tx = this.db): number {
+    const subs = db
+      .select({ id: webhookSubscriptions.id, eventsJson: webhookSubscriptions.eventsJson })
       .from(webhookSubscriptions)
       .where(eq(webhookSubscriptions.enabled, true))
-      .all();
-    let n = 0;
-    for (const s of subs) {
-      const events = JSON.parse(s.eventsJson) as string[];
-      if (events.length && !events.includes(e.type)) continue;
-      const id = randomUUID();
-      this.db
-        .insert(webhookDeliveries)
-        .values({
+      .all()
+      .map((s) => ({ id: s.id, events: JSON.parse(s.eventsJson) as string[] }));
+    if (!subs.length) return 0;
+    const at = new Date(this.now());
+    const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
+    for (const e of events)
+      for (const s of subs) {
+        if (s.events.length && !s.events.includes(e.type)) continue;
+        const id = randomUUID();
+        rows.push({
           id,
           subscriptionId: s.id,
           event: e.type,
           payloadJson: eventBody(e, id),
           status: 'pending',
           attempts: 0,
-          nextAttemptAt: new Date(this.now()),
-          createdAt: new Date(this.now()),
-        })
-        .run();
-      n++;
-    }
-    return n;
+          nextAttemptAt: at,
+          createdAt: at,
+        });
+      }
+    for (const slice of chunks(rows)) db.insert(webhookDeliveries).values(slice).run();
+    return rows.length;
   }
 
   /** Attempts every pending delivery that is due; one run at a time. */

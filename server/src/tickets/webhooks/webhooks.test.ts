@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingAt } from '../../test/findings.ts';
+import { testFinding } from '../../test/findings.ts';
 import { type Harness, startHarness } from '../../test/harness.ts';
 import { backoffMs, signPayload, verifySignature } from './signature.ts';
 
@@ -85,9 +85,7 @@ describe('deliveries', () => {
     answers.push(500);
     const filed = await h.req('POST', '/api/findings', {
       token: dispatcher,
-      body: {
-        finding: findingAt({ lat: 30, lon: 120, errorM: 2 }, h.clock.t, { score: 0.95 }),
-      },
+      body: { finding: testFinding(h.clock.t) },
     });
     expect(filed.statusCode, filed.body).toBe(201);
     // created + file (no department routed: the ticket stays filed).
@@ -124,10 +122,12 @@ describe('deliveries', () => {
     await h.req('POST', '/api/findings', {
       token: centre,
       body: {
-        finding: findingAt({ lat: 31, lon: 121, errorM: 2 }, h.clock.t, {
+        finding: testFinding(h.clock.t, {
           category: 'fire_smoke',
           label: 'smoke',
           score: 0.3,
+          lat: 31,
+          lon: 121,
         }),
       },
     });

@@ -1,40 +1,27 @@
 /**
- * Pure helpers of the ticket centre: the deadline countdown of a list row and its colour, and
+ * Pure helpers of the ticket centre: the deadline countdown (working time) and its colour, and
  * how a refused action reads. No I/O; see format.test.ts.
  */
-import type { Ticket } from './types.ts';
+import type { Sla } from './types.ts';
 
 export type CountdownLevel = 'none' | 'ok' | 'warning' | 'overdue';
 
 export interface Countdown {
   level: CountdownLevel;
-  /** Milliseconds left until the deadline; negative when overdue; null without a running clock. */
+  /** Working milliseconds left until the deadline; negative when overdue; null without a running clock. */
   remainingMs: number | null;
 }
 
-/** Warning from this share of the time limit on (the issue's 80 %). */
-export const WARNING_FRACTION = 0.8;
-
 /**
- * The running clock of a list row. The list carries the deadline but not the working-time
- * fraction the ticket page has (`sla.usedFraction`), so the share used is measured in wall-clock
- * time from when the clock started (dispatch for signing, signing for handling).
+ * The countdown of a ticket in working time. The server computes the running clock with the
+ * working calendar (working hours, weekends, public holidays, make-up working days) when it
+ * answers, for each list row (`ticket.sla`) and for the ticket page (`sla`), so both show the
+ * same figure; a wall-clock difference to the deadline would run on through nights, weekends
+ * and holidays that do not count.
  */
-export function rowCountdown(
-  t: Pick<Ticket, 'dueAt' | 'overdue' | 'status' | 'dispatchedAt' | 'signedAt'>,
-  now: number,
-): Countdown {
-  if (!t.dueAt) return { level: 'none', remainingMs: null };
-  const due = Date.parse(t.dueAt);
-  const remainingMs = due - now;
-  if (t.overdue || remainingMs <= 0) return { level: 'overdue', remainingMs };
-  const started = t.status === 'signed' || t.status === 'in_progress' ? t.signedAt : (t.dispatchedAt ?? null);
-  if (started) {
-    const start = Date.parse(started);
-    const span = due - start;
-    if (span > 0 && (now - start) / span >= WARNING_FRACTION) return { level: 'warning', remainingMs };
-  }
-  return { level: 'ok', remainingMs };
+export function ticketCountdown(sla: Pick<Sla, 'level' | 'remainingWorkingMs'> | null): Countdown {
+  if (!sla) return { level: 'none', remainingMs: null };
+  return { level: sla.level, remainingMs: sla.remainingWorkingMs };
 }
 
 /** A duration as days, hours and minutes: { d, h, m } of its absolute value. */

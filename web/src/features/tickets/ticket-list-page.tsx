@@ -6,19 +6,25 @@
 import { FileSearchOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { listDepartments, listTickets } from './api.ts';
-import { rowCountdown } from './format.ts';
-import { CountdownText, StatusTag, useNow } from './ticket-tags.tsx';
+import { ticketCountdown } from './format.ts';
+import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { OPEN_STATUSES, TICKET_CATEGORIES, TICKET_STATUSES, type Ticket } from './types.ts';
 
 const PAGE_SIZES = [20, 50, 100];
 /** The status filter's value for every open status at once (an officer's inbox). */
 const OPEN = 'open';
+/**
+ * How often the page is asked for again: the countdowns are working time the server computes
+ * with the calendar (the browser cannot tell a holiday from a working day), so they move by
+ * reloading, not by a local clock.
+ */
+const REFRESH_MS = 60_000;
 
 export default function TicketListPage() {
   const { t } = useTranslation();
@@ -33,7 +39,6 @@ export default function TicketListPage() {
   const overdue = params.get('overdue') === '1';
   const pageSize = PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 20;
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const now = useNow();
 
   const update = (changes: Record<string, string | undefined>, resetPage = true) => {
     const next = new URLSearchParams(params);
@@ -57,6 +62,11 @@ export default function TicketListPage() {
       }),
     [status, category, departmentId, overdue, page, pageSize],
   );
+  const reload = tickets.retry;
+  useEffect(() => {
+    const id = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(id);
+  }, [reload]);
   const departments = useLoad(() => listDepartments(), []);
   const deptName = useMemo(
     () => new Map((departments.data ?? []).map((d) => [d.id, d.name])),
@@ -93,7 +103,14 @@ export default function TicketListPage() {
     {
       key: 'deadline',
       title: t('tickets.columns.deadline'),
-      render: (_, r) => <CountdownText {...rowCountdown(r, now)} dueAt={r.dueAt} />,
+      // Working time left as of the server's answer (the same figure the ticket page shows).
+      render: (_, r) => (
+        <CountdownText
+          {...ticketCountdown(r.sla)}
+          dueAt={r.sla?.deadlineAt ?? r.dueAt}
+          suffix={t('tickets.countdown.working')}
+        />
+      ),
     },
     {
       key: 'createdAt',

@@ -35,7 +35,7 @@ import {
   transitionTicket,
   uploadProof,
 } from './api.ts';
-import { transitionErrorKey } from './format.ts';
+import { ticketCountdown, transitionErrorKey } from './format.ts';
 import { TicketMap } from './ticket-map.tsx';
 import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { REASON_REQUIRED, type TicketAction, type TicketDetail } from './types.ts';
@@ -200,16 +200,11 @@ export default function TicketPage() {
               <Descriptions.Item
                 label={d.sla ? t(`tickets.page.phase.${d.sla.phase}`) : t('tickets.columns.deadline')}
               >
-                {d.sla ? (
-                  <CountdownText
-                    level={d.sla.level}
-                    remainingMs={d.sla.remainingWorkingMs}
-                    dueAt={d.sla.deadlineAt}
-                    suffix={t('tickets.countdown.working')}
-                  />
-                ) : (
-                  <CountdownText level="none" remainingMs={null} />
-                )}
+                <CountdownText
+                  {...ticketCountdown(d.sla)}
+                  dueAt={d.sla?.deadlineAt}
+                  suffix={t('tickets.countdown.working')}
+                />
               </Descriptions.Item>
               <Descriptions.Item label={t('tickets.page.location')}>
                 <span data-testid="ticket-location">

@@ -1,6 +1,5 @@
 /** Small pieces shared by the ticket pages: the status tag and the deadline countdown. */
 import { Tag } from 'antd';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type CountdownLevel, LEVEL_COLOURS, splitDuration } from './format.ts';
 import type { TicketStatus } from './types.ts';
@@ -25,16 +24,6 @@ export function StatusTag({ status }: { status: TicketStatus }) {
       {t(`tickets.status.${status}`)}
     </Tag>
   );
-}
-
-/** Re-renders every 30 s so countdowns move while the page is open. */
-export function useNow(periodMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), periodMs);
-    return () => clearInterval(id);
-  }, [periodMs]);
-  return now;
 }
 
 export function CountdownText({

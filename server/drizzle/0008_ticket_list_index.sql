@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_department_category_status_created_idx` ON `tickets` (`department_id`,`category`,`status`,`created_at`,`id`);
