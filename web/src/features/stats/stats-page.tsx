@@ -41,6 +41,7 @@ import {
   type StatsResponse,
   spansYears,
 } from './stats-model.ts';
+import { TicketStatsSection } from './ticket-stats.tsx';
 import './stats.css';
 
 const BUCKETS: StatsBucket[] = ['day', 'week', 'month'];
@@ -97,6 +98,7 @@ export default function StatsPage() {
     };
   }, [range, bucket, reload]);
 
+  const ticketSpan = useMemo(() => dayRange(range[0], range[1]), [range]);
   const rawLabels = useMemo(() => answers?.none.buckets.map((b) => b.label) ?? [], [answers]);
   const labels = useMemo(() => {
     const withYear = spansYears(rawLabels);
@@ -225,6 +227,7 @@ export default function StatsPage() {
           />
         </div>
       </Spin>
+      <TicketStatsSection span={ticketSpan} reload={reload} />
     </div>
   );
 }
