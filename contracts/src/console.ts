@@ -179,7 +179,27 @@ export interface ConsoleUploadProgress {
   atMs: number;
 }
 
+/**
+ * A ticket that was created or changed (transition, new occurrence, alert, evidence), as the
+ * globe's ticket layer needs it; department officers get their department's tickets only.
+ */
+export interface ConsoleTicketChange {
+  ticketId: string;
+  number: string;
+  category: string;
+  status: string;
+  urgent: boolean;
+  lat: number;
+  lon: number;
+  departmentId: string | null;
+  /** What happened: ticket.created, ticket.transition, ticket.occurrence, ticket.alert, ticket.evidence. */
+  event: string;
+  atMs: number;
+}
+
 export interface ConsoleServerToClient {
+  /** Tickets as they are created or change. */
+  'ticket.changed': (change: ConsoleTicketChange) => void;
   /** Mission uploads' progress (orchestrated sorties), as the bridge reports it. */
   'mission.upload_progress': (progress: ConsoleUploadProgress) => void;
   /** Orchestrated sorties' phase changes, as they happen. */

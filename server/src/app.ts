@@ -54,6 +54,7 @@ import {
   type TicketsOptions,
   WebhookDispatcher,
 } from './tickets/index.ts';
+import { ticketChangePublisher } from './tickets/ticket-console.ts';
 import { registerVideoRoutes } from './video/routes.ts';
 
 /** Options of `build`. */
@@ -292,6 +293,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
       { prefix: '/api' },
     );
+    const stopTicketConsole = ticketDesk.onTicketEvent(ticketChangePublisher(app.io));
+    app.addHook('onClose', async () => stopTicketConsole());
     await installOpen311(app, ctx, ticketDesk);
     if (config.detection.enabled)
       await installDetection(app, {

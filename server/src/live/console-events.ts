@@ -12,6 +12,7 @@ export {
   type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleSortieProgress,
+  type ConsoleTicketChange,
   type ConsoleUploadProgress,
   type ConsoleVehicleAlert,
   type ConsoleVehicleLink,
