@@ -134,6 +134,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const flightLog = new FlightLog({
       media: new MediaStore(config.dataDir),
       claimPlanned: async (_db, vehicleId) => patrol?.orchestrator.claimFor(vehicleId) ?? null,
+      coverageCamera: { lens: config.detection.camera, gimbal: config.detection.gimbal },
     });
     const docks = new LiveDockStore(now);
     const bridgeChannel = new BridgeChannel({

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type LatLon, localPlane } from '../geo.ts';
-import { corridorRing, sortieCoverage } from './coverage.ts';
+import { corridorRing, routeCoverageArea, sortieCoverage } from './coverage.ts';
 import type { CameraPose } from './projection.ts';
 
 const ORIGIN = { lat: 30, lon: 120 };
@@ -99,6 +99,29 @@ describe('sortieCoverage', () => {
     const first = cover(ring, leg(0, -70, 400));
     expect(first.share).toBeGreaterThan(0.68);
     expect(first.share).toBeLessThan(0.72);
+  });
+
+  it("a route's planned area is the corridor a nadir footprint sweeps along its waypoints", () => {
+    const route = {
+      name: 'r',
+      defaults: { altM: 30, speedMps: 8 },
+      items: [
+        { type: 'takeoff' as const, altM: 100 },
+        { type: 'waypoint' as const, ...at(90, 0), altM: 100 },
+        { type: 'waypoint' as const, ...at(90, 400), altM: 100 },
+        { type: 'waypoint' as const, ...at(270, 400), altM: 100 },
+        { type: 'waypoint' as const, ...at(270, 0), altM: 100 },
+        { type: 'rtl' as const },
+      ],
+    };
+    // Half-width 100 * tan(42 deg) = 90 m: the two lanes' strips make up x 0..360, y 0..400,
+    // and the cross-over at y = 400 adds 90 m beyond it: 360 x 490 m, all seen by the lawnmower.
+    const ring = routeCoverageArea(route as never, LENS);
+    expect(ring.length).toBeGreaterThan(4);
+    const c = cover(ring, [...leg(90, -80, 480), ...leg(270, 480, -80)]);
+    expect(c.share).toBeGreaterThan(0.99);
+    expect(Math.abs(c.plannedAreaM2 / (360 * 490) - 1)).toBeLessThan(0.03);
+    expect(routeCoverageArea({ ...route, items: route.items.slice(0, 2) } as never, LENS)).toEqual([]);
   });
 
   it('refuses bad input with a coded error naming what is wrong', () => {

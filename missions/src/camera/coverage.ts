@@ -15,6 +15,7 @@
  */
 import { type LatLon, localPlane, pointInRing, type XY } from '../geo.ts';
 import { offsetPolyline } from '../patterns/corridor.ts';
+import { itemPosition, type Route } from '../route.ts';
 import {
   type CameraLens,
   type CameraPose,
@@ -239,4 +240,34 @@ function convexHull(points: readonly XY[]): XY[] {
   upper.pop();
   lower.pop();
   return [...lower, ...upper];
+}
+
+/**
+ * The planned area of a route that carries no survey polygon: the corridor around its flight
+ * path as wide as a nadir camera's footprint at the route's (median waypoint) altitude. For a
+ * lawnmower survey, whose lanes are at most a footprint apart, that is the surveyed area; for a
+ * river patrol it is the strip the camera was meant to see. Empty when the route has fewer than
+ * two positions.
+ */
+export function routeCoverageArea(route: Route, lens: Pick<CameraLens, 'hfovDeg'>): LatLon[] {
+  const path = routePath(route);
+  const alts: number[] = [];
+  for (const item of route.items)
+    if ((item.type === 'waypoint' || item.type === 'loiter') && typeof item.altM === 'number')
+      alts.push(item.altM);
+  if (path.length < 2) return [];
+  alts.sort((a, b) => a - b);
+  const altM = alts.length ? alts[Math.floor(alts.length / 2)]! : route.defaults.altM;
+  return corridorRing(path, altM * Math.tan(((lens.hfovDeg / 2) * Math.PI) / 180));
+}
+
+/** The positions the route flies over (waypoints and loiters; not take-off or landing), in order. */
+export function routePath(route: Route): LatLon[] {
+  const path: LatLon[] = [];
+  for (const item of route.items) {
+    if (item.type === 'takeoff' || item.type === 'land') continue;
+    const p = itemPosition(item);
+    if (p) path.push(p);
+  }
+  return path;
 }

@@ -23,6 +23,8 @@ export interface Sortie {
   endReason: string | null;
   hasTlog: boolean;
   createdAt: string;
+  /** Share (0..1) of the planned area the camera covered; null without a plan. */
+  coverageShare?: number | null;
 }
 
 export interface SortieDetail extends Sortie {
@@ -70,4 +72,29 @@ export interface EventPage {
 export interface Named {
   id: string;
   name: string;
+}
+
+/** `GET /api/sorties/:id/report`: what the printed sortie report shows. */
+export interface SortieReport {
+  sortie: SortieDetail & {
+    coverageShare: number | null;
+    coveragePlannedM2: number | null;
+    routeId: string | null;
+  };
+  vehicleName: string | null;
+  routeName: string | null;
+  plannedPath: Array<{ lat: number; lon: number }>;
+  plannedArea: Array<{ lat: number; lon: number }>;
+  track: Array<{ lat: number; lon: number }>;
+  findings: Array<{ ticketId: string; score: number | null; lat: number; lon: number; capturedAt: string }>;
+  tickets: Array<{
+    id: string;
+    number: string;
+    category: string;
+    status: string;
+    urgent: boolean;
+    lat: number;
+    lon: number;
+    departmentName: string | null;
+  }>;
 }

@@ -3,6 +3,7 @@
  * summed over the departments (so the overall rates weigh each ticket once, not each
  * department once) and rates as percentage text. Pure; see ticket-stats-model.test.ts.
  */
+import { formatPercent } from '../flightlogs/format.ts';
 
 export interface KeyCount {
   key: string | null;
@@ -59,10 +60,7 @@ export function ticketTotals(s: TicketStatsResponse): TicketTotals {
 }
 
 /** A rate as a percentage with one decimal ("66.7%"); "—" when there is none. */
-export function rateText(rate: number | null): string {
-  if (rate === null || !Number.isFinite(rate)) return '—';
-  return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
-}
+export const rateText = (rate: number | null): string => formatPercent(rate);
 
 /** Counts in the order of `order` (known keys first, in that order), then any others; zeros left out. */
 export function orderedCounts(counts: KeyCount[], order: readonly string[]): KeyCount[] {
