@@ -157,4 +157,17 @@ describe('sortie coverage', () => {
     expect(none.json().coverageShare).toBeNull();
     expect((await h.req('GET', '/api/sorties/nope/report', { token: h.adminToken })).statusCode).toBe(404);
   });
+
+  it('is averaged in the statistics over the sorties that have it', async () => {
+    const db = h.app.aerie.database.db;
+    const full = (await computeSortieCoverage(db, 'full'))!.share;
+    const half = (await computeSortieCoverage(db, 'half'))!.share;
+    const res = await h.req('GET', '/api/stats?from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z', {
+      token: h.adminToken,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().totals.sorties).toBe(3);
+    expect(res.json().coverage.sorties).toBe(2);
+    expect(res.json().coverage.meanShare).toBeCloseTo((full + half) / 2, 3);
+  });
 });

@@ -30,6 +30,7 @@ export const statsStrings = defineStrings(
     total: '合计',
     empty: '所选时间范围内没有已结束的架次',
     presets: { last7: '近 7 天', last30: '近 30 天', last90: '近 90 天', thisYear: '今年' },
+    coverage: { title: '平均覆盖率', sorties: '（{{count}} 个架次）' },
     tickets: {
       title: '工单统计（按创建时间）',
       load: '工单统计',
@@ -74,6 +75,7 @@ export const statsStrings = defineStrings(
     total: 'Total',
     empty: 'No closed sorties in the chosen range',
     presets: { last7: 'Last 7 days', last30: 'Last 30 days', last90: 'Last 90 days', thisYear: 'This year' },
+    coverage: { title: 'Mean coverage', sorties: ' ({{count}} sorties)' },
     tickets: {
       title: 'Tickets (by creation time)',
       load: 'The ticket statistics',

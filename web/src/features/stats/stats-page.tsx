@@ -26,6 +26,7 @@ import { api } from '../../lib/api.ts';
 import { EChart } from '../../lib/charts/echart.tsx';
 import { LoadError } from '../../lib/load/index.ts';
 import { DISPLAY_TIME_ZONE, dayRange, displayDayAsPickerValue } from '../flightlogs/display-time.ts';
+import { formatPercent } from '../flightlogs/format.ts';
 import { groupChart, metricChart } from './stats-charts.ts';
 import {
   bucketLabel,
@@ -184,6 +185,25 @@ export default function StatsPage() {
             />
           </Card>
         ))}
+        <Card
+          size="small"
+          className="stats-card"
+          data-testid="stats-coverage"
+          data-value={answers?.none.coverage.meanShare ?? ''}
+        >
+          <Statistic
+            title={t('stats.coverage.title')}
+            value={answers ? formatPercent(answers.none.coverage.meanShare) : '—'}
+            suffix={
+              answers ? (
+                <span className="stats-coverage-n">
+                  {t('stats.coverage.sorties', { count: answers.none.coverage.sorties })}
+                </span>
+              ) : undefined
+            }
+            loading={!answers && loading}
+          />
+        </Card>
       </div>
 
       {empty && !loading && <Alert className="stats-alert" type="info" showIcon title={t('stats.empty')} />}

@@ -18,19 +18,10 @@ const change = (
   id: string,
   status: string,
   extra: Partial<ConsoleTicketChange> = {},
-): ConsoleTicketChange => ({
-  ticketId: id,
-  number: `GC-${id}`,
-  category: 'construction',
-  status,
-  urgent: false,
-  lat: 23,
-  lon: 113,
-  departmentId: null,
-  event: 'ticket.transition',
-  atMs: 1,
-  ...extra,
-});
+): ConsoleTicketChange => {
+  const { id: _id, ...fields } = pin(id, status);
+  return { ...fields, ticketId: id, departmentId: null, event: 'ticket.transition', atMs: 1, ...extra };
+};
 
 describe('ticket pins', () => {
   it('keeps open tickets only', () => {
