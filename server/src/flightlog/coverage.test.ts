@@ -10,6 +10,7 @@ import { computeSortieCoverage, storeSortieCoverage } from './coverage.ts';
 
 let h: Harness;
 let depId = '';
+let officerToken = '';
 const plane = localPlane({ lat: 23.03, lon: 113.14 });
 const at = (x: number, y: number) => plane.toLatLon({ x, y });
 // The simulated camera (70 degrees) at 100 m sees 2 * 100 * tan(35 deg) = 140 m across.
@@ -87,38 +88,45 @@ beforeAll(async () => {
   await seedSortie('full', [...lane(LANES[0]!, -60, 460), ...lane(LANES[1]!, 460, -60)]);
   await seedSortie('half', lane(LANES[0]!, -60, 460));
   await seedSortie('none', []);
-  db.insert(tickets)
-    .values({
-      id: 'tk-1',
-      number: 'GC-20260601-0001',
-      category: 'river_pollution',
-      status: 'dispatched',
-      version: 1,
-      source: 'detector',
-      latDeg: at(70, 200).lat,
-      lonDeg: at(70, 200).lon,
-      errorM: 4,
-      departmentId: depId,
-      lastOccurrenceAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
-  db.insert(ticketOccurrences)
-    .values({
-      id: 'oc-1',
-      ticketId: 'tk-1',
-      score: 0.91,
-      latDeg: at(70, 200).lat,
-      lonDeg: at(70, 200).lon,
-      errorM: 4,
-      capturedAt: now,
-      sortieId: 'full',
-      findingJson: '{}',
-      distanceM: 0,
-      createdAt: now,
-    })
-    .run();
+  const seedTicket = (n: number, category: string, departmentId: string | null) => {
+    const where = at(70, 100 * n);
+    db.insert(tickets)
+      .values({
+        id: `tk-${n}`,
+        number: `GC-20260601-000${n}`,
+        category,
+        status: 'dispatched',
+        version: 1,
+        source: 'detector',
+        latDeg: where.lat,
+        lonDeg: where.lon,
+        errorM: 4,
+        departmentId,
+        lastOccurrenceAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    db.insert(ticketOccurrences)
+      .values({
+        id: `oc-${n}`,
+        ticketId: `tk-${n}`,
+        score: 0.9 + n / 100,
+        latDeg: where.lat,
+        lonDeg: where.lon,
+        errorM: 4,
+        capturedAt: new Date(now.getTime() + n),
+        sortieId: 'full',
+        findingJson: '{}',
+        distanceM: 0,
+        createdAt: now,
+      })
+      .run();
+  };
+  seedTicket(1, 'river_pollution', depId);
+  // Not routed to a department yet: the water officer does not see it in the report.
+  seedTicket(2, 'fire_smoke', null);
+  officerToken = await h.userToken('department_officer', { departmentId: depId });
 });
 afterAll(async () => {
   await h.close();
@@ -149,10 +157,17 @@ describe('sortie coverage', () => {
     expect(r.plannedPath).toHaveLength(4);
     expect(r.plannedArea.length).toBeGreaterThan(4);
     expect(r.track.length).toBeGreaterThan(100);
-    expect(r.findings).toMatchObject([{ ticketId: 'tk-1', score: 0.91 }]);
+    expect(r.findings).toMatchObject([
+      { ticketId: 'tk-1', score: 0.91 },
+      { ticketId: 'tk-2', score: 0.92 },
+    ]);
     expect(r.tickets).toMatchObject([
       { number: 'GC-20260601-0001', category: 'river_pollution', departmentName: '水务局' },
+      { number: 'GC-20260601-0002', category: 'fire_smoke', departmentName: null },
     ]);
+    const mine = (await h.req('GET', '/api/sorties/full/report', { token: officerToken })).json();
+    expect(mine.tickets.map((t: { id: string }) => t.id)).toEqual(['tk-1']);
+    expect(mine.findings.map((f: { ticketId: string }) => f.ticketId)).toEqual(['tk-1']);
     const none = await h.req('GET', '/api/sorties/none', { token: h.adminToken });
     expect(none.json().coverageShare).toBeNull();
     expect((await h.req('GET', '/api/sorties/nope/report', { token: h.adminToken })).statusCode).toBe(404);

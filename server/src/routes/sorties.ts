@@ -213,6 +213,16 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
     );
   }
 
+  /** A sortie with how many track points and events it has. */
+  async function detailOf(s: SortieRow) {
+    const [points] = await db.select({ n: count() }).from(trackPoints).where(eq(trackPoints.sortieId, s.id));
+    const [events] = await db
+      .select({ n: count() })
+      .from(vehicleEvents)
+      .where(await sortieEventsCondition(s, null, null));
+    return { ...sortieView(s), trackPointCount: points?.n ?? 0, eventCount: events?.n ?? 0 };
+  }
+
   r.get(
     '/sorties/:id',
     {
@@ -224,18 +234,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { 200: SortieDetail, ...errorResponses(401, 403, 404) },
       },
     },
-    async (req) => {
-      const s = await visibleSortie(req, req.params.id);
-      const [points] = await db
-        .select({ n: count() })
-        .from(trackPoints)
-        .where(eq(trackPoints.sortieId, s.id));
-      const [events] = await db
-        .select({ n: count() })
-        .from(vehicleEvents)
-        .where(await sortieEventsCondition(s, null, null));
-      return { ...sortieView(s), trackPointCount: points?.n ?? 0, eventCount: events?.n ?? 0 };
-    },
+    async (req) => detailOf(await visibleSortie(req, req.params.id)),
   );
 
   const LatLonList = Type.Array(Type.Object({ lat: Type.Number(), lon: Type.Number() }));
@@ -247,7 +246,8 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
         tags: ['sorties'],
         summary:
           'What a printed sortie report shows: the sortie, its route (planned path and area), the flown track ' +
-          '(at most 2000 points), its coverage, the findings filed during it and their tickets',
+          '(at most 2000 points), its coverage, the findings filed during it and their tickets (a department ' +
+          "officer: their department's tickets only)",
         params: IdParams,
         response: {
           200: Type.Object({
@@ -285,14 +285,6 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req) => {
       const s = await visibleSortie(req, req.params.id);
-      const [points] = await db
-        .select({ n: count() })
-        .from(trackPoints)
-        .where(eq(trackPoints.sortieId, s.id));
-      const [events] = await db
-        .select({ n: count() })
-        .from(vehicleEvents)
-        .where(await sortieEventsCondition(s, null, null));
       const [vehicle] = await db
         .select({ name: vehicles.name })
         .from(vehicles)
@@ -336,17 +328,21 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
             })
             .from(tickets)
             .leftJoin(departments, eq(departments.id, tickets.departmentId))
-            .where(inArray(tickets.id, ticketIds))
+            // A department officer sees their department's tickets only, as in the ticket centre.
+            .where(allOf(inArray(tickets.id, ticketIds), scopeCondition(req, tickets.departmentId)))
             .orderBy(asc(tickets.number))
         : [];
+      const shown = new Set(ticketRows.map((tk) => tk.id));
       return {
-        sortie: { ...sortieView(s), trackPointCount: points?.n ?? 0, eventCount: events?.n ?? 0 },
+        sortie: await detailOf(s),
         vehicleName: vehicle?.name ?? null,
         routeName: route?.name ?? null,
         plannedPath: planned.path,
         plannedArea: planned.area,
         track: track.filter((_, i) => i % step === 0 || i === track.length - 1),
-        findings: occurrences.map((o) => ({ ...o, capturedAt: o.capturedAt.toISOString() })),
+        findings: occurrences
+          .filter((o) => shown.has(o.ticketId))
+          .map((o) => ({ ...o, capturedAt: o.capturedAt.toISOString() })),
         tickets: ticketRows,
       };
     },

@@ -4,6 +4,7 @@
  * to the signed-in consoles that may see the ticket (department officers: their department's;
  * the rule is `live/visibility.ts`). Tickets change a few times an hour each, so a plain emit.
  */
+import { ticketPlace } from '@aerie/contracts';
 import type { Server } from 'socket.io';
 import { CONSOLE_NAMESPACE, type ConsoleTicketChange } from '../live/console-events.ts';
 import type { ConsoleNamespace } from '../live/console-fanout.ts';
@@ -16,12 +17,7 @@ export function ticketChangeOf(e: TicketEvent): ConsoleTicketChange | null {
   const t = e.ticket;
   return {
     ticketId: t.id,
-    number: t.number,
-    category: t.category,
-    status: t.status,
-    urgent: t.urgent,
-    lat: t.lat,
-    lon: t.lon,
+    ...ticketPlace(t),
     departmentId: t.departmentId,
     event: e.type,
     atMs: e.at,

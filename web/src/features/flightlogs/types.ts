@@ -2,6 +2,7 @@
  * The flight log as `GET /api/sorties...` answers it (see server/src/routes/sorties.ts). Kept as
  * plain types here: the browser bundle never imports server code.
  */
+import type { TicketPlace } from '@aerie/contracts';
 
 export type SortieKind = 'patrol' | 'on_demand' | 'verify';
 export type SortieStatus = 'planned' | 'running' | 'completed' | 'aborted';
@@ -87,14 +88,5 @@ export interface SortieReport {
   plannedArea: Array<{ lat: number; lon: number }>;
   track: Array<{ lat: number; lon: number }>;
   findings: Array<{ ticketId: string; score: number | null; lat: number; lon: number; capturedAt: string }>;
-  tickets: Array<{
-    id: string;
-    number: string;
-    category: string;
-    status: string;
-    urgent: boolean;
-    lat: number;
-    lon: number;
-    departmentName: string | null;
-  }>;
+  tickets: Array<TicketPlace & { id: string; departmentName: string | null }>;
 }

@@ -57,22 +57,28 @@ export function bindTicketsToGlobe(globe: Globe, onCount: (n: number) => void): 
     if (pending) pending.push(c);
     else if (applyTicketChange(pins, c)) draw();
   };
-  let first = true;
+  // Events missed while the socket was down: ask for the list again once it is back.
+  let dropped = false;
+  const onDisconnect = () => {
+    dropped = true;
+  };
+  const onConnect = () => {
+    if (!dropped) return;
+    dropped = false;
+    reload();
+  };
   const unbind: Array<() => void> = [];
   const offWiring = onConsole((s) => {
     s.on('ticket.changed', onChange);
     s.on('connect', onConnect);
+    s.on('disconnect', onDisconnect);
     unbind.push(() => {
       s.off('ticket.changed', onChange);
       s.off('connect', onConnect);
+      s.off('disconnect', onDisconnect);
     });
   });
-  function onConnect() {
-    if (first) return;
-    reload();
-  }
   reload();
-  first = false;
   window.__aerie = Object.assign(window.__aerie ?? {}, {
     ticketPins: () => ({
       shown: globe.tickets.visible,

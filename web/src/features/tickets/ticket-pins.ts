@@ -4,17 +4,17 @@
  * own red. Kept current from the ticket list and then from `ticket.changed` events. Pure; see
  * ticket-pins.test.ts.
  */
-import { type ConsoleTicketChange, OPEN_STATUSES, type TicketStatus } from '@aerie/contracts';
+import {
+  type ConsoleTicketChange,
+  OPEN_STATUSES,
+  type TicketPlace,
+  type TicketStatus,
+  ticketPlace,
+} from '@aerie/contracts';
 import { categoryColour, URGENT_FIRE_COLOUR } from './category-colours.ts';
 
-export interface TicketPin {
+export interface TicketPin extends TicketPlace {
   id: string;
-  number: string;
-  category: string;
-  status: string;
-  urgent: boolean;
-  lat: number;
-  lon: number;
 }
 
 export const isOpenStatus = (status: string): boolean => OPEN_STATUSES.includes(status as TicketStatus);
@@ -34,15 +34,7 @@ export function pinsFrom(tickets: readonly TicketPin[]): Map<string, TicketPin> 
   return out;
 }
 
-const pinOf = (t: TicketPin): TicketPin => ({
-  id: t.id,
-  number: t.number,
-  category: t.category,
-  status: t.status,
-  urgent: t.urgent,
-  lat: t.lat,
-  lon: t.lon,
-});
+const pinOf = (t: TicketPin): TicketPin => ({ id: t.id, ...ticketPlace(t) });
 
 /**
  * Applies a change to the pins in place: an open ticket is added or updated, one that is no
