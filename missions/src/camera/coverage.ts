@@ -13,7 +13,7 @@
  * The share is covered cells / planned cells; the cell size (default: the planned area's
  * diagonal / 200, at least 1 m) bounds the error to about one cell along the area's edge.
  */
-import { type LatLon, localPlane, pointInRing, type XY } from '../geo.ts';
+import { type LatLon, localPlane, openRing, pointInRing, type XY } from '../geo.ts';
 import { offsetPolyline } from '../patterns/corridor.ts';
 import { itemPosition, type Route } from '../route.ts';
 import {
@@ -161,14 +161,6 @@ export function corridorRing(path: readonly LatLon[], halfWidthM: number): LatLo
   const left = offsetPolyline(xy, halfWidthM);
   const right = offsetPolyline(xy, -halfWidthM).reverse();
   return [...left, ...right].map((p) => plane.toLatLon(p));
-}
-
-function openRing(ring: readonly LatLon[]): LatLon[] {
-  const out = [...ring];
-  const a = out[0];
-  const b = out[out.length - 1];
-  if (out.length > 1 && a && b && a.lat === b.lat && a.lon === b.lon) out.pop();
-  return out;
 }
 
 interface Box {

@@ -15,6 +15,7 @@ import { categoryColour } from '../tickets/category-colours.ts';
 import { countBarChart } from './stats-charts.ts';
 import {
   type DepartmentFigures,
+  type KeyCount,
   orderedCounts,
   rateText,
   type TicketStatsResponse,
@@ -87,30 +88,20 @@ export function TicketStatsSection({ span, reload }: { span: { from: string; to:
       ) : (
         <>
           <div className="stats-grid">
-            <Card size="small" className="stats-card" title={t('stats.tickets.byCategory')}>
-              <EChart
-                data-testid="ticket-stats-by-category"
-                data-points={categories.length}
-                height={200}
-                option={countBarChart(
-                  categories.map((c) => t(`tickets.category.${c.key}`, { defaultValue: c.key ?? '—' })),
-                  categories.map((c) => c.count),
-                  categories.map((c) => categoryColour(c.key ?? '')),
-                )}
-              />
-            </Card>
-            <Card size="small" className="stats-card" title={t('stats.tickets.byStatus')}>
-              <EChart
-                data-testid="ticket-stats-by-status"
-                data-points={statuses.length}
-                height={200}
-                option={countBarChart(
-                  statuses.map((c) => t(`tickets.status.${c.key}`, { defaultValue: c.key ?? '—' })),
-                  statuses.map((c) => c.count),
-                  statuses.map((_, i) => CHART_PALETTE[i % CHART_PALETTE.length]!),
-                )}
-              />
-            </Card>
+            <CountCard
+              title={t('stats.tickets.byCategory')}
+              testId="ticket-stats-by-category"
+              counts={categories}
+              label={(k) => t(`tickets.category.${k}`, { defaultValue: k })}
+              colour={(k) => categoryColour(k)}
+            />
+            <CountCard
+              title={t('stats.tickets.byStatus')}
+              testId="ticket-stats-by-status"
+              counts={statuses}
+              label={(k) => t(`tickets.status.${k}`, { defaultValue: k })}
+              colour={(_, i) => CHART_PALETTE[i % CHART_PALETTE.length]!}
+            />
           </div>
           <Card size="small" className="stats-card" title={t('stats.tickets.byDepartment')}>
             <Table<DepartmentFigures>
@@ -150,5 +141,30 @@ export function TicketStatsSection({ span, reload }: { span: { from: string; to:
         </>
       )}
     </section>
+  );
+}
+
+/** Counts of named things as a horizontal bar chart in a card. */
+function CountCard(props: {
+  title: string;
+  testId: string;
+  counts: KeyCount[];
+  label: (key: string) => string;
+  colour: (key: string, index: number) => string;
+}) {
+  const { counts } = props;
+  return (
+    <Card size="small" className="stats-card" title={props.title}>
+      <EChart
+        data-testid={props.testId}
+        data-points={counts.length}
+        height={200}
+        option={countBarChart(
+          counts.map((c) => (c.key === null ? '—' : props.label(c.key))),
+          counts.map((c) => c.count),
+          counts.map((c, i) => props.colour(c.key ?? '', i)),
+        )}
+      />
+    </Card>
   );
 }
