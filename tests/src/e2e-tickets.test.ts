@@ -392,7 +392,12 @@ describe('the ticket centre', () => {
     await page.goto('/');
     await visible(page, 'globe-ticket-layer', 'the ticket layer switch', 60_000);
     type Pins = { shown: boolean; drawn: string[]; open: string[] };
-    const pins = () => page.evaluate(() => (window.__aerie?.ticketPins as (() => Pins) | undefined)?.());
+    type Hooks = {
+      ticketPins?: () => Pins;
+      ticketScreenPosition?: (id: string) => { x: number; y: number } | null;
+    };
+    const pins = () =>
+      page.evaluate(() => (window as unknown as { __aerie?: Hooks }).__aerie?.ticketPins?.());
     const open = await api<{ total: number }>(
       'GET',
       '/api/tickets?limit=1&status=new&status=filed&status=dispatched&status=returned&status=signed&status=in_progress&status=handled&status=verified',
@@ -434,12 +439,7 @@ describe('the ticket centre', () => {
     );
 
     const at = await page.evaluate(
-      (id) =>
-        (
-          window.__aerie?.ticketScreenPosition as
-            | ((id: string) => { x: number; y: number } | null)
-            | undefined
-        )?.(id),
+      (id) => (window as unknown as { __aerie?: Hooks }).__aerie?.ticketScreenPosition?.(id),
       fireId,
     );
     expect(at).toBeTruthy();
