@@ -1,5 +1,5 @@
 /**
- * Video: two ways of getting live video from Aerie to the console, side by side, on loopback
+ * Video: three ways of getting live video from Aerie to the console, side by side, on loopback
  * into Debian's headless chromium. One ingest per stream, fanned out by the server's
  * StreamHub (the same code the server runs), to N viewers:
  *
@@ -7,16 +7,28 @@
  *    createImageBitmap and drawn on a canvas;
  *  - `mse`: the frames encoded once by an ffmpeg child (libx264 ultrafast, zerolatency, no
  *    B-frames, a key frame every second) into fragmented MP4 (one fragment per frame), sent
- *    over WebSocket and appended to a Media Source Extensions buffer of a `<video>`.
+ *    over WebSocket and appended to a Media Source Extensions buffer of a `<video>`;
+ *  - `webrtc`: the same H.264, packetised into RTP by the server's WHEP endpoint code
+ *    (server/src/video/whep.ts, node-datachannel) on a send-only track, received by an
+ *    RTCPeerConnection with `jitterBufferTarget = 0` into a `<video>`.
  *
  * Frames are 1280x720 at 15 fps, cut from an aerial photo of ../shared/samples/negative with
  * the view panning, so both encoders see real texture that moves. The capture time travels in
  * each message's header; latency is the time from capture (before encoding) to the frame being
  * on screen in the page (JPEG: the animation frame after drawImage; MSE: the video frame
- * callback of that frame). Time to first frame: from opening the WebSocket to the first frame
+ * callback of that frame; WebRTC: the video frame callback, its capture time recovered from
+ * the RTP timestamp, which the server sets from it). Time to first frame: from opening the WebSocket to the first frame
  * on screen. CPU per stream: the bench process (frame source, encoding for JPEG, hub and
  * WebSockets) plus the ffmpeg child, over the measured window, in % of one core; the browser's
  * decoding is not counted.
+ *
+ * The server's share: beside the page, a client in this process takes the same stream from
+ * the same hub (a WebSocket client that acknowledges at once; for webrtc a node-datachannel
+ * viewer through the WHEP code, a frame counted at its last RTP packet); its latency (capture
+ * to receipt) is what the server side adds, split into the encoder (capture to the hub) and
+ * the hub and transport (hub to receipt); the rest is the browser's (receipt, decode, paint),
+ * on the same two cores. The frame sources drop a frame while the previous one is still being
+ * encoded, as a camera does; they never queue frames in front of the encoder.
  *
  * AERIE_BENCH_VIDEO_MS sets the measured window per case (default 8000); the drift figure
  * compares the p50 of the first and the last fifth of the 16-viewer window.
@@ -28,10 +40,20 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeUnit, Mp4Splitter, StreamHub } from '@aerie/server';
-import { launchBrowser } from '@aerie/tests';
+import { capturedAtOfRtp } from '@aerie/contracts';
+import {
+  encodeUnit,
+  FMP4_OUT,
+  isKeyFragment,
+  Mp4Splitter,
+  openWhepSession,
+  StreamHub,
+  type StreamUnit,
+  type WhepSession,
+} from '@aerie/server';
+import { launchBrowser, rtpViewer } from '@aerie/tests';
 import sharp from 'sharp';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
 const W = 1280;
@@ -41,7 +63,7 @@ const MEASURE_MS = Number(process.env.AERIE_BENCH_VIDEO_MS ?? 8000);
 const WARMUP_MS = 2500;
 const SAMPLES = fileURLToPath(new URL('../../shared/samples/negative/', import.meta.url));
 
-type Transport = 'jpeg' | 'mse';
+type Transport = 'jpeg' | 'mse' | 'webrtc';
 
 /** Raw RGB frames panning across an aerial photo (one second's worth, looped). */
 async function sourceFrames(): Promise<Buffer[]> {
@@ -68,6 +90,10 @@ async function sourceFrames(): Promise<Buffer[]> {
 /** One stream: a frame clock, an encoder and a hub. */
 interface Stream {
   hub: StreamHub;
+  /** When the hub took each unit, by the sequence number it gave it (for the server's share). */
+  pushedAt: Map<number, number>;
+  /** The same, by the unit's capture time (what an RTP timestamp carries). */
+  pushedAtByCapture: Map<number, number>;
   kind: Transport;
   stop(): void;
   encoderCpuMs(): number;
@@ -85,10 +111,23 @@ function cpuOfPid(pid: number | undefined): number {
 
 function startStream(kind: Transport, frames: Buffer[]): Stream {
   const hub = new StreamHub();
+  const pushedAt = new Map<number, number>();
+  const pushedAtByCapture = new Map<number, number>();
+  let seq = 0;
+  // The hub numbers units from 0 in the order it takes them; so does this.
+  const push = (unit: StreamUnit) => {
+    pushedAt.set(seq++, Date.now());
+    pushedAtByCapture.set(unit.capturedAtMs, Date.now());
+    if (pushedAt.size > 1000) pushedAt.delete(seq - 1001);
+    if (pushedAtByCapture.size > 1000) pushedAtByCapture.delete(pushedAtByCapture.keys().next().value!);
+    hub.push(unit);
+  };
   let n = 0;
   let ffmpeg: ChildProcess | undefined;
+  /** Capture times of the frames handed to the encoder and not yet out of it, oldest first. */
   const captured: number[] = [];
-  if (kind === 'mse') {
+  let encoding = false;
+  if (kind !== 'jpeg') {
     ffmpeg = spawn(
       'ffmpeg',
       [
@@ -96,39 +135,46 @@ function startStream(kind: Transport, frames: Buffer[]): Stream {
         ...['-s', `${W}x${H}`, '-r', String(FPS), '-i', 'pipe:0'],
         ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
         ...['-g', String(FPS), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline'],
-        ...['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1'],
+        ...FMP4_OUT,
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const split = new Mp4Splitter();
-    let out = 0;
     ffmpeg.stdout!.on('data', (chunk: Buffer) => {
       const p = split.push(chunk);
       if (p.init) hub.setInit(p.init);
       for (const f of p.fragments) {
-        const i = out++;
-        hub.push({ bytes: f, key: i % FPS === 0, capturedAtMs: captured[i] ?? 0 });
-        captured[i] = 0;
+        push({ bytes: f, key: isKeyFragment(f), capturedAtMs: captured.shift() ?? 0 });
       }
     });
     ffmpeg.stdin!.on('error', () => {});
   }
   const timer = setInterval(() => {
     const frame = frames[n % frames.length]!;
-    const i = n++;
+    n++;
     const capturedAtMs = Date.now();
     if (kind === 'jpeg') {
+      // A camera that cannot keep up skips a frame; it does not queue them.
+      if (encoding) return;
+      encoding = true;
       sharp(frame, { raw: { width: W, height: H, channels: 3 } })
         .jpeg({ quality: 75 })
         .toBuffer()
-        .then((bytes) => hub.push({ bytes, key: true, capturedAtMs }));
+        .then((bytes) => push({ bytes, key: true, capturedAtMs }))
+        .finally(() => {
+          encoding = false;
+        });
     } else {
-      captured[i] = capturedAtMs;
+      // An encoder that has not taken the last frame yet skips this one (no queue before it).
+      if (ffmpeg!.stdin!.writableLength > 0) return;
+      captured.push(capturedAtMs);
       ffmpeg!.stdin!.write(frame);
     }
   }, 1000 / FPS);
   return {
     hub,
+    pushedAt,
+    pushedAtByCapture,
     kind,
     stop() {
       clearInterval(timer);
@@ -139,34 +185,38 @@ function startStream(kind: Transport, frames: Buffer[]): Stream {
   };
 }
 
-/** The page: `viewers` tiles per stream, each its own WebSocket, recording latency. */
+/** The page: `viewers` tiles per stream, each its own WebSocket (or peer connection), recording latency. */
 const PAGE = `<!doctype html><html><body style="margin:0;background:#111">
 <div id=wall style="display:flex;flex-wrap:wrap"></div>
 <script>
-window.lat = []; window.ttff = []; window.decoded = 0;
+window.lat = []; window.ttff = []; window.decoded = 0; window.failures = [];
 const q = new URLSearchParams(location.search);
 const kind = q.get('kind'), streams = +q.get('streams'), viewers = +q.get('viewers'), fps = ${FPS};
 function header(buf) { const dv = new DataView(buf); return { kind: dv.getUint8(0), seq: dv.getUint32(4, true), at: dv.getFloat64(8, true) }; }
+function tile(tag) { const el = document.createElement(tag); el.width = 320; el.height = 180;
+  if (tag === 'video') { el.muted = true; el.autoplay = true; el.playsInline = true; } wall.append(el); return el; }
 function viewer(stream) {
   const t0 = performance.now(); let first = true;
-  const ws = new WebSocket('ws://' + location.host + '/ws?kind=' + kind + '&stream=' + stream);
-  ws.binaryType = 'arraybuffer';
   const done = (at) => { const now = Date.now(); window.decoded++; window.lat.push([now, now - at]);
     if (first) { first = false; window.ttff.push(performance.now() - t0); } };
+  if (kind === 'webrtc') return webrtc(stream, done);
+  const ws = new WebSocket('ws://' + location.host + '/ws?kind=' + kind + '&stream=' + stream);
+  ws.binaryType = 'arraybuffer';
   if (kind === 'jpeg') {
-    const c = document.createElement('canvas'); c.width = 320; c.height = 180; wall.append(c);
-    const ctx = c.getContext('2d'); let busy = false;
-    ws.onmessage = async (e) => {
-      if (busy) { ws.send('a'); return; } busy = true;
-      const h = header(e.data);
-      const bmp = await createImageBitmap(new Blob([new Uint8Array(e.data, 16)], { type: 'image/jpeg' }),
+    // Only the newest frame is drawn: one decoding at a time, and a frame that arrives meanwhile
+    // replaces the one waiting (the replaced one is acknowledged at once, never drawn).
+    const c = tile('canvas'); const ctx = c.getContext('2d'); let busy = false, waiting = null;
+    const draw = async (buf) => {
+      busy = true; const h = header(buf);
+      const bmp = await createImageBitmap(new Blob([new Uint8Array(buf, 16)], { type: 'image/jpeg' }),
         { resizeWidth: c.width, resizeHeight: c.height, resizeQuality: 'low' });
       ctx.drawImage(bmp, 0, 0, c.width, c.height); bmp.close();
-      requestAnimationFrame(() => { done(h.at); busy = false; ws.send('a'); });
+      requestAnimationFrame(() => { done(h.at); ws.send('a');
+        if (waiting) { const next = waiting; waiting = null; draw(next); } else busy = false; });
     };
+    ws.onmessage = (e) => { if (!busy) return draw(e.data); if (waiting) ws.send('a'); waiting = e.data; };
   } else {
-    const v = document.createElement('video'); v.muted = true; v.autoplay = true; v.playsInline = true;
-    v.width = 320; v.height = 180; wall.append(v);
+    const v = tile('video');
     const ms = new MediaSource(); v.src = URL.createObjectURL(ms);
     const at = new Map(); const queue = []; let sb;
     v.addEventListener('error', () => console.log('video error: ' + (v.error && v.error.message)));
@@ -175,7 +225,7 @@ function viewer(stream) {
       sb = ms.addSourceBuffer('video/mp4; codecs="avc1.42C01F"'); sb.mode = 'segments';
       sb.addEventListener('updateend', () => {
         if (v.buffered.length) { const end = v.buffered.end(v.buffered.length - 1);
-          if (end - v.currentTime > 0.25) v.currentTime = end - 0.02; if (v.paused) v.play().catch(() => {}); }
+          if (end - v.currentTime > 0.1) v.currentTime = end - 0.02; if (v.paused) v.play().catch(() => {}); }
         ws.send('a'); pump();
       });
       pump();
@@ -183,7 +233,6 @@ function viewer(stream) {
     ws.onmessage = (e) => { const h = header(e.data);
       if (h.kind !== 0) at.set(h.seq, h.at);
       queue.push(new Uint8Array(e.data, 16)); pump(); };
-    let base = null;
     const onFrame = (now, meta) => {
       // mediaTime counts frames since the stream's first; the hub numbers units the same way.
       const n = Math.round(meta.mediaTime * fps);
@@ -192,6 +241,26 @@ function viewer(stream) {
     };
     v.requestVideoFrameCallback(onFrame);
   }
+}
+async function webrtc(stream, done) {
+  const v = tile('video');
+  const pc = new RTCPeerConnection();
+  const tr = pc.addTransceiver('video', { direction: 'recvonly' });
+  tr.receiver.jitterBufferTarget = 0;
+  pc.ontrack = (e) => { v.srcObject = new MediaStream([e.track]); v.play().catch(() => {}); };
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); setTimeout(r, 2000); });
+  const res = await fetch('/whep?stream=' + stream, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
+  if (res.status !== 201) { window.failures.push('whep ' + res.status + ': ' + await res.text()); return; }
+  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  // The RTP timestamp is the capture time on the 90 kHz clock, modulo 2^32 (whep.ts).
+  const onFrame = (now, meta) => {
+    if (meta.rtpTimestamp !== undefined) { const t = Date.now();
+      const behind = ((Math.round(t * 90) % 2 ** 32 - meta.rtpTimestamp) % 2 ** 32 + 2 ** 32) % 2 ** 32;
+      done(t - behind / 90); }
+    v.requestVideoFrameCallback(onFrame);
+  };
+  v.requestVideoFrameCallback(onFrame);
 }
 for (let s = 0; s < streams; s++) for (let i = 0; i < viewers; i++) viewer(s);
 </script></body></html>`;
@@ -203,6 +272,68 @@ interface CaseResult {
   cpuPerStreamPct: number;
   fps: number;
   driftMs: number;
+  /** Capture to receipt at a Node client beside the page. */
+  serverP95: number | null;
+  /** Of that: capture to the hub (the frame source's encoder, standing in for the camera). */
+  encodeP95: number | null;
+  /** Of that: hub to receipt (the server's queues and socket). */
+  hubP95: number | null;
+}
+
+/**
+ * The server's share: a client in this process on each stream (a WebSocket client acknowledging
+ * at once, or a node-datachannel WebRTC viewer through the server's WHEP code).
+ */
+async function serverShare(
+  port: number,
+  streams: Stream[],
+): Promise<{ ages: number[]; encode: number[]; hub: number[]; close(): void }> {
+  const kind = streams[0]!.kind;
+  const nStreams = streams.length;
+  const ages: number[] = [];
+  const encode: number[] = [];
+  const hub: number[] = [];
+  const sockets: WebSocket[] = [];
+  const peers: { close(): void }[] = [];
+  const record = (at: number, pushed: number | undefined) => {
+    const now = Date.now();
+    ages.push(now - at);
+    if (pushed === undefined) return;
+    encode.push(pushed - at);
+    hub.push(now - pushed);
+  };
+  if (kind === 'webrtc')
+    for (const stream of streams) {
+      const viewer = await rtpViewer();
+      const session = await openWhepSession(stream.hub, viewer.offer);
+      // A frame has arrived with the packet that carries the RTP marker bit.
+      viewer.onPacket = (p) => {
+        if (!p.marker) return;
+        const at = capturedAtOfRtp(p.timestamp, Date.now());
+        record(at, stream.pushedAtByCapture.get(Math.round(at)));
+      };
+      viewer.answer(session.answer);
+      peers.push(viewer, session);
+    }
+  else
+    for (let s = 0; s < nStreams; s++) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?kind=${kind}&stream=${s}`);
+      ws.on('message', (data: Buffer) => {
+        const at = data.readDoubleLE(8);
+        if (at > 0) record(at, streams[s]!.pushedAt.get(data.readUInt32LE(4)));
+        ws.send('a');
+      });
+      sockets.push(ws);
+    }
+  return {
+    ages,
+    encode,
+    hub,
+    close: () => {
+      for (const ws of sockets) ws.close();
+      for (const p of peers) p.close();
+    },
+  };
 }
 
 async function runCase(
@@ -214,10 +345,12 @@ async function runCase(
   const { port } = server.address() as AddressInfo;
   const kind = streams[0]!.kind;
   await page.goto(`http://127.0.0.1:${port}/?kind=${kind}&streams=${streams.length}&viewers=${viewers}`);
+  const beside = await serverShare(port, streams);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   await page.evaluate(() => {
     (window as unknown as { lat: unknown[] }).lat = [];
   });
+  for (const a of [beside.ages, beside.encode, beside.hub]) a.length = 0;
   const cpu0 = process.cpuUsage();
   const enc0 = streams.reduce((s, x) => s + x.encoderCpuMs(), 0);
   const t0 = Date.now();
@@ -225,11 +358,23 @@ async function runCase(
   const cpu = process.cpuUsage(cpu0);
   const enc = streams.reduce((s, x) => s + x.encoderCpuMs(), 0) - enc0;
   const wallMs = Date.now() - t0;
-  const { lat, ttff } = await page.evaluate(() => {
-    const w = window as unknown as { lat: [number, number][]; ttff: number[] };
-    return { lat: w.lat, ttff: w.ttff };
+  const { lat, ttff, failures } = await page.evaluate(() => {
+    const w = window as unknown as { lat: [number, number][]; ttff: number[]; failures: string[] };
+    return { lat: w.lat, ttff: w.ttff, failures: w.failures };
   });
+  beside.close();
   await page.goto('about:blank');
+  if (failures.length > 0) throw new Error(`video bench: ${kind} viewers failed: ${failures.join('; ')}`);
+  const p95 = (xs: number[]) =>
+    xs.length > 0
+      ? round(
+          percentile(
+            xs.sort((a, b) => a - b),
+            95,
+          ),
+          1,
+        )
+      : null;
   const all = lat.map((l) => l[1]).sort((a, b) => a - b);
   const fifth = (from: number, to: number) =>
     lat
@@ -250,13 +395,38 @@ async function runCase(
     cpuPerStreamPct: round((100 * cpuMs) / wallMs / streams.length, 1),
     fps: round(lat.length / (wallMs / 1000) / (viewers * streams.length), 1),
     driftMs: round(percentile(fifth(0.8, 1), 50) - percentile(fifth(0, 0.2), 50), 1),
+    serverP95: p95(beside.ages),
+    encodeP95: p95(beside.encode),
+    hubP95: p95(beside.hub),
   };
 }
 
 export async function benchVideo(): Promise<BenchEntry[]> {
   const frames = await sourceFrames();
   let streams: Stream[] = [];
-  const server = createServer((_req, res) => {
+  const sessions = new Set<WhepSession>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && url.pathname === '/whep') {
+      // The WHEP exchange as the server's route does it: SDP offer in, SDP answer out.
+      const hub = streams[Number(url.searchParams.get('stream'))]?.hub;
+      const body: Buffer[] = [];
+      req.on('data', (c: Buffer) => body.push(c));
+      req.on('end', () => {
+        if (!hub) return res.writeHead(404).end('no such stream');
+        let session: WhepSession | undefined;
+        openWhepSession(hub, Buffer.concat(body).toString('utf8'), {
+          onClosed: () => session && sessions.delete(session),
+        })
+          .then((s) => {
+            sessions.add(s);
+            session = s;
+            res.writeHead(201, { 'content-type': 'application/sdp' }).end(s.answer);
+          })
+          .catch((err: Error) => res.writeHead(400).end(err.message));
+      });
+      return;
+    }
     res.setHeader('content-type', 'text/html');
     res.end(PAGE);
   });
@@ -285,7 +455,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
   try {
     const only = process.env.AERIE_BENCH_VIDEO_ONLY;
-    for (const kind of (only ? [only] : ['jpeg', 'mse']) as Transport[]) {
+    for (const kind of (only ? [only] : ['jpeg', 'mse', 'webrtc']) as Transport[]) {
       for (const [nStreams, viewers] of [
         [1, 1],
         [1, 4],
@@ -296,6 +466,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
         // Viewers join a running stream (its encoder started, a key frame cached), as in the console.
         await new Promise((r) => setTimeout(r, 1500));
         const r = await runCase(server, streams, page, viewers);
+        for (const s of sessions) s.close();
         for (const s of streams) s.stop();
         const label = `video: ${kind} ${nStreams === 1 ? `1 stream x ${viewers} viewers` : `${nStreams} streams`}`;
         process.stderr.write(`  ${label}: ${JSON.stringify(r)}\n`);
@@ -308,7 +479,18 @@ export async function benchVideo(): Promise<BenchEntry[]> {
             met: true,
             note: `frames on screen ${r.fps}/s per viewer of ${FPS}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`,
           },
-          { name: `${label} latency p95`, value: r.p95, unit: 'ms', target: '< 150', met: r.p95 < 150 },
+          {
+            name: `${label} latency p95`,
+            value: r.p95,
+            unit: 'ms',
+            target: '< 150',
+            met: r.p95 < 150,
+            ...(r.serverP95 !== null && {
+              note:
+                `capture to receipt at a Node client beside the page: p95 ${r.serverP95} ms ` +
+                `(encoder ${r.encodeP95} ms, hub and socket ${r.hubP95} ms); the rest is the browser's`,
+            }),
+          },
           {
             name: `${label} first frame p95`,
             value: r.ttffP95,
@@ -335,6 +517,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
       }
     }
   } finally {
+    for (const s of sessions) s.close();
     for (const s of streams) s.stop();
     await browser.close();
     wss.close();

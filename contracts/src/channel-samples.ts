@@ -3,7 +3,7 @@
  * the ground with a 3D fix. `over` sets what a caller cares about. Kept beside the contract so
  * a new wire field is added to the sample in the same change (the type checker insists).
  */
-import type { VehicleStatePayload } from './channel.ts';
+import type { DockStatusPayload, VehicleStatePayload } from './channel.ts';
 
 export function sampleVehicleState(over: Partial<VehicleStatePayload> = {}): VehicleStatePayload {
   return {
@@ -47,6 +47,31 @@ export function sampleVehicleState(over: Partial<VehicleStatePayload> = {}): Veh
     lastHeardAtMs: 0,
     updatedAtMs: 0,
     link: { id: 'udp:127.0.0.1:14550', lossPct: 0 },
+    ...over,
+  };
+}
+
+/** A well-formed dock status for tests: idle, lid closed, aircraft parked and charged, calm weather. */
+export function sampleDockStatus(over: Partial<DockStatusPayload> = {}): DockStatusPayload {
+  return {
+    sysid: 101,
+    compid: 25,
+    state: 'idle',
+    lid: 'closed',
+    charger: 'full',
+    aircraftParked: true,
+    aircraftBatteryPct: 95,
+    temperatureC: 20,
+    humidityPct: 50,
+    windSpeedMps: 2,
+    windGustMps: 3,
+    rainMmPerH: 0,
+    mainsPower: true,
+    faults: [],
+    lat: 30.2741,
+    lon: 120.1551,
+    altAmslM: 10,
+    lastHeardMs: 0,
     ...over,
   };
 }

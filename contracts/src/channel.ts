@@ -450,6 +450,16 @@ export type DockCommand =
   | { action: 'prepare_takeoff' }
   | { action: 'prepare_landing' };
 
+/** Every dock command's `action`, for checking and documenting requests. */
+export const DOCK_ACTIONS = [
+  'open_lid',
+  'close_lid',
+  'start_charging',
+  'stop_charging',
+  'prepare_takeoff',
+  'prepare_landing',
+] as const satisfies readonly DockCommand['action'][];
+
 export interface DockCommandRequest {
   requestId: string;
   /** The dock controller's system id on this bridge. */

@@ -6,6 +6,17 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { VehicleStatePayload } from './channel.ts';
 
+/** Every role Aerie knows; the server's permission matrix says what each may do. */
+export const ROLES = [
+  'administrator',
+  'dispatcher',
+  'pilot',
+  'command_centre',
+  'department_officer',
+  'reviewer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
 /** The server's error body: `{ error: { code, message, path? } }` (this is what `error` holds). */
 export interface ApiErrorBody {
   code: string;

@@ -12,3 +12,4 @@ export * from './frame.ts';
 export * from './http.ts';
 export * from './result.ts';
 export * from './tickets.ts';
+export * from './video.ts';

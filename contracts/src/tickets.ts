@@ -129,6 +129,37 @@ export const EvidenceSchema = Type.Object({
   uploadedBy: NStr,
   meta: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   chainHash: Type.String(),
+  /** Persons looked for: pending, clear (none), blurred, not_screened (no detector, failed, video), not_applicable. */
+  screening: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('clear'),
+    Type.Literal('blurred'),
+    Type.Literal('not_screened'),
+    Type.Literal('not_applicable'),
+  ]),
+  /** The blurred derivative's record (kind 'redacted') when screening is 'blurred'. */
+  redactedSeq: Type.Union([Type.Integer(), Type.Null()]),
+  /** What this caller gets from the download: the original, the blurred derivative, or a notice (409). */
+  access: Type.Union([Type.Literal('original'), Type.Literal('redacted'), Type.Literal('notice')]),
+});
+
+/** A verification flight (核查飞行) over a handled ticket and what the detector saw there. */
+export const VerificationFlightSchema = Type.Object({
+  sortieId: Type.String(),
+  createdAt: Iso,
+  /** When its sortie ended (null: still flying). */
+  finishedAt: Type.Union([Iso, Type.Null()]),
+  requestedBy: NStr,
+  radiusM: Type.Number(),
+  /** The verification evidence carrying the verdict, once attached. */
+  evidenceSeq: Type.Union([Type.Integer(), Type.Null()]),
+  /** present: the finding is still there; not_seen: not in any of `frames` frames; no_frames: nothing analysed yet. */
+  verdict: Type.Union([Type.Literal('present'), Type.Literal('not_seen'), Type.Literal('no_frames')]),
+  frames: Type.Integer(),
+  hits: Type.Optional(Type.Integer()),
+  bestScore: Type.Optional(Type.Number()),
+  nearestM: Type.Optional(Type.Number()),
+  text: Type.String(),
 });
 
 export const TriageSchema = Type.Object({
@@ -167,6 +198,7 @@ export const SlaSchema = Type.Union([
 export type TicketBody = Static<typeof TicketView>;
 export type TransitionBody = Static<typeof TransitionSchema>;
 export type EvidenceBody = Static<typeof EvidenceSchema>;
+export type VerificationFlightBody = Static<typeof VerificationFlightSchema>;
 export type TriageBody = Static<typeof TriageSchema>;
 /** The running time limit of a ticket (null in the schema when no clock runs). */
 export type SlaBody = NonNullable<Static<typeof SlaSchema>>;

@@ -4,6 +4,8 @@
  * telemetry fan-out will need (database, live-state store, permission check) are on
  * `app.aerie`.
  */
+
+import { FINAL_SORTIE_PHASES } from '@aerie/missions';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -48,6 +50,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
 import {
   createTicketDesk,
+  installEvidenceScreening,
   installOpen311,
   installTickets,
   type TicketDesk,
@@ -180,6 +183,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('aerie', ctx);
     const ticketDesk = createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
+    await installEvidenceScreening(app, ticketDesk, config.evidence);
     const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
     app.decorate('webhooks', webhooks);
     bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
@@ -197,6 +201,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
     const stopDockConsole = attachDockConsole(app.io, docks, departments);
+    const publishProgress = sortieProgressPublisher(app.io);
     patrol = createPatrol(
       app,
       ctx,
@@ -206,7 +211,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           onDockChange: (l) => docks.onDockChange(l),
           command: async (id, command) => (await ctx.dockCommands(id, command)).reply,
         },
-        publish: sortieProgressPublisher(app.io),
+        publish: (p) => {
+          publishProgress(p);
+          // A verification flight's verdict is attached to its ticket when the sortie ends.
+          if (FINAL_SORTIE_PHASES.has(p.phase)) ticketDesk.finishVerificationFlight(p.sortieId);
+        },
         onLost: (l) =>
           consoleFanout.alert({
             vehicleId: l.vehicleId,
@@ -228,7 +237,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stopDockConsole());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
-    app.addHook('onClose', async () => database.close());
+    app.addHook('onClose', async () => {
+      // Evidence screening writes to the database: let what is queued finish first.
+      await ticketDesk.whenScreened();
+      database.close();
+    });
 
     installValidation(app);
     installErrorHandlers(app);

@@ -97,6 +97,25 @@ export const ServerConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'Live video sources' },
     ),
+    evidence: Type.Object(
+      {
+        modelsDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description:
+            'Model registry folder holding the person model (null: evidence is stored unscreened and department officers see a notice instead of the image)',
+        }),
+        personModel: Type.String({
+          default: 'nanodet_m_coco',
+          minLength: 1,
+          description: 'The COCO model whose person boxes are blurred in evidence images',
+        }),
+      },
+      {
+        default: {},
+        additionalProperties: false,
+        description: 'Persons in evidence images blurred for roles without evidence.original',
+      },
+    ),
     detection: Type.Object(
       {
         enabled: Type.Boolean({
@@ -174,8 +193,9 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
 export type ServerConfigInput = Partial<
-  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection'>
+  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence'>
 > & {
+  evidence?: Partial<ServerConfig['evidence']>;
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
   tickets?: Record<string, unknown>;
   video?: Partial<ServerConfig['video']>;
@@ -264,6 +284,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
       ? Number(env.AERIE_DETECTION_FPS)
       : env.AERIE_DETECTION_FPS;
   if (env.AERIE_MODELS_DIR) detection.modelsDir = env.AERIE_MODELS_DIR;
+  if (env.AERIE_MODELS_DIR) out.evidence = { modelsDir: env.AERIE_MODELS_DIR };
   if (env.AERIE_DEM_FILE) detection.demFile = env.AERIE_DEM_FILE;
   if (Object.keys(detection).length > 0) out.detection = detection;
   return out;

@@ -1,3 +1,4 @@
 export * from './browser.ts';
 export * from './cli.ts';
 export * from './harness.ts';
+export * from './rtp-viewer.ts';

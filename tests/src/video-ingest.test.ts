@@ -5,18 +5,17 @@
  * (`video.read`). RTSP (H.264 -> fragmented MP4) is in video-rtsp.test.ts.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { buildDemoScene, type CameraServer, SimCamera, startCameraServer } from '@aerie/hardware';
-import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startVideoServer, type VideoServer } from './video-server.ts';
 
 const ADMIN_PASSWORD = 'video-admin-password';
 const HOME = { lat: 23.03, lon: 113.14, altM: 10 };
 
+let server: VideoServer | undefined;
 let dir = '';
 let app: FastifyInstance | undefined;
 let camera: CameraServer | undefined;
@@ -38,32 +37,19 @@ beforeAll(async () => {
     }),
   });
   camera = await startCameraServer({ camera: (s) => (s === 1 ? cam : undefined) });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-video-'));
-  app = await build({
-    announce: () => {},
-    config: {
-      dataDir: dir,
-      logLevel: 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      video: { sources: { 'sim-1': camera.url(1), 'gone-1': 'http://127.0.0.1:9/camera/1.mjpeg' } },
-    },
+  server = await startVideoServer({
+    adminPassword: ADMIN_PASSWORD,
+    sources: { 'sim-1': camera.url(1), 'gone-1': 'http://127.0.0.1:9/camera/1.mjpeg' },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  admin = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
+  app = server.app;
+  dir = server.dir;
+  base = server.host;
+  admin = server.token;
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
+  await server?.close();
   await camera?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 interface Received {

@@ -1,102 +1,38 @@
 /**
  * RTSP ingest end to end: an ffmpeg-generated H.264 test stream pushed over RTSP to the
  * server's supervised ffmpeg (listening: `rtsp://...?listen`, as a dock that pushes its
- * camera), copied into fragmented MP4 and played by the console in Debian's chromium (the
- * presented frame count rises). Killing the source shows "no signal" in the tile (not a frozen
- * frame); a new source is picked up by itself and the tile plays again.
+ * camera), copied into fragmented MP4 and played by the console in Debian's chromium over
+ * WebRTC (WHEP, the default for H.264; the presented frame count rises). Killing the source
+ * shows "no signal" in the tile (not a frozen frame); a new source is picked up by itself and
+ * the tile plays again.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { build } from '@aerie/server';
+import type { ChildProcess } from 'node:child_process';
 import { buildConsole, isConsoleBuildStale, WEB_DIST_DIR } from '@aerie/web/node';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
 import { freeTcpPort, until } from './cli.ts';
+import { pushTestPattern } from './rtsp-source.ts';
+import { startVideoServer, type VideoServer } from './video-server.ts';
 
 const ADMIN_PASSWORD = 'rtsp-admin-password';
 const SERIAL = 'RTSP-CAM-1';
 
-let dir = '';
-let app: FastifyInstance | undefined;
+let server: VideoServer | undefined;
 let browser: ConsoleBrowser | undefined;
 let source: ChildProcess | undefined;
 let rtspUrl = '';
 let base = '';
 
-/** Pushes a 1280x720 15 fps test pattern to the server, retrying until its listener is up. */
-function startSource(): ChildProcess {
-  let stopped = false;
-  let child: ChildProcess;
-  const run = () => {
-    child = spawn(
-      'ffmpeg',
-      [
-        ...[
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-re',
-          '-f',
-          'lavfi',
-          '-i',
-          'testsrc=size=1280x720:rate=15',
-        ],
-        ...[
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-tune',
-          'zerolatency',
-          '-g',
-          '15',
-          '-pix_fmt',
-          'yuv420p',
-        ],
-        ...['-f', 'rtsp', '-rtsp_transport', 'tcp', rtspUrl],
-      ],
-      { stdio: 'ignore' },
-    );
-    child.on('exit', () => {
-      if (!stopped) setTimeout(run, 300);
-    });
-  };
-  run();
-  return {
-    kill: () => {
-      stopped = true;
-      return child.kill('SIGKILL');
-    },
-  } as ChildProcess;
-}
-
 beforeAll(async () => {
   rtspUrl = `rtsp://127.0.0.1:${await freeTcpPort()}/live`;
   if (isConsoleBuildStale()) await buildConsole({ log: () => {} });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-rtsp-'));
-  app = await build({
-    announce: () => {},
-    config: {
-      dataDir: dir,
-      logLevel: 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      consoleDir: WEB_DIST_DIR,
-      video: { sources: { [SERIAL]: `${rtspUrl}?listen` } },
-    },
+  server = await startVideoServer({
+    adminPassword: ADMIN_PASSWORD,
+    sources: { [SERIAL]: `${rtspUrl}?listen` },
+    consoleDir: WEB_DIST_DIR,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const token = (
-    await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
+  base = `http://${server.host}`;
+  const { app, token } = server;
   const created = await app.inject({
     method: 'POST',
     url: '/api/vehicles',
@@ -110,8 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   source?.kill();
   await browser?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await server?.close();
 }, 30_000);
 
 describe('RTSP ingest', () => {
@@ -121,7 +56,7 @@ describe('RTSP ingest', () => {
     await page.goto('/video');
     const tile = page.locator('[data-testid="video-tile"]').first();
     await tile.waitFor({ timeout: 60_000 });
-    source = startSource();
+    source = pushTestPattern(rtspUrl);
     const decoded = async () => Number((await tile.getAttribute('data-decoded')) ?? 0);
     const signal = () => tile.getAttribute('data-signal');
     await until(async () => (await decoded()) > 10, 'RTSP frames presented', 90_000).catch(
@@ -131,6 +66,8 @@ describe('RTSP ingest', () => {
       },
     );
     expect(await signal()).toBe('live');
+    // H.264 plays over WebRTC (WHEP) by default, not MSE.
+    expect(await tile.getAttribute('data-mode')).toBe('webrtc');
     await screenshot(page, 'video-rtsp-live');
 
     source.kill();
@@ -139,7 +76,7 @@ describe('RTSP ingest', () => {
     await screenshot(page, 'video-rtsp-no-signal');
 
     const before = await decoded();
-    source = startSource();
+    source = pushTestPattern(rtspUrl);
     await until(
       async () => (await signal()) === 'live' && (await decoded()) > before + 10,
       'playing again',

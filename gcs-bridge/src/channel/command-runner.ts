@@ -5,6 +5,7 @@
  * (`UnknownVehicle`), the vehicle's own coded result, or `BridgeError` if the vehicle code
  * threw (a bug, logged by the caller).
  */
+import { DOCK_ACTIONS } from '@aerie/contracts';
 import type { Dock } from '../dock/dock.ts';
 import type { StatusTextEntry } from '../vehicle/state.ts';
 import type { ActionResult, Vehicle } from '../vehicle/vehicle.ts';
@@ -158,14 +159,7 @@ export interface DockDirectory {
   dock(sysid: number): Pick<Dock, 'run'> | undefined;
 }
 
-const DOCK_ACTIONS = new Set([
-  'open_lid',
-  'close_lid',
-  'start_charging',
-  'stop_charging',
-  'prepare_takeoff',
-  'prepare_landing',
-]);
+const DOCK_ACTION_SET = new Set<string>(DOCK_ACTIONS);
 
 /** Checks a dock command request from the wire; returns the problem in words, or null. */
 export function checkDockCommandRequest(request: unknown): string | null {
@@ -175,8 +169,8 @@ export function checkDockCommandRequest(request: unknown): string | null {
     return `sysid must be an integer 1..255, got ${JSON.stringify(r.sysid)}`;
   const c = r.command as Partial<Record<string, unknown>> | undefined;
   if (typeof c !== 'object' || c === null) return 'command is missing';
-  if (typeof c.action !== 'string' || !DOCK_ACTIONS.has(c.action))
-    return `unknown command.action ${JSON.stringify(c.action)} (one of ${[...DOCK_ACTIONS].join(', ')})`;
+  if (typeof c.action !== 'string' || !DOCK_ACTION_SET.has(c.action))
+    return `unknown command.action ${JSON.stringify(c.action)} (one of ${DOCK_ACTIONS.join(', ')})`;
   return null;
 }
 

@@ -79,6 +79,13 @@ export const PERMISSION_MATRIX = {
     reviewer: 'all',
     department_officer: 'department',
   },
+  /**
+   * Evidence originals: persons unblurred (tickets/core/redaction.ts). Everyone else who reads
+   * a ticket sees the blurred derivative, or a notice while screening is pending.
+   */
+  'evidence.original': { administrator: 'all', command_centre: 'all' },
+  /** Send a verification flight over a handled ticket: reviewers check the work, dispatchers fly. */
+  'tickets.verification_flight': { dispatcher: 'all', reviewer: 'all' },
   /** Findings intake (until detection runs in-process): the command centre and dispatchers, and administrators. */
   'findings.intake': { administrator: 'all', command_centre: 'all', dispatcher: 'all' },
   /** The triage queue (研判): the command centre confirms or rejects. */

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sampleDockStatus } from '@aerie/contracts';
 import type { ChannelItem, DockStatusPayload } from '@aerie/gcs-bridge';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,27 +14,8 @@ import { BridgeIngest, checkItem, dockEventText, noopIngestSink } from './ingest
 const BRIDGE = { id: 'b-1', name: 'nanhai' };
 const EPOCH = 'epoch-d';
 
-const status = (sysid: number, extra: Partial<DockStatusPayload> = {}): DockStatusPayload => ({
-  sysid,
-  compid: 25,
-  state: 'idle',
-  lid: 'closed',
-  charger: 'idle',
-  aircraftParked: true,
-  aircraftBatteryPct: 96,
-  temperatureC: 25,
-  humidityPct: 60,
-  windSpeedMps: 3,
-  windGustMps: 5,
-  rainMmPerH: 0,
-  mainsPower: true,
-  faults: [],
-  lat: 23.03,
-  lon: 113.14,
-  altAmslM: 10,
-  lastHeardMs: 1000,
-  ...extra,
-});
+const status = (sysid: number, extra: Partial<DockStatusPayload> = {}): DockStatusPayload =>
+  sampleDockStatus({ sysid, aircraftBatteryPct: 96, lat: 23.03, lon: 113.14, ...extra });
 
 const dockState = (seq: number, sysid: number): ChannelItem => ({
   seq,

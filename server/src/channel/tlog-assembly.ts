@@ -13,15 +13,10 @@
  */
 import type { TlogChunk } from '@aerie/gcs-bridge';
 
-/** A complete upload, ready to be stored. */
-export interface AssembledTlog {
-  uploadId: string;
-  sysid: number;
-  fromMs: number;
-  toMs: number;
-  truncated: boolean;
+/** A complete upload, ready to be stored: the upload's fields as its chunks gave them, and its bytes. */
+export type AssembledTlog = Pick<TlogChunk, 'uploadId' | 'sysid' | 'fromMs' | 'toMs' | 'truncated'> & {
   bytes: Buffer;
-}
+};
 
 export type ChunkOutcome =
   | { kind: 'partial'; received: number }

@@ -6,6 +6,7 @@
  * of the machine.
  */
 
+import { resolveModelsDir } from '@aerie/inference';
 import { type Command, InvalidArgumentError } from 'commander';
 import { configFromEnv, type ServerConfigInput } from '../config.ts';
 import { startServer } from '../server.ts';
@@ -67,8 +68,11 @@ export function registerCommands(program: Command, options: ServerCommandOptions
           process.stdout.write('aerie server: building the web console (~10-60 s)...\n');
           await build.build((line) => process.stdout.write(`aerie server: ${line}\n`));
         }
+        // Persons in evidence are blurred with the models beside the repository when none are named.
+        const modelsDir = resolveModelsDir(process.env.AERIE_MODELS_DIR);
         const config = {
           ...fromEnv,
+          ...(modelsDir && !fromEnv.evidence ? { evidence: { modelsDir } } : {}),
           consoleDir,
           ...(opts.host ? { host: opts.host } : {}),
           ...(opts.port !== undefined ? { port: opts.port } : {}),

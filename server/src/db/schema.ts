@@ -7,18 +7,11 @@
  * integer columns and read as `Date`, JSON is kept as text. Nothing here relies on SQLite
  * behaviour that PostgreSQL lacks, so a `pg-core` twin of this file can carry the same shapes.
  */
+import { ROLES, type Role } from '@aerie/contracts';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-/** Every role Aerie knows. The permission matrix (`auth/permissions.ts`) says what each may do. */
-export const ROLES = [
-  'administrator',
-  'dispatcher',
-  'pilot',
-  'command_centre',
-  'department_officer',
-  'reviewer',
-] as const;
-export type Role = (typeof ROLES)[number];
+/** The contract's roles; the permission matrix (`auth/permissions.ts`) says what each may do. */
+export { ROLES, type Role };
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull();
 
@@ -576,7 +569,7 @@ export const evidence = sqliteTable(
     ticketId: text('ticket_id')
       .notNull()
       .references(() => tickets.id, { onDelete: 'restrict' }),
-    /** frame, crop, proof, verification. */
+    /** frame, crop, proof, verification, redacted (a blurred derivative of another record). */
     kind: text('kind').notNull(),
     fileSha256: text('file_sha256')
       .notNull()
@@ -587,10 +580,47 @@ export const evidence = sqliteTable(
     uploadedBy: text('uploaded_by'),
     /** Detector, score, pose, sortie... as JSON. */
     metaJson: text('meta_json'),
+    /**
+     * Whether persons in the file were looked for (tickets/core/redaction.ts): pending, clear
+     * (none found), blurred (see redactedSeq), not_screened (no detector, or it failed), or
+     * not_applicable (a redacted derivative itself).
+     */
+    screening: text('screening').notNull().default('not_screened'),
+    /** The record holding the blurred derivative (kind 'redacted') when screening is 'blurred'. */
+    redactedSeq: integer('redacted_seq'),
     prevHash: text('prev_hash').notNull(),
     chainHash: text('chain_hash').notNull().unique(),
   },
   (t) => [index('evidence_ticket_idx').on(t.ticketId, t.seq)],
+);
+
+/**
+ * Verification flights (核查飞行): an on-demand sortie over a handled ticket's location, and the
+ * tally of what the detector saw there (tickets/core/verification.ts) until the sortie ends.
+ */
+export const verificationFlights = sqliteTable(
+  'verification_flights',
+  {
+    sortieId: text('sortie_id').primaryKey(),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'restrict' }),
+    category: text('category').notNull(),
+    latDeg: real('lat_deg').notNull(),
+    lonDeg: real('lon_deg').notNull(),
+    /** Findings of the category within this distance (plus their own error) count as the finding. */
+    radiusM: real('radius_m').notNull(),
+    requestedBy: text('requested_by'),
+    createdAt: createdAt(),
+    frames: integer('frames').notNull().default(0),
+    hits: integer('hits').notNull().default(0),
+    bestScore: real('best_score'),
+    nearestM: real('nearest_m'),
+    /** The verification evidence record carrying the verdict, once attached. */
+    evidenceSeq: integer('evidence_seq'),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('verification_flights_ticket_idx').on(t.ticketId)],
 );
 
 /** Per-day ticket number sequences (day is YYYYMMDD in Asia/Shanghai). */

@@ -17,6 +17,15 @@ import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFil
 export interface DetectionLoopDeps {
   pipeline: Pick<Pipeline, 'submit'>;
   intake: (f: GeoFinding, frame: { bytes: Uint8Array; mime: string }) => IntakeOutcome;
+  /**
+   * Every analysed frame of a sortie with what was placed on the ground, before fusion (a
+   * verification flight's tally counts frames, not tracks).
+   */
+  sortieFrame?: (
+    sortieId: string,
+    findings: GeoFinding[],
+    frame: { bytes: Uint8Array; mime: string },
+  ) => void;
   /** Raised for fire/smoke handed to the desk: the outcome says which ticket. */
   alertFire: (f: GeoFinding, outcome: IntakeOutcome) => void;
   filing?: FilingOptions;
@@ -79,6 +88,12 @@ export class DetectionLoop {
       if (g.ok) observations.push({ finding: g.finding, covariance: g.covariance });
       else this.stats.noGroundFix++;
     }
+    if (meta.sortieId && this.deps.sortieFrame)
+      this.deps.sortieFrame(
+        meta.sortieId,
+        observations.map((o) => o.finding),
+        { bytes: jpeg, mime: 'image/jpeg' },
+      );
     const before = this.state.get(meta.vehicleId) ?? emptyFiling();
     const step = fileFrame(before, observations, this.deps.filing);
     let state = step.state;

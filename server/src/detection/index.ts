@@ -64,6 +64,15 @@ export async function installDetection(
     pipeline,
     ...(ground ? { ground } : {}),
     intake: (f, frame) => deps.desk.intakeFinding(f, frame),
+    // Verification flights over handled tickets tally what each of their frames shows.
+    sortieFrame: (sortieId, findings, frame) => {
+      const verdict = deps.desk.recordVerificationFrame(
+        sortieId,
+        findings.map((f) => ({ category: f.category, score: f.score, ...f.location })),
+        frame,
+      );
+      if (verdict) log.debug({ sortieId, ...verdict }, 'verification flight frame');
+    },
     alertFire: (f, out) => {
       const ticket = out.kind === 'ticket' || out.kind === 'occurrence' ? out.ticket : null;
       deps.fanout.alert({

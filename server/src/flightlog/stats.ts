@@ -9,6 +9,8 @@
  * of its take-off time.
  */
 
+import { instantOf, wallOf } from '@aerie/missions';
+
 export const STATS_BUCKETS = ['day', 'week', 'month'] as const;
 export type StatsBucket = (typeof STATS_BUCKETS)[number];
 
@@ -46,68 +48,20 @@ export interface BucketFigures extends Figures {
   groupId: string | null;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface Civil {
   y: number;
   m: number;
   d: number;
 }
 
-function localParts(ms: number, timeZone: string): Civil & { h: number; min: number; s: number } {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') out[p.type] = Number(p.value);
-  }
-  return { y: out.year!, m: out.month!, d: out.day!, h: out.hour!, min: out.minute!, s: out.second! };
-}
-
-/** Offset of the zone from UTC at `ms`, in ms (Shanghai: +8 h). */
-function offsetMs(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.min, p.s);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/** The instant of local midnight starting civil day `c` in `timeZone`. */
+/** The instant of local midnight starting civil day `c` in `timeZone` (the planning library's zone reading). */
 function localMidnight(c: Civil, timeZone: string): number {
-  const guess = Date.UTC(c.y, c.m - 1, c.d);
-  const first = guess - offsetMs(guess, timeZone);
-  const second = guess - offsetMs(first, timeZone);
-  return second;
+  return instantOf(Date.UTC(c.y, c.m - 1, c.d), timeZone);
 }
 
 function civilOf(ms: number, timeZone: string): Civil {
-  const p = localParts(ms, timeZone);
-  return { y: p.y, m: p.m, d: p.d };
+  const wall = new Date(wallOf(ms, timeZone));
+  return { y: wall.getUTCFullYear(), m: wall.getUTCMonth() + 1, d: wall.getUTCDate() };
 }
 
 /** Civil date arithmetic through UTC, which has no gaps. */

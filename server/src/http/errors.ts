@@ -34,6 +34,11 @@ export const ERROR_CODES = [
   'ExtensionNotAllowed',
   /** A grid import that is not usable GeoJSON (400). */
   'InvalidGeoJson',
+  /**
+   * An evidence image whose persons are not blurred yet (screening pending, or not possible):
+   * not shown without `evidence.original` (409).
+   */
+  'EvidenceNotScreened',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -59,6 +64,7 @@ const STATUS: Record<ErrorCode, number> = {
   ProofRequired: 400,
   ExtensionNotAllowed: 409,
   InvalidGeoJson: 400,
+  EvidenceNotScreened: 409,
 };
 
 /** An expected failure of a request; the error handler turns it into the JSON error body. */

@@ -1,15 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { sampleVehicleState as st } from '@aerie/contracts';
-import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { create, type Harness, startHarness } from '../test/harness.ts';
-import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleClientToServer,
   type ConsoleServerToClient,
   type ConsoleVehicleAlert,
-} from './console-events.ts';
+  sampleVehicleState as st,
+} from '@aerie/contracts';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { create, type Harness, startHarness } from '../test/harness.ts';
+import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 
 describe('alert deriver', () => {
   it('announces each battery threshold once per crossing, re-armed only 5 points above it', () => {

@@ -15,8 +15,9 @@
  * - `sortie_lost`: raised by the orchestrator (through the fan-out's `alert`) when an aircraft
  *   silent in the air for its lost timeout has its sortie closed; text is the reason.
  */
+
+import type { ConsoleVehicleAlert } from '@aerie/contracts';
 import type { VehicleEventPayload } from '@aerie/gcs-bridge';
-import type { ConsoleVehicleAlert } from './console-events.ts';
 
 export const BATTERY_LOW_PCT = 30;
 export const BATTERY_CRITICAL_PCT = 15;

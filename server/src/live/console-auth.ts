@@ -4,12 +4,13 @@
  * a console needs `vehicles.read`; its scope ('all' or 'department') limits what it is sent
  * (`visibility.ts`).
  */
+
+import type { ConsoleAck, ConsoleErrorCode } from '@aerie/contracts';
 import type { Socket } from 'socket.io';
 import { decide, type Scope } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { type AuthUser, findSessionUser } from '../auth/sessions.ts';
 import type { Db } from '../db/client.ts';
-import type { ConsoleAck, ConsoleErrorCode } from './console-events.ts';
 import type { Viewer } from './visibility.ts';
 
 /** What the namespace keeps on each socket. */

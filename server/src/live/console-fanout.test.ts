@@ -1,9 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { sampleVehicleState as st } from '@aerie/contracts';
-import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../auth/plugin.ts';
-import { create, type Harness, startHarness } from '../test/harness.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
@@ -11,7 +6,12 @@ import {
   type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleVehicleState,
-} from './console-events.ts';
+  sampleVehicleState as st,
+} from '@aerie/contracts';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../auth/plugin.ts';
+import { create, type Harness, startHarness } from '../test/harness.ts';
 import type { ConsoleFanout, ConsoleFanoutOptions } from './console-fanout.ts';
 
 type Client = ClientSocket<ConsoleServerToClient, ConsoleClientToServer>;

@@ -1,6 +1,6 @@
 /**
  * Telemetry fan-out to web consoles on the `/console` namespace (event map and delivery rules
- * in `console-events.ts`).
+ * in @aerie/contracts `console.ts`).
  *
  * Back-pressure: each socket keeps, per vehicle, only a "dirty" mark; the state itself is read
  * from the LiveStateStore at send time, so whatever goes out is the newest snapshot. A socket
@@ -18,14 +18,6 @@
  * state of focused vehicles), `alertFeed` (derived alerts, recent ones on connect); `attachConsole`
  * signs sockets in and wires the pieces to the live store and to each socket's requests.
  */
-import type { VehicleEventPayload } from '@aerie/contracts';
-import { eq } from 'drizzle-orm';
-import type { Namespace, Server, Socket } from 'socket.io';
-import type { AppContext } from '../context.ts';
-import { vehicles } from '../db/schema.ts';
-import { drained } from './back-pressure.ts';
-import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
-import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
@@ -39,7 +31,15 @@ import {
   MAX_FOCUS,
   RECENT_ALERTS,
   RECENT_ALERTS_PER_VEHICLE,
-} from './console-events.ts';
+  type VehicleEventPayload,
+} from '@aerie/contracts';
+import { eq } from 'drizzle-orm';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { AppContext } from '../context.ts';
+import { vehicles } from '../db/schema.ts';
+import { drained } from './back-pressure.ts';
+import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
+import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
 import type { LiveEntry, LiveStateStore } from './live-state-store.ts';
 import { DepartmentDirectory } from './visibility.ts';
 

@@ -1,14 +1,15 @@
 /**
- * `dock.status` on the `/console` namespace (event typed in `console-events.ts`). The
+ * `dock.status` on the `/console` namespace (event typed in @aerie/contracts `console.ts`). The
  * namespace's middleware (`console-fanout.ts`) has already signed the socket in and put its
  * user and scope on `socket.data`; this adds the docks: the full visible list on connect,
  * then the docks that changed, batched every `intervalMs`. Docks report about once a second,
  * so a plain emit per batch is enough (no per-socket back-pressure as for telemetry).
  * Department-scoped users see only docks of their department.
  */
+
+import { CONSOLE_NAMESPACE, type ConsoleDockStatus } from '@aerie/contracts';
 import type { Server } from 'socket.io';
 import { viewerOf } from './console-auth.ts';
-import { CONSOLE_NAMESPACE, type ConsoleDockStatus } from './console-events.ts';
 import type { ConsoleNamespace } from './console-fanout.ts';
 import type { LiveDock, LiveDockStore } from './dock-store.ts';
 import type { DepartmentDirectory } from './visibility.ts';

@@ -1,31 +1,12 @@
 /** GET /api/docks/:id/status and POST /api/docks/:id/commands against a scripted hub. */
-import type { DockStatusPayload } from '@aerie/contracts';
+import { sampleDockStatus } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dockEvents } from '../db/schema.ts';
 import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 
-const status: DockStatusPayload = {
-  sysid: 101,
-  compid: 25,
-  state: 'idle',
-  lid: 'closed',
-  charger: 'idle',
-  aircraftParked: true,
-  aircraftBatteryPct: 88,
-  temperatureC: 25,
-  humidityPct: 60,
-  windSpeedMps: 3,
-  windGustMps: 5,
-  rainMmPerH: 0,
-  mainsPower: true,
-  faults: [],
-  lat: 23,
-  lon: 113,
-  altAmslM: 10,
-  lastHeardMs: 1000,
-};
+const status = sampleDockStatus();
 
 let h: Harness;
 let hub: FakeBridgeHub;

@@ -3,7 +3,7 @@
  * the sortie machine reach the ports in order, answers come back as events, the sortie row
  * follows the phases and ends with the coded failure; pre-emption by an emergency sortie.
  */
-import { sampleVehicleState, type VehicleStatePayload } from '@aerie/contracts';
+import { sampleDockStatus, sampleVehicleState, type VehicleStatePayload } from '@aerie/contracts';
 import type {
   CommandReply,
   DockCommand,
@@ -30,27 +30,7 @@ const DOCK = { lat: 30.2741, lon: 120.1551 };
 const ok: CommandReply = { ok: true, value: { command: 0, sends: 1 } };
 
 function status(patch: Partial<DockStatusPayload> = {}): DockStatusPayload {
-  return {
-    sysid: 101,
-    compid: 25,
-    state: 'idle',
-    lid: 'closed',
-    charger: 'full',
-    aircraftParked: true,
-    aircraftBatteryPct: 95,
-    temperatureC: 20,
-    humidityPct: 50,
-    windSpeedMps: 2,
-    windGustMps: 3,
-    rainMmPerH: 0,
-    mainsPower: true,
-    faults: [],
-    lat: DOCK.lat,
-    lon: DOCK.lon,
-    altAmslM: 10,
-    lastHeardMs: 0,
-    ...patch,
-  };
+  return sampleDockStatus({ lat: DOCK.lat, lon: DOCK.lon, ...patch });
 }
 
 /** A dock that opens when told to prepare (or never, when `stuck`). */

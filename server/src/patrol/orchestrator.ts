@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   CommandReply,
+  ConsoleSortieProgress,
   DockCommand,
   DockStatusPayload,
   MissionUploadReply,
@@ -86,19 +87,11 @@ export interface VehiclePort {
   upload(vehicleId: string, lists: MissionLists): Promise<MissionUploadReply>;
 }
 
-/** A phase change as the console sees it (`sortie.progress`). */
-export interface SortieProgress {
-  sortieId: string;
-  vehicleId: string;
-  dockId: string | null;
-  routeId: string | null;
-  scheduleId: string | null;
-  departmentId: string | null;
+/** A phase change as the console sees it (`sortie.progress`), in the orchestrator's own types. */
+export interface SortieProgress extends Omit<ConsoleSortieProgress, 'sortieClass' | 'phase' | 'failure'> {
   sortieClass: SortieClass;
   phase: SortiePhase;
-  message: string;
   failure: SortieFailure | null;
-  atMs: number;
 }
 
 /** A sortie closed because its aircraft was lost: silent in the air for `lostAfterMs`. */
@@ -194,15 +187,22 @@ interface Active {
 }
 
 /** What `orchestrator_json` holds: everything of `Active` that is not on the row itself. */
-interface PersistedSortie {
-  v: 1;
-  priority: number;
-  machine: SortieMachineState;
-  lists: MissionLists;
-  flight: PlannedFlight;
-  notBeforeMs: number | null;
-  waitingForConflict: boolean;
-  windowEndMs: number | null;
+type PersistedSortie = { v: 1 } & Pick<
+  Active,
+  'priority' | 'machine' | 'lists' | 'flight' | 'notBeforeMs' | 'waitingForConflict' | 'windowEndMs'
+>;
+
+/**
+ * A command's outcome as the sortie machine takes it: ok, or the reply's code and message
+ * ('Internal' when the command threw).
+ */
+function outcomeOf(
+  reply: Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }>,
+): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  return reply.then(
+    (r) => (r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }),
+    (err: unknown) => ({ ok: false, code: 'Internal', message: String(err) }),
+  );
 }
 
 /** Stored again at least this often while only `vehicleSeenMs` moves. */
@@ -779,24 +779,8 @@ export class Orchestrator {
         return;
       case 'dock_command': {
         const action = e.action;
-        void this.o.docks.command(a.dockId, { action }).then(
-          (reply) =>
-            this.feed(a, {
-              type: 'dock_command_result',
-              atMs: this.o.now(),
-              action,
-              ok: reply.ok,
-              ...(reply.ok ? {} : { code: reply.error.code, message: reply.error.message }),
-            }),
-          (err: unknown) =>
-            this.feed(a, {
-              type: 'dock_command_result',
-              atMs: this.o.now(),
-              action,
-              ok: false,
-              code: 'Internal',
-              message: String(err),
-            }),
+        void outcomeOf(this.o.docks.command(a.dockId, { action })).then((outcome) =>
+          this.feed(a, { type: 'dock_command_result', atMs: this.o.now(), action, ...outcome }),
         );
         return;
       }
@@ -843,24 +827,8 @@ export class Orchestrator {
       case 'vehicle_command': {
         const action = e.action;
         const command: VehicleCommand = action === 'disarm' ? { action: 'disarm' } : { action };
-        void this.o.vehicles.command(a.vehicleId, command).then(
-          (reply) =>
-            this.feed(a, {
-              type: 'command_result',
-              atMs: this.o.now(),
-              action,
-              ok: reply.ok,
-              ...(reply.ok ? {} : { code: reply.error.code, message: reply.error.message }),
-            }),
-          (err: unknown) =>
-            this.feed(a, {
-              type: 'command_result',
-              atMs: this.o.now(),
-              action,
-              ok: false,
-              code: 'Internal',
-              message: String(err),
-            }),
+        void outcomeOf(this.o.vehicles.command(a.vehicleId, command)).then((outcome) =>
+          this.feed(a, { type: 'command_result', atMs: this.o.now(), action, ...outcome }),
         );
         return;
       }

@@ -4,7 +4,6 @@
  * (against the stored airspace zones): a route with error-severity issues is refused with
  * 422 and the issues, so the planner can show them; warnings are saved and returned.
  */
-import { randomUUID } from 'node:crypto';
 import {
   fromMissionItems,
   type Issue,
@@ -19,25 +18,21 @@ import {
   writeAerieRoute,
   writeQgcPlan,
 } from '@aerie/missions';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments, patrolRoutes, ROUTE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
-  allOf,
   Body,
+  created,
   IdParams,
   iso,
   Name,
   NullableId,
-  notFound,
   PatchBody,
-  registerReadRoutes,
   requireRef,
-  scopeCondition,
+  resourceRoutes,
 } from '../routes/common.ts';
 import { loadZones, type RouteRow, routeOf } from './store.ts';
 
@@ -142,22 +137,22 @@ const FORMATS = {
 const EXTENSIONS = { plan: 'plan', geojson: 'geojson', kml: 'kml', aerie: 'json' } as const;
 
 export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['routes'];
-
-  registerReadRoutes(app, db, {
+  const patrolRoute = resourceRoutes(app, ctx.database.db, {
     path: '/routes',
     table: patrolRoutes,
     what: 'route',
+    tags: ['routes'],
+    scopeColumn: patrolRoutes.departmentId,
+  });
+  const { r, db, tags } = patrolRoute;
+
+  patrolRoute.registerRead({
     permission: 'routes.read',
-    tags,
     listSummary: 'List patrol routes with their distance and duration (a department officer sees their own)',
     getSummary: 'One patrol route',
     view: RouteView,
     toView: view,
     orderBy: patrolRoutes.name,
-    scopeColumn: patrolRoutes.departmentId,
   });
 
   /**
@@ -170,13 +165,31 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     return route.home ? issues : issues.filter((i) => i.code !== 'TakeoffPositionUnset');
   }
 
-  async function visible(req: FastifyRequest, id: string): Promise<RouteRow> {
-    const [row] = await db
-      .select()
-      .from(patrolRoutes)
-      .where(allOf(eq(patrolRoutes.id, id), scopeCondition(req, patrolRoutes.departmentId)));
-    if (!row) throw notFound('route', id);
-    return row;
+  const visible = (req: FastifyRequest, id: string): Promise<RouteRow> => patrolRoute.find(id, req);
+
+  /**
+   * Checks and stores a new route: 422 with the issues when it may not fly (nothing saved),
+   * else 201 with the saved route and its warnings. The department defaults to the user's own.
+   */
+  async function saveNew(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    route: Route,
+    kind: RouteRow['kind'],
+    departmentId: string | null | undefined,
+  ) {
+    await requireRef(db, departments, departmentId, 'body.departmentId', 'department');
+    const issues = await check(route);
+    if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
+    const row = await patrolRoute.insert({
+      name: route.name,
+      kind,
+      routeJson: writeAerieRoute(route),
+      departmentId: departmentId ?? req.auth?.departmentId ?? null,
+      createdBy: req.auth?.id ?? null,
+      createdAt: new Date(ctx.now()),
+    });
+    return created(req, reply, row.id, { ...view(row), issues });
   }
 
   r.post(
@@ -218,23 +231,7 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
     },
     async (req, reply) => {
       const route = { ...parseBodyRoute(req.body.route), name: req.body.name };
-      await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      const issues = await check(route);
-      if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const [row] = await db
-        .insert(patrolRoutes)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          kind: req.body.kind,
-          routeJson: writeAerieRoute(route),
-          departmentId: req.body.departmentId ?? req.auth?.departmentId ?? null,
-          createdBy: req.auth?.id ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send({ ...view(row!), issues });
+      return saveNew(req, reply, route, req.body.kind, req.body.departmentId);
     },
   );
 
@@ -274,23 +271,7 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
         );
       }
       const route = { ...parsed.route, name: req.body.name ?? parsed.route.name };
-      await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      const issues = await check(route);
-      if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const [row] = await db
-        .insert(patrolRoutes)
-        .values({
-          id: randomUUID(),
-          name: route.name,
-          kind: req.body.kind ?? 'imported',
-          routeJson: writeAerieRoute(route),
-          departmentId: req.body.departmentId ?? req.auth?.departmentId ?? null,
-          createdBy: req.auth?.id ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send({ ...view(row!), issues });
+      return saveNew(req, reply, route, req.body.kind ?? 'imported', req.body.departmentId);
     },
   );
 
@@ -318,38 +299,21 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
       await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
       const issues = await check(route);
       if (issues.some((i) => i.severity === 'error')) return notFlyable(reply, issues);
-      const [row] = await db
-        .update(patrolRoutes)
-        .set({
-          name,
-          ...(req.body.kind ? { kind: req.body.kind } : {}),
-          ...(req.body.departmentId !== undefined ? { departmentId: req.body.departmentId } : {}),
-          routeJson: writeAerieRoute(route),
-          updatedAt: new Date(ctx.now()),
-        })
-        .where(eq(patrolRoutes.id, current.id))
-        .returning();
-      return { ...view(row!), issues };
+      const row = await patrolRoute.update(current.id, {
+        name,
+        ...(req.body.kind ? { kind: req.body.kind } : {}),
+        ...(req.body.departmentId !== undefined ? { departmentId: req.body.departmentId } : {}),
+        routeJson: writeAerieRoute(route),
+        updatedAt: new Date(ctx.now()),
+      });
+      return { ...view(row), issues };
     },
   );
 
-  r.delete(
-    '/routes/:id',
-    {
-      config: { permission: 'routes.write' },
-      schema: {
-        tags,
-        summary: 'Delete a route (refused with 409 while schedules or sorties use it)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const current = await visible(req, req.params.id);
-      await db.delete(patrolRoutes).where(eq(patrolRoutes.id, current.id));
-      return reply.status(204).send(null);
-    },
-  );
+  patrolRoute.registerDelete({
+    permission: 'routes.write',
+    summary: 'Delete a route (refused with 409 while schedules or sorties use it)',
+  });
 
   r.get(
     '/routes/:id/export',

@@ -12,25 +12,20 @@ import {
   nextRuns,
   type PatrolSchedule,
 } from '@aerie/missions';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments, docks, patrolRoutes, patrolSchedules, SCHEDULE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import {
-  allOf,
   Body,
+  created,
   IdParams,
   iso,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
   requireRef,
-  scopeCondition,
+  resourceRoutes,
 } from '../routes/common.ts';
 import { dockIdsOf, type ScheduleRow, scheduleOf } from './store.ts';
 
@@ -151,32 +146,25 @@ function localMidnight(now: number, tz: string): string {
 }
 
 export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['schedules'];
-
-  registerReadRoutes(app, db, {
+  const schedule = resourceRoutes(app, ctx.database.db, {
     path: '/schedules',
     table: patrolSchedules,
     what: 'schedule',
+    tags: ['schedules'],
+    scopeColumn: patrolSchedules.departmentId,
+  });
+  const { r, db, tags } = schedule;
+
+  schedule.registerRead({
     permission: 'schedules.read',
-    tags,
     listSummary: 'List patrol schedules with their next run and the outcome of the last one',
     getSummary: 'One patrol schedule',
     view: ScheduleView,
     toView: (row) => view(row, ctx.now()),
     orderBy: patrolSchedules.name,
-    scopeColumn: patrolSchedules.departmentId,
   });
 
-  async function visible(req: FastifyRequest, id: string): Promise<ScheduleRow> {
-    const [row] = await db
-      .select()
-      .from(patrolSchedules)
-      .where(allOf(eq(patrolSchedules.id, id), scopeCondition(req, patrolSchedules.departmentId)));
-    if (!row) throw notFound('schedule', id);
-    return row;
-  }
+  const visible = (req: FastifyRequest, id: string): Promise<ScheduleRow> => schedule.find(id, req);
 
   async function checkDocks(ids: string[] | null | undefined): Promise<void> {
     for (const [i, id] of (ids ?? []).entries())
@@ -243,23 +231,19 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): v
         }),
       );
       const [row] = await db.insert(patrolSchedules).values(values).returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!, now));
+      return created(req, reply, row!.id, view(row!, now));
     },
   );
 
   r.patch(
     '/schedules/:id',
-    {
-      config: { permission: 'schedules.write' },
-      schema: {
-        tags,
-        summary: 'Change a schedule (a changed rule counts from now)',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: ScheduleView, ...errorResponses(400, 401, 403, 404) },
-      },
-    },
+    schedule.change({
+      permission: 'schedules.write',
+      summary: 'Change a schedule (a changed rule counts from now)',
+      fields: Fields,
+      view: ScheduleView,
+      errors: [400, 401, 403, 404],
+    }),
     async (req) => {
       const current = await visible(req, req.params.id);
       const b = req.body;
@@ -280,32 +264,14 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext): v
       if (next.kind === 'recurring' && !next.dtstart) next.dtstart = localMidnight(now, next.tz);
       check(scheduleOf(next));
       const { id: _id, createdAt: _c, createdBy: _b, ...set } = next;
-      const [row] = await db
-        .update(patrolSchedules)
-        .set(set)
-        .where(eq(patrolSchedules.id, current.id))
-        .returning();
-      return view(row!, now);
+      return view(await schedule.update(current.id, set), now);
     },
   );
 
-  r.delete(
-    '/schedules/:id',
-    {
-      config: { permission: 'schedules.write' },
-      schema: {
-        tags,
-        summary: 'Delete a schedule (refused with 409 while sorties refer to it: disable it instead)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const current = await visible(req, req.params.id);
-      await db.delete(patrolSchedules).where(eq(patrolSchedules.id, current.id));
-      return reply.status(204).send(null);
-    },
-  );
+  schedule.registerDelete({
+    permission: 'schedules.write',
+    summary: 'Delete a schedule (refused with 409 while sorties refer to it: disable it instead)',
+  });
 
   r.get(
     '/schedules/:id/preview',

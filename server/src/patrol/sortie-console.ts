@@ -5,13 +5,13 @@
  * their department's sorties and vehicles; the rule is `live/visibility.ts`). Both are rare
  * (a dozen phase changes per sortie, a few upload reports a second), so each is a plain emit.
  */
-import type { MissionUploadProgress } from '@aerie/contracts';
-import type { Server } from 'socket.io';
 import {
   CONSOLE_NAMESPACE,
   type ConsoleSortieProgress,
   type ConsoleUploadProgress,
-} from '../live/console-events.ts';
+  type MissionUploadProgress,
+} from '@aerie/contracts';
+import type { Server } from 'socket.io';
 import type { ConsoleNamespace } from '../live/console-fanout.ts';
 import { type DepartmentDirectory, maySee } from '../live/visibility.ts';
 import type { SortieProgress } from './orchestrator.ts';

@@ -7,17 +7,26 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { patrolRoutes, sorties } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { allOf, Body, IdParams, notFound, requireRef, scopeCondition } from '../routes/common.ts';
-import type { Orchestrator } from './orchestrator.ts';
+import { allOf, Body, findOr404, IdParams, requireRef, scopeCondition } from '../routes/common.ts';
+import type { LaunchResult, Orchestrator } from './orchestrator.ts';
 import { routeOf } from './store.ts';
 
 const Rejection = Type.Object({ dockId: Type.String(), code: Type.String(), message: Type.String() });
 
-const NotLaunched = Type.Object({
+/** The 201 body of a launched sortie (also for verification flights). */
+export const Launched = Type.Object({
+  sortieId: Type.String(),
+  dockId: Type.String(),
+  vehicleId: Type.String(),
+  decision: Type.String(),
+});
+
+/** The 409 body of a launch nothing could fly (also for verification flights). */
+export const NotLaunched = Type.Object({
   error: Type.Object({
     code: Type.String({ description: 'NoDock, WeatherGrounded, ...' }),
     message: Type.String(),
@@ -26,6 +35,20 @@ const NotLaunched = Type.Object({
   sortieId: Type.Union([Type.String(), Type.Null()]),
   rejected: Type.Array(Rejection),
 });
+
+/** The 201 body of a launched sortie. */
+export function launchedBody(r: Extract<LaunchResult, { ok: true }>): Static<typeof Launched> {
+  return { sortieId: r.sortieId, dockId: r.dockId, vehicleId: r.vehicleId, decision: r.decision };
+}
+
+/** The 409 body of a launch nothing could fly: the failure and every dock turned down. */
+export function notLaunchedBody(r: Extract<LaunchResult, { ok: false }>): Static<typeof NotLaunched> {
+  return {
+    error: { code: r.failure.code, message: r.failure.message },
+    sortieId: r.sortieId,
+    rejected: r.rejected ?? [],
+  };
+}
 
 export function registerLaunchRoutes(
   app: FastifyInstance,
@@ -54,12 +77,7 @@ export function registerLaunchRoutes(
           ),
         }),
         response: {
-          201: Type.Object({
-            sortieId: Type.String(),
-            dockId: Type.String(),
-            vehicleId: Type.String(),
-            decision: Type.String(),
-          }),
+          201: Launched,
           409: NotLaunched,
           ...errorResponses(400, 401, 403),
         },
@@ -91,19 +109,10 @@ export function registerLaunchRoutes(
       });
       if (!result.ok) {
         if (result.sortieId) req.auditTargetId = result.sortieId;
-        return reply.status(409).send({
-          error: { code: result.failure.code, message: result.failure.message },
-          sortieId: result.sortieId,
-          rejected: result.rejected ?? [],
-        });
+        return reply.status(409).send(notLaunchedBody(result));
       }
       req.auditTargetId = result.sortieId;
-      return reply.status(201).send({
-        sortieId: result.sortieId,
-        dockId: result.dockId,
-        vehicleId: result.vehicleId,
-        decision: result.decision,
-      });
+      return reply.status(201).send(launchedBody(result));
     },
   );
 
@@ -123,11 +132,13 @@ export function registerLaunchRoutes(
       },
     },
     async (req, reply) => {
-      const [row] = await db
-        .select({ id: sorties.id, phase: sorties.phase })
-        .from(sorties)
-        .where(allOf(eq(sorties.id, req.params.id), scopeCondition(req, sorties.departmentId)));
-      if (!row) throw notFound('sortie', req.params.id);
+      const row = await findOr404(
+        db,
+        sorties,
+        req.params.id,
+        'sortie',
+        scopeCondition(req, sorties.departmentId),
+      );
       const who = req.auth?.username ?? 'an operator';
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
       if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))

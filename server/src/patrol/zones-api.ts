@@ -4,26 +4,13 @@
  * against them); administrators write them. A zone's geometry is checked with the library's
  * GeoJSON zone reader, so a bad polygon is refused naming the field.
  */
-import { randomUUID } from 'node:crypto';
 import { zonesToGeoJson } from '@aerie/missions';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { airspaceZones, ZONE_KINDS } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  IdParams,
-  iso,
-  Latitude,
-  Longitude,
-  Name,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
-} from '../routes/common.ts';
+import { Body, created, iso, Latitude, Longitude, Name, resourceRoutes } from '../routes/common.ts';
 import { type ZoneRow, zoneOf } from './store.ts';
 
 const Point = Type.Object({ lat: Latitude, lon: Longitude }, { additionalProperties: false });
@@ -79,16 +66,16 @@ function checkBand(floor: number | null | undefined, ceiling: number | null | un
 }
 
 export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['zones'];
-
-  registerReadRoutes(app, db, {
+  const zone = resourceRoutes(app, ctx.database.db, {
     path: '/zones',
     table: airspaceZones,
     what: 'zone',
+    tags: ['zones'],
+  });
+  const { r, db, tags } = zone;
+
+  zone.registerRead({
     permission: 'zones.read',
-    tags,
     listSummary: 'List airspace zones (no-fly, controlled, operating areas)',
     getSummary: 'One airspace zone',
     view: ZoneView,
@@ -128,78 +115,53 @@ export function registerZoneRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (req, reply) => {
       checkBand(req.body.floorM, req.body.ceilingM);
-      const [row] = await db
-        .insert(airspaceZones)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          kind: req.body.kind,
-          geometryJson: JSON.stringify(req.body.geometry),
-          floorM: req.body.floorM ?? null,
-          ceilingM: req.body.ceilingM ?? null,
-          createdBy: req.auth?.id ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await zone.insert({
+        name: req.body.name,
+        kind: req.body.kind,
+        geometryJson: JSON.stringify(req.body.geometry),
+        floorM: req.body.floorM ?? null,
+        ceilingM: req.body.ceilingM ?? null,
+        createdBy: req.auth?.id ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/zones/:id',
-    {
-      config: { permission: 'zones.write' },
-      schema: {
-        tags,
-        summary: 'Change a zone',
-        params: IdParams,
-        body: PatchBody({
-          name: Name,
-          kind: Type.Enum(ZONE_KINDS),
-          geometry: Geometry,
-          floorM: Height,
-          ceilingM: Height,
-        }),
-        response: { 200: ZoneView, ...errorResponses(400, 401, 403, 404) },
+    zone.change({
+      permission: 'zones.write',
+      summary: 'Change a zone',
+      fields: {
+        name: Name,
+        kind: Type.Enum(ZONE_KINDS),
+        geometry: Geometry,
+        floorM: Height,
+        ceilingM: Height,
       },
-    },
+      view: ZoneView,
+      errors: [400, 401, 403, 404],
+    }),
     async (req) => {
-      const [current] = await db.select().from(airspaceZones).where(eq(airspaceZones.id, req.params.id));
-      if (!current) throw notFound('zone', req.params.id);
+      const current = await zone.find(req.params.id);
       const { geometry, ...rest } = req.body;
       checkBand(
         rest.floorM !== undefined ? rest.floorM : current.floorM,
         rest.ceilingM !== undefined ? rest.ceilingM : current.ceilingM,
       );
-      const [row] = await db
-        .update(airspaceZones)
-        .set({
-          ...rest,
-          ...(geometry ? { geometryJson: JSON.stringify(geometry) } : {}),
-          updatedAt: new Date(ctx.now()),
-        })
-        .where(eq(airspaceZones.id, req.params.id))
-        .returning();
-      return view(row!);
+      const set = {
+        ...rest,
+        ...(geometry ? { geometryJson: JSON.stringify(geometry) } : {}),
+        updatedAt: new Date(ctx.now()),
+      };
+      return view(await zone.update(current.id, set));
     },
   );
 
-  r.delete(
-    '/zones/:id',
-    {
-      config: { permission: 'zones.write' },
-      schema: {
-        tags,
-        summary: 'Delete a zone',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db.delete(airspaceZones).where(eq(airspaceZones.id, req.params.id)).returning();
-      if (!row) throw notFound('zone', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  zone.registerDelete({
+    permission: 'zones.write',
+    summary: 'Delete a zone',
+    mayBeRefused: false,
+  });
 }

@@ -2,8 +2,6 @@
  * Bridges: one gcs-bridge process per site. Each has a connection token, shown once when the
  * bridge is created (or its token is replaced) and stored only as a hash.
  */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -12,17 +10,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { bridges, docks, sites, vehicles } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  IdParams,
-  iso,
-  Name,
-  NullableId,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
-  requireRef,
-} from './common.ts';
+import { Body, created, IdParams, iso, Name, NullableId, requireRef, resourceRoutes } from './common.ts';
 
 const BridgeView = Type.Object({
   id: Type.String(),
@@ -56,16 +44,16 @@ export async function findBridgeByToken(db: Db, token: string): Promise<{ id: st
 }
 
 export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['bridges'];
-
-  registerReadRoutes(app, db, {
+  const bridge = resourceRoutes(app, ctx.database.db, {
     path: '/bridges',
     table: bridges,
     what: 'bridge',
+    tags: ['bridges'],
+  });
+  const { r, db, tags } = bridge;
+
+  bridge.registerRead({
     permission: 'bridges.read',
-    tags,
     listSummary: 'List bridges',
     getSummary: 'One bridge',
     view: BridgeView,
@@ -87,18 +75,13 @@ export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (req, reply) => {
       await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
       const token = newToken('brg');
-      const [row] = await db
-        .insert(bridges)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          siteId: req.body.siteId ?? null,
-          tokenHash: hashToken(token),
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send({ bridge: view(row!), token });
+      const row = await bridge.insert({
+        name: req.body.name,
+        siteId: req.body.siteId ?? null,
+        tokenHash: hashToken(token),
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, { bridge: view(row), token });
     },
   );
 
@@ -115,63 +98,32 @@ export function registerBridgeRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req) => {
       const token = newToken('brg');
-      const [row] = await db
-        .update(bridges)
-        .set({ tokenHash: hashToken(token) })
-        .where(eq(bridges.id, req.params.id))
-        .returning();
-      if (!row) throw notFound('bridge', req.params.id);
+      const row = await bridge.update(req.params.id, { tokenHash: hashToken(token) });
       return { bridge: view(row), token };
     },
   );
 
   r.patch(
     '/bridges/:id',
-    {
-      config: { permission: 'bridges.write' },
-      schema: {
-        tags,
-        summary: 'Change a bridge',
-        params: IdParams,
-        body: PatchBody({ name: Name, siteId: NullableId }),
-        response: { 200: BridgeView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    bridge.change({
+      permission: 'bridges.write',
+      summary: 'Change a bridge',
+      fields: { name: Name, siteId: NullableId },
+      view: BridgeView,
+    }),
     async (req) => {
       await requireRef(db, sites, req.body.siteId, 'body.siteId', 'site');
-      const [row] = await db.update(bridges).set(req.body).where(eq(bridges.id, req.params.id)).returning();
-      if (!row) throw notFound('bridge', req.params.id);
-      return view(row);
+      return view(await bridge.update(req.params.id, req.body));
     },
   );
 
-  r.delete(
-    '/bridges/:id',
-    {
-      config: { permission: 'bridges.write' },
-      schema: {
-        tags,
-        summary: 'Delete a bridge (its vehicles and docks become unbound)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
+  bridge.registerDelete({
+    permission: 'bridges.write',
+    summary: 'Delete a bridge (its vehicles and docks become unbound)',
+    // A sysid means nothing without its bridge: clear both halves of each binding.
+    before: async (id) => {
+      await db.update(vehicles).set({ bridgeId: null, sysid: null }).where(eq(vehicles.bridgeId, id));
+      await db.update(docks).set({ bridgeId: null, sysid: null, compid: null }).where(eq(docks.bridgeId, id));
     },
-    async (req, reply) => {
-      // A sysid means nothing without its bridge: clear both halves of each binding.
-      await db
-        .update(vehicles)
-        .set({ bridgeId: null, sysid: null })
-        .where(eq(vehicles.bridgeId, req.params.id));
-      await db
-        .update(docks)
-        .set({ bridgeId: null, sysid: null, compid: null })
-        .where(eq(docks.bridgeId, req.params.id));
-      const [row] = await db
-        .delete(bridges)
-        .where(eq(bridges.id, req.params.id))
-        .returning({ id: bridges.id });
-      if (!row) throw notFound('bridge', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  });
 }

@@ -1,13 +1,10 @@
 /** Departments (部门): the units tickets are dispatched to and that officers belong to. */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { departments } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
-import { Body, IdParams, iso, Name, notFound, PatchBody, registerReadRoutes } from './common.ts';
+import { Body, created, iso, Name, resourceRoutes } from './common.ts';
 
 const DepartmentView = Type.Object({
   id: Type.String(),
@@ -26,22 +23,22 @@ const view = (d: typeof departments.$inferSelect) => ({
 });
 
 export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['departments'];
-
-  registerReadRoutes(app, db, {
+  const department = resourceRoutes(app, ctx.database.db, {
     path: '/departments',
     table: departments,
     what: 'department',
+    tags: ['departments'],
+    scopeColumn: departments.id,
+  });
+  const { r, tags } = department;
+
+  department.registerRead({
     permission: 'departments.read',
-    tags,
     listSummary: 'List departments (a department officer sees their own)',
     getSummary: 'One department',
     view: DepartmentView,
     toView: view,
     orderBy: departments.name,
-    scopeColumn: departments.id,
   });
 
   r.post(
@@ -56,61 +53,28 @@ export function registerDepartmentRoutes(app: FastifyInstance, ctx: AppContext):
       },
     },
     async (req, reply) => {
-      const [row] = await db
-        .insert(departments)
-        .values({
-          id: randomUUID(),
-          name: req.body.name,
-          code: req.body.code ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await department.insert({
+        name: req.body.name,
+        code: req.body.code ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/departments/:id',
-    {
-      config: { permission: 'departments.write' },
-      schema: {
-        tags,
-        summary: 'Change a department',
-        params: IdParams,
-        body: PatchBody({ name: Name, code: Code }),
-        response: { 200: DepartmentView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => {
-      const [row] = await db
-        .update(departments)
-        .set(req.body)
-        .where(eq(departments.id, req.params.id))
-        .returning();
-      if (!row) throw notFound('department', req.params.id);
-      return view(row);
-    },
+    department.change({
+      permission: 'departments.write',
+      summary: 'Change a department',
+      fields: { name: Name, code: Code },
+      view: DepartmentView,
+    }),
+    async (req) => view(await department.update(req.params.id, req.body)),
   );
 
-  r.delete(
-    '/departments/:id',
-    {
-      config: { permission: 'departments.write' },
-      schema: {
-        tags,
-        summary: 'Delete a department (refused while users, sites, docks or vehicles belong to it)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db
-        .delete(departments)
-        .where(eq(departments.id, req.params.id))
-        .returning({ id: departments.id });
-      if (!row) throw notFound('department', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  department.registerDelete({
+    permission: 'departments.write',
+    summary: 'Delete a department (refused while users, sites, docks or vehicles belong to it)',
+  });
 }

@@ -1,7 +1,5 @@
 /** Docks (机巢): where aircraft park and charge; a MAVLink component on a bridge. */
-import { randomUUID } from 'node:crypto';
-import { type DockCommand, DockRecord } from '@aerie/contracts';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DOCK_ACTIONS, DockRecord } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -11,19 +9,17 @@ import { ApiError, type ErrorCode, errorResponses } from '../http/errors.ts';
 import type { DockCommander } from '../live/dock-commands.ts';
 import type { DockStatusSource } from '../live/dock-store.ts';
 import {
-  allOf,
   Body,
+  bindingAfter,
+  created,
   IdParams,
   iso,
   Latitude,
   Longitude,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
   requireRef,
-  scopeCondition,
+  resourceRoutes,
 } from './common.ts';
 
 /** What the dock routes answer (the contract's `DockRecord`, which the web reads). */
@@ -45,10 +41,18 @@ const Fields = {
 
 const view = (d: typeof docks.$inferSelect) => ({ ...d, createdAt: iso(d.createdAt)! });
 
+/** Docks as a resource; a department officer reaches only their department's. */
+const DOCKS = {
+  path: '/docks',
+  table: docks,
+  what: 'dock',
+  tags: ['docks'],
+  scopeColumn: docks.departmentId,
+};
+
 export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['docks'];
+  const dock = resourceRoutes(app, ctx.database.db, DOCKS);
+  const { r, db, tags } = dock;
 
   async function checkRefs(b: { siteId?: string; departmentId?: string | null; bridgeId?: string | null }) {
     await requireRef(db, sites, b.siteId, 'body.siteId', 'site');
@@ -68,18 +72,13 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
   }
 
-  registerReadRoutes(app, db, {
-    path: '/docks',
-    table: docks,
-    what: 'dock',
+  dock.registerRead({
     permission: 'docks.read',
-    tags,
     listSummary: 'List docks',
     getSummary: 'One dock',
     view: DockView,
     toView: view,
     orderBy: docks.name,
-    scopeColumn: docks.departmentId,
     filters: {
       query: { siteId: Type.Optional(Type.String()) },
       where: (q) => (q.siteId ? eq(docks.siteId, q.siteId as string) : undefined),
@@ -113,77 +112,43 @@ export function registerDockRoutes(app: FastifyInstance, ctx: AppContext): void 
       const b = req.body;
       await checkRefs(b);
       checkBinding(b.bridgeId ?? null, b.sysid ?? null, b.compid ?? null);
-      const [row] = await db
-        .insert(docks)
-        .values({
-          id: randomUUID(),
-          name: b.name,
-          serial: b.serial,
-          model: b.model,
-          siteId: b.siteId,
-          departmentId: b.departmentId ?? null,
-          latDeg: b.latDeg,
-          lonDeg: b.lonDeg,
-          altAmslM: b.altAmslM,
-          bridgeId: b.bridgeId ?? null,
-          sysid: b.sysid ?? null,
-          compid: b.compid ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await dock.insert({
+        name: b.name,
+        serial: b.serial,
+        model: b.model,
+        siteId: b.siteId,
+        departmentId: b.departmentId ?? null,
+        latDeg: b.latDeg,
+        lonDeg: b.lonDeg,
+        altAmslM: b.altAmslM,
+        bridgeId: b.bridgeId ?? null,
+        sysid: b.sysid ?? null,
+        compid: b.compid ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/docks/:id',
-    {
-      config: { permission: 'docks.write' },
-      schema: {
-        tags,
-        summary: 'Change a dock',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: DockView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    dock.change({
+      permission: 'docks.write',
+      summary: 'Change a dock',
+      fields: Fields,
+      view: DockView,
+    }),
     async (req) => {
       const b = req.body;
-      const [cur] = await db.select().from(docks).where(eq(docks.id, req.params.id));
-      if (!cur) throw notFound('dock', req.params.id);
+      const cur = await dock.find(req.params.id);
       await checkRefs(b);
-      const bridgeId = b.bridgeId === undefined ? cur.bridgeId : b.bridgeId;
-      // Unbinding from a bridge drops the MAVLink address with it unless a new one is given.
-      const sysid = b.sysid === undefined ? (bridgeId === null ? null : cur.sysid) : b.sysid;
-      const compid = b.compid === undefined ? (bridgeId === null ? null : cur.compid) : b.compid;
-      checkBinding(bridgeId, sysid, compid);
-      const [row] = await db
-        .update(docks)
-        .set({ ...b, bridgeId, sysid, compid })
-        .where(eq(docks.id, cur.id))
-        .returning();
-      return view(row!);
+      const binding = bindingAfter(cur, b, ['sysid', 'compid']);
+      checkBinding(binding.bridgeId, binding.sysid, binding.compid);
+      return view(await dock.update(cur.id, { ...b, ...binding }));
     },
   );
 
-  r.delete(
-    '/docks/:id',
-    {
-      config: { permission: 'docks.write' },
-      schema: {
-        tags,
-        summary: 'Delete a dock',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db.delete(docks).where(eq(docks.id, req.params.id)).returning({ id: docks.id });
-      if (!row) throw notFound('dock', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  dock.registerDelete({ permission: 'docks.write', summary: 'Delete a dock' });
 }
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
@@ -221,15 +186,6 @@ const DockLiveView = Type.Object({
   }),
   updatedAtMs: Nullable(Type.Number()),
 });
-
-const DOCK_ACTIONS = [
-  'open_lid',
-  'close_lid',
-  'start_charging',
-  'stop_charging',
-  'prepare_takeoff',
-  'prepare_landing',
-] as const satisfies readonly DockCommand['action'][];
 
 /** Body of `POST /api/docks/:id/commands`. */
 export const DockCommandBody = Type.Object(
@@ -280,18 +236,8 @@ export interface DockLive {
  * Timeout. Every command is a `dock_events` row (kind 'command') and, being a POST, audited.
  */
 export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, live: DockLive): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['docks'];
-
-  async function findDock(req: Parameters<typeof scopeCondition>[0], id: string) {
-    const [dock] = await db
-      .select({ id: docks.id })
-      .from(docks)
-      .where(allOf(eq(docks.id, id), scopeCondition(req, docks.departmentId)));
-    if (!dock) throw notFound('dock', id);
-    return dock;
-  }
+  const dockRoutes = resourceRoutes(app, ctx.database.db, DOCKS);
+  const { r, tags } = dockRoutes;
 
   r.get(
     '/docks/:id/status',
@@ -305,7 +251,7 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
       },
     },
     async (req) => {
-      const dock = await findDock(req, req.params.id);
+      const dock = await dockRoutes.find(req.params.id, req);
       return live.docks.getDock(dock.id);
     },
   );
@@ -326,7 +272,7 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
       },
     },
     async (req) => {
-      const dock = await findDock(req, req.params.id);
+      const dock = await dockRoutes.find(req.params.id, req);
       req.auditTargetId = dock.id;
       const { commandId, reply } = await live.commands(
         dock.id,

@@ -1,7 +1,4 @@
 /** Sites: the places a bridge serves and docks stand at. */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
@@ -9,16 +6,14 @@ import { departments, sites } from '../db/schema.ts';
 import { errorResponses } from '../http/errors.ts';
 import {
   Body,
-  IdParams,
+  created,
   iso,
   Latitude,
   Longitude,
   Name,
   NullableId,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
   requireRef,
+  resourceRoutes,
 } from './common.ts';
 
 const SiteView = Type.Object({
@@ -42,22 +37,22 @@ const Fields = {
 const view = (s: typeof sites.$inferSelect) => ({ ...s, createdAt: iso(s.createdAt)! });
 
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['sites'];
-
-  registerReadRoutes(app, db, {
+  const site = resourceRoutes(app, ctx.database.db, {
     path: '/sites',
     table: sites,
     what: 'site',
+    tags: ['sites'],
+    scopeColumn: sites.departmentId,
+  });
+  const { r, db, tags } = site;
+
+  site.registerRead({
     permission: 'sites.read',
-    tags,
     listSummary: 'List sites',
     getSummary: 'One site',
     view: SiteView,
     toView: view,
     orderBy: sites.name,
-    scopeColumn: sites.departmentId,
   });
 
   r.post(
@@ -80,58 +75,34 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req, reply) => {
       const b = req.body;
       await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
-      const [row] = await db
-        .insert(sites)
-        .values({
-          id: randomUUID(),
-          name: b.name,
-          description: b.description ?? '',
-          departmentId: b.departmentId ?? null,
-          latDeg: b.latDeg,
-          lonDeg: b.lonDeg,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await site.insert({
+        name: b.name,
+        description: b.description ?? '',
+        departmentId: b.departmentId ?? null,
+        latDeg: b.latDeg,
+        lonDeg: b.lonDeg,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/sites/:id',
-    {
-      config: { permission: 'sites.write' },
-      schema: {
-        tags,
-        summary: 'Change a site',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: SiteView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    site.change({
+      permission: 'sites.write',
+      summary: 'Change a site',
+      fields: Fields,
+      view: SiteView,
+    }),
     async (req) => {
       await requireRef(db, departments, req.body.departmentId, 'body.departmentId', 'department');
-      const [row] = await db.update(sites).set(req.body).where(eq(sites.id, req.params.id)).returning();
-      if (!row) throw notFound('site', req.params.id);
-      return view(row);
+      return view(await site.update(req.params.id, req.body));
     },
   );
 
-  r.delete(
-    '/sites/:id',
-    {
-      config: { permission: 'sites.write' },
-      schema: {
-        tags,
-        summary: 'Delete a site (refused while docks or bridges belong to it)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db.delete(sites).where(eq(sites.id, req.params.id)).returning({ id: sites.id });
-      if (!row) throw notFound('site', req.params.id);
-      return reply.status(204).send(null);
-    },
-  );
+  site.registerDelete({
+    permission: 'sites.write',
+    summary: 'Delete a site (refused while docks or bridges belong to it)',
+  });
 }

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, min } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import {
   departments,
@@ -24,7 +24,7 @@ import { plannedAreaOf } from '../flightlog/coverage.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { allOf, IdParams, iso, notFound, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
+import { allOf, findOr404, IdParams, iso, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
 
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -106,6 +106,36 @@ const WindowQuery = (max: number, dflt: number) =>
     limit: Type.Integer({ minimum: 1, maximum: max, default: dflt }),
   });
 
+/**
+ * Options of a replay route on one sortie: a window query, and an answer of `{ sortieId,
+ * ...items, nextFrom }` where a `nextFrom` means there are more.
+ */
+function windowRoute<P extends Record<string, TSchema>>(
+  what: string,
+  querystring: ReturnType<typeof WindowQuery>,
+  items: P,
+) {
+  return {
+    config: { permission: 'sorties.read' as const },
+    schema: {
+      tags: ['sorties'],
+      summary: `${what} of a sortie in [from, to), oldest first; when \`nextFrom\` is set there are more: ask again from there`,
+      params: IdParams,
+      querystring,
+      response: {
+        200: Type.Object({ sortieId: Type.String(), ...items, nextFrom: NullableTime }),
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+  };
+}
+
+/** Rows fetched with `limit + 1`: the first `limit`, and where the next page starts when there are more. */
+function pageOf<R extends { at: Date }>(rows: R[], limit: number): { page: R[]; nextFrom: string | null } {
+  const more = rows.length > limit;
+  return { page: more ? rows.slice(0, limit) : rows, nextFrom: more ? rows[limit]!.at.toISOString() : null };
+}
+
 type SortieRow = typeof sorties.$inferSelect;
 
 /** How long before its sortie's take-off an event may be linked to it (see sortie-tracker). */
@@ -180,14 +210,8 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
   );
 
   /** The sortie if the request may see it (other departments' sorties read as missing). */
-  async function visibleSortie(req: FastifyRequest, id: string): Promise<SortieRow> {
-    const [row] = await db
-      .select()
-      .from(sorties)
-      .where(allOf(eq(sorties.id, id), scopeCondition(req, sorties.departmentId)));
-    if (!row) throw notFound('sortie', id);
-    return row;
-  }
+  const visibleSortie = (req: FastifyRequest, id: string): Promise<SortieRow> =>
+    findOr404(db, sorties, id, 'sortie', scopeCondition(req, sorties.departmentId));
 
   /**
    * The events of sortie `s` within [from, to). Events carry no index by sortie, so the
@@ -350,24 +374,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   r.get(
     '/sorties/:id/track',
-    {
-      config: { permission: 'sorties.read' },
-      schema: {
-        tags: ['sorties'],
-        summary:
-          'Track points of a sortie in [from, to), oldest first; when `nextFrom` is set there are more: ask again from there',
-        params: IdParams,
-        querystring: WindowQuery(20_000, 5000),
-        response: {
-          200: Type.Object({
-            sortieId: Type.String(),
-            points: Type.Array(TrackPoint),
-            nextFrom: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-          }),
-          ...errorResponses(400, 401, 403, 404),
-        },
-      },
-    },
+    windowRoute('Track points', WindowQuery(20_000, 5000), { points: Type.Array(TrackPoint) }),
     async (req) => {
       const s = await visibleSortie(req, req.params.id);
       const { from, to } = windowOf(req.query);
@@ -393,8 +400,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
         )
         .orderBy(asc(trackPoints.at), asc(trackPoints.id))
         .limit(limit + 1);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
+      const { page, nextFrom } = pageOf(rows, limit);
       return {
         sortieId: s.id,
         points: page.map((p) => ({
@@ -407,31 +413,14 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
           groundSpeedMps: p.groundSpeedMps,
           batteryPct: p.batteryPct,
         })),
-        nextFrom: more ? rows[limit]!.at.toISOString() : null,
+        nextFrom,
       };
     },
   );
 
   r.get(
     '/sorties/:id/events',
-    {
-      config: { permission: 'sorties.read' },
-      schema: {
-        tags: ['sorties'],
-        summary:
-          'Vehicle events of a sortie in [from, to), oldest first; when `nextFrom` is set there are more: ask again from there',
-        params: IdParams,
-        querystring: WindowQuery(5000, 1000),
-        response: {
-          200: Type.Object({
-            sortieId: Type.String(),
-            events: Type.Array(EventView),
-            nextFrom: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-          }),
-          ...errorResponses(400, 401, 403, 404),
-        },
-      },
-    },
+    windowRoute('Vehicle events', WindowQuery(5000, 1000), { events: Type.Array(EventView) }),
     async (req) => {
       const s = await visibleSortie(req, req.params.id);
       const { from, to } = windowOf(req.query);
@@ -443,8 +432,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
         .where(await sortieEventsCondition(s, from, to))
         .orderBy(asc(vehicleEvents.at))
         .limit(limit + 1);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
+      const { page, nextFrom } = pageOf(rows, limit);
       return {
         sortieId: s.id,
         events: page.map((e) => ({
@@ -457,7 +445,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
           message: e.message,
           data: e.dataJson ? (JSON.parse(e.dataJson) as Record<string, unknown>) : null,
         })),
-        nextFrom: more ? rows[limit]!.at.toISOString() : null,
+        nextFrom,
       };
     },
   );

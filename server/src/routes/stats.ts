@@ -3,6 +3,7 @@
  * or month, optionally per dock or vehicle. Buckets follow the local calendar of `tz`
  * (IANA name, default Asia/Shanghai); see `flightlog/stats.ts`.
  */
+import { isTimeZone } from '@aerie/missions';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, gte, inArray, lt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +14,6 @@ import {
   bucketStats,
   bucketsBetween,
   DEFAULT_STATS_TIME_ZONE,
-  isTimeZone,
   MAX_BUCKETS,
   meanCoverage,
   STATS_BUCKETS,

@@ -1,6 +1,4 @@
 /** Users: administrators manage accounts; `toUserView` is the public shape of a user. */
-import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, count, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -10,16 +8,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { departments, ROLES, type Role, users } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  IdParams,
-  iso,
-  NullableId,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
-  requireRef,
-} from './common.ts';
+import { Body, created, iso, NullableId, requireRef, resourceRoutes } from './common.ts';
 
 export const RoleSchema = Type.Enum(ROLES);
 
@@ -83,16 +72,16 @@ async function keepOneAdministrator(db: Db, changingUserId: string): Promise<voi
 }
 
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['users'];
-
-  registerReadRoutes(app, db, {
+  const user = resourceRoutes(app, ctx.database.db, {
     path: '/users',
     table: users,
     what: 'user',
+    tags: ['users'],
+  });
+  const { r, db, tags } = user;
+
+  user.registerRead({
     permission: 'users.read',
-    tags,
     listSummary: 'List users',
     getSummary: 'One user',
     view: UserView,
@@ -117,45 +106,35 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
       const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, b.username));
       if (exists) throw new ApiError('Conflict', `username ${b.username} is taken`, 'body.username');
-      const [row] = await db
-        .insert(users)
-        .values({
-          id: randomUUID(),
-          username: b.username,
-          displayName: b.displayName,
-          role: b.role,
-          departmentId: b.departmentId ?? null,
-          passwordHash: await hashPassword(b.password),
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(toUserView(row!));
+      const row = await user.insert({
+        username: b.username,
+        displayName: b.displayName,
+        role: b.role,
+        departmentId: b.departmentId ?? null,
+        passwordHash: await hashPassword(b.password),
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, toUserView(row));
     },
   );
 
   r.patch(
     '/users/:id',
-    {
-      config: { permission: 'users.write' },
-      schema: {
-        tags,
-        summary: 'Change a user (a new password or disabling ends their sessions)',
-        params: IdParams,
-        body: PatchBody({
-          displayName: UserFields.displayName,
-          role: RoleSchema,
-          departmentId: NullableId,
-          password: Password,
-          disabled: Type.Boolean(),
-        }),
-        response: { 200: UserView, ...errorResponses(400, 401, 403, 404, 409) },
+    user.change({
+      permission: 'users.write',
+      summary: 'Change a user (a new password or disabling ends their sessions)',
+      fields: {
+        displayName: UserFields.displayName,
+        role: RoleSchema,
+        departmentId: NullableId,
+        password: Password,
+        disabled: Type.Boolean(),
       },
-    },
+      view: UserView,
+    }),
     async (req) => {
       const b = req.body;
-      const [cur] = await db.select().from(users).where(eq(users.id, req.params.id));
-      if (!cur) throw notFound('user', req.params.id);
+      const cur = await user.find(req.params.id);
       const role = b.role ?? cur.role;
       const departmentId = b.departmentId === undefined ? cur.departmentId : b.departmentId;
       checkOfficerDepartment(role, departmentId);
@@ -181,23 +160,12 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  r.delete(
-    '/users/:id',
-    {
-      config: { permission: 'users.write' },
-      schema: {
-        tags,
-        summary: 'Delete a user',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
+  user.registerDelete({
+    permission: 'users.write',
+    summary: 'Delete a user',
+    before: async (id) => {
+      const [cur] = await db.select().from(users).where(eq(users.id, id));
+      if (cur?.role === 'administrator' && !cur.disabled) await keepOneAdministrator(db, cur.id);
     },
-    async (req, reply) => {
-      const [cur] = await db.select().from(users).where(eq(users.id, req.params.id));
-      if (!cur) throw notFound('user', req.params.id);
-      if (cur.role === 'administrator' && !cur.disabled) await keepOneAdministrator(db, cur.id);
-      await db.delete(users).where(eq(users.id, cur.id));
-      return reply.status(204).send(null);
-    },
-  );
+  });
 }

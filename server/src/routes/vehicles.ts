@@ -3,26 +3,14 @@
  * `LiveStateStore`. A vehicle is bound to a bridge by (bridgeId, sysid): that pair is how the
  * bridge channel will map MAVLink traffic to a vehicle id.
  */
-import { randomUUID } from 'node:crypto';
 import { CameraParams, VehicleRecord } from '@aerie/contracts';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import {
-  Body,
-  IdParams,
-  iso,
-  Name,
-  NullableId,
-  notFound,
-  PatchBody,
-  registerReadRoutes,
-  requireRef,
-} from './common.ts';
+import { Body, bindingAfter, created, iso, Name, NullableId, requireRef, resourceRoutes } from './common.ts';
 
 /** What the vehicle routes answer (the contract's `VehicleRecord`, which the web reads). */
 const VehicleView = VehicleRecord;
@@ -41,9 +29,14 @@ const Fields = {
 type VehicleRow = typeof vehicles.$inferSelect;
 
 export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = ctx.database;
-  const tags = ['vehicles'];
+  const vehicle = resourceRoutes(app, ctx.database.db, {
+    path: '/vehicles',
+    table: vehicles,
+    what: 'vehicle',
+    tags: ['vehicles'],
+    scopeColumn: vehicles.departmentId,
+  });
+  const { r, db, tags } = vehicle;
 
   const view = (v: VehicleRow) => {
     const live = ctx.liveState.get(v.id);
@@ -101,18 +94,13 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
     await requireRef(db, bridges, b.bridgeId, 'body.bridgeId', 'bridge');
   }
 
-  registerReadRoutes(app, db, {
-    path: '/vehicles',
-    table: vehicles,
-    what: 'vehicle',
+  vehicle.registerRead({
     permission: 'vehicles.read',
-    tags,
     listSummary: 'List vehicles with their live state (online=false, state=null until a bridge reports)',
     getSummary: 'One vehicle with its live state',
     view: VehicleView,
     toView: view,
     orderBy: vehicles.name,
-    scopeColumn: vehicles.departmentId,
   });
 
   r.post(
@@ -139,81 +127,44 @@ export function registerVehicleRoutes(app: FastifyInstance, ctx: AppContext): vo
       const b = req.body;
       await checkRefs(b);
       await checkBinding(b.bridgeId ?? null, b.sysid ?? null, null);
-      const [row] = await db
-        .insert(vehicles)
-        .values({
-          id: randomUUID(),
-          name: b.name,
-          serial: b.serial,
-          model: b.model,
-          cameraJson: b.camera ? JSON.stringify(b.camera) : null,
-          departmentId: b.departmentId ?? null,
-          dockId: b.dockId ?? null,
-          bridgeId: b.bridgeId ?? null,
-          sysid: b.sysid ?? null,
-          createdAt: new Date(ctx.now()),
-        })
-        .returning();
-      req.auditTargetId = row!.id;
-      return reply.status(201).send(view(row!));
+      const row = await vehicle.insert({
+        name: b.name,
+        serial: b.serial,
+        model: b.model,
+        cameraJson: b.camera ? JSON.stringify(b.camera) : null,
+        departmentId: b.departmentId ?? null,
+        dockId: b.dockId ?? null,
+        bridgeId: b.bridgeId ?? null,
+        sysid: b.sysid ?? null,
+        createdAt: new Date(ctx.now()),
+      });
+      return created(req, reply, row.id, view(row));
     },
   );
 
   r.patch(
     '/vehicles/:id',
-    {
-      config: { permission: 'vehicles.write' },
-      schema: {
-        tags,
-        summary: 'Change a vehicle (binding: bridgeId + sysid)',
-        params: IdParams,
-        body: PatchBody(Fields),
-        response: { 200: VehicleView, ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    vehicle.change({
+      permission: 'vehicles.write',
+      summary: 'Change a vehicle (binding: bridgeId + sysid)',
+      fields: Fields,
+      view: VehicleView,
+    }),
     async (req) => {
       const b = req.body;
-      const [cur] = await db.select().from(vehicles).where(eq(vehicles.id, req.params.id));
-      if (!cur) throw notFound('vehicle', req.params.id);
+      const cur = await vehicle.find(req.params.id);
       await checkRefs(b);
-      const bridgeId = b.bridgeId === undefined ? cur.bridgeId : b.bridgeId;
-      // Unbinding from a bridge drops the sysid with it unless a new one is given.
-      const sysid = b.sysid === undefined ? (bridgeId === null ? null : cur.sysid) : b.sysid;
-      await checkBinding(bridgeId, sysid, cur.id);
+      const binding = bindingAfter(cur, b, ['sysid']);
+      await checkBinding(binding.bridgeId, binding.sysid, cur.id);
       const { camera, ...rest } = b;
-      const [row] = await db
-        .update(vehicles)
-        .set({
-          ...rest,
-          bridgeId,
-          sysid,
-          ...(camera === undefined ? {} : { cameraJson: camera ? JSON.stringify(camera) : null }),
-        })
-        .where(eq(vehicles.id, cur.id))
-        .returning();
-      return view(row!);
+      const cameraJson = camera === undefined ? {} : { cameraJson: camera ? JSON.stringify(camera) : null };
+      return view(await vehicle.update(cur.id, { ...rest, ...binding, ...cameraJson }));
     },
   );
 
-  r.delete(
-    '/vehicles/:id',
-    {
-      config: { permission: 'vehicles.write' },
-      schema: {
-        tags,
-        summary: 'Remove a vehicle (refused once it has flown sorties)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const [row] = await db
-        .delete(vehicles)
-        .where(eq(vehicles.id, req.params.id))
-        .returning({ id: vehicles.id });
-      if (!row) throw notFound('vehicle', req.params.id);
-      ctx.liveState.remove(row.id);
-      return reply.status(204).send(null);
-    },
-  );
+  vehicle.registerDelete({
+    permission: 'vehicles.write',
+    summary: 'Remove a vehicle (refused once it has flown sorties)',
+    after: (id) => ctx.liveState.remove(id),
+  });
 }

@@ -95,3 +95,21 @@ export async function create(h: Harness, url: string, body: unknown): Promise<Re
   if (res.statusCode !== 201) throw new Error(`POST ${url} -> ${res.statusCode} ${res.body}`);
   return res.json();
 }
+
+/**
+ * A construction finding as `POST /api/findings` takes it (score 0.9: filed at once), at `at`,
+ * captured at the harness clock's time.
+ */
+export function constructionFinding(h: Harness, at: { lat: number; lon: number }) {
+  return {
+    category: 'construction',
+    label: 'excavator',
+    score: 0.9,
+    box: [10, 20, 30, 40],
+    detector: { name: 'test-detector', version: '1.0.0', kind: 'image-analysis' },
+    vehicleId: 'veh-1',
+    capturedAtMs: h.clock.t,
+    location: { ...at, errorM: 4 },
+    frames: 1,
+  };
+}

@@ -43,8 +43,13 @@ describe('OpenAPI', () => {
             where,
           ).toBe(true);
         if (method === 'post' || method === 'patch') {
-          // Actions that take no body: rotate a token, sign out, take a snapshot of the live stream.
-          const bodiless = p.endsWith('/token') || p.endsWith('/snapshots') || p === '/api/auth/logout';
+          // Actions that take no body: rotate a token, sign out, take a snapshot of the live stream,
+          // send a verification flight over a ticket.
+          const bodiless =
+            p.endsWith('/token') ||
+            p.endsWith('/snapshots') ||
+            p.endsWith('/verification-flight') ||
+            p === '/api/auth/logout';
           if (!bodiless) expect(op.requestBody, where).toBeDefined();
         }
         if (p !== '/api/health' && p !== '/api/auth/login') expect(codes, where).toContain('401');

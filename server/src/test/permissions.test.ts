@@ -196,6 +196,18 @@ const TABLE: Row[] = [
   },
   { method: 'GET', route: '/api/tickets/{id}/evidence/{seq}', permission: 'tickets.read', allowed: ALL },
   {
+    method: 'POST',
+    route: '/api/tickets/{id}/verification-flight',
+    permission: 'tickets.verification_flight',
+    allowed: ['dispatcher', 'reviewer'],
+  },
+  {
+    method: 'GET',
+    route: '/api/tickets/{id}/evidence/{seq}/original',
+    permission: 'evidence.original',
+    allowed: ['administrator', 'command_centre'],
+  },
+  {
     method: 'GET',
     route: '/api/triage',
     permission: 'triage.read',
@@ -237,6 +249,19 @@ const TABLE: Row[] = [
   {
     method: 'POST',
     route: '/api/video/{vehicleId}/snapshots',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
+  {
+    method: 'POST',
+    route: '/api/video/{vehicleId}/whep',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+    body: {},
+  },
+  {
+    method: 'DELETE',
+    route: '/api/video/whep/{sessionId}',
     permission: 'video.read',
     allowed: BRIDGE_READERS,
   },

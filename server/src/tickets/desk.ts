@@ -28,6 +28,7 @@ import {
   tickets,
   ticketTransitions,
   triageItems,
+  verificationFlights,
 } from '../db/schema.ts';
 import {
   allowedActions,
@@ -37,14 +38,20 @@ import {
   type ChainVerdict,
   deadlines,
   dedupDecision,
+  type EvidenceAccess,
+  evidenceAccess,
   filingDecision,
+  isScreenable,
   isTicketCategory,
   newLifecycle,
   nextRecord,
   OPEN_STATUSES,
+  REDACTED_KIND,
   type RoutingGrid,
   type RoutingRule,
   route,
+  type Screening,
+  type SeenFinding,
   type SlaState,
   SYSTEM_ACTOR,
   shanghaiDay,
@@ -59,10 +66,15 @@ import {
   type TransitionError,
   type TransitionRecord,
   type TransitionRequest,
+  tallyFrame,
   ticketNumber,
+  type VerificationVerdict,
+  verificationText,
+  verificationVerdict,
   verifyChain,
   WorkingCalendar,
 } from './core/index.ts';
+import type { EvidenceScreener } from './screening.ts';
 
 type Row = typeof tickets.$inferSelect;
 /** A drizzle handle inside a transaction (same query API). */
@@ -117,6 +129,12 @@ export interface EvidenceView {
   uploadedBy: string | null;
   meta: Record<string, unknown> | null;
   chainHash: string;
+  /** Whether persons were looked for and blurred (core/redaction.ts). */
+  screening: Screening;
+  /** The blurred derivative's record when screening is 'blurred'. */
+  redactedSeq: number | null;
+  /** What the caller gets from the download route: the original, the derivative, or a notice. */
+  access: EvidenceAccess;
 }
 
 export interface TriageView {
@@ -204,6 +222,13 @@ export class TicketDesk {
   readonly calendar: WorkingCalendar;
   private readonly listeners = new Set<TicketEventListener>();
   readonly mediaDir: string;
+  private screener: EvidenceScreener | null = null;
+  /** Evidence records appended since the last kick, waiting for the screener. */
+  private toScreen: number[] = [];
+  private screening: Promise<void> = Promise.resolve();
+  /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
+  private readonly lastVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
+  private screenLog: (msg: string, fields: Record<string, unknown>) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -226,7 +251,9 @@ export class TicketDesk {
     return () => this.listeners.delete(listener);
   }
 
+  /** Tells listeners what happened; called after a write commits, so it also starts screening. */
   private emit(events: TicketEvent[]): void {
+    this.kickScreening();
     for (const e of events)
       for (const l of this.listeners) {
         try {
@@ -721,8 +748,12 @@ export class TicketDesk {
     return tx.select().from(tickets).where(eq(tickets.id, id)).get();
   }
 
-  /** One ticket with its timeline, occurrences, evidence, running clock and the caller's actions. */
-  get(id: string, actor: TicketActor, scopeDepartmentId?: string | null) {
+  /**
+   * One ticket with its timeline, occurrences, evidence, running clock and the caller's actions.
+   * `mayOriginal`: the caller holds `evidence.original` (each evidence record says what the
+   * caller will get; blurred derivatives are reached through their original).
+   */
+  get(id: string, actor: TicketActor, scopeDepartmentId?: string | null, mayOriginal = false) {
     const row = this.row(this.db, id);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
     const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
@@ -760,10 +791,11 @@ export class TicketDesk {
       evidence: this.db
         .select()
         .from(evidence)
-        .where(eq(evidence.ticketId, id))
+        .where(and(eq(evidence.ticketId, id), sql`${evidence.kind} <> ${REDACTED_KIND}`))
         .orderBy(asc(evidence.seq))
         .all()
-        .map(evidenceView),
+        .map((e) => evidenceView(e, mayOriginal)),
+      verificationFlights: this.verificationFlightsOf(id),
       alerts: this.db
         .select()
         .from(ticketAlerts)
@@ -968,6 +1000,13 @@ export class TicketDesk {
       at: now,
       fileSha256: sha,
     });
+    const screening: Screening =
+      kind === REDACTED_KIND
+        ? 'not_applicable'
+        : this.screener && isScreenable(mime)
+          ? 'pending'
+          : 'not_screened';
+    if (screening === 'pending') this.toScreen.push(rec.seq);
     tx.insert(evidence)
       .values({
         seq: rec.seq,
@@ -979,27 +1018,149 @@ export class TicketDesk {
         at: new Date(now),
         uploadedBy,
         metaJson: meta ? JSON.stringify(meta) : null,
+        screening,
         prevHash: rec.prevHash,
         chainHash: rec.chainHash,
       })
       .run();
-    return evidenceView(tx.select().from(evidence).where(eq(evidence.seq, rec.seq)).get()!);
+    return evidenceView(tx.select().from(evidence).where(eq(evidence.seq, rec.seq)).get()!, true);
   }
 
-  /** The file path of an evidence record visible to the caller, or null. */
+  /**
+   * The file of an evidence record for the caller: the original for holders of
+   * `evidence.original` (`mayOriginal`) and for screened images without persons, the blurred
+   * derivative when persons were found, else a notice saying why there is no image (screening
+   * pending or not possible). Null: no such record the caller may see.
+   */
   evidenceFile(
     ticketId: string,
     seq: number,
     scopeDepartmentId?: string | null,
-  ): { file: string; mime: string } | null {
+    mayOriginal = false,
+  ): { file: string; mime: string; redacted: boolean } | { notice: Screening } | null {
     const row = this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
-    const e = this.db
+    const e = this.evidenceRow(ticketId, seq);
+    if (!e) return null;
+    const access = evidenceAccess(e, mayOriginal);
+    if (access === 'notice') return { notice: e.screening as Screening };
+    const shown = access === 'redacted' ? this.evidenceRow(ticketId, e.redactedSeq!) : e;
+    if (!shown) return { notice: 'not_screened' };
+    return {
+      file: path.join(this.mediaDir, shown.fileSha256),
+      mime: shown.mime,
+      redacted: shown.kind === REDACTED_KIND,
+    };
+  }
+
+  private evidenceRow(ticketId: string, seq: number) {
+    return this.db
       .select()
       .from(evidence)
       .where(and(eq(evidence.ticketId, ticketId), eq(evidence.seq, seq)))
       .get();
-    return e ? { file: path.join(this.mediaDir, e.fileSha256), mime: e.mime } : null;
+  }
+
+  // ---- screening (persons blurred, core/redaction.ts) ---------------------------------------
+
+  /**
+   * Sets the person screener (null: none, evidence is stored as not screened) and queues every
+   * image not screened yet: those pending from before a restart and those stored while no
+   * screener was available.
+   */
+  useScreener(
+    screener: EvidenceScreener | null,
+    log?: (msg: string, fields: Record<string, unknown>) => void,
+  ): void {
+    this.screener = screener;
+    if (log) this.screenLog = log;
+    if (!screener) return;
+    const waiting = this.db
+      .select({ seq: evidence.seq, mime: evidence.mime })
+      .from(evidence)
+      .where(inArray(evidence.screening, ['pending', 'not_screened']))
+      .orderBy(asc(evidence.seq))
+      .all()
+      .filter((e) => isScreenable(e.mime));
+    if (waiting.length === 0) return;
+    this.db
+      .update(evidence)
+      .set({ screening: 'pending' })
+      .where(
+        inArray(
+          evidence.seq,
+          waiting.map((e) => e.seq),
+        ),
+      )
+      .run();
+    this.toScreen.push(...waiting.map((e) => e.seq));
+    this.kickScreening();
+  }
+
+  /** Resolves when every evidence image stored so far has been screened (tests, shutdown). */
+  whenScreened(): Promise<void> {
+    return this.screening;
+  }
+
+  /** Queues the records appended since the last kick (call after their transaction commits). */
+  private kickScreening(): void {
+    const seqs = this.toScreen;
+    this.toScreen = [];
+    for (const seq of seqs)
+      this.screening = this.screening
+        .then(() => this.screenOne(seq))
+        // A failure here (the database closed under it) must not stop the queue.
+        .catch((err: unknown) =>
+          this.screenLog('evidence screening failed', {
+            seq,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
+  }
+
+  private async screenOne(seq: number): Promise<void> {
+    const screener = this.screener;
+    const e = this.db.select().from(evidence).where(eq(evidence.seq, seq)).get();
+    if (e?.screening !== 'pending') return;
+    const mark = (screening: Screening, redactedSeq: number | null = null) =>
+      this.db.update(evidence).set({ screening, redactedSeq }).where(eq(evidence.seq, seq)).run();
+    if (!screener) {
+      mark('not_screened');
+      return;
+    }
+    try {
+      const out = await screener.screen(readFileSync(path.join(this.mediaDir, e.fileSha256)), e.mime);
+      if (out.kind === 'clear') {
+        mark('clear');
+        return;
+      }
+      const sha = this.writeMediaFile(out.bytes);
+      const now = this.now();
+      this.db.transaction((tx) => {
+        this.insertMedia(tx, sha, { bytes: out.bytes, mime: e.mime }, 'evidence');
+        const derived = this.appendEvidence(
+          tx,
+          e.ticketId,
+          sha,
+          e.mime,
+          REDACTED_KIND,
+          null,
+          { of: seq, detector: out.detector, persons: out.persons, regions: out.regions },
+          now,
+        );
+        tx.update(evidence)
+          .set({ screening: 'blurred', redactedSeq: derived.seq })
+          .where(eq(evidence.seq, seq))
+          .run();
+      });
+    } catch (err) {
+      mark('not_screened');
+      this.screenLog('evidence not screened', {
+        seq,
+        ticketId: e.ticketId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /** Content-addressed write (temporary name, then rename), outside any transaction. */
@@ -1030,6 +1191,173 @@ export class TicketDesk {
       })
       .onConflictDoNothing({ target: media.sha256 })
       .run();
+  }
+
+  // ---- verification flights (core/verification.ts) ------------------------------------------
+
+  /**
+   * What a verification flight over a ticket would look for: answers NotFound outside the
+   * caller's scope, InvalidTransition unless the ticket is handled (待核查), Conflict while an
+   * earlier verification flight of it is still flying.
+   */
+  verificationTarget(
+    ticketId: string,
+    scopeDepartmentId?: string | null,
+  ): Result<
+    {
+      number: string;
+      category: string;
+      lat: number;
+      lon: number;
+      radiusM: number;
+      departmentId: string | null;
+    },
+    'NotFound' | 'InvalidTransition' | 'Conflict'
+  > {
+    const row = this.row(this.db, ticketId);
+    if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
+    if (row.status !== 'handled')
+      return fail(
+        'InvalidTransition',
+        `ticket ${row.number} is ${row.status}: a verification flight is sent over a handled ticket`,
+      );
+    const flying = this.db
+      .select({ sortieId: verificationFlights.sortieId })
+      .from(verificationFlights)
+      .where(and(eq(verificationFlights.ticketId, ticketId), sql`${verificationFlights.finishedAt} is null`))
+      .get();
+    if (flying)
+      return fail('Conflict', `ticket ${row.number}: verification flight ${flying.sortieId} is still flying`);
+    const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
+    return ok({
+      number: row.number,
+      category: row.category,
+      lat: row.latDeg,
+      lon: row.lonDeg,
+      radiusM: cat.dedupRadiusM,
+      departmentId: row.departmentId,
+    });
+  }
+
+  /** Records a launched verification sortie of a ticket (its frames are tallied from now on). */
+  recordVerificationFlight(
+    ticketId: string,
+    sortieId: string,
+    target: { category: string; lat: number; lon: number; radiusM: number },
+    actor: TicketActor,
+  ): void {
+    this.db
+      .insert(verificationFlights)
+      .values({
+        sortieId,
+        ticketId,
+        category: target.category,
+        latDeg: target.lat,
+        lonDeg: target.lon,
+        radiusM: target.radiusM,
+        requestedBy: actor.id,
+        createdAt: new Date(this.now()),
+      })
+      .run();
+  }
+
+  /**
+   * Tallies one analysed frame of a sortie (a no-op for sorties that are not verification
+   * flights). The first frame in which the finding is seen is attached to the ticket as
+   * verification evidence ("still present"); later frames only count.
+   */
+  recordVerificationFrame(
+    sortieId: string,
+    findings: readonly SeenFinding[],
+    frame: { bytes: Uint8Array; mime: string },
+  ): VerificationVerdict | null {
+    const v = this.openVerificationFlight(sortieId);
+    if (!v) return null;
+    this.lastVerificationFrame.set(sortieId, frame);
+    const target = { category: v.category, lat: v.latDeg, lon: v.lonDeg, radiusM: v.radiusM };
+    const tally = tallyFrame(
+      { frames: v.frames, hits: v.hits, bestScore: v.bestScore, nearestM: v.nearestM },
+      target,
+      findings,
+    );
+    const verdict = verificationVerdict(tally);
+    this.updateVerificationFlight(v, verdict, verdict.verdict === 'present' ? frame : null, tally);
+    return verdict;
+  }
+
+  /**
+   * Closes a verification flight when its sortie ends: its verdict stays on the flight, and
+   * when the finding was not seen the last analysed frame is attached as the verification
+   * evidence ("not seen in N frames").
+   */
+  finishVerificationFlight(sortieId: string): VerificationVerdict | null {
+    const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
+    this.lastVerificationFrame.delete(sortieId);
+    const v = this.openVerificationFlight(sortieId);
+    if (!v) return null;
+    const verdict = verificationVerdict(v);
+    this.updateVerificationFlight(v, verdict, lastFrame, { finishedAt: new Date(this.now()) });
+    return verdict;
+  }
+
+  private openVerificationFlight(sortieId: string) {
+    const v = this.db
+      .select()
+      .from(verificationFlights)
+      .where(eq(verificationFlights.sortieId, sortieId))
+      .get();
+    return v && !v.finishedAt ? v : null;
+  }
+
+  /**
+   * Stores `change` on a verification flight and, when it has no verification evidence yet
+   * and `frame` is given, attaches the frame with the verdict (in one transaction).
+   */
+  private updateVerificationFlight(
+    v: typeof verificationFlights.$inferSelect,
+    verdict: VerificationVerdict,
+    frame: { bytes: Uint8Array; mime: string } | null,
+    change: Partial<typeof verificationFlights.$inferInsert>,
+  ): void {
+    const attach = v.evidenceSeq === null ? frame : null;
+    const sha = attach ? this.writeMediaFile(attach.bytes) : null;
+    const now = this.now();
+    const view = this.db.transaction((tx) => {
+      let added: EvidenceView | null = null;
+      if (sha && attach) {
+        this.insertMedia(tx, sha, attach, 'evidence');
+        const meta = { sortieId: v.sortieId, ...verdict, text: verificationText(verdict) };
+        added = this.appendEvidence(tx, v.ticketId, sha, attach.mime, 'verification', null, meta, now);
+      }
+      tx.update(verificationFlights)
+        .set({ ...change, ...(added ? { evidenceSeq: added.seq } : {}) })
+        .where(eq(verificationFlights.sortieId, v.sortieId))
+        .run();
+      return added;
+    });
+    if (view)
+      this.emit([
+        { type: 'ticket.evidence', at: now, ticket: summary(this.row(this.db, v.ticketId)!), evidence: view },
+      ]);
+  }
+
+  private verificationFlightsOf(ticketId: string) {
+    return this.db
+      .select()
+      .from(verificationFlights)
+      .where(eq(verificationFlights.ticketId, ticketId))
+      .orderBy(asc(verificationFlights.createdAt))
+      .all()
+      .map((v) => ({
+        sortieId: v.sortieId,
+        createdAt: v.createdAt.getTime(),
+        finishedAt: v.finishedAt?.getTime() ?? null,
+        requestedBy: v.requestedBy,
+        radiusM: v.radiusM,
+        evidenceSeq: v.evidenceSeq,
+        ...verificationVerdict(v),
+        text: verificationText(verificationVerdict(v)),
+      }));
   }
 
   // ---- statistics --------------------------------------------------------------------------
@@ -1188,7 +1516,7 @@ function transitionView(t: typeof ticketTransitions.$inferSelect): TransitionVie
   };
 }
 
-function evidenceView(e: typeof evidence.$inferSelect): EvidenceView {
+function evidenceView(e: typeof evidence.$inferSelect, mayOriginal: boolean): EvidenceView {
   return {
     seq: e.seq,
     ticketId: e.ticketId,
@@ -1200,6 +1528,9 @@ function evidenceView(e: typeof evidence.$inferSelect): EvidenceView {
     uploadedBy: e.uploadedBy,
     meta: e.metaJson ? (JSON.parse(e.metaJson) as Record<string, unknown>) : null,
     chainHash: e.chainHash,
+    screening: e.screening as Screening,
+    redactedSeq: e.redactedSeq,
+    access: evidenceAccess(e, mayOriginal),
   };
 }
 

@@ -9,6 +9,7 @@ import { parseTicketPolicy } from './core/policy.ts';
 import { TicketDesk } from './desk.ts';
 import { registerOpen311Routes } from './open311/routes.ts';
 import { registerTicketRoutes } from './routes.ts';
+import { loadEvidenceScreener } from './screening.ts';
 import type { WebhookDispatcher, WebhookOptions } from './webhooks/dispatcher.ts';
 import { registerWebhookRoutes } from './webhooks/routes.ts';
 
@@ -29,6 +30,35 @@ export function createTicketDesk(ctx: AppContext): TicketDesk {
   const policy = parseTicketPolicy(ctx.config.tickets);
   if (!policy.ok) throw new Error(policy.error.message);
   return new TicketDesk(ctx.database.db, policy.value, ctx.config.dataDir, ctx.now);
+}
+
+/**
+ * Loads the person model that blurs persons in evidence images and hands it to the desk, which
+ * then screens what waits. Without a models folder, or when the model cannot load, evidence is
+ * stored unscreened (a warning says why): department officers see a notice instead of those
+ * images, and holders of evidence.original the originals.
+ */
+export async function installEvidenceScreening(
+  app: FastifyInstance,
+  desk: TicketDesk,
+  cfg: { modelsDir: string | null; personModel: string },
+): Promise<void> {
+  const log = app.log.child({ module: 'evidence-screening' });
+  if (!cfg.modelsDir) {
+    log.warn('no models folder: evidence images are not screened for persons (officers see a notice)');
+    return;
+  }
+  const loaded = await loadEvidenceScreener(cfg.modelsDir, cfg.personModel);
+  if (!loaded.ok) {
+    log.warn({ model: cfg.personModel }, `person model not loaded, evidence not screened: ${loaded.error}`);
+    return;
+  }
+  desk.useScreener(loaded.screener, (msg, fields) => log.warn(fields, msg));
+  app.addHook('onClose', async () => {
+    await desk.whenScreened();
+    desk.useScreener(null);
+    await loaded.screener.close();
+  });
 }
 
 /**

@@ -7,15 +7,17 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { GeoFinding } from '@aerie/contracts';
+import { GeoFinding, VerificationFlightSchema } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { decide } from '../auth/permissions.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { Launched, launchedBody, NotLaunched, notLaunchedBody } from '../patrol/sorties-api.ts';
 import {
   Body,
   IdParams,
@@ -35,6 +37,7 @@ import {
   TICKET_CATEGORIES,
   TICKET_STATUSES,
   type TicketActor,
+  verificationRoute,
 } from './core/index.ts';
 import type { DeskError, IntakeOutcome, TicketDesk } from './desk.ts';
 import {
@@ -63,6 +66,23 @@ const MEDIA_BODY_LIMIT = 20 * 1024 * 1024;
 function actorOf(req: FastifyRequest): TicketActor {
   const u = req.auth!;
   return { id: u.id, role: u.role, departmentId: u.departmentId };
+}
+
+const EvidenceParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  seq: Type.Integer({ minimum: 1 }),
+});
+
+/** Sends an evidence file; `x-aerie-evidence` says whether it is the original or the blurred one. */
+function sendEvidence(reply: FastifyReply, found: { file: string; mime: string; redacted: boolean }) {
+  reply.header('x-aerie-evidence', found.redacted ? 'redacted' : 'original');
+  // A stream is sent as is; the 200 schema only documents it.
+  return reply.type(found.mime).send(createReadStream(found.file) as unknown as string);
+}
+
+/** Whether the caller may see evidence originals (persons unblurred). */
+function mayOriginal(req: FastifyRequest): boolean {
+  return req.auth ? decide(req.auth.role, 'evidence.original') !== null : false;
 }
 
 /** undefined: no department filter; a department officer: theirs (null when they have none). */
@@ -321,6 +341,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
               }),
             ),
             evidence: Type.Array(EvidenceSchema),
+            verificationFlights: Type.Array(VerificationFlightSchema),
+            /** The caller may send a verification flight now (handled ticket, dispatcher or reviewer). */
+            mayRequestVerificationFlight: Type.Boolean(),
             alerts: Type.Array(
               Type.Object({
                 kind: Type.String(),
@@ -335,7 +358,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const got = desk.get(req.params.id, actorOf(req), scopeOf(req));
+      const got = desk.get(req.params.id, actorOf(req), scopeOf(req), mayOriginal(req));
       if (!got) throw notFound('ticket', req.params.id);
       const now = ctx.now();
       return {
@@ -351,8 +374,56 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         transitions: got.transitions.map(transitionView),
         occurrences: got.occurrences.map((o) => ({ ...o, capturedAt: new Date(o.capturedAt).toISOString() })),
         evidence: got.evidence.map(evidenceView),
+        mayRequestVerificationFlight:
+          got.ticket.status === 'handled' &&
+          decide(req.auth!.role, 'tickets.verification_flight') !== null &&
+          got.verificationFlights.every((v) => v.finishedAt !== null),
+        verificationFlights: got.verificationFlights.map((v) => ({
+          ...v,
+          createdAt: new Date(v.createdAt).toISOString(),
+          finishedAt: v.finishedAt === null ? null : new Date(v.finishedAt).toISOString(),
+        })),
         alerts: got.alerts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
       };
+    },
+  );
+
+  r.post(
+    '/tickets/:id/verification-flight',
+    {
+      config: { permission: 'tickets.verification_flight' },
+      schema: {
+        tags,
+        summary:
+          'Send a verification flight (核查飞行) over a handled ticket: an on-demand orbit of its location from the best dock; what the detector sees there is attached as verification evidence',
+        params: IdParams,
+        response: {
+          201: Launched,
+          409: Type.Union([NotLaunched, Type.Ref('ErrorBody')]),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req, reply) => {
+      const target = desk.verificationTarget(req.params.id, scopeOf(req));
+      if (!target.ok) throw deskError(target.error);
+      const planned = verificationRoute(target.value);
+      if (!planned.ok) throw new ApiError('ValidationFailed', planned.message);
+      const result = await app.patrol.orchestrator.launch({
+        route: planned.route,
+        routeId: null,
+        scheduleId: null,
+        sortieClass: 'on_demand',
+        priority: 60,
+        dueMs: ctx.now(),
+        windowEndMs: null,
+        dockIds: null,
+        departmentId: null,
+      });
+      if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
+      desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
+      req.auditTargetId = result.sortieId;
+      return reply.status(201).send(launchedBody(result));
     },
   );
 
@@ -447,22 +518,49 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       config: { permission: 'tickets.read' },
       schema: {
         tags,
-        summary: 'Download one evidence file',
-        params: Type.Object({
-          id: Type.String({ minLength: 1, maxLength: 64 }),
-          seq: Type.Integer({ minimum: 1 }),
-        }),
+        summary:
+          'Download one evidence file: the original for evidence.original holders, otherwise persons blurred (409 EvidenceNotScreened until screened)',
+        params: EvidenceParams,
         response: {
           200: Type.String({ format: 'binary', description: 'The file, with its media type' }),
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), mayOriginal(req));
+      if (!found) throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
+      if ('notice' in found)
+        throw new ApiError(
+          'EvidenceNotScreened',
+          found.notice === 'pending'
+            ? `evidence ${req.params.seq}: persons in it are being blurred; try again shortly`
+            : `evidence ${req.params.seq}: not screened for persons (no person detector, or not an image); only roles with evidence.original may see it`,
+        );
+      return sendEvidence(reply, found);
+    },
+  );
+
+  r.get(
+    '/tickets/:id/evidence/:seq/original',
+    {
+      config: { permission: 'evidence.original' },
+      schema: {
+        tags,
+        summary:
+          'Download the original of one evidence file, persons unblurred (command centre, administrators)',
+        params: EvidenceParams,
+        response: {
+          200: Type.String({ format: 'binary', description: 'The original file, with its media type' }),
           ...errorResponses(400, 401, 403, 404),
         },
       },
     },
     async (req, reply) => {
-      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req));
-      if (!found) throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
-      // A stream is sent as is; the 200 schema above only documents it.
-      return reply.type(found.mime).send(createReadStream(found.file) as unknown as string);
+      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), true);
+      if (!found || 'notice' in found)
+        throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
+      return sendEvidence(reply, found);
     },
   );
 

@@ -4,9 +4,9 @@
  * to the signed-in consoles that may see the ticket (department officers: their department's;
  * the rule is `live/visibility.ts`). Tickets change a few times an hour each, so a plain emit.
  */
-import { ticketPlace } from '@aerie/contracts';
+
+import { CONSOLE_NAMESPACE, type ConsoleTicketChange, ticketPlace } from '@aerie/contracts';
 import type { Server } from 'socket.io';
-import { CONSOLE_NAMESPACE, type ConsoleTicketChange } from '../live/console-events.ts';
 import type { ConsoleNamespace } from '../live/console-fanout.ts';
 import { maySee } from '../live/visibility.ts';
 import type { TicketEvent } from './desk.ts';

@@ -165,8 +165,16 @@ describe('from finding to closed ticket', () => {
     expect(page.evidence).toHaveLength(1);
     expect(page.evidence[0]).toMatchObject({ kind: 'frame', mime: 'image/jpeg', bytes: frame.length });
     expect(page.evidence[0].meta.detector.name).toBe('test-detector');
-    const file = await h.req('GET', `/api/tickets/${id}/evidence/${page.evidence[0].seq}`, {
+    // No person model in this harness: the frame is not screened, so the officer gets a notice
+    // and the command centre the original (evidence-screening.test.ts has the model).
+    expect(page.evidence[0]).toMatchObject({ screening: 'not_screened', access: 'original' });
+    const refused = await h.req('GET', `/api/tickets/${id}/evidence/${page.evidence[0].seq}`, {
       token: tok.officerUm,
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('EvidenceNotScreened');
+    const file = await h.req('GET', `/api/tickets/${id}/evidence/${page.evidence[0].seq}`, {
+      token: tok.centre,
     });
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload.equals(frame)).toBe(true);

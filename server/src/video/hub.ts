@@ -3,7 +3,9 @@
  * viewer of a vehicle's video. No viewer ever gets an encoder of its own.
  *
  * Slow viewers drop frames, they never lag: each viewer has at most `maxInFlight` units handed
- * to its transport and not yet written, plus ONE waiting slot. A new unit replaces whatever
+ * to its transport and not yet written (default one: a unit is "written" once the viewer
+ * acknowledged it, so a second one in flight would only wait in the socket or the page's
+ * message queue and arrive a frame period late), plus ONE waiting slot. A new unit replaces whatever
  * waits in the slot (drop-oldest), so a viewer that falls behind sees the newest frame next,
  * never a queue of stale ones.
  *
@@ -34,7 +36,7 @@ export interface ViewerSink {
 }
 
 export interface StreamHubOptions {
-  /** Units per viewer handed to the transport and not yet written; default 2. */
+  /** Units per viewer handed to the transport and not yet written; default 1. */
   maxInFlight?: number;
   /** Called with true when the first viewer joins and false when the last leaves. */
   onDemand?: (watching: boolean) => void;
@@ -66,7 +68,7 @@ export class StreamHub {
   private lastUnitAtMs: number | null = null;
 
   constructor(opts: StreamHubOptions = {}) {
-    this.maxInFlight = opts.maxInFlight ?? 2;
+    this.maxInFlight = opts.maxInFlight ?? 1;
     this.onDemand = opts.onDemand ?? (() => {});
   }
 

@@ -1,6 +1,6 @@
 /** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
 
-export { codecOfInit, isKeyFragment } from './h264.ts';
+export { accessUnitOf, codecOfInit, isKeyFragment, mdatPayload, parameterSetsOfInit } from './h264.ts';
 export {
   StreamHub,
   type StreamHubOptions,
@@ -8,7 +8,14 @@ export {
   type ViewerSink,
   type ViewerStats,
 } from './hub.ts';
-export { backoffMs, Ingest, type IngestOptions, type SignalState, type VideoSource } from './ingest.ts';
+export {
+  backoffMs,
+  FMP4_OUT,
+  Ingest,
+  type IngestOptions,
+  type SignalState,
+  type VideoSource,
+} from './ingest.ts';
 export { type Mp4Pieces, Mp4Splitter } from './mp4-boxes.ts';
 export { registerVideoRoutes, VIDEO_WS_PREFIX } from './routes.ts';
 export {
@@ -19,4 +26,11 @@ export {
   VideoService,
   VideoStream,
 } from './video-service.ts';
+export {
+  type OfferedVideo,
+  offeredVideo,
+  openWhepSession,
+  type WhepOptions,
+  type WhepSession,
+} from './whep.ts';
 export { encodeUnit, UNIT_HEADER_BYTES, type UnitKind } from './wire.ts';

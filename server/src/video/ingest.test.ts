@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { codecOfInit, isKeyFragment } from './h264.ts';
 import { backoffMs, ffmpegArgs, MultipartJpegReader } from './ingest.ts';
 import { Mp4Splitter } from './mp4-boxes.ts';
+import { box } from './test-boxes.ts';
 import { parseSourceUrl } from './video-service.ts';
 
-const box = (type: string, body: number[]) => {
-  const b = Buffer.alloc(8 + body.length);
-  b.writeUInt32BE(b.length, 0);
-  b.write(type, 4, 'latin1');
-  Buffer.from(body).copy(b, 8);
-  return b;
-};
 /** An mdat with one length-prefixed NAL unit of the given type. */
 const mdat = (nalType: number) => box('mdat', [0, 0, 0, 2, 0x60 | nalType, 0]);
 

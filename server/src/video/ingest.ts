@@ -48,7 +48,7 @@ export function backoffMs(attempt: number): number {
 }
 
 // flush_packets: ffmpeg would otherwise hold ~32 kB (two frames) in its output buffer.
-const FMP4_OUT = [
+export const FMP4_OUT = [
   '-flush_packets',
   '1',
   '-f',

@@ -8,10 +8,18 @@
  *    one JPEG per message; plus JSON state messages
  *    (`{"type":"state","signal":"live"|"starting"|"no-signal","codec":"avc1.42c01f"}`). The
  *    client acknowledges each binary message with a text message once it appended it; the hub
- *    sends no more than two unacknowledged units (flow control: slow viewers drop frames).
+ *    sends no more than one unacknowledged unit (flow control: slow viewers drop frames).
  *    Authentication as for the API: the session cookie, or `?token=` (browsers cannot set
- *    headers on a WebSocket).
+ *    headers on a WebSocket). With `?webrtc=1` the client takes H.264 over WebRTC: the socket
+ *    then carries only the state messages for an H.264 stream (Motion-JPEG is still sent on it),
+ *    and the state says `"delivery":"webrtc"`.
+ *  - `POST /api/video/:vehicleId/whep` (WHEP, RFC 9725): an SDP offer (`application/sdp`,
+ *    receive-only video) in, the SDP answer out (201, `Location` of the session); the
+ *    vehicle's H.264 as RTP on a send-only track (see `whep.ts`). `DELETE` on that location
+ *    ends the session. H.264 streams only: a Motion-JPEG stream is refused with 409.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -27,6 +35,7 @@ import { vehicles } from '../db/schema.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
+import { openWhepSession, type WhepSession } from './whep.ts';
 import { encodeUnit } from './wire.ts';
 
 export const VIDEO_WS_PREFIX = '/api/video/ws/';
@@ -65,12 +74,26 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
   );
 }
 
-/** One viewer on a WebSocket: units out, acknowledgements in. */
-function attachViewer(ws: WebSocket, stream: VideoStream): void {
+/**
+ * One viewer on a WebSocket: units out, acknowledgements in; or, for a client that takes H.264
+ * over WebRTC, only the state messages.
+ */
+function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void {
+  const delivery = webrtc && stream.source.kind !== 'mjpeg' ? 'webrtc' : 'ws';
   const sendState = () =>
-    ws.send(JSON.stringify({ type: 'state', signal: stream.signal, codec: stream.codec ?? null }));
+    ws.send(JSON.stringify({ type: 'state', signal: stream.signal, codec: stream.codec ?? null, delivery }));
   sendState();
   const offState = stream.onState(() => sendState());
+  if (delivery === 'webrtc') {
+    // The socket is still a watcher: it keeps the ingest running (it starts on demand) while
+    // the units go over the peer connection.
+    const watcher = stream.hub.addViewer({ send: (_unit, written) => written() });
+    ws.on('close', () => {
+      offState();
+      watcher.remove();
+    });
+    return;
+  }
   const acks: (() => void)[] = [];
   ws.on('message', () => acks.shift()?.());
   const viewer = stream.hub.addViewer({
@@ -193,6 +216,74 @@ export function registerVideoRoutes(
     },
   );
 
+  // WHEP: one session per peer connection, ended by DELETE, by the peer, or at shutdown.
+  const sessions = new Map<string, WhepSession>();
+  app.addContentTypeParser(
+    'application/sdp',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+  r.post(
+    '/video/:vehicleId/whep',
+    {
+      config: { permission: 'video.read' },
+      schema: {
+        tags: ['video'],
+        summary: "WHEP: answers an SDP offer with the vehicle's H.264 video on a send-only WebRTC track",
+        params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
+        body: Type.String({ minLength: 1, description: 'SDP offer (application/sdp)' }),
+        response: {
+          201: {
+            description: 'The SDP answer; `Location` names the session to DELETE',
+            content: { 'application/sdp': { schema: Type.String() } },
+          },
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { vehicleId } = req.params;
+      const stream = await service.stream(vehicleId);
+      if (!stream)
+        throw new ApiError('NotFound', `vehicle ${vehicleId} has no video source`, 'params.vehicleId');
+      if (stream.source.kind === 'mjpeg')
+        throw new ApiError(
+          'Conflict',
+          `vehicle ${vehicleId}'s camera sends Motion-JPEG, which is delivered over the video WebSocket, not WebRTC`,
+        );
+      const id = randomUUID();
+      let session: WhepSession;
+      try {
+        session = await openWhepSession(stream.hub, req.body, { onClosed: () => sessions.delete(id) });
+      } catch (err) {
+        throw new ApiError('ValidationFailed', (err as Error).message, 'body');
+      }
+      sessions.set(id, session);
+      reply.code(201).header('content-type', 'application/sdp').header('location', `/api/video/whep/${id}`);
+      return session.answer;
+    },
+  );
+  r.delete(
+    '/video/whep/:sessionId',
+    {
+      config: { permission: 'video.read' },
+      schema: {
+        tags: ['video'],
+        summary: 'WHEP: ends a WebRTC session',
+        params: Type.Object({ sessionId: Type.String({ minLength: 1 }) }),
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const session = sessions.get(req.params.sessionId);
+      if (!session)
+        throw new ApiError('NotFound', 'no such WHEP session (ended already?)', 'params.sessionId');
+      session.close();
+      reply.code(204);
+      return null;
+    },
+  );
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -208,13 +299,15 @@ export function registerVideoRoutes(
         return refuse(socket, 403, 'Forbidden', `role ${user.role} may not watch video (video.read)`);
       const stream = await service.stream(vehicleId);
       if (!stream) return refuse(socket, 404, 'NotFound', `vehicle ${vehicleId} has no video source`);
-      wss.handleUpgrade(req, socket, head, (ws) => attachViewer(ws, stream));
+      const webrtc = url.searchParams.get('webrtc') === '1';
+      wss.handleUpgrade(req, socket, head, (ws) => attachViewer(ws, stream, webrtc));
     })().catch((err: Error) => refuse(socket, 500, 'Internal', err.message));
   };
   app.server.on('upgrade', onUpgrade);
   app.addHook('preClose', (done) => {
     app.server.off('upgrade', onUpgrade);
     for (const c of wss.clients) c.terminate();
+    for (const s of [...sessions.values()]) s.close();
     wss.close();
     service.close();
     done();

@@ -8,6 +8,8 @@ export * from './lifecycle.ts';
 export * from './numbering.ts';
 export * from './permissions.ts';
 export * from './policy.ts';
+export * from './redaction.ts';
 export * from './routing.ts';
 export * from './sla.ts';
 export * from './triage.ts';
+export * from './verification.ts';

@@ -5,6 +5,7 @@
  * (server/src/auth/permissions.ts), so a role sees a register read-only when it may only read.
  * Pure: `formBody` turns what the form holds into the body the server expects.
  */
+import { ROLES } from '@aerie/contracts';
 
 export type EntityKind = 'users' | 'departments' | 'sites' | 'docks' | 'vehicles' | 'bridges';
 
@@ -17,14 +18,7 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'bridges',
 ];
 
-export const ROLES = [
-  'administrator',
-  'dispatcher',
-  'pilot',
-  'command_centre',
-  'department_officer',
-  'reviewer',
-] as const;
+export { ROLES };
 
 export type FieldKind = 'text' | 'number' | 'int' | 'ref' | 'role' | 'password' | 'boolean';
 

@@ -34,6 +34,13 @@ export function transitionTicket(
   return api.post(`/api/tickets/${encodeURIComponent(id)}/transitions`, body);
 }
 
+/** Sends a verification flight (核查飞行) over a handled ticket from the best dock. */
+export function requestVerificationFlight(
+  id: string,
+): Promise<{ sortieId: string; dockId: string; vehicleId: string }> {
+  return api.post(`/api/tickets/${encodeURIComponent(id)}/verification-flight`, {});
+}
+
 export function evidenceUrl(ticketId: string, seq: number): string {
   return `/api/tickets/${encodeURIComponent(ticketId)}/evidence/${seq}`;
 }

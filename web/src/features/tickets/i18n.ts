@@ -70,6 +70,24 @@ export const ticketStrings = defineStrings(
     },
     noDepartment: '未分派',
     evidenceKind: { frame: '发现画面', crop: '目标截图', proof: '处置照片', verification: '核查画面' },
+    screening: {
+      pendingNotice: '正在对画面中的人员做模糊处理，请稍后刷新',
+      notScreenedNotice: '画面未经人员模糊处理，仅指挥中心可查看原图',
+      blurredShown: '人员已模糊',
+      originalShown: '原图（含人员）',
+    },
+    verification: {
+      title: '核查飞行',
+      request: '派飞核查',
+      sent: '已派出核查飞行',
+      flying: '飞行中',
+      finished: '已结束',
+      verdict: {
+        present: '问题仍存在（{{hits}}/{{frames}} 帧）',
+        not_seen: '{{frames}} 帧中未发现',
+        no_frames: '尚无分析画面',
+      },
+    },
     source: { detector: 'AI 识别', citizen: '市民上报', triage: '研判确认' },
     load: { tickets: '工单列表', ticket: '工单', departments: '部门列表', triage: '研判队列' },
     page: {
@@ -195,6 +213,24 @@ export const ticketStrings = defineStrings(
     },
     noDepartment: 'Unassigned',
     evidenceKind: { frame: 'Frame', crop: 'Crop', proof: 'Proof', verification: 'Verification' },
+    screening: {
+      pendingNotice: 'Persons in this image are being blurred; refresh shortly',
+      notScreenedNotice: 'Not screened for persons: only the command centre may see the original',
+      blurredShown: 'Persons blurred',
+      originalShown: 'Original (persons visible)',
+    },
+    verification: {
+      title: 'Verification flights',
+      request: 'Send a verification flight',
+      sent: 'Verification flight sent',
+      flying: 'flying',
+      finished: 'finished',
+      verdict: {
+        present: 'Finding still present ({{hits}} of {{frames}} frames)',
+        not_seen: 'Not seen in {{frames}} frames',
+        no_frames: 'No frames analysed yet',
+      },
+    },
     source: { detector: 'Detector', citizen: 'Citizen report', triage: 'Triage' },
     load: {
       tickets: 'the tickets',

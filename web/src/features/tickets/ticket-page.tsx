@@ -21,12 +21,19 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../lib/api.ts';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
-import { evidenceUrl, getTicket, listDepartments, transitionTicket, uploadProof } from './api.ts';
+import {
+  evidenceUrl,
+  getTicket,
+  listDepartments,
+  requestVerificationFlight,
+  transitionTicket,
+  uploadProof,
+} from './api.ts';
 import { transitionErrorKey } from './format.ts';
 import { ReasonModal } from './reason-modal.tsx';
 import { TicketMap } from './ticket-map.tsx';
@@ -46,7 +53,16 @@ export default function TicketPage() {
   const [reason, setReason] = useState('');
   const [failure, setFailure] = useState<ApiError | Error | null>(null);
   const [uploading, setUploading] = useState(false);
+  const [flying, setFlying] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Persons in new evidence are being blurred on the server: look again until it is done.
+  const screeningPending = load.data?.evidence.some((e) => e.screening === 'pending') ?? false;
+  const { status: loadStatus, retry: reload } = load;
+  useEffect(() => {
+    if (!screeningPending || loadStatus !== 'ready') return;
+    const timer = setTimeout(reload, 2000);
+    return () => clearTimeout(timer);
+  }, [screeningPending, loadStatus, reload]);
 
   const d: TicketDetail | undefined = load.data;
   if (!d) {
@@ -74,6 +90,20 @@ export default function TicketPage() {
       setFailure(e instanceof Error ? e : new Error(String(e)));
     } finally {
       setPending(null);
+    }
+  };
+
+  const onVerificationFlight = async () => {
+    setFlying(true);
+    setFailure(null);
+    try {
+      await requestVerificationFlight(tk.id);
+      void message.success(t('tickets.verification.sent'));
+      load.retry();
+    } catch (e) {
+      setFailure(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setFlying(false);
     }
   };
 
@@ -215,14 +245,50 @@ export default function TicketPage() {
                     .filter((e) => e.mime.startsWith('image/'))
                     .map((e) => (
                       <div key={e.seq} style={{ textAlign: 'center' }}>
-                        <Image
-                          width={160}
-                          height={120}
-                          style={{ objectFit: 'cover' }}
-                          src={evidenceUrl(tk.id, e.seq)}
-                          alt={`${e.kind} ${e.seq}`}
-                          data-testid="ticket-evidence-image"
-                        />
+                        {e.access === 'notice' ? (
+                          // Persons not blurred yet (or not possible): no image without evidence.original.
+                          <div
+                            data-testid="ticket-evidence-notice"
+                            data-screening={e.screening}
+                            style={{
+                              width: 160,
+                              height: 120,
+                              display: 'flex',
+                              alignItems: 'center',
+                              justifyContent: 'center',
+                              padding: 8,
+                              background: 'rgba(128,128,128,0.12)',
+                            }}
+                          >
+                            <Typography.Text type="secondary">
+                              {t(
+                                e.screening === 'pending'
+                                  ? 'tickets.screening.pendingNotice'
+                                  : 'tickets.screening.notScreenedNotice',
+                              )}
+                            </Typography.Text>
+                          </div>
+                        ) : (
+                          <Image
+                            width={160}
+                            height={120}
+                            style={{ objectFit: 'cover' }}
+                            src={evidenceUrl(tk.id, e.seq)}
+                            alt={`${e.kind} ${e.seq}`}
+                            data-testid="ticket-evidence-image"
+                          />
+                        )}
+                        {e.screening === 'blurred' && (
+                          <div>
+                            <Tag data-testid="ticket-evidence-blurred">
+                              {t(
+                                e.access === 'redacted'
+                                  ? 'tickets.screening.blurredShown'
+                                  : 'tickets.screening.originalShown',
+                              )}
+                            </Tag>
+                          </div>
+                        )}
                         <div>
                           <Typography.Text type="secondary">
                             {t(`tickets.evidenceKind.${e.kind}`, { defaultValue: e.kind })} ·{' '}
@@ -255,6 +321,16 @@ export default function TicketPage() {
                   {t(`tickets.action.${a}`)}
                 </Button>
               ))}
+              {d.mayRequestVerificationFlight && (
+                <Button
+                  loading={flying}
+                  disabled={pending !== null}
+                  data-testid="ticket-verification-flight"
+                  onClick={() => void onVerificationFlight()}
+                >
+                  {t('tickets.verification.request')}
+                </Button>
+              )}
               {mayUpload && (
                 <>
                   <input
@@ -277,6 +353,28 @@ export default function TicketPage() {
               )}
             </Space>
           </Card>
+          {d.verificationFlights.length > 0 && (
+            <Card size="small" title={t('tickets.verification.title')} style={{ marginBottom: 16 }}>
+              <Space direction="vertical" data-testid="ticket-verification-flights">
+                {d.verificationFlights.map((v) => (
+                  <div key={v.sortieId} data-testid="ticket-verification" data-verdict={v.verdict}>
+                    <Tag
+                      color={v.verdict === 'present' ? 'red' : v.verdict === 'not_seen' ? 'green' : 'default'}
+                    >
+                      {t(`tickets.verification.verdict.${v.verdict}`, {
+                        frames: v.frames,
+                        hits: v.hits ?? 0,
+                      })}
+                    </Tag>
+                    <Typography.Text type="secondary">
+                      {new Date(v.createdAt).toLocaleString()} ·{' '}
+                      {v.finishedAt ? t('tickets.verification.finished') : t('tickets.verification.flying')}
+                    </Typography.Text>
+                  </div>
+                ))}
+              </Space>
+            </Card>
+          )}
           <Card size="small" title={t('tickets.page.timeline')}>
             <Timeline
               data-testid="ticket-timeline"

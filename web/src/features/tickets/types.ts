@@ -9,6 +9,7 @@ import type {
   TicketBody,
   TransitionBody,
   TriageBody,
+  VerificationFlightBody,
 } from '@aerie/contracts';
 
 export {
@@ -26,6 +27,7 @@ export type Sla = SlaBody;
 export type Transition = TransitionBody;
 export type Evidence = EvidenceBody;
 export type TriageItem = TriageBody;
+export type VerificationFlight = VerificationFlightBody;
 
 export interface TicketDetail {
   ticket: Ticket;
@@ -33,6 +35,9 @@ export interface TicketDetail {
   allowedActions: TicketAction[];
   transitions: Transition[];
   evidence: Evidence[];
+  verificationFlights: VerificationFlight[];
+  /** The caller may send a verification flight now (handled ticket, dispatcher or reviewer). */
+  mayRequestVerificationFlight: boolean;
 }
 
 export interface Department {

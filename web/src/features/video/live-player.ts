@@ -1,14 +1,20 @@
 /**
- * Plays one vehicle's live video: fragmented MP4 (H.264 cameras) over the video WebSocket
- * (`/api/video/ws/<vehicleId>`, session cookie) into Media Source Extensions in a `<video>`, or
- * JPEG frames (Motion-JPEG cameras) drawn on a `<canvas>`. Kept outside React: frames arrive
- * far faster than React should render.
+ * Plays one vehicle's live video. H.264 cameras: over WebRTC by default (WHEP,
+ * `POST /api/video/<vehicleId>/whep`, a receive-only peer connection with
+ * `jitterBufferTarget = 0`: the lowest latency the bench measured, see the README's Video
+ * section), or, where WebRTC is missing or fails, fragmented MP4 over the video WebSocket into
+ * Media Source Extensions in a `<video>`. Motion-JPEG cameras: JPEG frames over the WebSocket
+ * drawn on a `<canvas>`. The WebSocket (`/api/video/ws/<vehicleId>`, session cookie) always
+ * carries the stream's state. Kept outside React: frames arrive far faster than React should
+ * render.
  *
- * Every binary message is acknowledged once appended (the server's flow control: a viewer that
- * cannot keep up gets fewer frames, never older ones). The playhead is kept at the live edge.
- * A closed socket reconnects by itself with backoff. The host element carries `data-decoded`
- * (frames presented so far) and `data-signal` for tests and the tile's overlay.
+ * Every binary message is acknowledged once appended or drawn (the server's flow control: a
+ * viewer that cannot keep up gets fewer frames, never older ones); only the newest JPEG is
+ * drawn. The MSE playhead is kept at the live edge. A closed socket reconnects by itself with
+ * backoff. The host element carries `data-decoded` (frames presented so far), `data-signal`
+ * and `data-mode` (`webrtc`, `mse` or `jpeg`) for tests and the tile's overlay.
  */
+import { capturedAtOfRtp } from '@aerie/contracts';
 import {
   codecOfInit,
   liveEdgeSeek,
@@ -42,6 +48,12 @@ export class LivePlayer {
   status: PlayerStatus = { signal: 'connecting', lastCapturedAtMs: null };
 
   private drawing = false;
+  /** The newest JPEG that arrived while one was being drawn (drawn next, others skipped). */
+  private waitingJpeg: ArrayBuffer | null = null;
+  /** H.264 over WebRTC: off where the browser has no RTCPeerConnection or WHEP failed. */
+  private webrtc = typeof RTCPeerConnection !== 'undefined';
+  private pc: RTCPeerConnection | null = null;
+  private whepLocation: string | null = null;
 
   constructor(
     private readonly host: HTMLElement,
@@ -62,6 +74,7 @@ export class LivePlayer {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.ws?.close();
     this.resetMedia();
+    this.closeWebrtc();
     const v = this.video as HTMLVideoElement & { cancelVideoFrameCallback?: (h: number) => void };
     v.cancelVideoFrameCallback?.(this.frameCb);
   }
@@ -83,9 +96,11 @@ export class LivePlayer {
   }
 
   private drawJpeg(bytes: ArrayBuffer): void {
-    // Still drawing the previous frame: this one is dropped (the newest wins next time).
+    // Still drawing the previous frame: this one waits in place of any older one, which is
+    // skipped (acknowledged at once, never drawn).
     if (this.drawing) {
-      this.ack();
+      if (this.waitingJpeg) this.ack();
+      this.waitingJpeg = bytes;
       return;
     }
     this.drawing = true;
@@ -104,15 +119,20 @@ export class LivePlayer {
       .finally(() => {
         this.drawing = false;
         this.ack();
+        const next = this.waitingJpeg;
+        this.waitingJpeg = null;
+        if (next) this.drawJpeg(next);
       });
   }
 
   private countFrames(): void {
     const v = this.video as HTMLVideoElement & {
-      requestVideoFrameCallback?: (cb: () => void) => number;
+      requestVideoFrameCallback?: (cb: (now: number, meta?: { rtpTimestamp?: number }) => void) => number;
     };
     if (!v.requestVideoFrameCallback) return;
-    const tick = () => {
+    const tick = (_now: number, meta?: { rtpTimestamp?: number }) => {
+      if (meta?.rtpTimestamp !== undefined)
+        this.setStatus({ lastCapturedAtMs: capturedAtOfRtp(meta.rtpTimestamp, Date.now()) });
       this.presented();
       if (!this.closed) this.frameCb = v.requestVideoFrameCallback!(tick);
     };
@@ -122,7 +142,10 @@ export class LivePlayer {
   private connect(): void {
     if (this.closed) return;
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${proto}//${location.host}/api/video/ws/${encodeURIComponent(this.vehicleId)}`);
+    const query = this.webrtc ? '?webrtc=1' : '';
+    const ws = new WebSocket(
+      `${proto}//${location.host}/api/video/ws/${encodeURIComponent(this.vehicleId)}${query}`,
+    );
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.setStatus({ signal: 'connecting' });
@@ -139,6 +162,7 @@ export class LivePlayer {
       if (this.ws !== ws) return;
       this.ws = null;
       this.resetMedia();
+      this.closeWebrtc();
       if (this.closed) return;
       // Refused at the upgrade (no source, no permission): try again much later.
       if (!opened) this.setStatus({ signal: this.attempt > 2 ? 'unavailable' : 'connecting' });
@@ -148,7 +172,7 @@ export class LivePlayer {
   }
 
   private onState(text: string): void {
-    let msg: { type?: string; signal?: PlayerSignal; codec?: string | null };
+    let msg: { type?: string; signal?: PlayerSignal; codec?: string | null; delivery?: string };
     try {
       msg = JSON.parse(text);
     } catch {
@@ -158,6 +182,72 @@ export class LivePlayer {
     if (msg.codec) this.codec = msg.codec;
     if (msg.signal === 'no-signal') this.resetMedia();
     this.setStatus({ signal: msg.signal });
+    if (msg.delivery === 'webrtc' && msg.signal === 'live' && !this.pc) void this.openWebrtc();
+  }
+
+  /**
+   * WHEP: a receive-only offer with every ICE candidate in it, the server's answer back. If the
+   * exchange or the connection fails, the player falls back to MSE over the WebSocket.
+   */
+  private async openWebrtc(): Promise<void> {
+    const pc = new RTCPeerConnection();
+    this.pc = pc;
+    this.host.dataset.mode = 'webrtc';
+    const fallBack = (why: string) => {
+      if (this.pc !== pc || this.closed) return;
+      console.warn(`video ${this.vehicleId}: WebRTC failed (${why}); falling back to MSE`);
+      this.closeWebrtc();
+      this.webrtc = false;
+      const ws = this.ws;
+      this.ws = null;
+      if (ws) {
+        ws.onclose = null;
+        ws.close();
+      }
+      this.connect();
+    };
+    try {
+      const transceiver = pc.addTransceiver('video', { direction: 'recvonly' });
+      // Operator video is live, not smooth: hold no frames for jitter.
+      (transceiver.receiver as RTCRtpReceiver & { jitterBufferTarget?: number }).jitterBufferTarget = 0;
+      pc.ontrack = (e) => {
+        if (this.pc !== pc) return;
+        this.video.srcObject = new MediaStream([e.track]);
+        void this.video.play().catch(() => {});
+      };
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState === 'failed') fallBack('connection failed');
+      };
+      await pc.setLocalDescription(await pc.createOffer());
+      await gatheringDone(pc, 2000);
+      const res = await fetch(`/api/video/${encodeURIComponent(this.vehicleId)}/whep`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/sdp' },
+        body: pc.localDescription?.sdp ?? '',
+      });
+      if (res.status !== 201) return fallBack(`WHEP answered ${res.status}`);
+      this.whepLocation = res.headers.get('location');
+      if (this.pc !== pc) return this.endWhep();
+      await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+    } catch (err) {
+      fallBack((err as Error).message);
+    }
+  }
+
+  private closeWebrtc(): void {
+    if (!this.pc) return;
+    this.pc.close();
+    this.pc = null;
+    this.video.srcObject = null;
+    this.endWhep();
+  }
+
+  /** Ends the server's WHEP session (it would otherwise end when ICE times out). */
+  private endWhep(): void {
+    const at = this.whepLocation;
+    this.whepLocation = null;
+    if (at) void fetch(at, { method: 'DELETE', credentials: 'same-origin', keepalive: true }).catch(() => {});
   }
 
   private onUnit(buf: ArrayBuffer): void {
@@ -193,6 +283,7 @@ export class LivePlayer {
   private openMedia(): void {
     const ms = new MediaSource();
     this.ms = ms;
+    this.video.srcObject = null;
     this.objectUrl = URL.createObjectURL(ms);
     this.video.src = this.objectUrl;
     ms.addEventListener('sourceopen', () => {
@@ -254,4 +345,18 @@ export class LivePlayer {
     if (v.paused) void v.play().catch(() => {});
     this.pump();
   }
+}
+
+/** Resolves once the peer connection gathered its ICE candidates, or after `timeoutMs`. */
+function gatheringDone(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    const timer = setTimeout(resolve, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
 }

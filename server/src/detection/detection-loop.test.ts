@@ -1,0 +1,67 @@
+/** The loop's hand-over of each analysed sortie frame (verification flights tally frames). */
+import type { FrameMeta, GeoFinding, ImageFinding } from '@aerie/contracts';
+import type { FrameOutcome } from '@aerie/inference';
+import { describe, expect, it } from 'vitest';
+import { DetectionLoop } from './detection-loop.ts';
+
+const meta = (sortieId?: string): FrameMeta => ({
+  vehicleId: 'veh-1',
+  ...(sortieId ? { sortieId } : {}),
+  capturedAtMs: 1_000,
+  pose: { lat: 30, lon: 120, altMslM: 60, altRelM: 50, rollDeg: 0, pitchDeg: 0, yawDeg: 0 },
+  gimbal: { pitchDeg: -90, yawDeg: 0, rollDeg: 0 },
+  camera: { hfovDeg: 70, width: 1280, height: 720 },
+});
+const finding: ImageFinding = {
+  category: 'construction',
+  label: 'excavator',
+  score: 0.8,
+  box: [620, 340, 40, 40],
+  detector: { name: 'test', version: '1', kind: 'image-analysis' },
+};
+const processed = (m: FrameMeta, findings: ImageFinding[]): FrameOutcome => ({
+  status: 'processed',
+  frame: m,
+  width: 1280,
+  height: 720,
+  findings,
+  errors: [],
+  decodeMs: 1,
+  detectMs: 1,
+});
+
+function loop() {
+  const frames: { sortieId: string; findings: GeoFinding[]; bytes: Uint8Array }[] = [];
+  const l = new DetectionLoop({
+    pipeline: { submit: async () => processed(meta(), []) },
+    intake: () => ({ kind: 'ignored', reason: 'NotTicketable' }),
+    alertFire: () => {},
+    sortieFrame: (sortieId, findings, frame) => frames.push({ sortieId, findings, bytes: frame.bytes }),
+  });
+  return { l, frames };
+}
+
+describe('sortie frames handed over', () => {
+  it('hands every analysed frame of a sortie over with its findings placed on the ground, seen or not', () => {
+    const { l, frames } = loop();
+    const jpeg = new Uint8Array([1, 2, 3]);
+    l.handle(processed(meta('sortie-1'), [finding]), jpeg);
+    l.handle(processed(meta('sortie-1'), []), jpeg);
+    expect(frames.map((f) => [f.sortieId, f.findings.length])).toEqual([
+      ['sortie-1', 1],
+      ['sortie-1', 0],
+    ]);
+    // Straight down from 50 m over (30, 120), a box at the image centre is within metres of it.
+    const at = frames[0]!.findings[0]!.location;
+    expect(Math.abs(at.lat - 30) * 111_000).toBeLessThan(10);
+    expect(Math.abs(at.lon - 120) * 96_000).toBeLessThan(10);
+    expect(frames[0]!.bytes).toBe(jpeg);
+  });
+
+  it('hands nothing over for frames outside a sortie, or skipped', () => {
+    const { l, frames } = loop();
+    l.handle(processed(meta(), [finding]), new Uint8Array([1]));
+    l.handle({ status: 'skipped', frame: meta('sortie-1') }, new Uint8Array([1]));
+    expect(frames).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Verification flights (核查飞行): after a department has handled a ticket, a reviewer or
+ * dispatcher sends an aircraft to orbit its location. Every analysed frame of that sortie is
+ * tallied here: a finding of the ticket's category within the ticket's de-duplication radius
+ * (plus the finding's own location error) counts as the finding still being there. The
+ * verdict — "still present" or "not seen in N frames" — is attached to the ticket for the
+ * reviewer, who then verifies or sends it back. Pure: no I/O, no clock.
+ */
+import { planOrbit, type Route } from '@aerie/missions';
+import { distanceM } from './geo.ts';
+
+export interface VerificationTarget {
+  category: string;
+  lat: number;
+  lon: number;
+  radiusM: number;
+}
+
+/** What the detector placed on the ground in one frame. */
+export interface SeenFinding {
+  category: string;
+  lat: number;
+  lon: number;
+  /** The location's error, metres. */
+  errorM: number;
+  score: number;
+}
+
+export interface VerificationTally {
+  frames: number;
+  /** Frames in which the finding was seen. */
+  hits: number;
+  bestScore: number | null;
+  nearestM: number | null;
+}
+
+export const EMPTY_TALLY: VerificationTally = { frames: 0, hits: 0, bestScore: null, nearestM: null };
+
+export type VerificationVerdict =
+  | { verdict: 'present'; frames: number; hits: number; bestScore: number; nearestM: number }
+  | { verdict: 'not_seen'; frames: number }
+  | { verdict: 'no_frames'; frames: 0 };
+
+/** Adds one analysed frame's findings to the tally. */
+export function tallyFrame(
+  tally: VerificationTally,
+  target: VerificationTarget,
+  findings: readonly SeenFinding[],
+): VerificationTally {
+  let best: number | null = null;
+  let nearest: number | null = null;
+  for (const f of findings) {
+    if (f.category !== target.category) continue;
+    const d = distanceM(target, f);
+    if (d > target.radiusM + Math.max(0, f.errorM)) continue;
+    best = best === null ? f.score : Math.max(best, f.score);
+    nearest = nearest === null ? d : Math.min(nearest, d);
+  }
+  if (best === null || nearest === null) return { ...tally, frames: tally.frames + 1 };
+  return {
+    frames: tally.frames + 1,
+    hits: tally.hits + 1,
+    bestScore: tally.bestScore === null ? best : Math.max(tally.bestScore, best),
+    nearestM: tally.nearestM === null ? nearest : Math.min(tally.nearestM, nearest),
+  };
+}
+
+/** The verdict of a tally: seen in any frame, not seen in N frames, or nothing analysed. */
+export function verificationVerdict(t: VerificationTally): VerificationVerdict {
+  if (t.hits > 0 && t.bestScore !== null && t.nearestM !== null)
+    return {
+      verdict: 'present',
+      frames: t.frames,
+      hits: t.hits,
+      bestScore: t.bestScore,
+      nearestM: t.nearestM,
+    };
+  if (t.frames === 0) return { verdict: 'no_frames', frames: 0 };
+  return { verdict: 'not_seen', frames: t.frames };
+}
+
+/** The verdict in words for the evidence record and the timeline (zh-CN, English). */
+export function verificationText(v: VerificationVerdict): string {
+  if (v.verdict === 'present')
+    return `问题仍存在（${v.hits}/${v.frames} 帧）/ finding still present (${v.hits} of ${v.frames} frames)`;
+  if (v.verdict === 'not_seen') return `${v.frames} 帧中未发现 / not seen in ${v.frames} frames`;
+  return '未分析到画面 / no frames analysed';
+}
+
+/** Orbit radius and height of a verification flight: the camera keeps the point in view. */
+export const VERIFICATION_ORBIT = { radiusM: 40, altM: 50 } as const;
+
+/** The route of a verification flight: one orbit around the ticket's location. */
+export function verificationRoute(ticket: {
+  number: string;
+  lat: number;
+  lon: number;
+}): { ok: true; route: Route } | { ok: false; message: string } {
+  if (!(Math.abs(ticket.lat) <= 90 && Math.abs(ticket.lon) <= 180))
+    return {
+      ok: false,
+      message: `ticket ${ticket.number}: location ${ticket.lat}, ${ticket.lon} is not on the globe`,
+    };
+  const planned = planOrbit({
+    center: { lat: ticket.lat, lon: ticket.lon },
+    radiusM: VERIFICATION_ORBIT.radiusM,
+    altM: VERIFICATION_ORBIT.altM,
+    name: `核查 ${ticket.number}`,
+  });
+  return planned.ok ? { ok: true, route: planned.plan.route } : { ok: false, message: planned.error.message };
+}

@@ -1,0 +1,262 @@
+/**
+ * Verification flights (issue 15) through the API on a fake fleet: a handled ticket sends an
+ * orbit over its location from the nearest dock with an idle aircraft; bad requests answer a
+ * coded error and store nothing; frames of the sortie tally the verdict, which reaches the
+ * ticket as verification evidence ("still present" at once, "not seen in N frames" at the end).
+ */
+import { sampleDockStatus, sampleVehicleState } from '@aerie/contracts';
+import { destination } from '@aerie/missions';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
+import { constructionFinding, create, type Harness, startHarness } from '../test/harness.ts';
+
+const SITE = { lat: 30.2741, lon: 120.1551 };
+const NEAR = destination(SITE, 90, 800);
+/** Further from the tickets (all east of the site, 900-1200 m) than NEAR, still within range. */
+const FAR = destination(SITE, 90, 400);
+const JPEG = Buffer.from('a frame of the verification flight');
+
+let h: Harness;
+let hub: FakeBridgeHub;
+const tok = { dispatcher: '', reviewer: '', officer: '', centre: '' };
+const docks = { near: '', far: '' };
+let dep = '';
+
+async function dockWithAircraft(
+  name: string,
+  at: { lat: number; lon: number },
+  sysid: number,
+  bridgeId: string,
+  siteId: string,
+) {
+  const dockId = String(
+    (
+      await create(h, '/api/docks', {
+        name,
+        serial: `D-${name}`,
+        model: 'sim',
+        siteId,
+        latDeg: at.lat,
+        lonDeg: at.lon,
+        altAmslM: 10,
+        bridgeId,
+        sysid: 100 + sysid,
+        compid: 25,
+      })
+    ).id,
+  );
+  const vehicleId = String(
+    (
+      await create(h, '/api/vehicles', {
+        name: `uav ${name}`,
+        serial: `V-${name}`,
+        model: 'sim',
+        camera: null,
+        departmentId: null,
+        dockId,
+        bridgeId,
+        sysid,
+      })
+    ).id,
+  );
+  h.app.aerie.docks.update(dockId, sampleDockStatus({ sysid: 100 + sysid, lat: at.lat, lon: at.lon }));
+  h.app.aerie.liveState.update(
+    vehicleId,
+    sampleVehicleState({ sysid, lat: at.lat, lon: at.lon, armed: false }),
+  );
+  return dockId;
+}
+
+async function counts() {
+  const db = h.app.aerie.database.db;
+  const n = (t: string) => db.get<{ n: number }>(sql.raw(`select count(*) as n from ${t}`)).n;
+  return { sorties: n('sorties'), flights: n('verification_flights'), evidence: n('evidence') };
+}
+
+async function page(id: string, token = tok.reviewer) {
+  const res = await h.req('GET', `/api/tickets/${id}`, { token });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+async function act(id: string, token: string, action: string, extra: Record<string, unknown> = {}) {
+  const version = (await page(id)).ticket.version;
+  const res = await h.req('POST', `/api/tickets/${id}/transitions`, {
+    token,
+    body: { action, version, ...extra },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+/** A construction ticket at `at`, taken by the officer to handled (with a proof photo). */
+async function handledTicket(at: { lat: number; lon: number }): Promise<string> {
+  const res = await h.req('POST', '/api/findings', {
+    token: tok.centre,
+    body: {
+      finding: constructionFinding(h, at),
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const id = res.json().ticket.id as string;
+  await act(id, tok.officer, 'sign');
+  await act(id, tok.officer, 'start');
+  const up = await h.app.inject({
+    method: 'POST',
+    url: `/api/tickets/${id}/evidence?kind=proof`,
+    headers: { authorization: `Bearer ${tok.officer}`, 'content-type': 'image/jpeg' },
+    payload: Buffer.from('proof photo'),
+  });
+  expect(up.statusCode, up.body).toBe(201);
+  await act(id, tok.officer, 'handle', { reason: '已处置' });
+  expect((await page(id)).ticket.status).toBe('handled');
+  return id;
+}
+
+/** Aborts a sortie (on the ground: it ends 'aborted') and waits for the orchestrator. */
+async function stop(sortieId: string) {
+  expect(h.app.patrol.orchestrator.abort(sortieId, 'OperatorAbort', 'test over')).toBe(true);
+  await h.app.patrol.orchestrator.settled();
+}
+
+const seen = (at: { lat: number; lon: number }, category = 'construction') =>
+  ({ category, score: 0.7, lat: at.lat, lon: at.lon, errorM: 4 }) as const;
+
+beforeAll(async () => {
+  hub = new FakeBridgeHub();
+  hub.answers['dock.command'] = () => ({ ok: true, value: { command: 31502, sends: 1 } });
+  h = await startHarness({ bridgeHub: hub, tickets: { sweepEveryMs: 0 }, patrol: { scheduler: false } });
+  dep = String((await create(h, '/api/departments', { name: 'Urban management', code: 'UM' })).id);
+  await create(h, '/api/ticket-routes', { category: 'construction', gridId: null, departmentId: dep });
+  tok.dispatcher = await h.userToken('dispatcher');
+  tok.reviewer = await h.userToken('reviewer');
+  tok.centre = await h.userToken('command_centre');
+  tok.officer = await h.userToken('department_officer', { departmentId: dep });
+  const bridgeId = ((await create(h, '/api/bridges', { name: 'West' })).bridge as { id: string }).id;
+  const siteId = String(
+    (await create(h, '/api/sites', { name: 'West', latDeg: SITE.lat, lonDeg: SITE.lon })).id,
+  );
+  hub.connected = [bridgeId];
+  docks.far = await dockWithAircraft('far', FAR, 2, bridgeId, siteId);
+  docks.near = await dockWithAircraft('near', NEAR, 1, bridgeId, siteId);
+});
+afterAll(async () => h?.close());
+
+describe('POST /api/tickets/:id/verification-flight', () => {
+  it('refuses bad requests with a coded error and stores nothing', async () => {
+    const open = await h.req('POST', '/api/findings', {
+      token: tok.centre,
+      body: {
+        finding: constructionFinding(h, destination(SITE, 0, 2000)),
+      },
+    });
+    const before = await counts();
+    const notHandled = await h.req('POST', `/api/tickets/${open.json().ticket.id}/verification-flight`, {
+      token: tok.reviewer,
+    });
+    expect(notHandled.statusCode).toBe(409);
+    expect(notHandled.json().error.code).toBe('InvalidTransition');
+    const missing = await h.req('POST', '/api/tickets/no-such-ticket/verification-flight', {
+      token: tok.reviewer,
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('NotFound');
+    const officer = await h.req('POST', `/api/tickets/${open.json().ticket.id}/verification-flight`, {
+      token: tok.officer,
+    });
+    expect(officer.statusCode).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('sends an orbit over the ticket from the nearest dock with an idle aircraft, once at a time', async () => {
+    const target = destination(SITE, 90, 1000);
+    const id = await handledTicket(target);
+    expect((await page(id)).mayRequestVerificationFlight).toBe(true);
+    expect((await page(id, tok.centre)).mayRequestVerificationFlight).toBe(false);
+    const before = await counts();
+    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.reviewer });
+    expect(res.statusCode, res.body).toBe(201);
+    const { sortieId, dockId } = res.json();
+    expect(dockId).toBe(docks.near);
+    expect(await counts()).toMatchObject({ sorties: before.sorties + 1, flights: before.flights + 1 });
+    const sortie = (await h.req('GET', `/api/sorties/${sortieId}`, { token: tok.dispatcher })).json();
+    expect(sortie).toMatchObject({ kind: 'on_demand', dockId: docks.near });
+    const flights = (await page(id)).verificationFlights;
+    expect(flights).toEqual([
+      expect.objectContaining({
+        sortieId,
+        verdict: 'no_frames',
+        frames: 0,
+        finishedAt: null,
+        evidenceSeq: null,
+      }),
+    ]);
+    expect((await page(id)).mayRequestVerificationFlight).toBe(false);
+    // A second request while it flies is refused, nothing stored.
+    const mid = await counts();
+    const again = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.dispatcher });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('Conflict');
+    expect(await counts()).toEqual(mid);
+    await stop(sortieId);
+  });
+
+  it('attaches "still present" at the first frame that sees the finding near the location', async () => {
+    const target = destination(SITE, 90, 1200);
+    const id = await handledTicket(target);
+    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.dispatcher });
+    expect(res.statusCode, res.body).toBe(201);
+    const { sortieId } = res.json();
+    const desk = h.app.tickets;
+    const frame = { bytes: JPEG, mime: 'image/jpeg' };
+    expect(desk.recordVerificationFrame(sortieId, [], frame)?.verdict).toBe('not_seen');
+    expect(desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame)?.verdict).toBe(
+      'present',
+    );
+    desk.recordVerificationFrame(sortieId, [seen(target)], frame);
+    const p = await page(id);
+    const verification = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
+    expect(verification).toHaveLength(1);
+    expect(verification[0].meta).toMatchObject({ sortieId, verdict: 'present', frames: 2, hits: 1 });
+    expect(p.verificationFlights[0]).toMatchObject({ verdict: 'present', frames: 3, hits: 2 });
+    expect(desk.finishVerificationFlight(sortieId)?.verdict).toBe('present');
+    expect((await page(id)).evidence.filter((e: { kind: string }) => e.kind === 'verification')).toHaveLength(
+      1,
+    );
+    // The reviewer then verifies it.
+    await act(id, tok.reviewer, 'verify');
+    expect((await page(id)).ticket.status).toBe('verified');
+    await stop(sortieId);
+  });
+
+  it('attaches "not seen in N frames" with the last frame when the sortie ends without it', async () => {
+    const target = destination(SITE, 90, 1100);
+    const id = await handledTicket(target);
+    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.reviewer });
+    expect(res.statusCode, res.body).toBe(201);
+    const { sortieId } = res.json();
+    const desk = h.app.tickets;
+    const elsewhere = destination(target, 0, 500);
+    desk.recordVerificationFrame(sortieId, [seen(elsewhere)], { bytes: JPEG, mime: 'image/jpeg' });
+    desk.recordVerificationFrame(sortieId, [seen(target, 'fire_smoke')], { bytes: JPEG, mime: 'image/jpeg' });
+    // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress.
+    await stop(sortieId);
+    const p = await page(id);
+    expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 2 });
+    expect(p.verificationFlights[0].finishedAt).not.toBeNull();
+    const [ev] = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
+    expect(ev.meta).toMatchObject({
+      sortieId,
+      verdict: 'not_seen',
+      frames: 2,
+      text: '2 帧中未发现 / not seen in 2 frames',
+    });
+    // Frames of other sorties change nothing.
+    expect(
+      desk.recordVerificationFrame('not-a-verification-sortie', [seen(target)], {
+        bytes: JPEG,
+        mime: 'image/jpeg',
+      }),
+    ).toBeNull();
+  });
+});
