@@ -179,7 +179,43 @@ export interface ConsoleUploadProgress {
   atMs: number;
 }
 
+/** What a map needs of a ticket to draw it: where it is, what it is, how far along. */
+export interface TicketPlace {
+  number: string;
+  category: string;
+  status: string;
+  urgent: boolean;
+  lat: number;
+  lon: number;
+}
+
+/** The `TicketPlace` fields of a larger ticket record (nothing else is copied). */
+export function ticketPlace(t: TicketPlace): TicketPlace {
+  return {
+    number: t.number,
+    category: t.category,
+    status: t.status,
+    urgent: t.urgent,
+    lat: t.lat,
+    lon: t.lon,
+  };
+}
+
+/**
+ * A ticket that was created or changed (transition, new occurrence, alert, evidence), as the
+ * globe's ticket layer needs it; department officers get their department's tickets only.
+ */
+export interface ConsoleTicketChange extends TicketPlace {
+  ticketId: string;
+  departmentId: string | null;
+  /** What happened: ticket.created, ticket.transition, ticket.occurrence, ticket.alert, ticket.evidence. */
+  event: string;
+  atMs: number;
+}
+
 export interface ConsoleServerToClient {
+  /** Tickets as they are created or change. */
+  'ticket.changed': (change: ConsoleTicketChange) => void;
   /** Mission uploads' progress (orchestrated sorties), as the bridge reports it. */
   'mission.upload_progress': (progress: ConsoleUploadProgress) => void;
   /** Orchestrated sorties' phase changes, as they happen. */

@@ -49,5 +49,8 @@ export const SortieRecord = Type.Object({
   windowEndAt: NullableTime,
   /** The mission id the vehicle confirmed after upload. */
   missionId: Type.Union([Type.Integer(), Type.Null()]),
+  /** Share (0..1) of the planned area the camera covered, computed at close; null without a plan. */
+  coverageShare: Type.Union([Type.Number(), Type.Null()]),
+  coveragePlannedM2: Type.Union([Type.Number(), Type.Null()]),
 });
 export type SortieRecord = Static<typeof SortieRecord>;

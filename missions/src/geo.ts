@@ -150,3 +150,12 @@ export function ringArea(ring: readonly XY[]): number {
     s += ring[j]!.x * ring[i]!.y - ring[i]!.x * ring[j]!.y;
   return s / 2;
 }
+
+/** The ring without its closing point (a ring given closed, first point repeated last, is opened). */
+export function openRing<T extends LatLon>(points: readonly T[]): T[] {
+  const out = [...points];
+  const first = out[0];
+  const last = out[out.length - 1];
+  if (out.length > 1 && first && last && first.lat === last.lat && first.lon === last.lon) out.pop();
+  return out;
+}

@@ -57,6 +57,7 @@ import {
   type TicketsOptions,
   WebhookDispatcher,
 } from './tickets/index.ts';
+import { ticketChangePublisher } from './tickets/ticket-console.ts';
 import { registerVideoRoutes } from './video/routes.ts';
 
 /** Options of `build`. */
@@ -136,6 +137,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const flightLog = new FlightLog({
       media: new MediaStore(config.dataDir),
       claimPlanned: async (_db, vehicleId) => patrol?.orchestrator.claimFor(vehicleId) ?? null,
+      coverageCamera: { lens: config.detection.camera, gimbal: config.detection.gimbal },
     });
     const docks = new LiveDockStore(now);
     const bridgeChannel = new BridgeChannel({
@@ -305,6 +307,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
       { prefix: '/api' },
     );
+    const stopTicketConsole = ticketDesk.onTicketEvent(ticketChangePublisher(app.io));
+    app.addHook('onClose', async () => stopTicketConsole());
     await installOpen311(app, ctx, ticketDesk);
     if (config.detection.enabled)
       await installDetection(app, {

@@ -4,7 +4,9 @@
  * command centre's list; a department officer lands on their inbox, signs and handles it in the
  * browser (proof photo uploaded from the page), and the timeline shows both; a ticket changed by
  * someone else answers a stale click with a reload message; the triage queue confirms a
- * low-score finding into a ticket.
+ * low-score finding into a ticket; the statistics page shows the ticket figures the API
+ * answers; the command view's globe shows open tickets as pins, adds a fire ticket when its
+ * event arrives, hides them with the layer switch, and a click on a pin opens the ticket.
  *
  * Evidence frames are the construction samples in ../shared/samples. Screenshots go to
  * `screenshots/tickets-*.png`.
@@ -45,12 +47,12 @@ let browser: ConsoleBrowser | undefined;
 const api = <T>(method: string, url: string, body?: unknown, token?: string) =>
   system!.api<T>(method, url, body, token);
 
-/** A construction finding `northM` metres north of the site, with the sample frame. */
-async function finding(score: number, northM: number) {
+/** A construction (or `category`) finding `northM` metres north of the site, with the sample frame. */
+async function finding(score: number, northM: number, category = 'construction') {
   return {
     finding: {
-      category: 'construction',
-      label: 'excavator',
+      category,
+      label: category === 'fire_smoke' ? 'smoke' : 'excavator',
       score,
       box: [10, 20, 300, 200],
       detector: { name: 'e2e-detector', version: '1.0.0', kind: 'image-analysis' },
@@ -290,4 +292,95 @@ describe('the ticket centre', () => {
     expect(rejected.body.items.map((x) => [x.score, x.reason])).toEqual([[0.45, '阴影误识别']]);
     browser!.assertNoPageErrors();
   }, 120_000);
+
+  it('the statistics page shows the ticket figures: totals, closure rates per department, by category', async () => {
+    const stats = await api<{
+      byStatus: { key: string; count: number }[];
+      perDepartment: { departmentName: string | null; closureRate: number | null }[];
+    }>('GET', '/api/tickets/stats');
+    const total = stats.body.byStatus.reduce((n, x) => n + x.count, 0);
+    expect(total).toBeGreaterThan(0);
+    const { page } = await browser!.newPage(base);
+    await login(page, CENTRE.username, CENTRE.password);
+    await page.goto('/stats');
+    const section = await visible(page, 'ticket-stats', 'the ticket statistics');
+    await until(
+      async () => (await section.getAttribute('data-total')) === String(total) || undefined,
+      `the ticket statistics showing ${total} tickets`,
+      20_000,
+    );
+    expect(await section.textContent()).toContain('按期结案率');
+    const rows = page.locator('[data-testid="ticket-stats-departments"] tbody tr.ant-table-row');
+    expect(await rows.filter({ hasText: '城管局' }).count()).toBe(1);
+    expect(
+      Number(await page.getByTestId('ticket-stats-by-category').getAttribute('data-points')),
+    ).toBeGreaterThan(0);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'tickets-6-statistics');
+    browser!.assertNoPageErrors();
+  }, 120_000);
+
+  it('the globe shows open tickets as pins, adds a fire when its event arrives, hides them, and a click opens the ticket', async () => {
+    const { page } = await browser!.newPage(base);
+    await login(page, CENTRE.username, CENTRE.password);
+    await page.goto('/');
+    await visible(page, 'globe-ticket-layer', 'the ticket layer switch', 60_000);
+    type Pins = { shown: boolean; drawn: string[]; open: string[] };
+    type Hooks = {
+      ticketPins?: () => Pins;
+      ticketScreenPosition?: (id: string) => { x: number; y: number } | null;
+    };
+    const pins = () =>
+      page.evaluate(() => (window as unknown as { __aerie?: Hooks }).__aerie?.ticketPins?.());
+    const open = await api<{ total: number }>(
+      'GET',
+      '/api/tickets?limit=1&status=new&status=filed&status=dispatched&status=returned&status=signed&status=in_progress&status=handled&status=verified',
+    );
+    await until(
+      async () => ((await pins())?.open.length === open.body.total ? true : undefined),
+      `${open.body.total} open tickets on the globe`,
+      30_000,
+    );
+    // The camera starts ~7 km south of where it looks: a fire there lands mid-screen.
+    const fire = await api<{ outcome: string; ticket: Ticket }>(
+      'POST',
+      '/api/findings',
+      await finding(0.95, 6_900, 'fire_smoke'),
+    );
+    expect(fire.body.outcome).toBe('ticket');
+    const fireId = fire.body.ticket.id;
+    await until(
+      async () => ((await pins())?.drawn.includes(fireId) ? true : undefined),
+      'the fire ticket drawn on the globe from its ticket.changed event',
+      20_000,
+    );
+    await screenshot(page, 'tickets-7-globe');
+
+    await page.getByTestId('globe-ticket-toggle').click();
+    await until(
+      async () => {
+        const p = await pins();
+        return p && !p.shown && p.drawn.length === 0 ? true : undefined;
+      },
+      'the pins hidden by the layer switch',
+      10_000,
+    );
+    await page.getByTestId('globe-ticket-toggle').click();
+    await until(
+      async () => ((await pins())?.drawn.includes(fireId) ? true : undefined),
+      'the pins back',
+      10_000,
+    );
+
+    const at = await page.evaluate(
+      (id) => (window as unknown as { __aerie?: Hooks }).__aerie?.ticketScreenPosition?.(id),
+      fireId,
+    );
+    expect(at).toBeTruthy();
+    const box = (await page.getByTestId('globe').boundingBox())!;
+    await page.mouse.click(box.x + at!.x, box.y + at!.y);
+    await page.waitForURL(`**/tickets/${fireId}`, { timeout: 15_000 });
+    await visible(page, 'ticket-page', 'the fire ticket opened from the globe');
+    browser!.assertNoPageErrors();
+  }, 180_000);
 });

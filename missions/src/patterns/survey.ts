@@ -10,7 +10,7 @@
  * photos are taken outside the area.
  */
 import type { LatLon, XY } from '../geo.ts';
-import { centroidOf, distanceM, localPlane, ringArea } from '../geo.ts';
+import { centroidOf, distanceM, localPlane, openRing, ringArea } from '../geo.ts';
 import type { Home, Route, RouteItem } from '../route.ts';
 import { type CameraSpec, footprint, STANDARD_CAMERA } from './camera.ts';
 
@@ -63,14 +63,6 @@ export type SurveyResult =
   | { ok: false; error: { code: 'InvalidSurvey'; message: string } };
 
 const fail = (message: string): SurveyResult => ({ ok: false, error: { code: 'InvalidSurvey', message } });
-
-function openRing(points: readonly LatLon[]): LatLon[] {
-  const out = [...points];
-  const first = out[0];
-  const last = out[out.length - 1];
-  if (out.length > 1 && first && last && first.lat === last.lat && first.lon === last.lon) out.pop();
-  return out;
-}
 
 const dirOf = (deg: number): XY => ({
   x: Math.sin((deg * Math.PI) / 180),

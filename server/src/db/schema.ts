@@ -241,6 +241,13 @@ export const sorties = sqliteTable(
     missionRan: integer('mission_ran', { mode: 'boolean' }).notNull().default(false),
     /** Why it ended when it did not end normally (link lost, failsafe, ...). */
     endReason: text('end_reason'),
+    /**
+     * Share (0..1) of the planned area the camera footprint covered (flightlog/coverage.ts),
+     * computed when the sortie closes; null without a plan or a track.
+     */
+    coverageShare: real('coverage_share'),
+    /** The planned area that share is of, square metres. */
+    coveragePlannedM2: real('coverage_planned_m2'),
     /** The sortie's raw MAVLink recording in the media store, when the bridge sent one. */
     tlogSha256: text('tlog_sha256').references(() => media.sha256, { onDelete: 'set null' }),
     /**

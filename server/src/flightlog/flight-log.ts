@@ -8,6 +8,7 @@
  * moment continues the same sortie. If the channel's transaction rolls back, it calls
  * `forget(vehicleId)` so the cache cannot run ahead of what was stored.
  */
+
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '@aerie/contracts';
 import type { VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
@@ -15,6 +16,7 @@ import { and, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { IngestSink } from '../channel/contracts.ts';
 import type { Db } from '../db/client.ts';
 import { sorties, trackPoints, vehicleEvents, vehicles } from '../db/schema.ts';
+import { type CoverageCamera, storeSortieCoverage } from './coverage.ts';
 import { describeEvent } from './event-text.ts';
 import type { MediaStore } from './media-store.ts';
 import {
@@ -36,6 +38,8 @@ export interface FlightLogOptions {
   claimPlanned?: (db: Db, vehicleId: string, atMs: number) => Promise<string | null>;
   /** Id maker for new rows (tests make them predictable). */
   newId?: () => string;
+  /** The camera whose footprint a closed sortie's coverage is computed with (default: the simulated one). */
+  coverageCamera?: CoverageCamera;
 }
 
 /** Where an attached tlog went. */
@@ -247,6 +251,8 @@ export class FlightLog implements IngestSink {
             endReason: e.endReason,
           })
           .where(eq(sorties.id, e.sortieId));
+        // Coverage is a figure of the report, never a reason to lose the close itself.
+        await storeSortieCoverage(db, e.sortieId, this.opts.coverageCamera).catch(() => undefined);
         return;
       case 'point':
         await db.insert(trackPoints).values({

@@ -193,3 +193,16 @@ function findSpan(spans: BucketSpan[], ms: number): number {
   }
   return -1;
 }
+
+/** How many sorties have a coverage figure and their mean share (null when none has one). */
+export function meanCoverage(shares: ReadonlyArray<number | null>): {
+  sorties: number;
+  meanShare: number | null;
+} {
+  const known = shares.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (known.length === 0) return { sorties: 0, meanShare: null };
+  return {
+    sorties: known.length,
+    meanShare: Math.round((known.reduce((a, b) => a + b, 0) / known.length) * 1e4) / 1e4,
+  };
+}

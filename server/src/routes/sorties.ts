@@ -4,11 +4,21 @@
  */
 import { SortieRecord } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { and, asc, count, desc, eq, gt, gte, lt, min } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, min } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { AppContext } from '../context.ts';
-import { sorties, trackPoints, vehicleEvents } from '../db/schema.ts';
+import {
+  departments,
+  patrolRoutes,
+  sorties,
+  ticketOccurrences,
+  tickets,
+  trackPoints,
+  vehicleEvents,
+  vehicles,
+} from '../db/schema.ts';
+import { plannedAreaOf } from '../flightlog/coverage.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
@@ -188,6 +198,16 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
     );
   }
 
+  /** A sortie with how many track points and events it has. */
+  async function detailOf(s: SortieRow) {
+    const [points] = await db.select({ n: count() }).from(trackPoints).where(eq(trackPoints.sortieId, s.id));
+    const [events] = await db
+      .select({ n: count() })
+      .from(vehicleEvents)
+      .where(await sortieEventsCondition(s, null, null));
+    return { ...sortieView(s), trackPointCount: points?.n ?? 0, eventCount: events?.n ?? 0 };
+  }
+
   r.get(
     '/sorties/:id',
     {
@@ -199,17 +219,117 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
         response: { 200: SortieDetail, ...errorResponses(401, 403, 404) },
       },
     },
+    async (req) => detailOf(await visibleSortie(req, req.params.id)),
+  );
+
+  const LatLonList = Type.Array(Type.Object({ lat: Type.Number(), lon: Type.Number() }));
+  r.get(
+    '/sorties/:id/report',
+    {
+      config: { permission: 'sorties.read' },
+      schema: {
+        tags: ['sorties'],
+        summary:
+          'What a printed sortie report shows: the sortie, its route (planned path and area), the flown track ' +
+          '(at most 2000 points), its coverage, the findings filed during it and their tickets (a department ' +
+          "officer: their department's tickets only)",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            sortie: SortieDetail,
+            vehicleName: Type.Union([Type.String(), Type.Null()]),
+            routeName: Type.Union([Type.String(), Type.Null()]),
+            plannedPath: LatLonList,
+            plannedArea: LatLonList,
+            track: LatLonList,
+            findings: Type.Array(
+              Type.Object({
+                ticketId: Type.String(),
+                score: Type.Union([Type.Number(), Type.Null()]),
+                lat: Type.Number(),
+                lon: Type.Number(),
+                capturedAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+            tickets: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                number: Type.String(),
+                category: Type.String(),
+                status: Type.String(),
+                urgent: Type.Boolean(),
+                lat: Type.Number(),
+                lon: Type.Number(),
+                departmentName: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
     async (req) => {
       const s = await visibleSortie(req, req.params.id);
-      const [points] = await db
-        .select({ n: count() })
+      const [vehicle] = await db
+        .select({ name: vehicles.name })
+        .from(vehicles)
+        .where(eq(vehicles.id, s.vehicleId));
+      const [route] = s.routeId
+        ? await db
+            .select({ name: patrolRoutes.name, routeJson: patrolRoutes.routeJson })
+            .from(patrolRoutes)
+            .where(eq(patrolRoutes.id, s.routeId))
+        : [];
+      const planned = plannedAreaOf(s.planJson, route?.routeJson ?? null);
+      const track = await db
+        .select({ lat: trackPoints.latDeg, lon: trackPoints.lonDeg })
         .from(trackPoints)
-        .where(eq(trackPoints.sortieId, s.id));
-      const [events] = await db
-        .select({ n: count() })
-        .from(vehicleEvents)
-        .where(await sortieEventsCondition(s, null, null));
-      return { ...sortieView(s), trackPointCount: points?.n ?? 0, eventCount: events?.n ?? 0 };
+        .where(eq(trackPoints.sortieId, s.id))
+        .orderBy(asc(trackPoints.at));
+      const step = Math.max(1, Math.ceil(track.length / 2000));
+      const occurrences = await db
+        .select({
+          ticketId: ticketOccurrences.ticketId,
+          score: ticketOccurrences.score,
+          lat: ticketOccurrences.latDeg,
+          lon: ticketOccurrences.lonDeg,
+          capturedAt: ticketOccurrences.capturedAt,
+        })
+        .from(ticketOccurrences)
+        .where(eq(ticketOccurrences.sortieId, s.id))
+        .orderBy(asc(ticketOccurrences.capturedAt));
+      const ticketIds = [...new Set(occurrences.map((o) => o.ticketId))];
+      const ticketRows = ticketIds.length
+        ? await db
+            .select({
+              id: tickets.id,
+              number: tickets.number,
+              category: tickets.category,
+              status: tickets.status,
+              urgent: tickets.urgent,
+              lat: tickets.latDeg,
+              lon: tickets.lonDeg,
+              departmentName: departments.name,
+            })
+            .from(tickets)
+            .leftJoin(departments, eq(departments.id, tickets.departmentId))
+            // A department officer sees their department's tickets only, as in the ticket centre.
+            .where(allOf(inArray(tickets.id, ticketIds), scopeCondition(req, tickets.departmentId)))
+            .orderBy(asc(tickets.number))
+        : [];
+      const shown = new Set(ticketRows.map((tk) => tk.id));
+      return {
+        sortie: await detailOf(s),
+        vehicleName: vehicle?.name ?? null,
+        routeName: route?.name ?? null,
+        plannedPath: planned.path,
+        plannedArea: planned.area,
+        track: track.filter((_, i) => i % step === 0 || i === track.length - 1),
+        findings: occurrences
+          .filter((o) => shown.has(o.ticketId))
+          .map((o) => ({ ...o, capturedAt: o.capturedAt.toISOString() })),
+        tickets: ticketRows,
+      };
     },
   );
 

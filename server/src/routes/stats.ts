@@ -15,6 +15,7 @@ import {
   bucketsBetween,
   DEFAULT_STATS_TIME_ZONE,
   MAX_BUCKETS,
+  meanCoverage,
   STATS_BUCKETS,
   type StatsSortie,
 } from '../flightlog/stats.ts';
@@ -70,6 +71,12 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
             groupBy: Type.Enum(GROUP_BYS),
             timeZone: Type.String(),
             totals: Type.Object(FiguresProps),
+            /** Coverage of the planned area over the sorties that have one (patrols with a route). */
+            coverage: Type.Object({
+              sorties: Type.Integer(),
+              /** Mean share (0..1) of the planned area covered; null when no sortie has one. */
+              meanShare: Type.Union([Type.Number(), Type.Null()]),
+            }),
             buckets: Type.Array(BucketRow),
           }),
           ...errorResponses(400, 401, 403),
@@ -106,6 +113,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
           missionRan: sorties.missionRan,
           vehicleId: sorties.vehicleId,
           dockId: sorties.dockId,
+          coverageShare: sorties.coverageShare,
         })
         .from(sorties)
         .where(
@@ -145,6 +153,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
         groupBy,
         timeZone: tz,
         totals,
+        coverage: meanCoverage(rows.map((r) => r.coverageShare)),
         buckets: buckets.map(({ startMs, ...b }) => ({
           start: new Date(startMs).toISOString(),
           ...b,

@@ -1451,6 +1451,7 @@ export class TicketDesk {
     const perDepartment = this.db
       .select({
         departmentId: tickets.departmentId,
+        departmentName: departments.name,
         total: count(),
         voided: sql<number>`sum(case when ${tickets.status} = 'voided' then 1 else 0 end)`,
         closed: sql<number>`sum(case when ${tickets.status} = 'closed' then 1 else 0 end)`,
@@ -1458,6 +1459,7 @@ export class TicketDesk {
         overdue: sql<number>`sum(case when ${tickets.dueAt} <= ${this.now()} then 1 else 0 end)`,
       })
       .from(tickets)
+      .leftJoin(departments, eq(departments.id, tickets.departmentId))
       .where(where)
       .groupBy(tickets.departmentId)
       .orderBy(tickets.departmentId)
@@ -1467,6 +1469,7 @@ export class TicketDesk {
         const counted = r.total - Number(r.voided ?? 0);
         return {
           departmentId: r.departmentId,
+          departmentName: r.departmentName,
           total: r.total,
           closed,
           closedOnTime: Number(r.closedOnTime ?? 0),

@@ -284,6 +284,8 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
             perDepartment: Type.Array(
               Type.Object({
                 departmentId: Type.Union([Type.String(), Type.Null()]),
+                /** Null for tickets not yet dispatched to a department. */
+                departmentName: Type.Union([Type.String(), Type.Null()]),
                 total: Type.Integer(),
                 closed: Type.Integer(),
                 closedOnTime: Type.Integer(),

@@ -31,6 +31,7 @@ const CommandView = lazy(() => import('../features/fleet/command-view.tsx'));
 const SortieListPage = lazy(() => import('../features/flightlogs/sortie-list-page.tsx'));
 const SortieReplayPage = lazy(() => import('../features/flightlogs/sortie-replay-page.tsx'));
 const StatsPage = lazy(() => import('../features/stats/stats-page.tsx'));
+const SortieReportPage = lazy(() => import('../features/flightlogs/sortie-report-page.tsx'));
 const Planner = lazy(() => import('../features/planner/planner-page.tsx'));
 const DispatchBoard = lazy(() => import('../features/dispatch/dispatch-board.tsx'));
 const AdminPage = lazy(() => import('../features/admin/admin-page.tsx'));
@@ -80,6 +81,7 @@ export const PAGES: PageEntry[] = [
     element: <SortieListPage />,
   },
   { path: 'sorties/:id', permission: 'sorties.read', element: <SortieReplayPage /> },
+  { path: 'sorties/:id/report', permission: 'sorties.read', element: <SortieReportPage /> },
   {
     path: 'stats',
     navKey: 'common.nav.stats',

@@ -3,12 +3,15 @@
  * focused vehicle's panel on the right. Clicking a vehicle (on the globe or in the list)
  * focuses it; in go-to mode a click on the globe picks the target.
  */
-import { Alert, Spin, Tag, Tooltip } from 'antd';
+import { Alert, Spin, Switch, Tag, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { Globe } from '../../lib/globe/globe.ts';
 import type { Obstacle } from '../../lib/globe/label-placement.ts';
 import { setFocus, startFleetModel, useFleet } from '../../live/fleet-model.ts';
+import { bindTicketsToGlobe } from '../tickets/globe-tickets.ts';
+import { TicketLegend } from '../tickets/ticket-legend.tsx';
 import { AlertsFeed } from './alerts-feed.tsx';
 import { FleetSidebar } from './fleet-sidebar.tsx';
 import { bindFocusedRoute } from './focused-route.ts';
@@ -48,6 +51,11 @@ export default function CommandView() {
   pickingRef.current = picking;
   const [gotoTarget, setGotoTarget] = useState<GotoTarget | null>(null);
   const [softwareRenderer, setSoftwareRenderer] = useState<string | null>(null);
+  const [showTickets, setShowTickets] = useState(true);
+  const [ticketCount, setTicketCount] = useState<number | null>(null);
+  const navigate = useNavigate();
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
   const fleet = useFleet();
   const focused = fleet.focusedId ? fleet.byId.get(fleet.focusedId) : undefined;
 
@@ -72,6 +80,7 @@ export default function CommandView() {
             if (!cancelled) g.fitPoints(points);
           }),
         );
+        stops.push(bindTicketsToGlobe(g, (n) => !cancelled && setTicketCount(n)));
         stops.push(
           g.onPick((pick) => {
             if (pickingRef.current) {
@@ -82,6 +91,8 @@ export default function CommandView() {
               return;
             }
             if (pick.kind === 'vehicle') void setFocus(pick.id);
+            else if (pick.kind === 'ticket')
+              void navigateRef.current(`/tickets/${encodeURIComponent(pick.id)}`);
           }),
         );
       },
@@ -134,6 +145,25 @@ export default function CommandView() {
             {t('fleet.globe.software')}
           </Tag>
         </Tooltip>
+      )}
+      {globeState === 'ready' && (
+        <div className="command-layers" data-testid="globe-ticket-layer" data-shown={showTickets}>
+          <Switch
+            size="small"
+            checked={showTickets}
+            aria-label={t('fleet.layers.tickets')}
+            data-testid="globe-ticket-toggle"
+            onChange={(on) => {
+              setShowTickets(on);
+              globeRef.current?.tickets.setVisible(on);
+            }}
+          />
+          <span>
+            {t('fleet.layers.tickets')}
+            {ticketCount !== null && <span className="command-layers-count"> {ticketCount}</span>}
+          </span>
+          {showTickets && <TicketLegend />}
+        </div>
       )}
       <div className="command-left">
         <FleetSidebar />

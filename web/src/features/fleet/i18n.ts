@@ -200,6 +200,7 @@ export const fleetStrings = defineStrings(
       armingDenied: '无法解锁：{{reason}}',
       reasons: { dockLidNotOpen: '机场舱盖未打开' },
     },
+    layers: { tickets: '工单' },
     globe: {
       loading: '正在加载三维地球…',
       failed: '三维地球无法加载：{{message}}',
@@ -404,6 +405,7 @@ export const fleetStrings = defineStrings(
       armingDenied: 'Arming denied: {{reason}}',
       reasons: { dockLidNotOpen: 'dock lid is not open' },
     },
+    layers: { tickets: 'Tickets' },
     globe: {
       loading: 'Loading the 3D globe…',
       failed: 'The 3D globe could not load: {{message}}',

@@ -27,3 +27,9 @@ export function formatOffset(ms: number): string {
   const sign = ms < 0 ? '-' : '+';
   return `T${sign}${formatDuration(Math.abs(ms) / 1000)}`;
 }
+
+/** A share (0..1) as a percentage with one decimal ("66.7%"), or "—" when unknown. */
+export function formatPercent(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
+  return `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
+}

@@ -1,5 +1,5 @@
 /** The replayed sortie: aircraft, kind, status, dock, its figures and the .tlog download. */
-import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DownloadOutlined, FileTextOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { errorText } from '../../lib/errors.ts';
 import { useCan } from '../auth/session.ts';
 import { downloadTlog } from './api.ts';
 import { formatAt } from './display-time.ts';
-import { formatDuration, formatKm, formatNumber } from './format.ts';
+import { formatDuration, formatKm, formatNumber, formatPercent } from './format.ts';
 import { Figure } from './replay-figure.tsx';
 import { KindTag, StatusTag } from './sortie-tags.tsx';
 import type { Names } from './use-names.ts';
@@ -64,7 +64,17 @@ export function ReplayInfo({ data, names }: { data: ReplayData; names: Names }) 
         <Figure label={t('flightlogs.replay.duration')} value={formatDuration(sortie.durationS)} />
         <Figure label={t('flightlogs.replay.distance')} value={`${formatKm(sortie.distanceM)} km`} />
         <Figure label={t('flightlogs.replay.maxAlt')} value={`${formatNumber(sortie.maxAltRelM, 1)} m`} />
+        <Figure label={t('flightlogs.columns.coverage')} value={formatPercent(sortie.coverageShare)} />
       </div>
+      <Button
+        block
+        style={{ marginBottom: 8 }}
+        icon={<FileTextOutlined />}
+        onClick={() => navigate(`/sorties/${encodeURIComponent(sortie.id)}/report`)}
+        data-testid="sortie-report-open"
+      >
+        {t('flightlogs.report.open')}
+      </Button>
       {canTlog && (
         <Tooltip title={sortie.hasTlog ? undefined : t('flightlogs.replay.noTlog')}>
           <Button

@@ -10,12 +10,12 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { type HTMLAttributes, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { Page } from '../../lib/api.ts';
 import { LoadError } from '../../lib/load/index.ts';
 import { listSorties } from './api.ts';
 import { dayRange, formatAt } from './display-time.ts';
-import { formatDuration, formatKm, formatNumber } from './format.ts';
+import { formatDuration, formatKm, formatNumber, formatPercent } from './format.ts';
 import { KindTag, StatusTag } from './sortie-tags.tsx';
 import type { Sortie } from './types.ts';
 import { NO_NAMES, useNamesLoad } from './use-names.ts';
@@ -144,6 +144,21 @@ export default function SortieListPage() {
         align: 'center',
         render: (_, s) =>
           s.missionRan ? <CheckOutlined className="fl-ok" aria-label={t('flightlogs.missionRan')} /> : null,
+      },
+      {
+        key: 'coverage',
+        title: t('flightlogs.columns.coverage'),
+        align: 'right',
+        render: (_, s) => (
+          <Link
+            to={`/sorties/${encodeURIComponent(s.id)}/report`}
+            onClick={(e) => e.stopPropagation()}
+            className="fl-num"
+            data-testid="sortie-report-link"
+          >
+            {formatPercent(s.coverageShare)}
+          </Link>
+        ),
       },
       {
         key: 'endReason',

@@ -3,7 +3,7 @@
  * sortie itself is the contracts' `SortieRecord`; the rest are plain types here (the browser
  * bundle never imports server code).
  */
-import type { SortieKind, SortieRecord, SortieStatus } from '@aerie/contracts';
+import type { SortieKind, SortieRecord, SortieStatus, TicketPlace } from '@aerie/contracts';
 
 export type { SortieKind, SortieStatus };
 
@@ -55,4 +55,20 @@ export interface EventPage {
 export interface Named {
   id: string;
   name: string;
+}
+
+/** `GET /api/sorties/:id/report`: what the printed sortie report shows. */
+export interface SortieReport {
+  sortie: SortieDetail & {
+    coverageShare: number | null;
+    coveragePlannedM2: number | null;
+    routeId: string | null;
+  };
+  vehicleName: string | null;
+  routeName: string | null;
+  plannedPath: Array<{ lat: number; lon: number }>;
+  plannedArea: Array<{ lat: number; lon: number }>;
+  track: Array<{ lat: number; lon: number }>;
+  findings: Array<{ ticketId: string; score: number | null; lat: number; lon: number; capturedAt: string }>;
+  tickets: Array<TicketPlace & { id: string; departmentName: string | null }>;
 }

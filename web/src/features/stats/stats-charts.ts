@@ -105,3 +105,22 @@ export function groupChart(
     })),
   };
 }
+
+/** Counts of named things (ticket categories, statuses) as horizontal bars, one colour each. */
+export function countBarChart(labels: string[], values: number[], colours: string[]): ChartOption {
+  return {
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: labels, inverse: true },
+    series: [
+      {
+        type: 'bar',
+        data: values.map((value, i) => ({ value, itemStyle: { color: colours[i] ?? CHART_PALETTE[0] } })),
+        barMaxWidth: 18,
+        label: { show: true, position: 'right', color: '#c9d6e3' },
+        itemStyle: { borderRadius: [0, 3, 3, 0] },
+      },
+    ],
+  };
+}

@@ -31,6 +31,8 @@ export interface StatsResponse {
   groupBy: StatsGroupBy;
   timeZone: string;
   totals: Figures;
+  /** Coverage of the planned area over the sorties that have one. */
+  coverage: { sorties: number; meanShare: number | null };
   buckets: StatsBucketRow[];
 }
 

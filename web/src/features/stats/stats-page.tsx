@@ -26,6 +26,7 @@ import { api } from '../../lib/api.ts';
 import { EChart } from '../../lib/charts/echart.tsx';
 import { LoadError } from '../../lib/load/index.ts';
 import { DISPLAY_TIME_ZONE, dayRange, displayDayAsPickerValue } from '../flightlogs/display-time.ts';
+import { formatPercent } from '../flightlogs/format.ts';
 import { groupChart, metricChart } from './stats-charts.ts';
 import {
   bucketLabel,
@@ -41,6 +42,7 @@ import {
   type StatsResponse,
   spansYears,
 } from './stats-model.ts';
+import { TicketStatsSection } from './ticket-stats.tsx';
 import './stats.css';
 
 const BUCKETS: StatsBucket[] = ['day', 'week', 'month'];
@@ -102,6 +104,7 @@ export default function StatsPage() {
     };
   }, [range, bucket, reload]);
 
+  const ticketSpan = useMemo(() => dayRange(range[0], range[1]), [range]);
   const rawLabels = useMemo(() => answers?.none.buckets.map((b) => b.label) ?? [], [answers]);
   const labels = useMemo(() => {
     const withYear = spansYears(rawLabels);
@@ -187,6 +190,25 @@ export default function StatsPage() {
             />
           </Card>
         ))}
+        <Card
+          size="small"
+          className="stats-card"
+          data-testid="stats-coverage"
+          data-value={answers?.none.coverage.meanShare ?? ''}
+        >
+          <Statistic
+            title={t('stats.coverage.title')}
+            value={answers ? formatPercent(answers.none.coverage.meanShare) : '—'}
+            suffix={
+              answers ? (
+                <span className="stats-coverage-n">
+                  {t('stats.coverage.sorties', { count: answers.none.coverage.sorties })}
+                </span>
+              ) : undefined
+            }
+            loading={!answers && loading}
+          />
+        </Card>
       </div>
 
       {empty && !loading && <Alert className="report-alert" type="info" showIcon title={t('stats.empty')} />}
@@ -225,6 +247,7 @@ export default function StatsPage() {
           ))}
         </div>
       </Spin>
+      <TicketStatsSection span={ticketSpan} reload={reload} />
     </div>
   );
 }

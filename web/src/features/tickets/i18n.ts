@@ -39,6 +39,7 @@ export const ticketStrings = defineStrings(
       void: '作废',
       reopen: '重新打开',
     },
+    legend: { urgentFire: '紧急火情' },
     list: {
       title: '工单中心',
       inboxTitle: '我的工单',
@@ -181,6 +182,7 @@ export const ticketStrings = defineStrings(
       void: 'Void',
       reopen: 'Reopen',
     },
+    legend: { urgentFire: 'Urgent fire' },
     list: {
       title: 'Ticket centre',
       inboxTitle: 'My tickets',

@@ -14,7 +14,6 @@ import {
   Empty,
   Image,
   Input,
-  Modal,
   Row,
   Space,
   Spin,
@@ -36,6 +35,7 @@ import {
   uploadProof,
 } from './api.ts';
 import { ticketCountdown, transitionErrorKey } from './format.ts';
+import { ReasonModal } from './reason-modal.tsx';
 import { TicketMap } from './ticket-map.tsx';
 import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { REASON_REQUIRED, type TicketAction, type TicketDetail } from './types.ts';
@@ -395,30 +395,20 @@ export default function TicketPage() {
           </Card>
         </Col>
       </Row>
-      <Modal
+      <ReasonModal
         open={asking !== null}
         title={asking ? t(`tickets.action.${asking}`) : ''}
-        okText={t('tickets.page.confirm')}
-        cancelText={t('tickets.page.cancel')}
-        okButtonProps={
-          { disabled: !reason.trim(), loading: pending !== null, 'data-testid': 'ticket-reason-ok' } as never
-        }
+        hint={t('tickets.page.reasonRequired')}
+        placeholder={t('tickets.page.reason')}
+        testId="ticket-reason"
+        okTestId="ticket-reason-ok"
+        reason={reason}
+        onReason={setReason}
+        busy={pending !== null}
+        error={failureText && asking ? failureText : null}
         onCancel={() => setAsking(null)}
-        onOk={() => asking && void run(asking, reason.trim())}
-      >
-        <Typography.Paragraph type="secondary">{t('tickets.page.reasonRequired')}</Typography.Paragraph>
-        <Input.TextArea
-          rows={3}
-          maxLength={2000}
-          data-testid="ticket-reason"
-          placeholder={t('tickets.page.reason')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        {failureText && asking && (
-          <Alert type="error" showIcon style={{ marginTop: 12 }} title={failureText} />
-        )}
-      </Modal>
+        onOk={(r) => asking && void run(asking, r)}
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * false positive).
  */
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Input, Modal, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { errorText } from '../../lib/errors.ts';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
 import { useCan } from '../auth/session.ts';
 import { confirmTriage, listTriage, rejectTriage } from './api.ts';
+import { ReasonModal } from './reason-modal.tsx';
 import type { TriageItem } from './types.ts';
 
 const PAGE_SIZE = 20;
@@ -140,27 +141,19 @@ export default function TriagePage() {
           onChange: (p) => setParams(p === 1 ? {} : { page: String(p) }, { replace: true }),
         }}
       />
-      <Modal
+      <ReasonModal
         open={rejecting !== null}
         title={t('tickets.triage.reject')}
-        okText={t('tickets.page.confirm')}
-        cancelText={t('tickets.page.cancel')}
-        okButtonProps={{ danger: true, disabled: !reason.trim(), loading: busy !== null }}
+        placeholder={t('tickets.triage.rejectReason')}
+        testId="triage-reason"
+        danger
+        reason={reason}
+        onReason={setReason}
+        busy={busy !== null}
+        error={failure !== null ? errorText(t, failure) : null}
         onCancel={() => setRejecting(null)}
-        onOk={() => rejecting && void decide(rejecting, 'reject', reason.trim())}
-      >
-        <Input.TextArea
-          rows={3}
-          maxLength={2000}
-          data-testid="triage-reason"
-          placeholder={t('tickets.triage.rejectReason')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        {failure !== null && (
-          <Alert type="error" showIcon style={{ marginTop: 12 }} title={errorText(t, failure)} />
-        )}
-      </Modal>
+        onOk={(r) => rejecting && void decide(rejecting, 'reject', r)}
+      />
     </div>
   );
 }

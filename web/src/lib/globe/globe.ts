@@ -11,7 +11,7 @@
  * (`overlay.ts`), so fleet and dock updates do not redraw the globe; Cesium draws the globe,
  * the focused vehicle's mission route and replays.
  *
- * API: `Globe.create(opts)`, `viewer`, `overlay`, the layers (`vehicles`, `places`, `route`),
+ * API: `Globe.create(opts)`, `viewer`, `overlay`, the layers (`vehicles`, `places`, `tickets`, `route`),
  * `onPick`, `follow`, `track`, `flyTo`, `fitPoints`, `destroy`. Further
  * layers live in files of their own and use `viewer`.
  */
@@ -39,6 +39,7 @@ import { GlobeOverlay } from './overlay.ts';
 import { PlacesLayer } from './places-layer.ts';
 import { type RenderQuality, renderQualityFor, webglRendererName } from './render-quality.ts';
 import { RouteLayer } from './route-layer.ts';
+import { TicketLayer } from './ticket-layer.ts';
 import { VehicleLayer } from './vehicle-layer.ts';
 
 // No Ion: nothing may reach the internet, and a default token would try to.
@@ -65,6 +66,7 @@ export interface GlobeOptions {
 export type GlobePick =
   | { kind: 'vehicle'; id: string }
   | { kind: 'dock' | 'site'; id: string }
+  | { kind: 'ticket'; id: string }
   | { kind: 'ground'; lon: number; lat: number };
 
 export class Globe {
@@ -74,6 +76,8 @@ export class Globe {
   readonly vehicles: VehicleLayer;
   readonly places: PlacesLayer;
   readonly route: RouteLayer;
+  /** Open tickets as pins (`ticket-layer.ts`), under the vehicles. */
+  readonly tickets: TicketLayer;
   /** Decides which vehicle, dock and site names fit on screen and draws them (`globe-labels.ts`). */
   readonly labels: LabelLayer;
   /** The renderer and the resolution the globe draws at (see `render-quality.ts`). */
@@ -90,9 +94,11 @@ export class Globe {
     (window as unknown as { aerieOverlay?: GlobeOverlay }).aerieOverlay = this.overlay;
     this.route = new RouteLayer(viewer.scene);
     this.places = new PlacesLayer(this.overlay);
+    this.tickets = new TicketLayer(this.overlay);
     this.vehicles = new VehicleLayer(this.overlay);
     this.labels = new LabelLayer(this.overlay, [this.vehicles.labels, this.places.labels]);
     this.overlay.add(this.places);
+    this.overlay.add(this.tickets);
     this.overlay.add(this.vehicles);
     this.overlay.add(this.labels);
     this.handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
@@ -176,7 +182,7 @@ export class Globe {
     const id = this.overlay.pick(position.x, position.y);
     if (typeof id === 'string') return { kind: 'vehicle', id };
     if (id && typeof id === 'object' && 'kind' in id && 'id' in id) {
-      const p = id as { kind: 'dock' | 'site'; id: string };
+      const p = id as { kind: 'dock' | 'site' | 'ticket'; id: string };
       return { kind: p.kind, id: p.id };
     }
     const ray = this.viewer.camera.getPickRay(position);

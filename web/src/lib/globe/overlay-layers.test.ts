@@ -7,6 +7,7 @@ import { LabelLayer } from './globe-labels.ts';
 import type { GlobeOverlay } from './overlay.ts';
 import { PlacesLayer } from './places-layer.ts';
 import { HEIGHT, HOME, lookingDown, WIDTH } from './test-camera.ts';
+import { TicketLayer, withAlpha } from './ticket-layer.ts';
 import { type VehicleDrawState, VehicleLayer } from './vehicle-layer.ts';
 
 interface Call {
@@ -263,5 +264,49 @@ describe('PlacesLayer', () => {
       wanted.push(key);
     });
     expect(wanted).toEqual(['dock:d1', 'site:s1']);
+  });
+});
+
+describe('TicketLayer', () => {
+  const view = lookingDown(5_000);
+  const marker = (id: string, lon: number, urgent = false) => ({
+    id,
+    lon,
+    lat: HOME.lat,
+    colour: urgent ? '#ff1f3d' : '#faad14',
+    urgent,
+  });
+
+  it('draws a pin above each ticket in view, picks it there, urgent ones larger and on top with a halo', () => {
+    const overlay = { requestDraw: vi.fn() };
+    const layer = new TicketLayer(overlay as unknown as GlobeOverlay);
+    layer.set([marker('fire', HOME.lon, true), marker('site', HOME.lon), marker('east', HOME.lon + 0.01)]);
+    expect(overlay.requestDraw).toHaveBeenCalled();
+    const { ctx, calls } = recordingContext();
+    layer.draw(ctx, view);
+    expect(layer.drawnIds()).toEqual(['site', 'east', 'fire']);
+    const fire = layer.screenPositionOf('fire')!;
+    // The head sits above (smaller y) the ground point in the middle of the screen.
+    expect(fire.x).toBeCloseTo(WIDTH / 2, 0);
+    expect(fire.y).toBeLessThan(HEIGHT / 2 - 5);
+    // Two pins at one spot: the urgent one is drawn last and picked.
+    expect(layer.pick(fire.x, fire.y)).toEqual({ kind: 'ticket', id: 'fire' });
+    const east = layer.screenPositionOf('east')!;
+    expect(layer.pick(east.x, east.y)).toEqual({ kind: 'ticket', id: 'east' });
+    expect(layer.pick(east.x, east.y + 60)).toBeUndefined();
+    expect(calls.some((c) => c.op === 'fill' && c.fillStyle === withAlpha('#ff1f3d', 0.28))).toBe(true);
+    const radii = calls.filter((c) => c.op === 'arc').map((c) => c.args[2] as number);
+    expect(Math.max(...radii)).toBeGreaterThan(1.5 * Math.min(...radii.filter((r) => r > 3)));
+  });
+
+  it('draws nothing and picks nothing when hidden', () => {
+    const layer = new TicketLayer({ requestDraw: vi.fn() } as unknown as GlobeOverlay);
+    layer.set([marker('a', HOME.lon)]);
+    layer.setVisible(false);
+    const { ctx, calls } = recordingContext();
+    layer.draw(ctx, view);
+    expect(calls.filter((c) => c.op === 'fill')).toHaveLength(0);
+    expect(layer.drawnIds()).toEqual([]);
+    expect(layer.pick(WIDTH / 2, HEIGHT / 2 - 10)).toBeUndefined();
   });
 });

@@ -1,0 +1,53 @@
+/** `ticket.changed` fan-out: the change drawn from a desk event, and who receives it. */
+import type { Server } from 'socket.io';
+import { describe, expect, it } from 'vitest';
+import type { TicketEvent, TicketSummary } from './desk.ts';
+import { ticketChangeOf, ticketChangePublisher } from './ticket-console.ts';
+
+const ticket = (departmentId: string | null) =>
+  ({
+    id: 't-1',
+    number: 'GC-20260601-0001',
+    category: 'fire_smoke',
+    status: 'dispatched',
+    urgent: true,
+    lat: 23.03,
+    lon: 113.14,
+    departmentId,
+  }) as TicketSummary;
+
+function fakeIo(sockets: Array<{ scope: 'all' | 'department'; departmentId: string | null } | null>) {
+  const got: Array<Array<[string, unknown]>> = sockets.map(() => []);
+  const map = new Map(
+    sockets.map((s, i) => [
+      String(i),
+      {
+        data: s ? { scope: s.scope, user: { departmentId: s.departmentId } } : {},
+        emit: (name: string, payload: unknown) => got[i]!.push([name, payload]),
+      },
+    ]),
+  );
+  const io = { of: () => ({ sockets: map }) } as unknown as Server;
+  return { io, got };
+}
+
+describe('ticket.changed', () => {
+  it('carries what the globe draws and what happened', () => {
+    const e: TicketEvent = { type: 'ticket.created', at: 1000, ticket: ticket('fire') };
+    const { id, ...fields } = ticket('fire');
+    expect(ticketChangeOf(e)).toEqual({ ticketId: id, ...fields, event: 'ticket.created', atMs: 1000 });
+    expect(ticketChangeOf({ type: 'triage.created', at: 1, item: {} as never })).toBeNull();
+  });
+
+  it("goes to the command centre and the ticket's department, not to other departments or anonymous sockets", () => {
+    const { io, got } = fakeIo([
+      { scope: 'all', departmentId: null },
+      { scope: 'department', departmentId: 'fire' },
+      { scope: 'department', departmentId: 'water' },
+      null,
+    ]);
+    ticketChangePublisher(io)({ type: 'ticket.created', at: 5, ticket: ticket('fire') });
+    expect(got.map((g) => g.length)).toEqual([1, 1, 0, 0]);
+    expect(got[0]![0]![0]).toBe('ticket.changed');
+  });
+});
