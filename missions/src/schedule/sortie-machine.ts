@@ -14,6 +14,10 @@
  * (when it was opened); in the air the aircraft is sent home (low battery, weather, operator
  * abort, pre-emption) and the sortie follows it down, ending `failed` with that reason once
  * the dock is closed. `aborted` is an operator's abort or a pre-emption before take-off.
+ *
+ * A dock-less sortie (`docked: false`: an aircraft standing in the open, e.g. a PX4 SITL or a
+ * field test) skips every dock step: queued --begin--> uploading ... --landed and
+ * disarmed--> closed, and never asks anything of a dock.
  */
 
 export type SortiePhase =
@@ -39,6 +43,7 @@ export type SortieClass = 'scheduled' | 'on_demand' | 'emergency';
 
 export type SortieFailureCode =
   | 'NoDock'
+  | 'VehicleUnavailable'
   | 'WindowMissed'
   | 'WeatherGrounded'
   | 'Conflict'
@@ -155,12 +160,16 @@ export interface SortieMachineOptions {
   timeouts?: Partial<SortieTimeouts>;
   /** Battery level in the air that sends the aircraft home, percent (default 20). */
   lowBatteryPct?: number;
+  /** The aircraft flies from a dock (default); false: dock-less, no dock steps at all. */
+  docked?: boolean;
 }
 
 export interface SortieMachineState {
   phase: SortiePhase;
   sortieClass: SortieClass;
   phaseSinceMs: number;
+  /** Flies from a dock; false: dock-less (absent in states stored before it existed: docked). */
+  docked?: boolean;
   /** The dock lid was opened for this sortie (so a failure closes it again). */
   dockOpened: boolean;
   /** The aircraft left the ground. */
@@ -190,6 +199,7 @@ export function newSortieMachine(
     phase: 'queued',
     sortieClass,
     phaseSinceMs: atMs,
+    docked: options.docked ?? true,
     dockOpened: false,
     airborne: false,
     landingPrepared: false,
@@ -224,7 +234,7 @@ const PHASE_TEXT: Record<SortiePhase, string> = {
   arming: 'arming',
   starting: 'starting the mission',
   in_progress: 'flying the route',
-  returning: 'returning to the dock',
+  returning: 'returning home',
   landing: 'landing',
   lid_closing: 'landed; dock closing',
   charging: 'dock closed; charging',
@@ -269,12 +279,17 @@ function fail(
   return [next, fx];
 }
 
+/** Whether the sortie has a dock to command (states stored before dock-less sorties: yes). */
+function hasDock(s: SortieMachineState): boolean {
+  return s.docked !== false;
+}
+
 /** Sends the aircraft home early for `reason` (once). */
 function sendHome(s: SortieMachineState, atMs: number, reason: SortieFailure): SortieStep {
   if (s.returnReason) return [s, []];
   const next = { ...s, returnReason: reason };
   const effects: SortieEffect[] = [{ type: 'vehicle_command', action: 'return' }];
-  if (!s.landingPrepared) {
+  if (!s.landingPrepared && hasDock(s)) {
     effects.push({ type: 'dock_command', action: 'prepare_landing' });
     next.landingPrepared = true;
   }
@@ -311,6 +326,10 @@ function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieS
   }
   // Back on the ground and disarmed: the flight is over.
   if (st.airborne && !v.armed && v.landed !== false) {
+    if (!hasDock(st)) {
+      const [n, f] = finishFlown(st, atMs);
+      return [n, [...effects, ...f]];
+    }
     const fx: SortieEffect[] = [{ type: 'dock_command', action: 'close_lid' }];
     const [n, f] = to(st, 'lid_closing', atMs, fx);
     return [n, [...effects, ...f]];
@@ -330,13 +349,13 @@ function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieS
   }
   if (v.modeKind === 'return' && st.phase !== 'returning' && st.phase !== 'landing') {
     const fx: SortieEffect[] = [];
-    if (!st.landingPrepared) fx.push({ type: 'dock_command', action: 'prepare_landing' });
+    if (!st.landingPrepared && hasDock(st)) fx.push({ type: 'dock_command', action: 'prepare_landing' });
     const [n, f] = to({ ...st, landingPrepared: true }, 'returning', atMs, fx);
     return [n, [...effects, ...f]];
   }
   if (v.modeKind === 'land' && st.phase !== 'landing') {
     const fx: SortieEffect[] = [];
-    if (!st.landingPrepared) fx.push({ type: 'dock_command', action: 'prepare_landing' });
+    if (!st.landingPrepared && hasDock(st)) fx.push({ type: 'dock_command', action: 'prepare_landing' });
     const [n, f] = to({ ...st, landingPrepared: true }, 'landing', atMs, fx);
     return [n, [...effects, ...f]];
   }
@@ -455,6 +474,7 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
   switch (event.type) {
     case 'begin':
       if (s.phase !== 'queued') return [s, []];
+      if (!hasDock(s)) return to(s, 'uploading', at, [{ type: 'upload' }]);
       return to(s, 'dock_preparing', at, [{ type: 'dock_command', action: 'prepare_takeoff' }]);
     case 'cannot_launch':
       return fail(s, at, event.failure);
