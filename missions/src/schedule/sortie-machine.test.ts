@@ -103,6 +103,46 @@ describe('sortie machine', () => {
     expect(s).toMatchObject({ phase: 'closed', failure: null, missionId: 7 });
   });
 
+  it('asks again to arm after TEMPORARILY_REJECTED (PX4 right after boot) until the arming timeout', () => {
+    const base = newSortieMachine('on_demand', 0, { docked: false, timeouts: { armMs: 5000 } });
+    const early = run(
+      [
+        { type: 'begin', atMs: 0 },
+        { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
+        { type: 'command_result', atMs: 200, action: 'arm', ok: false, code: 'TemporarilyRejected' },
+        { type: 'tick', atMs: 800 },
+        { type: 'tick', atMs: 1300 },
+        { type: 'command_result', atMs: 1400, action: 'arm', ok: true },
+      ],
+      base,
+    );
+    expect(commands(early.effects)).toEqual([
+      'upload',
+      'vehicle:arm',
+      'vehicle:arm',
+      'vehicle:start_mission',
+    ]);
+    expect(early.s.phase).toBe('starting');
+    const late = run(
+      [
+        { type: 'begin', atMs: 0 },
+        { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
+        { type: 'command_result', atMs: 5200, action: 'arm', ok: false, code: 'TemporarilyRejected' },
+      ],
+      base,
+    );
+    expect(late.s).toMatchObject({ phase: 'failed', failure: { code: 'ArmRefused' } });
+    const denied = run(
+      [
+        { type: 'begin', atMs: 0 },
+        { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
+        { type: 'command_result', atMs: 200, action: 'arm', ok: false, code: 'Denied' },
+      ],
+      base,
+    );
+    expect(denied.s).toMatchObject({ phase: 'failed', failure: { code: 'ArmRefused' } });
+  });
+
   it('sends a dock-less aircraft home on an abort without asking a dock to prepare', () => {
     let u = 0;
     const next = () => (u += 1000);
@@ -188,7 +228,8 @@ describe('sortie machine', () => {
         atMs: at(),
         action: 'arm',
         ok: false,
-        code: 'TemporarilyRejected',
+        // A final refusal: TEMPORARILY_REJECTED is asked again (see the dock-less tests).
+        code: 'Denied',
         message: 'preflight',
       },
     ]);

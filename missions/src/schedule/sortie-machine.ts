@@ -176,6 +176,11 @@ export interface SortieMachineState {
   airborne: boolean;
   /** prepare_landing was sent. */
   landingPrepared: boolean;
+  /**
+   * Arming was TEMPORARILY_REJECTED (PX4 does so for 5-10 s after boot while its estimators
+   * settle): ask again at the first tick from this time, within the arming timeout.
+   */
+  armRetryAtMs?: number | null;
   /** The mission id the vehicle confirmed after upload (null: it reports none). */
   missionId: number | null;
   /** Why the aircraft is coming home early; the sortie ends failed with it. */
@@ -308,6 +313,9 @@ function finishFlown(s: SortieMachineState, atMs: number): SortieStep {
   }
   return to(s, 'closed', atMs, [{ type: 'finished', outcome: 'closed', failure: null }]);
 }
+
+/** Wait before asking again to arm after TEMPORARILY_REJECTED. */
+const ARM_RETRY_MS = 1000;
 
 const IN_AIR_PHASES: ReadonlySet<SortiePhase> = new Set(['starting', 'in_progress', 'returning', 'landing']);
 
@@ -454,7 +462,10 @@ function onTick(s: SortieMachineState, atMs: number): SortieStep {
     case 'uploading':
       return since > t.uploadMs ? timeout('the mission upload', t.uploadMs) : [s, []];
     case 'arming':
-      return since > t.armMs ? timeout('arming', t.armMs) : [s, []];
+      if (since > t.armMs) return timeout('arming', t.armMs);
+      if (s.armRetryAtMs != null && atMs >= s.armRetryAtMs)
+        return [{ ...s, armRetryAtMs: null }, [{ type: 'vehicle_command', action: 'arm' }]];
+      return [s, []];
     case 'starting':
       return since > t.takeoffMs && !s.airborne ? timeout('taking off', t.takeoffMs) : [s, []];
     case 'lid_closing':
@@ -503,6 +514,8 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
       ]);
     case 'command_result':
       if (event.action === 'arm' && s.phase === 'arming') {
+        if (!event.ok && event.code === 'TemporarilyRejected' && at - s.phaseSinceMs < s.timeouts.armMs)
+          return [{ ...s, armRetryAtMs: at + ARM_RETRY_MS }, []];
         if (!event.ok)
           return fail(s, at, {
             code: 'ArmRefused',
