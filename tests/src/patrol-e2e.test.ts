@@ -14,11 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { BridgeChannelClient, openBridge, type RunningBridge } from '@aerie/gcs-bridge';
 import { DOCK_COMPID, type Fleet, fleetPosition, startFleet } from '@aerie/hardware';
-import { destination } from '@aerie/missions';
-import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { squareRoute, startTestServer } from './harness.ts';
 
 async function eventually<T>(
   check: () => Promise<T | null | false | undefined>,
@@ -54,56 +53,17 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function patrolRoute(name: string, from: { lat: number; lon: number }) {
-  const p1 = destination(from, 0, 120);
-  const p2 = destination(p1, 90, 120);
-  return {
-    format: 'aerie.route',
-    version: 1,
-    name,
-    defaults: { altM: 25, speedMps: 8 },
-    items: [
-      { type: 'takeoff', altM: 25 },
-      { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM: 25 },
-      { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM: 25 },
-      { type: 'rtl' },
-    ],
-  };
-}
-
 describe('patrol: schedule -> dock -> flight -> dock -> closed sortie', () => {
   it('flies a due schedule from its dock and closes the sortie with figures; a weather-grounded schedule does not fly', async () => {
     const t0 = Date.now();
     dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-patrol-e2e-'));
-    app = await build({
-      announce: () => {},
-      config: {
-        dataDir: dir,
-        logLevel: process.env.PATROL_E2E_LOG ? 'info' : 'silent',
-        adminPassword: ADMIN_PASSWORD,
-        host: '127.0.0.1',
-        port: 0,
-      },
+    const server = await startTestServer(dir, ADMIN_PASSWORD, {
+      config: { logLevel: process.env.PATROL_E2E_LOG ? 'info' : 'silent' },
       patrol: { schedulerIntervalMs: 250, orchestrator: { tickMs: 250 } },
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const a = app;
-    const admin = (
-      await a.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'admin', password: ADMIN_PASSWORD },
-      })
-    ).json().token as string;
-    const api = async (method: 'GET' | 'POST' | 'PATCH', route: string, payload?: object) =>
-      a.inject({
-        method,
-        url: `/api${route}`,
-        headers: { authorization: `Bearer ${admin}` },
-        ...(payload ? { payload } : {}),
-      });
+    app = server.app;
+    const { url, api } = server;
+    const admin = server.token;
 
     // --- records: a site, its bridge, two docks at the aircraft homes
     const site = (await api('POST', '/sites', { name: 'Xihu', latDeg: HOME.lat, lonDeg: HOME.lon })).json();
@@ -185,7 +145,7 @@ describe('patrol: schedule -> dock -> flight -> dock -> closed sortie', () => {
       const res = await api('POST', '/routes', {
         name: `Patrol ${i + 1}`,
         kind: 'waypoint',
-        route: patrolRoute(`Patrol ${i + 1}`, h),
+        route: squareRoute(`Patrol ${i + 1}`, h, 120, 25),
       });
       expect(res.statusCode, res.body).toBe(201);
       routeIds.push(res.json().id);

@@ -22,8 +22,8 @@ import path from 'node:path';
 import { BridgeChannelClient, GCS_SYSID, openBridge, splitTlog } from '@aerie/gcs-bridge';
 import { type SimVehicle, startVehicle } from '@aerie/hardware';
 import { destination, distanceM } from '@aerie/missions';
-import { build } from '@aerie/server';
 import { afterAll, describe, expect, it } from 'vitest';
+import { squareRoute, startTestServer } from './harness.ts';
 
 const PX4_BIN = process.env.AERIE_PX4_SITL ?? '';
 const SKIP_REASON = PX4_BIN
@@ -138,36 +138,12 @@ async function flyDockless(o: {
 }): Promise<void> {
   const { sysid, link } = o;
   // --- the server
-  const app = await build({
-    announce: () => {},
-    config: {
-      dataDir: o.dir,
-      logLevel: process.env.PX4_SITL_LOG ? 'info' : 'silent',
-      adminPassword: ADMIN_PASSWORD,
-      host: '127.0.0.1',
-      port: 0,
-    },
+  const { app, url, api } = await startTestServer(o.dir, ADMIN_PASSWORD, {
+    config: { logLevel: process.env.PX4_SITL_LOG ? 'info' : 'silent' },
     patrol: { schedulerIntervalMs: 1000, orchestrator: { tickMs: 500 } },
   });
   cleanups.push(() => app.close());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const a = app;
-  const token = (
-    await a.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    })
-  ).json().token as string;
-  const api = async (method: 'GET' | 'POST' | 'PATCH', route: string, payload?: object) =>
-    a.inject({
-      method,
-      url: `/api${route}`,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload } : {}),
-    });
   const bridgeRow = (await api('POST', '/bridges', { name: 'site' })).json();
 
   // --- the bridge: one link to the aircraft
@@ -213,23 +189,10 @@ async function flyDockless(o: {
   expect(missing).toMatchObject({ ok: false, error: { code: 'Timeout' } });
 
   // --- a saved route near home, flown through the orchestrator on the dock-less aircraft
-  const p1 = destination(home, 0, 80);
-  const p2 = destination(p1, 90, 80);
   const saved = await api('POST', '/routes', {
     name: 'PX4 SITL square',
     kind: 'waypoint',
-    route: {
-      format: 'aerie.route',
-      version: 1,
-      name: 'PX4 SITL square',
-      defaults: { altM: 20, speedMps: 6 },
-      items: [
-        { type: 'takeoff', altM: 20 },
-        { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM: 20 },
-        { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM: 20 },
-        { type: 'rtl' },
-      ],
-    },
+    route: squareRoute('PX4 SITL square', home, 80, 20),
   });
   expect(saved.statusCode, saved.body).toBe(201);
   const launched = await api('POST', '/sorties', { routeId: saved.json().id, vehicleId });

@@ -123,24 +123,21 @@ describe('sortie machine', () => {
       'vehicle:start_mission',
     ]);
     expect(early.s.phase).toBe('starting');
-    const late = run(
-      [
-        { type: 'begin', atMs: 0 },
-        { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
-        { type: 'command_result', atMs: 5200, action: 'arm', ok: false, code: 'TemporarilyRejected' },
-      ],
-      base,
-    );
-    expect(late.s).toMatchObject({ phase: 'failed', failure: { code: 'ArmRefused' } });
-    const denied = run(
-      [
-        { type: 'begin', atMs: 0 },
-        { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
-        { type: 'command_result', atMs: 200, action: 'arm', ok: false, code: 'Denied' },
-      ],
-      base,
-    );
-    expect(denied.s).toMatchObject({ phase: 'failed', failure: { code: 'ArmRefused' } });
+    // Refused too late, or refused for good: the sortie ends.
+    for (const [atMs, code] of [
+      [5200, 'TemporarilyRejected'],
+      [200, 'Denied'],
+    ] as const) {
+      const refused = run(
+        [
+          { type: 'begin', atMs: 0 },
+          { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
+          { type: 'command_result', atMs, action: 'arm', ok: false, code },
+        ],
+        base,
+      );
+      expect(refused.s, code).toMatchObject({ phase: 'failed', failure: { code: 'ArmRefused' } });
+    }
   });
 
   it('sends a dock-less aircraft home on an abort without asking a dock to prepare', () => {
