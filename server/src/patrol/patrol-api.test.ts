@@ -288,4 +288,26 @@ describe('launch and abort', () => {
       ).statusCode,
     ).toBe(404);
   });
+
+  it('a dock-less launch names a known, dock-less, online aircraft, and not docks as well', async () => {
+    const route = await h.req('POST', '/api/routes', {
+      token: dispatcher,
+      body: { name: 'Dock-less', kind: 'waypoint', route: routeFile('d', near) },
+    });
+    const unknown = await h.req('POST', '/api/sorties', {
+      token: dispatcher,
+      body: { routeId: route.json().id, vehicleId: 'no-such-vehicle' },
+    });
+    expect(unknown.statusCode, unknown.body).toBe(409);
+    expect(unknown.json()).toMatchObject({
+      error: { code: 'VehicleUnavailable', message: 'no vehicle with id no-such-vehicle' },
+      sortieId: null,
+    });
+    const both = await h.req('POST', '/api/sorties', {
+      token: dispatcher,
+      body: { routeId: route.json().id, vehicleId: 'v', dockIds: ['d'] },
+    });
+    expect(both.statusCode, both.body).toBe(400);
+    expect(both.json().error.path).toBe('body.vehicleId');
+  });
 });
