@@ -11,10 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { GCS_SYSID, splitTlog } from '@aerie/gcs-bridge';
 import { type SimVehicle, startVehicle } from '@aerie/hardware';
-import { build, sendVehicleCommand } from '@aerie/server';
+import { sendVehicleCommand } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AERIE_BIN, freeUdpPort } from './cli.ts';
+import { startTestServer } from './harness.ts';
 
 const HOME = { lat: 23.03, lon: 113.14 };
 const ADMIN_PASSWORD = 'admin-password-for-tlog-test';
@@ -69,19 +70,10 @@ const ARMED = 0x80;
 describe('sortie tlog: sim -> aerie bridge (child process) -> server -> GET /api/sorties/:id/tlog', () => {
   it('records vehicle 1 from arm to disarm and serves it as a .tlog of that sortie', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-sortie-tlog-'));
-    app = await build({
-      announce: () => {},
-      config: { dataDir: dir, logLevel: 'silent', adminPassword: ADMIN_PASSWORD, host: '127.0.0.1', port: 0 },
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    });
-    const auth = { authorization: `Bearer ${login.json().token as string}` };
+    const server = await startTestServer(dir, ADMIN_PASSWORD);
+    app = server.app;
+    const { url } = server;
+    const auth = { authorization: `Bearer ${server.token}` };
     const created = await app.inject({
       method: 'POST',
       url: '/api/bridges',
