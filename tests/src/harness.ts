@@ -87,21 +87,27 @@ export class Teardown {
 }
 
 /**
- * An `aerie.route` patrol at 25 m and 8 m/s: take off at `from`, fly `northM` north, then
+ * An `aerie.route` patrol at `altM` (25 m) and 8 m/s: take off at `from`, fly `northM` north, then
  * `eastM` east, and return to launch.
  */
-export function patrolRoute(name: string, from: { lat: number; lon: number }, northM: number, eastM: number) {
+export function patrolRoute(
+  name: string,
+  from: { lat: number; lon: number },
+  northM: number,
+  eastM: number,
+  altM = 25,
+) {
   const p1 = destination(from, 0, northM);
   const p2 = destination(p1, 90, eastM);
   return {
     format: 'aerie.route',
     version: 1,
     name,
-    defaults: { altM: 25, speedMps: 8 },
+    defaults: { altM, speedMps: 8 },
     items: [
-      { type: 'takeoff', altM: 25 },
-      { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM: 25 },
-      { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM: 25 },
+      { type: 'takeoff', altM },
+      { type: 'waypoint', lat: p1.lat, lon: p1.lon, altM },
+      { type: 'waypoint', lat: p2.lat, lon: p2.lon, altM },
       { type: 'rtl' },
     ],
   };

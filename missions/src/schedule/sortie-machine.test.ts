@@ -66,6 +66,102 @@ const toAirborne: SortieEvent[] = [
 ];
 
 describe('sortie machine', () => {
+  it('flies a dock-less sortie without a single dock command: upload, arm, start, fly, return, land, closed', () => {
+    let u = 0;
+    const next = () => (u += 1000);
+    const { s, effects, phases } = run(
+      [
+        { type: 'begin', atMs: next() },
+        { type: 'upload_result', atMs: next(), ok: true, missionId: 7 },
+        { type: 'command_result', atMs: next(), action: 'arm', ok: true },
+        { type: 'command_result', atMs: next(), action: 'start_mission', ok: true },
+        {
+          type: 'vehicle',
+          atMs: next(),
+          vehicle: vehicle({ armed: true, landed: false, modeKind: 'mission' }),
+        },
+        {
+          type: 'vehicle',
+          atMs: next(),
+          vehicle: vehicle({ armed: true, landed: false, modeKind: 'return' }),
+        },
+        { type: 'vehicle', atMs: next(), vehicle: vehicle({ armed: true, landed: false, modeKind: 'land' }) },
+        { type: 'vehicle', atMs: next(), vehicle: vehicle({ armed: false, landed: true, modeKind: 'land' }) },
+      ],
+      newSortieMachine('on_demand', 0, { docked: false }),
+    );
+    expect(phases).toEqual([
+      'uploading',
+      'arming',
+      'starting',
+      'in_progress',
+      'returning',
+      'landing',
+      'closed',
+    ]);
+    expect(commands(effects)).toEqual(['upload', 'vehicle:arm', 'vehicle:start_mission']);
+    expect(s).toMatchObject({ phase: 'closed', failure: null, missionId: 7 });
+  });
+
+  it('asks again to arm after TEMPORARILY_REJECTED (PX4 right after boot) until the arming timeout', () => {
+    const base = newSortieMachine('on_demand', 0, { docked: false, timeouts: { armMs: 5000 } });
+    const early = run(
+      [
+        { type: 'begin', atMs: 0 },
+        { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
+        { type: 'command_result', atMs: 200, action: 'arm', ok: false, code: 'TemporarilyRejected' },
+        { type: 'tick', atMs: 800 },
+        { type: 'tick', atMs: 1300 },
+        { type: 'command_result', atMs: 1400, action: 'arm', ok: true },
+      ],
+      base,
+    );
+    expect(commands(early.effects)).toEqual([
+      'upload',
+      'vehicle:arm',
+      'vehicle:arm',
+      'vehicle:start_mission',
+    ]);
+    expect(early.s.phase).toBe('starting');
+    // Refused too late, or refused for good: the sortie ends.
+    for (const [atMs, code] of [
+      [5200, 'TemporarilyRejected'],
+      [200, 'Denied'],
+    ] as const) {
+      const refused = run(
+        [
+          { type: 'begin', atMs: 0 },
+          { type: 'upload_result', atMs: 100, ok: true, missionId: 7 },
+          { type: 'command_result', atMs, action: 'arm', ok: false, code },
+        ],
+        base,
+      );
+      expect(refused.s, code).toMatchObject({ phase: 'failed', failure: { code: 'ArmRefused' } });
+    }
+  });
+
+  it('sends a dock-less aircraft home on an abort without asking a dock to prepare', () => {
+    let u = 0;
+    const next = () => (u += 1000);
+    const { s, effects } = run(
+      [
+        { type: 'begin', atMs: next() },
+        { type: 'upload_result', atMs: next(), ok: true, missionId: 7 },
+        { type: 'command_result', atMs: next(), action: 'arm', ok: true },
+        {
+          type: 'vehicle',
+          atMs: next(),
+          vehicle: vehicle({ armed: true, landed: false, modeKind: 'mission' }),
+        },
+        { type: 'abort', atMs: next(), code: 'OperatorAbort', message: 'stop' },
+        { type: 'vehicle', atMs: next(), vehicle: vehicle({ armed: false, landed: true, modeKind: 'land' }) },
+      ],
+      newSortieMachine('on_demand', 0, { docked: false }),
+    );
+    expect(commands(effects)).toEqual(['upload', 'vehicle:arm', 'vehicle:start_mission', 'vehicle:return']);
+    expect(s).toMatchObject({ phase: 'failed', failure: { code: 'OperatorAbort' } });
+  });
+
   it('flies the whole cycle: dock, upload, arm, start, fly, return, land, close, charge, closed', () => {
     const { s, effects, phases } = run([
       ...toAirborne,
@@ -129,7 +225,8 @@ describe('sortie machine', () => {
         atMs: at(),
         action: 'arm',
         ok: false,
-        code: 'TemporarilyRejected',
+        // A final refusal: TEMPORARILY_REJECTED is asked again (see the dock-less tests).
+        code: 'Denied',
         message: 'preflight',
       },
     ]);

@@ -14,6 +14,10 @@
  * (when it was opened); in the air the aircraft is sent home (low battery, weather, operator
  * abort, pre-emption) and the sortie follows it down, ending `failed` with that reason once
  * the dock is closed. `aborted` is an operator's abort or a pre-emption before take-off.
+ *
+ * A dock-less sortie (`docked: false`: an aircraft standing in the open, e.g. a PX4 SITL or a
+ * field test) skips every dock step: queued --begin--> uploading ... --landed and
+ * disarmed--> closed, and never asks anything of a dock.
  */
 
 export type SortiePhase =
@@ -39,6 +43,7 @@ export type SortieClass = 'scheduled' | 'on_demand' | 'emergency';
 
 export type SortieFailureCode =
   | 'NoDock'
+  | 'VehicleUnavailable'
   | 'WindowMissed'
   | 'WeatherGrounded'
   | 'Conflict'
@@ -155,18 +160,27 @@ export interface SortieMachineOptions {
   timeouts?: Partial<SortieTimeouts>;
   /** Battery level in the air that sends the aircraft home, percent (default 20). */
   lowBatteryPct?: number;
+  /** The aircraft flies from a dock (default); false: dock-less, no dock steps at all. */
+  docked?: boolean;
 }
 
 export interface SortieMachineState {
   phase: SortiePhase;
   sortieClass: SortieClass;
   phaseSinceMs: number;
+  /** Flies from a dock; false: dock-less (absent in states stored before it existed: docked). */
+  docked?: boolean;
   /** The dock lid was opened for this sortie (so a failure closes it again). */
   dockOpened: boolean;
   /** The aircraft left the ground. */
   airborne: boolean;
   /** prepare_landing was sent. */
   landingPrepared: boolean;
+  /**
+   * Arming was TEMPORARILY_REJECTED (PX4 does so for 5-10 s after boot while its estimators
+   * settle): ask again at the first tick from this time, within the arming timeout.
+   */
+  armRetryAtMs?: number | null;
   /** The mission id the vehicle confirmed after upload (null: it reports none). */
   missionId: number | null;
   /** Why the aircraft is coming home early; the sortie ends failed with it. */
@@ -190,6 +204,7 @@ export function newSortieMachine(
     phase: 'queued',
     sortieClass,
     phaseSinceMs: atMs,
+    docked: options.docked ?? true,
     dockOpened: false,
     airborne: false,
     landingPrepared: false,
@@ -224,7 +239,7 @@ const PHASE_TEXT: Record<SortiePhase, string> = {
   arming: 'arming',
   starting: 'starting the mission',
   in_progress: 'flying the route',
-  returning: 'returning to the dock',
+  returning: 'returning home',
   landing: 'landing',
   lid_closing: 'landed; dock closing',
   charging: 'dock closed; charging',
@@ -269,12 +284,17 @@ function fail(
   return [next, fx];
 }
 
+/** Whether the sortie has a dock to command (states stored before dock-less sorties: yes). */
+function hasDock(s: SortieMachineState): boolean {
+  return s.docked !== false;
+}
+
 /** Sends the aircraft home early for `reason` (once). */
 function sendHome(s: SortieMachineState, atMs: number, reason: SortieFailure): SortieStep {
   if (s.returnReason) return [s, []];
   const next = { ...s, returnReason: reason };
   const effects: SortieEffect[] = [{ type: 'vehicle_command', action: 'return' }];
-  if (!s.landingPrepared) {
+  if (!s.landingPrepared && hasDock(s)) {
     effects.push({ type: 'dock_command', action: 'prepare_landing' });
     next.landingPrepared = true;
   }
@@ -294,6 +314,9 @@ function finishFlown(s: SortieMachineState, atMs: number): SortieStep {
   return to(s, 'closed', atMs, [{ type: 'finished', outcome: 'closed', failure: null }]);
 }
 
+/** Wait before asking again to arm after TEMPORARILY_REJECTED. */
+const ARM_RETRY_MS = 1000;
+
 const IN_AIR_PHASES: ReadonlySet<SortiePhase> = new Set(['starting', 'in_progress', 'returning', 'landing']);
 
 function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieStep {
@@ -311,6 +334,10 @@ function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieS
   }
   // Back on the ground and disarmed: the flight is over.
   if (st.airborne && !v.armed && v.landed !== false) {
+    if (!hasDock(st)) {
+      const [n, f] = finishFlown(st, atMs);
+      return [n, [...effects, ...f]];
+    }
     const fx: SortieEffect[] = [{ type: 'dock_command', action: 'close_lid' }];
     const [n, f] = to(st, 'lid_closing', atMs, fx);
     return [n, [...effects, ...f]];
@@ -330,13 +357,13 @@ function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieS
   }
   if (v.modeKind === 'return' && st.phase !== 'returning' && st.phase !== 'landing') {
     const fx: SortieEffect[] = [];
-    if (!st.landingPrepared) fx.push({ type: 'dock_command', action: 'prepare_landing' });
+    if (!st.landingPrepared && hasDock(st)) fx.push({ type: 'dock_command', action: 'prepare_landing' });
     const [n, f] = to({ ...st, landingPrepared: true }, 'returning', atMs, fx);
     return [n, [...effects, ...f]];
   }
   if (v.modeKind === 'land' && st.phase !== 'landing') {
     const fx: SortieEffect[] = [];
-    if (!st.landingPrepared) fx.push({ type: 'dock_command', action: 'prepare_landing' });
+    if (!st.landingPrepared && hasDock(st)) fx.push({ type: 'dock_command', action: 'prepare_landing' });
     const [n, f] = to({ ...st, landingPrepared: true }, 'landing', atMs, fx);
     return [n, [...effects, ...f]];
   }
@@ -435,7 +462,10 @@ function onTick(s: SortieMachineState, atMs: number): SortieStep {
     case 'uploading':
       return since > t.uploadMs ? timeout('the mission upload', t.uploadMs) : [s, []];
     case 'arming':
-      return since > t.armMs ? timeout('arming', t.armMs) : [s, []];
+      if (since > t.armMs) return timeout('arming', t.armMs);
+      if (s.armRetryAtMs != null && atMs >= s.armRetryAtMs)
+        return [{ ...s, armRetryAtMs: null }, [{ type: 'vehicle_command', action: 'arm' }]];
+      return [s, []];
     case 'starting':
       return since > t.takeoffMs && !s.airborne ? timeout('taking off', t.takeoffMs) : [s, []];
     case 'lid_closing':
@@ -455,6 +485,7 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
   switch (event.type) {
     case 'begin':
       if (s.phase !== 'queued') return [s, []];
+      if (!hasDock(s)) return to(s, 'uploading', at, [{ type: 'upload' }]);
       return to(s, 'dock_preparing', at, [{ type: 'dock_command', action: 'prepare_takeoff' }]);
     case 'cannot_launch':
       return fail(s, at, event.failure);
@@ -483,6 +514,8 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
       ]);
     case 'command_result':
       if (event.action === 'arm' && s.phase === 'arming') {
+        if (!event.ok && event.code === 'TemporarilyRejected' && at - s.phaseSinceMs < s.timeouts.armMs)
+          return [{ ...s, armRetryAtMs: at + ARM_RETRY_MS }, []];
         if (!event.ok)
           return fail(s, at, {
             code: 'ArmRefused',

@@ -98,7 +98,7 @@ export interface SortieProgress extends Omit<ConsoleSortieProgress, 'sortieClass
 export interface SortieLost {
   sortieId: string;
   vehicleId: string;
-  dockId: string;
+  dockId: string | null;
   departmentId: string | null;
   message: string;
   atMs: number;
@@ -151,10 +151,15 @@ export interface LaunchRequest {
   /** Docks it may fly from, in order of preference (null: any). */
   dockIds: string[] | null;
   departmentId: string | null;
+  /**
+   * Fly on this dock-less aircraft (one with no dock, standing in the open) instead of choosing
+   * a dock: no dock steps, no dock weather; home is where the aircraft reports it.
+   */
+  vehicleId?: string;
 }
 
 export type LaunchResult =
-  | { ok: true; sortieId: string; dockId: string; vehicleId: string; decision: string }
+  | { ok: true; sortieId: string; dockId: string | null; vehicleId: string; decision: string }
   | {
       ok: false;
       /** A sortie row that records the failure (weather), when one was made. */
@@ -166,7 +171,8 @@ export type LaunchResult =
 interface Active {
   sortieId: string;
   vehicleId: string;
-  dockId: string;
+  /** null: a dock-less sortie. */
+  dockId: string | null;
   routeId: string | null;
   scheduleId: string | null;
   departmentId: string | null;
@@ -184,6 +190,8 @@ interface Active {
   /** What was last stored (`persistKey`) and when. */
   persistedKey: string;
   persistedAtMs: number;
+  /** What deconfliction decided, in words. */
+  decisionReason: string;
 }
 
 /** What `orchestrator_json` holds: everything of `Active` that is not on the row itself. */
@@ -214,6 +222,11 @@ const PERSIST_REFRESH_MS = 10_000;
  * preparation for its landing. Pure; the driver checks the vehicle before re-sending a start.
  */
 export function resumeEffects(m: SortieMachineState): SortieEffect[] {
+  if (m.docked === false) return resumeEffectsOf(m).filter((e) => e.type !== 'dock_command');
+  return resumeEffectsOf(m);
+}
+
+function resumeEffectsOf(m: SortieMachineState): SortieEffect[] {
   switch (m.phase) {
     case 'dock_preparing':
       return [{ type: 'dock_command', action: 'prepare_takeoff' }];
@@ -326,8 +339,8 @@ export class Orchestrator {
         ),
       );
       // What the vehicle and dock say now, as far as this process knows yet.
-      const d = this.o.docks.getDock(a.dockId);
-      if (d.status) this.onDock(a, { dockId: a.dockId, ...d });
+      const d = a.dockId ? this.o.docks.getDock(a.dockId) : null;
+      if (a.dockId && d?.status) this.onDock(a, { dockId: a.dockId, ...d });
       this.resumePending(a);
     }
     this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
@@ -343,7 +356,7 @@ export class Orchestrator {
     departmentId: string | null;
     orchestratorJson: string | null;
   }): Active | null {
-    if (!row.orchestratorJson || !row.dockId) return null;
+    if (!row.orchestratorJson) return null;
     let p: PersistedSortie;
     try {
       p = JSON.parse(row.orchestratorJson) as PersistedSortie;
@@ -351,6 +364,7 @@ export class Orchestrator {
       return null;
     }
     if (p?.v !== 1 || !p.machine || !p.lists || !p.flight) return null;
+    if (!row.dockId && p.machine.docked !== false) return null;
     const now = this.o.now();
     const machine: SortieMachineState = {
       ...p.machine,
@@ -382,6 +396,7 @@ export class Orchestrator {
       resume: resumeEffects(machine),
       persistedKey: '',
       persistedAtMs: 0,
+      decisionReason: 'resumed after a restart',
     };
     a.persistedKey = persistKey(a);
     a.persistedAtMs = now;
@@ -391,7 +406,7 @@ export class Orchestrator {
   /** Performs the resumed effects whose dock or vehicle is online now; the rest wait for the tick. */
   private resumePending(a: Active): void {
     if (a.resume.length === 0) return;
-    const dockOnline = this.o.docks.getDock(a.dockId).online;
+    const dockOnline = a.dockId !== null && this.o.docks.getDock(a.dockId).online;
     const v = this.o.vehicles.get(a.vehicleId);
     const vehicleOnline = v.online && v.state !== null;
     const due: SortieEffect[] = [];
@@ -425,7 +440,7 @@ export class Orchestrator {
   }
 
   /** Sorties in flight or waiting, for tests and status pages. */
-  activeSorties(): { sortieId: string; phase: SortiePhase; dockId: string; vehicleId: string }[] {
+  activeSorties(): { sortieId: string; phase: SortiePhase; dockId: string | null; vehicleId: string }[] {
     return [...this.active.values()].map((a) => ({
       sortieId: a.sortieId,
       phase: a.machine.phase,
@@ -464,6 +479,7 @@ export class Orchestrator {
 
   /** Places and starts a sortie; see the file comment. */
   async launch(req: LaunchRequest): Promise<LaunchResult> {
+    if (req.vehicleId !== undefined) return this.launchDockless(req, req.vehicleId);
     const { db } = this.o;
     const now = this.o.now();
     const zones = await loadZones(db);
@@ -472,7 +488,7 @@ export class Orchestrator {
     const rank = sortieRank(req.sortieClass, req.priority);
     const preemptable = new Map<string, Active>();
     for (const a of this.active.values()) {
-      if (isPreemptable(a.machine) && sortieRank(a.machine.sortieClass, a.priority) < rank)
+      if (a.dockId && isPreemptable(a.machine) && sortieRank(a.machine.sortieClass, a.priority) < rank)
         preemptable.set(a.dockId, a);
     }
     for (const c of candidates) if (preemptable.has(c.dockId)) c.busy = false;
@@ -505,9 +521,44 @@ export class Orchestrator {
       lon: dock.lon,
       ...(dock.altAmslM !== undefined ? { altAmslM: dock.altAmslM } : {}),
     };
+    const a = await this.place(req, {
+      vehicleId: dock.aircraft!.vehicleId,
+      dockId: dock.dockId,
+      home,
+      zones,
+      victim,
+    });
+    const gate = weatherGate(dock.weather, this.o.weatherLimits);
+    if (!gate.ok || !assigned.ok) {
+      const why = gate.ok ? (groundedAt?.message ?? 'grounded by weather') : describeGrounding(gate.reasons);
+      const failure: SortieFailure = {
+        code: 'WeatherGrounded',
+        message: `${dock.name ?? dock.dockId}: ${why}`,
+      };
+      this.feed(a, { type: 'cannot_launch', atMs: now, failure });
+      await a.queue;
+      return { ok: false, sortieId: a.sortieId, failure, rejected: assigned.ok ? [] : assigned.rejected };
+    }
+    return this.begin(a);
+  }
+
+  /** Plans the flight from `p.home` (deconfliction, mission, fence), stores the sortie row and tracks it. */
+  private async place(
+    req: LaunchRequest,
+    p: {
+      vehicleId: string;
+      dockId: string | null;
+      home: Route['home'] & object;
+      zones: Zone[];
+      victim: Active | undefined;
+    },
+  ): Promise<Active> {
+    const { db } = this.o;
+    const now = this.o.now();
+    const home = p.home;
     let route: Route = { ...req.route, home };
     const flight: PlannedFlight = { sortieId: '', route, home, startMs: now, latestStartMs: req.windowEndMs };
-    const others = [...this.active.values()].filter((a) => a !== victim).map((a) => a.flight);
+    const others = [...this.active.values()].filter((a) => a !== p.victim).map((a) => a.flight);
     const decision = deconflict(flight, others, {
       ...(this.o.separationM !== undefined ? { separationM: this.o.separationM } : {}),
       ...(this.o.verticalSeparationM !== undefined
@@ -521,11 +572,9 @@ export class Orchestrator {
     else if (decision.decision === 'wait') waiting = true;
 
     const sortieId = randomUUID();
-    const flavourName = String(
-      this.o.vehicles.get(dock.aircraft!.vehicleId).state?.autopilot ?? 'px4',
-    ) as Flavour;
+    const flavourName = String(this.o.vehicles.get(p.vehicleId).state?.autopilot ?? 'px4') as Flavour;
     const flavour: Flavour = FLAVOURS.has(flavourName) ? flavourName : 'px4';
-    const nearZones = zones.filter((z) => zoneNear(z, home, 20_000));
+    const nearZones = p.zones.filter((z) => zoneNear(z, home, 20_000));
     const fence = fenceToItems(zonesToFence(nearZones));
     const lists: MissionLists = {
       mission: toMissionItems(route, { flavour, home }),
@@ -535,12 +584,12 @@ export class Orchestrator {
     const [vehicle] = await db
       .select({ departmentId: vehicles.departmentId })
       .from(vehicles)
-      .where(eq(vehicles.id, dock.aircraft!.vehicleId));
+      .where(eq(vehicles.id, p.vehicleId));
     const departmentId = req.departmentId ?? vehicle?.departmentId ?? null;
     await db.insert(sorties).values({
       id: sortieId,
-      vehicleId: dock.aircraft!.vehicleId,
-      dockId: dock.dockId,
+      vehicleId: p.vehicleId,
+      dockId: p.dockId,
       departmentId,
       kind: req.sortieClass === 'scheduled' ? 'patrol' : 'on_demand',
       status: 'planned',
@@ -556,13 +605,16 @@ export class Orchestrator {
     });
     const a: Active = {
       sortieId,
-      vehicleId: dock.aircraft!.vehicleId,
-      dockId: dock.dockId,
+      vehicleId: p.vehicleId,
+      dockId: p.dockId,
       routeId: req.routeId,
       scheduleId: req.scheduleId,
       departmentId,
       priority: req.priority,
-      machine: newSortieMachine(req.sortieClass, now, this.machineOptions()),
+      machine: newSortieMachine(req.sortieClass, now, {
+        ...this.machineOptions(),
+        docked: p.dockId !== null,
+      }),
       lists,
       flight: { ...flight, sortieId, route, startMs: notBeforeMs ?? now },
       notBeforeMs,
@@ -572,6 +624,7 @@ export class Orchestrator {
       resume: [],
       persistedKey: '',
       persistedAtMs: 0,
+      decisionReason: decision.reason,
     };
     this.active.set(sortieId, a);
     await this.persist(a);
@@ -581,21 +634,53 @@ export class Orchestrator {
       `sortie planned: ${decision.reason}`,
     );
 
-    const gate = weatherGate(dock.weather, this.o.weatherLimits);
-    if (!gate.ok || !assigned.ok) {
-      const why = gate.ok ? (groundedAt?.message ?? 'grounded by weather') : describeGrounding(gate.reasons);
-      const failure: SortieFailure = {
-        code: 'WeatherGrounded',
-        message: `${dock.name ?? dock.dockId}: ${why}`,
-      };
-      this.feed(a, { type: 'cannot_launch', atMs: now, failure });
-      await a.queue;
-      return { ok: false, sortieId, failure, rejected: assigned.ok ? [] : assigned.rejected };
-    }
-    if (notBeforeMs === null && !waiting) this.feed(a, { type: 'begin', atMs: now });
-    else this.publishQueued(a, decision.reason);
+    return a;
+  }
+
+  /** A dock-less sortie on `vehicleId`: it must be known, without a dock, online, with a home, and free. */
+  private async launchDockless(req: LaunchRequest, vehicleId: string): Promise<LaunchResult> {
+    const [row] = await this.o.db
+      .select({ id: vehicles.id, dockId: vehicles.dockId })
+      .from(vehicles)
+      .where(eq(vehicles.id, vehicleId));
+    const unavailable = (message: string): LaunchResult => ({
+      ok: false,
+      sortieId: null,
+      failure: { code: 'VehicleUnavailable', message },
+      rejected: [],
+    });
+    if (!row) return unavailable(`no vehicle with id ${vehicleId}`);
+    if (row.dockId)
+      return unavailable(`vehicle ${vehicleId} is based at dock ${row.dockId}: launch it from its dock`);
+    const live = this.o.vehicles.get(vehicleId);
+    if (!live.online || !live.state) return unavailable(`vehicle ${vehicleId} is offline`);
+    const home = live.state.home;
+    if (!home) return unavailable(`vehicle ${vehicleId} reports no home position yet`);
+    const busy = [...this.active.values()].find((a) => a.vehicleId === vehicleId);
+    if (busy) return unavailable(`vehicle ${vehicleId} is flying sortie ${busy.sortieId}`);
+    const a = await this.place(req, {
+      vehicleId,
+      dockId: null,
+      home: { lat: home.lat, lon: home.lon, altAmslM: home.altMslM },
+      zones: await loadZones(this.o.db),
+      victim: undefined,
+    });
+    return this.begin(a);
+  }
+
+  /** Begins a placed sortie now, or announces why it waits. */
+  private async begin(a: Active): Promise<LaunchResult> {
+    const now = this.o.now();
+    if (a.notBeforeMs === null && !a.waitingForConflict) this.feed(a, { type: 'begin', atMs: now });
+    else this.publishQueued(a, a.decisionReason);
     await a.queue;
-    return { ok: true, sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: decision.reason };
+    return {
+      ok: true,
+      sortieId: a.sortieId,
+      dockId: a.dockId,
+      vehicleId: a.vehicleId,
+      decision: a.decisionReason,
+    };
   }
 
   private machineOptions(): SortieMachineOptions {
@@ -779,6 +864,7 @@ export class Orchestrator {
         return;
       case 'dock_command': {
         const action = e.action;
+        if (!a.dockId) return;
         void outcomeOf(this.o.docks.command(a.dockId, { action })).then((outcome) =>
           this.feed(a, { type: 'dock_command_result', atMs: this.o.now(), action, ...outcome }),
         );

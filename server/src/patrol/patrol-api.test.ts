@@ -264,15 +264,17 @@ describe('schedules', () => {
 });
 
 describe('launch and abort', () => {
-  it('answers 409 NoDock when no dock can fly, and 404/409 for aborts it cannot do', async () => {
+  /** Saves a route near the docks as the dispatcher and launches it with `body`. */
+  async function launchSaved(name: string, body: object) {
     const route = await h.req('POST', '/api/routes', {
       token: dispatcher,
-      body: { name: 'Launch', kind: 'waypoint', route: routeFile('l', near) },
+      body: { name, kind: 'waypoint', route: routeFile(name, near) },
     });
-    const res = await h.req('POST', '/api/sorties', {
-      token: dispatcher,
-      body: { routeId: route.json().id, sortieClass: 'emergency' },
-    });
+    return h.req('POST', '/api/sorties', { token: dispatcher, body: { routeId: route.json().id, ...body } });
+  }
+
+  it('answers 409 NoDock when no dock can fly, and 404/409 for aborts it cannot do', async () => {
+    const res = await launchSaved('Launch', { sortieClass: 'emergency' });
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json()).toMatchObject({
       error: { code: 'NoDock', message: 'no docks to choose from' },
@@ -287,5 +289,17 @@ describe('launch and abort', () => {
         })
       ).statusCode,
     ).toBe(404);
+  });
+
+  it('a dock-less launch names a known, dock-less, online aircraft, and not docks as well', async () => {
+    const unknown = await launchSaved('Dock-less', { vehicleId: 'no-such-vehicle' });
+    expect(unknown.statusCode, unknown.body).toBe(409);
+    expect(unknown.json()).toMatchObject({
+      error: { code: 'VehicleUnavailable', message: 'no vehicle with id no-such-vehicle' },
+      sortieId: null,
+    });
+    const both = await launchSaved('Dock-less 2', { vehicleId: 'v', dockIds: ['d'] });
+    expect(both.statusCode, both.body).toBe(400);
+    expect(both.json().error.path).toBe('body.vehicleId');
   });
 });

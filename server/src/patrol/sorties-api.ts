@@ -1,6 +1,6 @@
 /**
  * Launching and aborting orchestrated sorties over HTTP: `POST /api/sorties` flies a saved
- * route now from the best dock (on-demand, or emergency: both pre-empt scheduled sorties still
+ * route now from the best dock, or from a dock-less aircraft named by `vehicleId` (on-demand, or emergency: both pre-empt scheduled sorties still
  * on the ground); `POST /api/sorties/:id/abort` stops one (before take-off it ends 'aborted';
  * in the air the aircraft is sent home and the sortie follows it down).
  */
@@ -20,7 +20,8 @@ const Rejection = Type.Object({ dockId: Type.String(), code: Type.String(), mess
 /** The 201 body of a launched sortie (also for verification flights). */
 export const Launched = Type.Object({
   sortieId: Type.String(),
-  dockId: Type.String(),
+  /** null: a dock-less sortie. */
+  dockId: Type.Union([Type.String(), Type.Null()]),
   vehicleId: Type.String(),
   decision: Type.String(),
 });
@@ -65,7 +66,8 @@ export function registerLaunchRoutes(
       config: { permission: 'sorties.launch' },
       schema: {
         tags,
-        summary: 'Launch a saved route now from the best dock (409 with every dock turned down and why)',
+        summary:
+          'Launch a saved route now from the best dock, or on a dock-less aircraft (`vehicleId`); 409 with every dock turned down and why',
         body: Body({
           routeId: Type.String({ minLength: 1, maxLength: 64 }),
           sortieClass: Type.Optional(
@@ -74,6 +76,13 @@ export function registerLaunchRoutes(
           priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
           dockIds: Type.Optional(
             Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50 }),
+          ),
+          vehicleId: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'fly on this dock-less aircraft (no dock steps; home where it reports it)',
+            }),
           ),
         }),
         response: {
@@ -95,6 +104,12 @@ export function registerLaunchRoutes(
           `body.routeId: no route with id ${req.body.routeId}`,
           'body.routeId',
         );
+      if (req.body.vehicleId !== undefined && req.body.dockIds !== undefined)
+        throw new ApiError(
+          'ValidationFailed',
+          'body.vehicleId: a dock-less launch names its aircraft; leave out body.dockIds',
+          'body.vehicleId',
+        );
       const now = ctx.now();
       const result = await orchestrator.launch({
         route: routeOf(row),
@@ -106,6 +121,7 @@ export function registerLaunchRoutes(
         windowEndMs: null,
         dockIds: req.body.dockIds ?? null,
         departmentId: row.departmentId,
+        ...(req.body.vehicleId !== undefined ? { vehicleId: req.body.vehicleId } : {}),
       });
       if (!result.ok) {
         if (result.sortieId) req.auditTargetId = result.sortieId;
