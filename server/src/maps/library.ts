@@ -1,0 +1,107 @@
+/**
+ * The maps folder: every .pmtiles / .mbtiles file in it is a map, named after the file. A file
+ * may carry a `<file>.aerie.json` beside it ({"crs": "gcj02"}) written by `aerie map import`.
+ * The folder is rescanned on each listing, so a file dropped in shows up without a restart;
+ * opened archives are kept while the file's size and time stay the same.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { type MapCrs, type MapInfo, openArchive, type TileArchive } from './archive.ts';
+import { rasteriseVectorTile } from './raster.ts';
+
+export interface MapProblem {
+  file: string;
+  reason: string;
+}
+
+/** The sidecar file `aerie map import` writes beside a map. */
+export function sidecarOf(file: string): string {
+  return `${file}.aerie.json`;
+}
+
+function sidecarCrs(file: string): MapCrs | undefined {
+  const side = sidecarOf(file);
+  if (!existsSync(side)) return undefined;
+  try {
+    const crs = (JSON.parse(readFileSync(side, 'utf8')) as { crs?: unknown }).crs;
+    return crs === 'gcj02' || crs === 'wgs84' ? crs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class MapLibrary {
+  private readonly open = new Map<string, { stamp: string; archive: TileArchive }>();
+
+  constructor(readonly dir: string) {}
+
+  /** Every map in the folder, and every file that could not be opened with the reason. */
+  async scan(): Promise<{ maps: MapInfo[]; problems: MapProblem[] }> {
+    const maps: MapInfo[] = [];
+    const problems: MapProblem[] = [];
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return { maps, problems };
+    }
+    const seen = new Set<string>();
+    for (const name of names.sort()) {
+      const ext = extname(name).toLowerCase();
+      if (ext !== '.pmtiles' && ext !== '.mbtiles') continue;
+      const file = join(this.dir, name);
+      const st = statSync(file);
+      const stamp = `${st.size}:${st.mtimeMs}:${sidecarCrs(file) ?? ''}`;
+      seen.add(file);
+      const cached = this.open.get(file);
+      if (cached?.stamp === stamp) {
+        maps.push(cached.archive.info);
+        continue;
+      }
+      await cached?.archive.close();
+      this.open.delete(file);
+      const opened = await openArchive(file, sidecarCrs(file));
+      if (!opened.ok) {
+        problems.push({ file: name, reason: opened.error.message.replace(`${file}: `, '') });
+        continue;
+      }
+      this.open.set(file, { stamp, archive: opened.value });
+      maps.push(opened.value.info);
+    }
+    for (const [file, entry] of this.open)
+      if (!seen.has(file)) {
+        await entry.archive.close();
+        this.open.delete(file);
+      }
+    return { maps, problems };
+  }
+
+  /** The archive of map `name`, or null. */
+  async get(name: string): Promise<TileArchive | null> {
+    for (const entry of this.open.values()) if (entry.archive.info.name === name) return entry.archive;
+    await this.scan();
+    for (const entry of this.open.values()) if (entry.archive.info.name === name) return entry.archive;
+    return null;
+  }
+
+  /**
+   * Map `name`'s tile as a PNG drawn from its vector tiles; a tile the archive lacks is cut from
+   * the nearest ancestor it holds (the default basemap holds the world only to a low zoom).
+   */
+  async rasterTile(archive: TileArchive, z: number, x: number, y: number): Promise<Buffer> {
+    for (let dz = 0; dz <= z; dz++) {
+      const az = z - dz;
+      const bytes = az <= archive.info.maxZoom ? await archive.tile(az, x >> dz, y >> dz) : null;
+      if (bytes) {
+        const mask = (1 << dz) - 1;
+        return rasteriseVectorTile(bytes, 256, { dz, dx: x & mask, dy: y & mask });
+      }
+    }
+    return rasteriseVectorTile(null);
+  }
+
+  async close(): Promise<void> {
+    for (const entry of this.open.values()) await entry.archive.close();
+    this.open.clear();
+  }
+}
