@@ -34,7 +34,7 @@ import {
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import { api } from '../api.ts';
 import { LabelLayer } from './globe-labels.ts';
-import { createImagery, createTerrain, type ImagerySettings } from './imagery.ts';
+import { createImagery, createTerrain, type GlobeBasemap, type ImagerySettings } from './imagery.ts';
 import { GlobeOverlay } from './overlay.ts';
 import { PlacesLayer } from './places-layer.ts';
 import { type RenderQuality, renderQualityFor, webglRendererName } from './render-quality.ts';
@@ -47,6 +47,8 @@ Ion.defaultAccessToken = '';
 /** The server's console settings (`GET /api/console/settings`). */
 export interface ConsoleSettings {
   imagery: ImagerySettings;
+  /** The maps-folder basemap (null: none there). */
+  basemap?: GlobeBasemap | null;
   terrainUrl: string | null;
 }
 
@@ -116,7 +118,9 @@ export class Globe {
 
   static async create(opts: GlobeOptions): Promise<Globe> {
     const settings = opts.settings === undefined ? await loadSettings() : opts.settings;
-    let imagery = await createImagery(settings?.imagery ?? null).catch(() => createImagery(null));
+    let imagery = await createImagery(settings?.imagery ?? null, settings?.basemap ?? null).catch(() =>
+      createImagery(null),
+    );
     if (!imagery) imagery = await createImagery(null);
     const terrain = await createTerrain(settings?.terrainUrl ?? null).catch(() => null);
     const quality = renderQualityFor(webglRendererName());
