@@ -6,6 +6,7 @@
  *
  * A run limited to files that never serve the console (`npx vitest run missions`) skips it.
  */
+import { cachedDefaultBasemap, parseServerConfig } from '@aerie/server';
 import { buildConsole, isConsoleBuildStale } from '@aerie/web/node';
 import type { TestProject } from 'vitest/node';
 
@@ -22,7 +23,17 @@ async function runNeedsConsole(project: TestProject): Promise<boolean> {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
-  if (!isConsoleBuildStale() || !(await runNeedsConsole(project))) return;
+  if (!(await runNeedsConsole(project))) return;
+  // Servers cut the default basemap at first start; once here, into the machine's cache, so no
+  // test's start-up waits for it.
+  const defaults = parseServerConfig({});
+  if (defaults.ok) {
+    const { map } = defaults.value;
+    cachedDefaultBasemap({ region: map.defaultRegion, maxZoom: map.defaultMaxZoom }, (line) =>
+      process.stderr.write(`global setup: ${line}\n`),
+    );
+  }
+  if (!isConsoleBuildStale()) return;
   process.stderr.write('global setup: building the web console (sources changed)...\n');
   await buildConsole({ log: (line) => process.stderr.write(`global setup: ${line}\n`) });
 }

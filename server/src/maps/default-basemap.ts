@@ -213,9 +213,27 @@ export const DEFAULT_MAP_CACHE = fileURLToPath(
 );
 
 /**
- * Makes sure `<mapsDir>/aerie-default.mbtiles` is there and current: copied from the machine's
- * cache, or cut into it first (10-30 s, once). `log` gets one line when it has to cut.
+ * The default basemap in the machine's cache for `opts`, cut first when missing or stale
+ * (10-30 s, once). `log` gets a line when it has to cut.
  */
+export function cachedDefaultBasemap(
+  opts: DefaultBasemapOptions,
+  log: (line: string) => void = () => {},
+): string {
+  const cached = join(
+    DEFAULT_MAP_CACHE,
+    `${DEFAULT_MAP_NAME}-${opts.region.join('_')}-z${opts.maxZoom}.mbtiles`,
+  );
+  if (!defaultBasemapIsStale(cached, opts)) return cached;
+  mkdirSync(DEFAULT_MAP_CACHE, { recursive: true });
+  log(`cutting the default basemap from packaged map data into ${cached} (10-30 s, once)`);
+  const t0 = Date.now();
+  const n = generateDefaultBasemap(cached, opts);
+  log(`default basemap: ${n} tiles in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return cached;
+}
+
+/** Makes sure `<mapsDir>/aerie-default.mbtiles` is there and current, copied from the cache. */
 export function ensureDefaultBasemap(
   mapsDir: string,
   opts: DefaultBasemapOptions,
@@ -223,18 +241,8 @@ export function ensureDefaultBasemap(
 ): string {
   const target = join(mapsDir, `${DEFAULT_MAP_NAME}.mbtiles`);
   if (!defaultBasemapIsStale(target, opts)) return target;
+  const cached = cachedDefaultBasemap(opts, log);
   mkdirSync(mapsDir, { recursive: true });
-  const cached = join(
-    DEFAULT_MAP_CACHE,
-    `${DEFAULT_MAP_NAME}-${opts.region.join('_')}-z${opts.maxZoom}.mbtiles`,
-  );
-  if (defaultBasemapIsStale(cached, opts)) {
-    mkdirSync(DEFAULT_MAP_CACHE, { recursive: true });
-    log(`cutting the default basemap from packaged map data into ${cached} (10-30 s, once)`);
-    const t0 = Date.now();
-    const n = generateDefaultBasemap(cached, opts);
-    log(`default basemap: ${n} tiles in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
   copyFileSync(cached, `${target}.part`);
   renameSync(`${target}.part`, target);
   return target;
