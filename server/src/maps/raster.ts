@@ -4,9 +4,12 @@
  * layers get their own colours; any other layer is drawn as thin outlines, so an imported vector
  * map still shows its shapes.
  */
+import { BASEMAP_COLORS } from '@aerie/contracts/basemap';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import sharp from 'sharp';
+
+export { BASEMAP_COLORS };
 
 interface LayerStyle {
   fill?: string;
@@ -14,18 +17,6 @@ interface LayerStyle {
   width?: number;
   dash?: string;
 }
-
-/** Colours shared with the planner's vector style (web/src/lib/map/style.ts mirrors them). */
-export const BASEMAP_COLORS = {
-  sea: '#0b2540',
-  land: '#17324d',
-  coast: '#5b8db8',
-  water: '#2f6fa8',
-  country: '#e2e8f0',
-  province: '#cbd5e1',
-  city: '#94a3b8',
-  other: '#94a3b8',
-} as const;
 
 const STYLES: Record<string, LayerStyle> = {
   land: { fill: BASEMAP_COLORS.land, stroke: BASEMAP_COLORS.coast, width: 1 },
@@ -64,7 +55,7 @@ export function vectorTileSvg(
     const layer = tile.layers[name];
     if (!layer) continue;
     const k = size / layer.extent;
-    const style = STYLES[name] ?? { stroke: BASEMAP_COLORS.other, width: 1 };
+    const style = STYLES[name] ?? { stroke: BASEMAP_COLORS.city, width: 1 };
     let areas = '';
     let lines = '';
     for (let i = 0; i < layer.length; i++) {

@@ -4,6 +4,7 @@
  * No glyphs and no sprites (they would be fetched from the internet), so every label is an HTML
  * marker and every symbol a circle.
  */
+import { BASEMAP_COLORS } from '@aerie/contracts/basemap';
 import type { StyleSpecification } from 'maplibre-gl';
 
 /** The console's basemap configuration, as `GET /api/console/settings` answers it. */
@@ -38,17 +39,6 @@ export function basemapCrs(imagery: ImagerySettings | null): 'wgs84' | 'gcj02' |
   if (imagery.type !== 'none' && imagery.url) return imagery.crs;
   return imagery.basemap?.crs ?? null;
 }
-
-/** Colours of the default basemap's layers (the server's globe renderer uses the same). */
-export const BASEMAP_COLORS = {
-  sea: '#0b2540',
-  land: '#17324d',
-  coast: '#5b8db8',
-  water: '#2f6fa8',
-  country: '#e2e8f0',
-  province: '#cbd5e1',
-  city: '#94a3b8',
-} as const;
 
 export const COLORS = {
   background: '#0b1e33',
