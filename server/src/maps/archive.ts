@@ -46,6 +46,15 @@ export const CONTENT_TYPES: Record<TileFormat, string> = {
 
 const WORLD: [number, number, number, number] = [-180, -85.0511, 180, 85.0511];
 
+/** The XYZ tile holding `lon`, `lat` at zoom `z` (Web Mercator, clamped to the world). */
+export function tileOf(lon: number, lat: number, z: number): { x: number; y: number } {
+  const n = 2 ** z;
+  const r = (Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+  return { x: Math.min(n - 1, Math.max(0, x)), y: Math.min(n - 1, Math.max(0, y)) };
+}
+
 /** The map name a file gets by default: its base name without the extension. */
 export function mapNameOf(file: string): string {
   return basename(file, extname(file));

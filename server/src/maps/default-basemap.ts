@@ -23,6 +23,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import GeoJSONVT from 'geojson-vt';
 import { feature, mesh } from 'topojson-client';
 import vtpbf from 'vt-pbf';
+import { tileOf } from './archive.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -111,16 +112,9 @@ export function defaultLayers(region: Bbox): Record<string, FeatureCollection> {
 
 /** Tile x/y range of a bbox at zoom z (Web Mercator, XYZ rows). */
 export function tileRange(b: Bbox, z: number): { x0: number; x1: number; y0: number; y1: number } {
-  const n = 1 << z;
-  const x = (lon: number) => Math.min(n - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n)));
-  const y = (lat: number) => {
-    const r = (Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180;
-    return Math.min(
-      n - 1,
-      Math.max(0, Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)),
-    );
-  };
-  return { x0: x(b[0]), x1: x(b[2]), y0: y(b[3]), y1: y(b[1]) };
+  const nw = tileOf(b[0], b[3], z);
+  const se = tileOf(b[2], b[1], z);
+  return { x0: nw.x, x1: se.x, y0: nw.y, y1: se.y };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fail, ok, type Result } from '@aerie/contracts';
-import { checkMapName, type MapCrs, type MapInfo, mapNameOf, openArchive } from './archive.ts';
+import { checkMapName, type MapCrs, type MapInfo, mapNameOf, openArchive, tileOf } from './archive.ts';
 import { sidecarOf } from './library.ts';
 
 export interface ImportOptions {
@@ -45,13 +45,7 @@ export async function importMap(
     // A tile must really be readable at the lowest zoom inside the bounds.
     const [w, s, e, n] = info.bounds;
     const z = info.minZoom;
-    const count = 2 ** z;
-    const cx = Math.min(count - 1, Math.floor((((w + e) / 2 + 180) / 360) * count));
-    const lat = (((s + n) / 2) * Math.PI) / 180;
-    const cy = Math.min(
-      count - 1,
-      Math.floor(((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * count),
-    );
+    const { x: cx, y: cy } = tileOf((w + e) / 2, (s + n) / 2, z);
     let probe: Uint8Array | null;
     try {
       probe = await archive.tile(z, cx, cy);

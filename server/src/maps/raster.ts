@@ -20,7 +20,7 @@ interface LayerStyle {
 
 const STYLES: Record<string, LayerStyle> = {
   land: { fill: BASEMAP_COLORS.land, stroke: BASEMAP_COLORS.coast, width: 1 },
-  water: { fill: BASEMAP_COLORS.water, stroke: BASEMAP_COLORS.water, width: 2 },
+  water: { fill: BASEMAP_COLORS.water, stroke: BASEMAP_COLORS.water, width: 3 },
   city: { stroke: BASEMAP_COLORS.city, width: 1, dash: '4 3' },
   province: { stroke: BASEMAP_COLORS.province, width: 1.6 },
   country: { stroke: BASEMAP_COLORS.country, width: 2 },

@@ -133,7 +133,11 @@ export function basemapLayers(b: BasemapSettings): Layers {
       type: 'line',
       source: src,
       'source-layer': 'water',
-      paint: { 'line-color': BASEMAP_COLORS.water, 'line-width': 2 },
+      // The packaged river areas are coarse fragments; a zoom-wide edge joins them into channels.
+      paint: {
+        'line-color': BASEMAP_COLORS.water,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1, 9, 3, 12, 5],
+      },
     });
   const borders: [string, string, number, number[] | null][] = [
     ['city', BASEMAP_COLORS.city, 1, [3, 2]],
