@@ -30,8 +30,12 @@ function sidecarCrs(file: string): MapCrs | undefined {
   }
 }
 
+/** PNGs drawn from vector tiles kept in memory (a globe view asks for the same few dozen again). */
+const RASTER_CACHE_TILES = 512;
+
 export class MapLibrary {
   private readonly open = new Map<string, { stamp: string; archive: TileArchive }>();
+  private readonly drawn = new Map<string, Buffer>();
 
   constructor(readonly dir: string) {}
 
@@ -60,6 +64,7 @@ export class MapLibrary {
       }
       await cached?.archive.close();
       this.open.delete(file);
+      for (const key of this.drawn.keys()) if (key.startsWith(`${file}:`)) this.drawn.delete(key);
       const opened = await openArchive(file, sidecarCrs(file));
       if (!opened.ok) {
         problems.push({ file: name, reason: opened.error.message.replace(`${file}: `, '') });
@@ -89,6 +94,21 @@ export class MapLibrary {
    * the nearest ancestor it holds (the default basemap holds the world only to a low zoom).
    */
   async rasterTile(archive: TileArchive, z: number, x: number, y: number): Promise<Buffer> {
+    const key = `${archive.info.file}:${archive.info.maxZoom}:${z}/${x}/${y}`;
+    const hit = this.drawn.get(key);
+    if (hit) {
+      // Map keeps insertion order: re-inserting makes this the most recently used.
+      this.drawn.delete(key);
+      this.drawn.set(key, hit);
+      return hit;
+    }
+    const png = await this.drawRasterTile(archive, z, x, y);
+    this.drawn.set(key, png);
+    if (this.drawn.size > RASTER_CACHE_TILES) this.drawn.delete(this.drawn.keys().next().value as string);
+    return png;
+  }
+
+  private async drawRasterTile(archive: TileArchive, z: number, x: number, y: number): Promise<Buffer> {
     for (let dz = 0; dz <= z; dz++) {
       const az = z - dz;
       const bytes = az <= archive.info.maxZoom ? await archive.tile(az, x >> dz, y >> dz) : null;
