@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { type MapCrs, type MapInfo, openArchive, type TileArchive } from './archive.ts';
+import { cutChildTile } from './overzoom.ts';
 import { rasteriseVectorTile } from './raster.ts';
 
 export interface MapProblem {
@@ -32,6 +33,22 @@ function sidecarCrs(file: string): MapCrs | undefined {
 
 /** PNGs drawn from vector tiles kept in memory (a globe view asks for the same few dozen again). */
 const RASTER_CACHE_TILES = 512;
+
+/** The tile z/x/y or its nearest ancestor the archive holds, with how many zooms up it is. */
+async function nearestTile(
+  archive: TileArchive,
+  z: number,
+  x: number,
+  y: number,
+): Promise<{ bytes: Uint8Array; dz: number } | null> {
+  for (let dz = 0; dz <= z; dz++) {
+    const az = z - dz;
+    if (az < archive.info.minZoom) break;
+    const bytes = az <= archive.info.maxZoom ? await archive.tile(az, x >> dz, y >> dz) : null;
+    if (bytes) return { bytes, dz };
+  }
+  return null;
+}
 
 export class MapLibrary {
   private readonly open = new Map<string, { stamp: string; archive: TileArchive }>();
@@ -109,15 +126,28 @@ export class MapLibrary {
   }
 
   private async drawRasterTile(archive: TileArchive, z: number, x: number, y: number): Promise<Buffer> {
-    for (let dz = 0; dz <= z; dz++) {
-      const az = z - dz;
-      const bytes = az <= archive.info.maxZoom ? await archive.tile(az, x >> dz, y >> dz) : null;
-      if (bytes) {
-        const mask = (1 << dz) - 1;
-        return rasteriseVectorTile(bytes, 256, { dz, dx: x & mask, dy: y & mask });
-      }
-    }
-    return rasteriseVectorTile(null);
+    const found = await nearestTile(archive, z, x, y);
+    if (!found) return rasteriseVectorTile(null);
+    const mask = (1 << found.dz) - 1;
+    return rasteriseVectorTile(found.bytes, 256, { dz: found.dz, dx: x & mask, dy: y & mask });
+  }
+
+  /**
+   * Map `name`'s vector tile z/x/y up to its last zoom: the archive's own, or cut from the
+   * nearest ancestor it holds; null when nothing is there.
+   */
+  async vectorTile(archive: TileArchive, z: number, x: number, y: number): Promise<Uint8Array | null> {
+    if (z > archive.info.maxZoom || z < archive.info.minZoom) return null;
+    const found = await nearestTile(archive, z, x, y);
+    if (!found || found.dz === 0) return found?.bytes ?? null;
+    const key = `${archive.info.file}:${archive.info.maxZoom}:${z}/${x}/${y}.pbf`;
+    const hit = this.drawn.get(key);
+    if (hit) return hit.length > 0 ? hit : null;
+    const cut = cutChildTile(found.bytes, { z: z - found.dz, x: x >> found.dz, y: y >> found.dz }, z, x, y);
+    const bytes = Buffer.from(cut ?? new Uint8Array());
+    this.drawn.set(key, bytes);
+    if (this.drawn.size > RASTER_CACHE_TILES) this.drawn.delete(this.drawn.keys().next().value as string);
+    return cut;
   }
 
   async close(): Promise<void> {

@@ -79,6 +79,34 @@ describe('tile service', () => {
     expect(flipped.statusCode).toBe(204);
   });
 
+  it('cuts a vector tile the archive lacks from its nearest ancestor, up to the last zoom', async () => {
+    h = await withMaps((dir) =>
+      writeMbtiles(join(dir, 'coarse.mbtiles'), [{ z: Z, x: X, y: Y, data: sampleVectorTile(Z, X, Y) }], {
+        format: 'pbf',
+        minzoom: '6',
+        maxzoom: '8',
+      }),
+    );
+    const child = await h.req('GET', `/api/maps/coarse/${Z + 1}/${2 * X}/${2 * Y}.pbf`, {
+      token: h.adminToken,
+    });
+    expect(child.statusCode).toBe(200);
+    const land = new VectorTile(new PbfReader(child.rawPayload)).layers.land;
+    expect(land?.length).toBe(1);
+    // The land square fills the child's lower-right quarter (tile extent 4096).
+    const ring = land?.feature(0).loadGeometry()[0] ?? [];
+    expect(Math.min(...ring.map((p) => p.x))).toBeGreaterThan(1900);
+    expect(Math.min(...ring.map((p) => p.y))).toBeGreaterThan(1900);
+    const again = await h.req('GET', `/api/maps/coarse/${Z + 1}/${2 * X}/${2 * Y}.pbf`, {
+      token: h.adminToken,
+    });
+    expect(Buffer.compare(again.rawPayload, child.rawPayload)).toBe(0);
+    const past = await h.req('GET', `/api/maps/coarse/${Z + 3}/${8 * X}/${8 * Y}.pbf`, {
+      token: h.adminToken,
+    });
+    expect(past.statusCode).toBe(204);
+  });
+
   it('draws a vector tile as a PNG for the globe: land in the middle, sea at the corner', async () => {
     h = await withMaps((dir) =>
       writeMbtiles(join(dir, 'foshan.mbtiles'), [{ z: Z, x: X, y: Y, data: sampleVectorTile(Z, X, Y) }]),

@@ -106,7 +106,12 @@ export function registerMapRoutes(app: FastifyInstance, maps: MapLibrary): void 
           'NotFound',
           `map '${name}' has ${info.tileFormat} tiles${info.format === 'vector' ? ' (or png drawn from them)' : ''}, not ${ext}`,
         );
-      const bytes = z > info.maxZoom || z < info.minZoom ? null : await archive.tile(z, x, y);
+      const bytes =
+        info.format === 'vector'
+          ? await maps.vectorTile(archive, z, x, y)
+          : z > info.maxZoom || z < info.minZoom
+            ? null
+            : await archive.tile(z, x, y);
       // An empty vector tile is a valid answer (nothing drawn there); a missing image is not.
       if (!bytes && info.format === 'vector') return reply.code(204).send();
       if (!bytes) throw new ApiError('NotFound', `map '${name}' has no tile ${z}/${x}/${y}`);
