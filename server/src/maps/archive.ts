@@ -103,6 +103,23 @@ async function gunzipIfNeeded(data: Uint8Array): Promise<Uint8Array> {
   return data;
 }
 
+/** What an archive says about itself, with the name and raster/vector kind derived. */
+function infoOf(
+  file: string,
+  archive: MapInfo['archive'],
+  tileFormat: TileFormat,
+  facts: Pick<MapInfo, 'bounds' | 'minZoom' | 'maxZoom' | 'crs' | 'layers' | 'attribution'>,
+): MapInfo {
+  return {
+    name: mapNameOf(file),
+    file,
+    archive,
+    format: tileFormat === 'pbf' ? 'vector' : 'raster',
+    tileFormat,
+    ...facts,
+  };
+}
+
 /** Opens an MBTiles file read-only and checks its metadata; errors name what is wrong. */
 export function openMbtiles(file: string, crs?: MapCrs): Result<TileArchive, 'BadMap'> {
   let db: Database.Database;
@@ -136,19 +153,14 @@ export function openMbtiles(file: string, crs?: MapCrs): Result<TileArchive, 'Ba
   const bounds = meta.bounds === undefined ? WORLD : parseBounds(meta.bounds);
   if (!bounds) return bad(`metadata 'bounds' is '${meta.bounds}', expected west,south,east,north in degrees`);
   const metaCrs = meta.crs === 'gcj02' ? 'gcj02' : 'wgs84';
-  const info: MapInfo = {
-    name: mapNameOf(file),
-    file,
-    archive: 'mbtiles',
-    format: tileFormat === 'pbf' ? 'vector' : 'raster',
-    tileFormat,
+  const info = infoOf(file, 'mbtiles', tileFormat, {
     bounds,
     minZoom: meta.minzoom !== undefined ? Number(meta.minzoom) : zooms.minZ,
     maxZoom: meta.maxzoom !== undefined ? Number(meta.maxzoom) : zooms.maxZ,
     crs: crs ?? metaCrs,
     layers: vectorLayers(meta.json),
     attribution: meta.attribution ?? '',
-  };
+  });
   const get = db.prepare(
     'SELECT tile_data AS data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?',
   );
@@ -220,12 +232,7 @@ export async function openPmtiles(file: string, crs?: MapCrs): Promise<Result<Ti
     );
   if (header.tileCompression === Compression.Unknown && tileFormat === 'pbf')
     return bad('tile compression is unknown');
-  const info: MapInfo = {
-    name: mapNameOf(file),
-    file,
-    archive: 'pmtiles',
-    format: tileFormat === 'pbf' ? 'vector' : 'raster',
-    tileFormat,
+  const info = infoOf(file, 'pmtiles', tileFormat, {
     bounds,
     minZoom: header.minZoom,
     maxZoom: header.maxZoom,
@@ -234,7 +241,7 @@ export async function openPmtiles(file: string, crs?: MapCrs): Promise<Result<Ti
       ? (meta.vector_layers as { id?: unknown }[]).map((l) => String(l.id ?? '')).filter(Boolean)
       : [],
     attribution: typeof meta.attribution === 'string' ? meta.attribution : '',
-  };
+  });
   return ok({
     info,
     async tile(z, x, y) {
