@@ -4,6 +4,7 @@
  * type derived from it. TypeBox is the project's one validation library.
  */
 
+export * from './basemap.ts';
 export * from './channel.ts';
 export * from './channel-samples.ts';
 export * from './console.ts';

@@ -18,7 +18,7 @@ import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { BridgeChannel } from './channel/bridge-channel.ts';
 import type { BridgeHub, IngestSink } from './channel/contracts.ts';
 import { attachSocketIo } from './channel/io.ts';
-import { parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
+import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
 import { installDetection } from './detection/index.ts';
@@ -33,6 +33,8 @@ import { attachDockConsole } from './live/dock-console.ts';
 import { LiveDockStore } from './live/dock-store.ts';
 import { LiveStateStore } from './live/live-state-store.ts';
 import { DepartmentDirectory } from './live/visibility.ts';
+import { MapLibrary } from './maps/library.ts';
+import { registerMapRoutes } from './maps/routes.ts';
 import { createPatrol, type Patrol, type PatrolOptions, registerPatrolRoutes } from './patrol/index.ts';
 import { sortieProgressPublisher, uploadProgressPublisher } from './patrol/sortie-console.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -235,6 +237,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const patrolHandle = patrol;
     app.decorate('patrol', patrolHandle);
     app.addHook('onClose', async () => stopDockConsole());
+    const maps = new MapLibrary(mapsDirOf(config));
+    app.addHook('onClose', async () => maps.close());
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => {
@@ -301,7 +305,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerStatsRoutes(api, ctx);
         registerAuditRoutes(api, ctx);
         registerPatrolRoutes(api, ctx, patrolHandle);
-        registerConsoleSettingsRoutes(api, ctx);
+        registerConsoleSettingsRoutes(api, ctx, maps);
+        registerMapRoutes(api, maps);
         await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
         registerVideoRoutes(api, ctx, config.video);
       },

@@ -4,6 +4,7 @@
  * `configFromEnv`.
  */
 
+import { join } from 'node:path';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
@@ -79,6 +80,29 @@ export const ServerConfigSchema = Type.Object(
         }),
       },
       { default: {}, additionalProperties: false, description: 'What the web console draws its globe with' },
+    ),
+    map: Type.Object(
+      {
+        tilesDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description: 'Folder of .pmtiles / .mbtiles basemaps served at /api/maps (null: <dataDir>/maps)',
+        }),
+        basemap: Type.String({
+          default: 'aerie-default',
+          description: "The map the console draws when no imagery server is configured ('': none)",
+        }),
+        generateDefault: Type.Boolean({
+          default: true,
+          description: 'Cut the default basemap (aerie-default) from packaged map data at start when missing',
+        }),
+        defaultRegion: Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
+          default: [109.5, 20.1, 117.4, 25.6],
+          description:
+            'West, south, east, north (degrees) the default basemap is cut to full detail (Guangdong)',
+        }),
+        defaultMaxZoom: Type.Integer({ default: 11, minimum: 6, maximum: 13 }),
+      },
+      { default: {}, additionalProperties: false, description: 'Offline basemaps Aerie serves itself' },
     ),
     /** The ticket desk: per-category thresholds, radii and time limits, the working calendar. */
     tickets: TicketPolicySchema,
@@ -193,8 +217,9 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
 export type ServerConfigInput = Partial<
-  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence'>
+  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map'>
 > & {
+  map?: Partial<ServerConfig['map']>;
   evidence?: Partial<ServerConfig['evidence']>;
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
   tickets?: Record<string, unknown>;
@@ -243,7 +268,8 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
  * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
- * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE. Takes the
+ * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_MAP_DIR,
+ * AERIE_BASEMAP (a map name, '' for none). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -272,6 +298,10 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (Object.keys(imagery).length > 0) consoleCfg.imagery = imagery;
   if (env.AERIE_TERRAIN_URL) consoleCfg.terrainUrl = env.AERIE_TERRAIN_URL;
   if (Object.keys(consoleCfg).length > 0) out.console = consoleCfg;
+  const map: Record<string, unknown> = {};
+  if (env.AERIE_MAP_DIR) map.tilesDir = env.AERIE_MAP_DIR;
+  if (env.AERIE_BASEMAP !== undefined) map.basemap = env.AERIE_BASEMAP;
+  if (Object.keys(map).length > 0) out.map = map;
   if (env.AERIE_TICKET_POLICY) out.tickets = jsonOr(env.AERIE_TICKET_POLICY);
   const video: Record<string, unknown> = {};
   if (env.AERIE_VIDEO_SIM_URL) video.simCameraUrl = env.AERIE_VIDEO_SIM_URL;
@@ -288,6 +318,11 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_DEM_FILE) detection.demFile = env.AERIE_DEM_FILE;
   if (Object.keys(detection).length > 0) out.detection = detection;
   return out;
+}
+
+/** The maps folder: `map.tilesDir`, or `maps` in the data directory. */
+export function mapsDirOf(config: Pick<ServerConfig, 'dataDir' | 'map'>): string {
+  return config.map.tilesDir ?? join(config.dataDir, 'maps');
 }
 
 /** JSON from an environment variable, or the text itself so the schema check names it. */

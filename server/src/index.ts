@@ -60,6 +60,7 @@ export {
   type VehicleLiveState,
 } from './live/live-state-store.ts';
 export { DepartmentDirectory, maySee, type Viewer } from './live/visibility.ts';
+export { cachedDefaultBasemap } from './maps/default-basemap.ts';
 export {
   type DockPort,
   type LaunchRequest,

@@ -5,7 +5,8 @@
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type BuildOptions, build } from './app.ts';
-import { configFromEnv, type ServerConfigInput } from './config.ts';
+import { configFromEnv, mapsDirOf, parseServerConfig, type ServerConfigInput } from './config.ts';
+import { DEFAULT_MAP_NAME, ensureDefaultBasemap } from './maps/default-basemap.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -20,6 +21,21 @@ export async function startServer(
   config: ServerConfigInput = {},
   opts: Omit<BuildOptions, 'config'> = {},
 ): Promise<RunningServer> {
+  const parsed = parseServerConfig(config);
+  // The default basemap is cut before the console can ask for it (a missing file is only logged:
+  // the console then falls back to the bundled globe imagery).
+  if (parsed.ok && parsed.value.map.generateDefault && parsed.value.map.basemap === DEFAULT_MAP_NAME) {
+    const { map } = parsed.value;
+    try {
+      ensureDefaultBasemap(
+        mapsDirOf(parsed.value),
+        { region: map.defaultRegion, maxZoom: map.defaultMaxZoom },
+        (line) => process.stdout.write(`aerie server: ${line}\n`),
+      );
+    } catch (err) {
+      process.stderr.write(`aerie server: default basemap not made: ${(err as Error).message}\n`);
+    }
+  }
   const app = await build({ ...opts, config });
   try {
     const { host, port } = app.aerie.config;

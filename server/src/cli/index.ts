@@ -8,7 +8,8 @@
 
 import { resolveModelsDir } from '@aerie/inference';
 import { type Command, InvalidArgumentError } from 'commander';
-import { configFromEnv, type ServerConfigInput } from '../config.ts';
+import { configFromEnv, mapsDirOf, parseServerConfig, type ServerConfigInput } from '../config.ts';
+import { describeMap, importMap } from '../maps/import.ts';
 import { startServer } from '../server.ts';
 import { verdictText, verifyEvidenceDir } from '../tickets/verify-cli.ts';
 
@@ -105,4 +106,45 @@ export function registerCommands(program: Command, options: ServerCommandOptions
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });
+
+  program
+    .command('map')
+    .description('Offline basemaps in the maps folder (map.tilesDir, AERIE_MAP_DIR, default <data-dir>/maps)')
+    .command('import')
+    .description('Check a .pmtiles or .mbtiles file and copy it into the maps folder')
+    .argument('<file>', 'the tile archive')
+    .option('--name <name>', 'map name in tile URLs (default: the file name)')
+    .option('--crs <crs>', 'datum of the tiles: wgs84, or gcj02 for Chinese-shifted maps', crsArg)
+    .option('--force', 'replace a map of the same name')
+    .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
+    .action(
+      async (
+        file: string,
+        opts: { name?: string; crs?: 'wgs84' | 'gcj02'; force?: boolean; dataDir?: string },
+      ) => {
+        const parsed = parseServerConfig({
+          ...configFromEnv(process.env),
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        });
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        const mapsDir = mapsDirOf(parsed.value);
+        const res = await importMap(file, mapsDir, opts);
+        if (!res.ok) {
+          process.stderr.write(`aerie map import: ${res.error.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const lines = [
+          `imported ${file} as '${res.value.info.name}' -> ${res.value.target}`,
+          ...describeMap(res.value.info),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
+    );
+}
+
+function crsArg(value: string): 'wgs84' | 'gcj02' {
+  if (value !== 'wgs84' && value !== 'gcj02')
+    throw new InvalidArgumentError(`--crs must be wgs84 or gcj02, got '${value}'`);
+  return value;
 }

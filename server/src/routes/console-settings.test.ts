@@ -13,7 +13,11 @@ describe('GET /api/console/settings', () => {
     h = await startHarness();
     const res = await h.req('GET', '/api/console/settings', { token: h.adminToken });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ imagery: { type: 'none', url: '', crs: 'wgs84' }, terrainUrl: null });
+    expect(res.json()).toEqual({
+      imagery: { type: 'none', url: '', crs: 'wgs84' },
+      basemap: null,
+      terrainUrl: null,
+    });
   });
 
   it('answers the configured GCJ-02 tile server and terrain to a watch role', async () => {
@@ -28,6 +32,7 @@ describe('GET /api/console/settings', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       imagery: { type: 'xyz', url: 'http://tiles.local/amap/{z}/{x}/{y}.png', crs: 'gcj02' },
+      basemap: null,
       terrainUrl: 'http://terrain.local/',
     });
   });

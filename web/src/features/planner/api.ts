@@ -4,7 +4,7 @@
  */
 import { type Route, writeAerieRoute, type Zone, type ZoneGeometry, type ZoneKind } from '@aerie/missions';
 import { api, type Page } from '../../lib/api.ts';
-import { type ImagerySettings, loadConsoleSettings } from '../../lib/console-settings.ts';
+import { loadMapSettings } from '../../lib/map/settings.ts';
 import type { Draft } from './draft.ts';
 
 export interface DockRecord {
@@ -59,8 +59,8 @@ export function zoneOf(z: ZoneRecord): Zone {
   };
 }
 
-export const loadSettings = (): Promise<ImagerySettings | null> =>
-  loadConsoleSettings().then((s) => s?.imagery ?? null);
+/** The planner's basemap (imagery server or the maps-folder basemap). */
+export const loadSettings = loadMapSettings;
 
 export const listDocks = () => api.get<Page<DockRecord>>('/api/docks', { limit: 500 }).then((p) => p.items);
 export const listZones = () => api.get<Page<ZoneRecord>>('/api/zones', { limit: 500 }).then((p) => p.items);

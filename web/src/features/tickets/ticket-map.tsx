@@ -3,25 +3,15 @@
  * location (drawn as the map's point layer) and a ring of the georeferencing error. Read-only.
  */
 import { useEffect, useRef } from 'react';
-import { api } from '../../lib/api.ts';
 import { circleRing, PlannerMap } from '../../lib/map/planner-map.ts';
-import type { ImagerySettings } from '../../lib/map/style.ts';
-
-async function imagery(): Promise<ImagerySettings | null> {
-  try {
-    return (await api.get<{ imagery: ImagerySettings }>('/api/console/settings')).imagery;
-  } catch {
-    // The built-in basemap still shows the mark.
-    return null;
-  }
-}
+import { loadMapSettings } from '../../lib/map/settings.ts';
 
 export function TicketMap({ lat, lon, errorM }: { lat: number; lon: number; errorM: number }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let map: PlannerMap | null = null;
     let live = true;
-    void imagery().then((settings) => {
+    void loadMapSettings().then((settings) => {
       if (!live || !el.current) return;
       const at = { lat, lon };
       map = new PlannerMap({ container: el.current, center: at, zoom: 16, imagery: settings });

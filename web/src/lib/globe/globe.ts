@@ -110,7 +110,9 @@ export class Globe {
 
   static async create(opts: GlobeOptions): Promise<Globe> {
     const settings = opts.settings === undefined ? await loadConsoleSettings() : opts.settings;
-    let imagery = await createImagery(settings?.imagery ?? null).catch(() => createImagery(null));
+    let imagery = await createImagery(settings?.imagery ?? null, settings?.basemap ?? null).catch(() =>
+      createImagery(null),
+    );
     if (!imagery) imagery = await createImagery(null);
     const terrain = await createTerrain(settings?.terrainUrl ?? null).catch(() => null);
     const quality = renderQualityFor(webglRendererName());

@@ -1,6 +1,8 @@
 /**
- * Basemap and terrain from the server's console settings (`GET /api/console/settings`):
- * Cesium's bundled Natural Earth II by default, or a configured XYZ / WMTS tile server.
+ * Basemap and terrain from the server's console settings (`GET /api/console/settings`): a
+ * configured XYZ / WMTS tile server, else the basemap Aerie serves from its maps folder (vector
+ * maps as PNG tiles the server draws, since Cesium has no vector tiles), else Cesium's bundled
+ * Natural Earth II.
  *
  * GCJ-02 tiles (AMap and other Chinese providers) are drawn where the ground really is by
  * shifting the tiles, not the vehicles: a Web Mercator tiling scheme whose projection converts
@@ -26,6 +28,17 @@ import type { ImagerySettings } from '../console-settings.ts';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../geo/gcj02.ts';
 
 export type { ImagerySettings };
+
+/** The maps-folder basemap's part the globe needs (mirrors the server's `basemap`). */
+export interface GlobeBasemap {
+  format: 'vector' | 'raster';
+  rasterTiles: string;
+  crs: 'wgs84' | 'gcj02';
+  maxZoom: number;
+}
+
+/** Server-drawn PNGs of a vector map stay sharp past its last zoom (they are cut from it). */
+const VECTOR_OVERZOOM = 4;
 
 /** Web Mercator of GCJ-02 coordinates, taking and giving WGS-84. */
 class Gcj02MercatorProjection extends WebMercatorProjection {
@@ -56,9 +69,18 @@ export function gcj02TilingScheme(): WebMercatorTilingScheme {
   return scheme;
 }
 
-/** The base imagery for `settings` (Natural Earth II when none is configured). */
-export async function createImagery(settings: ImagerySettings | null): Promise<ImageryProvider> {
+/** The base imagery for `settings`, else `basemap`, else Natural Earth II. */
+export async function createImagery(
+  settings: ImagerySettings | null,
+  basemap: GlobeBasemap | null = null,
+): Promise<ImageryProvider> {
   if (!settings || settings.type === 'none' || !settings.url) {
+    if (basemap)
+      return new UrlTemplateImageryProvider({
+        url: basemap.rasterTiles,
+        tilingScheme: basemap.crs === 'gcj02' ? gcj02TilingScheme() : new WebMercatorTilingScheme(),
+        maximumLevel: basemap.maxZoom + (basemap.format === 'vector' ? VECTOR_OVERZOOM : 0),
+      });
     return TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'));
   }
   const tilingScheme = settings.crs === 'gcj02' ? gcj02TilingScheme() : new WebMercatorTilingScheme();

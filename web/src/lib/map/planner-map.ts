@@ -20,6 +20,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../geo/gcj02.ts';
 import {
+  basemapCrs,
   type Feature,
   type FeatureCollection,
   graticule,
@@ -29,7 +30,7 @@ import {
   type SourceId,
 } from './style.ts';
 
-export type { ImagerySettings } from './style.ts';
+export type { BasemapSettings, ImagerySettings } from './style.ts';
 
 // The bundled build cannot find its worker by itself once Vite has renamed the files.
 setWorkerUrl(workerUrl);
@@ -119,7 +120,7 @@ export class PlannerMap {
   private holding = false;
 
   constructor(private readonly opts: PlannerMapOptions) {
-    this.gcj = opts.imagery?.crs === 'gcj02' && opts.imagery.type !== 'none';
+    this.gcj = basemapCrs(opts.imagery) === 'gcj02';
     const c = this.toMap(opts.center);
     this.map = new MapLibre({
       container: opts.container,

@@ -1,12 +1,21 @@
 /**
- * The 2D map's style: nothing remote unless an imagery server is configured. No glyphs and no
- * sprites (they would be fetched from the internet), so every label is an HTML marker and
- * every symbol a circle.
+ * The 2D map's style: a configured imagery server, else the basemap Aerie serves from its maps
+ * folder (the generated default: land, coastlines, rivers, borders), else a plain background.
+ * No glyphs and no sprites (they would be fetched from the internet), so every label is an HTML
+ * marker and every symbol a circle.
  */
+import { BASEMAP_COLORS } from '@aerie/contracts/basemap';
 import type { StyleSpecification } from 'maplibre-gl';
 import type { ImagerySettings } from '../console-settings.ts';
 
-export type { ImagerySettings } from '../console-settings.ts';
+export type { BasemapSettings, ImagerySettings } from '../console-settings.ts';
+
+/** The datum of what the map draws under the overlays (null: nothing, so no shift). */
+export function basemapCrs(imagery: ImagerySettings | null): 'wgs84' | 'gcj02' | null {
+  if (!imagery) return null;
+  if (imagery.type !== 'none' && imagery.url) return imagery.crs;
+  return imagery.basemap?.crs ?? null;
+}
 
 export const COLORS = {
   background: '#0b1e33',
@@ -57,8 +66,79 @@ const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 export const SOURCES = ['graticule', 'zones', 'route', 'shape', 'handles', 'docks'] as const;
 export type SourceId = (typeof SOURCES)[number];
 
-export function offlineStyle(imagery: ImagerySettings | null): StyleSpecification {
+/** An absolute URL for a server path (MapLibre's workers fetch tiles by absolute URL). */
+function absolute(path: string, base: string): string {
+  return /^[a-z]+:/i.test(path) ? path : `${base.replace(/\/$/, '')}${path}`;
+}
+
+type Layers = StyleSpecification['layers'];
+
+/** Layers drawing the maps-folder basemap `b` from source 'aerie-basemap'. */
+export function basemapLayers(b: BasemapSettings): Layers {
+  const src = 'aerie-basemap';
+  if (b.format === 'raster') return [{ id: 'aerie-basemap', type: 'raster', source: src }];
+  const known = new Set(b.layers);
+  const has = (id: string) => known.size === 0 || known.has(id);
+  const out: Layers = [];
+  if (has('land'))
+    out.push({
+      id: 'bm-land',
+      type: 'fill',
+      source: src,
+      'source-layer': 'land',
+      paint: { 'fill-color': BASEMAP_COLORS.land, 'fill-outline-color': BASEMAP_COLORS.coast },
+    });
+  if (has('land'))
+    out.push({
+      id: 'bm-coast',
+      type: 'line',
+      source: src,
+      'source-layer': 'land',
+      paint: { 'line-color': BASEMAP_COLORS.coast, 'line-width': 1 },
+    });
+  if (has('water'))
+    out.push({
+      id: 'bm-water',
+      type: 'fill',
+      source: src,
+      'source-layer': 'water',
+      paint: { 'fill-color': BASEMAP_COLORS.water },
+    });
+  if (has('water'))
+    out.push({
+      id: 'bm-water-edge',
+      type: 'line',
+      source: src,
+      'source-layer': 'water',
+      // The packaged river areas are coarse fragments; a zoom-wide edge joins them into channels.
+      paint: {
+        'line-color': BASEMAP_COLORS.water,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1, 9, 3, 12, 5],
+      },
+    });
+  const borders: [string, string, number, number[] | null][] = [
+    ['city', BASEMAP_COLORS.city, 1, [3, 2]],
+    ['province', BASEMAP_COLORS.province, 1.6, null],
+    ['country', BASEMAP_COLORS.country, 2, null],
+  ];
+  for (const [id, color, width, dash] of borders)
+    if (has(id))
+      out.push({
+        id: `bm-${id}`,
+        type: 'line',
+        source: src,
+        'source-layer': id,
+        paint: { 'line-color': color, 'line-width': width, ...(dash ? { 'line-dasharray': dash } : {}) },
+      });
+  return out;
+}
+
+export function offlineStyle(
+  imagery: ImagerySettings | null,
+  origin: string = globalThis.location?.origin ?? 'http://localhost',
+): StyleSpecification {
   const tiles = imagery ? tileTemplate(imagery) : null;
+  const basemap = !tiles ? (imagery?.basemap ?? null) : null;
   const sources: StyleSpecification['sources'] = {};
   for (const id of SOURCES) sources[id] = { type: 'geojson', data: EMPTY };
   if (tiles)
@@ -68,6 +148,15 @@ export function offlineStyle(imagery: ImagerySettings | null): StyleSpecificatio
       tileSize: 256,
       maxzoom: imagery?.maxZoom ?? 18,
     };
+  if (basemap)
+    sources['aerie-basemap'] = {
+      type: basemap.format === 'vector' ? 'vector' : 'raster',
+      tiles: [absolute(basemap.tiles, origin)],
+      minzoom: basemap.minZoom,
+      maxzoom: basemap.maxZoom,
+      ...(basemap.format === 'raster' ? { tileSize: 256 } : {}),
+      ...(basemap.attribution ? { attribution: basemap.attribution } : {}),
+    } as StyleSpecification['sources'][string];
   const kindColor = [
     'match',
     ['get', 'kind'],
@@ -82,8 +171,13 @@ export function offlineStyle(imagery: ImagerySettings | null): StyleSpecificatio
     name: 'aerie-offline',
     sources,
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': COLORS.background } },
+      {
+        id: 'background',
+        type: 'background',
+        paint: { 'background-color': basemap ? BASEMAP_COLORS.sea : COLORS.background },
+      },
       ...(tiles ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap' }] : []),
+      ...(basemap ? basemapLayers(basemap) : []),
       {
         id: 'graticule',
         type: 'line',

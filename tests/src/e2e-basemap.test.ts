@@ -1,0 +1,149 @@
+/**
+ * The default offline basemap in a real browser: a fresh `aerie server` (nothing configured, no
+ * network) cuts its default basemap, and both the planner (MapLibre, vector tiles) and the
+ * command view's globe (Cesium, PNG tiles the server draws) show land, coast and rivers around
+ * Foshan instead of an empty background.
+ *
+ * Screenshots: `screenshots/basemap-planner.png`, `screenshots/basemap-globe.png`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleBrowser, launchBrowser, login, screenshot } from './browser.ts';
+import { aerieBackground, freeTcpPort, until } from './cli.ts';
+
+const ADMIN_PASSWORD = 'e2e-basemap-admin-1';
+const FOSHAN = { lon: 113.05, lat: 22.95 };
+// The default basemap's land and river colours (server/src/maps/raster.ts, web/src/lib/map/style.ts).
+const LAND = [0x17, 0x32, 0x4d];
+const WATER = [0x2f, 0x6f, 0xa8];
+
+let server: ReturnType<typeof aerieBackground> | undefined;
+let dataDir = '';
+let base = '';
+let browser: ConsoleBrowser | undefined;
+
+/** Share of the screenshot's pixels within a few levels of `rgb`. */
+async function share(file: string, rgb: number[]): Promise<number> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let n = 0;
+  for (let i = 0; i < data.length; i += info.channels)
+    if (rgb.every((c, k) => Math.abs((data[i + k] ?? 0) - c) <= 6)) n++;
+  return n / (info.width * info.height);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'aerie-e2e-basemap-'));
+  const port = await freeTcpPort();
+  process.env.AERIE_ADMIN_PASSWORD = ADMIN_PASSWORD;
+  server = aerieBackground(['server', '--port', String(port), '--data-dir', dataDir, '--skip-console-build']);
+  base = `http://127.0.0.1:${port}`;
+  await until(async () => server?.output().includes('listening on'), 'aerie server to listen', 180_000, {
+    stopIf: () => (server?.child.exitCode !== null ? `aerie server exited:\n${server?.output()}` : null),
+  });
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+async function signedIn(): Promise<Page> {
+  const { page } = await browser!.newPage(base);
+  await page.goto('/login');
+  await login(page, 'admin', ADMIN_PASSWORD);
+  return page;
+}
+
+describe.sequential('default offline basemap', () => {
+  it('lists the generated default basemap', async () => {
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const res = await fetch(`${base}/api/maps`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { maps: { name: string; format: string; layers: string[] }[] };
+    expect(body.maps).toEqual([
+      expect.objectContaining({
+        name: 'aerie-default',
+        format: 'vector',
+        layers: ['land', 'country', 'province', 'city', 'water'],
+      }),
+    ]);
+  });
+
+  it('shows land and rivers around Foshan in the planner', async () => {
+    const page = await signedIn();
+    await page.goto('/planner');
+    await page.waitForFunction(() => Boolean((window as unknown as { aerieMap?: unknown }).aerieMap), null, {
+      timeout: 60_000,
+    });
+    await page.evaluate(({ lon, lat }) => {
+      const map = (window as unknown as { aerieMap: { jumpTo(o: object): void } }).aerieMap;
+      map.jumpTo({ center: [lon, lat], zoom: 9 });
+    }, FOSHAN);
+    await page.waitForFunction(
+      () => (window as unknown as { aerieMap: { areTilesLoaded(): boolean } }).aerieMap.areTilesLoaded(),
+      null,
+      { timeout: 60_000 },
+    );
+    await page.waitForTimeout(1500);
+    const file = await screenshot(page, 'basemap-planner');
+    expect(await share(file, LAND)).toBeGreaterThan(0.15);
+    expect(await share(file, WATER)).toBeGreaterThan(0.002);
+  }, 120_000);
+
+  it('shows land and rivers around Foshan on the globe', async () => {
+    const page = await signedIn();
+    await page.goto('/');
+    await page.waitForFunction(
+      () => Boolean((window as unknown as { aerieGlobe?: unknown }).aerieGlobe),
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    await page.evaluate(({ lon, lat }) => {
+      const viewer = (
+        window as unknown as {
+          aerieGlobe: { camera: { setView(o: object): void }; scene: { requestRender(): void } };
+        }
+      ).aerieGlobe;
+      // Straight down from 60 km (Cartesian3 from degrees, without importing Cesium here).
+      const a = 6378137;
+      const e2 = 6.69437999014e-3;
+      const h = 60_000;
+      const rl = (lon * Math.PI) / 180;
+      const rp = (lat * Math.PI) / 180;
+      const n = a / Math.sqrt(1 - e2 * Math.sin(rp) ** 2);
+      const destination = {
+        x: (n + h) * Math.cos(rp) * Math.cos(rl),
+        y: (n + h) * Math.cos(rp) * Math.sin(rl),
+        z: (n * (1 - e2) + h) * Math.sin(rp),
+      };
+      viewer.camera.setView({ destination, orientation: { heading: 0, pitch: -Math.PI / 2, roll: 0 } });
+      viewer.scene.requestRender();
+    }, FOSHAN);
+    await until(
+      () =>
+        page.evaluate(() => {
+          const v = (window as unknown as { aerieGlobe: { scene: { globe: { tilesLoaded: boolean } } } })
+            .aerieGlobe;
+          return v.scene.globe.tilesLoaded;
+        }),
+      'globe tiles to load',
+      90_000,
+    );
+    await page.waitForTimeout(2000);
+    const file = await screenshot(page, 'basemap-globe');
+    expect(await share(file, LAND)).toBeGreaterThan(0.1);
+    expect(await share(file, WATER)).toBeGreaterThan(0.002);
+  }, 150_000);
+});
