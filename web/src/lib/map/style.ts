@@ -6,7 +6,7 @@
  */
 import { BASEMAP_COLORS } from '@aerie/contracts/basemap';
 import type { StyleSpecification } from 'maplibre-gl';
-import type { ImagerySettings } from '../console-settings.ts';
+import type { BasemapSettings, ImagerySettings } from '../console-settings.ts';
 
 export type { BasemapSettings, ImagerySettings } from '../console-settings.ts';
 
