@@ -60,37 +60,38 @@ function gcsHeartbeat(): minimal.Heartbeat {
   return hb;
 }
 
+/**
+ * A simulated PX4 over UDP with a test ground station, its link-loss timeout cut to 1 s so the
+ * tests are short, hovering 20 m up. `beatMs` makes the ground station send HEARTBEATs.
+ */
+async function hovering(speedup: number, beatMs?: number) {
+  const gcs = await TestGroundStation.open(0);
+  const v = await startVehicle({ port: 0, bindHost: '127.0.0.1', gcsPort: gcs.port, settleS: 0, speedup });
+  gcs.vehiclePort = v.port!;
+  cleanup.push(
+    () => gcs.close(),
+    () => v.close(),
+  );
+  const beat = beatMs === undefined ? undefined : setInterval(() => gcs.send(gcsHeartbeat()), beatMs);
+  cleanup.push(async () => clearInterval(beat));
+  const since = performance.now();
+  setIntParam(gcs, 'COM_DL_LOSS_T', 1);
+  await gcs.waitFor(common.ParamValue, (p) => p.paramId === 'COM_DL_LOSS_T', 2000, since);
+  expect(await command(gcs, 400, [1])).toBe(0);
+  const alt = v.homePosition.altM + 20;
+  expect(await command(gcs, 22, [0, 0, 0, Number.NaN, Number.NaN, Number.NaN, alt])).toBe(0);
+  await until(() => v.mode.name === 'AUTO.LOITER' && v.position.altRelM > 15, 8000, 'hovering at altitude');
+  return { gcs, v, stopBeating: () => clearInterval(beat) };
+}
+
 describe('a simulated PX4 whose ground station goes silent in flight (UDP)', () => {
   it('returns to launch COM_DL_LOSS_T real seconds after the last ground-station heartbeat, and says so', async () => {
-    const gcs = await TestGroundStation.open(0);
-    const v = await startVehicle({
-      port: 0,
-      bindHost: '127.0.0.1',
-      gcsPort: gcs.port,
-      settleS: 0,
-      speedup: 20,
-    });
-    gcs.vehiclePort = v.port!;
-    cleanup.push(
-      () => gcs.close(),
-      () => v.close(),
-    );
-    // A ground station beating at 5 Hz; the loss timeout cut to 1 s so the test is short.
-    const beat = setInterval(() => gcs.send(gcsHeartbeat()), 200);
-    cleanup.push(async () => clearInterval(beat));
-    const since = performance.now();
-    setIntParam(gcs, 'COM_DL_LOSS_T', 1);
-    await gcs.waitFor(common.ParamValue, (p) => p.paramId === 'COM_DL_LOSS_T', 2000, since);
-    expect(await command(gcs, 400, [1])).toBe(0);
-    expect(
-      await command(gcs, 22, [0, 0, 0, Number.NaN, Number.NaN, Number.NaN, v.homePosition.altM + 20]),
-    ).toBe(0);
-    await until(() => v.mode.name === 'AUTO.LOITER' && v.position.altRelM > 15, 8000, 'hovering at altitude');
+    const { gcs, v, stopBeating } = await hovering(20, 200);
     // Heard all along: twice the timeout passes without a failsafe.
     await sleep(2000);
     expect(v.mode.name).toBe('AUTO.LOITER');
 
-    clearInterval(beat);
+    stopBeating();
     const silentAt = performance.now();
     const lost = await gcs.waitFor(common.StatusText, (s) => /ground station lost/i.test(s.text), 3000);
     expect(lost.severity).toBeLessThanOrEqual(2);
@@ -107,27 +108,7 @@ describe('a simulated PX4 whose ground station goes silent in flight (UDP)', () 
   });
 
   it('flies on when no ground station was ever heard (commands alone are not a link)', async () => {
-    const gcs = await TestGroundStation.open(0);
-    const v = await startVehicle({
-      port: 0,
-      bindHost: '127.0.0.1',
-      gcsPort: gcs.port,
-      settleS: 0,
-      speedup: 40,
-    });
-    gcs.vehiclePort = v.port!;
-    cleanup.push(
-      () => gcs.close(),
-      () => v.close(),
-    );
-    expect(await command(gcs, 400, [1])).toBe(0);
-    expect(
-      await command(gcs, 22, [0, 0, 0, Number.NaN, Number.NaN, Number.NaN, v.homePosition.altM + 20]),
-    ).toBe(0);
-    await until(() => v.mode.name === 'AUTO.LOITER', 8000, 'hovering at altitude');
-    const since = performance.now();
-    setIntParam(gcs, 'COM_DL_LOSS_T', 1);
-    await gcs.waitFor(common.ParamValue, (p) => p.paramId === 'COM_DL_LOSS_T', 2000, since);
+    const { v } = await hovering(40);
     await sleep(2500);
     expect(v.mode.name).toBe('AUTO.LOITER');
   });

@@ -1,13 +1,10 @@
 /** The dock commands the console offers, and which of them a role may send. */
-import { DOCK_FLIGHT_ACTIONS } from '@aerie/contracts';
+import { DOCK_ACTIONS as ALL_DOCK_ACTIONS, DOCK_FLIGHT_ACTIONS } from '@aerie/contracts';
 
-export const DOCK_ACTIONS = [
-  'open_lid',
-  'close_lid',
-  'start_charging',
-  'stop_charging',
-  'prepare_takeoff',
-] as const;
+/** The buttons offered: every dock command but landing preparation, which the sortie runs. */
+export const DOCK_ACTIONS = ALL_DOCK_ACTIONS.filter(
+  (a): a is Exclude<(typeof ALL_DOCK_ACTIONS)[number], 'prepare_landing'> => a !== 'prepare_landing',
+);
 export type DockAction = (typeof DOCK_ACTIONS)[number];
 
 /** The buttons a role sees: every command with 'docks.command', a flight's with 'docks.prepare'. */
