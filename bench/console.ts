@@ -163,10 +163,10 @@ export async function benchConsole(): Promise<BenchEntry[]> {
       return false;
     };
 
-    // Docked aircraft refuse to arm under a closed lid: open every dock first. MAVLink system
-    // ids stop at 254, so in a fleet this large only the first aircraft have a simulated dock
-    // (see dockSysidFor); the other dock rows answer NotBound and their aircraft fly without
-    // one. Docks not ready after 90 s stay shut; their aircraft's take-off is retried below.
+    // Docked aircraft refuse to arm under a closed lid: open every dock first. In a fleet this
+    // large each dock is component 25 of its aircraft's system (see dockSysidFor), so every
+    // aircraft has one. Docks not ready after 90 s stay shut; their aircraft's take-off is
+    // retried below.
     const opening = Date.now();
     const answers = new Map<string, number>();
     const opened: string[] = [];

@@ -93,13 +93,8 @@ export async function ensureLocalSite(opts: LocalSiteOptions): Promise<LocalSite
       const at = fleetPosition(home, opts.vehicles, i, spacingM);
       const dockSerial = `SIM-DOCK-${String(n).padStart(3, '0')}`;
       // The simulated dock of aircraft n speaks as system dockSysidFor(n) (n + 100 in fleets of
-      // up to 100), component 25, on its link. System ids stop at 254: aircraft past that have a
-      // dock row but no simulated dock.
-      const dockSysid = dockSysidFor(n, opts.vehicles);
-      const dockAddress =
-        dockSysid !== null
-          ? { bridgeId, sysid: dockSysid, compid: DOCK_COMPID }
-          : { bridgeId: null, sysid: null, compid: null };
+      // up to 100, else n itself), component 25, on its link: every aircraft has its dock.
+      const dockAddress = { bridgeId, sysid: dockSysidFor(n, opts.vehicles), compid: DOCK_COMPID };
       let [dock] = await db
         .select({ id: docks.id, bridgeId: docks.bridgeId, sysid: docks.sysid, compid: docks.compid })
         .from(docks)

@@ -466,6 +466,20 @@ export const DOCK_ACTIONS = [
   'prepare_landing',
 ] as const satisfies readonly DockCommand['action'][];
 
+/**
+ * The dock commands of a flight's own cycle: open the lid and prepare for take-off, prepare for
+ * landing, close the lid and start charging after it. A pilot runs these for the flight they
+ * fly; the rest (stopping a charge, which leaves a parked aircraft's battery short for the next
+ * dispatch) is dock management and stays with dispatchers.
+ */
+export const DOCK_FLIGHT_ACTIONS = [
+  'open_lid',
+  'close_lid',
+  'start_charging',
+  'prepare_takeoff',
+  'prepare_landing',
+] as const satisfies readonly DockCommand['action'][];
+
 export interface DockCommandRequest {
   requestId: string;
   /** The dock controller's system id on this bridge. */

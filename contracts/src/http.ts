@@ -17,12 +17,52 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Every error code the API can answer with. */
+export const API_ERROR_CODES = [
+  'ValidationFailed',
+  'MalformedBody',
+  'UnsupportedMediaType',
+  'PayloadTooLarge',
+  'Unauthorized',
+  'Forbidden',
+  'NotFound',
+  /** A sortie without a raw MAVLink recording (GET /sorties/{id}/tlog). */
+  'NoTlog',
+  'Conflict',
+  'RateLimited',
+  'Unavailable',
+  'Internal',
+  'NotBound',
+  'BridgeOffline',
+  'VehicleOffline',
+  'Timeout',
+  /** A ticket action not possible from the ticket's status (409). */
+  'InvalidTransition',
+  /** Handling a ticket needs a proof photo first (400). */
+  'ProofRequired',
+  /** A second extension, one after the deadline, or an answer with no request (409). */
+  'ExtensionNotAllowed',
+  /** A grid import that is not usable GeoJSON (400). */
+  'InvalidGeoJson',
+  /**
+   * An evidence image whose persons are not blurred yet (screening pending, or not possible):
+   * not shown without `evidence.original` (409).
+   */
+  'EvidenceNotScreened',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
 /** The server's error body: `{ error: { code, message, path? } }` (this is what `error` holds). */
 export interface ApiErrorBody {
   code: string;
   message: string;
   /** The request field that is wrong, e.g. `/body/name`, when there is one. */
   path?: string;
+  /**
+   * The error's figures and names for a translated message; `detail` names the particular
+   * failure within the code (`UsernameTaken` within `Conflict`).
+   */
+  params?: Record<string, string | number>;
 }
 
 /** A page of a list endpoint (`GET /api/<things>`): `{ items, total, limit, offset }`. */

@@ -216,12 +216,12 @@ export class Bridge extends EventEmitter<BridgeEvents> {
 
   /** Hot path: one decoded message from a link. */
   private ingest(connection: BridgeConnection, inbound: Inbound): void {
+    if (this.fromDock(inbound)) {
+      this.ingestDock(connection, inbound);
+      return;
+    }
     let entry = this.vehiclesBySysid.get(inbound.sysid);
     if (!entry) {
-      if (inbound.msgid === AERIE_DOCK_STATUS_ID || this.docksBySysid.has(inbound.sysid)) {
-        this.ingestDock(connection, inbound);
-        return;
-      }
       if (inbound.msgid !== 0 || !isVehicleHeartbeat(inbound.message)) return;
       entry = this.addVehicle(connection, inbound);
     } else if (inbound.msgid === 0 && !isVehicleHeartbeat(inbound.message)) {
@@ -273,7 +273,25 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     return entry;
   }
 
-  /** A message from a dock controller (a system that sends AERIE_DOCK_STATUS). */
+  /**
+   * Whether a message comes from a dock controller: its status, or anything from the component
+   * that sent one. A dock is a system of its own or a component of its aircraft's system (one
+   * bridge has too few system ids for a dock and an aircraft each above ~127 aircraft), so the
+   * component id tells it from the autopilot sharing its system id.
+   */
+  private fromDock(inbound: Inbound): boolean {
+    if (inbound.msgid === AERIE_DOCK_STATUS_ID) return true;
+    const dock = this.docksBySysid.get(inbound.sysid);
+    if (!dock) return false;
+    if (dock.status.compid === inbound.compid) return true;
+    // Another component of a dock's own system, unless an aircraft shows up sharing the id.
+    return (
+      !this.vehiclesBySysid.has(inbound.sysid) &&
+      !(inbound.msgid === 0 && isVehicleHeartbeat(inbound.message))
+    );
+  }
+
+  /** A message from a dock controller (a system or component that sends AERIE_DOCK_STATUS). */
   private ingestDock(connection: BridgeConnection, inbound: Inbound): void {
     let entry = this.docksBySysid.get(inbound.sysid);
     const isStatus = inbound.msgid === AERIE_DOCK_STATUS_ID;

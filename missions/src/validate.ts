@@ -63,8 +63,19 @@ export interface Issue {
   severity: Severity;
   /** Route item index the issue is about, or null for the whole route. */
   item: number | null;
+  /** The detail in English, with its figures. */
   message: string;
+  /**
+   * The figures and names in `message`, so a console can word the detail in its own language:
+   * `variant` picks the wording when one code has several (`landing`, `amsl`), and the words
+   * `leg` (`item` | `climb` | `return`), `point` (`takeoff` | `landing`), `zoneKind` (`nofly` |
+   * `controlled`) and `end` (`rtl` | `land`) are fixed tokens, not English.
+   */
+  params?: IssueParams;
 }
+
+/** Figures of an issue; numbers are rounded as the English message shows them. */
+export type IssueParams = Record<string, string | number>;
 
 /** What the vehicle's battery allows. */
 export interface BatteryOptions {
@@ -226,8 +237,14 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
   const maxFirst = options.maxFirstWaypointDistanceM ?? VALIDATION_DEFAULTS.maxFirstWaypointDistanceM;
   const maxItems = options.maxItems ?? VALIDATION_DEFAULTS.maxItems[flavour];
   const issues: Issue[] = [];
-  const add = (code: IssueCode, severity: Severity, item: number | null, message: string): void => {
-    issues.push({ code, severity, item, message });
+  const add = (
+    code: IssueCode,
+    severity: Severity,
+    item: number | null,
+    message: string,
+    params?: IssueParams,
+  ): void => {
+    issues.push({ code, severity, item, message, ...(params ? { params } : {}) });
   };
 
   if (route.items.length === 0) {
@@ -241,6 +258,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
       'error',
       null,
       `the mission has ${steps.length} items; ${flavour === 'px4' ? 'PX4' : 'ArduPilot'} stores at most ${maxItems}`,
+      { count: steps.length, autopilot: flavour === 'px4' ? 'PX4' : 'ArduPilot', max: maxItems },
     );
   if (!home)
     add(
@@ -261,13 +279,17 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
     const support = commandSupport(flavour, s);
     const who = flavour === 'px4' ? 'PX4' : 'ArduPilot';
     if (support === 'command')
-      add('UnsupportedCommand', 'error', idx, `command ${s.command} is not accepted in a ${who} mission`);
+      add('UnsupportedCommand', 'error', idx, `command ${s.command} is not accepted in a ${who} mission`, {
+        command: s.command,
+        autopilot: who,
+      });
     else if (support === 'frame')
       add(
         'UnsupportedFrame',
         'error',
         idx,
         `command ${s.command} in frame ${s.frame} is not accepted by ${who}`,
+        { command: s.command, frame: s.frame, autopilot: who },
       );
 
     if (s.command === MavCmdExtra.DoJump) {
@@ -278,6 +300,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
           'error',
           idx,
           `DO_JUMP target item ${target} is not another item of this route`,
+          { target },
         );
     }
 
@@ -299,7 +322,15 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
           'take-off has no position and no home or dock is known: it would be sent as 0,0 (give lat/lon or a dock)',
         );
       else if (item.type === 'land' || isLand)
-        add('MissingCoordinates', 'error', idx, 'landing has no position and none precedes it: give lat/lon');
+        add(
+          'MissingCoordinates',
+          'error',
+          idx,
+          'landing has no position and none precedes it: give lat/lon',
+          {
+            variant: 'landing',
+          },
+        );
       else
         add(
           'MissingCoordinates',
@@ -308,9 +339,11 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
           'position item has no latitude/longitude (it would be sent as 0,0)',
         );
     } else if (lat < -90 || lat > 90)
-      add('LatOutOfRange', 'error', idx, `latitude must be between -90 and 90, got ${lat}`);
+      add('LatOutOfRange', 'error', idx, `latitude must be between -90 and 90, got ${lat}`, { value: lat });
     else if (lon < -180 || lon > 180)
-      add('LonOutOfRange', 'error', idx, `longitude must be between -180 and 180, got ${lon}`);
+      add('LonOutOfRange', 'error', idx, `longitude must be between -180 and 180, got ${lon}`, {
+        value: lon,
+      });
     else if (Math.abs(lat) < 1e-7 && Math.abs(lon) < 1e-7)
       add('ZeroCoordinates', 'error', idx, 'position is 0,0 (a missing coordinate, not a place to fly)');
     else pos = { lat, lon };
@@ -324,6 +357,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
             'warning',
             idx,
             'AMSL altitude cannot be checked: the home altitude (AMSL) is unknown',
+            { variant: 'amsl' },
           );
         else add('AltitudeUnknown', 'error', idx, 'altitude is not set');
       } else if (h > ceiling)
@@ -332,8 +366,10 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
           'error',
           idx,
           `height ${fmt(h, 1)} m above home is above the ${ceiling} m ceiling`,
+          { heightM: fmt(h, 1), ceilingM: ceiling },
         );
-      else if (h < 0) add('AltitudeBelowHome', 'error', idx, `height ${fmt(h, 1)} m is below home`);
+      else if (h < 0)
+        add('AltitudeBelowHome', 'error', idx, `height ${fmt(h, 1)} m is below home`, { heightM: fmt(h, 1) });
     }
 
     if (!pos) continue;
@@ -341,7 +377,10 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
     if (home) {
       const d = distanceM(home, pos);
       if (d > maxDist)
-        add('TooFarFromHome', 'error', idx, `${fmt(d)} m from home/dock; the limit is ${maxDist} m`);
+        add('TooFarFromHome', 'error', idx, `${fmt(d)} m from home/dock; the limit is ${maxDist} m`, {
+          distanceM: fmt(d),
+          limitM: maxDist,
+        });
     }
     if (!isTakeoff && !firstPositionChecked) {
       firstPositionChecked = true;
@@ -354,6 +393,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
             'error',
             idx,
             `first waypoint is ${fmt(d)} m from ${home ? 'home/dock' : 'the take-off point'}; the limit is ${maxFirst} m`,
+            { distanceM: fmt(d), limitM: maxFirst, ...(home ? {} : { variant: 'takeoff' }) },
           );
       }
     }
@@ -362,7 +402,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
   if (vehicle !== 'fixedwing') {
     const takeoffIdx = steps.find((s) => TAKEOFF_COMMANDS.has(s.command))?.routeIndex ?? null;
     if (takeoffIdx === null)
-      add('NoTakeoff', 'error', null, `a ${vehicle} mission must start with a take-off item`);
+      add('NoTakeoff', 'error', null, `a ${vehicle} mission must start with a take-off item`, { vehicle });
     else if (seenPositionBeforeTakeoff)
       add('TakeoffNotFirst', 'error', takeoffIdx, 'take-off must come before the first position item');
   }
@@ -388,6 +428,7 @@ export function validateRoute(route: Route, options: ValidateOptions = {}): Issu
         'warning',
         after[0]!.routeIndex,
         `${after.length} item(s) after the ${steps[firstEnd]!.command === MavCmd.NavReturnToLaunch ? 'RTL' : 'landing'} will never run`,
+        { count: after.length, end: steps[firstEnd]!.command === MavCmd.NavReturnToLaunch ? 'rtl' : 'land' },
       );
   }
 
@@ -430,6 +471,8 @@ function checkZones(
     for (const leg of path.legs) {
       const a = plane.toXY(leg.from);
       const b = plane.toXY(leg.to);
+      const legToken = leg.kind === 'return' ? 'return' : leg.kind === 'climb' ? 'climb' : 'item';
+      const zoneParams = { leg: legToken, zone: label, ...bandParams(zone) };
       const what =
         leg.kind === 'return'
           ? 'the way home after RTL'
@@ -443,6 +486,7 @@ function checkZones(
             severity: 'error',
             item: leg.routeIndex,
             message: `${what} leaves the operating area ${label}`,
+            params: zoneParams,
           });
         continue;
       }
@@ -454,6 +498,7 @@ function checkZones(
           severity: 'error',
           item: leg.routeIndex,
           message: `${what} enters no-fly zone ${label}${bandText(zone)}`,
+          params: zoneParams,
         });
       else if (!zone.id || !authorised.has(zone.id))
         once(`${zi}:${leg.routeIndex}`, {
@@ -461,6 +506,7 @@ function checkZones(
           severity: 'warning',
           item: leg.routeIndex,
           message: `${what} enters controlled airspace ${label}${bandText(zone)} without an authorisation`,
+          params: zoneParams,
         });
     }
   }
@@ -479,6 +525,12 @@ function crossesOut(
     if (!pointInZone(pz, { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t })) return true;
   }
   return false;
+}
+
+/** The zone's height band as figures (`band` empty when the zone has none). */
+function bandParams(z: Zone): IssueParams {
+  if (z.floorM === undefined && z.ceilingM === undefined) return { band: '' };
+  return { band: `${z.floorM ?? 0}-${z.ceilingM ?? '∞'}` };
 }
 
 function bandText(z: Zone): string {
@@ -510,6 +562,7 @@ function checkClearance(
           severity: 'warning',
           item: s.routeIndex,
           message: `take-off height ${fmt(h, 1)} m is below the ${minAlt} m needed to clear obstacles around the dock`,
+          params: { heightM: fmt(h, 1), minM: minAlt },
         });
     }
     if ((isTakeoff || isLand) && plane && zones.length > 0) {
@@ -524,6 +577,13 @@ function checkClearance(
               severity: d === 0 ? 'error' : 'warning',
               item: s.routeIndex,
               message: `${isTakeoff ? 'take-off' : 'landing'} point ${fmtPos(at)} is ${d === 0 ? 'inside' : `${fmt(d)} m from`} ${z.kind === 'nofly' ? 'no-fly zone' : 'controlled airspace'} ${zoneLabel(z, zi)}; ${clearance} m clearance is required`,
+              params: {
+                ...(d === 0 ? { variant: 'inside' } : { distanceM: fmt(d) }),
+                position: fmtPos(at),
+                zoneKind: z.kind === 'nofly' ? 'nofly' : 'controlled',
+                zone: zoneLabel(z, zi),
+                clearanceM: clearance,
+              },
             });
         }
       }
@@ -557,6 +617,7 @@ function checkEndurance(
         severity: 'error',
         item: leg.routeIndex,
         message: `a ${wind} m/s headwind stops the vehicle at its ${leg.speedMps} m/s cruise speed`,
+        params: { variant: 'headwind', windMps: wind, speedMps: leg.speedMps },
       });
       return;
     }
@@ -575,14 +636,21 @@ function checkEndurance(
   const charge = (battery.chargePct ?? 100) / 100;
   const reserve = (battery.reservePct ?? VALIDATION_DEFAULTS.reservePct) / 100;
   const availableS = battery.enduranceS * (charge - reserve);
+  const params = {
+    needMin: fmt(needS / 60, 1),
+    windMps: wind,
+    availableMin: fmt(Math.max(0, availableS) / 60, 1),
+    reservePct: fmt(reserve * 100),
+  };
   const msg = `needs ~${fmt(needS / 60, 1)} min with a ${wind} m/s headwind; ${fmt(Math.max(0, availableS) / 60, 1)} min available above the ${fmt(reserve * 100)}% reserve`;
   if (needS > availableS)
-    issues.push({ code: 'InsufficientEndurance', severity: 'error', item: null, message: msg });
+    issues.push({ code: 'InsufficientEndurance', severity: 'error', item: null, message: msg, params });
   else if (needS > availableS * 0.9)
     issues.push({
       code: 'LowEnduranceMargin',
       severity: 'warning',
       item: null,
       message: `${msg} (less than 10% margin)`,
+      params,
     });
 }

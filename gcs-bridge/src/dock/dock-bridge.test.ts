@@ -21,13 +21,13 @@ afterEach(async () => {
   fleet = undefined;
 });
 
-async function site(speedup = 20) {
+async function site(speedup = 20, vehicles = 1) {
   const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
   if (!opened.ok) throw new Error(opened.error.message);
   running = opened.value;
   const gcsPort = running.connections[0]!.link.localPort()!;
   fleet = await startFleet({
-    vehicles: 1,
+    vehicles,
     basePort: 0,
     bindHost: '127.0.0.1',
     gcsHost: '127.0.0.1',
@@ -194,4 +194,37 @@ describe('bridge with a simulated dock on its aircraft link (UDP)', () => {
       .map((e) => (e.type === 'state_changed' ? e.to : ''));
     expect(path).toEqual(DOCK_SORTIE_STATES.slice(1));
   });
+});
+
+describe('a bridge with 250 docked aircraft on one link (UDP)', () => {
+  it("hears every dock as component 25 of its aircraft's system, beside the aircraft, and commands it", async () => {
+    const n = 250;
+    const { bridge } = await site(1, n);
+    const ids = Array.from({ length: n }, (_, i) => i + 1);
+    await waitFor(
+      () => bridge.docks().length === n && bridge.vehicles().length === n,
+      90_000,
+      `${n} docks and aircraft`,
+    ).catch((err: Error) => {
+      const heard = new Set(bridge.docks().map((d) => d.sysid));
+      const missing = ids.filter((id) => !heard.has(id));
+      throw new Error(
+        `${err.message}: heard ${heard.size} docks, ${bridge.vehicles().length} aircraft; no dock ${missing.join(',')}`,
+      );
+    });
+    expect(bridge.docks().map((d) => [d.sysid, d.compid])).toEqual(ids.map((id) => [id, 25]));
+    expect(bridge.vehicles().map((v) => v.sysid)).toEqual(ids);
+    expect(bridge.docks().every((d) => d.aircraftParked && d.lid === 'closed')).toBe(true);
+    // The dock of the last aircraft answers its own command; its aircraft stays an aircraft.
+    const dock = bridge.dock(n)!;
+    expect((await dock.openLid()).ok).toBe(true);
+    await waitFor(() => bridge.docks()[n - 1]!.lid === 'open', 30_000, 'the lid of the last dock open');
+    expect(
+      bridge
+        .docks()
+        .filter((d) => d.lid !== 'closed')
+        .map((d) => d.sysid),
+    ).toEqual([n]);
+    expect(bridge.vehicles()[n - 1]!.armed).toBe(false);
+  }, 180_000);
 });

@@ -192,11 +192,11 @@ describe.each([
   const setup = () => sim.open({ flavour });
 
   const px4 = flavour === 'px4';
-  /** The simulator's table: 25 PX4 parameters, 19 ArduCopter ones, sorted by id. */
-  const count = px4 ? 25 : 19;
+  /** The simulator's table: 26 PX4 parameters, 19 ArduCopter ones, sorted by id. */
+  const count = px4 ? 26 : 19;
   /** An INT32 parameter, its index in the sorted table and default. */
   const int32 = px4
-    ? { id: 'COM_DL_LOSS_T', index: 5, value: 10 }
+    ? { id: 'COM_DL_LOSS_T', index: 6, value: 10 }
     : { id: 'RTL_ALT', index: 10, value: 1500 };
 
   it('full read with dropped messages re-requested by index', async () => {

@@ -194,7 +194,7 @@ export function registerCommands(program: Command): void {
     )
     .option(
       '--docks',
-      'pair a dock with every vehicle at its home, on its link (dock system id = vehicle + 100, component 25)',
+      'pair a dock with every vehicle at its home, on its link (dock system id = vehicle + 100, or its own above 100 vehicles; component 25)',
     )
     .option(
       '--dock-wind <M/S>',

@@ -7,16 +7,10 @@ describe('simulated dock system ids', () => {
     expect(dockSysidFor(100, 100)).toBe(200);
   });
 
-  it('never take an aircraft id in a larger fleet, and run out at 254', () => {
-    const fleet = 200;
+  it("are the aircraft's own (the dock a component of its system) above 100, so all 250 have one", () => {
+    const fleet = 250;
     const ids = Array.from({ length: fleet }, (_, i) => dockSysidFor(i + 1, fleet));
-    const docked = ids.filter((id): id is number => id !== null);
-    expect(docked.length).toBe(54);
-    for (const id of docked) {
-      expect(id).toBeGreaterThan(fleet);
-      expect(id).toBeLessThanOrEqual(254);
-    }
-    expect(new Set(docked).size).toBe(docked.length);
-    expect(dockSysidFor(55, fleet)).toBeNull();
+    expect(ids).toEqual(Array.from({ length: fleet }, (_, i) => i + 1));
+    expect(dockSysidFor(101, 101)).toBe(101);
   });
 });

@@ -13,9 +13,10 @@
  * FAILED for a fault (a jammed lid, a charger fault). Everything timed runs in the aircraft's
  * simulated clock (its `speedup`).
  *
- * Identity: system id = the aircraft's + 100 by default; component id {@link DOCK_COMPID};
- * HEARTBEAT with MAV_AUTOPILOT_INVALID and MAV_TYPE_ONBOARD_CONTROLLER, so no ground station
- * takes it for an aircraft.
+ * Identity: system id = the aircraft's + 100 by default, or the aircraft's own (the dock is then
+ * a component of the aircraft's system, as in fleets above 100: see {@link dockSysidFor});
+ * component id {@link DOCK_COMPID}; HEARTBEAT with MAV_AUTOPILOT_INVALID and
+ * MAV_TYPE_ONBOARD_CONTROLLER, so no ground station takes it for an aircraft.
  */
 import { common, type MavLinkData, minimal } from 'node-mavlink';
 import {
@@ -49,13 +50,13 @@ export const DOCK_SYSID_OFFSET = 100;
 
 /**
  * The system id of aircraft `sysid`'s dock in a simulated fleet of `fleetSize` aircraft with
- * system ids 1..fleetSize: the aircraft's plus 100, or plus the fleet size when the fleet has
- * more than 100 aircraft (so no dock ever takes an aircraft's id). Null when that passes 254,
- * the last system id: such an aircraft flies without a simulated dock.
+ * system ids 1..fleetSize. Up to 100 aircraft: a system of its own, the aircraft's plus 100.
+ * Above that the 1-254 system ids of one bridge cannot hold an aircraft and a dock each, so the
+ * dock is component {@link DOCK_COMPID} of its aircraft's own system: every aircraft up to 254
+ * has its dock, told apart from the autopilot (component 1) by its component id.
  */
-export function dockSysidFor(sysid: number, fleetSize: number): number | null {
-  const id = sysid + Math.max(DOCK_SYSID_OFFSET, fleetSize);
-  return id <= 254 ? id : null;
+export function dockSysidFor(sysid: number, fleetSize: number): number {
+  return fleetSize <= DOCK_SYSID_OFFSET ? sysid + DOCK_SYSID_OFFSET : sysid;
 }
 
 const MAV_TYPE_ONBOARD_CONTROLLER = 18;
@@ -88,7 +89,7 @@ export interface DockFaults {
 
 /** Options of one dock (besides its aircraft). */
 export interface DockOptions {
-  /** MAVLink system id 1-254; default the aircraft's + 100. */
+  /** MAVLink system id 1-254; default the aircraft's + 100; the aircraft's own makes the dock its component. */
   sysid?: number;
   /** Where the dock stands; default the aircraft's home. */
   position?: { lat: number; lon: number; altM?: number };
@@ -148,6 +149,8 @@ function checkWeather(w: Partial<DockWeather>, what: string): void {
 export class SimDock implements Tickable {
   readonly sysid: number;
   readonly compid = DOCK_COMPID;
+  /** The dock is a component of its aircraft's system (same system id), not a system of its own. */
+  private readonly sharesSystem: boolean;
   readonly position: { lat: number; lon: number; altM: number };
   private readonly encoder: FrameEncoder;
   private readonly decoder: FrameDecoder;
@@ -180,8 +183,8 @@ export class SimDock implements Tickable {
       Number.isInteger(sysid) && sysid >= 1 && sysid <= 254,
       `dock sysid must be an integer 1-254, got ${sysid} (the aircraft's sysid + ${DOCK_SYSID_OFFSET} by default)`,
     );
-    check(sysid !== aircraft.sysid, `dock sysid ${sysid} must differ from its aircraft's`);
     this.sysid = sysid;
+    this.sharesSystem = sysid === aircraft.sysid;
     const home = aircraft.homePosition;
     const pos = opts.position ?? home;
     check(
@@ -475,11 +478,12 @@ export class SimDock implements Tickable {
   }
 
   private receive(d: DecodedMessage): void {
-    if (this.closed || d.sysid === this.sysid) return;
+    if (this.closed || (d.sysid === this.sysid && d.compid === DOCK_COMPID)) return;
     const msg = d.message;
     if (!(msg instanceof common.CommandLong)) return;
     if (msg.targetSystem !== this.sysid) return;
-    if (msg.targetComponent !== 0 && msg.targetComponent !== DOCK_COMPID) return;
+    // In the aircraft's system a broadcast to component 0 is the autopilot's to answer.
+    if (msg.targetComponent !== DOCK_COMPID && (this.sharesSystem || msg.targetComponent !== 0)) return;
     this.ack({ sysid: d.sysid, compid: d.compid }, msg.command, this.runCommand(msg));
   }
 

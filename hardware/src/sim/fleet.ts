@@ -89,7 +89,7 @@ export interface FleetOptions
   /** Serial devices instead of UDP, one per vehicle. */
   serialPath?: string | string[];
   /**
-   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100, or + the fleet size above 100 aircraft: see dockSysidFor); `true`
+   * A dock for every vehicle, at its home, on its link (system id = vehicle's + 100; above 100 aircraft the vehicle's own, component 25: see dockSysidFor); `true`
    * for the defaults or the options every dock gets. System ids stop at 254, so vehicles 155
    * and above fly without a dock.
    */
@@ -269,9 +269,10 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
           serialPath: serialPaths?.[i],
         }),
       );
-      const dockSysid = dockSysidFor(i + 1, n);
-      if (dockOpts && dockSysid !== null)
-        docks.push(new SimDock(started[i]!, { ...(dockOpts === true ? {} : dockOpts), sysid: dockSysid }));
+      if (dockOpts)
+        docks.push(
+          new SimDock(started[i]!, { ...(dockOpts === true ? {} : dockOpts), sysid: dockSysidFor(i + 1, n) }),
+        );
     }
   } catch (err) {
     await Promise.all(docks.map((d) => d.close()));

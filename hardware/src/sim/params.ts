@@ -28,6 +28,7 @@ function px4Params(sysid: number): ParamDef[] {
     { id: 'COM_DISARM_LAND', type: f, value: 2 },
     { id: 'COM_DISARM_PRFLT', type: f, value: 10 },
     { id: 'COM_DL_LOSS_T', type: i, value: 10 },
+    { id: 'COM_DLL_EXCEPT', type: i, value: 0 },
     { id: 'COM_LOW_BAT_ACT', type: i, value: 3 },
     { id: 'COM_RC_IN_MODE', type: i, value: 4 },
     { id: 'GF_ACTION', type: i, value: 2 },
@@ -41,6 +42,7 @@ function px4Params(sysid: number): ParamDef[] {
     { id: 'MPC_Z_VEL_MAX_DN', type: f, value: 1.5 },
     { id: 'MPC_Z_VEL_MAX_UP', type: f, value: 3 },
     { id: 'NAV_ACC_RAD', type: f, value: 2 },
+    // The firmware default is 0 (disabled); PX4 SITL's rcS sets 2 (Return), and this is SITL.
     { id: 'NAV_DLL_ACT', type: i, value: 0 },
     { id: 'NAV_RCL_ACT', type: i, value: 2 },
     { id: 'RTL_DESCEND_ALT', type: f, value: 30 },

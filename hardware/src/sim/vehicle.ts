@@ -10,13 +10,21 @@
  * re-requests, auto-disarm) runs in simulated time, `speedup` times faster than real time.
  */
 import { itemAt, MavCmd, MavFrame } from '@aerie/missions';
-import { common, type MavLinkData } from 'node-mavlink';
+import { common, type MavLinkData, minimal } from 'node-mavlink';
 import { Battery } from './battery.ts';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from './codec.ts';
 import { CommandDispatcher } from './command-dispatch.ts';
 import { type ActiveFaults, activeFaults, applyFaults, type SimFaults } from './faults.ts';
 import { type Flavour, modeName } from './flavour.ts';
 import { Flight } from './flight.ts';
+import {
+  type GcsLink,
+  gcsCheck,
+  gcsHeard,
+  initialGcsLink,
+  linkLossBehaviour,
+  MAV_TYPE_GCS,
+} from './gcs-link-loss.ts';
 import { type FaultyLink, UdpLink } from './link.ts';
 import { MissionExecutor } from './mission-exec.ts';
 import { MissionServer } from './mission-server.ts';
@@ -57,6 +65,8 @@ export class SimVehicle implements Tickable {
   private readonly decoder: FrameDecoder;
   private closed = false;
   private lastRealMs: number;
+  /** The ground station's heartbeats, for PX4's data-link-loss failsafe (gcs-link-loss.ts). */
+  private gcsLink: GcsLink = initialGcsLink();
   /** Id of the next STATUSTEXT (PX4 numbers every text; ArduPilot only chunked ones). */
   private statusTextId: number;
 
@@ -314,7 +324,31 @@ export class SimVehicle implements Tickable {
       dt -= h;
     }
     this.mission.flushReached();
+    this.checkGcsLink(realNowMs);
     this.telemetry.runStreams();
+  }
+
+  /**
+   * PX4's data-link-loss failsafe: NAV_DLL_ACT after COM_DL_LOSS_T s without a ground station.
+   * The silence is timed in real seconds: a ground station beats at 1 Hz of real time, so at a
+   * speedup of 10 or more simulated seconds would call every gap between two beats a loss.
+   */
+  private checkGcsLink(realNowMs: number): void {
+    if (this.config.flavour !== 'px4') return;
+    const [link, change] = gcsCheck(this.gcsLink, realNowMs, this.params.get('COM_DL_LOSS_T'));
+    this.gcsLink = link;
+    if (change !== 'lost') return;
+    this.statusText(2, 'Connection to ground station lost');
+    if (!this.state.armed || this.state.onGround) return;
+    const next = linkLossBehaviour(
+      this.params.get('NAV_DLL_ACT'),
+      this.params.get('COM_DLL_EXCEPT'),
+      this.state.behaviour,
+    );
+    if (!next) return;
+    this.state.failsafe = true;
+    this.flight.setBehaviour(next);
+    this.statusText(2, `Failsafe activated: ${modeName(this.config.flavour, this.state.customMode)}`);
   }
 
   // ---- wire ---------------------------------------------------------------------------
@@ -344,6 +378,12 @@ export class SimVehicle implements Tickable {
     if (msg.targetSystem !== undefined && msg.targetSystem !== 0 && msg.targetSystem !== this.config.sysid)
       return;
     if (msg.targetComponent !== undefined && msg.targetComponent !== 0 && msg.targetComponent !== 1) return;
+    if (msg instanceof minimal.Heartbeat && msg.type === MAV_TYPE_GCS) {
+      const [link, change] = gcsHeard(this.gcsLink, performance.now());
+      this.gcsLink = link;
+      if (change === 'regained') this.statusText(6, 'Connection to ground station regained');
+      return;
+    }
     const from: Partner = { sysid: d.sysid, compid: d.compid };
     if (this.missions.handle(from, msg)) return;
     if (this.commands.handle(from, msg)) return;

@@ -6,6 +6,7 @@
  * A scope of 'department' means the role sees only rows whose department is the user's own
  * (department officers); 'all' means no such filter.
  */
+import { DOCK_FLIGHT_ACTIONS, type DockCommand } from '@aerie/contracts';
 import type { Role } from '../db/schema.ts';
 
 export type { Role } from '../db/schema.ts';
@@ -38,8 +39,17 @@ export const PERMISSION_MATRIX = {
   'sites.write': ADMIN_ONLY,
   'docks.read': EVERYONE,
   'docks.write': ADMIN_ONLY,
-  /** Open and close a dock, charge, prepare for take-off or landing: dispatchers run the docks. */
+  /**
+   * Every dock command, stopping a charge included: dispatchers run the docks. (The route is
+   * `docks.prepare`; a command outside `DOCK_FLIGHT_ACTIONS` also needs this, see
+   * `dockActionPermission`.)
+   */
   'docks.command': { administrator: 'all', dispatcher: 'all' },
+  /**
+   * A dock's commands of one flight's cycle (`DOCK_FLIGHT_ACTIONS`: lid, prepare take-off and
+   * landing, start charging): pilots too, so "Take off" from a closed dock is not a dead end.
+   */
+  'docks.prepare': { administrator: 'all', dispatcher: 'all', pilot: 'all' },
   'vehicles.read': EVERYONE,
   'vehicles.write': ADMIN_ONLY,
   /** Fly a vehicle (take off, hold, return, go to, ...): pilots, and administrators in an emergency. */
@@ -114,4 +124,9 @@ export const PERMISSIONS = Object.keys(PERMISSION_MATRIX) as Permission[];
 export function decide(role: Role, permission: Permission): Scope | null {
   const grants: Grants = PERMISSION_MATRIX[permission];
   return grants[role] ?? null;
+}
+
+/** The permission a dock command needs: `docks.prepare` for a flight's own cycle, else `docks.command`. */
+export function dockActionPermission(action: DockCommand['action']): Permission {
+  return (DOCK_FLIGHT_ACTIONS as readonly string[]).includes(action) ? 'docks.prepare' : 'docks.command';
 }

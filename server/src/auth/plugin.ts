@@ -71,7 +71,12 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       throw new ApiError('Unauthorized', 'sign in first (session cookie or Authorization: Bearer token)');
     req.auth = user;
     const scope = decide(user.role, permission);
-    if (!scope) throw new ApiError('Forbidden', `role ${user.role} may not ${permission}`);
+    if (!scope)
+      throw new ApiError('Forbidden', `role ${user.role} may not ${permission}`, undefined, {
+        detail: 'RoleMayNot',
+        role: user.role,
+        permission,
+      });
     req.scope = scope;
   });
 }

@@ -3,44 +3,13 @@
  * `{ error: { code, message, path? } }`; clients switch on `code`, people read `message`, and
  * `path` names the offending field (`body.cameraParams.focalLengthMm`) when there is one.
  */
+import { API_ERROR_CODES as ERROR_CODES, type ApiErrorCode as ErrorCode } from '@aerie/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/client.ts';
 
-/** Every error code the API can answer with. */
-export const ERROR_CODES = [
-  'ValidationFailed',
-  'MalformedBody',
-  'UnsupportedMediaType',
-  'PayloadTooLarge',
-  'Unauthorized',
-  'Forbidden',
-  'NotFound',
-  /** A sortie without a raw MAVLink recording (GET /sorties/{id}/tlog). */
-  'NoTlog',
-  'Conflict',
-  'RateLimited',
-  'Unavailable',
-  'Internal',
-  'NotBound',
-  'BridgeOffline',
-  'VehicleOffline',
-  'Timeout',
-  /** A ticket action not possible from the ticket's status (409). */
-  'InvalidTransition',
-  /** Handling a ticket needs a proof photo first (400). */
-  'ProofRequired',
-  /** A second extension, one after the deadline, or an answer with no request (409). */
-  'ExtensionNotAllowed',
-  /** A grid import that is not usable GeoJSON (400). */
-  'InvalidGeoJson',
-  /**
-   * An evidence image whose persons are not blurred yet (screening pending, or not possible):
-   * not shown without `evidence.original` (409).
-   */
-  'EvidenceNotScreened',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Every error code the API can answer with (shared with the console, which words each one). */
+export { ERROR_CODES, type ErrorCode };
 
 const STATUS: Record<ErrorCode, number> = {
   ValidationFailed: 400,
@@ -67,6 +36,13 @@ const STATUS: Record<ErrorCode, number> = {
   EvidenceNotScreened: 409,
 };
 
+/**
+ * The figures and names of an error, so a client can word it in its own language: `detail`
+ * names the particular failure within its code (`UsernameTaken` within `Conflict`), the rest are
+ * the values the English message shows.
+ */
+export type ErrorParams = Record<string, string | number>;
+
 /** An expected failure of a request; the error handler turns it into the JSON error body. */
 export class ApiError extends Error {
   readonly statusCode: number;
@@ -74,6 +50,7 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly path?: string,
+    readonly params?: ErrorParams,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -88,6 +65,8 @@ export const ErrorBody = Type.Object(
       code: Type.Enum(ERROR_CODES),
       message: Type.String(),
       path: Type.Optional(Type.String()),
+      /** Figures of the error for a translated message (`detail` names the failure within its code). */
+      params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
     }),
   },
   { $id: 'ErrorBody' },
@@ -126,24 +105,40 @@ function validationError(err: FastifyError): ApiError {
   const params = first.params ?? {};
   const leaf = params.missingProperty ?? params.additionalProperty;
   const path = fieldPath(context, first.instancePath ?? '', leaf);
-  let message: string;
-  if (first.keyword === 'required') message = `${path} is required`;
-  else if (first.keyword === 'additionalProperties') message = `${path} is not a known field`;
-  else if (first.keyword === 'enum' && Array.isArray(params.allowedValues))
-    message = `${path} must be one of ${params.allowedValues.join(', ')}`;
-  else message = `${path} ${first.message ?? 'is invalid'}`;
-  return new ApiError('ValidationFailed', message, path);
+  if (first.keyword === 'required')
+    return new ApiError('ValidationFailed', `${path} is required`, path, { detail: 'Required', field: path });
+  if (first.keyword === 'additionalProperties')
+    return new ApiError('ValidationFailed', `${path} is not a known field`, path, {
+      detail: 'UnknownField',
+      field: path,
+    });
+  if (first.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    const allowed = params.allowedValues.join(', ');
+    return new ApiError('ValidationFailed', `${path} must be one of ${allowed}`, path, {
+      detail: 'OneOf',
+      field: path,
+      allowed,
+    });
+  }
+  return new ApiError('ValidationFailed', `${path} ${first.message ?? 'is invalid'}`, path, {
+    detail: 'Invalid',
+    field: path,
+  });
 }
 
 /** Maps anything thrown in a request to the coded JSON error body. */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (isUniqueViolation(err))
-    return new ApiError('Conflict', 'a record with the same unique value already exists');
+    return new ApiError('Conflict', 'a record with the same unique value already exists', undefined, {
+      detail: 'Duplicate',
+    });
   if (isForeignKeyViolation(err))
     return new ApiError(
       'Conflict',
       'the record is still referenced by other records, or refers to one that is gone',
+      undefined,
+      { detail: 'StillReferenced' },
     );
   const fe = err as FastifyError;
   if (fe?.validation) return validationError(fe);
@@ -171,7 +166,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const api = toApiError(err);
     if (api) {
       const body = {
-        error: { code: api.code, message: api.message, ...(api.path ? { path: api.path } : {}) },
+        error: {
+          code: api.code,
+          message: api.message,
+          ...(api.path ? { path: api.path } : {}),
+          ...(api.params ? { params: api.params } : {}),
+        },
       };
       return reply.status(api.statusCode).send(body);
     }

@@ -122,9 +122,19 @@ describe('dock live routes', () => {
     expect(hub.calls).toHaveLength(1);
   });
 
-  it('is for dispatchers and administrators; a pilot gets 403', async () => {
+  it('lets a pilot run the dock for a flight but not stop a charge; the refused command is not sent', async () => {
     const pilot = await h.userToken('pilot');
-    expect((await send({ action: 'open_lid' }, { token: pilot })).statusCode).toBe(403);
-    expect((await send({ action: 'open_lid' }, { token: h.adminToken })).statusCode).toBe(200);
+    const before = hub.calls.length;
+    expect((await send({ action: 'open_lid' }, { token: pilot })).statusCode).toBe(200);
+    expect(hub.calls).toHaveLength(before + 1);
+    const stop = await send({ action: 'stop_charging' }, { token: pilot });
+    expect(stop.statusCode).toBe(403);
+    expect(stop.json().error).toMatchObject({
+      code: 'Forbidden',
+      path: 'body.action',
+      params: { detail: 'RoleMayNot', role: 'pilot', permission: 'docks.command', action: 'stop_charging' },
+    });
+    expect(hub.calls).toHaveLength(before + 1);
+    expect((await send({ action: 'stop_charging' }, { token: h.adminToken })).statusCode).toBe(200);
   });
 });

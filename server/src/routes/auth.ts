@@ -136,7 +136,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       const [row] = await db.select().from(users).where(eq(users.id, me.id));
       if (!row || !(await verifyPassword(row.passwordHash, req.body.currentPassword))) {
         ctx.loginLimiter.recordFailure(req.ip, me.username);
-        throw new ApiError('Forbidden', 'the current password is wrong', 'body.currentPassword');
+        throw new ApiError('Forbidden', 'the current password is wrong', 'body.currentPassword', {
+          detail: 'WrongPassword',
+        });
       }
       await db
         .update(users)

@@ -181,7 +181,10 @@ export function registerCommandRoutes(
       if (reply.ok) return { commandId, ok: true as const, result: reply.value };
       if (reply.error.code === 'Internal') throw new ApiError('Internal', reply.error.message);
       const undelivered = UNDELIVERED[reply.error.code];
-      if (undelivered) throw new ApiError(undelivered, `${reply.error.message} (command ${commandId})`);
+      if (undelivered)
+        throw new ApiError(undelivered, `${reply.error.message} (command ${commandId})`, undefined, {
+          commandId,
+        });
       return { commandId, ok: false as const, error: reply.error };
     },
   );

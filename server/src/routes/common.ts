@@ -86,7 +86,11 @@ export async function requireRef(
 }
 
 export function notFound(what: string, id: string): ApiError {
-  return new ApiError('NotFound', `no ${what} with id ${id}`);
+  return new ApiError('NotFound', `no ${what} with id ${id}`, undefined, {
+    detail: 'NoSuchRecord',
+    what,
+    id,
+  });
 }
 
 /** Stores a new row of `table` under a fresh id and answers it as stored. */

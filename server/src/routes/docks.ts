@@ -3,6 +3,7 @@ import { DOCK_ACTIONS, DockRecord } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { decide, dockActionPermission } from '../auth/permissions.ts';
 import type { AppContext } from '../context.ts';
 import { bridges, departments, docks, sites } from '../db/schema.ts';
 import { ApiError, type ErrorCode, errorResponses } from '../http/errors.ts';
@@ -231,7 +232,7 @@ export interface DockLive {
 
 /**
  * `GET /api/docks/:id/status` (live status) and `POST /api/docks/:id/commands` (dispatchers
- * and administrators). A command answers 200 with the dock's coded answer, refusals included;
+ * and administrators; pilots the commands of a flight's cycle, `DOCK_FLIGHT_ACTIONS`). A command answers 200 with the dock's coded answer, refusals included;
  * 409 NotBound / BridgeOffline / Conflict (dock offline) when it cannot reach the dock; 504
  * Timeout. Every command is a `dock_events` row (kind 'command') and, being a POST, audited.
  */
@@ -259,11 +260,13 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
   r.post(
     '/docks/:id/commands',
     {
-      config: { permission: 'docks.command' },
+      config: { permission: 'docks.prepare' },
       schema: {
         tags,
         summary: "Command a dock; 200 carries the dock's coded answer, refusals included",
         description:
+          'Pilots may send the commands of a flight cycle (open_lid, close_lid, start_charging, prepare_takeoff, ' +
+          'prepare_landing); stop_charging needs docks.command (dispatchers), else 403. ' +
           '409 NotBound / BridgeOffline / Conflict (the dock is offline) when the command cannot reach the dock; ' +
           '504 Timeout when no answer came in time (the command may or may not have run).',
         params: IdParams,
@@ -272,6 +275,15 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
       },
     },
     async (req) => {
+      const needs = dockActionPermission(req.body.action);
+      const role = req.auth!.role;
+      if (!decide(role, needs))
+        throw new ApiError('Forbidden', `role ${role} may not ${needs} (${req.body.action})`, 'body.action', {
+          detail: 'RoleMayNot',
+          role,
+          permission: needs,
+          action: req.body.action,
+        });
       const dock = await dockRoutes.find(req.params.id, req);
       req.auditTargetId = dock.id;
       const { commandId, reply } = await live.commands(
@@ -284,7 +296,10 @@ export function registerDockLiveRoutes(app: FastifyInstance, ctx: AppContext, li
       if (reply.ok) return { commandId, ok: true as const, result: reply.value };
       if (reply.error.code === 'Internal') throw new ApiError('Internal', reply.error.message);
       const undelivered = UNDELIVERED[reply.error.code];
-      if (undelivered) throw new ApiError(undelivered, `${reply.error.message} (command ${commandId})`);
+      if (undelivered)
+        throw new ApiError(undelivered, `${reply.error.message} (command ${commandId})`, undefined, {
+          commandId,
+        });
       return { commandId, ok: false as const, error: reply.error };
     },
   );

@@ -432,7 +432,8 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (req, reply) => {
       const s = await visibleSortie(req, req.params.id);
       const stream = s.tlogSha256 ? media.open(s.tlogSha256) : null;
-      if (!s.tlogSha256 || !stream) throw new ApiError('NoTlog', `sortie ${s.id} has no tlog`);
+      if (!s.tlogSha256 || !stream)
+        throw new ApiError('NoTlog', `sortie ${s.id} has no tlog`, undefined, { sortieId: s.id });
       const info = await media.info(db, s.tlogSha256);
       const stamp = (s.startedAt ?? s.createdAt)
         .toISOString()

@@ -68,7 +68,10 @@ async function keepOneAdministrator(db: Db, changingUserId: string): Promise<voi
     .select({ n: count() })
     .from(users)
     .where(and(eq(users.role, 'administrator'), eq(users.disabled, false), ne(users.id, changingUserId)));
-  if ((row?.n ?? 0) === 0) throw new ApiError('Conflict', 'this would leave no enabled administrator');
+  if ((row?.n ?? 0) === 0)
+    throw new ApiError('Conflict', 'this would leave no enabled administrator', undefined, {
+      detail: 'LastAdministrator',
+    });
 }
 
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -105,7 +108,11 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       checkOfficerDepartment(b.role, b.departmentId);
       await requireRef(db, departments, b.departmentId, 'body.departmentId', 'department');
       const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, b.username));
-      if (exists) throw new ApiError('Conflict', `username ${b.username} is taken`, 'body.username');
+      if (exists)
+        throw new ApiError('Conflict', `username ${b.username} is taken`, 'body.username', {
+          detail: 'UsernameTaken',
+          username: b.username,
+        });
       const row = await user.insert({
         username: b.username,
         displayName: b.displayName,

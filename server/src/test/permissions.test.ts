@@ -5,8 +5,10 @@
  * session), that the code's PERMISSION_MATRIX says the same, and that every route the
  * server documents is in the table, so a new route cannot skip this test.
  */
+
+import { DOCK_ACTIONS, type DockCommand } from '@aerie/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide, PERMISSION_MATRIX, type Permission } from '../auth/permissions.ts';
+import { decide, dockActionPermission, PERMISSION_MATRIX, type Permission } from '../auth/permissions.ts';
 import { ROLES, type Role } from '../db/schema.ts';
 import { create, type Harness, startHarness } from './harness.ts';
 
@@ -59,8 +61,8 @@ const TABLE: Row[] = [
   {
     method: 'POST',
     route: '/api/docks/{id}/commands',
-    permission: 'docks.command',
-    allowed: ['administrator', 'dispatcher'],
+    permission: 'docks.prepare',
+    allowed: ['administrator', 'dispatcher', 'pilot'],
     body: { action: 'open_lid' },
   },
   ...crud('/api/vehicles', 'vehicles', ALL, ADMIN),
@@ -196,6 +198,22 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];
 
+/**
+ * Each dock command and who may send it. A pilot runs the dock for the flight they fly (lid,
+ * take-off and landing preparation, charging after landing); stopping a charge leaves a parked
+ * aircraft short for the next dispatch, so it stays with dispatchers.
+ */
+const DOCK_RUNNERS: Role[] = ['administrator', 'dispatcher'];
+const DOCK_FLIGHT: Role[] = ['administrator', 'dispatcher', 'pilot'];
+const DOCK_ACTION_TABLE: { action: DockCommand['action']; permission: Permission; allowed: Role[] }[] = [
+  { action: 'open_lid', permission: 'docks.prepare', allowed: DOCK_FLIGHT },
+  { action: 'close_lid', permission: 'docks.prepare', allowed: DOCK_FLIGHT },
+  { action: 'prepare_takeoff', permission: 'docks.prepare', allowed: DOCK_FLIGHT },
+  { action: 'prepare_landing', permission: 'docks.prepare', allowed: DOCK_FLIGHT },
+  { action: 'start_charging', permission: 'docks.prepare', allowed: DOCK_FLIGHT },
+  { action: 'stop_charging', permission: 'docks.command', allowed: DOCK_RUNNERS },
+];
+
 let h: Harness;
 const tokens = new Map<Role, string>();
 let departmentId = '';
@@ -231,9 +249,39 @@ describe('permission matrix', () => {
       const granted = ROLES.filter((r) => decide(r, row.permission as Permission) !== null);
       expect(granted, `${row.method} ${row.route}`).toEqual(row.allowed);
     }
-    const used = new Set(TABLE.map((r) => r.permission));
+    const used = new Set([...TABLE, ...DOCK_ACTION_TABLE].map((r) => r.permission));
     for (const p of Object.keys(PERMISSION_MATRIX)) expect(used.has(p as Permission), p).toBe(true);
   });
+
+  it('names every dock command once in the dock table, with the permission the code asks', () => {
+    expect(DOCK_ACTION_TABLE.map((r) => r.action).sort()).toEqual([...DOCK_ACTIONS].sort());
+    for (const row of DOCK_ACTION_TABLE) {
+      expect(dockActionPermission(row.action), row.action).toBe(row.permission);
+      expect(
+        ROLES.filter((r) => decide(r, row.permission) !== null),
+        row.action,
+      ).toEqual(row.allowed);
+    }
+  });
+
+  for (const row of DOCK_ACTION_TABLE) {
+    for (const role of ROLES) {
+      const allowed = row.allowed.includes(role);
+      it(`POST /api/docks/{id}/commands ${row.action} — ${role}: ${allowed ? 'allowed' : '403'}`, async () => {
+        const res = await h.req('POST', `/api/docks/${MISSING}/commands`, {
+          token: tokens.get(role)!,
+          body: { action: row.action },
+        });
+        if (allowed) {
+          // Past the role checks: the dock does not exist.
+          expect(res.statusCode, res.body).toBe(404);
+        } else {
+          expect(res.statusCode, res.body).toBe(403);
+          expect(res.json().error.params).toMatchObject({ detail: 'RoleMayNot', role });
+        }
+      });
+    }
+  }
 
   for (const row of TABLE) {
     describe(`${row.method} ${row.route}`, () => {
@@ -259,6 +307,7 @@ describe('permission matrix', () => {
           } else {
             expect(res.statusCode, res.body).toBe(403);
             expect(res.json().error.code).toBe('Forbidden');
+            expect(res.json().error.params).toMatchObject({ detail: 'RoleMayNot', role });
           }
         });
       }

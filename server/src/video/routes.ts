@@ -182,10 +182,16 @@ export function registerVideoRoutes(
       const { vehicleId } = req.params;
       const stream = await service.stream(vehicleId);
       if (!stream)
-        throw new ApiError('NotFound', `vehicle ${vehicleId} has no video source`, 'params.vehicleId');
+        throw new ApiError('NotFound', `vehicle ${vehicleId} has no video source`, 'params.vehicleId', {
+          detail: 'NoVideoSource',
+          vehicleId,
+        });
       const unit = stream.hub.lastKeyUnit;
       if (!unit || stream.signal !== 'live')
-        throw new ApiError('Conflict', `vehicle ${vehicleId}'s video is not live; open it first`);
+        throw new ApiError('Conflict', `vehicle ${vehicleId}'s video is not live; open it first`, undefined, {
+          detail: 'VideoNotLive',
+          vehicleId,
+        });
       if (stream.source.kind !== 'mjpeg')
         throw new ApiError(
           'Conflict',
@@ -245,7 +251,10 @@ export function registerVideoRoutes(
       const { vehicleId } = req.params;
       const stream = await service.stream(vehicleId);
       if (!stream)
-        throw new ApiError('NotFound', `vehicle ${vehicleId} has no video source`, 'params.vehicleId');
+        throw new ApiError('NotFound', `vehicle ${vehicleId} has no video source`, 'params.vehicleId', {
+          detail: 'NoVideoSource',
+          vehicleId,
+        });
       if (stream.source.kind === 'mjpeg')
         throw new ApiError(
           'Conflict',

@@ -14,10 +14,24 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly path?: string,
+    /** The server's figures for a translated message (`detail` names the failure within its code). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** The `ApiError` of a failed response, from its parsed JSON body (or none). */
+export function apiErrorFrom(status: number, statusText: string, json: unknown): ApiError {
+  const err = (json as { error?: Partial<ApiErrorBody> } | null | undefined)?.error;
+  return new ApiError(
+    status,
+    err?.code ?? `Http${status}`,
+    err?.message ?? statusText,
+    err?.path,
+    err?.params,
+  );
 }
 
 type Query = Record<string, string | number | boolean | undefined | null>;
@@ -60,14 +74,8 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
     json = undefined;
   }
   if (!res.ok) {
-    const err = (json as { error?: ApiErrorBody } | undefined)?.error;
     if (res.status === 401 && !path.endsWith('/auth/login')) for (const l of unauthorizedListeners) l();
-    throw new ApiError(
-      res.status,
-      err?.code ?? `Http${res.status}`,
-      err?.message ?? res.statusText,
-      err?.path,
-    );
+    throw apiErrorFrom(res.status, res.statusText, json);
   }
   return json as T;
 }

@@ -1,6 +1,7 @@
 /**
- * A dock's commands (open/close lid, charge, prepare take-off) for roles holding
- * 'docks.command', each behind a confirmation, with the dock's answer underneath in words.
+ * A dock's commands (open/close lid, charge, prepare take-off), each behind a confirmation, with
+ * the dock's answer underneath in words. Roles holding 'docks.command' (dispatchers) see them
+ * all; 'docks.prepare' (pilots) the commands of a flight's cycle (`DOCK_FLIGHT_ACTIONS`).
  * Used by the dock cards of the dispatch board and by the vehicle panel for its dock.
  */
 import { Button, Popconfirm } from 'antd';
@@ -15,16 +16,8 @@ import {
   outcomeOfError,
 } from '../fleet/command-outcome.ts';
 import { CommandResult } from '../fleet/command-result.tsx';
+import { type DockAction, dockActionsFor } from './dock-actions.ts';
 import './dock-controls.css';
-
-export const DOCK_ACTIONS = [
-  'open_lid',
-  'close_lid',
-  'start_charging',
-  'stop_charging',
-  'prepare_takeoff',
-] as const;
-export type DockAction = (typeof DOCK_ACTIONS)[number];
 
 export function DockControls({
   dockId,
@@ -36,10 +29,10 @@ export function DockControls({
   online: boolean;
 }) {
   const { t } = useTranslation();
-  const canCommand = useCan('docks.command');
+  const actions = dockActionsFor({ command: useCan('docks.command'), prepare: useCan('docks.prepare') });
   const [busy, setBusy] = useState<DockAction | null>(null);
   const [result, setResult] = useState<{ action: DockAction; outcome: CommandOutcome } | null>(null);
-  if (!canCommand) return null;
+  if (actions.length === 0) return null;
 
   async function send(action: DockAction): Promise<void> {
     setBusy(action);
@@ -57,7 +50,7 @@ export function DockControls({
   return (
     <div className="dock-controls" data-testid={`dock-controls-${dockId}`}>
       <div className="dock-controls-buttons">
-        {DOCK_ACTIONS.map((a) => (
+        {actions.map((a) => (
           <Popconfirm
             key={a}
             title={t('fleet.dock.confirm', { dock: dockName, command: t(`fleet.dock.actions.${a}`) })}

@@ -116,7 +116,7 @@ export const fleetStrings = defineStrings(
       state: '状态',
       offline: '机场离线',
       unknown: '未上报',
-      dispatcherOnly: '开舱、充电等机场操作由调度员执行',
+      dispatcherOnly: '开舱、充电等机场操作由调度员和飞手执行',
       confirm: '确认向机场“{{dock}}”发送“{{command}}”？',
       actions: {
         open_lid: '开舱',
@@ -321,7 +321,7 @@ export const fleetStrings = defineStrings(
       state: 'State',
       offline: 'Dock offline',
       unknown: 'Not reported',
-      dispatcherOnly: 'Dispatchers open, close and charge the dock',
+      dispatcherOnly: 'Dispatchers and pilots open, close and charge the dock',
       confirm: 'Send “{{command}}” to dock “{{dock}}”?',
       actions: {
         open_lid: 'Open lid',

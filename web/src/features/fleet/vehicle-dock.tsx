@@ -14,7 +14,9 @@ export function VehicleDock({ dockId }: { dockId: string }) {
   const { t } = useTranslation();
   const dock = useLoad(() => api.get<{ id: string; name: string }>(`/api/docks/${dockId}`), [dockId]);
   const live = useDockLive(dockId);
-  const canCommand = useCan('docks.command');
+  const canRun = useCan('docks.command');
+  const canPrepare = useCan('docks.prepare');
+  const canCommand = canRun || canPrepare;
   const s = live?.status ?? null;
   const name = dock.data?.name ?? dockId.slice(0, 8);
   return (

@@ -1,5 +1,5 @@
 /** The flight log's requests: sorties, one sortie's track and events, names, the .tlog. */
-import { ApiError, api, type Page } from '../../lib/api.ts';
+import { ApiError, api, apiErrorFrom, type Page } from '../../lib/api.ts';
 import type { EventPage, Named, Sortie, SortieDetail, SortieEvent, TrackPage, TrackPoint } from './types.ts';
 
 export interface SortieQuery {
@@ -72,14 +72,7 @@ export async function downloadTlog(id: string): Promise<void> {
     throw new ApiError(0, 'Unreachable', 'the server cannot be reached');
   }
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? `Http${res.status}`,
-      body?.error?.message ?? res.statusText,
-    );
+    throw apiErrorFrom(res.status, res.statusText, await res.json().catch(() => null));
   }
   const blob = await res.blob();
   const name =

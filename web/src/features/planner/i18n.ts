@@ -122,6 +122,54 @@ export const plannerStrings = defineStrings(
       LowEnduranceMargin: '降落时剩余电量偏低（不足 10% 余量）',
       EnduranceUnknown: '航线以无限盘旋结束，无法估算飞行时间和电量',
     },
+    issueDetail: {
+      EmptyMission: '航线中没有任务项',
+      LatOutOfRange: '纬度必须在 -90 到 90 之间，当前为 {{value}}',
+      LonOutOfRange: '经度必须在 -180 到 180 之间，当前为 {{value}}',
+      ZeroCoordinates: '位置为 0,0（缺少坐标，而不是要飞去的地点）',
+      MissingCoordinates: '位置点没有经纬度（将以 0,0 发送）',
+      MissingCoordinates_landing: '降落点没有位置，之前也没有可沿用的位置：请填写经纬度',
+      TakeoffPositionUnset: '起飞点没有位置，也没有已知的机场：将以 0,0 发送（请填写经纬度或选择机场）',
+      AltitudeAboveCeiling: '相对起飞点高度 {{heightM}} 米，超过 {{ceilingM}} 米限高',
+      AltitudeBelowHome: '高度 {{heightM}} 米，低于起飞点',
+      AltitudeUnknown: '没有设置高度',
+      AltitudeUnknown_amsl: '起飞点海拔未知，无法检查海拔高度',
+      NoHome: '没有已知的起飞点或机场位置，未检查与起飞点的距离',
+      TooFarFromHome: '距起飞点/机场 {{distanceM}} 米，上限 {{limitM}} 米',
+      FirstWaypointTooFar: '第一个航点距起飞点/机场 {{distanceM}} 米，上限 {{limitM}} 米',
+      FirstWaypointTooFar_takeoff: '第一个航点距起飞位置 {{distanceM}} 米，上限 {{limitM}} 米',
+      TooManyItems: '任务共 {{count}} 项，{{autopilot}} 最多存储 {{max}} 项',
+      NoTakeoff: '{{vehicle}} 的任务必须以起飞开始',
+      TakeoffNotFirst: '起飞必须位于第一个位置点之前',
+      NoReturnOrLand: '航线没有以返航或降落结束：飞机将悬停在最后一个航点',
+      UnreachableItems: '{{end}}之后的 {{count}} 个任务项不会执行',
+      UnsupportedCommand: '{{autopilot}} 任务不接受指令 {{command}}',
+      UnsupportedFrame: '{{autopilot}} 不接受坐标系 {{frame}} 下的指令 {{command}}',
+      JumpTargetInvalid: 'DO_JUMP 的目标 {{target}} 不是本航线的另一个任务项',
+      EntersNoFlyZone: '{{leg}}进入禁飞区 {{zone}}{{band}}',
+      EntersControlledAirspace: '{{leg}}未经许可进入管制空域 {{zone}}{{band}}',
+      LeavesOperatingArea: '{{leg}}飞出作业区域 {{zone}}',
+      TakeoffClearance:
+        '起飞点 {{position}} 距{{zoneKind}} {{zone}} {{distanceM}} 米，需要 {{clearanceM}} 米间距',
+      TakeoffClearance_inside: '起飞点 {{position}} 位于{{zoneKind}} {{zone}} 内，需要 {{clearanceM}} 米间距',
+      LandingClearance:
+        '降落点 {{position}} 距{{zoneKind}} {{zone}} {{distanceM}} 米，需要 {{clearanceM}} 米间距',
+      LandingClearance_inside: '降落点 {{position}} 位于{{zoneKind}} {{zone}} 内，需要 {{clearanceM}} 米间距',
+      TakeoffTooLow: '起飞高度 {{heightM}} 米，低于越过机场周边障碍物所需的 {{minM}} 米',
+      InsufficientEndurance:
+        '在 {{windMps}} 米/秒逆风下约需 {{needMin}} 分钟；保留 {{reservePct}}% 电量后可用 {{availableMin}} 分钟',
+      InsufficientEndurance_headwind: '{{windMps}} 米/秒逆风使巡航速度 {{speedMps}} 米/秒的飞机无法前进',
+      LowEnduranceMargin:
+        '在 {{windMps}} 米/秒逆风下约需 {{needMin}} 分钟；保留 {{reservePct}}% 电量后可用 {{availableMin}} 分钟（余量不足 10%）',
+      EnduranceUnknown: '航线以无限盘旋结束：无法估算飞行时间和电量',
+    },
+    issueWords: {
+      leg: { item: '飞往该任务项的航段', climb: '起飞爬升段', return: '返航段' },
+      zoneKind: { nofly: '禁飞区', controlled: '管制空域' },
+      end: { rtl: '返航', land: '降落' },
+      vehicle: { multicopter: '多旋翼', fixedwing: '固定翼', vtol: '垂直起降固定翼' },
+      band: '（{{band}} 米）',
+    },
     actions: {
       save: '保存航线',
       saved: '航线已保存',
@@ -317,6 +365,61 @@ export const plannerStrings = defineStrings(
       LowEnduranceMargin: 'Little charge left on landing (under a 10% margin)',
       EnduranceUnknown:
         'The route ends in an endless loiter: flight time and battery use cannot be estimated',
+    },
+    issueDetail: {
+      EmptyMission: 'The route has no items',
+      LatOutOfRange: 'Latitude must be between -90 and 90, got {{value}}',
+      LonOutOfRange: 'Longitude must be between -180 and 180, got {{value}}',
+      ZeroCoordinates: 'Position is 0,0 (a missing coordinate, not a place to fly)',
+      MissingCoordinates: 'Position item has no latitude/longitude (it would be sent as 0,0)',
+      MissingCoordinates_landing: 'Landing has no position and none precedes it: give lat/lon',
+      TakeoffPositionUnset: 'Take-off has no position and no home or dock is known: it would be sent as 0,0',
+      AltitudeAboveCeiling: 'Height {{heightM}} m above home is above the {{ceilingM}} m ceiling',
+      AltitudeBelowHome: 'Height {{heightM}} m is below home',
+      AltitudeUnknown: 'Altitude is not set',
+      AltitudeUnknown_amsl: 'AMSL altitude cannot be checked: the home altitude (AMSL) is unknown',
+      NoHome: 'No home or dock position is known: distances from home were not checked',
+      TooFarFromHome: '{{distanceM}} m from home/dock; the limit is {{limitM}} m',
+      FirstWaypointTooFar: 'First waypoint is {{distanceM}} m from home/dock; the limit is {{limitM}} m',
+      FirstWaypointTooFar_takeoff:
+        'First waypoint is {{distanceM}} m from the take-off point; the limit is {{limitM}} m',
+      TooManyItems: 'The mission has {{count}} items; {{autopilot}} stores at most {{max}}',
+      NoTakeoff: 'A {{vehicle}} mission must start with a take-off item',
+      TakeoffNotFirst: 'Take-off must come before the first position item',
+      NoReturnOrLand: 'The route does not end with RTL or a landing: the vehicle will hover at the last item',
+      UnreachableItems: '{{count}} item(s) after the {{end}} will never run',
+      UnsupportedCommand: 'Command {{command}} is not accepted in a {{autopilot}} mission',
+      UnsupportedFrame: 'Command {{command}} in frame {{frame}} is not accepted by {{autopilot}}',
+      JumpTargetInvalid: 'DO_JUMP target item {{target}} is not another item of this route',
+      EntersNoFlyZone: '{{leg}} enters no-fly zone {{zone}}{{band}}',
+      EntersControlledAirspace:
+        '{{leg}} enters controlled airspace {{zone}}{{band}} without an authorisation',
+      LeavesOperatingArea: '{{leg}} leaves the operating area {{zone}}',
+      TakeoffClearance:
+        'Take-off point {{position}} is {{distanceM}} m from {{zoneKind}} {{zone}}; {{clearanceM}} m clearance is required',
+      TakeoffClearance_inside:
+        'Take-off point {{position}} is inside {{zoneKind}} {{zone}}; {{clearanceM}} m clearance is required',
+      LandingClearance:
+        'Landing point {{position}} is {{distanceM}} m from {{zoneKind}} {{zone}}; {{clearanceM}} m clearance is required',
+      LandingClearance_inside:
+        'Landing point {{position}} is inside {{zoneKind}} {{zone}}; {{clearanceM}} m clearance is required',
+      TakeoffTooLow:
+        'Take-off height {{heightM}} m is below the {{minM}} m needed to clear obstacles around the dock',
+      InsufficientEndurance:
+        'Needs ~{{needMin}} min with a {{windMps}} m/s headwind; {{availableMin}} min available above the {{reservePct}}% reserve',
+      InsufficientEndurance_headwind:
+        'A {{windMps}} m/s headwind stops the vehicle at its {{speedMps}} m/s cruise speed',
+      LowEnduranceMargin:
+        'Needs ~{{needMin}} min with a {{windMps}} m/s headwind; {{availableMin}} min available above the {{reservePct}}% reserve (less than 10% margin)',
+      EnduranceUnknown:
+        'The route ends in an unlimited loiter: the flight time and battery use cannot be known',
+    },
+    issueWords: {
+      leg: { item: 'The leg to this item', climb: 'The take-off climb', return: 'The way home after RTL' },
+      zoneKind: { nofly: 'no-fly zone', controlled: 'controlled airspace' },
+      end: { rtl: 'RTL', land: 'landing' },
+      vehicle: { multicopter: 'multicopter', fixedwing: 'fixed-wing', vtol: 'VTOL' },
+      band: ' ({{band}} m)',
     },
     actions: {
       save: 'Save route',

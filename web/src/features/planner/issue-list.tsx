@@ -3,6 +3,7 @@ import type { LatLon } from '@aerie/missions';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { checkRoute } from './checks.ts';
+import { issueDetail } from './issue-text.ts';
 
 type Check = ReturnType<typeof checkRoute> | null;
 
@@ -45,8 +46,8 @@ export function IssueList({ check, onFocus }: { check: Check; onFocus(at: LatLon
                 {i.item === null ? t('planner.issues.route') : t('planner.issues.item', { n: i.item + 1 })}
               </span>
             </div>
-            {/* The library's detail (with its figures) is English: a tooltip; the help is translated. */}
-            <div className="planner-issue-message" title={i.message}>
+            {/* The detail with its figures in a tooltip, beside the help on what to do. */}
+            <div className="planner-issue-message" title={issueDetail(t, i)}>
               {t(`planner.issueHelp.${i.code}`, { defaultValue: i.message })}
             </div>
           </li>

@@ -3,7 +3,7 @@
  * The route's paths start and end at the take-off dock; the outline is the zone being edited
  * when there is one, else the route's; issues with a place become marks.
  */
-import type { Home } from '@aerie/missions';
+import type { Home, Issue } from '@aerie/missions';
 import { circleRing, type MapHandle, type MapLatLon, type MapOverlay } from '../../lib/map/planner-map.ts';
 import type { DockRecord, ZoneRecord } from './api.ts';
 import type { checkRoute } from './checks.ts';
@@ -40,7 +40,7 @@ export function plannerOverlay(o: {
   zones: readonly ZoneRecord[];
   docks: readonly DockRecord[];
   /** The title of an issue mark, in the user's language. */
-  issueTitle(issue: { code: string; message: string }): string;
+  issueTitle(issue: Pick<Issue, 'code' | 'message' | 'params'>): string;
 }): MapOverlay {
   const { draft, home, zoneDraft } = o;
   const routeShape = draft.pattern === 'survey' ? 'polygon' : 'line';

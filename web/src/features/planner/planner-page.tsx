@@ -20,6 +20,7 @@ import { getRoute, saveRoute, zoneOf } from './api.ts';
 import { checkRoute } from './checks.ts';
 import { applyEdit, buildRoute, type Draft, draftFromRoute, emptyDraft, type PatternKind } from './draft.ts';
 import { IssueList } from './issue-list.tsx';
+import { issueTitle } from './issue-text.ts';
 import { plannerOverlay } from './planner-overlay.ts';
 import { PlannerToolbar } from './planner-toolbar.tsx';
 import { RouteActions } from './route-actions.tsx';
@@ -101,8 +102,7 @@ export default function PlannerPage() {
         home,
         zones,
         docks,
-        issueTitle: (i) =>
-          `${t(`planner.issueCodes.${i.code}`)}: ${t(`planner.issueHelp.${i.code}`, { defaultValue: i.message })}`,
+        issueTitle: (i) => issueTitle(t, i),
       }),
     [draft, active, zoneDraft, selected, built, check, home, zones, docks, t],
   );

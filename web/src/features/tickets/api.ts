@@ -1,5 +1,5 @@
 /** The ticket centre's requests: list, one ticket, transitions, evidence, triage, departments. */
-import { ApiError, api, type Page } from '../../lib/api.ts';
+import { ApiError, api, apiErrorFrom, type Page } from '../../lib/api.ts';
 import type { Department, Ticket, TicketAction, TicketDetail, TriageItem } from './types.ts';
 
 export interface TicketQuery {
@@ -59,15 +59,7 @@ export async function uploadProof(ticketId: string, file: File): Promise<void> {
     throw new ApiError(0, 'Unreachable', 'the server cannot be reached');
   }
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string; path?: string };
-    } | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? `Http${res.status}`,
-      body?.error?.message ?? res.statusText,
-      body?.error?.path,
-    );
+    throw apiErrorFrom(res.status, res.statusText, await res.json().catch(() => null));
   }
 }
 
