@@ -1,0 +1,186 @@
+/** Sortie video recording: segments cut at the right capture times, playable, indexed, swept. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../db/client.ts';
+import { sorties, vehicles } from '../db/schema.ts';
+import { StreamHub } from './hub.ts';
+import { cutDue, frameRateOf, type RecordedSegment, SegmentRecorder } from './recorder.ts';
+import { SortieVideo } from './sortie-video.ts';
+
+const T0 = Date.UTC(2026, 5, 1, 2, 0, 0);
+/** 10 frames a second, 160x90, the colour changing each second so the encoder has work. */
+const FPS = 10;
+
+async function jpegFrames(n: number): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for (let s = 0; s < Math.ceil(n / FPS); s++) {
+    const img = await sharp({
+      create: {
+        width: 160,
+        height: 90,
+        channels: 3,
+        background: { r: (s * 40) % 256, g: 80, b: 200 - s * 5 },
+      },
+    })
+      .jpeg()
+      .toBuffer();
+    for (let i = 0; i < FPS; i++) out.push(new Uint8Array(img));
+  }
+  return out.slice(0, n);
+}
+
+function probe(file: string): { codec: string; durationS: number } {
+  const json = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_name:format=duration',
+    '-of',
+    'json',
+    file,
+  ]).toString();
+  const parsed = JSON.parse(json) as { streams: { codec_name: string }[]; format: { duration: string } };
+  return { codec: parsed.streams[0]?.codec_name ?? '', durationS: Number(parsed.format.duration) };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-recorder-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('cutDue / frameRateOf', () => {
+  it('cuts only at a key unit at least one segment length after the start', () => {
+    expect(cutDue(1000, { key: true, capturedAtMs: 10_999 }, 10_000)).toBe(false);
+    expect(cutDue(1000, { key: true, capturedAtMs: 11_000 }, 10_000)).toBe(true);
+    expect(cutDue(1000, { key: false, capturedAtMs: 12_000 }, 10_000)).toBe(false);
+  });
+  it('gives a rational frame rate and refuses an empty span', () => {
+    expect(frameRateOf(100, 10_000)).toBe('100000/10000');
+    expect(() => frameRateOf(0, 10_000)).toThrow(/0 frames/);
+    expect(() => new SegmentRecorder({ dir, segmentMs: 0, format: 'jpeg', onSegment: () => {} })).toThrow(
+      /segmentMs/,
+    );
+  });
+});
+
+describe('SegmentRecorder (Motion-JPEG)', () => {
+  it('cuts 25 s of frames into 10 s H.264 segments with the capture times of their frames', async () => {
+    const frames = await jpegFrames(25 * FPS);
+    const segments: RecordedSegment[] = [];
+    const rec = new SegmentRecorder({
+      dir,
+      segmentMs: 10_000,
+      format: 'jpeg',
+      onSegment: (s) => {
+        segments.push(s);
+      },
+    });
+    const hub = new StreamHub();
+    hub.addViewer(rec);
+    frames.forEach((bytes, i) => {
+      hub.push({ bytes, key: true, capturedAtMs: T0 + i * 100 });
+    });
+    await rec.stop();
+    expect(segments.map((s) => [s.startMs - T0, s.endMs - T0])).toEqual([
+      [0, 10_000],
+      [10_000, 20_000],
+      [20_000, 25_000],
+    ]);
+    for (const s of segments) {
+      expect(s.file).toBe(path.join(dir, `${s.startMs}.mp4`));
+      expect(s.bytes).toBeGreaterThan(1000);
+      const p = probe(s.file);
+      expect(p.codec).toBe('h264');
+      expect(p.durationS).toBeCloseTo((s.endMs - s.startMs) / 1000, 1);
+    }
+  }, 60_000);
+
+  it('reports an ffmpeg failure instead of indexing a segment', async () => {
+    const errors: string[] = [];
+    const segments: RecordedSegment[] = [];
+    const rec = new SegmentRecorder({
+      dir,
+      segmentMs: 10_000,
+      format: 'jpeg',
+      onSegment: (s) => {
+        segments.push(s);
+      },
+      onError: (e) => errors.push(e.message),
+    });
+    rec.push({ bytes: new Uint8Array([1, 2, 3]), key: true, capturedAtMs: T0 });
+    rec.push({ bytes: new Uint8Array([1, 2, 3]), key: true, capturedAtMs: T0 + 100 });
+    await rec.stop();
+    expect(segments).toEqual([]);
+    expect(errors[0]).toMatch(/ffmpeg exited/);
+  }, 30_000);
+});
+
+describe('SortieVideo', () => {
+  let database: Database;
+  const vehicleId = 'veh-1';
+  const sortieId = 'sortie-1';
+  beforeEach(async () => {
+    database = openDatabase({ dataDir: dir });
+    const now = new Date(T0);
+    await database.db
+      .insert(vehicles)
+      .values({ id: vehicleId, name: 'V1', serial: 'V-1', model: 'M30', createdAt: now });
+    await database.db
+      .insert(sorties)
+      .values({
+        id: sortieId,
+        vehicleId,
+        kind: 'on_demand',
+        status: 'running',
+        startedAt: now,
+        createdAt: now,
+      });
+  });
+  afterEach(() => database.close());
+
+  it('records the stream while the sortie is open, indexes each segment and sweeps old ones', async () => {
+    const hub = new StreamHub();
+    const mediaDir = path.join(dir, 'media');
+    const video = new SortieVideo({
+      db: database.db,
+      mediaDir,
+      config: { enabled: true, segmentS: 2, retentionDays: 7 },
+      ffmpegPath: 'ffmpeg',
+      streamOf: async (id) =>
+        id === vehicleId ? { hub, source: { kind: 'mjpeg', url: 'http://cam' } } : null,
+    });
+    const frames = await jpegFrames(5 * FPS);
+    video.start(vehicleId, sortieId);
+    video.start('no-such-vehicle', 'sortie-2');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(hub.viewerCount).toBe(1); // one recorder, however many viewers watch
+    frames.forEach((bytes, i) => {
+      hub.push({ bytes, key: true, capturedAtMs: T0 + i * 100 });
+    });
+    await video.stop(sortieId);
+    await video.stop('sortie-2');
+    expect(hub.viewerCount).toBe(0);
+    const rows = await video.segments(sortieId);
+    expect(rows.map((r) => [r.startMs - T0, r.endMs - T0, r.file])).toEqual([
+      [0, 2000, `video/${sortieId}/${T0}.mp4`],
+      [2000, 4000, `video/${sortieId}/${T0 + 2000}.mp4`],
+      [4000, 5000, `video/${sortieId}/${T0 + 4000}.mp4`],
+    ]);
+    for (const r of rows) expect(probe(video.pathOf(r)).codec).toBe('h264');
+
+    expect(await video.sweep(T0 + 7 * 86_400_000)).toBe(0);
+    expect(await video.sweep(T0 + 7 * 86_400_000 + 4500)).toBe(2);
+    expect((await video.segments(sortieId)).map((r) => r.startMs - T0)).toEqual([4000]);
+    expect(existsSync(path.join(mediaDir, 'video', sortieId, `${T0}.mp4`))).toBe(false);
+    expect(await video.sweep(T0 + 8 * 86_400_000)).toBe(1);
+    expect(existsSync(path.join(mediaDir, 'video', sortieId))).toBe(false);
+  }, 60_000);
+});
