@@ -301,7 +301,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerPatrolRoutes(api, ctx, patrolHandle);
         registerConsoleSettingsRoutes(api, ctx);
         await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
-        registerVideoRoutes(api, ctx, config.video);
+        registerVideoRoutes(api, ctx, config.video, flightLog);
       },
       { prefix: '/api' },
     );
