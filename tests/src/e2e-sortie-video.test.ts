@@ -166,7 +166,7 @@ describe('sortie video in the replay', () => {
     await page.goto(`/sorties/${sortieId}`);
     const panel = page.getByTestId('replay-video');
     await panel.waitFor({ timeout: 60_000 });
-    const events = page.locator('[data-testid="replay-event"][data-kind="mission_item_reached"]');
+    const events = page.locator('[data-testid="replay-event"][data-kind="mission"]');
     await until(async () => (await events.count()) >= 2, 'the replay events', 30_000);
 
     for (const n of [1, 2]) {

@@ -5,13 +5,13 @@
  *  - Motion-JPEG: the segment's frames are kept in memory and, at the cut, piped to ffmpeg that
  *    encodes H.264 MP4 (faststart) at the segment's mean frame rate, so the file lasts exactly
  *    from its first frame to the first frame of the next segment.
- *  - fMP4 (H.264 from the ingest): the init segment and the fragments are written as they are;
- *    a fragmented MP4 file plays as is.
+ *  - fMP4 (H.264 from the ingest): the init segment and the segment's fragments are remuxed
+ *    by ffmpeg (no re-encoding) into an MP4 whose timestamps start at 0.
  *
  * Segment boundaries are a pure function of the capture times (`cutDue`), unit-tested.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StreamUnit, ViewerSink } from './hub.ts';
 
@@ -127,14 +127,17 @@ export class SegmentRecorder implements ViewerSink {
     mkdirSync(this.opts.dir, { recursive: true });
     const file = path.join(this.opts.dir, `${seg.startMs}.mp4`);
     const tmp = `${file}.tmp`;
+    const ffmpeg = this.opts.ffmpegPath ?? 'ffmpeg';
     if (this.opts.format === 'fmp4') {
       if (!init) throw new Error('fMP4 segment without an init segment');
-      writeFileSync(tmp, Buffer.concat([init, ...seg.units.map((u) => u.bytes)]));
+      // The fragments keep the live stream's decode times: remux so the file starts at 0.
+      await runFfmpeg(ffmpeg, REMUX_ARGS, [init, ...seg.units.map((u) => u.bytes)], tmp);
     } else {
-      await encodeJpegs(
-        this.opts.ffmpegPath ?? 'ffmpeg',
+      const rate = frameRateOf(seg.units.length, endMs - seg.startMs);
+      await runFfmpeg(
+        ffmpeg,
+        ENCODE_ARGS(rate),
         seg.units.map((u) => u.bytes),
-        endMs - seg.startMs,
         tmp,
       );
     }
@@ -149,37 +152,24 @@ export class SegmentRecorder implements ViewerSink {
   }
 }
 
-/** Encodes JPEG frames spread evenly over `spanMs` into an H.264 MP4 at `out`. */
-function encodeJpegs(ffmpeg: string, frames: Uint8Array[], spanMs: number, out: string): Promise<void> {
-  const args = [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'image2pipe',
-    '-c:v',
-    'mjpeg',
-    '-framerate',
-    frameRateOf(frames.length, spanMs),
-    '-i',
-    'pipe:0',
-    '-vf',
-    'scale=trunc(iw/2)*2:trunc(ih/2)*2',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
-    '-y',
-    out,
-  ];
+const MP4_OUT = ['-movflags', '+faststart', '-f', 'mp4', '-y'];
+
+/** JPEG frames spread evenly at `rate` frames a second -> H.264 MP4. */
+const ENCODE_ARGS = (rate: string) => [
+  ...['-f', 'image2pipe', '-c:v', 'mjpeg', '-framerate', rate, '-i', 'pipe:0'],
+  ...['-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'veryfast'],
+  ...['-pix_fmt', 'yuv420p', ...MP4_OUT],
+];
+
+/** Fragmented MP4 (init + fragments) -> MP4 with the same H.264, timestamps from 0. */
+const REMUX_ARGS = ['-f', 'mp4', '-i', 'pipe:0', '-c', 'copy', '-avoid_negative_ts', 'make_zero', ...MP4_OUT];
+
+/** Runs ffmpeg with `chunks` on its stdin, writing `out`. */
+function runFfmpeg(ffmpeg: string, args: string[], chunks: Uint8Array[], out: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...args, out], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
@@ -187,10 +177,10 @@ function encodeJpegs(ffmpeg: string, frames: Uint8Array[], spanMs: number, out: 
     child.on('error', (err) => reject(new Error(`${ffmpeg}: ${err.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`${ffmpeg} exited with ${code} encoding ${out}: ${stderr.trim()}`));
+      else reject(new Error(`${ffmpeg} exited with ${code} writing ${out}: ${stderr.trim()}`));
     });
     child.stdin.on('error', () => {}); // the exit code tells what went wrong
-    for (const f of frames) child.stdin.write(f);
+    for (const c of chunks) child.stdin.write(c);
     child.stdin.end();
   });
 }

@@ -31,12 +31,12 @@ import { decide } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
-import { vehicles } from '../db/schema.ts';
+import { sorties, vehicles } from '../db/schema.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
-import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
+import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
+import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
 import { openWhepSession, type WhepSession } from './whep.ts';
 import { encodeUnit } from './wire.ts';
 
@@ -115,7 +115,9 @@ function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void
 
 /** Where sorties open and close (the flight log), so each sortie's video is recorded. */
 export interface SortieEvents {
-  onSortieChange(listener: (c: { type: 'open' | 'close'; vehicleId: string; sortieId: string }) => void): () => void;
+  onSortieChange(
+    listener: (c: { type: 'open' | 'close'; vehicleId: string; sortieId: string }) => void,
+  ): () => void;
 }
 
 /** How often the retention sweep runs. */
@@ -164,6 +166,13 @@ export function registerVideoRoutes(
   sweepTimer.unref();
   app.addHook('onReady', async () => {
     await sweep();
+    // Sorties still flying when the server (re)started are recorded from now on.
+    if (!sortieEvents) return;
+    const running = await db
+      .select({ id: sorties.id, vehicleId: sorties.vehicleId })
+      .from(sorties)
+      .where(eq(sorties.status, 'running'));
+    for (const s of running) sortieVideo.start(s.vehicleId, s.id);
   });
 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

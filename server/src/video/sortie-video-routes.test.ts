@@ -12,6 +12,7 @@ const T0 = Date.UTC(2026, 5, 1, 2, 0, 0);
 const FRAMES = 35;
 let h: Harness;
 let camera: Server;
+let cameraUrl = '';
 let vehicleId = '';
 let sortieId = '';
 let frameSent = 0;
@@ -53,6 +54,7 @@ async function until<T>(what: string, probe: () => Promise<T | null>, ms = 20_00
 beforeAll(async () => {
   const cam = await startCamera();
   camera = cam.server;
+  cameraUrl = cam.url;
   h = await startHarness({
     config: { video: { sources: { 'V-REC': cam.url }, recording: { segmentS: 1 } } },
   });
@@ -124,4 +126,19 @@ describe('GET /api/sorties/:id/video', () => {
     const anon = await h.req('GET', `/api/sorties/${sortieId}/video`);
     expect(anon.statusCode).toBe(401);
   });
+});
+
+describe('a server restart during a sortie', () => {
+  it('goes on recording the sortie that is still open', async () => {
+    const { flightLog, database } = h.app.aerie;
+    const t = T0 + 60_000;
+    await flightLog.onEvent(database.db, vehicleId, t, { type: 'armed', atMs: t });
+    const open = String(flightLog.openSortieId(vehicleId));
+    const config = { video: { sources: { 'V-REC': cameraUrl }, recording: { segmentS: 1 } } };
+    await h.close({ keepDir: true });
+    h = await startHarness({ dir: h.dir, config });
+    const res = await h.req('GET', `/api/sorties/${open}/video`, { token: h.adminToken });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().recording).toBe(true);
+  }, 30_000);
 });

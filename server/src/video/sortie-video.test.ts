@@ -8,7 +8,9 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../db/client.ts';
 import { sorties, vehicles } from '../db/schema.ts';
+import { isKeyFragment } from './h264.ts';
 import { StreamHub } from './hub.ts';
+import { Mp4Splitter } from './mp4-boxes.ts';
 import { cutDue, frameRateOf, type RecordedSegment, SegmentRecorder } from './recorder.ts';
 import { SortieVideo } from './sortie-video.ts';
 
@@ -34,18 +36,25 @@ async function jpegFrames(n: number): Promise<Uint8Array[]> {
   return out.slice(0, n);
 }
 
-function probe(file: string): { codec: string; durationS: number } {
+function probe(file: string): { codec: string; durationS: number; startS: number } {
   const json = execFileSync('ffprobe', [
     '-v',
     'error',
     '-show_entries',
-    'stream=codec_name:format=duration',
+    'stream=codec_name:format=duration,start_time',
     '-of',
     'json',
     file,
   ]).toString();
-  const parsed = JSON.parse(json) as { streams: { codec_name: string }[]; format: { duration: string } };
-  return { codec: parsed.streams[0]?.codec_name ?? '', durationS: Number(parsed.format.duration) };
+  const parsed = JSON.parse(json) as {
+    streams: { codec_name: string }[];
+    format: { duration: string; start_time: string };
+  };
+  return {
+    codec: parsed.streams[0]?.codec_name ?? '',
+    durationS: Number(parsed.format.duration),
+    startS: Number(parsed.format.start_time),
+  };
 }
 
 let dir: string;
@@ -123,6 +132,47 @@ describe('SegmentRecorder (Motion-JPEG)', () => {
   }, 30_000);
 });
 
+describe('SegmentRecorder (fMP4 from the ingest)', () => {
+  it('cuts at key fragments and remuxes each segment into an MP4 that starts at 0', async () => {
+    // 3.5 s of H.264 at 10 fps, a key frame every second, no B-frames (as live cameras send it).
+    const stream = execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=10'],
+      ...['-t', '3.5', '-c:v', 'libx264', '-g', '10', '-bf', '0', '-pix_fmt', 'yuv420p', '-f', 'mp4'],
+      ...['-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1'],
+    ]);
+    const pieces = new Mp4Splitter().push(stream);
+    expect(pieces.init).toBeDefined();
+    const segments: RecordedSegment[] = [];
+    const rec = new SegmentRecorder({
+      dir,
+      segmentMs: 1000,
+      format: 'fmp4',
+      onSegment: (s) => {
+        segments.push(s);
+      },
+    });
+    const hub = new StreamHub();
+    hub.setInit(pieces.init!);
+    hub.addViewer(rec);
+    pieces.fragments.forEach((f, i) => {
+      hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: T0 + i * 100 });
+    });
+    await rec.stop();
+    expect(segments.map((s) => [s.startMs - T0, s.endMs - T0])).toEqual([
+      [0, 1000],
+      [1000, 2000],
+      [2000, 3000],
+      [3000, 3500],
+    ]);
+    for (const s of segments) {
+      const p = probe(s.file);
+      expect(p.codec).toBe('h264');
+      expect(p.startS).toBeCloseTo(0, 1);
+      expect(p.durationS).toBeCloseTo((s.endMs - s.startMs) / 1000, 1);
+    }
+  }, 60_000);
+});
+
 describe('SortieVideo', () => {
   let database: Database;
   const vehicleId = 'veh-1';
@@ -133,16 +183,14 @@ describe('SortieVideo', () => {
     await database.db
       .insert(vehicles)
       .values({ id: vehicleId, name: 'V1', serial: 'V-1', model: 'M30', createdAt: now });
-    await database.db
-      .insert(sorties)
-      .values({
-        id: sortieId,
-        vehicleId,
-        kind: 'on_demand',
-        status: 'running',
-        startedAt: now,
-        createdAt: now,
-      });
+    await database.db.insert(sorties).values({
+      id: sortieId,
+      vehicleId,
+      kind: 'on_demand',
+      status: 'running',
+      startedAt: now,
+      createdAt: now,
+    });
   });
   afterEach(() => database.close());
 
