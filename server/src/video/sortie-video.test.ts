@@ -65,6 +65,25 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Records `units` (captured 100 ms apart from T0) through a hub; answers the finished segments. */
+async function record(
+  format: 'jpeg' | 'fmp4',
+  segmentMs: number,
+  init: Uint8Array | null,
+  units: { bytes: Uint8Array; key: boolean }[],
+): Promise<RecordedSegment[]> {
+  const segments: RecordedSegment[] = [];
+  const rec = new SegmentRecorder({ dir, segmentMs, format, onSegment: (s) => void segments.push(s) });
+  const hub = new StreamHub();
+  if (init) hub.setInit(init);
+  hub.addViewer(rec);
+  units.forEach((u, i) => {
+    hub.push({ ...u, capturedAtMs: T0 + i * 100 });
+  });
+  await rec.stop();
+  return segments;
+}
+
 describe('cutDue / frameRateOf', () => {
   it('cuts only at a key unit at least one segment length after the start', () => {
     expect(cutDue(1000, { key: true, capturedAtMs: 10_999 }, 10_000)).toBe(false);
@@ -83,21 +102,12 @@ describe('cutDue / frameRateOf', () => {
 describe('SegmentRecorder (Motion-JPEG)', () => {
   it('cuts 25 s of frames into 10 s H.264 segments with the capture times of their frames', async () => {
     const frames = await jpegFrames(25 * FPS);
-    const segments: RecordedSegment[] = [];
-    const rec = new SegmentRecorder({
-      dir,
-      segmentMs: 10_000,
-      format: 'jpeg',
-      onSegment: (s) => {
-        segments.push(s);
-      },
-    });
-    const hub = new StreamHub();
-    hub.addViewer(rec);
-    frames.forEach((bytes, i) => {
-      hub.push({ bytes, key: true, capturedAtMs: T0 + i * 100 });
-    });
-    await rec.stop();
+    const segments = await record(
+      'jpeg',
+      10_000,
+      null,
+      frames.map((bytes) => ({ bytes, key: true })),
+    );
     expect(segments.map((s) => [s.startMs - T0, s.endMs - T0])).toEqual([
       [0, 10_000],
       [10_000, 20_000],
@@ -142,22 +152,8 @@ describe('SegmentRecorder (fMP4 from the ingest)', () => {
     ]);
     const pieces = new Mp4Splitter().push(stream);
     expect(pieces.init).toBeDefined();
-    const segments: RecordedSegment[] = [];
-    const rec = new SegmentRecorder({
-      dir,
-      segmentMs: 1000,
-      format: 'fmp4',
-      onSegment: (s) => {
-        segments.push(s);
-      },
-    });
-    const hub = new StreamHub();
-    hub.setInit(pieces.init!);
-    hub.addViewer(rec);
-    pieces.fragments.forEach((f, i) => {
-      hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: T0 + i * 100 });
-    });
-    await rec.stop();
+    const units = pieces.fragments.map((bytes) => ({ bytes, key: isKeyFragment(bytes) }));
+    const segments = await record('fmp4', 1000, pieces.init!, units);
     expect(segments.map((s) => [s.startMs - T0, s.endMs - T0])).toEqual([
       [0, 1000],
       [1000, 2000],
