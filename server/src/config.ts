@@ -97,7 +97,12 @@ export const ServerConfigSchema = Type.Object(
         recording: Type.Object(
           {
             enabled: Type.Boolean({ default: true, description: "Record each sortie's video" }),
-            segmentS: Type.Number({ default: 10, minimum: 1, maximum: 600, description: 'Segment length (s)' }),
+            segmentS: Type.Number({
+              default: 10,
+              minimum: 1,
+              maximum: 600,
+              description: 'Segment length (s)',
+            }),
             retentionDays: Type.Number({
               default: 30,
               exclusiveMinimum: 0,

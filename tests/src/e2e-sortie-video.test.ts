@@ -212,6 +212,22 @@ describe('sortie video in the replay', () => {
       'the video to pause where the replay paused',
       10_000,
     );
+    // Paused: the frame shown is the one recorded at the clock's time.
+    const pausedAt = Number(await page.getByTestId('replay-vehicle').getAttribute('data-at-ms'));
+    const intoPhase = (pausedAt - t0) % PHASE_MS;
+    if (intoPhase > 150 && intoPhase < PHASE_MS - 150) {
+      const expected = PHASES[Math.floor((pausedAt - t0) / PHASE_MS)]!;
+      await until(
+        async () => {
+          const c = await shownColour(page);
+          return c && near(c, expected) ? c : undefined;
+        },
+        `the paused video showing phase colour ${expected} at ${pausedAt - t0} ms`,
+        15_000,
+      );
+    }
+    await screenshot(page, 'sortie-video-paused');
+    browser!.assertNoPageErrors();
   }, 120_000);
 
   it('says no video was recorded for a sortie without a camera', async () => {
