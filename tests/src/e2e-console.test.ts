@@ -231,6 +231,9 @@ beforeAll(async () => {
       AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       AERIE_GCS_PORT: String(await freeUdpPort()),
       AERIE_SIM_BASE_PORT: String(await freeUdpRange(VEHICLES)),
+      // Recording would keep every flying aircraft's simulated camera rendering and encoding:
+      // too much for eight at once on a small test machine (e2e-sortie-video covers recording).
+      AERIE_VIDEO_RECORD: 'false',
     },
   });
   up.stdout!.on('data', (d) => (upOutput += d));
