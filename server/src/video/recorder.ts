@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { StreamUnit, ViewerSink } from './hub.ts';
+import type { StreamHub, StreamUnit, ViewerSink } from './hub.ts';
 
 /** One finished segment file. */
 export interface RecordedSegment {
@@ -65,9 +65,25 @@ export class SegmentRecorder implements ViewerSink {
   /** Finishes segments one after another (one ffmpeg at a time per stream). */
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Inside `attachTo`: the hub is replaying its cached frames. */
+  private attaching = false;
 
   constructor(private readonly opts: RecorderOptions) {
     if (!(opts.segmentMs > 0)) throw new Error(`segmentMs must be > 0, got ${opts.segmentMs}`);
+  }
+
+  /**
+   * Subscribes to `hub` as one more consumer. The cached frames a hub replays to a new consumer
+   * are skipped (the last one may be long stale when the stream was idle); its init segment is
+   * kept. Answers the subscription's removal.
+   */
+  attachTo(hub: StreamHub): () => void {
+    this.attaching = true;
+    try {
+      return hub.addViewer(this).remove;
+    } finally {
+      this.attaching = false;
+    }
   }
 
   /** The hub's consumer entry: every unit is taken at once (`written` right away), never dropped. */
@@ -84,6 +100,7 @@ export class SegmentRecorder implements ViewerSink {
       this.init = unit.bytes;
       return;
     }
+    if (this.attaching) return;
     const cur = this.current;
     if (!cur) {
       if (!unit.key) return; // a segment must start with a unit a decoder can start from

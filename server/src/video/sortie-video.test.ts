@@ -202,6 +202,8 @@ describe('SortieVideo', () => {
         id === vehicleId ? { hub, source: { kind: 'mjpeg', url: 'http://cam' } } : null,
     });
     const frames = await jpegFrames(5 * FPS);
+    // A frame from a minute before the sortie, cached by the hub: not part of the recording.
+    hub.push({ bytes: frames[0]!, key: true, capturedAtMs: T0 - 60_000 });
     video.start(vehicleId, sortieId);
     video.start('no-such-vehicle', 'sortie-2');
     await new Promise((r) => setTimeout(r, 10));

@@ -153,9 +153,9 @@ export class SortieVideo {
       onSegment: (seg) => this.index(vehicleId, sortieId, seg),
       onError: (err) => this.opts.log?.(`recording of sortie ${sortieId}: ${err.message}`),
     });
-    const viewer = stream.hub.addViewer(recorder);
+    const remove = recorder.attachTo(stream.hub);
     this.opts.log?.(`recording sortie ${sortieId} of vehicle ${vehicleId} into ${dir}`);
-    return { recorder, remove: viewer.remove };
+    return { recorder, remove };
   }
 
   private async index(vehicleId: string, sortieId: string, seg: RecordedSegment): Promise<void> {
