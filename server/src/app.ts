@@ -308,7 +308,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerConsoleSettingsRoutes(api, ctx, maps);
         registerMapRoutes(api, maps);
         await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
-        registerVideoRoutes(api, ctx, config.video);
+        registerVideoRoutes(api, ctx, config.video, flightLog);
       },
       { prefix: '/api' },
     );

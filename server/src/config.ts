@@ -118,8 +118,25 @@ export const ServerConfigSchema = Type.Object(
             'Vehicle id or serial -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
         }),
         ffmpegPath: Type.String({ default: 'ffmpeg', minLength: 1 }),
+        recording: Type.Object(
+          {
+            enabled: Type.Boolean({ default: true, description: "Record each sortie's video" }),
+            segmentS: Type.Number({
+              default: 10,
+              minimum: 1,
+              maximum: 600,
+              description: 'Segment length (s)',
+            }),
+            retentionDays: Type.Number({
+              default: 30,
+              exclusiveMinimum: 0,
+              description: 'Recorded segments older than this are deleted',
+            }),
+          },
+          { default: {}, additionalProperties: false, description: 'Sortie video recording' },
+        ),
       },
-      { default: {}, additionalProperties: false, description: 'Live video sources' },
+      { default: {}, additionalProperties: false, description: 'Live video sources and sortie recording' },
     ),
     evidence: Type.Object(
       {
@@ -223,7 +240,9 @@ export type ServerConfigInput = Partial<
   evidence?: Partial<ServerConfig['evidence']>;
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
   tickets?: Record<string, unknown>;
-  video?: Partial<ServerConfig['video']>;
+  video?: Partial<Omit<ServerConfig['video'], 'recording'>> & {
+    recording?: Partial<ServerConfig['video']['recording']>;
+  };
   detection?: Partial<Omit<ServerConfig['detection'], 'gimbal' | 'camera'>> & {
     gimbal?: Partial<ServerConfig['detection']['gimbal']>;
     camera?: Partial<ServerConfig['detection']['camera']>;
@@ -306,6 +325,11 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   const video: Record<string, unknown> = {};
   if (env.AERIE_VIDEO_SIM_URL) video.simCameraUrl = env.AERIE_VIDEO_SIM_URL;
   if (env.AERIE_VIDEO_SOURCES) video.sources = jsonOr(env.AERIE_VIDEO_SOURCES);
+  const recording: Record<string, unknown> = {};
+  if (env.AERIE_VIDEO_RECORD) recording.enabled = bool(env.AERIE_VIDEO_RECORD);
+  if (env.AERIE_VIDEO_SEGMENT_S) recording.segmentS = num(env.AERIE_VIDEO_SEGMENT_S);
+  if (env.AERIE_VIDEO_RETENTION_DAYS) recording.retentionDays = num(env.AERIE_VIDEO_RETENTION_DAYS);
+  if (Object.keys(recording).length > 0) video.recording = recording;
   if (Object.keys(video).length > 0) out.video = video;
   const detection: Record<string, unknown> = {};
   if (env.AERIE_DETECTION) detection.enabled = bool(env.AERIE_DETECTION);

@@ -181,6 +181,9 @@ beforeAll(async () => {
       args: ['--speedup', String(SPEEDUP)],
       bannerTimeoutMs: 120_000,
       users: [{ ...WATCHER, role: 'command_centre' }],
+      // Recording would keep every flying aircraft's simulated camera rendering and encoding:
+      // too much for eight at once on a small test machine (e2e-sortie-video covers recording).
+      env: { AERIE_VIDEO_RECORD: 'false' },
     }),
   ));
   base = system.base;

@@ -89,6 +89,8 @@ export async function spawnAerieUp(opts: {
   adminPassword: string;
   vehicles: number;
   args?: string[];
+  /** More environment for `aerie up` (e.g. `AERIE_VIDEO_RECORD`). */
+  env?: Record<string, string>;
 }): Promise<AerieUpProcess> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `aerie-${opts.name}-`));
   const port = await freeTcpPort();
@@ -98,6 +100,7 @@ export async function spawnAerieUp(opts: {
     AERIE_ADMIN_PASSWORD: opts.adminPassword,
     AERIE_GCS_PORT: String(await freeUdpPort()),
     AERIE_SIM_BASE_PORT: String(await freeUdpRange(opts.vehicles)),
+    ...opts.env,
   });
   return { ...proc, base: `http://127.0.0.1:${port}`, banner: (timeoutMs) => waitForBanner(proc, timeoutMs) };
 }

@@ -21,6 +21,8 @@ export async function startVideoServer(opts: {
   sources: Record<string, string>;
   /** The built console to serve, for browser tests. */
   consoleDir?: string;
+  /** Sortie recording settings (segment length, retention). */
+  recording?: { segmentS?: number; retentionDays?: number };
 }): Promise<VideoServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-video-'));
   const server = await startLocalServer({
@@ -28,7 +30,7 @@ export async function startVideoServer(opts: {
     adminPassword: opts.adminPassword,
     config: {
       ...(opts.consoleDir && { consoleDir: opts.consoleDir }),
-      video: { sources: opts.sources },
+      video: { sources: opts.sources, ...(opts.recording && { recording: opts.recording }) },
     },
   });
   return {

@@ -335,6 +335,30 @@ export const trackPoints = sqliteTable(
   (t) => [index('track_points_sortie_at_idx').on(t.sortieId, t.at)],
 );
 
+/**
+ * A sortie's recorded video, one row per segment file (fixed duration, H.264 MP4) kept under
+ * `<dataDir>/media/video/<sortieId>/`; the replay finds the segment for a moment by time.
+ */
+export const sortieVideoSegments = sqliteTable(
+  'sortie_video_segments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sortieId: text('sortie_id')
+      .notNull()
+      .references(() => sorties.id, { onDelete: 'cascade' }),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    startAt: integer('start_at', { mode: 'timestamp_ms' }).notNull(),
+    endAt: integer('end_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Path relative to the media folder, e.g. `video/<sortieId>/<startMs>.mp4`. */
+    file: text('file').notNull(),
+    bytes: integer('bytes').notNull(),
+    mime: text('mime').notNull(),
+  },
+  (t) => [index('sortie_video_segments_sortie_start_idx').on(t.sortieId, t.startAt)],
+);
+
 export const vehicleEvents = sqliteTable(
   'vehicle_events',
   {

@@ -294,6 +294,19 @@ describe('FlightLog', () => {
     expect(ev.every((e) => e.sortieId === null)).toBe(true);
   });
 
+  it('tells its listeners when a sortie opens and closes (rearm: the old one closes first)', async () => {
+    const log = newLog();
+    const seen: string[] = [];
+    const off = log.onSortieChange((c) => seen.push(`${c.type}@${c.atMs - T0}`));
+    const db = database.db;
+    await log.onEvent(db, vehicleId, T0, { type: 'armed', atMs: T0 });
+    await log.onEvent(db, vehicleId, T0 + 5000, { type: 'armed', atMs: T0 + 5000 });
+    await log.onEvent(db, vehicleId, T0 + 9000, { type: 'disarmed', atMs: T0 + 9000 });
+    off();
+    await log.onEvent(db, vehicleId, T0 + 20_000, { type: 'armed', atMs: T0 + 20_000 });
+    expect(seen).toEqual(['open@0', 'close@0', 'open@5000', 'close@9000']);
+  });
+
   it('ignores items for a vehicle it does not know', async () => {
     const log = newLog();
     await log.onEvent(database.db, 'no-such-vehicle', T0, { type: 'armed', atMs: T0 });

@@ -51,9 +51,15 @@ export interface AttachedTlog {
 
 type Cached = { known: true; tracker: TrackerState } | { known: false };
 
+/** A sortie opened or closed (the video recorder follows these). */
+export type SortieChange =
+  | { type: 'open'; vehicleId: string; sortieId: string; atMs: number }
+  | { type: 'close'; vehicleId: string; sortieId: string; atMs: number };
+
 export class FlightLog implements IngestSink {
   private readonly cache = new Map<string, Cached>();
   private readonly newId: () => string;
+  private readonly sortieListeners = new Set<(c: SortieChange) => void>();
 
   constructor(private readonly opts: FlightLogOptions) {
     this.newId = opts.newId ?? randomUUID;
@@ -133,6 +139,12 @@ export class FlightLog implements IngestSink {
     return c?.known ? (c.tracker.open?.sortieId ?? null) : null;
   }
 
+  /** Calls `listener` whenever a sortie opens or closes; answers the unsubscribe. */
+  onSortieChange(listener: (c: SortieChange) => void): () => void {
+    this.sortieListeners.add(listener);
+    return () => this.sortieListeners.delete(listener);
+  }
+
   forget(vehicleId?: string): void {
     if (vehicleId === undefined) this.cache.clear();
     else this.cache.delete(vehicleId);
@@ -158,6 +170,16 @@ export class FlightLog implements IngestSink {
     });
     for (const effect of step.effects) await this.perform(db, vehicleId, effect, claimed);
     cached.tracker = step.state;
+    for (const e of step.effects) {
+      if (e.type !== 'open' && e.type !== 'close') continue;
+      const change: SortieChange = {
+        type: e.type,
+        vehicleId,
+        sortieId: e.sortieId,
+        atMs: e.type === 'open' ? e.startedAtMs : e.endedAtMs,
+      };
+      for (const l of this.sortieListeners) l(change);
+    }
     return step.sortieId;
   }
 

@@ -171,6 +171,13 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/open311-keys', permission: 'open311.keys', allowed: ADMIN, body: {} },
   { method: 'DELETE', route: '/api/open311-keys/{id}', permission: 'open311.keys', allowed: ADMIN },
   { method: 'GET', route: '/api/video/streams', permission: 'video.read', allowed: BRIDGE_READERS },
+  { method: 'GET', route: '/api/sorties/{id}/video', permission: 'video.read', allowed: BRIDGE_READERS },
+  {
+    method: 'GET',
+    route: '/api/sorties/{id}/video/{segmentId}',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
   {
     method: 'POST',
     route: '/api/video/{vehicleId}/snapshots',

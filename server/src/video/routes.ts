@@ -31,9 +31,11 @@ import { decide } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
-import { vehicles } from '../db/schema.ts';
+import { sorties, vehicles } from '../db/schema.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
+import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
 import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
 import { openWhepSession, type WhepSession } from './whep.ts';
 import { encodeUnit } from './wire.ts';
@@ -111,14 +113,27 @@ function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void
   });
 }
 
+/** Where sorties open and close (the flight log), so each sortie's video is recorded. */
+export interface SortieEvents {
+  onSortieChange(
+    listener: (c: { type: 'open' | 'close'; vehicleId: string; sortieId: string }) => void,
+  ): () => void;
+}
+
+/** How often the retention sweep runs. */
+const SWEEP_EVERY_MS = 3600_000;
+
 export function registerVideoRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  config: Partial<VideoConfig> = {},
+  config: Partial<Omit<VideoConfig, 'recording'>> & { recording?: Partial<RecordingConfig> } = {},
+  sortieEvents?: SortieEvents,
 ): void {
   const { db } = ctx.database;
+  const { recording: recordingConfig, ...liveConfig } = config;
+  const videoConfig = { ...DEFAULT_VIDEO_CONFIG, ...liveConfig };
   const service = new VideoService(
-    { ...DEFAULT_VIDEO_CONFIG, ...config },
+    videoConfig,
     async (vehicleId) => {
       const [row] = await db
         .select({ serial: vehicles.serial, sysid: vehicles.sysid })
@@ -129,6 +144,36 @@ export function registerVideoRoutes(
     (line) => app.log.info({ module: 'video' }, line),
   );
   app.decorate('video', service);
+
+  // Each sortie's video: one recorder per stream while the sortie is open, swept after N days.
+  const mediaDir = new MediaStore(ctx.config.dataDir).dir;
+  const sortieVideo = new SortieVideo({
+    db,
+    mediaDir,
+    config: { ...DEFAULT_RECORDING_CONFIG, ...recordingConfig },
+    ffmpegPath: videoConfig.ffmpegPath,
+    streamOf: (vehicleId) => service.stream(vehicleId),
+    log: (line) => app.log.info({ module: 'video' }, line),
+  });
+  registerSortieVideoRoutes(app, ctx, sortieVideo, mediaDir);
+  const unsubscribe = sortieEvents?.onSortieChange((c) => {
+    if (c.type === 'open') sortieVideo.start(c.vehicleId, c.sortieId);
+    else void sortieVideo.stop(c.sortieId);
+  });
+  const sweep = () =>
+    sortieVideo.sweep(ctx.now()).catch((err: Error) => app.log.warn({ module: 'video' }, err.message));
+  const sweepTimer = setInterval(sweep, SWEEP_EVERY_MS);
+  sweepTimer.unref();
+  app.addHook('onReady', async () => {
+    await sweep();
+    // Sorties still flying when the server (re)started are recorded from now on.
+    if (!sortieEvents) return;
+    const running = await db
+      .select({ id: sorties.id, vehicleId: sorties.vehicleId })
+      .from(sorties)
+      .where(eq(sorties.status, 'running'));
+    for (const s of running) sortieVideo.start(s.vehicleId, s.id);
+  });
 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.get(
@@ -318,7 +363,14 @@ export function registerVideoRoutes(
     for (const c of wss.clients) c.terminate();
     for (const s of [...sessions.values()]) s.close();
     wss.close();
-    service.close();
-    done();
+    clearInterval(sweepTimer);
+    unsubscribe?.();
+    sortieVideo
+      .stopAll()
+      .catch((err: Error) => app.log.warn({ module: 'video' }, err.message))
+      .finally(() => {
+        service.close();
+        done();
+      });
   });
 }

@@ -90,6 +90,11 @@ export const flightlogStrings = defineStrings(
       tlog: '下载 .tlog',
       noTlog: '此架次没有原始遥测记录（.tlog）',
       tlogFailed: '.tlog 下载失败：{{message}}',
+      video: '视频',
+      videoLoading: '正在加载录像…',
+      noVideo: '此架次没有录制视频',
+      videoGap: '此时刻没有录像',
+      videoFailed: '录像加载失败：{{message}}',
     },
     events: {
       armed: '解锁',
@@ -190,6 +195,11 @@ export const flightlogStrings = defineStrings(
       tlog: 'Download .tlog',
       noTlog: 'This sortie has no raw telemetry recording (.tlog)',
       tlogFailed: 'The .tlog download failed: {{message}}',
+      video: 'Video',
+      videoLoading: 'Loading the recording…',
+      noVideo: 'No video was recorded for this sortie',
+      videoGap: 'No video was recorded at this moment',
+      videoFailed: 'The recording could not be loaded: {{message}}',
     },
     events: {
       armed: 'Armed',

@@ -1,7 +1,7 @@
 /**
  * One sortie replayed on the globe: the flown path, the aircraft at the slider's time (between
  * recorded points, with its heading), play/pause at 1x, 5x or 20x, the event timeline (click an
- * event to jump there), the telemetry at that time and the .tlog download. Loading is
+ * event to jump there), the telemetry and the recorded video at that time, and the .tlog download. Loading is
  * use-replay-data; the clock and the globe are use-replay-clock; each panel is its own part.
  */
 import { ReloadOutlined } from '@ant-design/icons';
@@ -15,6 +15,7 @@ import { ReplayControls } from './replay-controls.tsx';
 import { ReplayEvents } from './replay-events.tsx';
 import { ReplayInfo } from './replay-info.tsx';
 import { ReplayTelemetry } from './replay-telemetry.tsx';
+import { ReplayVideo } from './replay-video-panel.tsx';
 import { type TimelineItem, timelineText } from './timeline.ts';
 import { useNames } from './use-names.ts';
 import { useReplayClock } from './use-replay-clock.ts';
@@ -88,6 +89,14 @@ export default function SortieReplayPage() {
 
       {data && <ReplayInfo data={data} names={names} />}
       {data && <ReplayTelemetry ref={vehicleEl} data={data} time={clock.time} />}
+      {data && (
+        <ReplayVideo
+          sortieId={data.sortie.id}
+          time={clock.time}
+          playing={clock.playing}
+          speed={clock.speed}
+        />
+      )}
       {data && (
         <ReplayEvents items={data.items} time={clock.time} eventText={eventText} onSeek={clock.seek} />
       )}
