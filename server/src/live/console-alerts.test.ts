@@ -129,8 +129,8 @@ describe('alert storms', () => {
     for (let v = 0; v < 7; v++) recent.add(d.fromLink(`other-${v}`, false, 100 + v));
     const after = recent.list();
     expect(after).toHaveLength(10);
-    expect(after.filter((a) => a.vehicleId.startsWith('quiet'))).toHaveLength(2);
-    expect(after.filter((a) => a.vehicleId.startsWith('other'))).toHaveLength(7);
+    expect(after.filter((a) => a.vehicleId?.startsWith('quiet'))).toHaveLength(2);
+    expect(after.filter((a) => a.vehicleId?.startsWith('other'))).toHaveLength(7);
     expect(after.filter((a) => a.vehicleId === 'loud')).toHaveLength(1);
     // With one each, the oldest alert goes.
     recent.add(d.fromLink('last', false, 200));
