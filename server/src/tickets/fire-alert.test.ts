@@ -68,8 +68,13 @@ type Client = ClientSocket<ConsoleServerToClient, ConsoleClientToServer>;
 describe('fire alerts through the API', () => {
   let h: Harness;
   const clients: Client[] = [];
-  const heard = { centre: [] as ConsoleVehicleAlert[], officer: [] as ConsoleVehicleAlert[] };
+  const heard = {
+    centre: [] as ConsoleVehicleAlert[],
+    fireOfficer: [] as ConsoleVehicleAlert[],
+    waterOfficer: [] as ConsoleVehicleAlert[],
+  };
   let centreToken = '';
+  let fireDept = '';
 
   async function listen(token: string, into: ConsoleVehicleAlert[]) {
     const port = (h.app.server.address() as AddressInfo).port;
@@ -111,8 +116,16 @@ describe('fire alerts through the API', () => {
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     centreToken = await h.userToken('command_centre');
     const water = String((await create(h, '/api/departments', { name: 'Water', code: 'WATER' })).id);
+    fireDept = String((await create(h, '/api/departments', { name: 'Fire', code: 'FIRE' })).id);
+    // Fire tickets anywhere go to the fire department.
+    const route = await h.req('POST', '/api/ticket-routes', {
+      token: h.adminToken,
+      body: { category: 'fire_smoke', gridId: null, departmentId: fireDept },
+    });
+    expect(route.statusCode, route.body).toBe(201);
     await listen(centreToken, heard.centre);
-    await listen(await h.userToken('department_officer', { departmentId: water }), heard.officer);
+    await listen(await h.userToken('department_officer', { departmentId: fireDept }), heard.fireOfficer);
+    await listen(await h.userToken('department_officer', { departmentId: water }), heard.waterOfficer);
   });
   afterAll(async () => {
     for (const c of clients) c.disconnect();
@@ -126,9 +139,12 @@ describe('fire alerts through the API', () => {
     const got = await fires(heard.centre);
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ kind: 'fire_smoke', level: 'critical', text: number, vehicleId: 'veh-1' });
-    expect(got[0]!.ticket).toMatchObject({ number, departmentId: null });
-    // The ticket belongs to no department: an officer of another one hears nothing.
-    expect(await fires(heard.officer)).toHaveLength(0);
+    // The department the ticket was dispatched to (after the event that filed it), whose
+    // officers hear it as the command centre does; another department's do not.
+    expect(res.json().ticket.departmentId).toBe(fireDept);
+    expect(got[0]!.ticket).toMatchObject({ number, departmentId: fireDept });
+    expect(await fires(heard.fireOfficer)).toMatchObject([{ text: number }]);
+    expect(await fires(heard.waterOfficer)).toHaveLength(0);
     heard.centre.length = 0;
   });
 
