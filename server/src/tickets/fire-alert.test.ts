@@ -166,4 +166,29 @@ describe('fire alerts through the API', () => {
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ text: number, ticket: { number } });
   });
+
+  it("a citizen's fire report (Open311) alerts once confirmed, with no vehicle", async () => {
+    heard.centre.length = 0;
+    const key = await h.req('POST', '/api/open311-keys', { token: h.adminToken, body: { name: 'hotline' } });
+    expect(key.statusCode, key.body).toBe(201);
+    const report = await h.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        api_key: key.json().key,
+        service_code: 'fire_smoke',
+        lat: '30.3',
+        long: '120.2',
+        description: '山上冒烟',
+      }).toString(),
+    });
+    expect(report.statusCode, report.body).toBe(200);
+    expect(await fires(heard.centre)).toHaveLength(0);
+    const confirmed = await post(`/api/triage/${report.json()[0].token}/confirm`, {});
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const number = confirmed.json().result.ticket.number as string;
+    expect(await fires(heard.centre)).toMatchObject([{ text: number, vehicleId: null, ticket: { number } }]);
+    expect((await fires(heard.fireOfficer)).filter((a) => a.text === number)).toHaveLength(1);
+  });
 });
