@@ -11,6 +11,7 @@ import {
 } from '@aerie/contracts';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testFinding } from '../test/findings.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 import type { TicketEvent, TicketSummary } from './desk.ts';
 import { fireAlertOf } from './fire-alert.ts';
@@ -92,18 +93,8 @@ describe('fire alerts through the API', () => {
     });
   }
 
-  const finding = (category: string, score: number, lat: number) => ({
-    category,
-    label: category === 'fire_smoke' ? 'smoke' : 'blue-steel-roof',
-    score,
-    box: [10, 20, 30, 40],
-    detector: { name: 'test-detector', version: '1.0.0', kind: 'image-analysis' },
-    vehicleId: 'veh-1',
-    sortieId: 'sortie-1',
-    capturedAtMs: h.clock.t,
-    location: { lat, lon: 120, errorM: 4 },
-    frames: 1,
-  });
+  const finding = (category: string, score: number, lat: number) =>
+    testFinding(h.clock.t, { category, score, lat });
   const post = (url: string, body: unknown) => h.req('POST', url, { token: centreToken, body });
   /** Lets the server's emits reach the sockets, then answers the fire alerts heard. */
   async function fires(into: ConsoleVehicleAlert[]) {
@@ -138,7 +129,7 @@ describe('fire alerts through the API', () => {
     const number = res.json().ticket.number as string;
     const got = await fires(heard.centre);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ kind: 'fire_smoke', level: 'critical', text: number, vehicleId: 'veh-1' });
+    expect(got[0]).toMatchObject({ kind: 'fire_smoke', level: 'critical', text: number, vehicleId: 'v' });
     // The department the ticket was dispatched to (after the event that filed it), whose
     // officers hear it as the command centre does; another department's do not.
     expect(res.json().ticket.departmentId).toBe(fireDept);
