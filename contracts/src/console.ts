@@ -121,14 +121,18 @@ export type ConsoleAlertKind =
   | 'status_text'
   /** A sortie closed because its aircraft stayed silent in the air past the lost timeout. */
   | 'sortie_lost'
-  /** Fire or smoke seen by the detection loop and filed as a ticket (text: the ticket number). */
+  /**
+   * A fire/smoke ticket filed or recurring, whatever filed it (detector, API, triage, citizen):
+   * text is the ticket number; `ticket` says which; vehicleId is null when no vehicle saw it.
+   */
   | 'fire_smoke';
 
 /** A discrete thing about a vehicle a person should notice. */
 export interface ConsoleVehicleAlert {
   /** Unique per server run (for de-duplication after a reconnect). */
   id: string;
-  vehicleId: string;
+  /** The vehicle it is about; null for a ticket alert no vehicle saw (a citizen's report). */
+  vehicleId: string | null;
   /** When it happened (epoch ms; the vehicle's event time where there is one). */
   atMs: number;
   kind: ConsoleAlertKind;
@@ -138,6 +142,11 @@ export interface ConsoleVehicleAlert {
   batteryPct?: number;
   /** The sortie an alert is about (`sortie_lost`). */
   sortieId?: string;
+  /**
+   * The ticket a `fire_smoke` alert is about; its department decides who sees the alert (as for
+   * `ticket.changed`), not the vehicle.
+   */
+  ticket?: { id: string; number: string; departmentId: string | null };
   /**
    * Set on a storm's summary (see the server's console-alerts.ts): the alert stands for `count`
    * alerts of its kind from this vehicle within `windowMs` ("link flapping, 40 times in 10 s");

@@ -50,6 +50,7 @@ import { registerSortieRoutes } from './routes/sorties.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerVehicleRoutes } from './routes/vehicles.ts';
+import { fireAlertPublisher } from './tickets/fire-alert.ts';
 import {
   createTicketDesk,
   installEvidenceScreening,
@@ -313,14 +314,23 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       { prefix: '/api' },
     );
     const stopTicketConsole = ticketDesk.onTicketEvent(ticketChangePublisher(app.io));
-    app.addHook('onClose', async () => stopTicketConsole());
+    // Fire/smoke tickets alert the console whatever filed them (issue 15), from here only.
+    const stopFireAlerts = ticketDesk.onTicketEvent(
+      fireAlertPublisher(
+        (id) => ticketDesk.departmentOf(id),
+        (a) => consoleFanout.alert(a),
+      ),
+    );
+    app.addHook('onClose', async () => {
+      stopTicketConsole();
+      stopFireAlerts();
+    });
     await installOpen311(app, ctx, ticketDesk);
     if (config.detection.enabled)
       await installDetection(app, {
         config,
         liveState,
         desk: ticketDesk,
-        fanout: consoleFanout,
         flightLog,
         now,
       });

@@ -7,7 +7,7 @@
  *
  * Within a bounded time a fire/smoke ticket exists whose location lies on the planted
  * incident's footprint, up to the error the ticket states, with the frame kept as evidence; the
- * console got a fire alert.
+ * console got exactly one fire alert per filing (raised from the desk's events, not by the loop).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -77,10 +77,10 @@ describe('detection loop', () => {
       },
     });
     const a = app;
-    const alerts: { kind: string; text: string | null }[] = [];
+    const alerts: { kind: string; text: string | null; vehicleId: string | null }[] = [];
     const fanoutAlert = a.consoleFanout.alert.bind(a.consoleFanout);
     a.consoleFanout.alert = (x) => {
-      alerts.push({ kind: x.kind, text: x.text });
+      alerts.push({ kind: x.kind, text: x.text, vehicleId: x.vehicleId });
       fanoutAlert(x);
     };
 
@@ -151,5 +151,11 @@ describe('detection loop', () => {
 
     await waitFor(() => alerts.find((x) => x.kind === 'fire_smoke'), 5_000, 'the fire alert');
     expect(alerts.find((x) => x.kind === 'fire_smoke')!.text).toBe(page.ticket.number);
+    // Exactly one alert per filing (the ticket, then each recurrence): raised from the desk's
+    // events only, never a second time by the loop.
+    const fireAlerts = alerts.filter((x) => x.kind === 'fire_smoke');
+    const latest = await get(`/api/tickets/${ticket.id}`);
+    expect(fireAlerts).toHaveLength((latest.occurrences as unknown[]).length);
+    expect(fireAlerts.every((x) => x.vehicleId === VEHICLE && x.text === page.ticket.number)).toBe(true);
   }, 150_000);
 });

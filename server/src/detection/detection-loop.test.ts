@@ -35,7 +35,6 @@ function loop() {
   const l = new DetectionLoop({
     pipeline: { submit: async () => processed(meta(), []) },
     intake: () => ({ kind: 'ignored', reason: 'NotTicketable' }),
-    alertFire: () => {},
     sortieFrame: (sortieId, findings, frame) => frames.push({ sortieId, findings, bytes: frame.bytes }),
   });
   return { l, frames };

@@ -26,8 +26,6 @@ export interface DetectionLoopDeps {
     findings: GeoFinding[],
     frame: { bytes: Uint8Array; mime: string },
   ) => void;
-  /** Raised for fire/smoke handed to the desk: the outcome says which ticket. */
-  alertFire: (f: GeoFinding, outcome: IntakeOutcome) => void;
   filing?: FilingOptions;
   /** Where the ground is (a terrain model); default flat at each frame's take-off elevation. */
   ground?: Ground;
@@ -108,8 +106,6 @@ export class DetectionLoop {
         frames: finding.frames,
         outcome: out.kind,
       });
-      if (finding.category === 'fire_smoke' && (out.kind === 'ticket' || out.kind === 'occurrence'))
-        this.deps.alertFire(finding, out);
     }
     this.state.set(meta.vehicleId, state);
   }

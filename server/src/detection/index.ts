@@ -1,7 +1,8 @@
 /**
  * Wiring of the detection loop into the server (config `detection`, off by default): starts the
  * inference pipeline, samples the cameras of flying vehicles (the simulated cameras through
- * `video.simCameraUrl`), and hands findings to the ticket desk; fire/smoke raise a console alert.
+ * `video.simCameraUrl`), and hands findings to the ticket desk; the desk's events raise the
+ * fire/smoke console alert (tickets/fire-alert.ts).
  */
 
 import { readFile } from 'node:fs/promises';
@@ -10,7 +11,6 @@ import { demGround, type Ground, parseAsciiGrid } from '@aerie/missions';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config.ts';
 import type { FlightLog } from '../flightlog/flight-log.ts';
-import type { ConsoleFanout } from '../live/console-fanout.ts';
 import type { LiveStateStore } from '../live/live-state-store.ts';
 import type { TicketDesk } from '../tickets/desk.ts';
 import { DetectionLoop, type DetectionStats } from './detection-loop.ts';
@@ -44,7 +44,6 @@ export async function installDetection(
     config: ServerConfig;
     liveState: LiveStateStore;
     desk: TicketDesk;
-    fanout: Pick<ConsoleFanout, 'alert'>;
     flightLog: Pick<FlightLog, 'openSortieId'>;
     now: () => number;
   },
@@ -72,17 +71,6 @@ export async function installDetection(
         frame,
       );
       if (verdict) log.debug({ sortieId, ...verdict }, 'verification flight frame');
-    },
-    alertFire: (f, out) => {
-      const ticket = out.kind === 'ticket' || out.kind === 'occurrence' ? out.ticket : null;
-      deps.fanout.alert({
-        vehicleId: f.vehicleId,
-        atMs: f.capturedAtMs,
-        kind: 'fire_smoke',
-        level: 'critical',
-        // The ticket number (GC-...); the console words it through its translations.
-        text: ticket?.number ?? null,
-      });
     },
     filing: { minFrames: cfg.minFrames },
     log: (msg, fields) => log.info(fields ?? {}, msg),

@@ -129,12 +129,37 @@ describe('alert storms', () => {
     for (let v = 0; v < 7; v++) recent.add(d.fromLink(`other-${v}`, false, 100 + v));
     const after = recent.list();
     expect(after).toHaveLength(10);
-    expect(after.filter((a) => a.vehicleId.startsWith('quiet'))).toHaveLength(2);
-    expect(after.filter((a) => a.vehicleId.startsWith('other'))).toHaveLength(7);
+    expect(after.filter((a) => a.vehicleId?.startsWith('quiet'))).toHaveLength(2);
+    expect(after.filter((a) => a.vehicleId?.startsWith('other'))).toHaveLength(7);
     expect(after.filter((a) => a.vehicleId === 'loud')).toHaveLength(1);
     // With one each, the oldest alert goes.
     recent.add(d.fromLink('last', false, 200));
     expect(recent.list().map((a) => a.vehicleId)).not.toContain('quiet-1');
+  });
+
+  it('keeps fire tickets no vehicle saw apart: own ids, each ticket its own key, a bucket of their own', () => {
+    const fire = (number: string) =>
+      d.external({
+        vehicleId: null,
+        atMs: 1,
+        kind: 'fire_smoke',
+        level: 'critical',
+        text: number,
+        ticket: { id: `t-${number}`, number, departmentId: null },
+      });
+    const a = fire('GC-1');
+    const b = fire('GC-2');
+    expect(a.id).not.toBe(b.id);
+    expect(a.ticket).toEqual({ id: 't-GC-1', number: 'GC-1', departmentId: null });
+    const c = createAlertCoalescer({ threshold: 1, windowMs: 1000 });
+    expect(c.offer(a, 1)).toEqual([a]);
+    expect(c.offer(b, 2)).toEqual([b]);
+    const recent = createRecentAlerts(10, 1);
+    recent.add(d.fromLink('v-1', false, 1));
+    recent.add(a);
+    recent.add(b);
+    // One slot per vehicle: the newer vehicle-less alert replaces the older, the vehicle's stays.
+    expect(recent.list().map((x) => x.vehicleId ?? x.text)).toEqual(['v-1', 'GC-2']);
   });
 });
 

@@ -14,6 +14,8 @@
  *   bridge disconnects is lost without a `lost` event of its own).
  * - `sortie_lost`: raised by the orchestrator (through the fan-out's `alert`) when an aircraft
  *   silent in the air for its lost timeout has its sortie closed; text is the reason.
+ * - `fire_smoke`: raised from the ticket desk's events (tickets/fire-alert.ts) when a fire/smoke
+ *   ticket is filed or recurs, whatever filed it; vehicleId null when no vehicle saw it.
  */
 
 import type { ConsoleVehicleAlert } from '@aerie/contracts';
@@ -118,7 +120,7 @@ export function createAlertDeriver(): AlertDeriver {
       memory.delete(vehicleId);
     },
     external(a) {
-      return make(a.vehicleId, a.atMs, a.kind, a.level, a.text, a);
+      return { ...a, id: `${runId}-${++seq}` };
     },
   };
 }
@@ -268,14 +270,16 @@ export function createRecentAlerts(total: number, perVehicle: number): RecentAle
   };
   return {
     add(a) {
-      let list = byVehicle.get(a.vehicleId);
+      // Alerts of no vehicle (a citizen's fire report) share one bucket of their own.
+      const key = a.vehicleId ?? '';
+      let list = byVehicle.get(key);
       if (!list) {
         list = [];
-        byVehicle.set(a.vehicleId, list);
+        byVehicle.set(key, list);
       }
       list.push({ n: ++arrivals, a });
       size++;
-      if (list.length > perVehicle) dropOldest(a.vehicleId);
+      if (list.length > perVehicle) dropOldest(key);
       while (size > total) {
         let biggest: string | null = null;
         let most = 0;

@@ -41,7 +41,7 @@ import { drained } from './back-pressure.ts';
 import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
 import type { LiveEntry, LiveStateStore } from './live-state-store.ts';
-import { DepartmentDirectory } from './visibility.ts';
+import { DepartmentDirectory, maySee } from './visibility.ts';
 
 export type { ConsoleSocketData } from './console-auth.ts';
 
@@ -94,7 +94,10 @@ export interface ConsoleFanout {
   stats(): { sockets: number; pendingFleet: number; pendingFocus: number };
   /** Stops timers and disconnects console sockets (the io server stays up). */
   close(): void;
-  /** Raises an alert from outside the live state (a sortie closed as lost), through the storm coalescer. */
+  /**
+   * Raises an alert from outside the live state (a sortie closed as lost, a fire ticket), through
+   * the storm coalescer.
+   */
   alert(a: Omit<ConsoleVehicleAlert, 'id'>): void;
 }
 
@@ -281,9 +284,15 @@ function alertFeed(s: Shared, now: () => number) {
   const coalescer = createAlertCoalescer();
   const recent = createRecentAlerts(RECENT_ALERTS, RECENT_ALERTS_PER_VEHICLE);
 
+  /** A ticket's alert goes by the ticket's department (as `ticket.changed`), others by the vehicle's. */
+  function mayHear(c: Client, a: ConsoleVehicleAlert): boolean {
+    if (a.ticket) return maySee(viewerOf(c.socket.data), a.ticket.departmentId);
+    return a.vehicleId !== null && s.visible(c, a.vehicleId);
+  }
+
   function send(a: ConsoleVehicleAlert): void {
     recent.add(a);
-    for (const c of s.clients.values()) if (s.visible(c, a.vehicleId)) c.socket.emit('vehicle.alert', [a]);
+    for (const c of s.clients.values()) if (mayHear(c, a)) c.socket.emit('vehicle.alert', [a]);
   }
 
   function publish(a: ConsoleVehicleAlert): void {
@@ -296,7 +305,7 @@ function alertFeed(s: Shared, now: () => number) {
   }
 
   function welcome(c: Client): void {
-    const mine = recent.list().filter((a) => s.visible(c, a.vehicleId));
+    const mine = recent.list().filter((a) => mayHear(c, a));
     if (mine.length > 0) c.socket.emit('vehicle.alert', mine);
   }
 

@@ -166,9 +166,17 @@ export interface TriageView {
 
 /** What the desk tells listeners (console fan-out, webhooks). */
 export type TicketEvent =
-  | { type: 'ticket.created'; at: number; ticket: TicketSummary }
+  /** `vehicleId`: the vehicle whose finding filed it (null: a citizen, the API without one). */
+  | { type: 'ticket.created'; at: number; ticket: TicketSummary; vehicleId: string | null }
   | { type: 'ticket.transition'; at: number; ticket: TicketSummary; transition: TransitionRecord }
-  | { type: 'ticket.occurrence'; at: number; ticket: TicketSummary; reopened: boolean }
+  | {
+      type: 'ticket.occurrence';
+      at: number;
+      ticket: TicketSummary;
+      reopened: boolean;
+      /** The vehicle whose finding recurred (null: none). */
+      vehicleId: string | null;
+    }
   | {
       type: 'ticket.alert';
       at: number;
@@ -446,7 +454,13 @@ export class TicketDesk {
         this.autoDispatch(tx, d.ticketId, now, events);
       }
       const ticket = this.summary(this.row(tx, d.ticketId)!, now);
-      events.push({ type: 'ticket.occurrence', at: now, ticket, reopened: d.reopen });
+      events.push({
+        type: 'ticket.occurrence',
+        at: now,
+        ticket,
+        reopened: d.reopen,
+        vehicleId: input.vehicleId ?? null,
+      });
       return { kind: 'occurrence', ticket, reopened: d.reopen, distanceM: d.distanceM };
     }
 
@@ -479,7 +493,12 @@ export class TicketDesk {
       .run();
     this.insertOccurrence(tx, id, input, 0, now);
     if (frame) this.appendEvidence(tx, id, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
-    events.push({ type: 'ticket.created', at: now, ticket: this.summary(this.row(tx, id)!, now) });
+    events.push({
+      type: 'ticket.created',
+      at: now,
+      ticket: this.summary(this.row(tx, id)!, now),
+      vehicleId: input.vehicleId ?? null,
+    });
     const filed = this.transitionInTx(
       tx,
       id,
@@ -787,6 +806,14 @@ export class TicketDesk {
   }
 
   // ---- reading -----------------------------------------------------------------------------
+
+  /**
+   * The ticket's department now (null: none, or no such ticket). Listeners read it after the
+   * commit: `ticket.created` carries the ticket as filed, before routing dispatched it.
+   */
+  departmentOf(id: string): string | null {
+    return this.row(this.db, id)?.departmentId ?? null;
+  }
 
   private row(tx: Tx | Db, id: string): Row | undefined {
     return tx.select().from(tickets).where(eq(tickets.id, id)).get();

@@ -33,7 +33,7 @@ function fakeIo(sockets: Array<{ scope: 'all' | 'department'; departmentId: stri
 
 describe('ticket.changed', () => {
   it('carries what the globe draws and what happened', () => {
-    const e: TicketEvent = { type: 'ticket.created', at: 1000, ticket: ticket('fire') };
+    const e: TicketEvent = { type: 'ticket.created', at: 1000, ticket: ticket('fire'), vehicleId: null };
     const { id, ...fields } = ticket('fire');
     expect(ticketChangeOf(e)).toEqual({ ticketId: id, ...fields, event: 'ticket.created', atMs: 1000 });
     expect(ticketChangeOf({ type: 'triage.created', at: 1, item: {} as never })).toBeNull();
@@ -46,7 +46,7 @@ describe('ticket.changed', () => {
       { scope: 'department', departmentId: 'water' },
       null,
     ]);
-    ticketChangePublisher(io)({ type: 'ticket.created', at: 5, ticket: ticket('fire') });
+    ticketChangePublisher(io)({ type: 'ticket.created', at: 5, ticket: ticket('fire'), vehicleId: null });
     expect(got.map((g) => g.length)).toEqual([1, 1, 0, 0]);
     expect(got[0]![0]![0]).toBe('ticket.changed');
   });

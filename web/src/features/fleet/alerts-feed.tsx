@@ -1,4 +1,7 @@
-/** The live alerts feed: newest first; a click focuses the vehicle. */
+/**
+ * The live alerts feed: newest first; a click focuses the vehicle. A fire ticket no vehicle saw
+ * (a citizen's report) shows the ticket number where the vehicle would be.
+ */
 
 import type { ConsoleVehicleAlert } from '@aerie/contracts';
 import { BellOutlined } from '@ant-design/icons';
@@ -72,12 +75,17 @@ export function AlertsFeed() {
               className={`alert-item alert-${a.level}`}
               data-testid="alert-item"
               data-kind={a.kind}
-              data-vehicle-id={a.vehicleId}
-              onClick={() => void setFocus(a.vehicleId)}
+              data-vehicle-id={a.vehicleId ?? undefined}
+              data-ticket-number={a.ticket?.number}
+              onClick={() => {
+                if (a.vehicleId !== null) void setFocus(a.vehicleId);
+              }}
             >
               <span className="alert-time">{new Date(a.atMs).toLocaleTimeString()}</span>
               <span className="alert-vehicle">
-                {fleet.byId.get(a.vehicleId)?.name ?? a.vehicleId.slice(0, 8)}
+                {a.vehicleId === null
+                  ? `${t('fleet.alerts.noVehicle')} ${a.ticket?.number ?? ''}`
+                  : (fleet.byId.get(a.vehicleId)?.name ?? a.vehicleId.slice(0, 8))}
               </span>
               <span className="alert-text">{text(a)}</span>
             </button>
