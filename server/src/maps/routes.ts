@@ -81,7 +81,18 @@ export function registerMapRoutes(app: FastifyInstance, maps: MapLibrary): void 
           x: Type.Integer({ minimum: 0 }),
           tile: Type.String({ description: 'y.ext' }),
         }),
-        response: { ...errorResponses(400, 401, 404) },
+        response: {
+          200: {
+            description: 'The tile, in the format its extension names',
+            content: Object.fromEntries(
+              ['application/x-protobuf', 'image/png', 'image/jpeg', 'image/webp'].map((t) => [
+                t,
+                { schema: Type.String({ format: 'binary' }) },
+              ]),
+            ),
+          },
+          ...errorResponses(400, 401, 404),
+        },
       },
     },
     async (req, reply) => {

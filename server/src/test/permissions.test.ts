@@ -53,6 +53,8 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/auth/me', permission: 'session.self', allowed: ALL },
   { method: 'POST', route: '/api/auth/logout', permission: 'session.self', allowed: ALL },
   { method: 'POST', route: '/api/auth/password', permission: 'session.self', allowed: ALL, body: {} },
+  { method: 'GET', route: '/api/maps', permission: 'session.self', allowed: ALL },
+  { method: 'GET', route: '/api/maps/{name}/{z}/{x}/{tile}', permission: 'session.self', allowed: ALL },
   ...crud('/api/users', 'users', ADMIN, ADMIN, { displayName: 'x' }),
   ...crud('/api/departments', 'departments', ALL, ADMIN),
   ...crud('/api/sites', 'sites', ALL, ADMIN),
@@ -81,6 +83,7 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/sorties/{id}/track', permission: 'sorties.read', allowed: ALL },
   { method: 'GET', route: '/api/sorties/{id}/events', permission: 'sorties.read', allowed: ALL },
   { method: 'GET', route: '/api/sorties/{id}/tlog', permission: 'sorties.tlog', allowed: BRIDGE_READERS },
+  { method: 'GET', route: '/api/sorties/{id}/report', permission: 'sorties.read', allowed: ALL },
   {
     method: 'GET',
     route: '/api/stats?from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z',
