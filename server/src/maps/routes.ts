@@ -87,10 +87,11 @@ export function registerMapRoutes(app: FastifyInstance, maps: MapLibrary): void 
             content: Object.fromEntries(
               ['application/x-protobuf', 'image/png', 'image/jpeg', 'image/webp'].map((t) => [
                 t,
-                { schema: Type.String({ format: 'binary' }) },
+                { schema: { type: 'string', format: 'binary' } },
               ]),
             ),
           },
+          204: { description: 'An empty vector tile: nothing drawn there', type: 'null' },
           ...errorResponses(400, 401, 404),
         },
       },
@@ -124,7 +125,7 @@ export function registerMapRoutes(app: FastifyInstance, maps: MapLibrary): void 
             ? null
             : await archive.tile(z, x, y);
       // An empty vector tile is a valid answer (nothing drawn there); a missing image is not.
-      if (!bytes && info.format === 'vector') return reply.code(204).send();
+      if (!bytes && info.format === 'vector') return reply.code(204).send(null);
       if (!bytes) throw new ApiError('NotFound', `map '${name}' has no tile ${z}/${x}/${y}`);
       reply.type(CONTENT_TYPES[info.tileFormat]);
       return Buffer.from(bytes);

@@ -8,6 +8,7 @@ import {
   type ConsoleClientToServer,
   type ConsoleServerToClient,
   type ConsoleVehicleAlert,
+  type GeoFinding,
 } from '@aerie/contracts';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +94,7 @@ describe('fire alerts through the API', () => {
     });
   }
 
-  const finding = (category: string, score: number, lat: number) =>
+  const finding = (category: GeoFinding['category'], score: number, lat: number) =>
     testFinding(h.clock.t, { category, score, lat });
   const post = (url: string, body: unknown) => h.req('POST', url, { token: centreToken, body });
   /** Lets the server's emits reach the sockets, then answers the fire alerts heard. */
