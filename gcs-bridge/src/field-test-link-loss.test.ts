@@ -7,6 +7,7 @@ import { type Fleet, startFleet } from '@aerie/hardware';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkLossOutcome } from './field-test.ts';
 import { openBridge, type RunningBridge } from './open-bridge.ts';
+import { waitFor } from './testing/wait.ts';
 
 let fleet: Fleet | undefined;
 let running: RunningBridge | undefined;
@@ -16,14 +17,6 @@ afterEach(async () => {
   running = undefined;
   fleet = undefined;
 });
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('an interrupted field test against the simulator (UDP)', () => {
   it('announces Return after COM_DL_LOSS_T, and the vehicle returns once the bridge is gone', async () => {
@@ -47,7 +40,7 @@ describe('an interrupted field test against the simulator (UDP)', () => {
     expect((await vehicle.setParam('NAV_DLL_ACT', 2)).ok).toBe(true);
     expect((await vehicle.arm()).ok).toBe(true);
     expect((await vehicle.takeoff(20)).ok).toBe(true);
-    await until(
+    await waitFor(
       () => (vehicle.state.altRelM ?? 0) > 10 && vehicle.state.landed === false,
       10_000,
       'airborne',
@@ -65,7 +58,7 @@ describe('an interrupted field test against the simulator (UDP)', () => {
     await running.close();
     running = undefined;
     const silentAt = performance.now();
-    await until(() => sim.mode.name === 'AUTO.RTL', 5000, 'Return mode after the bridge went silent');
+    await waitFor(() => sim.mode.name === 'AUTO.RTL', 5000, 'Return mode after the bridge went silent');
     expect(performance.now() - silentAt).toBeGreaterThanOrEqual(900);
   }, 30_000);
 });
