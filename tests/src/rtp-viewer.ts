@@ -41,6 +41,7 @@ export interface RtpViewer {
 
 /** A receive-only viewer, its offer ready. */
 export async function rtpViewer(payloadType = 102): Promise<RtpViewer> {
+  nodeDataChannel.preload();
   const pc = new nodeDataChannel.PeerConnection('viewer', { iceServers: [] });
   const media = new nodeDataChannel.Video('0', 'RecvOnly');
   media.addH264Codec(payloadType);

@@ -85,6 +85,7 @@ export interface WhepOptions {
 }
 
 let nextSsrc = 0x4ae10000;
+let preloaded = false;
 
 /** Answers a WHEP offer for one hub; resolves once the answer holds its ICE candidates. */
 export async function openWhepSession(
@@ -93,6 +94,12 @@ export async function openWhepSession(
   opts: WhepOptions = {},
 ): Promise<WhepSession> {
   const offer = offeredVideo(offerSdp);
+  // libdatachannel sets up its global resources (threads, ICE) lazily; done synchronously
+  // before the first peer connection, no peer in this process starts without them.
+  if (!preloaded) {
+    nodeDataChannel.preload();
+    preloaded = true;
+  }
   const ssrc = nextSsrc++ >>> 0;
   const pc = new nodeDataChannel.PeerConnection(`whep-${ssrc}`, { iceServers: [] });
   const media = new nodeDataChannel.Video(offer.mid, 'SendOnly');
