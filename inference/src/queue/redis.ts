@@ -54,12 +54,16 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  probe.on('error', () => {}); // reported by connect() below
+  // connect() rejects with a bare 'Connection is closed.'; the reason comes as an 'error' event.
+  let reason: NodeJS.ErrnoException | undefined;
+  probe.on('error', (err: NodeJS.ErrnoException) => {
+    reason ??= err;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = reason ?? (err as NodeJS.ErrnoException);
     throw new Error(`cannot reach Redis at ${redactRedisUrl(url)}: ${e.code ?? e.message}`);
   } finally {
     probe.disconnect();
