@@ -13,9 +13,8 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Frame } from '@aerie/contracts';
 import { type FrameOutcome, QueuedPipeline } from '@aerie/inference';
-import { aerieBackground, startRedis } from '@aerie/tests';
+import { aerieBackground, nadirFrame, startRedis } from '@aerie/tests';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
 const SHARED = resolve(fileURLToPath(new URL('../..', import.meta.url)), 'shared');
@@ -24,14 +23,9 @@ const PICTURE = join(SHARED, 'samples', 'negative', 'city_street_elevated_03.jpg
 const VEHICLES = 4;
 const WINDOW_MS = 30_000;
 
-const frame = (vehicleId: string, capturedAtMs: number, bytes: Uint8Array): Frame => ({
-  vehicleId,
-  capturedAtMs,
-  pose: { lat: 23.03, lon: 113.14, altMslM: 72, altRelM: 60, rollDeg: 0, pitchDeg: 0, yawDeg: 0 },
-  gimbal: { pitchDeg: -90, yawDeg: 0, rollDeg: 0 },
-  camera: { hfovDeg: 70, width: 1024, height: 576 },
-  image: { kind: 'encoded', bytes },
-});
+const CAMERA = { hfovDeg: 70, width: 1024, height: 576 };
+const frame = (vehicleId: string, capturedAtMs: number, bytes: Uint8Array) =>
+  nadirFrame(vehicleId, capturedAtMs, bytes, CAMERA);
 
 interface Run {
   framesPerS: number;

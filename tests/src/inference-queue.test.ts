@@ -14,7 +14,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Frame, GeoFinding } from '@aerie/contracts';
+import type { GeoFinding } from '@aerie/contracts';
 import {
   type FrameOutcome,
   QueuedPipeline,
@@ -25,6 +25,7 @@ import { build, DetectionLoop } from '@aerie/server';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aerie, aerieBackground } from './cli.ts';
+import { nadirFrame } from './frames.ts';
 import { Teardown, waitFor } from './harness.ts';
 import { startRedis, type TestRedis } from './redis.ts';
 
@@ -42,14 +43,8 @@ beforeAll(async () => {
 });
 afterAll(() => teardown.run());
 
-const frame = (vehicleId: string, capturedAtMs: number, bytes: Uint8Array = fire): Frame => ({
-  vehicleId,
-  capturedAtMs,
-  pose: { lat: 23.03, lon: 113.14, altMslM: 72, altRelM: 60, rollDeg: 0, pitchDeg: 0, yawDeg: 0 },
-  gimbal: { pitchDeg: -90, yawDeg: 0, rollDeg: 0 },
-  camera: { hfovDeg: 70, width: 1280, height: 720 },
-  image: { kind: 'encoded', bytes },
-});
+const frame = (vehicleId: string, capturedAtMs: number, bytes: Uint8Array = fire) =>
+  nadirFrame(vehicleId, capturedAtMs, bytes);
 
 let queues = 0;
 const queueName = () => `test-detection-${++queues}`;
@@ -143,7 +138,7 @@ describe('inference queue', { timeout: 180_000 }, () => {
     );
     await waitFor(() => first.output().includes('ready on'), 90_000, `w-doomed ready: ${first.output()}`);
 
-    const done = loop.offer(frame('veh-k', 7000, big) as Frame & { image: { kind: 'encoded' } });
+    const done = loop.offer(frame('veh-k', 7000, big));
     await (async () => {
       const end = Date.now() + 30_000;
       while ((await pipeline.depth()).active !== 1) {

@@ -57,29 +57,19 @@ describe('detection job', () => {
   });
 
   it('an answer becomes the outcome for the frame the server sent, not an echo from the worker', () => {
-    const result = outcomeToResult(
-      {
-        status: 'processed',
-        frame: { ...meta, vehicleId: 'echo' },
-        width: 1280,
-        height: 720,
-        findings: [finding],
-        errors: [],
-        decodeMs: 3,
-        detectMs: 40,
-      },
-      'w1',
-    );
-    expect(result).toEqual({
-      status: 'processed',
-      worker: 'w1',
+    const detections = {
       width: 1280,
       height: 720,
       findings: [finding],
       errors: [],
       decodeMs: 3,
       detectMs: 40,
-    });
+    };
+    const result = outcomeToResult(
+      { status: 'processed', frame: { ...meta, vehicleId: 'echo' }, ...detections },
+      'w1',
+    );
+    expect(result).toEqual({ status: 'processed', worker: 'w1', ...detections });
     const outcome = resultToOutcome(JSON.parse(JSON.stringify(result)), meta);
     expect(outcome).toMatchObject({ status: 'processed', frame: meta, findings: [finding], worker: 'w1' });
     expect(resultToOutcome(outcomeToResult({ status: 'skipped', frame: meta }, 'w2'), meta)).toEqual({

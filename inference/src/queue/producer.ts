@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import type { Frame, FrameMeta } from '@aerie/contracts';
 import { checkFrame } from '@aerie/contracts';
 import { Queue, QueueEvents } from 'bullmq';
-import type { VehicleStats } from '../pipeline/latest-per-vehicle.ts';
+import { copyVehicleStats, type VehicleStats, vehicleStatsOf } from '../pipeline/latest-per-vehicle.ts';
 import type { FrameOutcome } from '../pipeline/pipeline.ts';
 import { DETECTION_JOB, DETECTION_QUEUE, encodeJob, resultToOutcome } from './job.ts';
 import { Outstanding, type OutstandingEntry } from './outstanding.ts';
@@ -103,12 +103,7 @@ export class QueuedPipeline {
   }
 
   private statsOf(vehicleId: string): VehicleStats {
-    let s = this.counts.get(vehicleId);
-    if (!s) {
-      s = { submitted: 0, processed: 0, skipped: 0, failed: 0 };
-      this.counts.set(vehicleId, s);
-    }
-    return s;
+    return vehicleStatsOf(this.counts, vehicleId);
   }
 
   private settle(s: Sent, outcome: FrameOutcome): void {
@@ -190,7 +185,7 @@ export class QueuedPipeline {
 
   /** Per vehicle: frames submitted, processed, skipped (dropped for a newer one) and failed. */
   stats(): Record<string, VehicleStats> {
-    return Object.fromEntries([...this.counts].map(([v, s]) => [v, { ...s }]));
+    return copyVehicleStats(this.counts);
   }
 
   /** Frames sent and not answered yet (at most a few per vehicle). */
@@ -198,12 +193,15 @@ export class QueuedPipeline {
     return this.outstanding.size;
   }
 
-  /** Queue depth and connected workers, read from Redis. */
+  /** Queue depth and connected workers, read from Redis (`ok: false` after 2 s without an answer). */
   async depth(): Promise<QueueDepth> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const [counts, workers] = await Promise.all([
-        this.queue.getJobCounts('wait', 'prioritized', 'active'),
-        this.queue.getWorkersCount(),
+      const [counts, workers] = await Promise.race([
+        Promise.all([this.queue.getJobCounts('wait', 'prioritized', 'active'), this.queue.getWorkersCount()]),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Redis did not answer within 2 s')), 2000);
+        }),
       ]);
       return {
         ok: true,
@@ -219,6 +217,8 @@ export class QueuedPipeline {
         workers: 0,
         error: err instanceof Error ? err.message : String(err),
       };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
