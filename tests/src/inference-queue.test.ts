@@ -221,6 +221,14 @@ describe('inference queue', { timeout: 180_000 }, () => {
     expect(noModels.code).toBe(2);
     expect(noModels.stderr).toMatch(/models folder \/nonexistent\/models does not exist/);
   });
+
+  it('a worker with a models folder in which no model loads refuses to start, naming the files', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'aerie-no-models-'));
+    teardown.defer(() => rm(empty, { recursive: true, force: true }));
+    await expect(
+      startInferenceWorker({ redisUrl: redis.url, modelsDir: empty, queueName: queueName() }),
+    ).rejects.toThrow(new RegExp(`no model in ${empty} could be loaded \\(.*model file not found`));
+  });
 });
 
 /** A redis:// URL on a port nothing listens on (a stopped redis-server's). */
