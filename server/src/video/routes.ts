@@ -22,6 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { CameraStreamsPayload } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -31,9 +32,10 @@ import { decide } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
-import { sorties, vehicles } from '../db/schema.ts';
+import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { pickAnnouncedSource } from './camera-announcements.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
 import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
@@ -128,6 +130,8 @@ export function registerVideoRoutes(
   ctx: AppContext,
   config: Partial<Omit<VideoConfig, 'recording'>> & { recording?: Partial<RecordingConfig> } = {},
   sortieEvents?: SortieEvents,
+  /** Camera announcements from the bridges: a new one may change a vehicle's source. */
+  announcements?: { on(event: 'camera.streams', l: (vehicleId: string) => void): unknown },
 ): void {
   const { db } = ctx.database;
   const { recording: recordingConfig, ...liveConfig } = config;
@@ -142,8 +146,22 @@ export function registerVideoRoutes(
       return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
+    async (vehicleId) => {
+      const rows = await db
+        .select({ streamsJson: vehicleCameras.streamsJson })
+        .from(vehicleCameras)
+        .where(eq(vehicleCameras.vehicleId, vehicleId));
+      return pickAnnouncedSource(rows.map((r) => JSON.parse(r.streamsJson) as CameraStreamsPayload));
+    },
   );
   app.decorate('video', service);
+  announcements?.on('camera.streams', (vehicleId) => {
+    service
+      .sourceChanged(vehicleId)
+      .catch((err: Error) =>
+        app.log.warn({ module: 'video', vehicleId, err }, 'announced stream not applied'),
+      );
+  });
 
   // Each sortie's video: one recorder per stream while the sortie is open, swept after N days.
   const mediaDir = new MediaStore(ctx.config.dataDir).dir;
