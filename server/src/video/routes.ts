@@ -1,6 +1,8 @@
 /**
  * Video endpoints (permission `video.read`):
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
+ *  - `GET /api/video/:vehicleId/source`: where the vehicle's video comes from (the stream its
+ *    camera announced over MAVLink first, then the configuration) and its announced cameras.
  *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG streams) in
  *    the media store with a JSON record of vehicle, capture time and live pose.
  *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as the camera encoded
@@ -22,7 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { CameraStreamsPayload } from '@aerie/contracts';
+import { CameraStreamsPayload } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -38,7 +40,13 @@ import { ApiError, errorResponses } from '../http/errors.ts';
 import { pickAnnouncedSource } from './camera-announcements.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
-import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
+import {
+  DEFAULT_VIDEO_CONFIG,
+  parseSourceUrl,
+  type VideoConfig,
+  VideoService,
+  type VideoStream,
+} from './video-service.ts';
 import { openWhepSession, type WhepSession } from './whep.ts';
 import { encodeUnit } from './wire.ts';
 
@@ -136,6 +144,14 @@ export function registerVideoRoutes(
   const { db } = ctx.database;
   const { recording: recordingConfig, ...liveConfig } = config;
   const videoConfig = { ...DEFAULT_VIDEO_CONFIG, ...liveConfig };
+  const announcedCameras = async (vehicleId: string): Promise<CameraStreamsPayload[]> => {
+    const rows = await db
+      .select({ streamsJson: vehicleCameras.streamsJson })
+      .from(vehicleCameras)
+      .where(eq(vehicleCameras.vehicleId, vehicleId))
+      .orderBy(vehicleCameras.compid);
+    return rows.map((r) => JSON.parse(r.streamsJson) as CameraStreamsPayload);
+  };
   const service = new VideoService(
     videoConfig,
     async (vehicleId) => {
@@ -146,13 +162,7 @@ export function registerVideoRoutes(
       return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
-    async (vehicleId) => {
-      const rows = await db
-        .select({ streamsJson: vehicleCameras.streamsJson })
-        .from(vehicleCameras)
-        .where(eq(vehicleCameras.vehicleId, vehicleId));
-      return pickAnnouncedSource(rows.map((r) => JSON.parse(r.streamsJson) as CameraStreamsPayload));
-    },
+    async (vehicleId) => pickAnnouncedSource(await announcedCameras(vehicleId)),
   );
   app.decorate('video', service);
   announcements?.on('camera.streams', (vehicleId) => {
@@ -205,6 +215,49 @@ export function registerVideoRoutes(
       },
     },
     async () => service.list().map((s) => ({ ...s, codec: s.codec ?? null })),
+  );
+
+  r.get(
+    '/video/:vehicleId/source',
+    {
+      config: { permission: 'video.read' },
+      schema: {
+        tags: ['video'],
+        summary:
+          "Where a vehicle's video comes from: the stream its camera announced over MAVLink, else the configuration",
+        params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
+        response: {
+          200: Type.Object({
+            vehicleId: Type.String(),
+            source: Type.Union([
+              Type.Null(),
+              Type.Object({
+                kind: Type.Union([Type.Literal('mjpeg'), Type.Literal('ffmpeg')]),
+                url: Type.String(),
+              }),
+            ]),
+            announced: Type.Boolean(),
+            cameras: Type.Array(CameraStreamsPayload),
+          }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const { vehicleId } = req.params;
+      const [vehicle] = await db.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.id, vehicleId));
+      if (!vehicle) throw new ApiError('NotFound', `no vehicle ${vehicleId}`, 'params.vehicleId');
+      const cameras = await announcedCameras(vehicleId);
+      const source = await service.sourceFor(vehicleId);
+      const announcedUri = pickAnnouncedSource(cameras);
+      return {
+        vehicleId,
+        source: source ? { kind: source.kind, url: source.url } : null,
+        announced:
+          source !== null && announcedUri !== null && source.url === parseSourceUrl(announcedUri).url,
+        cameras,
+      };
+    },
   );
 
   // Snapshots go to the media store beside tlogs (content-addressed, in the data folder).
