@@ -3,8 +3,9 @@
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
  *  - `GET /api/video/:vehicleId/source`: where the vehicle's video comes from (the stream its
  *    camera announced over MAVLink first, then the configuration) and its announced cameras.
- *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG streams) in
- *    the media store with a JSON record of vehicle, capture time and live pose.
+ *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG) or the newest
+ *    key frame (H.264, decoded to one JPEG by ffmpeg: `keyframe-jpeg.ts`) in the media store
+ *    with a JSON record of vehicle, capture time and live pose.
  *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as the camera encoded
  *    it (see `wire.ts`): H.264 as fragmented MP4 for Media Source Extensions, Motion-JPEG as
  *    one JPEG per message; plus JSON state messages
@@ -38,6 +39,7 @@ import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
 import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { pickAnnouncedSource } from './camera-announcements.ts';
+import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
 import {
@@ -280,7 +282,8 @@ export function registerVideoRoutes(
       config: { permission: 'video.read' },
       schema: {
         tags: ['video'],
-        summary: 'Stores the newest frame of a Motion-JPEG stream as evidence, with the pose at that time',
+        summary:
+          'Stores the newest frame (Motion-JPEG) or key frame (H.264, decoded to JPEG) as evidence, with the pose at that time',
         params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
         response: {
           201: Type.Object({
@@ -308,11 +311,30 @@ export function registerVideoRoutes(
           detail: 'VideoNotLive',
           vehicleId,
         });
-      if (stream.source.kind !== 'mjpeg')
-        throw new ApiError(
-          'Conflict',
-          'snapshots of H.264 streams are taken in the console, not yet on the server',
-        );
+      let jpeg: Uint8Array = unit.bytes;
+      if (stream.source.kind !== 'mjpeg') {
+        // H.264: the newest key frame, decoded by ffmpeg into one JPEG.
+        const init = stream.hub.initSegment;
+        if (!init)
+          throw new ApiError('Conflict', `vehicle ${vehicleId}'s video has no init segment yet`, undefined, {
+            detail: 'VideoNotLive',
+            vehicleId,
+          });
+        try {
+          jpeg = await jpegOfKeyFrame({ init, fragment: unit.bytes, ffmpegPath: videoConfig.ffmpegPath });
+        } catch (err) {
+          req.log.warn({ vehicleId, err }, 'H.264 snapshot not decoded');
+          throw new ApiError(
+            'Conflict',
+            `the key frame could not be decoded: ${(err as Error).message}`,
+            undefined,
+            {
+              detail: 'SnapshotNotDecoded',
+              vehicleId,
+            },
+          );
+        }
+      }
       const live = ctx.liveState.get(vehicleId).state as Record<string, number | null | undefined> | null;
       const n = (k: string) => (typeof live?.[k] === 'number' ? (live[k] as number) : null);
       const pose = live
@@ -326,7 +348,7 @@ export function registerVideoRoutes(
             yawDeg: n('headingDeg') ?? n('yawDeg'),
           }
         : null;
-      const image = await media.put(db, unit.bytes, { kind: 'video-snapshot', mime: 'image/jpeg' });
+      const image = await media.put(db, jpeg, { kind: 'video-snapshot', mime: 'image/jpeg' });
       const record = { sha256: image.sha256, vehicleId, capturedAtMs: unit.capturedAtMs, pose };
       const meta = await media.put(db, Buffer.from(JSON.stringify(record)), {
         kind: 'video-snapshot-meta',
