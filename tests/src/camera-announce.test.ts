@@ -65,28 +65,11 @@ describe('camera announcement: sim camera -> bridge discovery -> server video so
       'the announced stream as the video source',
     );
     expect(source.source).toEqual({ kind: 'mjpeg', url: mjpeg });
-    expect(source.cameras).toEqual([
-      {
-        compid: CAMERA_COMPID,
-        vendor: 'Aerie',
-        model: 'Simulated nadir camera',
-        widthPx: 1280,
-        heightPx: 720,
-        streams: [
-          {
-            streamId: 1,
-            name: 'live',
-            uri: mjpeg,
-            type: 'tcp_mpeg',
-            encoding: 'unknown',
-            widthPx: 1280,
-            heightPx: 720,
-            fps: 2,
-            hfovDeg: 70,
-            bitrateKbps: 0,
-          },
-        ],
-      },
+    // The announcement's fields are checked in gcs-bridge's camera tests; here, that they arrived.
+    expect(source.cameras).toHaveLength(1);
+    expect(source.cameras[0]).toMatchObject({ compid: CAMERA_COMPID, vendor: 'Aerie', widthPx: 1280 });
+    expect(source.cameras[0].streams).toMatchObject([
+      { uri: mjpeg, type: 'tcp_mpeg', encoding: 'unknown', fps: 2 },
     ]);
     // The announced URI really is the camera's stream.
     const still = await fetch(mjpeg.replace('.mjpeg', '.jpg'));
