@@ -10,7 +10,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import type { FrameMeta } from '@aerie/contracts';
+import type { Frame, FrameMeta } from '@aerie/contracts';
 import { type QueueDepth, QueuedPipeline, redactRedisUrl, startPipeline } from '@aerie/inference';
 import { demGround, type Ground, parseAsciiGrid } from '@aerie/missions';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +18,7 @@ import type { ServerConfig } from '../config.ts';
 import type { FlightLog } from '../flightlog/flight-log.ts';
 import type { LiveStateStore } from '../live/live-state-store.ts';
 import type { TicketDesk } from '../tickets/desk.ts';
+import type { CapturedImages } from '../video/camera-announcements.ts';
 import { DetectionLoop, type DetectionLoopDeps, type DetectionStats } from './detection-loop.ts';
 import { FrameSampler, type SamplerStats, stillUrlFromTemplate } from './frame-sampler.ts';
 import { PoseBuffer } from './pose-at.ts';
@@ -54,6 +55,8 @@ export async function installDetection(
     liveState: LiveStateStore;
     desk: TicketDesk;
     flightLog: Pick<FlightLog, 'openSortieId'>;
+    /** Stills the cameras reported over MAVLink, as frames with their pose. */
+    capturedImages?: Pick<CapturedImages, 'on' | 'off'>;
     now: () => number;
   },
 ): Promise<Detection> {
@@ -115,7 +118,12 @@ export async function installDetection(
     now: deps.now,
     log: (msg, fields) => log.debug(fields ?? {}, msg),
   });
+  const onStill = (frame: Frame & { image: { kind: 'encoded' } }) => {
+    loop.offer(frame).catch((err: Error) => log.error({ err }, 'detection loop failed on a camera still'));
+  };
+  deps.capturedImages?.on('frame', onStill);
   app.addHook('onClose', async () => {
+    deps.capturedImages?.off('frame', onStill);
     sampler.stop();
     await pipeline.close();
   });
