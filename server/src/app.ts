@@ -158,6 +158,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       db: database.db,
       media: new MediaStore(config.dataDir),
       sortieOf: (vehicleId) => flightLog.openSortieId(vehicleId),
+      stillHosts: [...config.video.stillHosts, ...hostOf(config.video.simCameraUrl)],
     });
     bridgeChannel.on('camera.image', (vehicleId, image) => {
       capturedImages
@@ -356,5 +357,14 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     if (app) await app.close().catch(() => {});
     database.close();
     throw err;
+  }
+}
+
+/** The host name of a URL template such as `http://127.0.0.1:8090/camera/{sysid}`, if it has one. */
+function hostOf(template: string): string[] {
+  try {
+    return template ? [new URL(template).hostname] : [];
+  } catch {
+    return [];
   }
 }

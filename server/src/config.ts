@@ -118,6 +118,11 @@ export const ServerConfigSchema = Type.Object(
             'Vehicle id or serial -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
         }),
         ffmpegPath: Type.String({ default: 'ffmpeg', minLength: 1 }),
+        stillHosts: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            "Host names camera stills may be fetched from besides the vehicle's announced stream hosts and simCameraUrl's host",
+        }),
         recording: Type.Object(
           {
             enabled: Type.Boolean({ default: true, description: "Record each sortie's video" }),

@@ -206,9 +206,17 @@ describe('camera items through the ingest', () => {
       meta: still.meta,
     });
     await images.add({ id: still.imageId, fileUrl: '', ok: false, meta: still.meta });
+    // A still on a host the vehicle never announced (here the cloud metadata address) is not fetched.
+    await images.add({
+      id: still.imageId,
+      fileUrl: 'http://169.254.169.254/latest/meta-data/',
+      ok: true,
+      meta: still.meta,
+    });
     expect(failures).toEqual([
       'file URL http://10.0.0.9/stills/4.jpg: HTTP 404',
       'the camera reported the capture as failed',
+      "file URL http://169.254.169.254/latest/meta-data/: host 169.254.169.254 is neither one of the vehicle's announced stream hosts nor in video.stillHosts",
     ]);
     expect(fetched).toEqual(['http://10.0.0.9/stills/3.jpg', 'http://10.0.0.9/stills/4.jpg']);
   });

@@ -18,7 +18,7 @@ import {
 } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { cameraImages } from '../db/schema.ts';
+import { cameraImages, vehicleCameras } from '../db/schema.ts';
 import type { MediaStore } from '../flightlog/media-store.ts';
 
 /** URI schemes the video ingest opens (see `parseSourceUrl`). */
@@ -116,6 +116,12 @@ export interface CapturedImagesOptions {
   /** Give up on a still after this long (default 10 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Host names stills may always be fetched from besides the hosts of the vehicle's own announced
+   * streams (e.g. the simulated cameras' host). A still anywhere else is refused: a vehicle's report
+   * must not make the server fetch an arbitrary address on its network.
+   */
+  stillHosts?: readonly string[];
   /** The vehicle's open sortie, which the frame then belongs to. */
   sortieOf?: (vehicleId: string) => string | null | undefined;
 }
@@ -169,6 +175,26 @@ export class CapturedImages extends EventEmitter<CapturedImagesEvents> {
     this.emit('frame', checked.frame as Frame & { image: { kind: 'encoded' } }, report.id);
   }
 
+  /** Host names of the vehicle's announced streams plus the configured ones, lower case. */
+  private async allowedHosts(vehicleId: string): Promise<Set<string>> {
+    const hosts = new Set((this.opts.stillHosts ?? []).map((h) => h.toLowerCase()));
+    const rows = await this.opts.db
+      .select({ streamsJson: vehicleCameras.streamsJson })
+      .from(vehicleCameras)
+      .where(eq(vehicleCameras.vehicleId, vehicleId));
+    for (const row of rows) {
+      const announced = JSON.parse(row.streamsJson) as Pick<CameraStreamsPayload, 'streams'>;
+      for (const s of announced.streams ?? []) {
+        try {
+          hosts.add(new URL(s.uri).hostname.toLowerCase());
+        } catch {
+          // A stream URI that is not a URL names no host.
+        }
+      }
+    }
+    return hosts;
+  }
+
   private async download(report: ReportedImage): Promise<Uint8Array> {
     if (!report.ok) throw new Error('the camera reported the capture as failed');
     let url: URL;
@@ -179,6 +205,11 @@ export class CapturedImages extends EventEmitter<CapturedImagesEvents> {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new Error(`file URL ${report.fileUrl}: only http(s) stills can be fetched`);
+    const hosts = await this.allowedHosts(report.meta.vehicleId);
+    if (!hosts.has(url.hostname.toLowerCase()))
+      throw new Error(
+        `file URL ${report.fileUrl}: host ${url.hostname} is neither one of the vehicle's announced stream hosts nor in video.stillHosts`,
+      );
     const res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs) });
     if (!res.ok) throw new Error(`file URL ${report.fileUrl}: HTTP ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());
