@@ -157,7 +157,8 @@ export function registerLaunchRoutes(
       );
       const who = req.auth?.username ?? 'an operator';
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
-      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))
+      const said = { who, reason: req.body.reason ?? '' };
+      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`, said))
         throw new ApiError(
           'Conflict',
           `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../lib/api.ts';
+import { errorText } from '../../lib/errors.ts';
 import {
   MAX_PLAYBACK_RATE,
   needsSeek,
@@ -39,7 +40,8 @@ export function ReplayVideo(props: { sortieId: string; time: number; playing: bo
       .catch((err: unknown) => {
         if (cancelled) return;
         if (err instanceof ApiError && err.status === 403) setLoad({ status: 'forbidden' });
-        else setLoad({ status: 'failed', message: err instanceof Error ? err.message : String(err) });
+        else
+          setLoad({ status: 'failed', message: err instanceof ApiError ? errorText(t, err) : String(err) });
       });
     return () => {
       cancelled = true;
