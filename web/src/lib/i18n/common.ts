@@ -47,6 +47,7 @@ export const commonStrings = defineStrings(
       retry: '重试',
       never: '从未',
     },
+    map: { title: '地图', zoomIn: '放大', zoomOut: '缩小', resetBearing: '朝北' },
     actions: {
       confirm: '确认',
       cancel: '取消',
@@ -155,6 +156,7 @@ export const commonStrings = defineStrings(
       retry: 'Retry',
       never: 'Never',
     },
+    map: { title: 'Map', zoomIn: 'Zoom in', zoomOut: 'Zoom out', resetBearing: 'Reset bearing to north' },
     actions: {
       confirm: 'Confirm',
       cancel: 'Cancel',
