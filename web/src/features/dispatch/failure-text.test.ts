@@ -1,8 +1,9 @@
 import { groundingParams, weatherGate } from '@aerie/missions';
 import i18next from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, apiErrorFrom } from '../../lib/api.ts';
 import { RESOURCES } from '../../lib/i18n/resources.ts';
-import { failureText } from './failure-text.ts';
+import { failureText, launchErrorText } from './failure-text.ts';
 
 const zh = () => i18next.getFixedT('zh-CN');
 const en = () => i18next.getFixedT('en');
@@ -120,5 +121,23 @@ describe('a sortie failure in the console', () => {
       expect(text, code).not.toContain(code);
       expect(text.split(' – ')[1], code).toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+
+  it('words a refused launch (409 with the failure) as a sortie failure, other errors as API errors', () => {
+    const refused = apiErrorFrom(409, 'Conflict', {
+      error: {
+        code: 'VehicleUnavailable',
+        message: 'vehicle v3 is offline',
+        params: { vehicleId: 'v3', variant: 'offline' },
+      },
+      sortieId: null,
+      rejected: [],
+    });
+    expect(launchErrorText(zh(), refused)).toBe('飞行器不可用 – 飞机 v3 离线');
+    const forbidden = new ApiError(403, 'Forbidden', 'role pilot may not sorties.launch', undefined, {
+      detail: 'RoleMayNot',
+      role: 'pilot',
+    });
+    expect(launchErrorText(zh(), forbidden)).toBe('飞手无权执行此操作');
   });
 });

@@ -4,7 +4,10 @@
  * here. The device's own words (`said`, dock fault names) stay as the device sent them, labelled as
  * such. A failure recorded before params existed shows its English message after the worded code.
  */
+import { SORTIE_FAILURE_CODES } from '@aerie/missions';
 import type { TFunction } from 'i18next';
+import { ApiError } from '../../lib/api.ts';
+import { errorText } from '../../lib/errors.ts';
 import { statusTextLabel } from '../fleet/status-text.ts';
 
 export type FailureParams = Record<string, string | number>;
@@ -105,4 +108,14 @@ export function failureText(t: TFunction, f: FailureView): string {
   const title = f.code ? t(`dispatch.failures.${f.code}`, { defaultValue: f.code }) : '';
   const detail = failureDetail(t, f) ?? f.message ?? '';
   return [title, detail].filter(Boolean).join(' – ');
+}
+
+/**
+ * A refused launch (`POST /api/sorties` answers 409 with the failure's code and params) worded
+ * as a sortie failure; any other error as the console words API errors.
+ */
+export function launchErrorText(t: TFunction, err: unknown): string {
+  if (err instanceof ApiError && (SORTIE_FAILURE_CODES as readonly string[]).includes(err.code))
+    return failureText(t, { code: err.code, message: err.message, params: err.params ?? null });
+  return errorText(t, err);
 }

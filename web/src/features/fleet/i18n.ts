@@ -35,6 +35,7 @@ export const fleetStrings = defineStrings(
       linkLoss: '丢包 {{pct}}%',
     },
     panel: {
+      launchRoute: '在此飞机上执行航线…',
       title: '无人机详情',
       close: '关闭',
       follow: '跟随视角',
@@ -254,6 +255,7 @@ export const fleetStrings = defineStrings(
       linkLoss: '{{pct}}% loss',
     },
     panel: {
+      launchRoute: 'Launch a route on this aircraft…',
       title: 'Vehicle',
       close: 'Close',
       follow: 'Follow camera',

@@ -1,11 +1,12 @@
 /**
  * The top of the planner's side panel: the route's name, a saved route to open, and the
- * take-off dock — the one dock choice the checks, the schedule and "launch now" all use.
+ * take-off site — a dock, or an aircraft without one — the one choice the checks, the schedule
+ * and "launch now" all use.
  */
 import { Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type Load, LoadSelect } from '../../lib/load/index.ts';
-import type { DockRecord, RouteRecord } from './api.ts';
+import type { DocklessVehicle, DockRecord, RouteRecord } from './api.ts';
 
 export function RouteHeader(p: {
   name: string;
@@ -16,6 +17,9 @@ export function RouteHeader(p: {
   docks: Load<DockRecord[]>;
   dockId: string | null;
   onDock(id: string): void;
+  vehicles: Load<DocklessVehicle[]>;
+  vehicleId: string | null;
+  onVehicle(id: string): void;
 }) {
   const { t } = useTranslation();
   return (
@@ -56,6 +60,22 @@ export function RouteHeader(p: {
           data-testid="planner-dock"
         />
       </div>
+      {p.vehicles.status === 'failed' || (p.vehicles.data?.length ?? 0) > 0 ? (
+        <div className="planner-row">
+          <span className="planner-label">{t('planner.docklessVehicle')}</span>
+          <LoadSelect
+            load={p.vehicles}
+            id="dockless-vehicles"
+            what={t('planner.load.vehicles')}
+            size="small"
+            style={{ flex: 1 }}
+            value={p.vehicleId}
+            placeholder={t('planner.docklessPlaceholder')}
+            onChange={p.onVehicle}
+            data-testid="planner-vehicle"
+          />
+        </div>
+      ) : null}
     </section>
   );
 }
