@@ -118,6 +118,8 @@ export type SortieEvent =
       ok: boolean;
       code?: string;
       message?: string;
+      /** The device's own words about a refusal, when it sent any. */
+      said?: string;
     }
   | { type: 'upload_result'; atMs: number; ok: true; missionId: number | null }
   | { type: 'upload_result'; atMs: number; ok: false; code: string; message: string }
@@ -128,6 +130,8 @@ export type SortieEvent =
       ok: boolean;
       code?: string;
       message?: string;
+      /** The vehicle's own words about a refusal (its STATUSTEXT), when it sent any. */
+      said?: string;
     }
   | { type: 'vehicle'; atMs: number; vehicle: VehicleView }
   | { type: 'weather'; atMs: number; ok: boolean; message: string; params?: FailureParams }
@@ -402,7 +406,7 @@ function failFinished(s: SortieMachineState, atMs: number, failure: SortieFailur
   return to({ ...s, failure }, 'failed', atMs, [{ type: 'finished', outcome: 'failed', failure }]);
 }
 
-/** A device's refusal: its result code and its own words. */
+/** A device's refusal: its result code and its own words (empty when it gave none). */
 function refusal(result: string | undefined, said: string | undefined): FailureParams {
   return { result: result ?? 'error', said: said ?? '' };
 }
@@ -506,7 +510,7 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
         return fail(s, at, {
           code: 'DockPrepareFailed',
           message: `the dock refused to prepare for take-off (${event.code ?? 'error'}: ${event.message ?? ''})`,
-          params: refusal(event.code, event.message),
+          params: refusal(event.code, event.said),
         });
       // A refused close_lid or start_charging is not final by itself (the dock may already be
       // closing or charging on its own): its status decides, and the phase timeout catches a
@@ -532,8 +536,8 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
         if (!event.ok)
           return fail(s, at, {
             code: 'ArmRefused',
-            message: `the aircraft refused to arm (${event.code ?? 'error'}): ${event.message ?? ''}`,
-            params: refusal(event.code, event.message),
+            message: `the aircraft refused to arm (${event.code ?? 'error'}): ${event.said ?? event.message ?? ''}`,
+            params: refusal(event.code, event.said),
           });
         return to(s, 'starting', at, [{ type: 'vehicle_command', action: 'start_mission' }]);
       }
@@ -541,8 +545,8 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
         if (!event.ok)
           return fail(s, at, {
             code: 'StartRefused',
-            message: `the aircraft refused to start the mission (${event.code ?? 'error'}): ${event.message ?? ''}`,
-            params: refusal(event.code, event.message),
+            message: `the aircraft refused to start the mission (${event.code ?? 'error'}): ${event.said ?? event.message ?? ''}`,
+            params: refusal(event.code, event.said),
           });
         return [s, []];
       }

@@ -207,10 +207,22 @@ type PersistedSortie = { v: 1 } & Pick<
  * ('Internal' when the command threw).
  */
 function outcomeOf(
-  reply: Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }>,
-): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  reply: Promise<
+    { ok: true } | { ok: false; error: { code: string; message: string; detail?: Record<string, unknown> } }
+  >,
+): Promise<{ ok: true } | { ok: false; code: string; message: string; said?: string }> {
   return reply.then(
-    (r) => (r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }),
+    (r) => {
+      if (r.ok) return { ok: true };
+      // The device's own words (the STATUSTEXT that came with the refusal), when it said why.
+      const said = r.error.detail?.statusText;
+      return {
+        ok: false,
+        code: r.error.code,
+        message: r.error.message,
+        ...(typeof said === 'string' && said.trim() ? { said: said.trim() } : {}),
+      };
+    },
     (err: unknown) => ({ ok: false, code: 'Internal', message: String(err) }),
   );
 }
