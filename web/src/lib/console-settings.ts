@@ -37,10 +37,74 @@ export interface ConsoleSettings {
   basemap?: BasemapSettings | null;
 }
 
-/** The settings, or null when the server cannot give them (the maps then draw without imagery). */
+/** A map of the maps folder as `GET /api/maps` lists it. */
+export interface InstalledMap extends BasemapSettings {
+  archive: 'pmtiles' | 'mbtiles';
+  bounds: number[];
+}
+
+/**
+ * The user's basemap choice, kept in this browser: a map of the maps folder by name, 'none' for
+ * no basemap, or null for the server's default.
+ */
+export type BasemapChoice = string | null;
+const CHOICE_KEY = 'aerie.basemap';
+/** Choosing no basemap at all (only the background, the imagery server or Cesium's own). */
+export const NO_BASEMAP = 'none';
+
+export function storedBasemapChoice(): BasemapChoice {
+  try {
+    return localStorage.getItem(CHOICE_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+export function storeBasemapChoice(choice: BasemapChoice): void {
+  try {
+    if (choice) localStorage.setItem(CHOICE_KEY, choice);
+    else localStorage.removeItem(CHOICE_KEY);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+export const listInstalledMaps = () => api.get<{ maps: InstalledMap[] }>('/api/maps').then((r) => r.maps);
+
+/** The basemap a choice picks among the installed maps; the server's default when it names none there. */
+export function chosenBasemap(
+  serverDefault: BasemapSettings | null,
+  maps: readonly InstalledMap[],
+  choice: BasemapChoice,
+): BasemapSettings | null {
+  if (!choice) return serverDefault;
+  if (choice === NO_BASEMAP) return null;
+  const m = maps.find((x) => x.name === choice);
+  if (!m) return serverDefault;
+  return {
+    name: m.name,
+    format: m.format,
+    tiles: m.tiles,
+    rasterTiles: m.rasterTiles,
+    crs: m.crs,
+    minZoom: m.minZoom,
+    maxZoom: m.maxZoom,
+    layers: m.layers,
+    attribution: m.attribution,
+  };
+}
+
+/**
+ * The settings with the user's basemap choice applied, or null when the server cannot give them
+ * (the maps then draw without imagery).
+ */
 export async function loadConsoleSettings(): Promise<ConsoleSettings | null> {
   try {
-    return await api.get<ConsoleSettings>('/api/console/settings');
+    const settings = await api.get<ConsoleSettings>('/api/console/settings');
+    const choice = storedBasemapChoice();
+    if (!choice) return settings;
+    const maps = choice === NO_BASEMAP ? [] : await listInstalledMaps().catch(() => []);
+    return { ...settings, basemap: chosenBasemap(settings.basemap ?? null, maps, choice) };
   } catch {
     return null;
   }
