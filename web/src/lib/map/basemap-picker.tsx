@@ -35,12 +35,18 @@ export function BasemapPicker({ className }: { className?: string }) {
         window.location.reload();
       }}
       options={[
-        { value: DEFAULT, label: t('common.map.serverDefault') },
+        {
+          value: DEFAULT,
+          label: <span data-testid="basemap-option-default">{t('common.map.serverDefault')}</span>,
+        },
         ...(maps.data ?? []).map((m) => ({
           value: m.name,
           label: <span data-testid={`basemap-option-${m.name}`}>{m.name}</span>,
         })),
-        { value: NO_BASEMAP, label: t('common.map.noBasemap') },
+        {
+          value: NO_BASEMAP,
+          label: <span data-testid="basemap-option-none">{t('common.map.noBasemap')}</span>,
+        },
       ]}
     />
   );
