@@ -11,6 +11,7 @@
  * Screenshots: `screenshots/basemap-planner.png`, `screenshots/basemap-globe.png`,
  * `screenshots/basemap-picker-*.png`.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,8 @@ const FOSHAN = { lon: 113.05, lat: 22.95 };
 const LAND = [0x17, 0x32, 0x4d];
 const WATER = [0x2f, 0x6f, 0xa8];
 const MAGENTA = [0xcc, 0x00, 0xcc];
+// The boundary overlay's colour (web/src/lib/map/style.ts COLORS.boundary, the globe's outline).
+const BOUNDARY = [0xff, 0xd2, 0x4a];
 
 let server: ReturnType<typeof aerieBackground> | undefined;
 let dataDir = '';
@@ -204,5 +207,47 @@ describe.sequential('basemap picker', () => {
     const back = await plannerShot(page, 'basemap-picker-default');
     expect(await share(back, LAND)).toBeGreaterThan(0.15);
     expect(await share(back, MAGENTA)).toBeLessThan(0.01);
+  }, 400_000);
+
+  it("imported with 'aerie map import', a district boundary can be shown over the basemap in the planner and on the globe", async () => {
+    // A ring around Foshan's centre, about 0.3 degrees across: in view at the zooms the shots use.
+    const ring = [
+      [112.9, 22.8],
+      [113.2, 22.8],
+      [113.2, 23.1],
+      [112.9, 23.1],
+      [112.9, 22.8],
+    ];
+    const src = path.join(dataDir, 'nanhai-boundary.geojson');
+    writeFileSync(
+      src,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { name: '南海区' },
+            geometry: { type: 'Polygon', coordinates: [ring] },
+          },
+        ],
+      }),
+    );
+    const imported = await aerie(['map', 'import', src, '--data-dir', dataDir], 120_000);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toContain("boundary overlay 'nanhai-boundary'");
+
+    const page = await signedIn();
+    const before = await plannerShot(page, 'basemap-boundary-before');
+    expect(await share(before, BOUNDARY)).toBeLessThan(0.0001);
+    await page.getByTestId('overlay-picker').first().click();
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await page.getByTestId('overlay-option-nanhai-boundary').first().click();
+    await reloaded;
+    const planner = await plannerShot(page, 'basemap-boundary-planner');
+    // A 2.5 px dashed line around a ~220 px square: a few hundred pixels of the boundary's colour.
+    expect(await share(planner, BOUNDARY)).toBeGreaterThan(0.0003);
+    expect(await share(planner, LAND)).toBeGreaterThan(0.1);
+    const globe = await globeShot(page, 'basemap-boundary-globe');
+    expect(await share(globe, BOUNDARY)).toBeGreaterThan(0.0002);
   }, 400_000);
 });

@@ -14,6 +14,14 @@ export interface ImagerySettings {
   maxZoom?: number;
   /** The maps-folder basemap, drawn when no imagery server is configured (attached by the 2D maps). */
   basemap?: BasemapSettings | null;
+  /** Boundary overlays the user chose to show (attached by the 2D maps). */
+  overlays?: BoundaryOverlay[];
+}
+
+/** A boundary overlay of the maps folder (a district's boundary): GeoJSON on this server, WGS-84. */
+export interface BoundaryOverlay {
+  name: string;
+  url: string;
 }
 
 /** A map Aerie serves itself from its maps folder (`basemap` in the settings). */
@@ -35,6 +43,8 @@ export interface ConsoleSettings {
   imagery: ImagerySettings;
   terrainUrl: string | null;
   basemap?: BasemapSettings | null;
+  /** The boundary overlays the user chose to show (none unless chosen). */
+  overlays?: BoundaryOverlay[];
 }
 
 /** A map of the maps folder as `GET /api/maps` lists it. */
@@ -69,7 +79,34 @@ export function storeBasemapChoice(choice: BasemapChoice): void {
   }
 }
 
-export const listInstalledMaps = () => api.get<{ maps: InstalledMap[] }>('/api/maps').then((r) => r.maps);
+export interface MapFolder {
+  maps: InstalledMap[];
+  overlays: (BoundaryOverlay & { features: number; bounds: number[] })[];
+}
+
+export const listMapFolder = () =>
+  api.get<MapFolder>('/api/maps').then((r) => ({ maps: r.maps, overlays: r.overlays ?? [] }));
+
+const OVERLAYS_KEY = 'aerie.overlays';
+
+/** The boundary overlays the user chose to show, by name (kept in this browser). */
+export function storedOverlayChoice(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(OVERLAYS_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function storeOverlayChoice(names: readonly string[]): void {
+  try {
+    if (names.length) localStorage.setItem(OVERLAYS_KEY, JSON.stringify(names));
+    else localStorage.removeItem(OVERLAYS_KEY);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
 
 /** The basemap a choice picks among the installed maps; the server's default when it names none there. */
 export function chosenBasemap(
@@ -102,9 +139,16 @@ export async function loadConsoleSettings(): Promise<ConsoleSettings | null> {
   try {
     const settings = await api.get<ConsoleSettings>('/api/console/settings');
     const choice = storedBasemapChoice();
-    if (!choice) return settings;
-    const maps = choice === NO_BASEMAP ? [] : await listInstalledMaps().catch(() => []);
-    return { ...settings, basemap: chosenBasemap(settings.basemap ?? null, maps, choice) };
+    const shown = storedOverlayChoice();
+    if (!choice && shown.length === 0) return settings;
+    const folder = await listMapFolder().catch((): MapFolder => ({ maps: [], overlays: [] }));
+    return {
+      ...settings,
+      basemap: chosenBasemap(settings.basemap ?? null, folder.maps, choice),
+      overlays: folder.overlays
+        .filter((o) => shown.includes(o.name))
+        .map((o) => ({ name: o.name, url: o.url })),
+    };
   } catch {
     return null;
   }

@@ -55,6 +55,7 @@ export const commonStrings = defineStrings(
       basemap: '底图',
       serverDefault: '默认底图',
       noBasemap: '不显示底图',
+      overlays: '边界图层',
     },
     actions: {
       confirm: '确认',
@@ -172,6 +173,7 @@ export const commonStrings = defineStrings(
       basemap: 'Basemap',
       serverDefault: 'Default basemap',
       noBasemap: 'No basemap',
+      overlays: 'Boundaries',
     },
     actions: {
       confirm: 'Confirm',
