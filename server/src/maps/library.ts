@@ -63,17 +63,20 @@ export class MapLibrary {
 
   constructor(readonly dir: string) {}
 
+  /** The folder's file names, sorted; none when the folder is missing. */
+  private names(): string[] {
+    try {
+      return readdirSync(this.dir).sort();
+    } catch {
+      return [];
+    }
+  }
+
   /** Every boundary overlay in the folder, and every .geojson file that could not be read with the reason. */
   scanOverlays(): { overlays: OverlayInfo[]; problems: MapProblem[] } {
     const overlays: OverlayInfo[] = [];
     const problems: MapProblem[] = [];
-    let names: string[] = [];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return { overlays, problems };
-    }
-    for (const name of names.sort()) {
+    for (const name of this.names()) {
       if (extname(name).toLowerCase() !== '.geojson') continue;
       const file = join(this.dir, name);
       const st = statSync(file);
@@ -111,14 +114,8 @@ export class MapLibrary {
   async scan(): Promise<{ maps: MapInfo[]; problems: MapProblem[] }> {
     const maps: MapInfo[] = [];
     const problems: MapProblem[] = [];
-    let names: string[] = [];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return { maps, problems };
-    }
     const seen = new Set<string>();
-    for (const name of names.sort()) {
+    for (const name of this.names()) {
       const ext = extname(name).toLowerCase();
       if (ext !== '.pmtiles' && ext !== '.mbtiles') continue;
       const file = join(this.dir, name);

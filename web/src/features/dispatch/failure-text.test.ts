@@ -1,20 +1,10 @@
 import { groundingParams, weatherGate } from '@aerie/missions';
-import i18next from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, apiErrorFrom } from '../../lib/api.ts';
-import { RESOURCES } from '../../lib/i18n/resources.ts';
+import { en, initTestI18n, zh } from '../../lib/i18n/testing.ts';
 import { failureText, launchErrorText } from './failure-text.ts';
 
-const zh = () => i18next.getFixedT('zh-CN');
-const en = () => i18next.getFixedT('en');
-
-beforeAll(async () => {
-  await i18next.init({
-    resources: { 'zh-CN': { translation: RESOURCES['zh-CN'] }, en: { translation: RESOURCES.en } },
-    lng: 'zh-CN',
-    interpolation: { escapeValue: false },
-  });
-});
+beforeAll(initTestI18n);
 
 describe('a sortie failure in the console', () => {
   it('is worded from its code and figures, not the English message', () => {

@@ -14,17 +14,20 @@ beforeAll(async () => {
   });
 });
 
+/** The vehicle refuses to arm and says why in its STATUSTEXT. */
+const LID_CLOSED = {
+  commandId: 'c',
+  ok: false,
+  error: {
+    code: 'Denied',
+    message: 'vehicle answered command 400 with DENIED',
+    detail: { statusText: 'Arming denied: dock lid is not open' },
+  },
+};
+
 describe('a command outcome', () => {
   it("shows the vehicle's own reason for a refusal, not the result code", () => {
-    const o = outcomeOfAnswer({
-      commandId: 'c',
-      ok: false,
-      error: {
-        code: 'Denied',
-        message: 'vehicle answered command 400 with DENIED',
-        detail: { statusText: 'Arming denied: dock lid is not open' },
-      },
-    });
+    const o = outcomeOfAnswer(LID_CLOSED);
     const text = outcomeText(i18next.getFixedT('zh-CN'), '起飞', o);
     expect(text).toBe('起飞 被拒绝：无法解锁：机场舱盖未打开');
     expect(outcomeText(i18next.getFixedT('en'), 'Take off', o)).toBe(
@@ -62,15 +65,7 @@ describe('a command outcome', () => {
   });
 
   it('puts the result code in words in the tooltip, with the vehicle text labelled as its own', () => {
-    const refused = outcomeOfAnswer({
-      commandId: 'c',
-      ok: false,
-      error: {
-        code: 'Denied',
-        message: 'vehicle answered command 400 with DENIED',
-        detail: { statusText: 'Arming denied: dock lid is not open' },
-      },
-    });
+    const refused = outcomeOfAnswer(LID_CLOSED);
     expect(outcomeDetail(t, refused)).toBe(
       '结果代码 Denied：飞控拒绝执行；机载原文：Arming denied: dock lid is not open',
     );
