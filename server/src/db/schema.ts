@@ -262,6 +262,8 @@ export const sorties = sqliteTable(
     phase: text('phase'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
+    /** The failure's figures and tokens (missions' FailureParams) so consoles word it themselves. */
+    failureParams: text('failure_params', { mode: 'json' }).$type<Record<string, string | number>>(),
     /** When the run fell due, and the last moment it could start. */
     dueAt: integer('due_at', { mode: 'timestamp_ms' }),
     windowEndAt: integer('window_end_at', { mode: 'timestamp_ms' }),

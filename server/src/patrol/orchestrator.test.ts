@@ -233,6 +233,8 @@ describe('orchestrator driver', () => {
     const s = await row(r.sortieId);
     expect(s).toMatchObject({ status: 'aborted', failureCode: 'UploadRefused', endReason: 'UploadRefused' });
     expect(s.failureMessage).toContain('NO_SPACE');
+    // Stored beside the English so consoles word it: the bridge's code and the vehicle's own words.
+    expect(s.failureParams).toEqual({ result: 'VehicleRejected', said: 'NO_SPACE' });
     await until(() => dock.commands.includes('close_lid'), 'close_lid');
     expect(vehicle.commands).toEqual([]);
     o.stop();
@@ -247,7 +249,10 @@ describe('orchestrator driver', () => {
     const second = await launch(o, 'emergency');
     expect(second.ok).toBe(true);
     await until(async () => (await row(first.sortieId)).phase === 'aborted', 'pre-emption');
-    expect((await row(first.sortieId)).failureCode).toBe('Preempted');
+    expect(await row(first.sortieId)).toMatchObject({
+      failureCode: 'Preempted',
+      failureParams: { sortieClass: 'emergency' },
+    });
     expect(o.activeSorties().map((a) => a.sortieId)).toEqual([second.ok ? second.sortieId : '']);
     o.stop();
   });
@@ -265,6 +270,7 @@ describe('orchestrator driver', () => {
     await until(async () => (await row(r.sortieId)).phase === 'failed', 'the lost timeout');
     const s = await row(r.sortieId);
     expect(s).toMatchObject({ status: 'aborted', endReason: 'VehicleLost', failureCode: 'LinkLost' });
+    expect(typeof s.failureParams?.seconds).toBe('number');
     expect(s.endedAt).not.toBeNull();
     expect(lost).toEqual([
       expect.objectContaining({ sortieId: r.sortieId, vehicleId, dockId, message: s.failureMessage }),

@@ -37,10 +37,12 @@ import {
   type DockView,
   deconflict,
   describeGrounding,
+  type FailureParams,
   FINAL_SORTIE_PHASES,
   type Flavour,
   fenceToItems,
   distanceM as geoDistanceM,
+  groundingParams,
   isPreemptable,
   newSortieMachine,
   type PlannedFlight,
@@ -205,10 +207,22 @@ type PersistedSortie = { v: 1 } & Pick<
  * ('Internal' when the command threw).
  */
 function outcomeOf(
-  reply: Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }>,
-): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  reply: Promise<
+    { ok: true } | { ok: false; error: { code: string; message: string; detail?: Record<string, unknown> } }
+  >,
+): Promise<{ ok: true } | { ok: false; code: string; message: string; said?: string }> {
   return reply.then(
-    (r) => (r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }),
+    (r) => {
+      if (r.ok) return { ok: true };
+      // The device's own words (the STATUSTEXT that came with the refusal), when it said why.
+      const said = r.error.detail?.statusText;
+      return {
+        ok: false,
+        code: r.error.code,
+        message: r.error.message,
+        ...(typeof said === 'string' && said.trim() ? { said: said.trim() } : {}),
+      };
+    },
     (err: unknown) => ({ ok: false, code: 'Internal', message: String(err) }),
   );
 }
@@ -470,10 +484,15 @@ export class Orchestrator {
   }
 
   /** Aborts a sortie: before take-off it ends 'aborted'; in the air the aircraft is sent home. */
-  abort(sortieId: string, code: 'OperatorAbort' | 'Preempted', message: string): boolean {
+  abort(
+    sortieId: string,
+    code: 'OperatorAbort' | 'Preempted',
+    message: string,
+    params?: FailureParams,
+  ): boolean {
     const a = this.active.get(sortieId);
     if (!a) return false;
-    this.feed(a, { type: 'abort', atMs: this.o.now(), code, message });
+    this.feed(a, { type: 'abort', atMs: this.o.now(), code, message, ...(params ? { params } : {}) });
     return true;
   }
 
@@ -506,7 +525,14 @@ export class Orchestrator {
       return {
         ok: false,
         sortieId: null,
-        failure: { code: 'NoDock', message: assigned.message },
+        failure: {
+          code: 'NoDock',
+          message: assigned.message,
+          params: {
+            docks: assigned.rejected.length,
+            codes: [...new Set(assigned.rejected.map((r) => r.code))].join(','),
+          },
+        },
         rejected: assigned.rejected,
       };
     }
@@ -514,7 +540,12 @@ export class Orchestrator {
     const dock = candidates.find((c) => c.dockId === chosenId)!;
     const victim = preemptable.get(dock.dockId);
     if (victim)
-      this.abort(victim.sortieId, 'Preempted', `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`);
+      this.abort(
+        victim.sortieId,
+        'Preempted',
+        `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`,
+        { sortieClass: req.sortieClass },
+      );
 
     const home = {
       lat: dock.lat,
@@ -534,6 +565,7 @@ export class Orchestrator {
       const failure: SortieFailure = {
         code: 'WeatherGrounded',
         message: `${dock.name ?? dock.dockId}: ${why}`,
+        ...(gate.ok ? {} : { params: { dock: dock.name ?? dock.dockId, ...groundingParams(gate.reasons) } }),
       };
       this.feed(a, { type: 'cannot_launch', atMs: now, failure });
       await a.queue;
@@ -643,21 +675,29 @@ export class Orchestrator {
       .select({ id: vehicles.id, dockId: vehicles.dockId })
       .from(vehicles)
       .where(eq(vehicles.id, vehicleId));
-    const unavailable = (message: string): LaunchResult => ({
+    const unavailable = (message: string, params: FailureParams): LaunchResult => ({
       ok: false,
       sortieId: null,
-      failure: { code: 'VehicleUnavailable', message },
+      failure: { code: 'VehicleUnavailable', message, params: { vehicleId, ...params } },
       rejected: [],
     });
-    if (!row) return unavailable(`no vehicle with id ${vehicleId}`);
+    if (!row) return unavailable(`no vehicle with id ${vehicleId}`, { variant: 'unknown' });
     if (row.dockId)
-      return unavailable(`vehicle ${vehicleId} is based at dock ${row.dockId}: launch it from its dock`);
+      return unavailable(`vehicle ${vehicleId} is based at dock ${row.dockId}: launch it from its dock`, {
+        variant: 'docked',
+        dockId: row.dockId,
+      });
     const live = this.o.vehicles.get(vehicleId);
-    if (!live.online || !live.state) return unavailable(`vehicle ${vehicleId} is offline`);
+    if (!live.online || !live.state)
+      return unavailable(`vehicle ${vehicleId} is offline`, { variant: 'offline' });
     const home = live.state.home;
-    if (!home) return unavailable(`vehicle ${vehicleId} reports no home position yet`);
+    if (!home) return unavailable(`vehicle ${vehicleId} reports no home position yet`, { variant: 'noHome' });
     const busy = [...this.active.values()].find((a) => a.vehicleId === vehicleId);
-    if (busy) return unavailable(`vehicle ${vehicleId} is flying sortie ${busy.sortieId}`);
+    if (busy)
+      return unavailable(`vehicle ${vehicleId} is flying sortie ${busy.sortieId}`, {
+        variant: 'busy',
+        sortieId: busy.sortieId,
+      });
     const a = await this.place(req, {
       vehicleId,
       dockId: null,
@@ -774,7 +814,13 @@ export class Orchestrator {
         this.o.weatherLimits,
       );
       if (!gate.ok)
-        this.feed(a, { type: 'weather', atMs: at, ok: false, message: describeGrounding(gate.reasons) });
+        this.feed(a, {
+          type: 'weather',
+          atMs: at,
+          ok: false,
+          message: describeGrounding(gate.reasons),
+          params: groundingParams(gate.reasons),
+        });
     }
   }
 
@@ -935,6 +981,7 @@ export class Orchestrator {
             phase: e.outcome,
             failureCode: e.failure?.code ?? null,
             failureMessage: e.failure?.message ?? null,
+            failureParams: e.failure?.params ?? null,
             orchestratorJson: null,
             ...(neverFlew
               ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }

@@ -31,6 +31,8 @@ export const NotLaunched = Type.Object({
   error: Type.Object({
     code: Type.String({ description: 'NoDock, WeatherGrounded, ...' }),
     message: Type.String(),
+    /** The failure's figures and tokens, for a console to word it (the sortie's `failureParams`). */
+    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
   }),
   /** The sortie row that records the failure (weather), or null. */
   sortieId: Type.Union([Type.String(), Type.Null()]),
@@ -45,7 +47,11 @@ export function launchedBody(r: Extract<LaunchResult, { ok: true }>): Static<typ
 /** The 409 body of a launch nothing could fly: the failure and every dock turned down. */
 export function notLaunchedBody(r: Extract<LaunchResult, { ok: false }>): Static<typeof NotLaunched> {
   return {
-    error: { code: r.failure.code, message: r.failure.message },
+    error: {
+      code: r.failure.code,
+      message: r.failure.message,
+      ...(r.failure.params ? { params: r.failure.params } : {}),
+    },
     sortieId: r.sortieId,
     rejected: r.rejected ?? [],
   };
@@ -157,7 +163,8 @@ export function registerLaunchRoutes(
       );
       const who = req.auth?.username ?? 'an operator';
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
-      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))
+      const said = { who, reason: req.body.reason ?? '' };
+      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`, said))
         throw new ApiError(
           'Conflict',
           `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,

@@ -9,6 +9,7 @@ import { Button, message, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
+import { errorText } from '../../lib/errors.ts';
 import type { FleetVehicleSnapshot } from '../../live/fleet-model.ts';
 import { modeLabel } from '../fleet/mode-names.ts';
 import { LivePlayer, type PlayerStatus } from './live-player.ts';
@@ -53,7 +54,7 @@ export function VideoTile({ vehicle, compact }: Props) {
     api
       .post<{ sha256: string }>(`/api/video/${encodeURIComponent(id)}/snapshots`)
       .then((r) => message.success(t('video.tile.evidenceSaved', { id: r.sha256.slice(0, 12) })))
-      .catch((err: Error) => message.error(err.message));
+      .catch((err: unknown) => message.error(errorText(t, err)));
   };
 
   const s = vehicle.state;
