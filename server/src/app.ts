@@ -23,7 +23,6 @@ import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
 import { installDetection } from './detection/index.ts';
 import { FlightLog } from './flightlog/flight-log.ts';
-import { MediaStore } from './flightlog/media-store.ts';
 import { installConsole } from './http/console-static.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
@@ -35,6 +34,9 @@ import { LiveStateStore } from './live/live-state-store.ts';
 import { DepartmentDirectory } from './live/visibility.ts';
 import { MapLibrary } from './maps/library.ts';
 import { registerMapRoutes } from './maps/routes.ts';
+import { MediaLibrary } from './media/library.ts';
+import { openMediaStore } from './media/open.ts';
+import type { MediaStore } from './media/store.ts';
 import { createPatrol, type Patrol, type PatrolOptions, registerPatrolRoutes } from './patrol/index.ts';
 import { sortieProgressPublisher, uploadProgressPublisher } from './patrol/sortie-console.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -88,6 +90,8 @@ export interface BuildOptions {
   patrol?: PatrolOptions;
   /** Ticket desk settings (tests turn the sweep timer off and sweep by hand). */
   tickets?: TicketsOptions;
+  /** The media store; the configured one (`media.url`) unless a test passes its own. */
+  mediaStore?: MediaStore;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -125,6 +129,12 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config: ServerConfig = parsed.value;
   const now = opts.now ?? Date.now;
 
+  // A media store that cannot be used (bucket missing, credentials refused, endpoint
+  // unreachable) stops the start with the reason, before anything else is opened.
+  const mediaStore = opts.mediaStore ?? openMediaStore(config.dataDir, config.media);
+  await mediaStore.check();
+  const mediaLibrary = new MediaLibrary(mediaStore);
+
   const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
   let app: FastifyInstance | undefined;
   try {
@@ -138,7 +148,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     // The orchestrator hands its planned sortie to the flight log when the vehicle arms.
     let patrol: Patrol | undefined;
     const flightLog = new FlightLog({
-      media: new MediaStore(config.dataDir),
+      media: mediaLibrary,
       claimPlanned: async (_db, vehicleId) => patrol?.orchestrator.claimFor(vehicleId) ?? null,
       coverageCamera: { lens: config.detection.camera, gimbal: config.detection.gimbal },
     });
@@ -155,6 +165,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       config,
       database,
       liveState,
+      media: mediaLibrary,
       loginLimiter: new LoginLimiter({
         maxFailures: config.login.maxFailures,
         windowMs: config.login.windowS * 1000,
@@ -217,7 +228,12 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         publish: (p) => {
           publishProgress(p);
           // A verification flight's verdict is attached to its ticket when the sortie ends.
-          if (FINAL_SORTIE_PHASES.has(p.phase)) ticketDesk.finishVerificationFlight(p.sortieId);
+          if (FINAL_SORTIE_PHASES.has(p.phase))
+            ticketDesk
+              .finishVerificationFlight(p.sortieId)
+              .catch((err: Error) =>
+                app?.log.error({ err, sortieId: p.sortieId }, 'verification evidence not attached'),
+              );
         },
         onLost: (l) =>
           consoleFanout.alert({
@@ -244,7 +260,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => {
       // Evidence screening writes to the database: let what is queued finish first.
-      await ticketDesk.whenScreened();
+      await ticketDesk.whenIdle();
       database.close();
     });
 

@@ -36,7 +36,6 @@ export type { AppContext } from './context.ts';
 export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.ts';
 export * as schema from './db/schema.ts';
 export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog/flight-log.ts';
-export { type MediaInfo, MediaStore } from './flightlog/media-store.ts';
 export { DEFAULT_STATS_TIME_ZONE } from './flightlog/stats.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
 export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
@@ -61,6 +60,16 @@ export {
 } from './live/live-state-store.ts';
 export { DepartmentDirectory, maySee, type Viewer } from './live/visibility.ts';
 export { cachedDefaultBasemap } from './maps/default-basemap.ts';
+export {
+  LocalMediaStore,
+  type MediaConfig,
+  type MediaInfo,
+  MediaLibrary,
+  type MediaStore,
+  MediaStoreError,
+  openMediaStore,
+  S3MediaStore,
+} from './media/index.ts';
 export {
   type DockPort,
   type LaunchRequest,
