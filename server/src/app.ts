@@ -132,7 +132,15 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   // A media store that cannot be used (bucket missing, credentials refused, endpoint
   // unreachable) stops the start with the reason, before anything else is opened.
   const mediaStore = opts.mediaStore ?? openMediaStore(config.dataDir, config.media);
-  await mediaStore.check();
+  const closeMedia = () => {
+    if (!opts.mediaStore) mediaStore.close();
+  };
+  try {
+    await mediaStore.check();
+  } catch (err) {
+    closeMedia();
+    throw err;
+  }
   const mediaLibrary = new MediaLibrary(mediaStore);
 
   const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
@@ -262,6 +270,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenIdle();
       database.close();
+      closeMedia();
     });
 
     installValidation(app);
@@ -357,6 +366,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   } catch (err) {
     if (app) await app.close().catch(() => {});
     database.close();
+    closeMedia();
     throw err;
   }
 }

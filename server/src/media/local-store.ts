@@ -27,6 +27,8 @@ export class LocalMediaStore implements MediaStore {
     return this.dir;
   }
 
+  close(): void {}
+
   async check(): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true });

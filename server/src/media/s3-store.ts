@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -44,6 +45,9 @@ export interface S3MediaOptions {
   maxAttempts?: number;
 }
 
+/** Names the SDK gives errors of responses without a body (HEAD), which say nothing more than the status. */
+const BODYLESS = new Set(['Error', 'Unknown', 'UnknownError', 'Forbidden', 'NotFound']);
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -75,10 +79,8 @@ export class S3MediaStore implements MediaStore {
 
   async check(): Promise<void> {
     try {
-      // Listing (not HeadBucket) proves both that the bucket exists and that the credentials may read it.
-      await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: this.opts.prefix, MaxKeys: 1 }),
-      );
+      // Answers 404 without the bucket and 403 when the credentials may not list it.
+      await this.client.send(new HeadBucketCommand({ Bucket: this.opts.bucket }));
     } catch (err) {
       throw this.failure(err, 'check');
     }
@@ -233,7 +235,7 @@ export class S3MediaStore implements MediaStore {
         'AccessDenied',
         name === 'CredentialsProviderError'
           ? `media store ${where}: no S3 credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`
-          : `media store ${where}: credentials refused for bucket "${this.opts.bucket}" (${name === 'Error' ? status : name})`,
+          : `media store ${where}: credentials refused for bucket "${this.opts.bucket}" (${BODYLESS.has(name) ? `HTTP ${status}` : name})`,
       );
     if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || status === undefined)
       return new MediaStoreError(

@@ -190,7 +190,7 @@ describe('S3 configuration and start-up errors', () => {
     });
     const err = (await store.check().catch((e: unknown) => e)) as MediaStoreError;
     expect(err.message).toBe(
-      `media store s3://aerie-media/node-a/media at ${s3.endpoint}: credentials refused for bucket "aerie-media" (InvalidAccessKeyId)`,
+      `media store s3://aerie-media/node-a/media at ${s3.endpoint}: credentials refused for bucket "aerie-media" (HTTP 403)`,
     );
     expect(err.code).toBe('AccessDenied');
     expect(err.message).toContain(`credentials refused for bucket "${s3.bucket}"`);

@@ -58,6 +58,8 @@ export interface MediaStore {
   delete(key: string): Promise<void>;
   /** Keys that begin with `prefix`, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Lets go of connections (the S3 client's sockets); the store is not used afterwards. */
+  close(): void;
 }
 
 /** A store that cannot be used (bucket missing, credentials refused, endpoint unreachable, ...). */

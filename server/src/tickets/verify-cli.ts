@@ -26,12 +26,14 @@ export async function verifyEvidenceDir(
 ): Promise<ChainVerdict> {
   const file = path.join(dataDir, SQLITE_FILE);
   if (!existsSync(file)) throw new Error(`no Aerie database at ${file}`);
-  await store.check();
-  const raw = new Sqlite(file, { readonly: true, fileMustExist: true });
+  let raw: Sqlite.Database | null = null;
   try {
+    await store.check();
+    raw = new Sqlite(file, { readonly: true, fileMustExist: true });
     return await verifyEvidenceChain(drizzle(raw, { schema }), new MediaLibrary(store));
   } finally {
-    raw.close();
+    raw?.close();
+    store.close();
   }
 }
 
