@@ -6,19 +6,17 @@
  * bucket and endpoint. Credentials reach the SDK the standard way, AWS_ACCESS_KEY_ID and
  * AWS_SECRET_ACCESS_KEY in the environment.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../app.ts';
+import { runCli } from '../test/cli.ts';
 import { testFinding } from '../test/findings.ts';
 import { type Harness, startHarness, tempDataDir } from '../test/harness.ts';
 import { S3RVER_CREDENTIALS, startS3, type TestS3 } from '../test/s3-server.ts';
 import { S3MediaStore } from './s3-store.ts';
 
-const RUN_CLI = fileURLToPath(new URL('../test/run-cli.ts', import.meta.url));
 const PREFIX = 'district/nanhai';
 let s3: TestS3;
 let h: Harness;
@@ -42,22 +40,7 @@ const env = (over: Record<string, string> = {}) => ({
   ...over,
 });
 
-function cli(
-  args: string[],
-  e: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', RUN_CLI, ...args], {
-      stdio: 'pipe',
-      env: e,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const cli = runCli;
 
 beforeAll(async () => {
   s3 = await startS3();
