@@ -131,7 +131,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
 
   // A media store that cannot be used (bucket missing, credentials refused, endpoint
   // unreachable) stops the start with the reason, before anything else is opened.
-  const mediaStore = opts.mediaStore ?? openMediaStore(config.dataDir, config.media);
+  const mediaStore = opts.mediaStore ?? (await openMediaStore(config.dataDir, config.media));
   const closeMedia = () => {
     if (!opts.mediaStore) mediaStore.close();
   };

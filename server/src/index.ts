@@ -68,7 +68,6 @@ export {
   type MediaStore,
   MediaStoreError,
   openMediaStore,
-  S3MediaStore,
 } from './media/index.ts';
 export {
   type DockPort,

@@ -112,7 +112,7 @@ export function registerCommands(program: Command, options: ServerCommandOptions
       });
       if (!parsed.ok) throw new Error(parsed.error.message);
       const { dataDir, media } = parsed.value;
-      const verdict = await verifyEvidenceDir(dataDir, openMediaStore(dataDir, media));
+      const verdict = await verifyEvidenceDir(dataDir, await openMediaStore(dataDir, media));
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });

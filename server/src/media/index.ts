@@ -1,7 +1,8 @@
 export { type MediaInfo, MediaLibrary } from './library.ts';
 export { LocalMediaStore } from './local-store.ts';
 export { DEFAULT_MEDIA_CONFIG, type MediaConfig, openMediaStore, parseMediaUrl } from './open.ts';
-export { type S3MediaOptions, S3MediaStore } from './s3-store.ts';
+/** The S3 store itself is loaded by `openMediaStore` only when configured (it brings the AWS SDK). */
+export type { S3MediaOptions } from './s3-store.ts';
 export {
   type MediaObjectInfo,
   type MediaRange,

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalMediaStore } from './local-store.ts';
-import { S3MediaStore } from './s3-store.ts';
 import { type MediaStore, MediaStoreError } from './store.ts';
 
 export interface MediaConfig {
@@ -54,11 +53,18 @@ export function parseMediaUrl(
   return { kind: 's3', bucket, prefix };
 }
 
-/** The configured media store (not checked yet: call `check()` at start-up). */
-export function openMediaStore(dataDir: string, config: MediaConfig = DEFAULT_MEDIA_CONFIG): MediaStore {
+/**
+ * The configured media store (not checked yet: call `check()` at start-up). The AWS SDK is loaded
+ * only for an S3 store, so a server on the local folder never loads it (nor prints its warnings).
+ */
+export async function openMediaStore(
+  dataDir: string,
+  config: MediaConfig = DEFAULT_MEDIA_CONFIG,
+): Promise<MediaStore> {
   if (!config.url) return new LocalMediaStore(path.join(dataDir, 'media'));
   const where = parseMediaUrl(config.url);
   if (where.kind === 'file') return new LocalMediaStore(where.dir);
+  const { S3MediaStore } = await import('./s3-store.ts');
   return new S3MediaStore({
     bucket: where.bucket,
     prefix: where.prefix,

@@ -144,13 +144,15 @@ describe('local folder', () => {
     expect(existsSync(dir)).toBe(true);
   });
 
-  it('is what openMediaStore gives without a URL, and for file:// URLs', () => {
-    expect(openMediaStore('/srv/aerie').location).toBe(path.join('/srv/aerie', 'media'));
+  it('is what openMediaStore gives without a URL, and for file:// URLs', async () => {
+    expect((await openMediaStore('/srv/aerie')).location).toBe(path.join('/srv/aerie', 'media'));
     expect(
-      openMediaStore('/srv/aerie', {
-        url: 'file:///mnt/shared/media',
-        s3: { endpoint: null, region: 'x', pathStyle: false },
-      }).location,
+      (
+        await openMediaStore('/srv/aerie', {
+          url: 'file:///mnt/shared/media',
+          s3: { endpoint: null, region: 'x', pathStyle: false },
+        })
+      ).location,
     ).toBe('/mnt/shared/media');
   });
 });

@@ -20,12 +20,10 @@ import { verifyEvidenceChain } from './desk.ts';
  * Verifies the chain in `dataDir` against `store` (default: the media folder of `dataDir`);
  * throws when there is no database there or the store cannot be used.
  */
-export async function verifyEvidenceDir(
-  dataDir: string,
-  store: MediaStore = openMediaStore(dataDir),
-): Promise<ChainVerdict> {
+export async function verifyEvidenceDir(dataDir: string, given?: MediaStore): Promise<ChainVerdict> {
   const file = path.join(dataDir, SQLITE_FILE);
   if (!existsSync(file)) throw new Error(`no Aerie database at ${file}`);
+  const store = given ?? (await openMediaStore(dataDir));
   let raw: Sqlite.Database | null = null;
   try {
     await store.check();
