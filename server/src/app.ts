@@ -23,7 +23,6 @@ import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
 import { installDetection } from './detection/index.ts';
 import { FlightLog } from './flightlog/flight-log.ts';
-import { MediaStore } from './flightlog/media-store.ts';
 import { installConsole } from './http/console-static.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
@@ -35,6 +34,9 @@ import { LiveStateStore } from './live/live-state-store.ts';
 import { DepartmentDirectory } from './live/visibility.ts';
 import { MapLibrary } from './maps/library.ts';
 import { registerMapRoutes } from './maps/routes.ts';
+import { MediaLibrary } from './media/library.ts';
+import { openMediaStore } from './media/open.ts';
+import type { MediaStore } from './media/store.ts';
 import { createPatrol, type Patrol, type PatrolOptions, registerPatrolRoutes } from './patrol/index.ts';
 import { sortieProgressPublisher, uploadProgressPublisher } from './patrol/sortie-console.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -89,6 +91,8 @@ export interface BuildOptions {
   patrol?: PatrolOptions;
   /** Ticket desk settings (tests turn the sweep timer off and sweep by hand). */
   tickets?: TicketsOptions;
+  /** The media store; the configured one (`media.url`) unless a test passes its own. */
+  mediaStore?: MediaStore;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -126,6 +130,20 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config: ServerConfig = parsed.value;
   const now = opts.now ?? Date.now;
 
+  // A media store that cannot be used (bucket missing, credentials refused, endpoint
+  // unreachable) stops the start with the reason, before anything else is opened.
+  const mediaStore = opts.mediaStore ?? (await openMediaStore(config.dataDir, config.media));
+  const closeMedia = () => {
+    if (!opts.mediaStore) mediaStore.close();
+  };
+  try {
+    await mediaStore.check();
+  } catch (err) {
+    closeMedia();
+    throw err;
+  }
+  const mediaLibrary = new MediaLibrary(mediaStore);
+
   const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
   let app: FastifyInstance | undefined;
   try {
@@ -139,7 +157,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     // The orchestrator hands its planned sortie to the flight log when the vehicle arms.
     let patrol: Patrol | undefined;
     const flightLog = new FlightLog({
-      media: new MediaStore(config.dataDir),
+      media: mediaLibrary,
       claimPlanned: async (_db, vehicleId) => patrol?.orchestrator.claimFor(vehicleId) ?? null,
       coverageCamera: { lens: config.detection.camera, gimbal: config.detection.gimbal },
     });
@@ -156,7 +174,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     // Stills the cameras report: fetched into the media store, then frames for detection.
     const capturedImages = new CapturedImages({
       db: database.db,
-      media: new MediaStore(config.dataDir),
+      media: mediaLibrary,
       sortieOf: (vehicleId) => flightLog.openSortieId(vehicleId),
       stillHosts: [...config.video.stillHosts, ...hostOf(config.video.simCameraUrl)],
     });
@@ -169,6 +187,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       config,
       database,
       liveState,
+      media: mediaLibrary,
       loginLimiter: new LoginLimiter({
         maxFailures: config.login.maxFailures,
         windowMs: config.login.windowS * 1000,
@@ -231,7 +250,12 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         publish: (p) => {
           publishProgress(p);
           // A verification flight's verdict is attached to its ticket when the sortie ends.
-          if (FINAL_SORTIE_PHASES.has(p.phase)) ticketDesk.finishVerificationFlight(p.sortieId);
+          if (FINAL_SORTIE_PHASES.has(p.phase))
+            ticketDesk
+              .finishVerificationFlight(p.sortieId)
+              .catch((err: Error) =>
+                app?.log.error({ err, sortieId: p.sortieId }, 'verification evidence not attached'),
+              );
         },
         onLost: (l) =>
           consoleFanout.alert({
@@ -258,8 +282,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => {
       // Evidence screening writes to the database: let what is queued finish first.
-      await ticketDesk.whenScreened();
+      await ticketDesk.whenIdle();
       database.close();
+      closeMedia();
     });
 
     installValidation(app);
@@ -356,6 +381,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   } catch (err) {
     if (app) await app.close().catch(() => {});
     database.close();
+    closeMedia();
     throw err;
   }
 }

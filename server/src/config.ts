@@ -143,6 +143,34 @@ export const ServerConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'Live video sources and sortie recording' },
     ),
+    media: Type.Object(
+      {
+        url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description:
+            'Where media live: null for <dataDir>/media, file:///path for another folder, s3://bucket/prefix for S3-compatible object storage (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)',
+        }),
+        s3: Type.Object(
+          {
+            endpoint: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
+              default: null,
+              description: 'Endpoint of an S3-compatible server (MinIO, Ceph RGW); null: AWS S3',
+            }),
+            region: Type.String({ default: 'us-east-1', minLength: 1, description: 'S3 region' }),
+            pathStyle: Type.Boolean({
+              default: false,
+              description: 'Path-style addressing (http://host/bucket/key), which MinIO-like servers need',
+            }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      {
+        default: {},
+        additionalProperties: false,
+        description: 'Media store (evidence, frames, snapshots, tlogs, video segments)',
+      },
+    ),
     evidence: Type.Object(
       {
         modelsDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
@@ -244,8 +272,9 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
 export type ServerConfigInput = Partial<
-  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map'>
+  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map' | 'media'>
 > & {
+  media?: { url?: string | null; s3?: Partial<ServerConfig['media']['s3']> };
   map?: Partial<ServerConfig['map']>;
   evidence?: Partial<ServerConfig['evidence']>;
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
@@ -298,7 +327,8 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
  * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_REDIS_URL, AERIE_MAP_DIR,
- * AERIE_BASEMAP (a map name, '' for none). Takes the
+ * AERIE_BASEMAP (a map name, '' for none), AERIE_MEDIA_URL, AERIE_S3_ENDPOINT, AERIE_S3_REGION,
+ * AERIE_S3_PATH_STYLE (true/1). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -331,6 +361,12 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_MAP_DIR) map.tilesDir = env.AERIE_MAP_DIR;
   if (env.AERIE_BASEMAP !== undefined) map.basemap = env.AERIE_BASEMAP;
   if (Object.keys(map).length > 0) out.map = map;
+  const s3: Record<string, unknown> = {};
+  if (env.AERIE_S3_ENDPOINT) s3.endpoint = env.AERIE_S3_ENDPOINT;
+  if (env.AERIE_S3_REGION) s3.region = env.AERIE_S3_REGION;
+  if (env.AERIE_S3_PATH_STYLE) s3.pathStyle = bool(env.AERIE_S3_PATH_STYLE);
+  if (env.AERIE_MEDIA_URL || Object.keys(s3).length > 0)
+    out.media = { ...(env.AERIE_MEDIA_URL ? { url: env.AERIE_MEDIA_URL } : {}), s3 };
   if (env.AERIE_TICKET_POLICY) out.tickets = jsonOr(env.AERIE_TICKET_POLICY);
   const video: Record<string, unknown> = {};
   if (env.AERIE_VIDEO_SIM_URL) video.simCameraUrl = env.AERIE_VIDEO_SIM_URL;

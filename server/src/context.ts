@@ -4,6 +4,7 @@ import type { BridgeHub } from './channel/contracts.ts';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { LiveStateStore } from './live/live-state-store.ts';
+import type { MediaLibrary } from './media/library.ts';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -12,6 +13,8 @@ export interface AppContext {
   readonly loginLimiter: LoginLimiter;
   /** Commands to vehicles through their bridges, and which bridges are connected. */
   readonly bridgeHub: BridgeHub;
+  /** The media store (local folder or S3) with the content-addressed `media` rows. */
+  readonly media: MediaLibrary;
   /** Clock (epoch ms); injectable so tests can move time. */
   readonly now: () => number;
 }

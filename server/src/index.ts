@@ -37,7 +37,6 @@ export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.t
 export * as schema from './db/schema.ts';
 export { type Detection, DetectionLoop, type DetectionStats } from './detection/index.ts';
 export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog/flight-log.ts';
-export { type MediaInfo, MediaStore } from './flightlog/media-store.ts';
 export { DEFAULT_STATS_TIME_ZONE } from './flightlog/stats.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
 export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
@@ -62,6 +61,15 @@ export {
 } from './live/live-state-store.ts';
 export { DepartmentDirectory, maySee, type Viewer } from './live/visibility.ts';
 export { cachedDefaultBasemap } from './maps/default-basemap.ts';
+export {
+  LocalMediaStore,
+  type MediaConfig,
+  type MediaInfo,
+  MediaLibrary,
+  type MediaStore,
+  MediaStoreError,
+  openMediaStore,
+} from './media/index.ts';
 export {
   type DockPort,
   type LaunchRequest,

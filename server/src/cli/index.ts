@@ -11,6 +11,7 @@ import { resolveModelsDir } from '@aerie/inference';
 import { type Command, InvalidArgumentError } from 'commander';
 import { configFromEnv, mapsDirOf, parseServerConfig, type ServerConfigInput } from '../config.ts';
 import { describeMap, importMap, importOverlay } from '../maps/import.ts';
+import { openMediaStore } from '../media/open.ts';
 import { startServer } from '../server.ts';
 import { verdictText, verifyEvidenceDir } from '../tickets/verify-cli.ts';
 
@@ -101,9 +102,18 @@ export function registerCommands(program: Command, options: ServerCommandOptions
       'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record',
     )
     .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
-    .action((opts: { dataDir?: string }) => {
-      const dataDir = opts.dataDir ?? process.env.AERIE_DATA_DIR ?? './data';
-      const verdict = verifyEvidenceDir(dataDir);
+    .addHelpText(
+      'after',
+      '\nThe evidence files are read from the configured media store: AERIE_MEDIA_URL (s3://bucket/prefix),\nAERIE_S3_ENDPOINT, AERIE_S3_REGION, AERIE_S3_PATH_STYLE, credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.',
+    )
+    .action(async (opts: { dataDir?: string }) => {
+      const parsed = parseServerConfig({
+        ...configFromEnv(process.env),
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const { dataDir, media } = parsed.value;
+      const verdict = await verifyEvidenceDir(dataDir, await openMediaStore(dataDir, media));
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });

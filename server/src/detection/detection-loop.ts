@@ -16,7 +16,11 @@ import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFil
 
 export interface DetectionLoopDeps {
   pipeline: Pick<Pipeline, 'submit'>;
-  intake: (f: GeoFinding, frame: { bytes: Uint8Array; mime: string }) => IntakeOutcome;
+  /** Files a finding (the frame goes to the media store first, so this may wait on it). */
+  intake: (
+    f: GeoFinding,
+    frame: { bytes: Uint8Array; mime: string },
+  ) => IntakeOutcome | Promise<IntakeOutcome>;
   /**
    * Every analysed frame of a sortie with what was placed on the ground, before fusion (a
    * verification flight's tally counts frames, not tracks).
@@ -25,7 +29,7 @@ export interface DetectionLoopDeps {
     sortieId: string,
     findings: GeoFinding[],
     frame: { bytes: Uint8Array; mime: string },
-  ) => void;
+  ) => void | Promise<void>;
   filing?: FilingOptions;
   /** Where the ground is (a terrain model); default flat at each frame's take-off elevation. */
   ground?: Ground;
@@ -61,11 +65,23 @@ export class DetectionLoop {
     this.stats.submitted++;
     const jpeg = frame.image.bytes;
     const outcome = await this.deps.pipeline.submit(frame);
-    this.handle(outcome, jpeg);
+    await this.handle(outcome, jpeg);
   }
 
-  /** Handles one pipeline outcome; `jpeg` is the frame's image, kept as evidence. */
-  handle(outcome: FrameOutcome, jpeg: Uint8Array): void {
+  /**
+   * Handles one pipeline outcome; `jpeg` is the frame's image, kept as evidence. Outcomes are
+   * handled one after another in the order given: filing waits on the media store, and a frame
+   * must not read a vehicle's filing state while the one before it is still changing it.
+   */
+  handle(outcome: FrameOutcome, jpeg: Uint8Array): Promise<void> {
+    const done = this.handling.then(() => this.handleNow(outcome, jpeg));
+    this.handling = done.catch(() => {});
+    return done;
+  }
+
+  private handling: Promise<void> = Promise.resolve();
+
+  private async handleNow(outcome: FrameOutcome, jpeg: Uint8Array): Promise<void> {
     if (outcome.status === 'skipped') {
       this.stats.skipped++;
       return;
@@ -87,7 +103,7 @@ export class DetectionLoop {
       else this.stats.noGroundFix++;
     }
     if (meta.sortieId && this.deps.sortieFrame)
-      this.deps.sortieFrame(
+      await this.deps.sortieFrame(
         meta.sortieId,
         observations.map((o) => o.finding),
         { bytes: jpeg, mime: 'image/jpeg' },
@@ -96,7 +112,7 @@ export class DetectionLoop {
     const step = fileFrame(before, observations, this.deps.filing);
     let state = step.state;
     for (const { trackId, finding } of step.toFile) {
-      const out = this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
+      const out = await this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
       this.stats.filed[out.kind]++;
       state = recordFiled(state, trackId, finding.score, out.kind);
       this.deps.log?.('finding handed to the ticket desk', {

@@ -16,9 +16,9 @@ import { and, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { IngestSink } from '../channel/contracts.ts';
 import type { Db } from '../db/client.ts';
 import { sorties, trackPoints, vehicleEvents, vehicles } from '../db/schema.ts';
+import type { MediaLibrary } from '../media/library.ts';
 import { type CoverageCamera, storeSortieCoverage } from './coverage.ts';
 import { describeEvent } from './event-text.ts';
-import type { MediaStore } from './media-store.ts';
 import {
   rebuildOpen,
   stepTracker,
@@ -29,7 +29,7 @@ import {
 
 export interface FlightLogOptions {
   /** Where attached tlogs go. */
-  media: MediaStore;
+  media: MediaLibrary;
   /**
    * Lets the sortie orchestrator hand over a sortie it planned: called when a vehicle arms
    * with no sortie open; answer the id of a `planned` sortie of this vehicle to run it, or

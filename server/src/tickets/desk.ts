@@ -11,9 +11,7 @@
  * The SQL itself is portable (ON CONFLICT ... RETURNING, CASE, no SQLite functions); a
  * PostgreSQL desk would run the same statements in an async transaction.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { GeoFinding } from '@aerie/contracts';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm';
@@ -33,6 +31,7 @@ import {
   triageItems,
   verificationFlights,
 } from '../db/schema.ts';
+import type { MediaLibrary } from '../media/library.ts';
 import {
   allowedActions,
   applyTransition,
@@ -233,23 +232,15 @@ export type DeskError = TransitionError | 'NotFound' | 'ValidationFailed';
 
 const MIME_EXT = /^[a-z]+\/[a-z0-9.+-]+$/;
 
-export function fileSha256(file: string): string | null {
-  try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
-  } catch {
-    return null;
-  }
-}
-
 export class TicketDesk {
   readonly calendar: WorkingCalendar;
   private readonly listeners = new Set<TicketEventListener>();
   private readonly sinks = new Set<TicketEventSink>();
-  readonly mediaDir: string;
   private screener: EvidenceScreener | null = null;
   /** Evidence records appended since the last kick, waiting for the screener. */
   private toScreen: number[] = [];
   private screening: Promise<void> = Promise.resolve();
+  private readonly background = new Set<Promise<unknown>>();
   /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
   private readonly lastVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
   private screenLog: (msg: string, fields: Record<string, unknown>) => void = () => {};
@@ -257,7 +248,8 @@ export class TicketDesk {
   constructor(
     private readonly db: Db,
     readonly policy: TicketPolicy,
-    dataDir: string,
+    /** Where evidence files and detection frames are stored (local folder or S3). */
+    readonly media: MediaLibrary,
     private readonly now: () => number,
   ) {
     this.calendar = new WorkingCalendar({
@@ -266,7 +258,6 @@ export class TicketDesk {
       holidays: policy.calendar.holidays,
       makeUpWorkdays: policy.calendar.makeUpWorkdays,
     });
-    this.mediaDir = path.join(dataDir, 'media');
   }
 
   /** Subscribes to ticket events; answers the unsubscribe function. */
@@ -315,7 +306,7 @@ export class TicketDesk {
   // ---- intake ------------------------------------------------------------------------------
 
   /** Takes a detector's finding in (`frame`: the full frame, kept as evidence). */
-  intakeFinding(f: GeoFinding, frame?: { bytes: Uint8Array; mime: string }): IntakeOutcome {
+  intakeFinding(f: GeoFinding, frame?: { bytes: Uint8Array; mime: string }): Promise<IntakeOutcome> {
     return this.intake(
       {
         category: f.category,
@@ -333,7 +324,7 @@ export class TicketDesk {
     );
   }
 
-  intake(input: IntakeInput, frame?: { bytes: Uint8Array; mime: string }): IntakeOutcome {
+  async intake(input: IntakeInput, frame?: { bytes: Uint8Array; mime: string }): Promise<IntakeOutcome> {
     const decision =
       input.source === 'citizen'
         ? isTicketCategory(input.category)
@@ -341,7 +332,7 @@ export class TicketDesk {
           : ({ kind: 'ignore', reason: 'NotTicketable' } as const)
         : filingDecision({ category: input.category, score: input.score ?? 0 }, this.policy.categories);
     if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
-    const frameSha = frame ? this.writeMediaFile(frame.bytes) : null;
+    const frameSha = frame ? await this.media.storeBytes(frame.bytes, frame.mime) : null;
     const now = this.now();
     return this.write((tx, events) => {
       if (frameSha && frame) this.insertMedia(tx, frameSha, frame, 'frame');
@@ -1041,21 +1032,21 @@ export class TicketDesk {
   // ---- evidence ----------------------------------------------------------------------------
 
   /** Stores a file as evidence of a ticket and appends it to the hash chain. */
-  addEvidence(
+  async addEvidence(
     ticketId: string,
     file: { bytes: Uint8Array; mime: string },
     kind: 'frame' | 'crop' | 'proof' | 'verification',
     actor: TicketActor,
     meta: Record<string, unknown> | null,
     scopeDepartmentId?: string | null,
-  ): Result<EvidenceView, 'NotFound' | 'ValidationFailed' | 'Forbidden'> {
+  ): Promise<Result<EvidenceView, 'NotFound' | 'ValidationFailed' | 'Forbidden'>> {
     if (!MIME_EXT.test(file.mime)) return fail('ValidationFailed', `not a media type: ${file.mime}`);
     if (file.bytes.byteLength === 0) return fail('ValidationFailed', 'the evidence file is empty');
     const row = this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
     if (actor.role === 'department_officer' && kind !== 'proof')
       return fail('Forbidden', 'a department officer uploads proof (kind=proof) only');
-    const sha = this.writeMediaFile(file.bytes);
+    const sha = await this.media.storeBytes(file.bytes, file.mime);
     const now = this.now();
     const view = this.write((tx, events) => {
       this.insertMedia(tx, sha, file, 'evidence');
@@ -1127,7 +1118,7 @@ export class TicketDesk {
     seq: number,
     scopeDepartmentId?: string | null,
     mayOriginal = false,
-  ): { file: string; mime: string; redacted: boolean } | { notice: Screening } | null {
+  ): { key: string; mime: string; redacted: boolean } | { notice: Screening } | null {
     const row = this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
     const e = this.evidenceRow(ticketId, seq);
@@ -1137,7 +1128,7 @@ export class TicketDesk {
     const shown = access === 'redacted' ? this.evidenceRow(ticketId, e.redactedSeq!) : e;
     if (!shown) return { notice: 'not_screened' };
     return {
-      file: path.join(this.mediaDir, shown.fileSha256),
+      key: shown.fileSha256,
       mime: shown.mime,
       redacted: shown.kind === REDACTED_KIND,
     };
@@ -1192,6 +1183,23 @@ export class TicketDesk {
     return this.screening;
   }
 
+  /**
+   * Resolves once screening and every write started in the background (a verification flight's
+   * closing evidence, stored when its sortie ends) are done; the app waits for it before the
+   * database closes.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    await this.screening;
+  }
+
+  /** Runs `work` in the background, tracked by `whenIdle`; answers its promise. */
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work)).catch(() => {});
+    return work;
+  }
+
   /** Queues the records appended since the last kick (call after their transaction commits). */
   private kickScreening(): void {
     const seqs = this.toScreen;
@@ -1219,12 +1227,15 @@ export class TicketDesk {
       return;
     }
     try {
-      const out = await screener.screen(readFileSync(path.join(this.mediaDir, e.fileSha256)), e.mime);
+      const original = await this.media.bytes(e.fileSha256);
+      if (!original)
+        throw new Error(`evidence file ${e.fileSha256} is missing from ${this.media.store.location}`);
+      const out = await screener.screen(original, e.mime);
       if (out.kind === 'clear') {
         mark('clear');
         return;
       }
-      const sha = this.writeMediaFile(out.bytes);
+      const sha = await this.media.storeBytes(out.bytes, e.mime);
       const now = this.now();
       this.db.transaction((tx) => {
         this.insertMedia(tx, sha, { bytes: out.bytes, mime: e.mime }, 'evidence');
@@ -1251,23 +1262,6 @@ export class TicketDesk {
         error: err instanceof Error ? err.message : String(err),
       });
     }
-  }
-
-  /** Content-addressed write (temporary name, then rename), outside any transaction. */
-  private writeMediaFile(bytes: Uint8Array): string {
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    const file = path.join(this.mediaDir, sha);
-    let exists = false;
-    try {
-      exists = statSync(file).isFile();
-    } catch {}
-    if (!exists) {
-      mkdirSync(this.mediaDir, { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, file);
-    }
-    return sha;
   }
 
   private insertMedia(tx: Tx, sha: string, file: { bytes: Uint8Array; mime: string }, kind: string): void {
@@ -1356,11 +1350,11 @@ export class TicketDesk {
    * flights). The first frame in which the finding is seen is attached to the ticket as
    * verification evidence ("still present"); later frames only count.
    */
-  recordVerificationFrame(
+  async recordVerificationFrame(
     sortieId: string,
     findings: readonly SeenFinding[],
     frame: { bytes: Uint8Array; mime: string },
-  ): VerificationVerdict | null {
+  ): Promise<VerificationVerdict | null> {
     const v = this.openVerificationFlight(sortieId);
     if (!v) return null;
     this.lastVerificationFrame.set(sortieId, frame);
@@ -1371,7 +1365,7 @@ export class TicketDesk {
       findings,
     );
     const verdict = verificationVerdict(tally);
-    this.updateVerificationFlight(v, verdict, verdict.verdict === 'present' ? frame : null, tally);
+    await this.updateVerificationFlight(v, verdict, verdict.verdict === 'present' ? frame : null, tally);
     return verdict;
   }
 
@@ -1380,13 +1374,17 @@ export class TicketDesk {
    * when the finding was not seen the last analysed frame is attached as the verification
    * evidence ("not seen in N frames").
    */
-  finishVerificationFlight(sortieId: string): VerificationVerdict | null {
+  finishVerificationFlight(sortieId: string): Promise<VerificationVerdict | null> {
+    return this.tracked(this.finishVerificationFlightNow(sortieId));
+  }
+
+  private async finishVerificationFlightNow(sortieId: string): Promise<VerificationVerdict | null> {
     const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
     this.lastVerificationFrame.delete(sortieId);
     const v = this.openVerificationFlight(sortieId);
     if (!v) return null;
     const verdict = verificationVerdict(v);
-    this.updateVerificationFlight(v, verdict, lastFrame, { finishedAt: new Date(this.now()) });
+    await this.updateVerificationFlight(v, verdict, lastFrame, { finishedAt: new Date(this.now()) });
     return verdict;
   }
 
@@ -1403,14 +1401,14 @@ export class TicketDesk {
    * Stores `change` on a verification flight and, when it has no verification evidence yet
    * and `frame` is given, attaches the frame with the verdict (in one transaction).
    */
-  private updateVerificationFlight(
+  private async updateVerificationFlight(
     v: typeof verificationFlights.$inferSelect,
     verdict: VerificationVerdict,
     frame: { bytes: Uint8Array; mime: string } | null,
     change: Partial<typeof verificationFlights.$inferInsert>,
-  ): void {
+  ): Promise<void> {
     const attach = v.evidenceSeq === null ? frame : null;
-    const sha = attach ? this.writeMediaFile(attach.bytes) : null;
+    const sha = attach ? await this.media.storeBytes(attach.bytes, attach.mime) : null;
     const now = this.now();
     this.write((tx, events) => {
       let added: EvidenceView | null = null;
@@ -1629,10 +1627,11 @@ function evidenceView(e: typeof evidence.$inferSelect, mayOriginal: boolean): Ev
 }
 
 /**
- * Verifies the whole evidence chain of a database against the files in `mediaDir`: answers
- * OK with the record count, or the first tampered, missing or reordered record.
+ * Verifies the whole evidence chain of a database against the files in the media store (local
+ * folder or S3; each file is read and hashed once): answers OK with the record count, or the
+ * first tampered, missing or reordered record.
  */
-export function verifyEvidenceChain(db: Db, mediaDir: string): ChainVerdict {
+export async function verifyEvidenceChain(db: Db, media: MediaLibrary): Promise<ChainVerdict> {
   const rows = db.select().from(evidence).orderBy(asc(evidence.seq)).all();
   const records: ChainRecord[] = rows.map((r) => ({
     seq: r.seq,
@@ -1643,7 +1642,8 @@ export function verifyEvidenceChain(db: Db, mediaDir: string): ChainVerdict {
     prevHash: r.prevHash,
     chainHash: r.chainHash,
   }));
-  return verifyChain(records, (sha) =>
-    /^[0-9a-f]{64}$/.test(sha) ? fileSha256(path.join(mediaDir, sha)) : null,
-  );
+  const hashes = new Map<string, string | null>();
+  for (const r of records)
+    if (!hashes.has(r.fileSha256)) hashes.set(r.fileSha256, await media.hashOf(r.fileSha256));
+  return verifyChain(records, (sha) => hashes.get(sha) ?? null);
 }

@@ -36,7 +36,7 @@ export interface TicketsOptions {
 export function createTicketDesk(ctx: AppContext): TicketDesk {
   const policy = parseTicketPolicy(ctx.config.tickets);
   if (!policy.ok) throw new Error(policy.error.message);
-  return new TicketDesk(ctx.database.db, policy.value, ctx.config.dataDir, ctx.now);
+  return new TicketDesk(ctx.database.db, policy.value, ctx.media, ctx.now);
 }
 
 /**

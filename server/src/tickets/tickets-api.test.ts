@@ -651,22 +651,22 @@ describe('evidence hash chain', () => {
   it('verifies, and finds a file changed by one byte', async () => {
     const desk = h.app.tickets;
     const db = h.app.aerie.database.db;
-    const verdict = verifyEvidenceChain(db, desk.mediaDir);
+    const verdict = await verifyEvidenceChain(db, desk.media);
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.records).toBeGreaterThanOrEqual(3);
     const second = db.get<{ sha: string }>(sql`select file_sha256 as sha from evidence where seq = 2`);
-    const file = path.join(desk.mediaDir, second!.sha);
+    const file = path.join(h.dir, 'media', second!.sha);
     const bytes = readFileSync(file);
     bytes[0] = (bytes[0]! + 1) % 256;
     writeFileSync(file, bytes);
-    expect(verifyEvidenceChain(db, desk.mediaDir)).toMatchObject({
+    expect(await verifyEvidenceChain(db, desk.media)).toMatchObject({
       ok: false,
       seq: 2,
       problem: 'FileChanged',
     });
     bytes[0] = (bytes[0]! + 255) % 256;
     writeFileSync(file, bytes);
-    expect(verifyEvidenceChain(db, desk.mediaDir).ok).toBe(true);
+    expect((await verifyEvidenceChain(db, desk.media)).ok).toBe(true);
   });
 });
 

@@ -209,17 +209,17 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     const { sortieId } = res.json();
     const desk = h.app.tickets;
     const frame = { bytes: JPEG, mime: 'image/jpeg' };
-    expect(desk.recordVerificationFrame(sortieId, [], frame)?.verdict).toBe('not_seen');
-    expect(desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame)?.verdict).toBe(
-      'present',
-    );
-    desk.recordVerificationFrame(sortieId, [seen(target)], frame);
+    expect((await desk.recordVerificationFrame(sortieId, [], frame))?.verdict).toBe('not_seen');
+    expect(
+      (await desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame))?.verdict,
+    ).toBe('present');
+    await desk.recordVerificationFrame(sortieId, [seen(target)], frame);
     const p = await page(id);
     const verification = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(verification).toHaveLength(1);
     expect(verification[0].meta).toMatchObject({ sortieId, verdict: 'present', frames: 2, hits: 1 });
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'present', frames: 3, hits: 2 });
-    expect(desk.finishVerificationFlight(sortieId)?.verdict).toBe('present');
+    expect((await desk.finishVerificationFlight(sortieId))?.verdict).toBe('present');
     expect((await page(id)).evidence.filter((e: { kind: string }) => e.kind === 'verification')).toHaveLength(
       1,
     );
@@ -237,10 +237,15 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     const { sortieId } = res.json();
     const desk = h.app.tickets;
     const elsewhere = destination(target, 0, 500);
-    desk.recordVerificationFrame(sortieId, [seen(elsewhere)], { bytes: JPEG, mime: 'image/jpeg' });
-    desk.recordVerificationFrame(sortieId, [seen(target, 'fire_smoke')], { bytes: JPEG, mime: 'image/jpeg' });
-    // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress.
+    await desk.recordVerificationFrame(sortieId, [seen(elsewhere)], { bytes: JPEG, mime: 'image/jpeg' });
+    await desk.recordVerificationFrame(sortieId, [seen(target, 'fire_smoke')], {
+      bytes: JPEG,
+      mime: 'image/jpeg',
+    });
+    // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress,
+    // and the closing evidence is stored in the background.
     await stop(sortieId);
+    await desk.whenIdle();
     const p = await page(id);
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 2 });
     expect(p.verificationFlights[0].finishedAt).not.toBeNull();
@@ -253,7 +258,7 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     });
     // Frames of other sorties change nothing.
     expect(
-      desk.recordVerificationFrame('not-a-verification-sortie', [seen(target)], {
+      await desk.recordVerificationFrame('not-a-verification-sortie', [seen(target)], {
         bytes: JPEG,
         mime: 'image/jpeg',
       }),

@@ -1,28 +1,16 @@
 /** `aerie evidence verify` as a process, on a data directory the real server wrote. */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test/cli.ts';
 import { testFinding } from '../test/findings.ts';
 import { startHarness } from '../test/harness.ts';
 import { verifyEvidenceDir } from './verify-cli.ts';
 
-const RUN_CLI = fileURLToPath(new URL('../test/run-cli.ts', import.meta.url));
 let dir = '';
 const shas: string[] = [];
-
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { stdio: 'pipe' });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const cli = (...args: string[]) => runCli(args);
 
 beforeAll(async () => {
   const h = await startHarness({ tickets: { sweepEveryMs: 0 } });
@@ -66,7 +54,9 @@ describe('aerie evidence verify', () => {
     expect(r.code).toBe(1);
   });
 
-  it('refuses a folder without a database', () => {
-    expect(() => verifyEvidenceDir(path.join(dir, 'nowhere'))).toThrow(/no Aerie database at .*nowhere/);
+  it('refuses a folder without a database', async () => {
+    await expect(verifyEvidenceDir(path.join(dir, 'nowhere'))).rejects.toThrow(
+      /no Aerie database at .*nowhere/,
+    );
   });
 });

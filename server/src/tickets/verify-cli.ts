@@ -1,7 +1,8 @@
 /**
  * `aerie evidence verify`: walks the evidence hash chain of a data directory and reports OK or
  * the first tampered, missing, removed or reordered record. Opens the database read-only, so a
- * verification never changes what it verifies (no migration, no journal mode change).
+ * verification never changes what it verifies (no migration, no journal mode change); the
+ * evidence files are read from the configured media store (the local folder, or S3).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -9,18 +10,28 @@ import Sqlite from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { SQLITE_FILE } from '../db/client.ts';
 import * as schema from '../db/schema.ts';
+import { MediaLibrary } from '../media/library.ts';
+import { openMediaStore } from '../media/open.ts';
+import type { MediaStore } from '../media/store.ts';
 import type { ChainVerdict } from './core/evidence-chain.ts';
 import { verifyEvidenceChain } from './desk.ts';
 
-/** Verifies the chain in `dataDir`; throws when there is no database there. */
-export function verifyEvidenceDir(dataDir: string): ChainVerdict {
+/**
+ * Verifies the chain in `dataDir` against `store` (default: the media folder of `dataDir`);
+ * throws when there is no database there or the store cannot be used.
+ */
+export async function verifyEvidenceDir(dataDir: string, given?: MediaStore): Promise<ChainVerdict> {
   const file = path.join(dataDir, SQLITE_FILE);
   if (!existsSync(file)) throw new Error(`no Aerie database at ${file}`);
-  const raw = new Sqlite(file, { readonly: true, fileMustExist: true });
+  const store = given ?? (await openMediaStore(dataDir));
+  let raw: Sqlite.Database | null = null;
   try {
-    return verifyEvidenceChain(drizzle(raw, { schema }), path.join(dataDir, 'media'));
+    await store.check();
+    raw = new Sqlite(file, { readonly: true, fileMustExist: true });
+    return await verifyEvidenceChain(drizzle(raw, { schema }), new MediaLibrary(store));
   } finally {
-    raw.close();
+    raw?.close();
+    store.close();
   }
 }
 

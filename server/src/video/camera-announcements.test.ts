@@ -15,7 +15,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeIngest, noopIngestSink } from '../channel/ingest.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { bridges, cameraImages, vehicleCameras } from '../db/schema.ts';
-import { MediaStore } from '../flightlog/media-store.ts';
+import { MediaLibrary } from '../media/library.ts';
+import { LocalMediaStore } from '../media/local-store.ts';
 import {
   CapturedImages,
   frameMetaOfImage,
@@ -180,7 +181,7 @@ describe('camera items through the ingest', () => {
     const fetched: string[] = [];
     const images = new CapturedImages({
       db,
-      media: new MediaStore(dir),
+      media: new MediaLibrary(new LocalMediaStore(path.join(dir, 'media'))),
       sortieOf: () => 'sortie-1',
       fetch: (async (url: URL) => {
         fetched.push(String(url));

@@ -19,7 +19,7 @@ import {
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { cameraImages, vehicleCameras } from '../db/schema.ts';
-import type { MediaStore } from '../flightlog/media-store.ts';
+import type { MediaLibrary } from '../media/library.ts';
 
 /** URI schemes the video ingest opens (see `parseSourceUrl`). */
 const OPENABLE = new Set(['rtsp:', 'rtmp:', 'srt:', 'http:', 'https:']);
@@ -110,7 +110,7 @@ export interface CapturedImagesEvents {
 
 export interface CapturedImagesOptions {
   db: Db;
-  media: MediaStore;
+  media: MediaLibrary;
   /** Largest still accepted (default 20 MB). */
   maxBytes?: number;
   /** Give up on a still after this long (default 10 s). */

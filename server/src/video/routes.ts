@@ -24,6 +24,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { CameraStreamsPayload } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -36,7 +37,6 @@ import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
-import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { pickAnnouncedSource } from './camera-announcements.ts';
 import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
@@ -176,16 +176,16 @@ export function registerVideoRoutes(
   });
 
   // Each sortie's video: one recorder per stream while the sortie is open, swept after N days.
-  const mediaDir = new MediaStore(ctx.config.dataDir).dir;
   const sortieVideo = new SortieVideo({
     db,
-    mediaDir,
+    store: ctx.media.store,
+    spoolDir: path.join(ctx.config.dataDir, 'spool', 'video'),
     config: { ...DEFAULT_RECORDING_CONFIG, ...recordingConfig },
     ffmpegPath: videoConfig.ffmpegPath,
     streamOf: (vehicleId) => service.stream(vehicleId),
     log: (line) => app.log.info({ module: 'video' }, line),
   });
-  registerSortieVideoRoutes(app, ctx, sortieVideo, mediaDir);
+  registerSortieVideoRoutes(app, ctx, sortieVideo);
   const unsubscribe = sortieEvents?.onSortieChange((c) => {
     if (c.type === 'open') sortieVideo.start(c.vehicleId, c.sortieId);
     else void sortieVideo.stop(c.sortieId);
@@ -263,7 +263,7 @@ export function registerVideoRoutes(
   );
 
   // Snapshots go to the media store beside tlogs (content-addressed, in the data folder).
-  const media = new MediaStore(ctx.config.dataDir);
+  const { media } = ctx;
   const Pose = Type.Union([
     Type.Null(),
     Type.Object({

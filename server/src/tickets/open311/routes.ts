@@ -185,7 +185,7 @@ export function registerOpen311Routes(app: FastifyInstance, ctx: AppContext, des
       if (description.length > 4000)
         errors.push({ code: 400, description: 'description is longer than 4000 characters' });
       if (errors.length) return sendErrors(reply, format, 400, errors);
-      const out = desk.intake({
+      const out = await desk.intake({
         category: code!,
         score: null,
         lat,
