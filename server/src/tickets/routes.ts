@@ -413,7 +413,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         dueMs: ctx.now(),
         windowEndMs: null,
         dockIds: null,
-        departmentId: null,
+        // The ticket's department owns the sortie too, so its officers see the flight that
+        // checks their work (sorties are scoped by department).
+        departmentId: target.value.departmentId,
       });
       if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
       desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
