@@ -31,6 +31,7 @@ import {
   tickets,
   ticketTransitions,
   triageItems,
+  users,
   verificationFlights,
 } from '../db/schema.ts';
 import {
@@ -844,13 +845,15 @@ export class TicketDesk {
       ticket,
       sla: ticket.sla,
       allowedActions: allowedActions(actor, row.status, row.departmentId, TRANSITIONS),
+      // Who took each step, by name: the timeline says who and when.
       transitions: this.db
-        .select()
+        .select({ t: ticketTransitions, actorName: users.displayName })
         .from(ticketTransitions)
+        .leftJoin(users, eq(users.id, ticketTransitions.actorId))
         .where(eq(ticketTransitions.ticketId, id))
         .orderBy(asc(ticketTransitions.version))
         .all()
-        .map(transitionView),
+        .map((x) => ({ ...transitionView(x.t), actorName: x.actorName ?? null })),
       occurrences: this.db
         .select()
         .from(ticketOccurrences)

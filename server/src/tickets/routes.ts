@@ -46,6 +46,7 @@ import {
   SlaSchema,
   slaView,
   TicketView,
+  TimelineStepSchema,
   TransitionSchema,
   TriageSchema,
   ticketView,
@@ -326,7 +327,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
             ticket: TicketView,
             sla: SlaSchema,
             allowedActions: Type.Array(Type.Enum(TICKET_ACTIONS)),
-            transitions: Type.Array(TransitionSchema),
+            transitions: Type.Array(TimelineStepSchema),
             occurrences: Type.Array(
               Type.Object({
                 id: Type.String(),

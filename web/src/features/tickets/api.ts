@@ -29,7 +29,7 @@ export function getTicket(id: string): Promise<TicketDetail> {
 
 export function transitionTicket(
   id: string,
-  body: { action: TicketAction; version: number; reason?: string },
+  body: { action: TicketAction; version: number; reason?: string; departmentId?: string },
 ): Promise<{ ticket: Ticket }> {
   return api.post(`/api/tickets/${encodeURIComponent(id)}/transitions`, body);
 }
