@@ -11,6 +11,8 @@ const Health = Type.Object({
   database: Type.Object({ ok: Type.Boolean(), dialect: Type.String() }),
   bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
+  /** Things an operator should fix that do not stop the service (a year with no working calendar). */
+  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -38,12 +40,25 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
         bridgeCount = b?.n ?? 0;
         vehicleCount = v?.n ?? 0;
       }
+      const warnings = dbOk ? calendarWarnings(app) : [];
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
         database: { ok: dbOk, dialect: database.dialect },
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
+        warnings,
       });
     },
   );
+}
+
+/** A warning per year in use that the ticket clock has no official calendar for. */
+function calendarWarnings(app: FastifyInstance): { code: string; message: string }[] {
+  // The ticket desk is decorated by the app; a bare server in a unit test may have none.
+  const desk = (app as Partial<Pick<FastifyInstance, 'tickets'>>).tickets;
+  if (!desk) return [];
+  return desk.calendarStatus().missingYears.map((year) => ({
+    code: 'CalendarYearMissing',
+    message: `no working calendar for ${year}: ticket time limits count every Monday-Friday as a working day; load the official holiday notice with PUT /api/tickets/calendar/${year}`,
+  }));
 }

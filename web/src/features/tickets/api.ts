@@ -84,3 +84,8 @@ export async function listDepartments(): Promise<Department[]> {
     if (page.items.length < 500 || out.length >= page.total) return out;
   }
 }
+
+/** The working calendar's years: which the ticket clock knows and which years in use it lacks. */
+export function getCalendarStatus(): Promise<{ missingYears: number[] }> {
+  return api.get('/api/tickets/calendar');
+}

@@ -44,6 +44,8 @@ export const ticketStrings = defineStrings(
       title: '工单中心',
       inboxTitle: '我的工单',
       subtitle: '无人机发现的问题从立案到结案的全过程',
+      calendarMissing:
+        '{{years}} 年工作日历未导入：办理时限暂按周一至周五均为工作日计算（节假日也计入）。请管理员导入当年国务院节假日安排。',
       inboxSubtitle: '本部门待处理的工单',
       total: '共 {{count}} 件工单',
       allStatuses: '全部状态',
@@ -190,6 +192,8 @@ export const ticketStrings = defineStrings(
       title: 'Ticket centre',
       inboxTitle: 'My tickets',
       subtitle: 'Findings of the fleet, from filing to closure',
+      calendarMissing:
+        'No working calendar for {{years}}: time limits count every Monday to Friday as a working day, holidays included. An administrator should load the official holiday notice.',
       inboxSubtitle: "Your department's open tickets",
       total: '{{count}} tickets',
       allStatuses: 'All statuses',
