@@ -11,6 +11,7 @@
 import { fail, ok, type Result } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { schemaProblems } from '../../schema-problems.ts';
 
 export const YearCalendarSchema = Type.Object(
   {
@@ -45,14 +46,7 @@ function weekdayOf(date: string): number | null {
  */
 export function parseYearCalendar(input: unknown): Result<YearCalendar, 'ValidationFailed'> {
   if (!Value.Check(YearCalendarSchema, input)) {
-    const problems = Value.Errors(YearCalendarSchema, input).map((e) => {
-      const extra =
-        e.keyword === 'additionalProperties'
-          ? ` (${((e.params as { additionalProperties?: string[] }).additionalProperties ?? []).join(', ')})`
-          : '';
-      return `${e.instancePath || '/'}: ${e.message}${extra}`;
-    });
-    return fail('ValidationFailed', `calendar: ${problems.join('; ')}`);
+    return fail('ValidationFailed', `calendar: ${schemaProblems(YearCalendarSchema, input).join('; ')}`);
   }
   const problems: string[] = [];
   const seen = new Map<string, string>();
