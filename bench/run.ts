@@ -11,6 +11,7 @@ import { benchFanout } from './fanout.ts';
 import { benchFleet } from './fleet.ts';
 import { benchGeoref } from './georef.ts';
 import { benchInference } from './inference.ts';
+import { benchInferenceQueue } from './inference-queue.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
@@ -28,6 +29,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   console: benchConsole,
   planning: benchPlanning,
   inference: benchInference,
+  'inference-queue': benchInferenceQueue,
   video: benchVideo,
   georef: benchGeoref,
   tickets: benchTickets,

@@ -61,6 +61,7 @@ import {
   WebhookDispatcher,
 } from './tickets/index.ts';
 import { ticketChangePublisher } from './tickets/ticket-console.ts';
+import { CapturedImages } from './video/camera-announcements.ts';
 import { registerVideoRoutes } from './video/routes.ts';
 
 /** Options of `build`. */
@@ -150,6 +151,18 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       sink: opts.ingestSink ?? flightLog,
       tlogSink: flightLog,
       now,
+      stills: { camera: config.detection.camera, gimbal: config.detection.gimbal },
+    });
+    // Stills the cameras report: fetched into the media store, then frames for detection.
+    const capturedImages = new CapturedImages({
+      db: database.db,
+      media: new MediaStore(config.dataDir),
+      sortieOf: (vehicleId) => flightLog.openSortieId(vehicleId),
+    });
+    bridgeChannel.on('camera.image', (vehicleId, image) => {
+      capturedImages
+        .add(image)
+        .catch((err: Error) => app?.log.error({ vehicleId, err }, 'camera still not stored'));
     });
     const ctx: AerieHandle = {
       config,
@@ -309,7 +322,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerConsoleSettingsRoutes(api, ctx, maps);
         registerMapRoutes(api, maps);
         await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
-        registerVideoRoutes(api, ctx, config.video, flightLog);
+        registerVideoRoutes(api, ctx, config.video, flightLog, bridgeChannel);
       },
       { prefix: '/api' },
     );
@@ -332,6 +345,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         liveState,
         desk: ticketDesk,
         flightLog,
+        capturedImages,
         now,
       });
     await installConsole(app, config.consoleDir);

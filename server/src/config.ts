@@ -189,6 +189,11 @@ export const ServerConfigSchema = Type.Object(
           default: null,
           description: 'ONNX model registry folder (null: the image-analysis detectors only)',
         }),
+        redisUrl: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], {
+          default: null,
+          description:
+            'Redis for the detection job queue (redis://host:port): frames become BullMQ jobs that `aerie inference-worker` processes analyse (null: the pipeline runs in this process)',
+        }),
         demFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
           default: null,
           description:
@@ -282,7 +287,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
  * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
- * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_MAP_DIR,
+ * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_REDIS_URL, AERIE_MAP_DIR,
  * AERIE_BASEMAP (a map name, '' for none). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
@@ -335,6 +340,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_MODELS_DIR) detection.modelsDir = env.AERIE_MODELS_DIR;
   if (env.AERIE_MODELS_DIR) out.evidence = { modelsDir: env.AERIE_MODELS_DIR };
   if (env.AERIE_DEM_FILE) detection.demFile = env.AERIE_DEM_FILE;
+  if (env.AERIE_REDIS_URL) detection.redisUrl = env.AERIE_REDIS_URL;
   if (Object.keys(detection).length > 0) out.detection = detection;
   return out;
 }

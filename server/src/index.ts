@@ -35,6 +35,7 @@ export {
 export type { AppContext } from './context.ts';
 export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.ts';
 export * as schema from './db/schema.ts';
+export { type Detection, DetectionLoop, type DetectionStats } from './detection/index.ts';
 export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog/flight-log.ts';
 export { type MediaInfo, MediaStore } from './flightlog/media-store.ts';
 export { DEFAULT_STATS_TIME_ZONE } from './flightlog/stats.ts';

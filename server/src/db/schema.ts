@@ -436,6 +436,49 @@ export const dockEvents = sqliteTable(
   (t) => [index('dock_events_dock_at_idx').on(t.dockId, t.at)],
 );
 
+/**
+ * Camera components of vehicles as their bridge discovered them (MAVLink camera protocol:
+ * CAMERA_INFORMATION and VIDEO_STREAM_INFORMATION). The newest announcement per camera wins;
+ * `streamsJson` is the contract's `CameraStreamsPayload`.
+ */
+export const vehicleCameras = sqliteTable(
+  'vehicle_cameras',
+  {
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    compid: integer('compid').notNull(),
+    streamsJson: text('streams_json').notNull(),
+    announcedAt: integer('announced_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('vehicle_cameras_vehicle_compid_uq').on(t.vehicleId, t.compid)],
+);
+
+/**
+ * Stills the cameras reported (CAMERA_IMAGE_CAPTURED), each a frame with its pose: `frameJson`
+ * is the frame contract's `FrameMeta`; `mediaSha256` names the image in the media store once
+ * the server fetched it from `fileUrl` (null until then, or when it could not).
+ */
+export const cameraImages = sqliteTable(
+  'camera_images',
+  {
+    id: text('id').primaryKey(),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    compid: integer('compid').notNull(),
+    imageIndex: integer('image_index').notNull(),
+    capturedAt: integer('captured_at', { mode: 'timestamp_ms' }).notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    fileUrl: text('file_url').notNull(),
+    frameJson: text('frame_json').notNull(),
+    mediaSha256: text('media_sha256'),
+    /** Why the image could not be fetched, when it could not. */
+    fetchError: text('fetch_error'),
+  },
+  (t) => [index('camera_images_vehicle_at_idx').on(t.vehicleId, t.capturedAt)],
+);
+
 // ---- Tickets (工单): the closed loop from finding to closed work order. ----
 // Times are epoch ms; `version` is the optimistic lock every transition checks and bumps.
 

@@ -11,6 +11,30 @@ const Health = Type.Object({
   database: Type.Object({ ok: Type.Boolean(), dialect: Type.String() }),
   bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
+  detection: Type.Optional(
+    Type.Object(
+      {
+        mode: Type.Union([Type.Literal('in-process'), Type.Literal('queue')]),
+        frames: Type.Object({
+          submitted: Type.Integer(),
+          processed: Type.Integer(),
+          /** Replaced by a newer frame of the same vehicle before analysis. */
+          dropped: Type.Integer(),
+          failed: Type.Integer(),
+        }),
+        queue: Type.Optional(
+          Type.Object({
+            ok: Type.Boolean(),
+            waiting: Type.Integer(),
+            active: Type.Integer(),
+            workers: Type.Integer(),
+            error: Type.Optional(Type.String()),
+          }),
+        ),
+      },
+      { description: 'Present when detection is on; `queue` in queue mode (AERIE_REDIS_URL)' },
+    ),
+  ),
   /** Things an operator should fix that do not stop the service (a year with no working calendar). */
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
@@ -40,12 +64,28 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
         bridgeCount = b?.n ?? 0;
         vehicleCount = v?.n ?? 0;
       }
+      const detection = app.detection;
+      const loop = detection?.stats().loop;
       const warnings = dbOk ? calendarWarnings(app) : [];
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
         database: { ok: dbOk, dialect: database.dialect },
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
+        ...(detection && loop
+          ? {
+              detection: {
+                mode: detection.mode,
+                frames: {
+                  submitted: loop.submitted,
+                  processed: loop.processed,
+                  dropped: loop.skipped,
+                  failed: loop.failed,
+                },
+                ...(detection.queue ? { queue: await detection.queue() } : {}),
+              },
+            }
+          : {}),
         warnings,
       });
     },

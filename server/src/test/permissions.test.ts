@@ -190,6 +190,12 @@ const TABLE: Row[] = [
     allowed: BRIDGE_READERS,
   },
   {
+    method: 'GET',
+    route: '/api/video/{vehicleId}/source',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
+  {
     method: 'POST',
     route: '/api/video/{vehicleId}/snapshots',
     permission: 'video.read',
