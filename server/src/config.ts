@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { schemaProblems } from './schema-problems.ts';
 import { TicketPolicySchema } from './tickets/core/policy.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -311,13 +312,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
       );
     return ok(withDefaults);
   }
-  const problems = Value.Errors(ServerConfigSchema, withDefaults).map((e) => {
-    const extra =
-      e.keyword === 'additionalProperties'
-        ? ` (${((e.params as { additionalProperties?: string[] }).additionalProperties ?? []).join(', ')})`
-        : '';
-    return `${e.instancePath || '/'}: ${e.message}${extra}`;
-  });
+  const problems = schemaProblems(ServerConfigSchema, withDefaults);
   return fail('InvalidConfig', `invalid server configuration: ${problems.join('; ')}`);
 }
 

@@ -769,3 +769,19 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
   ],
 );
+
+/**
+ * Official working calendars an administrator loaded (one row a year: its holidays and make-up
+ * working days), on top of the years shipped in tickets/core/holidays-cn.ts. Loading a year
+ * again replaces it.
+ */
+export const calendarYears = sqliteTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  /** JSON array of YYYY-MM-DD. */
+  holidaysJson: text('holidays_json').notNull(),
+  /** JSON array of YYYY-MM-DD. */
+  makeUpWorkdaysJson: text('make_up_workdays_json').notNull(),
+  source: text('source'),
+  loadedBy: text('loaded_by').references(() => users.id, { onDelete: 'set null' }),
+  loadedAt: integer('loaded_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -35,6 +35,8 @@ const Health = Type.Object({
       { description: 'Present when detection is on; `queue` in queue mode (AERIE_REDIS_URL)' },
     ),
   ),
+  /** Things an operator should fix that do not stop the service (a year with no working calendar). */
+  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -64,6 +66,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       }
       const detection = app.detection;
       const loop = detection?.stats().loop;
+      const warnings = dbOk ? calendarWarnings(app) : [];
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
         database: { ok: dbOk, dialect: database.dialect },
@@ -83,7 +86,19 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
               },
             }
           : {}),
+        warnings,
       });
     },
   );
+}
+
+/** A warning per year in use that the ticket clock has no official calendar for. */
+function calendarWarnings(app: FastifyInstance): { code: string; message: string }[] {
+  // The ticket desk is decorated by the app; a bare server in a unit test may have none.
+  const desk = (app as Partial<Pick<FastifyInstance, 'tickets'>>).tickets;
+  if (!desk) return [];
+  return desk.calendarStatus().missingYears.map((year) => ({
+    code: 'CalendarYearMissing',
+    message: `no working calendar for ${year}: ticket time limits count every Monday-Friday as a working day; load the official holiday notice with PUT /api/tickets/calendar/${year}`,
+  }));
 }

@@ -18,6 +18,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, 
 import { chunks } from '../db/batch.ts';
 import type { Db } from '../db/client.ts';
 import {
+  calendarYears,
   departments,
   evidence,
   grids,
@@ -29,6 +30,7 @@ import {
   tickets,
   ticketTransitions,
   triageItems,
+  users,
   verificationFlights,
 } from '../db/schema.ts';
 import type { MediaLibrary } from '../media/library.ts';
@@ -38,6 +40,10 @@ import {
   boundingBox,
   type ChainRecord,
   type ChainVerdict,
+  CN_CALENDAR_SOURCE,
+  CN_CALENDAR_YEARS,
+  CN_HOLIDAYS,
+  CN_MAKE_UP_WORKDAYS,
   deadlines,
   dedupDecision,
   type EvidenceAccess,
@@ -45,9 +51,11 @@ import {
   filingDecision,
   isScreenable,
   isTicketCategory,
+  missingCalendarYears,
   newLifecycle,
   nextRecord,
   OPEN_STATUSES,
+  parseYearCalendar,
   REDACTED_KIND,
   type RoutingGrid,
   type RoutingRule,
@@ -75,6 +83,8 @@ import {
   verificationVerdict,
   verifyChain,
   WorkingCalendar,
+  type YearCalendar,
+  yearsOf,
 } from './core/index.ts';
 import type { EvidenceScreener } from './screening.ts';
 
@@ -233,7 +243,8 @@ export type DeskError = TransitionError | 'NotFound' | 'ValidationFailed';
 const MIME_EXT = /^[a-z]+\/[a-z0-9.+-]+$/;
 
 export class TicketDesk {
-  readonly calendar: WorkingCalendar;
+  /** Rebuilt when an administrator loads a year's official calendar (`loadCalendarYear`). */
+  calendar: WorkingCalendar;
   private readonly listeners = new Set<TicketEventListener>();
   private readonly sinks = new Set<TicketEventSink>();
   private screener: EvidenceScreener | null = null;
@@ -252,12 +263,102 @@ export class TicketDesk {
     readonly media: MediaLibrary,
     private readonly now: () => number,
   ) {
-    this.calendar = new WorkingCalendar({
-      utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
-      hours: policy.calendar.hours,
-      holidays: policy.calendar.holidays,
-      makeUpWorkdays: policy.calendar.makeUpWorkdays,
+    this.calendar = this.buildCalendar();
+  }
+
+  // ---- the working calendar (core/calendar.ts, core/calendar-years.ts) -----------------------
+
+  /** The years loaded by an administrator, oldest first. */
+  private loadedCalendarYears(): YearCalendar[] {
+    return this.db
+      .select()
+      .from(calendarYears)
+      .orderBy(asc(calendarYears.year))
+      .all()
+      .map((r) => ({
+        year: r.year,
+        holidays: JSON.parse(r.holidaysJson) as string[],
+        makeUpWorkdays: JSON.parse(r.makeUpWorkdaysJson) as string[],
+        ...(r.source !== null ? { source: r.source } : {}),
+      }));
+  }
+
+  /**
+   * The shipped official calendar (holidays-cn.ts), then each loaded year in place of the
+   * shipped one of the same year, plus the configuration's extra dates.
+   */
+  private buildCalendar(): WorkingCalendar {
+    const loaded = this.loadedCalendarYears();
+    const replaced = new Set(loaded.map((y) => y.year));
+    const shipped = (table: Record<number, readonly string[]>) =>
+      Object.entries(table)
+        .filter(([year]) => !replaced.has(Number(year)))
+        .flatMap(([, dates]) => dates);
+    const c = this.policy.calendar;
+    return new WorkingCalendar({
+      utcOffsetMinutes: c.utcOffsetMinutes,
+      hours: c.hours,
+      holidays: [...shipped(CN_HOLIDAYS), ...loaded.flatMap((y) => y.holidays), ...c.holidays],
+      makeUpWorkdays: [
+        ...shipped(CN_MAKE_UP_WORKDAYS),
+        ...loaded.flatMap((y) => y.makeUpWorkdays),
+        ...c.makeUpWorkdays,
+      ],
     });
+  }
+
+  /**
+   * Which years the working calendar knows, where from, and which years in use it lacks (the
+   * current local year, and the next within a month of it): a year it lacks counts every
+   * Monday-Friday as a working day, holidays included.
+   */
+  calendarStatus(): {
+    years: { year: number; origin: 'shipped' | 'loaded' | 'configured'; source: string | null }[];
+    missingYears: number[];
+  } {
+    const loaded = this.loadedCalendarYears();
+    const byYear = new Map<
+      number,
+      { year: number; origin: 'shipped' | 'loaded' | 'configured'; source: string | null }
+    >();
+    for (const y of yearsOf(this.policy.calendar.holidays))
+      byYear.set(y, { year: y, origin: 'configured', source: 'tickets.calendar.holidays' });
+    for (const y of CN_CALENDAR_YEARS)
+      byYear.set(y, { year: y, origin: 'shipped', source: CN_CALENDAR_SOURCE });
+    for (const y of loaded) byYear.set(y.year, { year: y.year, origin: 'loaded', source: y.source ?? null });
+    const years = [...byYear.values()].sort((a, b) => a.year - b.year);
+    return {
+      years,
+      missingYears: missingCalendarYears(
+        years.map((y) => y.year),
+        this.now(),
+        this.policy.calendar.utcOffsetMinutes,
+      ),
+    };
+  }
+
+  /**
+   * Loads (or replaces) a year's official calendar after checking it (`parseYearCalendar`);
+   * deadlines computed from now on use it, deadlines already set stay as they are.
+   */
+  loadCalendarYear(input: unknown, loadedBy: string | null): Result<YearCalendar, 'ValidationFailed'> {
+    const parsed = parseYearCalendar(input);
+    if (!parsed.ok) return parsed;
+    const y = parsed.value;
+    const row = {
+      holidaysJson: JSON.stringify(y.holidays),
+      makeUpWorkdaysJson: JSON.stringify(y.makeUpWorkdays),
+      source: y.source ?? null,
+      loadedBy,
+      loadedAt: new Date(this.now()),
+    };
+    this.db
+      .insert(calendarYears)
+      .values({ year: y.year, ...row })
+      .onConflictDoUpdate({ target: calendarYears.year, set: row })
+      .run();
+    this.calendar = this.buildCalendar();
+    return ok(y);
   }
 
   /** Subscribes to ticket events; answers the unsubscribe function. */
@@ -835,13 +936,15 @@ export class TicketDesk {
       ticket,
       sla: ticket.sla,
       allowedActions: allowedActions(actor, row.status, row.departmentId, TRANSITIONS),
+      // Who took each step, by name: the timeline says who and when.
       transitions: this.db
-        .select()
+        .select({ t: ticketTransitions, actorName: users.displayName })
         .from(ticketTransitions)
+        .leftJoin(users, eq(users.id, ticketTransitions.actorId))
         .where(eq(ticketTransitions.ticketId, id))
         .orderBy(asc(ticketTransitions.version))
         .all()
-        .map(transitionView),
+        .map((x) => ({ ...transitionView(x.t), actorName: x.actorName ?? null })),
       occurrences: this.db
         .select()
         .from(ticketOccurrences)

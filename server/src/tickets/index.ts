@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { registerCalendarRoutes } from './calendar-routes.ts';
 import { parseTicketPolicy } from './core/policy.ts';
 import { TicketDesk } from './desk.ts';
 import { registerOpen311Routes } from './open311/routes.ts';
@@ -82,6 +83,7 @@ export async function installTickets(
   await api.register(async (scope) => {
     registerTicketRoutes(scope, ctx, desk);
     registerWebhookRoutes(scope, ctx);
+    registerCalendarRoutes(scope, desk);
   });
   const hookEvery = opts.webhookEveryMs ?? 2_000;
   // The outbox: deliveries are written inside the desk's transaction (a failure there rolls the

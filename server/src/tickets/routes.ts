@@ -47,6 +47,7 @@ import {
   SlaSchema,
   slaView,
   TicketView,
+  TimelineStepSchema,
   TransitionSchema,
   TriageSchema,
   ticketView,
@@ -336,7 +337,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
             ticket: TicketView,
             sla: SlaSchema,
             allowedActions: Type.Array(Type.Enum(TICKET_ACTIONS)),
-            transitions: Type.Array(TransitionSchema),
+            transitions: Type.Array(TimelineStepSchema),
             occurrences: Type.Array(
               Type.Object({
                 id: Type.String(),
@@ -423,7 +424,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         dueMs: ctx.now(),
         windowEndMs: null,
         dockIds: null,
-        departmentId: null,
+        // The ticket's department owns the sortie too, so its officers see the flight that
+        // checks their work (sorties are scoped by department).
+        departmentId: target.value.departmentId,
       });
       if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
       desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));

@@ -252,6 +252,14 @@ describe('from finding to closed ticket', () => {
       'close',
     ]);
     expect(timeline[4]).toMatchObject({ reason: 'removed the roof', actorRole: 'department_officer' });
+    // Who took each step, by name (the harness names users after their username); the system has none.
+    const names = timeline.map((x: { actorName: string | null }) => x.actorName);
+    expect(names[0]).toBeNull();
+    expect(names[1]).toBeNull();
+    expect(names.slice(2, 5)).toEqual(Array(3).fill(names[2]));
+    expect(names[2]).toMatch(/^department-officer-\d+$/);
+    expect(names[5]).toMatch(/^reviewer-\d+$/);
+    expect(names[6]).toBe(names[5]);
   });
 
   it('a recurrence within 30 days reopens the closed ticket and dispatches it again', async () => {

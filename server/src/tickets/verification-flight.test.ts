@@ -181,6 +181,16 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     expect(await counts()).toMatchObject({ sorties: before.sorties + 1, flights: before.flights + 1 });
     const sortie = (await h.req('GET', `/api/sorties/${sortieId}`, { token: tok.dispatcher })).json();
     expect(sortie).toMatchObject({ kind: 'on_demand', dockId: docks.near });
+    // The sortie carries the ticket's department (its aircraft has none): the department's
+    // officer sees it, in the list and by id.
+    const db = h.app.aerie.database.db;
+    expect(
+      db.get<{ d: string | null }>(sql`select department_id as d from sorties where id = ${sortieId}`).d,
+    ).toBe(dep);
+    const officerSees = await h.req('GET', `/api/sorties/${sortieId}`, { token: tok.officer });
+    expect(officerSees.statusCode, officerSees.body).toBe(200);
+    const officerList = (await h.req('GET', '/api/sorties?limit=100', { token: tok.officer })).json();
+    expect(officerList.items.map((s: { id: string }) => s.id)).toContain(sortieId);
     const flights = (await page(id)).verificationFlights;
     expect(flights).toEqual([
       expect.objectContaining({
