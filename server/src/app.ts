@@ -12,12 +12,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAudit } from './audit.ts';
-import { LoginLimiter } from './auth/login-limiter.ts';
+import { MemoryLoginLimiter, RedisLoginLimiter } from './auth/login-limiter.ts';
 import { installAuth } from './auth/plugin.ts';
 import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { BridgeChannel } from './channel/bridge-channel.ts';
 import type { BridgeHub, IngestSink } from './channel/contracts.ts';
 import { attachSocketIo } from './channel/io.ts';
+import { type Cluster, openCluster, replicateLive, socketIoBus } from './cluster/index.ts';
 import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
@@ -102,6 +103,8 @@ export interface AerieHandle extends AppContext {
   readonly docks: LiveDockStore;
   /** Sends a dock command through the dock's bridge; resolves with the dock's coded answer. */
   readonly dockCommands: DockCommander;
+  /** This node among several (Redis, leases); a single node owns everything when not clustered. */
+  readonly cluster: Cluster;
 }
 
 declare module 'fastify' {
@@ -127,7 +130,10 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
 
   const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
   let app: FastifyInstance | undefined;
+  let cluster: Cluster | undefined;
   try {
+    cluster = await openCluster(config.cluster, database.db, now);
+    const clusterHandle = cluster;
     const adminBootstrap = await ensureFirstAdmin(database.db, {
       password: config.adminPassword,
       now: now(),
@@ -151,15 +157,15 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       tlogSink: flightLog,
       now,
     });
+    const limits = { maxFailures: config.login.maxFailures, windowMs: config.login.windowS * 1000, now };
     const ctx: AerieHandle = {
       config,
       database,
       liveState,
-      loginLimiter: new LoginLimiter({
-        maxFailures: config.login.maxFailures,
-        windowMs: config.login.windowS * 1000,
-        now,
-      }),
+      loginLimiter: cluster.redis
+        ? new RedisLoginLimiter(cluster.redis, limits)
+        : new MemoryLoginLimiter(limits),
+      cluster,
       now,
       adminBootstrap,
       flightLog,
@@ -189,7 +195,18 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     await installEvidenceScreening(app, ticketDesk, config.evidence);
     const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
     app.decorate('webhooks', webhooks);
-    bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
+    const io = attachSocketIo(app, cluster.ioOptions);
+    bridgeChannel.attach(io, app.log.child({ module: 'bridge-channel' }));
+    const replica = cluster.clustered
+      ? replicateLive({
+          bus: socketIoBus(io, cluster.nodeId),
+          liveState,
+          docks,
+          vehicleEvents: bridgeChannel,
+          now,
+        })
+      : null;
+    if (replica) app.log.info({ nodeId: cluster.nodeId }, 'cluster node: live state shared through Redis');
     // One department cache for every console event (fleet, alerts, docks, sorties, uploads).
     const departments = new DepartmentDirectory(database.db, {
       ...(opts.consoleOptions?.directoryRefreshMs
@@ -197,12 +214,22 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         : {}),
     });
     const consoleFanout = attachConsole(app.io, ctx, {
-      vehicleEvents: bridgeChannel,
+      vehicleEvents: replica?.vehicleEvents ?? bridgeChannel,
       departments,
       ...opts.consoleOptions,
     });
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
+    /** An alert raised here (a sortie lost, a fire ticket) goes to this node's consoles and the others'. */
+    const raiseAlert: ConsoleFanout['alert'] = (a) => {
+      consoleFanout.alert(a);
+      replica?.relayAlert(a);
+    };
+    const stopRelayedAlerts = replica?.onRelayedAlert((a) => consoleFanout.alert(a));
+    app.addHook('onClose', async () => {
+      stopRelayedAlerts?.();
+      replica?.close();
+    });
     const stopDockConsole = attachDockConsole(app.io, docks, departments);
     const publishProgress = sortieProgressPublisher(app.io);
     patrol = createPatrol(
@@ -220,7 +247,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           if (FINAL_SORTIE_PHASES.has(p.phase)) ticketDesk.finishVerificationFlight(p.sortieId);
         },
         onLost: (l) =>
-          consoleFanout.alert({
+          raiseAlert({
             vehicleId: l.vehicleId,
             atMs: l.atMs,
             kind: 'sortie_lost',
@@ -246,6 +273,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenScreened();
       database.close();
+      await clusterHandle.close();
     });
 
     installValidation(app);
@@ -254,6 +282,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     await app.register(cookie);
     await app.register(rateLimit, {
       global: false,
+      // Shared by every node in a cluster, so the load balancer cannot multiply the limit.
+      ...(cluster.redis ? { redis: cluster.redis, nameSpace: 'aerie:rate-limit:' } : {}),
       errorResponseBuilder: () => new ApiError('RateLimited', 'too many requests; try again later'),
     });
     installAuth(app, ctx);
@@ -316,10 +346,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const stopTicketConsole = ticketDesk.onTicketEvent(ticketChangePublisher(app.io));
     // Fire/smoke tickets alert the console whatever filed them (issue 15), from here only.
     const stopFireAlerts = ticketDesk.onTicketEvent(
-      fireAlertPublisher(
-        (id) => ticketDesk.departmentOf(id),
-        (a) => consoleFanout.alert(a),
-      ),
+      fireAlertPublisher((id) => ticketDesk.departmentOf(id), raiseAlert),
     );
     app.addHook('onClose', async () => {
       stopTicketConsole();
@@ -341,6 +368,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   } catch (err) {
     if (app) await app.close().catch(() => {});
     database.close();
+    await cluster?.close();
     throw err;
   }
 }

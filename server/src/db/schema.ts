@@ -724,3 +724,16 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
   ],
 );
+
+/**
+ * Named leases for work exactly one server node may do at a time (the patrol scheduler, webhook
+ * delivery, driving one sortie). A node holds `name` until `expiresAt` and renews it; another
+ * takes it over only once it has expired. Taken and renewed by one conditional upsert
+ * (`cluster/leases.ts`), which SQLite and PostgreSQL both run atomically.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  acquiredAt: integer('acquired_at', { mode: 'timestamp_ms' }).notNull(),
+});
