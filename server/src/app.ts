@@ -166,6 +166,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         ? new RedisLoginLimiter(cluster.redis, limits)
         : new MemoryLoginLimiter(limits),
       cluster,
+      ownership: cluster.ownership,
       now,
       adminBootstrap,
       flightLog,

@@ -5,9 +5,11 @@
  * `installPatrol` once; it returns the pieces tests reach for.
  */
 import type { MissionUploadProgress } from '@aerie/contracts';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { sendVehicleCommand } from '../channel/bridge-requests.ts';
 import type { AppContext } from '../context.ts';
+import { vehicles } from '../db/schema.ts';
 import { createMissionUploader } from './mission-uploader.ts';
 import {
   type DockPort,
@@ -82,6 +84,14 @@ export function createPatrol(
       upload: (id, lists) => upload(id, lists, { requestId: crypto.randomUUID() }),
     },
     log,
+    ownership: ctx.ownership,
+    isLocal: async (vehicleId) => {
+      const [v] = await db
+        .select({ bridgeId: vehicles.bridgeId })
+        .from(vehicles)
+        .where(eq(vehicles.id, vehicleId));
+      return !!v?.bridgeId && ctx.bridgeHub.connectedBridgeIds().includes(v.bridgeId);
+    },
     ...(deps.publish ? { publish: deps.publish } : {}),
     ...(deps.onLost ? { onLost: deps.onLost } : {}),
     ...options.orchestrator,
@@ -91,6 +101,7 @@ export function createPatrol(
     now: ctx.now,
     orchestrator,
     log,
+    lease: () => ctx.ownership.hold('scheduler'),
     ...(options.schedulerIntervalMs ? { intervalMs: options.schedulerIntervalMs } : {}),
   });
   app.addHook('onReady', async () => {
