@@ -323,7 +323,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
           api.swagger(),
         );
-        registerHealthRoutes(api, ctx);
+        registerHealthRoutes(api, ctx, clusterHandle);
         registerAuthRoutes(api, ctx);
         registerUserRoutes(api, ctx);
         registerDepartmentRoutes(api, ctx);

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { count } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { Cluster } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
 import { bridges, vehicles } from '../db/schema.ts';
 
@@ -13,7 +14,18 @@ const Health = Type.Object({
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
 });
 
-export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
+const Ready = Type.Object({
+  ready: Type.Boolean(),
+  node: Type.String({ description: "This node's id (the lease holder name)" }),
+  database: Type.Boolean(),
+  redis: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: no Redis configured (one node)' }),
+});
+
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  cluster: Pick<Cluster, 'nodeId' | 'ping'>,
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { database } = ctx;
 
@@ -44,6 +56,25 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
       });
+    },
+  );
+
+  r.get(
+    '/ready',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['health'],
+        security: [],
+        summary:
+          'Readiness for a load balancer: 200 when the database and Redis (when configured) answer, 503 otherwise',
+        response: { 200: Ready, 503: Ready },
+      },
+    },
+    async (_req, reply) => {
+      const [database, redis] = await Promise.all([ctx.database.ping(), cluster.ping()]);
+      const ready = database && redis !== false;
+      return reply.status(ready ? 200 : 503).send({ ready, node: cluster.nodeId, database, redis });
     },
   );
 }
