@@ -18,7 +18,14 @@ import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { BridgeChannel } from './channel/bridge-channel.ts';
 import type { BridgeHub, IngestSink } from './channel/contracts.ts';
 import { attachSocketIo } from './channel/io.ts';
-import { type Cluster, openCluster, replicateLive, socketIoBus } from './cluster/index.ts';
+import type { BridgeRelay } from './cluster/bridge-relay.ts';
+import {
+  type Cluster,
+  openCluster,
+  relayBridgeRequests,
+  replicateLive,
+  socketIoBus,
+} from './cluster/index.ts';
 import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
@@ -157,6 +164,14 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       tlogSink: flightLog,
       now,
     });
+    // Vehicle and dock commands reach the bridge through whichever node holds it (cluster), set
+    // once Socket.IO is up; this node's channel until then, and always on a single node.
+    let relay: BridgeRelay | null = null;
+    const hub: BridgeHub = opts.bridgeHub ?? {
+      request: (bridgeId, kind, payload, options) =>
+        (relay ?? bridgeChannel).request(bridgeId, kind, payload, options),
+      connectedBridgeIds: () => (relay ?? bridgeChannel).connectedBridgeIds(),
+    };
     const limits = { maxFailures: config.login.maxFailures, windowMs: config.login.windowS * 1000, now };
     const ctx: AerieHandle = {
       config,
@@ -171,11 +186,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       adminBootstrap,
       flightLog,
       bridgeChannel,
-      bridgeHub: opts.bridgeHub ?? bridgeChannel,
+      bridgeHub: hub,
       docks,
       dockCommands: createDockCommander({
         db: database.db,
-        hub: opts.bridgeHub ?? bridgeChannel,
+        hub,
         docks,
         now,
       }),
@@ -198,16 +213,19 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('webhooks', webhooks);
     const io = attachSocketIo(app, cluster.ioOptions);
     bridgeChannel.attach(io, app.log.child({ module: 'bridge-channel' }));
-    const replica = cluster.clustered
+    const bus = cluster.clustered ? socketIoBus(io, cluster.nodeId) : null;
+    const replica = bus
       ? replicateLive({
-          bus: socketIoBus(io, cluster.nodeId),
+          bus,
           liveState,
           docks,
           vehicleEvents: bridgeChannel,
           now,
         })
       : null;
+    if (bus) relay = relayBridgeRequests({ bus, local: bridgeChannel, bridgeEvents: bridgeChannel });
     if (replica) app.log.info({ nodeId: cluster.nodeId }, 'cluster node: live state shared through Redis');
+    const localBridgeIds = () => bridgeChannel.connectedBridgeIds();
     // One department cache for every console event (fleet, alerts, docks, sorties, uploads).
     const departments = new DepartmentDirectory(database.db, {
       ...(opts.consoleOptions?.directoryRefreshMs
@@ -230,6 +248,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.addHook('onClose', async () => {
       stopRelayedAlerts?.();
       replica?.close();
+      relay?.close();
     });
     const stopDockConsole = attachDockConsole(app.io, docks, departments);
     const publishProgress = sortieProgressPublisher(app.io);
@@ -257,6 +276,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
             sortieId: l.sortieId,
           }),
         uploadProgress: uploadProgressPublisher(app.io, departments),
+        localBridgeIds,
       },
       {
         ...opts.patrol,
@@ -323,7 +343,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
           api.swagger(),
         );
-        registerHealthRoutes(api, ctx, clusterHandle);
+        registerHealthRoutes(api, ctx, {
+          nodeId: clusterHandle.nodeId,
+          ping: clusterHandle.ping,
+          localBridgeIds,
+        });
         registerAuthRoutes(api, ctx);
         registerUserRoutes(api, ctx);
         registerDepartmentRoutes(api, ctx);

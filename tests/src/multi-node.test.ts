@@ -162,8 +162,7 @@ describe('two server nodes behind nginx with Redis', () => {
 
     // Which node holds the bridge (nginx picked it): the console goes to the other one.
     const connectedOn = async (n: Node) =>
-      ((await (await fetch(`${n.url}/api/health`)).json()) as { bridges: { connected: number } }).bridges
-        .connected;
+      ((await (await fetch(`${n.url}/api/health`)).json()) as { node: { bridges: number } }).node.bridges;
     const holder = await until(
       async () => {
         for (const n of nodes) if ((await connectedOn(n)) === 1) return n;
@@ -223,6 +222,12 @@ describe('two server nodes behind nginx with Redis', () => {
       'the sortie in flight',
       60_000,
     );
+    // A dock command sent to the node without the bridge is carried to the bridge's node.
+    const cmd = await httpApi(other.url, token)('POST', `/docks/${dockId}/commands`, {
+      action: 'start_charging',
+    });
+    // 200 carries the dock's own answer; 409 BridgeOffline would mean it never left this node.
+    expect(cmd.statusCode, cmd.body).toBe(200);
     // Sortie progress from the holder's orchestrator reached the other node's console.
     expect(remote.phases).toContain('in_progress');
     expect(site.fleet.vehicles[0]!.armed).toBe(true);

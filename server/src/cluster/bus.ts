@@ -7,7 +7,7 @@
  * What travels here is what each node's own fan-out needs to serve its own consoles (see
  * `live-replica.ts` for why telemetry is not broadcast to console rooms instead).
  */
-import type { ConsoleVehicleAlert, VehicleEventPayload } from '@aerie/contracts';
+import type { BridgeRequestKind, ConsoleVehicleAlert, VehicleEventPayload } from '@aerie/contracts';
 import type { Server } from 'socket.io';
 import type { LiveDock } from '../live/dock-store.ts';
 import type { LiveEntry } from '../live/live-state-store.ts';
@@ -29,6 +29,20 @@ export interface ClusterMessages {
   'vehicle.event': { nodeId: string; vehicleId: string; atMs: number; event: VehicleEventPayload };
   /** An alert raised outside the live state (a sortie lost, a fire ticket). */
   'console.alert': { nodeId: string; alert: Omit<ConsoleVehicleAlert, 'id'> };
+  /** The bridges connected to the sending node (every few seconds, and on each change). */
+  'bridge.presence': { nodeId: string; bridgeIds: string[] };
+  /** A bridge request (command, upload) for the bridge connected to node `via`. */
+  'bridge.request': {
+    nodeId: string;
+    via: string;
+    requestId: string;
+    bridgeId: string;
+    kind: BridgeRequestKind;
+    payload: unknown;
+    timeoutMs: number | undefined;
+  };
+  'bridge.progress': { nodeId: string; to: string; requestId: string; progress: unknown };
+  'bridge.reply': { nodeId: string; to: string; requestId: string; reply: unknown };
 }
 
 export type ClusterKind = keyof ClusterMessages;

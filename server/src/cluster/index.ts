@@ -15,6 +15,7 @@ import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { Leases, type Ownership, soleOwnership } from './leases.ts';
 
+export { type BridgeRelay, relayBridgeRequests } from './bridge-relay.ts';
 export { type ClusterBus, memoryBusNetwork, socketIoBus } from './bus.ts';
 export { Leases, type Ownership, soleOwnership } from './leases.ts';
 export { type LiveReplica, replicateLive } from './live-replica.ts';

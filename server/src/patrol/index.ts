@@ -66,6 +66,8 @@ export function createPatrol(
     uploadProgress?: (vehicleId: string, p: MissionUploadProgress) => void;
     /** A sortie closed because its aircraft stayed silent in the air (console alert). */
     onLost?: (l: SortieLost) => void;
+    /** Bridges connected to this node (cluster: only their sorties are driven here); the hub's when omitted. */
+    localBridgeIds?: () => string[];
   },
   options: PatrolOptions = {},
 ): Patrol {
@@ -90,7 +92,8 @@ export function createPatrol(
         .select({ bridgeId: vehicles.bridgeId })
         .from(vehicles)
         .where(eq(vehicles.id, vehicleId));
-      return !!v?.bridgeId && ctx.bridgeHub.connectedBridgeIds().includes(v.bridgeId);
+      const here = deps.localBridgeIds?.() ?? ctx.bridgeHub.connectedBridgeIds();
+      return !!v?.bridgeId && here.includes(v.bridgeId);
     },
     ...(deps.publish ? { publish: deps.publish } : {}),
     ...(deps.onLost ? { onLost: deps.onLost } : {}),

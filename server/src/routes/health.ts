@@ -12,6 +12,10 @@ const Health = Type.Object({
   database: Type.Object({ ok: Type.Boolean(), dialect: Type.String() }),
   bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
+  node: Type.Object(
+    { id: Type.String(), bridges: Type.Integer({ description: 'Bridges connected to this node' }) },
+    { description: 'The node that answered (several nodes: `bridges` counts all of them)' },
+  ),
 });
 
 const Ready = Type.Object({
@@ -24,7 +28,7 @@ const Ready = Type.Object({
 export function registerHealthRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  cluster: Pick<Cluster, 'nodeId' | 'ping'>,
+  node: Pick<Cluster, 'nodeId' | 'ping'> & { localBridgeIds(): string[] },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { database } = ctx;
@@ -55,6 +59,7 @@ export function registerHealthRoutes(
         database: { ok: dbOk, dialect: database.dialect },
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
+        node: { id: node.nodeId, bridges: node.localBridgeIds().length },
       });
     },
   );
@@ -72,9 +77,9 @@ export function registerHealthRoutes(
       },
     },
     async (_req, reply) => {
-      const [database, redis] = await Promise.all([ctx.database.ping(), cluster.ping()]);
+      const [database, redis] = await Promise.all([ctx.database.ping(), node.ping()]);
       const ready = database && redis !== false;
-      return reply.status(ready ? 200 : 503).send({ ready, node: cluster.nodeId, database, redis });
+      return reply.status(ready ? 200 : 503).send({ ready, node: node.nodeId, database, redis });
     },
   );
 }
