@@ -381,7 +381,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     if (config.detection.enabled)
       await installDetection(app, {
         config,
-        liveState,
+        liveState: replica ? localView(liveState, replica.isRemote) : liveState,
         desk: ticketDesk,
         flightLog,
         now,

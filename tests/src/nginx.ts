@@ -6,6 +6,7 @@
  * no longer has those lines fails here, by name.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,8 +57,9 @@ export async function startNginx(upstreams: string[]): Promise<Nginx> {
   const port = await freeTcpPort();
   const conf = path.join(dir, 'nginx.conf');
   await writeFile(conf, adaptSample(await readFile(SAMPLE_NGINX_CONF, 'utf8'), port, upstreams, dir));
+  // Debian puts it in /usr/sbin, which is not on every user's PATH.
   const child = spawn(
-    'nginx',
+    existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx',
     [
       '-p',
       dir,

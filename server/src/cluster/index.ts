@@ -18,7 +18,7 @@ import { Leases, type Ownership, soleOwnership } from './leases.ts';
 export { type BridgeRelay, relayBridgeRequests } from './bridge-relay.ts';
 export { type ClusterBus, memoryBusNetwork, socketIoBus } from './bus.ts';
 export { Leases, type Ownership, soleOwnership } from './leases.ts';
-export { type LiveReplica, replicateLive } from './live-replica.ts';
+export { type LiveReplica, localView, replicateLive } from './live-replica.ts';
 
 export interface Cluster {
   readonly nodeId: string;

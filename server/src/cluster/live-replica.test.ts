@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LiveDockStore } from '../live/dock-store.ts';
 import { LiveStateStore } from '../live/live-state-store.ts';
 import { memoryBusNetwork } from './bus.ts';
-import { type LiveReplica, replicateLive } from './live-replica.ts';
+import { type LiveReplica, localView, replicateLive } from './live-replica.ts';
 
 const running: LiveReplica[] = [];
 afterEach(() => {
@@ -64,6 +64,13 @@ describe('live state replicated between nodes', () => {
     a.liveState.update('v2', st({ batteryPct: 50 }));
     await eventually(() => b.liveState.get('v2').online, 'v2 on node B');
     expect(a.replica.isRemote('v2')).toBe(false);
+    // Work tied to the bridge (detection) sees only this node's own vehicles online.
+    const local = localView(a.liveState, a.replica.isRemote);
+    expect([...local.all()].map(([id, e]) => `${id}:${e.online}`).sort()).toEqual(['v1:false', 'v2:true']);
+    const heard: string[] = [];
+    local.subscribe((id, e) => heard.push(`${id}:${e.online}`));
+    b.liveState.update('v3', st({}));
+    await eventually(() => heard.includes('v3:false'), 'v3 seen offline through the local view');
   });
 
   it('keeps the newer entry when the node that lost a bridge marks its vehicles offline late', async () => {

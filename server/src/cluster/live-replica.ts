@@ -118,10 +118,17 @@ export function replicateLive(o: LiveReplicaOptions): LiveReplica {
 
   function apply(batch: LiveBatch): void {
     lastHeard.set(batch.nodeId, now());
+    // The origin is set before the store's listeners run, so they can already tell it is remote.
+    const applied = (origins: Map<string, string>, id: string, take: () => boolean) => {
+      const prev = origins.get(id);
+      origins.set(id, batch.nodeId);
+      if (take()) return;
+      if (prev === undefined) origins.delete(id);
+      else origins.set(id, prev);
+    };
     asRemote(() => {
-      for (const [id, entry] of batch.vehicles)
-        if (liveState.apply(id, entry)) vehicleOrigin.set(id, batch.nodeId);
-      for (const d of batch.docks) if (docks.apply(d)) dockOrigin.set(d.dockId, batch.nodeId);
+      for (const [id, entry] of batch.vehicles) applied(vehicleOrigin, id, () => liveState.apply(id, entry));
+      for (const d of batch.docks) applied(dockOrigin, d.dockId, () => docks.apply(d));
     });
   }
 
@@ -204,6 +211,23 @@ export function replicateLive(o: LiveReplicaOptions): LiveReplica {
       clearInterval(timer);
       for (const s of stops) s();
       o.vehicleEvents.off('vehicle.event', onLocalEvent);
+    },
+  };
+}
+
+/**
+ * The live store as seen by work that must run only where a vehicle's bridge is (detection on
+ * its camera frames): vehicles reported by other nodes look offline.
+ */
+export function localView(
+  store: Pick<LiveStateStore, 'subscribe' | 'all'>,
+  isRemote: (vehicleId: string) => boolean,
+): Pick<LiveStateStore, 'subscribe' | 'all'> {
+  const seen = (id: string, e: LiveEntry): LiveEntry => (isRemote(id) ? { ...e, online: false } : e);
+  return {
+    subscribe: (listener) => store.subscribe((id, e) => listener(id, seen(id, e))),
+    *all() {
+      for (const [id, e] of store.all()) yield [id, seen(id, e)] as [string, LiveEntry];
     },
   };
 }
