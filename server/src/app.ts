@@ -21,6 +21,7 @@ import { attachSocketIo } from './channel/io.ts';
 import type { BridgeRelay } from './cluster/bridge-relay.ts';
 import {
   type Cluster,
+  localView,
   openCluster,
   relayBridgeRequests,
   replicateLive,
