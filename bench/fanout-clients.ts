@@ -4,20 +4,33 @@
  * few vehicles, reporting how old each state is when it arrives (receipt time minus the
  * state's `updatedAtMs`, which the server's LiveStateStore stamps on receipt from the bridge).
  *
- * Parent -> child messages: { url, token, clients, focusPerClient, vehicleIds }, then
+ * Parent -> child messages: { url (or urls: client k connects to urls[k % n]), token, clients,
+ * focusPerClient, vehicleIds }, then
  * 'measure', then 'report'. Child -> parent: 'ready', then { focused: number[], fleet: number[] }.
  */
 import { io as connect, type Socket } from 'socket.io-client';
 
 interface Setup {
-  url: string;
+  url?: string;
+  /** Several server nodes: the clients are spread over them evenly. */
+  urls?: string[];
   token: string;
   clients: number;
   focusPerClient: number;
   vehicleIds: string[];
+  /**
+   * Age from when: 'store' (default), the server's receipt in its live store; 'bridge', the
+   * bridge's own stamp in the state (`state.updatedAtMs`), so the age covers ingest and the hop
+   * between server nodes too.
+   */
+  since?: 'store' | 'bridge';
 }
 
-type Item = { vehicleId: string; updatedAtMs: number | null };
+type Item = { vehicleId: string; updatedAtMs: number | null; state?: { updatedAtMs?: number } | null };
+
+let since: Setup['since'] = 'store';
+const stampOf = (i: Item): number | null =>
+  since === 'bridge' ? (i.state?.updatedAtMs ?? null) : i.updatedAtMs;
 
 const focused: number[] = [];
 const fleet: number[] = [];
@@ -25,21 +38,25 @@ let measuring = false;
 const sockets: Socket[] = [];
 
 async function setup(s: Setup): Promise<void> {
+  since = s.since ?? 'store';
   await Promise.all(
     Array.from({ length: s.clients }, async (_, k) => {
-      const socket = connect(s.url, {
+      const urls = s.urls ?? [s.url!];
+      const socket = connect(urls[k % urls.length]!, {
         transports: ['websocket'],
         auth: { token: s.token },
         reconnection: false,
       });
       sockets.push(socket);
       socket.on('vehicle.state', (item: Item) => {
-        if (measuring && item.updatedAtMs !== null) focused.push(Date.now() - item.updatedAtMs);
+        const at = stampOf(item);
+        if (measuring && at !== null) focused.push(Date.now() - at);
       });
       socket.on('fleet.state', (items: Item[]) => {
         if (!measuring) return;
         const now = Date.now();
         for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);
+        // (Fleet items carry only the fleet fields, not the bridge's stamp: their age is the store's.)
       });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());

@@ -26,7 +26,7 @@ const MEASURE_MS = 10_000;
 const PASSWORD = 'bench-admin-password';
 
 /** A state shaped like the bridge's snapshot, so payload sizes are realistic (~1 KB). */
-function snapshot(sysid: number, t: number): VehicleStatePayload {
+export function snapshot(sysid: number, t: number): VehicleStatePayload {
   const a = t / 10_000 + sysid;
   return {
     sysid,
