@@ -10,7 +10,7 @@
  */
 import { io as connect, type Socket } from 'socket.io-client';
 
-interface Setup {
+export interface Setup {
   url?: string;
   /** Several server nodes: the clients are spread over them evenly. */
   urls?: string[];

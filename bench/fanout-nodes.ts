@@ -11,15 +11,14 @@
  * `FANOUT_NODES_VEHICLES` (default 500) scales the fleet down for a small machine; the figure's
  * note says which fleet it was.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AERIE_BIN, freeTcpPort, startRedis, until } from '@aerie/tests';
 import { io as connect, type Socket } from 'socket.io-client';
-import { snapshot } from './fanout.ts';
+import { snapshot, startConsoleClients } from './fanout.ts';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
 const VEHICLES = Number(process.env.FANOUT_NODES_VEHICLES ?? 500);
@@ -66,13 +65,18 @@ async function startNode(dataDir: string, redisUrl: string, i: number): Promise<
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const url = await until(
-    async () => /aerie server listening on (http:\/\/\S+) /.exec(out)?.[1],
-    `bench node ${i + 1} to listen`,
-    90_000,
-    { stopIf: () => (child.exitCode !== null ? `node exited:\n${out}` : null) },
-  );
-  return { url, child };
+  try {
+    const url = await until(
+      async () => /aerie server listening on (http:\/\/\S+) /.exec(out)?.[1],
+      `bench node ${i + 1} to listen`,
+      180_000,
+      { stopIf: () => (child.exitCode !== null ? `node exited:\n${out}` : null) },
+    );
+    return { url, child };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${out}`);
+  }
 }
 
 /** A bridge on the channel: one batch in flight, the newest state per vehicle while it waits. */
@@ -148,7 +152,7 @@ async function runWith(nodeCount: number): Promise<{
   const redis = await startRedis();
   const nodes: NodeProc[] = [];
   const bridges: ReturnType<typeof driveBridge>[] = [];
-  let clients: ChildProcess | undefined;
+  let clients: Awaited<ReturnType<typeof startConsoleClients>> | undefined;
   try {
     // The first node creates the database and the administrator; the others join it.
     for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(dir, redis.url, i));
@@ -189,20 +193,7 @@ async function runWith(nodeCount: number): Promise<{
       'every vehicle registered',
       60_000,
     );
-    clients = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const child = clients;
-    const message = (want: string) =>
-      new Promise<unknown>((resolve, reject) => {
-        child.once('message', (m) =>
-          want === '*' || m === want ? resolve(m) : reject(new Error(String(m))),
-        );
-        child.once('exit', (code) => reject(new Error(`console clients exited (${code})`)));
-      });
-    const ready = message('ready');
-    child.send({
+    clients = await startConsoleClients({
       urls: nodes.map((n) => `${n.url}/console`),
       token,
       clients: CLIENTS,
@@ -210,15 +201,12 @@ async function runWith(nodeCount: number): Promise<{
       vehicleIds,
       since: 'bridge',
     });
-    await ready;
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const ackedBefore = bridges.reduce((n, b) => n + b.acked(), 0);
-    child.send('measure');
+    clients.measure();
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, MEASURE_MS));
-    const report = message('*');
-    child.send('report');
-    const { focused } = (await report) as { focused: number[] };
+    const { focused } = await clients.report();
     const elapsedS = (Date.now() - t0) / 1000;
     focused.sort((a, b) => a - b);
     return {
@@ -230,7 +218,7 @@ async function runWith(nodeCount: number): Promise<{
     };
   } finally {
     for (const b of bridges) b.stop();
-    if (clients && clients.exitCode === null) clients.kill();
+    clients?.close();
     for (const n of nodes) {
       n.child.kill('SIGTERM');
       await Promise.race([

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { BridgeRequestKind, BridgeRequests } from '@aerie/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BridgeHub, BridgeRequestOptions } from '../channel/contracts.ts';
+import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { type BridgeRelay, relayBridgeRequests } from './bridge-relay.ts';
 import { memoryBusNetwork } from './bus.ts';
 
@@ -10,30 +9,18 @@ afterEach(() => {
   for (const r of relays.splice(0)) r.close();
 });
 
-/** A node's bridge channel: holds `bridges`, answers every request with the bridge id and reports progress once. */
-class FakeChannel extends EventEmitter implements BridgeHub {
-  readonly asked: string[] = [];
-  constructor(public bridges: string[]) {
-    super();
-  }
-  connectedBridgeIds() {
-    return [...this.bridges];
-  }
-  async request<K extends BridgeRequestKind>(
-    bridgeId: string,
-    kind: K,
-    payload: BridgeRequests[K]['request'],
-    options: BridgeRequestOptions<K> = {},
-  ): Promise<BridgeRequests[K]['reply']> {
-    this.asked.push(`${kind}:${bridgeId}`);
-    if (!this.bridges.includes(bridgeId))
-      return {
-        ok: false,
-        error: { code: 'BridgeOffline', message: 'not here' },
-      } as BridgeRequests[K]['reply'];
-    options.onProgress?.({ requestId: payload.requestId, sent: 1, total: 2 } as never);
-    return { ok: true, value: { bridgeId, requestId: payload.requestId } } as never;
-  }
+/** A node's bridge channel: the shared fake hub, answering with the bridge id after one progress report. */
+function fakeChannel(bridges: string[]) {
+  const hub = new FakeBridgeHub();
+  hub.connected = bridges;
+  const answer = async (payload: { requestId: string }, progress: (p: never) => void) => {
+    progress({ requestId: payload.requestId, sent: 1, total: 2 } as never);
+    return { ok: true, value: { requestId: payload.requestId } } as never;
+  };
+  hub.answers = { 'vehicle.command': answer, 'dock.command': answer, 'mission.upload': answer };
+  const events = new EventEmitter();
+  const asked = () => hub.calls.map((c) => `${c.kind}:${c.bridgeId}`);
+  return { hub, events, asked };
 }
 
 async function eventually(check: () => boolean, what: string): Promise<void> {
@@ -47,11 +34,11 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
 function cluster() {
   const net = memoryBusNetwork();
   const make = (nodeId: string, bridges: string[]) => {
-    const local = new FakeChannel(bridges);
+    const local = fakeChannel(bridges);
     const relay = relayBridgeRequests({
       bus: net.join(nodeId),
-      local,
-      bridgeEvents: local,
+      local: local.hub,
+      bridgeEvents: local.events,
       presenceEveryMs: 20,
       hopMarginMs: 50,
     });
@@ -72,16 +59,16 @@ describe('bridge requests across nodes', () => {
     const reply = await a.relay.request('bridge-1', 'mission.upload', command, {
       onProgress: (p) => progress.push(p),
     });
-    expect(reply).toEqual({ ok: true, value: { bridgeId: 'bridge-1', requestId: 'r1' } });
+    expect(reply).toEqual({ ok: true, value: { requestId: 'r1' } });
     expect(progress).toEqual([{ requestId: 'r1', sent: 1, total: 2 }]);
-    expect(b.local.asked).toEqual(['mission.upload:bridge-1']);
-    expect(a.local.asked).toEqual([]);
+    expect(b.local.asked()).toEqual(['mission.upload:bridge-1']);
+    expect(a.local.asked()).toEqual([]);
   });
 
   it('answers from this node when the bridge is here, and BridgeOffline at once when no node has it', async () => {
     const { a, b } = cluster();
     expect(await b.relay.request('bridge-1', 'vehicle.command', command)).toMatchObject({ ok: true });
-    expect(b.local.asked).toEqual(['vehicle.command:bridge-1']);
+    expect(b.local.asked()).toEqual(['vehicle.command:bridge-1']);
     const started = Date.now();
     const none = await a.relay.request('bridge-9', 'vehicle.command', command);
     expect(none).toMatchObject({ ok: false, error: { code: 'BridgeOffline' } });
@@ -98,15 +85,15 @@ describe('bridge requests across nodes', () => {
 
   it('follows a bridge that connects to another node', async () => {
     const { a, b } = cluster();
-    b.local.bridges = [];
-    b.local.emit('bridge.disconnected', 'bridge-1');
-    a.local.bridges = ['bridge-1'];
-    a.local.emit('bridge.connected', 'bridge-1');
+    b.local.hub.connected = [];
+    b.local.events.emit('bridge.disconnected', 'bridge-1');
+    a.local.hub.connected = ['bridge-1'];
+    a.local.events.emit('bridge.connected', 'bridge-1');
     await eventually(
       () => !b.relay.localBridgeIds().length && b.relay.connectedBridgeIds().includes('bridge-1'),
       'A on B',
     );
     expect(await b.relay.request('bridge-1', 'dock.command', command)).toMatchObject({ ok: true });
-    expect(a.local.asked).toEqual(['dock.command:bridge-1']);
+    expect(a.local.asked()).toEqual(['dock.command:bridge-1']);
   });
 });
