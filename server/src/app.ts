@@ -24,6 +24,7 @@ import {
   localView,
   openCluster,
   relayBridgeRequests,
+  relaySortieAborts,
   replicateLive,
   socketIoBus,
 } from './cluster/index.ts';
@@ -285,6 +286,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
     );
     const patrolHandle = patrol;
+    if (bus) {
+      const aborts = relaySortieAborts(bus, patrolHandle.orchestrator);
+      patrolHandle.abortElsewhere = aborts.abortElsewhere;
+      app.addHook('onClose', async () => aborts.close());
+    }
     app.decorate('patrol', patrolHandle);
     app.addHook('onClose', async () => stopDockConsole());
     const maps = new MapLibrary(mapsDirOf(config));

@@ -42,6 +42,9 @@ export interface ClusterMessages {
     timeoutMs: number | undefined;
   };
   'bridge.progress': { nodeId: string; to: string; requestId: string; progress: unknown };
+  /** Abort a sortie this node does not drive: the node that drives it answers. */
+  'sortie.abort': { nodeId: string; requestId: string; sortieId: string; message: string };
+  'sortie.abort.accepted': { nodeId: string; to: string; requestId: string };
   'bridge.reply': { nodeId: string; to: string; requestId: string; reply: unknown };
 }
 

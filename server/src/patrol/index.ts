@@ -49,6 +49,11 @@ export interface PatrolOptions {
 export interface Patrol {
   orchestrator: Orchestrator;
   scheduler: SchedulerLoop;
+  /**
+   * Several nodes: asks the node driving a sortie to abort it (set by the app once the cluster
+   * bus is up); answers whether one did.
+   */
+  abortElsewhere?: (sortieId: string, message: string) => Promise<boolean>;
 }
 
 /**
@@ -123,5 +128,5 @@ export function registerPatrolRoutes(api: FastifyInstance, ctx: AppContext, patr
   registerPatrolRouteRoutes(api, ctx);
   registerZoneRoutes(api, ctx);
   registerScheduleRoutes(api, ctx);
-  registerLaunchRoutes(api, ctx, patrol.orchestrator);
+  registerLaunchRoutes(api, ctx, patrol);
 }
