@@ -64,7 +64,7 @@ async function setup(s: Setup): Promise<void> {
       });
       for (let j = 0; j < s.focusPerClient; j++) {
         const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
-        const ack = (await socket.timeout(10_000).emitWithAck('vehicle.focus', { vehicleId })) as {
+        const ack = (await socket.timeout(60_000).emitWithAck('vehicle.focus', { vehicleId })) as {
           ok: boolean;
         };
         if (!ack.ok) throw new Error(`focus refused: ${JSON.stringify(ack)}`);
