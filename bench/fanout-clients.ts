@@ -46,6 +46,8 @@ async function setup(s: Setup): Promise<void> {
         transports: ['websocket'],
         auth: { token: s.token },
         reconnection: false,
+        // Sign-in of 200 consoles at once on a loaded 2-core machine can take longer than 20 s.
+        timeout: 120_000,
       });
       sockets.push(socket);
       socket.on('vehicle.state', (item: Item) => {
