@@ -36,43 +36,46 @@ const focused: number[] = [];
 const fleet: number[] = [];
 let measuring = false;
 const sockets: Socket[] = [];
+let connected = 0;
 
 async function setup(s: Setup): Promise<void> {
   since = s.since ?? 'store';
-  await Promise.all(
-    Array.from({ length: s.clients }, async (_, k) => {
-      const urls = s.urls ?? [s.url!];
-      const socket = connect(urls[k % urls.length]!, {
-        transports: ['websocket'],
-        auth: { token: s.token },
-        reconnection: false,
-        // Sign-in of 200 consoles at once on a loaded 2-core machine can take longer than 20 s.
-        timeout: 120_000,
-      });
-      sockets.push(socket);
-      socket.on('vehicle.state', (item: Item) => {
-        const at = stampOf(item);
-        if (measuring && at !== null) focused.push(Date.now() - at);
-      });
-      socket.on('fleet.state', (items: Item[]) => {
-        if (!measuring) return;
-        const now = Date.now();
-        for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);
-        // (Fleet items carry only the fleet fields, not the bridge's stamp: their age is the store's.)
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', (e) => reject(e));
-      });
-      for (let j = 0; j < s.focusPerClient; j++) {
-        const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
-        const ack = (await socket.timeout(60_000).emitWithAck('vehicle.focus', { vehicleId })) as {
-          ok: boolean;
-        };
-        if (!ack.ok) throw new Error(`focus refused: ${JSON.stringify(ack)}`);
-      }
-    }),
-  );
+  // In waves of 25: all at once, some sign-ins on a loaded machine outlast Socket.IO's connect timeouts.
+  const one = async (k: number) => {
+    const urls = s.urls ?? [s.url!];
+    const socket = connect(urls[k % urls.length]!, {
+      transports: ['websocket'],
+      auth: { token: s.token },
+      reconnection: false,
+      // Sign-in of 200 consoles at once on a loaded 2-core machine can take longer than 20 s.
+      timeout: 120_000,
+    });
+    sockets.push(socket);
+    socket.on('vehicle.state', (item: Item) => {
+      const at = stampOf(item);
+      if (measuring && at !== null) focused.push(Date.now() - at);
+    });
+    socket.on('fleet.state', (items: Item[]) => {
+      if (!measuring) return;
+      const now = Date.now();
+      for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);
+      // (Fleet items carry only the fleet fields, not the bridge's stamp: their age is the store's.)
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (e) => reject(new Error(`console ${k} could not connect: ${e.message}`)));
+    });
+    connected++;
+    for (let j = 0; j < s.focusPerClient; j++) {
+      const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
+      const ack = (await socket.timeout(60_000).emitWithAck('vehicle.focus', { vehicleId })) as {
+        ok: boolean;
+      };
+      if (!ack.ok) throw new Error(`focus refused: ${JSON.stringify(ack)}`);
+    }
+  };
+  for (let k = 0; k < s.clients; k += 25)
+    await Promise.all(Array.from({ length: Math.min(25, s.clients - k) }, (_, j) => one(k + j)));
 }
 
 process.on('message', (m: unknown) => {
@@ -87,7 +90,7 @@ process.on('message', (m: unknown) => {
     setup(m as Setup).then(
       () => process.send!('ready'),
       (err: unknown) => {
-        process.stderr.write(`fanout clients: ${String(err)}\n`);
+        process.stderr.write(`fanout clients: ${String(err)} (${connected} connected)\n`);
         process.exit(1);
       },
     );
