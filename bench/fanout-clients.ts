@@ -83,9 +83,10 @@ process.on('message', (m: unknown) => {
     measuring = true;
   } else if (m === 'report') {
     measuring = false;
+    // No exit of its own: leaving at once could beat this message to the parent, which ends
+    // this process once it has the report.
     process.send!({ focused, fleet });
     for (const s of sockets) s.disconnect();
-    setTimeout(() => process.exit(0), 100);
   } else {
     setup(m as Setup).then(
       () => process.send!('ready'),
