@@ -17,8 +17,15 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, until } from './cli.ts';
-import { patrolRoute, rmDir, Teardown } from './harness.ts';
-import { createDockSite, type InjectApi, openConsole, startDockSite } from './local-server.ts';
+import { rmDir, Teardown } from './harness.ts';
+import {
+  createDockSite,
+  type InjectApi,
+  launchPatrol,
+  openConsole,
+  sortieReaching,
+  startDockSite,
+} from './local-server.ts';
 import { startNginx } from './nginx.ts';
 import { startRedis } from './redis.ts';
 import { type AerieProcess, spawnAerie, tokenAt } from './system.ts';
@@ -202,26 +209,8 @@ describe('two server nodes behind nginx with Redis', () => {
     await until(async () => remote.tickets.includes(ticketId), `ticket.changed on ${other.name}`, 10_000);
 
     // --- a sortie, launched through nginx; the holder drives it
-    const routeRes = await api('POST', '/routes', {
-      name: 'River patrol',
-      kind: 'waypoint',
-      route: patrolRoute('River patrol', HOME, 300, 200),
-    });
-    expect(routeRes.statusCode, routeRes.body).toBe(201);
-    const launched = await api('POST', '/sorties', { routeId: routeRes.json().id });
-    expect(launched.statusCode, launched.body).toBe(201);
-    const sortieId = launched.json().sortieId as string;
-    const sortie = async () => (await api('GET', `/sorties/${sortieId}`)).json();
-    await until(
-      async () => {
-        const s = await sortie();
-        if (s.phase === 'failed' || s.phase === 'aborted')
-          throw new Error(`sortie ended before the kill: ${s.failureCode}: ${s.failureMessage}`);
-        return s.phase === 'in_progress' ? s : undefined;
-      },
-      'the sortie in flight',
-      60_000,
-    );
+    const sortieId = await launchPatrol(api, 'River patrol', HOME);
+    await sortieReaching(api, sortieId, 'in_progress', 60_000, 'before the kill');
     // A dock command sent to the node without the bridge is carried to the bridge's node.
     const cmd = await httpApi(other.url, token)('POST', `/docks/${dockId}/commands`, {
       action: 'start_charging',
@@ -240,16 +229,7 @@ describe('two server nodes behind nginx with Redis', () => {
 
     // The bridge reconnects through nginx to the survivor.
     await until(async () => (await connectedOn(other)) === 1, 'the bridge on the surviving node', 20_000);
-    const closed = await until(
-      async () => {
-        const s = await sortie();
-        if (s.phase === 'failed' || s.phase === 'aborted')
-          throw new Error(`sortie ended after the kill: ${s.failureCode}: ${s.failureMessage}`);
-        return s.phase === 'closed' ? s : undefined;
-      },
-      'the sortie taken over and closed',
-      90_000,
-    );
+    const closed = await sortieReaching(api, sortieId, 'closed', 90_000, 'after the kill');
     expect(closed).toMatchObject({ status: 'completed', failureCode: null, missionRan: true });
     expect(closed.distanceM).toBeGreaterThan(500);
     const dock = (await api('GET', `/docks/${dockId}/status`)).json().status;
