@@ -58,7 +58,8 @@ async function startNode(name: Node['name'], dataDir: string, redisUrl: string):
   const url = await until(
     async () => /aerie server listening on (http:\/\/\S+) /.exec(proc.output())?.[1],
     `${name} to listen`,
-    60_000,
+    // Two cores shared with other work: a start under tsx can take a minute.
+    120_000,
     { stopIf: () => (proc.child.exitCode !== null ? `${name} exited:\n${proc.output()}` : null) },
   ).catch((err: Error) => {
     proc.child.kill('SIGKILL');
