@@ -8,6 +8,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchConsole } from './console.ts';
 import { benchFanout } from './fanout.ts';
+import { benchFanoutNodes } from './fanout-nodes.ts';
 import { benchFleet } from './fleet.ts';
 import { benchGeoref } from './georef.ts';
 import { benchInference } from './inference.ts';
@@ -26,6 +27,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   'mission-upload': benchMissionUpload,
   queries: benchQueries,
   fanout: benchFanout,
+  'fanout-nodes': benchFanoutNodes,
   console: benchConsole,
   planning: benchPlanning,
   inference: benchInference,

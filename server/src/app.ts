@@ -12,12 +12,22 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAudit } from './audit.ts';
-import { LoginLimiter } from './auth/login-limiter.ts';
+import { MemoryLoginLimiter, RedisLoginLimiter } from './auth/login-limiter.ts';
 import { installAuth } from './auth/plugin.ts';
 import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { BridgeChannel } from './channel/bridge-channel.ts';
 import type { BridgeHub, IngestSink } from './channel/contracts.ts';
 import { attachSocketIo } from './channel/io.ts';
+import type { BridgeRelay } from './cluster/bridge-relay.ts';
+import {
+  type Cluster,
+  localView,
+  openCluster,
+  relayBridgeRequests,
+  relaySortieAborts,
+  replicateLive,
+  socketIoBus,
+} from './cluster/index.ts';
 import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
@@ -107,6 +117,8 @@ export interface AerieHandle extends AppContext {
   readonly docks: LiveDockStore;
   /** Sends a dock command through the dock's bridge; resolves with the dock's coded answer. */
   readonly dockCommands: DockCommander;
+  /** This node among several (Redis, leases); a single node owns everything when not clustered. */
+  readonly cluster: Cluster;
 }
 
 declare module 'fastify' {
@@ -146,7 +158,10 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
 
   const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
   let app: FastifyInstance | undefined;
+  let cluster: Cluster | undefined;
   try {
+    cluster = await openCluster(config.cluster, database.db, now);
+    const clusterHandle = cluster;
     const adminBootstrap = await ensureFirstAdmin(database.db, {
       password: config.adminPassword,
       now: now(),
@@ -183,25 +198,34 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         .add(image)
         .catch((err: Error) => app?.log.error({ vehicleId, err }, 'camera still not stored'));
     });
+    // Vehicle and dock commands reach the bridge through whichever node holds it (cluster), set
+    // once Socket.IO is up; this node's channel until then, and always on a single node.
+    let relay: BridgeRelay | null = null;
+    const hub: BridgeHub = opts.bridgeHub ?? {
+      request: (bridgeId, kind, payload, options) =>
+        (relay ?? bridgeChannel).request(bridgeId, kind, payload, options),
+      connectedBridgeIds: () => (relay ?? bridgeChannel).connectedBridgeIds(),
+    };
+    const limits = { maxFailures: config.login.maxFailures, windowMs: config.login.windowS * 1000, now };
     const ctx: AerieHandle = {
       config,
       database,
       liveState,
       media: mediaLibrary,
-      loginLimiter: new LoginLimiter({
-        maxFailures: config.login.maxFailures,
-        windowMs: config.login.windowS * 1000,
-        now,
-      }),
+      loginLimiter: cluster.redis
+        ? new RedisLoginLimiter(cluster.redis, limits)
+        : new MemoryLoginLimiter(limits),
+      cluster,
+      ownership: cluster.ownership,
       now,
       adminBootstrap,
       flightLog,
       bridgeChannel,
-      bridgeHub: opts.bridgeHub ?? bridgeChannel,
+      bridgeHub: hub,
       docks,
       dockCommands: createDockCommander({
         db: database.db,
-        hub: opts.bridgeHub ?? bridgeChannel,
+        hub,
         docks,
         now,
       }),
@@ -222,7 +246,21 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     await installEvidenceScreening(app, ticketDesk, config.evidence);
     const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
     app.decorate('webhooks', webhooks);
-    bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
+    const io = attachSocketIo(app, cluster.ioOptions);
+    bridgeChannel.attach(io, app.log.child({ module: 'bridge-channel' }));
+    const bus = cluster.clustered ? socketIoBus(io, cluster.nodeId) : null;
+    const replica = bus
+      ? replicateLive({
+          bus,
+          liveState,
+          docks,
+          vehicleEvents: bridgeChannel,
+          now,
+        })
+      : null;
+    if (bus) relay = relayBridgeRequests({ bus, local: bridgeChannel, bridgeEvents: bridgeChannel });
+    if (replica) app.log.info({ nodeId: cluster.nodeId }, 'cluster node: live state shared through Redis');
+    const localBridgeIds = () => bridgeChannel.connectedBridgeIds();
     // One department cache for every console event (fleet, alerts, docks, sorties, uploads).
     const departments = new DepartmentDirectory(database.db, {
       ...(opts.consoleOptions?.directoryRefreshMs
@@ -230,12 +268,23 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         : {}),
     });
     const consoleFanout = attachConsole(app.io, ctx, {
-      vehicleEvents: bridgeChannel,
+      vehicleEvents: replica?.vehicleEvents ?? bridgeChannel,
       departments,
       ...opts.consoleOptions,
     });
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
+    /** An alert raised here (a sortie lost, a fire ticket) goes to this node's consoles and the others'. */
+    const raiseAlert: ConsoleFanout['alert'] = (a) => {
+      consoleFanout.alert(a);
+      replica?.relayAlert(a);
+    };
+    const stopRelayedAlerts = replica?.onRelayedAlert((a) => consoleFanout.alert(a));
+    app.addHook('onClose', async () => {
+      stopRelayedAlerts?.();
+      replica?.close();
+      relay?.close();
+    });
     const stopDockConsole = attachDockConsole(app.io, docks, departments);
     const publishProgress = sortieProgressPublisher(app.io);
     patrol = createPatrol(
@@ -258,7 +307,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
               );
         },
         onLost: (l) =>
-          consoleFanout.alert({
+          raiseAlert({
             vehicleId: l.vehicleId,
             atMs: l.atMs,
             kind: 'sortie_lost',
@@ -267,6 +316,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
             sortieId: l.sortieId,
           }),
         uploadProgress: uploadProgressPublisher(app.io, departments),
+        localBridgeIds,
       },
       {
         ...opts.patrol,
@@ -274,6 +324,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
     );
     const patrolHandle = patrol;
+    if (bus) {
+      const aborts = relaySortieAborts(bus, patrolHandle.orchestrator);
+      patrolHandle.abortElsewhere = aborts.abortElsewhere;
+      app.addHook('onClose', async () => aborts.close());
+    }
     app.decorate('patrol', patrolHandle);
     app.addHook('onClose', async () => stopDockConsole());
     const maps = new MapLibrary(mapsDirOf(config));
@@ -285,6 +340,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       await ticketDesk.whenIdle();
       database.close();
       closeMedia();
+      await clusterHandle.close();
     });
 
     installValidation(app);
@@ -293,6 +349,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     await app.register(cookie);
     await app.register(rateLimit, {
       global: false,
+      // Shared by every node in a cluster, so the load balancer cannot multiply the limit.
+      ...(cluster.redis ? { redis: cluster.redis, nameSpace: 'aerie:rate-limit:' } : {}),
       errorResponseBuilder: () => new ApiError('RateLimited', 'too many requests; try again later'),
     });
     installAuth(app, ctx);
@@ -331,7 +389,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
           api.swagger(),
         );
-        registerHealthRoutes(api, ctx);
+        registerHealthRoutes(api, ctx, {
+          nodeId: clusterHandle.nodeId,
+          ping: clusterHandle.ping,
+          localBridgeIds,
+        });
         registerAuthRoutes(api, ctx);
         registerUserRoutes(api, ctx);
         registerDepartmentRoutes(api, ctx);
@@ -355,10 +417,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const stopTicketConsole = ticketDesk.onTicketEvent(ticketChangePublisher(app.io));
     // Fire/smoke tickets alert the console whatever filed them (issue 15), from here only.
     const stopFireAlerts = ticketDesk.onTicketEvent(
-      fireAlertPublisher(
-        (id) => ticketDesk.departmentOf(id),
-        (a) => consoleFanout.alert(a),
-      ),
+      fireAlertPublisher((id) => ticketDesk.departmentOf(id), raiseAlert),
     );
     app.addHook('onClose', async () => {
       stopTicketConsole();
@@ -368,7 +427,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     if (config.detection.enabled)
       await installDetection(app, {
         config,
-        liveState,
+        liveState: replica ? localView(liveState, replica.isRemote) : liveState,
         desk: ticketDesk,
         flightLog,
         capturedImages,
@@ -382,6 +441,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     if (app) await app.close().catch(() => {});
     database.close();
     closeMedia();
+    await cluster?.close();
     throw err;
   }
 }

@@ -43,6 +43,28 @@ export const ServerConfigSchema = Type.Object(
       maximum: 86_400,
       description: 'An aircraft silent this long in the air has its sortie closed as lost, with an alert',
     }),
+    cluster: Type.Object(
+      {
+        redisUrl: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], {
+          default: null,
+          description:
+            'Redis for several server nodes (redis://host:port): Socket.IO fan-out between nodes, shared login limits (null: one node)',
+        }),
+        nodeId: Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()], {
+          default: null,
+          description:
+            "This node's name in leases and logs (null: host name, process id and a random suffix)",
+        }),
+        leaseTtlS: Type.Number({
+          default: 15,
+          minimum: 1,
+          maximum: 600,
+          description:
+            "How long a node keeps the scheduler, webhook delivery or a sortie after its last renewal; a dead node's work moves on after this",
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Several server nodes on one database' },
+    ),
     login: Type.Object(
       {
         maxFailures: Type.Integer({
@@ -273,7 +295,7 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
 export type ServerConfigInput = Partial<
-  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map' | 'media'>
+  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map' | 'media' | 'cluster'>
 > & {
   media?: { url?: string | null; s3?: Partial<ServerConfig['media']['s3']> };
   map?: Partial<ServerConfig['map']>;
@@ -288,6 +310,7 @@ export type ServerConfigInput = Partial<
     camera?: Partial<ServerConfig['detection']['camera']>;
   };
   login?: Partial<ServerConfig['login']>;
+  cluster?: Partial<ServerConfig['cluster']>;
   console?: {
     imagery?: Partial<ServerConfig['console']['imagery']>;
     terrainUrl?: string | null;
@@ -323,7 +346,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
  * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_REDIS_URL, AERIE_MAP_DIR,
  * AERIE_BASEMAP (a map name, '' for none), AERIE_MEDIA_URL, AERIE_S3_ENDPOINT, AERIE_S3_REGION,
- * AERIE_S3_PATH_STYLE (true/1). Takes the
+ * AERIE_S3_PATH_STYLE (true/1), AERIE_NODE_ID, AERIE_LEASE_TTL_S. Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -340,6 +363,14 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_COOKIE_SECURE) out.cookieSecure = bool(env.AERIE_COOKIE_SECURE);
   if (env.AERIE_TRUST_PROXY) out.trustProxy = bool(env.AERIE_TRUST_PROXY);
   if (env.AERIE_SORTIE_LOST_AFTER_S) out.sortieLostAfterS = num(env.AERIE_SORTIE_LOST_AFTER_S);
+  const cluster: Record<string, unknown> = {};
+  if (env.AERIE_REDIS_URL) cluster.redisUrl = env.AERIE_REDIS_URL;
+  if (env.AERIE_NODE_ID) cluster.nodeId = env.AERIE_NODE_ID;
+  if (env.AERIE_LEASE_TTL_S)
+    cluster.leaseTtlS = /^\d+(\.\d+)?$/.test(env.AERIE_LEASE_TTL_S)
+      ? Number(env.AERIE_LEASE_TTL_S)
+      : env.AERIE_LEASE_TTL_S;
+  if (Object.keys(cluster).length > 0) out.cluster = cluster;
   const imagery: Record<string, unknown> = {};
   if (env.AERIE_IMAGERY_URL) imagery.url = env.AERIE_IMAGERY_URL;
   // A URL alone means XYZ tiles, the common case of a self-hosted tile server.

@@ -1,81 +1,60 @@
 /**
- * A throw-away redis-server for one test file: a free port, its files in a temp folder, no
- * persistence; stop() kills it and removes the folder. Debian's `redis-server` (.ci/run
- * installs it).
+ * A throwaway redis-server for the multi-node and detection-queue tests (Debian's `redis-server`; `.ci/run` installs
+ * it): a free port on loopback, no persistence, a temporary working folder, stopped and removed
+ * by `close()`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeTcpPort, until } from './cli.ts';
 
-export interface TestRedis {
+export interface RedisServer {
   url: string;
   port: number;
+  child: ChildProcess;
+  close(): Promise<void>;
+  /** The same as `close`. */
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** The name the detection queue's tests use. */
+export type TestRedis = RedisServer;
 
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    sock.setTimeout(500);
-    sock.once('connect', () => sock.write('PING\r\n'));
-    sock.once('data', (d) => {
-      sock.destroy();
-      resolve(d.toString().startsWith('+PONG'));
-    });
-    sock.once('error', () => resolve(false));
-    sock.once('timeout', () => {
-      sock.destroy();
-      resolve(false);
-    });
-  });
-}
-
-/** Starts redis-server and waits until it answers PING (10 s at most). */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(): Promise<RedisServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-redis-'));
-  const port = await freePort();
-  const child: ChildProcess = spawn(
+  const port = await freeTcpPort();
+  const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  const stop = async () => {
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const spawnError = new Promise<string>((resolve) =>
+    child.once('error', (err) =>
+      resolve(`${err.message} (is redis-server installed? apt-get install redis-server)`),
+    ),
+  );
+  let failed: string | null = null;
+  void spawnError.then((m) => {
+    failed = m;
+  });
+  const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     }
     await rm(dir, { recursive: true, force: true });
   };
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const failed = await Promise.race([spawnError, new Promise<null>((r) => setTimeout(() => r(null), 50))]);
-    if (failed) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`redis-server could not start (apt-get install redis-server): ${failed.message}`);
-    }
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`redis-server exited (code ${child.exitCode}): ${log}`);
-    }
-    if (await answersPing(port)) return { url: `redis://127.0.0.1:${port}`, port, stop };
-    if (Date.now() > end) {
-      await stop();
-      throw new Error(`redis-server on port ${port} did not answer within 10 s: ${log}`);
-    }
+  try {
+    await until(async () => out.includes('Ready to accept connections'), 'redis-server to start', 10_000, {
+      stopIf: () => failed ?? (child.exitCode !== null ? `redis-server exited:\n${out}` : null),
+    });
+  } catch (err) {
+    await close();
+    throw err;
   }
+  return { url: `redis://127.0.0.1:${port}`, port, child, close, stop: close };
 }

@@ -336,7 +336,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       return;
     }
     try {
-      const lastSeq = await this.ingest.hello(bridge.id, epoch);
+      const lastSeq = await this.ingest.hello(bridge.id, epoch, this.vehiclesOf.get(bridge.id) ?? []);
       socket.data.epoch = epoch;
       this.log.info(
         {

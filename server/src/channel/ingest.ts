@@ -198,9 +198,15 @@ export class BridgeIngest {
     this.stills = opts.stills ?? DEFAULT_STILLS;
   }
 
-  /** The stored cursor of a bridge's epoch (0 for a new epoch). */
-  hello(bridgeId: string, epoch: string): Promise<number> {
+  /**
+   * The stored cursor of a bridge's epoch (0 for a new epoch). `vehicleIds` (the bridge's
+   * vehicles this process has seen) have the sink's cached state dropped first: with several
+   * server nodes the bridge may have streamed to another node meanwhile, which moved their
+   * sorties on in the database.
+   */
+  hello(bridgeId: string, epoch: string, vehicleIds: Iterable<string> = []): Promise<number> {
     return this.serialise(async () => {
+      for (const id of vehicleIds) this.sink.forget?.(id);
       await this.touch(bridgeId, true);
       return this.cursor(bridgeId, epoch);
     });

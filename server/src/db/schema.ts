@@ -785,3 +785,16 @@ export const calendarYears = sqliteTable('calendar_years', {
   loadedBy: text('loaded_by').references(() => users.id, { onDelete: 'set null' }),
   loadedAt: integer('loaded_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Named leases for work exactly one server node may do at a time (the patrol scheduler, webhook
+ * delivery, driving one sortie). A node holds `name` until `expiresAt` and renews it; another
+ * takes it over only once it has expired. Taken and renewed by one conditional upsert
+ * (`cluster/leases.ts`), which SQLite and PostgreSQL both run atomically.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  acquiredAt: integer('acquired_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -52,7 +52,8 @@ export async function installDetection(
   app: FastifyInstance,
   deps: {
     config: ServerConfig;
-    liveState: LiveStateStore;
+    /** Vehicles whose camera frames are sampled here (cluster: those whose bridge is on this node). */
+    liveState: Pick<LiveStateStore, 'subscribe' | 'all'>;
     desk: TicketDesk;
     flightLog: Pick<FlightLog, 'openSortieId'>;
     /** Stills the cameras reported over MAVLink, as frames with their pose. */

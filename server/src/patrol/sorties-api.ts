@@ -12,7 +12,8 @@ import type { AppContext } from '../context.ts';
 import { patrolRoutes, sorties } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { allOf, Body, findOr404, IdParams, requireRef, scopeCondition } from '../routes/common.ts';
-import type { LaunchResult, Orchestrator } from './orchestrator.ts';
+import type { Patrol } from './index.ts';
+import type { LaunchResult } from './orchestrator.ts';
 import { routeOf } from './store.ts';
 
 const Rejection = Type.Object({ dockId: Type.String(), code: Type.String(), message: Type.String() });
@@ -60,8 +61,9 @@ export function notLaunchedBody(r: Extract<LaunchResult, { ok: false }>): Static
 export function registerLaunchRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  orchestrator: Orchestrator,
+  patrol: Pick<Patrol, 'orchestrator' | 'abortElsewhere'>,
 ): void {
+  const { orchestrator } = patrol;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
   const tags = ['sorties'];
@@ -164,7 +166,12 @@ export function registerLaunchRoutes(
       const who = req.auth?.username ?? 'an operator';
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
       const said = { who, reason: req.body.reason ?? '' };
-      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`, said))
+      const message = `aborted by ${who}${reason}`;
+      // Several nodes: the node driving it may be another one.
+      const accepted =
+        orchestrator.abort(row.id, 'OperatorAbort', message, said) ||
+        ((await patrol.abortElsewhere?.(row.id, message)) ?? false);
+      if (!accepted)
         throw new ApiError(
           'Conflict',
           `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { count } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { Cluster } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
 import { bridges, vehicles } from '../db/schema.ts';
 
@@ -37,9 +38,24 @@ const Health = Type.Object({
   ),
   /** Things an operator should fix that do not stop the service (a year with no working calendar). */
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+  node: Type.Object(
+    { id: Type.String(), bridges: Type.Integer({ description: 'Bridges connected to this node' }) },
+    { description: 'The node that answered (several nodes: `bridges` counts all of them)' },
+  ),
 });
 
-export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
+const Ready = Type.Object({
+  ready: Type.Boolean(),
+  node: Type.String({ description: "This node's id (the lease holder name)" }),
+  database: Type.Boolean(),
+  redis: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: no Redis configured (one node)' }),
+});
+
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  node: Pick<Cluster, 'nodeId' | 'ping'> & { localBridgeIds(): string[] },
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { database } = ctx;
 
@@ -87,7 +103,27 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
             }
           : {}),
         warnings,
+        node: { id: node.nodeId, bridges: node.localBridgeIds().length },
       });
+    },
+  );
+
+  r.get(
+    '/ready',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['health'],
+        security: [],
+        summary:
+          'Readiness for a load balancer: 200 when the database and Redis (when configured) answer, 503 otherwise',
+        response: { 200: Ready, 503: Ready },
+      },
+    },
+    async (_req, reply) => {
+      const [database, redis] = await Promise.all([ctx.database.ping(), node.ping()]);
+      const ready = database && redis !== false;
+      return reply.status(ready ? 200 : 503).send({ ready, node: node.nodeId, database, redis });
     },
   );
 }

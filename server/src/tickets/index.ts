@@ -86,6 +86,10 @@ export async function installTickets(
     registerCalendarRoutes(scope, desk);
   });
   const hookEvery = opts.webhookEveryMs ?? 2_000;
+  // With several nodes, one delivers webhooks and one sweeps (leases; a single node does both).
+  const deliver = async () => {
+    if (await ctx.ownership.hold('webhooks')) await webhooks.deliverDue();
+  };
   // The outbox: deliveries are written inside the desk's transaction (a failure there rolls the
   // change back, so no event goes unrecorded); after the commit, the worker is woken early.
   let queued = false;
@@ -95,7 +99,7 @@ export async function installTickets(
   const off = desk.onTicketEvent(() => {
     if (!queued || hookEvery <= 0) return;
     queued = false;
-    void webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
+    void deliver().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
   });
   api.addHook('onClose', async () => {
     off();
@@ -103,7 +107,7 @@ export async function installTickets(
   });
   if (hookEvery > 0) {
     const timer = setInterval(() => {
-      webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
+      deliver().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
     }, hookEvery);
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));
@@ -111,11 +115,12 @@ export async function installTickets(
   const every = opts.sweepEveryMs ?? 60_000;
   if (every > 0) {
     const timer = setInterval(() => {
-      try {
-        desk.sweep();
-      } catch (err) {
-        api.log.error({ err }, 'ticket sweep failed');
-      }
+      void ctx.ownership
+        .hold('ticket-sweep')
+        .then((mine) => {
+          if (mine) desk.sweep();
+        })
+        .catch((err) => api.log.error({ err }, 'ticket sweep failed'));
     }, every);
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));
