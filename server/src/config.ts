@@ -295,7 +295,10 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
 export type ServerConfigInput = Partial<
-  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map' | 'media' | 'cluster'>
+  Omit<
+    ServerConfig,
+    'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map' | 'media' | 'cluster'
+  >
 > & {
   media?: { url?: string | null; s3?: Partial<ServerConfig['media']['s3']> };
   map?: Partial<ServerConfig['map']>;

@@ -107,7 +107,12 @@ describe('the working calendar', () => {
     expect((await put(2027, { ...Y2027, holidays: ['2027-01-01'] })).statusCode).toBe(200);
     expect(h.app.tickets.calendar.isWorkingDay(bj('2027-02-08 10:00'))).toBe(true);
     // A desk started on the same database (a restart) reads the loaded year.
-    const again = new TicketDesk(h.app.aerie.database.db, h.app.tickets.policy, h.app.tickets.media, () => h.clock.t);
+    const again = new TicketDesk(
+      h.app.aerie.database.db,
+      h.app.tickets.policy,
+      h.app.tickets.media,
+      () => h.clock.t,
+    );
     expect(again.calendar.isWorkingDay(bj('2027-01-01 10:00'))).toBe(false);
     expect(again.calendarStatus().missingYears).toEqual([]);
   });
