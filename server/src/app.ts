@@ -125,7 +125,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config: ServerConfig = parsed.value;
   const now = opts.now ?? Date.now;
 
-  const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
+  const database = await openDatabase({
+    dataDir: config.dataDir,
+    url: config.databaseUrl ?? undefined,
+    wal: config.sqliteWal,
+  });
   let app: FastifyInstance | undefined;
   try {
     const adminBootstrap = await ensureFirstAdmin(database.db, {
@@ -217,7 +221,12 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         publish: (p) => {
           publishProgress(p);
           // A verification flight's verdict is attached to its ticket when the sortie ends.
-          if (FINAL_SORTIE_PHASES.has(p.phase)) ticketDesk.finishVerificationFlight(p.sortieId);
+          if (FINAL_SORTIE_PHASES.has(p.phase))
+            ticketDesk
+              .finishVerificationFlight(p.sortieId)
+              .catch((err: unknown) =>
+                app?.log.error({ err, sortieId: p.sortieId }, 'verification flight not closed'),
+              );
         },
         onLost: (l) =>
           consoleFanout.alert({
@@ -245,7 +254,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.addHook('onClose', async () => {
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenScreened();
-      database.close();
+      await database.close();
     });
 
     installValidation(app);
@@ -340,7 +349,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     return app;
   } catch (err) {
     if (app) await app.close().catch(() => {});
-    database.close();
+    await database.close();
     throw err;
   }
 }

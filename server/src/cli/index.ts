@@ -100,9 +100,9 @@ export function registerCommands(program: Command, options: ServerCommandOptions
       'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record',
     )
     .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
-    .action((opts: { dataDir?: string }) => {
+    .action(async (opts: { dataDir?: string }) => {
       const dataDir = opts.dataDir ?? process.env.AERIE_DATA_DIR ?? './data';
-      const verdict = verifyEvidenceDir(dataDir);
+      const verdict = await verifyEvidenceDir(dataDir);
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });

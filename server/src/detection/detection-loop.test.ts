@@ -35,17 +35,20 @@ function loop() {
   const l = new DetectionLoop({
     pipeline: { submit: async () => processed(meta(), []) },
     intake: () => ({ kind: 'ignored', reason: 'NotTicketable' }),
-    sortieFrame: (sortieId, findings, frame) => frames.push({ sortieId, findings, bytes: frame.bytes }),
+    sortieFrame: (sortieId, findings, frame) => {
+      frames.push({ sortieId, findings, bytes: frame.bytes });
+      return undefined;
+    },
   });
   return { l, frames };
 }
 
 describe('sortie frames handed over', () => {
-  it('hands every analysed frame of a sortie over with its findings placed on the ground, seen or not', () => {
+  it('hands every analysed frame of a sortie over with its findings placed on the ground, seen or not', async () => {
     const { l, frames } = loop();
     const jpeg = new Uint8Array([1, 2, 3]);
-    l.handle(processed(meta('sortie-1'), [finding]), jpeg);
-    l.handle(processed(meta('sortie-1'), []), jpeg);
+    await l.handle(processed(meta('sortie-1'), [finding]), jpeg);
+    await l.handle(processed(meta('sortie-1'), []), jpeg);
     expect(frames.map((f) => [f.sortieId, f.findings.length])).toEqual([
       ['sortie-1', 1],
       ['sortie-1', 0],
@@ -57,10 +60,10 @@ describe('sortie frames handed over', () => {
     expect(frames[0]!.bytes).toBe(jpeg);
   });
 
-  it('hands nothing over for frames outside a sortie, or skipped', () => {
+  it('hands nothing over for frames outside a sortie, or skipped', async () => {
     const { l, frames } = loop();
-    l.handle(processed(meta(), [finding]), new Uint8Array([1]));
-    l.handle({ status: 'skipped', frame: meta('sortie-1') }, new Uint8Array([1]));
+    await l.handle(processed(meta(), [finding]), new Uint8Array([1]));
+    await l.handle({ status: 'skipped', frame: meta('sortie-1') }, new Uint8Array([1]));
     expect(frames).toEqual([]);
   });
 });

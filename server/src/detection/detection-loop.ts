@@ -16,7 +16,10 @@ import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFil
 
 export interface DetectionLoopDeps {
   pipeline: Pick<Pipeline, 'submit'>;
-  intake: (f: GeoFinding, frame: { bytes: Uint8Array; mime: string }) => IntakeOutcome;
+  intake: (
+    f: GeoFinding,
+    frame: { bytes: Uint8Array; mime: string },
+  ) => Promise<IntakeOutcome> | IntakeOutcome;
   /**
    * Every analysed frame of a sortie with what was placed on the ground, before fusion (a
    * verification flight's tally counts frames, not tracks).
@@ -25,7 +28,7 @@ export interface DetectionLoopDeps {
     sortieId: string,
     findings: GeoFinding[],
     frame: { bytes: Uint8Array; mime: string },
-  ) => void;
+  ) => Promise<unknown> | undefined;
   filing?: FilingOptions;
   /** Where the ground is (a terrain model); default flat at each frame's take-off elevation. */
   ground?: Ground;
@@ -61,11 +64,23 @@ export class DetectionLoop {
     this.stats.submitted++;
     const jpeg = frame.image.bytes;
     const outcome = await this.deps.pipeline.submit(frame);
-    this.handle(outcome, jpeg);
+    await this.handle(outcome, jpeg);
   }
 
-  /** Handles one pipeline outcome; `jpeg` is the frame's image, kept as evidence. */
-  handle(outcome: FrameOutcome, jpeg: Uint8Array): void {
+  private handling: Promise<void> = Promise.resolve();
+
+  /**
+   * Handles one pipeline outcome; `jpeg` is the frame's image, kept as evidence. Outcomes are
+   * handled one at a time, in the order given (each reads and writes its vehicle's filing state
+   * around the desk's answers).
+   */
+  handle(outcome: FrameOutcome, jpeg: Uint8Array): Promise<void> {
+    const run = this.handling.then(() => this.handleNow(outcome, jpeg));
+    this.handling = run.catch(() => {});
+    return run;
+  }
+
+  private async handleNow(outcome: FrameOutcome, jpeg: Uint8Array): Promise<void> {
     if (outcome.status === 'skipped') {
       this.stats.skipped++;
       return;
@@ -87,7 +102,7 @@ export class DetectionLoop {
       else this.stats.noGroundFix++;
     }
     if (meta.sortieId && this.deps.sortieFrame)
-      this.deps.sortieFrame(
+      await this.deps.sortieFrame(
         meta.sortieId,
         observations.map((o) => o.finding),
         { bytes: jpeg, mime: 'image/jpeg' },
@@ -96,7 +111,7 @@ export class DetectionLoop {
     const step = fileFrame(before, observations, this.deps.filing);
     let state = step.state;
     for (const { trackId, finding } of step.toFile) {
-      const out = this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
+      const out = await this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
       this.stats.filed[out.kind]++;
       state = recordFiled(state, trackId, finding.score, out.kind);
       this.deps.log?.('finding handed to the ticket desk', {

@@ -64,8 +64,8 @@ export async function installDetection(
     ...(ground ? { ground } : {}),
     intake: (f, frame) => deps.desk.intakeFinding(f, frame),
     // Verification flights over handled tickets tally what each of their frames shows.
-    sortieFrame: (sortieId, findings, frame) => {
-      const verdict = deps.desk.recordVerificationFrame(
+    sortieFrame: async (sortieId, findings, frame) => {
+      const verdict = await deps.desk.recordVerificationFrame(
         sortieId,
         findings.map((f) => ({ category: f.category, score: f.score, ...f.location })),
         frame,

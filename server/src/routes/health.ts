@@ -8,7 +8,12 @@ import { bridges, vehicles } from '../db/schema.ts';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-  database: Type.Object({ ok: Type.Boolean(), dialect: Type.String() }),
+  database: Type.Object({
+    ok: Type.Boolean(),
+    dialect: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+    /** The SQLite file, or the PostgreSQL URL without its password. */
+    location: Type.String(),
+  }),
   bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
 });
@@ -40,7 +45,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       }
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
-        database: { ok: dbOk, dialect: database.dialect },
+        database: { ok: dbOk, dialect: database.dialect, location: database.location },
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
       });

@@ -60,10 +60,10 @@ export async function installEvidenceScreening(
     log.warn({ model: cfg.personModel }, `person model not loaded, evidence not screened: ${loaded.error}`);
     return;
   }
-  desk.useScreener(loaded.screener, (msg, fields) => log.warn(fields, msg));
+  await desk.useScreener(loaded.screener, (msg, fields) => log.warn(fields, msg));
   app.addHook('onClose', async () => {
     await desk.whenScreened();
-    desk.useScreener(null);
+    await desk.useScreener(null);
     await loaded.screener.close();
   });
 }
@@ -87,8 +87,8 @@ export async function installTickets(
   // The outbox: deliveries are written inside the desk's transaction (a failure there rolls the
   // change back, so no event goes unrecorded); after the commit, the worker is woken early.
   let queued = false;
-  const removeSink = desk.addEventSink((tx, events) => {
-    if (webhooks.enqueue(events, tx) > 0) queued = true;
+  const removeSink = desk.addEventSink(async (tx, events) => {
+    if ((await webhooks.enqueue(events, tx)) > 0) queued = true;
   });
   const off = desk.onTicketEvent(() => {
     if (!queued || hookEvery <= 0) return;
@@ -109,11 +109,7 @@ export async function installTickets(
   const every = opts.sweepEveryMs ?? 60_000;
   if (every > 0) {
     const timer = setInterval(() => {
-      try {
-        desk.sweep();
-      } catch (err) {
-        api.log.error({ err }, 'ticket sweep failed');
-      }
+      desk.sweep().catch((err: unknown) => api.log.error({ err }, 'ticket sweep failed'));
     }, every);
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));

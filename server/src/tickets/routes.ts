@@ -15,6 +15,7 @@ import { Type } from 'typebox';
 import { decide } from '../auth/permissions.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
+import { transaction } from '../db/client.ts';
 import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { Launched, launchedBody, NotLaunched, notLaunchedBody } from '../patrol/sorties-api.ts';
@@ -214,7 +215,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
           );
         bytes = Buffer.from(frame.dataBase64, 'base64');
       }
-      const out = desk.intakeFinding(
+      const out = await desk.intakeFinding(
         finding as GeoFinding,
         bytes && frame ? { bytes, mime: frame.mime } : undefined,
       );
@@ -242,7 +243,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
     },
     async (req) => {
       const q = req.query;
-      const page = desk.list({
+      const page = await desk.list({
         ...(q.status ? { status: q.status } : {}),
         ...(q.category ? { category: q.category } : {}),
         ...(q.departmentId ? { departmentId: q.departmentId } : {}),
@@ -304,7 +305,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       const to = req.query.to ? Date.parse(req.query.to) : undefined;
       if (from !== undefined && to !== undefined && to <= from)
         throw new ApiError('ValidationFailed', 'query.to must be after query.from', 'query.to');
-      return desk.stats({
+      return await desk.stats({
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         scopeDepartmentId: scopeOf(req),
@@ -359,7 +360,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const got = desk.get(req.params.id, actorOf(req), scopeOf(req), mayOriginal(req));
+      const got = await desk.get(req.params.id, actorOf(req), scopeOf(req), mayOriginal(req));
       if (!got) throw notFound('ticket', req.params.id);
       const now = ctx.now();
       return {
@@ -400,7 +401,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req, reply) => {
-      const target = desk.verificationTarget(req.params.id, scopeOf(req));
+      const target = await desk.verificationTarget(req.params.id, scopeOf(req));
       if (!target.ok) throw deskError(target.error);
       const planned = verificationRoute(target.value);
       if (!planned.ok) throw new ApiError('ValidationFailed', planned.message);
@@ -416,7 +417,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         departmentId: null,
       });
       if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
-      desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
+      await desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
       req.auditTargetId = result.sortieId;
       return reply.status(201).send(launchedBody(result));
     },
@@ -447,7 +448,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
     },
     async (req) => {
       const b = req.body;
-      const res = desk.transition(
+      const res = await desk.transition(
         req.params.id,
         {
           action: b.action,
@@ -494,7 +495,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       const mime = String(req.headers['content-type'] ?? '')
         .split(';')[0]!
         .trim();
-      const res = desk.addEvidence(
+      const res = await desk.addEvidence(
         req.params.id,
         { bytes: body, mime },
         req.query.kind,
@@ -523,7 +524,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req, reply) => {
-      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), mayOriginal(req));
+      const found = await desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), mayOriginal(req));
       if (!found) throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
       if ('notice' in found)
         throw new ApiError(
@@ -552,7 +553,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req, reply) => {
-      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), true);
+      const found = await desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), true);
       if (!found || 'notice' in found)
         throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
       return sendEvidence(reply, found);
@@ -578,7 +579,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const page = desk.listTriage(req.query.status, req.query.limit, req.query.offset);
+      const page = await desk.listTriage(req.query.status, req.query.limit, req.query.offset);
       return {
         items: page.items.map(triageView),
         total: page.total,
@@ -604,7 +605,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const res = desk.confirmTriage(req.params.id, actorOf(req), req.body?.reason);
+      const res = await desk.confirmTriage(req.params.id, actorOf(req), req.body?.reason);
       if (!res.ok) throw deskError(res.error);
       return { item: triageView(res.value.item), result: intakeView(res.value.outcome, ctx.now()) };
     },
@@ -623,7 +624,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const res = desk.rejectTriage(req.params.id, actorOf(req), req.body.reason);
+      const res = await desk.rejectTriage(req.params.id, actorOf(req), req.body.reason);
       if (!res.ok) throw deskError(res.error);
       return triageView(res.value);
     },
@@ -807,9 +808,11 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
           createdAt: new Date(ctx.now()),
         };
       });
-      const inserted = db.transaction((tx) =>
-        rows.map((row) => tx.insert(grids).values(row).returning().get()),
-      );
+      const inserted = await transaction(db, async (tx) => {
+        const out: (typeof grids.$inferSelect)[] = [];
+        for (const row of rows) out.push(...(await tx.insert(grids).values(row).returning()));
+        return out;
+      });
       return reply.status(201).send({ imported: inserted.map(gridView) });
     },
   );

@@ -8,6 +8,7 @@ import { sampleDockStatus, sampleVehicleState } from '@aerie/contracts';
 import { destination } from '@aerie/missions';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRows } from '../db/client.ts';
 import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { constructionFinding, create, type Harness, startHarness } from '../test/harness.ts';
 
@@ -70,8 +71,13 @@ async function dockWithAircraft(
 
 async function counts() {
   const db = h.app.aerie.database.db;
-  const n = (t: string) => db.get<{ n: number }>(sql.raw(`select count(*) as n from ${t}`)).n;
-  return { sorties: n('sorties'), flights: n('verification_flights'), evidence: n('evidence') };
+  const n = async (t: string) =>
+    Number((await rawRows<{ n: number }>(db, sql.raw(`select count(*) as n from ${t}`)))[0]?.n);
+  return {
+    sorties: await n('sorties'),
+    flights: await n('verification_flights'),
+    evidence: await n('evidence'),
+  };
 }
 
 async function page(id: string, token = tok.reviewer) {
@@ -209,17 +215,17 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     const { sortieId } = res.json();
     const desk = h.app.tickets;
     const frame = { bytes: JPEG, mime: 'image/jpeg' };
-    expect(desk.recordVerificationFrame(sortieId, [], frame)?.verdict).toBe('not_seen');
-    expect(desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame)?.verdict).toBe(
-      'present',
-    );
-    desk.recordVerificationFrame(sortieId, [seen(target)], frame);
+    expect((await desk.recordVerificationFrame(sortieId, [], frame))?.verdict).toBe('not_seen');
+    expect(
+      (await desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame))?.verdict,
+    ).toBe('present');
+    await desk.recordVerificationFrame(sortieId, [seen(target)], frame);
     const p = await page(id);
     const verification = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(verification).toHaveLength(1);
     expect(verification[0].meta).toMatchObject({ sortieId, verdict: 'present', frames: 2, hits: 1 });
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'present', frames: 3, hits: 2 });
-    expect(desk.finishVerificationFlight(sortieId)?.verdict).toBe('present');
+    expect((await desk.finishVerificationFlight(sortieId))?.verdict).toBe('present');
     expect((await page(id)).evidence.filter((e: { kind: string }) => e.kind === 'verification')).toHaveLength(
       1,
     );
@@ -237,8 +243,11 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     const { sortieId } = res.json();
     const desk = h.app.tickets;
     const elsewhere = destination(target, 0, 500);
-    desk.recordVerificationFrame(sortieId, [seen(elsewhere)], { bytes: JPEG, mime: 'image/jpeg' });
-    desk.recordVerificationFrame(sortieId, [seen(target, 'fire_smoke')], { bytes: JPEG, mime: 'image/jpeg' });
+    await desk.recordVerificationFrame(sortieId, [seen(elsewhere)], { bytes: JPEG, mime: 'image/jpeg' });
+    await desk.recordVerificationFrame(sortieId, [seen(target, 'fire_smoke')], {
+      bytes: JPEG,
+      mime: 'image/jpeg',
+    });
     // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress.
     await stop(sortieId);
     const p = await page(id);
@@ -253,7 +262,7 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     });
     // Frames of other sorties change nothing.
     expect(
-      desk.recordVerificationFrame('not-a-verification-sortie', [seen(target)], {
+      await desk.recordVerificationFrame('not-a-verification-sortie', [seen(target)], {
         bytes: JPEG,
         mime: 'image/jpeg',
       }),

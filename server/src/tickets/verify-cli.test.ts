@@ -66,7 +66,9 @@ describe('aerie evidence verify', () => {
     expect(r.code).toBe(1);
   });
 
-  it('refuses a folder without a database', () => {
-    expect(() => verifyEvidenceDir(path.join(dir, 'nowhere'))).toThrow(/no Aerie database at .*nowhere/);
+  it('refuses a folder without a database', async () => {
+    await expect(verifyEvidenceDir(path.join(dir, 'nowhere'))).rejects.toThrow(
+      /no Aerie database at .*nowhere/,
+    );
   });
 });

@@ -13,12 +13,12 @@ import type { ChainVerdict } from './core/evidence-chain.ts';
 import { verifyEvidenceChain } from './desk.ts';
 
 /** Verifies the chain in `dataDir`; throws when there is no database there. */
-export function verifyEvidenceDir(dataDir: string): ChainVerdict {
+export async function verifyEvidenceDir(dataDir: string): Promise<ChainVerdict> {
   const file = path.join(dataDir, SQLITE_FILE);
   if (!existsSync(file)) throw new Error(`no Aerie database at ${file}`);
   const raw = new Sqlite(file, { readonly: true, fileMustExist: true });
   try {
-    return verifyEvidenceChain(drizzle(raw, { schema }), path.join(dataDir, 'media'));
+    return await verifyEvidenceChain(drizzle(raw, { schema }), path.join(dataDir, 'media'));
   } finally {
     raw.close();
   }
