@@ -97,12 +97,12 @@ export function registerCommands(program: Command, options: ServerCommandOptions
     .description('Ticket evidence (the append-only hash chain of evidence files)')
     .command('verify')
     .description(
-      'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record',
+      'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record (PostgreSQL: AERIE_DATABASE_URL)',
     )
     .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
     .action(async (opts: { dataDir?: string }) => {
       const dataDir = opts.dataDir ?? process.env.AERIE_DATA_DIR ?? './data';
-      const verdict = await verifyEvidenceDir(dataDir);
+      const verdict = await verifyEvidenceDir(dataDir, process.env.AERIE_DATABASE_URL || undefined);
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });

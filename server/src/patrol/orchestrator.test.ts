@@ -229,9 +229,16 @@ describe('orchestrator driver', () => {
     await o.start();
     const r = await launch(o);
     if (!r.ok) throw new Error('launch failed');
-    await until(async () => (await row(r.sortieId)).phase === 'failed', 'failed');
+    // The phase is stored as the machine reaches it, the failure when its effects have run: a
+    // reader on PostgreSQL can see the one before the other, so wait for both.
+    await until(async () => (await row(r.sortieId)).status === 'aborted', 'aborted');
     const s = await row(r.sortieId);
-    expect(s).toMatchObject({ status: 'aborted', failureCode: 'UploadRefused', endReason: 'UploadRefused' });
+    expect(s).toMatchObject({
+      phase: 'failed',
+      status: 'aborted',
+      failureCode: 'UploadRefused',
+      endReason: 'UploadRefused',
+    });
     expect(s.failureMessage).toContain('NO_SPACE');
     await until(() => dock.commands.includes('close_lid'), 'close_lid');
     expect(vehicle.commands).toEqual([]);

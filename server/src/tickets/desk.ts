@@ -249,6 +249,12 @@ export class TicketDesk {
   private screener: EvidenceScreener | null = null;
   /** Evidence records appended since the last kick, waiting for the screener. */
   private toScreen: number[] = [];
+  /**
+   * Records appended by each open write, queued for the screener only once that write commits
+   * (on PostgreSQL another write may commit first, and must not hand the screener a record it
+   * cannot see yet).
+   */
+  private readonly screenAfterCommit = new Map<Tx, number[]>();
   private screening: Promise<void> = Promise.resolve();
   /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
   private readonly lastVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
@@ -290,15 +296,22 @@ export class TicketDesk {
    */
   private async write<T>(fn: (tx: Tx, events: TicketEvent[]) => Promise<T>): Promise<T> {
     const events: TicketEvent[] = [];
+    const screen: number[] = [];
     const out = await transaction(this.db, async (tx) => {
       // One desk write at a time on every engine (SQLite serialises them anyway): the
       // de-duplication read, the evidence chain's next link and the ticket counter stay exact
       // with several writers on PostgreSQL too.
       await serialize(tx, 'ticket-desk');
-      const value = await fn(tx, events);
-      if (events.length) for (const sink of this.sinks) await sink(tx, events);
-      return value;
+      this.screenAfterCommit.set(tx, screen);
+      try {
+        const value = await fn(tx, events);
+        if (events.length) for (const sink of this.sinks) await sink(tx, events);
+        return value;
+      } finally {
+        this.screenAfterCommit.delete(tx);
+      }
     });
+    this.toScreen.push(...screen);
     this.emit(events);
     return out;
   }
@@ -1101,7 +1114,7 @@ export class TicketDesk {
         : this.screener && isScreenable(mime)
           ? 'pending'
           : 'not_screened';
-    if (screening === 'pending') this.toScreen.push(rec.seq);
+    if (screening === 'pending') (this.screenAfterCommit.get(tx) ?? this.toScreen).push(rec.seq);
     await tx.insert(evidence).values({
       seq: rec.seq,
       ticketId,

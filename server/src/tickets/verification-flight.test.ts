@@ -7,7 +7,7 @@
 import { sampleDockStatus, sampleVehicleState } from '@aerie/contracts';
 import { destination } from '@aerie/missions';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawRows } from '../db/client.ts';
 import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { constructionFinding, create, type Harness, startHarness } from '../test/harness.ts';
@@ -250,9 +250,13 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     });
     // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress.
     await stop(sortieId);
-    const p = await page(id);
+    // The end reaches the desk after the abort's answer (an event, and the desk's own write).
+    const p = await vi.waitFor(async () => {
+      const now = await page(id);
+      expect(now.verificationFlights[0].finishedAt).not.toBeNull();
+      return now;
+    });
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 2 });
-    expect(p.verificationFlights[0].finishedAt).not.toBeNull();
     const [ev] = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(ev.meta).toMatchObject({
       sortieId,

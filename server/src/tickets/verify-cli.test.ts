@@ -1,21 +1,24 @@
 /** `aerie evidence verify` as a process, on a data directory the real server wrote. */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTestData, testDatabaseUrl } from '../test/database.ts';
 import { testFinding } from '../test/findings.ts';
 import { startHarness } from '../test/harness.ts';
 import { verifyEvidenceDir } from './verify-cli.ts';
 
 const RUN_CLI = fileURLToPath(new URL('../test/run-cli.ts', import.meta.url));
 let dir = '';
+let databaseUrl: string | undefined;
 const shas: string[] = [];
 
 function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { stdio: 'pipe' });
+    // On PostgreSQL the CLI finds the server's database as the server did: AERIE_DATABASE_URL.
+    const env = { ...process.env, AERIE_DATABASE_URL: databaseUrl ?? '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { stdio: 'pipe', env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -27,6 +30,7 @@ function cli(...args: string[]): Promise<{ code: number | null; out: string; err
 beforeAll(async () => {
   const h = await startHarness({ tickets: { sweepEveryMs: 0 } });
   dir = h.dir;
+  databaseUrl = await testDatabaseUrl(dir);
   const token = await h.userToken('command_centre');
   for (const [i, lat] of [30, 30.01, 30.02].entries()) {
     const res = await h.req('POST', '/api/findings', {
@@ -43,7 +47,7 @@ beforeAll(async () => {
   await h.close({ keepDir: true });
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestData(dir);
 });
 
 describe('aerie evidence verify', () => {
