@@ -20,13 +20,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build } from '@aerie/server';
 import pg from 'pg';
-import { type BenchEntry, percentile, round } from './lib.ts';
+import { type BenchEntry, jsonInject, round, timeMedian } from './lib.ts';
 
 const DEFAULT_POINTS = 10_000_000;
 const VEHICLES = 8;
 const SORTIE_S = 7200;
 const RUNS = 15;
-const WARMUP = 3;
 const TARGET_MS = 50;
 const PASSWORD = 'bench-admin-password';
 const DB_NAME = 'aerie_bench_replay';
@@ -77,16 +76,7 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
     announce: () => {},
   });
   try {
-    const inject = async (method: 'GET' | 'POST', path: string, token?: string, payload?: object) => {
-      const res = await app.inject({
-        method,
-        url: path,
-        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-        ...(payload ? { payload } : {}),
-      });
-      if (res.statusCode >= 300) throw new Error(`${method} ${path} -> ${res.statusCode} ${res.body}`);
-      return res.json();
-    };
+    const inject = jsonInject(app);
     const token = (
       await inject('POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })
     ).token as string;
@@ -109,8 +99,8 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
       await c.query(
         `insert into sorties (id, vehicle_id, kind, status, started_at, ended_at, mission_ran, created_at)
          select 'bench-' || g, ($1::text[])[1 + g % ${VEHICLES}], 'patrol', 'completed',
-                $2::bigint + g * ${SORTIE_S * 1000}, $2::bigint + (g + 1) * ${SORTIE_S * 1000}, true,
-                $2::bigint + g * ${SORTIE_S * 1000}
+                $2::bigint + g::bigint * ${SORTIE_S * 1000}, $2::bigint + (g + 1)::bigint * ${SORTIE_S * 1000}, true,
+                $2::bigint + g::bigint * ${SORTIE_S * 1000}
          from generate_series(0, $3::int - 1) g`,
         [vehicles, t0, sortieCount],
       );
@@ -121,10 +111,10 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
         await c.query(
           `insert into track_points (sortie_id, vehicle_id, at, lat_deg, lon_deg, alt_amsl_m, alt_rel_m,
              heading_deg, ground_speed_mps, battery_pct)
-           select 'bench-' || s, ($1::text[])[1 + s % ${VEHICLES}], $2::bigint + s * ${SORTIE_S * 1000} + i * 1000,
+           select 'bench-' || s, ($1::text[])[1 + s % ${VEHICLES}], $2::bigint + s::bigint * ${SORTIE_S * 1000} + i * 1000,
                   23.03 + i * 7e-5, 113.14, 70, 60, 90, 8, 100 - i * 0.009
            from generate_series($3::int, $4::int) s, generate_series(0, ${SORTIE_S - 1}) i
-           where s * ${SORTIE_S} + i < $5::bigint`,
+           where s::bigint * ${SORTIE_S} + i < $5::bigint`,
           [vehicles, t0, first, last, points],
         );
       }
@@ -145,30 +135,29 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
       if (track.points.length !== expected)
         throw new Error(`replay answered ${track.points.length} points, expected ${expected}`);
     };
-    for (let i = 0; i < WARMUP; i++) await replay();
-    const samples: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      await replay();
-      samples.push(performance.now() - t);
-    }
-    const replayMs = percentile(
-      samples.sort((a, b) => a - b),
-      50,
-    );
+    const replayMs = await timeMedian(replay, RUNS);
 
-    const { plan, tableMb } = await onServer(url, async (c) => {
-      const explained = await c.query<{ 'QUERY PLAN': string }>(
-        `explain select * from track_points where sortie_id = $1 and at >= $2 and at < $3
-         order by at, id limit 5001`,
-        [sortieId, start + 3_600_000, start + 7_200_000],
-      );
+    const { plan, tableMb, executionMs } = await onServer(url, async (c) => {
+      const replaySql = `select * from track_points where sortie_id = $1 and at >= $2 and at < $3
+         order by at, id limit 5001`;
+      const args = [sortieId, start + 3_600_000, start + 7_200_000];
+      const explained = await c.query<{ 'QUERY PLAN': string }>(`explain ${replaySql}`, args);
+      // The query alone, inside PostgreSQL (no HTTP, no JSON): median of a few EXPLAIN ANALYZE.
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const a = await c.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
+          `explain (analyze, format json) ${replaySql}`,
+          args,
+        );
+        times.push(a.rows[0]!['QUERY PLAN'][0]['Execution Time']);
+      }
       const size = await c.query<{ mb: string }>(
         `select pg_total_relation_size('track_points') / 1048576 as mb`,
       );
       return {
         plan: explained.rows.map((r) => r['QUERY PLAN']).join(' | '),
         tableMb: Number(size.rows[0]?.mb),
+        executionMs: times.sort((a, b) => a - b)[3]!,
       };
     });
     const usesIndex = /track_points_sortie_at_idx/.test(plan);
@@ -183,6 +172,14 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
         target: `< ${TARGET_MS}`,
         met: replayMs < TARGET_MS,
         note,
+      },
+      {
+        name: `pg-replay: the replay query inside PostgreSQL at ${points.toLocaleString('en')} points`,
+        value: round(executionMs),
+        unit: 'ms',
+        target: 'info',
+        met: true,
+        note: `${note}; EXPLAIN ANALYZE execution time, median of 7`,
       },
     ];
   } finally {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, SQLITE_FILE } from '@aerie/server';
 import Sqlite from 'better-sqlite3';
-import { type BenchEntry, percentile, round } from './lib.ts';
+import { type BenchEntry, jsonInject, round, timeMedian } from './lib.ts';
 
 const TRACK_POINTS = 1_000_000;
 const SORTIES = 4000;
@@ -20,23 +20,8 @@ const VEHICLES = 8;
 /** The replayed sortie flies two hours at 1 Hz; the replay asks for its second hour. */
 const LONG_SORTIE_S = 7200;
 const RUNS = 15;
-const WARMUP = 3;
 const TARGET_MS = 50;
 const PASSWORD = 'bench-admin-password';
-
-async function timeMedian(run: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
-  }
-  return percentile(
-    samples.sort((a, b) => a - b),
-    50,
-  );
-}
 
 export async function benchQueries(): Promise<BenchEntry[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-queries-'));
@@ -45,16 +30,7 @@ export async function benchQueries(): Promise<BenchEntry[]> {
     announce: () => {},
   });
   try {
-    const inject = async (method: 'GET' | 'POST', url: string, token?: string, payload?: object) => {
-      const res = await app.inject({
-        method,
-        url,
-        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-        ...(payload ? { payload } : {}),
-      });
-      if (res.statusCode >= 300) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-      return res.json();
-    };
+    const inject = jsonInject(app);
     const token = (
       await inject('POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })
     ).token as string;
