@@ -1,5 +1,6 @@
 /** Shared pieces of the benchmarks: result entries, percentiles, and a synthetic PX4 stream. */
 import { performance } from 'node:perf_hooks';
+import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
 import { common, type MavLinkData, MavLinkProtocolV2, minimal } from 'node-mavlink';
 
@@ -23,7 +24,11 @@ export function percentile(sorted: number[], p: number): number {
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Median duration (ms) of `runs` runs of `run`, after `warmup` untimed ones. */
-export async function timeMedian(run: () => Promise<void>, runs = 15, warmup = 3): Promise<number> {
+export async function timeMedian(
+  run: () => Promise<unknown> | unknown,
+  runs = 15,
+  warmup = 3,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await run();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -35,6 +40,25 @@ export async function timeMedian(run: () => Promise<void>, runs = 15, warmup = 3
     samples.sort((a, b) => a - b),
     50,
   );
+}
+
+/**
+ * A server for a benchmark on `dataDir` (PostgreSQL when `databaseUrl`), its JSON requests
+ * (`jsonInject`) and the administrator's bearer token.
+ */
+export async function benchServer(dataDir: string, password: string, databaseUrl?: string) {
+  const app = await build({
+    config: { dataDir, logLevel: 'silent', adminPassword: password, ...(databaseUrl ? { databaseUrl } : {}) },
+    announce: () => {},
+  });
+  try {
+    const inject = jsonInject(app);
+    const login = await inject('POST', '/api/auth/login', undefined, { username: 'admin', password });
+    return { app, inject, token: login.token as string };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 }
 
 /** A JSON request through `app.inject()` (bearer `token` when given); throws on a 3xx-5xx answer. */

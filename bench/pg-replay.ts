@@ -18,9 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from '@aerie/server';
 import pg from 'pg';
-import { type BenchEntry, jsonInject, round, timeMedian } from './lib.ts';
+import { type BenchEntry, benchServer, round, timeMedian } from './lib.ts';
 
 const DEFAULT_POINTS = 10_000_000;
 const VEHICLES = 8;
@@ -71,15 +70,8 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
     await c.query(`create database ${DB_NAME}`);
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-pg-'));
-  const app = await build({
-    config: { dataDir: dir, databaseUrl: url, logLevel: 'silent', adminPassword: PASSWORD },
-    announce: () => {},
-  });
+  const { app, inject, token } = await benchServer(dir, PASSWORD, url);
   try {
-    const inject = jsonInject(app);
-    const token = (
-      await inject('POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })
-    ).token as string;
     const vehicles: string[] = [];
     for (let i = 0; i < VEHICLES; i++)
       vehicles.push(

@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build, SQLITE_FILE } from '@aerie/server';
+import { SQLITE_FILE } from '@aerie/server';
 import Sqlite from 'better-sqlite3';
-import { type BenchEntry, jsonInject, round, timeMedian } from './lib.ts';
+import { type BenchEntry, benchServer, round, timeMedian } from './lib.ts';
 
 const TRACK_POINTS = 1_000_000;
 const SORTIES = 4000;
@@ -25,15 +25,8 @@ const PASSWORD = 'bench-admin-password';
 
 export async function benchQueries(): Promise<BenchEntry[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-queries-'));
-  const app = await build({
-    config: { dataDir: dir, logLevel: 'silent', adminPassword: PASSWORD },
-    announce: () => {},
-  });
+  const { app, inject, token } = await benchServer(dir, PASSWORD);
   try {
-    const inject = jsonInject(app);
-    const token = (
-      await inject('POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })
-    ).token as string;
     const department = (await inject('POST', '/api/departments', token, { name: 'District' })).id as string;
     const site = (await inject('POST', '/api/sites', token, { name: 'Town', latDeg: 23.03, lonDeg: 113.14 }))
       .id as string;
