@@ -129,7 +129,8 @@ export function redactUrl(url: string): string {
 // keeps epoch ms and counters in bigint, all well inside 2^53, so they are read as numbers. The
 // parsers are process-wide because drizzle's node-postgres session asks pg's global registry.
 let pgTypesSet = false;
-function setPgTypeParsers(): void {
+/** Reads int8 and numeric as numbers (see above); every PostgreSQL client in Aerie calls it first. */
+export function setPgTypeParsers(): void {
   if (pgTypesSet) return;
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
   pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));

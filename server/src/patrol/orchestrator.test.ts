@@ -306,7 +306,11 @@ describe('orchestrator driver', () => {
     expect(second.progress[0]).toMatchObject({ sortieId: r.sortieId, phase: 'returning' });
     expect(second.progress[0]!.message).toContain('resumed');
     second.vehicle.set({ armed: false, landed: true, modeKind: 'land' });
-    await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+    // The phase is stored before the finish clears the working state (see 'an upload refused').
+    await until(async () => {
+      const now = await row(r.sortieId);
+      return now.phase === 'closed' && now.orchestratorJson === null;
+    }, 'closed');
     expect(second.dock.commands).toEqual(['prepare_landing', 'close_lid', 'start_charging']);
     expect(second.vehicle.commands).toEqual([]);
     const done = await row(r.sortieId);

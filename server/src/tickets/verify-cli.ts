@@ -11,7 +11,7 @@ import Sqlite from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { type Db, parsePostgresUrl, SQLITE_FILE } from '../db/client.ts';
+import { type Db, parsePostgresUrl, SQLITE_FILE, setPgTypeParsers } from '../db/client.ts';
 import * as schema from '../db/schema.ts';
 import type { ChainVerdict } from './core/evidence-chain.ts';
 import { verifyEvidenceChain } from './desk.ts';
@@ -24,6 +24,7 @@ export async function verifyEvidenceDir(dataDir: string, databaseUrl?: string): 
   const mediaDir = path.join(dataDir, 'media');
   if (databaseUrl) {
     parsePostgresUrl(databaseUrl);
+    setPgTypeParsers();
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
