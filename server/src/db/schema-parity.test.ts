@@ -21,54 +21,47 @@ interface Shape {
 const sortKeys = <T>(o: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
+/** What drizzle's `getTableConfig` answers on either engine, as far as the shape goes. */
+interface TableConfigLike {
+  columns: {
+    name: string;
+    notNull: boolean;
+    primary: boolean;
+    isUnique: boolean;
+    uniqueName?: string | undefined;
+  }[];
+  indexes: { config: { name?: string; columns: unknown[]; unique?: boolean } }[];
+  foreignKeys: { getName(): string }[];
+}
+
+function shapeOf(cfg: TableConfigLike): Shape {
+  const shape: Shape = {
+    columns: {},
+    indexes: {},
+    foreignKeys: cfg.foreignKeys.map((f) => f.getName()).sort(),
+  };
+  for (const c of cfg.columns) {
+    shape.columns[c.name] = { notNull: c.notNull || c.primary, primaryKey: c.primary };
+    if (c.isUnique) shape.indexes[c.uniqueName!] = { columns: [c.name], unique: true };
+  }
+  for (const ix of cfg.indexes)
+    shape.indexes[ix.config.name!] = {
+      columns: ix.config.columns.map((c) => (c as { name: string }).name),
+      unique: !!ix.config.unique,
+    };
+  return { ...shape, columns: sortKeys(shape.columns), indexes: sortKeys(shape.indexes) };
+}
+
 function shapeOfSqlite(): Record<string, Shape> {
   const out: Record<string, Shape> = {};
-  for (const [name, table] of sqliteTables()) {
-    const cfg = sqliteConfig(table);
-    const shape: Shape = {
-      columns: {},
-      indexes: {},
-      foreignKeys: cfg.foreignKeys.map((f) => f.getName()).sort(),
-    };
-    for (const c of cfg.columns) {
-      shape.columns[c.name] = { notNull: c.notNull || c.primary, primaryKey: c.primary };
-      if (c.isUnique) shape.indexes[c.uniqueName!] = { columns: [c.name], unique: true };
-    }
-    for (const ix of cfg.indexes)
-      shape.indexes[ix.config.name] = {
-        columns: ix.config.columns.map((c) => (c as { name: string }).name),
-        unique: !!ix.config.unique,
-      };
-    out[name] = { ...shape, columns: sortKeys(shape.columns), indexes: sortKeys(shape.indexes) };
-  }
+  for (const [name, table] of sqliteTables()) out[name] = shapeOf(sqliteConfig(table) as TableConfigLike);
   return sortKeys(out);
 }
 
 function shapeOfPg(): Record<string, Shape> {
   const out: Record<string, Shape> = {};
-  for (const table of Object.values(pgSchema)) {
-    if (!is(table, PgTable)) continue;
-    const cfg = pgConfig(table);
-    const shape: Shape = {
-      columns: {},
-      indexes: {},
-      foreignKeys: cfg.foreignKeys.map((f) => f.getName()).sort(),
-    };
-    for (const c of cfg.columns) {
-      shape.columns[c.name] = { notNull: c.notNull || c.primary, primaryKey: c.primary };
-      if (c.isUnique) shape.indexes[c.uniqueName!] = { columns: [c.name], unique: true };
-    }
-    for (const ix of cfg.indexes)
-      shape.indexes[ix.config.name!] = {
-        columns: ix.config.columns.map((c) => (c as { name: string }).name),
-        unique: !!ix.config.unique,
-      };
-    out[getTableName(table)] = {
-      ...shape,
-      columns: sortKeys(shape.columns),
-      indexes: sortKeys(shape.indexes),
-    };
-  }
+  for (const table of Object.values(pgSchema))
+    if (is(table, PgTable)) out[getTableName(table)] = shapeOf(pgConfig(table) as TableConfigLike);
   return sortKeys(out);
 }
 
