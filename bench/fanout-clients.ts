@@ -4,56 +4,78 @@
  * few vehicles, reporting how old each state is when it arrives (receipt time minus the
  * state's `updatedAtMs`, which the server's LiveStateStore stamps on receipt from the bridge).
  *
- * Parent -> child messages: { url, token, clients, focusPerClient, vehicleIds }, then
+ * Parent -> child messages: { url (or urls: client k connects to urls[k % n]), token, clients,
+ * focusPerClient, vehicleIds }, then
  * 'measure', then 'report'. Child -> parent: 'ready', then { focused: number[], fleet: number[] }.
  */
 import { io as connect, type Socket } from 'socket.io-client';
 
-interface Setup {
-  url: string;
+export interface Setup {
+  url?: string;
+  /** Several server nodes: the clients are spread over them evenly. */
+  urls?: string[];
   token: string;
   clients: number;
   focusPerClient: number;
   vehicleIds: string[];
+  /**
+   * Age from when: 'store' (default), the server's receipt in its live store; 'bridge', the
+   * bridge's own stamp in the state (`state.updatedAtMs`), so the age covers ingest and the hop
+   * between server nodes too.
+   */
+  since?: 'store' | 'bridge';
 }
 
-type Item = { vehicleId: string; updatedAtMs: number | null };
+type Item = { vehicleId: string; updatedAtMs: number | null; state?: { updatedAtMs?: number } | null };
+
+let since: Setup['since'] = 'store';
+const stampOf = (i: Item): number | null =>
+  since === 'bridge' ? (i.state?.updatedAtMs ?? null) : i.updatedAtMs;
 
 const focused: number[] = [];
 const fleet: number[] = [];
 let measuring = false;
 const sockets: Socket[] = [];
+let connected = 0;
 
 async function setup(s: Setup): Promise<void> {
-  await Promise.all(
-    Array.from({ length: s.clients }, async (_, k) => {
-      const socket = connect(s.url, {
-        transports: ['websocket'],
-        auth: { token: s.token },
-        reconnection: false,
-      });
-      sockets.push(socket);
-      socket.on('vehicle.state', (item: Item) => {
-        if (measuring && item.updatedAtMs !== null) focused.push(Date.now() - item.updatedAtMs);
-      });
-      socket.on('fleet.state', (items: Item[]) => {
-        if (!measuring) return;
-        const now = Date.now();
-        for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', (e) => reject(e));
-      });
-      for (let j = 0; j < s.focusPerClient; j++) {
-        const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
-        const ack = (await socket.timeout(10_000).emitWithAck('vehicle.focus', { vehicleId })) as {
-          ok: boolean;
-        };
-        if (!ack.ok) throw new Error(`focus refused: ${JSON.stringify(ack)}`);
-      }
-    }),
-  );
+  since = s.since ?? 'store';
+  // In waves of 25: all at once, some sign-ins on a loaded machine outlast Socket.IO's connect timeouts.
+  const one = async (k: number) => {
+    const urls = s.urls ?? [s.url!];
+    const socket = connect(urls[k % urls.length]!, {
+      transports: ['websocket'],
+      auth: { token: s.token },
+      reconnection: false,
+      // Sign-in of 200 consoles at once on a loaded 2-core machine can take longer than 20 s.
+      timeout: 120_000,
+    });
+    sockets.push(socket);
+    socket.on('vehicle.state', (item: Item) => {
+      const at = stampOf(item);
+      if (measuring && at !== null) focused.push(Date.now() - at);
+    });
+    socket.on('fleet.state', (items: Item[]) => {
+      if (!measuring) return;
+      const now = Date.now();
+      for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);
+      // (Fleet items carry only the fleet fields, not the bridge's stamp: their age is the store's.)
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (e) => reject(new Error(`console ${k} could not connect: ${e.message}`)));
+    });
+    connected++;
+    for (let j = 0; j < s.focusPerClient; j++) {
+      const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
+      const ack = (await socket.timeout(60_000).emitWithAck('vehicle.focus', { vehicleId })) as {
+        ok: boolean;
+      };
+      if (!ack.ok) throw new Error(`focus refused: ${JSON.stringify(ack)}`);
+    }
+  };
+  for (let k = 0; k < s.clients; k += 25)
+    await Promise.all(Array.from({ length: Math.min(25, s.clients - k) }, (_, j) => one(k + j)));
 }
 
 process.on('message', (m: unknown) => {
@@ -61,14 +83,15 @@ process.on('message', (m: unknown) => {
     measuring = true;
   } else if (m === 'report') {
     measuring = false;
+    // No exit of its own: leaving at once could beat this message to the parent, which ends
+    // this process once it has the report.
     process.send!({ focused, fleet });
     for (const s of sockets) s.disconnect();
-    setTimeout(() => process.exit(0), 100);
   } else {
     setup(m as Setup).then(
       () => process.send!('ready'),
       (err: unknown) => {
-        process.stderr.write(`fanout clients: ${String(err)}\n`);
+        process.stderr.write(`fanout clients: ${String(err)} (${connected} connected)\n`);
         process.exit(1);
       },
     );

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VehicleStatePayload } from '@aerie/contracts';
 import { build, schema } from '@aerie/server';
+import type { Setup as ConsoleClientsSetup } from './fanout-clients.ts';
 import { type BenchEntry, percentile, round } from './lib.ts';
 
 const VEHICLES = 200;
@@ -26,7 +27,7 @@ const MEASURE_MS = 10_000;
 const PASSWORD = 'bench-admin-password';
 
 /** A state shaped like the bridge's snapshot, so payload sizes are realistic (~1 KB). */
-function snapshot(sysid: number, t: number): VehicleStatePayload {
+export function snapshot(sysid: number, t: number): VehicleStatePayload {
   const a = t / 10_000 + sysid;
   return {
     sysid,
@@ -72,16 +73,49 @@ function snapshot(sysid: number, t: number): VehicleStatePayload {
   };
 }
 
+/**
+ * The console clients in a child process (`fanout-clients.ts`), connected and focusing once this
+ * resolves; `measure()` starts counting, `report()` stops and answers the ages (ms) received.
+ */
+export async function startConsoleClients(setup: ConsoleClientsSetup) {
+  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const message = (want: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      child.once('message', (m) => (want === '*' || m === want ? resolve(m) : reject(new Error(String(m)))));
+      child.once('exit', (code) => reject(new Error(`console clients exited (${code})`)));
+    });
+  const clients = {
+    measure: () => child.send('measure'),
+    report: async () => {
+      const report = message('*');
+      child.send('report');
+      return (await report) as { focused: number[]; fleet: number[] };
+    },
+    close: () => {
+      if (child.exitCode === null) child.kill();
+    },
+  };
+  try {
+    const ready = message('ready');
+    child.send(setup);
+    await ready;
+    return clients;
+  } catch (err) {
+    clients.close();
+    throw err;
+  }
+}
+
 export async function benchFanout(): Promise<BenchEntry[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-fanout-'));
   const app = await build({
     announce: () => {},
     config: { dataDir: dir, logLevel: 'silent', adminPassword: PASSWORD },
   });
-  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  let clients: Awaited<ReturnType<typeof startConsoleClients>> | undefined;
   let driver: NodeJS.Timeout | undefined;
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -107,22 +141,13 @@ export async function benchFanout(): Promise<BenchEntry[]> {
     const store = app.aerie.liveState;
     for (let i = 0; i < VEHICLES; i++) store.update(ids[i]!, snapshot(i + 1, Date.now()));
 
-    const message = (want: string) =>
-      new Promise<unknown>((resolve, reject) => {
-        child.once('message', (m) =>
-          want === '*' || m === want ? resolve(m) : reject(new Error(String(m))),
-        );
-        child.once('exit', (code) => reject(new Error(`console clients exited (${code})`)));
-      });
-    const ready = message('ready');
-    child.send({
+    clients = await startConsoleClients({
       url: `http://127.0.0.1:${port}/console`,
       token,
       clients: CLIENTS,
       focusPerClient: FOCUS_PER_CLIENT,
       vehicleIds: ids,
     });
-    await ready;
 
     // Every 10 ms a tenth of the fleet reports, so each vehicle does at 10 Hz, spread evenly.
     const slices = 1000 / RATE_HZ / 10;
@@ -138,12 +163,10 @@ export async function benchFanout(): Promise<BenchEntry[]> {
     }, 10);
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const sentBefore = sent;
-    child.send('measure');
+    clients.measure();
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, MEASURE_MS));
-    const report = message('*');
-    child.send('report');
-    const { focused, fleet } = (await report) as { focused: number[]; fleet: number[] };
+    const { focused, fleet } = await clients.report();
     const elapsedS = (Date.now() - t0) / 1000;
     const updatesPerS = (sent - sentBefore) / elapsedS;
     focused.sort((a, b) => a - b);
@@ -182,7 +205,7 @@ export async function benchFanout(): Promise<BenchEntry[]> {
     ];
   } finally {
     if (driver) clearInterval(driver);
-    if (child.exitCode === null) child.kill();
+    clients?.close();
     await app.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -9,9 +9,11 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchConsole } from './console.ts';
 import { benchFanout } from './fanout.ts';
+import { benchFanoutNodes } from './fanout-nodes.ts';
 import { benchFleet } from './fleet.ts';
 import { benchGeoref } from './georef.ts';
 import { benchInference } from './inference.ts';
+import { benchInferenceQueue } from './inference-queue.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
@@ -27,9 +29,11 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   'mission-upload': benchMissionUpload,
   queries: benchQueries,
   fanout: benchFanout,
+  'fanout-nodes': benchFanoutNodes,
   console: benchConsole,
   planning: benchPlanning,
   inference: benchInference,
+  'inference-queue': benchInferenceQueue,
   video: benchVideo,
   georef: benchGeoref,
   tickets: benchTickets,

@@ -312,7 +312,7 @@ async function serverShare(
         const at = capturedAtOfRtp(p.timestamp, Date.now());
         record(at, stream.pushedAtByCapture.get(Math.round(at)));
       };
-      viewer.answer(session.answer);
+      await viewer.answer(session.answer);
       peers.push(viewer, session);
     }
   else

@@ -277,6 +277,72 @@ export const DockEventPayload = Type.Union([
 ]);
 export type DockEventPayload = Static<typeof DockEventPayload>;
 
+// ---- cameras (MAVLink camera protocol) -------------------------------------------------------
+
+/** VIDEO_STREAM_INFORMATION.type, by name (VIDEO_STREAM_TYPE). */
+export const CameraStreamType = Type.Enum(['rtsp', 'rtp_udp', 'tcp_mpeg', 'mpeg_ts']);
+export type CameraStreamType = Static<typeof CameraStreamType>;
+
+/** VIDEO_STREAM_INFORMATION.encoding, by name (VIDEO_STREAM_ENCODING). */
+export const CameraStreamEncoding = Type.Enum(['unknown', 'h264', 'h265']);
+export type CameraStreamEncoding = Static<typeof CameraStreamEncoding>;
+
+/** One video stream a camera announced in VIDEO_STREAM_INFORMATION. */
+export const CameraStreamWire = Type.Object({
+  streamId: Type.Integer({ minimum: 1, maximum: 255 }),
+  name: Type.String(),
+  /** The stream's URI as announced; its scheme says how to open it (rtsp://, http:// Motion-JPEG, ...). */
+  uri: Type.String({ minLength: 1 }),
+  type: CameraStreamType,
+  encoding: CameraStreamEncoding,
+  widthPx: Type.Integer({ minimum: 0 }),
+  heightPx: Type.Integer({ minimum: 0 }),
+  fps: Finite(),
+  /** Horizontal field of view, degrees (0: the camera does not say). */
+  hfovDeg: Finite(),
+  bitrateKbps: Finite(),
+});
+export type CameraStreamWire = Static<typeof CameraStreamWire>;
+
+/**
+ * A camera component of a vehicle and the streams it announced: what CAMERA_INFORMATION and
+ * VIDEO_STREAM_INFORMATION said, once the bridge's camera discovery finished (the item's sysid
+ * is the vehicle's). A camera without video streams reports an empty `streams`.
+ */
+export const CameraStreamsPayload = Type.Object({
+  compid: Type.Integer({ minimum: 1, maximum: 255 }),
+  vendor: Type.String(),
+  model: Type.String(),
+  widthPx: Type.Integer({ minimum: 0 }),
+  heightPx: Type.Integer({ minimum: 0 }),
+  streams: Type.Array(CameraStreamWire),
+});
+export type CameraStreamsPayload = Static<typeof CameraStreamsPayload>;
+
+/**
+ * One still a camera reported in CAMERA_IMAGE_CAPTURED: where and how it was taken and where
+ * the camera stored it. The attitude is the quaternion's, as Euler angles (PX4 sends the
+ * gimbal's absolute attitude when it has a gimbal device, else the vehicle's).
+ */
+export const CameraImagePayload = Type.Object({
+  compid: Type.Integer({ minimum: 1, maximum: 255 }),
+  /** Capture time (epoch ms): time_utc when the camera knows it, else when the bridge heard it. */
+  capturedAtMs: Finite(),
+  imageIndex: Type.Integer(),
+  /** capture_result: false means the camera tried and failed (no image at `fileUrl`). */
+  ok: Type.Boolean(),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  altMslM: Finite(),
+  altRelM: Finite(),
+  rollDeg: Finite(),
+  pitchDeg: Finite(),
+  yawDeg: Finite(),
+  /** Where the still is stored (may be empty when the camera keeps it only on its card). */
+  fileUrl: Type.String(),
+});
+export type CameraImagePayload = Static<typeof CameraImagePayload>;
+
 // ---- the item stream --------------------------------------------------------------------------
 
 const ItemHead = {
@@ -285,12 +351,17 @@ const ItemHead = {
   atMs: Finite(),
 };
 
-/** One item in the bridge's outgoing stream. Dock items carry the dock controller's sysid. */
+/**
+ * One item in the bridge's outgoing stream. Dock items carry the dock controller's sysid; camera
+ * items the sysid of the vehicle the camera is a component of.
+ */
 export const ChannelItem = Type.Union([
   Type.Object({ ...ItemHead, kind: Type.Literal('state'), state: VehicleStatePayload }),
   Type.Object({ ...ItemHead, kind: Type.Literal('event'), event: VehicleEventPayload }),
   Type.Object({ ...ItemHead, kind: Type.Literal('dock_state'), dock: DockStatusPayload }),
   Type.Object({ ...ItemHead, kind: Type.Literal('dock_event'), event: DockEventPayload }),
+  Type.Object({ ...ItemHead, kind: Type.Literal('camera_streams'), camera: CameraStreamsPayload }),
+  Type.Object({ ...ItemHead, kind: Type.Literal('camera_image'), image: CameraImagePayload }),
 ]);
 export type ChannelItem = Static<typeof ChannelItem>;
 
@@ -300,7 +371,9 @@ export type ItemRejectionCode =
   | 'MalformedState'
   | 'MalformedEvent'
   | 'MalformedDockStatus'
-  | 'MalformedDockEvent';
+  | 'MalformedDockEvent'
+  | 'MalformedCameraStreams'
+  | 'MalformedCameraImage';
 
 export interface ItemRejection {
   /** The item's seq when it had one. */
@@ -328,6 +401,12 @@ function compileChecks() {
       event: { field: 'event', code: 'MalformedEvent', check: Compile(VehicleEventPayload) },
       dock_state: { field: 'dock', code: 'MalformedDockStatus', check: Compile(DockStatusPayload) },
       dock_event: { field: 'event', code: 'MalformedDockEvent', check: Compile(DockEventPayload) },
+      camera_streams: {
+        field: 'camera',
+        code: 'MalformedCameraStreams',
+        check: Compile(CameraStreamsPayload),
+      },
+      camera_image: { field: 'image', code: 'MalformedCameraImage', check: Compile(CameraImagePayload) },
     } as const,
   };
 }
@@ -368,7 +447,7 @@ export function checkChannelItem(
       error: {
         seq: item.seq,
         code: 'MalformedItem',
-        message: `kind must be 'state', 'event', 'dock_state' or 'dock_event', got ${JSON.stringify(item.kind)}`,
+        message: `kind must be one of ${Object.keys(payloadChecks).join(', ')}, got ${JSON.stringify(item.kind)}`,
       },
     };
   }

@@ -171,7 +171,7 @@ export interface ConsoleSortieProgress {
   sortieClass: 'scheduled' | 'on_demand' | 'emergency';
   phase: string;
   message: string;
-  failure: { code: string; message: string } | null;
+  failure: { code: string; message: string; params?: Record<string, string | number> } | null;
   atMs: number;
 }
 

@@ -44,7 +44,13 @@ export const SortieRecord = Type.Object({
   phase: NullableString,
   /** Why it failed (UploadRefused, ArmRefused, LinkLost, LowBatteryReturn, WeatherGrounded, ...). */
   failureCode: NullableString,
+  /** The English reason, for logs; consoles word the failure from its code and `failureParams`. */
   failureMessage: NullableString,
+  /** The failure's figures and tokens (a weather reading and its limit, the device's own words as `said`). */
+  failureParams: Type.Union([
+    Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+    Type.Null(),
+  ]),
   dueAt: NullableTime,
   windowEndAt: NullableTime,
   /** The mission id the vehicle confirmed after upload. */

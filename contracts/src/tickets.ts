@@ -134,6 +134,15 @@ export const TransitionSchema = Type.Object({
   data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
 });
 
+/**
+ * One step of a ticket's timeline as its page shows it: the transition with the name of the
+ * person who took it (null for the system, or a user since removed).
+ */
+export const TimelineStepSchema = Type.Object({
+  ...TransitionSchema.properties,
+  actorName: NStr,
+});
+
 export const EvidenceSchema = Type.Object({
   seq: Type.Integer(),
   ticketId: Type.String(),
@@ -199,6 +208,7 @@ export const TriageSchema = Type.Object({
 
 export type TicketBody = Static<typeof TicketView>;
 export type TransitionBody = Static<typeof TransitionSchema>;
+export type TimelineStepBody = Static<typeof TimelineStepSchema>;
 export type EvidenceBody = Static<typeof EvidenceSchema>;
 export type VerificationFlightBody = Static<typeof VerificationFlightSchema>;
 export type TriageBody = Static<typeof TriageSchema>;

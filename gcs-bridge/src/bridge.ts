@@ -10,14 +10,32 @@
  * per system id with its commands, follows its cycle with the dock state machine
  * (`dock/machine.ts`), marks it lost and found like a vehicle, and emits its status
  * (coalesced) and its cycle changes and faults as events.
+ *
+ * Cameras: a component of a vehicle's system whose HEARTBEAT says MAV_TYPE_CAMERA or comes
+ * from a camera component id (100-105) is a camera. The bridge runs camera discovery
+ * (`protocols/camera.ts`) once per camera, again when a camera comes back after being silent,
+ * and after `cameraRetryMs` when a camera did not answer; it emits the camera's streams
+ * ('camera.streams') and every CAMERA_IMAGE_CAPTURED it reports ('camera.image').
  */
 import { EventEmitter } from 'node:events';
 import type * as aerieDock from '@aerie/hardware/dialect';
-import { type MavLinkData, minimal } from 'node-mavlink';
-import type { DockCommand, DockEventPayload, DockStatusPayload } from './channel/events.ts';
+import { type common, type MavLinkData, minimal } from 'node-mavlink';
+import type {
+  CameraImagePayload,
+  CameraStreamsPayload,
+  DockCommand,
+  DockEventPayload,
+  DockStatusPayload,
+} from './channel/events.ts';
 import type { Inbound, MessagePort } from './codec/types.ts';
 import { AERIE_DOCK_STATUS_ID, Dock, statusFromMessage } from './dock/dock.ts';
 import { type DockEffect, type DockMachineState, dockStep, initialDockState } from './dock/machine.ts';
+import {
+  type CameraDiscoveryConfig,
+  discoverCamera,
+  imageFromMessage,
+  isCameraHeartbeat,
+} from './protocols/camera.ts';
 import {
   applyMessage,
   createVehicleState,
@@ -53,6 +71,10 @@ export interface BridgeOptions {
    * out at the next state flush.
    */
   dockStateIntervalMs?: number;
+  /** Camera discovery's timeouts and retries (defaults: `protocols/camera.ts`). */
+  cameraDiscovery?: Omit<CameraDiscoveryConfig, 'target'>;
+  /** A camera that did not answer discovery is asked again after this long (default 30 s). */
+  cameraRetryMs?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -76,6 +98,22 @@ export interface BridgeEvents {
   'dock.event': [number, DockEventPayload];
   /** A dock's status, coalesced (see `dockStateIntervalMs`). */
   'dock.state': [DockStatusPayload];
+  /** A camera of vehicle `sysid` finished discovery: its streams (none for a photo-only camera). */
+  'camera.streams': [number, CameraStreamsPayload];
+  /** A camera of vehicle `sysid` reported a still (CAMERA_IMAGE_CAPTURED). */
+  'camera.image': [number, CameraImagePayload];
+}
+
+const CAMERA_IMAGE_CAPTURED_ID = 263;
+
+/** One camera component as the bridge follows it. */
+interface CameraEntry {
+  lastHeardMs: number;
+  phase: 'discovering' | 'known' | 'failed';
+  /** When a failed discovery may run again. */
+  retryAtMs: number;
+  streams: CameraStreamsPayload | null;
+  abort: AbortController | null;
 }
 
 // HEARTBEAT of a ground station: MAV_TYPE_GCS (6), MAV_AUTOPILOT_INVALID (8), MAV_STATE_ACTIVE (4).
@@ -87,6 +125,8 @@ interface VehicleEntry {
   connection: BridgeConnection;
   subscribers: Set<(inbound: Inbound) => void>;
   vehicle: Vehicle;
+  port: MessagePort;
+  cameras: Map<number, CameraEntry>;
 }
 
 interface DockEntry {
@@ -113,6 +153,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   private readonly heartbeatIntervalMs: number;
   private readonly lostAfterMs: number;
   private readonly stateIntervalMs: number;
+  private readonly cameraDiscovery: Omit<CameraDiscoveryConfig, 'target'>;
+  private readonly cameraRetryMs: number;
   private started = false;
 
   constructor(opts: BridgeOptions) {
@@ -123,6 +165,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.lostAfterMs = opts.lostAfterMs ?? 3000;
     this.stateIntervalMs = opts.stateIntervalMs ?? 100;
     this.dockStateIntervalMs = opts.dockStateIntervalMs ?? 1000;
+    this.cameraDiscovery = opts.cameraDiscovery ?? {};
+    this.cameraRetryMs = opts.cameraRetryMs ?? 30_000;
   }
 
   async start(): Promise<void> {
@@ -143,7 +187,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.started = false;
     for (const t of this.timers.splice(0)) clearInterval(t);
     for (const u of this.unsubscribers.splice(0)) u();
-    for (const entry of this.vehiclesBySysid.values()) entry.vehicle.dispose();
+    for (const entry of this.vehiclesBySysid.values()) {
+      entry.vehicle.dispose();
+      for (const cam of entry.cameras.values()) cam.abort?.abort();
+    }
     for (const entry of this.docksBySysid.values()) entry.dock.dispose();
     await Promise.all(this.connections.map((c) => c.close()));
   }
@@ -180,6 +227,52 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         resolve(null);
       }, timeoutMs);
       this.on('vehicle.discovered', onDiscovered);
+    });
+  }
+
+  /** Cameras whose discovery finished, with the vehicle they belong to. */
+  cameras(): Array<{ sysid: number; camera: CameraStreamsPayload }> {
+    const out: Array<{ sysid: number; camera: CameraStreamsPayload }> = [];
+    for (const [sysid, e] of this.vehiclesBySysid)
+      for (const c of e.cameras.values()) if (c.streams) out.push({ sysid, camera: c.streams });
+    return out;
+  }
+
+  /**
+   * A camera heartbeat: discovery on first sight, after the camera was silent for longer than
+   * `lostAfterMs` (it may have rebooted with other streams), or when a failed discovery may run again.
+   */
+  private cameraHeard(entry: VehicleEntry, compid: number, atMs: number): void {
+    let cam = entry.cameras.get(compid);
+    const silent = cam !== undefined && atMs - cam.lastHeardMs > this.lostAfterMs;
+    if (!cam) {
+      cam = { lastHeardMs: atMs, phase: 'failed', retryAtMs: 0, streams: null, abort: null };
+      entry.cameras.set(compid, cam);
+    }
+    cam.lastHeardMs = atMs;
+    if (cam.phase === 'discovering') return;
+    if (cam.phase === 'known' && !silent) return;
+    if (cam.phase === 'failed' && atMs < cam.retryAtMs && !silent) return;
+    const camera = cam;
+    const abort = new AbortController();
+    camera.phase = 'discovering';
+    camera.abort = abort;
+    const sysid = entry.state.sysid;
+    void discoverCamera(entry.port, {
+      ...this.cameraDiscovery,
+      target: { sysid, compid },
+      signal: abort.signal,
+    }).then((r) => {
+      camera.abort = null;
+      if (!this.started) return;
+      if (!r.ok) {
+        camera.phase = 'failed';
+        camera.retryAtMs = this.now() + this.cameraRetryMs;
+        return;
+      }
+      camera.phase = 'known';
+      camera.streams = r.value;
+      this.emit('camera.streams', sysid, r.value);
     });
   }
 
@@ -228,6 +321,16 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       // Another component of the same system (camera, gimbal) or a ground station sharing the
       // system id: its heartbeat says nothing about the vehicle's mode or arming.
       this.deliver(entry, inbound);
+      if (isCameraHeartbeat(inbound.compid, (inbound.message as minimal.Heartbeat).type))
+        this.cameraHeard(entry, inbound.compid, inbound.receivedAt);
+      return;
+    } else if (inbound.msgid === CAMERA_IMAGE_CAPTURED_ID && inbound.compid !== entry.state.compid) {
+      this.emit(
+        'camera.image',
+        inbound.sysid,
+        imageFromMessage(inbound.compid, inbound.message as common.CameraImageCaptured, inbound.receivedAt),
+      );
+      this.deliver(entry, inbound);
       return;
     }
     const state = entry.state;
@@ -266,7 +369,14 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         return () => subscribers.delete(handler);
       },
     };
-    const entry: VehicleEntry = { state, connection, subscribers, vehicle: new Vehicle(state, port) };
+    const entry: VehicleEntry = {
+      state,
+      connection,
+      subscribers,
+      vehicle: new Vehicle(state, port),
+      port,
+      cameras: new Map(),
+    };
     this.vehiclesBySysid.set(inbound.sysid, entry);
     applyMessage(state, inbound.msgid, inbound.message, inbound.receivedAt);
     this.emit('vehicle.discovered', this.snapshot(entry));

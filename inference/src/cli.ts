@@ -171,8 +171,107 @@ function emit(o: CliOutcome): void {
   process.exitCode = o.code;
 }
 
-/** Adds `aerie detect` to the program. */
+export interface WorkerCliOptions {
+  redisUrl?: string;
+  modelsDir?: string;
+  models: boolean;
+  concurrency?: string;
+  name?: string;
+}
+
+/**
+ * `aerie inference-worker`: takes detection jobs off the Redis queue until SIGINT/SIGTERM.
+ * Resolves with the exit code: 2 for a usage error (no Redis URL, bad concurrency, no models
+ * folder), 1 when Redis cannot be reached or no model loads, 0 after a clean stop.
+ */
+export async function runInferenceWorker(
+  o: WorkerCliOptions,
+  env: Record<string, string | undefined>,
+  out: { stdout: (s: string) => void; stderr: (s: string) => void },
+  stopped: Promise<void>,
+): Promise<0 | 1 | 2> {
+  const { startInferenceWorker, WORKER_DEFAULTS } = await import('./queue/consumer.ts');
+  const { resolveModelsDir } = await import('./registry.ts');
+  const { checkRedisUrl, redactRedisUrl } = await import('./queue/redis.ts');
+  const say = (s: string) => out.stderr(`aerie inference-worker: ${s}\n`);
+  const redisUrl = o.redisUrl ?? env.AERIE_REDIS_URL;
+  if (!redisUrl) {
+    say('no Redis to take jobs from: give --redis-url or set AERIE_REDIS_URL (redis://host:port)');
+    return 2;
+  }
+  const badUrl = checkRedisUrl(redisUrl);
+  if (badUrl) {
+    say(`--redis-url: ${badUrl}`);
+    return 2;
+  }
+  const concurrency = Number(o.concurrency ?? WORKER_DEFAULTS.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+    say(`--concurrency must be an integer 1..16, got '${o.concurrency}'`);
+    return 2;
+  }
+  let modelsDir: string | null = null;
+  if (o.models) {
+    modelsDir = o.modelsDir ?? resolveModelsDir(env.AERIE_MODELS_DIR) ?? null;
+    if (!modelsDir) {
+      say(
+        'no models folder: give --models-dir or set AERIE_MODELS_DIR (or --no-models for the image-analysis rules only)',
+      );
+      return 2;
+    }
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(modelsDir)) {
+      say(`models folder ${modelsDir} does not exist`);
+      return 2;
+    }
+  }
+  let running: Awaited<ReturnType<typeof startInferenceWorker>>;
+  try {
+    running = await startInferenceWorker({
+      redisUrl,
+      modelsDir,
+      concurrency,
+      ...(o.name ? { name: o.name } : {}),
+      log: (msg, fields) => out.stderr(`aerie inference-worker: ${msg} ${JSON.stringify(fields ?? {})}\n`),
+    });
+  } catch (err) {
+    say(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+  for (const f of running.ready.failed) say(`model ${f.name} not loaded: ${f.file}: ${f.error}`);
+  out.stdout(
+    `aerie inference-worker ${running.name} ready on ${redactRedisUrl(redisUrl)} (concurrency ${concurrency}, detectors: ${running.ready.detectors.map((d) => d.name).join(', ')})\n`,
+  );
+  await stopped;
+  await running.close();
+  out.stdout(`aerie inference-worker ${running.name} stopped after ${running.answered()} frame(s)\n`);
+  return 0;
+}
+
+/** Adds `aerie detect` and `aerie inference-worker` to the program. */
 export function registerCommands(program: Command): void {
+  program
+    .command('inference-worker')
+    .description(
+      'Take detection jobs (camera frames) off the Redis queue the server fills when AERIE_REDIS_URL is set, and answer their findings; run as many as the machines allow',
+    )
+    .option('--redis-url <url>', 'the queue (AERIE_REDIS_URL), redis://host:port')
+    .option('--models-dir <dir>', 'models folder (default: AERIE_MODELS_DIR, else ../shared/models)')
+    .option('--no-models', 'run the image-analysis detectors only, no ONNX model')
+    .option('--concurrency <n>', 'frames analysed at once, one worker thread each (default 1)')
+    .option('--name <name>', 'this worker in answers and logs (default host:pid)')
+    .action(async (o: WorkerCliOptions) => {
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      process.exitCode = await runInferenceWorker(
+        o,
+        process.env,
+        { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
+        stopped,
+      );
+    });
+
   program
     .command('detect')
     .description('find fire/smoke, construction, pollution, persons and vehicles in image files')

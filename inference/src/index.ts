@@ -21,6 +21,23 @@ export {
   startPipeline,
 } from './pipeline/pipeline.ts';
 export {
+  type InferenceWorkerOptions,
+  type RunningInferenceWorker,
+  startInferenceWorker,
+  WORKER_DEFAULTS,
+} from './queue/consumer.ts';
+export {
+  DETECTION_QUEUE,
+  type DetectionJobData,
+  type DetectionJobResult,
+  decodeJob,
+  encodeJob,
+  outcomeToResult,
+  resultToOutcome,
+} from './queue/job.ts';
+export { type QueueDepth, QueuedPipeline, type QueuedPipelineOptions } from './queue/producer.ts';
+export { assertRedisReachable, checkRedisUrl, redactRedisUrl } from './queue/redis.ts';
+export {
   loadModels,
   type ModelLoadFailure,
   openModels,

@@ -41,6 +41,28 @@ CREATE TABLE "bridges" (
 	CONSTRAINT "bridges_token_hash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
+CREATE TABLE "calendar_years" (
+	"year" bigint PRIMARY KEY NOT NULL,
+	"holidays_json" text NOT NULL,
+	"make_up_workdays_json" text NOT NULL,
+	"source" text,
+	"loaded_by" text,
+	"loaded_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "camera_images" (
+	"id" text PRIMARY KEY NOT NULL,
+	"vehicle_id" text NOT NULL,
+	"compid" bigint NOT NULL,
+	"image_index" bigint NOT NULL,
+	"captured_at" bigint NOT NULL,
+	"ok" boolean NOT NULL,
+	"file_url" text NOT NULL,
+	"frame_json" text NOT NULL,
+	"media_sha256" text,
+	"fetch_error" text
+);
+--> statement-breakpoint
 CREATE TABLE "commands" (
 	"id" text PRIMARY KEY NOT NULL,
 	"vehicle_id" text NOT NULL,
@@ -114,6 +136,13 @@ CREATE TABLE "grids" (
 	"department_id" text,
 	"polygon_geojson" text NOT NULL,
 	"created_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "leases" (
+	"name" text PRIMARY KEY NOT NULL,
+	"holder" text NOT NULL,
+	"expires_at" bigint NOT NULL,
+	"acquired_at" bigint NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "media" (
@@ -224,6 +253,7 @@ CREATE TABLE "sorties" (
 	"phase" text,
 	"failure_code" text,
 	"failure_message" text,
+	"failure_params" text,
 	"due_at" bigint,
 	"window_end_at" bigint,
 	"plan_json" text,
@@ -365,6 +395,13 @@ CREATE TABLE "users" (
 	CONSTRAINT "users_username_unique" UNIQUE("username")
 );
 --> statement-breakpoint
+CREATE TABLE "vehicle_cameras" (
+	"vehicle_id" text NOT NULL,
+	"compid" bigint NOT NULL,
+	"streams_json" text NOT NULL,
+	"announced_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "vehicle_events" (
 	"id" text PRIMARY KEY NOT NULL,
 	"vehicle_id" text NOT NULL,
@@ -433,6 +470,8 @@ CREATE TABLE "webhook_subscriptions" (
 ALTER TABLE "airspace_zones" ADD CONSTRAINT "airspace_zones_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bridge_cursors" ADD CONSTRAINT "bridge_cursors_bridge_id_bridges_id_fk" FOREIGN KEY ("bridge_id") REFERENCES "public"."bridges"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bridges" ADD CONSTRAINT "bridges_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "calendar_years" ADD CONSTRAINT "calendar_years_loaded_by_users_id_fk" FOREIGN KEY ("loaded_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "camera_images" ADD CONSTRAINT "camera_images_vehicle_id_vehicles_id_fk" FOREIGN KEY ("vehicle_id") REFERENCES "public"."vehicles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "commands" ADD CONSTRAINT "commands_vehicle_id_vehicles_id_fk" FOREIGN KEY ("vehicle_id") REFERENCES "public"."vehicles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "commands" ADD CONSTRAINT "commands_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "dock_events" ADD CONSTRAINT "dock_events_dock_id_docks_id_fk" FOREIGN KEY ("dock_id") REFERENCES "public"."docks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -470,6 +509,7 @@ ALTER TABLE "triage_items" ADD CONSTRAINT "triage_items_frame_sha256_media_sha25
 ALTER TABLE "triage_items" ADD CONSTRAINT "triage_items_decided_by_users_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "triage_items" ADD CONSTRAINT "triage_items_ticket_id_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."tickets"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "vehicle_cameras" ADD CONSTRAINT "vehicle_cameras_vehicle_id_vehicles_id_fk" FOREIGN KEY ("vehicle_id") REFERENCES "public"."vehicles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vehicle_events" ADD CONSTRAINT "vehicle_events_vehicle_id_vehicles_id_fk" FOREIGN KEY ("vehicle_id") REFERENCES "public"."vehicles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vehicle_events" ADD CONSTRAINT "vehicle_events_sortie_id_sorties_id_fk" FOREIGN KEY ("sortie_id") REFERENCES "public"."sorties"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vehicles" ADD CONSTRAINT "vehicles_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
@@ -479,6 +519,7 @@ ALTER TABLE "verification_flights" ADD CONSTRAINT "verification_flights_ticket_i
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_subscription_id_webhook_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."webhook_subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE UNIQUE INDEX "bridge_cursors_bridge_epoch_uq" ON "bridge_cursors" USING btree ("bridge_id","epoch");--> statement-breakpoint
+CREATE INDEX "camera_images_vehicle_at_idx" ON "camera_images" USING btree ("vehicle_id","captured_at");--> statement-breakpoint
 CREATE INDEX "commands_vehicle_idx" ON "commands" USING btree ("vehicle_id","created_at");--> statement-breakpoint
 CREATE INDEX "dock_events_dock_at_idx" ON "dock_events" USING btree ("dock_id","at");--> statement-breakpoint
 CREATE INDEX "docks_site_idx" ON "docks" USING btree ("site_id");--> statement-breakpoint
@@ -510,6 +551,7 @@ CREATE INDEX "tickets_created_idx" ON "tickets" USING btree ("created_at");--> s
 CREATE INDEX "track_points_sortie_at_idx" ON "track_points" USING btree ("sortie_id","at");--> statement-breakpoint
 CREATE INDEX "triage_items_status_created_idx" ON "triage_items" USING btree ("status","created_at");--> statement-breakpoint
 CREATE INDEX "users_department_idx" ON "users" USING btree ("department_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "vehicle_cameras_vehicle_compid_uq" ON "vehicle_cameras" USING btree ("vehicle_id","compid");--> statement-breakpoint
 CREATE INDEX "vehicle_events_vehicle_at_idx" ON "vehicle_events" USING btree ("vehicle_id","at");--> statement-breakpoint
 CREATE INDEX "vehicles_department_idx" ON "vehicles" USING btree ("department_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "vehicles_bridge_sysid_uq" ON "vehicles" USING btree ("bridge_id","sysid");--> statement-breakpoint

@@ -12,18 +12,27 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAudit } from './audit.ts';
-import { LoginLimiter } from './auth/login-limiter.ts';
+import { MemoryLoginLimiter, RedisLoginLimiter } from './auth/login-limiter.ts';
 import { installAuth } from './auth/plugin.ts';
 import { type AdminBootstrap, ensureFirstAdmin } from './bootstrap-admin.ts';
 import { BridgeChannel } from './channel/bridge-channel.ts';
 import type { BridgeHub, IngestSink } from './channel/contracts.ts';
 import { attachSocketIo } from './channel/io.ts';
+import type { BridgeRelay } from './cluster/bridge-relay.ts';
+import {
+  type Cluster,
+  localView,
+  openCluster,
+  relayBridgeRequests,
+  relaySortieAborts,
+  replicateLive,
+  socketIoBus,
+} from './cluster/index.ts';
 import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase } from './db/client.ts';
 import { installDetection } from './detection/index.ts';
 import { FlightLog } from './flightlog/flight-log.ts';
-import { MediaStore } from './flightlog/media-store.ts';
 import { installConsole } from './http/console-static.ts';
 import { ApiError, ErrorBody, installErrorHandlers } from './http/errors.ts';
 import { installValidation } from './http/validation.ts';
@@ -35,6 +44,9 @@ import { LiveStateStore } from './live/live-state-store.ts';
 import { DepartmentDirectory } from './live/visibility.ts';
 import { MapLibrary } from './maps/library.ts';
 import { registerMapRoutes } from './maps/routes.ts';
+import { MediaLibrary } from './media/library.ts';
+import { openMediaStore } from './media/open.ts';
+import type { MediaStore } from './media/store.ts';
 import { createPatrol, type Patrol, type PatrolOptions, registerPatrolRoutes } from './patrol/index.ts';
 import { sortieProgressPublisher, uploadProgressPublisher } from './patrol/sortie-console.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -61,6 +73,7 @@ import {
   WebhookDispatcher,
 } from './tickets/index.ts';
 import { ticketChangePublisher } from './tickets/ticket-console.ts';
+import { CapturedImages } from './video/camera-announcements.ts';
 import { registerVideoRoutes } from './video/routes.ts';
 
 /** Options of `build`. */
@@ -88,6 +101,8 @@ export interface BuildOptions {
   patrol?: PatrolOptions;
   /** Ticket desk settings (tests turn the sweep timer off and sweep by hand). */
   tickets?: TicketsOptions;
+  /** The media store; the configured one (`media.url`) unless a test passes its own. */
+  mediaStore?: MediaStore;
 }
 
 /** What `build` hangs on the app for the parts wired later (bridge channel, fan-out). */
@@ -102,6 +117,8 @@ export interface AerieHandle extends AppContext {
   readonly docks: LiveDockStore;
   /** Sends a dock command through the dock's bridge; resolves with the dock's coded answer. */
   readonly dockCommands: DockCommander;
+  /** This node among several (Redis, leases); a single node owns everything when not clustered. */
+  readonly cluster: Cluster;
 }
 
 declare module 'fastify' {
@@ -125,13 +142,36 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config: ServerConfig = parsed.value;
   const now = opts.now ?? Date.now;
 
-  const database = await openDatabase({
-    dataDir: config.dataDir,
-    url: config.databaseUrl ?? undefined,
-    wal: config.sqliteWal,
-  });
-  let app: FastifyInstance | undefined;
+  // A media store that cannot be used (bucket missing, credentials refused, endpoint
+  // unreachable) stops the start with the reason, before anything else is opened.
+  const mediaStore = opts.mediaStore ?? (await openMediaStore(config.dataDir, config.media));
+  const closeMedia = () => {
+    if (!opts.mediaStore) mediaStore.close();
+  };
   try {
+    await mediaStore.check();
+  } catch (err) {
+    closeMedia();
+    throw err;
+  }
+  const mediaLibrary = new MediaLibrary(mediaStore);
+
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase({
+      dataDir: config.dataDir,
+      url: config.databaseUrl ?? undefined,
+      wal: config.sqliteWal,
+    });
+  } catch (err) {
+    closeMedia();
+    throw err;
+  }
+  let app: FastifyInstance | undefined;
+  let cluster: Cluster | undefined;
+  try {
+    cluster = await openCluster(config.cluster, database.db, now);
+    const clusterHandle = cluster;
     const adminBootstrap = await ensureFirstAdmin(database.db, {
       password: config.adminPassword,
       now: now(),
@@ -142,7 +182,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     // The orchestrator hands its planned sortie to the flight log when the vehicle arms.
     let patrol: Patrol | undefined;
     const flightLog = new FlightLog({
-      media: new MediaStore(config.dataDir),
+      media: mediaLibrary,
       claimPlanned: async (_db, vehicleId) => patrol?.orchestrator.claimFor(vehicleId) ?? null,
       coverageCamera: { lens: config.detection.camera, gimbal: config.detection.gimbal },
     });
@@ -154,25 +194,48 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       sink: opts.ingestSink ?? flightLog,
       tlogSink: flightLog,
       now,
+      stills: { camera: config.detection.camera, gimbal: config.detection.gimbal },
     });
+    // Stills the cameras report: fetched into the media store, then frames for detection.
+    const capturedImages = new CapturedImages({
+      db: database.db,
+      media: mediaLibrary,
+      sortieOf: (vehicleId) => flightLog.openSortieId(vehicleId),
+      stillHosts: [...config.video.stillHosts, ...hostOf(config.video.simCameraUrl)],
+    });
+    bridgeChannel.on('camera.image', (vehicleId, image) => {
+      capturedImages
+        .add(image)
+        .catch((err: Error) => app?.log.error({ vehicleId, err }, 'camera still not stored'));
+    });
+    // Vehicle and dock commands reach the bridge through whichever node holds it (cluster), set
+    // once Socket.IO is up; this node's channel until then, and always on a single node.
+    let relay: BridgeRelay | null = null;
+    const hub: BridgeHub = opts.bridgeHub ?? {
+      request: (bridgeId, kind, payload, options) =>
+        (relay ?? bridgeChannel).request(bridgeId, kind, payload, options),
+      connectedBridgeIds: () => (relay ?? bridgeChannel).connectedBridgeIds(),
+    };
+    const limits = { maxFailures: config.login.maxFailures, windowMs: config.login.windowS * 1000, now };
     const ctx: AerieHandle = {
       config,
       database,
       liveState,
-      loginLimiter: new LoginLimiter({
-        maxFailures: config.login.maxFailures,
-        windowMs: config.login.windowS * 1000,
-        now,
-      }),
+      media: mediaLibrary,
+      loginLimiter: cluster.redis
+        ? new RedisLoginLimiter(cluster.redis, limits)
+        : new MemoryLoginLimiter(limits),
+      cluster,
+      ownership: cluster.ownership,
       now,
       adminBootstrap,
       flightLog,
       bridgeChannel,
-      bridgeHub: opts.bridgeHub ?? bridgeChannel,
+      bridgeHub: hub,
       docks,
       dockCommands: createDockCommander({
         db: database.db,
-        hub: opts.bridgeHub ?? bridgeChannel,
+        hub,
         docks,
         now,
       }),
@@ -188,12 +251,26 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       bodyLimit: 1024 * 1024,
     });
     app.decorate('aerie', ctx);
-    const ticketDesk = createTicketDesk(ctx);
+    const ticketDesk = await createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
     await installEvidenceScreening(app, ticketDesk, config.evidence);
     const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
     app.decorate('webhooks', webhooks);
-    bridgeChannel.attach(attachSocketIo(app), app.log.child({ module: 'bridge-channel' }));
+    const io = attachSocketIo(app, cluster.ioOptions);
+    bridgeChannel.attach(io, app.log.child({ module: 'bridge-channel' }));
+    const bus = cluster.clustered ? socketIoBus(io, cluster.nodeId) : null;
+    const replica = bus
+      ? replicateLive({
+          bus,
+          liveState,
+          docks,
+          vehicleEvents: bridgeChannel,
+          now,
+        })
+      : null;
+    if (bus) relay = relayBridgeRequests({ bus, local: bridgeChannel, bridgeEvents: bridgeChannel });
+    if (replica) app.log.info({ nodeId: cluster.nodeId }, 'cluster node: live state shared through Redis');
+    const localBridgeIds = () => bridgeChannel.connectedBridgeIds();
     // One department cache for every console event (fleet, alerts, docks, sorties, uploads).
     const departments = new DepartmentDirectory(database.db, {
       ...(opts.consoleOptions?.directoryRefreshMs
@@ -201,12 +278,23 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         : {}),
     });
     const consoleFanout = attachConsole(app.io, ctx, {
-      vehicleEvents: bridgeChannel,
+      vehicleEvents: replica?.vehicleEvents ?? bridgeChannel,
       departments,
       ...opts.consoleOptions,
     });
     app.decorate('consoleFanout', consoleFanout);
     app.addHook('onClose', async () => consoleFanout.close());
+    /** An alert raised here (a sortie lost, a fire ticket) goes to this node's consoles and the others'. */
+    const raiseAlert: ConsoleFanout['alert'] = (a) => {
+      consoleFanout.alert(a);
+      replica?.relayAlert(a);
+    };
+    const stopRelayedAlerts = replica?.onRelayedAlert((a) => consoleFanout.alert(a));
+    app.addHook('onClose', async () => {
+      stopRelayedAlerts?.();
+      replica?.close();
+      relay?.close();
+    });
     const stopDockConsole = attachDockConsole(app.io, docks, departments);
     const publishProgress = sortieProgressPublisher(app.io);
     patrol = createPatrol(
@@ -225,11 +313,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
             ticketDesk
               .finishVerificationFlight(p.sortieId)
               .catch((err: unknown) =>
-                app?.log.error({ err, sortieId: p.sortieId }, 'verification flight not closed'),
+                app?.log.error({ err, sortieId: p.sortieId }, 'verification evidence not attached'),
               );
         },
         onLost: (l) =>
-          consoleFanout.alert({
+          raiseAlert({
             vehicleId: l.vehicleId,
             atMs: l.atMs,
             kind: 'sortie_lost',
@@ -238,6 +326,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
             sortieId: l.sortieId,
           }),
         uploadProgress: uploadProgressPublisher(app.io, departments),
+        localBridgeIds,
       },
       {
         ...opts.patrol,
@@ -245,6 +334,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       },
     );
     const patrolHandle = patrol;
+    if (bus) {
+      const aborts = relaySortieAborts(bus, patrolHandle.orchestrator);
+      patrolHandle.abortElsewhere = aborts.abortElsewhere;
+      app.addHook('onClose', async () => aborts.close());
+    }
     app.decorate('patrol', patrolHandle);
     app.addHook('onClose', async () => stopDockConsole());
     const maps = new MapLibrary(mapsDirOf(config));
@@ -253,8 +347,10 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => {
       // Evidence screening writes to the database: let what is queued finish first.
-      await ticketDesk.whenScreened();
+      await ticketDesk.whenIdle();
       await database.close();
+      closeMedia();
+      await clusterHandle.close();
     });
 
     installValidation(app);
@@ -263,6 +359,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     await app.register(cookie);
     await app.register(rateLimit, {
       global: false,
+      // Shared by every node in a cluster, so the load balancer cannot multiply the limit.
+      ...(cluster.redis ? { redis: cluster.redis, nameSpace: 'aerie:rate-limit:' } : {}),
       errorResponseBuilder: () => new ApiError('RateLimited', 'too many requests; try again later'),
     });
     installAuth(app, ctx);
@@ -301,7 +399,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
           api.swagger(),
         );
-        registerHealthRoutes(api, ctx);
+        registerHealthRoutes(api, ctx, {
+          nodeId: clusterHandle.nodeId,
+          ping: clusterHandle.ping,
+          localBridgeIds,
+        });
         registerAuthRoutes(api, ctx);
         registerUserRoutes(api, ctx);
         registerDepartmentRoutes(api, ctx);
@@ -318,17 +420,14 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
         registerConsoleSettingsRoutes(api, ctx, maps);
         registerMapRoutes(api, maps);
         await installTickets(api, ctx, ticketDesk, webhooks, opts.tickets);
-        registerVideoRoutes(api, ctx, config.video, flightLog);
+        registerVideoRoutes(api, ctx, config.video, flightLog, bridgeChannel);
       },
       { prefix: '/api' },
     );
     const stopTicketConsole = ticketDesk.onTicketEvent(ticketChangePublisher(app.io));
     // Fire/smoke tickets alert the console whatever filed them (issue 15), from here only.
     const stopFireAlerts = ticketDesk.onTicketEvent(
-      fireAlertPublisher(
-        (id) => ticketDesk.departmentOf(id),
-        (a) => consoleFanout.alert(a),
-      ),
+      fireAlertPublisher((id) => ticketDesk.departmentOf(id), raiseAlert),
     );
     app.addHook('onClose', async () => {
       stopTicketConsole();
@@ -338,9 +437,10 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     if (config.detection.enabled)
       await installDetection(app, {
         config,
-        liveState,
+        liveState: replica ? localView(liveState, replica.isRemote) : liveState,
         desk: ticketDesk,
         flightLog,
+        capturedImages,
         now,
       });
     await installConsole(app, config.consoleDir);
@@ -350,6 +450,17 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   } catch (err) {
     if (app) await app.close().catch(() => {});
     await database.close();
+    closeMedia();
+    await cluster?.close();
     throw err;
+  }
+}
+
+/** The host name of a URL template such as `http://127.0.0.1:8090/camera/{sysid}`, if it has one. */
+function hostOf(template: string): string[] {
+  try {
+    return template ? [new URL(template).hostname] : [];
+  } catch {
+    return [];
   }
 }

@@ -24,7 +24,7 @@ export async function ensureFirstAdmin(
   await db.insert(users).values({
     id: randomUUID(),
     username: FIRST_ADMIN_USERNAME,
-    displayName: 'Administrator',
+    displayName: '系统管理员',
     role: 'administrator',
     departmentId: null,
     passwordHash: await hashPassword(password),

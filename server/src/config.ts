@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { schemaProblems } from './schema-problems.ts';
 import { TicketPolicySchema } from './tickets/core/policy.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,6 +56,28 @@ export const ServerConfigSchema = Type.Object(
       maximum: 86_400,
       description: 'An aircraft silent this long in the air has its sortie closed as lost, with an alert',
     }),
+    cluster: Type.Object(
+      {
+        redisUrl: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], {
+          default: null,
+          description:
+            'Redis for several server nodes (redis://host:port): Socket.IO fan-out between nodes, shared login limits (null: one node)',
+        }),
+        nodeId: Type.Union([Type.String({ minLength: 1, maxLength: 120 }), Type.Null()], {
+          default: null,
+          description:
+            "This node's name in leases and logs (null: host name, process id and a random suffix)",
+        }),
+        leaseTtlS: Type.Number({
+          default: 15,
+          minimum: 1,
+          maximum: 600,
+          description:
+            "How long a node keeps the scheduler, webhook delivery or a sortie after its last renewal; a dead node's work moves on after this",
+        }),
+      },
+      { default: {}, additionalProperties: false, description: 'Several server nodes on one database' },
+    ),
     login: Type.Object(
       {
         maxFailures: Type.Integer({
@@ -131,6 +154,11 @@ export const ServerConfigSchema = Type.Object(
             'Vehicle id or serial -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
         }),
         ffmpegPath: Type.String({ default: 'ffmpeg', minLength: 1 }),
+        stillHosts: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            "Host names camera stills may be fetched from besides the vehicle's announced stream hosts and simCameraUrl's host",
+        }),
         recording: Type.Object(
           {
             enabled: Type.Boolean({ default: true, description: "Record each sortie's video" }),
@@ -150,6 +178,34 @@ export const ServerConfigSchema = Type.Object(
         ),
       },
       { default: {}, additionalProperties: false, description: 'Live video sources and sortie recording' },
+    ),
+    media: Type.Object(
+      {
+        url: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          default: null,
+          description:
+            'Where media live: null for <dataDir>/media, file:///path for another folder, s3://bucket/prefix for S3-compatible object storage (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)',
+        }),
+        s3: Type.Object(
+          {
+            endpoint: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], {
+              default: null,
+              description: 'Endpoint of an S3-compatible server (MinIO, Ceph RGW); null: AWS S3',
+            }),
+            region: Type.String({ default: 'us-east-1', minLength: 1, description: 'S3 region' }),
+            pathStyle: Type.Boolean({
+              default: false,
+              description: 'Path-style addressing (http://host/bucket/key), which MinIO-like servers need',
+            }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      {
+        default: {},
+        additionalProperties: false,
+        description: 'Media store (evidence, frames, snapshots, tlogs, video segments)',
+      },
     ),
     evidence: Type.Object(
       {
@@ -201,6 +257,11 @@ export const ServerConfigSchema = Type.Object(
           default: null,
           description: 'ONNX model registry folder (null: the image-analysis detectors only)',
         }),
+        redisUrl: Type.Union([Type.String({ pattern: '^rediss?://' }), Type.Null()], {
+          default: null,
+          description:
+            'Redis for the detection job queue (redis://host:port): frames become BullMQ jobs that `aerie inference-worker` processes analyse (null: the pipeline runs in this process)',
+        }),
         demFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
           default: null,
           description:
@@ -247,8 +308,12 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 
 /** Input to `parseServerConfig`: any subset of the fields. */
 export type ServerConfigInput = Partial<
-  Omit<ServerConfig, 'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map'>
+  Omit<
+    ServerConfig,
+    'login' | 'console' | 'tickets' | 'video' | 'detection' | 'evidence' | 'map' | 'media' | 'cluster'
+  >
 > & {
+  media?: { url?: string | null; s3?: Partial<ServerConfig['media']['s3']> };
   map?: Partial<ServerConfig['map']>;
   evidence?: Partial<ServerConfig['evidence']>;
   /** Any subset of the ticket policy (tickets/core/policy.ts). */
@@ -261,6 +326,7 @@ export type ServerConfigInput = Partial<
     camera?: Partial<ServerConfig['detection']['camera']>;
   };
   login?: Partial<ServerConfig['login']>;
+  cluster?: Partial<ServerConfig['cluster']>;
   console?: {
     imagery?: Partial<ServerConfig['console']['imagery']>;
     terrainUrl?: string | null;
@@ -285,13 +351,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
       );
     return ok(withDefaults);
   }
-  const problems = Value.Errors(ServerConfigSchema, withDefaults).map((e) => {
-    const extra =
-      e.keyword === 'additionalProperties'
-        ? ` (${((e.params as { additionalProperties?: string[] }).additionalProperties ?? []).join(', ')})`
-        : '';
-    return `${e.instancePath || '/'}: ${e.message}${extra}`;
-  });
+  const problems = schemaProblems(ServerConfigSchema, withDefaults);
   return fail('InvalidConfig', `invalid server configuration: ${problems.join('; ')}`);
 }
 
@@ -300,8 +360,9 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_ADMIN_PASSWORD, AERIE_CONSOLE_DIR, AERIE_LOG_LEVEL, AERIE_COOKIE_SECURE, AERIE_TRUST_PROXY,
  * AERIE_IMAGERY_URL/TYPE/CRS/LAYER/MAX_ZOOM, AERIE_TERRAIN_URL, AERIE_SORTIE_LOST_AFTER_S,
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
- * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_MAP_DIR,
- * AERIE_BASEMAP (a map name, '' for none), AERIE_DATABASE_URL (postgres://...). Takes the
+ * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_REDIS_URL, AERIE_MAP_DIR,
+ * AERIE_BASEMAP (a map name, '' for none), AERIE_MEDIA_URL, AERIE_S3_ENDPOINT, AERIE_S3_REGION,
+ * AERIE_S3_PATH_STYLE (true/1), AERIE_NODE_ID, AERIE_LEASE_TTL_S, AERIE_DATABASE_URL (postgres://...). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -319,6 +380,14 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_COOKIE_SECURE) out.cookieSecure = bool(env.AERIE_COOKIE_SECURE);
   if (env.AERIE_TRUST_PROXY) out.trustProxy = bool(env.AERIE_TRUST_PROXY);
   if (env.AERIE_SORTIE_LOST_AFTER_S) out.sortieLostAfterS = num(env.AERIE_SORTIE_LOST_AFTER_S);
+  const cluster: Record<string, unknown> = {};
+  if (env.AERIE_REDIS_URL) cluster.redisUrl = env.AERIE_REDIS_URL;
+  if (env.AERIE_NODE_ID) cluster.nodeId = env.AERIE_NODE_ID;
+  if (env.AERIE_LEASE_TTL_S)
+    cluster.leaseTtlS = /^\d+(\.\d+)?$/.test(env.AERIE_LEASE_TTL_S)
+      ? Number(env.AERIE_LEASE_TTL_S)
+      : env.AERIE_LEASE_TTL_S;
+  if (Object.keys(cluster).length > 0) out.cluster = cluster;
   const imagery: Record<string, unknown> = {};
   if (env.AERIE_IMAGERY_URL) imagery.url = env.AERIE_IMAGERY_URL;
   // A URL alone means XYZ tiles, the common case of a self-hosted tile server.
@@ -335,6 +404,12 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_MAP_DIR) map.tilesDir = env.AERIE_MAP_DIR;
   if (env.AERIE_BASEMAP !== undefined) map.basemap = env.AERIE_BASEMAP;
   if (Object.keys(map).length > 0) out.map = map;
+  const s3: Record<string, unknown> = {};
+  if (env.AERIE_S3_ENDPOINT) s3.endpoint = env.AERIE_S3_ENDPOINT;
+  if (env.AERIE_S3_REGION) s3.region = env.AERIE_S3_REGION;
+  if (env.AERIE_S3_PATH_STYLE) s3.pathStyle = bool(env.AERIE_S3_PATH_STYLE);
+  if (env.AERIE_MEDIA_URL || Object.keys(s3).length > 0)
+    out.media = { ...(env.AERIE_MEDIA_URL ? { url: env.AERIE_MEDIA_URL } : {}), s3 };
   if (env.AERIE_TICKET_POLICY) out.tickets = jsonOr(env.AERIE_TICKET_POLICY);
   const video: Record<string, unknown> = {};
   if (env.AERIE_VIDEO_SIM_URL) video.simCameraUrl = env.AERIE_VIDEO_SIM_URL;
@@ -354,6 +429,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.AERIE_MODELS_DIR) detection.modelsDir = env.AERIE_MODELS_DIR;
   if (env.AERIE_MODELS_DIR) out.evidence = { modelsDir: env.AERIE_MODELS_DIR };
   if (env.AERIE_DEM_FILE) detection.demFile = env.AERIE_DEM_FILE;
+  if (env.AERIE_REDIS_URL) detection.redisUrl = env.AERIE_REDIS_URL;
   if (Object.keys(detection).length > 0) out.detection = detection;
   return out;
 }

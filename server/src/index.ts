@@ -43,8 +43,8 @@ export {
   transaction,
 } from './db/client.ts';
 export * as schema from './db/schema.ts';
+export { type Detection, DetectionLoop, type DetectionStats } from './detection/index.ts';
 export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog/flight-log.ts';
-export { type MediaInfo, MediaStore } from './flightlog/media-store.ts';
 export { DEFAULT_STATS_TIME_ZONE } from './flightlog/stats.ts';
 export { ApiError, ERROR_CODES, type ErrorCode } from './http/errors.ts';
 export type { ConsoleFanout, ConsoleFanoutOptions } from './live/console-fanout.ts';
@@ -69,6 +69,15 @@ export {
 } from './live/live-state-store.ts';
 export { DepartmentDirectory, maySee, type Viewer } from './live/visibility.ts';
 export { cachedDefaultBasemap } from './maps/default-basemap.ts';
+export {
+  LocalMediaStore,
+  type MediaConfig,
+  type MediaInfo,
+  MediaLibrary,
+  type MediaStore,
+  MediaStoreError,
+  openMediaStore,
+} from './media/index.ts';
 export {
   type DockPort,
   type LaunchRequest,

@@ -140,7 +140,10 @@ describe('dock controls in the vehicle panel', () => {
       await result.waitFor({ timeout: 45_000 });
       expect(await result.getAttribute('data-ok')).toBe('false');
       expect(await result.textContent()).toBe('起飞 被拒绝：无法解锁：机场舱盖未打开');
-      expect(await result.getAttribute('title')).toMatch(/^Denied: /);
+      // The tooltip: the result code in words, and the vehicle's own text labelled as its words.
+      expect(await result.getAttribute('title')).toBe(
+        '结果代码 Denied：飞控拒绝执行；机载原文：Arming denied: dock lid is not open',
+      );
       await screenshot(page, 'admin-4-takeoff-refused-with-reason');
 
       await page.getByTestId('dock-cmd-prepare_takeoff').click({ force: true });

@@ -384,3 +384,30 @@ describe('the ticket centre', () => {
     browser!.assertNoPageErrors();
   }, 180_000);
 });
+
+describe('the command view alert feed', () => {
+  it('a fire alert arrives in the feed with its ticket number, and a click on it opens the ticket', async () => {
+    const { page } = await browser!.newPage(base);
+    await login(page, CENTRE.username, CENTRE.password);
+    await page.goto('/');
+    await visible(page, 'alerts-feed', 'the alerts feed', 60_000);
+    const fire = await api<{ outcome: string; ticket: Ticket }>(
+      'POST',
+      '/api/findings',
+      await finding(0.96, 3_000, 'fire_smoke'),
+    );
+    expect(fire.status, JSON.stringify(fire.body)).toBe(201);
+    expect(fire.body.outcome).toBe('ticket');
+    const { id, number } = fire.body.ticket;
+    const item = page.locator(`[data-testid="alert-item"][data-ticket-number="${number}"]`);
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.getAttribute('data-kind')).toBe('fire_smoke');
+    expect(await item.textContent()).toContain(number);
+    expect(await item.getAttribute('title')).toBe(`打开工单 ${number}`);
+    await item.click();
+    await page.waitForURL(`**/tickets/${id}`, { timeout: 15_000 });
+    await visible(page, 'ticket-page', 'the fire ticket opened from its alert');
+    expect(await page.getByTestId('ticket-number').textContent()).toBe(number);
+    browser!.assertNoPageErrors();
+  }, 120_000);
+});

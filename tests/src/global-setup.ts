@@ -16,7 +16,7 @@ const NEEDS_CONSOLE = /(tests\/src\/(e2e-[^/]*|up)\.test\.ts|server\/src\/test\/
 
 /** Test files that start a server (`startServer`, `aerie server`, `aerie up`). */
 const STARTS_SERVER =
-  /(tests\/src\/(e2e-[^/]*|up|bridge-channel)\.test\.ts|server\/src\/test\/(process|startup)\.test\.ts)$/;
+  /(tests\/src\/(e2e-[^/]*|up|bridge-channel|multi-node)\.test\.ts|server\/src\/test\/(process|startup)\.test\.ts)$/;
 
 async function runSelects(project: TestProject, pattern: RegExp): Promise<boolean> {
   // The command line's file filters; internal to vitest, so when it is not there (a newer

@@ -20,7 +20,7 @@ import { type BuildOptions, build, sendVehicleCommand } from '@aerie/server';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { aerieBackground, freeUdpPort } from './cli.ts';
-import type { Teardown } from './harness.ts';
+import { patrolRoute, type Teardown } from './harness.ts';
 
 /** The console's Socket.IO namespace on the server at `url`, signed in with `token`. */
 export function openConsole(url: string, token: string): Socket {
@@ -328,4 +328,49 @@ export async function startBridgedPx4(
     Promise.all(vs.map((v) => v.close())),
   );
   return { token, tokenFile, gcsPorts, bridge, sims };
+}
+
+/**
+ * Saves `name`, a patrol from `home` ~300 m out and back (long enough at 10x to do something to
+ * the server while it flies), and launches a sortie on it; answers the sortie id.
+ */
+export async function launchPatrol(
+  api: InjectApi,
+  name: string,
+  home: { lat: number; lon: number },
+): Promise<string> {
+  const route = await api('POST', '/routes', {
+    name,
+    kind: 'waypoint',
+    route: patrolRoute(name, home, 300, 200),
+  });
+  if (route.statusCode !== 201) throw new Error(`POST /api/routes -> ${route.statusCode} ${route.body}`);
+  const launched = await api('POST', '/sorties', { routeId: route.json().id });
+  if (launched.statusCode !== 201)
+    throw new Error(`POST /api/sorties -> ${launched.statusCode} ${launched.body}`);
+  return launched.json().sortieId as string;
+}
+
+/**
+ * Waits until sortie `sortieId` reaches `phase` and answers it; fails at once, naming the
+ * failure, when it ends failed or aborted first (`when` says at which point of the test).
+ */
+export function sortieReaching(
+  api: InjectApi,
+  sortieId: string,
+  phase: string,
+  timeoutMs: number,
+  when: string,
+): Promise<Record<string, unknown> & { distanceM: number }> {
+  return eventually(
+    async () => {
+      const s = (await api('GET', `/sorties/${sortieId}`)).json();
+      if (s.phase === 'failed' || s.phase === 'aborted')
+        throw new Error(`sortie failed ${when}: ${s.failureCode}: ${s.failureMessage}`);
+      return s.phase === phase ? s : null;
+    },
+    timeoutMs,
+    `the sortie ${phase} (${when})`,
+    250,
+  );
 }

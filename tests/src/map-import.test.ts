@@ -6,10 +6,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aerie } from './cli.ts';
+import { solidMbtiles } from './map-archives.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -19,25 +18,14 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** One raster tile over Foshan (zoom 8, x 208, XYZ row 111), TMS row in the file. */
-async function foshanMbtiles(file: string): Promise<void> {
-  const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#4a7' } })
-    .png()
-    .toBuffer();
-  const db = new Database(file);
-  db.exec(`CREATE TABLE metadata (name TEXT, value TEXT);
-    CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);`);
-  const meta = {
+/** One raster tile over Foshan (zoom 8, x 208, XYZ row 111). */
+const foshanMbtiles = (file: string) =>
+  solidMbtiles(file, '#4a7', [{ z: 8, x: 208, y: 111 }], {
     name: 'Foshan ortho',
-    format: 'png',
     bounds: '112.6,22.6,113.9,23.4',
     minzoom: '8',
     maxzoom: '8',
-  };
-  for (const [k, v] of Object.entries(meta)) db.prepare('INSERT INTO metadata VALUES (?, ?)').run(k, v);
-  db.prepare('INSERT INTO tiles VALUES (?, ?, ?, ?)').run(8, 208, 255 - 111, png);
-  db.close();
-}
+  });
 
 describe('aerie map import', () => {
   it('checks a good file, says what it found and copies it in with its datum', async () => {

@@ -10,8 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { patrolRoute, rmDir, Teardown } from './harness.ts';
-import { createDockSite, eventually, openConsole, startDockSite, startLocalServer } from './local-server.ts';
+import { rmDir, Teardown } from './harness.ts';
+import {
+  createDockSite,
+  eventually,
+  launchPatrol,
+  openConsole,
+  sortieReaching,
+  startDockSite,
+  startLocalServer,
+} from './local-server.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-patrol-restart';
 const HOME = { lat: 30.2741, lon: 120.1551, altM: 10 };
@@ -68,26 +76,8 @@ describe('patrol: a server restart mid-sortie', () => {
       'the dock reporting its aircraft',
     );
 
-    // Out ~300 m and back: long enough at 10x to restart the server while it flies.
-    const routeRes = await api('POST', '/routes', {
-      name: 'Long patrol',
-      kind: 'waypoint',
-      route: patrolRoute('Long patrol', HOME, 300, 200),
-    });
-    expect(routeRes.statusCode, routeRes.body).toBe(201);
-    const launched = await api('POST', '/sorties', { routeId: routeRes.json().id });
-    expect(launched.statusCode, launched.body).toBe(201);
-    const sortieId = launched.json().sortieId as string;
-    await eventually(
-      async () => {
-        const s = (await api('GET', `/sorties/${sortieId}`)).json();
-        if (s.phase === 'failed' || s.phase === 'aborted')
-          throw new Error(`sortie failed before the restart: ${s.failureCode}: ${s.failureMessage}`);
-        return s.phase === 'in_progress';
-      },
-      30_000,
-      'the sortie in flight',
-    );
+    const sortieId = await launchPatrol(api, 'Long patrol', HOME);
+    await sortieReaching(api, sortieId, 'in_progress', 30_000, 'before the restart');
 
     // --- the server goes away mid-flight; the dock closes its lid behind the aircraft
     await app.close();
@@ -112,16 +102,7 @@ describe('patrol: a server restart mid-sortie', () => {
       if (p.sortieId === sortieId && p.phase === 'lid_closing') lidAtLanding.push(lid);
     });
 
-    const closed = await eventually(
-      async () => {
-        const s = (await api('GET', `/sorties/${sortieId}`)).json();
-        if (s.phase === 'failed' || s.phase === 'aborted')
-          throw new Error(`sortie failed after the restart: ${s.failureCode}: ${s.failureMessage}`);
-        return s.phase === 'closed' ? s : null;
-      },
-      60_000,
-      'the resumed sortie to close',
-    );
+    const closed = await sortieReaching(api, sortieId, 'closed', 60_000, 'after the restart');
     expect(closed).toMatchObject({ status: 'completed', failureCode: null, missionRan: true });
     expect(closed.distanceM).toBeGreaterThan(500);
     // It landed with the lid open (prepared again by the new server), then the dock closed and charges.

@@ -1,32 +1,23 @@
 /**
  * A WebRTC viewer without a browser, for the WHEP test and the video bench: a node-datachannel
  * peer that offers to receive H.264 and reads the RTP packets it gets.
+ *
+ * The peer runs in a child process (`rtp-viewer-peer.ts`), never beside the server's peer. With
+ * both peers in one process, libdatachannel refused the viewer's answer in about one run in
+ * three ("Got a remote candidate without ICE transport": the viewer's ICE transport was already
+ * torn down when the answer came); two libdatachannel peers in one process handshaking with each
+ * other is a setup no deployment has (the viewer is a browser), so the viewer gets its own
+ * process, as a browser would be.
  */
-import nodeDataChannel from 'node-datachannel';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { RtpPacket } from './rtp-packet.ts';
 
-export interface RtpPacket {
-  payloadType: number;
-  timestamp: number;
-  /** The last packet of a frame (RTP marker bit). */
-  marker: boolean;
-  /** Type of the NAL unit the packet carries (FU-A: of the fragmented unit). */
-  nalType: number;
-}
+export { type RtpPacket, readRtp } from './rtp-packet.ts';
 
-/** Reads an RTP packet (RFC 3550) carrying H.264 (RFC 6184); null for RTCP. */
-export function readRtp(p: Buffer): RtpPacket | null {
-  if (p.length < 13 || p[0]! >> 6 !== 2) return null;
-  if (p[1]! >= 200 && p[1]! <= 204) return null;
-  let at = 12 + 4 * (p[0]! & 0x0f);
-  if (p[0]! & 0x10) at += 4 + 4 * p.readUInt16BE(at + 2);
-  const nal = p[at]! & 0x1f;
-  return {
-    payloadType: p[1]! & 0x7f,
-    timestamp: p.readUInt32BE(4),
-    marker: (p[1]! & 0x80) !== 0,
-    nalType: nal === 28 ? p[at + 1]! & 0x1f : nal,
-  };
-}
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 export interface RtpViewer {
   /** The SDP offer, with every ICE candidate in it. */
@@ -35,38 +26,48 @@ export interface RtpViewer {
   packets: RtpPacket[];
   /** Called on each RTP packet as it arrives. */
   onPacket: (p: RtpPacket) => void;
-  answer(sdp: string): void;
+  /** Sets the answer; rejects with libdatachannel's reason when the peer refuses it. */
+  answer(sdp: string): Promise<void>;
   close(): void;
 }
 
 /** A receive-only viewer, its offer ready. */
 export async function rtpViewer(payloadType = 102): Promise<RtpViewer> {
-  nodeDataChannel.preload();
-  const pc = new nodeDataChannel.PeerConnection('viewer', { iceServers: [] });
-  const media = new nodeDataChannel.Video('0', 'RecvOnly');
-  media.addH264Codec(payloadType);
-  // Kept referenced by the viewer: a collected Track closes its native track.
-  const track = pc.addTrack(media);
-  const gathered = new Promise<void>((resolve) =>
-    pc.onGatheringStateChange((s) => s === 'complete' && resolve()),
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(HERE, 'rtp-viewer-peer.ts'), String(payloadType)],
+    { cwd: path.resolve(HERE, '../..'), stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  pc.setLocalDescription();
-  await gathered;
+  const replies: Array<(m: { answered?: boolean; error?: string }) => void> = [];
+  let offered: (sdp: string) => void = () => {};
+  let failed: (err: Error) => void = () => {};
+  const offer = new Promise<string>((resolve, reject) => {
+    offered = resolve;
+    failed = reject;
+  });
+  child.once('exit', (code) => failed(new Error(`the viewer process ended (exit ${code}) before its offer`)));
   const viewer: RtpViewer = {
-    offer: pc.localDescription()!.sdp,
+    offer: '',
     packets: [],
     onPacket: () => {},
-    answer: (sdp) => pc.setRemoteDescription(sdp, 'answer'),
+    answer: (sdp) =>
+      new Promise<void>((resolve, reject) => {
+        replies.push((m) => (m.error ? reject(new Error(m.error)) : resolve()));
+        child.stdin!.write(`${JSON.stringify({ answer: sdp })}\n`);
+      }),
     close() {
-      track.close();
-      pc.close();
+      child.stdin!.end();
+      setTimeout(() => child.kill(), 2000).unref();
     },
   };
-  track.onMessage((m) => {
-    const rtp = readRtp(Buffer.from(m));
-    if (!rtp) return;
-    viewer.packets.push(rtp);
-    viewer.onPacket(rtp);
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const m = JSON.parse(line) as { offer?: string; rtp?: RtpPacket; answered?: boolean; error?: string };
+    if (m.rtp) {
+      viewer.packets.push(m.rtp);
+      viewer.onPacket(m.rtp);
+    } else if (m.offer !== undefined) offered(m.offer);
+    else replies.shift()?.(m);
   });
+  viewer.offer = await offer;
   return viewer;
 }

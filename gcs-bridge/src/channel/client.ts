@@ -41,6 +41,7 @@ import {
   BRIDGE_NAMESPACE,
   type BridgeHello,
   type BridgeToServerEvents,
+  type CameraStreamsPayload,
   type CommandReply,
   type CommandRequest,
   type DockCommandRequest,
@@ -72,6 +73,8 @@ export interface ChannelBridge extends VehicleDirectory {
   vehicles?(): VehicleSnapshot[];
   /** Docks already heard when the client starts (reported as discovered then). */
   docks?(): DockStatusPayload[];
+  /** Cameras whose discovery finished before the client started (reported then). */
+  cameras?(): Array<{ sysid: number; camera: CameraStreamsPayload }>;
   /** The dock with this system id, for `dock.command`; without it every dock command is UnknownDock. */
   dock?: DockDirectory['dock'];
   on<K extends keyof BridgeEvents>(event: K, listener: (...args: BridgeEvents[K]) => void): unknown;
@@ -228,6 +231,10 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       'dock.discovered': (d) => this.onDockLinkEvent(d, 'discovered'),
       'dock.lost': (d) => this.onDockLinkEvent(d, 'lost'),
       'dock.found': (d) => this.onDockLinkEvent(d, 'found'),
+      'camera.streams': (sysid, camera) =>
+        void this.outbox.push({ kind: 'camera_streams', sysid, atMs: this.now(), camera }),
+      'camera.image': (sysid, image) =>
+        void this.outbox.push({ kind: 'camera_image', sysid, atMs: image.capturedAtMs, image }),
     };
   }
 
@@ -246,9 +253,12 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     b.on('dock.discovered', this.bridgeListeners['dock.discovered']);
     b.on('dock.lost', this.bridgeListeners['dock.lost']);
     b.on('dock.found', this.bridgeListeners['dock.found']);
+    b.on('camera.streams', this.bridgeListeners['camera.streams']);
+    b.on('camera.image', this.bridgeListeners['camera.image']);
     // A vehicle heard while the links were opening, before these listeners, is reported now.
     for (const v of b.vehicles?.() ?? []) this.onLinkEvent(v, 'discovered');
     for (const d of b.docks?.() ?? []) this.onDockLinkEvent(d, 'discovered');
+    for (const c of b.cameras?.() ?? []) this.bridgeListeners['camera.streams'](c.sysid, c.camera);
 
     const socket: ClientSocket = io(`${this.opts.serverUrl}${BRIDGE_NAMESPACE}`, {
       auth: { token: this.opts.token },
@@ -282,6 +292,8 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     b.off('dock.discovered', this.bridgeListeners['dock.discovered']);
     b.off('dock.lost', this.bridgeListeners['dock.lost']);
     b.off('dock.found', this.bridgeListeners['dock.found']);
+    b.off('camera.streams', this.bridgeListeners['camera.streams']);
+    b.off('camera.image', this.bridgeListeners['camera.image']);
     this.recorder?.dispose();
     if (this.ticker) clearInterval(this.ticker);
     if (this.retryTimer) clearTimeout(this.retryTimer);

@@ -8,6 +8,8 @@ export {
   type BridgeRequestKind,
   type BridgeRequests,
   type BridgeToServerEvents,
+  CameraImagePayload,
+  CameraStreamsPayload,
   ChannelItem,
   type CommandReply,
   type CommandRequest,

@@ -21,7 +21,9 @@ export type ChannelItemInput =
   | Omit<Extract<ChannelItem, { kind: 'state' }>, 'seq'>
   | Omit<Extract<ChannelItem, { kind: 'event' }>, 'seq'>
   | Omit<Extract<ChannelItem, { kind: 'dock_state' }>, 'seq'>
-  | Omit<Extract<ChannelItem, { kind: 'dock_event' }>, 'seq'>;
+  | Omit<Extract<ChannelItem, { kind: 'dock_event' }>, 'seq'>
+  | Omit<Extract<ChannelItem, { kind: 'camera_streams' }>, 'seq'>
+  | Omit<Extract<ChannelItem, { kind: 'camera_image' }>, 'seq'>;
 
 export interface OutboxOptions {
   /** Items kept while unacknowledged before telemetry is dropped (default 50 000). */

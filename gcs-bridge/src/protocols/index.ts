@@ -1,9 +1,21 @@
 /**
  * MAVLink protocol transactions of the bridge: command, mission (upload, download, clear),
- * parameters and message intervals. Each is a pure `step(state, event)` plus a driver that
+ * parameters, message intervals and camera discovery. Each is a pure `step(state, event)` plus a driver that
  * runs it against a MessagePort with one real timer; results are Result values with stable
  * codes. The step functions are exported for tests and for composing new transactions.
  */
+export type { CameraDiscoveryConfig, CameraDiscoveryResult, CameraDiscoveryState } from './camera.ts';
+export {
+  CAMERA_COMPIDS,
+  CAMERA_QUIRKS,
+  cameraDiscoveryStep,
+  discoverCamera,
+  eulerDegFromQuaternion,
+  imageFromMessage,
+  initialCameraDiscoveryState,
+  isCameraHeartbeat,
+  streamFromMessage,
+} from './camera.ts';
 export type {
   CommandAccepted,
   CommandConfig,

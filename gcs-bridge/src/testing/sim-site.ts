@@ -3,7 +3,7 @@
  * (real MAVLink over loopback). `close()` stops both.
  */
 import { type Fleet, type FleetOptions, startFleet } from '@aerie/hardware';
-import { openBridge, type RunningBridge } from '../open-bridge.ts';
+import { type OpenBridgeOptions, openBridge, type RunningBridge } from '../open-bridge.ts';
 
 export interface SimSite {
   running: RunningBridge;
@@ -13,8 +13,9 @@ export interface SimSite {
 
 export async function openSimSite(
   opts: Partial<Omit<FleetOptions, 'gcsPort' | 'gcsHost' | 'bindHost' | 'basePort'>> = {},
+  bridgeOptions: Omit<OpenBridgeOptions, 'links'> = {},
 ): Promise<SimSite> {
-  const opened = await openBridge({ links: ['udpin://127.0.0.1:0'] });
+  const opened = await openBridge({ ...bridgeOptions, links: ['udpin://127.0.0.1:0'] });
   if (!opened.ok) throw new Error(opened.error.message);
   const running = opened.value;
   const gcsPort = running.connections[0]!.link.localPort()!;

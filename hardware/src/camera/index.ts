@@ -1,5 +1,19 @@
 /** The simulated camera: scenes, rendering under a pose, and Motion-JPEG serving. */
-export { type FleetCameras, startFleetCameras } from './fleet-cameras.ts';
+export {
+  announcedStream,
+  type FleetCameras,
+  type FleetCamerasOptions,
+  startFleetCameras,
+} from './fleet-cameras.ts';
+export {
+  type AnnouncedStream,
+  CAMERA_COMPID,
+  MavlinkCamera,
+  type MavlinkCameraOptions,
+  quaternionFromEuler,
+  VideoStreamEncoding,
+  VideoStreamType,
+} from './mavlink-camera.ts';
 export { renderView, type Scene, scenePixel } from './render.ts';
 export {
   buildDemoScene,

@@ -135,20 +135,33 @@ export interface CameraServer {
   port: number;
   /** `http://host:port/camera/{sysid}.mjpeg` style URL of one camera. */
   url(sysid: number): string;
+  /** URL of a stored still of one camera. */
+  stillUrl(sysid: number, index: number): string;
   close(): Promise<void>;
 }
 
 /**
- * Serves the cameras of a fleet on one port: `GET /camera/<sysid>.mjpeg` (the live stream) and
- * `GET /camera/<sysid>.jpg` (one still).
+ * Serves the cameras of a fleet on one port: `GET /camera/<sysid>.mjpeg` (the live stream),
+ * `GET /camera/<sysid>.jpg` (one still, taken now) and `GET /camera/<sysid>/stills/<index>.jpg`
+ * (a still the camera took on MAV_CMD_IMAGE_START_CAPTURE and stored).
  */
 export async function startCameraServer(opts: {
   camera: (sysid: number) => SimCamera | undefined;
+  /** A stored still (`GET /camera/<sysid>/stills/<index>.jpg`), if it is kept. */
+  still?: (sysid: number, index: number) => Buffer | undefined;
   port?: number;
   host?: string;
 }): Promise<CameraServer> {
   const server = createServer((req, res) => {
-    const m = /^\/camera\/(\d+)\.(mjpeg|jpg)$/.exec((req.url ?? '').split('?')[0] ?? '');
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const still = /^\/camera\/(\d+)\/stills\/(\d+)\.jpg$/.exec(path);
+    if (still) {
+      const jpeg = opts.still?.(Number(still[1]), Number(still[2]));
+      if (!jpeg) res.writeHead(404, { 'content-type': 'text/plain' }).end('no such still\n');
+      else res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
+      return;
+    }
+    const m = /^\/camera\/(\d+)\.(mjpeg|jpg)$/.exec(path);
     const cam = m ? opts.camera(Number(m[1])) : undefined;
     if (!m || !cam) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such camera\n');
@@ -173,6 +186,7 @@ export async function startCameraServer(opts: {
     server,
     port,
     url: (sysid) => `http://${host}:${port}/camera/${sysid}.mjpeg`,
+    stillUrl: (sysid, index) => `http://${host}:${port}/camera/${sysid}/stills/${index}.jpg`,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -214,85 +214,97 @@ export function registerCommands(program: Command): void {
       intIn('--camera-port', 0, 65535, 'a port 0-65535'),
     )
     .option('--samples <DIR>', 'sample photos for the camera scene (default <repo>/../shared/samples)')
-    .action(async (raw: Partial<SimCommandOptions> & { cameraPort?: number; samples?: string }) => {
-      const opts: SimCommandOptions = {
-        vehicles: raw.vehicles ?? 1,
-        home: raw.home ?? { lat: DEFAULT_HOME.lat, lon: DEFAULT_HOME.lon },
-        speedup: raw.speedup ?? 1,
-        flavour: raw.flavour ?? 'px4',
-        basePort: raw.basePort ?? DEFAULT_BASE_PORT,
-        // The environment is read here, in the entry point, and checked like the flag.
-        bind: raw.bind ?? parseEnvBind(process.env.AERIE_SIM_BIND),
-        gcs: raw.gcs ?? { host: DEFAULT_GCS.host, port: DEFAULT_GCS.port },
-        loss: raw.loss ?? 0,
-        latency: raw.latency ?? 0,
-        spacing: raw.spacing ?? 300,
-        settle: raw.settle ?? 10,
-        docks: raw.docks ?? false,
-        dockWind: raw.dockWind ?? 0,
-        dockRain: raw.dockRain ?? 0,
-      };
-      if (opts.basePort !== 0 && opts.basePort + opts.vehicles - 1 > 65535) {
-        throw new Error(`--base-port ${opts.basePort} leaves no room for ${opts.vehicles} ports below 65536`);
-      }
-      const interrupted = untilInterrupted();
-      let fleet: Awaited<ReturnType<typeof startFleet>>;
-      try {
-        fleet = await startFleet({
-          vehicles: opts.vehicles,
-          home: { ...opts.home, altM: DEFAULT_HOME.altM },
-          spacingM: opts.spacing,
-          speedup: opts.speedup,
-          flavour: opts.flavour,
-          basePort: opts.basePort,
-          bindHost: opts.bind,
-          gcsHost: opts.gcs.host,
-          gcsPort: opts.gcs.port,
-          settleS: opts.settle,
-          faults: { lossPct: opts.loss, latencyMs: opts.latency },
-          docks: opts.docks && { weather: { windSpeedMps: opts.dockWind, rainMmPerH: opts.dockRain } },
-        });
-      } catch (err) {
-        interrupted.dispose();
-        throw err;
-      }
-      for (const v of fleet.vehicles) {
-        const h = v.homePosition;
+    .option(
+      '--camera-rtsp-url <URI>',
+      'announce this RTSP URI (with {sysid}) in VIDEO_STREAM_INFORMATION instead of the Motion-JPEG URL, ' +
+        'when an RTSP server re-publishes the cameras',
+    )
+    .action(
+      async (
+        raw: Partial<SimCommandOptions> & { cameraPort?: number; samples?: string; cameraRtspUrl?: string },
+      ) => {
+        const opts: SimCommandOptions = {
+          vehicles: raw.vehicles ?? 1,
+          home: raw.home ?? { lat: DEFAULT_HOME.lat, lon: DEFAULT_HOME.lon },
+          speedup: raw.speedup ?? 1,
+          flavour: raw.flavour ?? 'px4',
+          basePort: raw.basePort ?? DEFAULT_BASE_PORT,
+          // The environment is read here, in the entry point, and checked like the flag.
+          bind: raw.bind ?? parseEnvBind(process.env.AERIE_SIM_BIND),
+          gcs: raw.gcs ?? { host: DEFAULT_GCS.host, port: DEFAULT_GCS.port },
+          loss: raw.loss ?? 0,
+          latency: raw.latency ?? 0,
+          spacing: raw.spacing ?? 300,
+          settle: raw.settle ?? 10,
+          docks: raw.docks ?? false,
+          dockWind: raw.dockWind ?? 0,
+          dockRain: raw.dockRain ?? 0,
+        };
+        if (opts.basePort !== 0 && opts.basePort + opts.vehicles - 1 > 65535) {
+          throw new Error(
+            `--base-port ${opts.basePort} leaves no room for ${opts.vehicles} ports below 65536`,
+          );
+        }
+        const interrupted = untilInterrupted();
+        let fleet: Awaited<ReturnType<typeof startFleet>>;
+        try {
+          fleet = await startFleet({
+            vehicles: opts.vehicles,
+            home: { ...opts.home, altM: DEFAULT_HOME.altM },
+            spacingM: opts.spacing,
+            speedup: opts.speedup,
+            flavour: opts.flavour,
+            basePort: opts.basePort,
+            bindHost: opts.bind,
+            gcsHost: opts.gcs.host,
+            gcsPort: opts.gcs.port,
+            settleS: opts.settle,
+            faults: { lossPct: opts.loss, latencyMs: opts.latency },
+            docks: opts.docks && { weather: { windSpeedMps: opts.dockWind, rainMmPerH: opts.dockRain } },
+          });
+        } catch (err) {
+          interrupted.dispose();
+          throw err;
+        }
+        for (const v of fleet.vehicles) {
+          const h = v.homePosition;
+          process.stdout.write(
+            `sysid ${v.sysid}  ${v.flavour}  ${v.endpoint} on ${opts.bind} -> ${opts.gcs.host}:${opts.gcs.port}  ` +
+              `home ${h.lat.toFixed(6)},${h.lon.toFixed(6)}\n`,
+          );
+        }
+        for (const d of fleet.docks) {
+          process.stdout.write(
+            `dock ${d.sysid}/${d.compid}  with sysid ${d.aircraft.sysid} on ${d.aircraft.endpoint}  ` +
+              `at ${d.position.lat.toFixed(6)},${d.position.lon.toFixed(6)}\n`,
+          );
+        }
+        const cameras =
+          raw.cameraPort === undefined
+            ? undefined
+            : // Loaded only when asked for: sharp (native) would slow every other start.
+              await (await import('../camera/fleet-cameras.ts'))
+                .startFleetCameras(fleet.vehicles, {
+                  port: raw.cameraPort,
+                  fps: 10,
+                  ...(raw.samples ? { samplesDir: raw.samples } : {}),
+                  ...(raw.cameraRtspUrl ? { rtspUrl: raw.cameraRtspUrl } : {}),
+                })
+                .catch(async (err) => {
+                  interrupted.dispose();
+                  await fleet.close();
+                  throw err;
+                });
+        if (cameras)
+          process.stdout.write(`cameras on ${cameras.server.url(0).replace('/0.mjpeg', '/<sysid>.mjpeg')}\n`);
         process.stdout.write(
-          `sysid ${v.sysid}  ${v.flavour}  ${v.endpoint} on ${opts.bind} -> ${opts.gcs.host}:${opts.gcs.port}  ` +
-            `home ${h.lat.toFixed(6)},${h.lon.toFixed(6)}\n`,
+          `simulating ${fleet.vehicles.length} vehicle(s)${fleet.docks.length ? ` with docks` : ''} at speedup ${opts.speedup}; Ctrl-C to stop\n`,
         );
-      }
-      for (const d of fleet.docks) {
-        process.stdout.write(
-          `dock ${d.sysid}/${d.compid}  with sysid ${d.aircraft.sysid} on ${d.aircraft.endpoint}  ` +
-            `at ${d.position.lat.toFixed(6)},${d.position.lon.toFixed(6)}\n`,
-        );
-      }
-      const cameras =
-        raw.cameraPort === undefined
-          ? undefined
-          : // Loaded only when asked for: sharp (native) would slow every other start.
-            await (await import('../camera/fleet-cameras.ts'))
-              .startFleetCameras(fleet.vehicles, {
-                port: raw.cameraPort,
-                fps: 10,
-                ...(raw.samples ? { samplesDir: raw.samples } : {}),
-              })
-              .catch(async (err) => {
-                interrupted.dispose();
-                await fleet.close();
-                throw err;
-              });
-      if (cameras)
-        process.stdout.write(`cameras on ${cameras.server.url(0).replace('/0.mjpeg', '/<sysid>.mjpeg')}\n`);
-      process.stdout.write(
-        `simulating ${fleet.vehicles.length} vehicle(s)${fleet.docks.length ? ` with docks` : ''} at speedup ${opts.speedup}; Ctrl-C to stop\n`,
-      );
-      const signal = await interrupted.signal;
-      await cameras?.close();
-      await fleet.close();
-      process.stdout.write(`${signal}: closed ${fleet.vehicles.length} vehicle(s)\n`);
-      process.exitCode = 0;
-    });
+        const signal = await interrupted.signal;
+        await cameras?.close();
+        await fleet.close();
+        process.stdout.write(`${signal}: closed ${fleet.vehicles.length} vehicle(s)\n`);
+        process.exitCode = 0;
+      },
+    );
 }

@@ -16,6 +16,21 @@ export interface VehicleStats {
   failed: number;
 }
 
+/** The vehicle's counters in `counts`, created at zero on first use. */
+export function vehicleStatsOf(counts: Map<string, VehicleStats>, vehicleId: string): VehicleStats {
+  let s = counts.get(vehicleId);
+  if (!s) {
+    s = { submitted: 0, processed: 0, skipped: 0, failed: 0 };
+    counts.set(vehicleId, s);
+  }
+  return s;
+}
+
+/** A copy of every vehicle's counters, keyed by vehicle id. */
+export function copyVehicleStats(counts: Map<string, VehicleStats>): Record<string, VehicleStats> {
+  return Object.fromEntries([...counts].map(([v, s]) => [v, { ...s }]));
+}
+
 export class LatestPerVehicle<T> {
   private readonly waiting = new Map<string, T>();
   private readonly inFlight = new Set<string>();
@@ -32,12 +47,7 @@ export class LatestPerVehicle<T> {
   }
 
   private statsOf(vehicleId: string): VehicleStats {
-    let s = this.counts.get(vehicleId);
-    if (!s) {
-      s = { submitted: 0, processed: 0, skipped: 0, failed: 0 };
-      this.counts.set(vehicleId, s);
-    }
-    return s;
+    return vehicleStatsOf(this.counts, vehicleId);
   }
 
   /** The worker a vehicle's frames go to (assigned on first sight). */
@@ -107,6 +117,6 @@ export class LatestPerVehicle<T> {
   }
 
   stats(): Record<string, VehicleStats> {
-    return Object.fromEntries([...this.counts].map(([v, s]) => [v, { ...s }]));
+    return copyVehicleStats(this.counts);
   }
 }

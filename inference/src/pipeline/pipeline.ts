@@ -43,6 +43,8 @@ export interface PipelineReady {
 
 interface Pending {
   frame: Frame;
+  /** Given with the frame (a queued job carries its own); else `opts.placeKey(frame)`. */
+  placeKey?: string | undefined;
   resolve: (o: FrameOutcome) => void;
 }
 
@@ -172,7 +174,7 @@ export class Pipeline {
       ctx: {
         vehicleId: frame.vehicleId,
         capturedAtMs: frame.capturedAtMs,
-        placeKey: this.opts.placeKey?.(frame),
+        placeKey: next.item.placeKey ?? this.opts.placeKey?.(frame),
         frame: metaOf(frame),
       },
     };
@@ -182,9 +184,10 @@ export class Pipeline {
   /**
    * Offers a frame. Resolves when it is processed or failed, or `skipped` as soon as a newer
    * frame of the same vehicle replaces it while it waits. Frames submitted in one burst
-   * (same tick) coalesce to the newest before any is dispatched.
+   * (same tick) coalesce to the newest before any is dispatched. `placeKey` overrides the
+   * pipeline's `placeKey` option for this frame (a queued job names its own).
    */
-  submit(value: Frame): Promise<FrameOutcome> {
+  submit(value: Frame, opts: { placeKey?: string } = {}): Promise<FrameOutcome> {
     const checked = checkFrame(value);
     if (!checked.ok) {
       const v = value as Partial<Frame> | null;
@@ -196,7 +199,7 @@ export class Pipeline {
       return Promise.resolve({ status: 'failed', frame: metaOf(value), error: 'pipeline closed' });
     const frame = checked.frame;
     return new Promise<FrameOutcome>((resolve) => {
-      const older = this.queue.offer(frame.vehicleId, { frame, resolve });
+      const older = this.queue.offer(frame.vehicleId, { frame, placeKey: opts.placeKey, resolve });
       older?.resolve({ status: 'skipped', frame: metaOf(older.frame) });
       const worker = this.queue.workerFor(frame.vehicleId);
       queueMicrotask(() => this.pump(worker));

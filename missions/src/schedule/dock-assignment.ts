@@ -46,19 +46,22 @@ export interface DockCandidate {
   } | null;
 }
 
-export type DockRejectionCode =
-  | 'DockOffline'
-  | 'DockFault'
-  | 'DockBusy'
-  | 'DockNotReady'
-  | 'NoAircraft'
-  | 'AircraftOffline'
-  | 'LowCharge'
-  | 'InsufficientEndurance'
-  | 'OutOfRange'
-  | 'RouteInvalidFromDock'
-  | 'Grounded'
-  | 'NotPreferred';
+/** Every reason dock assignment turns a dock down for. */
+export const DOCK_REJECTION_CODES = [
+  'DockOffline',
+  'DockFault',
+  'DockBusy',
+  'DockNotReady',
+  'NoAircraft',
+  'AircraftOffline',
+  'LowCharge',
+  'InsufficientEndurance',
+  'OutOfRange',
+  'RouteInvalidFromDock',
+  'Grounded',
+  'NotPreferred',
+] as const;
+export type DockRejectionCode = (typeof DOCK_REJECTION_CODES)[number];
 
 export interface DockRejection {
   dockId: string;

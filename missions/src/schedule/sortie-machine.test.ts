@@ -227,10 +227,15 @@ describe('sortie machine', () => {
         ok: false,
         // A final refusal: TEMPORARILY_REJECTED is asked again (see the dock-less tests).
         code: 'Denied',
-        message: 'preflight',
+        message: 'vehicle answered command 400 with DENIED',
+        said: 'Arming denied: dock lid is not open',
       },
     ]);
-    expect(armRefused.s.failure).toMatchObject({ code: 'ArmRefused' });
+    // The vehicle's own words go with the code, for consoles to show as said.
+    expect(armRefused.s.failure).toMatchObject({
+      code: 'ArmRefused',
+      params: { result: 'Denied', said: 'Arming denied: dock lid is not open' },
+    });
     expect(commands(armRefused.effects)).toContain('dock:close_lid');
     const startRefused = run([
       ...toAirborne.slice(0, 5),

@@ -41,31 +41,41 @@ export const FINAL_SORTIE_PHASES: ReadonlySet<SortiePhase> = new Set(['closed', 
 /** Why a sortie runs: a schedule, a dispatcher's on-demand launch, or an emergency. */
 export type SortieClass = 'scheduled' | 'on_demand' | 'emergency';
 
-export type SortieFailureCode =
-  | 'NoDock'
-  | 'VehicleUnavailable'
-  | 'WindowMissed'
-  | 'WeatherGrounded'
-  | 'Conflict'
-  | 'RouteInvalid'
-  | 'DockPrepareFailed'
-  | 'DockFault'
-  | 'DockTimeout'
-  | 'DockOffline'
-  | 'UploadRefused'
-  | 'MissionIdMismatch'
-  | 'ArmRefused'
-  | 'StartRefused'
-  | 'LinkLost'
-  | 'LowBatteryReturn'
-  | 'WeatherAbort'
-  | 'Preempted'
-  | 'OperatorAbort'
-  | 'PhaseTimeout';
+/** Every code a sortie can fail with (consoles have words for each). */
+export const SORTIE_FAILURE_CODES = [
+  'NoDock',
+  'VehicleUnavailable',
+  'WindowMissed',
+  'WeatherGrounded',
+  'Conflict',
+  'RouteInvalid',
+  'DockPrepareFailed',
+  'DockFault',
+  'DockTimeout',
+  'DockOffline',
+  'UploadRefused',
+  'MissionIdMismatch',
+  'ArmRefused',
+  'StartRefused',
+  'LinkLost',
+  'LowBatteryReturn',
+  'WeatherAbort',
+  'Preempted',
+  'OperatorAbort',
+  'PhaseTimeout',
+] as const;
+export type SortieFailureCode = (typeof SORTIE_FAILURE_CODES)[number];
+
+/**
+ * A failure's figures and tokens, so a console words it in its own language (the `message` is the
+ * English for logs). Device words (`said`, `faults`) are kept as the device sent them.
+ */
+export type FailureParams = Record<string, string | number>;
 
 export interface SortieFailure {
   code: SortieFailureCode;
   message: string;
+  params?: FailureParams;
 }
 
 export type DockAction =
@@ -108,6 +118,8 @@ export type SortieEvent =
       ok: boolean;
       code?: string;
       message?: string;
+      /** The device's own words about a refusal, when it sent any. */
+      said?: string;
     }
   | { type: 'upload_result'; atMs: number; ok: true; missionId: number | null }
   | { type: 'upload_result'; atMs: number; ok: false; code: string; message: string }
@@ -118,10 +130,18 @@ export type SortieEvent =
       ok: boolean;
       code?: string;
       message?: string;
+      /** The vehicle's own words about a refusal (its STATUSTEXT), when it sent any. */
+      said?: string;
     }
   | { type: 'vehicle'; atMs: number; vehicle: VehicleView }
-  | { type: 'weather'; atMs: number; ok: boolean; message: string }
-  | { type: 'abort'; atMs: number; code: 'OperatorAbort' | 'Preempted'; message: string }
+  | { type: 'weather'; atMs: number; ok: boolean; message: string; params?: FailureParams }
+  | {
+      type: 'abort';
+      atMs: number;
+      code: 'OperatorAbort' | 'Preempted';
+      message: string;
+      params?: FailureParams;
+    }
   | { type: 'tick'; atMs: number };
 
 export type SortieEffect =
@@ -352,6 +372,7 @@ function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieS
     const [n, f] = sendHome(st, atMs, {
       code: 'LowBatteryReturn',
       message: `battery ${Math.round(v.batteryPct)}% fell below ${st.lowBatteryPct}%; sent home`,
+      params: { batteryPct: Math.round(v.batteryPct), limitPct: st.lowBatteryPct },
     });
     return [n, [...effects, ...f]];
   }
@@ -370,13 +391,30 @@ function onVehicle(s: SortieMachineState, atMs: number, v: VehicleView): SortieS
   return [st, effects];
 }
 
+/** A dock fault, with the dock's own fault names (or its state) as it reported them. */
+function dockFault(d: DockView, variant: '' | 'closing'): SortieFailure {
+  const faults = d.faults.join(', ') || d.state;
+  return {
+    code: 'DockFault',
+    message: `the dock reports a fault${variant ? ' while closing' : ''} (${faults})`,
+    params: { variant, faults },
+  };
+}
+
+/** Fails a sortie whose flight is over (the aircraft is back): no lid or disarm effects. */
+function failFinished(s: SortieMachineState, atMs: number, failure: SortieFailure): SortieStep {
+  return to({ ...s, failure }, 'failed', atMs, [{ type: 'finished', outcome: 'failed', failure }]);
+}
+
+/** A device's refusal: its result code and its own words (empty when it gave none). */
+function refusal(result: string | undefined, said: string | undefined): FailureParams {
+  return { result: result ?? 'error', said: said ?? '' };
+}
+
 function onDock(s: SortieMachineState, atMs: number, d: DockView): SortieStep {
   const fault = d.faults.length > 0 || d.state === 'fault';
   if (fault && !s.airborne && s.phase !== 'queued') {
-    return fail(s, atMs, {
-      code: 'DockFault',
-      message: `the dock reports a fault (${d.faults.join(', ') || d.state})`,
-    });
+    return fail(s, atMs, dockFault(d, ''));
   }
   switch (s.phase) {
     case 'dock_preparing':
@@ -384,28 +422,7 @@ function onDock(s: SortieMachineState, atMs: number, d: DockView): SortieStep {
         return to({ ...s, dockOpened: true }, 'uploading', atMs, [{ type: 'upload' }]);
       return [s, []];
     case 'lid_closing':
-      if (fault)
-        return to(
-          {
-            ...s,
-            failure: {
-              code: 'DockFault',
-              message: `the dock reports a fault while closing (${d.faults.join(', ') || d.state})`,
-            },
-          },
-          'failed',
-          atMs,
-          [
-            {
-              type: 'finished',
-              outcome: 'failed',
-              failure: {
-                code: 'DockFault',
-                message: `the dock reports a fault while closing (${d.faults.join(', ') || d.state})`,
-              },
-            },
-          ],
-        );
+      if (fault) return failFinished(s, atMs, dockFault(d, 'closing'));
       if (d.lid === 'closed') {
         if (d.charger === 'charging' || d.charger === 'full' || d.state === 'charging')
           return finishFlown({ ...s, phase: 'charging' }, atMs);
@@ -416,18 +433,11 @@ function onDock(s: SortieMachineState, atMs: number, d: DockView): SortieStep {
       if (d.charger === 'charging' || d.charger === 'full' || d.state === 'charging')
         return finishFlown(s, atMs);
       if (d.charger === 'fault')
-        return to(
-          { ...s, failure: { code: 'DockFault', message: 'the dock charger reports a fault' } },
-          'failed',
-          atMs,
-          [
-            {
-              type: 'finished',
-              outcome: 'failed',
-              failure: { code: 'DockFault', message: 'the dock charger reports a fault' },
-            },
-          ],
-        );
+        return failFinished(s, atMs, {
+          code: 'DockFault',
+          message: 'the dock charger reports a fault',
+          params: { variant: 'charger' },
+        });
       return [s, []];
     default:
       return [s, []];
@@ -444,6 +454,7 @@ function onTick(s: SortieMachineState, atMs: number): SortieStep {
           ? 'DockTimeout'
           : 'PhaseTimeout',
       message: `${what} took longer than ${Math.round(ms / 1000)} s`,
+      params: { step: s.phase, seconds: Math.round(ms / 1000) },
     });
   if (
     s.airborne &&
@@ -454,6 +465,7 @@ function onTick(s: SortieMachineState, atMs: number): SortieStep {
     return fail(s, atMs, {
       code: 'LinkLost',
       message: `no word from the aircraft for ${Math.round((atMs - s.vehicleSeenMs) / 1000)} s in the air`,
+      params: { seconds: Math.round((atMs - s.vehicleSeenMs) / 1000) },
     });
   }
   switch (s.phase) {
@@ -498,6 +510,7 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
         return fail(s, at, {
           code: 'DockPrepareFailed',
           message: `the dock refused to prepare for take-off (${event.code ?? 'error'}: ${event.message ?? ''})`,
+          params: refusal(event.code, event.said),
         });
       // A refused close_lid or start_charging is not final by itself (the dock may already be
       // closing or charging on its own): its status decides, and the phase timeout catches a
@@ -507,7 +520,11 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
       if (s.phase !== 'uploading') return [s, []];
       if (!event.ok) {
         const code = event.code === 'MissionIdMismatch' ? 'MissionIdMismatch' : 'UploadRefused';
-        return fail(s, at, { code, message: `mission upload failed (${event.code}): ${event.message}` });
+        return fail(s, at, {
+          code,
+          message: `mission upload failed (${event.code}): ${event.message}`,
+          params: refusal(event.code, event.message),
+        });
       }
       return to({ ...s, missionId: event.missionId }, 'arming', at, [
         { type: 'vehicle_command', action: 'arm' },
@@ -519,7 +536,8 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
         if (!event.ok)
           return fail(s, at, {
             code: 'ArmRefused',
-            message: `the aircraft refused to arm (${event.code ?? 'error'}): ${event.message ?? ''}`,
+            message: `the aircraft refused to arm (${event.code ?? 'error'}): ${event.said ?? event.message ?? ''}`,
+            params: refusal(event.code, event.said),
           });
         return to(s, 'starting', at, [{ type: 'vehicle_command', action: 'start_mission' }]);
       }
@@ -527,26 +545,34 @@ export function stepSortie(state: SortieMachineState, event: SortieEvent): Sorti
         if (!event.ok)
           return fail(s, at, {
             code: 'StartRefused',
-            message: `the aircraft refused to start the mission (${event.code ?? 'error'}): ${event.message ?? ''}`,
+            message: `the aircraft refused to start the mission (${event.code ?? 'error'}): ${event.said ?? event.message ?? ''}`,
+            params: refusal(event.code, event.said),
           });
         return [s, []];
       }
       return [s, []];
     case 'vehicle':
       return onVehicle(s, at, event.vehicle);
-    case 'weather':
+    case 'weather': {
       if (event.ok) return [s, []];
+      const said = { message: event.message, ...(event.params ? { params: event.params } : {}) };
       if (s.airborne && (s.phase === 'in_progress' || s.phase === 'starting'))
-        return sendHome(s, at, { code: 'WeatherAbort', message: event.message });
-      if (!s.airborne) return fail(s, at, { code: 'WeatherGrounded', message: event.message });
+        return sendHome(s, at, { code: 'WeatherAbort', ...said });
+      if (!s.airborne) return fail(s, at, { code: 'WeatherGrounded', ...said });
       return [s, []];
-    case 'abort':
+    }
+    case 'abort': {
+      const failure: SortieFailure = {
+        code: event.code,
+        message: event.message,
+        ...(event.params ? { params: event.params } : {}),
+      };
       if (s.airborne) {
-        if (s.phase === 'in_progress' || s.phase === 'starting')
-          return sendHome(s, at, { code: event.code, message: event.message });
+        if (s.phase === 'in_progress' || s.phase === 'starting') return sendHome(s, at, failure);
         return [s, []];
       }
-      return fail(s, at, { code: event.code, message: event.message }, 'aborted');
+      return fail(s, at, failure, 'aborted');
+    }
     case 'tick':
       return onTick(s, at);
   }

@@ -35,14 +35,17 @@ export const DEFAULT_WEATHER_LIMITS: WeatherLimits = {
   maxTemperatureC: 45,
 };
 
-export type WeatherReasonCode =
-  | 'WindTooStrong'
-  | 'GustsTooStrong'
-  | 'Raining'
-  | 'TooCold'
-  | 'TooHot'
-  | 'TooHumid'
-  | 'NoWeatherData';
+/** Every reason the weather gate grounds a flight for. */
+export const WEATHER_REASON_CODES = [
+  'WindTooStrong',
+  'GustsTooStrong',
+  'Raining',
+  'TooCold',
+  'TooHot',
+  'TooHumid',
+  'NoWeatherData',
+] as const;
+export type WeatherReasonCode = (typeof WEATHER_REASON_CODES)[number];
 
 export interface WeatherReason {
   code: WeatherReasonCode;
@@ -143,4 +146,17 @@ export function weatherGate(
 /** The reasons as one sentence ("grounded: wind 12.0 m/s is above the 10.0 m/s limit; ..."). */
 export function describeGrounding(reasons: readonly WeatherReason[]): string {
   return `grounded by weather: ${reasons.map((r) => r.message).join('; ')}`;
+}
+
+/**
+ * The reasons as flat figures a console words itself: `reasons` lists the codes
+ * ("WindTooStrong,Raining"), and each code with a reading has `<code>Value` and `<code>Limit`.
+ */
+export function groundingParams(reasons: readonly WeatherReason[]): Record<string, string | number> {
+  const out: Record<string, string | number> = { reasons: reasons.map((r) => r.code).join(',') };
+  for (const r of reasons) {
+    if (r.value !== null) out[`${r.code}Value`] = Math.round(r.value * 10) / 10;
+    if (r.limit !== null) out[`${r.code}Limit`] = r.limit;
+  }
+  return out;
 }

@@ -108,6 +108,8 @@ export const PERMISSION_MATRIX = {
   'open311.keys': ADMIN_ONLY,
   /** Live flight video: the people who watch and fly the fleet, not departments. */
   'video.read': { administrator: 'all', dispatcher: 'all', pilot: 'all', command_centre: 'all' },
+  /** Load a year's official working calendar (holidays, make-up working days) for ticket time limits. */
+  'calendar.write': ADMIN_ONLY,
   /** Outbound webhook subscriptions and their delivery logs. */
   'webhooks.manage': ADMIN_ONLY,
 } as const satisfies Record<string, Grants>;

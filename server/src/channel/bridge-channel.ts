@@ -23,8 +23,11 @@ import {
   type BridgeRequestKind,
   type BridgeRequests,
   type BridgeToServerEvents,
+  type CameraIntrinsics,
+  type CameraStreamsPayload,
   type CommandReply,
   type DockEventPayload,
+  type GimbalAttitude,
   type HelloAck,
   type ItemsAck,
   type ServerToBridgeEvents,
@@ -38,6 +41,7 @@ import { vehicles } from '../db/schema.ts';
 import { LiveDockStore } from '../live/dock-store.ts';
 import type { LiveStateStore } from '../live/live-state-store.ts';
 import { findBridgeByToken } from '../routes/bridges.ts';
+import type { ReportedImage } from '../video/camera-announcements.ts';
 import type { BridgeHub, BridgeRequestOptions, IngestSink } from './contracts.ts';
 import { BridgeIngest, type IngestBridge, type IngestResult, noopIngestSink } from './ingest.ts';
 import { TlogAssembler, type TlogAssemblerOptions } from './tlog-assembly.ts';
@@ -90,6 +94,10 @@ export interface BridgeChannelEvents {
   'vehicle.event': [vehicleId: string, atMs: number, event: VehicleEventPayload];
   /** A vehicle heard for the first time was registered. */
   'vehicle.registered': [vehicleId: string, bridgeId: string, sysid: number];
+  /** A vehicle's camera announced its streams (stored; after commit). */
+  'camera.streams': [vehicleId: string, camera: CameraStreamsPayload];
+  /** A vehicle's camera reported a still (stored as a frame record; after commit). */
+  'camera.image': [vehicleId: string, image: ReportedImage];
   /** A dock event was stored (after commit). */
   'dock.event': [dockId: string, atMs: number, event: DockEventPayload];
   'bridge.connected': [bridgeId: string];
@@ -112,6 +120,8 @@ export interface BridgeChannelOptions {
   tlogAssembly?: TlogAssemblerOptions;
   /** Live dock status, written from `dock_state` items; a store of its own when omitted. */
   docks?: LiveDockStore;
+  /** Lens and gimbal of reported stills when their camera does not say (see BridgeIngest). */
+  stills?: { camera: CameraIntrinsics; gimbal: GimbalAttitude };
 }
 
 const silent: ChannelLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -198,6 +208,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       sink: opts.sink ?? noopIngestSink,
       now: this.now,
       logger: { warn: (o, m) => this.log.warn(o, m), error: (o, m) => this.log.error(o, m) },
+      ...(opts.stills ? { stills: opts.stills } : {}),
     });
   }
 
@@ -325,7 +336,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       return;
     }
     try {
-      const lastSeq = await this.ingest.hello(bridge.id, epoch);
+      const lastSeq = await this.ingest.hello(bridge.id, epoch, this.vehiclesOf.get(bridge.id) ?? []);
       socket.data.epoch = epoch;
       this.log.info(
         {
@@ -447,6 +458,26 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       else {
         if (item.event.type === 'lost') this.docks.setOffline(item.dockId);
         this.emit('dock.event', item.dockId, item.atMs, item.event);
+      }
+    }
+    for (const item of result.cameras) {
+      if (item.kind === 'camera_streams') {
+        this.log.info(
+          {
+            vehicleId: item.vehicleId,
+            compid: item.camera.compid,
+            streams: item.camera.streams.map((s) => s.uri),
+          },
+          'camera announced its streams',
+        );
+        this.emit('camera.streams', item.vehicleId, item.camera);
+      } else {
+        this.emit('camera.image', item.vehicleId, {
+          id: item.imageId,
+          fileUrl: item.image.fileUrl,
+          ok: item.image.ok,
+          meta: item.meta,
+        });
       }
     }
     for (const item of result.stored) {

@@ -23,17 +23,31 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  type CameraImagePayload,
+  type CameraIntrinsics,
+  type CameraStreamsPayload,
   type ChannelItem,
   checkChannelItem,
   type DockEventPayload,
   type DockStatusPayload,
+  type FrameMeta,
+  type GimbalAttitude,
   type ItemRejection,
   type VehicleEventPayload,
   type VehicleStatePayload,
 } from '@aerie/contracts';
 import { and, eq } from 'drizzle-orm';
 import { type Db, type Dialect, dialectOf, transaction } from '../db/client.ts';
-import { bridgeCursors, bridges, dockEvents, docks, vehicles } from '../db/schema.ts';
+import {
+  bridgeCursors,
+  bridges,
+  cameraImages,
+  dockEvents,
+  docks,
+  vehicleCameras,
+  vehicles,
+} from '../db/schema.ts';
+import { frameMetaOfImage, intrinsicsOf } from '../video/camera-announcements.ts';
 import type { IngestSink } from './contracts.ts';
 
 /** The bridge a batch came from, as the handshake found it. */
@@ -52,6 +66,20 @@ export type StoredDockItem =
   | { dockId: string; kind: 'dock_state'; sysid: number; atMs: number; dock: DockStatusPayload }
   | { dockId: string; kind: 'dock_event'; sysid: number; atMs: number; event: DockEventPayload };
 
+/** One camera item that was stored, with the vehicle it belongs to. */
+export type StoredCameraItem =
+  | { vehicleId: string; kind: 'camera_streams'; sysid: number; atMs: number; camera: CameraStreamsPayload }
+  | {
+      vehicleId: string;
+      kind: 'camera_image';
+      sysid: number;
+      atMs: number;
+      image: CameraImagePayload;
+      /** The stored report's id and its frame metadata. */
+      imageId: string;
+      meta: FrameMeta;
+    };
+
 export interface IngestResult {
   /** The bridge's cursor after the batch: the highest seq of this epoch that is stored. */
   lastSeq: number;
@@ -59,6 +87,8 @@ export interface IngestResult {
   stored: StoredItem[];
   /** Dock items of registered docks stored by this call, in seq order (others are skipped). */
   docks: StoredDockItem[];
+  /** Camera items stored by this call (streams announced, stills reported), in seq order. */
+  cameras: StoredCameraItem[];
   /** Vehicles registered on first sight during this batch. */
   registered: Array<{ vehicleId: string; sysid: number; name: string }>;
   /** Items skipped because they were malformed, with a code and the first wrong field. */
@@ -78,7 +108,17 @@ export interface BridgeIngestOptions {
   logger?: IngestLogger;
   /** How often a bridge's `lastSeenAt` is written while it streams (default 10 s). */
   lastSeenEveryMs?: number;
+  /**
+   * Lens and gimbal of reported stills when the camera does not say (default: the simulated
+   * camera's 70 deg 1280x720, straight down).
+   */
+  stills?: { camera: CameraIntrinsics; gimbal: GimbalAttitude };
 }
+
+const DEFAULT_STILLS = {
+  camera: { hfovDeg: 70, width: 1280, height: 720 },
+  gimbal: { pitchDeg: -90, yawDeg: 0, rollDeg: 0 },
+};
 
 /** A sink that stores nothing: the channel works (live state, cursors) before a flight log is wired. */
 export const noopIngestSink: IngestSink = {
@@ -143,6 +183,7 @@ export class BridgeIngest {
   private readonly now: () => number;
   private readonly log: IngestLogger | undefined;
   private readonly lastSeenEveryMs: number;
+  private readonly stills: { camera: CameraIntrinsics; gimbal: GimbalAttitude };
   private readonly lastSeenWritten = new Map<string, number>();
   /** `${bridgeId}:${sysid}` of docks reported but not registered, warned about once each. */
   private readonly unknownDocks = new Set<string>();
@@ -155,11 +196,18 @@ export class BridgeIngest {
     this.now = opts.now ?? Date.now;
     this.log = opts.logger;
     this.lastSeenEveryMs = opts.lastSeenEveryMs ?? 10_000;
+    this.stills = opts.stills ?? DEFAULT_STILLS;
   }
 
-  /** The stored cursor of a bridge's epoch (0 for a new epoch). */
-  hello(bridgeId: string, epoch: string): Promise<number> {
+  /**
+   * The stored cursor of a bridge's epoch (0 for a new epoch). `vehicleIds` (the bridge's
+   * vehicles this process has seen) have the sink's cached state dropped first: with several
+   * server nodes the bridge may have streamed to another node meanwhile, which moved their
+   * sorties on in the database.
+   */
+  hello(bridgeId: string, epoch: string, vehicleIds: Iterable<string> = []): Promise<number> {
     return this.serialise(async () => {
+      for (const id of vehicleIds) this.sink.forget?.(id);
       await this.touch(bridgeId, true);
       return this.cursor(bridgeId, epoch);
     });
@@ -231,6 +279,7 @@ export class BridgeIngest {
         for (const r of rejected) if (r.seq !== null && r.seq > maxSeq) maxSeq = r.seq;
         const stored: StoredItem[] = [];
         const storedDocks: StoredDockItem[] = [];
+        const storedCameras: StoredCameraItem[] = [];
         const registered: IngestResult['registered'] = [];
         const vehicleIds = new Map<number, string>();
         const dockIds = new Map<number, string | null>();
@@ -293,6 +342,26 @@ export class BridgeIngest {
           } else if (item.kind === 'event') {
             await this.sink.onEvent(db, vehicleId, item.atMs, item.event);
             stored.push({ vehicleId, kind: 'event', sysid: item.sysid, atMs: item.atMs, event: item.event });
+          } else if (item.kind === 'camera_streams') {
+            await this.storeCamera(db, vehicleId, item.atMs, item.camera);
+            storedCameras.push({
+              vehicleId,
+              kind: 'camera_streams',
+              sysid: item.sysid,
+              atMs: item.atMs,
+              camera: item.camera,
+            });
+          } else {
+            const { imageId, meta } = await this.storeImage(db, vehicleId, item.image);
+            storedCameras.push({
+              vehicleId,
+              kind: 'camera_image',
+              sysid: item.sysid,
+              atMs: item.atMs,
+              image: item.image,
+              imageId,
+              meta,
+            });
           }
         }
         if (maxSeq > cursor) {
@@ -306,7 +375,7 @@ export class BridgeIngest {
             });
           await this.touch(bridge.id, false, db);
         }
-        return { lastSeq: maxSeq, stored, docks: storedDocks, registered, rejected };
+        return { lastSeq: maxSeq, stored, docks: storedDocks, cameras: storedCameras, registered, rejected };
       });
       clearImmediate(guard);
       if (yielded && this.dialect === 'sqlite')
@@ -320,6 +389,51 @@ export class BridgeIngest {
       for (const id of touched) this.sink.forget?.(id);
       throw err;
     }
+  }
+
+  /** The newest announcement of a vehicle's camera replaces the one before. */
+  private async storeCamera(
+    db: Db,
+    vehicleId: string,
+    atMs: number,
+    camera: CameraStreamsPayload,
+  ): Promise<void> {
+    const row = { streamsJson: JSON.stringify(camera), announcedAt: new Date(atMs) };
+    await db
+      .insert(vehicleCameras)
+      .values({ vehicleId, compid: camera.compid, ...row })
+      .onConflictDoUpdate({ target: [vehicleCameras.vehicleId, vehicleCameras.compid], set: row });
+  }
+
+  /** A still report becomes a frame record (its image is fetched after commit, by CapturedImages). */
+  private async storeImage(
+    db: Db,
+    vehicleId: string,
+    image: CameraImagePayload,
+  ): Promise<{ imageId: string; meta: FrameMeta }> {
+    const [cam] = await db
+      .select({ streamsJson: vehicleCameras.streamsJson })
+      .from(vehicleCameras)
+      .where(and(eq(vehicleCameras.vehicleId, vehicleId), eq(vehicleCameras.compid, image.compid)));
+    const announced = cam ? (JSON.parse(cam.streamsJson) as CameraStreamsPayload) : null;
+    const meta = frameMetaOfImage(
+      vehicleId,
+      image,
+      intrinsicsOf(announced, this.stills.camera),
+      this.stills.gimbal,
+    );
+    const imageId = randomUUID();
+    await db.insert(cameraImages).values({
+      id: imageId,
+      vehicleId,
+      compid: image.compid,
+      imageIndex: image.imageIndex,
+      capturedAt: new Date(image.capturedAtMs),
+      ok: image.ok,
+      fileUrl: image.fileUrl,
+      frameJson: JSON.stringify(meta),
+    });
+    return { imageId, meta };
   }
 
   /**

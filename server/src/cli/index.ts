@@ -6,10 +6,12 @@
  * of the machine.
  */
 
+import { extname } from 'node:path';
 import { resolveModelsDir } from '@aerie/inference';
 import { type Command, InvalidArgumentError } from 'commander';
 import { configFromEnv, mapsDirOf, parseServerConfig, type ServerConfigInput } from '../config.ts';
-import { describeMap, importMap } from '../maps/import.ts';
+import { describeMap, importMap, importOverlay } from '../maps/import.ts';
+import { openMediaStore } from '../media/open.ts';
 import { startServer } from '../server.ts';
 import { verdictText, verifyEvidenceDir } from '../tickets/verify-cli.ts';
 
@@ -100,9 +102,22 @@ export function registerCommands(program: Command, options: ServerCommandOptions
       'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record (PostgreSQL: AERIE_DATABASE_URL)',
     )
     .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
+    .addHelpText(
+      'after',
+      '\nThe evidence files are read from the configured media store: AERIE_MEDIA_URL (s3://bucket/prefix),\nAERIE_S3_ENDPOINT, AERIE_S3_REGION, AERIE_S3_PATH_STYLE, credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.',
+    )
     .action(async (opts: { dataDir?: string }) => {
-      const dataDir = opts.dataDir ?? process.env.AERIE_DATA_DIR ?? './data';
-      const verdict = await verifyEvidenceDir(dataDir, process.env.AERIE_DATABASE_URL || undefined);
+      const parsed = parseServerConfig({
+        ...configFromEnv(process.env),
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const { dataDir, media, databaseUrl } = parsed.value;
+      const verdict = await verifyEvidenceDir(
+        dataDir,
+        await openMediaStore(dataDir, media),
+        databaseUrl ?? undefined,
+      );
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });
@@ -111,8 +126,10 @@ export function registerCommands(program: Command, options: ServerCommandOptions
     .command('map')
     .description('Offline basemaps in the maps folder (map.tilesDir, AERIE_MAP_DIR, default <data-dir>/maps)')
     .command('import')
-    .description('Check a .pmtiles or .mbtiles file and copy it into the maps folder')
-    .argument('<file>', 'the tile archive')
+    .description(
+      'Check a .pmtiles or .mbtiles file (a basemap) or a .geojson file (a boundary overlay) and copy it into the maps folder',
+    )
+    .argument('<file>', 'the tile archive, or the GeoJSON of polygons or lines')
     .option('--name <name>', 'map name in tile URLs (default: the file name)')
     .option('--crs <crs>', 'datum of the tiles: wgs84, or gcj02 for Chinese-shifted maps', crsArg)
     .option('--force', 'replace a map of the same name')
@@ -128,6 +145,21 @@ export function registerCommands(program: Command, options: ServerCommandOptions
         });
         if (!parsed.ok) throw new Error(parsed.error.message);
         const mapsDir = mapsDirOf(parsed.value);
+        if (extname(file).toLowerCase() === '.geojson') {
+          const o = importOverlay(file, mapsDir, opts);
+          if (!o.ok) {
+            process.stderr.write(`aerie map import: ${o.error.message}\n`);
+            process.exitCode = 1;
+            return;
+          }
+          const { info } = o.value;
+          process.stdout.write(
+            `imported ${file} as boundary overlay '${info.name}' -> ${o.value.target}\n` +
+              `features: ${info.features} (polygons and lines)\n` +
+              `bounds: ${info.bounds.map((v) => v.toFixed(4)).join(', ')} (west, south, east, north)\n`,
+          );
+          return;
+        }
         const res = await importMap(file, mapsDir, opts);
         if (!res.ok) {
           process.stderr.write(`aerie map import: ${res.error.message}\n`);

@@ -5,7 +5,7 @@
  * `server/drizzle-pg` from it, `drizzle.config.pg.ts`) and for the schema-parity test; query code
  * keeps using the tables of `schema.ts` on both engines (see `client.ts`).
  *
- * Column types: text -> text, real -> double precision, boolean -> boolean, integer and epoch-ms
+ * Column types: text and JSON text -> text, real -> double precision, boolean -> boolean, integer and epoch-ms
  * times -> bigint (SQLite integers are 64-bit; the pool parses int8 as a JS number, `client.ts`),
  * an auto-increment key -> bigserial. The values still pass through the SQLite columns' encoders
  * (Date -> ms, boolean -> 1/0), which PostgreSQL accepts for these types.
@@ -54,6 +54,8 @@ function pgColumn(col: SQLiteColumn): PgColumnBuilderBase {
   };
   switch (col.columnType) {
     case 'SQLiteText':
+    // JSON text (`text(..., { mode: 'json' })`): the SQLite column's encoder writes the JSON text.
+    case 'SQLiteTextJson':
       b = text(col.name) as never;
       break;
     case 'SQLiteReal':
@@ -161,3 +163,7 @@ export const ticketRoutes = pgTableFor('ticket_routes');
 export const open311Keys = pgTableFor('open311_keys');
 export const webhookSubscriptions = pgTableFor('webhook_subscriptions');
 export const webhookDeliveries = pgTableFor('webhook_deliveries');
+export const vehicleCameras = pgTableFor('vehicle_cameras');
+export const cameraImages = pgTableFor('camera_images');
+export const calendarYears = pgTableFor('calendar_years');
+export const leases = pgTableFor('leases');

@@ -262,6 +262,8 @@ export const sorties = sqliteTable(
     phase: text('phase'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
+    /** The failure's figures and tokens (missions' FailureParams) so consoles word it themselves. */
+    failureParams: text('failure_params', { mode: 'json' }).$type<Record<string, string | number>>(),
     /** When the run fell due, and the last moment it could start. */
     dueAt: integer('due_at', { mode: 'timestamp_ms' }),
     windowEndAt: integer('window_end_at', { mode: 'timestamp_ms' }),
@@ -440,6 +442,49 @@ export const dockEvents = sqliteTable(
     dataJson: text('data_json'),
   },
   (t) => [index('dock_events_dock_at_idx').on(t.dockId, t.at)],
+);
+
+/**
+ * Camera components of vehicles as their bridge discovered them (MAVLink camera protocol:
+ * CAMERA_INFORMATION and VIDEO_STREAM_INFORMATION). The newest announcement per camera wins;
+ * `streamsJson` is the contract's `CameraStreamsPayload`.
+ */
+export const vehicleCameras = sqliteTable(
+  'vehicle_cameras',
+  {
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    compid: integer('compid').notNull(),
+    streamsJson: text('streams_json').notNull(),
+    announcedAt: integer('announced_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('vehicle_cameras_vehicle_compid_uq').on(t.vehicleId, t.compid)],
+);
+
+/**
+ * Stills the cameras reported (CAMERA_IMAGE_CAPTURED), each a frame with its pose: `frameJson`
+ * is the frame contract's `FrameMeta`; `mediaSha256` names the image in the media store once
+ * the server fetched it from `fileUrl` (null until then, or when it could not).
+ */
+export const cameraImages = sqliteTable(
+  'camera_images',
+  {
+    id: text('id').primaryKey(),
+    vehicleId: text('vehicle_id')
+      .notNull()
+      .references(() => vehicles.id, { onDelete: 'cascade' }),
+    compid: integer('compid').notNull(),
+    imageIndex: integer('image_index').notNull(),
+    capturedAt: integer('captured_at', { mode: 'timestamp_ms' }).notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    fileUrl: text('file_url').notNull(),
+    frameJson: text('frame_json').notNull(),
+    mediaSha256: text('media_sha256'),
+    /** Why the image could not be fetched, when it could not. */
+    fetchError: text('fetch_error'),
+  },
+  (t) => [index('camera_images_vehicle_at_idx').on(t.vehicleId, t.capturedAt)],
 );
 
 // ---- Tickets (工单): the closed loop from finding to closed work order. ----
@@ -730,3 +775,32 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
   ],
 );
+
+/**
+ * Official working calendars an administrator loaded (one row a year: its holidays and make-up
+ * working days), on top of the years shipped in tickets/core/holidays-cn.ts. Loading a year
+ * again replaces it.
+ */
+export const calendarYears = sqliteTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  /** JSON array of YYYY-MM-DD. */
+  holidaysJson: text('holidays_json').notNull(),
+  /** JSON array of YYYY-MM-DD. */
+  makeUpWorkdaysJson: text('make_up_workdays_json').notNull(),
+  source: text('source'),
+  loadedBy: text('loaded_by').references(() => users.id, { onDelete: 'set null' }),
+  loadedAt: integer('loaded_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * Named leases for work exactly one server node may do at a time (the patrol scheduler, webhook
+ * delivery, driving one sortie). A node holds `name` until `expiresAt` and renews it; another
+ * takes it over only once it has expired. Taken and renewed by one conditional upsert
+ * (`cluster/leases.ts`), which SQLite and PostgreSQL both run atomically.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  acquiredAt: integer('acquired_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -29,6 +29,20 @@ describe('detection configuration', () => {
   });
 });
 
+describe('detection job queue', () => {
+  it('runs in process by default; AERIE_REDIS_URL sends frames to the queue; a URL that is not redis:// is named', () => {
+    const d = parseServerConfig({});
+    expect(d.ok && d.value.detection.redisUrl).toBeNull();
+    const c = parseServerConfig(
+      configFromEnv({ AERIE_DETECTION: '1', AERIE_REDIS_URL: 'redis://10.0.0.5:6379/2' }),
+    );
+    expect(c.ok && c.value.detection).toMatchObject({ enabled: true, redisUrl: 'redis://10.0.0.5:6379/2' });
+    const bad = parseServerConfig(configFromEnv({ AERIE_REDIS_URL: 'http://10.0.0.5' }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toContain('/detection/redisUrl');
+  });
+});
+
 describe('terrain model for placing findings', () => {
   it('reads AERIE_DEM_FILE, loads an ESRI ASCII grid, and names a file it cannot use', async () => {
     const c = parseServerConfig(configFromEnv({ AERIE_DEM_FILE: '/data/district.asc' }));

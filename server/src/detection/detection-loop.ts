@@ -16,10 +16,11 @@ import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFil
 
 export interface DetectionLoopDeps {
   pipeline: Pick<Pipeline, 'submit'>;
+  /** Files a finding (the frame goes to the media store first, so this may wait on it). */
   intake: (
     f: GeoFinding,
     frame: { bytes: Uint8Array; mime: string },
-  ) => Promise<IntakeOutcome> | IntakeOutcome;
+  ) => IntakeOutcome | Promise<IntakeOutcome>;
   /**
    * Every analysed frame of a sortie with what was placed on the ground, before fusion (a
    * verification flight's tally counts frames, not tracks).
@@ -67,18 +68,18 @@ export class DetectionLoop {
     await this.handle(outcome, jpeg);
   }
 
-  private handling: Promise<void> = Promise.resolve();
-
   /**
    * Handles one pipeline outcome; `jpeg` is the frame's image, kept as evidence. Outcomes are
-   * handled one at a time, in the order given (each reads and writes its vehicle's filing state
-   * around the desk's answers).
+   * handled one after another in the order given: filing waits on the media store, and a frame
+   * must not read a vehicle's filing state while the one before it is still changing it.
    */
   handle(outcome: FrameOutcome, jpeg: Uint8Array): Promise<void> {
-    const run = this.handling.then(() => this.handleNow(outcome, jpeg));
-    this.handling = run.catch(() => {});
-    return run;
+    const done = this.handling.then(() => this.handleNow(outcome, jpeg));
+    this.handling = done.catch(() => {});
+    return done;
   }
+
+  private handling: Promise<void> = Promise.resolve();
 
   private async handleNow(outcome: FrameOutcome, jpeg: Uint8Array): Promise<void> {
     if (outcome.status === 'skipped') {

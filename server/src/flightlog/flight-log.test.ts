@@ -17,9 +17,10 @@ import {
   vehicleEvents,
   vehicles,
 } from '../db/schema.ts';
+import { MediaLibrary } from '../media/library.ts';
+import { LocalMediaStore } from '../media/local-store.ts';
 import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
 import { FlightLog } from './flight-log.ts';
-import { MediaStore } from './media-store.ts';
 import { M_PER_DEG_LAT, snapshot } from './test-fixtures.ts';
 
 let dir: string;
@@ -155,7 +156,7 @@ async function feed(log: FlightLog, items: Item[], db = database.db): Promise<vo
   }
 }
 
-const newLog = () => new FlightLog({ media: new MediaStore(dir) });
+const newLog = () => new FlightLog({ media: new MediaLibrary(new LocalMediaStore(path.join(dir, 'media'))) });
 
 describe('FlightLog', () => {
   it('records a patrol as one sortie with its figures, a >= 1 Hz track and linked events', async () => {
@@ -353,7 +354,10 @@ describe('FlightLog', () => {
       status: 'planned',
       createdAt: new Date(T0 - 60_000),
     });
-    const log = new FlightLog({ media: new MediaStore(dir), claimPlanned: async () => plannedId });
+    const log = new FlightLog({
+      media: new MediaLibrary(new LocalMediaStore(path.join(dir, 'media'))),
+      claimPlanned: async () => plannedId,
+    });
     await feed(log, squarePatrol(T0));
     const rows = await database.db.select().from(sorties);
     expect(rows).toHaveLength(1);

@@ -12,13 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '@aerie/contracts';
 import type { VehicleEventPayload, VehicleStatePayload } from '@aerie/gcs-bridge';
-import { and, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { IngestSink } from '../channel/contracts.ts';
 import type { Db } from '../db/client.ts';
 import { sorties, trackPoints, vehicleEvents, vehicles } from '../db/schema.ts';
+import type { MediaLibrary } from '../media/library.ts';
 import { type CoverageCamera, storeSortieCoverage } from './coverage.ts';
 import { describeEvent } from './event-text.ts';
-import type { MediaStore } from './media-store.ts';
 import {
   rebuildOpen,
   stepTracker,
@@ -29,7 +29,7 @@ import {
 
 export interface FlightLogOptions {
   /** Where attached tlogs go. */
-  media: MediaStore;
+  media: MediaLibrary;
   /**
    * Lets the sortie orchestrator hand over a sortie it planned: called when a vehicle arms
    * with no sortie open; answer the id of a `planned` sortie of this vehicle to run it, or
@@ -198,7 +198,19 @@ export class FlightLog implements IngestSink {
         .orderBy(desc(sorties.startedAt))
         .limit(1);
       if (!row) {
-        entry = { known: true, tracker: { open: null } };
+        // The last flight's end keeps an armed snapshot taken before its disarm from opening a
+        // second sortie when it arrives late (after a restart, or from a bridge that streamed
+        // to another server node meanwhile).
+        const [last] = await db
+          .select({ endedAt: sorties.endedAt })
+          .from(sorties)
+          .where(and(eq(sorties.vehicleId, vehicleId), isNotNull(sorties.endedAt)))
+          .orderBy(desc(sorties.endedAt))
+          .limit(1);
+        entry = {
+          known: true,
+          tracker: last?.endedAt ? { open: null, closedAtMs: last.endedAt.getTime() } : { open: null },
+        };
       } else {
         const [last] = await db
           .select()

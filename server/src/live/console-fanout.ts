@@ -41,7 +41,7 @@ import { drained } from './back-pressure.ts';
 import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
 import type { LiveEntry, LiveStateStore } from './live-state-store.ts';
-import { DepartmentDirectory, maySee } from './visibility.ts';
+import { DepartmentDirectory, maySee, viewerRooms } from './visibility.ts';
 
 export type { ConsoleSocketData } from './console-auth.ts';
 
@@ -312,6 +312,17 @@ function alertFeed(s: Shared, now: () => number) {
   return { deriver, publish, tick, welcome };
 }
 
+/**
+ * Puts the socket in the rooms of what its user may see now (and out of the others): rare events
+ * (tickets, sortie and upload progress) are emitted to these rooms, from whichever node.
+ */
+function joinViewerRooms(socket: ConsoleSocket): void {
+  const want = new Set(viewerRooms(viewerOf(socket.data)));
+  for (const room of socket.rooms)
+    if (room.startsWith('viewers:') && !want.has(room)) void socket.leave(room);
+  void socket.join([...want]);
+}
+
 /** Attaches the `/console` namespace to `io`, fed by `ctx.liveState`. */
 export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOptions = {}): ConsoleFanout {
   const fleetIntervalMs = opts.fleetIntervalMs ?? 500;
@@ -375,6 +386,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   ns.on('connection', (socket) => {
     const c: Client = { socket, behind: new Set(), focus: new Map(), fleetRetry: null };
     clients.set(socket.id, c);
+    joinViewerRooms(socket);
     fleet.welcome(c);
     alerts.welcome(c);
 
@@ -446,6 +458,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         recheckSession(db, ctx.now, c.socket.data).then(
           (r) => {
             if (!r.ok) c.socket.disconnect(true);
+            else joinViewerRooms(c.socket);
           },
           () => {},
         );

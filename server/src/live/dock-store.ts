@@ -46,6 +46,16 @@ export class LiveDockStore implements DockStatusSource {
     this.set({ ...prev, online: false });
   }
 
+  /** Takes an entry another server node reported, unless this store holds a newer one (see LiveStateStore.apply). */
+  apply(entry: LiveDock): boolean {
+    const prev = this.entries.get(entry.dockId);
+    if ((prev?.updatedAtMs ?? Number.NEGATIVE_INFINITY) > (entry.updatedAtMs ?? Number.NEGATIVE_INFINITY))
+      return false;
+    if (prev && prev.online === entry.online && prev.updatedAtMs === entry.updatedAtMs) return false;
+    this.set(entry);
+    return true;
+  }
+
   /** Forgets a dock (deleted by an administrator). */
   remove(dockId: string): void {
     this.entries.delete(dockId);

@@ -39,6 +39,20 @@ export class LiveStateStore {
     this.set(vehicleId, { ...prev, online: false });
   }
 
+  /**
+   * Takes an entry another server node reported (`cluster/live-replica.ts`) unless this store
+   * holds a newer one: a node that lost a bridge must not mark offline what the node that now
+   * holds it has reported since. Answers whether it was taken.
+   */
+  apply(vehicleId: string, entry: LiveEntry): boolean {
+    const prev = this.entries.get(vehicleId);
+    if ((prev?.updatedAtMs ?? Number.NEGATIVE_INFINITY) > (entry.updatedAtMs ?? Number.NEGATIVE_INFINITY))
+      return false;
+    if (prev && prev.online === entry.online && prev.updatedAtMs === entry.updatedAtMs) return false;
+    this.set(vehicleId, entry);
+    return true;
+  }
+
   /** Forgets a vehicle (deleted from the fleet). */
   remove(vehicleId: string): void {
     this.entries.delete(vehicleId);

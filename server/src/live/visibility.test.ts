@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { departments, docks, sites, vehicles } from '../db/schema.ts';
 import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
-import { DepartmentDirectory, maySee } from './visibility.ts';
+import { audienceRooms, DepartmentDirectory, maySee, viewerRooms } from './visibility.ts';
 
 describe('maySee', () => {
   it('lets an all-scope viewer see everything and a department viewer only their department', () => {
@@ -18,6 +18,24 @@ describe('maySee', () => {
     expect(maySee({ scope: 'department', departmentId: 'water' }, undefined)).toBe(false);
     // A department user without a department sees nothing, not the things of no department.
     expect(maySee({ scope: 'department', departmentId: null }, null)).toBe(false);
+  });
+});
+
+describe('viewer rooms', () => {
+  it('put a viewer in an audience exactly when maySee lets it see the thing', () => {
+    const viewers = [
+      { scope: 'all' as const, departmentId: null },
+      { scope: 'all' as const, departmentId: 'water' },
+      { scope: 'department' as const, departmentId: 'water' },
+      { scope: 'department' as const, departmentId: 'fire' },
+      { scope: 'department' as const, departmentId: null },
+    ];
+    for (const v of viewers)
+      for (const dep of ['water', 'fire', null, undefined]) {
+        const mine = new Set(viewerRooms(v));
+        const hears = audienceRooms(dep).some((r) => mine.has(r));
+        expect(hears, `${v.scope}/${v.departmentId} for ${dep}`).toBe(maySee(v, dep));
+      }
   });
 });
 

@@ -22,6 +22,24 @@ export function maySee(viewer: Viewer, departmentId: string | null | undefined):
   return viewer.departmentId !== null && departmentId === viewer.departmentId;
 }
 
+/** The console room of sockets that see everything. */
+export const ALL_ROOM = 'viewers:all';
+const departmentRoom = (departmentId: string) => `viewers:department:${departmentId}`;
+
+/**
+ * The console rooms a viewer's socket joins: `maySee` as rooms, so an event for a department
+ * is one room emit that the Socket.IO adapter carries to the sockets of every server node.
+ */
+export function viewerRooms(viewer: Viewer): string[] {
+  if (viewer.scope === 'all') return [ALL_ROOM];
+  return viewer.departmentId !== null ? [departmentRoom(viewer.departmentId)] : [];
+}
+
+/** The rooms of the viewers who may see a thing of department `departmentId` (`maySee`). */
+export function audienceRooms(departmentId: string | null | undefined): string[] {
+  return departmentId ? [ALL_ROOM, departmentRoom(departmentId)] : [ALL_ROOM];
+}
+
 export interface DepartmentDirectoryOptions {
   /** How old the cached maps may be before `refresh()` reloads them (default 5 s). */
   refreshMs?: number;
@@ -57,6 +75,11 @@ export class DepartmentDirectory {
   /** May `viewer` see dock `dockId` (by the cached department)? */
   seesDock(viewer: Viewer, dockId: string): boolean {
     return viewer.scope === 'all' || maySee(viewer, this.dockDeps.get(dockId));
+  }
+
+  /** The cached department of a vehicle (null: none, or not known yet). */
+  departmentOfVehicle(vehicleId: string): string | null {
+    return this.vehicleDeps.get(vehicleId) ?? null;
   }
 
   /** Records a vehicle's department learnt elsewhere. */

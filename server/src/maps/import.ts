@@ -2,11 +2,12 @@
  * `aerie map import FILE`: opens the file as a tile archive (format, metadata, tiles present,
  * bounds), and copies it into the maps folder under its name, with the datum in a sidecar.
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { checkMapName, type MapCrs, type MapInfo, mapNameOf, openArchive, tileOf } from './archive.ts';
 import { sidecarOf } from './library.ts';
+import { type OverlayInfo, readOverlay } from './overlays.ts';
 
 export interface ImportOptions {
   name?: string;
@@ -25,6 +26,49 @@ export function describeMap(info: MapInfo): string[] {
     ...(info.layers.length ? [`layers: ${info.layers.join(', ')}`] : []),
     ...(info.attribution ? [`attribution: ${info.attribution}`] : []),
   ];
+}
+
+/** Copies `file` into `mapsDir` as `name`+`ext` (through a .part file), unless one is there and not `force`d. */
+function copyIn(
+  file: string,
+  mapsDir: string,
+  name: string,
+  ext: string,
+  force: boolean | undefined,
+): Result<string, 'Exists'> {
+  const target = join(mapsDir, `${name}${ext}`);
+  if (existsSync(target) && !force)
+    return fail(
+      'Exists',
+      `${file}: a map named '${name}' is already in ${mapsDir} (use --force to replace it)`,
+    );
+  mkdirSync(mapsDir, { recursive: true });
+  copyFileSync(file, `${target}.part`);
+  renameSync(`${target}.part`, target);
+  return ok(target);
+}
+
+/**
+ * `aerie map import boundary.geojson`: checks the file is GeoJSON with polygons or lines and copies
+ * it in as a boundary overlay.
+ */
+export function importOverlay(
+  file: string,
+  mapsDir: string,
+  opts: Pick<ImportOptions, 'name' | 'force'> = {},
+): Result<{ info: OverlayInfo; target: string }, 'BadMap' | 'Exists'> {
+  if (!existsSync(file)) return fail('BadMap', `${file}: no such file`);
+  const name = opts.name ?? mapNameOf(file);
+  const badName = checkMapName(name);
+  if (badName) return fail('BadMap', `${file}: ${badName}`);
+  const read = readOverlay(readFileSync(file, 'utf8'));
+  if (!read.ok) return fail('BadMap', `${file}: ${read.error.message}`);
+  const copied = copyIn(file, mapsDir, name, '.geojson', opts.force);
+  if (!copied.ok) return copied;
+  return ok({
+    info: { name, features: read.value.geojson.features.length, bounds: read.value.bounds },
+    target: copied.value,
+  });
 }
 
 /** Checks `file` and copies it into `mapsDir`; the error names the file and what is wrong. */
@@ -57,15 +101,9 @@ export async function importMap(
         'BadMap',
         `${file}: no tile at the centre of its bounds (${z}/${cx}/${cy}); check the metadata 'bounds' and 'minzoom'`,
       );
-    const target = join(mapsDir, `${name}${extname(file).toLowerCase()}`);
-    if (existsSync(target) && !opts.force)
-      return fail(
-        'Exists',
-        `${file}: a map named '${name}' is already in ${mapsDir} (use --force to replace it)`,
-      );
-    mkdirSync(mapsDir, { recursive: true });
-    copyFileSync(file, `${target}.part`);
-    renameSync(`${target}.part`, target);
+    const copied = copyIn(file, mapsDir, name, extname(file).toLowerCase(), opts.force);
+    if (!copied.ok) return copied;
+    const target = copied.value;
     writeFileSync(sidecarOf(target), `${JSON.stringify({ crs: info.crs })}\n`);
     return ok({ info: { ...info, name, file: target }, target });
   } finally {

@@ -2,11 +2,14 @@
  * The maps folder: every .pmtiles / .mbtiles file in it is a map, named after the file. A file
  * may carry a `<file>.aerie.json` beside it ({"crs": "gcj02"}) written by `aerie map import`.
  * The folder is rescanned on each listing, so a file dropped in shows up without a restart;
- * opened archives are kept while the file's size and time stay the same.
+ * opened archives are kept while the file's size and time stay the same. Every .geojson file is
+ * a boundary overlay (overlays.ts), read again when it changes.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import type { FeatureCollection } from 'geojson';
 import { type MapCrs, type MapInfo, openArchive, type TileArchive } from './archive.ts';
+import { type OverlayInfo, readOverlay } from './overlays.ts';
 import { cutChildTile } from './overzoom.ts';
 import { rasteriseVectorTile } from './raster.ts';
 
@@ -53,21 +56,66 @@ async function nearestTile(
 export class MapLibrary {
   private readonly open = new Map<string, { stamp: string; archive: TileArchive }>();
   private readonly drawn = new Map<string, Buffer>();
+  private readonly overlays = new Map<
+    string,
+    { stamp: string; info: OverlayInfo; geojson: FeatureCollection }
+  >();
 
   constructor(readonly dir: string) {}
+
+  /** The folder's file names, sorted; none when the folder is missing. */
+  private names(): string[] {
+    try {
+      return readdirSync(this.dir).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /** Every boundary overlay in the folder, and every .geojson file that could not be read with the reason. */
+  scanOverlays(): { overlays: OverlayInfo[]; problems: MapProblem[] } {
+    const overlays: OverlayInfo[] = [];
+    const problems: MapProblem[] = [];
+    for (const name of this.names()) {
+      if (extname(name).toLowerCase() !== '.geojson') continue;
+      const file = join(this.dir, name);
+      const st = statSync(file);
+      const stamp = `${st.size}:${st.mtimeMs}`;
+      const cached = this.overlays.get(file);
+      if (cached?.stamp === stamp) {
+        overlays.push(cached.info);
+        continue;
+      }
+      const read = readOverlay(readFileSync(file, 'utf8'));
+      if (!read.ok) {
+        this.overlays.delete(file);
+        problems.push({ file: name, reason: read.error.message });
+        continue;
+      }
+      const info = {
+        name: name.slice(0, -'.geojson'.length),
+        features: read.value.geojson.features.length,
+        bounds: read.value.bounds,
+      };
+      this.overlays.set(file, { stamp, info, geojson: read.value.geojson });
+      overlays.push(info);
+    }
+    return { overlays, problems };
+  }
+
+  /** Overlay `name`'s features, or null. */
+  overlay(name: string): FeatureCollection | null {
+    this.scanOverlays();
+    for (const entry of this.overlays.values()) if (entry.info.name === name) return entry.geojson;
+    return null;
+  }
 
   /** Every map in the folder, and every file that could not be opened with the reason. */
   async scan(): Promise<{ maps: MapInfo[]; problems: MapProblem[] }> {
     const maps: MapInfo[] = [];
     const problems: MapProblem[] = [];
-    let names: string[] = [];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return { maps, problems };
-    }
     const seen = new Set<string>();
-    for (const name of names.sort()) {
+    for (const name of this.names()) {
       const ext = extname(name).toLowerCase();
       if (ext !== '.pmtiles' && ext !== '.mbtiles') continue;
       const file = join(this.dir, name);

@@ -5,7 +5,8 @@ import { PbfReader } from 'pbf';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, tempDataDir } from '../test/harness.ts';
-import { importMap } from './import.ts';
+import { importMap, importOverlay } from './import.ts';
+import { readOverlay } from './overlays.ts';
 import { BASEMAP_COLORS } from './raster.ts';
 import { sampleVectorTile, writeMbtiles, writePmtiles } from './test-archives.ts';
 
@@ -250,5 +251,95 @@ describe('map import', () => {
     const none = await importMap(join(dir, 'nope.pmtiles'), join(dir, 'maps'));
     expect(!none.ok && none.error.message).toContain('nope.pmtiles: no such file');
     expect(existsSync(join(dir, 'maps'))).toBe(false);
+  });
+});
+
+describe('boundary overlays', () => {
+  const district = {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: { name: '桂城街道' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [113.1, 22.99],
+              [113.2, 22.99],
+              [113.2, 23.06],
+              [113.1, 23.06],
+              [113.1, 22.99],
+            ],
+          ],
+        },
+      },
+      { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [113.15, 23.02] } },
+    ],
+  };
+
+  it('reads polygons and lines with their extent, and names what is wrong in a bad file', () => {
+    const r = readOverlay(JSON.stringify(district));
+    if (!r.ok) throw new Error(r.error.message);
+    // The point is not a boundary: only the polygon is drawn.
+    expect(r.value.geojson.features).toHaveLength(1);
+    expect(r.value.bounds).toEqual([113.1, 22.99, 113.2, 23.06]);
+    expect(readOverlay('{"type":')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^not JSON/) },
+    });
+    expect(readOverlay(JSON.stringify({ type: 'Point', coordinates: [1, 2] }))).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('not GeoJSON') },
+    });
+    const swapped = {
+      type: 'LineString',
+      coordinates: [
+        [23, 113.1],
+        [23.1, 113.2],
+      ],
+    };
+    expect(readOverlay(JSON.stringify(swapped))).toMatchObject({
+      ok: false,
+      error: { message: 'feature 0: coordinate [23,113.1] is not [longitude, latitude] in degrees' },
+    });
+  });
+
+  it('imports a GeoJSON boundary, lists it beside the maps and serves it to signed-in users', async () => {
+    const dataDir = await tempDataDir();
+    const src = join(dataDir, 'guicheng.geojson');
+    writeFileSync(src, JSON.stringify(district));
+    const mapsDir = join(dataDir, 'maps');
+    const imported = importOverlay(src, mapsDir);
+    if (!imported.ok) throw new Error(imported.error.message);
+    expect(imported.value.info).toEqual({
+      name: 'guicheng',
+      features: 1,
+      bounds: [113.1, 22.99, 113.2, 23.06],
+    });
+    expect(importOverlay(src, mapsDir)).toMatchObject({ ok: false, error: { code: 'Exists' } });
+    writeFileSync(join(mapsDir, 'broken.geojson'), '{"type": "FeatureCollection", "features": []}');
+    h = await startHarness({ dir: dataDir, config: { map: { basemap: '' } } });
+    const list = (await h.req('GET', '/api/maps', { token: h.adminToken })).json();
+    expect(list.overlays).toEqual([
+      {
+        name: 'guicheng',
+        features: 1,
+        bounds: [113.1, 22.99, 113.2, 23.06],
+        url: '/api/maps/overlays/guicheng',
+      },
+    ]);
+    expect(list.problems).toEqual([
+      {
+        file: 'broken.geojson',
+        reason: 'no Polygon, MultiPolygon, LineString or MultiLineString features to draw',
+      },
+    ]);
+    const got = await h.req('GET', '/api/maps/overlays/guicheng', { token: h.adminToken });
+    expect(got.statusCode).toBe(200);
+    expect(got.headers['content-type']).toContain('application/geo+json');
+    expect(got.json().features[0].properties.name).toBe('桂城街道');
+    expect((await h.req('GET', '/api/maps/overlays/nowhere', { token: h.adminToken })).statusCode).toBe(404);
+    expect((await h.req('GET', '/api/maps/overlays/guicheng')).statusCode).toBe(401);
   });
 });

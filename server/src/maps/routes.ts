@@ -1,7 +1,8 @@
 /**
  * The tile service: `GET /api/maps` lists the maps folder, `GET /api/maps/:name/:z/:x/:y.ext`
  * serves one tile. A vector map is also served as PNG (drawn by the server) for the globe,
- * which has no vector tiles. Tiles are for signed-in users, like the rest of the console.
+ * which has no vector tiles. `GET /api/maps/overlays/:name` serves a boundary overlay (GeoJSON).
+ * Tiles are for signed-in users, like the rest of the console.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -32,8 +33,17 @@ const MapView = Type.Object({
   }),
 });
 
+const OverlayView = Type.Object({
+  name: Type.String(),
+  features: Type.Integer(),
+  bounds: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
+  url: Type.String({ description: 'The GeoJSON (WGS-84) on this server' }),
+});
+
 const MapsView = Type.Object({
   maps: Type.Array(MapView),
+  /** Boundary overlays (a district's boundary): GeoJSON files of the maps folder. */
+  overlays: Type.Array(OverlayView),
   problems: Type.Array(Type.Object({ file: Type.String(), reason: Type.String() })),
 });
 
@@ -64,7 +74,37 @@ export function registerMapRoutes(app: FastifyInstance, maps: MapLibrary): void 
     },
     async () => {
       const { maps: found, problems } = await maps.scan();
-      return { maps: found.map(mapView), problems };
+      const o = maps.scanOverlays();
+      return {
+        maps: found.map(mapView),
+        overlays: o.overlays.map((x) => ({ ...x, url: `/api/maps/overlays/${encodeURIComponent(x.name)}` })),
+        problems: [...problems, ...o.problems],
+      };
+    },
+  );
+
+  r.get(
+    '/maps/overlays/:name',
+    {
+      config: { permission: 'session.self' },
+      schema: {
+        tags: ['maps'],
+        summary: 'A boundary overlay: its polygons and lines as a GeoJSON FeatureCollection (WGS-84)',
+        params: Type.Object({ name: Type.String() }),
+        response: {
+          200: {
+            description: 'The FeatureCollection',
+            content: { 'application/geo+json': { schema: { type: 'object', additionalProperties: true } } },
+          },
+          ...errorResponses(401, 404),
+        },
+      },
+    },
+    async (req, reply) => {
+      const geojson = maps.overlay(req.params.name);
+      if (!geojson) throw new ApiError('NotFound', `no overlay '${req.params.name}' in the maps folder`);
+      reply.header('cache-control', 'private, max-age=60');
+      return reply.type('application/geo+json').send(geojson as unknown as Record<string, unknown>);
     },
   );
 

@@ -5,9 +5,11 @@
  * `installPatrol` once; it returns the pieces tests reach for.
  */
 import type { MissionUploadProgress } from '@aerie/contracts';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { sendVehicleCommand } from '../channel/bridge-requests.ts';
 import type { AppContext } from '../context.ts';
+import { vehicles } from '../db/schema.ts';
 import { createMissionUploader } from './mission-uploader.ts';
 import {
   type DockPort,
@@ -47,6 +49,11 @@ export interface PatrolOptions {
 export interface Patrol {
   orchestrator: Orchestrator;
   scheduler: SchedulerLoop;
+  /**
+   * Several nodes: asks the node driving a sortie to abort it (set by the app once the cluster
+   * bus is up); answers whether one did.
+   */
+  abortElsewhere?: (sortieId: string, message: string) => Promise<boolean>;
 }
 
 /**
@@ -64,6 +71,8 @@ export function createPatrol(
     uploadProgress?: (vehicleId: string, p: MissionUploadProgress) => void;
     /** A sortie closed because its aircraft stayed silent in the air (console alert). */
     onLost?: (l: SortieLost) => void;
+    /** Bridges connected to this node (cluster: only their sorties are driven here); the hub's when omitted. */
+    localBridgeIds?: () => string[];
   },
   options: PatrolOptions = {},
 ): Patrol {
@@ -82,6 +91,15 @@ export function createPatrol(
       upload: (id, lists) => upload(id, lists, { requestId: crypto.randomUUID() }),
     },
     log,
+    ownership: ctx.ownership,
+    isLocal: async (vehicleId) => {
+      const [v] = await db
+        .select({ bridgeId: vehicles.bridgeId })
+        .from(vehicles)
+        .where(eq(vehicles.id, vehicleId));
+      const here = deps.localBridgeIds?.() ?? ctx.bridgeHub.connectedBridgeIds();
+      return !!v?.bridgeId && here.includes(v.bridgeId);
+    },
     ...(deps.publish ? { publish: deps.publish } : {}),
     ...(deps.onLost ? { onLost: deps.onLost } : {}),
     ...options.orchestrator,
@@ -91,6 +109,7 @@ export function createPatrol(
     now: ctx.now,
     orchestrator,
     log,
+    lease: () => ctx.ownership.hold('scheduler'),
     ...(options.schedulerIntervalMs ? { intervalMs: options.schedulerIntervalMs } : {}),
   });
   app.addHook('onReady', async () => {
@@ -109,5 +128,5 @@ export function registerPatrolRoutes(api: FastifyInstance, ctx: AppContext, patr
   registerPatrolRouteRoutes(api, ctx);
   registerZoneRoutes(api, ctx);
   registerScheduleRoutes(api, ctx);
-  registerLaunchRoutes(api, ctx, patrol.orchestrator);
+  registerLaunchRoutes(api, ctx, patrol);
 }

@@ -14,6 +14,7 @@ import type {
 import { destination, newSortieMachine, type Route } from '@aerie/missions';
 import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Leases } from '../cluster/leases.ts';
 import { sorties } from '../db/schema.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 import {
@@ -240,6 +241,8 @@ describe('orchestrator driver', () => {
       endReason: 'UploadRefused',
     });
     expect(s.failureMessage).toContain('NO_SPACE');
+    // Stored beside the English so consoles word it: the bridge's code and the vehicle's own words.
+    expect(s.failureParams).toEqual({ result: 'VehicleRejected', said: 'NO_SPACE' });
     await until(() => dock.commands.includes('close_lid'), 'close_lid');
     expect(vehicle.commands).toEqual([]);
     o.stop();
@@ -254,7 +257,10 @@ describe('orchestrator driver', () => {
     const second = await launch(o, 'emergency');
     expect(second.ok).toBe(true);
     await until(async () => (await row(first.sortieId)).phase === 'aborted', 'pre-emption');
-    expect((await row(first.sortieId)).failureCode).toBe('Preempted');
+    expect(await row(first.sortieId)).toMatchObject({
+      failureCode: 'Preempted',
+      failureParams: { sortieClass: 'emergency' },
+    });
     expect(o.activeSorties().map((a) => a.sortieId)).toEqual([second.ok ? second.sortieId : '']);
     o.stop();
   });
@@ -272,6 +278,7 @@ describe('orchestrator driver', () => {
     await until(async () => (await row(r.sortieId)).phase === 'failed', 'the lost timeout');
     const s = await row(r.sortieId);
     expect(s).toMatchObject({ status: 'aborted', endReason: 'VehicleLost', failureCode: 'LinkLost' });
+    expect(typeof s.failureParams?.seconds).toBe('number');
     expect(s.endedAt).not.toBeNull();
     expect(lost).toEqual([
       expect.objectContaining({ sortieId: r.sortieId, vehicleId, dockId, message: s.failureMessage }),
@@ -357,5 +364,73 @@ describe('orchestrator driver', () => {
     expect(m('lid_closing', true)).toEqual([{ type: 'dock_command', action: 'close_lid' }]);
     expect(m('charging', true)).toEqual([{ type: 'dock_command', action: 'start_charging' }]);
     expect(m('queued')).toEqual([]);
+  });
+});
+
+describe('orchestrator on two server nodes', () => {
+  beforeEach(async () => {
+    await h.app.aerie.database.db
+      .update(sorties)
+      .set({ phase: 'aborted', orchestratorJson: null })
+      .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, ['closed', 'failed', 'aborted'])));
+  });
+
+  it('is driven only by the node holding its bridge, and handed over mid-flight without flying twice', async () => {
+    const db = h.app.aerie.database.db;
+    const dock = new FakeDock(dockId);
+    const vehicle = new FakeVehicle(vehicleId);
+    let bridgeAt: 'a' | 'b' = 'b';
+    const progress: string[] = [];
+    const node = (nodeId: 'a' | 'b') =>
+      new Orchestrator({
+        db,
+        now: Date.now,
+        docks: dock,
+        vehicles: vehicle,
+        publish: (p) => progress.push(`${nodeId}:${p.phase}`),
+        tickMs: 20,
+        handoverGraceMs: 60,
+        ownership: new Leases({ db, nodeId, ttlMs: 5000, now: Date.now }),
+        isLocal: async () => bridgeAt === nodeId,
+      });
+    const a = node('a');
+    const b = node('b');
+    await a.start();
+    await b.start();
+    try {
+      // Launched on A (the dispatcher's request landed there), but the bridge is on B.
+      const r = await launch(a);
+      if (!r.ok) throw new Error(`launch failed: ${r.failure.message}`);
+      expect(r.decision).toContain('begun by the server node its bridge is connected to');
+      expect(a.activeSorties()).toEqual([]);
+      await until(() => vehicle.commands.includes('start_mission'), 'B to start the mission');
+      expect(b.activeSorties().map((s) => s.sortieId)).toEqual([r.sortieId]);
+      vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+      await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in progress');
+
+      // The bridge reconnects to A: B hands the sortie over, A takes it and lands it.
+      bridgeAt = 'a';
+      await until(() => a.activeSorties().length === 1 && b.activeSorties().length === 0, 'the handover');
+      vehicle.set({ modeKind: 'return' });
+      vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+      await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+      // Each step once: no second take-off preparation, arming or mission start.
+      expect(dock.commands).toEqual(['prepare_takeoff', 'prepare_landing', 'close_lid', 'start_charging']);
+      expect(vehicle.commands).toEqual(['arm', 'start_mission']);
+      expect(progress.filter((p) => p.startsWith('a:') && p !== 'a:queued')[0]).toBe('a:in_progress');
+      expect(progress).toContain('b:starting');
+      expect(progress.some((p) => p.startsWith('b:') && ['returning', 'closed'].includes(p.slice(2)))).toBe(
+        false,
+      );
+      await until(
+        async () =>
+          (await new Leases({ db, nodeId: 'x', ttlMs: 1, now: Date.now }).get(`sortie:${r.sortieId}`)) ===
+          null,
+        'the lease released',
+      );
+    } finally {
+      a.stop();
+      b.stop();
+    }
   });
 });

@@ -20,6 +20,17 @@
  * old process is performed again once its dock or vehicle is online (`resumeEffects`): above
  * all, an aircraft already in the air gets its dock prepared for landing. Rows without a
  * stored state (older servers) end as 'OrchestratorRestarted' as before.
+ *
+ * Several server nodes (`ownership.clustered`): a sortie is driven by the node its vehicle's
+ * bridge is connected to, and only while that node holds the lease `sortie:<id>`, so two nodes
+ * never drive one sortie. Every tick (at most one check at a time) a node renews the leases of
+ * the sorties it drives and hands over, after `handoverGraceMs`, those whose bridge is no longer
+ * connected to it: it stops feeding them, stores their state and releases the lease. It then
+ * adopts the unfinished sorties whose bridge is connected to it and whose lease it can take:
+ * a free or released one at once, a dead node's once it expires (`cluster.leaseTtlS`), and
+ * resumes them as after a restart. A sortie launched on a node that does not hold its bridge
+ * is planned and stored there ('queued') and begun by the node that adopts it. Docks busy and
+ * flights in the air are read from the database as well as from this node's own sorties.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -37,10 +48,12 @@ import {
   type DockView,
   deconflict,
   describeGrounding,
+  type FailureParams,
   FINAL_SORTIE_PHASES,
   type Flavour,
   fenceToItems,
   distanceM as geoDistanceM,
+  groundingParams,
   isPreemptable,
   newSortieMachine,
   type PlannedFlight,
@@ -63,6 +76,7 @@ import {
   zonesToFence,
 } from '@aerie/missions';
 import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
+import type { Ownership } from '../cluster/leases.ts';
 import type { Db } from '../db/client.ts';
 import { docks, patrolSchedules, sorties, vehicles } from '../db/schema.ts';
 import type { MissionLists } from './mission-uploader.ts';
@@ -133,6 +147,12 @@ export interface OrchestratorOptions {
    */
   lostAfterMs?: number;
   onLost?: (lost: SortieLost) => void;
+  /** Several nodes: the sortie leases (a single node drives every sortie when omitted). */
+  ownership?: Ownership;
+  /** Is the vehicle's bridge connected to this node? (Only those sorties are driven here.) */
+  isLocal?: (vehicleId: string) => Promise<boolean>;
+  /** How long a sortie's bridge may be away from this node before it is handed over (default 3000 ms). */
+  handoverGraceMs?: number;
 }
 
 /** Default of `lostAfterMs`. */
@@ -192,6 +212,10 @@ interface Active {
   persistedAtMs: number;
   /** What deconfliction decided, in words. */
   decisionReason: string;
+  /** Handed over to another node: nothing more is fed, performed or stored here. */
+  dropped?: boolean;
+  /** Since when its bridge is not connected to this node (cluster), or null. */
+  awaySinceMs?: number | null;
 }
 
 /** What `orchestrator_json` holds: everything of `Active` that is not on the row itself. */
@@ -205,10 +229,22 @@ type PersistedSortie = { v: 1 } & Pick<
  * ('Internal' when the command threw).
  */
 function outcomeOf(
-  reply: Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }>,
-): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  reply: Promise<
+    { ok: true } | { ok: false; error: { code: string; message: string; detail?: Record<string, unknown> } }
+  >,
+): Promise<{ ok: true } | { ok: false; code: string; message: string; said?: string }> {
   return reply.then(
-    (r) => (r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message }),
+    (r) => {
+      if (r.ok) return { ok: true };
+      // The device's own words (the STATUSTEXT that came with the refusal), when it said why.
+      const said = r.error.detail?.statusText;
+      return {
+        ok: false,
+        code: r.error.code,
+        message: r.error.message,
+        ...(typeof said === 'string' && said.trim() ? { said: said.trim() } : {}),
+      };
+    },
     (err: unknown) => ({ ok: false, code: 'Internal', message: String(err) }),
   );
 }
@@ -273,6 +309,8 @@ export class Orchestrator {
   private readonly active = new Map<string, Active>();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** A cluster ownership check is running. */
+  private checking = false;
   private readonly o: OrchestratorOptions;
 
   constructor(options: OrchestratorOptions) {
@@ -281,39 +319,6 @@ export class Orchestrator {
 
   /** Follows vehicles and docks and starts the timeout tick; ends sorties a previous run left unfinished. */
   async start(): Promise<void> {
-    const { db } = this.o;
-    const unfinished = await db
-      .select({
-        id: sorties.id,
-        status: sorties.status,
-        vehicleId: sorties.vehicleId,
-        dockId: sorties.dockId,
-        routeId: sorties.routeId,
-        scheduleId: sorties.scheduleId,
-        departmentId: sorties.departmentId,
-        orchestratorJson: sorties.orchestratorJson,
-      })
-      .from(sorties)
-      .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, [...FINAL_SORTIE_PHASES])));
-    const resumed: Active[] = [];
-    for (const s of unfinished) {
-      const a = this.revive(s);
-      if (a) {
-        resumed.push(a);
-        continue;
-      }
-      await db
-        .update(sorties)
-        .set({
-          phase: 'failed',
-          failureCode: 'OrchestratorRestarted',
-          failureMessage: 'the server restarted while the sortie was being orchestrated',
-          ...(s.status === 'planned'
-            ? { status: 'aborted' as const, endReason: 'OrchestratorRestarted' }
-            : {}),
-        })
-        .where(eq(sorties.id, s.id));
-    }
     this.unsubscribe.push(
       this.o.vehicles.subscribe((vehicleId, entry) => {
         for (const a of this.active.values())
@@ -324,31 +329,157 @@ export class Orchestrator {
         for (const a of this.active.values()) if (a.dockId === d.dockId) this.onDock(a, d);
       }),
     );
-    for (const a of resumed) {
+    await this.adopt();
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+  }
+
+  private get clustered(): boolean {
+    return this.o.ownership?.clustered === true;
+  }
+
+  /** May this node drive a sortie of `vehicleId` now (its bridge connected here)? Always when alone. */
+  private async mayDrive(vehicleId: string): Promise<boolean> {
+    if (!this.clustered || !this.o.isLocal) return true;
+    return this.o.isLocal(vehicleId);
+  }
+
+  private hold(sortieId: string): Promise<boolean> {
+    return this.o.ownership ? this.o.ownership.hold(`sortie:${sortieId}`) : Promise.resolve(true);
+  }
+
+  /**
+   * Takes up the unfinished sorties this node may drive and is not driving: on a single node all
+   * of them, once, at start; in a cluster those whose bridge is connected here and whose lease
+   * this node takes, on every check.
+   */
+  private async adopt(): Promise<void> {
+    const { db } = this.o;
+    const unfinished = await db
+      .select({ id: sorties.id, vehicleId: sorties.vehicleId })
+      .from(sorties)
+      .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, [...FINAL_SORTIE_PHASES])));
+    for (const { id, vehicleId } of unfinished) {
+      if (this.active.has(id)) continue;
+      if (!(await this.mayDrive(vehicleId)) || !(await this.hold(id))) continue;
+      // Read again under the lease: the previous holder stored its last state before releasing.
+      const [s] = await db
+        .select({
+          id: sorties.id,
+          status: sorties.status,
+          phase: sorties.phase,
+          vehicleId: sorties.vehicleId,
+          dockId: sorties.dockId,
+          routeId: sorties.routeId,
+          scheduleId: sorties.scheduleId,
+          departmentId: sorties.departmentId,
+          orchestratorJson: sorties.orchestratorJson,
+        })
+        .from(sorties)
+        .where(eq(sorties.id, id));
+      if (!s?.phase || FINAL_SORTIE_PHASES.has(s.phase as SortiePhase)) {
+        await this.o.ownership?.release(`sortie:${id}`);
+        continue;
+      }
+      const a = this.revive(s);
+      if (!a) {
+        await db
+          .update(sorties)
+          .set({
+            phase: 'failed',
+            failureCode: 'OrchestratorRestarted',
+            failureMessage: 'the server restarted while the sortie was being orchestrated',
+            ...(s.status === 'planned'
+              ? { status: 'aborted' as const, endReason: 'OrchestratorRestarted' }
+              : {}),
+          })
+          .where(eq(sorties.id, s.id));
+        await this.o.ownership?.release(`sortie:${id}`);
+        continue;
+      }
       this.active.set(a.sortieId, a);
+      const how = this.clustered
+        ? `taken over by node ${this.o.ownership!.nodeId}`
+        : 'resumed after a server restart';
       this.log(
         'info',
         { sortieId: a.sortieId, phase: a.machine.phase, vehicleId: a.vehicleId },
-        'sortie resumed after a restart',
+        `sortie ${how}`,
       );
-      this.o.publish?.(
-        this.progress(
-          a,
-          a.machine.phase,
-          `resumed after a server restart: ${a.machine.phase.replace('_', ' ')}`,
-        ),
-      );
+      this.o.publish?.(this.progress(a, a.machine.phase, `${how}: ${a.machine.phase.replace('_', ' ')}`));
       // What the vehicle and dock say now, as far as this process knows yet.
       const d = a.dockId ? this.o.docks.getDock(a.dockId) : null;
       if (a.dockId && d?.status) this.onDock(a, { dockId: a.dockId, ...d });
       this.resumePending(a);
     }
-    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+  }
+
+  /**
+   * Cluster: renews the leases of the sorties driven here, hands over those whose bridge has been
+   * away longer than the grace, then adopts what this node may drive. One check at a time.
+   */
+  private async checkOwnership(): Promise<void> {
+    const now = this.o.now();
+    const grace = this.o.handoverGraceMs ?? 3000;
+    for (const a of [...this.active.values()]) {
+      if (a.dropped) continue;
+      const local = await this.mayDrive(a.vehicleId);
+      a.awaySinceMs = local ? null : (a.awaySinceMs ?? now);
+      if (!(await this.hold(a.sortieId))) {
+        // Another node holds it (this one stalled past the lease): stop at once, store nothing.
+        a.dropped = true;
+        this.active.delete(a.sortieId);
+        this.log('error', { sortieId: a.sortieId }, 'sortie lease lost to another node; stopped driving it');
+        continue;
+      }
+      if (!local && now - (a.awaySinceMs ?? now) >= grace) await this.handOver(a);
+    }
+    await this.adopt();
+  }
+
+  /** Stops driving `a` here, stores its state and releases its lease for the node that has its bridge. */
+  private async handOver(a: Active): Promise<void> {
+    a.dropped = true;
+    await a.queue;
+    this.active.delete(a.sortieId);
+    await this.persist(a, true);
+    await this.o.ownership?.release(`sortie:${a.sortieId}`);
+    this.log(
+      'info',
+      { sortieId: a.sortieId, phase: a.machine.phase, vehicleId: a.vehicleId },
+      'sortie handed over: its bridge is connected to another node',
+    );
+  }
+
+  /**
+   * Sorties stored as unfinished that this node does not drive (cluster: other nodes' sorties),
+   * with their docks and planned flights, so placement does not double-book a dock or airspace.
+   */
+  private async elsewhere(): Promise<{ dockId: string | null; flight: PlannedFlight | null }[]> {
+    if (!this.clustered) return [];
+    const rows = await this.o.db
+      .select({ id: sorties.id, dockId: sorties.dockId, orchestratorJson: sorties.orchestratorJson })
+      .from(sorties)
+      .where(and(isNotNull(sorties.phase), notInArray(sorties.phase, [...FINAL_SORTIE_PHASES])));
+    return rows
+      .filter((r) => !this.active.has(r.id))
+      .map((r) => {
+        let flight: PlannedFlight | null = null;
+        try {
+          flight = r.orchestratorJson
+            ? ((JSON.parse(r.orchestratorJson) as PersistedSortie).flight ?? null)
+            : null;
+        } catch {
+          flight = null;
+        }
+        return { dockId: r.dockId, flight };
+      });
   }
 
   /** An `Active` from a stored row, or null when it cannot be resumed. */
   private revive(row: {
     id: string;
+    phase?: string | null;
+    status?: string;
     vehicleId: string;
     dockId: string | null;
     routeId: string | null;
@@ -470,10 +601,15 @@ export class Orchestrator {
   }
 
   /** Aborts a sortie: before take-off it ends 'aborted'; in the air the aircraft is sent home. */
-  abort(sortieId: string, code: 'OperatorAbort' | 'Preempted', message: string): boolean {
+  abort(
+    sortieId: string,
+    code: 'OperatorAbort' | 'Preempted',
+    message: string,
+    params?: FailureParams,
+  ): boolean {
     const a = this.active.get(sortieId);
     if (!a) return false;
-    this.feed(a, { type: 'abort', atMs: this.o.now(), code, message });
+    this.feed(a, { type: 'abort', atMs: this.o.now(), code, message, ...(params ? { params } : {}) });
     return true;
   }
 
@@ -506,7 +642,14 @@ export class Orchestrator {
       return {
         ok: false,
         sortieId: null,
-        failure: { code: 'NoDock', message: assigned.message },
+        failure: {
+          code: 'NoDock',
+          message: assigned.message,
+          params: {
+            docks: assigned.rejected.length,
+            codes: [...new Set(assigned.rejected.map((r) => r.code))].join(','),
+          },
+        },
         rejected: assigned.rejected,
       };
     }
@@ -514,7 +657,12 @@ export class Orchestrator {
     const dock = candidates.find((c) => c.dockId === chosenId)!;
     const victim = preemptable.get(dock.dockId);
     if (victim)
-      this.abort(victim.sortieId, 'Preempted', `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`);
+      this.abort(
+        victim.sortieId,
+        'Preempted',
+        `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`,
+        { sortieClass: req.sortieClass },
+      );
 
     const home = {
       lat: dock.lat,
@@ -534,12 +682,13 @@ export class Orchestrator {
       const failure: SortieFailure = {
         code: 'WeatherGrounded',
         message: `${dock.name ?? dock.dockId}: ${why}`,
+        ...(gate.ok ? {} : { params: { dock: dock.name ?? dock.dockId, ...groundingParams(gate.reasons) } }),
       };
       this.feed(a, { type: 'cannot_launch', atMs: now, failure });
       await a.queue;
       return { ok: false, sortieId: a.sortieId, failure, rejected: assigned.ok ? [] : assigned.rejected };
     }
-    return this.begin(a);
+    return this.beginHere(a);
   }
 
   /** Plans the flight from `p.home` (deconfliction, mission, fence), stores the sortie row and tracks it. */
@@ -559,6 +708,7 @@ export class Orchestrator {
     let route: Route = { ...req.route, home };
     const flight: PlannedFlight = { sortieId: '', route, home, startMs: now, latestStartMs: req.windowEndMs };
     const others = [...this.active.values()].filter((a) => a !== p.victim).map((a) => a.flight);
+    for (const e of await this.elsewhere()) if (e.flight) others.push(e.flight);
     const decision = deconflict(flight, others, {
       ...(this.o.separationM !== undefined ? { separationM: this.o.separationM } : {}),
       ...(this.o.verticalSeparationM !== undefined
@@ -643,21 +793,29 @@ export class Orchestrator {
       .select({ id: vehicles.id, dockId: vehicles.dockId })
       .from(vehicles)
       .where(eq(vehicles.id, vehicleId));
-    const unavailable = (message: string): LaunchResult => ({
+    const unavailable = (message: string, params: FailureParams): LaunchResult => ({
       ok: false,
       sortieId: null,
-      failure: { code: 'VehicleUnavailable', message },
+      failure: { code: 'VehicleUnavailable', message, params: { vehicleId, ...params } },
       rejected: [],
     });
-    if (!row) return unavailable(`no vehicle with id ${vehicleId}`);
+    if (!row) return unavailable(`no vehicle with id ${vehicleId}`, { variant: 'unknown' });
     if (row.dockId)
-      return unavailable(`vehicle ${vehicleId} is based at dock ${row.dockId}: launch it from its dock`);
+      return unavailable(`vehicle ${vehicleId} is based at dock ${row.dockId}: launch it from its dock`, {
+        variant: 'docked',
+        dockId: row.dockId,
+      });
     const live = this.o.vehicles.get(vehicleId);
-    if (!live.online || !live.state) return unavailable(`vehicle ${vehicleId} is offline`);
+    if (!live.online || !live.state)
+      return unavailable(`vehicle ${vehicleId} is offline`, { variant: 'offline' });
     const home = live.state.home;
-    if (!home) return unavailable(`vehicle ${vehicleId} reports no home position yet`);
+    if (!home) return unavailable(`vehicle ${vehicleId} reports no home position yet`, { variant: 'noHome' });
     const busy = [...this.active.values()].find((a) => a.vehicleId === vehicleId);
-    if (busy) return unavailable(`vehicle ${vehicleId} is flying sortie ${busy.sortieId}`);
+    if (busy)
+      return unavailable(`vehicle ${vehicleId} is flying sortie ${busy.sortieId}`, {
+        variant: 'busy',
+        sortieId: busy.sortieId,
+      });
     const a = await this.place(req, {
       vehicleId,
       dockId: null,
@@ -665,6 +823,21 @@ export class Orchestrator {
       zones: await loadZones(this.o.db),
       victim: undefined,
     });
+    return this.beginHere(a);
+  }
+
+  /**
+   * Begins a placed sortie here when this node has its bridge (and its lease); otherwise leaves
+   * it stored as queued for the node that has the bridge, which adopts and begins it.
+   */
+  private async beginHere(a: Active): Promise<LaunchResult> {
+    if (this.clustered && !((await this.mayDrive(a.vehicleId)) && (await this.hold(a.sortieId)))) {
+      a.dropped = true;
+      this.active.delete(a.sortieId);
+      const message = `${a.decisionReason}; begun by the server node its bridge is connected to`;
+      this.publishQueued(a, message);
+      return { ok: true, sortieId: a.sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: message };
+    }
     return this.begin(a);
   }
 
@@ -716,6 +889,7 @@ export class Orchestrator {
       .from(vehicles)
       .where(isNotNull(vehicles.dockId));
     const busyDocks = new Set([...this.active.values()].map((a) => a.dockId));
+    for (const e of await this.elsewhere()) busyDocks.add(e.dockId);
     void req;
     return rows.map((d) => {
       const live = this.o.docks.getDock(d.id);
@@ -774,12 +948,26 @@ export class Orchestrator {
         this.o.weatherLimits,
       );
       if (!gate.ok)
-        this.feed(a, { type: 'weather', atMs: at, ok: false, message: describeGrounding(gate.reasons) });
+        this.feed(a, {
+          type: 'weather',
+          atMs: at,
+          ok: false,
+          message: describeGrounding(gate.reasons),
+          params: groundingParams(gate.reasons),
+        });
     }
   }
 
   private tick(): void {
     const now = this.o.now();
+    if (this.clustered && !this.checking) {
+      this.checking = true;
+      void this.checkOwnership()
+        .catch((err: unknown) => this.log('error', { err: String(err) }, 'sortie ownership check failed'))
+        .finally(() => {
+          this.checking = false;
+        });
+    }
     for (const a of this.active.values()) {
       if (a.resume.length > 0) this.resumePending(a);
       if (a.machine.phase === 'queued' && (a.notBeforeMs !== null || a.waitingForConflict)) {
@@ -815,10 +1003,11 @@ export class Orchestrator {
   private feed(a: Active, event: SortieEvent): void {
     a.queue = a.queue
       .then(async () => {
+        if (a.dropped) return;
         const [next, effects] = stepSortie(a.machine, event);
         a.machine = next;
         if (!FINAL_SORTIE_PHASES.has(next.phase)) await this.persist(a);
-        for (const e of effects) await this.perform(a, e);
+        for (const e of effects) if (!a.dropped) await this.perform(a, e);
       })
       .catch((err: unknown) =>
         this.log('error', { sortieId: a.sortieId, err: String(err) }, 'sortie step failed'),
@@ -826,10 +1015,11 @@ export class Orchestrator {
   }
 
   /** Stores the sortie's working state when it changed (or now and then while only time moves). */
-  private async persist(a: Active): Promise<void> {
+  private async persist(a: Active, force = false): Promise<void> {
     const key = persistKey(a);
     const now = this.o.now();
-    if (key === a.persistedKey && now - a.persistedAtMs < PERSIST_REFRESH_MS) return;
+    if (!force && (a.dropped || (key === a.persistedKey && now - a.persistedAtMs < PERSIST_REFRESH_MS)))
+      return;
     a.persistedKey = key;
     a.persistedAtMs = now;
     await this.o.db
@@ -935,6 +1125,7 @@ export class Orchestrator {
             phase: e.outcome,
             failureCode: e.failure?.code ?? null,
             failureMessage: e.failure?.message ?? null,
+            failureParams: e.failure?.params ?? null,
             orchestratorJson: null,
             ...(neverFlew
               ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }
@@ -969,6 +1160,7 @@ export class Orchestrator {
             .where(eq(patrolSchedules.id, a.scheduleId));
         }
         this.active.delete(a.sortieId);
+        await this.o.ownership?.release(`sortie:${a.sortieId}`);
         return;
       }
     }

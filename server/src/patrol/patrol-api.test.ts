@@ -295,7 +295,11 @@ describe('launch and abort', () => {
     const unknown = await launchSaved('Dock-less', { vehicleId: 'no-such-vehicle' });
     expect(unknown.statusCode, unknown.body).toBe(409);
     expect(unknown.json()).toMatchObject({
-      error: { code: 'VehicleUnavailable', message: 'no vehicle with id no-such-vehicle' },
+      error: {
+        code: 'VehicleUnavailable',
+        message: 'no vehicle with id no-such-vehicle',
+        params: { vehicleId: 'no-such-vehicle', variant: 'unknown' },
+      },
       sortieId: null,
     });
     const both = await launchSaved('Dock-less 2', { vehicleId: 'v', dockIds: ['d'] });

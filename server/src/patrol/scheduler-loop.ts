@@ -4,6 +4,10 @@
  * launching it (so a crash in between can skip a run but never fly it twice), and hands the
  * runs to the orchestrator, highest priority first. Missed occurrences and runs that could not
  * launch are written on the schedule (`lastOutcome`, `lastOutcomeMessage`) for the dispatcher.
+ *
+ * With several server nodes only the holder of the 'scheduler' lease ticks (`lease`); a node
+ * that does not hold it forgets its bookkeeping, so when it takes the lease over it starts from
+ * what the previous holder stored (`lastDueAt`) rather than from what it knew before.
  */
 import { newSchedulerState, type SchedulerState, tick } from '@aerie/missions';
 import { eq, inArray } from 'drizzle-orm';
@@ -16,6 +20,8 @@ export interface SchedulerLoopOptions {
   db: Db;
   now: () => number;
   orchestrator: Pick<Orchestrator, 'launch'>;
+  /** True while this node may tick (the 'scheduler' lease in a cluster; always when omitted). */
+  lease?: () => Promise<boolean>;
   /** How often to tick (default 5000 ms). */
   intervalMs?: number;
   log?: {
@@ -55,6 +61,10 @@ export class SchedulerLoop {
   private async run(): Promise<void> {
     const { db } = this.o;
     try {
+      if (this.o.lease && !(await this.o.lease())) {
+        this.state = null;
+        return;
+      }
       const rows = await db.select().from(patrolSchedules).where(eq(patrolSchedules.enabled, true));
       if (!this.state)
         this.state = newSchedulerState(rows.map((r) => [r.id, r.lastDueAt?.getTime() ?? null] as const));

@@ -3,7 +3,8 @@
  * @aerie/contracts `console.ts`): every phase change of an orchestrated sortie, and the progress
  * of its mission upload, go to the signed-in consoles that may see them (department officers:
  * their department's sorties and vehicles; the rule is `live/visibility.ts`). Both are rare
- * (a dozen phase changes per sortie, a few upload reports a second), so each is a plain emit.
+ * (a dozen phase changes per sortie, a few upload reports a second), so each is one emit to the
+ * rooms of the viewers who may see it, which the Socket.IO adapter carries to every server node.
  */
 import {
   CONSOLE_NAMESPACE,
@@ -13,7 +14,7 @@ import {
 } from '@aerie/contracts';
 import type { Server } from 'socket.io';
 import type { ConsoleNamespace } from '../live/console-fanout.ts';
-import { type DepartmentDirectory, maySee } from '../live/visibility.ts';
+import { audienceRooms, type DepartmentDirectory } from '../live/visibility.ts';
 import type { SortieProgress } from './orchestrator.ts';
 
 const consoleOf = (io: Server) => io.of(CONSOLE_NAMESPACE) as unknown as ConsoleNamespace;
@@ -23,12 +24,7 @@ export function sortieProgressPublisher(io: Server): (p: SortieProgress) => void
   const ns = consoleOf(io);
   return (p) => {
     const event: ConsoleSortieProgress = { ...p };
-    for (const socket of ns.sockets.values()) {
-      const d = socket.data;
-      if (!d?.user) continue;
-      if (maySee({ scope: d.scope, departmentId: d.user.departmentId }, p.departmentId))
-        socket.emit('sortie.progress', event);
-    }
+    ns.to(audienceRooms(p.departmentId)).emit('sortie.progress', event);
   };
 }
 
@@ -49,12 +45,10 @@ export function uploadProgressPublisher(
     void departments
       .refresh()
       .then(() => {
-        for (const socket of ns.sockets.values()) {
-          const d = socket.data;
-          if (!d?.user) continue;
-          if (departments.seesVehicle({ scope: d.scope, departmentId: d.user.departmentId }, vehicleId))
-            socket.emit('mission.upload_progress', event);
-        }
+        ns.to(audienceRooms(departments.departmentOfVehicle(vehicleId))).emit(
+          'mission.upload_progress',
+          event,
+        );
       })
       .catch(() => {});
   };

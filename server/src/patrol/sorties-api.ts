@@ -12,7 +12,8 @@ import type { AppContext } from '../context.ts';
 import { patrolRoutes, sorties } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { allOf, Body, findOr404, IdParams, requireRef, scopeCondition } from '../routes/common.ts';
-import type { LaunchResult, Orchestrator } from './orchestrator.ts';
+import type { Patrol } from './index.ts';
+import type { LaunchResult } from './orchestrator.ts';
 import { routeOf } from './store.ts';
 
 const Rejection = Type.Object({ dockId: Type.String(), code: Type.String(), message: Type.String() });
@@ -31,6 +32,8 @@ export const NotLaunched = Type.Object({
   error: Type.Object({
     code: Type.String({ description: 'NoDock, WeatherGrounded, ...' }),
     message: Type.String(),
+    /** The failure's figures and tokens, for a console to word it (the sortie's `failureParams`). */
+    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
   }),
   /** The sortie row that records the failure (weather), or null. */
   sortieId: Type.Union([Type.String(), Type.Null()]),
@@ -45,7 +48,11 @@ export function launchedBody(r: Extract<LaunchResult, { ok: true }>): Static<typ
 /** The 409 body of a launch nothing could fly: the failure and every dock turned down. */
 export function notLaunchedBody(r: Extract<LaunchResult, { ok: false }>): Static<typeof NotLaunched> {
   return {
-    error: { code: r.failure.code, message: r.failure.message },
+    error: {
+      code: r.failure.code,
+      message: r.failure.message,
+      ...(r.failure.params ? { params: r.failure.params } : {}),
+    },
     sortieId: r.sortieId,
     rejected: r.rejected ?? [],
   };
@@ -54,8 +61,9 @@ export function notLaunchedBody(r: Extract<LaunchResult, { ok: false }>): Static
 export function registerLaunchRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  orchestrator: Orchestrator,
+  patrol: Pick<Patrol, 'orchestrator' | 'abortElsewhere'>,
 ): void {
+  const { orchestrator } = patrol;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = ctx.database;
   const tags = ['sorties'];
@@ -157,7 +165,13 @@ export function registerLaunchRoutes(
       );
       const who = req.auth?.username ?? 'an operator';
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
-      if (!orchestrator.abort(row.id, 'OperatorAbort', `aborted by ${who}${reason}`))
+      const said = { who, reason: req.body.reason ?? '' };
+      const message = `aborted by ${who}${reason}`;
+      // Several nodes: the node driving it may be another one.
+      const accepted =
+        orchestrator.abort(row.id, 'OperatorAbort', message, said) ||
+        ((await patrol.abortElsewhere?.(row.id, message)) ?? false);
+      if (!accepted)
         throw new ApiError(
           'Conflict',
           `sortie ${row.id} is not being orchestrated now (phase ${row.phase ?? 'none'})`,

@@ -59,7 +59,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       const { username, password } = req.body;
       req.auditUsername = username;
       const limiter = ctx.loginLimiter;
-      if (limiter.isBlocked(req.ip, username)) {
+      if (await limiter.isBlocked(req.ip, username)) {
         throw new ApiError('RateLimited', 'too many failed sign-ins; wait a minute and try again');
       }
       const [user] = await db.select().from(users).where(eq(users.username, username));
@@ -68,10 +68,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
           ? await verifyPassword(user.passwordHash, password)
           : await verifyAgainstDummy(password);
       if (!user || !good) {
-        limiter.recordFailure(req.ip, username);
+        await limiter.recordFailure(req.ip, username);
         throw new ApiError('Unauthorized', 'wrong username or password');
       }
-      limiter.recordSuccess(username);
+      await limiter.recordSuccess(username);
       const ttlMs = ctx.config.sessionTtlS * 1000;
       const session = await createSession(db, user.id, { ttlMs, now: ctx.now(), ip: req.ip });
       req.auth = {
@@ -130,12 +130,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       const me = req.auth!;
       req.auditTargetId = me.id;
       // Guessing the current password here counts like guessing it at sign-in.
-      if (ctx.loginLimiter.isBlocked(req.ip, me.username)) {
+      if (await ctx.loginLimiter.isBlocked(req.ip, me.username)) {
         throw new ApiError('RateLimited', 'too many wrong passwords; wait a minute and try again');
       }
       const [row] = await db.select().from(users).where(eq(users.id, me.id));
       if (!row || !(await verifyPassword(row.passwordHash, req.body.currentPassword))) {
-        ctx.loginLimiter.recordFailure(req.ip, me.username);
+        await ctx.loginLimiter.recordFailure(req.ip, me.username);
         throw new ApiError('Forbidden', 'the current password is wrong', 'body.currentPassword', {
           detail: 'WrongPassword',
         });

@@ -20,7 +20,6 @@ import {
 } from '../db/schema.ts';
 import { plannedAreaOf } from '../flightlog/coverage.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
-import { MediaStore } from '../flightlog/media-store.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { allOf, findOr404, IdParams, iso, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
 
@@ -411,7 +410,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
   );
 
-  const media = new MediaStore(ctx.config.dataDir);
+  const { media } = ctx;
   r.get(
     '/sorties/:id/tlog',
     {
@@ -431,20 +430,19 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req, reply) => {
       const s = await visibleSortie(req, req.params.id);
-      const stream = s.tlogSha256 ? media.open(s.tlogSha256) : null;
-      if (!s.tlogSha256 || !stream)
+      const read = s.tlogSha256 ? await media.open(s.tlogSha256) : null;
+      if (!s.tlogSha256 || !read)
         throw new ApiError('NoTlog', `sortie ${s.id} has no tlog`, undefined, { sortieId: s.id });
-      const info = await media.info(db, s.tlogSha256);
       const stamp = (s.startedAt ?? s.createdAt)
         .toISOString()
         .replace(/[-:]/g, '')
         .replace(/\.\d+Z$/, 'Z');
       reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', `attachment; filename="sortie-${stamp}-${s.id.slice(0, 8)}.tlog"`);
-      if (info) reply.header('content-length', String(info.bytes));
+        .header('content-disposition', `attachment; filename="sortie-${stamp}-${s.id.slice(0, 8)}.tlog"`)
+        .header('content-length', String(read.info.bytes));
       // The schema calls the body a binary string for OpenAPI; fastify sends a stream as is.
-      return reply.send(stream as unknown as string);
+      return reply.send(read.body as unknown as string);
     },
   );
 }

@@ -86,6 +86,10 @@ describe('vehicles and live state', () => {
     expect(other).toMatchObject({ online: false, state: null });
     const health = (await h.req('GET', '/api/health')).json();
     expect(health).toMatchObject({ status: 'ok', bridges: { total: 1 }, vehicles: { total: 3, online: 1 } });
+    // One node, no Redis: ready when the database answers.
+    const ready = await h.req('GET', '/api/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ready: true, node: 'embedded', database: true, redis: null });
     h.app.aerie.liveState.setOffline(veh.a);
     const off = (await h.req('GET', `/api/vehicles/${veh.a}`, { token: h.adminToken })).json();
     expect(off.online).toBe(false);

@@ -20,7 +20,7 @@ const PLANNERS: Role[] = ['administrator', 'dispatcher'];
 const TICKET_WORKERS: Role[] = ['dispatcher', 'command_centre', 'department_officer', 'reviewer'];
 
 interface Row {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string;
   permission: Permission | 'public';
   allowed: Role[];
@@ -117,6 +117,14 @@ const TABLE: Row[] = [
   },
   { method: 'GET', route: '/api/tickets', permission: 'tickets.read', allowed: ALL },
   { method: 'GET', route: '/api/tickets/stats', permission: 'tickets.read', allowed: ALL },
+  { method: 'GET', route: '/api/tickets/calendar', permission: 'tickets.read', allowed: ALL },
+  {
+    method: 'PUT',
+    route: '/api/tickets/calendar/{year}',
+    permission: 'calendar.write',
+    allowed: ADMIN,
+    body: { year: 2027, holidays: ['2027-01-01'], makeUpWorkdays: [] },
+  },
   { method: 'GET', route: '/api/tickets/{id}', permission: 'tickets.read', allowed: ALL },
   {
     method: 'POST',
@@ -182,6 +190,12 @@ const TABLE: Row[] = [
     allowed: BRIDGE_READERS,
   },
   {
+    method: 'GET',
+    route: '/api/video/{vehicleId}/source',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
+  {
     method: 'POST',
     route: '/api/video/{vehicleId}/snapshots',
     permission: 'video.read',
@@ -239,7 +253,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const url = (row: Row) => row.route.replace('{id}', MISSING);
+const url = (row: Row) => row.route.replace('{id}', MISSING).replace('{year}', '2027');
 
 describe('permission matrix', () => {
   it('lists every documented route', async () => {

@@ -207,6 +207,33 @@ describe('config', () => {
     if (!bad.ok) expect(bad.error.message).toContain('/databaseUrl');
   });
 
+  it('maps the media store variables, and names a bad S3 endpoint or path-style flag', () => {
+    const env = {
+      AERIE_MEDIA_URL: 's3://aerie-media/nanhai',
+      AERIE_S3_ENDPOINT: 'http://minio.local:9000',
+      AERIE_S3_REGION: 'cn-south-1',
+      AERIE_S3_PATH_STYLE: 'true',
+    };
+    const parsed = parseServerConfig(configFromEnv(env));
+    expect(parsed.ok && parsed.value.media).toEqual({
+      url: 's3://aerie-media/nanhai',
+      s3: { endpoint: 'http://minio.local:9000', region: 'cn-south-1', pathStyle: true },
+    });
+    const local = parseServerConfig({});
+    expect(local.ok && local.value.media).toEqual({
+      url: null,
+      s3: { endpoint: null, region: 'us-east-1', pathStyle: false },
+    });
+    const bad = parseServerConfig(
+      configFromEnv({ ...env, AERIE_S3_ENDPOINT: 'minio:9000', AERIE_S3_PATH_STYLE: 'yes' }),
+    );
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.error.message).toContain('/media/s3/endpoint');
+      expect(bad.error.message).toContain('/media/s3/pathStyle');
+    }
+  });
+
   it('takes the lost-sortie timeout from AERIE_SORTIE_LOST_AFTER_S and names a bad one', () => {
     const r = parseServerConfig(configFromEnv({ AERIE_SORTIE_LOST_AFTER_S: '300' }));
     expect(r.ok && r.value.sortieLostAfterS).toBe(300);

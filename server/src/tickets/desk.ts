@@ -11,15 +11,14 @@
  * never interleave on PostgreSQL either. The SQL is portable (ON CONFLICT ... RETURNING, CASE,
  * no SQLite functions).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { GeoFinding } from '@aerie/contracts';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { chunks } from '../db/batch.ts';
 import { type Db, dialectOf, serialize, transaction } from '../db/client.ts';
 import {
+  calendarYears,
   departments,
   evidence,
   grids,
@@ -31,14 +30,20 @@ import {
   tickets,
   ticketTransitions,
   triageItems,
+  users,
   verificationFlights,
 } from '../db/schema.ts';
+import type { MediaLibrary } from '../media/library.ts';
 import {
   allowedActions,
   applyTransition,
   boundingBox,
   type ChainRecord,
   type ChainVerdict,
+  CN_CALENDAR_SOURCE,
+  CN_CALENDAR_YEARS,
+  CN_HOLIDAYS,
+  CN_MAKE_UP_WORKDAYS,
   deadlines,
   dedupDecision,
   type EvidenceAccess,
@@ -46,9 +51,11 @@ import {
   filingDecision,
   isScreenable,
   isTicketCategory,
+  missingCalendarYears,
   newLifecycle,
   nextRecord,
   OPEN_STATUSES,
+  parseYearCalendar,
   REDACTED_KIND,
   type RoutingGrid,
   type RoutingRule,
@@ -76,6 +83,8 @@ import {
   verificationVerdict,
   verifyChain,
   WorkingCalendar,
+  type YearCalendar,
+  yearsOf,
 } from './core/index.ts';
 import type { EvidenceScreener } from './screening.ts';
 
@@ -233,19 +242,11 @@ export type DeskError = TransitionError | 'NotFound' | 'ValidationFailed';
 
 const MIME_EXT = /^[a-z]+\/[a-z0-9.+-]+$/;
 
-export function fileSha256(file: string): string | null {
-  try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
-  } catch {
-    return null;
-  }
-}
-
 export class TicketDesk {
-  readonly calendar: WorkingCalendar;
+  /** Rebuilt when an administrator loads a year's official calendar (`loadCalendarYear`). */
+  calendar: WorkingCalendar;
   private readonly listeners = new Set<TicketEventListener>();
   private readonly sinks = new Set<TicketEventSink>();
-  readonly mediaDir: string;
   private screener: EvidenceScreener | null = null;
   /** Evidence records appended since the last kick, waiting for the screener. */
   private toScreen: number[] = [];
@@ -256,6 +257,7 @@ export class TicketDesk {
    */
   private readonly screenAfterCommit = new Map<Tx, number[]>();
   private screening: Promise<void> = Promise.resolve();
+  private readonly background = new Set<Promise<unknown>>();
   /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
   private readonly lastVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
   private screenLog: (msg: string, fields: Record<string, unknown>) => void = () => {};
@@ -263,16 +265,111 @@ export class TicketDesk {
   constructor(
     private readonly db: Db,
     readonly policy: TicketPolicy,
-    dataDir: string,
+    /** Where evidence files and detection frames are stored (local folder or S3). */
+    readonly media: MediaLibrary,
     private readonly now: () => number,
   ) {
-    this.calendar = new WorkingCalendar({
-      utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
-      hours: policy.calendar.hours,
-      holidays: policy.calendar.holidays,
-      makeUpWorkdays: policy.calendar.makeUpWorkdays,
+    this.calendar = this.buildCalendar([]);
+  }
+
+  // ---- the working calendar (core/calendar.ts, core/calendar-years.ts) -----------------------
+
+  /**
+   * Reads the years loaded by an administrator and rebuilds the working calendar with them. The
+   * constructor builds it from the shipped and configured dates only (a query is async on
+   * PostgreSQL): whoever creates a desk awaits this before it computes deadlines.
+   */
+  async loadCalendar(): Promise<void> {
+    this.calendar = this.buildCalendar(await this.loadedCalendarYears());
+  }
+
+  /** The years loaded by an administrator, oldest first. */
+  private async loadedCalendarYears(): Promise<YearCalendar[]> {
+    return (await this.db.select().from(calendarYears).orderBy(asc(calendarYears.year))).map((r) => ({
+      year: r.year,
+      holidays: JSON.parse(r.holidaysJson) as string[],
+      makeUpWorkdays: JSON.parse(r.makeUpWorkdaysJson) as string[],
+      ...(r.source !== null ? { source: r.source } : {}),
+    }));
+  }
+
+  /**
+   * The shipped official calendar (holidays-cn.ts), then each loaded year in place of the
+   * shipped one of the same year, plus the configuration's extra dates.
+   */
+  private buildCalendar(loaded: readonly YearCalendar[]): WorkingCalendar {
+    const replaced = new Set(loaded.map((y) => y.year));
+    const shipped = (table: Record<number, readonly string[]>) =>
+      Object.entries(table)
+        .filter(([year]) => !replaced.has(Number(year)))
+        .flatMap(([, dates]) => dates);
+    const c = this.policy.calendar;
+    return new WorkingCalendar({
+      utcOffsetMinutes: c.utcOffsetMinutes,
+      hours: c.hours,
+      holidays: [...shipped(CN_HOLIDAYS), ...loaded.flatMap((y) => y.holidays), ...c.holidays],
+      makeUpWorkdays: [
+        ...shipped(CN_MAKE_UP_WORKDAYS),
+        ...loaded.flatMap((y) => y.makeUpWorkdays),
+        ...c.makeUpWorkdays,
+      ],
     });
-    this.mediaDir = path.join(dataDir, 'media');
+  }
+
+  /**
+   * Which years the working calendar knows, where from, and which years in use it lacks (the
+   * current local year, and the next within a month of it): a year it lacks counts every
+   * Monday-Friday as a working day, holidays included.
+   */
+  async calendarStatus(): Promise<{
+    years: { year: number; origin: 'shipped' | 'loaded' | 'configured'; source: string | null }[];
+    missingYears: number[];
+  }> {
+    const loaded = await this.loadedCalendarYears();
+    const byYear = new Map<
+      number,
+      { year: number; origin: 'shipped' | 'loaded' | 'configured'; source: string | null }
+    >();
+    for (const y of yearsOf(this.policy.calendar.holidays))
+      byYear.set(y, { year: y, origin: 'configured', source: 'tickets.calendar.holidays' });
+    for (const y of CN_CALENDAR_YEARS)
+      byYear.set(y, { year: y, origin: 'shipped', source: CN_CALENDAR_SOURCE });
+    for (const y of loaded) byYear.set(y.year, { year: y.year, origin: 'loaded', source: y.source ?? null });
+    const years = [...byYear.values()].sort((a, b) => a.year - b.year);
+    return {
+      years,
+      missingYears: missingCalendarYears(
+        years.map((y) => y.year),
+        this.now(),
+        this.policy.calendar.utcOffsetMinutes,
+      ),
+    };
+  }
+
+  /**
+   * Loads (or replaces) a year's official calendar after checking it (`parseYearCalendar`);
+   * deadlines computed from now on use it, deadlines already set stay as they are.
+   */
+  async loadCalendarYear(
+    input: unknown,
+    loadedBy: string | null,
+  ): Promise<Result<YearCalendar, 'ValidationFailed'>> {
+    const parsed = parseYearCalendar(input);
+    if (!parsed.ok) return parsed;
+    const y = parsed.value;
+    const row = {
+      holidaysJson: JSON.stringify(y.holidays),
+      makeUpWorkdaysJson: JSON.stringify(y.makeUpWorkdays),
+      source: y.source ?? null,
+      loadedBy,
+      loadedAt: new Date(this.now()),
+    };
+    await this.db
+      .insert(calendarYears)
+      .values({ year: y.year, ...row })
+      .onConflictDoUpdate({ target: calendarYears.year, set: row });
+    await this.loadCalendar();
+    return ok(y);
   }
 
   /** Subscribes to ticket events; answers the unsubscribe function. */
@@ -332,8 +429,8 @@ export class TicketDesk {
   // ---- intake ------------------------------------------------------------------------------
 
   /** Takes a detector's finding in (`frame`: the full frame, kept as evidence). */
-  async intakeFinding(f: GeoFinding, frame?: { bytes: Uint8Array; mime: string }): Promise<IntakeOutcome> {
-    return await this.intake(
+  intakeFinding(f: GeoFinding, frame?: { bytes: Uint8Array; mime: string }): Promise<IntakeOutcome> {
+    return this.intake(
       {
         category: f.category,
         score: f.score,
@@ -358,7 +455,7 @@ export class TicketDesk {
           : ({ kind: 'ignore', reason: 'NotTicketable' } as const)
         : filingDecision({ category: input.category, score: input.score ?? 0 }, this.policy.categories);
     if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
-    const frameSha = frame ? this.writeMediaFile(frame.bytes) : null;
+    const frameSha = frame ? await this.media.storeBytes(frame.bytes, frame.mime) : null;
     const now = this.now();
     return this.write(async (tx, events) => {
       if (frameSha && frame) await this.insertMedia(tx, frameSha, frame, 'frame');
@@ -860,13 +957,15 @@ export class TicketDesk {
       ticket,
       sla: ticket.sla,
       allowedActions: allowedActions(actor, row.status, row.departmentId, TRANSITIONS),
+      // Who took each step, by name: the timeline says who and when.
       transitions: (
         await this.db
-          .select()
+          .select({ t: ticketTransitions, actorName: users.displayName })
           .from(ticketTransitions)
+          .leftJoin(users, eq(users.id, ticketTransitions.actorId))
           .where(eq(ticketTransitions.ticketId, id))
           .orderBy(asc(ticketTransitions.version))
-      ).map(transitionView),
+      ).map((x) => ({ ...transitionView(x.t), actorName: x.actorName ?? null })),
       occurrences: (
         await this.db
           .select()
@@ -1073,7 +1172,7 @@ export class TicketDesk {
     if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
     if (actor.role === 'department_officer' && kind !== 'proof')
       return fail('Forbidden', 'a department officer uploads proof (kind=proof) only');
-    const sha = this.writeMediaFile(file.bytes);
+    const sha = await this.media.storeBytes(file.bytes, file.mime);
     const now = this.now();
     const view = await this.write(async (tx, events) => {
       await this.insertMedia(tx, sha, file, 'evidence');
@@ -1143,7 +1242,7 @@ export class TicketDesk {
     seq: number,
     scopeDepartmentId?: string | null,
     mayOriginal = false,
-  ): Promise<{ file: string; mime: string; redacted: boolean } | { notice: Screening } | null> {
+  ): Promise<{ key: string; mime: string; redacted: boolean } | { notice: Screening } | null> {
     const row = await this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
     const e = await this.evidenceRow(ticketId, seq);
@@ -1153,7 +1252,7 @@ export class TicketDesk {
     const shown = access === 'redacted' ? await this.evidenceRow(ticketId, e.redactedSeq!) : e;
     if (!shown) return { notice: 'not_screened' };
     return {
-      file: path.join(this.mediaDir, shown.fileSha256),
+      key: shown.fileSha256,
       mime: shown.mime,
       redacted: shown.kind === REDACTED_KIND,
     };
@@ -1208,6 +1307,23 @@ export class TicketDesk {
     return this.screening;
   }
 
+  /**
+   * Resolves once screening and every write started in the background (a verification flight's
+   * closing evidence, stored when its sortie ends) are done; the app waits for it before the
+   * database closes.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    await this.screening;
+  }
+
+  /** Runs `work` in the background, tracked by `whenIdle`; answers its promise. */
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work)).catch(() => {});
+    return work;
+  }
+
   /** Queues the records appended since the last kick (call after their transaction commits). */
   private kickScreening(): void {
     const seqs = this.toScreen;
@@ -1235,12 +1351,15 @@ export class TicketDesk {
       return;
     }
     try {
-      const out = await screener.screen(readFileSync(path.join(this.mediaDir, e.fileSha256)), e.mime);
+      const original = await this.media.bytes(e.fileSha256);
+      if (!original)
+        throw new Error(`evidence file ${e.fileSha256} is missing from ${this.media.store.location}`);
+      const out = await screener.screen(original, e.mime);
       if (out.kind === 'clear') {
         await mark('clear');
         return;
       }
-      const sha = this.writeMediaFile(out.bytes);
+      const sha = await this.media.storeBytes(out.bytes, e.mime);
       const now = this.now();
       await transaction(this.db, async (tx) => {
         await serialize(tx, 'ticket-desk');
@@ -1268,23 +1387,6 @@ export class TicketDesk {
         error: err instanceof Error ? err.message : String(err),
       });
     }
-  }
-
-  /** Content-addressed write (temporary name, then rename), outside any transaction. */
-  private writeMediaFile(bytes: Uint8Array): string {
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    const file = path.join(this.mediaDir, sha);
-    let exists = false;
-    try {
-      exists = statSync(file).isFile();
-    } catch {}
-    if (!exists) {
-      mkdirSync(this.mediaDir, { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, file);
-    }
-    return sha;
   }
 
   private async insertMedia(
@@ -1404,7 +1506,11 @@ export class TicketDesk {
    * when the finding was not seen the last analysed frame is attached as the verification
    * evidence ("not seen in N frames").
    */
-  async finishVerificationFlight(sortieId: string): Promise<VerificationVerdict | null> {
+  finishVerificationFlight(sortieId: string): Promise<VerificationVerdict | null> {
+    return this.tracked(this.finishVerificationFlightNow(sortieId));
+  }
+
+  private async finishVerificationFlightNow(sortieId: string): Promise<VerificationVerdict | null> {
     const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
     this.lastVerificationFrame.delete(sortieId);
     const v = await this.openVerificationFlight(sortieId);
@@ -1432,7 +1538,7 @@ export class TicketDesk {
     change: Partial<typeof verificationFlights.$inferInsert>,
   ): Promise<void> {
     const attach = v.evidenceSeq === null ? frame : null;
-    const sha = attach ? this.writeMediaFile(attach.bytes) : null;
+    const sha = attach ? await this.media.storeBytes(attach.bytes, attach.mime) : null;
     const now = this.now();
     await this.write(async (tx, events) => {
       let added: EvidenceView | null = null;
@@ -1647,10 +1753,11 @@ function evidenceView(e: typeof evidence.$inferSelect, mayOriginal: boolean): Ev
 }
 
 /**
- * Verifies the whole evidence chain of a database against the files in `mediaDir`: answers
- * OK with the record count, or the first tampered, missing or reordered record.
+ * Verifies the whole evidence chain of a database against the files in the media store (local
+ * folder or S3; each file is read and hashed once): answers OK with the record count, or the
+ * first tampered, missing or reordered record.
  */
-export async function verifyEvidenceChain(db: Db, mediaDir: string): Promise<ChainVerdict> {
+export async function verifyEvidenceChain(db: Db, media: MediaLibrary): Promise<ChainVerdict> {
   const rows = await db.select().from(evidence).orderBy(asc(evidence.seq));
   const records: ChainRecord[] = rows.map((r) => ({
     seq: r.seq,
@@ -1661,7 +1768,8 @@ export async function verifyEvidenceChain(db: Db, mediaDir: string): Promise<Cha
     prevHash: r.prevHash,
     chainHash: r.chainHash,
   }));
-  return verifyChain(records, (sha) =>
-    /^[0-9a-f]{64}$/.test(sha) ? fileSha256(path.join(mediaDir, sha)) : null,
-  );
+  const hashes = new Map<string, string | null>();
+  for (const r of records)
+    if (!hashes.has(r.fileSha256)) hashes.set(r.fileSha256, await media.hashOf(r.fileSha256));
+  return verifyChain(records, (sha) => hashes.get(sha) ?? null);
 }

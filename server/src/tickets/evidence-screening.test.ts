@@ -183,7 +183,7 @@ describe('evidence served by role, with the person model', () => {
     expect(forbidden.statusCode).toBe(403);
     const derived = await download(h, id, frame!.redactedSeq!, ctx.tok.admin);
     expect(derived.rawPayload.equals(asOfficer.rawPayload)).toBe(true);
-    expect(await verifyEvidenceChain(h.app.aerie.database.db, h.app.tickets.mediaDir)).toMatchObject({
+    expect(await verifyEvidenceChain(h.app.aerie.database.db, h.app.tickets.media)).toMatchObject({
       ok: true,
       records: 2,
     });

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { registerCalendarRoutes } from './calendar-routes.ts';
 import { parseTicketPolicy } from './core/policy.ts';
 import { TicketDesk } from './desk.ts';
 import { registerOpen311Routes } from './open311/routes.ts';
@@ -32,11 +33,16 @@ export interface TicketsOptions {
   webhooks?: WebhookOptions;
 }
 
-/** Builds the desk on the app's database; throws on a bad ticket policy (start-up stops). */
-export function createTicketDesk(ctx: AppContext): TicketDesk {
+/**
+ * Builds the desk on the app's database with the calendar years loaded there; throws on a bad
+ * ticket policy (start-up stops).
+ */
+export async function createTicketDesk(ctx: AppContext): Promise<TicketDesk> {
   const policy = parseTicketPolicy(ctx.config.tickets);
   if (!policy.ok) throw new Error(policy.error.message);
-  return new TicketDesk(ctx.database.db, policy.value, ctx.config.dataDir, ctx.now);
+  const desk = new TicketDesk(ctx.database.db, policy.value, ctx.media, ctx.now);
+  await desk.loadCalendar();
+  return desk;
 }
 
 /**
@@ -82,8 +88,13 @@ export async function installTickets(
   await api.register(async (scope) => {
     registerTicketRoutes(scope, ctx, desk);
     registerWebhookRoutes(scope, ctx);
+    registerCalendarRoutes(scope, desk);
   });
   const hookEvery = opts.webhookEveryMs ?? 2_000;
+  // With several nodes, one delivers webhooks and one sweeps (leases; a single node does both).
+  const deliver = async () => {
+    if (await ctx.ownership.hold('webhooks')) await webhooks.deliverDue();
+  };
   // The outbox: deliveries are written inside the desk's transaction (a failure there rolls the
   // change back, so no event goes unrecorded); after the commit, the worker is woken early.
   let queued = false;
@@ -93,7 +104,7 @@ export async function installTickets(
   const off = desk.onTicketEvent(() => {
     if (!queued || hookEvery <= 0) return;
     queued = false;
-    void webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
+    void deliver().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
   });
   api.addHook('onClose', async () => {
     off();
@@ -101,7 +112,7 @@ export async function installTickets(
   });
   if (hookEvery > 0) {
     const timer = setInterval(() => {
-      webhooks.deliverDue().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
+      deliver().catch((err) => api.log.error({ err }, 'webhook delivery failed'));
     }, hookEvery);
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));
@@ -109,7 +120,12 @@ export async function installTickets(
   const every = opts.sweepEveryMs ?? 60_000;
   if (every > 0) {
     const timer = setInterval(() => {
-      desk.sweep().catch((err: unknown) => api.log.error({ err }, 'ticket sweep failed'));
+      void ctx.ownership
+        .hold('ticket-sweep')
+        .then(async (mine) => {
+          if (mine) await desk.sweep();
+        })
+        .catch((err: unknown) => api.log.error({ err }, 'ticket sweep failed'));
     }, every);
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));

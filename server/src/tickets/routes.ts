@@ -6,7 +6,6 @@
  */
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { GeoFinding, VerificationFlightSchema } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, asc, eq, isNull } from 'drizzle-orm';
@@ -18,6 +17,8 @@ import type { AppContext } from '../context.ts';
 import { transaction } from '../db/client.ts';
 import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { sendMedia } from '../media/http.ts';
+import type { MediaStore } from '../media/store.ts';
 import { Launched, launchedBody, NotLaunched, notLaunchedBody } from '../patrol/sorties-api.ts';
 import {
   Body,
@@ -47,6 +48,7 @@ import {
   SlaSchema,
   slaView,
   TicketView,
+  TimelineStepSchema,
   TransitionSchema,
   TriageSchema,
   ticketView,
@@ -75,11 +77,20 @@ const EvidenceParams = Type.Object({
   seq: Type.Integer({ minimum: 1 }),
 });
 
-/** Sends an evidence file; `x-aerie-evidence` says whether it is the original or the blurred one. */
-function sendEvidence(reply: FastifyReply, found: { file: string; mime: string; redacted: boolean }) {
+/**
+ * Sends an evidence file from the media store; `x-aerie-evidence` says whether it is the
+ * original or the blurred one. A file missing from the store is a 404 naming it.
+ */
+async function sendEvidence(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  store: MediaStore,
+  found: { key: string; mime: string; redacted: boolean },
+) {
   reply.header('x-aerie-evidence', found.redacted ? 'redacted' : 'original');
-  // A stream is sent as is; the 200 schema only documents it.
-  return reply.type(found.mime).send(createReadStream(found.file) as unknown as string);
+  if (!(await sendMedia(req, reply, store, found.key, found.mime)))
+    throw new ApiError('NotFound', `evidence file ${found.key} is missing from the media store`);
+  return reply;
 }
 
 /** Whether the caller may see evidence originals (persons unblurred). */
@@ -327,7 +338,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
             ticket: TicketView,
             sla: SlaSchema,
             allowedActions: Type.Array(Type.Enum(TICKET_ACTIONS)),
-            transitions: Type.Array(TransitionSchema),
+            transitions: Type.Array(TimelineStepSchema),
             occurrences: Type.Array(
               Type.Object({
                 id: Type.String(),
@@ -414,7 +425,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         dueMs: ctx.now(),
         windowEndMs: null,
         dockIds: null,
-        departmentId: null,
+        // The ticket's department owns the sortie too, so its officers see the flight that
+        // checks their work (sorties are scoped by department).
+        departmentId: target.value.departmentId,
       });
       if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
       await desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
@@ -533,7 +546,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
             ? `evidence ${req.params.seq}: persons in it are being blurred; try again shortly`
             : `evidence ${req.params.seq}: not screened for persons (no person detector, or not an image); only roles with evidence.original may see it`,
         );
-      return sendEvidence(reply, found);
+      return sendEvidence(req, reply, desk.media.store, found);
     },
   );
 
@@ -556,7 +569,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       const found = await desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), true);
       if (!found || 'notice' in found)
         throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
-      return sendEvidence(reply, found);
+      return sendEvidence(req, reply, desk.media.store, found);
     },
   );
 

@@ -1,6 +1,7 @@
 /** `ticket.changed` fan-out: the change drawn from a desk event, and who receives it. */
 import type { Server } from 'socket.io';
 import { describe, expect, it } from 'vitest';
+import { viewerRooms } from '../live/visibility.ts';
 import type { TicketEvent, TicketSummary } from './desk.ts';
 import { ticketChangeOf, ticketChangePublisher } from './ticket-console.ts';
 
@@ -16,18 +17,18 @@ const ticket = (departmentId: string | null) =>
     departmentId,
   }) as TicketSummary;
 
+/** Sockets in the rooms the console fan-out puts them in (`viewerRooms`; none when not signed in). */
 function fakeIo(sockets: Array<{ scope: 'all' | 'department'; departmentId: string | null } | null>) {
   const got: Array<Array<[string, unknown]>> = sockets.map(() => []);
-  const map = new Map(
-    sockets.map((s, i) => [
-      String(i),
-      {
-        data: s ? { scope: s.scope, user: { departmentId: s.departmentId } } : {},
-        emit: (name: string, payload: unknown) => got[i]!.push([name, payload]),
-      },
-    ]),
-  );
-  const io = { of: () => ({ sockets: map }) } as unknown as Server;
+  const rooms = sockets.map((s) => new Set(s ? viewerRooms(s) : []));
+  const to = (targets: string[]) => ({
+    emit: (name: string, payload: unknown) => {
+      rooms.forEach((mine, i) => {
+        if (targets.some((r) => mine.has(r))) got[i]!.push([name, payload]);
+      });
+    },
+  });
+  const io = { of: () => ({ to }) } as unknown as Server;
   return { io, got };
 }
 

@@ -2,13 +2,14 @@
  * `ticket.changed` on the `/console` namespace: every ticket event of the desk (created,
  * transition, occurrence, alert, evidence) as the small change the globe's ticket layer draws,
  * to the signed-in consoles that may see the ticket (department officers: their department's;
- * the rule is `live/visibility.ts`). Tickets change a few times an hour each, so a plain emit.
+ * the rule is `live/visibility.ts`). Tickets change a few times an hour each, so one emit to the
+ * viewers' rooms, which the Socket.IO adapter carries to every server node.
  */
 
 import { CONSOLE_NAMESPACE, type ConsoleTicketChange, ticketPlace } from '@aerie/contracts';
 import type { Server } from 'socket.io';
 import type { ConsoleNamespace } from '../live/console-fanout.ts';
-import { maySee } from '../live/visibility.ts';
+import { audienceRooms } from '../live/visibility.ts';
 import type { TicketEvent } from './desk.ts';
 
 /** The console's view of a ticket event; null for events that are not about one ticket (triage). */
@@ -30,11 +31,6 @@ export function ticketChangePublisher(io: Server): (e: TicketEvent) => void {
   return (e) => {
     const change = ticketChangeOf(e);
     if (!change) return;
-    for (const socket of ns.sockets.values()) {
-      const d = socket.data;
-      if (!d?.user) continue;
-      if (maySee({ scope: d.scope, departmentId: d.user.departmentId }, change.departmentId))
-        socket.emit('ticket.changed', change);
-    }
+    ns.to(audienceRooms(change.departmentId)).emit('ticket.changed', change);
   };
 }

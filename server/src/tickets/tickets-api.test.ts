@@ -254,6 +254,14 @@ describe('from finding to closed ticket', () => {
       'close',
     ]);
     expect(timeline[4]).toMatchObject({ reason: 'removed the roof', actorRole: 'department_officer' });
+    // Who took each step, by name (the harness names users after their username); the system has none.
+    const names = timeline.map((x: { actorName: string | null }) => x.actorName);
+    expect(names[0]).toBeNull();
+    expect(names[1]).toBeNull();
+    expect(names.slice(2, 5)).toEqual(Array(3).fill(names[2]));
+    expect(names[2]).toMatch(/^department-officer-\d+$/);
+    expect(names[5]).toMatch(/^reviewer-\d+$/);
+    expect(names[6]).toBe(names[5]);
   });
 
   it('a recurrence within 30 days reopens the closed ticket and dispatches it again', async () => {
@@ -653,25 +661,25 @@ describe('evidence hash chain', () => {
   it('verifies, and finds a file changed by one byte', async () => {
     const desk = h.app.tickets;
     const db = h.app.aerie.database.db;
-    const verdict = await verifyEvidenceChain(db, desk.mediaDir);
+    const verdict = await verifyEvidenceChain(db, desk.media);
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.records).toBeGreaterThanOrEqual(3);
     const [second] = await rawRows<{ sha: string }>(
       db,
       sql`select file_sha256 as sha from evidence where seq = 2`,
     );
-    const file = path.join(desk.mediaDir, second!.sha);
+    const file = path.join(h.dir, 'media', second!.sha);
     const bytes = readFileSync(file);
     bytes[0] = (bytes[0]! + 1) % 256;
     writeFileSync(file, bytes);
-    expect(await verifyEvidenceChain(db, desk.mediaDir)).toMatchObject({
+    expect(await verifyEvidenceChain(db, desk.media)).toMatchObject({
       ok: false,
       seq: 2,
       problem: 'FileChanged',
     });
     bytes[0] = (bytes[0]! + 255) % 256;
     writeFileSync(file, bytes);
-    expect((await verifyEvidenceChain(db, desk.mediaDir)).ok).toBe(true);
+    expect((await verifyEvidenceChain(db, desk.media)).ok).toBe(true);
   });
 });
 

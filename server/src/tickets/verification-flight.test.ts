@@ -187,6 +187,18 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     expect(await counts()).toMatchObject({ sorties: before.sorties + 1, flights: before.flights + 1 });
     const sortie = (await h.req('GET', `/api/sorties/${sortieId}`, { token: tok.dispatcher })).json();
     expect(sortie).toMatchObject({ kind: 'on_demand', dockId: docks.near });
+    // The sortie carries the ticket's department (its aircraft has none): the department's
+    // officer sees it, in the list and by id.
+    const db = h.app.aerie.database.db;
+    const [row] = await rawRows<{ d: string | null }>(
+      db,
+      sql`select department_id as d from sorties where id = ${sortieId}`,
+    );
+    expect(row?.d).toBe(dep);
+    const officerSees = await h.req('GET', `/api/sorties/${sortieId}`, { token: tok.officer });
+    expect(officerSees.statusCode, officerSees.body).toBe(200);
+    const officerList = (await h.req('GET', '/api/sorties?limit=100', { token: tok.officer })).json();
+    expect(officerList.items.map((s: { id: string }) => s.id)).toContain(sortieId);
     const flights = (await page(id)).verificationFlights;
     expect(flights).toEqual([
       expect.objectContaining({
@@ -248,9 +260,10 @@ describe('POST /api/tickets/:id/verification-flight', () => {
       bytes: JPEG,
       mime: 'image/jpeg',
     });
-    // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress.
+    // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress,
+    // and the closing evidence is stored in the background (after the abort's answer).
     await stop(sortieId);
-    // The end reaches the desk after the abort's answer (an event, and the desk's own write).
+    await desk.whenIdle();
     const p = await vi.waitFor(async () => {
       const now = await page(id);
       expect(now.verificationFlights[0].finishedAt).not.toBeNull();

@@ -1,31 +1,19 @@
 /** `aerie evidence verify` as a process, on a data directory the real server wrote. */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test/cli.ts';
 import { removeTestData, testDatabaseUrl } from '../test/database.ts';
 import { testFinding } from '../test/findings.ts';
 import { startHarness } from '../test/harness.ts';
 import { verifyEvidenceDir } from './verify-cli.ts';
 
-const RUN_CLI = fileURLToPath(new URL('../test/run-cli.ts', import.meta.url));
 let dir = '';
 let databaseUrl: string | undefined;
 const shas: string[] = [];
 
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    // On PostgreSQL the CLI finds the server's database as the server did: AERIE_DATABASE_URL.
-    const env = { ...process.env, AERIE_DATABASE_URL: databaseUrl ?? '' };
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], { stdio: 'pipe', env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+// On PostgreSQL the CLI finds the server's database as the server did: AERIE_DATABASE_URL.
+const cli = (...args: string[]) => runCli(args, { ...process.env, AERIE_DATABASE_URL: databaseUrl ?? '' });
 
 beforeAll(async () => {
   const h = await startHarness({ tickets: { sweepEveryMs: 0 } });

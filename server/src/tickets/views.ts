@@ -1,5 +1,12 @@
 /** HTTP views of the ticket desk: TypeBox schemas and converters (times as ISO 8601 text). */
-import { EvidenceSchema, SlaSchema, TicketView, TransitionSchema, TriageSchema } from '@aerie/contracts';
+import {
+  EvidenceSchema,
+  SlaSchema,
+  TicketView,
+  TimelineStepSchema,
+  TransitionSchema,
+  TriageSchema,
+} from '@aerie/contracts';
 import type { SlaState } from './core/index.ts';
 import type { EvidenceView, TicketSummary, TransitionView, TriageView } from './desk.ts';
 
@@ -29,7 +36,7 @@ export function slaView(s: SlaState | null) {
   return s ? { ...s, startedAt: iso(s.startedAt), deadlineAt: iso(s.deadlineAt) } : null;
 }
 
-export const transitionView = (t: TransitionView) => ({ ...t, at: iso(t.at) });
+export const transitionView = <T extends TransitionView>(t: T) => ({ ...t, at: iso(t.at) });
 
 export const evidenceView = (e: EvidenceView) => ({ ...e, at: iso(e.at) });
 
@@ -39,4 +46,4 @@ export const triageView = (t: TriageView) => ({
   decidedAt: niso(t.decidedAt),
 });
 
-export { EvidenceSchema, SlaSchema, TicketView, TransitionSchema, TriageSchema };
+export { EvidenceSchema, SlaSchema, TicketView, TimelineStepSchema, TransitionSchema, TriageSchema };

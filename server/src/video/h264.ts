@@ -96,6 +96,27 @@ export function accessUnitOf(fragment: Uint8Array, parameterSets: Uint8Array | n
   return parameterSets && isKeyFragment(fragment) ? concat([parameterSets, data]) : data;
 }
 
+/**
+ * Length-prefixed NAL units (4-byte big-endian lengths, as in an mdat) as an Annex B byte stream
+ * (each unit after a 00 00 00 01 start code), the form a raw `.h264` decoder reads. Throws when a
+ * length runs past the end.
+ */
+export function annexBOf(lengthPrefixed: Uint8Array): Uint8Array {
+  const out = new Uint8Array(lengthPrefixed.length);
+  const view = new DataView(lengthPrefixed.buffer, lengthPrefixed.byteOffset, lengthPrefixed.byteLength);
+  let p = 0;
+  while (p < lengthPrefixed.length) {
+    if (p + 4 > lengthPrefixed.length) throw new Error('h264: a NAL unit length is cut short');
+    const len = view.getUint32(p);
+    if (p + 4 + len > lengthPrefixed.length)
+      throw new Error(`h264: a NAL unit of ${len} bytes runs past the end of the access unit`);
+    out.set([0, 0, 0, 1], p);
+    out.set(lengthPrefixed.subarray(p + 4, p + 4 + len), p + 4);
+    p += 4 + len;
+  }
+  return out;
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

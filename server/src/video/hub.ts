@@ -81,6 +81,11 @@ export class StreamHub {
     return this.lastUnitAtMs;
   }
 
+  /** The current init segment (fMP4 streams), or null (Motion-JPEG, or none yet). */
+  get initSegment(): Uint8Array | null {
+    return this.init;
+  }
+
   /** The unit a snapshot or a new viewer would start from (the newest key unit). */
   get lastKeyUnit(): StreamUnit | null {
     return this.gop[0] ?? null;

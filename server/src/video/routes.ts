@@ -1,8 +1,11 @@
 /**
  * Video endpoints (permission `video.read`):
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
- *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG streams) in
- *    the media store with a JSON record of vehicle, capture time and live pose.
+ *  - `GET /api/video/:vehicleId/source`: where the vehicle's video comes from (the stream its
+ *    camera announced over MAVLink first, then the configuration) and its announced cameras.
+ *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG) or the newest
+ *    key frame (H.264, decoded to one JPEG by ffmpeg: `keyframe-jpeg.ts`) in the media store
+ *    with a JSON record of vehicle, capture time and live pose.
  *  - `GET /api/video/ws/:vehicleId` (WebSocket): the vehicle's live video as the camera encoded
  *    it (see `wire.ts`): H.264 as fragmented MP4 for Media Source Extensions, Motion-JPEG as
  *    one JPEG per message; plus JSON state messages
@@ -21,7 +24,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { CameraStreamsPayload } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -31,12 +36,19 @@ import { decide } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/plugin.ts';
 import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
-import { sorties, vehicles } from '../db/schema.ts';
-import { MediaStore } from '../flightlog/media-store.ts';
+import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { pickAnnouncedSource } from './camera-announcements.ts';
+import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
-import { DEFAULT_VIDEO_CONFIG, type VideoConfig, VideoService, type VideoStream } from './video-service.ts';
+import {
+  DEFAULT_VIDEO_CONFIG,
+  parseSourceUrl,
+  type VideoConfig,
+  VideoService,
+  type VideoStream,
+} from './video-service.ts';
 import { openWhepSession, type WhepSession } from './whep.ts';
 import { encodeUnit } from './wire.ts';
 
@@ -128,10 +140,20 @@ export function registerVideoRoutes(
   ctx: AppContext,
   config: Partial<Omit<VideoConfig, 'recording'>> & { recording?: Partial<RecordingConfig> } = {},
   sortieEvents?: SortieEvents,
+  /** Camera announcements from the bridges: a new one may change a vehicle's source. */
+  announcements?: { on(event: 'camera.streams', l: (vehicleId: string) => void): unknown },
 ): void {
   const { db } = ctx.database;
   const { recording: recordingConfig, ...liveConfig } = config;
   const videoConfig = { ...DEFAULT_VIDEO_CONFIG, ...liveConfig };
+  const announcedCameras = async (vehicleId: string): Promise<CameraStreamsPayload[]> => {
+    const rows = await db
+      .select({ streamsJson: vehicleCameras.streamsJson })
+      .from(vehicleCameras)
+      .where(eq(vehicleCameras.vehicleId, vehicleId))
+      .orderBy(vehicleCameras.compid);
+    return rows.map((r) => JSON.parse(r.streamsJson) as CameraStreamsPayload);
+  };
   const service = new VideoService(
     videoConfig,
     async (vehicleId) => {
@@ -142,20 +164,28 @@ export function registerVideoRoutes(
       return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
+    async (vehicleId) => pickAnnouncedSource(await announcedCameras(vehicleId)),
   );
   app.decorate('video', service);
+  announcements?.on('camera.streams', (vehicleId) => {
+    service
+      .sourceChanged(vehicleId)
+      .catch((err: Error) =>
+        app.log.warn({ module: 'video', vehicleId, err }, 'announced stream not applied'),
+      );
+  });
 
   // Each sortie's video: one recorder per stream while the sortie is open, swept after N days.
-  const mediaDir = new MediaStore(ctx.config.dataDir).dir;
   const sortieVideo = new SortieVideo({
     db,
-    mediaDir,
+    store: ctx.media.store,
+    spoolDir: path.join(ctx.config.dataDir, 'spool', 'video'),
     config: { ...DEFAULT_RECORDING_CONFIG, ...recordingConfig },
     ffmpegPath: videoConfig.ffmpegPath,
     streamOf: (vehicleId) => service.stream(vehicleId),
     log: (line) => app.log.info({ module: 'video' }, line),
   });
-  registerSortieVideoRoutes(app, ctx, sortieVideo, mediaDir);
+  registerSortieVideoRoutes(app, ctx, sortieVideo);
   const unsubscribe = sortieEvents?.onSortieChange((c) => {
     if (c.type === 'open') sortieVideo.start(c.vehicleId, c.sortieId);
     else void sortieVideo.stop(c.sortieId);
@@ -189,8 +219,51 @@ export function registerVideoRoutes(
     async () => service.list().map((s) => ({ ...s, codec: s.codec ?? null })),
   );
 
+  r.get(
+    '/video/:vehicleId/source',
+    {
+      config: { permission: 'video.read' },
+      schema: {
+        tags: ['video'],
+        summary:
+          "Where a vehicle's video comes from: the stream its camera announced over MAVLink, else the configuration",
+        params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
+        response: {
+          200: Type.Object({
+            vehicleId: Type.String(),
+            source: Type.Union([
+              Type.Null(),
+              Type.Object({
+                kind: Type.Union([Type.Literal('mjpeg'), Type.Literal('ffmpeg')]),
+                url: Type.String(),
+              }),
+            ]),
+            announced: Type.Boolean(),
+            cameras: Type.Array(CameraStreamsPayload),
+          }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const { vehicleId } = req.params;
+      const [vehicle] = await db.select({ id: vehicles.id }).from(vehicles).where(eq(vehicles.id, vehicleId));
+      if (!vehicle) throw new ApiError('NotFound', `no vehicle ${vehicleId}`, 'params.vehicleId');
+      const cameras = await announcedCameras(vehicleId);
+      const source = await service.sourceFor(vehicleId);
+      const announcedUri = pickAnnouncedSource(cameras);
+      return {
+        vehicleId,
+        source: source ? { kind: source.kind, url: source.url } : null,
+        announced:
+          source !== null && announcedUri !== null && source.url === parseSourceUrl(announcedUri).url,
+        cameras,
+      };
+    },
+  );
+
   // Snapshots go to the media store beside tlogs (content-addressed, in the data folder).
-  const media = new MediaStore(ctx.config.dataDir);
+  const { media } = ctx;
   const Pose = Type.Union([
     Type.Null(),
     Type.Object({
@@ -209,7 +282,8 @@ export function registerVideoRoutes(
       config: { permission: 'video.read' },
       schema: {
         tags: ['video'],
-        summary: 'Stores the newest frame of a Motion-JPEG stream as evidence, with the pose at that time',
+        summary:
+          'Stores the newest frame (Motion-JPEG) or key frame (H.264, decoded to JPEG) as evidence, with the pose at that time',
         params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
         response: {
           201: Type.Object({
@@ -237,11 +311,30 @@ export function registerVideoRoutes(
           detail: 'VideoNotLive',
           vehicleId,
         });
-      if (stream.source.kind !== 'mjpeg')
-        throw new ApiError(
-          'Conflict',
-          'snapshots of H.264 streams are taken in the console, not yet on the server',
-        );
+      let jpeg: Uint8Array = unit.bytes;
+      if (stream.source.kind !== 'mjpeg') {
+        // H.264: the newest key frame, decoded by ffmpeg into one JPEG.
+        const init = stream.hub.initSegment;
+        if (!init)
+          throw new ApiError('Conflict', `vehicle ${vehicleId}'s video has no init segment yet`, undefined, {
+            detail: 'VideoNotLive',
+            vehicleId,
+          });
+        try {
+          jpeg = await jpegOfKeyFrame({ init, fragment: unit.bytes, ffmpegPath: videoConfig.ffmpegPath });
+        } catch (err) {
+          req.log.warn({ vehicleId, err }, 'H.264 snapshot not decoded');
+          throw new ApiError(
+            'Conflict',
+            `the key frame could not be decoded: ${(err as Error).message}`,
+            undefined,
+            {
+              detail: 'SnapshotNotDecoded',
+              vehicleId,
+            },
+          );
+        }
+      }
       const live = ctx.liveState.get(vehicleId).state as Record<string, number | null | undefined> | null;
       const n = (k: string) => (typeof live?.[k] === 'number' ? (live[k] as number) : null);
       const pose = live
@@ -255,7 +348,7 @@ export function registerVideoRoutes(
             yawDeg: n('headingDeg') ?? n('yawDeg'),
           }
         : null;
-      const image = await media.put(db, unit.bytes, { kind: 'video-snapshot', mime: 'image/jpeg' });
+      const image = await media.put(db, jpeg, { kind: 'video-snapshot', mime: 'image/jpeg' });
       const record = { sha256: image.sha256, vehicleId, capturedAtMs: unit.capturedAtMs, pose };
       const meta = await media.put(db, Buffer.from(JSON.stringify(record)), {
         kind: 'video-snapshot-meta',

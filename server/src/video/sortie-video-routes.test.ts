@@ -106,6 +106,16 @@ describe('GET /api/sorties/:id/video', () => {
     expect(part.statusCode).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 4-7/${body.segments[0].bytes}`);
     expect(part.rawPayload.toString()).toBe('ftyp');
+    expect(part.headers['content-type']).toBe('video/mp4');
+    expect(part.headers['accept-ranges']).toBe('bytes');
+
+    const past = await h.app.inject({
+      method: 'GET',
+      url: body.segments[0].url,
+      headers: { authorization: `Bearer ${h.adminToken}`, range: `bytes=${body.segments[0].bytes}-` },
+    });
+    expect(past.statusCode).toBe(416);
+    expect(past.headers['content-range']).toBe(`bytes */${body.segments[0].bytes}`);
   }, 30_000);
 
   it('answers coded errors for an unknown sortie, a bad segment id, and a segment of no such sortie', async () => {

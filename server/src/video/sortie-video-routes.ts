@@ -5,14 +5,13 @@
  *  - `GET /api/sorties/:id/video/:segmentId`: one segment file (video/mp4), with Range requests
  *    (206) so the browser can seek.
  */
-import { mkdirSync } from 'node:fs';
-import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { sorties } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
+import { sendMedia } from '../media/http.ts';
 import { findOr404, IdParams } from '../routes/common.ts';
 import type { SortieVideo } from './sortie-video.ts';
 
@@ -26,16 +25,9 @@ const SegmentView = Type.Object({
   url: Type.String(),
 });
 
-export function registerSortieVideoRoutes(
-  app: FastifyInstance,
-  ctx: AppContext,
-  video: SortieVideo,
-  mediaDir: string,
-): void {
+export function registerSortieVideoRoutes(app: FastifyInstance, ctx: AppContext, video: SortieVideo): void {
   const { db } = ctx.database;
-  mkdirSync(mediaDir, { recursive: true });
   app.register(async (scope) => {
-    await scope.register(fastifyStatic, { root: mediaDir, serve: false });
     const r = scope.withTypeProvider<TypeBoxTypeProvider>();
     r.get(
       '/sorties/:id/video',
@@ -98,11 +90,12 @@ export function registerSortieVideoRoutes(
       async (req, reply) => {
         const s = await findOr404(db, sorties, req.params.id, 'sortie');
         const row = (await video.segments(s.id)).find((g) => g.id === req.params.segmentId);
-        if (!row) {
-          throw new ApiError('NotFound', `sortie ${s.id} has no video segment ${req.params.segmentId}`);
-        }
-        reply.header('content-type', row.mime);
-        return reply.sendFile(row.file, mediaDir, { cacheControl: false, acceptRanges: true });
+        const gone = () =>
+          new ApiError('NotFound', `sortie ${s.id} has no video segment ${req.params.segmentId}`);
+        if (!row) throw gone();
+        if (!(await sendMedia(req, reply, ctx.media.store, row.file, row.mime, { ranges: true })))
+          throw gone();
+        return reply;
       },
     );
   });

@@ -1,6 +1,6 @@
 /** Sortie video recording: segments cut at the right capture times, playable, indexed, swept. */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { sorties, vehicles } from '../db/schema.ts';
+import { LocalMediaStore } from '../media/local-store.ts';
 import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
 import { isKeyFragment } from './h264.ts';
 import { StreamHub } from './hub.ts';
@@ -197,9 +198,12 @@ describe('SortieVideo', () => {
   it('records the stream while the sortie is open, indexes each segment and sweeps old ones', async () => {
     const hub = new StreamHub();
     const mediaDir = path.join(dir, 'media');
+    const store = new LocalMediaStore(mediaDir);
+    const spoolDir = path.join(dir, 'spool', 'video');
     const video = new SortieVideo({
       db: database.db,
-      mediaDir,
+      store,
+      spoolDir,
       config: { enabled: true, segmentS: 2, retentionDays: 7 },
       ffmpegPath: 'ffmpeg',
       streamOf: async (id) =>
@@ -224,7 +228,9 @@ describe('SortieVideo', () => {
       [2000, 4000, `video/${sortieId}/${T0 + 2000}.mp4`],
       [4000, 5000, `video/${sortieId}/${T0 + 4000}.mp4`],
     ]);
-    for (const r of rows) expect(probe(video.pathOf(r)).codec).toBe('h264');
+    for (const r of rows) expect(probe(store.pathOf(r.file)).codec).toBe('h264');
+    // Moved out of the spool folder into the store.
+    expect(readdirSync(path.join(spoolDir, sortieId))).toEqual([]);
 
     expect(await video.sweep(T0 + 7 * 86_400_000)).toBe(0);
     expect(await video.sweep(T0 + 7 * 86_400_000 + 4500)).toBe(2);

@@ -1,14 +1,16 @@
 /**
  * Sortie video: while a vehicle's sortie is open its stream is recorded (one `SegmentRecorder`
- * subscribed to the stream's hub as one more consumer) into `<dataDir>/media/video/<sortieId>/`,
- * each finished segment indexed in `sortie_video_segments`. A retention sweep deletes segments
- * (files and rows) older than the configured number of days.
+ * subscribed to the stream's hub as one more consumer). ffmpeg writes each segment into a local
+ * spool folder; the finished file is moved into the media store under `video/<sortieId>/<startMs>.mp4`
+ * (in the local folder that is `<dataDir>/media/video/...`, as before; on S3 an upload) and indexed
+ * in `sortie_video_segments`. A retention sweep deletes segments (objects and rows) older than the
+ * configured number of days.
  */
-import { rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { asc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sortieVideoSegments } from '../db/schema.ts';
+import type { MediaStore } from '../media/store.ts';
 import type { StreamHub } from './hub.ts';
 import type { VideoSource } from './ingest.ts';
 import { type RecordedSegment, SegmentRecorder } from './recorder.ts';
@@ -31,8 +33,10 @@ export interface RecordableStream {
 
 export interface SortieVideoOptions {
   db: Db;
-  /** `<dataDir>/media`: segment files are stored below it, rows keep the relative path. */
-  mediaDir: string;
+  /** Where finished segments go; rows keep their keys (`video/<sortieId>/<startMs>.mp4`). */
+  store: MediaStore;
+  /** Local folder ffmpeg writes segments into before they are moved into the store. */
+  spoolDir: string;
   config: RecordingConfig;
   ffmpegPath: string;
   /** The vehicle's stream, or null when it has no video source. */
@@ -44,6 +48,7 @@ export interface SegmentRow {
   id: number;
   startMs: number;
   endMs: number;
+  /** Key of the segment in the media store. */
   file: string;
   bytes: number;
   mime: string;
@@ -106,11 +111,6 @@ export class SortieVideo {
     }));
   }
 
-  /** Absolute path of a stored segment's file. */
-  pathOf(row: Pick<SegmentRow, 'file'>): string {
-    return path.join(this.opts.mediaDir, row.file);
-  }
-
   /** Deletes every segment that ended more than `retentionDays` before `nowMs`; answers how many. */
   async sweep(nowMs: number): Promise<number> {
     const cutoff = new Date(nowMs - this.opts.config.retentionDays * 86_400_000);
@@ -118,24 +118,10 @@ export class SortieVideo {
       .select({ id: sortieVideoSegments.id, file: sortieVideoSegments.file })
       .from(sortieVideoSegments)
       .where(lt(sortieVideoSegments.endAt, cutoff));
-    const dirs = new Set<string>();
     for (const row of old) {
-      const file = this.pathOf(row);
-      dirs.add(path.dirname(file));
-      try {
-        unlinkSync(file);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
+      // A missing object is no error (deleted by another node's sweep).
+      await this.opts.store.delete(row.file);
       await this.opts.db.delete(sortieVideoSegments).where(eq(sortieVideoSegments.id, row.id));
-    }
-    for (const dir of dirs) {
-      // Only folders left empty go.
-      try {
-        rmdirSync(dir);
-      } catch {
-        /* not empty, or gone */
-      }
     }
     return old.length;
   }
@@ -144,7 +130,7 @@ export class SortieVideo {
     const stream = await this.opts.streamOf(vehicleId);
     if (!stream) return null;
     if (!this.active.has(sortieId)) return null; // stopped while the stream was looked up
-    const dir = path.join(this.opts.mediaDir, 'video', sortieId);
+    const dir = path.join(this.opts.spoolDir, sortieId);
     const recorder = new SegmentRecorder({
       dir,
       segmentMs: this.opts.config.segmentS * 1000,
@@ -154,18 +140,20 @@ export class SortieVideo {
       onError: (err) => this.opts.log?.(`recording of sortie ${sortieId}: ${err.message}`),
     });
     const remove = recorder.attachTo(stream.hub);
-    this.opts.log?.(`recording sortie ${sortieId} of vehicle ${vehicleId} into ${dir}`);
+    this.opts.log?.(`recording sortie ${sortieId} of vehicle ${vehicleId} into ${this.opts.store.location}`);
     return { recorder, remove };
   }
 
   private async index(vehicleId: string, sortieId: string, seg: RecordedSegment): Promise<void> {
+    const key = `video/${sortieId}/${path.basename(seg.file)}`;
+    const stored = await this.opts.store.putFile(key, seg.file, seg.mime);
     await this.opts.db.insert(sortieVideoSegments).values({
       sortieId,
       vehicleId,
       startAt: new Date(seg.startMs),
       endAt: new Date(Math.round(seg.endMs)),
-      file: path.relative(this.opts.mediaDir, seg.file).split(path.sep).join('/'),
-      bytes: seg.bytes,
+      file: key,
+      bytes: stored.bytes,
       mime: seg.mime,
     });
   }

@@ -3,9 +3,10 @@
  * per watched vehicle, started when its first viewer arrives and stopped a while after the
  * last one leaves.
  *
- * Sources, first match wins: `sources[vehicleId]` or `sources[serial]` (an RTSP/RTMP URL, or an
- * `http(s)://` Motion-JPEG camera), then the simulated camera of the vehicle's bound system id
- * (`simCameraUrl` with `{sysid}` replaced; `aerie up` sets it).
+ * Sources, first match wins: the stream the vehicle's camera announced over MAVLink
+ * (VIDEO_STREAM_INFORMATION, through its bridge: `announced`), then `sources[vehicleId]` or
+ * `sources[serial]` (an RTSP/RTMP URL, or an `http(s)://` Motion-JPEG camera), then the simulated
+ * camera of the vehicle's bound system id (`simCameraUrl` with `{sysid}` replaced).
  */
 import { StreamHub } from './hub.ts';
 import { Ingest, type SignalState, type VideoSource } from './ingest.ts';
@@ -132,10 +133,20 @@ export class VideoService {
       vehicleId: string,
     ) => Promise<{ serial: string; sysid: number | null } | null>,
     private readonly log?: (line: string) => void,
+    /** The stream URI the vehicle's camera announced, or null. */
+    private readonly announced: (vehicleId: string) => Promise<string | null> = async () => null,
   ) {}
 
   /** Where a vehicle's video comes from, or null when it has none. */
   async sourceFor(vehicleId: string): Promise<VideoSource | null> {
+    const announced = await this.announced(vehicleId);
+    if (announced) {
+      try {
+        return parseSourceUrl(announced);
+      } catch (err) {
+        this.log?.(`announced stream of ${vehicleId} ignored: ${(err as Error).message}`);
+      }
+    }
     const byId = this.config.sources[vehicleId];
     if (byId) return parseSourceUrl(byId);
     const vehicle = await this.vehicleOf(vehicleId);
@@ -157,6 +168,19 @@ export class VideoService {
     const s = new VideoStream(vehicleId, source, this.config, this.log);
     this.streams.set(vehicleId, s);
     return s;
+  }
+
+  /**
+   * The vehicle's camera announced (another) stream: a stream nobody watches is dropped so the
+   * next viewer opens the new source; one being watched keeps its source until it stops.
+   */
+  async sourceChanged(vehicleId: string): Promise<void> {
+    const s = this.streams.get(vehicleId);
+    if (!s || s.hub.viewerCount > 0) return;
+    const next = await this.sourceFor(vehicleId);
+    if (next && next.url === s.source.url) return;
+    s.close();
+    this.streams.delete(vehicleId);
   }
 
   list(): StreamStatus[] {

@@ -1,20 +1,10 @@
 import { API_ERROR_CODES } from '@aerie/contracts';
-import i18next from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, apiErrorFrom } from './api.ts';
 import { errorText } from './errors.ts';
-import { RESOURCES } from './i18n/resources.ts';
+import { en, initTestI18n, zh } from './i18n/testing.ts';
 
-const zh = () => i18next.getFixedT('zh-CN');
-const en = () => i18next.getFixedT('en');
-
-beforeAll(async () => {
-  await i18next.init({
-    resources: { 'zh-CN': { translation: RESOURCES['zh-CN'] }, en: { translation: RESOURCES.en } },
-    lng: 'zh-CN',
-    interpolation: { escapeValue: false },
-  });
-});
+beforeAll(initTestI18n);
 
 describe('an API error in the console', () => {
   it('is worded by its code and the server figures, in Chinese and in English', () => {

@@ -11,8 +11,9 @@
  * - 中秋节 9月25日至27日放假
  * - 国庆节 10月1日至7日放假调休, 9月20日(周日)、10月10日(周六)上班
  *
- * The 2027 notice is not in this repository yet: add its dates here (or in the server
- * configuration's `tickets.calendar.holidays` / `makeUpWorkdays`) when it is published.
+ * The 2027 notice is not in this repository yet (an offline deployment cannot fetch it): an
+ * administrator loads a year's dates with `PUT /api/tickets/calendar/{year}` (checked by
+ * core/calendar-years.ts), and until then health and the console report the year as missing.
  */
 
 /** Dates (local, YYYY-MM-DD) off work although they may be weekdays. */
@@ -58,6 +59,9 @@ export const CN_HOLIDAYS: Record<number, readonly string[]> = {
 export const CN_MAKE_UP_WORKDAYS: Record<number, readonly string[]> = {
   2026: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
 };
+
+/** Where the shipped data comes from (shown beside the years it covers). */
+export const CN_CALENDAR_SOURCE = '国务院办公厅关于2026年部分节假日安排的通知';
 
 /** Years the shipped data covers. */
 export const CN_CALENDAR_YEARS = Object.keys(CN_HOLIDAYS).map(Number);

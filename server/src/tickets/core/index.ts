@@ -1,5 +1,6 @@
 /** The ticket desk's pure core: rules without I/O, taken by the store and routes. */
 export * from './calendar.ts';
+export * from './calendar-years.ts';
 export * from './dedup.ts';
 export * from './evidence-chain.ts';
 export * from './geo.ts';

@@ -20,6 +20,7 @@ const base: BoardSortie = {
   status: 'planned',
   failureCode: null,
   failureMessage: null,
+  failureParams: null,
   message: null,
   atMs: Date.UTC(2026, 10, 23, 2),
 };
@@ -58,12 +59,16 @@ describe('dispatch board model', () => {
     expect(list[0]?.phase).toBe('in_progress');
     list = applyProgress(
       list,
-      progress({ phase: 'failed', failure: { code: 'LinkLost', message: 'link lost for 10 s' } }),
+      progress({
+        phase: 'failed',
+        failure: { code: 'LinkLost', message: 'link lost for 10 s', params: { seconds: 10 } },
+      }),
     );
     expect(list[0]).toMatchObject({
       phase: 'failed',
       failureCode: 'LinkLost',
       failureMessage: 'link lost for 10 s',
+      failureParams: { seconds: 10 },
     });
     expect(columnOf(list[0]?.phase)).toBe('failed');
   });

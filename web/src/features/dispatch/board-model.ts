@@ -36,6 +36,8 @@ export interface BoardSortie {
   status: string | null;
   failureCode: string | null;
   failureMessage: string | null;
+  /** The failure's figures, worded by failure-text.ts (null for failures recorded without). */
+  failureParams: Record<string, string | number> | null;
   /** Latest progress message, if any. */
   message: string | null;
   /** When it fell due, started or was created (epoch ms): for ordering and "today". */
@@ -52,7 +54,7 @@ export interface SortieProgressEvent {
   sortieClass: string;
   phase: string;
   message: string;
-  failure: { code: string; message: string } | null;
+  failure: { code: string; message: string; params?: Record<string, string | number> } | null;
   atMs: number;
 }
 
@@ -71,6 +73,7 @@ export function applyProgress(list: readonly BoardSortie[], p: SortieProgressEve
     status: prev?.status ?? null,
     failureCode: p.failure?.code ?? prev?.failureCode ?? null,
     failureMessage: p.failure?.message ?? prev?.failureMessage ?? null,
+    failureParams: p.failure ? (p.failure.params ?? null) : (prev?.failureParams ?? null),
     message: p.message,
     atMs: prev?.atMs ?? p.atMs,
   };

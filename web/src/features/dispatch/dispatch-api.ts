@@ -28,6 +28,7 @@ function boardSortie(r: SortieRecord): BoardSortie {
     status: r.status,
     failureCode: r.failureCode,
     failureMessage: r.failureMessage ?? r.endReason,
+    failureParams: r.failureParams ?? null,
     message: null,
     atMs: Date.parse(r.dueAt ?? r.startedAt ?? r.createdAt),
   };

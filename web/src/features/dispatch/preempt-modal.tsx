@@ -2,9 +2,9 @@
 import { App, Form, Modal, Radio, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../../lib/errors.ts';
 import { type Load, LoadSelect } from '../../lib/load/index.ts';
 import { type DockRecord, launchSortie, type Named } from './dispatch-api.ts';
+import { launchErrorText } from './failure-text.ts';
 
 export function PreemptModal(props: {
   open: boolean;
@@ -32,7 +32,7 @@ export function PreemptModal(props: {
       message.success(t('dispatch.preempt.launched'));
       props.onClose();
     } catch (err) {
-      message.error(errorText(t, err));
+      message.error(launchErrorText(t, err));
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,7 @@ import { StopOutlined } from '@ant-design/icons';
 import { Button, Popconfirm, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type BoardSortie, columnOf, type SortieColumn } from './board-model.ts';
+import { failureText } from './failure-text.ts';
 
 const COLUMNS: SortieColumn[] = ['planned', 'flying', 'done', 'failed'];
 
@@ -59,18 +60,23 @@ function SortieCard({
           </Tag>
         ) : null}
       </div>
-      {/* The server's progress note is English detail for engineers: a tooltip; the phase is the status. */}
-      <div className="dispatch-muted" title={s.message ?? undefined}>
+      {/* The phase is the status; the server's English progress note is not shown (a failure is worded below). */}
+      <div className="dispatch-muted">
         {t(`dispatch.phases.${s.phase ?? 'closed'}`, s.phase ?? s.status ?? '')} · {p.time.format(s.atMs)}
       </div>
       <div className="dispatch-muted">
         {p.dockName(s.dockId)} · {p.vehicleName(s.vehicleId)}
       </div>
       {c === 'failed' && (s.failureCode || s.failureMessage) ? (
-        <div className="sortie-card-reason" data-testid="sortie-failure" data-code={s.failureCode ?? ''}>
-          {t('dispatch.reason')}:{' '}
-          {s.failureCode ? `${t(`dispatch.failures.${s.failureCode}`, s.failureCode)} – ` : ''}
-          {s.failureMessage}
+        <div
+          className="sortie-card-reason"
+          data-testid="sortie-failure"
+          data-code={s.failureCode ?? ''}
+          title={s.failureMessage ?? undefined}
+        >
+          {t('dispatch.reason')}
+          {t('dispatch.colon')}
+          {failureText(t, { code: s.failureCode, message: s.failureMessage, params: s.failureParams })}
         </div>
       ) : null}
       {(c === 'planned' || c === 'flying') && p.canAbort ? (

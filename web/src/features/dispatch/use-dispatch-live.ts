@@ -20,6 +20,7 @@ export function mergeRows(live: readonly BoardSortie[], rows: readonly BoardSort
           message: l.message,
           failureCode: l.failureCode ?? r.failureCode,
           failureMessage: l.failureMessage ?? r.failureMessage,
+          failureParams: l.failureCode ? l.failureParams : r.failureParams,
         }
       : r;
   });

@@ -1,6 +1,7 @@
 /**
- * The live alerts feed: newest first; a click focuses the vehicle. A fire ticket no vehicle saw
- * (a citizen's report) shows the ticket number where the vehicle would be.
+ * The live alerts feed: newest first. A click on a ticket alert (fire/smoke) opens that ticket's
+ * page, where the dispatcher acts on it; a click on any other alert focuses its vehicle. A fire
+ * ticket no vehicle saw (a citizen's report) shows the ticket number where the vehicle would be.
  */
 
 import type { ConsoleVehicleAlert } from '@aerie/contracts';
@@ -8,6 +9,7 @@ import { BellOutlined } from '@ant-design/icons';
 import { Empty } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { setFocus, useFleet } from '../../live/fleet-model.ts';
 import { statusTextLabel } from './status-text.ts';
 
@@ -35,6 +37,7 @@ function chime(): void {
 export function AlertsFeed() {
   const { t } = useTranslation();
   const fleet = useFleet();
+  const navigate = useNavigate();
   const text = (a: ConsoleVehicleAlert) =>
     t(`fleet.alerts.${a.kind}`, {
       pct: Math.round(a.batteryPct ?? 0),
@@ -77,8 +80,10 @@ export function AlertsFeed() {
               data-kind={a.kind}
               data-vehicle-id={a.vehicleId ?? undefined}
               data-ticket-number={a.ticket?.number}
+              title={a.ticket ? t('fleet.alerts.openTicket', { number: a.ticket.number }) : undefined}
               onClick={() => {
-                if (a.vehicleId !== null) void setFocus(a.vehicleId);
+                if (a.ticket) void navigate(`/tickets/${a.ticket.id}`);
+                else if (a.vehicleId !== null) void setFocus(a.vehicleId);
               }}
             >
               <span className="alert-time">{new Date(a.atMs).toLocaleTimeString()}</span>

@@ -62,14 +62,27 @@ export function outcomeText(
 ): string {
   if (o.kind === 'ok')
     return t(device === 'dock' ? 'fleet.commands.dockOk' : 'fleet.commands.ok', { command });
-  const reason =
-    o.kind === 'refused' && o.statusText
-      ? statusTextLabel(t, o.statusText)
-      : (KNOWN_CODES as readonly string[]).includes(o.code)
-        ? t(`fleet.commands.codes.${o.code}`)
-        : o.message || o.code;
+  const reason = o.kind === 'refused' && o.statusText ? statusTextLabel(t, o.statusText) : codeWords(t, o);
   return t(o.kind === 'refused' ? 'fleet.commands.failed' : 'fleet.commands.unreachable', {
     command,
     reason,
   });
+}
+
+/** The result code in words; an unknown code keeps the server's message, labelled as such. */
+function codeWords(t: TFunction, o: Exclude<CommandOutcome, { kind: 'ok' }>): string {
+  if ((KNOWN_CODES as readonly string[]).includes(o.code)) return t(`fleet.commands.codes.${o.code}`);
+  return o.message ? t('fleet.commands.serverSaid', { message: o.message }) : o.code;
+}
+
+/**
+ * The tooltip under a refused or undelivered command, for the pilot who wants the detail: the
+ * result code with its words, and the vehicle's own text (labelled) when it sent one.
+ */
+export function outcomeDetail(t: TFunction, o: CommandOutcome): string | undefined {
+  if (o.kind === 'ok') return undefined;
+  const coded = t('fleet.commands.resultCode', { code: o.code, words: codeWords(t, o) });
+  if (o.kind === 'refused' && o.statusText)
+    return `${coded}${t('fleet.commands.detailSep')}${t('fleet.statusTexts.asSent', { text: o.statusText })}`;
+  return coded;
 }

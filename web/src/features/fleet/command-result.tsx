@@ -1,10 +1,11 @@
 /**
  * The answer to a vehicle or dock command, in words, under the command buttons: green when
- * accepted, red with the code and message in the tooltip when refused or not delivered.
+ * accepted, red with the result code in words (and the vehicle's own text) in the tooltip when
+ * refused or not delivered.
  */
 import { Alert } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type CommandOutcome, outcomeText } from './command-outcome.ts';
+import { type CommandOutcome, outcomeDetail, outcomeText } from './command-outcome.ts';
 
 export function CommandResult(p: {
   /** The command, already translated ("开舱盖", "Return"). */
@@ -27,7 +28,7 @@ export function CommandResult(p: {
         <span
           data-testid={p.testId}
           data-ok={String(outcome.kind === 'ok')}
-          title={outcome.kind === 'ok' ? undefined : `${outcome.code}: ${outcome.message}`}
+          title={outcomeDetail(t, outcome)}
         >
           {outcomeText(t, p.command, outcome, p.device)}
         </span>

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { Globe } from '../../lib/globe/globe.ts';
 import type { Obstacle } from '../../lib/globe/label-placement.ts';
+import { BasemapPicker } from '../../lib/map/basemap-picker.tsx';
 import { setFocus, startFleetModel, useFleet } from '../../live/fleet-model.ts';
 import { bindTicketsToGlobe } from '../tickets/globe-tickets.ts';
 import { TicketLegend } from '../tickets/ticket-legend.tsx';
@@ -163,6 +164,7 @@ export default function CommandView() {
             {ticketCount !== null && <span className="command-layers-count"> {ticketCount}</span>}
           </span>
           {showTickets && <TicketLegend />}
+          <BasemapPicker />
         </div>
       )}
       <div className="command-left">

@@ -24,8 +24,26 @@ describe('status texts', () => {
 
   it("keeps an unknown reason and an unknown text in the vehicle's own words", () => {
     const zh = i18next.getFixedT('zh-CN');
-    expect(statusTextLabel(zh, 'Arming denied: baro inconsistent')).toBe('无法解锁：baro inconsistent');
-    expect(statusTextKey('RTL: start return at 520 m')).toBeNull();
-    expect(statusTextLabel(zh, 'RTL: start return at 520 m ')).toBe('RTL: start return at 520 m');
+    expect(statusTextLabel(zh, 'Arming denied: baro inconsistent')).toBe(
+      '无法解锁，机载原文：baro inconsistent',
+    );
+    expect(statusTextKey('Preflight Fail: Yaw estimate error')).toBeNull();
+    expect(statusTextLabel(zh, 'Preflight Fail: Yaw estimate error ')).toBe(
+      '机载原文：Preflight Fail: Yaw estimate error',
+    );
+    expect(statusTextLabel(i18next.getFixedT('en'), 'Preflight Fail: Yaw estimate error')).toBe(
+      'Preflight Fail: Yaw estimate error',
+    );
+  });
+
+  it("words the simulator's and PX4's texts with figures", () => {
+    const zh = i18next.getFixedT('zh-CN');
+    expect(statusTextLabel(zh, 'RTL: start return at 520 m (30 m above destination)\t')).toBe(
+      '开始返航，返航高度 520 m（高于返航点 30 m）',
+    );
+    expect(statusTextLabel(zh, 'Failsafe activated: AUTO.RTL')).toBe('失控保护已触发：AUTO.RTL');
+    expect(statusTextLabel(zh, 'Connection to ground station lost')).toBe('与地面站的连接中断');
+    expect(statusTextLabel(zh, 'WPM: REJ. CMD: Busy')).toBe('航线传输被拒绝：飞控忙');
+    expect(statusTextLabel(zh, 'Battery 1 is low')).toBe('电量低！');
   });
 });

@@ -2,9 +2,10 @@
  * The focused vehicle: telemetry, mode, battery, GPS, link, mission progress, recent status
  * texts, and for pilots the commands. Renders from the throttled fleet snapshot (4 Hz).
  */
-import { AimOutlined, CloseOutlined } from '@ant-design/icons';
+import { AimOutlined, CloseOutlined, RocketOutlined } from '@ant-design/icons';
 import { Alert, Badge, Button, Progress, Switch, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { type FleetVehicleSnapshot, setFocus } from '../../live/fleet-model.ts';
 import { useCan } from '../auth/session.ts';
 import { VideoPanel } from '../video/video-panel.tsx';
@@ -50,6 +51,7 @@ const SEVERITY_COLORS = [
 export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickStart, onPickEnd }: Props) {
   const { t } = useTranslation();
   const canCommand = useCan('vehicles.command');
+  const canLaunch = useCan('sorties.launch');
   const now = useNow(1000);
   const ago = useAgo();
   const s = v.state;
@@ -180,6 +182,14 @@ export function VehiclePanel({ v, follow, onFollow, picking, gotoTarget, onPickS
       </Row>
 
       {v.dockId ? <VehicleDock dockId={v.dockId} /> : null}
+      {/* A dock-less aircraft has no dock to launch from: the planner launches a route on it, checked from where it stands. */}
+      {!v.dockId && canLaunch ? (
+        <Link to={`/planner?vehicle=${encodeURIComponent(v.vehicleId)}`} data-testid="vehicle-launch-route">
+          <Button size="small" icon={<RocketOutlined />} block style={{ marginTop: 8 }}>
+            {t('fleet.panel.launchRoute')}
+          </Button>
+        </Link>
+      ) : null}
 
       {canCommand && (
         <VehicleCommands

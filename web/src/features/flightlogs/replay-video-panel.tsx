@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../lib/api.ts';
+import { errorText } from '../../lib/errors.ts';
 import {
   MAX_PLAYBACK_RATE,
   needsSeek,
@@ -20,7 +21,7 @@ type Load =
   | { status: 'loading' }
   | { status: 'ready'; segments: TimedSegment[] }
   | { status: 'forbidden' }
-  | { status: 'failed'; message: string };
+  | { status: 'failed'; error: unknown };
 
 export function ReplayVideo(props: { sortieId: string; time: number; playing: boolean; speed: number }) {
   const { sortieId, time, playing, speed } = props;
@@ -39,7 +40,7 @@ export function ReplayVideo(props: { sortieId: string; time: number; playing: bo
       .catch((err: unknown) => {
         if (cancelled) return;
         if (err instanceof ApiError && err.status === 403) setLoad({ status: 'forbidden' });
-        else setLoad({ status: 'failed', message: err instanceof Error ? err.message : String(err) });
+        else setLoad({ status: 'failed', error: err });
       });
     return () => {
       cancelled = true;
@@ -93,7 +94,15 @@ export function ReplayVideo(props: { sortieId: string; time: number; playing: bo
             {state === 'loading' && t('flightlogs.replay.videoLoading')}
             {state === 'none' && t('flightlogs.replay.noVideo')}
             {state === 'gap' && t('flightlogs.replay.videoGap')}
-            {load.status === 'failed' && t('flightlogs.replay.videoFailed', { message: load.message })}
+            {load.status === 'failed' &&
+              t('flightlogs.replay.videoFailed', {
+                message:
+                  load.error instanceof ApiError
+                    ? errorText(t, load.error)
+                    : load.error instanceof Error
+                      ? load.error.message
+                      : String(load.error),
+              })}
           </div>
         )}
       </div>

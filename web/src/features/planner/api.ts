@@ -41,9 +41,49 @@ export interface ScheduleRecord {
 }
 
 /** What `POST /api/sorties` answers: the sortie and the dock and aircraft chosen for it. */
+/** An aircraft with no dock (PX4 SITL, a field drone): it takes off from where it stands. */
+export interface DocklessVehicle {
+  id: string;
+  name: string;
+  online: boolean;
+  /** Its home position (where it took off or will), or its position on the ground; null when unknown. */
+  home: { lat: number; lon: number; altAmslM: number } | null;
+}
+
+interface VehicleRow {
+  id: string;
+  name: string;
+  dockId: string | null;
+  online: boolean;
+  state: {
+    home: { lat: number; lon: number; altMslM: number } | null;
+    lat: number | null;
+    lon: number | null;
+    altMslM: number | null;
+  } | null;
+}
+
+/** Where a dock-less aircraft takes off from: its home, else where it stands. */
+export function docklessHome(state: VehicleRow['state']): DocklessVehicle['home'] {
+  if (state?.home) return { lat: state.home.lat, lon: state.home.lon, altAmslM: state.home.altMslM };
+  if (state && state.lat !== null && state.lon !== null && state.altMslM !== null)
+    return { lat: state.lat, lon: state.lon, altAmslM: state.altMslM };
+  return null;
+}
+
+/** The aircraft without a dock, with their take-off positions. */
+export const listDocklessVehicles = () =>
+  api
+    .get<Page<VehicleRow>>('/api/vehicles', { limit: 500 })
+    .then((p) =>
+      p.items
+        .filter((v) => v.dockId === null)
+        .map((v) => ({ id: v.id, name: v.name, online: v.online, home: docklessHome(v.state) })),
+    );
+
 export interface LaunchRecord {
   sortieId: string;
-  dockId: string;
+  dockId: string | null;
   vehicleId: string;
   decision: string;
 }
@@ -100,3 +140,7 @@ export const schedulePreview = (id: string, count = 5) =>
 /** Launches the route now on the best dock (or `dockId`). */
 export const launchNow = (routeId: string, dockId: string | null, priority = 80) =>
   api.post<LaunchRecord>('/api/sorties', { routeId, ...(dockId ? { dockIds: [dockId] } : {}), priority });
+
+/** Launches the route now on a dock-less aircraft, from where it stands. */
+export const launchOnVehicle = (routeId: string, vehicleId: string, priority = 80) =>
+  api.post<LaunchRecord>('/api/sorties', { routeId, vehicleId, priority });

@@ -2,7 +2,8 @@
  * The 2D route planner: draw a waypoint route, survey polygon, corridor or orbit on the map,
  * see the missions library's checks while editing (listed, and marked on the map at the item
  * they are about), save it, schedule it or launch it now from the take-off dock chosen at the
- * top; import and export .plan, GeoJSON and KML. Administrators also draw the no-fly zones the
+ * top — or launch it on an aircraft without a dock, checked from where that aircraft stands
+ * (`/planner?vehicle=<id>` opens with it chosen); import and export .plan, GeoJSON and KML. Administrators also draw the no-fly zones the
  * checks use.
  *
  * The page holds the editing state and wires the parts: data (use-planner-data), the map
@@ -13,6 +14,7 @@ import { type Home, parseAerieRoute, parseRouteFile } from '@aerie/missions';
 import { App, Empty } from 'antd';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { errorText } from '../../lib/errors.ts';
 import { LoadError } from '../../lib/load/index.ts';
 import { useCan } from '../auth/session.ts';
@@ -57,7 +59,12 @@ export default function PlannerPage() {
   const container = useRef<HTMLDivElement>(null);
   const data = usePlannerData();
 
-  const [chosenDockId, setDockId] = useState<string | null>(null);
+  const [params] = useSearchParams();
+  // The take-off site: a dock (the first until one is picked) or a dock-less aircraft.
+  const [site, setSite] = useState<{ kind: 'dock' | 'vehicle'; id: string } | null>(() => {
+    const v = params.get('vehicle');
+    return v ? { kind: 'vehicle', id: v } : null;
+  });
   const [draft, setDraft] = useState<Draft>(() => emptyDraft('survey'));
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<Handle | null>(null);
@@ -67,12 +74,13 @@ export default function PlannerPage() {
 
   const docks = data.docks.data ?? [];
   const zones = data.zones.data ?? [];
-  // The first dock until the user picks one.
-  const dock = docks.find((d) => d.id === chosenDockId) ?? docks[0] ?? null;
-  const home: Home | undefined = useMemo(
-    () => (dock ? { lat: dock.latDeg, lon: dock.lonDeg, altAmslM: dock.altAmslM } : undefined),
-    [dock],
-  );
+  const vehicle =
+    site?.kind === 'vehicle' ? ((data.vehicles.data ?? []).find((v) => v.id === site.id) ?? null) : null;
+  const dock = site?.kind === 'vehicle' ? null : (docks.find((d) => d.id === site?.id) ?? docks[0] ?? null);
+  const home: Home | undefined = useMemo(() => {
+    if (vehicle) return vehicle.home ?? undefined;
+    return dock ? { lat: dock.latDeg, lon: dock.lonDeg, altAmslM: dock.altAmslM } : undefined;
+  }, [dock, vehicle]);
   const built = useMemo(() => buildRoute(draft, name || t('planner.title'), home), [draft, name, home, t]);
   const check = useMemo(
     () =>
@@ -109,7 +117,7 @@ export default function PlannerPage() {
   const map = usePlannerMap({
     container,
     imagery: data.imagery.status === 'loading' ? undefined : (data.imagery.data ?? null),
-    center: dock ? { lat: dock.latDeg, lon: dock.lonDeg } : null,
+    center: home ? { lat: home.lat, lon: home.lon } : null,
     onPointer: editor.onPointer,
     onContext: editor.onContext,
     overlay,
@@ -212,7 +220,10 @@ export default function PlannerPage() {
           onOpen={(id) => void onOpen(id)}
           docks={data.docks}
           dockId={dock?.id ?? null}
-          onDock={setDockId}
+          onDock={(id) => setSite({ kind: 'dock', id })}
+          vehicles={data.vehicles}
+          vehicleId={vehicle?.id ?? (site?.kind === 'vehicle' ? site.id : null)}
+          onVehicle={(id) => setSite({ kind: 'vehicle', id })}
         />
         <section>
           <h4>{t('planner.settings.title')}</h4>
@@ -241,7 +252,13 @@ export default function PlannerPage() {
         <section>
           <h4>{t('planner.schedule.title')}</h4>
           {savedRouteId ? (
-            <SchedulePanel routeId={savedRouteId} dock={dock} routeName={name.trim()} />
+            <SchedulePanel
+              routeId={savedRouteId}
+              dock={dock}
+              vehicle={vehicle}
+              flyable={check?.flyable ?? false}
+              routeName={name.trim()}
+            />
           ) : (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('planner.schedule.needSave')} />
           )}

@@ -1,7 +1,8 @@
-/** The tools over the map: pattern, delete the selected point, fit the view, clear. */
+/** The tools over the map: pattern, delete the selected point, fit the view, clear, the basemap. */
 import { AimOutlined, DeleteOutlined } from '@ant-design/icons';
 import { Button, Segmented, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { BasemapPicker } from '../../lib/map/basemap-picker.tsx';
 import { PATTERN_KINDS, type PatternKind } from './draft.ts';
 
 export function PlannerToolbar(p: {
@@ -38,6 +39,7 @@ export function PlannerToolbar(p: {
         <Button icon={<AimOutlined />} aria-label={t('planner.actions.fit')} onClick={p.onFit} />
       </Tooltip>
       <Button onClick={p.onClear}>{t('planner.actions.clear')}</Button>
+      <BasemapPicker />
     </div>
   );
 }

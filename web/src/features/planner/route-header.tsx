@@ -1,11 +1,12 @@
 /**
  * The top of the planner's side panel: the route's name, a saved route to open, and the
- * take-off dock — the one dock choice the checks, the schedule and "launch now" all use.
+ * take-off site — a dock, or an aircraft without one — the one choice the checks, the schedule
+ * and "launch now" all use.
  */
 import { Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type Load, LoadSelect } from '../../lib/load/index.ts';
-import type { DockRecord, RouteRecord } from './api.ts';
+import { type Load, LoadSelect, type LoadSelectProps } from '../../lib/load/index.ts';
+import type { DocklessVehicle, DockRecord, RouteRecord } from './api.ts';
 
 export function RouteHeader(p: {
   name: string;
@@ -16,6 +17,9 @@ export function RouteHeader(p: {
   docks: Load<DockRecord[]>;
   dockId: string | null;
   onDock(id: string): void;
+  vehicles: Load<DocklessVehicle[]>;
+  vehicleId: string | null;
+  onVehicle(id: string): void;
 }) {
   const { t } = useTranslation();
   return (
@@ -27,35 +31,49 @@ export function RouteHeader(p: {
         onChange={(e) => p.onName(e.target.value)}
         aria-label={t('planner.routeName')}
       />
-      <div className="planner-row">
-        <span className="planner-label">{t('planner.open')}</span>
-        <LoadSelect
-          load={p.routes}
-          id="routes"
-          what={t('planner.load.routes')}
-          size="small"
-          style={{ flex: 1 }}
-          value={p.savedRouteId}
-          placeholder={t('planner.openPlaceholder')}
-          onChange={p.onOpen}
-          showSearch={{ optionFilterProp: 'label' }}
-          data-testid="planner-open"
+      <SelectRow
+        label={t('planner.open')}
+        load={p.routes}
+        id="routes"
+        what={t('planner.load.routes')}
+        value={p.savedRouteId}
+        placeholder={t('planner.openPlaceholder')}
+        onChange={p.onOpen}
+        showSearch={{ optionFilterProp: 'label' }}
+        data-testid="planner-open"
+      />
+      <SelectRow
+        label={t('planner.dock')}
+        load={p.docks}
+        id="docks"
+        what={t('planner.load.docks')}
+        value={p.dockId}
+        placeholder={p.docks.data?.length === 0 ? t('planner.noDocks') : t('planner.noDock')}
+        onChange={p.onDock}
+        data-testid="planner-dock"
+      />
+      {p.vehicles.status === 'failed' || (p.vehicles.data?.length ?? 0) > 0 ? (
+        <SelectRow
+          label={t('planner.docklessVehicle')}
+          load={p.vehicles}
+          id="dockless-vehicles"
+          what={t('planner.load.vehicles')}
+          value={p.vehicleId}
+          placeholder={t('planner.docklessPlaceholder')}
+          onChange={p.onVehicle}
+          data-testid="planner-vehicle"
         />
-      </div>
-      <div className="planner-row">
-        <span className="planner-label">{t('planner.dock')}</span>
-        <LoadSelect
-          load={p.docks}
-          id="docks"
-          what={t('planner.load.docks')}
-          size="small"
-          style={{ flex: 1 }}
-          value={p.dockId}
-          placeholder={p.docks.data?.length === 0 ? t('planner.noDocks') : t('planner.noDock')}
-          onChange={p.onDock}
-          data-testid="planner-dock"
-        />
-      </div>
+      ) : null}
     </section>
+  );
+}
+
+/** One labelled row with a select of loaded records. */
+function SelectRow({ label, ...select }: { label: string } & LoadSelectProps) {
+  return (
+    <div className="planner-row">
+      <span className="planner-label">{label}</span>
+      <LoadSelect {...select} size="small" style={{ flex: 1 }} />
+    </div>
   );
 }

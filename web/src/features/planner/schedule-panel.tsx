@@ -2,7 +2,9 @@
  * A readable recurrence form (weekdays, days of the month, times, dates, window, priority)
  * that builds the RRULE, previews the next runs as it is edited, saves the schedule, and
  * launches the route now. Both fly from the take-off dock chosen at the top of the planner:
- * the route's checks were made from that dock, so there is no second dock choice here.
+ * the route's checks were made from that dock, so there is no second dock choice here. With a
+ * dock-less aircraft chosen instead, the route is launched on that aircraft (schedules need a
+ * dock); the launch waits for the checks made from where it stands to pass.
  */
 import { RocketOutlined } from '@ant-design/icons';
 import { App, Button, Checkbox, DatePicker, Form, InputNumber, Radio, Select, Space } from 'antd';
@@ -11,7 +13,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../lib/errors.ts';
 import { useCan } from '../auth/session.ts';
-import { createSchedule, type DockRecord, launchNow } from './api.ts';
+import { launchErrorText } from '../dispatch/failure-text.ts';
+import { createSchedule, type DocklessVehicle, type DockRecord, launchNow, launchOnVehicle } from './api.ts';
 import {
   buildSchedule,
   defaultForm,
@@ -26,11 +29,17 @@ const DAYS = Array.from({ length: 31 }, (_, i) => i + 1);
 export function SchedulePanel({
   routeId,
   dock,
+  vehicle,
+  flyable,
   routeName,
 }: {
   routeId: string;
   /** The take-off dock chosen at the top of the planner; null when there is none. */
   dock: DockRecord | null;
+  /** The dock-less aircraft chosen instead of a dock, if any. */
+  vehicle: DocklessVehicle | null;
+  /** The route passes its checks from the chosen take-off site. */
+  flyable: boolean;
   routeName: string;
 }) {
   const { t, i18n } = useTranslation();
@@ -84,13 +93,16 @@ export function SchedulePanel({
   }
 
   async function launch(): Promise<void> {
-    if (!dock) return;
+    if (!dock && !vehicle) return;
     setBusy('launch');
     try {
-      const s = await launchNow(routeId, dock.id);
+      const s = vehicle ? await launchOnVehicle(routeId, vehicle.id) : await launchNow(routeId, dock!.id);
       message.success(t('planner.schedule.launched', { id: s.sortieId.slice(0, 8) }));
     } catch (err) {
-      message.error(errorText(t, err));
+      message.error({
+        content: <span data-testid="launch-error">{launchErrorText(t, err)}</span>,
+        duration: 8,
+      });
     } finally {
       setBusy(null);
     }
@@ -207,10 +219,20 @@ export function SchedulePanel({
           />
         </Form.Item>
       </div>
-      <div className="planner-row" data-testid="schedule-dock" data-dock-id={dock?.id ?? ''}>
-        <span className="planner-label">{t('planner.schedule.fromDock')}</span>
-        <span>{dock ? dock.name : t('planner.noDock')}</span>
-      </div>
+      {vehicle ? (
+        <div className="planner-row" data-testid="schedule-vehicle" data-vehicle-id={vehicle.id}>
+          <span className="planner-label">{t('planner.schedule.onVehicle')}</span>
+          <span>
+            {vehicle.name}
+            {vehicle.online ? '' : ` (${t('planner.schedule.vehicleOffline')})`}
+          </span>
+        </div>
+      ) : (
+        <div className="planner-row" data-testid="schedule-dock" data-dock-id={dock?.id ?? ''}>
+          <span className="planner-label">{t('planner.schedule.fromDock')}</span>
+          <span>{dock ? dock.name : t('planner.noDock')}</span>
+        </div>
+      )}
       <div
         className="schedule-preview"
         data-testid="schedule-preview"
@@ -235,7 +257,8 @@ export function SchedulePanel({
         <Button
           type="primary"
           data-testid="schedule-save"
-          disabled={!preview.ok || !canSchedule}
+          disabled={!preview.ok || !canSchedule || vehicle !== null}
+          title={vehicle ? t('planner.schedule.needsDock') : undefined}
           loading={busy === 'save'}
           onClick={() => void save()}
         >
@@ -244,12 +267,19 @@ export function SchedulePanel({
         <Button
           danger
           icon={<RocketOutlined />}
-          data-testid="launch-now"
-          disabled={!canLaunch || !dock}
+          data-testid={vehicle ? 'launch-on-vehicle' : 'launch-now'}
+          disabled={!canLaunch || (!dock && !vehicle) || !flyable || (vehicle !== null && !vehicle.online)}
+          title={
+            !canLaunch
+              ? t('planner.schedule.mayNotLaunch')
+              : !flyable
+                ? t('planner.schedule.notFlyable')
+                : undefined
+          }
           loading={busy === 'launch'}
           onClick={() => void launch()}
         >
-          {t('planner.schedule.launchNow')}
+          {vehicle ? t('planner.schedule.launchOnVehicle') : t('planner.schedule.launchNow')}
         </Button>
       </Space>
     </Form>

@@ -5,13 +5,15 @@
  * for "no zones".
  */
 import { useLoad } from '../../lib/load/index.ts';
-import { listDocks, listRoutes, listZones, loadSettings } from './api.ts';
+import { listDocklessVehicles, listDocks, listRoutes, listZones, loadSettings } from './api.ts';
 
 export function usePlannerData() {
   return {
     /** null when the server has no imagery settings (the built-in basemap is used). */
     imagery: useLoad(loadSettings, []),
     docks: useLoad(listDocks, []),
+    /** Aircraft without a dock: the other kind of take-off site. */
+    vehicles: useLoad(listDocklessVehicles, []),
     zones: useLoad(listZones, []),
     routes: useLoad(listRoutes, []),
   };

@@ -29,7 +29,7 @@ export function getTicket(id: string): Promise<TicketDetail> {
 
 export function transitionTicket(
   id: string,
-  body: { action: TicketAction; version: number; reason?: string },
+  body: { action: TicketAction; version: number; reason?: string; departmentId?: string },
 ): Promise<{ ticket: Ticket }> {
   return api.post(`/api/tickets/${encodeURIComponent(id)}/transitions`, body);
 }
@@ -83,4 +83,9 @@ export async function listDepartments(): Promise<Department[]> {
     out.push(...page.items.map(({ id, name }) => ({ id, name })));
     if (page.items.length < 500 || out.length >= page.total) return out;
   }
+}
+
+/** The working calendar's years: which the ticket clock knows and which years in use it lacks. */
+export function getCalendarStatus(): Promise<{ missingYears: number[] }> {
+  return api.get('/api/tickets/calendar');
 }

@@ -4,14 +4,14 @@
  * open tickets (the server scopes the list to their department).
  */
 import { FileSearchOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, useLoad } from '../../lib/load/index.ts';
 import { useCan, useSession } from '../auth/session.ts';
-import { listDepartments, listTickets } from './api.ts';
+import { getCalendarStatus, listDepartments, listTickets } from './api.ts';
 import { ticketCountdown } from './format.ts';
 import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { OPEN_STATUSES, TICKET_CATEGORIES, TICKET_STATUSES, type Ticket } from './types.ts';
@@ -68,6 +68,9 @@ export default function TicketListPage() {
     return () => clearInterval(id);
   }, [reload]);
   const departments = useLoad(() => listDepartments(), []);
+  // A year with no official calendar counts every weekday as working: said, not hidden.
+  const calendar = useLoad(() => getCalendarStatus(), []);
+  const missingYears = calendar.data?.missingYears ?? [];
   const deptName = useMemo(
     () => new Map((departments.data ?? []).map((d) => [d.id, d.name])),
     [departments.data],
@@ -134,6 +137,16 @@ export default function TicketListPage() {
       <Typography.Paragraph type="secondary">
         {officer ? t('tickets.list.inboxSubtitle') : t('tickets.list.subtitle')}
       </Typography.Paragraph>
+      {missingYears.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="calendar-missing"
+          data-years={missingYears.join(',')}
+          title={t('tickets.list.calendarMissing', { years: missingYears.join(', ') })}
+        />
+      )}
       <Space wrap style={{ marginBottom: 16 }} data-testid="ticket-filters">
         <Select
           style={{ minWidth: 160 }}

@@ -13,7 +13,6 @@ import {
   Descriptions,
   Empty,
   Image,
-  Input,
   Row,
   Space,
   Spin,
@@ -34,6 +33,7 @@ import {
   transitionTicket,
   uploadProof,
 } from './api.ts';
+import { DispatchModal } from './dispatch-modal.tsx';
 import { ticketCountdown, transitionErrorKey } from './format.ts';
 import { ReasonModal } from './reason-modal.tsx';
 import { TicketMap } from './ticket-map.tsx';
@@ -54,6 +54,9 @@ export default function TicketPage() {
   const [failure, setFailure] = useState<ApiError | Error | null>(null);
   const [uploading, setUploading] = useState(false);
   const [flying, setFlying] = useState(false);
+  /** The department chosen in the dispatch dialog, while it is open. */
+  const [dispatchTo, setDispatchTo] = useState<string | null>(null);
+  const [dispatching, setDispatching] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   // Persons in new evidence are being blurred on the server: look again until it is done.
   const screeningPending = load.data?.evidence.some((e) => e.screening === 'pending') ?? false;
@@ -77,14 +80,20 @@ export default function TicketPage() {
   const tk = d.ticket;
   const deptName = (departments.data ?? []).find((x) => x.id === tk.departmentId)?.name;
 
-  const run = async (action: TicketAction, why?: string) => {
+  const run = async (action: TicketAction, why?: string, departmentId?: string) => {
     setPending(action);
     setFailure(null);
     try {
-      await transitionTicket(tk.id, { action, version: tk.version, ...(why ? { reason: why } : {}) });
+      await transitionTicket(tk.id, {
+        action,
+        version: tk.version,
+        ...(why ? { reason: why } : {}),
+        ...(departmentId ? { departmentId } : {}),
+      });
       void message.success(t('tickets.page.done', { action: t(`tickets.action.${action}`) }));
       setAsking(null);
       setReason('');
+      setDispatching(false);
       load.retry();
     } catch (e) {
       setFailure(e instanceof Error ? e : new Error(String(e)));
@@ -108,7 +117,12 @@ export default function TicketPage() {
   };
 
   const onAction = (action: TicketAction) => {
-    if (REASON_REQUIRED.has(action)) {
+    if (action === 'dispatch') {
+      // A returned ticket goes to a department chosen again; otherwise the routed one is offered.
+      setDispatchTo(tk.status === 'returned' ? null : tk.departmentId);
+      setFailure(null);
+      setDispatching(true);
+    } else if (REASON_REQUIRED.has(action)) {
       setReason('');
       setAsking(action);
     } else void run(action);
@@ -383,9 +397,18 @@ export default function TicketPage() {
                     </Typography.Text>
                     <div>
                       {t('tickets.page.actor')}:{' '}
-                      {t(`tickets.roles.${x.actorRole}`, { defaultValue: x.actorRole })}
+                      <span data-testid="ticket-transition-actor">
+                        {x.actorName
+                          ? t('tickets.page.actorNamed', {
+                              name: x.actorName,
+                              role: t(`tickets.roles.${x.actorRole}`, { defaultValue: x.actorRole }),
+                            })
+                          : t(`tickets.roles.${x.actorRole}`, { defaultValue: x.actorRole })}
+                      </span>
                       {' · '}
-                      {new Date(x.at).toLocaleString()}
+                      <time data-testid="ticket-transition-at" dateTime={x.at}>
+                        {new Date(x.at).toLocaleString()}
+                      </time>
                     </div>
                     {x.reason && <div data-testid="ticket-transition-reason">{x.reason}</div>}
                   </div>
@@ -395,6 +418,16 @@ export default function TicketPage() {
           </Card>
         </Col>
       </Row>
+      <DispatchModal
+        open={dispatching}
+        departments={departments.data ?? []}
+        departmentId={dispatchTo}
+        onDepartment={setDispatchTo}
+        busy={pending === 'dispatch'}
+        error={failureText && dispatching ? failureText : null}
+        onCancel={() => setDispatching(false)}
+        onOk={(dep) => void run('dispatch', undefined, dep)}
+      />
       <ReasonModal
         open={asking !== null}
         title={asking ? t(`tickets.action.${asking}`) : ''}

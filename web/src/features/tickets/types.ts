@@ -7,6 +7,7 @@ import type {
   SlaBody,
   TicketAction,
   TicketBody,
+  TimelineStepBody,
   TransitionBody,
   TriageBody,
   VerificationFlightBody,
@@ -25,6 +26,8 @@ export {
 export type Ticket = TicketBody;
 export type Sla = SlaBody;
 export type Transition = TransitionBody;
+/** A timeline step: the transition and who took it, by name. */
+export type TimelineStep = TimelineStepBody;
 export type Evidence = EvidenceBody;
 export type TriageItem = TriageBody;
 export type VerificationFlight = VerificationFlightBody;
@@ -33,7 +36,7 @@ export interface TicketDetail {
   ticket: Ticket;
   sla: Sla | null;
   allowedActions: TicketAction[];
-  transitions: Transition[];
+  transitions: TimelineStep[];
   evidence: Evidence[];
   verificationFlights: VerificationFlight[];
   /** The caller may send a verification flight now (handled ticket, dispatcher or reviewer). */

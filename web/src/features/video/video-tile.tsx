@@ -9,6 +9,7 @@ import { Button, message, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.ts';
+import { errorText } from '../../lib/errors.ts';
 import type { FleetVehicleSnapshot } from '../../live/fleet-model.ts';
 import { modeLabel } from '../fleet/mode-names.ts';
 import { LivePlayer, type PlayerStatus } from './live-player.ts';
@@ -17,16 +18,6 @@ interface Props {
   vehicle: FleetVehicleSnapshot;
   /** Smaller overlay for dense walls. */
   compact?: boolean;
-}
-
-function snapshotName(v: FleetVehicleSnapshot, atMs: number | null): string {
-  const s = v.state;
-  const when = new Date(atMs ?? Date.now()).toISOString().replace(/[:.]/g, '-');
-  const pose =
-    s?.lat != null && s?.lon != null
-      ? `_${s.lat.toFixed(6)}_${s.lon.toFixed(6)}_${(s.altRelM ?? 0).toFixed(1)}m_yaw${Math.round(s.headingDeg ?? 0)}`
-      : '';
-  return `${v.name}_${when}${pose}.png`.replace(/\s+/g, '-');
 }
 
 export function VideoTile({ vehicle, compact }: Props) {
@@ -58,34 +49,12 @@ export function VideoTile({ vehicle, compact }: Props) {
   }, [id]);
 
   const snapshot = () => {
-    // Motion-JPEG streams: the server stores the camera's own frame as evidence with the pose.
-    if (playerRef.current?.onCanvas) {
-      api
-        .post<{ sha256: string }>(`/api/video/${encodeURIComponent(id)}/snapshots`)
-        .then((r) => message.success(t('video.tile.evidenceSaved', { id: r.sha256.slice(0, 12) })))
-        .catch((err: Error) => message.error(err.message));
-      return;
-    }
-    const v = videoRef.current;
-    let c = canvasRef.current;
-    if (!playerRef.current?.onCanvas) {
-      if (!v?.videoWidth) return;
-      c = document.createElement('canvas');
-      c.width = v.videoWidth;
-      c.height = v.videoHeight;
-      c.getContext('2d')!.drawImage(v, 0, 0);
-    }
-    if (!c) return;
-    const name = snapshotName(vehicle, status.lastCapturedAtMs);
-    c.toBlob((blob) => {
-      if (!blob) return;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-      void message.success(t('video.tile.snapshotSaved', { name }));
-    }, 'image/png');
+    // The server stores the camera's own frame (Motion-JPEG) or its newest key frame (H.264,
+    // decoded there) as evidence with the pose.
+    api
+      .post<{ sha256: string }>(`/api/video/${encodeURIComponent(id)}/snapshots`)
+      .then((r) => message.success(t('video.tile.evidenceSaved', { id: r.sha256.slice(0, 12) })))
+      .catch((err: unknown) => message.error(errorText(t, err)));
   };
 
   const s = vehicle.state;

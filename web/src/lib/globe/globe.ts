@@ -22,6 +22,7 @@ import {
   Cartographic,
   Math as CesiumMath,
   Color,
+  GeoJsonDataSource,
   HeadingPitchRange,
   ImageryLayer,
   Ion,
@@ -163,6 +164,18 @@ export class Globe {
       destination: Cartesian3.fromDegrees(opts.home.lon, opts.home.lat, opts.home.heightM),
       orientation: { heading: 0, pitch: CesiumMath.toRadians(-60), roll: 0 },
     });
+    // Boundary overlays the user chose (a district's boundary), outlined on the ground.
+    for (const o of settings?.overlays ?? [])
+      void GeoJsonDataSource.load(o.url, {
+        stroke: Color.fromCssColorString('#ffd24a'),
+        strokeWidth: 3,
+        fill: Color.TRANSPARENT,
+        // Cesium draws no polygon outline clamped to the ground; on the ellipsoid it does.
+        clampToGround: false,
+      })
+        .then((ds) => viewer.dataSources.add(ds))
+        .then(() => viewer.scene.requestRender())
+        .catch(() => {});
     return new Globe(viewer, quality);
   }
 

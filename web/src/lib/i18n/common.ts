@@ -47,6 +47,16 @@ export const commonStrings = defineStrings(
       retry: '重试',
       never: '从未',
     },
+    map: {
+      title: '地图',
+      zoomIn: '放大',
+      zoomOut: '缩小',
+      resetBearing: '朝北',
+      basemap: '底图',
+      serverDefault: '默认底图',
+      noBasemap: '不显示底图',
+      overlays: '边界图层',
+    },
     actions: {
       confirm: '确认',
       cancel: '取消',
@@ -154,6 +164,16 @@ export const commonStrings = defineStrings(
       empty: 'Nothing here yet',
       retry: 'Retry',
       never: 'Never',
+    },
+    map: {
+      title: 'Map',
+      zoomIn: 'Zoom in',
+      zoomOut: 'Zoom out',
+      resetBearing: 'Reset bearing to north',
+      basemap: 'Basemap',
+      serverDefault: 'Default basemap',
+      noBasemap: 'No basemap',
+      overlays: 'Boundaries',
     },
     actions: {
       confirm: 'Confirm',

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DOCK_REJECTION_CODES, SORTIE_FAILURE_CODES, WEATHER_REASON_CODES } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import type { Strings } from './define.ts';
 import { FEATURE_STRINGS, RESOURCES } from './resources.ts';
@@ -67,6 +68,17 @@ describe('translations', () => {
         if (!zh.has(key) || !en.has(key)) missing.push(`${path.relative(WEB_SRC, file)}: ${key}`);
       }
     }
+    expect(missing).toEqual([]);
+  });
+
+  it('has words for every code the server words by code: sortie failures, weather, dock rejections', () => {
+    const wanted = [
+      ...SORTIE_FAILURE_CODES.map((c) => `dispatch.failures.${c}`),
+      'dispatch.failures.OrchestratorRestarted',
+      ...WEATHER_REASON_CODES.map((c) => `dispatch.weatherReasons.${c}`),
+      ...DOCK_REJECTION_CODES.map((c) => `dispatch.rejections.${c}`),
+    ];
+    const missing = wanted.filter((k) => !zh.has(k) || !en.has(k));
     expect(missing).toEqual([]);
   });
 

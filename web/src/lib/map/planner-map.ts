@@ -7,6 +7,7 @@
  * pointer positions are shifted back, so routes stay WGS-84 (what the autopilot flies) while
  * lining up with the streets on the imagery.
  */
+import i18next from 'i18next';
 import {
   type GeoJSONSource,
   Map as MapLibre,
@@ -132,6 +133,13 @@ export class PlannerMap {
       dragRotate: false,
       pitchWithRotate: false,
       maxPitch: 0,
+      // The controls' tooltips in the console's language (MapLibre's own are English).
+      locale: {
+        'Map.Title': i18next.t('common.map.title'),
+        'NavigationControl.ZoomIn': i18next.t('common.map.zoomIn'),
+        'NavigationControl.ZoomOut': i18next.t('common.map.zoomOut'),
+        'NavigationControl.ResetBearing': i18next.t('common.map.resetBearing'),
+      },
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');

@@ -8,5 +8,5 @@ import type { ImagerySettings } from './style.ts';
 
 export async function loadMapSettings(): Promise<ImagerySettings | null> {
   const s = await loadConsoleSettings();
-  return s ? { ...s.imagery, basemap: s.basemap ?? null } : null;
+  return s ? { ...s.imagery, basemap: s.basemap ?? null, overlays: s.overlays ?? [] } : null;
 }

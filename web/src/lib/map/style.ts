@@ -20,6 +20,7 @@ export function basemapCrs(imagery: ImagerySettings | null): 'wgs84' | 'gcj02' |
 export const COLORS = {
   background: '#0b1e33',
   graticule: '#1d3a5c',
+  boundary: '#ffd24a',
   route: '#22d3ee',
   shape: '#e2e8f0',
   handle: '#f8fafc',
@@ -148,6 +149,8 @@ export function offlineStyle(
       tileSize: 256,
       maxzoom: imagery?.maxZoom ?? 18,
     };
+  for (const o of imagery?.overlays ?? [])
+    sources[`overlay-${o.name}`] = { type: 'geojson', data: absolute(o.url, origin) };
   if (basemap)
     sources['aerie-basemap'] = {
       type: basemap.format === 'vector' ? 'vector' : 'raster',
@@ -184,6 +187,13 @@ export function offlineStyle(
         source: 'graticule',
         paint: { 'line-color': COLORS.graticule, 'line-width': 1 },
       },
+      // Boundary overlays (a district's boundary), fetched by MapLibre from this server.
+      ...(imagery?.overlays ?? []).map((o) => ({
+        id: `overlay-${o.name}`,
+        type: 'line' as const,
+        source: `overlay-${o.name}`,
+        paint: { 'line-color': COLORS.boundary, 'line-width': 2.5, 'line-dasharray': [4, 2] },
+      })),
       {
         id: 'zones-fill',
         type: 'fill',

@@ -1,0 +1,272 @@
+/**
+ * Fan-out across server nodes (issue 17), `npm run bench -- --only fanout-nodes`: 1, 2 and 3
+ * `aerie server` processes on one data folder and one Redis (the multi-node deployment on one
+ * machine). Simulated bridges (at most 250 vehicles each, one system id per vehicle) connect to
+ * the nodes in turn over the real `/bridge` channel (hello, batches of state items every 20 ms
+ * with one batch in flight, newest state per vehicle while waiting: what the bridge does) at
+ * 10 Hz per vehicle. 200 socket.io-client consoles in a separate process are spread evenly over
+ * the nodes, each focusing 4 vehicles. Latency = console receipt - the bridge's own stamp in the
+ * state, so it covers ingest, the hop between nodes (Redis) and the fan-out.
+ *
+ * `FANOUT_NODES_VEHICLES` (default 500) scales the fleet down for a small machine; the figure's
+ * note says which fleet it was.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AERIE_BIN, freeTcpPort, startRedis, until } from '@aerie/tests';
+import { io as connect, type Socket } from 'socket.io-client';
+import { snapshot, startConsoleClients } from './fanout.ts';
+import { type BenchEntry, percentile, round } from './lib.ts';
+
+const VEHICLES = Number(process.env.FANOUT_NODES_VEHICLES ?? 500);
+const RATE_HZ = 10;
+const CLIENTS = 200;
+const FOCUS_PER_CLIENT = 4;
+const PER_BRIDGE = 250;
+const BATCH_MS = 20;
+const WARMUP_MS = 3000;
+const MEASURE_MS = 10_000;
+const PASSWORD = 'bench-admin-password';
+
+interface NodeProc {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startNode(dataDir: string, redisUrl: string, i: number): Promise<NodeProc> {
+  const port = await freeTcpPort();
+  const child = spawn(
+    process.execPath,
+    [
+      AERIE_BIN,
+      'server',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--no-console',
+      '--skip-console-build',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        AERIE_REDIS_URL: redisUrl,
+        AERIE_NODE_ID: `bench-${i + 1}`,
+        AERIE_ADMIN_PASSWORD: PASSWORD,
+        AERIE_LOG_LEVEL: 'warn',
+        AERIE_BASEMAP: '',
+      },
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  try {
+    const url = await until(
+      async () => /aerie server listening on (http:\/\/\S+) /.exec(out)?.[1],
+      `bench node ${i + 1} to listen`,
+      180_000,
+      { stopIf: () => (child.exitCode !== null ? `node exited:\n${out}` : null) },
+    );
+    return { url, child };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${out}`);
+  }
+}
+
+/** A bridge on the channel: one batch in flight, the newest state per vehicle while it waits. */
+function driveBridge(nodeUrl: string, token: string, sysids: number[]) {
+  const socket: Socket = connect(`${nodeUrl}/bridge`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  let seq = 0;
+  let inFlight = false;
+  let acked = 0;
+  const pending = new Map<number, number>();
+  let tick = 0;
+  const slices = 1000 / RATE_HZ / BATCH_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (inFlight || pending.size === 0) return;
+    const items = [...pending].map(([sysid, t]) => ({
+      seq: ++seq,
+      sysid,
+      atMs: t,
+      kind: 'state' as const,
+      state: snapshot(sysid, t),
+    }));
+    pending.clear();
+    inFlight = true;
+    socket
+      .timeout(30_000)
+      .emitWithAck('bridge.items', items)
+      .then(
+        () => {
+          acked += items.length;
+        },
+        () => {},
+      )
+      .finally(() => {
+        inFlight = false;
+      });
+  };
+  return {
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      await socket
+        .timeout(10_000)
+        .emitWithAck('bridge.hello', { epoch: randomUUID(), version: 'bench', links: [] });
+      timer = setInterval(() => {
+        const slice = tick++ % slices;
+        const t = Date.now();
+        for (let i = slice; i < sysids.length; i += slices) pending.set(sysids[i]!, t);
+        flush();
+      }, BATCH_MS);
+    },
+    acked: () => acked,
+    stop() {
+      if (timer) clearInterval(timer);
+      socket.disconnect();
+    },
+  };
+}
+
+async function runWith(nodeCount: number): Promise<{
+  p50: number;
+  p99: number;
+  delivered: number;
+  ingested: number;
+  samples: number;
+}> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-nodes-'));
+  const redis = await startRedis();
+  const nodes: NodeProc[] = [];
+  const bridges: ReturnType<typeof driveBridge>[] = [];
+  let clients: Awaited<ReturnType<typeof startConsoleClients>> | undefined;
+  try {
+    // The first node creates the database and the administrator; the others join it.
+    for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(dir, redis.url, i));
+    const base = nodes[0]!.url;
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    const token = ((await login.json()) as { token: string }).token;
+    const api = async (method: string, route: string, body?: unknown) => {
+      const res = await fetch(`${base}/api${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+      return res.json() as Promise<Record<string, unknown>>;
+    };
+    const bridgeCount = Math.max(nodeCount, Math.ceil(VEHICLES / PER_BRIDGE));
+    for (let b = 0; b < bridgeCount; b++) {
+      const created = (await api('POST', '/bridges', { name: `bench-${b + 1}` })) as { token: string };
+      const sysids: number[] = [];
+      for (let v = b; v < VEHICLES; v += bridgeCount) sysids.push(sysids.length + 1);
+      const bridge = driveBridge(nodes[b % nodeCount]!.url, created.token, sysids);
+      bridges.push(bridge);
+      await bridge.start();
+    }
+    // Vehicles are registered on first sight.
+    const vehicleIds = await until(
+      async () => {
+        const list = (await api('GET', `/vehicles?limit=${VEHICLES}`)) as { items: { id: string }[] };
+        return list.items.length >= VEHICLES ? list.items.map((v) => v.id) : undefined;
+      },
+      'every vehicle registered',
+      60_000,
+    );
+    clients = await startConsoleClients({
+      urls: nodes.map((n) => `${n.url}/console`),
+      token,
+      clients: CLIENTS,
+      focusPerClient: FOCUS_PER_CLIENT,
+      vehicleIds,
+      since: 'bridge',
+    });
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    const ackedBefore = bridges.reduce((n, b) => n + b.acked(), 0);
+    clients.measure();
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, MEASURE_MS));
+    const { focused } = await clients.report();
+    const elapsedS = (Date.now() - t0) / 1000;
+    focused.sort((a, b) => a - b);
+    return {
+      p50: percentile(focused, 50),
+      p99: percentile(focused, 99),
+      delivered: focused.length / elapsedS,
+      ingested: (bridges.reduce((n, b) => n + b.acked(), 0) - ackedBefore) / elapsedS,
+      samples: focused.length,
+    };
+  } finally {
+    for (const b of bridges) b.stop();
+    clients?.close();
+    for (const n of nodes) {
+      n.child.kill('SIGTERM');
+      await Promise.race([
+        new Promise((r) => n.child.once('exit', r)),
+        new Promise((r) => setTimeout(r, 10_000)),
+      ]);
+      if (n.child.exitCode === null) n.child.kill('SIGKILL');
+    }
+    await redis.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchFanoutNodes(): Promise<BenchEntry[]> {
+  const entries: BenchEntry[] = [];
+  const wanted = VEHICLES * RATE_HZ;
+  let single = 0;
+  for (const n of [1, 2, 3]) {
+    const r = await runWith(n);
+    if (n === 1) single = r.delivered;
+    const how =
+      `${n} node(s) on one SQLite folder and one Redis, ${VEHICLES} vehicles at ${RATE_HZ} Hz through ` +
+      `${Math.max(n, Math.ceil(VEHICLES / PER_BRIDGE))} bridge channel(s) (${round(r.ingested, 0)} of ${wanted} states/s acknowledged), ` +
+      `${CLIENTS} consoles spread over the nodes focusing ${FOCUS_PER_CLIENT} vehicles each; age from the bridge's stamp; ` +
+      `${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; ${os.cpus().length} cores shared with everything else on the machine`;
+    entries.push(
+      {
+        name: `fanout-nodes: ${n} node(s) focused vehicle.state latency p99`,
+        value: round(r.p99, 1),
+        unit: 'ms',
+        target: '< 50',
+        met: r.p99 < 50,
+        note: `${how}; p50 ${round(r.p50, 1)} ms; ${r.samples} samples`,
+      },
+      {
+        name: `fanout-nodes: ${n} node(s) focused states delivered`,
+        value: round(r.delivered, 0),
+        unit: 'states/s',
+        target: n === 1 ? 'record' : `> ${round(single, 0)} (1 node)`,
+        met: n === 1 ? true : r.delivered > single,
+        note: how,
+      },
+    );
+  }
+  return entries;
+}
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  for (const e of await benchFanoutNodes())
+    console.log(`${e.name}: ${e.value} ${e.unit} (target ${e.target}) ${e.note ?? ''}`);
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `sorties` ADD `failure_params` text;

@@ -1,0 +1,225 @@
+/** Camera announcements: the stream a vehicle's video opens, and stills stored as frames with a pose. */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  CameraImagePayload,
+  CameraStreamsPayload,
+  CameraStreamWire,
+  ChannelItem,
+} from '@aerie/contracts';
+import { checkChannelItem } from '@aerie/contracts';
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BridgeIngest, noopIngestSink } from '../channel/ingest.ts';
+import type { Database } from '../db/client.ts';
+import { bridges, cameraImages, vehicleCameras } from '../db/schema.ts';
+import { MediaLibrary } from '../media/library.ts';
+import { LocalMediaStore } from '../media/local-store.ts';
+import { openTestDatabase, removeTestData } from '../test/database.ts';
+import {
+  CapturedImages,
+  frameMetaOfImage,
+  intrinsicsOf,
+  pickAnnouncedSource,
+} from './camera-announcements.ts';
+import { DEFAULT_VIDEO_CONFIG, VideoService } from './video-service.ts';
+
+const stream = (over: Partial<CameraStreamWire> = {}): CameraStreamWire => ({
+  streamId: 1,
+  name: 'live',
+  uri: 'rtsp://10.0.0.9:8554/main',
+  type: 'rtsp',
+  encoding: 'h264',
+  widthPx: 1920,
+  heightPx: 1080,
+  fps: 30,
+  hfovDeg: 82,
+  bitrateKbps: 4000,
+  ...over,
+});
+const camera = (over: Partial<CameraStreamsPayload> = {}): CameraStreamsPayload => ({
+  compid: 100,
+  vendor: 'Acme',
+  model: 'Z1',
+  widthPx: 4000,
+  heightPx: 3000,
+  streams: [stream()],
+  ...over,
+});
+const image = (over: Partial<CameraImagePayload> = {}): CameraImagePayload => ({
+  compid: 100,
+  capturedAtMs: 1_700_000_000_000,
+  imageIndex: 3,
+  ok: true,
+  lat: 23.03,
+  lon: 113.14,
+  altMslM: 130,
+  altRelM: 120,
+  rollDeg: 1,
+  pitchDeg: -2,
+  yawDeg: 45,
+  fileUrl: 'http://10.0.0.9/stills/3.jpg',
+  ...over,
+});
+const LENS = { hfovDeg: 70, width: 1280, height: 720 };
+const DOWN = { pitchDeg: -90, yawDeg: 0, rollDeg: 0 };
+
+describe('the announced source', () => {
+  it('is the lowest camera and stream the ingest can open', () => {
+    expect(pickAnnouncedSource([])).toBeNull();
+    expect(
+      pickAnnouncedSource([
+        camera({ compid: 101, streams: [stream({ uri: 'rtsp://b/1' })] }),
+        camera({
+          compid: 100,
+          streams: [
+            stream({ streamId: 2, uri: 'http://a/2.mjpeg' }),
+            stream({ streamId: 1, uri: 'udp://0.0.0.0:5600' }),
+          ],
+        }),
+      ]),
+    ).toBe('http://a/2.mjpeg');
+    expect(pickAnnouncedSource([camera({ streams: [stream({ uri: 'not a uri' })] })])).toBeNull();
+  });
+
+  it('comes before the configured sources, which remain the fallback', async () => {
+    let announced: string | null = 'http://127.0.0.1:9/camera/7.mjpeg';
+    const service = new VideoService(
+      { ...DEFAULT_VIDEO_CONFIG, sources: { v1: 'rtsp://configured/1' } },
+      async () => ({ serial: 'S1', sysid: 7 }),
+      undefined,
+      async () => announced,
+    );
+    expect(await service.sourceFor('v1')).toEqual({
+      kind: 'mjpeg',
+      url: 'http://127.0.0.1:9/camera/7.mjpeg',
+    });
+    announced = null;
+    expect(await service.sourceFor('v1')).toEqual({ kind: 'ffmpeg', url: 'rtsp://configured/1' });
+  });
+});
+
+describe('stills as frames', () => {
+  it('take the lens from the camera where it says and the configuration where it does not', () => {
+    expect(intrinsicsOf(camera(), LENS)).toEqual({ hfovDeg: 82, width: 4000, height: 3000 });
+    expect(intrinsicsOf(camera({ widthPx: 0, streams: [stream({ hfovDeg: 0 })] }), LENS)).toEqual(LENS);
+    expect(intrinsicsOf(null, LENS)).toEqual(LENS);
+  });
+
+  it('carry the pose the camera reported', () => {
+    const meta = frameMetaOfImage('v1', image(), LENS, DOWN, 's-9');
+    expect(meta).toEqual({
+      vehicleId: 'v1',
+      sortieId: 's-9',
+      capturedAtMs: 1_700_000_000_000,
+      pose: { lat: 23.03, lon: 113.14, altMslM: 130, altRelM: 120, rollDeg: 1, pitchDeg: -2, yawDeg: 45 },
+      gimbal: DOWN,
+      camera: LENS,
+    });
+  });
+
+  it('refuses malformed camera items at the edge, naming the field', () => {
+    const item = { seq: 1, sysid: 1, atMs: 1, kind: 'camera_image', image: { ...image(), lat: 'north' } };
+    const r = checkChannelItem(item);
+    expect(r.ok ? undefined : r.error).toMatchObject({ code: 'MalformedCameraImage', message: /image\/lat/ });
+    const s = checkChannelItem({
+      seq: 2,
+      sysid: 1,
+      atMs: 1,
+      kind: 'camera_streams',
+      camera: { compid: 100 },
+    });
+    expect(s.ok ? undefined : s.error.code).toBe('MalformedCameraStreams');
+  });
+});
+
+describe('camera items through the ingest', () => {
+  let dir: string;
+  let database: Database;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-camera-'));
+    database = await openTestDatabase(dir);
+    await database.db
+      .insert(bridges)
+      .values({ id: 'b-1', name: 'nanhai', tokenHash: 'x', createdAt: new Date(0) });
+  });
+  afterEach(async () => {
+    await database.close();
+    await removeTestData(dir);
+  });
+
+  it('stores the announcement (newest wins) and each still as a frame record, then fetches the still', async () => {
+    const db = database.db;
+    const ingest = new BridgeIngest({ db, sink: noopIngestSink, now: () => 5000 });
+    const items: ChannelItem[] = [
+      {
+        seq: 1,
+        sysid: 4,
+        atMs: 1000,
+        kind: 'camera_streams',
+        camera: camera({ streams: [stream({ uri: 'rtsp://old' })] }),
+      },
+      { seq: 2, sysid: 4, atMs: 2000, kind: 'camera_streams', camera: camera() },
+      { seq: 3, sysid: 4, atMs: 3000, kind: 'camera_image', image: image() },
+    ];
+    const r = await ingest.ingest({ id: 'b-1', name: 'nanhai' }, 'e', items);
+    expect(r.lastSeq).toBe(3);
+    expect(r.registered.map((v) => v.sysid)).toEqual([4]);
+    const vehicleId = r.registered[0]!.vehicleId;
+    const rows = await db.select().from(vehicleCameras).where(eq(vehicleCameras.vehicleId, vehicleId));
+    expect(rows.map((x) => JSON.parse(x.streamsJson).streams[0].uri)).toEqual(['rtsp://10.0.0.9:8554/main']);
+    const still = r.cameras.find((c) => c.kind === 'camera_image');
+    if (still?.kind !== 'camera_image') throw new Error('no still stored');
+    // The lens is the announced camera's, the gimbal the configured default (straight down).
+    expect(still.meta.camera).toEqual({ hfovDeg: 82, width: 4000, height: 3000 });
+    expect(still.meta.gimbal.pitchDeg).toBe(-90);
+
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    const fetched: string[] = [];
+    const images = new CapturedImages({
+      db,
+      media: new MediaLibrary(new LocalMediaStore(path.join(dir, 'media'))),
+      sortieOf: () => 'sortie-1',
+      fetch: (async (url: URL) => {
+        fetched.push(String(url));
+        return url.pathname.endsWith('3.jpg') ? new Response(jpeg) : new Response('gone', { status: 404 });
+      }) as unknown as typeof fetch,
+    });
+    const frames: { sortieId?: string; bytes: number; lat: number }[] = [];
+    images.on('frame', (f) =>
+      frames.push({ sortieId: f.sortieId, bytes: f.image.bytes.length, lat: f.pose.lat }),
+    );
+    await images.add({ id: still.imageId, fileUrl: still.image.fileUrl, ok: true, meta: still.meta });
+    expect(frames).toEqual([{ sortieId: 'sortie-1', bytes: jpeg.length, lat: 23.03 }]);
+    const [row] = await db.select().from(cameraImages).where(eq(cameraImages.id, still.imageId));
+    expect(row?.mediaSha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // A still that cannot be fetched is recorded with why; a failed capture is not fetched at all.
+    const failures: string[] = [];
+    images.on('failed', (_id, why) => failures.push(why));
+    await images.add({
+      id: still.imageId,
+      fileUrl: 'http://10.0.0.9/stills/4.jpg',
+      ok: true,
+      meta: still.meta,
+    });
+    await images.add({ id: still.imageId, fileUrl: '', ok: false, meta: still.meta });
+    // A still on a host the vehicle never announced (here the cloud metadata address) is not fetched.
+    await images.add({
+      id: still.imageId,
+      fileUrl: 'http://169.254.169.254/latest/meta-data/',
+      ok: true,
+      meta: still.meta,
+    });
+    expect(failures).toEqual([
+      'file URL http://10.0.0.9/stills/4.jpg: HTTP 404',
+      'the camera reported the capture as failed',
+      "file URL http://169.254.169.254/latest/meta-data/: host 169.254.169.254 is neither one of the vehicle's announced stream hosts nor in video.stillHosts",
+    ]);
+    expect(fetched).toEqual(['http://10.0.0.9/stills/3.jpg', 'http://10.0.0.9/stills/4.jpg']);
+  });
+});

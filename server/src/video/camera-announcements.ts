@@ -1,0 +1,221 @@
+/**
+ * What vehicles' cameras announce over MAVLink (through their bridge): the video streams
+ * (VIDEO_STREAM_INFORMATION) that become a vehicle's video source, and the stills they report
+ * (CAMERA_IMAGE_CAPTURED) that become frames with a pose for detection.
+ *
+ * Pure parts (`pickAnnouncedSource`, `intrinsicsOf`, `frameMetaOfImage`) decide; `CapturedImages`
+ * fetches a reported still from its URL into the media store and hands the frame on.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  type CameraImagePayload,
+  type CameraIntrinsics,
+  type CameraStreamsPayload,
+  checkFrame,
+  type Frame,
+  type FrameMeta,
+  type GimbalAttitude,
+} from '@aerie/contracts';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { cameraImages, vehicleCameras } from '../db/schema.ts';
+import type { MediaLibrary } from '../media/library.ts';
+
+/** URI schemes the video ingest opens (see `parseSourceUrl`). */
+const OPENABLE = new Set(['rtsp:', 'rtmp:', 'srt:', 'http:', 'https:']);
+
+function openable(uri: string): boolean {
+  try {
+    return OPENABLE.has(new URL(uri).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stream URI to watch among a vehicle's announced cameras: the lowest camera component id
+ * first, then the lowest stream id, skipping URIs the ingest cannot open (e.g. `udp://`, whose
+ * RTP needs an SDP the announcement does not carry). Null when there is none.
+ */
+export function pickAnnouncedSource(cameras: readonly CameraStreamsPayload[]): string | null {
+  const sorted = [...cameras].sort((a, b) => a.compid - b.compid);
+  for (const c of sorted) {
+    const streams = [...c.streams].sort((a, b) => a.streamId - b.streamId);
+    for (const s of streams) if (openable(s.uri)) return s.uri;
+  }
+  return null;
+}
+
+/**
+ * A still's lens: the camera's image resolution (CAMERA_INFORMATION) and its streams' horizontal
+ * field of view, each part falling back to the configured camera when the camera does not say.
+ */
+export function intrinsicsOf(
+  camera: CameraStreamsPayload | null,
+  fallback: CameraIntrinsics,
+): CameraIntrinsics {
+  const hfov = camera?.streams.find((s) => s.hfovDeg > 0 && s.hfovDeg < 180)?.hfovDeg;
+  const sized = camera !== null && camera.widthPx > 0 && camera.heightPx > 0;
+  return {
+    hfovDeg: hfov ?? fallback.hfovDeg,
+    width: sized ? camera.widthPx : fallback.width,
+    height: sized ? camera.heightPx : fallback.height,
+  };
+}
+
+/**
+ * The frame contract's metadata for a reported still: the pose the camera reported with it (not
+ * interpolated telemetry: the camera took it at the shot), the configured gimbal (the reported
+ * attitude is the vehicle's when the camera has no gimbal device, as PX4 reports it) and the lens.
+ */
+export function frameMetaOfImage(
+  vehicleId: string,
+  image: CameraImagePayload,
+  camera: CameraIntrinsics,
+  gimbal: GimbalAttitude,
+  sortieId?: string | null,
+): FrameMeta {
+  return {
+    vehicleId,
+    ...(sortieId ? { sortieId } : {}),
+    capturedAtMs: image.capturedAtMs,
+    pose: {
+      lat: image.lat,
+      lon: image.lon,
+      altMslM: image.altMslM,
+      altRelM: image.altRelM,
+      rollDeg: image.rollDeg,
+      pitchDeg: image.pitchDeg,
+      yawDeg: image.yawDeg,
+    },
+    gimbal: { ...gimbal },
+    camera: { ...camera },
+  };
+}
+
+/** One stored still report, after the batch that carried it committed. */
+export interface ReportedImage {
+  id: string;
+  fileUrl: string;
+  ok: boolean;
+  meta: FrameMeta;
+}
+
+export interface CapturedImagesEvents {
+  /** A still was fetched and stored: a frame with its pose. */
+  frame: [Frame & { image: { kind: 'encoded' } }, string];
+  /** A still could not be fetched (the row keeps why). */
+  failed: [string, string];
+}
+
+export interface CapturedImagesOptions {
+  db: Db;
+  media: MediaLibrary;
+  /** Largest still accepted (default 20 MB). */
+  maxBytes?: number;
+  /** Give up on a still after this long (default 10 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  /**
+   * Host names stills may always be fetched from besides the hosts of the vehicle's own announced
+   * streams (e.g. the simulated cameras' host). A still anywhere else is refused: a vehicle's report
+   * must not make the server fetch an arbitrary address on its network.
+   */
+  stillHosts?: readonly string[];
+  /** The vehicle's open sortie, which the frame then belongs to. */
+  sortieOf?: (vehicleId: string) => string | null | undefined;
+}
+
+/**
+ * Fetches reported stills (`http(s)://` file URLs) into the media store, one at a time, records
+ * the media hash (or why not) on the stored report, and emits each as a frame.
+ */
+export class CapturedImages extends EventEmitter<CapturedImagesEvents> {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly maxBytes: number;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly opts: CapturedImagesOptions) {
+    super();
+    this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.fetchFn = opts.fetch ?? fetch;
+  }
+
+  /** Queues a stored report; resolves when it was handled. */
+  add(report: ReportedImage): Promise<void> {
+    const run = this.tail.then(() => this.handle(report));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async handle(report: ReportedImage): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.download(report);
+    } catch (err) {
+      const why = (err as Error).message;
+      await this.opts.db.update(cameraImages).set({ fetchError: why }).where(eq(cameraImages.id, report.id));
+      this.emit('failed', report.id, why);
+      return;
+    }
+    const info = await this.opts.media.put(this.opts.db, bytes, { kind: 'camera-image', mime: 'image/jpeg' });
+    await this.opts.db
+      .update(cameraImages)
+      .set({ mediaSha256: info.sha256 })
+      .where(eq(cameraImages.id, report.id));
+    const sortieId = report.meta.sortieId ?? this.opts.sortieOf?.(report.meta.vehicleId);
+    const meta = sortieId ? { ...report.meta, sortieId } : report.meta;
+    const checked = checkFrame({ ...meta, image: { kind: 'encoded', bytes } });
+    if (!checked.ok) {
+      this.emit('failed', report.id, checked.error.message);
+      return;
+    }
+    this.emit('frame', checked.frame as Frame & { image: { kind: 'encoded' } }, report.id);
+  }
+
+  /** Host names of the vehicle's announced streams plus the configured ones, lower case. */
+  private async allowedHosts(vehicleId: string): Promise<Set<string>> {
+    const hosts = new Set((this.opts.stillHosts ?? []).map((h) => h.toLowerCase()));
+    const rows = await this.opts.db
+      .select({ streamsJson: vehicleCameras.streamsJson })
+      .from(vehicleCameras)
+      .where(eq(vehicleCameras.vehicleId, vehicleId));
+    for (const row of rows) {
+      const announced = JSON.parse(row.streamsJson) as Pick<CameraStreamsPayload, 'streams'>;
+      for (const s of announced.streams ?? []) {
+        try {
+          hosts.add(new URL(s.uri).hostname.toLowerCase());
+        } catch {
+          // A stream URI that is not a URL names no host.
+        }
+      }
+    }
+    return hosts;
+  }
+
+  private async download(report: ReportedImage): Promise<Uint8Array> {
+    if (!report.ok) throw new Error('the camera reported the capture as failed');
+    let url: URL;
+    try {
+      url = new URL(report.fileUrl);
+    } catch {
+      throw new Error(`file URL ${JSON.stringify(report.fileUrl)} is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`file URL ${report.fileUrl}: only http(s) stills can be fetched`);
+    const hosts = await this.allowedHosts(report.meta.vehicleId);
+    if (!hosts.has(url.hostname.toLowerCase()))
+      throw new Error(
+        `file URL ${report.fileUrl}: host ${url.hostname} is neither one of the vehicle's announced stream hosts nor in video.stillHosts`,
+      );
+    const res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (!res.ok) throw new Error(`file URL ${report.fileUrl}: HTTP ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.byteLength > this.maxBytes)
+      throw new Error(`file URL ${report.fileUrl}: ${bytes.byteLength} bytes, more than ${this.maxBytes}`);
+    if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error(`file URL ${report.fileUrl}: not a JPEG`);
+    return bytes;
+  }
+}
