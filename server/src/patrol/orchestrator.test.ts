@@ -274,8 +274,12 @@ describe('orchestrator driver', () => {
     await until(() => vehicle.commands.includes('start_mission'), 'start_mission');
     vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
     await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in_progress');
-    // Silence from here on: no state from the vehicle any more.
-    await until(async () => (await row(r.sortieId)).phase === 'failed', 'the lost timeout');
+    // Silence from here on: no state from the vehicle any more. The phase is stored before the
+    // finish (status, reason, end): wait for the finished row and the alert, not only the phase.
+    await until(async () => {
+      const now = await row(r.sortieId);
+      return now.phase === 'failed' && now.endedAt !== null && lost.length > 0;
+    }, 'the lost timeout');
     const s = await row(r.sortieId);
     expect(s).toMatchObject({ status: 'aborted', endReason: 'VehicleLost', failureCode: 'LinkLost' });
     expect(typeof s.failureParams?.seconds).toBe('number');
