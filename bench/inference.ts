@@ -19,25 +19,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '@aerie/contracts';
 import { analysisDetectors, decodeImage, loadModels, startPipeline } from '@aerie/inference';
-import { type BenchEntry, percentile, round } from './lib.ts';
+import { type BenchEntry, round, timeMedian } from './lib.ts';
 
 const SHARED = resolve(fileURLToPath(new URL('../..', import.meta.url)), 'shared');
 const MODELS_DIR = process.env.AERIE_MODELS_DIR ?? join(SHARED, 'models');
 const PICTURE = join(SHARED, 'samples', 'negative', 'city_street_elevated_03.jpg');
 
-async function median(n: number, f: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < 3; i++) await f();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await f();
-    times.push(performance.now() - t0);
-  }
-  return percentile(
-    times.sort((a, b) => a - b),
-    50,
-  );
-}
+const median = (n: number, f: () => Promise<unknown> | unknown): Promise<number> => timeMedian(f, n);
 
 export async function benchInference(): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];

@@ -1,4 +1,7 @@
 /** Shared pieces of the benchmarks: result entries, percentiles, and a synthetic PX4 stream. */
+import { performance } from 'node:perf_hooks';
+import { build } from '@aerie/server';
+import type { FastifyInstance } from 'fastify';
 import { common, type MavLinkData, MavLinkProtocolV2, minimal } from 'node-mavlink';
 
 export interface BenchEntry {
@@ -19,6 +22,58 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Median duration (ms) of `runs` runs of `run`, after `warmup` untimed ones. */
+export async function timeMedian(
+  run: () => Promise<unknown> | unknown,
+  runs = 15,
+  warmup = 3,
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await run();
+    samples.push(performance.now() - t);
+  }
+  return percentile(
+    samples.sort((a, b) => a - b),
+    50,
+  );
+}
+
+/**
+ * A server for a benchmark on `dataDir` (PostgreSQL when `databaseUrl`), its JSON requests
+ * (`jsonInject`) and the administrator's bearer token.
+ */
+export async function benchServer(dataDir: string, password: string, databaseUrl?: string) {
+  const app = await build({
+    config: { dataDir, logLevel: 'silent', adminPassword: password, ...(databaseUrl ? { databaseUrl } : {}) },
+    announce: () => {},
+  });
+  try {
+    const inject = jsonInject(app);
+    const login = await inject('POST', '/api/auth/login', undefined, { username: 'admin', password });
+    return { app, inject, token: login.token as string };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+}
+
+/** A JSON request through `app.inject()` (bearer `token` when given); throws on a 3xx-5xx answer. */
+export function jsonInject(app: FastifyInstance) {
+  return async (method: 'GET' | 'POST', url: string, token?: string, payload?: object) => {
+    const res = await app.inject({
+      method,
+      url,
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      ...(payload ? { payload } : {}),
+    });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+}
 
 /**
  * A recorded-style stream of what PX4 sends on its ground link at its default rates

@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build, SQLITE_FILE } from '@aerie/server';
+import { SQLITE_FILE } from '@aerie/server';
 import Sqlite from 'better-sqlite3';
-import { type BenchEntry, percentile, round } from './lib.ts';
+import { type BenchEntry, benchServer, round, timeMedian } from './lib.ts';
 
 const TRACK_POINTS = 1_000_000;
 const SORTIES = 4000;
@@ -20,44 +20,13 @@ const VEHICLES = 8;
 /** The replayed sortie flies two hours at 1 Hz; the replay asks for its second hour. */
 const LONG_SORTIE_S = 7200;
 const RUNS = 15;
-const WARMUP = 3;
 const TARGET_MS = 50;
 const PASSWORD = 'bench-admin-password';
 
-async function timeMedian(run: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
-  }
-  return percentile(
-    samples.sort((a, b) => a - b),
-    50,
-  );
-}
-
 export async function benchQueries(): Promise<BenchEntry[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-queries-'));
-  const app = await build({
-    config: { dataDir: dir, logLevel: 'silent', adminPassword: PASSWORD },
-    announce: () => {},
-  });
+  const { app, inject, token } = await benchServer(dir, PASSWORD);
   try {
-    const inject = async (method: 'GET' | 'POST', url: string, token?: string, payload?: object) => {
-      const res = await app.inject({
-        method,
-        url,
-        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-        ...(payload ? { payload } : {}),
-      });
-      if (res.statusCode >= 300) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-      return res.json();
-    };
-    const token = (
-      await inject('POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })
-    ).token as string;
     const department = (await inject('POST', '/api/departments', token, { name: 'District' })).id as string;
     const site = (await inject('POST', '/api/sites', token, { name: 'Town', latDeg: 23.03, lonDeg: 113.14 }))
       .id as string;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark, writes bench/results.json (one entry per figure:
  * name, value, unit, target, met) and prints a table. `--update-readme` also rewrites the
- * table between the bench markers in README.md. `--only NAME` runs one group.
+ * table between the bench markers in README.md. `--only NAME` runs one group. `pg-replay` needs
+ * PostgreSQL 15 (tests/scripts/pg-up.sh starts it) and takes `--points N`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { benchInferenceQueue } from './inference-queue.ts';
 import { benchIngest } from './ingest.ts';
 import type { BenchEntry } from './lib.ts';
 import { benchMissionUpload } from './mission-upload.ts';
+import { benchPgReplay } from './pg-replay.ts';
 import { benchPlanning } from './planning.ts';
 import { benchQueries } from './queries.ts';
 import { benchTickets } from './tickets.ts';
@@ -35,6 +37,7 @@ const groups: Record<string, () => Promise<BenchEntry[]>> = {
   video: benchVideo,
   georef: benchGeoref,
   tickets: benchTickets,
+  'pg-replay': benchPgReplay,
 };
 
 const args = process.argv.slice(2);

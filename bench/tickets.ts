@@ -109,9 +109,9 @@ export async function benchTickets(): Promise<BenchEntry[]> {
     );
     const overduePage = await page('/api/tickets?overdue=true&limit=50');
 
-    app.tickets.sweep(now - 3_600_000); // warm-up: nothing due an hour earlier
+    await app.tickets.sweep(now - 3_600_000); // warm-up: nothing due an hour earlier
     const t0 = performance.now();
-    const swept = app.tickets.sweep(now);
+    const swept = await app.tickets.sweep(now);
     const sweepMs = performance.now() - t0;
     if (swept.examined !== DUE) throw new Error(`sweep examined ${swept.examined}, expected ${DUE}`);
 

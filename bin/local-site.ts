@@ -25,6 +25,8 @@ export interface LocalSiteOptions {
   /** Metres between simulated vehicles (as `aerie sim --spacing`). */
   spacingM?: number;
   now?: number;
+  /** PostgreSQL instead of the SQLite file in `dataDir` (as the server's AERIE_DATABASE_URL). */
+  databaseUrl?: string | undefined;
 }
 
 export interface LocalSite {
@@ -39,7 +41,7 @@ export async function ensureLocalSite(opts: LocalSiteOptions): Promise<LocalSite
   const home = opts.home ?? DEFAULT_HOME;
   const spacingM = opts.spacingM ?? 300;
   const now = new Date(opts.now ?? Date.now());
-  const database = openDatabase({ dataDir: opts.dataDir });
+  const database = await openDatabase({ dataDir: opts.dataDir, url: opts.databaseUrl });
   const { db } = database;
   const { sites, bridges, docks, vehicles } = schema;
   try {
@@ -164,6 +166,6 @@ export async function ensureLocalSite(opts: LocalSiteOptions): Promise<LocalSite
     }
     return { bridgeId, tokenFile, vehicleIds };
   } finally {
-    database.close();
+    await database.close();
   }
 }

@@ -104,7 +104,11 @@ async function up(opts: UpOptions): Promise<void> {
   }
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const site = await ensureLocalSite({ dataDir, vehicles: opts.vehicles });
+  const site = await ensureLocalSite({
+    dataDir,
+    vehicles: opts.vehicles,
+    databaseUrl: process.env.AERIE_DATABASE_URL || undefined,
+  });
   if (isConsoleBuildStale()) {
     process.stdout.write(
       'aerie up: building the web console (first start or changed sources; ~10-60 s)...\n',

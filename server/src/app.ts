@@ -156,7 +156,17 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   }
   const mediaLibrary = new MediaLibrary(mediaStore);
 
-  const database = openDatabase({ dataDir: config.dataDir, wal: config.sqliteWal });
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase({
+      dataDir: config.dataDir,
+      url: config.databaseUrl ?? undefined,
+      wal: config.sqliteWal,
+    });
+  } catch (err) {
+    closeMedia();
+    throw err;
+  }
   let app: FastifyInstance | undefined;
   let cluster: Cluster | undefined;
   try {
@@ -241,7 +251,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       bodyLimit: 1024 * 1024,
     });
     app.decorate('aerie', ctx);
-    const ticketDesk = createTicketDesk(ctx);
+    const ticketDesk = await createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);
     await installEvidenceScreening(app, ticketDesk, config.evidence);
     const webhooks = new WebhookDispatcher(database.db, now, opts.tickets?.webhooks);
@@ -302,7 +312,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           if (FINAL_SORTIE_PHASES.has(p.phase))
             ticketDesk
               .finishVerificationFlight(p.sortieId)
-              .catch((err: Error) =>
+              .catch((err: unknown) =>
                 app?.log.error({ err, sortieId: p.sortieId }, 'verification evidence not attached'),
               );
         },
@@ -338,7 +348,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.addHook('onClose', async () => {
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenIdle();
-      database.close();
+      await database.close();
       closeMedia();
       await clusterHandle.close();
     });
@@ -439,7 +449,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     return app;
   } catch (err) {
     if (app) await app.close().catch(() => {});
-    database.close();
+    await database.close();
     closeMedia();
     await cluster?.close();
     throw err;

@@ -30,6 +30,19 @@ export const ServerConfigSchema = Type.Object(
       description: 'The built web console, served at / (null: API only)',
     }),
     sqliteWal: Type.Boolean({ default: true, description: 'SQLite write-ahead logging' }),
+    databaseUrl: Type.Union(
+      [
+        Type.String({
+          pattern: '^postgres(ql)?://',
+          description: 'postgres://user:password@host:port/database',
+        }),
+        Type.Null(),
+      ],
+      {
+        default: null,
+        description: 'PostgreSQL 15 instead of the embedded SQLite file in dataDir (null: SQLite)',
+      },
+    ),
     sessionTtlS: Type.Integer({ default: 12 * 3600, minimum: 60, description: 'Session lifetime' }),
     cookieSecure: Type.Boolean({
       default: false,
@@ -349,7 +362,7 @@ export function parseServerConfig(input: unknown): Result<ServerConfig, 'Invalid
  * AERIE_TICKET_POLICY (JSON), AERIE_VIDEO_SIM_URL, AERIE_VIDEO_SOURCES (JSON object: vehicle id -> URL),
  * AERIE_DETECTION (true/1), AERIE_DETECTION_FPS, AERIE_MODELS_DIR, AERIE_DEM_FILE, AERIE_REDIS_URL, AERIE_MAP_DIR,
  * AERIE_BASEMAP (a map name, '' for none), AERIE_MEDIA_URL, AERIE_S3_ENDPOINT, AERIE_S3_REGION,
- * AERIE_S3_PATH_STYLE (true/1), AERIE_NODE_ID, AERIE_LEASE_TTL_S. Takes the
+ * AERIE_S3_PATH_STYLE (true/1), AERIE_NODE_ID, AERIE_LEASE_TTL_S, AERIE_DATABASE_URL (postgres://...). Takes the
  * environment as an argument so only the entry point touches `process.env`. Numbers that do
  * not parse are passed through as text, so the schema check names them.
  */
@@ -360,6 +373,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Record<s
   if (env.PORT) out.port = num(env.PORT);
   if (env.AERIE_HOST) out.host = env.AERIE_HOST;
   if (env.AERIE_DATA_DIR) out.dataDir = env.AERIE_DATA_DIR;
+  if (env.AERIE_DATABASE_URL) out.databaseUrl = env.AERIE_DATABASE_URL;
   if (env.AERIE_ADMIN_PASSWORD) out.adminPassword = env.AERIE_ADMIN_PASSWORD;
   if (env.AERIE_CONSOLE_DIR) out.consoleDir = env.AERIE_CONSOLE_DIR;
   if (env.AERIE_LOG_LEVEL) out.logLevel = env.AERIE_LOG_LEVEL;

@@ -33,7 +33,15 @@ export {
   ServerConfigSchema,
 } from './config.ts';
 export type { AppContext } from './context.ts';
-export { type Database, type Db, openDatabase, SQLITE_FILE } from './db/client.ts';
+export {
+  type Database,
+  type Db,
+  type Dialect,
+  dialectOf,
+  openDatabase,
+  SQLITE_FILE,
+  transaction,
+} from './db/client.ts';
 export * as schema from './db/schema.ts';
 export { type Detection, DetectionLoop, type DetectionStats } from './detection/index.ts';
 export { type AttachedTlog, FlightLog, type FlightLogOptions } from './flightlog/flight-log.ts';

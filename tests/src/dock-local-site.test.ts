@@ -16,11 +16,11 @@ afterEach(async () => {
 });
 
 async function docks() {
-  const database = openDatabase({ dataDir: dir });
+  const database = await openDatabase({ dataDir: dir });
   try {
     return (await database.db.select().from(schema.docks)).sort((a, b) => a.serial.localeCompare(b.serial));
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
@@ -35,11 +35,11 @@ describe('ensureLocalSite: docks', () => {
     ]);
 
     // A data folder from before docks were bound (or an administrator's unbind) is bound again.
-    const database = openDatabase({ dataDir: dir });
+    const database = await openDatabase({ dataDir: dir });
     try {
       await database.db.update(schema.docks).set({ bridgeId: null, sysid: null, compid: null });
     } finally {
-      database.close();
+      await database.close();
     }
     await ensureLocalSite({ dataDir: dir, vehicles: 3 });
     expect((await docks()).map((d) => d.sysid)).toEqual([101, 102, 103]);

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function rows() {
-  const database = openDatabase({ dataDir: dir });
+  const database = await openDatabase({ dataDir: dir });
   try {
     const { db } = database;
     return {
@@ -26,7 +26,7 @@ async function rows() {
       vehicles: await db.select().from(schema.vehicles),
     };
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
@@ -45,12 +45,12 @@ describe('ensureLocalSite', () => {
       expect(v.bridgeId).toBe(site.bridgeId);
       expect(r.docks.some((d) => d.id === v.dockId)).toBe(true);
     }
-    const database = openDatabase({ dataDir: dir });
+    const database = await openDatabase({ dataDir: dir });
     try {
       const token = readFileSync(tokenFile, 'utf8').trim();
       expect(await findBridgeByToken(database.db, token)).toMatchObject({ id: site.bridgeId });
     } finally {
-      database.close();
+      await database.close();
     }
   });
 
@@ -67,12 +67,12 @@ describe('ensureLocalSite', () => {
     await ensureLocalSite({ dataDir: dir, vehicles: 8 });
     const replaced = readFileSync(first.tokenFile, 'utf8');
     expect(replaced).not.toBe(token);
-    const database = openDatabase({ dataDir: dir });
+    const database = await openDatabase({ dataDir: dir });
     try {
       expect(await findBridgeByToken(database.db, replaced.trim())).toMatchObject({ id: first.bridgeId });
       expect(await findBridgeByToken(database.db, token.trim())).toBeNull();
     } finally {
-      database.close();
+      await database.close();
     }
   });
 });

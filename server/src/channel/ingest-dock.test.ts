@@ -6,9 +6,10 @@ import { sampleDockStatus } from '@aerie/contracts';
 import type { ChannelItem, DockStatusPayload } from '@aerie/gcs-bridge';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { bridgeCursors, bridges, dockEvents, docks, sites, vehicles } from '../db/schema.ts';
 import { LiveDockStore } from '../live/dock-store.ts';
+import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
 import { BridgeIngest, checkItem, dockEventText, noopIngestSink } from './ingest.ts';
 
 const BRIDGE = { id: 'b-1', name: 'nanhai' };
@@ -39,7 +40,7 @@ let warnings: string[];
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-ingest-dock-'));
-  database = openDatabase({ dataDir: dir });
+  database = await openTestDatabase(dir);
   const db = database.db;
   await db.insert(bridges).values({ ...BRIDGE, tokenHash: 'x', createdAt: new Date(0) });
   await db
@@ -68,8 +69,9 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  database.close();
+  await database.close();
   await rm(dir, { recursive: true, force: true });
+  await dropTestDatabase(dir);
 });
 
 describe('dock items', () => {

@@ -5,18 +5,17 @@
  * and the move of the bridge's cursor commit together or not at all, so a crash, a sink
  * failure or a resent batch can neither lose an item nor store it twice.
  *
- * How the transaction is held (better-sqlite3 under drizzle): drizzle's better-sqlite3
- * `transaction()` takes a synchronous callback, but the IngestSink is async. So the ingest
- * uses explicit `BEGIN IMMEDIATE` / `COMMIT` / `ROLLBACK` on the one shared connection and
- * keeps everything else out of the window between them:
+ * How the transaction is held: `transaction()` (db/client.ts). On PostgreSQL that is a pooled
+ * connection of its own. On SQLite it is BEGIN IMMEDIATE / COMMIT on the one shared connection,
+ * serialised with every other `transaction()` by a mutex, and the ingest keeps everything else
+ * out of the window between them:
  * - batches (and hellos, which read cursors) run one at a time through an in-process queue;
  * - better-sqlite3 runs every drizzle query synchronously (the promise it returns is already
  *   settled), so a sink that only awaits database calls finishes the whole batch within one
  *   turn of the event loop: no HTTP request, timer or socket event can run, and so none can
  *   write, between BEGIN and COMMIT. If a sink does await real I/O inside the window, the
- *   ingest logs a warning naming the batch, because writes from elsewhere could then join
- *   (and on a rollback be undone with) the batch's transaction.
- * A PostgreSQL engine would take a dedicated connection from its pool instead.
+ *   ingest logs a warning naming the batch, because writes from elsewhere (outside
+ *   `transaction()`) could then join (and on a rollback be undone with) the batch's transaction.
  *
  * Items are checked against the channel contract before storing; a malformed item is skipped
  * (logged, and named with its code in the bridge's ack) but still consumed, so one bad item
@@ -37,8 +36,8 @@ import {
   type VehicleEventPayload,
   type VehicleStatePayload,
 } from '@aerie/contracts';
-import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { and, eq } from 'drizzle-orm';
+import { type Db, type Dialect, dialectOf, transaction } from '../db/client.ts';
 import {
   bridgeCursors,
   bridges,
@@ -179,6 +178,7 @@ export function dockEventText(e: DockEventPayload): { code: string | null; messa
 
 export class BridgeIngest {
   private readonly db: Db;
+  private readonly dialect: Dialect;
   private readonly sink: IngestSink;
   private readonly now: () => number;
   private readonly log: IngestLogger | undefined;
@@ -191,6 +191,7 @@ export class BridgeIngest {
 
   constructor(opts: BridgeIngestOptions) {
     this.db = opts.db;
+    this.dialect = dialectOf(opts.db);
     this.sink = opts.sink;
     this.now = opts.now ?? Date.now;
     this.log = opts.logger;
@@ -226,20 +227,20 @@ export class BridgeIngest {
     return run;
   }
 
-  private async cursor(bridgeId: string, epoch: string): Promise<number> {
-    const [row] = await this.db
+  private async cursor(bridgeId: string, epoch: string, db: Db = this.db): Promise<number> {
+    const [row] = await db
       .select({ lastSeq: bridgeCursors.lastSeq })
       .from(bridgeCursors)
       .where(and(eq(bridgeCursors.bridgeId, bridgeId), eq(bridgeCursors.epoch, epoch)));
     return row?.lastSeq ?? 0;
   }
 
-  private async touch(bridgeId: string, force: boolean): Promise<void> {
+  private async touch(bridgeId: string, force: boolean, db: Db = this.db): Promise<void> {
     const now = this.now();
     const last = this.lastSeenWritten.get(bridgeId) ?? 0;
     if (!force && now - last < this.lastSeenEveryMs) return;
     this.lastSeenWritten.set(bridgeId, now);
-    await this.db
+    await db
       .update(bridges)
       .set({ lastSeenAt: new Date(now) })
       .where(eq(bridges.id, bridgeId));
@@ -264,141 +265,141 @@ export class BridgeIngest {
         'malformed bridge items skipped',
       );
 
-    const db = this.db;
     const touched = new Set<string>();
     let yielded = false;
     const guard = setImmediate(() => {
       yielded = true;
     });
-    await db.run(sql`BEGIN IMMEDIATE`);
     try {
-      const cursor = await this.cursor(bridge.id, epoch);
-      // Malformed items are consumed too, so the cursor passes them.
-      let maxSeq = cursor;
-      for (const i of valid) if (i.seq > maxSeq) maxSeq = i.seq;
-      for (const r of rejected) if (r.seq !== null && r.seq > maxSeq) maxSeq = r.seq;
-      const stored: StoredItem[] = [];
-      const storedDocks: StoredDockItem[] = [];
-      const storedCameras: StoredCameraItem[] = [];
-      const registered: IngestResult['registered'] = [];
-      const vehicleIds = new Map<number, string>();
-      const dockIds = new Map<number, string | null>();
-      let last = cursor;
-      for (const item of valid) {
-        if (item.seq <= last) continue;
-        last = item.seq;
-        if (item.kind === 'dock_state' || item.kind === 'dock_event') {
-          let dockId = dockIds.get(item.sysid);
-          if (dockId === undefined) {
-            dockId = await this.resolveDock(bridge, item.sysid);
-            dockIds.set(item.sysid, dockId);
+      const result = await transaction(this.db, async (db) => {
+        const cursor = await this.cursor(bridge.id, epoch, db);
+        // Malformed items are consumed too, so the cursor passes them.
+        let maxSeq = cursor;
+        for (const i of valid) if (i.seq > maxSeq) maxSeq = i.seq;
+        for (const r of rejected) if (r.seq !== null && r.seq > maxSeq) maxSeq = r.seq;
+        const stored: StoredItem[] = [];
+        const storedDocks: StoredDockItem[] = [];
+        const storedCameras: StoredCameraItem[] = [];
+        const registered: IngestResult['registered'] = [];
+        const vehicleIds = new Map<number, string>();
+        const dockIds = new Map<number, string | null>();
+        let last = cursor;
+        for (const item of valid) {
+          if (item.seq <= last) continue;
+          last = item.seq;
+          if (item.kind === 'dock_state' || item.kind === 'dock_event') {
+            let dockId = dockIds.get(item.sysid);
+            if (dockId === undefined) {
+              dockId = await this.resolveDock(bridge, item.sysid, db);
+              dockIds.set(item.sysid, dockId);
+            }
+            if (dockId === null) continue;
+            if (item.kind === 'dock_state') {
+              storedDocks.push({
+                dockId,
+                kind: 'dock_state',
+                sysid: item.sysid,
+                atMs: item.atMs,
+                dock: item.dock,
+              });
+            } else {
+              const { code, message } = dockEventText(item.event);
+              await db.insert(dockEvents).values({
+                id: randomUUID(),
+                dockId,
+                at: new Date(item.atMs),
+                kind: item.event.type,
+                code,
+                message,
+                dataJson: JSON.stringify(item.event),
+              });
+              storedDocks.push({
+                dockId,
+                kind: 'dock_event',
+                sysid: item.sysid,
+                atMs: item.atMs,
+                event: item.event,
+              });
+            }
+            continue;
           }
-          if (dockId === null) continue;
-          if (item.kind === 'dock_state') {
-            storedDocks.push({
-              dockId,
-              kind: 'dock_state',
+          let vehicleId = vehicleIds.get(item.sysid);
+          if (vehicleId === undefined) {
+            const resolved = await this.resolveVehicle(
+              bridge,
+              item.sysid,
+              item.kind === 'state' ? item.state : undefined,
+              db,
+            );
+            vehicleId = resolved.vehicleId;
+            if (resolved.registered) registered.push({ vehicleId, sysid: item.sysid, name: resolved.name });
+            vehicleIds.set(item.sysid, vehicleId);
+          }
+          touched.add(vehicleId);
+          if (item.kind === 'state') {
+            await this.sink.onState(db, vehicleId, item.atMs, item.state);
+            stored.push({ vehicleId, kind: 'state', sysid: item.sysid, atMs: item.atMs, state: item.state });
+          } else if (item.kind === 'event') {
+            await this.sink.onEvent(db, vehicleId, item.atMs, item.event);
+            stored.push({ vehicleId, kind: 'event', sysid: item.sysid, atMs: item.atMs, event: item.event });
+          } else if (item.kind === 'camera_streams') {
+            await this.storeCamera(db, vehicleId, item.atMs, item.camera);
+            storedCameras.push({
+              vehicleId,
+              kind: 'camera_streams',
               sysid: item.sysid,
               atMs: item.atMs,
-              dock: item.dock,
+              camera: item.camera,
             });
           } else {
-            const { code, message } = dockEventText(item.event);
-            await db.insert(dockEvents).values({
-              id: randomUUID(),
-              dockId,
-              at: new Date(item.atMs),
-              kind: item.event.type,
-              code,
-              message,
-              dataJson: JSON.stringify(item.event),
-            });
-            storedDocks.push({
-              dockId,
-              kind: 'dock_event',
+            const { imageId, meta } = await this.storeImage(db, vehicleId, item.image);
+            storedCameras.push({
+              vehicleId,
+              kind: 'camera_image',
               sysid: item.sysid,
               atMs: item.atMs,
-              event: item.event,
+              image: item.image,
+              imageId,
+              meta,
             });
           }
-          continue;
         }
-        let vehicleId = vehicleIds.get(item.sysid);
-        if (vehicleId === undefined) {
-          const resolved = await this.resolveVehicle(
-            bridge,
-            item.sysid,
-            item.kind === 'state' ? item.state : undefined,
-          );
-          vehicleId = resolved.vehicleId;
-          if (resolved.registered) registered.push({ vehicleId, sysid: item.sysid, name: resolved.name });
-          vehicleIds.set(item.sysid, vehicleId);
+        if (maxSeq > cursor) {
+          const updatedAt = new Date(this.now());
+          await db
+            .insert(bridgeCursors)
+            .values({ bridgeId: bridge.id, epoch, lastSeq: maxSeq, updatedAt })
+            .onConflictDoUpdate({
+              target: [bridgeCursors.bridgeId, bridgeCursors.epoch],
+              set: { lastSeq: maxSeq, updatedAt },
+            });
+          await this.touch(bridge.id, false, db);
         }
-        touched.add(vehicleId);
-        if (item.kind === 'state') {
-          await this.sink.onState(db, vehicleId, item.atMs, item.state);
-          stored.push({ vehicleId, kind: 'state', sysid: item.sysid, atMs: item.atMs, state: item.state });
-        } else if (item.kind === 'event') {
-          await this.sink.onEvent(db, vehicleId, item.atMs, item.event);
-          stored.push({ vehicleId, kind: 'event', sysid: item.sysid, atMs: item.atMs, event: item.event });
-        } else if (item.kind === 'camera_streams') {
-          await this.storeCamera(vehicleId, item.atMs, item.camera);
-          storedCameras.push({
-            vehicleId,
-            kind: 'camera_streams',
-            sysid: item.sysid,
-            atMs: item.atMs,
-            camera: item.camera,
-          });
-        } else {
-          const { imageId, meta } = await this.storeImage(vehicleId, item.image);
-          storedCameras.push({
-            vehicleId,
-            kind: 'camera_image',
-            sysid: item.sysid,
-            atMs: item.atMs,
-            image: item.image,
-            imageId,
-            meta,
-          });
-        }
-      }
-      if (maxSeq > cursor) {
-        const updatedAt = new Date(this.now());
-        await db
-          .insert(bridgeCursors)
-          .values({ bridgeId: bridge.id, epoch, lastSeq: maxSeq, updatedAt })
-          .onConflictDoUpdate({
-            target: [bridgeCursors.bridgeId, bridgeCursors.epoch],
-            set: { lastSeq: maxSeq, updatedAt },
-          });
-        await this.touch(bridge.id, false);
-      }
-      await db.run(sql`COMMIT`);
+        return { lastSeq: maxSeq, stored, docks: storedDocks, cameras: storedCameras, registered, rejected };
+      });
       clearImmediate(guard);
-      if (yielded)
+      if (yielded && this.dialect === 'sqlite')
         this.log?.warn(
           { bridgeId: bridge.id, epoch, items: batch.length },
           'the ingest sink awaited I/O inside the batch transaction; other writes may have joined it',
         );
-      return { lastSeq: maxSeq, stored, docks: storedDocks, cameras: storedCameras, registered, rejected };
+      return result;
     } catch (err) {
       clearImmediate(guard);
-      try {
-        await db.run(sql`ROLLBACK`);
-      } catch (rollbackErr) {
-        // SQLite already rolled back on its own (e.g. after SQLITE_FULL); nothing is left open.
-        this.log?.warn({ error: String(rollbackErr) }, 'rollback after a failed batch');
-      }
       for (const id of touched) this.sink.forget?.(id);
       throw err;
     }
   }
 
   /** The newest announcement of a vehicle's camera replaces the one before. */
-  private async storeCamera(vehicleId: string, atMs: number, camera: CameraStreamsPayload): Promise<void> {
+  private async storeCamera(
+    db: Db,
+    vehicleId: string,
+    atMs: number,
+    camera: CameraStreamsPayload,
+  ): Promise<void> {
     const row = { streamsJson: JSON.stringify(camera), announcedAt: new Date(atMs) };
-    await this.db
+    await db
       .insert(vehicleCameras)
       .values({ vehicleId, compid: camera.compid, ...row })
       .onConflictDoUpdate({ target: [vehicleCameras.vehicleId, vehicleCameras.compid], set: row });
@@ -406,10 +407,11 @@ export class BridgeIngest {
 
   /** A still report becomes a frame record (its image is fetched after commit, by CapturedImages). */
   private async storeImage(
+    db: Db,
     vehicleId: string,
     image: CameraImagePayload,
   ): Promise<{ imageId: string; meta: FrameMeta }> {
-    const [cam] = await this.db
+    const [cam] = await db
       .select({ streamsJson: vehicleCameras.streamsJson })
       .from(vehicleCameras)
       .where(and(eq(vehicleCameras.vehicleId, vehicleId), eq(vehicleCameras.compid, image.compid)));
@@ -421,7 +423,7 @@ export class BridgeIngest {
       this.stills.gimbal,
     );
     const imageId = randomUUID();
-    await this.db.insert(cameraImages).values({
+    await db.insert(cameraImages).values({
       id: imageId,
       vehicleId,
       compid: image.compid,
@@ -438,8 +440,8 @@ export class BridgeIngest {
    * The dock bound to (bridge, sysid), or null. Docks are registered by administrators (or by
    * `aerie up`'s local site), never on first sight: an unknown one is skipped with one warning.
    */
-  private async resolveDock(bridge: IngestBridge, sysid: number): Promise<string | null> {
-    const [row] = await this.db
+  private async resolveDock(bridge: IngestBridge, sysid: number, db: Db = this.db): Promise<string | null> {
+    const [row] = await db
       .select({ id: docks.id })
       .from(docks)
       .where(and(eq(docks.bridgeId, bridge.id), eq(docks.sysid, sysid)));
@@ -465,8 +467,8 @@ export class BridgeIngest {
     bridge: IngestBridge,
     sysid: number,
     state: VehicleStatePayload | undefined,
+    db: Db = this.db,
   ): Promise<{ vehicleId: string; registered: boolean; name: string }> {
-    const db = this.db;
     const [bound] = await db
       .select({ id: vehicles.id, name: vehicles.name })
       .from(vehicles)

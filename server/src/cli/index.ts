@@ -99,7 +99,7 @@ export function registerCommands(program: Command, options: ServerCommandOptions
     .description('Ticket evidence (the append-only hash chain of evidence files)')
     .command('verify')
     .description(
-      'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record',
+      'Check every evidence record and file against the hash chain; exit 0 when intact, 1 at the first tampered record (PostgreSQL: AERIE_DATABASE_URL)',
     )
     .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
     .addHelpText(
@@ -112,8 +112,12 @@ export function registerCommands(program: Command, options: ServerCommandOptions
         ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
       });
       if (!parsed.ok) throw new Error(parsed.error.message);
-      const { dataDir, media } = parsed.value;
-      const verdict = await verifyEvidenceDir(dataDir, await openMediaStore(dataDir, media));
+      const { dataDir, media, databaseUrl } = parsed.value;
+      const verdict = await verifyEvidenceDir(
+        dataDir,
+        await openMediaStore(dataDir, media),
+        databaseUrl ?? undefined,
+      );
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
     });

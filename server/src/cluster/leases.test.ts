@@ -1,23 +1,28 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
+import { openTestDatabase, removeTestData } from '../test/database.ts';
 import { Leases, soleOwnership } from './leases.ts';
 
 const open: Database[] = [];
 let dir = '';
 afterEach(async () => {
-  for (const d of open.splice(0)) d.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  for (const d of open.splice(0)) await d.close();
+  if (dir) await removeTestData(dir);
 });
 
-/** Two nodes on two connections to one database file, as two processes would be, on one clock. */
+/**
+ * Two nodes on two connections to one database (the folder's SQLite file, or its PostgreSQL
+ * database), as two processes would be, on one clock.
+ */
 async function twoNodes(ttlMs = 10_000) {
   dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-leases-'));
   const clock = { t: 1_000_000 };
   const now = () => clock.t;
-  const [dbA, dbB] = [openDatabase({ dataDir: dir }), openDatabase({ dataDir: dir })];
+  const dbA = await openTestDatabase(dir);
+  const dbB = await openTestDatabase(dir);
   open.push(dbA, dbB);
   const a = new Leases({ db: dbA.db, nodeId: 'node-a', ttlMs, now });
   const b = new Leases({ db: dbB.db, nodeId: 'node-b', ttlMs, now });

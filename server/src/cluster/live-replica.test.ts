@@ -107,7 +107,8 @@ describe('live state replicated between nodes', () => {
     clock.t += 100;
     await eventually(() => !a.liveState.get('v1').online && !a.docks.getDock('d1').online, 'v1 offline on A');
     expect(a.liveState.get('v1').state).not.toBeNull();
-    expect([...a.replica.peers().keys()]).toEqual(['c']);
+    // C's alive message may land after A's sweep saw the jumped clock; its next one brings it back.
+    await eventually(() => [...a.replica.peers().keys()].join() === 'c', 'only C left as a peer of A');
   });
 
   it('relays vehicle events and external alerts to every node', async () => {

@@ -393,6 +393,12 @@ export const commands = sqliteTable(
     resultMessage: text('result_message'),
     createdAt: createdAt(),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+    /**
+     * 1, 2, ... per vehicle, in the order the commands were sent: the history's order among
+     * commands of the same millisecond (the history once used SQLite's rowid, which PostgreSQL
+     * lacks).
+     */
+    seq: integer('seq').notNull().default(0),
   },
   (t) => [index('commands_vehicle_idx').on(t.vehicleId, t.createdAt)],
 );

@@ -37,6 +37,7 @@ function loop() {
     intake: () => ({ kind: 'ignored', reason: 'NotTicketable' }),
     sortieFrame: (sortieId, findings, frame) => {
       frames.push({ sortieId, findings, bytes: frame.bytes });
+      return undefined;
     },
   });
   return { l, frames };

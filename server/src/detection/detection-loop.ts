@@ -29,7 +29,7 @@ export interface DetectionLoopDeps {
     sortieId: string,
     findings: GeoFinding[],
     frame: { bytes: Uint8Array; mime: string },
-  ) => void | Promise<void>;
+  ) => Promise<unknown> | undefined;
   filing?: FilingOptions;
   /** Where the ground is (a terrain model); default flat at each frame's take-off elevation. */
   ground?: Ground;

@@ -40,32 +40,28 @@ function lane(x: number, y0: number, y1: number) {
 async function seedSortie(id: string, flown: Array<{ lat: number; lon: number; heading: number }>) {
   const db = h.app.aerie.database.db;
   const t0 = Date.parse('2026-06-01T02:00:00Z');
-  db.insert(sorties)
-    .values({
-      id,
-      vehicleId: 'veh-cov',
-      departmentId: depId,
-      kind: 'patrol',
-      status: 'completed',
-      startedAt: new Date(t0),
-      endedAt: new Date(t0 + 600_000),
-      routeId: 'route-cov',
-      createdAt: new Date(t0),
-    })
-    .run();
+  await db.insert(sorties).values({
+    id,
+    vehicleId: 'veh-cov',
+    departmentId: depId,
+    kind: 'patrol',
+    status: 'completed',
+    startedAt: new Date(t0),
+    endedAt: new Date(t0 + 600_000),
+    routeId: 'route-cov',
+    createdAt: new Date(t0),
+  });
   for (const [i, p] of flown.entries())
-    db.insert(trackPoints)
-      .values({
-        sortieId: id,
-        vehicleId: 'veh-cov',
-        at: new Date(t0 + i * 1000),
-        latDeg: p.lat,
-        lonDeg: p.lon,
-        altAmslM: 112,
-        altRelM: 100,
-        headingDeg: p.heading,
-      })
-      .run();
+    await db.insert(trackPoints).values({
+      sortieId: id,
+      vehicleId: 'veh-cov',
+      at: new Date(t0 + i * 1000),
+      latDeg: p.lat,
+      lonDeg: p.lon,
+      altAmslM: 112,
+      altRelM: 100,
+      headingDeg: p.heading,
+    });
 }
 
 beforeAll(async () => {
@@ -73,59 +69,53 @@ beforeAll(async () => {
   depId = String((await create(h, '/api/departments', { name: '水务局', code: 'WATER' })).id);
   const db = h.app.aerie.database.db;
   const now = new Date();
-  db.insert(vehicles)
-    .values({ id: 'veh-cov', name: '巡查一号', serial: 'SN-COV', model: 'sim', createdAt: now })
-    .run();
-  db.insert(patrolRoutes)
-    .values({
-      id: 'route-cov',
-      name: route.name,
-      kind: 'waypoint',
-      routeJson: writeAerieRoute(route),
-      createdAt: now,
-    })
-    .run();
+  await db
+    .insert(vehicles)
+    .values({ id: 'veh-cov', name: '巡查一号', serial: 'SN-COV', model: 'sim', createdAt: now });
+  await db.insert(patrolRoutes).values({
+    id: 'route-cov',
+    name: route.name,
+    kind: 'waypoint',
+    routeJson: writeAerieRoute(route),
+    createdAt: now,
+  });
   await seedSortie('full', [...lane(LANES[0]!, -60, 460), ...lane(LANES[1]!, 460, -60)]);
   await seedSortie('half', lane(LANES[0]!, -60, 460));
   await seedSortie('none', []);
-  const seedTicket = (n: number, category: string, departmentId: string | null) => {
+  const seedTicket = async (n: number, category: string, departmentId: string | null) => {
     const where = at(70, 100 * n);
-    db.insert(tickets)
-      .values({
-        id: `tk-${n}`,
-        number: `GC-20260601-000${n}`,
-        category,
-        status: 'dispatched',
-        version: 1,
-        source: 'detector',
-        latDeg: where.lat,
-        lonDeg: where.lon,
-        errorM: 4,
-        departmentId,
-        lastOccurrenceAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
-    db.insert(ticketOccurrences)
-      .values({
-        id: `oc-${n}`,
-        ticketId: `tk-${n}`,
-        score: 0.9 + n / 100,
-        latDeg: where.lat,
-        lonDeg: where.lon,
-        errorM: 4,
-        capturedAt: new Date(now.getTime() + n),
-        sortieId: 'full',
-        findingJson: '{}',
-        distanceM: 0,
-        createdAt: now,
-      })
-      .run();
+    await db.insert(tickets).values({
+      id: `tk-${n}`,
+      number: `GC-20260601-000${n}`,
+      category,
+      status: 'dispatched',
+      version: 1,
+      source: 'detector',
+      latDeg: where.lat,
+      lonDeg: where.lon,
+      errorM: 4,
+      departmentId,
+      lastOccurrenceAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await db.insert(ticketOccurrences).values({
+      id: `oc-${n}`,
+      ticketId: `tk-${n}`,
+      score: 0.9 + n / 100,
+      latDeg: where.lat,
+      lonDeg: where.lon,
+      errorM: 4,
+      capturedAt: new Date(now.getTime() + n),
+      sortieId: 'full',
+      findingJson: '{}',
+      distanceM: 0,
+      createdAt: now,
+    });
   };
-  seedTicket(1, 'river_pollution', depId);
+  await seedTicket(1, 'river_pollution', depId);
   // Not routed to a department yet: the water officer does not see it in the report.
-  seedTicket(2, 'fire_smoke', null);
+  await seedTicket(2, 'fire_smoke', null);
   officerToken = await h.userToken('department_officer', { departmentId: depId });
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { VehicleEventPayload } from '@aerie/gcs-bridge';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/client.ts';
+import { type Database, transaction } from '../db/client.ts';
 import {
   departments,
   docks,
@@ -19,6 +19,7 @@ import {
 } from '../db/schema.ts';
 import { MediaLibrary } from '../media/library.ts';
 import { LocalMediaStore } from '../media/local-store.ts';
+import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
 import { FlightLog } from './flight-log.ts';
 import { M_PER_DEG_LAT, snapshot } from './test-fixtures.ts';
 
@@ -30,7 +31,7 @@ let departmentId: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-flightlog-'));
-  database = openDatabase({ dataDir: dir });
+  database = await openTestDatabase(dir);
   const db = database.db;
   const now = new Date();
   departmentId = randomUUID();
@@ -65,8 +66,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  database.close();
+  await database.close();
   await rm(dir, { recursive: true, force: true });
+  await dropTestDatabase(dir);
 });
 
 const T0 = Date.UTC(2026, 5, 1, 2, 0, 0);
@@ -217,9 +219,7 @@ describe('FlightLog', () => {
     expect(open[0]!.distanceM).toBeGreaterThan(350);
 
     // Restart: a fresh flight log, fed inside an explicit transaction as the channel does.
-    await database.db.run(sql`BEGIN`);
-    await feed(newLog(), items.slice(half));
-    await database.db.run(sql`COMMIT`);
+    await transaction(database.db, (tx) => feed(newLog(), items.slice(half), tx));
 
     const rows = await database.db.select().from(sorties);
     expect(rows).toHaveLength(1);
@@ -237,9 +237,13 @@ describe('FlightLog', () => {
     const items = squarePatrol(T0);
     const log = newLog();
     await feed(log, items.slice(0, 400));
-    await database.db.run(sql`BEGIN`);
-    await feed(log, items.slice(400, 800));
-    await database.db.run(sql`ROLLBACK`);
+    const rolledBack = new Error('rolled back');
+    await expect(
+      transaction(database.db, async (tx) => {
+        await feed(log, items.slice(400, 800), tx);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
     log.forget(vehicleId);
     await feed(log, items.slice(400)); // the bridge replays what was not acknowledged
     const rows = await database.db.select().from(sorties);

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { departments, docks, sites, vehicles } from '../db/schema.ts';
+import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
 import { audienceRooms, DepartmentDirectory, maySee, viewerRooms } from './visibility.ts';
 
 describe('maySee', () => {
@@ -43,7 +44,7 @@ describe('DepartmentDirectory', () => {
   let database: Database;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-visibility-test-'));
-    database = openDatabase({ dataDir: dir });
+    database = await openTestDatabase(dir);
     const at = new Date(0);
     await database.db.insert(departments).values([
       { id: 'water', name: 'Water', createdAt: at },
@@ -68,8 +69,9 @@ describe('DepartmentDirectory', () => {
     });
   });
   afterEach(async () => {
-    database.close();
+    await database.close();
     await rm(dir, { recursive: true, force: true });
+    await dropTestDatabase(dir);
   });
 
   it('answers from one cache for vehicles and docks, reloading only when stale or forced', async () => {

@@ -230,9 +230,16 @@ describe('orchestrator driver', () => {
     await o.start();
     const r = await launch(o);
     if (!r.ok) throw new Error('launch failed');
-    await until(async () => (await row(r.sortieId)).phase === 'failed', 'failed');
+    // The phase is stored as the machine reaches it, the failure when its effects have run: a
+    // reader on PostgreSQL can see the one before the other, so wait for both.
+    await until(async () => (await row(r.sortieId)).status === 'aborted', 'aborted');
     const s = await row(r.sortieId);
-    expect(s).toMatchObject({ status: 'aborted', failureCode: 'UploadRefused', endReason: 'UploadRefused' });
+    expect(s).toMatchObject({
+      phase: 'failed',
+      status: 'aborted',
+      failureCode: 'UploadRefused',
+      endReason: 'UploadRefused',
+    });
     expect(s.failureMessage).toContain('NO_SPACE');
     // Stored beside the English so consoles word it: the bridge's code and the vehicle's own words.
     expect(s.failureParams).toEqual({ result: 'VehicleRejected', said: 'NO_SPACE' });
@@ -267,8 +274,12 @@ describe('orchestrator driver', () => {
     await until(() => vehicle.commands.includes('start_mission'), 'start_mission');
     vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
     await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in_progress');
-    // Silence from here on: no state from the vehicle any more.
-    await until(async () => (await row(r.sortieId)).phase === 'failed', 'the lost timeout');
+    // Silence from here on: no state from the vehicle any more. The phase is stored before the
+    // finish (status, reason, end): wait for the finished row and the alert, not only the phase.
+    await until(async () => {
+      const now = await row(r.sortieId);
+      return now.phase === 'failed' && now.endedAt !== null && lost.length > 0;
+    }, 'the lost timeout');
     const s = await row(r.sortieId);
     expect(s).toMatchObject({ status: 'aborted', endReason: 'VehicleLost', failureCode: 'LinkLost' });
     expect(typeof s.failureParams?.seconds).toBe('number');
@@ -306,7 +317,11 @@ describe('orchestrator driver', () => {
     expect(second.progress[0]).toMatchObject({ sortieId: r.sortieId, phase: 'returning' });
     expect(second.progress[0]!.message).toContain('resumed');
     second.vehicle.set({ armed: false, landed: true, modeKind: 'land' });
-    await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+    // The phase is stored before the finish clears the working state (see 'an upload refused').
+    await until(async () => {
+      const now = await row(r.sortieId);
+      return now.phase === 'closed' && now.orchestratorJson === null;
+    }, 'closed');
     expect(second.dock.commands).toEqual(['prepare_landing', 'close_lid', 'start_charging']);
     expect(second.vehicle.commands).toEqual([]);
     const done = await row(r.sortieId);

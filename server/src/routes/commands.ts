@@ -144,6 +144,7 @@ export function registerCommandRoutes(
         paramsJson: Object.keys(params).length ? JSON.stringify(params) : null,
         status: 'pending',
         createdAt: new Date(ctx.now()),
+        seq: sql`(select coalesce(max(seq), 0) + 1 from commands where vehicle_id = ${vehicle.id})`,
       });
 
       const hub = ctx.bridgeHub;
@@ -210,7 +211,7 @@ export function registerCommandRoutes(
         .select()
         .from(commands)
         .where(eq(commands.vehicleId, vehicle.id))
-        .orderBy(desc(commands.createdAt), desc(sql`rowid`))
+        .orderBy(desc(commands.createdAt), desc(commands.seq))
         .limit(100);
       return {
         items: rows.map((c) => ({

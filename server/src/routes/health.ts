@@ -9,7 +9,12 @@ import { bridges, vehicles } from '../db/schema.ts';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-  database: Type.Object({ ok: Type.Boolean(), dialect: Type.String() }),
+  database: Type.Object({
+    ok: Type.Boolean(),
+    dialect: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+    /** The SQLite file, or the PostgreSQL URL without its password. */
+    location: Type.String(),
+  }),
   bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
   detection: Type.Optional(
@@ -82,10 +87,10 @@ export function registerHealthRoutes(
       }
       const detection = app.detection;
       const loop = detection?.stats().loop;
-      const warnings = dbOk ? calendarWarnings(app) : [];
+      const warnings = dbOk ? await calendarWarnings(app) : [];
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
-        database: { ok: dbOk, dialect: database.dialect },
+        database: { ok: dbOk, dialect: database.dialect, location: database.location },
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
         ...(detection && loop
@@ -129,11 +134,11 @@ export function registerHealthRoutes(
 }
 
 /** A warning per year in use that the ticket clock has no official calendar for. */
-function calendarWarnings(app: FastifyInstance): { code: string; message: string }[] {
+async function calendarWarnings(app: FastifyInstance): Promise<{ code: string; message: string }[]> {
   // The ticket desk is decorated by the app; a bare server in a unit test may have none.
   const desk = (app as Partial<Pick<FastifyInstance, 'tickets'>>).tickets;
   if (!desk) return [];
-  return desk.calendarStatus().missingYears.map((year) => ({
+  return (await desk.calendarStatus()).missingYears.map((year) => ({
     code: 'CalendarYearMissing',
     message: `no working calendar for ${year}: ticket time limits count every Monday-Friday as a working day; load the official holiday notice with PUT /api/tickets/calendar/${year}`,
   }));

@@ -1,4 +1,7 @@
-/** Test harness: an app on a temporary data directory, a movable clock, signed-in users. */
+/**
+ * Test harness: an app on a temporary data directory (and, under AERIE_TEST_DATABASE_URL, a
+ * PostgreSQL database of its own: test/database.ts), a movable clock, signed-in users.
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +9,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { type BuildOptions, build } from '../app.ts';
 import type { ServerConfigInput } from '../config.ts';
 import type { Role } from '../db/schema.ts';
+import { dropTestDatabase, testDatabaseUrl } from './database.ts';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -42,7 +46,14 @@ export async function startHarness(
   const app = await build({
     announce: () => {},
     ...rest,
-    config: { dataDir: dir, logLevel: 'silent', adminPassword: ADMIN_PASSWORD, ...config },
+    config: {
+      dataDir: dir,
+      logLevel: 'silent',
+      adminPassword: ADMIN_PASSWORD,
+      // PostgreSQL when AERIE_TEST_DATABASE_URL is set: the folder's own database (test/database.ts).
+      databaseUrl: (await testDatabaseUrl(dir)) ?? null,
+      ...config,
+    },
     now: () => clock.t,
   });
   const req: Harness['req'] = (method, url, o = {}) =>
@@ -83,7 +94,10 @@ export async function startHarness(
     },
     async close(o = {}) {
       await app.close();
-      if (!o.keepDir) await rm(dir, { recursive: true, force: true });
+      if (!o.keepDir) {
+        await rm(dir, { recursive: true, force: true });
+        await dropTestDatabase(dir);
+      }
     },
   };
   return h;

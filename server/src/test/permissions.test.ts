@@ -55,6 +55,7 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/auth/password', permission: 'session.self', allowed: ALL, body: {} },
   { method: 'GET', route: '/api/maps', permission: 'session.self', allowed: ALL },
   { method: 'GET', route: '/api/maps/{name}/{z}/{x}/{tile}', permission: 'session.self', allowed: ALL },
+  { method: 'GET', route: '/api/maps/overlays/{name}', permission: 'session.self', allowed: ALL },
   ...crud('/api/users', 'users', ADMIN, ADMIN, { displayName: 'x' }),
   ...crud('/api/departments', 'departments', ALL, ADMIN),
   ...crud('/api/sites', 'sites', ALL, ADMIN),
@@ -219,6 +220,7 @@ const TABLE: Row[] = [
   { method: 'DELETE', route: '/api/webhooks/{id}', permission: 'webhooks.manage', allowed: ADMIN },
   { method: 'GET', route: '/api/webhooks/{id}/deliveries', permission: 'webhooks.manage', allowed: ADMIN },
   { method: 'GET', route: '/api/health', permission: 'public', allowed: ALL },
+  { method: 'GET', route: '/api/ready', permission: 'public', allowed: ALL },
   { method: 'POST', route: '/api/auth/login', permission: 'public', allowed: ALL, body: {} },
 ];
 

@@ -1,12 +1,22 @@
 /** First start, restarts, configuration and the listening server. */
-import { rm } from 'node:fs/promises';
 import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { build } from '../app.ts';
 import { configFromEnv, parseServerConfig } from '../config.ts';
+import { rawRows } from '../db/client.ts';
 import { users, vehicles } from '../db/schema.ts';
 import { startServer } from '../server.ts';
+import { removeTestData, testDatabaseConfig, testDatabaseServer, testDatabaseUrl } from './database.ts';
 import { tempDataDir } from './harness.ts';
+
+/** How many migrations the app's database has recorded as applied. */
+async function appliedMigrations(app: Awaited<ReturnType<typeof build>>): Promise<number> {
+  const { database } = app.aerie;
+  const table =
+    database.dialect === 'postgres' ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`;
+  const [row] = await rawRows<{ n: number }>(database.db, sql`select count(*) as n from ${table}`);
+  return Number(row?.n);
+}
 
 function capture() {
   const lines: string[] = [];
@@ -24,7 +34,7 @@ describe('first administrator', () => {
       const out = capture();
       const logs = capture();
       const app = await build({
-        config: { dataDir: dir, logLevel: 'trace' },
+        config: { dataDir: dir, logLevel: 'trace', ...(await testDatabaseConfig(dir)) },
         announce: out.write,
         logStream: logs,
       });
@@ -41,13 +51,16 @@ describe('first administrator', () => {
       expect(logs.text().length).toBeGreaterThan(0);
 
       const out2 = capture();
-      const again = await build({ config: { dataDir: dir, logLevel: 'silent' }, announce: out2.write });
+      const again = await build({
+        config: { dataDir: dir, logLevel: 'silent', ...(await testDatabaseConfig(dir)) },
+        announce: out2.write,
+      });
       expect(again.aerie.adminBootstrap).toBe('existing-users');
       expect(out2.lines).toHaveLength(0);
       expect((await login(again, 'admin', password)).statusCode).toBe(200);
       await again.close();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 
@@ -59,6 +72,7 @@ describe('first administrator', () => {
         AERIE_DATA_DIR: dir,
         AERIE_ADMIN_PASSWORD: 'chosen-by-operator',
         AERIE_LOG_LEVEL: 'silent',
+        AERIE_DATABASE_URL: (await testDatabaseUrl(dir)) ?? '',
       });
       const app = await build({ config: input, announce: out.write });
       expect(app.aerie.adminBootstrap).toBe('configured-password');
@@ -68,18 +82,18 @@ describe('first administrator', () => {
       expect(n?.n).toBe(1);
       await app.close();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 
   it('refuses to start with an admin password shorter than 8 characters', async () => {
     const dir = await tempDataDir();
     try {
-      await expect(build({ config: { dataDir: dir, adminPassword: 'short' } })).rejects.toThrow(
-        /\/adminPassword/,
-      );
+      await expect(
+        build({ config: { dataDir: dir, adminPassword: 'short', ...(await testDatabaseConfig(dir)) } }),
+      ).rejects.toThrow(/\/adminPassword/);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 });
@@ -88,7 +102,12 @@ describe('restart', () => {
   it('finds data and sessions again and does not re-apply migrations', async () => {
     const dir = await tempDataDir();
     try {
-      const cfg = { dataDir: dir, logLevel: 'silent' as const, adminPassword: 'admin-password-1' };
+      const cfg = {
+        dataDir: dir,
+        logLevel: 'silent' as const,
+        adminPassword: 'admin-password-1',
+        ...(await testDatabaseConfig(dir)),
+      };
       const app = await build({ config: cfg });
       const token = (await login(app, 'admin', 'admin-password-1')).json().token as string;
       const auth = { authorization: `Bearer ${token}` };
@@ -106,9 +125,7 @@ describe('restart', () => {
         payload: { name: 'Drone 7', serial: 'SN-7', model: 'M30' },
       });
       expect(veh.statusCode).toBe(201);
-      const migrations = await app.aerie.database.db.all<{ n: number }>(
-        sql`select count(*) as n from __drizzle_migrations`,
-      );
+      const migrations = await appliedMigrations(app);
       await app.close();
 
       // The second start uses a different configured password: it must not reset anything.
@@ -122,18 +139,21 @@ describe('restart', () => {
       expect(deps.json().items.map((d: { name: string }) => d.name)).toEqual(['Roads']);
       const [v] = await again.aerie.database.db.select().from(vehicles).where(eq(vehicles.serial, 'SN-7'));
       expect(v?.name).toBe('Drone 7');
-      const migrationsAfter = await again.aerie.database.db.all<{ n: number }>(
-        sql`select count(*) as n from __drizzle_migrations`,
-      );
+      const migrationsAfter = await appliedMigrations(again);
       expect(migrationsAfter).toEqual(migrations);
-      expect(migrations[0]?.n).toBeGreaterThanOrEqual(1);
+      expect(migrations).toBeGreaterThanOrEqual(1);
       expect((await login(again, 'admin', 'admin-password-1')).statusCode).toBe(200);
       expect((await login(again, 'admin', 'another-password')).statusCode).toBe(401);
-      const journal = await again.aerie.database.db.all<{ journal_mode: string }>(sql`pragma journal_mode`);
-      expect(journal[0]?.journal_mode).toBe('wal');
+      if (again.aerie.database.dialect === 'sqlite') {
+        const journal = await rawRows<{ journal_mode: string }>(
+          again.aerie.database.db,
+          sql`pragma journal_mode`,
+        );
+        expect(journal[0]?.journal_mode).toBe('wal');
+      }
       await again.close();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 });
@@ -174,6 +194,17 @@ describe('config', () => {
     const bad = parseServerConfig(configFromEnv({ PORT: 'eighty' }));
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toContain('/port');
+  });
+
+  it('takes PostgreSQL from AERIE_DATABASE_URL (SQLite without it) and names a URL of another engine', () => {
+    const d = parseServerConfig({});
+    expect(d.ok && d.value.databaseUrl).toBeNull();
+    const url = 'postgres://aerie:secret@db.example:5432/aerie';
+    const r = parseServerConfig(configFromEnv({ AERIE_DATABASE_URL: url }));
+    expect(r.ok && r.value.databaseUrl).toBe(url);
+    const bad = parseServerConfig(configFromEnv({ AERIE_DATABASE_URL: 'mysql://x@y/z' }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toContain('/databaseUrl');
   });
 
   it('maps the media store variables, and names a bad S3 endpoint or path-style flag', () => {
@@ -221,19 +252,29 @@ describe('startServer', () => {
     const dir = await tempDataDir();
     try {
       const running = await startServer(
-        { dataDir: dir, port: 0, logLevel: 'silent', adminPassword: 'admin-password-1' },
+        {
+          dataDir: dir,
+          port: 0,
+          logLevel: 'silent',
+          adminPassword: 'admin-password-1',
+          ...(await testDatabaseConfig(dir)),
+        },
         { announce: () => {} },
       );
       try {
         expect(running.port).toBeGreaterThan(0);
         const res = await fetch(`${running.url}/api/health`);
         expect(res.status).toBe(200);
-        expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true } });
+        const health = await res.json();
+        expect(health).toMatchObject({ status: 'ok', database: { ok: true } });
+        // The engine in use, and where, never with a password.
+        expect(health.database.dialect).toBe(testDatabaseServer() ? 'postgres' : 'sqlite');
+        expect(health.database.location).toMatch(testDatabaseServer() ? /^postgres:\/\// : /aerie\.sqlite$/);
       } finally {
         await running.close();
       }
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 });

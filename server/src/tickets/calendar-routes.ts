@@ -60,7 +60,7 @@ export function registerCalendarRoutes(app: FastifyInstance, desk: TicketDesk): 
           `body.year: the file is for ${req.body.year}, the address for ${req.params.year}`,
           'body.year',
         );
-      const loaded = desk.loadCalendarYear(req.body, req.auth!.id);
+      const loaded = await desk.loadCalendarYear(req.body, req.auth!.id);
       if (!loaded.ok) throw new ApiError('ValidationFailed', loaded.error.message);
       return loaded.value;
     },

@@ -6,17 +6,17 @@
  * transaction (`addEventSink`: the webhook outbox) and to listeners after it commits
  * (`onTicketEvent`: the console).
  *
- * Every write runs in one synchronous transaction on the embedded engine (better-sqlite3 under
- * drizzle: `.all()/.get()/.run()` inside `db.transaction`), so a refused step stores nothing.
- * The SQL itself is portable (ON CONFLICT ... RETURNING, CASE, no SQLite functions); a
- * PostgreSQL desk would run the same statements in an async transaction.
+ * Every write runs in one transaction (`transaction()` of db/client.ts, on SQLite or
+ * PostgreSQL), so a refused step stores nothing; desk writes take the 'ticket-desk' lock so they
+ * never interleave on PostgreSQL either. The SQL is portable (ON CONFLICT ... RETURNING, CASE,
+ * no SQLite functions).
  */
 import { randomUUID } from 'node:crypto';
 import type { GeoFinding } from '@aerie/contracts';
 import { fail, ok, type Result } from '@aerie/contracts';
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { chunks } from '../db/batch.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, dialectOf, serialize, transaction } from '../db/client.ts';
 import {
   calendarYears,
   departments,
@@ -90,7 +90,7 @@ import type { EvidenceScreener } from './screening.ts';
 
 type Row = typeof tickets.$inferSelect;
 /** A drizzle handle inside a transaction (same query API). */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Db;
 
 /** What the console and the API show of a ticket. */
 export interface TicketSummary {
@@ -202,7 +202,7 @@ export type TicketEventListener = (event: TicketEvent) => void;
  * runs inside the desk's transaction, so the events and the change are stored together or not
  * at all; a sink that throws rolls the change back.
  */
-export type TicketEventSink = (tx: Tx, events: readonly TicketEvent[]) => void;
+export type TicketEventSink = (tx: Tx, events: readonly TicketEvent[]) => Promise<void>;
 
 /** The finding as the desk takes it: a detector's GeoFinding, or a citizen report. */
 export interface IntakeInput {
@@ -250,6 +250,12 @@ export class TicketDesk {
   private screener: EvidenceScreener | null = null;
   /** Evidence records appended since the last kick, waiting for the screener. */
   private toScreen: number[] = [];
+  /**
+   * Records appended by each open write, queued for the screener only once that write commits
+   * (on PostgreSQL another write may commit first, and must not hand the screener a record it
+   * cannot see yet).
+   */
+  private readonly screenAfterCommit = new Map<Tx, number[]>();
   private screening: Promise<void> = Promise.resolve();
   private readonly background = new Set<Promise<unknown>>();
   /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
@@ -263,32 +269,35 @@ export class TicketDesk {
     readonly media: MediaLibrary,
     private readonly now: () => number,
   ) {
-    this.calendar = this.buildCalendar();
+    this.calendar = this.buildCalendar([]);
   }
 
   // ---- the working calendar (core/calendar.ts, core/calendar-years.ts) -----------------------
 
+  /**
+   * Reads the years loaded by an administrator and rebuilds the working calendar with them. The
+   * constructor builds it from the shipped and configured dates only (a query is async on
+   * PostgreSQL): whoever creates a desk awaits this before it computes deadlines.
+   */
+  async loadCalendar(): Promise<void> {
+    this.calendar = this.buildCalendar(await this.loadedCalendarYears());
+  }
+
   /** The years loaded by an administrator, oldest first. */
-  private loadedCalendarYears(): YearCalendar[] {
-    return this.db
-      .select()
-      .from(calendarYears)
-      .orderBy(asc(calendarYears.year))
-      .all()
-      .map((r) => ({
-        year: r.year,
-        holidays: JSON.parse(r.holidaysJson) as string[],
-        makeUpWorkdays: JSON.parse(r.makeUpWorkdaysJson) as string[],
-        ...(r.source !== null ? { source: r.source } : {}),
-      }));
+  private async loadedCalendarYears(): Promise<YearCalendar[]> {
+    return (await this.db.select().from(calendarYears).orderBy(asc(calendarYears.year))).map((r) => ({
+      year: r.year,
+      holidays: JSON.parse(r.holidaysJson) as string[],
+      makeUpWorkdays: JSON.parse(r.makeUpWorkdaysJson) as string[],
+      ...(r.source !== null ? { source: r.source } : {}),
+    }));
   }
 
   /**
    * The shipped official calendar (holidays-cn.ts), then each loaded year in place of the
    * shipped one of the same year, plus the configuration's extra dates.
    */
-  private buildCalendar(): WorkingCalendar {
-    const loaded = this.loadedCalendarYears();
+  private buildCalendar(loaded: readonly YearCalendar[]): WorkingCalendar {
     const replaced = new Set(loaded.map((y) => y.year));
     const shipped = (table: Record<number, readonly string[]>) =>
       Object.entries(table)
@@ -312,11 +321,11 @@ export class TicketDesk {
    * current local year, and the next within a month of it): a year it lacks counts every
    * Monday-Friday as a working day, holidays included.
    */
-  calendarStatus(): {
+  async calendarStatus(): Promise<{
     years: { year: number; origin: 'shipped' | 'loaded' | 'configured'; source: string | null }[];
     missingYears: number[];
-  } {
-    const loaded = this.loadedCalendarYears();
+  }> {
+    const loaded = await this.loadedCalendarYears();
     const byYear = new Map<
       number,
       { year: number; origin: 'shipped' | 'loaded' | 'configured'; source: string | null }
@@ -341,7 +350,10 @@ export class TicketDesk {
    * Loads (or replaces) a year's official calendar after checking it (`parseYearCalendar`);
    * deadlines computed from now on use it, deadlines already set stay as they are.
    */
-  loadCalendarYear(input: unknown, loadedBy: string | null): Result<YearCalendar, 'ValidationFailed'> {
+  async loadCalendarYear(
+    input: unknown,
+    loadedBy: string | null,
+  ): Promise<Result<YearCalendar, 'ValidationFailed'>> {
     const parsed = parseYearCalendar(input);
     if (!parsed.ok) return parsed;
     const y = parsed.value;
@@ -352,12 +364,11 @@ export class TicketDesk {
       loadedBy,
       loadedAt: new Date(this.now()),
     };
-    this.db
+    await this.db
       .insert(calendarYears)
       .values({ year: y.year, ...row })
-      .onConflictDoUpdate({ target: calendarYears.year, set: row })
-      .run();
-    this.calendar = this.buildCalendar();
+      .onConflictDoUpdate({ target: calendarYears.year, set: row });
+    await this.loadCalendar();
     return ok(y);
   }
 
@@ -380,13 +391,24 @@ export class TicketDesk {
    * Runs `fn` in one transaction; the events it collects go to the sinks inside that
    * transaction and to the listeners after it commits (never after a rollback).
    */
-  private write<T>(fn: (tx: Tx, events: TicketEvent[]) => T): T {
+  private async write<T>(fn: (tx: Tx, events: TicketEvent[]) => Promise<T>): Promise<T> {
     const events: TicketEvent[] = [];
-    const out = this.db.transaction((tx) => {
-      const value = fn(tx, events);
-      if (events.length) for (const sink of this.sinks) sink(tx, events);
-      return value;
+    const screen: number[] = [];
+    const out = await transaction(this.db, async (tx) => {
+      // One desk write at a time on every engine (SQLite serialises them anyway): the
+      // de-duplication read, the evidence chain's next link and the ticket counter stay exact
+      // with several writers on PostgreSQL too.
+      await serialize(tx, 'ticket-desk');
+      this.screenAfterCommit.set(tx, screen);
+      try {
+        const value = await fn(tx, events);
+        if (events.length) for (const sink of this.sinks) await sink(tx, events);
+        return value;
+      } finally {
+        this.screenAfterCommit.delete(tx);
+      }
     });
+    this.toScreen.push(...screen);
     this.emit(events);
     return out;
   }
@@ -435,31 +457,29 @@ export class TicketDesk {
     if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
     const frameSha = frame ? await this.media.storeBytes(frame.bytes, frame.mime) : null;
     const now = this.now();
-    return this.write((tx, events) => {
-      if (frameSha && frame) this.insertMedia(tx, frameSha, frame, 'frame');
+    return this.write(async (tx, events) => {
+      if (frameSha && frame) await this.insertMedia(tx, frameSha, frame, 'frame');
       if (decision.kind === 'triage') {
         const id = randomUUID();
-        tx.insert(triageItems)
-          .values({
-            id,
-            status: 'pending',
-            source: input.source,
-            category: decision.category,
-            score: input.score,
-            latDeg: input.lat,
-            lonDeg: input.lon,
-            errorM: input.errorM,
-            description: input.description ?? '',
-            findingJson: JSON.stringify(input.raw),
-            frameSha256: frameSha,
-            createdAt: new Date(now),
-          })
-          .run();
-        const item = this.triageView(tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!);
+        await tx.insert(triageItems).values({
+          id,
+          status: 'pending',
+          source: input.source,
+          category: decision.category,
+          score: input.score,
+          latDeg: input.lat,
+          lonDeg: input.lon,
+          errorM: input.errorM,
+          description: input.description ?? '',
+          findingJson: JSON.stringify(input.raw),
+          frameSha256: frameSha,
+          createdAt: new Date(now),
+        });
+        const item = this.triageView((await tx.select().from(triageItems).where(eq(triageItems.id, id)))[0]!);
         events.push({ type: 'triage.created', at: now, item });
         return { kind: 'triage', item } as IntakeOutcome;
       }
-      return this.fileInTx(
+      return await this.fileInTx(
         tx,
         decision.category,
         input,
@@ -471,18 +491,18 @@ export class TicketDesk {
   }
 
   /** De-duplicates and files (or attaches) inside a transaction. */
-  private fileInTx(
+  private async fileInTx(
     tx: Tx,
     category: TicketCategory,
     input: IntakeInput,
     frame: { sha: string; mime: string } | null,
     now: number,
     events: TicketEvent[],
-  ): IntakeOutcome {
+  ): Promise<IntakeOutcome> {
     const p = this.policy.categories[category];
     const box = boundingBox(input, p.dedupRadiusM);
     const windowStart = new Date(input.capturedAt - this.policy.dedupWindowDays * 86_400_000);
-    const candidates = tx
+    const candidates = await tx
       .select({
         id: tickets.id,
         category: tickets.category,
@@ -504,8 +524,7 @@ export class TicketDesk {
             and(eq(tickets.status, 'closed'), gte(tickets.closedAt, windowStart)),
           ),
         ),
-      )
-      .all();
+      );
     const d = dedupDecision(
       { category, lat: input.lat, lon: input.lon, at: input.capturedAt },
       candidates.map((c) => ({
@@ -516,21 +535,30 @@ export class TicketDesk {
       { radiusM: p.dedupRadiusM, windowDays: this.policy.dedupWindowDays },
     );
     if (d.kind === 'occurrence') {
-      this.insertOccurrence(tx, d.ticketId, input, d.distanceM, now);
-      const row = this.row(tx, d.ticketId)!;
-      tx.update(tickets)
+      await this.insertOccurrence(tx, d.ticketId, input, d.distanceM, now);
+      const row = (await this.row(tx, d.ticketId))!;
+      await tx
+        .update(tickets)
         .set({
           occurrenceCount: row.occurrenceCount + 1,
           lastOccurrenceAt: new Date(input.capturedAt),
           score: input.score === null ? row.score : Math.max(row.score ?? 0, input.score),
           updatedAt: new Date(now),
         })
-        .where(eq(tickets.id, d.ticketId))
-        .run();
+        .where(eq(tickets.id, d.ticketId));
       if (frame)
-        this.appendEvidence(tx, d.ticketId, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
+        await this.appendEvidence(
+          tx,
+          d.ticketId,
+          frame.sha,
+          frame.mime,
+          'frame',
+          null,
+          evidenceMeta(input),
+          now,
+        );
       if (d.reopen) {
-        const reopened = this.transitionInTx(
+        const reopened = await this.transitionInTx(
           tx,
           d.ticketId,
           { action: 'reopen', expectedVersion: row.version, reason: 'the finding recurred (复发)' },
@@ -539,13 +567,13 @@ export class TicketDesk {
           events,
         );
         if (!reopened.ok) throw new Error(`reopen failed: ${reopened.error.message}`);
-        tx.update(tickets)
+        await tx
+          .update(tickets)
           .set({ reopenCount: row.reopenCount + 1 })
-          .where(eq(tickets.id, d.ticketId))
-          .run();
-        this.autoDispatch(tx, d.ticketId, now, events);
+          .where(eq(tickets.id, d.ticketId));
+        await this.autoDispatch(tx, d.ticketId, now, events);
       }
-      const ticket = this.summary(this.row(tx, d.ticketId)!, now);
+      const ticket = this.summary((await this.row(tx, d.ticketId))!, now);
       events.push({
         type: 'ticket.occurrence',
         at: now,
@@ -557,41 +585,39 @@ export class TicketDesk {
     }
 
     const id = randomUUID();
-    const [counter] = tx
+    const [counter] = await tx
       .insert(ticketCounters)
       .values({ day: shanghaiDay(now), last: 1 })
       .onConflictDoUpdate({ target: ticketCounters.day, set: { last: sql`${ticketCounters.last} + 1` } })
-      .returning({ last: ticketCounters.last })
-      .all();
+      .returning({ last: ticketCounters.last });
     const life = newLifecycle();
-    tx.insert(tickets)
-      .values({
-        id,
-        number: ticketNumber(now, counter?.last ?? 1),
-        category,
-        status: life.status,
-        version: life.version,
-        source: input.source === 'citizen' ? 'citizen' : input.source,
-        description: input.description ?? '',
-        latDeg: input.lat,
-        lonDeg: input.lon,
-        errorM: input.errorM,
-        score: input.score,
-        urgent: p.urgent,
-        lastOccurrenceAt: new Date(input.capturedAt),
-        createdAt: new Date(now),
-        updatedAt: new Date(now),
-      })
-      .run();
-    this.insertOccurrence(tx, id, input, 0, now);
-    if (frame) this.appendEvidence(tx, id, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
+    await tx.insert(tickets).values({
+      id,
+      number: ticketNumber(now, counter?.last ?? 1),
+      category,
+      status: life.status,
+      version: life.version,
+      source: input.source === 'citizen' ? 'citizen' : input.source,
+      description: input.description ?? '',
+      latDeg: input.lat,
+      lonDeg: input.lon,
+      errorM: input.errorM,
+      score: input.score,
+      urgent: p.urgent,
+      lastOccurrenceAt: new Date(input.capturedAt),
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+    await this.insertOccurrence(tx, id, input, 0, now);
+    if (frame)
+      await this.appendEvidence(tx, id, frame.sha, frame.mime, 'frame', null, evidenceMeta(input), now);
     events.push({
       type: 'ticket.created',
       at: now,
-      ticket: this.summary(this.row(tx, id)!, now),
+      ticket: this.summary((await this.row(tx, id))!, now),
       vehicleId: input.vehicleId ?? null,
     });
-    const filed = this.transitionInTx(
+    const filed = await this.transitionInTx(
       tx,
       id,
       { action: 'file', expectedVersion: 1 },
@@ -600,17 +626,23 @@ export class TicketDesk {
       events,
     );
     if (!filed.ok) throw new Error(`file failed: ${filed.error.message}`);
-    this.autoDispatch(tx, id, now, events);
-    return { kind: 'ticket', ticket: this.summary(this.row(tx, id)!, now) };
+    await this.autoDispatch(tx, id, now, events);
+    return { kind: 'ticket', ticket: this.summary((await this.row(tx, id))!, now) };
   }
 
   /** Routes a filed ticket by category and grid and dispatches it when a department is found. */
-  private autoDispatch(tx: Tx, id: string, now: number, events: TicketEvent[]): void {
-    const row = this.row(tx, id)!;
-    const r = route(row.category, row.latDeg, row.lonDeg, this.routingGrids(tx), this.routingRules(tx));
-    if (r.gridId !== row.gridId) tx.update(tickets).set({ gridId: r.gridId }).where(eq(tickets.id, id)).run();
+  private async autoDispatch(tx: Tx, id: string, now: number, events: TicketEvent[]): Promise<void> {
+    const row = (await this.row(tx, id))!;
+    const r = route(
+      row.category,
+      row.latDeg,
+      row.lonDeg,
+      await this.routingGrids(tx),
+      await this.routingRules(tx),
+    );
+    if (r.gridId !== row.gridId) await tx.update(tickets).set({ gridId: r.gridId }).where(eq(tickets.id, id));
     if (!r.departmentId) return;
-    const res = this.transitionInTx(
+    const res = await this.transitionInTx(
       tx,
       id,
       {
@@ -626,55 +658,45 @@ export class TicketDesk {
     if (!res.ok) throw new Error(`dispatch failed: ${res.error.message}`);
   }
 
-  private routingGrids(tx: Tx): RoutingGrid[] {
-    return tx
-      .select()
-      .from(grids)
-      .orderBy(asc(grids.createdAt), asc(grids.id))
-      .all()
-      .map((g) => {
-        const geo = JSON.parse(g.polygonGeoJson) as { type: string; coordinates: unknown };
-        const polygons = (
-          geo.type === 'MultiPolygon' ? geo.coordinates : [geo.coordinates]
-        ) as number[][][][];
-        return { id: g.id, departmentId: g.departmentId, polygons };
-      });
+  private async routingGrids(tx: Tx): Promise<RoutingGrid[]> {
+    return (await tx.select().from(grids).orderBy(asc(grids.createdAt), asc(grids.id))).map((g) => {
+      const geo = JSON.parse(g.polygonGeoJson) as { type: string; coordinates: unknown };
+      const polygons = (geo.type === 'MultiPolygon' ? geo.coordinates : [geo.coordinates]) as number[][][][];
+      return { id: g.id, departmentId: g.departmentId, polygons };
+    });
   }
 
-  private routingRules(tx: Tx): RoutingRule[] {
-    return tx
+  private async routingRules(tx: Tx): Promise<RoutingRule[]> {
+    return await tx
       .select({
         category: ticketRoutes.category,
         gridId: ticketRoutes.gridId,
         departmentId: ticketRoutes.departmentId,
       })
-      .from(ticketRoutes)
-      .all();
+      .from(ticketRoutes);
   }
 
-  private insertOccurrence(
+  private async insertOccurrence(
     tx: Tx,
     ticketId: string,
     input: IntakeInput,
     distanceM: number,
     now: number,
-  ): void {
-    tx.insert(ticketOccurrences)
-      .values({
-        id: randomUUID(),
-        ticketId,
-        score: input.score,
-        latDeg: input.lat,
-        lonDeg: input.lon,
-        errorM: input.errorM,
-        capturedAt: new Date(input.capturedAt),
-        vehicleId: input.vehicleId ?? null,
-        sortieId: input.sortieId ?? null,
-        findingJson: JSON.stringify(input.raw),
-        distanceM,
-        createdAt: new Date(now),
-      })
-      .run();
+  ): Promise<void> {
+    await tx.insert(ticketOccurrences).values({
+      id: randomUUID(),
+      ticketId,
+      score: input.score,
+      latDeg: input.lat,
+      lonDeg: input.lon,
+      errorM: input.errorM,
+      capturedAt: new Date(input.capturedAt),
+      vehicleId: input.vehicleId ?? null,
+      sortieId: input.sortieId ?? null,
+      findingJson: JSON.stringify(input.raw),
+      distanceM,
+      createdAt: new Date(now),
+    });
   }
 
   // ---- transitions -------------------------------------------------------------------------
@@ -683,49 +705,48 @@ export class TicketDesk {
    * Applies a transition for `actor`. A ticket outside the actor's department scope answers
    * NotFound; everything refused stores nothing.
    */
-  transition(
+  async transition(
     id: string,
     req: TransitionRequest,
     actor: TicketActor,
     scopeDepartmentId?: string | null,
-  ): Result<{ ticket: TicketSummary; transition: TransitionView }, DeskError> {
+  ): Promise<Result<{ ticket: TicketSummary; transition: TransitionView }, DeskError>> {
     const now = this.now();
-    return this.write((tx, events) => {
-      const row = this.row(tx, id);
+    return this.write(async (tx, events) => {
+      const row = await this.row(tx, id);
       if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${id}`);
-      if (req.action === 'handle') req = { ...req, hasProof: this.hasProof(tx, id) };
-      const res = this.transitionInTx(tx, id, req, actor, now, events);
+      if (req.action === 'handle') req = { ...req, hasProof: await this.hasProof(tx, id) };
+      const res = await this.transitionInTx(tx, id, req, actor, now, events);
       if (!res.ok) return res;
-      return ok({ ticket: this.summary(this.row(tx, id)!, now), transition: res.value });
+      return ok({ ticket: this.summary((await this.row(tx, id))!, now), transition: res.value });
     });
   }
 
-  private hasProof(tx: Tx, id: string): boolean {
-    return !!tx
-      .select({ seq: evidence.seq })
-      .from(evidence)
-      .where(and(eq(evidence.ticketId, id), eq(evidence.kind, 'proof')))
-      .limit(1)
-      .get();
+  private async hasProof(tx: Tx, id: string): Promise<boolean> {
+    return !!(
+      await tx
+        .select({ seq: evidence.seq })
+        .from(evidence)
+        .where(and(eq(evidence.ticketId, id), eq(evidence.kind, 'proof')))
+        .limit(1)
+    )[0];
   }
 
-  private transitionInTx(
+  private async transitionInTx(
     tx: Tx,
     id: string,
     req: TransitionRequest,
     actor: TicketActor,
     now: number,
     events: TicketEvent[],
-  ): Result<TransitionView, DeskError> {
-    const row = this.row(tx, id);
+  ): Promise<Result<TransitionView, DeskError>> {
+    const row = await this.row(tx, id);
     if (!row) return fail('NotFound', `no ticket with id ${id}`);
     if (req.departmentId !== undefined && req.action === 'dispatch') {
       // Checked here so a bad department is a clear 400, not a foreign-key failure.
-      const dep = tx
-        .select({ id: departments.id })
-        .from(departments)
-        .where(eq(departments.id, req.departmentId))
-        .get();
+      const dep = (
+        await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, req.departmentId))
+      )[0];
       if (!dep) return fail('ValidationFailed', `no department with id ${req.departmentId}`);
     }
     const before = lifecycleOf(row);
@@ -748,7 +769,7 @@ export class TicketDesk {
       closedOnTime =
         after.handledAt !== null && dl.handleDeadlineAt !== null && after.handledAt <= dl.handleDeadlineAt;
     if (req.action === 'reopen') closedOnTime = null;
-    const changed = tx
+    const changed = await tx
       .update(tickets)
       .set({
         status: after.status,
@@ -770,9 +791,9 @@ export class TicketDesk {
         updatedAt: new Date(now),
       })
       .where(and(eq(tickets.id, id), eq(tickets.version, before.version)))
-      .run();
-    if (changed.changes !== 1) return fail('Conflict', 'the ticket changed meanwhile; reload and retry');
-    const [inserted] = tx
+      .returning({ id: tickets.id });
+    if (changed.length !== 1) return fail('Conflict', 'the ticket changed meanwhile; reload and retry');
+    const [inserted] = await tx
       .insert(ticketTransitions)
       .values({
         ticketId: id,
@@ -786,12 +807,11 @@ export class TicketDesk {
         reason: record.reason,
         dataJson: record.data ? JSON.stringify(record.data) : null,
       })
-      .returning({ id: ticketTransitions.id })
-      .all();
+      .returning({ id: ticketTransitions.id });
     events.push({
       type: 'ticket.transition',
       at: now,
-      ticket: this.summary(this.row(tx, id)!, now),
+      ticket: this.summary((await this.row(tx, id))!, now),
       transition: record,
     });
     return ok({ ...record, id: inserted?.id ?? 0 });
@@ -827,15 +847,16 @@ export class TicketDesk {
    * Raises the warnings and escalations (督办) that are due at `now` (default: the clock).
    * Only tickets whose `nextAlertAt` has passed are read, so a sweep over 100,000 open
    * tickets costs an index range scan. Everything is written in one transaction: the per-ticket
-   * update is a statement prepared once per desk, the alerts (who: the system, when, which
+   * update is a prepared statement (once per desk on SQLite, once per sweep on PostgreSQL,
+   * where it must run on the transaction's connection), the alerts (who: the system, when, which
    * phase and level) one multi-row insert, and the events go to the outbox with them.
    * Answers how many alerts were raised.
    */
-  sweep(at?: number): { examined: number; warnings: number; escalations: number } {
+  async sweep(at?: number): Promise<{ examined: number; warnings: number; escalations: number }> {
     const now = at ?? this.now();
-    const st = this.sweepStatements();
-    return this.write((tx, events) => {
-      const due = st.due.all({ now });
+    return this.write(async (tx, events) => {
+      const st = dialectOf(this.db) === 'sqlite' ? this.sweepStatements() : this.prepareSweep(tx);
+      const due = await st.due.execute({ now });
       const raised: (typeof ticketAlerts.$inferInsert)[] = [];
       let warnings = 0;
       for (const row of due) {
@@ -850,7 +871,7 @@ export class TicketDesk {
         if (decision.escalateTo !== null) alerts.push({ kind: 'escalation', level });
         const next = this.nextAlertAt(life, cat, warned, level);
         // Placeholders inside sql`` are bound as given: the columns' own encoders make them driver values.
-        st.markSwept.run({
+        await st.markSwept.execute({
           id: row.id,
           warned: tickets.warned.mapToDriverValue(warned),
           escalationLevel: level,
@@ -865,7 +886,7 @@ export class TicketDesk {
           if (a.kind === 'warning') warnings++;
         }
       }
-      for (const slice of chunks(raised)) tx.insert(ticketAlerts).values(slice).run();
+      for (const slice of chunks(raised)) await tx.insert(ticketAlerts).values(slice);
       return { examined: due.length, warnings, escalations: raised.length - warnings };
     });
   }
@@ -873,19 +894,19 @@ export class TicketDesk {
   private prepared?: ReturnType<TicketDesk['prepareSweep']>;
 
   private sweepStatements() {
-    this.prepared ??= this.prepareSweep();
+    this.prepared ??= this.prepareSweep(this.db);
     return this.prepared;
   }
 
   /** The sweep's statements, built once (building drizzle SQL per ticket cost more than running it). */
-  private prepareSweep() {
+  private prepareSweep(db: Db) {
     return {
-      due: this.db
+      due: db
         .select()
         .from(tickets)
         .where(and(isNotNull(tickets.nextAlertAt), lte(tickets.nextAlertAt, sql.placeholder('now'))))
         .prepare(),
-      markSwept: this.db
+      markSwept: db
         .update(tickets)
         .set({
           warned: sql`${sql.placeholder('warned')}`,
@@ -903,12 +924,12 @@ export class TicketDesk {
    * The ticket's department now (null: none, or no such ticket). Listeners read it after the
    * commit: `ticket.created` carries the ticket as filed, before routing dispatched it.
    */
-  departmentOf(id: string): string | null {
-    return this.row(this.db, id)?.departmentId ?? null;
+  async departmentOf(id: string): Promise<string | null> {
+    return (await this.row(this.db, id))?.departmentId ?? null;
   }
 
-  private row(tx: Tx | Db, id: string): Row | undefined {
-    return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+  private async row(tx: Tx | Db, id: string): Promise<Row | undefined> {
+    return (await tx.select().from(tickets).where(eq(tickets.id, id)))[0];
   }
 
   private categoryPolicy(row: Row) {
@@ -928,8 +949,8 @@ export class TicketDesk {
    * `mayOriginal`: the caller holds `evidence.original` (each evidence record says what the
    * caller will get; blurred derivatives are reached through their original).
    */
-  get(id: string, actor: TicketActor, scopeDepartmentId?: string | null, mayOriginal = false) {
-    const row = this.row(this.db, id);
+  async get(id: string, actor: TicketActor, scopeDepartmentId?: string | null, mayOriginal = false) {
+    const row = await this.row(this.db, id);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
     const ticket = this.summary(row, this.now());
     return {
@@ -937,52 +958,52 @@ export class TicketDesk {
       sla: ticket.sla,
       allowedActions: allowedActions(actor, row.status, row.departmentId, TRANSITIONS),
       // Who took each step, by name: the timeline says who and when.
-      transitions: this.db
-        .select({ t: ticketTransitions, actorName: users.displayName })
-        .from(ticketTransitions)
-        .leftJoin(users, eq(users.id, ticketTransitions.actorId))
-        .where(eq(ticketTransitions.ticketId, id))
-        .orderBy(asc(ticketTransitions.version))
-        .all()
-        .map((x) => ({ ...transitionView(x.t), actorName: x.actorName ?? null })),
-      occurrences: this.db
-        .select()
-        .from(ticketOccurrences)
-        .where(eq(ticketOccurrences.ticketId, id))
-        .orderBy(asc(ticketOccurrences.capturedAt))
-        .all()
-        .map((o) => ({
-          id: o.id,
-          score: o.score,
-          lat: o.latDeg,
-          lon: o.lonDeg,
-          errorM: o.errorM,
-          capturedAt: o.capturedAt.getTime(),
-          vehicleId: o.vehicleId,
-          sortieId: o.sortieId,
-          distanceM: o.distanceM,
-          finding: JSON.parse(o.findingJson) as unknown,
-        })),
-      evidence: this.db
-        .select()
-        .from(evidence)
-        .where(and(eq(evidence.ticketId, id), sql`${evidence.kind} <> ${REDACTED_KIND}`))
-        .orderBy(asc(evidence.seq))
-        .all()
-        .map((e) => evidenceView(e, mayOriginal)),
-      verificationFlights: this.verificationFlightsOf(id),
-      alerts: this.db
-        .select()
-        .from(ticketAlerts)
-        .where(eq(ticketAlerts.ticketId, id))
-        .orderBy(asc(ticketAlerts.at), asc(ticketAlerts.id))
-        .all()
-        .map((a) => ({ kind: a.kind, phase: a.phase, level: a.level, at: a.at.getTime() })),
+      transitions: (
+        await this.db
+          .select({ t: ticketTransitions, actorName: users.displayName })
+          .from(ticketTransitions)
+          .leftJoin(users, eq(users.id, ticketTransitions.actorId))
+          .where(eq(ticketTransitions.ticketId, id))
+          .orderBy(asc(ticketTransitions.version))
+      ).map((x) => ({ ...transitionView(x.t), actorName: x.actorName ?? null })),
+      occurrences: (
+        await this.db
+          .select()
+          .from(ticketOccurrences)
+          .where(eq(ticketOccurrences.ticketId, id))
+          .orderBy(asc(ticketOccurrences.capturedAt))
+      ).map((o) => ({
+        id: o.id,
+        score: o.score,
+        lat: o.latDeg,
+        lon: o.lonDeg,
+        errorM: o.errorM,
+        capturedAt: o.capturedAt.getTime(),
+        vehicleId: o.vehicleId,
+        sortieId: o.sortieId,
+        distanceM: o.distanceM,
+        finding: JSON.parse(o.findingJson) as unknown,
+      })),
+      evidence: (
+        await this.db
+          .select()
+          .from(evidence)
+          .where(and(eq(evidence.ticketId, id), sql`${evidence.kind} <> ${REDACTED_KIND}`))
+          .orderBy(asc(evidence.seq))
+      ).map((e) => evidenceView(e, mayOriginal)),
+      verificationFlights: await this.verificationFlightsOf(id),
+      alerts: (
+        await this.db
+          .select()
+          .from(ticketAlerts)
+          .where(eq(ticketAlerts.ticketId, id))
+          .orderBy(asc(ticketAlerts.at), asc(ticketAlerts.id))
+      ).map((a) => ({ kind: a.kind, phase: a.phase, level: a.level, at: a.at.getTime() })),
     };
   }
 
   /** A filtered page, newest first. */
-  list(f: ListFilters): { items: TicketSummary[]; total: number } {
+  async list(f: ListFilters): Promise<{ items: TicketSummary[]; total: number }> {
     const now = new Date(this.now());
     const conds: (SQL | undefined)[] = [
       f.status?.length ? inArray(tickets.status, f.status) : undefined,
@@ -1008,45 +1029,43 @@ export class TicketDesk {
       .orderBy(...newestFirst)
       .limit(f.limit)
       .offset(f.offset);
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(tickets)
       .where(inArray(tickets.id, pageIds))
-      .orderBy(...newestFirst)
-      .all();
-    const total = this.db.select({ n: count() }).from(tickets).where(where).get()?.n ?? 0;
+      .orderBy(...newestFirst);
+    const total = (await this.db.select({ n: count() }).from(tickets).where(where))[0]?.n ?? 0;
     return { items: rows.map((r) => this.summary(r, now.getTime())), total };
   }
 
   // ---- triage ------------------------------------------------------------------------------
 
-  listTriage(status: TriageView['status'] | undefined, limit: number, offset: number) {
+  async listTriage(status: TriageView['status'] | undefined, limit: number, offset: number) {
     const where = status ? eq(triageItems.status, status) : undefined;
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(triageItems)
       .where(where)
       .orderBy(desc(triageItems.createdAt), desc(triageItems.id))
       .limit(limit)
-      .offset(offset)
-      .all();
-    const total = this.db.select({ n: count() }).from(triageItems).where(where).get()?.n ?? 0;
+      .offset(offset);
+    const total = (await this.db.select({ n: count() }).from(triageItems).where(where))[0]?.n ?? 0;
     return { items: rows.map((r) => this.triageView(r)), total };
   }
 
   /** Confirms a pending item: it becomes a ticket (or an occurrence of one). */
-  confirmTriage(
+  async confirmTriage(
     id: string,
     actor: TicketActor,
     reason?: string,
-  ): Result<{ item: TriageView; outcome: IntakeOutcome }, 'NotFound' | 'Conflict'> {
+  ): Promise<Result<{ item: TriageView; outcome: IntakeOutcome }, 'NotFound' | 'Conflict'>> {
     const now = this.now();
-    return this.write((tx, events) => {
-      const item = tx.select().from(triageItems).where(eq(triageItems.id, id)).get();
+    return this.write(async (tx, events) => {
+      const item = (await tx.select().from(triageItems).where(eq(triageItems.id, id)))[0];
       if (!item) return fail('NotFound', `no triage item with id ${id}`);
       if (item.status !== 'pending') return fail('Conflict', `the triage item was already ${item.status}`);
       const m = item.frameSha256
-        ? tx.select().from(media).where(eq(media.sha256, item.frameSha256)).get()
+        ? (await tx.select().from(media).where(eq(media.sha256, item.frameSha256)))[0]
         : undefined;
       const input: IntakeInput = {
         category: item.category,
@@ -1063,7 +1082,7 @@ export class TicketDesk {
       if (typeof g.capturedAtMs === 'number') input.capturedAt = g.capturedAtMs;
       input.vehicleId = typeof g.vehicleId === 'string' ? g.vehicleId : null;
       input.sortieId = typeof g.sortieId === 'string' ? g.sortieId : null;
-      const outcome = this.fileInTx(
+      const outcome = await this.fileInTx(
         tx,
         item.category as TicketCategory,
         input,
@@ -1073,11 +1092,12 @@ export class TicketDesk {
       );
       const ticketId = outcome.kind === 'ticket' || outcome.kind === 'occurrence' ? outcome.ticket.id : null;
       if (outcome.kind === 'ticket')
-        tx.update(tickets)
+        await tx
+          .update(tickets)
           .set({ source: item.source === 'citizen' ? 'citizen' : 'triage' })
-          .where(eq(tickets.id, ticketId!))
-          .run();
-      tx.update(triageItems)
+          .where(eq(tickets.id, ticketId!));
+      await tx
+        .update(triageItems)
         .set({
           status: 'confirmed',
           decidedAt: new Date(now),
@@ -1085,29 +1105,32 @@ export class TicketDesk {
           reason: reason ?? null,
           ticketId,
         })
-        .where(eq(triageItems.id, id))
-        .run();
-      const updated = tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!;
+        .where(eq(triageItems.id, id));
+      const updated = (await tx.select().from(triageItems).where(eq(triageItems.id, id)))[0]!;
       const finalOutcome =
         outcome.kind === 'ticket'
-          ? { ...outcome, ticket: this.summary(this.row(tx, outcome.ticket.id)!, now) }
+          ? { ...outcome, ticket: this.summary((await this.row(tx, outcome.ticket.id))!, now) }
           : outcome;
       return ok({ item: this.triageView(updated), outcome: finalOutcome });
     });
   }
 
   /** Rejects a pending item; it is kept, with its frame, as a labelled false positive. */
-  rejectTriage(id: string, actor: TicketActor, reason: string): Result<TriageView, 'NotFound' | 'Conflict'> {
+  async rejectTriage(
+    id: string,
+    actor: TicketActor,
+    reason: string,
+  ): Promise<Result<TriageView, 'NotFound' | 'Conflict'>> {
     const now = this.now();
-    return this.db.transaction((tx) => {
-      const item = tx.select().from(triageItems).where(eq(triageItems.id, id)).get();
+    return transaction(this.db, async (tx) => {
+      const item = (await tx.select().from(triageItems).where(eq(triageItems.id, id)))[0];
       if (!item) return fail('NotFound', `no triage item with id ${id}`);
       if (item.status !== 'pending') return fail('Conflict', `the triage item was already ${item.status}`);
-      tx.update(triageItems)
+      await tx
+        .update(triageItems)
         .set({ status: 'rejected', decidedAt: new Date(now), decidedBy: actor.id, reason })
-        .where(eq(triageItems.id, id))
-        .run();
-      return ok(this.triageView(tx.select().from(triageItems).where(eq(triageItems.id, id)).get()!));
+        .where(eq(triageItems.id, id));
+      return ok(this.triageView((await tx.select().from(triageItems).where(eq(triageItems.id, id)))[0]!));
     });
   }
 
@@ -1145,19 +1168,19 @@ export class TicketDesk {
   ): Promise<Result<EvidenceView, 'NotFound' | 'ValidationFailed' | 'Forbidden'>> {
     if (!MIME_EXT.test(file.mime)) return fail('ValidationFailed', `not a media type: ${file.mime}`);
     if (file.bytes.byteLength === 0) return fail('ValidationFailed', 'the evidence file is empty');
-    const row = this.row(this.db, ticketId);
+    const row = await this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
     if (actor.role === 'department_officer' && kind !== 'proof')
       return fail('Forbidden', 'a department officer uploads proof (kind=proof) only');
     const sha = await this.media.storeBytes(file.bytes, file.mime);
     const now = this.now();
-    const view = this.write((tx, events) => {
-      this.insertMedia(tx, sha, file, 'evidence');
-      const added = this.appendEvidence(tx, ticketId, sha, file.mime, kind, actor.id, meta, now);
+    const view = await this.write(async (tx, events) => {
+      await this.insertMedia(tx, sha, file, 'evidence');
+      const added = await this.appendEvidence(tx, ticketId, sha, file.mime, kind, actor.id, meta, now);
       events.push({
         type: 'ticket.evidence',
         at: now,
-        ticket: this.summary(this.row(tx, ticketId)!, now),
+        ticket: this.summary((await this.row(tx, ticketId))!, now),
         evidence: added,
       });
       return added;
@@ -1165,7 +1188,7 @@ export class TicketDesk {
     return ok(view);
   }
 
-  private appendEvidence(
+  private async appendEvidence(
     tx: Tx,
     ticketId: string,
     sha: string,
@@ -1174,10 +1197,10 @@ export class TicketDesk {
     uploadedBy: string | null,
     meta: Record<string, unknown> | null,
     now: number,
-  ): EvidenceView {
-    const last = tx.select().from(evidence).orderBy(desc(evidence.seq)).limit(1).get();
+  ): Promise<EvidenceView> {
+    const last = (await tx.select().from(evidence).orderBy(desc(evidence.seq)).limit(1))[0];
     const bytes =
-      tx.select({ bytes: media.bytes }).from(media).where(eq(media.sha256, sha)).get()?.bytes ?? 0;
+      (await tx.select({ bytes: media.bytes }).from(media).where(eq(media.sha256, sha)))[0]?.bytes ?? 0;
     const rec = nextRecord(last ? { seq: last.seq, chainHash: last.chainHash } : null, {
       ticketId,
       kind,
@@ -1190,24 +1213,22 @@ export class TicketDesk {
         : this.screener && isScreenable(mime)
           ? 'pending'
           : 'not_screened';
-    if (screening === 'pending') this.toScreen.push(rec.seq);
-    tx.insert(evidence)
-      .values({
-        seq: rec.seq,
-        ticketId,
-        kind,
-        fileSha256: sha,
-        mime,
-        bytes,
-        at: new Date(now),
-        uploadedBy,
-        metaJson: meta ? JSON.stringify(meta) : null,
-        screening,
-        prevHash: rec.prevHash,
-        chainHash: rec.chainHash,
-      })
-      .run();
-    return evidenceView(tx.select().from(evidence).where(eq(evidence.seq, rec.seq)).get()!, true);
+    if (screening === 'pending') (this.screenAfterCommit.get(tx) ?? this.toScreen).push(rec.seq);
+    await tx.insert(evidence).values({
+      seq: rec.seq,
+      ticketId,
+      kind,
+      fileSha256: sha,
+      mime,
+      bytes,
+      at: new Date(now),
+      uploadedBy,
+      metaJson: meta ? JSON.stringify(meta) : null,
+      screening,
+      prevHash: rec.prevHash,
+      chainHash: rec.chainHash,
+    });
+    return evidenceView((await tx.select().from(evidence).where(eq(evidence.seq, rec.seq)))[0]!, true);
   }
 
   /**
@@ -1216,19 +1237,19 @@ export class TicketDesk {
    * derivative when persons were found, else a notice saying why there is no image (screening
    * pending or not possible). Null: no such record the caller may see.
    */
-  evidenceFile(
+  async evidenceFile(
     ticketId: string,
     seq: number,
     scopeDepartmentId?: string | null,
     mayOriginal = false,
-  ): { key: string; mime: string; redacted: boolean } | { notice: Screening } | null {
-    const row = this.row(this.db, ticketId);
+  ): Promise<{ key: string; mime: string; redacted: boolean } | { notice: Screening } | null> {
+    const row = await this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return null;
-    const e = this.evidenceRow(ticketId, seq);
+    const e = await this.evidenceRow(ticketId, seq);
     if (!e) return null;
     const access = evidenceAccess(e, mayOriginal);
     if (access === 'notice') return { notice: e.screening as Screening };
-    const shown = access === 'redacted' ? this.evidenceRow(ticketId, e.redactedSeq!) : e;
+    const shown = access === 'redacted' ? await this.evidenceRow(ticketId, e.redactedSeq!) : e;
     if (!shown) return { notice: 'not_screened' };
     return {
       key: shown.fileSha256,
@@ -1237,12 +1258,13 @@ export class TicketDesk {
     };
   }
 
-  private evidenceRow(ticketId: string, seq: number) {
-    return this.db
-      .select()
-      .from(evidence)
-      .where(and(eq(evidence.ticketId, ticketId), eq(evidence.seq, seq)))
-      .get();
+  private async evidenceRow(ticketId: string, seq: number) {
+    return (
+      await this.db
+        .select()
+        .from(evidence)
+        .where(and(eq(evidence.ticketId, ticketId), eq(evidence.seq, seq)))
+    )[0];
   }
 
   // ---- screening (persons blurred, core/redaction.ts) ---------------------------------------
@@ -1252,22 +1274,22 @@ export class TicketDesk {
    * image not screened yet: those pending from before a restart and those stored while no
    * screener was available.
    */
-  useScreener(
+  async useScreener(
     screener: EvidenceScreener | null,
     log?: (msg: string, fields: Record<string, unknown>) => void,
-  ): void {
+  ): Promise<void> {
     this.screener = screener;
     if (log) this.screenLog = log;
     if (!screener) return;
-    const waiting = this.db
-      .select({ seq: evidence.seq, mime: evidence.mime })
-      .from(evidence)
-      .where(inArray(evidence.screening, ['pending', 'not_screened']))
-      .orderBy(asc(evidence.seq))
-      .all()
-      .filter((e) => isScreenable(e.mime));
+    const waiting = (
+      await this.db
+        .select({ seq: evidence.seq, mime: evidence.mime })
+        .from(evidence)
+        .where(inArray(evidence.screening, ['pending', 'not_screened']))
+        .orderBy(asc(evidence.seq))
+    ).filter((e) => isScreenable(e.mime));
     if (waiting.length === 0) return;
-    this.db
+    await this.db
       .update(evidence)
       .set({ screening: 'pending' })
       .where(
@@ -1275,8 +1297,7 @@ export class TicketDesk {
           evidence.seq,
           waiting.map((e) => e.seq),
         ),
-      )
-      .run();
+      );
     this.toScreen.push(...waiting.map((e) => e.seq));
     this.kickScreening();
   }
@@ -1321,12 +1342,12 @@ export class TicketDesk {
 
   private async screenOne(seq: number): Promise<void> {
     const screener = this.screener;
-    const e = this.db.select().from(evidence).where(eq(evidence.seq, seq)).get();
+    const e = (await this.db.select().from(evidence).where(eq(evidence.seq, seq)))[0];
     if (e?.screening !== 'pending') return;
-    const mark = (screening: Screening, redactedSeq: number | null = null) =>
-      this.db.update(evidence).set({ screening, redactedSeq }).where(eq(evidence.seq, seq)).run();
+    const mark = async (screening: Screening, redactedSeq: number | null = null) =>
+      await this.db.update(evidence).set({ screening, redactedSeq }).where(eq(evidence.seq, seq));
     if (!screener) {
-      mark('not_screened');
+      await mark('not_screened');
       return;
     }
     try {
@@ -1335,14 +1356,15 @@ export class TicketDesk {
         throw new Error(`evidence file ${e.fileSha256} is missing from ${this.media.store.location}`);
       const out = await screener.screen(original, e.mime);
       if (out.kind === 'clear') {
-        mark('clear');
+        await mark('clear');
         return;
       }
       const sha = await this.media.storeBytes(out.bytes, e.mime);
       const now = this.now();
-      this.db.transaction((tx) => {
-        this.insertMedia(tx, sha, { bytes: out.bytes, mime: e.mime }, 'evidence');
-        const derived = this.appendEvidence(
+      await transaction(this.db, async (tx) => {
+        await serialize(tx, 'ticket-desk');
+        await this.insertMedia(tx, sha, { bytes: out.bytes, mime: e.mime }, 'evidence');
+        const derived = await this.appendEvidence(
           tx,
           e.ticketId,
           sha,
@@ -1352,13 +1374,13 @@ export class TicketDesk {
           { of: seq, detector: out.detector, persons: out.persons, regions: out.regions },
           now,
         );
-        tx.update(evidence)
+        await tx
+          .update(evidence)
           .set({ screening: 'blurred', redactedSeq: derived.seq })
-          .where(eq(evidence.seq, seq))
-          .run();
+          .where(eq(evidence.seq, seq));
       });
     } catch (err) {
-      mark('not_screened');
+      await mark('not_screened');
       this.screenLog('evidence not screened', {
         seq,
         ticketId: e.ticketId,
@@ -1367,8 +1389,14 @@ export class TicketDesk {
     }
   }
 
-  private insertMedia(tx: Tx, sha: string, file: { bytes: Uint8Array; mime: string }, kind: string): void {
-    tx.insert(media)
+  private async insertMedia(
+    tx: Tx,
+    sha: string,
+    file: { bytes: Uint8Array; mime: string },
+    kind: string,
+  ): Promise<void> {
+    await tx
+      .insert(media)
       .values({
         sha256: sha,
         kind,
@@ -1376,8 +1404,7 @@ export class TicketDesk {
         bytes: file.bytes.byteLength,
         createdAt: new Date(this.now()),
       })
-      .onConflictDoNothing({ target: media.sha256 })
-      .run();
+      .onConflictDoNothing({ target: media.sha256 });
   }
 
   // ---- verification flights (core/verification.ts) ------------------------------------------
@@ -1387,32 +1414,37 @@ export class TicketDesk {
    * caller's scope, InvalidTransition unless the ticket is handled (待核查), Conflict while an
    * earlier verification flight of it is still flying.
    */
-  verificationTarget(
+  async verificationTarget(
     ticketId: string,
     scopeDepartmentId?: string | null,
-  ): Result<
-    {
-      number: string;
-      category: string;
-      lat: number;
-      lon: number;
-      radiusM: number;
-      departmentId: string | null;
-    },
-    'NotFound' | 'InvalidTransition' | 'Conflict'
+  ): Promise<
+    Result<
+      {
+        number: string;
+        category: string;
+        lat: number;
+        lon: number;
+        radiusM: number;
+        departmentId: string | null;
+      },
+      'NotFound' | 'InvalidTransition' | 'Conflict'
+    >
   > {
-    const row = this.row(this.db, ticketId);
+    const row = await this.row(this.db, ticketId);
     if (!row || !inScope(row, scopeDepartmentId)) return fail('NotFound', `no ticket with id ${ticketId}`);
     if (row.status !== 'handled')
       return fail(
         'InvalidTransition',
         `ticket ${row.number} is ${row.status}: a verification flight is sent over a handled ticket`,
       );
-    const flying = this.db
-      .select({ sortieId: verificationFlights.sortieId })
-      .from(verificationFlights)
-      .where(and(eq(verificationFlights.ticketId, ticketId), sql`${verificationFlights.finishedAt} is null`))
-      .get();
+    const flying = (
+      await this.db
+        .select({ sortieId: verificationFlights.sortieId })
+        .from(verificationFlights)
+        .where(
+          and(eq(verificationFlights.ticketId, ticketId), sql`${verificationFlights.finishedAt} is null`),
+        )
+    )[0];
     if (flying)
       return fail('Conflict', `ticket ${row.number}: verification flight ${flying.sortieId} is still flying`);
     const cat = this.policy.categories[row.category as TicketCategory] ?? this.policy.categories.other;
@@ -1427,25 +1459,22 @@ export class TicketDesk {
   }
 
   /** Records a launched verification sortie of a ticket (its frames are tallied from now on). */
-  recordVerificationFlight(
+  async recordVerificationFlight(
     ticketId: string,
     sortieId: string,
     target: { category: string; lat: number; lon: number; radiusM: number },
     actor: TicketActor,
-  ): void {
-    this.db
-      .insert(verificationFlights)
-      .values({
-        sortieId,
-        ticketId,
-        category: target.category,
-        latDeg: target.lat,
-        lonDeg: target.lon,
-        radiusM: target.radiusM,
-        requestedBy: actor.id,
-        createdAt: new Date(this.now()),
-      })
-      .run();
+  ): Promise<void> {
+    await this.db.insert(verificationFlights).values({
+      sortieId,
+      ticketId,
+      category: target.category,
+      latDeg: target.lat,
+      lonDeg: target.lon,
+      radiusM: target.radiusM,
+      requestedBy: actor.id,
+      createdAt: new Date(this.now()),
+    });
   }
 
   /**
@@ -1458,7 +1487,7 @@ export class TicketDesk {
     findings: readonly SeenFinding[],
     frame: { bytes: Uint8Array; mime: string },
   ): Promise<VerificationVerdict | null> {
-    const v = this.openVerificationFlight(sortieId);
+    const v = await this.openVerificationFlight(sortieId);
     if (!v) return null;
     this.lastVerificationFrame.set(sortieId, frame);
     const target = { category: v.category, lat: v.latDeg, lon: v.lonDeg, radiusM: v.radiusM };
@@ -1484,19 +1513,17 @@ export class TicketDesk {
   private async finishVerificationFlightNow(sortieId: string): Promise<VerificationVerdict | null> {
     const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
     this.lastVerificationFrame.delete(sortieId);
-    const v = this.openVerificationFlight(sortieId);
+    const v = await this.openVerificationFlight(sortieId);
     if (!v) return null;
     const verdict = verificationVerdict(v);
     await this.updateVerificationFlight(v, verdict, lastFrame, { finishedAt: new Date(this.now()) });
     return verdict;
   }
 
-  private openVerificationFlight(sortieId: string) {
-    const v = this.db
-      .select()
-      .from(verificationFlights)
-      .where(eq(verificationFlights.sortieId, sortieId))
-      .get();
+  private async openVerificationFlight(sortieId: string) {
+    const v = (
+      await this.db.select().from(verificationFlights).where(eq(verificationFlights.sortieId, sortieId))
+    )[0];
     return v && !v.finishedAt ? v : null;
   }
 
@@ -1513,44 +1540,44 @@ export class TicketDesk {
     const attach = v.evidenceSeq === null ? frame : null;
     const sha = attach ? await this.media.storeBytes(attach.bytes, attach.mime) : null;
     const now = this.now();
-    this.write((tx, events) => {
+    await this.write(async (tx, events) => {
       let added: EvidenceView | null = null;
       if (sha && attach) {
-        this.insertMedia(tx, sha, attach, 'evidence');
+        await this.insertMedia(tx, sha, attach, 'evidence');
         const meta = { sortieId: v.sortieId, ...verdict, text: verificationText(verdict) };
-        added = this.appendEvidence(tx, v.ticketId, sha, attach.mime, 'verification', null, meta, now);
+        added = await this.appendEvidence(tx, v.ticketId, sha, attach.mime, 'verification', null, meta, now);
       }
-      tx.update(verificationFlights)
+      await tx
+        .update(verificationFlights)
         .set({ ...change, ...(added ? { evidenceSeq: added.seq } : {}) })
-        .where(eq(verificationFlights.sortieId, v.sortieId))
-        .run();
+        .where(eq(verificationFlights.sortieId, v.sortieId));
       if (added)
         events.push({
           type: 'ticket.evidence',
           at: now,
-          ticket: this.summary(this.row(tx, v.ticketId)!, now),
+          ticket: this.summary((await this.row(tx, v.ticketId))!, now),
           evidence: added,
         });
     });
   }
 
-  private verificationFlightsOf(ticketId: string) {
-    return this.db
-      .select()
-      .from(verificationFlights)
-      .where(eq(verificationFlights.ticketId, ticketId))
-      .orderBy(asc(verificationFlights.createdAt))
-      .all()
-      .map((v) => ({
-        sortieId: v.sortieId,
-        createdAt: v.createdAt.getTime(),
-        finishedAt: v.finishedAt?.getTime() ?? null,
-        requestedBy: v.requestedBy,
-        radiusM: v.radiusM,
-        evidenceSeq: v.evidenceSeq,
-        ...verificationVerdict(v),
-        text: verificationText(verificationVerdict(v)),
-      }));
+  private async verificationFlightsOf(ticketId: string) {
+    return (
+      await this.db
+        .select()
+        .from(verificationFlights)
+        .where(eq(verificationFlights.ticketId, ticketId))
+        .orderBy(asc(verificationFlights.createdAt))
+    ).map((v) => ({
+      sortieId: v.sortieId,
+      createdAt: v.createdAt.getTime(),
+      finishedAt: v.finishedAt?.getTime() ?? null,
+      requestedBy: v.requestedBy,
+      radiusM: v.radiusM,
+      evidenceSeq: v.evidenceSeq,
+      ...verificationVerdict(v),
+      text: verificationText(verificationVerdict(v)),
+    }));
   }
 
   // ---- statistics --------------------------------------------------------------------------
@@ -1560,56 +1587,52 @@ export class TicketDesk {
    * closed of all but voided) and the on-time rate (按期结案率: closed by the handling deadline
    * of all closed). `from`/`to` bound the creation time.
    */
-  stats(o: { from?: number; to?: number; scopeDepartmentId?: string | null }) {
+  async stats(o: { from?: number; to?: number; scopeDepartmentId?: string | null }) {
     const conds: SQL[] = [];
     if (o.from !== undefined) conds.push(gte(tickets.createdAt, new Date(o.from)));
     if (o.to !== undefined) conds.push(sql`${tickets.createdAt} < ${o.to}`);
     if (o.scopeDepartmentId === null) conds.push(sql`1 = 0`);
     else if (o.scopeDepartmentId !== undefined) conds.push(eq(tickets.departmentId, o.scopeDepartmentId));
     const where = conds.length ? and(...conds) : undefined;
-    const by = (col: typeof tickets.category | typeof tickets.status | typeof tickets.departmentId) =>
-      this.db
-        .select({ key: col, n: count() })
+    const by = async (col: typeof tickets.category | typeof tickets.status | typeof tickets.departmentId) =>
+      (
+        await this.db.select({ key: col, n: count() }).from(tickets).where(where).groupBy(col).orderBy(col)
+      ).map((r) => ({ key: r.key, count: r.n }));
+    const perDepartment = (
+      await this.db
+        .select({
+          departmentId: tickets.departmentId,
+          departmentName: departments.name,
+          total: count(),
+          voided: sql<number>`sum(case when ${tickets.status} = 'voided' then 1 else 0 end)`,
+          closed: sql<number>`sum(case when ${tickets.status} = 'closed' then 1 else 0 end)`,
+          closedOnTime: sql<number>`sum(case when ${tickets.status} = 'closed' and ${tickets.closedOnTime} then 1 else 0 end)`,
+          overdue: sql<number>`sum(case when ${tickets.dueAt} <= ${this.now()} then 1 else 0 end)`,
+        })
         .from(tickets)
+        .leftJoin(departments, eq(departments.id, tickets.departmentId))
         .where(where)
-        .groupBy(col)
-        .orderBy(col)
-        .all()
-        .map((r) => ({ key: r.key, count: r.n }));
-    const perDepartment = this.db
-      .select({
-        departmentId: tickets.departmentId,
-        departmentName: departments.name,
-        total: count(),
-        voided: sql<number>`sum(case when ${tickets.status} = 'voided' then 1 else 0 end)`,
-        closed: sql<number>`sum(case when ${tickets.status} = 'closed' then 1 else 0 end)`,
-        closedOnTime: sql<number>`sum(case when ${tickets.status} = 'closed' and ${tickets.closedOnTime} then 1 else 0 end)`,
-        overdue: sql<number>`sum(case when ${tickets.dueAt} <= ${this.now()} then 1 else 0 end)`,
-      })
-      .from(tickets)
-      .leftJoin(departments, eq(departments.id, tickets.departmentId))
-      .where(where)
-      .groupBy(tickets.departmentId)
-      .orderBy(tickets.departmentId)
-      .all()
-      .map((r) => {
-        const closed = Number(r.closed ?? 0);
-        const counted = r.total - Number(r.voided ?? 0);
-        return {
-          departmentId: r.departmentId,
-          departmentName: r.departmentName,
-          total: r.total,
-          closed,
-          closedOnTime: Number(r.closedOnTime ?? 0),
-          overdue: Number(r.overdue ?? 0),
-          closureRate: counted > 0 ? closed / counted : null,
-          onTimeRate: closed > 0 ? Number(r.closedOnTime ?? 0) / closed : null,
-        };
-      });
+        // The name is grouped too: PostgreSQL wants every selected column grouped or aggregated.
+        .groupBy(tickets.departmentId, departments.name)
+        .orderBy(tickets.departmentId)
+    ).map((r) => {
+      const closed = Number(r.closed ?? 0);
+      const counted = r.total - Number(r.voided ?? 0);
+      return {
+        departmentId: r.departmentId,
+        departmentName: r.departmentName,
+        total: r.total,
+        closed,
+        closedOnTime: Number(r.closedOnTime ?? 0),
+        overdue: Number(r.overdue ?? 0),
+        closureRate: counted > 0 ? closed / counted : null,
+        onTimeRate: closed > 0 ? Number(r.closedOnTime ?? 0) / closed : null,
+      };
+    });
     return {
-      byCategory: by(tickets.category),
-      byStatus: by(tickets.status),
-      byDepartment: by(tickets.departmentId),
+      byCategory: await by(tickets.category),
+      byStatus: await by(tickets.status),
+      byDepartment: await by(tickets.departmentId),
       perDepartment,
     };
   }
@@ -1735,7 +1758,7 @@ function evidenceView(e: typeof evidence.$inferSelect, mayOriginal: boolean): Ev
  * first tampered, missing or reordered record.
  */
 export async function verifyEvidenceChain(db: Db, media: MediaLibrary): Promise<ChainVerdict> {
-  const rows = db.select().from(evidence).orderBy(asc(evidence.seq)).all();
+  const rows = await db.select().from(evidence).orderBy(asc(evidence.seq));
   const records: ChainRecord[] = rows.map((r) => ({
     seq: r.seq,
     ticketId: r.ticketId,

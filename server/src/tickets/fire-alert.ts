@@ -31,13 +31,21 @@ export function fireAlertOf(
   };
 }
 
-/** The desk listener that raises fire alerts through `alert` (the console fan-out's). */
+/**
+ * The desk listener that raises fire alerts through `alert` (the console fan-out's), once the
+ * ticket's department is read. Should that read fail, the alert still goes out, without a
+ * department: an unseen fire is worse than one shown too widely.
+ */
 export function fireAlertPublisher(
-  departmentOf: (ticketId: string) => string | null,
+  departmentOf: (ticketId: string) => Promise<string | null>,
   alert: (a: Omit<ConsoleVehicleAlert, 'id'>) => void,
 ): (e: TicketEvent) => void {
   return (e) => {
-    const a = fireAlertOf(e, departmentOf);
-    if (a) alert(a);
+    if (fireAlertOf(e, () => null) === null || !('ticket' in e)) return;
+    const raise = (dep: string | null) => {
+      const a = fireAlertOf(e, () => dep);
+      if (a) alert(a);
+    };
+    departmentOf(e.ticket.id).then(raise, () => raise(null));
   };
 }

@@ -33,11 +33,16 @@ export interface TicketsOptions {
   webhooks?: WebhookOptions;
 }
 
-/** Builds the desk on the app's database; throws on a bad ticket policy (start-up stops). */
-export function createTicketDesk(ctx: AppContext): TicketDesk {
+/**
+ * Builds the desk on the app's database with the calendar years loaded there; throws on a bad
+ * ticket policy (start-up stops).
+ */
+export async function createTicketDesk(ctx: AppContext): Promise<TicketDesk> {
   const policy = parseTicketPolicy(ctx.config.tickets);
   if (!policy.ok) throw new Error(policy.error.message);
-  return new TicketDesk(ctx.database.db, policy.value, ctx.media, ctx.now);
+  const desk = new TicketDesk(ctx.database.db, policy.value, ctx.media, ctx.now);
+  await desk.loadCalendar();
+  return desk;
 }
 
 /**
@@ -61,10 +66,10 @@ export async function installEvidenceScreening(
     log.warn({ model: cfg.personModel }, `person model not loaded, evidence not screened: ${loaded.error}`);
     return;
   }
-  desk.useScreener(loaded.screener, (msg, fields) => log.warn(fields, msg));
+  await desk.useScreener(loaded.screener, (msg, fields) => log.warn(fields, msg));
   app.addHook('onClose', async () => {
     await desk.whenScreened();
-    desk.useScreener(null);
+    await desk.useScreener(null);
     await loaded.screener.close();
   });
 }
@@ -93,8 +98,8 @@ export async function installTickets(
   // The outbox: deliveries are written inside the desk's transaction (a failure there rolls the
   // change back, so no event goes unrecorded); after the commit, the worker is woken early.
   let queued = false;
-  const removeSink = desk.addEventSink((tx, events) => {
-    if (webhooks.enqueue(events, tx) > 0) queued = true;
+  const removeSink = desk.addEventSink(async (tx, events) => {
+    if ((await webhooks.enqueue(events, tx)) > 0) queued = true;
   });
   const off = desk.onTicketEvent(() => {
     if (!queued || hookEvery <= 0) return;
@@ -117,10 +122,10 @@ export async function installTickets(
     const timer = setInterval(() => {
       void ctx.ownership
         .hold('ticket-sweep')
-        .then((mine) => {
-          if (mine) desk.sweep();
+        .then(async (mine) => {
+          if (mine) await desk.sweep();
         })
-        .catch((err) => api.log.error({ err }, 'ticket sweep failed'));
+        .catch((err: unknown) => api.log.error({ err }, 'ticket sweep failed'));
     }, every);
     timer.unref();
     api.addHook('onClose', async () => clearInterval(timer));

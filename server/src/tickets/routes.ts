@@ -14,6 +14,7 @@ import { Type } from 'typebox';
 import { decide } from '../auth/permissions.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
+import { transaction } from '../db/client.ts';
 import { departments, grids, open311Keys, ticketRoutes } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { sendMedia } from '../media/http.ts';
@@ -253,7 +254,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
     },
     async (req) => {
       const q = req.query;
-      const page = desk.list({
+      const page = await desk.list({
         ...(q.status ? { status: q.status } : {}),
         ...(q.category ? { category: q.category } : {}),
         ...(q.departmentId ? { departmentId: q.departmentId } : {}),
@@ -315,7 +316,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       const to = req.query.to ? Date.parse(req.query.to) : undefined;
       if (from !== undefined && to !== undefined && to <= from)
         throw new ApiError('ValidationFailed', 'query.to must be after query.from', 'query.to');
-      return desk.stats({
+      return await desk.stats({
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         scopeDepartmentId: scopeOf(req),
@@ -370,7 +371,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const got = desk.get(req.params.id, actorOf(req), scopeOf(req), mayOriginal(req));
+      const got = await desk.get(req.params.id, actorOf(req), scopeOf(req), mayOriginal(req));
       if (!got) throw notFound('ticket', req.params.id);
       const now = ctx.now();
       return {
@@ -411,7 +412,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req, reply) => {
-      const target = desk.verificationTarget(req.params.id, scopeOf(req));
+      const target = await desk.verificationTarget(req.params.id, scopeOf(req));
       if (!target.ok) throw deskError(target.error);
       const planned = verificationRoute(target.value);
       if (!planned.ok) throw new ApiError('ValidationFailed', planned.message);
@@ -429,7 +430,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         departmentId: target.value.departmentId,
       });
       if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
-      desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
+      await desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
       req.auditTargetId = result.sortieId;
       return reply.status(201).send(launchedBody(result));
     },
@@ -460,7 +461,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
     },
     async (req) => {
       const b = req.body;
-      const res = desk.transition(
+      const res = await desk.transition(
         req.params.id,
         {
           action: b.action,
@@ -536,7 +537,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req, reply) => {
-      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), mayOriginal(req));
+      const found = await desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), mayOriginal(req));
       if (!found) throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
       if ('notice' in found)
         throw new ApiError(
@@ -565,7 +566,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req, reply) => {
-      const found = desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), true);
+      const found = await desk.evidenceFile(req.params.id, req.params.seq, scopeOf(req), true);
       if (!found || 'notice' in found)
         throw new ApiError('NotFound', `no evidence ${req.params.seq} on ticket ${req.params.id}`);
       return sendEvidence(req, reply, desk.media.store, found);
@@ -591,7 +592,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const page = desk.listTriage(req.query.status, req.query.limit, req.query.offset);
+      const page = await desk.listTriage(req.query.status, req.query.limit, req.query.offset);
       return {
         items: page.items.map(triageView),
         total: page.total,
@@ -617,7 +618,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const res = desk.confirmTriage(req.params.id, actorOf(req), req.body?.reason);
+      const res = await desk.confirmTriage(req.params.id, actorOf(req), req.body?.reason);
       if (!res.ok) throw deskError(res.error);
       return { item: triageView(res.value.item), result: intakeView(res.value.outcome, ctx.now()) };
     },
@@ -636,7 +637,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
       },
     },
     async (req) => {
-      const res = desk.rejectTriage(req.params.id, actorOf(req), req.body.reason);
+      const res = await desk.rejectTriage(req.params.id, actorOf(req), req.body.reason);
       if (!res.ok) throw deskError(res.error);
       return triageView(res.value);
     },
@@ -820,9 +821,11 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
           createdAt: new Date(ctx.now()),
         };
       });
-      const inserted = db.transaction((tx) =>
-        rows.map((row) => tx.insert(grids).values(row).returning().get()),
-      );
+      const inserted = await transaction(db, async (tx) => {
+        const out: (typeof grids.$inferSelect)[] = [];
+        for (const row of rows) out.push(...(await tx.insert(grids).values(row).returning()));
+        return out;
+      });
       return reply.status(201).send({ imported: inserted.map(gridView) });
     },
   );

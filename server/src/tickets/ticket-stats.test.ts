@@ -54,30 +54,28 @@ beforeAll(async () => {
   tok.officerA = await h.userToken('department_officer', { departmentId: dep.a });
   tok.officerB = await h.userToken('department_officer', { departmentId: dep.b });
   const db = h.app.aerie.database.db;
-  SEEDS.forEach((s, i) => {
+  for (const [i, s] of SEEDS.entries()) {
     const created = new Date(NOW - (s.ageDays ?? 1) * DAY);
-    db.insert(tickets)
-      .values({
-        id: `seed-${i}`,
-        number: `GC-20260609-${String(i + 1).padStart(4, '0')}`,
-        category: s.category,
-        status: s.status,
-        version: 1,
-        source: 'detector',
-        latDeg: 30,
-        lonDeg: 120,
-        errorM: 5,
-        departmentId: s.dep === null ? null : dep[s.dep],
-        urgent: s.urgent ?? false,
-        lastOccurrenceAt: created,
-        closedAt: s.status === 'closed' ? new Date(NOW - DAY / 2) : null,
-        closedOnTime: s.closedOnTime ?? null,
-        dueAt: s.dueInDays === undefined ? null : new Date(NOW + s.dueInDays * DAY),
-        createdAt: created,
-        updatedAt: created,
-      })
-      .run();
-  });
+    await db.insert(tickets).values({
+      id: `seed-${i}`,
+      number: `GC-20260609-${String(i + 1).padStart(4, '0')}`,
+      category: s.category,
+      status: s.status,
+      version: 1,
+      source: 'detector',
+      latDeg: 30,
+      lonDeg: 120,
+      errorM: 5,
+      departmentId: s.dep === null ? null : dep[s.dep],
+      urgent: s.urgent ?? false,
+      lastOccurrenceAt: created,
+      closedAt: s.status === 'closed' ? new Date(NOW - DAY / 2) : null,
+      closedOnTime: s.closedOnTime ?? null,
+      dueAt: s.dueInDays === undefined ? null : new Date(NOW + s.dueInDays * DAY),
+      createdAt: created,
+      updatedAt: created,
+    });
+  }
 });
 afterAll(async () => {
   await h.close();

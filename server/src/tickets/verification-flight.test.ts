@@ -7,7 +7,8 @@
 import { sampleDockStatus, sampleVehicleState } from '@aerie/contracts';
 import { destination } from '@aerie/missions';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rawRows } from '../db/client.ts';
 import { FakeBridgeHub } from '../test/fake-bridge-hub.ts';
 import { constructionFinding, create, type Harness, startHarness } from '../test/harness.ts';
 
@@ -70,8 +71,13 @@ async function dockWithAircraft(
 
 async function counts() {
   const db = h.app.aerie.database.db;
-  const n = (t: string) => db.get<{ n: number }>(sql.raw(`select count(*) as n from ${t}`)).n;
-  return { sorties: n('sorties'), flights: n('verification_flights'), evidence: n('evidence') };
+  const n = async (t: string) =>
+    Number((await rawRows<{ n: number }>(db, sql.raw(`select count(*) as n from ${t}`)))[0]?.n);
+  return {
+    sorties: await n('sorties'),
+    flights: await n('verification_flights'),
+    evidence: await n('evidence'),
+  };
 }
 
 async function page(id: string, token = tok.reviewer) {
@@ -184,9 +190,11 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     // The sortie carries the ticket's department (its aircraft has none): the department's
     // officer sees it, in the list and by id.
     const db = h.app.aerie.database.db;
-    expect(
-      db.get<{ d: string | null }>(sql`select department_id as d from sorties where id = ${sortieId}`).d,
-    ).toBe(dep);
+    const [row] = await rawRows<{ d: string | null }>(
+      db,
+      sql`select department_id as d from sorties where id = ${sortieId}`,
+    );
+    expect(row?.d).toBe(dep);
     const officerSees = await h.req('GET', `/api/sorties/${sortieId}`, { token: tok.officer });
     expect(officerSees.statusCode, officerSees.body).toBe(200);
     const officerList = (await h.req('GET', '/api/sorties?limit=100', { token: tok.officer })).json();
@@ -253,12 +261,15 @@ describe('POST /api/tickets/:id/verification-flight', () => {
       mime: 'image/jpeg',
     });
     // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress,
-    // and the closing evidence is stored in the background.
+    // and the closing evidence is stored in the background (after the abort's answer).
     await stop(sortieId);
     await desk.whenIdle();
-    const p = await page(id);
+    const p = await vi.waitFor(async () => {
+      const now = await page(id);
+      expect(now.verificationFlights[0].finishedAt).not.toBeNull();
+      return now;
+    });
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 2 });
-    expect(p.verificationFlights[0].finishedAt).not.toBeNull();
     const [ev] = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(ev.meta).toMatchObject({
       sortieId,

@@ -1,20 +1,24 @@
 /** `aerie evidence verify` as a process, on a data directory the real server wrote. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test/cli.ts';
+import { removeTestData, testDatabaseUrl } from '../test/database.ts';
 import { testFinding } from '../test/findings.ts';
 import { startHarness } from '../test/harness.ts';
 import { verifyEvidenceDir } from './verify-cli.ts';
 
 let dir = '';
+let databaseUrl: string | undefined;
 const shas: string[] = [];
-const cli = (...args: string[]) => runCli(args);
+
+// On PostgreSQL the CLI finds the server's database as the server did: AERIE_DATABASE_URL.
+const cli = (...args: string[]) => runCli(args, { ...process.env, AERIE_DATABASE_URL: databaseUrl ?? '' });
 
 beforeAll(async () => {
   const h = await startHarness({ tickets: { sweepEveryMs: 0 } });
   dir = h.dir;
+  databaseUrl = await testDatabaseUrl(dir);
   const token = await h.userToken('command_centre');
   for (const [i, lat] of [30, 30.01, 30.02].entries()) {
     const res = await h.req('POST', '/api/findings', {
@@ -31,7 +35,7 @@ beforeAll(async () => {
   await h.close({ keepDir: true });
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTestData(dir);
 });
 
 describe('aerie evidence verify', () => {

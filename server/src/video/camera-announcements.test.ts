@@ -1,5 +1,5 @@
 /** Camera announcements: the stream a vehicle's video opens, and stills stored as frames with a pose. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -13,10 +13,11 @@ import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeIngest, noopIngestSink } from '../channel/ingest.ts';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { bridges, cameraImages, vehicleCameras } from '../db/schema.ts';
 import { MediaLibrary } from '../media/library.ts';
 import { LocalMediaStore } from '../media/local-store.ts';
+import { openTestDatabase, removeTestData } from '../test/database.ts';
 import {
   CapturedImages,
   frameMetaOfImage,
@@ -139,14 +140,14 @@ describe('camera items through the ingest', () => {
   let database: Database;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-camera-'));
-    database = openDatabase({ dataDir: dir });
+    database = await openTestDatabase(dir);
     await database.db
       .insert(bridges)
       .values({ id: 'b-1', name: 'nanhai', tokenHash: 'x', createdAt: new Date(0) });
   });
   afterEach(async () => {
-    database.close();
-    await rm(dir, { recursive: true, force: true });
+    await database.close();
+    await removeTestData(dir);
   });
 
   it('stores the announcement (newest wins) and each still as a frame record, then fetches the still', async () => {

@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { sorties, vehicles } from '../db/schema.ts';
 import { LocalMediaStore } from '../media/local-store.ts';
+import { dropTestDatabase, openTestDatabase } from '../test/database.ts';
 import { isKeyFragment } from './h264.ts';
 import { StreamHub } from './hub.ts';
 import { Mp4Splitter } from './mp4-boxes.ts';
@@ -175,7 +176,7 @@ describe('SortieVideo', () => {
   const vehicleId = 'veh-1';
   const sortieId = 'sortie-1';
   beforeEach(async () => {
-    database = openDatabase({ dataDir: dir });
+    database = await openTestDatabase(dir);
     const now = new Date(T0);
     await database.db
       .insert(vehicles)
@@ -189,7 +190,10 @@ describe('SortieVideo', () => {
       createdAt: now,
     });
   });
-  afterEach(() => database.close());
+  afterEach(async () => {
+    await database.close();
+    await dropTestDatabase(dir);
+  });
 
   it('records the stream while the sortie is open, indexes each segment and sweeps old ones', async () => {
     const hub = new StreamHub();

@@ -58,23 +58,21 @@ export function registerOpen311Routes(app: FastifyInstance, ctx: AppContext, des
     });
   }
 
-  const toRequests = (rows: (typeof tickets.$inferSelect)[]) => {
+  const toRequests = async (rows: (typeof tickets.$inferSelect)[]) => {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const deps = new Map(
-      db
-        .select({ id: departments.id, name: departments.name })
-        .from(departments)
-        .all()
-        .map((d) => [d.id, d.name]),
+      (await db.select({ id: departments.id, name: departments.name }).from(departments)).map((d) => [
+        d.id,
+        d.name,
+      ]),
     );
     const notes = new Map<string, string>();
-    for (const t of db
+    for (const t of await db
       .select({ ticketId: ticketTransitions.ticketId, reason: ticketTransitions.reason })
       .from(ticketTransitions)
       .where(inArray(ticketTransitions.ticketId, ids))
-      .orderBy(ticketTransitions.version)
-      .all())
+      .orderBy(ticketTransitions.version))
       if (t.reason) notes.set(t.ticketId, t.reason);
     return rows.map((r) =>
       requestOf({
@@ -104,10 +102,10 @@ export function registerOpen311Routes(app: FastifyInstance, ctx: AppContext, des
     const [name, format] = split;
     if (name !== 'requests') {
       // requests/{service_request_id}.{format}
-      const rows = db.select().from(tickets).where(eq(tickets.number, name)).all();
+      const rows = await db.select().from(tickets).where(eq(tickets.number, name));
       if (!rows.length)
         return sendErrors(reply, format, 404, [{ code: 404, description: `no service request ${name}` }]);
-      const list = toRequests(rows);
+      const list = await toRequests(rows);
       return send(reply, format, 200, list, requestsXml(list));
     }
     return sendErrors(reply, format, 404, [
@@ -135,13 +133,12 @@ export function registerOpen311Routes(app: FastifyInstance, ctx: AppContext, des
         errors.push({ code: 400, description: `unknown service_code in ${q.service_code}` });
       if (errors.length) return sendErrors(reply, format, 400, errors);
       const ids = q.service_request_id?.split(',').filter(Boolean);
-      let rows = db
+      let rows = await db
         .select()
         .from(tickets)
         .where(ids?.length ? inArray(tickets.number, ids) : undefined)
         .orderBy(desc(tickets.createdAt))
-        .limit(ids?.length ? ids.length : MAX_REQUESTS)
-        .all();
+        .limit(ids?.length ? ids.length : MAX_REQUESTS);
       // Without an id, the spec's default window is the last 90 days.
       const from = start ?? (ids?.length ? undefined : ctx.now() - 90 * 86_400_000);
       rows = rows.filter(
@@ -150,7 +147,7 @@ export function registerOpen311Routes(app: FastifyInstance, ctx: AppContext, des
           (end === undefined || r.createdAt.getTime() <= end) &&
           (!codes?.length || codes.includes(r.category)),
       );
-      let list = toRequests(rows);
+      let list = await toRequests(rows);
       if (q.status) list = list.filter((r) => r.status === q.status);
       return send(reply, format, 200, list, requestsXml(list));
     });
@@ -161,11 +158,12 @@ export function registerOpen311Routes(app: FastifyInstance, ctx: AppContext, des
         typeof b[k] === 'string' ? (b[k] as string) : typeof b[k] === 'number' ? String(b[k]) : undefined;
       const key = str('api_key');
       const known = key
-        ? db
-            .select()
-            .from(open311Keys)
-            .where(eq(open311Keys.keyHash, hashToken(key)))
-            .get()
+        ? (
+            await db
+              .select()
+              .from(open311Keys)
+              .where(eq(open311Keys.keyHash, hashToken(key)))
+          )[0]
         : undefined;
       if (!known || known.revokedAt)
         return sendErrors(reply, format, 403, [

@@ -69,13 +69,13 @@ export class WebhookDispatcher {
    * desk's transaction (the outbox: the deliveries commit with the change that raised the
    * events, or not at all). Answers how many were recorded.
    */
-  enqueue(events: readonly TicketEvent[], db: Db | Tx = this.db): number {
-    const subs = db
-      .select({ id: webhookSubscriptions.id, eventsJson: webhookSubscriptions.eventsJson })
-      .from(webhookSubscriptions)
-      .where(eq(webhookSubscriptions.enabled, true))
-      .all()
-      .map((s) => ({ id: s.id, events: JSON.parse(s.eventsJson) as string[] }));
+  async enqueue(events: readonly TicketEvent[], db: Db | Tx = this.db): Promise<number> {
+    const subs = (
+      await db
+        .select({ id: webhookSubscriptions.id, eventsJson: webhookSubscriptions.eventsJson })
+        .from(webhookSubscriptions)
+        .where(eq(webhookSubscriptions.enabled, true))
+    ).map((s) => ({ id: s.id, events: JSON.parse(s.eventsJson) as string[] }));
     if (!subs.length) return 0;
     const at = new Date(this.now());
     const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
@@ -94,7 +94,7 @@ export class WebhookDispatcher {
           createdAt: at,
         });
       }
-    for (const slice of chunks(rows)) db.insert(webhookDeliveries).values(slice).run();
+    for (const slice of chunks(rows)) await db.insert(webhookDeliveries).values(slice);
     return rows.length;
   }
 
@@ -110,7 +110,7 @@ export class WebhookDispatcher {
 
   private async run() {
     const out = { delivered: 0, retried: 0, failed: 0 };
-    const due = this.db
+    const due = await this.db
       .select({ d: webhookDeliveries, s: webhookSubscriptions })
       .from(webhookDeliveries)
       .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
@@ -121,8 +121,7 @@ export class WebhookDispatcher {
         ),
       )
       .orderBy(asc(webhookDeliveries.nextAttemptAt))
-      .limit(100)
-      .all();
+      .limit(100);
     for (const { d, s } of due) {
       const ts = Math.floor(this.now() / 1000);
       let status: number | null = null;
@@ -150,7 +149,7 @@ export class WebhookDispatcher {
       const now = this.now();
       if (!error) {
         out.delivered++;
-        this.db
+        await this.db
           .update(webhookDeliveries)
           .set({
             status: 'delivered',
@@ -160,13 +159,12 @@ export class WebhookDispatcher {
             deliveredAt: new Date(now),
             nextAttemptAt: null,
           })
-          .where(eq(webhookDeliveries.id, d.id))
-          .run();
+          .where(eq(webhookDeliveries.id, d.id));
       } else {
         const giveUp = attempts >= this.maxAttempts;
         if (giveUp) out.failed++;
         else out.retried++;
-        this.db
+        await this.db
           .update(webhookDeliveries)
           .set({
             status: giveUp ? 'failed' : 'pending',
@@ -175,8 +173,7 @@ export class WebhookDispatcher {
             lastError: error,
             nextAttemptAt: giveUp ? null : new Date(now + backoffMs(attempts, this.baseMs)),
           })
-          .where(eq(webhookDeliveries.id, d.id))
-          .run();
+          .where(eq(webhookDeliveries.id, d.id));
       }
     }
     return out;

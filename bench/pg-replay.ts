@@ -1,0 +1,182 @@
+/**
+ * `npm run bench -- --only pg-replay [--points N]`: the one-hour track replay on PostgreSQL 15 at
+ * scale. Fills N track points (default 10,000,000; issue 17's target is 100,000,000) over
+ * two-hour sorties at 1 Hz of 8 vehicles with `generate_series`, then times the replay of one
+ * sortie's second hour (3600 points) through the real HTTP stack (`app.inject()`), median of
+ * several runs after a warm-up, and checks with EXPLAIN that PostgreSQL reads it through
+ * `track_points_sortie_at_idx`.
+ *
+ * The cluster is the private test one (tests/scripts/pg-up.sh), or AERIE_BENCH_DATABASE_URL (a
+ * server URL; the bench creates and drops its own database there). The fill turns foreign-key
+ * triggers off for its session (`session_replication_role = replica`, superuser): the rows it
+ * writes reference sorties and vehicles it wrote first, and checking 100 million of them one by
+ * one would time the bulk load, not the replay.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type BenchEntry, benchServer, round, timeMedian } from './lib.ts';
+
+const DEFAULT_POINTS = 10_000_000;
+const VEHICLES = 8;
+const SORTIE_S = 7200;
+const RUNS = 15;
+const TARGET_MS = 50;
+const PASSWORD = 'bench-admin-password';
+const DB_NAME = 'aerie_bench_replay';
+
+/** `--points N` from the command line (an integer of at least one sortie's points). */
+export function pointsOption(argv: readonly string[]): number {
+  const i = argv.indexOf('--points');
+  if (i < 0) return DEFAULT_POINTS;
+  const raw = argv[i + 1] ?? '';
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < SORTIE_S)
+    throw new Error(`pg-replay: --points must be an integer of at least ${SORTIE_S}, not '${raw}'`);
+  return n;
+}
+
+function serverUrl(): string {
+  const given = process.env.AERIE_BENCH_DATABASE_URL;
+  if (given) return given;
+  const script = fileURLToPath(new URL('../tests/scripts/pg-up.sh', import.meta.url));
+  const out = execFileSync(script, [], { encoding: 'utf8' }).trim().split('\n');
+  return out[out.length - 1]!;
+}
+
+async function onServer<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function benchPgReplay(): Promise<BenchEntry[]> {
+  const points = pointsOption(process.argv);
+  const sortieCount = Math.ceil(points / SORTIE_S);
+  const server = serverUrl();
+  const u = new URL(server);
+  u.pathname = `/${DB_NAME}`;
+  const url = u.toString();
+  await onServer(server, async (c) => {
+    await c.query(`drop database if exists ${DB_NAME} with (force)`);
+    await c.query(`create database ${DB_NAME}`);
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-pg-'));
+  const { app, inject, token } = await benchServer(dir, PASSWORD, url);
+  try {
+    const vehicles: string[] = [];
+    for (let i = 0; i < VEHICLES; i++)
+      vehicles.push(
+        (
+          await inject('POST', '/api/vehicles', token, {
+            name: `UAV ${i + 1}`,
+            serial: `V-${i + 1}`,
+            model: 'M30',
+          })
+        ).id as string,
+      );
+
+    const t0 = Date.UTC(2024, 0, 1);
+    const fillStart = performance.now();
+    await onServer(url, async (c) => {
+      await c.query('set session_replication_role = replica');
+      await c.query(
+        `insert into sorties (id, vehicle_id, kind, status, started_at, ended_at, mission_ran, created_at)
+         select 'bench-' || g, ($1::text[])[1 + g % ${VEHICLES}], 'patrol', 'completed',
+                $2::bigint + g::bigint * ${SORTIE_S * 1000}, $2::bigint + (g + 1)::bigint * ${SORTIE_S * 1000}, true,
+                $2::bigint + g::bigint * ${SORTIE_S * 1000}
+         from generate_series(0, $3::int - 1) g`,
+        [vehicles, t0, sortieCount],
+      );
+      // One statement per sortie batch keeps each transaction's memory small at 100 million.
+      const batch = 100;
+      for (let first = 0; first < sortieCount; first += batch) {
+        const last = Math.min(sortieCount, first + batch) - 1;
+        await c.query(
+          `insert into track_points (sortie_id, vehicle_id, at, lat_deg, lon_deg, alt_amsl_m, alt_rel_m,
+             heading_deg, ground_speed_mps, battery_pct)
+           select 'bench-' || s, ($1::text[])[1 + s % ${VEHICLES}], $2::bigint + s::bigint * ${SORTIE_S * 1000} + i * 1000,
+                  23.03 + i * 7e-5, 113.14, 70, 60, 90, 8, 100 - i * 0.009
+           from generate_series($3::int, $4::int) s, generate_series(0, ${SORTIE_S - 1}) i
+           where s::bigint * ${SORTIE_S} + i < $5::bigint`,
+          [vehicles, t0, first, last, points],
+        );
+      }
+      await c.query('analyze sorties');
+      await c.query('analyze track_points');
+    });
+    const fillS = (performance.now() - fillStart) / 1000;
+
+    // The replayed sortie: one in the middle of the table; its second hour.
+    const s = Math.floor(sortieCount / 2);
+    const sortieId = `bench-${s}`;
+    const start = t0 + s * SORTIE_S * 1000;
+    const from = new Date(start + 3_600_000).toISOString();
+    const to = new Date(start + 7_200_000).toISOString();
+    const expected = Math.min(3600, Math.max(0, points - s * SORTIE_S - 3600));
+    const replay = async () => {
+      const track = await inject('GET', `/api/sorties/${sortieId}/track?from=${from}&to=${to}`, token);
+      if (track.points.length !== expected)
+        throw new Error(`replay answered ${track.points.length} points, expected ${expected}`);
+    };
+    const replayMs = await timeMedian(replay, RUNS);
+
+    const { plan, tableMb, executionMs } = await onServer(url, async (c) => {
+      const replaySql = `select * from track_points where sortie_id = $1 and at >= $2 and at < $3
+         order by at, id limit 5001`;
+      const args = [sortieId, start + 3_600_000, start + 7_200_000];
+      const explained = await c.query<{ 'QUERY PLAN': string }>(`explain ${replaySql}`, args);
+      // The query alone, inside PostgreSQL (no HTTP, no JSON): median of a few EXPLAIN ANALYZE.
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const a = await c.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
+          `explain (analyze, format json) ${replaySql}`,
+          args,
+        );
+        times.push(a.rows[0]!['QUERY PLAN'][0]['Execution Time']);
+      }
+      const size = await c.query<{ mb: string }>(
+        `select pg_total_relation_size('track_points') / 1048576 as mb`,
+      );
+      return {
+        plan: explained.rows.map((r) => r['QUERY PLAN']).join(' | '),
+        tableMb: Number(size.rows[0]?.mb),
+        executionMs: times.sort((a, b) => a - b)[3]!,
+      };
+    });
+    const usesIndex = /track_points_sortie_at_idx/.test(plan);
+    if (!usesIndex) throw new Error(`the replay does not use track_points_sortie_at_idx: ${plan}`);
+
+    const note = `PostgreSQL 15, ${points.toLocaleString('en')} track points (${sortieCount} two-hour sorties, ${VEHICLES} vehicles, ${tableMb} MB with indexes, filled in ${round(fillS, 0)} s); median of ${RUNS} runs through app.inject(); plan: index scan on track_points_sortie_at_idx`;
+    return [
+      {
+        name: `pg-replay: one-hour track replay at ${points.toLocaleString('en')} points (PostgreSQL)`,
+        value: round(replayMs),
+        unit: 'ms',
+        target: `< ${TARGET_MS}`,
+        met: replayMs < TARGET_MS,
+        note,
+      },
+      {
+        name: `pg-replay: the replay query inside PostgreSQL at ${points.toLocaleString('en')} points`,
+        value: round(executionMs),
+        unit: 'ms',
+        target: 'info',
+        met: true,
+        note: `${note}; EXPLAIN ANALYZE execution time, median of 7`,
+      },
+    ];
+  } finally {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+    await onServer(server, (c) => c.query(`drop database if exists ${DB_NAME} with (force)`)).catch(() => {});
+  }
+}
