@@ -59,6 +59,62 @@ describe('georeferenceFinding', () => {
   });
 });
 
+describe('the pose timing on a moving aircraft (issue 15: a flown ticket 21 m off with a stated 1.3 m)', () => {
+  // 8 m/s at 4x real time is 32 m/s of wall clock. Telemetry stamped on arrival 200 ms after it
+  // was true makes the pose interpolated at the capture time the pose of 200 ms earlier: the
+  // aircraft, and with it a nadir fix, 6.4 m behind where it was.
+  const LAG_S = 0.2;
+  const SPEED = 32;
+  const lagged = (t: number) => frame(localPlane(HOME).toLatLon({ x: 0, y: -SPEED * LAG_S }), t);
+  const fire = HOME;
+  const centre = finding([450, 325, 100, 100]);
+
+  it('without the pose rate the stated error is far smaller than the miss (the reproduction)', () => {
+    const r = georeferenceFinding(centre, lagged(0));
+    if (!r.ok) throw new Error(r.error.message);
+    const miss = distanceM(r.finding.location, fire);
+    expect(miss).toBeCloseTo(SPEED * LAG_S, 1);
+    expect(r.finding.location.errorM).toBeLessThan(miss / 2);
+    expect(r.timingErrorM).toBe(0);
+  });
+
+  it('with the pose rate the error covers the miss, and fusing frames keeps the timing part', () => {
+    const rate = { northMps: SPEED, eastMps: 0, upMps: 0, rollDps: 0, pitchDps: 0, yawDps: 0 };
+    const obs: Observation[] = [0, 500, 1000].map((t) => {
+      const r = georeferenceFinding(centre, { ...lagged(t), poseRate: rate });
+      if (!r.ok) throw new Error(r.error.message);
+      return { finding: r.finding, covariance: r.covariance, timingErrorM: r.timingErrorM };
+    });
+    // 250 ms (the default timing sigma) at 32 m/s is 8 m along the track.
+    expect(obs[0]!.timingErrorM).toBeCloseTo(8, 6);
+    expect(Math.sqrt(obs[0]!.covariance.nn)).toBeGreaterThan(8);
+    expect(obs[0]!.finding.location.errorM).toBeGreaterThan(distanceM(obs[0]!.finding.location, fire));
+    let state = emptyFusion();
+    for (const o of obs) state = fuseFrame(state, [o], { floorM: 0 }).state;
+    const fused = state.tracks[0]!;
+    expect(fused.finding.frames).toBe(3);
+    // Independent errors would fall by sqrt(3) to about 4.9 m; the shared delay does not.
+    expect(fused.finding.location.errorM).toBeCloseTo(8, 6);
+    expect(fused.finding.location.errorM).toBeGreaterThan(distanceM(fused.finding.location, fire));
+  });
+
+  it('a hovering aircraft has no timing error, and a smaller timing sigma gives a smaller one', () => {
+    const still = { northMps: 0, eastMps: 0, upMps: 0, rollDps: 0, pitchDps: 0, yawDps: 0 };
+    const r = georeferenceFinding(centre, { ...frame(), poseRate: still });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.timingErrorM).toBe(0);
+    const turning = { ...still, pitchDps: 20 };
+    const t = georeferenceFinding(
+      centre,
+      { ...frame(), poseRate: turning },
+      { uncertainty: { timingSigmaMs: 100 } },
+    );
+    if (!t.ok) throw new Error(t.error.message);
+    // Pitching at 20 deg/s, 100 ms is 2 deg: 100 m * tan(2 deg) = 3.49 m at nadir.
+    expect(t.timingErrorM).toBeCloseTo(100 * Math.tan((2 * Math.PI) / 180), 2);
+  });
+});
+
 /** The same fire seen 30 deg off nadir from a drone flying north past it, one frame a second. */
 function pass(n: number): Observation[] {
   const out: Observation[] = [];

@@ -6,7 +6,8 @@
  * The box centre stands for the object. For flat things seen from above (roofs, bare earth,
  * floating waste) that is right; for tall things seen obliquely (a smoke column, a crane) the
  * centre is above the ground contact and the fix lands beyond the object. The pixel sigma of the
- * uncertainty covers a little of that, not all of it.
+ * uncertainty covers a little of that, not all of it. A frame with a `poseRate` also has the
+ * error of its pose's timing (see missions' uncertainty).
  */
 import type { FrameMeta, GeoFinding, ImageFinding } from '@aerie/contracts';
 import {
@@ -30,7 +31,13 @@ export interface GeoreferenceOptions extends RayOptions {
 }
 
 export type GeoreferenceResult =
-  | { ok: true; finding: GeoFinding; covariance: Cov2 }
+  | {
+      ok: true;
+      finding: GeoFinding;
+      covariance: Cov2;
+      /** The part of the error from the pose's timing on a moving aircraft (metres, one sigma): the same in consecutive frames. */
+      timingErrorM: number;
+    }
   | { ok: false; error: { code: 'NoGroundFix'; message: string } };
 
 export function georeferenceFinding(
@@ -62,5 +69,5 @@ export function georeferenceFinding(
     location: { lat: fix.point.lat, lon: fix.point.lon, errorM: fix.error.errorM },
     frames: 1,
   };
-  return { ok: true, finding: geo, covariance: fix.error.covariance };
+  return { ok: true, finding: geo, covariance: fix.error.covariance, timingErrorM: fix.error.timingM };
 }

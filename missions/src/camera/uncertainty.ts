@@ -16,6 +16,14 @@
  * error (gimbal angles are relative to the body). The inputs are treated as independent; in a real
  * aircraft GNSS and heading errors are correlated over seconds, which is why fusing consecutive
  * frames keeps a floor (see the fusion module in inference).
+ *
+ * Timing: a frame's pose is interpolated from telemetry at the camera's capture time, and the
+ * telemetry's time stamps are when it reached the ground station (radio, bridge and a busy
+ * machine's event loop in between). When the view says how fast the pose was changing
+ * (`poseRate`), the pose moved by that rate times `timingSigmaMs` is one more input: a moving or
+ * turning aircraft (and a simulator at 4x real time moves four times as far per millisecond) has
+ * a larger error than a hovering one. That part is the same for consecutive frames (the delay
+ * is systematic), so it is also reported alone (`timingM`) for fusion to keep as a floor.
  */
 import { localPlane } from '../geo.ts';
 import {
@@ -38,6 +46,8 @@ export interface PoseUncertainty {
   yawSigmaDeg: number;
   /** Where in the image the object really is, per axis, pixels (box centre vs. the object's ground point). */
   pixelSigmaPx: number;
+  /** How far off the pose's time may be from the frame's capture time, milliseconds (used with `poseRate`). */
+  timingSigmaMs: number;
 }
 
 /**
@@ -47,7 +57,10 @@ export interface PoseUncertainty {
  *   ground at the dock's elevation" is itself only that good on gently sloping land;
  * - tilt 0.5 deg: EKF roll/pitch plus gimbal stabilisation error;
  * - yaw 1.5 deg: magnetometer heading in a city (steel, power lines) is the weakest angle;
- * - pixel 2 px: the box centre is not exactly the object's ground point.
+ * - pixel 2 px: the box centre is not exactly the object's ground point;
+ * - timing 250 ms: telemetry is stamped on arrival at the bridge, after the link and, on a
+ *   loaded machine, event-loop delays of a few hundred milliseconds; at 32 m/s (8 m/s at 4x
+ *   speed) that alone is 8 m.
  * With RTK and a dual-antenna heading, pass smaller values.
  */
 export const DEFAULT_POSE_UNCERTAINTY: PoseUncertainty = {
@@ -56,6 +69,7 @@ export const DEFAULT_POSE_UNCERTAINTY: PoseUncertainty = {
   tiltSigmaDeg: 0.5,
   yawSigmaDeg: 1.5,
   pixelSigmaPx: 2,
+  timingSigmaMs: 250,
 };
 
 /** A symmetric 2x2 covariance on the local north/east plane, square metres. */
@@ -76,7 +90,10 @@ export interface GroundError {
   errorM: number;
 }
 
-export type GroundFix = (GroundHit & { ok: true }) & { error: GroundError };
+export type GroundFix = (GroundHit & { ok: true }) & {
+  /** The error; `timingM` is the radial one-sigma of the pose-timing input alone (0 without a pose rate). */
+  error: GroundError & { timingM: number };
+};
 export type GroundFixResult = GroundFix | (GroundHit & { ok: false });
 
 /** Ellipse axes and radial error of a north/east covariance. */
@@ -129,7 +146,20 @@ export function groundFixWithError(
     [(vw, d) => [vw, u + d, v], sig.pixelSigmaPx],
     [(vw, d) => [vw, u, v + d], sig.pixelSigmaPx],
   ];
+  // The pose a timing error of d seconds away: moved and turned by its rates.
+  const rate = view.poseRate;
+  const timing: Perturb | null = rate
+    ? pose((p, d) => ({
+        ...plane.toLatLon({ x: rate.eastMps * d, y: rate.northMps * d }),
+        altMslM: p.altMslM + rate.upMps * d,
+        rollDeg: p.rollDeg + rate.rollDps * d,
+        pitchDeg: p.pitchDeg + rate.pitchDps * d,
+        yawDeg: p.yawDeg + rate.yawDps * d,
+      }))
+    : null;
+  if (timing) inputs.push([timing, sig.timingSigmaMs / 1000]);
   const cov: Cov2 = { nn: 0, ne: 0, ee: 0 };
+  let timingM = 0;
   for (const [perturb, sigma] of inputs) {
     if (sigma === 0) continue;
     const [vp, up, vpx] = perturb(view, sigma);
@@ -145,6 +175,7 @@ export function groundFixWithError(
     cov.nn += dn * dn;
     cov.ne += dn * de;
     cov.ee += de * de;
+    if (perturb === timing) timingM = Math.hypot(dn, de);
   }
-  return { ...base, error: describeCovariance(cov) };
+  return { ...base, error: { ...describeCovariance(cov), timingM } };
 }
