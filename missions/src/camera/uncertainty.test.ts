@@ -37,8 +37,8 @@ describe('georeferencing error', () => {
     const e = fix(moving, 500, 375, { timingSigmaMs: 300 });
     expect(Math.sqrt(e.covariance.nn)).toBeCloseTo(6, 4);
     expect(e.covariance.ee).toBeCloseTo(0, 6);
-    expect(e.timingM).toBeCloseTo(6, 4);
-    expect(fix(view(-90), 500, 375, { timingSigmaMs: 300 }).timingM).toBe(0);
+    expect(e.sharedM).toBeCloseTo(6, 4);
+    expect(fix(view(-90), 500, 375, { timingSigmaMs: 300 }).sharedM).toBe(0);
   });
 
   it('position error passes straight through: 1.5 m per axis is 2.12 m radial', () => {

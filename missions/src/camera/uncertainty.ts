@@ -23,7 +23,13 @@
  * (`poseRate`), the pose moved by that rate times `timingSigmaMs` is one more input: a moving or
  * turning aircraft (and a simulator at 4x real time moves four times as far per millisecond) has
  * a larger error than a hovering one. That part is the same for consecutive frames (the delay
- * is systematic), so it is also reported alone (`timingM`) for fusion to keep as a floor.
+ * is systematic), so it is also reported alone (`sharedM`) for fusion to keep as a floor.
+ *
+ * Box: the box centre stands for the object, but a detector's box around diffuse smoke can span
+ * tens of metres, with the fire anywhere in it (issue 15: a flown ticket 21 m south of the fire,
+ * stated error 1.3 m, was the centre of a smoke box reaching south over grey ground). With
+ * `boxPx` the pixel sigma per axis grows to the box's size / sqrt(12); consecutive frames see the
+ * same box, so that part is shared too.
  */
 import { localPlane } from '../geo.ts';
 import {
@@ -48,6 +54,12 @@ export interface PoseUncertainty {
   pixelSigmaPx: number;
   /** How far off the pose's time may be from the frame's capture time, milliseconds (used with `poseRate`). */
   timingSigmaMs: number;
+  /**
+   * The detector's box around the object, pixels: the object (a fire under a smoke cloud) may be
+   * anywhere in it, so the pixel sigma per axis is at least the box's size / sqrt(12) (uniform
+   * over the box). Optional: a point with only `pixelSigmaPx` when absent.
+   */
+  boxPx?: { width: number; height: number };
 }
 
 /**
@@ -91,8 +103,11 @@ export interface GroundError {
 }
 
 export type GroundFix = (GroundHit & { ok: true }) & {
-  /** The error; `timingM` is the radial one-sigma of the pose-timing input alone (0 without a pose rate). */
-  error: GroundError & { timingM: number };
+  /**
+   * The error; `sharedM` is the radial one-sigma of the inputs consecutive frames share (the
+   * pose's timing with a pose rate, the box's extent with `boxPx`; 0 without either).
+   */
+  error: GroundError & { sharedM: number };
 };
 export type GroundFixResult = GroundFix | (GroundHit & { ok: false });
 
@@ -143,9 +158,16 @@ export function groundFixWithError(
     [pose((p, d) => ({ rollDeg: p.rollDeg + d })), sig.tiltSigmaDeg],
     [pose((p, d) => ({ pitchDeg: p.pitchDeg + d })), sig.tiltSigmaDeg],
     [pose((p, d) => ({ yawDeg: p.yawDeg + d })), sig.yawSigmaDeg],
-    [(vw, d) => [vw, u + d, v], sig.pixelSigmaPx],
-    [(vw, d) => [vw, u, v + d], sig.pixelSigmaPx],
   ];
+  // Where in the image the object is: a point within a few pixels, or anywhere in its box.
+  const shared = new Set<Perturb>();
+  const pixel = (axis: 'u' | 'v', boxSizePx: number | undefined): [Perturb, number] => {
+    const perturb: Perturb = axis === 'u' ? (vw, d) => [vw, u + d, v] : (vw, d) => [vw, u, v + d];
+    const boxSigma = (boxSizePx ?? 0) / Math.sqrt(12);
+    if (boxSigma > sig.pixelSigmaPx) shared.add(perturb);
+    return [perturb, Math.max(sig.pixelSigmaPx, boxSigma)];
+  };
+  inputs.push(pixel('u', sig.boxPx?.width), pixel('v', sig.boxPx?.height));
   // The pose a timing error of d seconds away: moved and turned by its rates.
   const rate = view.poseRate;
   const timing: Perturb | null = rate
@@ -157,9 +179,12 @@ export function groundFixWithError(
         yawDeg: p.yawDeg + rate.yawDps * d,
       }))
     : null;
-  if (timing) inputs.push([timing, sig.timingSigmaMs / 1000]);
+  if (timing) {
+    inputs.push([timing, sig.timingSigmaMs / 1000]);
+    shared.add(timing);
+  }
   const cov: Cov2 = { nn: 0, ne: 0, ee: 0 };
-  let timingM = 0;
+  const sharedCov: Cov2 = { nn: 0, ne: 0, ee: 0 };
   for (const [perturb, sigma] of inputs) {
     if (sigma === 0) continue;
     const [vp, up, vpx] = perturb(view, sigma);
@@ -175,7 +200,10 @@ export function groundFixWithError(
     cov.nn += dn * dn;
     cov.ne += dn * de;
     cov.ee += de * de;
-    if (perturb === timing) timingM = Math.hypot(dn, de);
+    if (shared.has(perturb)) {
+      sharedCov.nn += dn * dn;
+      sharedCov.ee += de * de;
+    }
   }
-  return { ...base, error: { ...describeCovariance(cov), timingM } };
+  return { ...base, error: { ...describeCovariance(cov), sharedM: Math.sqrt(sharedCov.nn + sharedCov.ee) } };
 }

@@ -100,7 +100,7 @@ export class DetectionLoop {
         ...(this.deps.ground ? { ground: this.deps.ground } : {}),
       });
       if (g.ok)
-        observations.push({ finding: g.finding, covariance: g.covariance, timingErrorM: g.timingErrorM });
+        observations.push({ finding: g.finding, covariance: g.covariance, sharedErrorM: g.sharedErrorM });
       else this.stats.noGroundFix++;
     }
     if (meta.sortieId && this.deps.sortieFrame)
