@@ -228,6 +228,7 @@ async function up(opts: UpOptions): Promise<void> {
       `  Console          ${url}/`,
       `  API              ${url}/api`,
       `  API docs         ${url}/api/docs`,
+      `  Sim cameras      http://127.0.0.1:${cameraPort}/camera/<sysid>.mjpeg (planted incidents: /scene/incidents)`,
       `  data folder      ${dataDir}`,
       `  ${admin}`,
       '  Ctrl-C stops everything.',

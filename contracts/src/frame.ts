@@ -24,6 +24,21 @@ export const FramePose = Type.Object({
 });
 export type FramePose = Static<typeof FramePose>;
 
+/**
+ * How fast the pose was changing at capture, per second of wall-clock time (metres north, east,
+ * up; degrees of roll, pitch, yaw): the pose is interpolated from telemetry whose time stamps
+ * are only so good, and a moving aircraft turns a timing error into a ground error.
+ */
+export const FramePoseRate = Type.Object({
+  northMps: Type.Number(),
+  eastMps: Type.Number(),
+  upMps: Type.Number(),
+  rollDps: Type.Number(),
+  pitchDps: Type.Number(),
+  yawDps: Type.Number(),
+});
+export type FramePoseRate = Static<typeof FramePoseRate>;
+
 export const GimbalAttitude = Type.Object({
   pitchDeg: Type.Number({ minimum: -180, maximum: 180 }),
   yawDeg: Type.Number(),
@@ -44,6 +59,7 @@ export const FrameMeta = Type.Object({
   sortieId: Type.Optional(Type.String({ minLength: 1 })),
   capturedAtMs: Type.Number({ minimum: 0 }),
   pose: FramePose,
+  poseRate: Type.Optional(FramePoseRate),
   gimbal: GimbalAttitude,
   camera: CameraIntrinsics,
 });

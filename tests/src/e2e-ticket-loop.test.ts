@@ -176,10 +176,11 @@ describe('the ticket loop on the flown simulated fleet', () => {
     );
     // No routing rule for fire here: the ticket waits, filed, for the dispatcher.
     expect(ticket).toMatchObject({ category: 'fire_smoke', status: 'filed', departmentId: null });
-    // On the planted footprint (40 m x 30 m) up to the ticket's stated error and 10 m more. The
-    // hovering detection-loop test needs no margin; flown, one run placed the ticket 21 m
-    // north-south of the centre (6 m off the footprint) with a stated error of 1.3 m. Frames
-    // taken while the aircraft moves at 4x real time are the likely cause (not confirmed).
+    // On the planted footprint (40 m x 30 m) within twice the ticket's stated error: `errorM` is
+    // a one-sigma radial RMS (2x covers ~98%), and it now counts the pose's timing on a moving
+    // aircraft and the object anywhere in its detector box. Flown, the smoke box spans the grey
+    // ground south of the photo (the smoke colour rule also fires on the bare ground tiles):
+    // measured 8.1 m off the footprint with 15.8 m stated, 13.3 m with 11.9, 12.1 m with 11.9.
     const p = localPlane(fire).toXY(ticket);
     const outside = Math.hypot(
       Math.max(0, Math.abs(p.x) - INCIDENT_OFFSET.widthM / 2),
@@ -188,8 +189,11 @@ describe('the ticket loop on the flown simulated fleet', () => {
     expect(ticket.errorM).toBeGreaterThan(0);
     expect(
       outside,
-      `ticket at x ${p.x.toFixed(1)} m, y ${p.y.toFixed(1)} m of the fire's centre`,
-    ).toBeLessThanOrEqual(ticket.errorM + 10);
+      `ticket at x ${p.x.toFixed(1)} m, y ${p.y.toFixed(1)} m of the fire's centre, stated error ${ticket.errorM.toFixed(1)} m`,
+    ).toBeLessThanOrEqual(2 * ticket.errorM);
+    console.info(
+      `ticket at x ${p.x.toFixed(1)} m, y ${p.y.toFixed(1)} m of the fire's centre (${outside.toFixed(1)} m off the footprint), stated error ${ticket.errorM.toFixed(1)} m`,
+    );
 
     const page = await api<{
       evidence: { kind: string; mime: string; bytes: number }[];

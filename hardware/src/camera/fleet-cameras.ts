@@ -2,7 +2,8 @@
  * Cameras for a simulated fleet: one SimCamera per aircraft over the demo scene around the
  * fleet's homes (the docks), all served by one Motion-JPEG HTTP server, and each a MAVLink
  * camera component of its aircraft (mavlink-camera.ts) that announces its stream and reports
- * the stills it takes.
+ * the stills it takes. The server also removes and restores the scene's planted incidents
+ * (`/scene/incidents`, see sim-camera.ts).
  */
 import type { SimVehicle } from '../sim/vehicle.ts';
 import {
@@ -62,11 +63,12 @@ export async function startFleetCameras(
   opts: FleetCamerasOptions = {},
 ): Promise<FleetCameras> {
   const homes = vehicles.map((v) => v.homePosition);
-  const { scene, incidents } = await buildDemoScene({
+  const demo = await buildDemoScene({
     sites: homes,
     elevationMslM: homes[0]?.altM ?? 0,
     ...(opts.samplesDir ? { samplesDir: opts.samplesDir } : {}),
   });
+  const { scene, incidents } = demo;
   const cameras = new Map<number, SimCamera>();
   for (const v of vehicles) {
     cameras.set(
@@ -91,6 +93,7 @@ export async function startFleetCameras(
   const server = await startCameraServer({
     camera: (sysid) => cameras.get(sysid),
     still: (sysid, index) => stills.get(sysid)?.get(index),
+    incidents: { list: () => incidents, isPresent: demo.isPresent, setPresent: demo.setPresent },
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.host ? { host: opts.host } : {}),
   });

@@ -31,6 +31,7 @@ export {
   type CameraServer,
   DEFAULT_LENS,
   MJPEG_BOUNDARY,
+  type SceneIncidents,
   SimCamera,
   type SimCameraOptions,
   startCameraServer,

@@ -3,7 +3,9 @@
  * bounds, or the demo scene around the simulated docks, built from the sample photos beside the
  * project (`<repo>/../shared/samples` unless configured): aerial photos of streets tiled as
  * ground, and incident photos (fire and smoke, construction, floating waste) pasted at known
- * places that tests and demos can read back from `DemoScene.incidents`.
+ * places that tests and demos can read back from `DemoScene.incidents`. A planted incident can
+ * be removed (the ground under it shows again: a fire put out, a site cleared) and restored at
+ * run time, for verification flights to find it gone (`DemoScene.setPresent`).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -59,6 +61,40 @@ export interface PlantedIncident {
 export interface DemoScene {
   scene: Scene;
   incidents: PlantedIncident[];
+  /** Whether incident `index` is in the scene now (all are at the start). */
+  isPresent(index: number): boolean;
+  /**
+   * Removes (false) or restores (true) incident `index` in the scene's pixels; the next frame
+   * rendered shows it. Throws naming the index when there is no such incident.
+   */
+  setPresent(index: number, present: boolean): void;
+}
+
+/** A rectangle of raw RGB pixels and where it sits in the scene. */
+interface Patch {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  rgb: Buffer;
+}
+
+/** Copies a patch into (`into` true) or out of the scene's raw RGB, clipped to the scene. */
+function copyPatch(
+  scene: { rgb: Uint8Array | Buffer; width: number; height: number },
+  p: Patch,
+  into: boolean,
+) {
+  for (let y = Math.max(0, p.top); y < Math.min(scene.height, p.top + p.height); y++) {
+    const x0 = Math.max(0, p.left);
+    const x1 = Math.min(scene.width, p.left + p.width);
+    if (x1 <= x0) return;
+    const s = (y * scene.width + x0) * 3;
+    const q = ((y - p.top) * p.width + (x0 - p.left)) * 3;
+    const n = (x1 - x0) * 3;
+    if (into) scene.rgb.set(p.rgb.subarray(q, q + n), s);
+    else p.rgb.set(scene.rgb.subarray(s, s + n), q);
+  }
 }
 
 export interface DemoSceneOptions {
@@ -124,7 +160,24 @@ export async function buildDemoScene(opts: DemoSceneOptions): Promise<DemoScene>
     for (let x = 0; x < width; x += tilePx)
       composites.push({ input: ground[k++ % ground.length]!, left: x, top: y });
 
+  const { data, info } = await sharp({
+    create: { width, height, channels: 3, background: { r: 92, g: 104, b: 84 } },
+  })
+    .composite(composites)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const scene: Scene = {
+    rgb: data,
+    width: info.width,
+    height: info.height,
+    bounds,
+    elevationMslM: opts.elevationMslM,
+  };
+
+  // Each incident is pasted into the raw pixels; the ground under it is kept to remove it again.
   const incidents: PlantedIncident[] = [];
+  const pasted: { incident: Patch; ground: Patch }[] = [];
   const px = (lat: number, lon: number) => ({
     x: ((lon - west) / (east - west)) * width,
     y: ((north - lat) / (north - south)) * height,
@@ -138,11 +191,15 @@ export async function buildDemoScene(opts: DemoSceneOptions): Promise<DemoScene>
     const w = Math.round(INCIDENT_OFFSET.widthM / mpp);
     const h = Math.round(INCIDENT_OFFSET.heightM / mpp);
     const c = px(lat, lon);
-    composites.push({
-      input: await sharp(file).resize(w, h, { fit: 'fill' }).removeAlpha().png().toBuffer(),
-      left: Math.round(c.x - w / 2),
-      top: Math.round(c.y - h / 2),
-    });
+    const at = { left: Math.round(c.x - w / 2), top: Math.round(c.y - h / 2), width: w, height: h };
+    const incident = {
+      ...at,
+      rgb: await sharp(file).resize(w, h, { fit: 'fill' }).removeAlpha().raw().toBuffer(),
+    };
+    const ground = { ...at, rgb: Buffer.alloc(w * h * 3) };
+    copyPatch(scene, ground, false);
+    copyPatch(scene, incident, true);
+    pasted.push({ incident, ground });
     incidents.push({
       category,
       file,
@@ -152,15 +209,26 @@ export async function buildDemoScene(opts: DemoSceneOptions): Promise<DemoScene>
       heightM: INCIDENT_OFFSET.heightM,
     });
   }
-  const { data, info } = await sharp({
-    create: { width, height, channels: 3, background: { r: 92, g: 104, b: 84 } },
-  })
-    .composite(composites)
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const present = incidents.map(() => true);
+  const check = (index: number) => {
+    if (!(Number.isInteger(index) && index >= 0 && index < incidents.length))
+      throw new Error(`demo scene: no incident ${index} (there are ${incidents.length}, numbered from 0)`);
+  };
   return {
-    scene: { rgb: data, width: info.width, height: info.height, bounds, elevationMslM: opts.elevationMslM },
+    scene,
     incidents,
+    isPresent: (index) => {
+      check(index);
+      return present[index]!;
+    },
+    setPresent: (index, on) => {
+      check(index);
+      if (present[index] === on) return;
+      const p = pasted[index]!;
+      // Pasted in order, so restoring one over a later overlapping one is not undone; the demo's
+      // incidents are one per site and do not overlap.
+      copyPatch(scene, on ? p.incident : p.ground, true);
+      present[index] = on;
+    },
   };
 }

@@ -2,10 +2,18 @@ import { request } from 'node:http';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { offsetLatLon } from '../sim/geo.ts';
+import type { Scene } from './render.ts';
 import { buildDemoScene, DEFAULT_SAMPLES_DIR } from './scene.ts';
 import { type CameraServer, SimCamera, startCameraServer } from './sim-camera.ts';
 
 const HOME = { lat: 23.03, lon: 113.14, altM: 10 };
+
+/** A camera 40 m above a point, looking straight down. */
+const cameraAbove = (scene: Scene, at: { lat: number; lon: number }) =>
+  new SimCamera({
+    scene,
+    pose: () => ({ lat: at.lat, lon: at.lon, altMslM: HOME.altM + 40, rollDeg: 0, pitchDeg: 0, yawDeg: 0 }),
+  });
 
 /** Reads `parts` Motion-JPEG parts from a URL, then hangs up. */
 function readParts(url: string, parts: number): Promise<{ at: number; jpeg: Buffer }[]> {
@@ -49,17 +57,7 @@ describe('simulated camera', () => {
     const { scene, incidents } = await buildDemoScene({ sites: [HOME], elevationMslM: HOME.altM });
     const fire = incidents[0]!;
     expect(fire.category).toBe('fire_smoke');
-    const cam = new SimCamera({
-      scene,
-      pose: () => ({
-        lat: fire.lat,
-        lon: fire.lon,
-        altMslM: HOME.altM + 40,
-        rollDeg: 0,
-        pitchDeg: 0,
-        yawDeg: 0,
-      }),
-    });
+    const cam = cameraAbove(scene, fire);
     const frame = await cam.capture();
     // 40 m up with a 70 degree lens sees ~56 m across: the 40 m x 30 m photo fills the middle.
     // Compare the centre of the frame with the centre of the photo, both shrunk to 8x8.
@@ -134,5 +132,48 @@ describe('simulated camera', () => {
     expect(cam.watched).toBe(false);
     const missing = await fetch(server.url(2));
     expect(missing.status).toBe(404);
+  }, 60_000);
+
+  it('removes a planted incident and restores it over HTTP: the next still shows the ground, then the photo again', async () => {
+    const demo = await buildDemoScene({ sites: [HOME], elevationMslM: HOME.altM });
+    const fire = demo.incidents[0]!;
+    const cam = cameraAbove(demo.scene, fire);
+    server = await startCameraServer({
+      camera: (sysid) => (sysid === 1 ? cam : undefined),
+      incidents: { list: () => demo.incidents, isPresent: demo.isPresent, setPresent: demo.setPresent },
+    });
+    const base = `http://127.0.0.1:${server.port}`;
+    const still = async () =>
+      sharp(Buffer.from(await (await fetch(`${base}/camera/1.jpg`)).arrayBuffer()))
+        .resize(16, 9, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+    const meanDiff = (a: Buffer, b: Buffer) => {
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d += Math.abs(a[i]! - b[i]!);
+      return d / a.length;
+    };
+    const listed = await (await fetch(`${base}/scene/incidents`)).json();
+    expect(listed.items).toEqual([
+      expect.objectContaining({ index: 0, category: 'fire_smoke', present: true }),
+    ]);
+    const before = await still();
+
+    const removed = await fetch(`${base}/scene/incidents/0/remove`, { method: 'POST' });
+    expect(removed.status).toBe(200);
+    expect(await removed.json()).toMatchObject({ index: 0, present: false });
+    expect(demo.isPresent(0)).toBe(false);
+    const gone = await still();
+    expect(meanDiff(before, gone)).toBeGreaterThan(15);
+
+    const restored = await fetch(`${base}/scene/incidents/0/restore`, { method: 'POST' });
+    expect(await restored.json()).toMatchObject({ index: 0, present: true });
+    expect(meanDiff(before, await still())).toBeLessThan(1);
+
+    const unknown = await fetch(`${base}/scene/incidents/3/remove`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error).toMatch(/no incident 3: the scene has 1/);
+    expect((await fetch(`${base}/scene/incidents/0/remove`)).status).toBe(405);
+    expect(() => demo.setPresent(-1, false)).toThrow(/no incident -1/);
   }, 60_000);
 });

@@ -140,20 +140,32 @@ export interface CameraServer {
   close(): Promise<void>;
 }
 
+/** The planted incidents of the scene the cameras see, and the switch that removes or restores one. */
+export interface SceneIncidents {
+  list(): readonly { category: string; lat: number; lon: number; widthM: number; heightM: number }[];
+  isPresent(index: number): boolean;
+  setPresent(index: number, present: boolean): void;
+}
+
 /**
  * Serves the cameras of a fleet on one port: `GET /camera/<sysid>.mjpeg` (the live stream),
  * `GET /camera/<sysid>.jpg` (one still, taken now) and `GET /camera/<sysid>/stills/<index>.jpg`
- * (a still the camera took on MAV_CMD_IMAGE_START_CAPTURE and stored).
+ * (a still the camera took on MAV_CMD_IMAGE_START_CAPTURE and stored). With `incidents`, the
+ * scene's planted incidents too: `GET /scene/incidents` lists them (index, category, centre,
+ * size, present), `POST /scene/incidents/<index>/remove` and `.../restore` take one out of
+ * the scene or put it back (answering the incident as it is now).
  */
 export async function startCameraServer(opts: {
   camera: (sysid: number) => SimCamera | undefined;
   /** A stored still (`GET /camera/<sysid>/stills/<index>.jpg`), if it is kept. */
   still?: (sysid: number, index: number) => Buffer | undefined;
+  incidents?: SceneIncidents;
   port?: number;
   host?: string;
 }): Promise<CameraServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path.startsWith('/scene/')) return serveIncidents(opts.incidents, req.method ?? 'GET', path, res);
     const still = /^\/camera\/(\d+)\/stills\/(\d+)\.jpg$/.exec(path);
     if (still) {
       const jpeg = opts.still?.(Number(still[1]), Number(still[2]));
@@ -193,4 +205,29 @@ export async function startCameraServer(opts: {
         server.close(() => r());
       }),
   };
+}
+
+/** `GET /scene/incidents`, `POST /scene/incidents/<index>/(remove|restore)`. */
+function serveIncidents(
+  incidents: SceneIncidents | undefined,
+  method: string,
+  path: string,
+  res: ServerResponse,
+): ServerResponse {
+  const json = (status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+  const describe = (i: number) => ({ index: i, ...incidents!.list()[i]!, present: incidents!.isPresent(i) });
+  if (!incidents) return json(404, { error: 'this camera server has no scene incidents' });
+  if (path === '/scene/incidents' && method === 'GET')
+    return json(200, { items: incidents.list().map((_, i) => describe(i)) });
+  const m = /^\/scene\/incidents\/(\d+)\/(remove|restore)$/.exec(path);
+  if (!m) return json(404, { error: `no such scene resource: ${method} ${path}` });
+  if (method !== 'POST') return json(405, { error: `${path} takes POST, got ${method}` });
+  const index = Number(m[1]);
+  if (index >= incidents.list().length)
+    return json(404, {
+      error: `no incident ${index}: the scene has ${incidents.list().length}, numbered from 0`,
+    });
+  incidents.setPresent(index, m[2] === 'restore');
+  return json(200, describe(index));
 }

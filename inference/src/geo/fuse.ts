@@ -13,8 +13,11 @@
  * That sqrt(n) holds only for independent errors. GNSS and heading errors are correlated over
  * seconds, so consecutive frames share part of their error; the reported `errorM` of a fused
  * track never drops below `floorM` (default 1 m, or the best input's own error if smaller)
- * however many frames are fused. Tracks not seen for `maxGapMs`
- * are closed.
+ * however many frames are fused. Likewise the part of an observation's error that consecutive
+ * frames share (`sharedErrorM`: the pose's timing on a moving aircraft, the telemetry's delay
+ * being systematic; where in its box the object is, the same box in every frame): a track's
+ * error never drops below the smallest shared error of its frames.
+ * Tracks not seen for `maxGapMs` are closed.
  *
  * Pure: state in, state out; no clock (times come from the findings).
  */
@@ -39,6 +42,8 @@ export interface FusedTrack {
   covariance: Cov2;
   firstSeenMs: number;
   lastSeenMs: number;
+  /** The smallest shared error of its frames (metres): fusion cannot remove it. */
+  sharedErrorM: number;
 }
 
 export interface FusionState {
@@ -51,6 +56,8 @@ export const emptyFusion = (): FusionState => ({ tracks: [], nextId: 1 });
 export interface Observation {
   finding: GeoFinding;
   covariance: Cov2;
+  /** The part of its error consecutive frames share (metres, one sigma); default 0. */
+  sharedErrorM?: number;
 }
 
 export interface FusionStep {
@@ -121,6 +128,7 @@ export function fuseFrame(
         covariance: o.covariance,
         firstSeenMs: o.finding.capturedAtMs,
         lastSeenMs: o.finding.capturedAtMs,
+        sharedErrorM: o.sharedErrorM ?? 0,
       };
       tracks.push(track);
       return track.id;
@@ -148,19 +156,22 @@ function combine(t: FusedTrack, o: Observation, floorM: number): FusedTrack {
   const latest = o.finding.capturedAtMs >= t.lastSeenMs ? o.finding : t.finding;
   const best = o.finding.score >= t.finding.score ? o.finding : t.finding;
   const merged: GeoFinding = { ...latest, score: best.score, label: best.label, box: best.box };
+  const sharedErrorM = Math.min(t.sharedErrorM, o.sharedErrorM ?? 0);
   return {
     id: t.id,
-    // Fusing never reports more error than the best single input had.
+    // Fusing never reports more error than the best single input had (each input's error
+    // includes its shared error, so that floor is within it too).
     finding: withError(
       merged,
       cov,
       t.finding.frames + 1,
-      Math.min(floorM, t.finding.location.errorM, o.finding.location.errorM),
+      Math.max(sharedErrorM, Math.min(floorM, t.finding.location.errorM, o.finding.location.errorM)),
       at,
     ),
     covariance: cov,
     firstSeenMs: Math.min(t.firstSeenMs, o.finding.capturedAtMs),
     lastSeenMs: Math.max(t.lastSeenMs, o.finding.capturedAtMs),
+    sharedErrorM,
   };
 }
 

@@ -59,6 +59,90 @@ describe('georeferenceFinding', () => {
   });
 });
 
+describe('the box extent (issue 15: the flown ticket was the centre of a smoke box 21 m south of the fire)', () => {
+  it('a large box states its extent as error, shared by consecutive frames; a small one does not', () => {
+    // Nadir at 100 m, hfov 90: 0.2 m a pixel. A 600 x 500 px box is 120 m x 100 m on the ground;
+    // the object anywhere in it is 34.6 m and 28.9 m per axis (size / sqrt 12).
+    const big = georeferenceFinding(finding([200, 125, 600, 500]), frame());
+    if (!big.ok) throw new Error(big.error.message);
+    expect(Math.sqrt(big.covariance.ee)).toBeGreaterThan(34.6);
+    expect(Math.sqrt(big.covariance.nn)).toBeGreaterThan(28.9);
+    expect(big.sharedErrorM).toBeCloseTo(Math.hypot(120, 100) / Math.sqrt(12), 1);
+    const small = georeferenceFinding(finding([495, 370, 10, 10]), frame());
+    if (!small.ok) throw new Error(small.error.message);
+    expect(small.finding.location.errorM).toBeLessThan(3);
+    expect(small.sharedErrorM).toBeLessThan(1);
+    // Fusing three frames of the same big box keeps its error (it is the same box each time).
+    let state = emptyFusion();
+    for (const t of [0, 500, 1000]) {
+      const r = georeferenceFinding(finding([200, 125, 600, 500]), frame({}, t));
+      if (!r.ok) throw new Error(r.error.message);
+      state = fuseFrame(state, [
+        { finding: r.finding, covariance: r.covariance, sharedErrorM: r.sharedErrorM },
+      ]).state;
+    }
+    expect(state.tracks[0]!.finding.frames).toBe(3);
+    expect(state.tracks[0]!.finding.location.errorM).toBeCloseTo(big.sharedErrorM, 6);
+  });
+});
+
+describe('the pose timing on a moving aircraft (issue 15: a flown ticket 21 m off with a stated 1.3 m)', () => {
+  // 8 m/s at 4x real time is 32 m/s of wall clock. Telemetry stamped on arrival 200 ms after it
+  // was true makes the pose interpolated at the capture time the pose of 200 ms earlier: the
+  // aircraft, and with it a nadir fix, 6.4 m behind where it was.
+  const LAG_S = 0.2;
+  const SPEED = 32;
+  const lagged = (t: number) => frame(localPlane(HOME).toLatLon({ x: 0, y: -SPEED * LAG_S }), t);
+  const fire = HOME;
+  // A small box: the object's place in the image is a point (within the 2 px pixel sigma).
+  const centre = finding([499, 374, 2, 2]);
+
+  it('without the pose rate the stated error is far smaller than the miss (the reproduction)', () => {
+    const r = georeferenceFinding(centre, lagged(0));
+    if (!r.ok) throw new Error(r.error.message);
+    const miss = distanceM(r.finding.location, fire);
+    expect(miss).toBeCloseTo(SPEED * LAG_S, 1);
+    expect(r.finding.location.errorM).toBeLessThan(miss / 2);
+    expect(r.sharedErrorM).toBe(0);
+  });
+
+  it('with the pose rate the error covers the miss, and fusing frames keeps the timing part', () => {
+    const rate = { northMps: SPEED, eastMps: 0, upMps: 0, rollDps: 0, pitchDps: 0, yawDps: 0 };
+    const obs: Observation[] = [0, 500, 1000].map((t) => {
+      const r = georeferenceFinding(centre, { ...lagged(t), poseRate: rate });
+      if (!r.ok) throw new Error(r.error.message);
+      return { finding: r.finding, covariance: r.covariance, sharedErrorM: r.sharedErrorM };
+    });
+    // 250 ms (the default timing sigma) at 32 m/s is 8 m along the track.
+    expect(obs[0]!.sharedErrorM).toBeCloseTo(8, 6);
+    expect(Math.sqrt(obs[0]!.covariance.nn)).toBeGreaterThan(8);
+    expect(obs[0]!.finding.location.errorM).toBeGreaterThan(distanceM(obs[0]!.finding.location, fire));
+    let state = emptyFusion();
+    for (const o of obs) state = fuseFrame(state, [o], { floorM: 0 }).state;
+    const fused = state.tracks[0]!;
+    expect(fused.finding.frames).toBe(3);
+    // Independent errors would fall by sqrt(3) to about 4.9 m; the shared delay does not.
+    expect(fused.finding.location.errorM).toBeCloseTo(8, 6);
+    expect(fused.finding.location.errorM).toBeGreaterThan(distanceM(fused.finding.location, fire));
+  });
+
+  it('a hovering aircraft has no timing error, and a smaller timing sigma gives a smaller one', () => {
+    const still = { northMps: 0, eastMps: 0, upMps: 0, rollDps: 0, pitchDps: 0, yawDps: 0 };
+    const r = georeferenceFinding(centre, { ...frame(), poseRate: still });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.sharedErrorM).toBe(0);
+    const turning = { ...still, pitchDps: 20 };
+    const t = georeferenceFinding(
+      centre,
+      { ...frame(), poseRate: turning },
+      { uncertainty: { timingSigmaMs: 100 } },
+    );
+    if (!t.ok) throw new Error(t.error.message);
+    // Pitching at 20 deg/s, 100 ms is 2 deg: 100 m * tan(2 deg) = 3.49 m at nadir.
+    expect(t.sharedErrorM).toBeCloseTo(100 * Math.tan((2 * Math.PI) / 180), 2);
+  });
+});
+
 /** The same fire seen 30 deg off nadir from a drone flying north past it, one frame a second. */
 function pass(n: number): Observation[] {
   const out: Observation[] = [];

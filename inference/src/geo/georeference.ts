@@ -5,8 +5,9 @@
  *
  * The box centre stands for the object. For flat things seen from above (roofs, bare earth,
  * floating waste) that is right; for tall things seen obliquely (a smoke column, a crane) the
- * centre is above the ground contact and the fix lands beyond the object. The pixel sigma of the
- * uncertainty covers a little of that, not all of it.
+ * centre is above the ground contact and the fix lands beyond the object. The error counts the
+ * object anywhere in its box (a smoke cloud's box can span tens of metres), and with a frame's
+ * `poseRate` the error of its pose's timing (see missions' uncertainty).
  */
 import type { FrameMeta, GeoFinding, ImageFinding } from '@aerie/contracts';
 import {
@@ -30,7 +31,13 @@ export interface GeoreferenceOptions extends RayOptions {
 }
 
 export type GeoreferenceResult =
-  | { ok: true; finding: GeoFinding; covariance: Cov2 }
+  | {
+      ok: true;
+      finding: GeoFinding;
+      covariance: Cov2;
+      /** The part of the error consecutive frames share (pose timing, box extent; metres, one sigma). */
+      sharedErrorM: number;
+    }
   | { ok: false; error: { code: 'NoGroundFix'; message: string } };
 
 export function georeferenceFinding(
@@ -44,7 +51,9 @@ export function georeferenceFinding(
   const u = (x + w / 2) * sx;
   const v = (y + h / 2) * sy;
   const ground = options.ground ?? flatGroundFromHome(frame.pose);
-  const fix = groundFixWithError(frame, u, v, ground, options.uncertainty, options);
+  // The object may be anywhere in its box (in the camera's pixels).
+  const boxPx = { width: w * sx, height: h * sy };
+  const fix = groundFixWithError(frame, u, v, ground, { boxPx, ...options.uncertainty }, options);
   if (!fix.ok) {
     return {
       ok: false,
@@ -62,5 +71,5 @@ export function georeferenceFinding(
     location: { lat: fix.point.lat, lon: fix.point.lon, errorM: fix.error.errorM },
     frames: 1,
   };
-  return { ok: true, finding: geo, covariance: fix.error.covariance };
+  return { ok: true, finding: geo, covariance: fix.error.covariance, sharedErrorM: fix.error.sharedM };
 }

@@ -57,11 +57,26 @@ export interface CameraLens {
   height: number;
 }
 
+/**
+ * How fast the pose changes around the frame's capture time, per second of real (wall-clock)
+ * time: horizontal velocity in metres, attitude rates in degrees.
+ */
+export interface PoseRate {
+  northMps: number;
+  eastMps: number;
+  upMps: number;
+  rollDps: number;
+  pitchDps: number;
+  yawDps: number;
+}
+
 /** Everything the geometry needs about one frame; the contract's `FrameMeta` fits it as is. */
 export interface CameraView {
   pose: CameraPose;
   gimbal: GimbalAngles;
   camera: CameraLens;
+  /** How the pose was changing at capture; with it the error covers the pose's timing. */
+  poseRate?: PoseRate;
 }
 
 /** Where the ground is: flat at one elevation, or a terrain model sampled by the caller. */

@@ -10,6 +10,7 @@ const NONE: PoseUncertainty = {
   tiltSigmaDeg: 0,
   yawSigmaDeg: 0,
   pixelSigmaPx: 0,
+  timingSigmaMs: 0,
 };
 const RAD = Math.PI / 180;
 
@@ -28,6 +29,18 @@ function fix(v: CameraView, u: number, px: number, sig: Partial<PoseUncertainty>
 }
 
 describe('georeferencing error', () => {
+  it('with a pose rate, timing error is rate x timing sigma; without one there is none', () => {
+    const moving: CameraView = {
+      ...view(-90),
+      poseRate: { northMps: 20, eastMps: 0, upMps: 0, rollDps: 0, pitchDps: 0, yawDps: 0 },
+    };
+    const e = fix(moving, 500, 375, { timingSigmaMs: 300 });
+    expect(Math.sqrt(e.covariance.nn)).toBeCloseTo(6, 4);
+    expect(e.covariance.ee).toBeCloseTo(0, 6);
+    expect(e.sharedM).toBeCloseTo(6, 4);
+    expect(fix(view(-90), 500, 375, { timingSigmaMs: 300 }).sharedM).toBe(0);
+  });
+
   it('position error passes straight through: 1.5 m per axis is 2.12 m radial', () => {
     const e = fix(view(-90), 500, 375, { horizontalSigmaM: 1.5 });
     expect(e.covariance.nn).toBeCloseTo(2.25, 4);

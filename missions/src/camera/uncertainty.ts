@@ -16,6 +16,20 @@
  * error (gimbal angles are relative to the body). The inputs are treated as independent; in a real
  * aircraft GNSS and heading errors are correlated over seconds, which is why fusing consecutive
  * frames keeps a floor (see the fusion module in inference).
+ *
+ * Timing: a frame's pose is interpolated from telemetry at the camera's capture time, and the
+ * telemetry's time stamps are when it reached the ground station (radio, bridge and a busy
+ * machine's event loop in between). When the view says how fast the pose was changing
+ * (`poseRate`), the pose moved by that rate times `timingSigmaMs` is one more input: a moving or
+ * turning aircraft (and a simulator at 4x real time moves four times as far per millisecond) has
+ * a larger error than a hovering one. That part is the same for consecutive frames (the delay
+ * is systematic), so it is also reported alone (`sharedM`) for fusion to keep as a floor.
+ *
+ * Box: the box centre stands for the object, but a detector's box around diffuse smoke can span
+ * tens of metres, with the fire anywhere in it (issue 15: a flown ticket 21 m south of the fire,
+ * stated error 1.3 m, was the centre of a smoke box reaching south over grey ground). With
+ * `boxPx` the pixel sigma per axis grows to the box's size / sqrt(12); consecutive frames see the
+ * same box, so that part is shared too.
  */
 import { localPlane } from '../geo.ts';
 import {
@@ -38,6 +52,14 @@ export interface PoseUncertainty {
   yawSigmaDeg: number;
   /** Where in the image the object really is, per axis, pixels (box centre vs. the object's ground point). */
   pixelSigmaPx: number;
+  /** How far off the pose's time may be from the frame's capture time, milliseconds (used with `poseRate`). */
+  timingSigmaMs: number;
+  /**
+   * The detector's box around the object, pixels: the object (a fire under a smoke cloud) may be
+   * anywhere in it, so the pixel sigma per axis is at least the box's size / sqrt(12) (uniform
+   * over the box). Optional: a point with only `pixelSigmaPx` when absent.
+   */
+  boxPx?: { width: number; height: number };
 }
 
 /**
@@ -47,7 +69,10 @@ export interface PoseUncertainty {
  *   ground at the dock's elevation" is itself only that good on gently sloping land;
  * - tilt 0.5 deg: EKF roll/pitch plus gimbal stabilisation error;
  * - yaw 1.5 deg: magnetometer heading in a city (steel, power lines) is the weakest angle;
- * - pixel 2 px: the box centre is not exactly the object's ground point.
+ * - pixel 2 px: the box centre is not exactly the object's ground point;
+ * - timing 250 ms: telemetry is stamped on arrival at the bridge, after the link and, on a
+ *   loaded machine, event-loop delays of a few hundred milliseconds; at 32 m/s (8 m/s at 4x
+ *   speed) that alone is 8 m.
  * With RTK and a dual-antenna heading, pass smaller values.
  */
 export const DEFAULT_POSE_UNCERTAINTY: PoseUncertainty = {
@@ -56,6 +81,7 @@ export const DEFAULT_POSE_UNCERTAINTY: PoseUncertainty = {
   tiltSigmaDeg: 0.5,
   yawSigmaDeg: 1.5,
   pixelSigmaPx: 2,
+  timingSigmaMs: 250,
 };
 
 /** A symmetric 2x2 covariance on the local north/east plane, square metres. */
@@ -76,7 +102,13 @@ export interface GroundError {
   errorM: number;
 }
 
-export type GroundFix = (GroundHit & { ok: true }) & { error: GroundError };
+export type GroundFix = (GroundHit & { ok: true }) & {
+  /**
+   * The error; `sharedM` is the radial one-sigma of the inputs consecutive frames share (the
+   * pose's timing with a pose rate, the box's extent with `boxPx`; 0 without either).
+   */
+  error: GroundError & { sharedM: number };
+};
 export type GroundFixResult = GroundFix | (GroundHit & { ok: false });
 
 /** Ellipse axes and radial error of a north/east covariance. */
@@ -126,10 +158,33 @@ export function groundFixWithError(
     [pose((p, d) => ({ rollDeg: p.rollDeg + d })), sig.tiltSigmaDeg],
     [pose((p, d) => ({ pitchDeg: p.pitchDeg + d })), sig.tiltSigmaDeg],
     [pose((p, d) => ({ yawDeg: p.yawDeg + d })), sig.yawSigmaDeg],
-    [(vw, d) => [vw, u + d, v], sig.pixelSigmaPx],
-    [(vw, d) => [vw, u, v + d], sig.pixelSigmaPx],
   ];
+  // Where in the image the object is: a point within a few pixels, or anywhere in its box.
+  const shared = new Set<Perturb>();
+  const pixel = (axis: 'u' | 'v', boxSizePx: number | undefined): [Perturb, number] => {
+    const perturb: Perturb = axis === 'u' ? (vw, d) => [vw, u + d, v] : (vw, d) => [vw, u, v + d];
+    const boxSigma = (boxSizePx ?? 0) / Math.sqrt(12);
+    if (boxSigma > sig.pixelSigmaPx) shared.add(perturb);
+    return [perturb, Math.max(sig.pixelSigmaPx, boxSigma)];
+  };
+  inputs.push(pixel('u', sig.boxPx?.width), pixel('v', sig.boxPx?.height));
+  // The pose a timing error of d seconds away: moved and turned by its rates.
+  const rate = view.poseRate;
+  const timing: Perturb | null = rate
+    ? pose((p, d) => ({
+        ...plane.toLatLon({ x: rate.eastMps * d, y: rate.northMps * d }),
+        altMslM: p.altMslM + rate.upMps * d,
+        rollDeg: p.rollDeg + rate.rollDps * d,
+        pitchDeg: p.pitchDeg + rate.pitchDps * d,
+        yawDeg: p.yawDeg + rate.yawDps * d,
+      }))
+    : null;
+  if (timing) {
+    inputs.push([timing, sig.timingSigmaMs / 1000]);
+    shared.add(timing);
+  }
   const cov: Cov2 = { nn: 0, ne: 0, ee: 0 };
+  const sharedCov: Cov2 = { nn: 0, ne: 0, ee: 0 };
   for (const [perturb, sigma] of inputs) {
     if (sigma === 0) continue;
     const [vp, up, vpx] = perturb(view, sigma);
@@ -145,6 +200,10 @@ export function groundFixWithError(
     cov.nn += dn * dn;
     cov.ne += dn * de;
     cov.ee += de * de;
+    if (shared.has(perturb)) {
+      sharedCov.nn += dn * dn;
+      sharedCov.ee += de * de;
+    }
   }
-  return { ...base, error: describeCovariance(cov) };
+  return { ...base, error: { ...describeCovariance(cov), sharedM: Math.sqrt(sharedCov.nn + sharedCov.ee) } };
 }

@@ -99,7 +99,8 @@ export class DetectionLoop {
         imageSize: { width: outcome.width, height: outcome.height },
         ...(this.deps.ground ? { ground: this.deps.ground } : {}),
       });
-      if (g.ok) observations.push({ finding: g.finding, covariance: g.covariance });
+      if (g.ok)
+        observations.push({ finding: g.finding, covariance: g.covariance, sharedErrorM: g.sharedErrorM });
       else this.stats.noGroundFix++;
     }
     if (meta.sortieId && this.deps.sortieFrame)

@@ -8,7 +8,8 @@
  * still rendered on request); the sampler asks for stills, so nothing renders between samples.
  * A frame taken after the newest telemetry sample waits for the next one (at most
  * `poseWaitMs`), since its pose is interpolated, never "the latest"; a frame with no pose is
- * dropped and counted.
+ * dropped and counted. The frame also carries how fast the pose was changing (`poseRate`), so
+ * the georeferencing error covers the pose's timing on a moving aircraft.
  *
  * The telemetry time is the bridge's (`updatedAtMs` of the state); the camera's capture time is
  * the camera's clock. The simulator, bridge and server share one machine's clock; a real
@@ -95,6 +96,12 @@ async function defaultFetchStill(
   return { bytes, capturedAtMs: Number.isFinite(header) && header > 0 ? header : null };
 }
 
+/** The frame's `poseRate` field when the buffer can tell it. */
+function poseRateOf(poses: PoseBuffer, vehicleId: string, t: number) {
+  const poseRate = poses.rateAt(vehicleId, t);
+  return poseRate ? { poseRate } : {};
+}
+
 interface Loop {
   sysid: number;
   abort: AbortController;
@@ -167,6 +174,7 @@ export class FrameSampler {
             ...(sortieId ? { sortieId } : {}),
             capturedAtMs,
             pose,
+            ...poseRateOf(this.opts.poses, vehicleId, capturedAtMs),
             gimbal: this.opts.gimbal,
             camera: this.opts.camera,
             image: { kind: 'encoded', bytes: still.bytes },

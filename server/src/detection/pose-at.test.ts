@@ -1,5 +1,6 @@
+import { localPlane } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
-import { lerpAngle, PoseBuffer, type PoseSample, wrap180 } from './pose-at.ts';
+import { lerpAngle, PoseBuffer, type PoseSample, poseRateBetween, wrap180 } from './pose-at.ts';
 
 const sample = (atMs: number, over: Partial<PoseSample> = {}): PoseSample => ({
   atMs,
@@ -74,5 +75,31 @@ describe('PoseBuffer', () => {
 
   it('refuses a capacity that cannot interpolate', () => {
     expect(() => new PoseBuffer({ capacity: 1 })).toThrow(/capacity/);
+  });
+});
+
+describe('pose rates', () => {
+  const plane = localPlane({ lat: 30, lon: 120 });
+  const at = (atMs: number, northM: number, yawDeg: number) =>
+    sample(atMs, { ...plane.toLatLon({ x: 0, y: northM }), yawDeg });
+
+  it('measures velocity and turn rate per wall-clock second, yaw along the shorter arc', () => {
+    const r = poseRateBetween(at(0, 0, 350), at(500, 16, 10));
+    expect(r.northMps).toBeCloseTo(32, 3);
+    expect(r.eastMps).toBeCloseTo(0, 3);
+    expect(r.yawDps).toBeCloseTo(40, 9);
+    expect(() => poseRateBetween(at(0, 0, 0), at(0, 1, 0))).toThrow(/later second sample/);
+  });
+
+  it('rateAt widens 10 Hz samples to at least 150 ms around the time; none outside the ring', () => {
+    const b = new PoseBuffer();
+    expect(b.rateAt('v', 0)).toBeNull();
+    b.push('v', at(0, 0, 0));
+    expect(b.rateAt('v', 0)).toBeNull();
+    for (let i = 1; i <= 10; i++) b.push('v', at(i * 100, i * 3.2, 0));
+    const r = b.rateAt('v', 450);
+    expect(r!.northMps).toBeCloseTo(32, 3);
+    expect(b.rateAt('v', 1000)!.northMps).toBeCloseTo(32, 3);
+    expect(b.rateAt('v', 1001)).toBeNull();
   });
 });

@@ -6,9 +6,12 @@
  * Each vehicle keeps a short ring of samples; `poseAt` interpolates linearly between the two
  * samples around the time (angles along the shorter arc, so 359 -> 1 passes through 0). A time
  * before the oldest or after the newest sample has no pose (null): the caller waits for the
- * next sample or drops the frame. Pure: no clock, no I/O.
+ * next sample or drops the frame. `rateAt` says how fast the pose was changing then (per
+ * wall-clock second), for the georeferencing error to cover the pose's timing. Pure: no clock,
+ * no I/O.
  */
-import type { FramePose } from '@aerie/contracts';
+import type { FramePose, FramePoseRate } from '@aerie/contracts';
+import { localPlane } from '@aerie/missions';
 
 /** One telemetry sample: where the vehicle was and how it was oriented at `atMs`. */
 export interface PoseSample extends FramePose {
@@ -42,6 +45,27 @@ export function interpolatePose(a: PoseSample, b: PoseSample, t: number): FrameP
     yawDeg: lerpAngle(a.yawDeg, b.yawDeg, f),
   };
 }
+
+/**
+ * How fast the pose changes from sample `a` to sample `b` (b later), per second: metres north,
+ * east and up, degrees of roll, pitch and yaw (along the shorter arc).
+ */
+export function poseRateBetween(a: PoseSample, b: PoseSample): FramePoseRate {
+  const s = (b.atMs - a.atMs) / 1000;
+  if (!(s > 0)) throw new Error(`pose rate needs a later second sample, got ${a.atMs} then ${b.atMs} ms`);
+  const d = localPlane(a).toXY(b);
+  return {
+    northMps: d.y / s,
+    eastMps: d.x / s,
+    upMps: (b.altMslM - a.altMslM) / s,
+    rollDps: wrap180(b.rollDeg - a.rollDeg) / s,
+    pitchDps: wrap180(b.pitchDeg - a.pitchDeg) / s,
+    yawDps: wrap180(b.yawDeg - a.yawDeg) / s,
+  };
+}
+
+/** Rates over less than this are noise from the ground station's time stamps (ms). */
+const MIN_RATE_SPAN_MS = 150;
 
 export interface PoseBufferOptions {
   /** Samples kept per vehicle (default 100: 10 s at 10 Hz). */
@@ -81,14 +105,10 @@ export class PoseBuffer {
     return ring?.length ? ring[ring.length - 1]!.atMs : null;
   }
 
-  /** The pose at `t`, or null when `t` lies outside the kept samples. */
-  poseAt(vehicleId: string, t: number): FramePose | null {
-    const ring = this.rings.get(vehicleId);
+  /** The index of the last sample at or before `t`, or null when `t` lies outside the kept samples. */
+  private indexAt(ring: PoseSample[] | undefined, t: number): number | null {
     if (!ring || ring.length === 0) return null;
-    const first = ring[0]!;
-    const last = ring[ring.length - 1]!;
-    if (t < first.atMs || t > last.atMs) return null;
-    // Binary search for the last sample at or before t.
+    if (t < ring[0]!.atMs || t > ring[ring.length - 1]!.atMs) return null;
     let lo = 0;
     let hi = ring.length - 1;
     while (lo < hi) {
@@ -96,9 +116,34 @@ export class PoseBuffer {
       if (ring[mid]!.atMs <= t) lo = mid;
       else hi = mid - 1;
     }
-    const a = ring[lo]!;
-    const b = ring[Math.min(lo + 1, ring.length - 1)]!;
-    return interpolatePose(a, b, t);
+    return lo;
+  }
+
+  /** The pose at `t`, or null when `t` lies outside the kept samples. */
+  poseAt(vehicleId: string, t: number): FramePose | null {
+    const ring = this.rings.get(vehicleId);
+    const lo = this.indexAt(ring, t);
+    if (lo === null) return null;
+    return interpolatePose(ring![lo]!, ring![Math.min(lo + 1, ring!.length - 1)]!, t);
+  }
+
+  /**
+   * How fast the pose was changing at `t`: over the samples around it, widened one sample each
+   * way until they span at least 150 ms (or the ring ends). Null outside the kept samples or
+   * with a single sample.
+   */
+  rateAt(vehicleId: string, t: number): FramePoseRate | null {
+    const ring = this.rings.get(vehicleId);
+    const at = this.indexAt(ring, t);
+    if (at === null || ring!.length < 2) return null;
+    let lo = at;
+    let hi = Math.min(at + 1, ring!.length - 1);
+    if (hi === lo) lo--;
+    while (ring![hi]!.atMs - ring![lo]!.atMs < MIN_RATE_SPAN_MS && (lo > 0 || hi < ring!.length - 1)) {
+      if (lo > 0) lo--;
+      if (hi < ring!.length - 1) hi++;
+    }
+    return poseRateBetween(ring![lo]!, ring![hi]!);
   }
 
   /** Forgets a vehicle. */
