@@ -250,6 +250,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       trustProxy: config.trustProxy,
       bodyLimit: 1024 * 1024,
     });
+    // Where the data lives, for the operator (never in the public health answer); no password.
+    app.log.info({ dialect: database.dialect, location: database.location }, 'database open');
     app.decorate('aerie', ctx);
     const ticketDesk = await createTicketDesk(ctx);
     app.decorate('tickets', ticketDesk);

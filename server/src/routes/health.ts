@@ -12,8 +12,6 @@ const Health = Type.Object({
   database: Type.Object({
     ok: Type.Boolean(),
     dialect: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
-    /** The SQLite file, or the PostgreSQL URL without its password. */
-    location: Type.String(),
   }),
   bridges: Type.Object({ total: Type.Integer(), connected: Type.Integer() }),
   vehicles: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
@@ -90,7 +88,7 @@ export function registerHealthRoutes(
       const warnings = dbOk ? await calendarWarnings(app) : [];
       return reply.status(dbOk ? 200 : 503).send({
         status: dbOk ? 'ok' : 'degraded',
-        database: { ok: dbOk, dialect: database.dialect, location: database.location },
+        database: { ok: dbOk, dialect: database.dialect },
         bridges: { total: bridgeCount, connected: ctx.bridgeHub.connectedBridgeIds().length },
         vehicles: { total: vehicleCount, online: ctx.liveState.onlineCount() },
         ...(detection && loop

@@ -267,9 +267,9 @@ describe('startServer', () => {
         expect(res.status).toBe(200);
         const health = await res.json();
         expect(health).toMatchObject({ status: 'ok', database: { ok: true } });
-        // The engine in use, and where, never with a password.
+        // The engine in use; where it is stays out of this public answer (the start-up log says it).
         expect(health.database.dialect).toBe(testDatabaseServer() ? 'postgres' : 'sqlite');
-        expect(health.database.location).toMatch(testDatabaseServer() ? /^postgres:\/\// : /aerie\.sqlite$/);
+        expect(health.database).not.toHaveProperty('location');
       } finally {
         await running.close();
       }
