@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../app.ts';
 import { runCli } from '../test/cli.ts';
+import { testDatabaseUrl } from '../test/database.ts';
 import { testFinding } from '../test/findings.ts';
 import { type Harness, startHarness, tempDataDir } from '../test/harness.ts';
 import { S3RVER_CREDENTIALS, startS3, type TestS3 } from '../test/s3-server.ts';
@@ -21,6 +22,8 @@ const PREFIX = 'district/nanhai';
 let s3: TestS3;
 let h: Harness;
 let bucket: S3MediaStore;
+/** On PostgreSQL the CLI finds the server's database as the server did: AERIE_DATABASE_URL. */
+let databaseUrl: string | undefined;
 const saved: Record<string, string | undefined> = {};
 const frames: Buffer[] = [];
 const shas: string[] = [];
@@ -37,6 +40,7 @@ const env = (over: Record<string, string> = {}) => ({
   AERIE_MEDIA_URL: `s3://${s3.bucket}/${PREFIX}`,
   AERIE_S3_ENDPOINT: s3.endpoint,
   AERIE_S3_PATH_STYLE: 'true',
+  AERIE_DATABASE_URL: databaseUrl ?? '',
   ...over,
 });
 
@@ -55,6 +59,7 @@ beforeAll(async () => {
     forcePathStyle: true,
   });
   h = await startHarness({ config: { media: mediaConfig() }, tickets: { sweepEveryMs: 0 } });
+  databaseUrl = await testDatabaseUrl(h.dir);
   const token = await h.userToken('command_centre');
   for (const [i, lat] of [30, 30.01].entries()) {
     const frame = Buffer.from(`evidence frame ${i} on S3`);
