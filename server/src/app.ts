@@ -350,6 +350,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.addHook('onClose', async () => {
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenIdle();
+      // A graceful stop hands every lease this node holds (scheduler, webhooks, ticket sweep,
+      // sorties) to the other nodes at once instead of after AERIE_LEASE_TTL_S.
+      await clusterHandle.ownership
+        .releaseAll()
+        .catch((err: unknown) => app?.log.error({ err }, 'leases not released on stop'));
       await database.close();
       closeMedia();
       await clusterHandle.close();

@@ -80,6 +80,26 @@ describe('leases', () => {
     expect((await b.get('scheduler'))?.holder).toBe('node-b');
   });
 
+  it('gives every lease up on a graceful stop, even one being renewed then, and takes none after', async () => {
+    const { a, b } = await twoNodes(60_000);
+    for (const name of ['scheduler', 'webhooks', 'sortie:7']) expect(await a.acquire(name)).toBe(true);
+    expect(await b.acquire('ticket-sweep')).toBe(true);
+    // A renewal under way when the stop begins does not take its lease back afterwards.
+    const renewing = a.acquire('scheduler');
+    await a.releaseAll();
+    await renewing;
+    for (const name of ['scheduler', 'webhooks', 'sortie:7']) {
+      expect(await a.get(name), name).toBeNull();
+      expect(await b.hold(name), name).toBe(true);
+    }
+    // Another node's lease stays its own; the stopped node holds nothing any more.
+    expect((await b.get('ticket-sweep'))?.holder).toBe('node-b');
+    await b.release('scheduler');
+    expect(await a.hold('scheduler')).toBe(false);
+    expect(await a.acquire('scheduler')).toBe(false);
+    expect(await a.get('scheduler')).toBeNull();
+  });
+
   it('refuses a bad ttl or an empty node id, and the embedded default owns everything', async () => {
     const { clock } = await twoNodes();
     const db = open[0]!.db;
@@ -87,6 +107,8 @@ describe('leases', () => {
     expect(() => new Leases({ db, nodeId: '', ttlMs: 1000, now: () => clock.t })).toThrow(/node id/);
     const sole = soleOwnership();
     expect(sole.clustered).toBe(false);
+    expect(await sole.hold('anything')).toBe(true);
+    await sole.releaseAll();
     expect(await sole.hold('anything')).toBe(true);
   });
 });

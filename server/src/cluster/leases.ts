@@ -29,11 +29,23 @@ export interface Ownership {
   hold(name: string): Promise<boolean>;
   /** Gives `name` up now (when held), so another node need not wait for it to expire. */
   release(name: string): Promise<void>;
+  /**
+   * Gives up every lease this node holds, for good (a graceful stop): later `hold` calls answer
+   * false without writing, and a renewal under way when it is called is waited for first, so it
+   * cannot take a lease back after the release.
+   */
+  releaseAll(): Promise<void>;
 }
 
 /** The single-process default: this process owns everything. */
 export function soleOwnership(nodeId = 'embedded'): Ownership {
-  return { nodeId, clustered: false, hold: async () => true, release: async () => {} };
+  return {
+    nodeId,
+    clustered: false,
+    hold: async () => true,
+    release: async () => {},
+    releaseAll: async () => {},
+  };
 }
 
 export interface LeasesOptions {
@@ -57,6 +69,10 @@ export class Leases implements Ownership {
   readonly nodeId: string;
   /** name -> when this node last renewed it. */
   private readonly renewedAt = new Map<string, number>();
+  /** Writes under way (`acquire`), waited for by `releaseAll`. */
+  private readonly writing = new Set<Promise<boolean>>();
+  /** Set by `releaseAll`: this node holds nothing any more. */
+  private closed = false;
 
   constructor(private readonly o: LeasesOptions) {
     if (!(o.ttlMs > 0)) throw new Error(`lease ttl must be positive, got ${o.ttlMs}`);
@@ -65,6 +81,7 @@ export class Leases implements Ownership {
   }
 
   async hold(name: string): Promise<boolean> {
+    if (this.closed) return false;
     const now = this.o.now();
     const last = this.renewedAt.get(name);
     if (last !== undefined && now - last < this.o.ttlMs / 3) return true;
@@ -76,6 +93,17 @@ export class Leases implements Ownership {
 
   /** Takes or renews `name` now (always writes); true when this node holds it afterwards. */
   async acquire(name: string): Promise<boolean> {
+    if (this.closed) return false;
+    const write = this.upsert(name);
+    this.writing.add(write);
+    try {
+      return await write;
+    } finally {
+      this.writing.delete(write);
+    }
+  }
+
+  private async upsert(name: string): Promise<boolean> {
     const now = this.o.now();
     const holder = this.o.nodeId;
     const expiresAt = new Date(now + this.o.ttlMs);
@@ -98,6 +126,13 @@ export class Leases implements Ownership {
   async release(name: string): Promise<void> {
     this.renewedAt.delete(name);
     await this.o.db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, this.o.nodeId)));
+  }
+
+  async releaseAll(): Promise<void> {
+    this.closed = true;
+    this.renewedAt.clear();
+    await Promise.allSettled([...this.writing]);
+    await this.o.db.delete(leases).where(eq(leases.holder, this.o.nodeId));
   }
 
   /** The stored lease `name`, or null (status pages, tests). */

@@ -118,7 +118,8 @@ export function createPatrol(
   });
   app.addHook('onClose', async () => {
     await scheduler.stop();
-    orchestrator.stop();
+    // The sorties' latest state is stored before the app gives their leases up (app.ts).
+    await orchestrator.shutdown();
   });
   return { orchestrator, scheduler };
 }

@@ -309,8 +309,8 @@ export class Orchestrator {
   private readonly active = new Map<string, Active>();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
-  /** A cluster ownership check is running. */
-  private checking = false;
+  /** The cluster ownership check running now, or null. */
+  private checking: Promise<void> | null = null;
   private readonly o: OrchestratorOptions;
 
   constructor(options: OrchestratorOptions) {
@@ -568,6 +568,24 @@ export class Orchestrator {
     for (const u of this.unsubscribe.splice(0)) u();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * A graceful stop: stops, lets the ownership check under way and each sortie's queued events
+   * finish, then stores every driven sortie's latest state and drives nothing more, so the node
+   * that takes its lease next resumes from where this one was.
+   */
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.checking;
+    for (const a of [...this.active.values()]) {
+      await a.queue;
+      // What a command's late answer feeds from now on is not handled here.
+      a.dropped = true;
+      await a.queue;
+      this.active.delete(a.sortieId);
+      if (!FINAL_SORTIE_PHASES.has(a.machine.phase)) await this.persist(a, true);
+    }
   }
 
   /** Sorties in flight or waiting, for tests and status pages. */
@@ -961,11 +979,10 @@ export class Orchestrator {
   private tick(): void {
     const now = this.o.now();
     if (this.clustered && !this.checking) {
-      this.checking = true;
-      void this.checkOwnership()
+      this.checking = this.checkOwnership()
         .catch((err: unknown) => this.log('error', { err: String(err) }, 'sortie ownership check failed'))
         .finally(() => {
-          this.checking = false;
+          this.checking = null;
         });
     }
     for (const a of this.active.values()) {
