@@ -167,6 +167,31 @@ function setup(extra: Partial<OrchestratorOptions> = {}) {
   return { dock, vehicle, progress, o };
 }
 
+/** The test database, recording what each update of a sortie row sets. */
+function recordingSortieWrites() {
+  const db = h.app.aerie.database.db;
+  const writes: Record<string, unknown>[] = [];
+  const recording = new Proxy(db, {
+    get(target, key, receiver) {
+      if (key !== 'update') return Reflect.get(target, key, receiver);
+      return (table: unknown) => {
+        const builder = target.update(table as typeof sorties);
+        if (table !== sorties) return builder;
+        return new Proxy(builder, {
+          get(b, k, r) {
+            if (k !== 'set') return Reflect.get(b, k, r);
+            return (values: Record<string, unknown>) => {
+              writes.push(values);
+              return b.set(values);
+            };
+          },
+        });
+      };
+    },
+  });
+  return { db: recording, writes };
+}
+
 const launch = (o: Orchestrator, sortieClass: 'scheduled' | 'emergency' = 'scheduled') =>
   o.launch({
     route,
@@ -222,7 +247,8 @@ describe('orchestrator driver', () => {
   });
 
   it('an upload refused closes the dock again and ends the row failed with the reason', async () => {
-    const { dock, vehicle, o } = setup();
+    const { db, writes } = recordingSortieWrites();
+    const { dock, vehicle, o } = setup({ db });
     vehicle.uploadReply = {
       ok: false,
       error: { code: 'VehicleRejected', message: 'NO_SPACE', missionType: 'mission' },
@@ -230,9 +256,7 @@ describe('orchestrator driver', () => {
     await o.start();
     const r = await launch(o);
     if (!r.ok) throw new Error('launch failed');
-    // The phase is stored as the machine reaches it, the failure when its effects have run: a
-    // reader on PostgreSQL can see the one before the other, so wait for both.
-    await until(async () => (await row(r.sortieId)).status === 'aborted', 'aborted');
+    await until(async () => (await row(r.sortieId)).phase === 'failed', 'failed');
     const s = await row(r.sortieId);
     expect(s).toMatchObject({
       phase: 'failed',
@@ -243,6 +267,11 @@ describe('orchestrator driver', () => {
     expect(s.failureMessage).toContain('NO_SPACE');
     // Stored beside the English so consoles word it: the bridge's code and the vehicle's own words.
     expect(s.failureParams).toEqual({ result: 'VehicleRejected', said: 'NO_SPACE' });
+    // The end is one update: no reader (on PostgreSQL, another connection) can see the phase
+    // 'failed' while the status is still 'planned' or the failure not yet there.
+    const ends = writes.filter((w) => ['closed', 'failed', 'aborted'].includes(String(w.phase)));
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ phase: 'failed', status: 'aborted', failureCode: 'UploadRefused' });
     await until(() => dock.commands.includes('close_lid'), 'close_lid');
     expect(vehicle.commands).toEqual([]);
     o.stop();

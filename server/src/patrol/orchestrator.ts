@@ -216,6 +216,8 @@ interface Active {
   dropped?: boolean;
   /** Since when its bridge is not connected to this node (cluster), or null. */
   awaySinceMs?: number | null;
+  /** Its end as stored (`storeEnd`): whether it was closed as lost, and when. */
+  ended?: { lost: boolean; at: Date };
 }
 
 /** What `orchestrator_json` holds: everything of `Active` that is not on the row itself. */
@@ -1024,7 +1026,9 @@ export class Orchestrator {
         const [next, effects] = stepSortie(a.machine, event);
         a.machine = next;
         if (!FINAL_SORTIE_PHASES.has(next.phase)) await this.persist(a);
-        for (const e of effects) if (!a.dropped) await this.perform(a, e);
+        // The end's phase, status and failure are stored by one update, when its phase is.
+        const end = effects.find((e) => e.type === 'finished');
+        for (const e of effects) if (!a.dropped) await this.perform(a, e, end);
       })
       .catch((err: unknown) =>
         this.log('error', { sortieId: a.sortieId, err: String(err) }, 'sortie step failed'),
@@ -1061,11 +1065,16 @@ export class Orchestrator {
     };
   }
 
-  private async perform(a: Active, e: SortieEffect): Promise<void> {
+  private async perform(
+    a: Active,
+    e: SortieEffect,
+    end?: Extract<SortieEffect, { type: 'finished' }>,
+  ): Promise<void> {
     const { db } = this.o;
     switch (e.type) {
       case 'phase':
-        await db.update(sorties).set({ phase: e.phase }).where(eq(sorties.id, a.sortieId));
+        if (end && FINAL_SORTIE_PHASES.has(e.phase)) await this.storeEnd(a, end);
+        else await db.update(sorties).set({ phase: e.phase }).where(eq(sorties.id, a.sortieId));
         this.log('info', { sortieId: a.sortieId, phase: e.phase }, e.message);
         this.o.publish?.(this.progress(a, e.phase, e.message));
         return;
@@ -1126,30 +1135,7 @@ export class Orchestrator {
         return;
       }
       case 'finished': {
-        const [row] = await db
-          .select({ status: sorties.status })
-          .from(sorties)
-          .where(eq(sorties.id, a.sortieId));
-        const neverFlew = row?.status === 'planned';
-        // Lost in the air and never back: the flight log would keep the sortie running for
-        // ever, so it is closed here; a vehicle that does come back and disarms is closed by
-        // the flight log with its figures after all.
-        const lost = e.failure?.code === 'LinkLost' && row?.status !== 'completed';
-        const at = new Date(this.o.now());
-        await db
-          .update(sorties)
-          .set({
-            phase: e.outcome,
-            failureCode: e.failure?.code ?? null,
-            failureMessage: e.failure?.message ?? null,
-            failureParams: e.failure?.params ?? null,
-            orchestratorJson: null,
-            ...(neverFlew
-              ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }
-              : {}),
-            ...(lost ? { status: 'aborted' as const, endReason: 'VehicleLost', endedAt: at } : {}),
-          })
-          .where(eq(sorties.id, a.sortieId));
+        const { lost, at } = a.ended ?? (await this.storeEnd(a, e));
         if (lost) {
           const message = e.failure?.message ?? 'the aircraft was lost';
           this.log(
@@ -1181,6 +1167,40 @@ export class Orchestrator {
         return;
       }
     }
+  }
+
+  /**
+   * Stores a sortie's end in one update: its final phase with the status and failure, so no
+   * reader (PostgreSQL: another connection) sees the phase without them.
+   */
+  private async storeEnd(
+    a: Active,
+    e: Extract<SortieEffect, { type: 'finished' }>,
+  ): Promise<{ lost: boolean; at: Date }> {
+    const { db } = this.o;
+    const [row] = await db.select({ status: sorties.status }).from(sorties).where(eq(sorties.id, a.sortieId));
+    const neverFlew = row?.status === 'planned';
+    // Lost in the air and never back: the flight log would keep the sortie running for ever, so
+    // it is closed here; a vehicle that does come back and disarms is closed by the flight log
+    // with its figures after all.
+    const lost = e.failure?.code === 'LinkLost' && row?.status !== 'completed';
+    const at = new Date(this.o.now());
+    await db
+      .update(sorties)
+      .set({
+        phase: e.outcome,
+        failureCode: e.failure?.code ?? null,
+        failureMessage: e.failure?.message ?? null,
+        failureParams: e.failure?.params ?? null,
+        orchestratorJson: null,
+        ...(neverFlew
+          ? { status: 'aborted' as const, endReason: e.failure?.code ?? e.outcome, endedAt: at }
+          : {}),
+        ...(lost ? { status: 'aborted' as const, endReason: 'VehicleLost', endedAt: at } : {}),
+      })
+      .where(eq(sorties.id, a.sortieId));
+    a.ended = { lost, at };
+    return a.ended;
   }
 
   private log(level: 'info' | 'warn' | 'error', o: object, m: string): void {
