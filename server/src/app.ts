@@ -338,7 +338,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     const patrolHandle = patrol;
     if (bus) {
       const aborts = relaySortieAborts(bus, patrolHandle.orchestrator);
-      patrolHandle.abortElsewhere = aborts.abortElsewhere;
+      patrolHandle.orchestrator.abortElsewhere = aborts.abortElsewhere;
       app.addHook('onClose', async () => aborts.close());
     }
     app.decorate('patrol', patrolHandle);

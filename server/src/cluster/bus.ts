@@ -8,6 +8,7 @@
  * `live-replica.ts` for why telemetry is not broadcast to console rooms instead).
  */
 import type { BridgeRequestKind, ConsoleVehicleAlert, VehicleEventPayload } from '@aerie/contracts';
+import type { FailureParams } from '@aerie/missions';
 import type { Server } from 'socket.io';
 import type { LiveDock } from '../live/dock-store.ts';
 import type { LiveEntry } from '../live/live-state-store.ts';
@@ -42,8 +43,18 @@ export interface ClusterMessages {
     timeoutMs: number | undefined;
   };
   'bridge.progress': { nodeId: string; to: string; requestId: string; progress: unknown };
-  /** Abort a sortie this node does not drive: the node that drives it answers. */
-  'sortie.abort': { nodeId: string; requestId: string; sortieId: string; message: string };
+  /**
+   * Abort (an operator's, or a pre-emption) of a sortie this node does not drive: the node that
+   * drives it answers. Code and params as a local abort stores them (`failure_params`).
+   */
+  'sortie.abort': {
+    nodeId: string;
+    requestId: string;
+    sortieId: string;
+    code: 'OperatorAbort' | 'Preempted';
+    message: string;
+    params?: FailureParams;
+  };
   'sortie.abort.accepted': { nodeId: string; to: string; requestId: string };
   'bridge.reply': { nodeId: string; to: string; requestId: string; reply: unknown };
 }

@@ -19,7 +19,12 @@ export { type BridgeRelay, relayBridgeRequests } from './bridge-relay.ts';
 export { type ClusterBus, memoryBusNetwork, socketIoBus } from './bus.ts';
 export { Leases, type Ownership, soleOwnership } from './leases.ts';
 export { type LiveReplica, localView, replicateLive } from './live-replica.ts';
-export { relaySortieAborts, type SortieAborter } from './sortie-relay.ts';
+export {
+  type AbortElsewhere,
+  relaySortieAborts,
+  type SortieAbortCode,
+  type SortieAborter,
+} from './sortie-relay.ts';
 
 export interface Cluster {
   readonly nodeId: string;

@@ -49,11 +49,6 @@ export interface PatrolOptions {
 export interface Patrol {
   orchestrator: Orchestrator;
   scheduler: SchedulerLoop;
-  /**
-   * Several nodes: asks the node driving a sortie to abort it (set by the app once the cluster
-   * bus is up); answers whether one did.
-   */
-  abortElsewhere?: (sortieId: string, message: string) => Promise<boolean>;
 }
 
 /**

@@ -14,7 +14,9 @@ import type {
 import { destination, newSortieMachine, type Route } from '@aerie/missions';
 import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryBusNetwork } from '../cluster/bus.ts';
 import { Leases } from '../cluster/leases.ts';
+import { relaySortieAborts } from '../cluster/sortie-relay.ts';
 import { sorties } from '../db/schema.ts';
 import { create, type Harness, startHarness } from '../test/harness.ts';
 import {
@@ -464,6 +466,78 @@ describe('orchestrator on two server nodes', () => {
     } finally {
       a.stop();
       b.stop();
+    }
+  });
+
+  it('an emergency launched on one node pre-empts the scheduled sortie another node drives on the dock', async () => {
+    const db = h.app.aerie.database.db;
+    const dock = new FakeDock(dockId);
+    dock.stuck = true;
+    const vehicle = new FakeVehicle(vehicleId);
+    const net = memoryBusNetwork();
+    const progress: string[] = [];
+    const node = (nodeId: 'a' | 'b') => {
+      const o = new Orchestrator({
+        db,
+        now: Date.now,
+        docks: dock,
+        vehicles: vehicle,
+        publish: (p) => progress.push(`${nodeId}:${p.phase}`),
+        tickMs: 20,
+        ownership: new Leases({ db, nodeId, ttlMs: 5000, now: Date.now }),
+        // The bridge is on B: B drives every sortie of this dock.
+        isLocal: async () => nodeId === 'b',
+      });
+      const relay = relaySortieAborts(net.join(nodeId), o, 500);
+      o.abortElsewhere = relay.abortElsewhere;
+      return { o, relay };
+    };
+    const a = node('a');
+    const b = node('b');
+    await a.o.start();
+    await b.o.start();
+    try {
+      const first = await launch(b.o, 'scheduled');
+      if (!first.ok) throw new Error(`launch failed: ${first.failure.message}`);
+      await until(async () => (await row(first.sortieId)).phase === 'dock_preparing', 'B preparing the dock');
+      // A (the dispatcher's request landed there) sees the dock taken by B's sortie, still on the ground.
+      const second = await launch(a.o, 'emergency');
+      if (!second.ok) throw new Error(`emergency refused: ${second.failure.message}`);
+      expect(second.dockId).toBe(dockId);
+      const ended = await row(first.sortieId);
+      expect(ended).toMatchObject({
+        phase: 'aborted',
+        status: 'aborted',
+        failureCode: 'Preempted',
+        failureParams: { sortieClass: 'emergency' },
+      });
+      expect(progress).toContain('b:aborted');
+      // B, which has the bridge, takes the emergency sortie up and prepares the dock for it.
+      await until(
+        () =>
+          b.o
+            .activeSorties()
+            .map((s) => s.sortieId)
+            .join() === second.sortieId,
+        'B driving the emergency sortie',
+      );
+      await until(async () => (await row(second.sortieId)).phase === 'dock_preparing', 'emergency under way');
+      expect(a.o.activeSorties()).toEqual([]);
+
+      // A sortie in the air is not pre-empted from another node: the emergency finds no dock.
+      dock.set({ state: 'ready', lid: 'open' });
+      await until(() => vehicle.commands.includes('start_mission'), 'the emergency sortie starting');
+      vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+      await until(async () => (await row(second.sortieId)).phase === 'in_progress', 'in the air');
+      const third = await launch(a.o, 'emergency');
+      expect(third.ok).toBe(false);
+      expect((await row(second.sortieId)).phase).toBe('in_progress');
+    } finally {
+      for (const n of [a, b]) {
+        n.o.stop();
+        n.relay.close();
+      }
+      vehicle.set({ armed: false, landed: true, modeKind: 'land' });
     }
   });
 });

@@ -77,6 +77,7 @@ import {
 } from '@aerie/missions';
 import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
 import type { Ownership } from '../cluster/leases.ts';
+import type { AbortElsewhere, SortieAbortCode } from '../cluster/sortie-relay.ts';
 import type { Db } from '../db/client.ts';
 import { docks, patrolSchedules, sorties, vehicles } from '../db/schema.ts';
 import type { MissionLists } from './mission-uploader.ts';
@@ -226,6 +227,26 @@ type PersistedSortie = { v: 1 } & Pick<
   'priority' | 'machine' | 'lists' | 'flight' | 'notBeforeMs' | 'waitingForConflict' | 'windowEndMs'
 >;
 
+/** The stored working state of a sortie, or null when there is none or it cannot be read. */
+function storedState(json: string | null): PersistedSortie | null {
+  if (!json) return null;
+  try {
+    const p = JSON.parse(json) as PersistedSortie;
+    return p?.v === 1 ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An unfinished sortie stored by another node, as placement sees it. */
+interface Elsewhere {
+  id: string;
+  dockId: string | null;
+  flight: PlannedFlight | null;
+  machine: SortieMachineState | null;
+  priority: number;
+}
+
 /**
  * A command's outcome as the sortie machine takes it: ok, or the reply's code and message
  * ('Internal' when the command threw).
@@ -307,7 +328,18 @@ function persisted(a: Active): PersistedSortie {
 
 const FLAVOURS = new Set<Flavour>(['px4', 'ardupilot']);
 
+/** A sortie a launch may pre-empt: driven here (`local`), or by another node. */
+interface Victim {
+  sortieId: string;
+  local?: Active;
+}
+
 export class Orchestrator {
+  /**
+   * Several nodes: asks the node driving a sortie to abort it (set by the app once the cluster
+   * bus is up); the abort route and pre-emption use it for sorties not driven here.
+   */
+  abortElsewhere: AbortElsewhere | null = null;
   private readonly active = new Map<string, Active>();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -456,7 +488,7 @@ export class Orchestrator {
    * Sorties stored as unfinished that this node does not drive (cluster: other nodes' sorties),
    * with their docks and planned flights, so placement does not double-book a dock or airspace.
    */
-  private async elsewhere(): Promise<{ dockId: string | null; flight: PlannedFlight | null }[]> {
+  private async elsewhere(): Promise<Elsewhere[]> {
     if (!this.clustered) return [];
     const rows = await this.o.db
       .select({ id: sorties.id, dockId: sorties.dockId, orchestratorJson: sorties.orchestratorJson })
@@ -465,16 +497,54 @@ export class Orchestrator {
     return rows
       .filter((r) => !this.active.has(r.id))
       .map((r) => {
-        let flight: PlannedFlight | null = null;
-        try {
-          flight = r.orchestratorJson
-            ? ((JSON.parse(r.orchestratorJson) as PersistedSortie).flight ?? null)
-            : null;
-        } catch {
-          flight = null;
-        }
-        return { dockId: r.dockId, flight };
+        const p = storedState(r.orchestratorJson);
+        return {
+          id: r.id,
+          dockId: r.dockId,
+          flight: p?.flight ?? null,
+          machine: p?.machine ?? null,
+          priority: p?.priority ?? 0,
+        };
       });
+  }
+
+  /**
+   * Aborts `victim` for a higher-ranked sortie of class `by`: here, or through the node driving
+   * it. A sortie no node answers for is ended here when it is still queued (it opened nothing)
+   * and this node takes its lease. False: it stays (it took off, or another node holds it).
+   */
+  private async preempt(victim: Victim, by: SortieClass): Promise<boolean> {
+    const message = `pre-empted by a ${by.replace('_', '-')} sortie`;
+    const params = { sortieClass: by };
+    if (victim.local) return this.abort(victim.sortieId, 'Preempted', message, params);
+    if (await this.abortElsewhere?.(victim.sortieId, 'Preempted', message, params)) return true;
+    const id = victim.sortieId;
+    if (!(await this.hold(id))) return false;
+    try {
+      const [row] = await this.o.db
+        .select({
+          id: sorties.id,
+          phase: sorties.phase,
+          vehicleId: sorties.vehicleId,
+          dockId: sorties.dockId,
+          routeId: sorties.routeId,
+          scheduleId: sorties.scheduleId,
+          departmentId: sorties.departmentId,
+          orchestratorJson: sorties.orchestratorJson,
+        })
+        .from(sorties)
+        .where(eq(sorties.id, id));
+      const a = row?.phase === 'queued' ? this.revive(row) : null;
+      if (!a || !isPreemptable(a.machine)) return false;
+      const failure: SortieFailure = { code: 'Preempted', message, params };
+      a.machine = { ...a.machine, phase: 'aborted', failure };
+      await this.storeEnd(a, { type: 'finished', outcome: 'aborted', failure });
+      this.log('info', { sortieId: id }, `a sortie no node drives was ${message}`);
+      this.o.publish?.(this.progress(a, 'aborted', `sortie aborted: ${message}`));
+      return true;
+    } finally {
+      await this.o.ownership?.release(`sortie:${id}`);
+    }
   }
 
   /** An `Active` from a stored row, or null when it cannot be resumed. */
@@ -489,14 +559,8 @@ export class Orchestrator {
     departmentId: string | null;
     orchestratorJson: string | null;
   }): Active | null {
-    if (!row.orchestratorJson) return null;
-    let p: PersistedSortie;
-    try {
-      p = JSON.parse(row.orchestratorJson) as PersistedSortie;
-    } catch {
-      return null;
-    }
-    if (p?.v !== 1 || !p.machine || !p.lists || !p.flight) return null;
+    const p = storedState(row.orchestratorJson);
+    if (!p?.machine || !p.lists || !p.flight) return null;
     if (!row.dockId && p.machine.docked !== false) return null;
     const now = this.o.now();
     const machine: SortieMachineState = {
@@ -621,14 +685,11 @@ export class Orchestrator {
   }
 
   /** Aborts a sortie: before take-off it ends 'aborted'; in the air the aircraft is sent home. */
-  abort(
-    sortieId: string,
-    code: 'OperatorAbort' | 'Preempted',
-    message: string,
-    params?: FailureParams,
-  ): boolean {
+  abort(sortieId: string, code: SortieAbortCode, message: string, params?: FailureParams): boolean {
     const a = this.active.get(sortieId);
     if (!a) return false;
+    // Asked by another node that saw it stored on the ground: it may have taken off since.
+    if (code === 'Preempted' && !isPreemptable(a.machine)) return false;
     this.feed(a, { type: 'abort', atMs: this.o.now(), code, message, ...(params ? { params } : {}) });
     return true;
   }
@@ -639,22 +700,43 @@ export class Orchestrator {
     const { db } = this.o;
     const now = this.o.now();
     const zones = await loadZones(db);
-    const candidates = await this.candidates(req);
-    // Pre-emption: a higher-ranked sortie may take a dock from a scheduled one still on the ground.
+    const others = await this.elsewhere();
+    const candidates = await this.candidates(others);
+    // Pre-emption: a higher-ranked sortie may take a dock from a scheduled one still on the
+    // ground, driven here or (several nodes) by another node, as stored there.
     const rank = sortieRank(req.sortieClass, req.priority);
-    const preemptable = new Map<string, Active>();
+    const preemptable = new Map<string, Victim>();
     for (const a of this.active.values()) {
       if (a.dockId && isPreemptable(a.machine) && sortieRank(a.machine.sortieClass, a.priority) < rank)
-        preemptable.set(a.dockId, a);
+        preemptable.set(a.dockId, { sortieId: a.sortieId, local: a });
+    }
+    for (const e of others) {
+      if (!e.dockId || !e.machine || preemptable.has(e.dockId)) continue;
+      if (isPreemptable(e.machine) && sortieRank(e.machine.sortieClass, e.priority) < rank)
+        preemptable.set(e.dockId, { sortieId: e.id });
     }
     for (const c of candidates) if (preemptable.has(c.dockId)) c.busy = false;
 
-    const assigned = assignDock(req.route, candidates, {
-      zones,
-      minChargePct: this.o.minChargePct ?? 30,
-      ...(this.o.weatherLimits ? { weatherLimits: this.o.weatherLimits } : {}),
-      ...(req.dockIds ? { onlyDockIds: req.dockIds } : {}),
-    });
+    const assign = () =>
+      assignDock(req.route, candidates, {
+        zones,
+        minChargePct: this.o.minChargePct ?? 30,
+        ...(this.o.weatherLimits ? { weatherLimits: this.o.weatherLimits } : {}),
+        ...(req.dockIds ? { onlyDockIds: req.dockIds } : {}),
+      });
+    let assigned = assign();
+    let victim: Victim | undefined;
+    // A dock whose sortie could not be pre-empted after all (another node's, taken off since)
+    // is busy: the assignment is made again without it.
+    while (assigned.ok) {
+      const dockId = assigned.value.dockId;
+      victim = preemptable.get(dockId);
+      if (!victim || (await this.preempt(victim, req.sortieClass))) break;
+      victim = undefined;
+      preemptable.delete(dockId);
+      for (const c of candidates) if (c.dockId === dockId) c.busy = true;
+      assigned = assign();
+    }
     // Grounded by weather: the sortie is recorded on the nearest dock the weather turned down,
     // so the dispatcher sees it (and why) among the day's sorties.
     const groundedAt = assigned.ok ? undefined : assigned.rejected.find((r) => r.code === 'Grounded');
@@ -675,14 +757,6 @@ export class Orchestrator {
     }
     const chosenId = assigned.ok ? assigned.value.dockId : groundedAt!.dockId;
     const dock = candidates.find((c) => c.dockId === chosenId)!;
-    const victim = preemptable.get(dock.dockId);
-    if (victim)
-      this.abort(
-        victim.sortieId,
-        'Preempted',
-        `pre-empted by a ${req.sortieClass.replace('_', '-')} sortie`,
-        { sortieClass: req.sortieClass },
-      );
 
     const home = {
       lat: dock.lat,
@@ -719,7 +793,7 @@ export class Orchestrator {
       dockId: string | null;
       home: Route['home'] & object;
       zones: Zone[];
-      victim: Active | undefined;
+      victim: Victim | undefined;
     },
   ): Promise<Active> {
     const { db } = this.o;
@@ -727,8 +801,11 @@ export class Orchestrator {
     const home = p.home;
     let route: Route = { ...req.route, home };
     const flight: PlannedFlight = { sortieId: '', route, home, startMs: now, latestStartMs: req.windowEndMs };
-    const others = [...this.active.values()].filter((a) => a !== p.victim).map((a) => a.flight);
-    for (const e of await this.elsewhere()) if (e.flight) others.push(e.flight);
+    const others = [...this.active.values()]
+      .filter((a) => a.sortieId !== p.victim?.sortieId)
+      .map((a) => a.flight);
+    for (const e of await this.elsewhere())
+      if (e.flight && e.id !== p.victim?.sortieId) others.push(e.flight);
     const decision = deconflict(flight, others, {
       ...(this.o.separationM !== undefined ? { separationM: this.o.separationM } : {}),
       ...(this.o.verticalSeparationM !== undefined
@@ -891,8 +968,8 @@ export class Orchestrator {
     this.o.publish?.(this.progress(a, 'queued', message));
   }
 
-  /** Docks with their aircraft, live status, and whether another sortie holds them. */
-  private async candidates(req: LaunchRequest): Promise<DockCandidate[]> {
+  /** Docks with their aircraft, live status, and whether another sortie (here or `others`) holds them. */
+  private async candidates(others: Elsewhere[]): Promise<DockCandidate[]> {
     const { db } = this.o;
     const rows = await db
       .select({
@@ -909,8 +986,7 @@ export class Orchestrator {
       .from(vehicles)
       .where(isNotNull(vehicles.dockId));
     const busyDocks = new Set([...this.active.values()].map((a) => a.dockId));
-    for (const e of await this.elsewhere()) busyDocks.add(e.dockId);
-    void req;
+    for (const e of others) busyDocks.add(e.dockId);
     return rows.map((d) => {
       const live = this.o.docks.getDock(d.id);
       const st = live.status;

@@ -61,7 +61,7 @@ export function notLaunchedBody(r: Extract<LaunchResult, { ok: false }>): Static
 export function registerLaunchRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  patrol: Pick<Patrol, 'orchestrator' | 'abortElsewhere'>,
+  patrol: Pick<Patrol, 'orchestrator'>,
 ): void {
   const { orchestrator } = patrol;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -167,10 +167,10 @@ export function registerLaunchRoutes(
       const reason = req.body.reason ? `: ${req.body.reason}` : '';
       const said = { who, reason: req.body.reason ?? '' };
       const message = `aborted by ${who}${reason}`;
-      // Several nodes: the node driving it may be another one.
+      // Several nodes: the node driving it may be another one; it stores the same code and params.
       const accepted =
         orchestrator.abort(row.id, 'OperatorAbort', message, said) ||
-        ((await patrol.abortElsewhere?.(row.id, message)) ?? false);
+        ((await orchestrator.abortElsewhere?.(row.id, 'OperatorAbort', message, said)) ?? false);
       if (!accepted)
         throw new ApiError(
           'Conflict',
