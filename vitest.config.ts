@@ -10,14 +10,16 @@ const common = {
 /**
  * The server's tests once more on PostgreSQL 15, only when AERIE_TEST_PG is set (`npm run
  * test:pg`, and .ci/run): every test app gets a fresh database on the private test cluster
- * (tests/scripts/pg-up.sh; AERIE_TEST_DATABASE_URL, default the cluster's URL).
+ * (tests/scripts/pg-up.sh; AERIE_TEST_DATABASE_URL, default the cluster's URL). With them the
+ * multi-node system test, the one test outside server/ that a real deployment runs on
+ * PostgreSQL (several nodes share one database); the other tests/ files run on SQLite only.
  */
 const pgUrl = process.env.AERIE_TEST_DATABASE_URL || 'postgres://aerie@127.0.0.1:55432/postgres';
 const serverOnPostgres = {
   test: {
     ...common,
     name: 'server-pg',
-    include: ['server/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'tests/src/multi-node.test.ts'],
     env: { AERIE_TEST_DATABASE_URL: pgUrl },
     globalSetup: ['tests/src/pg-setup.ts'],
   },

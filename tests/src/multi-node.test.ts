@@ -1,5 +1,7 @@
 /**
- * Issue 17: two `aerie server` nodes on one data folder (SQLite in WAL mode) and one Redis,
+ * Issue 17: two `aerie server` nodes on one database and one Redis (the data folder's SQLite in
+ * WAL mode; with AERIE_TEST_PG, the `server-pg` project, a PostgreSQL database of its own on the
+ * test cluster, as a real multi-node deployment has),
  * behind nginx running the deployment guide's sample configuration. A simulated dock site's
  * bridge (10x real time) connects through nginx to one node; a console signed in on the OTHER
  * node sees the vehicle's live telemetry, the sortie's progress and a ticket filed on the first
@@ -8,16 +10,20 @@
  * lands it in its dock and closes it; the sortie is recorded once (one row, one landing, no
  * event stored twice), the ticket is there once, and a console that was connected through
  * nginx to the dead node reconnects and keeps receiving. Sessions and login limits are shared.
+ * A node stopped gracefully (SIGTERM) gives its leases up as it goes: the other takes over the
+ * scheduler long before the lease would have expired.
  */
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { openDatabase, schema } from '@aerie/server';
+import { removeTestData, testDatabaseUrl } from '@aerie/server/test-database';
 import { testFinding } from '@aerie/server/test-fixtures';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, until } from './cli.ts';
-import { rmDir, Teardown } from './harness.ts';
+import { Teardown } from './harness.ts';
 import {
   createDockSite,
   type InjectApi,
@@ -42,15 +48,31 @@ interface Node {
   proc: AerieProcess;
 }
 
-async function startNode(name: Node['name'], dataDir: string, redisUrl: string): Promise<Node> {
+/**
+ * A data folder for the nodes, and the database they share: the folder's SQLite file, or on
+ * PostgreSQL (AERIE_TEST_DATABASE_URL) the folder's own database, dropped with the folder.
+ */
+async function sharedData(): Promise<{ dataDir: string; databaseUrl: string | undefined }> {
+  const dataDir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-multi-node-')), removeTestData);
+  return { dataDir, databaseUrl: await testDatabaseUrl(dataDir) };
+}
+
+async function startNode(
+  name: Node['name'],
+  data: { dataDir: string; databaseUrl: string | undefined },
+  redisUrl: string,
+  leaseTtlS = LEASE_TTL_S,
+): Promise<Node> {
+  const { dataDir, databaseUrl } = data;
   const port = await freeTcpPort();
   const proc = spawnAerie(
     ['server', '--port', String(port), '--data-dir', dataDir, '--no-console', '--skip-console-build'],
     dataDir,
     {
+      ...(databaseUrl ? { AERIE_DATABASE_URL: databaseUrl } : {}),
       AERIE_REDIS_URL: redisUrl,
       AERIE_NODE_ID: name,
-      AERIE_LEASE_TTL_S: String(LEASE_TTL_S),
+      AERIE_LEASE_TTL_S: String(leaseTtlS),
       AERIE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       AERIE_LOG_LEVEL: process.env.MULTI_NODE_LOG ? 'info' : 'warn',
     },
@@ -114,10 +136,10 @@ function listen(socket: Socket, vehicleId: () => string) {
 describe('two server nodes behind nginx with Redis', () => {
   it('fans telemetry out across nodes and survives the death of the node holding the bridge mid-sortie', async () => {
     const redis = teardown.add(await startRedis(), (r) => r.close());
-    const dataDir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-multi-node-')), rmDir);
+    const data = await sharedData();
     // One after the other: the first creates the database and the administrator.
-    const nodes = [await startNode('node-a', dataDir, redis.url)];
-    nodes.push(await startNode('node-b', dataDir, redis.url));
+    const nodes = [await startNode('node-a', data, redis.url)];
+    nodes.push(await startNode('node-b', data, redis.url));
     for (const n of nodes) teardown.add(n, (x) => x.proc.stop());
     const nginx = teardown.add(await startNginx(nodes.map((n) => new URL(n.url).host)), (x) => x.close());
 
@@ -265,5 +287,42 @@ describe('two server nodes behind nginx with Redis', () => {
     );
     // The console on the survivor saw the whole sortie through to the end.
     expect(remote.phases).toContain('closed');
+  }, 240_000);
+
+  it('hands every lease to the other node at once when a node stops gracefully (SIGTERM)', async () => {
+    // Leases that would outlive the test if the stopping node did not give them up.
+    const ttlS = 120;
+    const redis = teardown.add(await startRedis(), (r) => r.close());
+    const data = await sharedData();
+    const nodes = [await startNode('node-a', data, redis.url, ttlS)];
+    nodes.push(await startNode('node-b', data, redis.url, ttlS));
+    for (const n of nodes) teardown.add(n, (x) => x.proc.stop());
+    const database = teardown.add(await openDatabase({ dataDir: data.dataDir, url: data.databaseUrl }), (d) =>
+      d.close(),
+    );
+    const leases = () => database.db.select().from(schema.leases);
+    const heldBy = async (lease: string) => (await leases()).find((l) => l.name === lease)?.holder;
+    // The scheduler asks for its lease every 5 s; the webhook worker every 2 s.
+    const holderName = await until(
+      async () => heldBy('scheduler'),
+      'a node to hold the scheduler lease',
+      20_000,
+    );
+    const holder = nodes.find((n) => n.name === holderName)!;
+    const other = nodes.find((n) => n !== holder)!;
+
+    const stoppedAt = Date.now();
+    holder.proc.child.kill('SIGTERM');
+    expect(await holder.proc.exited, holder.proc.output()).toBe(0);
+    // Nothing left in its name once it is gone.
+    expect((await leases()).filter((l) => l.holder === holder.name)).toEqual([]);
+    await until(
+      async () => (await heldBy('scheduler')) === other.name,
+      `${other.name} to take the scheduler`,
+      30_000,
+    );
+    const tookS = (Date.now() - stoppedAt) / 1000;
+    // At the survivor's next scheduler tick (5 s), not after the holder's lease ran out.
+    expect(tookS).toBeLessThan(ttlS / 4);
   }, 240_000);
 });
