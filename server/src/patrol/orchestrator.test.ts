@@ -469,6 +469,57 @@ describe('orchestrator on two server nodes', () => {
     }
   });
 
+  it('a node stopping gracefully stores its sortie and frees its lease: the next node takes it at once', async () => {
+    const db = h.app.aerie.database.db;
+    const dock = new FakeDock(dockId);
+    const vehicle = new FakeVehicle(vehicleId);
+    let bridgeAt: 'a' | 'b' = 'b';
+    // A lease far longer than the test: only a release lets A take the sortie.
+    const leaseA = new Leases({ db, nodeId: 'a', ttlMs: 600_000, now: Date.now });
+    const leaseB = new Leases({ db, nodeId: 'b', ttlMs: 600_000, now: Date.now });
+    const node = (nodeId: 'a' | 'b', ownership: Leases) =>
+      new Orchestrator({
+        db,
+        now: Date.now,
+        docks: dock,
+        vehicles: vehicle,
+        tickMs: 20,
+        ownership,
+        isLocal: async () => bridgeAt === nodeId,
+      });
+    const a = node('a', leaseA);
+    const b = node('b', leaseB);
+    await a.start();
+    await b.start();
+    try {
+      const r = await launch(b);
+      if (!r.ok) throw new Error(`launch failed: ${r.failure.message}`);
+      await until(() => vehicle.commands.includes('start_mission'), 'B to start the mission');
+      vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+      await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in progress');
+      // B stops as the app does on SIGTERM; its bridge reconnects to A.
+      await b.shutdown();
+      await leaseB.releaseAll();
+      bridgeAt = 'a';
+      await until(
+        () =>
+          a
+            .activeSorties()
+            .map((s) => s.phase)
+            .join() === 'in_progress',
+        'A taking it over',
+      );
+      vehicle.set({ modeKind: 'return' });
+      vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+      await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+      expect(dock.commands).toEqual(['prepare_takeoff', 'prepare_landing', 'close_lid', 'start_charging']);
+      expect(vehicle.commands).toEqual(['arm', 'start_mission']);
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
+
   it('an emergency launched on one node pre-empts the scheduled sortie another node drives on the dock', async () => {
     const db = h.app.aerie.database.db;
     const dock = new FakeDock(dockId);

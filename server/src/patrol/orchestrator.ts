@@ -470,12 +470,20 @@ export class Orchestrator {
     await this.adopt();
   }
 
-  /** Stops driving `a` here, stores its state and releases its lease for the node that has its bridge. */
-  private async handOver(a: Active): Promise<void> {
+  /**
+   * Stops driving `a` here: nothing more is fed, performed or stored for it once the step under
+   * way is done; then its latest state is stored for the node that resumes it.
+   */
+  private async letGo(a: Active): Promise<void> {
     a.dropped = true;
     await a.queue;
     this.active.delete(a.sortieId);
-    await this.persist(a, true);
+    if (!FINAL_SORTIE_PHASES.has(a.machine.phase)) await this.persist(a, true);
+  }
+
+  /** Stops driving `a` here, stores its state and releases its lease for the node that has its bridge. */
+  private async handOver(a: Active): Promise<void> {
+    await this.letGo(a);
     await this.o.ownership?.release(`sortie:${a.sortieId}`);
     this.log(
       'info',
@@ -637,21 +645,14 @@ export class Orchestrator {
   }
 
   /**
-   * A graceful stop: stops, lets the ownership check under way and each sortie's queued events
-   * finish, then stores every driven sortie's latest state and drives nothing more, so the node
-   * that takes its lease next resumes from where this one was.
+   * A graceful stop: stops, lets the ownership check and each sortie's step under way finish,
+   * then stores every driven sortie's latest state and drives nothing more, so the node that
+   * takes its lease next (the app releases them) resumes from where this one was.
    */
   async shutdown(): Promise<void> {
     this.stop();
     await this.checking;
-    for (const a of [...this.active.values()]) {
-      await a.queue;
-      // What a command's late answer feeds from now on is not handled here.
-      a.dropped = true;
-      await a.queue;
-      this.active.delete(a.sortieId);
-      if (!FINAL_SORTIE_PHASES.has(a.machine.phase)) await this.persist(a, true);
-    }
+    for (const a of [...this.active.values()]) await this.letGo(a);
   }
 
   /** Sorties in flight or waiting, for tests and status pages. */
