@@ -402,6 +402,75 @@ describe('orchestrator driver', () => {
   });
 });
 
+/**
+ * Two orchestrators on the test database, as two server nodes with their leases (`ttlMs`) and an
+ * in-memory cluster bus for aborts; the dock's bridge is connected to node `bridge.at`.
+ */
+function twoNodes(opts: { ttlMs?: number } = {}) {
+  const db = h.app.aerie.database.db;
+  const dock = new FakeDock(dockId);
+  const vehicle = new FakeVehicle(vehicleId);
+  const bridge: { at: 'a' | 'b' } = { at: 'b' };
+  const progress: string[] = [];
+  const net = memoryBusNetwork();
+  const node = (nodeId: 'a' | 'b') => {
+    const leases = new Leases({ db, nodeId, ttlMs: opts.ttlMs ?? 5000, now: Date.now });
+    const o = new Orchestrator({
+      db,
+      now: Date.now,
+      docks: dock,
+      vehicles: vehicle,
+      publish: (p) => progress.push(`${nodeId}:${p.phase}`),
+      tickMs: 20,
+      handoverGraceMs: 60,
+      ownership: leases,
+      isLocal: async () => bridge.at === nodeId,
+    });
+    const relay = relaySortieAborts(net.join(nodeId), o, 500);
+    o.abortElsewhere = relay.abortElsewhere;
+    return { o, leases, relay };
+  };
+  const a = node('a');
+  const b = node('b');
+  return {
+    db,
+    dock,
+    vehicle,
+    bridge,
+    progress,
+    a: a.o,
+    b: b.o,
+    leasesOf: { a: a.leases, b: b.leases },
+    async start() {
+      await a.o.start();
+      await b.o.start();
+    },
+    stop() {
+      for (const n of [a, b]) {
+        n.o.stop();
+        n.relay.close();
+      }
+    },
+  };
+}
+
+/** The aircraft takes off on the sortie's mission start and flies it. */
+async function takeOff(vehicle: FakeVehicle, sortieId: string): Promise<void> {
+  await until(() => vehicle.commands.includes('start_mission'), 'the mission started');
+  vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+  await until(async () => (await row(sortieId)).phase === 'in_progress', 'in progress');
+}
+
+/** The aircraft comes home and lands; the sortie closes, each step performed once across nodes. */
+async function landOnce(n: ReturnType<typeof twoNodes>, sortieId: string): Promise<void> {
+  n.vehicle.set({ modeKind: 'return' });
+  n.vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+  await until(async () => (await row(sortieId)).phase === 'closed', 'closed');
+  // Each step once: no second take-off preparation, arming or mission start.
+  expect(n.dock.commands).toEqual(['prepare_takeoff', 'prepare_landing', 'close_lid', 'start_charging']);
+  expect(n.vehicle.commands).toEqual(['arm', 'start_mission']);
+}
+
 describe('orchestrator on two server nodes', () => {
   beforeEach(async () => {
     await h.app.aerie.database.db
@@ -411,152 +480,70 @@ describe('orchestrator on two server nodes', () => {
   });
 
   it('is driven only by the node holding its bridge, and handed over mid-flight without flying twice', async () => {
-    const db = h.app.aerie.database.db;
-    const dock = new FakeDock(dockId);
-    const vehicle = new FakeVehicle(vehicleId);
-    let bridgeAt: 'a' | 'b' = 'b';
-    const progress: string[] = [];
-    const node = (nodeId: 'a' | 'b') =>
-      new Orchestrator({
-        db,
-        now: Date.now,
-        docks: dock,
-        vehicles: vehicle,
-        publish: (p) => progress.push(`${nodeId}:${p.phase}`),
-        tickMs: 20,
-        handoverGraceMs: 60,
-        ownership: new Leases({ db, nodeId, ttlMs: 5000, now: Date.now }),
-        isLocal: async () => bridgeAt === nodeId,
-      });
-    const a = node('a');
-    const b = node('b');
-    await a.start();
-    await b.start();
+    const n = twoNodes();
+    const { a, b, progress } = n;
+    await n.start();
     try {
       // Launched on A (the dispatcher's request landed there), but the bridge is on B.
       const r = await launch(a);
       if (!r.ok) throw new Error(`launch failed: ${r.failure.message}`);
       expect(r.decision).toContain('begun by the server node its bridge is connected to');
       expect(a.activeSorties()).toEqual([]);
-      await until(() => vehicle.commands.includes('start_mission'), 'B to start the mission');
+      await takeOff(n.vehicle, r.sortieId);
       expect(b.activeSorties().map((s) => s.sortieId)).toEqual([r.sortieId]);
-      vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
-      await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in progress');
 
       // The bridge reconnects to A: B hands the sortie over, A takes it and lands it.
-      bridgeAt = 'a';
+      n.bridge.at = 'a';
       await until(() => a.activeSorties().length === 1 && b.activeSorties().length === 0, 'the handover');
-      vehicle.set({ modeKind: 'return' });
-      vehicle.set({ armed: false, landed: true, modeKind: 'land' });
-      await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
-      // Each step once: no second take-off preparation, arming or mission start.
-      expect(dock.commands).toEqual(['prepare_takeoff', 'prepare_landing', 'close_lid', 'start_charging']);
-      expect(vehicle.commands).toEqual(['arm', 'start_mission']);
+      await landOnce(n, r.sortieId);
       expect(progress.filter((p) => p.startsWith('a:') && p !== 'a:queued')[0]).toBe('a:in_progress');
       expect(progress).toContain('b:starting');
       expect(progress.some((p) => p.startsWith('b:') && ['returning', 'closed'].includes(p.slice(2)))).toBe(
         false,
       );
       await until(
-        async () =>
-          (await new Leases({ db, nodeId: 'x', ttlMs: 1, now: Date.now }).get(`sortie:${r.sortieId}`)) ===
-          null,
+        async () => (await n.leasesOf.a.get(`sortie:${r.sortieId}`)) === null,
         'the lease released',
       );
     } finally {
-      a.stop();
-      b.stop();
+      n.stop();
     }
   });
 
   it('a node stopping gracefully stores its sortie and frees its lease: the next node takes it at once', async () => {
-    const db = h.app.aerie.database.db;
-    const dock = new FakeDock(dockId);
-    const vehicle = new FakeVehicle(vehicleId);
-    let bridgeAt: 'a' | 'b' = 'b';
     // A lease far longer than the test: only a release lets A take the sortie.
-    const leaseA = new Leases({ db, nodeId: 'a', ttlMs: 600_000, now: Date.now });
-    const leaseB = new Leases({ db, nodeId: 'b', ttlMs: 600_000, now: Date.now });
-    const node = (nodeId: 'a' | 'b', ownership: Leases) =>
-      new Orchestrator({
-        db,
-        now: Date.now,
-        docks: dock,
-        vehicles: vehicle,
-        tickMs: 20,
-        ownership,
-        isLocal: async () => bridgeAt === nodeId,
-      });
-    const a = node('a', leaseA);
-    const b = node('b', leaseB);
-    await a.start();
-    await b.start();
+    const n = twoNodes({ ttlMs: 600_000 });
+    const { a, b } = n;
+    await n.start();
     try {
       const r = await launch(b);
       if (!r.ok) throw new Error(`launch failed: ${r.failure.message}`);
-      await until(() => vehicle.commands.includes('start_mission'), 'B to start the mission');
-      vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
-      await until(async () => (await row(r.sortieId)).phase === 'in_progress', 'in progress');
+      await takeOff(n.vehicle, r.sortieId);
       // B stops as the app does on SIGTERM; its bridge reconnects to A.
       await b.shutdown();
-      await leaseB.releaseAll();
-      bridgeAt = 'a';
-      await until(
-        () =>
-          a
-            .activeSorties()
-            .map((s) => s.phase)
-            .join() === 'in_progress',
-        'A taking it over',
-      );
-      vehicle.set({ modeKind: 'return' });
-      vehicle.set({ armed: false, landed: true, modeKind: 'land' });
-      await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
-      expect(dock.commands).toEqual(['prepare_takeoff', 'prepare_landing', 'close_lid', 'start_charging']);
-      expect(vehicle.commands).toEqual(['arm', 'start_mission']);
+      await n.leasesOf.b.releaseAll();
+      n.bridge.at = 'a';
+      await until(() => a.activeSorties()[0]?.phase === 'in_progress', 'A taking it over');
+      await landOnce(n, r.sortieId);
     } finally {
-      a.stop();
-      b.stop();
+      n.stop();
     }
   });
 
   it('an emergency launched on one node pre-empts the scheduled sortie another node drives on the dock', async () => {
-    const db = h.app.aerie.database.db;
-    const dock = new FakeDock(dockId);
+    const n = twoNodes();
+    const { a, b, dock, progress } = n;
     dock.stuck = true;
-    const vehicle = new FakeVehicle(vehicleId);
-    const net = memoryBusNetwork();
-    const progress: string[] = [];
-    const node = (nodeId: 'a' | 'b') => {
-      const o = new Orchestrator({
-        db,
-        now: Date.now,
-        docks: dock,
-        vehicles: vehicle,
-        publish: (p) => progress.push(`${nodeId}:${p.phase}`),
-        tickMs: 20,
-        ownership: new Leases({ db, nodeId, ttlMs: 5000, now: Date.now }),
-        // The bridge is on B: B drives every sortie of this dock.
-        isLocal: async () => nodeId === 'b',
-      });
-      const relay = relaySortieAborts(net.join(nodeId), o, 500);
-      o.abortElsewhere = relay.abortElsewhere;
-      return { o, relay };
-    };
-    const a = node('a');
-    const b = node('b');
-    await a.o.start();
-    await b.o.start();
+    await n.start();
     try {
-      const first = await launch(b.o, 'scheduled');
+      const first = await launch(b, 'scheduled');
       if (!first.ok) throw new Error(`launch failed: ${first.failure.message}`);
       await until(async () => (await row(first.sortieId)).phase === 'dock_preparing', 'B preparing the dock');
       // A (the dispatcher's request landed there) sees the dock taken by B's sortie, still on the ground.
-      const second = await launch(a.o, 'emergency');
+      const second = await launch(a, 'emergency');
       if (!second.ok) throw new Error(`emergency refused: ${second.failure.message}`);
       expect(second.dockId).toBe(dockId);
-      const ended = await row(first.sortieId);
-      expect(ended).toMatchObject({
+      expect(await row(first.sortieId)).toMatchObject({
         phase: 'aborted',
         status: 'aborted',
         failureCode: 'Preempted',
@@ -566,29 +553,24 @@ describe('orchestrator on two server nodes', () => {
       // B, which has the bridge, takes the emergency sortie up and prepares the dock for it.
       await until(
         () =>
-          b.o
+          b
             .activeSorties()
             .map((s) => s.sortieId)
             .join() === second.sortieId,
         'B driving the emergency sortie',
       );
       await until(async () => (await row(second.sortieId)).phase === 'dock_preparing', 'emergency under way');
-      expect(a.o.activeSorties()).toEqual([]);
+      expect(a.activeSorties()).toEqual([]);
 
       // A sortie in the air is not pre-empted from another node: the emergency finds no dock.
       dock.set({ state: 'ready', lid: 'open' });
-      await until(() => vehicle.commands.includes('start_mission'), 'the emergency sortie starting');
-      vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
-      await until(async () => (await row(second.sortieId)).phase === 'in_progress', 'in the air');
-      const third = await launch(a.o, 'emergency');
+      await takeOff(n.vehicle, second.sortieId);
+      const third = await launch(a, 'emergency');
       expect(third.ok).toBe(false);
       expect((await row(second.sortieId)).phase).toBe('in_progress');
     } finally {
-      for (const n of [a, b]) {
-        n.o.stop();
-        n.relay.close();
-      }
-      vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+      n.stop();
+      n.vehicle.set({ armed: false, landed: true, modeKind: 'land' });
     }
   });
 });

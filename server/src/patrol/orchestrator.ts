@@ -396,20 +396,7 @@ export class Orchestrator {
       if (this.active.has(id)) continue;
       if (!(await this.mayDrive(vehicleId)) || !(await this.hold(id))) continue;
       // Read again under the lease: the previous holder stored its last state before releasing.
-      const [s] = await db
-        .select({
-          id: sorties.id,
-          status: sorties.status,
-          phase: sorties.phase,
-          vehicleId: sorties.vehicleId,
-          dockId: sorties.dockId,
-          routeId: sorties.routeId,
-          scheduleId: sorties.scheduleId,
-          departmentId: sorties.departmentId,
-          orchestratorJson: sorties.orchestratorJson,
-        })
-        .from(sorties)
-        .where(eq(sorties.id, id));
+      const s = await this.storedRow(id);
       if (!s?.phase || FINAL_SORTIE_PHASES.has(s.phase as SortiePhase)) {
         await this.o.ownership?.release(`sortie:${id}`);
         continue;
@@ -445,6 +432,25 @@ export class Orchestrator {
       if (a.dockId && d?.status) this.onDock(a, { dockId: a.dockId, ...d });
       this.resumePending(a);
     }
+  }
+
+  /** What `revive` needs of a sortie's row (read under its lease), or undefined. */
+  private async storedRow(id: string) {
+    const [row] = await this.o.db
+      .select({
+        id: sorties.id,
+        status: sorties.status,
+        phase: sorties.phase,
+        vehicleId: sorties.vehicleId,
+        dockId: sorties.dockId,
+        routeId: sorties.routeId,
+        scheduleId: sorties.scheduleId,
+        departmentId: sorties.departmentId,
+        orchestratorJson: sorties.orchestratorJson,
+      })
+      .from(sorties)
+      .where(eq(sorties.id, id));
+    return row;
   }
 
   /**
@@ -529,19 +535,7 @@ export class Orchestrator {
     const id = victim.sortieId;
     if (!(await this.hold(id))) return false;
     try {
-      const [row] = await this.o.db
-        .select({
-          id: sorties.id,
-          phase: sorties.phase,
-          vehicleId: sorties.vehicleId,
-          dockId: sorties.dockId,
-          routeId: sorties.routeId,
-          scheduleId: sorties.scheduleId,
-          departmentId: sorties.departmentId,
-          orchestratorJson: sorties.orchestratorJson,
-        })
-        .from(sorties)
-        .where(eq(sorties.id, id));
+      const row = await this.storedRow(id);
       const a = row?.phase === 'queued' ? this.revive(row) : null;
       if (!a || !isPreemptable(a.machine)) return false;
       const failure: SortieFailure = { code: 'Preempted', message, params };
