@@ -1,16 +1,22 @@
 /**
  * `npm run bench -- --only pg-replay [--points N]`: the one-hour track replay on PostgreSQL 15 at
  * scale. Fills N track points (default 10,000,000; issue 17's target is 100,000,000) over
- * two-hour sorties at 1 Hz of 8 vehicles with `generate_series`, then times the replay of one
- * sortie's second hour (3600 points) through the real HTTP stack (`app.inject()`), median of
- * several runs after a warm-up, and checks with EXPLAIN that PostgreSQL reads it through
+ * two-hour sorties at 1 Hz of 8 vehicles with `generate_series` inside PostgreSQL (the replay
+ * index dropped during the fill and built after it), then times the replay of one sortie's
+ * second hour (3600 points) through the real HTTP stack (`app.inject()`), median of several runs
+ * after a warm-up, and checks with EXPLAIN that the route's statement reads
  * `track_points_sortie_at_idx`.
  *
  * The cluster is the private test one (tests/scripts/pg-up.sh), or AERIE_BENCH_DATABASE_URL (a
- * server URL; the bench creates and drops its own database there). The fill turns foreign-key
- * triggers off for its session (`session_replication_role = replica`, superuser): the rows it
- * writes reference sorties and vehicles it wrote first, and checking 100 million of them one by
- * one would time the bulk load, not the replay.
+ * server URL; the bench creates its own database there, `aerie_bench_replay`). The fill turns
+ * foreign-key triggers off for its sessions (`session_replication_role = replica`, superuser):
+ * the rows it writes reference sorties and vehicles it wrote first, and checking 100 million of
+ * them one by one would time the bulk load, not the replay.
+ *
+ * PG_REPLAY_KEEP=1 keeps the filled database after the run, and a later run with PG_REPLAY_KEEP=1
+ * and the same --points reuses it instead of filling again (a finished fill is recorded as the
+ * database's comment; anything else is dropped and filled anew). Without it the database is
+ * dropped at the end.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { trackPageJsonQuery, trackWindow } from '@aerie/server';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { type BenchEntry, benchServer, round, timeMedian } from './lib.ts';
 
@@ -201,13 +209,15 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
         throw new Error(`replay answered ${track.points.length} points, expected ${expected}`);
     };
     const replayMs = await timeMedian(replay, RUNS);
+    const load = os.loadavg()[0]!.toFixed(1);
 
     const { plan, tableMb, executionMs } = await onServer(url, async (c) => {
-      const replaySql = `select * from track_points where sortie_id = $1 and at >= $2 and at < $3
-         order by at, id limit 5001`;
-      const args = [sortieId, start + 3_600_000, start + 7_200_000];
+      // The route's own statement (it writes the page's JSON; the route's default limit, 5000).
+      const { sql: replaySql, params: args } = new PgDialect().sqlToQuery(
+        trackPageJsonQuery(sortieId, trackWindow(sortieId, new Date(from), new Date(to)), 5000),
+      );
       const explained = await c.query<{ 'QUERY PLAN': string }>(`explain ${replaySql}`, args);
-      // The query alone, inside PostgreSQL (no HTTP, no JSON): median of a few EXPLAIN ANALYZE.
+      // The statement alone, inside PostgreSQL (no HTTP): median of a few EXPLAIN ANALYZE.
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const a = await c.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
@@ -228,7 +238,7 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
     const usesIndex = /track_points_sortie_at_idx/.test(plan);
     if (!usesIndex) throw new Error(`the replay does not use track_points_sortie_at_idx: ${plan}`);
 
-    const note = `PostgreSQL 15, ${points.toLocaleString('en')} track points (${sortieCount} two-hour sorties, ${VEHICLES} vehicles, ${tableMb} MB with indexes, filled in ${round(fillS, 0)} s); median of ${RUNS} runs through app.inject(); plan: index scan on track_points_sortie_at_idx`;
+    const note = `PostgreSQL 15, ${points.toLocaleString('en')} track points (${sortieCount} two-hour sorties, ${VEHICLES} vehicles, ${tableMb} MB with indexes, filled in ${round(fillS, 0)} s); median of ${RUNS} runs through app.inject() at a load average of ${load} (1 min, ${os.cpus().length} cores); plan: index scan on track_points_sortie_at_idx`;
     return [
       {
         name: `pg-replay: one-hour track replay at ${points.toLocaleString('en')} points (PostgreSQL)`,

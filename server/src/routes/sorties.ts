@@ -23,7 +23,7 @@ import { plannedAreaOf } from '../flightlog/coverage.ts';
 import { EVENT_SEVERITIES } from '../flightlog/event-text.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
 import { allOf, findOr404, IdParams, iso, Page, PagingQuery, scopeCondition, Timestamp } from './common.ts';
-import { trackPageJsonQuery } from './track-json.ts';
+import { trackPageJsonQuery, trackWindow } from './track-json.ts';
 
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -342,11 +342,7 @@ export function registerSortieRoutes(app: FastifyInstance, ctx: AppContext): voi
       const s = await visibleSortie(req, req.params.id);
       const { from, to } = windowOf(req.query);
       const { limit } = req.query;
-      const where = allOf(
-        eq(trackPoints.sortieId, s.id),
-        from ? gte(trackPoints.at, from) : undefined,
-        to ? lt(trackPoints.at, to) : undefined,
-      )!;
+      const where = trackWindow(s.id, from, to);
       if (dialect === 'postgres') {
         // PostgreSQL writes the page's JSON itself (track-json.ts): a third of the CPU.
         const [row] = await rawRows<{ body: string }>(db, trackPageJsonQuery(s.id, where, limit));

@@ -11,8 +11,17 @@
  * exponent form `1e-07` reads as JavaScript's `1e-7`), and NaN or infinities as null.
  * SQLite keeps the row-by-row path (routes/sorties.ts).
  */
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { trackPoints } from '../db/schema.ts';
+
+/** The track points of `sortieId` in [from, to) (either end open when null). */
+export function trackWindow(sortieId: string, from: Date | null, to: Date | null): SQL {
+  return and(
+    eq(trackPoints.sortieId, sortieId),
+    from ? gte(trackPoints.at, from) : undefined,
+    to ? lt(trackPoints.at, to) : undefined,
+  )!;
+}
 
 /** A double column as JSON text: null for null, NaN and ±Infinity, as `JSON.stringify` writes them. */
 function jsonNumber(col: SQLWrapper): SQL {
