@@ -4,8 +4,9 @@
  * A one-hour replay is 3,600 points. Read row by row, the server spent about 44 ms of CPU on them
  * (the driver's text-protocol parsing, drizzle's row mapping, Date objects, the response
  * serialiser and their garbage) against 7 ms inside PostgreSQL; built here with `string_agg` the
- * same page costs PostgreSQL about 17 ms and the server under 1 ms, sent as it comes
- * (bench/pg-replay.ts). The text is the one the serialiser writes for the route's schema: same
+ * same page costs PostgreSQL about 17 ms and the server under 1 ms, sent as it comes (process
+ * CPU times of both, per replay of a 72,000-point table on a loaded machine; the whole request,
+ * authentication included, went from 51 to about 31 ms of CPU). The text is the one the serialiser writes for the route's schema: same
  * keys in the same order, the `at` instants as `toISOString()` does, numbers as the shortest text
  * that reads back as the same double (PostgreSQL's float8 output, `extra_float_digits` >= 1; its
  * exponent form `1e-07` reads as JavaScript's `1e-7`), and NaN or infinities as null.
