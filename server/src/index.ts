@@ -90,5 +90,6 @@ export {
   type VehiclePort,
 } from './patrol/index.ts';
 export { findBridgeByToken } from './routes/bridges.ts';
+export { trackPageJsonQuery, trackWindow } from './routes/track-json.ts';
 export { type RunningServer, startServer } from './server.ts';
 export * from './video/index.ts';

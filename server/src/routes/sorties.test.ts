@@ -1,5 +1,6 @@
 /** Sortie figures, track and event replay, and tlog download over HTTP, fed by the real flight log. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackPoints } from '../db/schema.ts';
 import { M_PER_DEG_LAT, snapshot } from '../flightlog/test-fixtures.ts';
 import { createDock, createId, createVehicle, type Harness, startHarness } from '../test/harness.ts';
 
@@ -146,6 +147,57 @@ describe('GET /api/sorties/:id/track', () => {
     const all = (await h.req('GET', `/api/sorties/${sortieId}`, { token: pilot })).json().trackPointCount;
     expect(seen).toHaveLength(all);
     expect(new Set(seen).size).toBe(all);
+  });
+
+  it('writes numbers, nulls and instants as the response serialiser does, on either engine', async () => {
+    // PostgreSQL writes this page's JSON itself (track-json.ts); SQLite goes through the serialiser.
+    const v = veh.b;
+    const at = [Date.UTC(1969, 11, 31, 23, 59, 59, 999), T0 + 1, T0 + 1001, T0 + 2_000, T0 + 3_000];
+    const odd = [0.1 + 0.2, 1e-7, 123456.789, 1e21, -40.5];
+    await h.app.aerie.database.db.insert(trackPoints).values(
+      at.map((ms, i) => ({
+        sortieId: bareSortieId,
+        vehicleId: v,
+        at: new Date(ms),
+        latDeg: 30 + i / 3,
+        lonDeg: -120.5,
+        altAmslM: odd[i]!,
+        altRelM: i === 1 ? null : i,
+        // NaN and infinities are no JSON numbers: both engines answer null.
+        headingDeg: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 90, null][i]!,
+        groundSpeedMps: 8,
+        batteryPct: 99.5,
+      })),
+    );
+    const res = await h.req('GET', `/api/sorties/${bareSortieId}/track?limit=4`, { token: pilot });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.json()).toEqual({
+      sortieId: bareSortieId,
+      points: at.slice(0, 4).map((ms, i) => ({
+        at: iso(ms),
+        latDeg: 30 + i / 3,
+        lonDeg: -120.5,
+        altAmslM: odd[i],
+        altRelM: i === 1 ? null : i,
+        headingDeg: i === 3 ? 90 : null,
+        groundSpeedMps: 8,
+        batteryPct: 99.5,
+      })),
+      nextFrom: iso(at[4]!),
+    });
+    const last = (
+      await h.req('GET', `/api/sorties/${bareSortieId}/track?from=${iso(at[4]!)}`, { token: pilot })
+    ).json();
+    expect(last).toEqual({
+      sortieId: bareSortieId,
+      points: [expect.objectContaining({ at: iso(at[4]!), altAmslM: -40.5, headingDeg: null })],
+      nextFrom: null,
+    });
+    const none = await h.req('GET', `/api/sorties/${bareSortieId}/track?from=${iso(T0 + 5_000)}`, {
+      token: pilot,
+    });
+    expect(none.json()).toEqual({ sortieId: bareSortieId, points: [], nextFrom: null });
   });
 
   it('refuses a window that ends before it starts, naming the field', async () => {
