@@ -3,6 +3,8 @@
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
  *  - `GET /api/video/:vehicleId/source`: where the vehicle's video comes from (the stream its
  *    camera announced over MAVLink first, then the configuration) and its announced cameras.
+ *  - `GET /api/video/:vehicleId/stills` and `/stills/:imageId`: the stills its cameras reported
+ *    (see `stills-routes.ts`).
  *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG) or the newest
  *    key frame (H.264, decoded to one JPEG by ffmpeg: `keyframe-jpeg.ts`) in the media store
  *    with a JSON record of vehicle, capture time and live pose.
@@ -44,6 +46,7 @@ import { pickAnnouncedSource } from './camera-announcements.ts';
 import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
+import { registerStillsRoutes } from './stills-routes.ts';
 import {
   DEFAULT_VIDEO_CONFIG,
   parseSourceUrl,
@@ -200,6 +203,7 @@ export function registerVideoRoutes(
     log: (line) => app.log.info({ module: 'video' }, line),
   });
   registerSortieVideoRoutes(app, ctx, sortieVideo);
+  registerStillsRoutes(app, ctx);
   const unsubscribe = sortieEvents?.onSortieChange((c) => {
     if (c.type === 'open') sortieVideo.start(c.vehicleId, c.sortieId);
     else void sortieVideo.stop(c.sortieId);
