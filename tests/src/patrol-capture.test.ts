@@ -7,15 +7,12 @@
  * the reports over its channel; the server fetches each still into the media store as a frame
  * with its pose and the sortie, and hands it to detection.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { startFleetCameras } from '@aerie/hardware';
 import { MavCmd } from '@aerie/missions';
 import { schema } from '@aerie/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { patrolRoute, rmDir, Teardown } from './harness.ts';
-import { createDockSite, eventually, startDockSite, startLocalServer } from './local-server.ts';
+import { startCameraSite } from './camera-site.ts';
+import { patrolRoute, Teardown } from './harness.ts';
+import { eventually } from './local-server.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-capture-test';
 const HOME = { lat: 23.03, lon: 113.14, altM: 10 };
@@ -25,30 +22,16 @@ afterAll(() => teardown.run());
 
 describe('patrol capture: route setting -> mission camera items -> autopilot -> camera -> server frames', () => {
   it('a patrol with a still every 40 m delivers each still with its pose to the media store and to detection', async () => {
-    const dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-capture-e2e-')), rmDir);
-    const server = await startLocalServer({
-      dataDir: dir,
+    const { app, api, aircraft } = await startCameraSite(teardown, {
+      name: 'capture-e2e',
       adminPassword: ADMIN_PASSWORD,
-      patrol: { schedulerIntervalMs: 250, orchestrator: { tickMs: 250 } },
-      config: { detection: { enabled: true, fps: 1 } },
-    });
-    const { app, url, api } = teardown.add(server, (s) => s.app.close());
-    const records = await createDockSite(api, {
-      site: 'Guicheng',
-      bridge: 'guicheng-1',
       home: HOME,
-      docks: [],
+      fps: 1,
+      server: {
+        patrol: { schedulerIntervalMs: 250, orchestrator: { tickMs: 250 } },
+        config: { detection: { enabled: true, fps: 1 } },
+      },
     });
-    const site = teardown.add(
-      await startDockSite({
-        serverUrl: url,
-        bridgeToken: records.bridgeToken,
-        fleet: { vehicles: 1, home: HOME },
-      }),
-      (s) => s.close(),
-    );
-    const aircraft = site.fleet.vehicles[0]!;
-    teardown.add(await startFleetCameras([aircraft], { port: 0, fps: 1 }), (c) => c.close());
 
     const vehicleId = await eventually(
       async () => ((await api('GET', '/vehicles')).json().items as { id: string }[])[0]?.id ?? null,
