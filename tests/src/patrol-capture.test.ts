@@ -95,6 +95,12 @@ describe('patrol capture: route setting -> mission camera items -> autopilot -> 
     for (const f of frames.slice(1)) expect(f.pose.altRelM).toBeGreaterThan(20);
     // Distinct pictures, each stored once.
     expect(new Set(rows.map((r) => r.mediaSha256)).size).toBe(rows.length);
+    // As the console lists them: the sortie's stills, newest first, each image served.
+    const listed = (await api('GET', `/video/${vehicleId}/stills?limit=100`)).json();
+    expect(listed.sortieId).toBe(sortieId);
+    expect(listed.items.map((s: { id: string }) => s.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    const image = await api('GET', listed.items[0].url.replace(/^\/api/, ''));
+    expect(image.headers['content-type']).toBe('image/jpeg');
     // Handed to detection.
     await eventually(
       async () => (app.detection?.stats().loop.submitted ?? 0) >= rows.length,
