@@ -5,6 +5,7 @@
  */
 
 export * from './camera/index.ts';
+export * from './capture.ts';
 export * from './convert.ts';
 export * from './flight-path.ts';
 export * from './formats/aerie-route.ts';

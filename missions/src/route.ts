@@ -156,6 +156,13 @@ export interface RallyPoint extends LatLon {
   altM: number;
 }
 
+/**
+ * Stills for the whole patrol, instead of photo items: one every `distanceM` metres flown
+ * (distance triggering) or every `intervalS` seconds (timed capture), from the take-off to the
+ * return or landing. `withCaptureItems` (capture.ts) turns it into the camera items.
+ */
+export type CaptureSetting = { distanceM: number } | { intervalS: number };
+
 /** A route, normalised: defaults applied, every item complete. */
 export interface Route {
   name: string;
@@ -163,6 +170,8 @@ export interface Route {
   vehicle?: VehicleClass;
   defaults: RouteDefaults;
   items: RouteItem[];
+  /** Stills along the whole route (see CaptureSetting); absent: only the route's own photo items. */
+  capture?: CaptureSetting;
   fence?: Fence;
   rally?: RallyPoint[];
 }

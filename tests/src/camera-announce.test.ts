@@ -5,14 +5,12 @@
  * vehicle's video source from the announced stream (no video configuration at all), and a
  * still the camera takes is stored as a frame with its pose.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { CAMERA_COMPID, startFleetCameras } from '@aerie/hardware';
+import { CAMERA_COMPID } from '@aerie/hardware';
 import { schema } from '@aerie/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rmDir, Teardown } from './harness.ts';
-import { createDockSite, eventually, startDockSite, startLocalServer } from './local-server.ts';
+import { startCameraSite } from './camera-site.ts';
+import { Teardown } from './harness.ts';
+import { eventually } from './local-server.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-camera-test';
 const HOME = { lat: 23.03, lon: 113.14, altM: 10 };
@@ -22,26 +20,12 @@ afterAll(() => teardown.run());
 
 describe('camera announcement: sim camera -> bridge discovery -> server video source', () => {
   it("uses the stream the aircraft's camera announced and stores its stills as frames with a pose", async () => {
-    const dir = teardown.add(await mkdtemp(path.join(os.tmpdir(), 'aerie-camera-e2e-')), rmDir);
-    const server = await startLocalServer({ dataDir: dir, adminPassword: ADMIN_PASSWORD });
-    const { app, url, api } = teardown.add(server, (s) => s.app.close());
-    const records = await createDockSite(api, {
-      site: 'Guicheng',
-      bridge: 'guicheng-1',
+    const { app, api, site, aircraft, cameras } = await startCameraSite(teardown, {
+      name: 'camera-e2e',
+      adminPassword: ADMIN_PASSWORD,
       home: HOME,
-      docks: [],
+      fps: 2,
     });
-
-    const site = teardown.add(
-      await startDockSite({
-        serverUrl: url,
-        bridgeToken: records.bridgeToken,
-        fleet: { vehicles: 1, home: HOME },
-      }),
-      (s) => s.close(),
-    );
-    const aircraft = site.fleet.vehicles[0]!;
-    const cameras = teardown.add(await startFleetCameras([aircraft], { port: 0, fps: 2 }), (c) => c.close());
     const mjpeg = cameras.server.url(aircraft.sysid);
 
     const vehicleId = await eventually(

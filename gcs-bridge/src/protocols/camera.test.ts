@@ -164,12 +164,32 @@ describe('camera discovery against the simulated camera component (PX4 aircraft)
     expect(img.altMslM).toBeCloseTo(pos.altAmslM, 2);
     expect(img.yawDeg).toBeCloseTo((p.vehicle.attitudeDeg.yawDeg + 360) % 360, 1);
     expect(img.capturedAtMs).toBeGreaterThan(0);
-    // Intervals are not supported by the simulated camera.
-    const interval = await sim.settle(
-      runCommand(p.port, { target, command: 2000, param2: 2, param3: 0 }),
-      1000,
-    );
-    expect(interval.ok ? undefined : interval.error.code).toBe('Unsupported');
+  });
+
+  it('takes a timed series (param3 images every param2 s) and stops it on MAV_CMD_IMAGE_STOP_CAPTURE', async () => {
+    const p = await setup();
+    const indexes: number[] = [];
+    p.port.subscribe((i) => {
+      if (i.msgid === common.CameraImageCaptured.MSG_ID && i.compid === 100)
+        indexes.push((i.message as common.CameraImageCaptured).imageIndex);
+    });
+    // A series needs an interval.
+    const bad = await sim.settle(runCommand(p.port, { target, command: 2000, param2: 0, param3: 0 }), 1000);
+    expect(bad.ok ? undefined : bad.error.code).toBe('Denied');
+    // Three images, 1 s apart, the first at once.
+    const three = await sim.settle(runCommand(p.port, { target, command: 2000, param2: 1, param3: 3 }), 5000);
+    expect(three.ok).toBe(true);
+    expect(indexes).toEqual([0, 1, 2]);
+    // Until stopped: about one a second, none after the stop.
+    const open = runCommand(p.port, { target, command: 2000, param2: 1, param3: 0 });
+    expect((await sim.settle(open, 2500)).ok).toBe(true);
+    const stop = await sim.settle(runCommand(p.port, { target, command: 2001 }), 500);
+    expect(stop.ok).toBe(true);
+    const afterStop = indexes.length;
+    expect(afterStop).toBeGreaterThanOrEqual(5);
+    await sim.settle(Promise.resolve(), 3000);
+    expect(indexes.length).toBe(afterStop);
+    expect(camera?.capturing).toBe(false);
   });
 });
 

@@ -8,11 +8,15 @@
  *   (269), and the legacy MAV_CMD_REQUEST_CAMERA_INFORMATION (521) and
  *   MAV_CMD_REQUEST_VIDEO_STREAM_INFORMATION (2504): COMMAND_ACK ACCEPTED, then the message;
  *   any other requested message: UNSUPPORTED.
- * - MAV_CMD_IMAGE_START_CAPTURE (2000), one image (param3 = 1; intervals are refused with
- *   UNSUPPORTED): ACCEPTED, then CAMERA_IMAGE_CAPTURED with the time, the aircraft's position,
+ * - MAV_CMD_IMAGE_START_CAPTURE (2000), from the ground station or from its autopilot (PX4 sends
+ *   one per shot of its camera trigger, and hands on mission capture items): param3 = 1 takes one
+ *   image; param3 = 0 (until stopped) or > 1 (that many) takes a series every param2 seconds of
+ *   the camera's own (real-time) clock, the first at once (param2 must then be > 0, else DENIED).
+ *   ACCEPTED, then for each image CAMERA_IMAGE_CAPTURED with the time, the aircraft's position,
  *   relative altitude and attitude quaternion at the shot (the camera has no gimbal device, so
  *   the quaternion is the vehicle's, as PX4's camera_feedback sends it then; the lens looks
  *   straight down from the body), the image index, the capture result and the URL of the still.
+ * - MAV_CMD_IMAGE_STOP_CAPTURE (2001): ends a series; ACCEPTED (also when none runs).
  *
  * The stream it announces: the simulated camera serves Motion-JPEG over HTTP, for which
  * VIDEO_STREAM_TYPE has no value. It announces VIDEO_STREAM_TYPE_TCP_MPEG (a stream over TCP
@@ -34,6 +38,7 @@ const MAV_CMD_REQUEST_MESSAGE = 512;
 const MAV_CMD_REQUEST_CAMERA_INFORMATION = 521;
 const MAV_CMD_REQUEST_VIDEO_STREAM_INFORMATION = 2504;
 const MAV_CMD_IMAGE_START_CAPTURE = 2000;
+const MAV_CMD_IMAGE_STOP_CAPTURE = 2001;
 const CAP_CAPTURE_IMAGE = 2;
 const CAP_HAS_VIDEO_STREAM = 256;
 const VIDEO_STREAM_STATUS_FLAGS_RUNNING = 1;
@@ -103,6 +108,8 @@ export class MavlinkCamera implements Tickable {
   private closed = false;
   /** Captures in flight, so close() can wait for them. */
   private readonly pending = new Set<Promise<void>>();
+  /** A timed series (IMAGE_START_CAPTURE with param3 != 1): next shot due, images left. */
+  private series: { everyMs: number; nextMs: number; left: number } | null = null;
 
   constructor(
     readonly aircraft: SimVehicle,
@@ -120,8 +127,21 @@ export class MavlinkCamera implements Tickable {
     return this.imageCount;
   }
 
+  /** Whether a timed series is running. */
+  get capturing(): boolean {
+    return this.series !== null;
+  }
+
   tick(realNowMs: number): void {
-    if (this.closed || realNowMs - this.lastBeatMs < 1000) return;
+    if (this.closed) return;
+    const series = this.series;
+    if (series && realNowMs >= series.nextMs) {
+      series.nextMs = Math.max(series.nextMs + series.everyMs, realNowMs);
+      series.left -= 1;
+      if (series.left <= 0) this.series = null;
+      this.takeStill();
+    }
+    if (realNowMs - this.lastBeatMs < 1000) return;
     this.lastBeatMs = realNowMs;
     const hb = new minimal.Heartbeat();
     hb.type = MAV_TYPE_CAMERA;
@@ -164,6 +184,10 @@ export class MavlinkCamera implements Tickable {
       case MAV_CMD_IMAGE_START_CAPTURE:
         this.startCapture(from, c);
         break;
+      case MAV_CMD_IMAGE_STOP_CAPTURE:
+        this.series = null;
+        this.ack(from, c.command, MavResult.Accepted);
+        break;
       default:
         this.ack(from, c.command, MavResult.Unsupported);
     }
@@ -189,16 +213,37 @@ export class MavlinkCamera implements Tickable {
   }
 
   private startCapture(to: Partner, c: common.CommandLong): void {
-    const total = c._param3;
-    if (total !== 1 || !this.opts.captureStill) {
+    const total = Math.round(c._param3);
+    if (!this.opts.captureStill || total < 0) {
       this.ack(to, c.command, MavResult.Unsupported);
       return;
     }
+    if (total === 1) {
+      this.ack(to, c.command, MavResult.Accepted);
+      this.takeStill();
+      return;
+    }
+    const intervalS = c._param2;
+    if (!(intervalS > 0)) {
+      this.ack(to, c.command, MavResult.Denied);
+      return;
+    }
     this.ack(to, c.command, MavResult.Accepted);
+    // The first image at the next tick, then one every interval.
+    this.series = {
+      everyMs: intervalS * 1000,
+      nextMs: performance.now(),
+      left: total === 0 ? Number.POSITIVE_INFINITY : total,
+    };
+  }
+
+  /** Takes one still and reports it with the pose at the shot. */
+  private takeStill(): void {
+    const capture = this.opts.captureStill;
+    if (!capture) return;
     const index = this.imageCount++;
     const shot = this.shot(index);
-    const done = this.opts
-      .captureStill(index)
+    const done = capture(index)
       .then(
         (url) => {
           shot.captureResult = 1 as common.CameraImageCaptured['captureResult'];

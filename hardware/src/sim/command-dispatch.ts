@@ -6,6 +6,7 @@
  */
 import { common, type MavLinkData } from 'node-mavlink';
 import type { Battery } from './battery.ts';
+import { type CameraTrigger, MAV_CMD_DO_SET_CAM_TRIGG_DIST } from './camera-trigger.ts';
 import { behaviourForSetMode, CopterMode } from './flavour.ts';
 import type { Flight } from './flight.ts';
 import type { MissionExecutor } from './mission-exec.ts';
@@ -24,6 +25,8 @@ const FORCE_MAGIC = 21196;
 export class CommandDispatcher {
   /** Says why arming must be refused now (a closed dock lid over the aircraft), or undefined. */
   armInterlock: (() => string | undefined) | undefined;
+  /** The camera trigger DO_SET_CAM_TRIGG_DIST drives (camera-trigger.ts); none: UNSUPPORTED. */
+  cameraTrigger: CameraTrigger | undefined;
 
   constructor(
     private readonly config: VehicleConfig,
@@ -107,6 +110,10 @@ export class CommandDispatcher {
         return this.pauseContinue(p1);
       case 179:
         return this.setHome(p1, p5, p6, p7, frame);
+      case MAV_CMD_DO_SET_CAM_TRIGG_DIST:
+        if (!this.cameraTrigger) return MavResult.Unsupported;
+        this.cameraTrigger.setDistance(p1, p3);
+        return MavResult.Accepted;
       case 178:
         // DO_CHANGE_SPEED: param2 m/s; -1 (or 0) back to the cruise parameter.
         this.state.cruiseOverride = p2 > 0 ? p2 : undefined;

@@ -20,6 +20,8 @@ import {
   type VehicleState,
 } from './state.ts';
 
+type CameraParams = [number, number, number, number, number, number, number];
+
 type ItemPhase = { kind: 'go' } | { kind: 'wait'; untilMs: number } | { kind: 'forever' };
 
 export class MissionExecutor {
@@ -42,6 +44,8 @@ export class MissionExecutor {
     private readonly setBehaviour: (behaviour: Behaviour, customMode?: number) => void,
     /** Sends one message of the telemetry set now (MISSION_CURRENT after a set-current). */
     private readonly sendOnce: (msgid: number) => void,
+    /** Carries out a camera item (camera-trigger.ts); false when the command is not one. */
+    private readonly cameraItem: (command: number, params: CameraParams) => boolean = () => false,
   ) {}
 
   get items(): readonly StoredItem[] {
@@ -186,6 +190,8 @@ export class MissionExecutor {
           this.advanceItem();
           break;
         default:
+          // Camera items go to the camera as the item is passed; other DO_* items are skipped.
+          this.cameraItem(it.command, [it.param1, it.param2, it.param3, it.param4, it.x, it.y, it.z]);
           this.advanceItem();
           break;
       }

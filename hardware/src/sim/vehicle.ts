@@ -12,6 +12,7 @@
 import { itemAt, MavCmd, MavFrame } from '@aerie/missions';
 import { common, type MavLinkData, minimal } from 'node-mavlink';
 import { Battery } from './battery.ts';
+import { CameraTrigger, type ComponentCommand } from './camera-trigger.ts';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from './codec.ts';
 import { CommandDispatcher } from './command-dispatch.ts';
 import { type ActiveFaults, activeFaults, applyFaults, type SimFaults } from './faults.ts';
@@ -61,6 +62,16 @@ export class SimVehicle implements Tickable {
   private readonly commands: CommandDispatcher;
   private readonly missions: MissionServer;
   private readonly paramServer: ParamServer;
+  /** PX4's camera trigger and its hand-on of mission camera items to the camera component. */
+  private readonly trigger = new CameraTrigger({
+    command: (c) => this.commandComponent(c),
+    triggered: (seq) => {
+      const m = new common.CameraTrigger();
+      m.timeUsec = BigInt(Math.round(this.state.simMs * 1000));
+      m.seq = seq;
+      this.send(m);
+    },
+  });
   private readonly encoder: FrameEncoder;
   private readonly decoder: FrameDecoder;
   private closed = false;
@@ -106,6 +117,7 @@ export class SimVehicle implements Tickable {
       this.io,
       (b, cm) => this.flight.setBehaviour(b, cm),
       (msgid) => this.telemetry.sendOnce(msgid),
+      (command, params) => this.trigger.missionItem(command, params),
     );
     this.flight = new Flight(config, state, this.io, this.mission, this.pack);
     this.telemetry = new Telemetry(
@@ -128,6 +140,7 @@ export class SimVehicle implements Tickable {
       this.pack,
       this.telemetry,
     );
+    this.commands.cameraTrigger = this.trigger;
     this.paramServer = new ParamServer(config, this.params, this.io, () => this.retune());
     this.missions = new MissionServer(
       {
@@ -211,6 +224,11 @@ export class SimVehicle implements Tickable {
 
   get homePosition(): { lat: number; lon: number; altM: number } {
     return { ...this.state.home };
+  }
+
+  /** Shots the camera trigger has commanded so far (distance triggering, one-shot items). */
+  get cameraTriggerCount(): number {
+    return this.trigger.count;
   }
 
   get missionProgress(): { seq: number; total: number; state: number } {
@@ -320,6 +338,7 @@ export class SimVehicle implements Tickable {
     for (let i = 0; i < steps && dt > 0; i++) {
       this.state.simMs += h * 1000;
       this.flight.step(h);
+      this.trigger.update(this.state.lat, this.state.lon);
       this.timers.run(this.state.simMs);
       dt -= h;
     }
@@ -356,6 +375,24 @@ export class SimVehicle implements Tickable {
   private send(message: MavLinkData): void {
     if (this.closed) return;
     this.link.write(this.encoder.encode(message));
+  }
+
+  /**
+   * A COMMAND_LONG from the autopilot (component 1) to a component of this vehicle: out on the
+   * link, as PX4 sends it on every MAVLink channel, and straight to the components that share
+   * this transport (its camera), as PX4's routing hands it to the channel the camera is on.
+   */
+  private commandComponent(c: ComponentCommand): void {
+    if (this.closed) return;
+    const m = new common.CommandLong();
+    m.targetSystem = this.config.sysid;
+    m.targetComponent = c.targetComponent;
+    m.command = c.command as common.MavCmd;
+    m.confirmation = 0;
+    [m._param1, m._param2, m._param3, m._param4, m._param5, m._param6, m._param7] = c.params;
+    const buf = this.encoder.encode(m);
+    this.link.write(buf);
+    for (const peer of this.linkPeers) peer(buf);
   }
 
   /** Sends a status text, in 50-character chunks under one id when longer (as PX4 v1.16). */

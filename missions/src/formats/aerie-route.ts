@@ -4,7 +4,8 @@
  * the route's `defaults.altM` fills it in during parsing, so the resulting Route is complete.
  */
 import { type Static, type TLiteral, type TSchema, Type } from 'typebox';
-import type { Route, RouteItem } from '../route.ts';
+import { captureProblem } from '../capture.ts';
+import type { CaptureSetting, Route, RouteItem } from '../route.ts';
 import { DEFAULT_ROUTE_DEFAULTS, paramsFromFile } from '../route.ts';
 import { type ParseResult, parseFail } from './parse-result.ts';
 import { schemaMessage } from './schema-message.ts';
@@ -180,6 +181,10 @@ export const aerieRouteSchema = strict({
     }),
   ),
   rally: Type.Optional(Type.Array(strict({ lat: latSchema, lon: lonSchema, altM: altSchema }))),
+  /** Stills along the whole patrol: one of distanceM or intervalS (see CaptureSetting). */
+  capture: Type.Optional(
+    strict({ distanceM: Type.Optional(positive()), intervalS: Type.Optional(positive()) }),
+  ),
 });
 
 export type AerieRouteFile = Static<typeof aerieRouteSchema>;
@@ -231,6 +236,15 @@ export function parseAerieRoute(json: unknown): ParseResult {
       );
   }
   const route: Route = { name: f.name, defaults, items };
+  if (f.capture) {
+    const { distanceM, intervalS } = f.capture;
+    if ((distanceM === undefined) === (intervalS === undefined))
+      return parseFail('InvalidRoute', 'capture: give either distanceM or intervalS');
+    const capture: CaptureSetting = distanceM !== undefined ? { distanceM } : { intervalS: intervalS! };
+    const problem = captureProblem(route, capture);
+    if (problem) return parseFail('InvalidRoute', problem);
+    route.capture = capture;
+  }
   if (f.home) route.home = f.home;
   if (f.vehicle) route.vehicle = f.vehicle;
   if (f.fence) route.fence = f.fence;
@@ -252,6 +266,7 @@ export function writeAerieRoute(route: Route): string {
     ),
     ...(route.fence ? { fence: route.fence } : {}),
     ...(route.rally ? { rally: route.rally } : {}),
+    ...(route.capture ? { capture: route.capture } : {}),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -71,6 +71,7 @@ import {
   type VehicleView,
   type WeatherLimits,
   weatherGate,
+  withCaptureItems,
   writeAerieRoute,
   type Zone,
   zonesToFence,
@@ -794,7 +795,8 @@ export class Orchestrator {
     const { db } = this.o;
     const now = this.o.now();
     const home = p.home;
-    let route: Route = { ...req.route, home };
+    // The capture setting as camera items: the sortie keeps (planJson) and flies the expanded route.
+    let route: Route = withCaptureItems({ ...req.route, home });
     const flight: PlannedFlight = { sortieId: '', route, home, startMs: now, latestStartMs: req.windowEndMs };
     const others = [...this.active.values()]
       .filter((a) => a.sortieId !== p.victim?.sortieId)

@@ -197,6 +197,8 @@ describe('camera items through the ingest', () => {
     expect(frames).toEqual([{ sortieId: 'sortie-1', bytes: jpeg.length, lat: 23.03 }]);
     const [row] = await db.select().from(cameraImages).where(eq(cameraImages.id, still.imageId));
     expect(row?.mediaSha256).toMatch(/^[0-9a-f]{64}$/);
+    // The stored frame names the sortie it was taken in.
+    expect(JSON.parse(row!.frameJson).sortieId).toBe('sortie-1');
 
     // A still that cannot be fetched is recorded with why; a failed capture is not fetched at all.
     const failures: string[] = [];

@@ -161,12 +161,13 @@ export class CapturedImages extends EventEmitter<CapturedImagesEvents> {
       return;
     }
     const info = await this.opts.media.put(this.opts.db, bytes, { kind: 'camera-image', mime: 'image/jpeg' });
-    await this.opts.db
-      .update(cameraImages)
-      .set({ mediaSha256: info.sha256 })
-      .where(eq(cameraImages.id, report.id));
     const sortieId = report.meta.sortieId ?? this.opts.sortieOf?.(report.meta.vehicleId);
     const meta = sortieId ? { ...report.meta, sortieId } : report.meta;
+    // The stored frame names its sortie too, so a sortie's stills can be listed.
+    await this.opts.db
+      .update(cameraImages)
+      .set({ mediaSha256: info.sha256, ...(meta !== report.meta ? { frameJson: JSON.stringify(meta) } : {}) })
+      .where(eq(cameraImages.id, report.id));
     const checked = checkFrame({ ...meta, image: { kind: 'encoded', bytes } });
     if (!checked.ok) {
       this.emit('failed', report.id, checked.error.message);

@@ -3,6 +3,8 @@
  *  - `GET /api/video/streams`: every vehicle's stream that has been opened, with its signal.
  *  - `GET /api/video/:vehicleId/source`: where the vehicle's video comes from (the stream its
  *    camera announced over MAVLink first, then the configuration) and its announced cameras.
+ *  - `GET /api/video/:vehicleId/stills` and `/stills/:imageId`: the stills its cameras reported
+ *    (see `stills-routes.ts`).
  *  - `POST /api/video/:vehicleId/snapshots`: stores the newest frame (Motion-JPEG) or the newest
  *    key frame (H.264, decoded to one JPEG by ffmpeg: `keyframe-jpeg.ts`) in the media store
  *    with a JSON record of vehicle, capture time and live pose.
@@ -15,7 +17,9 @@
  *    Authentication as for the API: the session cookie, or `?token=` (browsers cannot set
  *    headers on a WebSocket). With `?webrtc=1` the client takes H.264 over WebRTC: the socket
  *    then carries only the state messages for an H.264 stream (Motion-JPEG is still sent on it),
- *    and the state says `"delivery":"webrtc"`.
+ *    and the state says `"delivery":"webrtc"`. When a new camera announcement replaces the source,
+ *    the socket gets a `no-signal` state with `"reason":"source-changed"` and is closed with code
+ *    4001; reconnecting gives the new source (its ingest started already).
  *  - `POST /api/video/:vehicleId/whep` (WHEP, RFC 9725): an SDP offer (`application/sdp`,
  *    receive-only video) in, the SDP answer out (201, `Location` of the session); the
  *    vehicle's H.264 as RTP on a send-only track (see `whep.ts`). `DELETE` on that location
@@ -42,6 +46,7 @@ import { pickAnnouncedSource } from './camera-announcements.ts';
 import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
+import { registerStillsRoutes } from './stills-routes.ts';
 import {
   DEFAULT_VIDEO_CONFIG,
   parseSourceUrl,
@@ -53,6 +58,8 @@ import { openWhepSession, type WhepSession } from './whep.ts';
 import { encodeUnit } from './wire.ts';
 
 export const VIDEO_WS_PREFIX = '/api/video/ws/';
+/** WebSocket close code when the vehicle's video source was replaced: reconnect for the new one. */
+export const SOURCE_CHANGED_CLOSE = 4001;
 
 const StreamStatusSchema = Type.Object({
   vehicleId: Type.String(),
@@ -98,6 +105,16 @@ function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void
     ws.send(JSON.stringify({ type: 'state', signal: stream.signal, codec: stream.codec ?? null, delivery }));
   sendState();
   const offState = stream.onState(() => sendState());
+  // A replaced source: "no signal" now, then the socket closes and the player reconnects to
+  // the vehicle's new stream (its ingest already started).
+  const offRetired = stream.onRetired(() => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(
+      JSON.stringify({ type: 'state', signal: 'no-signal', codec: null, delivery, reason: 'source-changed' }),
+    );
+    ws.close(SOURCE_CHANGED_CLOSE, 'video source changed');
+  });
+  ws.on('close', offRetired);
   if (delivery === 'webrtc') {
     // The socket is still a watcher: it keeps the ingest running (it starts on demand) while
     // the units go over the peer connection.
@@ -186,6 +203,7 @@ export function registerVideoRoutes(
     log: (line) => app.log.info({ module: 'video' }, line),
   });
   registerSortieVideoRoutes(app, ctx, sortieVideo);
+  registerStillsRoutes(app, ctx);
   const unsubscribe = sortieEvents?.onSortieChange((c) => {
     if (c.type === 'open') sortieVideo.start(c.vehicleId, c.sortieId);
     else void sortieVideo.stop(c.sortieId);
@@ -400,12 +418,20 @@ export function registerVideoRoutes(
         );
       const id = randomUUID();
       let session: WhepSession;
+      let offRetired = () => {};
       try {
-        session = await openWhepSession(stream.hub, req.body, { onClosed: () => sessions.delete(id) });
+        session = await openWhepSession(stream.hub, req.body, {
+          onClosed: () => {
+            sessions.delete(id);
+            offRetired();
+          },
+        });
       } catch (err) {
         throw new ApiError('ValidationFailed', (err as Error).message, 'body');
       }
       sessions.set(id, session);
+      // A replaced source ends the session; the player opens one on the new stream.
+      offRetired = stream.onRetired(() => session.close());
       reply.code(201).header('content-type', 'application/sdp').header('location', `/api/video/whep/${id}`);
       return session.answer;
     },

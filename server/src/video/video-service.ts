@@ -7,6 +7,10 @@
  * (VIDEO_STREAM_INFORMATION, through its bridge: `announced`), then `sources[vehicleId]` or
  * `sources[serial]` (an RTSP/RTMP URL, or an `http(s)://` Motion-JPEG camera), then the simulated
  * camera of the vehicle's bound system id (`simCameraUrl` with `{sysid}` replaced).
+ *
+ * A new announcement that changes the source replaces the stream at once, watched or not: the
+ * new stream's ingest starts straight away when the old one had viewers, and the old stream is
+ * retired, which tells its viewers (`onRetired`) so they reconnect and find the new one.
  */
 import { StreamHub } from './hub.ts';
 import { Ingest, type SignalState, type VideoSource } from './ingest.ts';
@@ -46,6 +50,12 @@ export function parseSourceUrl(url: string): VideoSource {
   throw new Error(`video source ${url}: expected rtsp://, rtmp://, srt:// or http(s):// (Motion-JPEG)`);
 }
 
+const listens = (v: VideoSource) => v.kind === 'ffmpeg' && v.listen === true;
+
+function sameSource(a: VideoSource, b: VideoSource): boolean {
+  return a.kind === b.kind && a.url === b.url && listens(a) === listens(b);
+}
+
 export interface StreamStatus {
   vehicleId: string;
   signal: SignalState;
@@ -59,6 +69,9 @@ export class VideoStream {
   private readonly ingest: Ingest;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly stateListeners = new Set<(s: SignalState, codec: string | undefined) => void>();
+  private readonly retiredListeners = new Set<() => void>();
+  private retired = false;
+  private readonly idleStopMs: number;
   codec: string | undefined;
 
   constructor(
@@ -67,6 +80,7 @@ export class VideoStream {
     config: VideoConfig,
     log?: (line: string) => void,
   ) {
+    this.idleStopMs = config.idleStopMs;
     this.hub = new StreamHub({
       onDemand: (watching) => {
         if (watching) {
@@ -74,10 +88,7 @@ export class VideoStream {
           this.idleTimer = null;
           this.ingest.start();
         } else {
-          this.idleTimer = setTimeout(() => {
-            this.idleTimer = null;
-            this.ingest.stop();
-          }, config.idleStopMs);
+          this.stopWhenIdle();
         }
       },
     });
@@ -107,6 +118,33 @@ export class VideoStream {
     return () => this.stateListeners.delete(l);
   }
 
+  /**
+   * Called once when the stream is retired (its source replaced, or the service closed): its
+   * viewers should leave and ask the service for the vehicle's stream again.
+   */
+  onRetired(l: () => void): () => void {
+    if (this.retired) {
+      l();
+      return () => {};
+    }
+    this.retiredListeners.add(l);
+    return () => this.retiredListeners.delete(l);
+  }
+
+  /** Starts the ingest now rather than at the first viewer; it stops again if nobody comes. */
+  startNow(): void {
+    this.ingest.start();
+    if (this.hub.viewerCount === 0) this.stopWhenIdle();
+  }
+
+  private stopWhenIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.ingest.stop();
+    }, this.idleStopMs);
+  }
+
   status(): StreamStatus {
     return {
       vehicleId: this.vehicleId,
@@ -120,6 +158,10 @@ export class VideoStream {
   close(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.ingest.stop();
+    if (this.retired) return;
+    this.retired = true;
+    for (const l of [...this.retiredListeners]) l();
+    this.retiredListeners.clear();
   }
 }
 
@@ -171,16 +213,26 @@ export class VideoService {
   }
 
   /**
-   * The vehicle's camera announced (another) stream: a stream nobody watches is dropped so the
-   * next viewer opens the new source; one being watched keeps its source until it stops.
+   * The vehicle's camera announced (another) stream. When that changes the source, the stream is
+   * replaced at once: a watched one by a new stream whose ingest starts now (its viewers are told
+   * to reconnect and find it), one nobody watches is just dropped (the next viewer opens the new
+   * source). Returns whether the stream was replaced or dropped.
    */
-  async sourceChanged(vehicleId: string): Promise<void> {
+  async sourceChanged(vehicleId: string): Promise<boolean> {
     const s = this.streams.get(vehicleId);
-    if (!s || s.hub.viewerCount > 0) return;
+    if (!s) return false;
     const next = await this.sourceFor(vehicleId);
-    if (next && next.url === s.source.url) return;
-    s.close();
+    if (this.streams.get(vehicleId) !== s) return false;
+    if (next && sameSource(next, s.source)) return false;
     this.streams.delete(vehicleId);
+    if (next && s.hub.viewerCount > 0) {
+      this.log?.(`video of ${vehicleId}: source changed to ${next.url}, switching its viewers over`);
+      const fresh = new VideoStream(vehicleId, next, this.config, this.log);
+      this.streams.set(vehicleId, fresh);
+      fresh.startNow();
+    }
+    s.close();
+    return true;
   }
 
   list(): StreamStatus[] {

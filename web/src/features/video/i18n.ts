@@ -24,6 +24,19 @@ export const videoStrings = defineStrings(
       title: '实时视频',
       open: '在视频墙中查看',
     },
+    camera: {
+      title: '机载相机',
+      none: '尚未发现相机',
+      unnamed: '未命名相机',
+      component: '组件 {{id}}',
+      noStreams: '未公布视频流',
+      fps: '{{fps}} 帧/秒',
+      stills: '本架次照片',
+      noStills: '本架次暂无照片',
+      stillAlt: '高度 {{alt}} 米处拍摄的照片',
+      fetching: '正在取回…',
+      notFetched: '未能取回',
+    },
   },
   {
     wall: {
@@ -45,6 +58,19 @@ export const videoStrings = defineStrings(
     panel: {
       title: 'Live video',
       open: 'Open in the video wall',
+    },
+    camera: {
+      title: 'Cameras',
+      none: 'No camera found yet',
+      unnamed: 'Unnamed camera',
+      component: 'component {{id}}',
+      noStreams: 'No video stream announced',
+      fps: '{{fps}} fps',
+      stills: 'Stills of the sortie',
+      noStills: 'No stills in this sortie yet',
+      stillAlt: 'Still taken at {{alt}} m',
+      fetching: 'Fetching…',
+      notFetched: 'Could not be fetched',
     },
   },
 );
