@@ -6,7 +6,8 @@
  *  - `jpeg`: each frame a JPEG (sharp, quality 75) in a WebSocket message, decoded with
  *    createImageBitmap and drawn on a canvas;
  *  - `mse`: the frames encoded once by an ffmpeg child (libx264 ultrafast, zerolatency, no
- *    B-frames, a key frame every second) into fragmented MP4 (one fragment per frame), sent
+ *    B-frames, a key frame every second) into FLV, each frame cut into its own fMP4 fragment
+ *    as it comes out (FlvToFmp4, as the server's ingest does), sent
  *    over WebSocket and appended to a Media Source Extensions buffer of a `<video>`;
  *  - `webrtc`: the same H.264, packetised into RTP by the server's WHEP endpoint code
  *    (server/src/video/whep.ts, node-datachannel) on a send-only track, received by an
@@ -31,7 +32,10 @@
  * encoded, as a camera does; they never queue frames in front of the encoder.
  *
  * AERIE_BENCH_VIDEO_MS sets the measured window per case (default 8000); the drift figure
- * compares the p50 of the first and the last fifth of the 16-viewer window.
+ * compares the p50 of the first and the last fifth of the 16-viewer window. Before the cases,
+ * the H.264 encoder stage is measured alone (capture stamp to NAL units out, no viewers).
+ * VIDEO_DRIFT_MINUTES=10 adds issue 14's drift run after them: one WebRTC stream with
+ * VIDEO_DRIFT_VIEWERS viewers (default 16) for that many minutes, minute 1 against the last.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
