@@ -6,7 +6,8 @@
  *  - `jpeg`: each frame a JPEG (sharp, quality 75) in a WebSocket message, decoded with
  *    createImageBitmap and drawn on a canvas;
  *  - `mse`: the frames encoded once by an ffmpeg child (libx264 ultrafast, zerolatency, no
- *    B-frames, a key frame every second) into fragmented MP4 (one fragment per frame), sent
+ *    B-frames, a key frame every second) into FLV, each frame cut into its own fMP4 fragment
+ *    as it comes out (FlvToFmp4, as the server's ingest does), sent
  *    over WebSocket and appended to a Media Source Extensions buffer of a `<video>`;
  *  - `webrtc`: the same H.264, packetised into RTP by the server's WHEP endpoint code
  *    (server/src/video/whep.ts, node-datachannel) on a send-only track, received by an
@@ -31,9 +32,12 @@
  * encoded, as a camera does; they never queue frames in front of the encoder.
  *
  * AERIE_BENCH_VIDEO_MS sets the measured window per case (default 8000); the drift figure
- * compares the p50 of the first and the last fifth of the 16-viewer window.
+ * compares the p50 of the first and the last fifth of the 16-viewer window. Before the cases,
+ * the H.264 encoder stage is measured alone (capture stamp to NAL units out, no viewers).
+ * VIDEO_DRIFT_MINUTES=10 adds issue 14's drift run after them: one WebRTC stream with
+ * VIDEO_DRIFT_VIEWERS viewers (default 16) for that many minutes, minute 1 against the last.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,9 +47,9 @@ import { fileURLToPath } from 'node:url';
 import { capturedAtOfRtp } from '@aerie/contracts';
 import {
   encodeUnit,
-  FMP4_OUT,
+  FLV_OUT,
+  FlvToFmp4,
   isKeyFragment,
-  Mp4Splitter,
   openWhepSession,
   StreamHub,
   type StreamUnit,
@@ -61,12 +65,16 @@ const H = 720;
 const FPS = 15;
 const MEASURE_MS = Number(process.env.AERIE_BENCH_VIDEO_MS ?? 8000);
 const WARMUP_MS = 2500;
+/** VIDEO_DRIFT_MINUTES=10 adds issue 14's drift run (default none: 8 s cases only). */
+const DRIFT_MINUTES = Number(process.env.VIDEO_DRIFT_MINUTES ?? 0);
+/** Viewers of the drift run's one stream (16, or 4 where 16 cannot keep up). */
+const DRIFT_VIEWERS = Number(process.env.VIDEO_DRIFT_VIEWERS ?? 16);
 const SAMPLES = fileURLToPath(new URL('../../shared/samples/negative/', import.meta.url));
 
 type Transport = 'jpeg' | 'mse' | 'webrtc';
 
-/** Raw RGB frames panning across an aerial photo (one second's worth, looped). */
-async function sourceFrames(): Promise<Buffer[]> {
+/** Raw frames panning across an aerial photo (one second's worth, looped): RGB for sharp, I420 for x264. */
+async function sourceFrames(): Promise<{ rgb: Buffer[]; i420: Buffer[] }> {
   const photo = sharp(readFileSync(path.join(SAMPLES, 'aerial_roundabout_dota_02.jpg')));
   const big = await photo
     .resize(W + 2 * FPS * 8, H + FPS * 8, { fit: 'cover' })
@@ -84,7 +92,18 @@ async function sourceFrames(): Promise<Buffer[]> {
         .toBuffer(),
     );
   }
-  return frames;
+  // Planar YUV 4:2:0, what a camera's sensor pipeline hands its encoder: ffmpeg converts once
+  // here, so the encoder does no colour conversion per frame and half the bytes cross the pipe.
+  const i420 = execFileSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`],
+      ...['-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'],
+    ],
+    { input: Buffer.concat(frames), maxBuffer: 1 << 30 },
+  );
+  const size = (W * H * 3) / 2;
+  return { rgb: frames, i420: frames.map((_, i) => i420.subarray(i * size, (i + 1) * size)) };
 }
 
 /** One stream: a frame clock, an encoder and a hub. */
@@ -94,6 +113,8 @@ interface Stream {
   pushedAt: Map<number, number>;
   /** The same, by the unit's capture time (what an RTP timestamp carries). */
   pushedAtByCapture: Map<number, number>;
+  /** Capture to the hub (the encoder stage alone: capture stamp to NAL units out) of each unit. */
+  encodeMs: number[];
   kind: Transport;
   stop(): void;
   encoderCpuMs(): number;
@@ -109,13 +130,15 @@ function cpuOfPid(pid: number | undefined): number {
   }
 }
 
-function startStream(kind: Transport, frames: Buffer[]): Stream {
+function startStream(kind: Transport, frames: { rgb: Buffer[]; i420: Buffer[] }): Stream {
   const hub = new StreamHub();
   const pushedAt = new Map<number, number>();
   const pushedAtByCapture = new Map<number, number>();
   let seq = 0;
   // The hub numbers units from 0 in the order it takes them; so does this.
+  const encodeMs: number[] = [];
   const push = (unit: StreamUnit) => {
+    encodeMs.push(Date.now() - unit.capturedAtMs);
     pushedAt.set(seq++, Date.now());
     pushedAtByCapture.set(unit.capturedAtMs, Date.now());
     if (pushedAt.size > 1000) pushedAt.delete(seq - 1001);
@@ -128,18 +151,23 @@ function startStream(kind: Transport, frames: Buffer[]): Stream {
   const captured: number[] = [];
   let encoding = false;
   if (kind !== 'jpeg') {
+    // The camera's encoder: x264 ultrafast with zerolatency (no B-frames, no lookahead, sliced
+    // threads: a frame leaves as soon as it is encoded), fed I420 so there is no colour conversion,
+    // reading its input unbuffered and unprobed, writing FLV flushed per frame (FLV_OUT; ffmpeg's
+    // own fMP4 held every frame until the next one).
     ffmpeg = spawn(
       'ffmpeg',
       [
-        ...['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24'],
+        ...['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-probesize', '32'],
+        ...['-analyzeduration', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p'],
         ...['-s', `${W}x${H}`, '-r', String(FPS), '-i', 'pipe:0'],
         ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
-        ...['-g', String(FPS), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline'],
-        ...FMP4_OUT,
+        ...['-g', String(FPS), '-sc_threshold', '0', '-profile:v', 'baseline'],
+        ...FLV_OUT,
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
-    const split = new Mp4Splitter();
+    const split = new FlvToFmp4();
     ffmpeg.stdout!.on('data', (chunk: Buffer) => {
       const p = split.push(chunk);
       if (p.init) hub.setInit(p.init);
@@ -150,7 +178,7 @@ function startStream(kind: Transport, frames: Buffer[]): Stream {
     ffmpeg.stdin!.on('error', () => {});
   }
   const timer = setInterval(() => {
-    const frame = frames[n % frames.length]!;
+    const frame = (kind === 'jpeg' ? frames.rgb : frames.i420)[n % FPS]!;
     n++;
     const capturedAtMs = Date.now();
     if (kind === 'jpeg') {
@@ -175,6 +203,7 @@ function startStream(kind: Transport, frames: Buffer[]): Stream {
     hub,
     pushedAt,
     pushedAtByCapture,
+    encodeMs,
     kind,
     stop() {
       clearInterval(timer);
@@ -274,8 +303,11 @@ interface CaseResult {
   driftMs: number;
   /** Capture to receipt at a Node client beside the page. */
   serverP95: number | null;
-  /** Of that: capture to the hub (the frame source's encoder, standing in for the camera). */
+  /** Capture to the hub at the stream (the frame source's encoder, standing in for the camera). */
+  encodeP50: number | null;
   encodeP95: number | null;
+  /** p50 and p95 of each whole minute of the window (windows of two minutes or more). */
+  minutes: { p50: number; p95: number }[];
   /** Of that: hub to receipt (the server's queues and socket). */
   hubP95: number | null;
 }
@@ -287,11 +319,10 @@ interface CaseResult {
 async function serverShare(
   port: number,
   streams: Stream[],
-): Promise<{ ages: number[]; encode: number[]; hub: number[]; close(): void }> {
+): Promise<{ ages: number[]; hub: number[]; close(): void }> {
   const kind = streams[0]!.kind;
   const nStreams = streams.length;
   const ages: number[] = [];
-  const encode: number[] = [];
   const hub: number[] = [];
   const sockets: WebSocket[] = [];
   const peers: { close(): void }[] = [];
@@ -299,7 +330,6 @@ async function serverShare(
     const now = Date.now();
     ages.push(now - at);
     if (pushed === undefined) return;
-    encode.push(pushed - at);
     hub.push(now - pushed);
   };
   if (kind === 'webrtc')
@@ -327,7 +357,6 @@ async function serverShare(
     }
   return {
     ages,
-    encode,
     hub,
     close: () => {
       for (const ws of sockets) ws.close();
@@ -336,11 +365,47 @@ async function serverShare(
   };
 }
 
+/** A percentile of the values (sorted in place), to 0.1 ms; null without values. */
+function pct(xs: number[], p: number): number | null {
+  return xs.length > 0
+    ? round(
+        percentile(
+          xs.sort((a, b) => a - b),
+          p,
+        ),
+        1,
+      )
+    : null;
+}
+
+/** The encoder stage alone: one H.264 stream, no viewers, capture stamp to NAL units out. */
+async function encoderAlone(frames: { rgb: Buffer[]; i420: Buffer[] }): Promise<BenchEntry[]> {
+  const stream = startStream('webrtc', frames);
+  await new Promise((r) => setTimeout(r, 1500));
+  stream.encodeMs.length = 0;
+  await new Promise((r) => setTimeout(r, Math.min(MEASURE_MS, 8000)));
+  stream.stop();
+  const label = 'video: h264 encoder alone (capture to NAL units out, 1 stream, no viewers)';
+  const note = `x264 ultrafast zerolatency 1280x720 at ${FPS} fps; ${stream.encodeMs.length} frames; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`;
+  return [
+    {
+      name: `${label} p50`,
+      value: pct(stream.encodeMs, 50) ?? 0,
+      unit: 'ms',
+      target: 'info',
+      met: true,
+      note,
+    },
+    { name: `${label} p95`, value: pct(stream.encodeMs, 95) ?? 0, unit: 'ms', target: 'info', met: true },
+  ];
+}
+
 async function runCase(
   server: Server,
   streams: Stream[],
   page: import('playwright-core').Page,
   viewers: number,
+  measureMs = MEASURE_MS,
 ): Promise<CaseResult> {
   const { port } = server.address() as AddressInfo;
   const kind = streams[0]!.kind;
@@ -350,11 +415,11 @@ async function runCase(
   await page.evaluate(() => {
     (window as unknown as { lat: unknown[] }).lat = [];
   });
-  for (const a of [beside.ages, beside.encode, beside.hub]) a.length = 0;
+  for (const a of [beside.ages, beside.hub, ...streams.map((x) => x.encodeMs)]) a.length = 0;
   const cpu0 = process.cpuUsage();
   const enc0 = streams.reduce((s, x) => s + x.encoderCpuMs(), 0);
   const t0 = Date.now();
-  await new Promise((r) => setTimeout(r, MEASURE_MS));
+  await new Promise((r) => setTimeout(r, measureMs));
   const cpu = process.cpuUsage(cpu0);
   const enc = streams.reduce((s, x) => s + x.encoderCpuMs(), 0) - enc0;
   const wallMs = Date.now() - t0;
@@ -365,17 +430,15 @@ async function runCase(
   beside.close();
   await page.goto('about:blank');
   if (failures.length > 0) throw new Error(`video bench: ${kind} viewers failed: ${failures.join('; ')}`);
-  const p95 = (xs: number[]) =>
-    xs.length > 0
-      ? round(
-          percentile(
-            xs.sort((a, b) => a - b),
-            95,
-          ),
-          1,
-        )
-      : null;
+  const encodeMs = streams.flatMap((x) => x.encodeMs);
+  const p95 = (xs: number[]) => pct(xs, 95);
   const all = lat.map((l) => l[1]).sort((a, b) => a - b);
+  const minutes: { p50: number; p95: number }[] = [];
+  if (wallMs >= 120_000)
+    for (let m = 0; (m + 1) * 60_000 <= wallMs; m++) {
+      const xs = lat.filter((l) => l[0] >= t0 + m * 60_000 && l[0] < t0 + (m + 1) * 60_000).map((l) => l[1]);
+      minutes.push({ p50: pct(xs, 50) ?? Number.NaN, p95: pct(xs, 95) ?? Number.NaN });
+    }
   const fifth = (from: number, to: number) =>
     lat
       .filter((l) => l[0] >= t0 + from * wallMs && l[0] < t0 + to * wallMs)
@@ -396,7 +459,9 @@ async function runCase(
     fps: round(lat.length / (wallMs / 1000) / (viewers * streams.length), 1),
     driftMs: round(percentile(fifth(0.8, 1), 50) - percentile(fifth(0, 0.2), 50), 1),
     serverP95: p95(beside.ages),
-    encodeP95: p95(beside.encode),
+    encodeP50: pct(encodeMs, 50),
+    encodeP95: pct(encodeMs, 95),
+    minutes,
     hubP95: p95(beside.hub),
   };
 }
@@ -453,8 +518,40 @@ export async function benchVideo(): Promise<BenchEntry[]> {
   if (process.env.AERIE_BENCH_VIDEO_DEBUG)
     page.on('console', (m) => process.stderr.write(`page: ${m.text()}\n`));
   const out: BenchEntry[] = [];
+  /** Issue 14's drift check: WebRTC, one stream, DRIFT_VIEWERS viewers, minute 1 against the last minute. */
+  const drift = async (): Promise<BenchEntry[]> => {
+    streams = [startStream('webrtc', frames)];
+    await new Promise((r) => setTimeout(r, 1500));
+    const r = await runCase(server, streams, page, DRIFT_VIEWERS, DRIFT_MINUTES * 60_000);
+    for (const s of sessions) s.close();
+    for (const s of streams) s.stop();
+    const first = r.minutes[0]!;
+    const last = r.minutes.at(-1)!;
+    const n = r.minutes.length;
+    process.stderr.write(`  drift: ${JSON.stringify(r.minutes)}\n`);
+    const label = `video: webrtc 1 stream x ${DRIFT_VIEWERS} viewers over ${n} minutes`;
+    const note = `minute 1 p50 ${first.p50} / p95 ${first.p95} ms, minute ${n} p50 ${last.p50} / p95 ${last.p95} ms; frames on screen ${r.fps}/s per viewer; load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`;
+    return [
+      {
+        name: `${label}: minute ${n} latency p95`,
+        value: last.p95,
+        unit: 'ms',
+        target: 'info',
+        met: true,
+        note,
+      },
+      ...(['p50', 'p95'] as const).map((q) => ({
+        name: `${label}: latency ${q} at minute ${n} minus minute 1`,
+        value: round(last[q] - first[q], 1),
+        unit: 'ms',
+        target: '<= 50',
+        met: last[q] - first[q] <= 50,
+      })),
+    ];
+  };
   try {
     const only = process.env.AERIE_BENCH_VIDEO_ONLY;
+    if (only !== 'jpeg') out.push(...(await encoderAlone(frames)));
     for (const kind of (only ? [only] : ['jpeg', 'mse', 'webrtc']) as Transport[]) {
       for (const [nStreams, viewers] of [
         [1, 1],
@@ -488,7 +585,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
             ...(r.serverP95 !== null && {
               note:
                 `capture to receipt at a Node client beside the page: p95 ${r.serverP95} ms ` +
-                `(encoder ${r.encodeP95} ms, hub and socket ${r.hubP95} ms); the rest is the browser's`,
+                `(hub and socket ${r.hubP95} ms); encoder at the stream p50 ${r.encodeP50} / p95 ${r.encodeP95} ms; the rest is the browser's`,
             }),
           },
           {
@@ -516,6 +613,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
           });
       }
     }
+    if (DRIFT_MINUTES >= 2) out.push(...(await drift()));
   } finally {
     for (const s of sessions) s.close();
     for (const s of streams) s.stop();

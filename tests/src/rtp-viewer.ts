@@ -2,12 +2,9 @@
  * A WebRTC viewer without a browser, for the WHEP test and the video bench: a node-datachannel
  * peer that offers to receive H.264 and reads the RTP packets it gets.
  *
- * The peer runs in a child process (`rtp-viewer-peer.ts`), never beside the server's peer. With
- * both peers in one process, libdatachannel refused the viewer's answer in about one run in
- * three ("Got a remote candidate without ICE transport": the viewer's ICE transport was already
- * torn down when the answer came); two libdatachannel peers in one process handshaking with each
- * other is a setup no deployment has (the viewer is a browser), so the viewer gets its own
- * process, as a browser would be.
+ * The peer runs in a child process (`rtp-viewer-peer.ts`), as a browser would be, never beside the
+ * server's peer. Its offer carries no ICE candidates: the server's peer must not reach it before
+ * it has stored the answer (libdatachannel's race, explained there).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';

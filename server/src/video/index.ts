@@ -1,5 +1,6 @@
 /** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
 
+export { FLV_OUT, FlvToFmp4 } from './flv-fmp4.ts';
 export { accessUnitOf, codecOfInit, isKeyFragment, mdatPayload, parameterSetsOfInit } from './h264.ts';
 export {
   StreamHub,
@@ -10,7 +11,6 @@ export {
 } from './hub.ts';
 export {
   backoffMs,
-  FMP4_OUT,
   Ingest,
   type IngestOptions,
   type SignalState,

@@ -8,7 +8,9 @@
  *    muxer, two frame periods of delay.
  *  - `ffmpeg`: a supervised ffmpeg child for any URL ffmpeg opens, e.g. `rtsp://camera/stream` (pull, over TCP) or
  *    `rtsp://0.0.0.0:8554/dock1` with `listen` (the camera or dock pushes to us), RTMP alike.
- *    H.264 is copied, not re-encoded; a frame's capture time is when its fragment arrived.
+ *    H.264 is copied, not re-encoded, into FLV, which `FlvToFmp4` turns into one fMP4 fragment
+ *    per frame the moment the frame is out (ffmpeg's own fMP4 held each frame until the next
+ *    one); a frame's capture time is when its fragment arrived.
  *
  * Supervision: when the child exits or goes silent for `stallMs` (15 s before its first frame), the stream shows "no
  * signal" and the hub forgets its cached frames (a new viewer must not see a frozen picture);
@@ -20,9 +22,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { FLV_OUT, FlvToFmp4 } from './flv-fmp4.ts';
 import { codecOfInit, isKeyFragment } from './h264.ts';
 import type { StreamHub } from './hub.ts';
-import { Mp4Splitter } from './mp4-boxes.ts';
 
 export type VideoSource = { kind: 'mjpeg'; url: string } | { kind: 'ffmpeg'; url: string; listen?: boolean };
 
@@ -47,17 +49,6 @@ export function backoffMs(attempt: number): number {
   return Math.min(10_000, 500 * 2 ** Math.max(0, attempt));
 }
 
-// flush_packets: ffmpeg would otherwise hold ~32 kB (two frames) in its output buffer.
-export const FMP4_OUT = [
-  '-flush_packets',
-  '1',
-  '-f',
-  'mp4',
-  '-movflags',
-  'empty_moov+default_base_moof+frag_every_frame',
-  'pipe:1',
-];
-
 export function ffmpegArgs(source: Extract<VideoSource, { kind: 'ffmpeg' }>): string[] {
   const input = source.url.startsWith('rtsp')
     ? ['-rtsp_transport', 'tcp', ...(source.listen ? ['-rtsp_flags', 'listen'] : [])]
@@ -68,7 +59,7 @@ export function ffmpegArgs(source: Extract<VideoSource, { kind: 'ffmpeg' }>): st
     ...['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay'],
     ...input,
     ...['-i', source.url, '-an', '-c:v', 'copy'],
-    ...FMP4_OUT,
+    ...FLV_OUT,
   ];
 }
 
@@ -195,7 +186,7 @@ export class Ingest {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
-    const split = new Mp4Splitter();
+    const split = new FlvToFmp4();
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
@@ -207,7 +198,7 @@ export class Ingest {
     });
     child.stdout!.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
-      let pieces: ReturnType<Mp4Splitter['push']>;
+      let pieces: ReturnType<FlvToFmp4['push']>;
       try {
         pieces = split.push(chunk);
       } catch (err) {
