@@ -23,6 +23,7 @@ import {
   frameMetaOfImage,
   intrinsicsOf,
   pickAnnouncedSource,
+  withoutPassword,
 } from './camera-announcements.ts';
 import { DEFAULT_VIDEO_CONFIG, VideoService } from './video-service.ts';
 
@@ -65,6 +66,16 @@ const image = (over: Partial<CameraImagePayload> = {}): CameraImagePayload => ({
 });
 const LENS = { hfovDeg: 70, width: 1280, height: 720 };
 const DOWN = { pitchDeg: -90, yawDeg: 0, rollDeg: 0 };
+
+describe('stream URIs shown to users', () => {
+  it('hide the password and keep the rest', () => {
+    expect(withoutPassword('rtsp://admin:s3cret@10.0.0.9:554/Streaming/101')).toBe(
+      'rtsp://admin:***@10.0.0.9:554/Streaming/101',
+    );
+    expect(withoutPassword('rtsp://10.0.0.9:8554/main')).toBe('rtsp://10.0.0.9:8554/main');
+    expect(withoutPassword('not a uri')).toBe('not a uri');
+  });
+});
 
 describe('the announced source', () => {
   it('is the lowest camera and stream the ingest can open', () => {

@@ -220,3 +220,20 @@ export class CapturedImages extends EventEmitter<CapturedImagesEvents> {
     return bytes;
   }
 }
+
+/**
+ * A stream URI fit to show a user: the password of `rtsp://user:pass@host/…` replaced by `***`
+ * (the server opens the stream, so no viewer needs it). A URI that does not parse is returned
+ * as announced, since it carries no user part the URL parser could find.
+ */
+export function withoutPassword(uri: string): string {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    return uri;
+  }
+  if (!u.password) return uri;
+  u.password = '***';
+  return u.toString();
+}

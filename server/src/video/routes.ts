@@ -42,7 +42,7 @@ import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { pickAnnouncedSource } from './camera-announcements.ts';
+import { pickAnnouncedSource, withoutPassword } from './camera-announcements.ts';
 import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
@@ -270,12 +270,16 @@ export function registerVideoRoutes(
       const cameras = await announcedCameras(vehicleId);
       const source = await service.sourceFor(vehicleId);
       const announcedUri = pickAnnouncedSource(cameras);
+      // Passwords in stream URIs stay on the server, which opens the streams.
       return {
         vehicleId,
-        source: source ? { kind: source.kind, url: source.url } : null,
+        source: source ? { kind: source.kind, url: withoutPassword(source.url) } : null,
         announced:
           source !== null && announcedUri !== null && source.url === parseSourceUrl(announcedUri).url,
-        cameras,
+        cameras: cameras.map((c) => ({
+          ...c,
+          streams: c.streams.map((st) => ({ ...st, uri: withoutPassword(st.uri) })),
+        })),
       };
     },
   );

@@ -202,4 +202,19 @@ describe('a changed camera announcement on a watched stream', () => {
     expect(second.got.times.every((t) => t >= B)).toBe(true);
     second.ws.close();
   }, 30_000);
+
+  it("never shows a stream's password to a viewer", async () => {
+    const vehicleId = String(
+      (await create(h, '/api/vehicles', { name: 'V3', serial: 'V-SRC3', model: 'M30' })).id,
+    );
+    await announcer(vehicleId)('rtsp://admin:s3cret@10.0.0.9:554/Streaming/101');
+    const res = await h.req('GET', `/api/video/${vehicleId}/source`, { token: h.adminToken });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('s3cret');
+    expect(res.json()).toMatchObject({
+      source: { kind: 'ffmpeg', url: 'rtsp://admin:***@10.0.0.9:554/Streaming/101' },
+      announced: true,
+      cameras: [{ streams: [{ uri: 'rtsp://admin:***@10.0.0.9:554/Streaming/101' }] }],
+    });
+  });
 });
