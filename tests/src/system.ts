@@ -81,8 +81,9 @@ export function spawnAerie(args: string[], dataDir: string, env: NodeJS.ProcessE
 }
 
 /**
- * Starts `aerie up ...args` with its server, bridge and simulator on ports from the OS (room
- * for `vehicles` simulated aircraft) and a new data folder named after `name`.
+ * Starts `aerie up ...args` with its server, bridge and simulator on ports from the OS, with
+ * `vehicles` simulated aircraft (unless `args` names `--vehicles`) and a new data folder named
+ * after `name`.
  */
 export async function spawnAerieUp(opts: {
   name: string;
@@ -94,7 +95,10 @@ export async function spawnAerieUp(opts: {
 }): Promise<AerieUpProcess> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `aerie-${opts.name}-`));
   const port = await freeTcpPort();
-  const proc = spawnAerie(['up', ...(opts.args ?? [])], dataDir, {
+  // The fleet the ports were reserved for: `aerie up` would otherwise start its default 8.
+  const args = opts.args ?? [];
+  const fleet = args.includes('--vehicles') ? [] : ['--vehicles', String(opts.vehicles)];
+  const proc = spawnAerie(['up', ...fleet, ...args], dataDir, {
     PORT: String(port),
     AERIE_DATA_DIR: dataDir,
     AERIE_ADMIN_PASSWORD: opts.adminPassword,
