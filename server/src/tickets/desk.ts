@@ -59,6 +59,8 @@ import {
   REDACTED_KIND,
   type RoutingGrid,
   type RoutingRule,
+  relocationDecision,
+  relocationText,
   route,
   type Screening,
   type SeenFinding,
@@ -630,6 +632,44 @@ export class TicketDesk {
     return { kind: 'ticket', ticket: this.summary((await this.row(tx, id))!, now) };
   }
 
+  /**
+   * Moves an open ticket to a better location of the same track (later, fused frames; the
+   * rule is core/relocation.ts), as a 'relocate' transition by the system with the old and new
+   * location in its data. A ticket that is closed, voided, or already as well placed keeps its
+   * location: `null`.
+   */
+  async refineLocation(
+    ticketId: string,
+    f: Pick<GeoFinding, 'location' | 'frames'>,
+  ): Promise<{ ticket: TicketSummary; transition: TransitionView } | null> {
+    const now = this.now();
+    return this.write(async (tx, events) => {
+      const row = await this.row(tx, ticketId);
+      if (!row || !(OPEN_STATUSES as readonly string[]).includes(row.status)) return null;
+      const d = relocationDecision(
+        { lat: row.latDeg, lon: row.lonDeg, errorM: row.errorM },
+        f.location,
+        f.frames,
+      );
+      if (d.kind === 'keep') return null;
+      const res = await this.transitionInTx(
+        tx,
+        ticketId,
+        {
+          action: 'relocate',
+          expectedVersion: row.version,
+          reason: relocationText(d.data),
+          relocation: d.data,
+        },
+        SYSTEM_ACTOR,
+        now,
+        events,
+      );
+      if (!res.ok) throw new Error(`relocate failed: ${res.error.message}`);
+      return { ticket: this.summary((await this.row(tx, ticketId))!, now), transition: res.value };
+    });
+  }
+
   /** Routes a filed ticket by category and grid and dispatches it when a department is found. */
   private async autoDispatch(tx: Tx, id: string, now: number, events: TicketEvent[]): Promise<void> {
     const row = (await this.row(tx, id))!;
@@ -788,6 +828,9 @@ export class TicketDesk {
         warned,
         escalationLevel,
         closedOnTime,
+        ...(record.action === 'relocate' && req.relocation
+          ? { latDeg: req.relocation.to.lat, lonDeg: req.relocation.to.lon, errorM: req.relocation.to.errorM }
+          : {}),
         updatedAt: new Date(now),
       })
       .where(and(eq(tickets.id, id), eq(tickets.version, before.version)))
