@@ -350,12 +350,14 @@ export class TicketDesk {
 
   /**
    * Loads (or replaces) a year's official calendar after checking it (`parseYearCalendar`);
-   * deadlines computed from now on use it, deadlines already set stay as they are.
+   * deadlines computed from now on use it, and the deadlines already set for open tickets whose
+   * running clock lies in that year (started before its end, due after its start) are computed
+   * again with it (`recomputed`: how many changed).
    */
   async loadCalendarYear(
     input: unknown,
     loadedBy: string | null,
-  ): Promise<Result<YearCalendar, 'ValidationFailed'>> {
+  ): Promise<Result<{ calendar: YearCalendar; recomputed: number }, 'ValidationFailed'>> {
     const parsed = parseYearCalendar(input);
     if (!parsed.ok) return parsed;
     const y = parsed.value;
@@ -371,7 +373,60 @@ export class TicketDesk {
       .values({ year: y.year, ...row })
       .onConflictDoUpdate({ target: calendarYears.year, set: row });
     await this.loadCalendar();
-    return ok(y);
+    return ok({ calendar: y, recomputed: await this.recomputeDeadlines(y.year) });
+  }
+
+  /** Computes again the deadlines of open tickets whose running clock lies in local `year`. */
+  private async recomputeDeadlines(year: number): Promise<number> {
+    const offsetMs = this.policy.calendar.utcOffsetMinutes * 60_000;
+    const from = Date.UTC(year, 0, 1) - offsetMs;
+    const to = Date.UTC(year + 1, 0, 1) - offsetMs;
+    const now = this.now();
+    return this.write(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(tickets)
+        .where(
+          and(
+            inArray(tickets.status, [...OPEN_STATUSES]),
+            or(isNotNull(tickets.signDeadlineAt), isNotNull(tickets.handleDeadlineAt)),
+          ),
+        );
+      let changed = 0;
+      for (const row of rows) {
+        const life = lifecycleOf(row);
+        const start = phaseOf(life.status) === 'sign' ? life.dispatchedAt : life.signedAt;
+        const due = row.dueAt?.getTime() ?? row.handleDeadlineAt?.getTime() ?? row.signDeadlineAt?.getTime();
+        if (start === null || due === undefined || !(start < to && due >= from)) continue;
+        const cat = this.categoryPolicy(row);
+        const dl = deadlines(life, cat, this.calendar);
+        const phase = phaseOf(life.status);
+        const dueAt = phase === 'sign' ? dl.signDeadlineAt : phase === 'handle' ? dl.handleDeadlineAt : null;
+        if (
+          dl.signDeadlineAt === (row.signDeadlineAt?.getTime() ?? null) &&
+          dl.handleDeadlineAt === (row.handleDeadlineAt?.getTime() ?? null)
+        )
+          continue;
+        const nextAlertAt = this.nextAlertAt(
+          { ...life, handleDeadlineAt: dl.handleDeadlineAt },
+          cat,
+          row.warned,
+          row.escalationLevel,
+        );
+        await tx
+          .update(tickets)
+          .set({
+            signDeadlineAt: date(dl.signDeadlineAt),
+            handleDeadlineAt: date(dl.handleDeadlineAt),
+            dueAt: date(dueAt),
+            nextAlertAt: date(nextAlertAt),
+            updatedAt: new Date(now),
+          })
+          .where(eq(tickets.id, row.id));
+        changed++;
+      }
+      return changed;
+    });
   }
 
   /** Subscribes to ticket events; answers the unsubscribe function. */
