@@ -96,4 +96,26 @@ describe("a ticket's location refined by later frames", () => {
     for (let i = 1; i < refines.length; i++)
       expect(refines[i]!.f.location.errorM).toBeLessThanOrEqual(refines[i - 1]!.f.location.errorM * 0.8);
   });
+
+  it('a track the desk only attached to a ticket nearby (an occurrence) never moves it', async () => {
+    const refines: string[] = [];
+    const l = new DetectionLoop({
+      pipeline: { submit: async () => processed(meta(), []) },
+      intake: () =>
+        ({
+          kind: 'occurrence',
+          ticket: { id: 't-7', errorM: 40 },
+          reopened: false,
+          distanceM: 12,
+        }) as unknown as IntakeOutcome,
+      refine: async (ticketId) => {
+        refines.push(ticketId);
+        return null;
+      },
+    });
+    for (let i = 0; i < 6; i++)
+      await l.handle(processed({ ...meta(), capturedAtMs: 1_000 + i * 500 }, [finding]), new Uint8Array([1]));
+    expect(l.stats.filed.occurrence).toBe(1);
+    expect(refines).toEqual([]);
+  });
 });

@@ -125,10 +125,9 @@ export class DetectionLoop {
     for (const { trackId, finding } of step.toFile) {
       const out = await this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
       this.stats.filed[out.kind]++;
-      const ticket =
-        out.kind === 'ticket' || out.kind === 'occurrence'
-          ? { id: out.ticket.id, errorM: out.ticket.errorM }
-          : undefined;
+      // Only the track that made the ticket refines it: a track the desk merely attached to a
+      // ticket nearby (an occurrence) may be a neighbouring false box.
+      const ticket = out.kind === 'ticket' ? { id: out.ticket.id, errorM: out.ticket.errorM } : undefined;
       state = recordFiled(state, trackId, finding.score, out.kind, ticket);
       this.deps.log?.('finding handed to the ticket desk', {
         vehicleId: meta.vehicleId,

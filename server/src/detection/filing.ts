@@ -9,7 +9,7 @@
  * when its score rose: persistence rules confirm a flame only on its third frame (0.5 -> 0.8),
  * which crosses the auto-file score. A track offered at triage level and then filed leaves its
  * triage item behind for a person to reject as already handled.
- * A track that became a ticket (or an occurrence of one) keeps being fused; when its stated error
+ * A track that became a ticket keeps being fused; when its stated error
  * has shrunk to `MIN_ERROR_RATIO` of the ticket's (tickets/core/relocation.ts), it is offered for
  * refining that ticket's location (`toRefine`), so the ticket does not stay where two frames put it.
  * Pure: state in, state out.
@@ -38,7 +38,7 @@ export interface FilingState {
   fusion: FusionState;
   /**
    * Track id -> the score it was last handed over with and what the desk made of it; for a
-   * ticket (or an occurrence of one), which ticket and the error its location was last given with.
+   * track that became a ticket, which ticket and the error its location was last given with.
    */
   filed: Map<number, Filed>;
 }
@@ -95,8 +95,8 @@ export function fileFrame(
 }
 
 /**
- * Records what the desk made of a hand-over (`ticket`: the ticket it became or joined, with the
- * error of the ticket's location).
+ * Records what the desk made of a hand-over (`ticket`: the ticket it became, with the error of
+ * the ticket's location).
  */
 export function recordFiled(
   state: FilingState,

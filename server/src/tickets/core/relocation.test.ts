@@ -27,6 +27,13 @@ describe('relocationDecision', () => {
     expect(relocationDecision(AT, { ...NORTH, errorM: 20 })).toEqual({ kind: 'keep', reason: 'NotBetter' });
   });
 
+  it('keeps it when the new place does not agree with the old within 3 combined sigmas', () => {
+    // 12 m and 4 m stated: 3 x sqrt(144 + 16) = 37.9 m.
+    const north = (m: number) => ({ lat: AT.lat + m / 111_195, lon: AT.lon, errorM: 4 });
+    expect(relocationDecision(AT, north(37)).kind).toBe('relocate');
+    expect(relocationDecision(AT, north(39))).toEqual({ kind: 'keep', reason: 'TooFar' });
+  });
+
   it('keeps it when the new location is not a location', () => {
     for (const bad of [
       { lat: 91, lon: 0, errorM: 1 },

@@ -7,7 +7,9 @@
  *
  * Not every small gain is worth a timeline entry: the new error must be at most `MIN_ERROR_RATIO`
  * of the ticket's current one (one sigma shrinks by sqrt(n) with n independent frames, so a few
- * entries per track at most). Pure: no I/O, no clock.
+ * entries per track at most). Nor does a ticket jump: the new place must agree with the old
+ * within their errors (at most `MAX_MOVE_SIGMAS` times the root sum of squares of the two stated
+ * errors), so a neighbouring false detection cannot carry the ticket away. Pure: no I/O, no clock.
  */
 import { distanceM } from './geo.ts';
 
@@ -30,10 +32,12 @@ export interface RelocationData {
 
 /** The new error must be at most this share of the current one (20% better). */
 export const MIN_ERROR_RATIO = 0.8;
+/** The move must be within this many combined sigmas (3: the fusion gate's 99% on 2 dof is 3.03). */
+export const MAX_MOVE_SIGMAS = 3;
 
 export type RelocationDecision =
   | { kind: 'relocate'; data: RelocationData }
-  | { kind: 'keep'; reason: 'NotBetter' | 'InvalidLocation' };
+  | { kind: 'keep'; reason: 'NotBetter' | 'InvalidLocation' | 'TooFar' };
 
 const valid = (l: StatedLocation) =>
   Math.abs(l.lat) <= 90 && Math.abs(l.lon) <= 180 && Number.isFinite(l.errorM) && l.errorM >= 0;
@@ -46,10 +50,13 @@ export function relocationDecision(
 ): RelocationDecision {
   if (!valid(next)) return { kind: 'keep', reason: 'InvalidLocation' };
   if (!(next.errorM <= current.errorM * MIN_ERROR_RATIO)) return { kind: 'keep', reason: 'NotBetter' };
+  const movedM = distanceM(current, next);
+  if (movedM > MAX_MOVE_SIGMAS * Math.hypot(current.errorM, next.errorM))
+    return { kind: 'keep', reason: 'TooFar' };
   const pick = (l: StatedLocation): StatedLocation => ({ lat: l.lat, lon: l.lon, errorM: l.errorM });
   return {
     kind: 'relocate',
-    data: { from: pick(current), to: pick(next), movedM: distanceM(current, next), frames },
+    data: { from: pick(current), to: pick(next), movedM, frames },
   };
 }
 
