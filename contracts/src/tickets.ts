@@ -48,6 +48,8 @@ export const TICKET_ACTIONS = [
   'close',
   'void',
   'reopen',
+  /** The system moved the ticket to a better location (later frames of the same track). */
+  'relocate',
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 

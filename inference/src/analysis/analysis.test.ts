@@ -7,9 +7,9 @@ import type { Detector, RgbImage } from '../detector.ts';
 import { decodeImage } from '../image.ts';
 import { SAMPLES_DIR } from '../test/paths.ts';
 import { ConstructionDetector, isBareEarth, isRoofBlue } from './construction.ts';
-import { FireColourDetector, isFlameColour, isSmokeColour } from './fire-colour.ts';
+import { FireColourDetector, isFlameColour, isSmokeColour, smokeBlobTexture } from './fire-colour.ts';
 import { analysisDetectors } from './index.ts';
-import { blobs } from './raster.ts';
+import { blobs, colourGrid, maskOf } from './raster.ts';
 import { isWaterColour, WaterDebrisDetector } from './water.ts';
 
 type RGB = [number, number, number];
@@ -86,6 +86,42 @@ describe('fire-colour', () => {
     for (const [i, at] of [10, 120, 200, 10].entries()) {
       expect((await e.detect(scene(at), ctx(i * 1000)))[0]!.score).toBe(0.5);
     }
+  });
+});
+
+describe('smoke: grey alone is not smoke', () => {
+  // 240 x 160: the left half grey in the given way, the right half grass.
+  const half = (grey: (x: number, y: number) => RGB) =>
+    image(240, 160, (x, y) => (x < 120 ? grey(x, y) : GRASS));
+  const smoke = async (img: RgbImage) =>
+    (await new FireColourDetector().detect(img, {})).filter((f) => f.label.startsWith('smoke'));
+
+  it('a smooth, faintly blue grey region is smoke', async () => {
+    // A soft gradient (as a plume's density varies), B 8 levels above R.
+    const f = await smoke(half((x) => [140 + x / 12, 144 + x / 12, 148 + x / 12]));
+    expect(f.map((x) => x.box)).toEqual([[0, 0, 120, 160]]);
+    expect(f[0]!.score).toBe(0.3);
+  });
+
+  it('a neutral grey region is not (painted surfaces, rendered fills)', async () => {
+    expect(await smoke(half(() => [145, 145, 145]))).toEqual([]);
+  });
+
+  it('a textured grey region is not (cobbles, asphalt with markings, concrete)', async () => {
+    // Faintly blue, but its cells alternate by 30 levels of brightness.
+    expect(await smoke(half((x, y) => ((x + y) % 2 === 0 ? [125, 129, 133] : [155, 159, 163])))).toEqual([]);
+  });
+
+  it('texture and tint are measured over the blob', () => {
+    const grid = colourGrid(
+      image(4, 2, (x) => (x % 2 === 0 ? [100, 100, 110] : [110, 110, 120])),
+      240,
+    );
+    const [blob] = blobs(maskOf(grid, isSmokeColour), grid.cols, grid.rows);
+    // Horizontal steps of 10 levels (3 pairs per row), vertical steps 0 (4 pairs): 60 / 10.
+    const t = smokeBlobTexture(blob!, grid);
+    expect(t.texture).toBeCloseTo(6, 9);
+    expect(t.blueTint).toBeCloseTo(10, 9);
   });
 });
 
@@ -221,6 +257,19 @@ describe('on the shared samples (expectations the README table states)', () => {
     expect(await best(0)).toBe(0.5);
     expect(await best(1000)).toBe(0.5);
     expect(await best(2000)).toBe(0.8);
+  });
+
+  it('fire-colour stays quiet on every negative sample: no flame, no smoke, not even for triage', async () => {
+    const files = readdirSync(join(SAMPLES_DIR, 'negative')).filter((n) => /\.jpe?g$/i.test(n));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) {
+      const img = await decodeImage(readFileSync(join(SAMPLES_DIR, 'negative', f)));
+      const found = await new FireColourDetector().detect(img, {});
+      expect(
+        found.map((x) => `${x.label} ${x.box.join(',')}`),
+        f,
+      ).toEqual([]);
+    }
   });
 
   it('analysisDetectors gives one of each rule, change detection unless left out', () => {

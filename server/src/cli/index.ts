@@ -13,6 +13,7 @@ import { configFromEnv, mapsDirOf, parseServerConfig, type ServerConfigInput } f
 import { describeMap, importMap, importOverlay } from '../maps/import.ts';
 import { openMediaStore } from '../media/open.ts';
 import { startServer } from '../server.ts';
+import { calendarLoadedText, loadCalendarFile } from '../tickets/calendar-cli.ts';
 import { verdictText, verifyEvidenceDir } from '../tickets/verify-cli.ts';
 
 function portArg(value: string): number {
@@ -120,6 +121,33 @@ export function registerCommands(program: Command, options: ServerCommandOptions
       );
       process.stdout.write(`${verdictText(verdict)}\n`);
       process.exitCode = verdict.ok ? 0 : 1;
+    });
+
+  program
+    .command('tickets')
+    .description('The ticket desk')
+    .command('calendar')
+    .description('The working calendar of ticket time limits (official holidays, make-up working days)')
+    .command('load')
+    .description(
+      "Check a year's calendar file (JSON: year, holidays, makeUpWorkdays, source) as PUT /api/tickets/calendar/<year> does and load it; deadlines already set for open tickets in that year are computed again (PostgreSQL: AERIE_DATABASE_URL)",
+    )
+    .argument('<year>', 'the year the file is for')
+    .argument('<file>', 'the calendar file (.json)')
+    .option('--data-dir <dir>', 'database and media folder (AERIE_DATA_DIR, default ./data)')
+    .action(async (year: string, file: string, opts: { dataDir?: string }) => {
+      const parsed = parseServerConfig({
+        ...configFromEnv(process.env),
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const loaded = await loadCalendarFile(year, file, parsed.value);
+      if (!loaded.ok) {
+        process.stderr.write(`aerie tickets calendar load: ${loaded.error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`${calendarLoadedText(loaded.value)}\n`);
     });
 
   program

@@ -2,6 +2,7 @@
 import type { FrameMeta, GeoFinding, ImageFinding } from '@aerie/contracts';
 import type { FrameOutcome } from '@aerie/inference';
 import { describe, expect, it } from 'vitest';
+import type { IntakeOutcome } from '../tickets/desk.ts';
 import { DetectionLoop } from './detection-loop.ts';
 
 const meta = (sortieId?: string): FrameMeta => ({
@@ -65,5 +66,56 @@ describe('sortie frames handed over', () => {
     await l.handle(processed(meta(), [finding]), new Uint8Array([1]));
     await l.handle({ status: 'skipped', frame: meta('sortie-1') }, new Uint8Array([1]));
     expect(frames).toEqual([]);
+  });
+});
+
+describe("a ticket's location refined by later frames", () => {
+  it("hands the ticket and its track's better fused location to the desk, not every frame", async () => {
+    const intakes: GeoFinding[] = [];
+    const refines: { ticketId: string; f: GeoFinding }[] = [];
+    const l = new DetectionLoop({
+      pipeline: { submit: async () => processed(meta(), []) },
+      // The desk filed it with a much larger error than the track will reach.
+      intake: (f) => {
+        intakes.push(f);
+        return { kind: 'ticket', ticket: { id: 't-9', errorM: 40 } } as unknown as IntakeOutcome;
+      },
+      refine: async (ticketId, f) => {
+        refines.push({ ticketId, f });
+        return null;
+      },
+    });
+    for (let i = 0; i < 6; i++)
+      await l.handle(processed({ ...meta(), capturedAtMs: 1_000 + i * 500 }, [finding]), new Uint8Array([1]));
+    expect(intakes.map((f) => f.frames)).toEqual([2]);
+    expect(refines.length).toBeGreaterThan(0);
+    expect(refines[0]).toMatchObject({ ticketId: 't-9', f: { frames: 3 } });
+    expect(refines[0]!.f.location.errorM).toBeLessThanOrEqual(40 * 0.8);
+    // Each offer must be 20% better than the one before: fewer offers than frames.
+    expect(refines.length).toBeLessThan(4);
+    for (let i = 1; i < refines.length; i++)
+      expect(refines[i]!.f.location.errorM).toBeLessThanOrEqual(refines[i - 1]!.f.location.errorM * 0.8);
+  });
+
+  it('a track the desk only attached to a ticket nearby (an occurrence) never moves it', async () => {
+    const refines: string[] = [];
+    const l = new DetectionLoop({
+      pipeline: { submit: async () => processed(meta(), []) },
+      intake: () =>
+        ({
+          kind: 'occurrence',
+          ticket: { id: 't-7', errorM: 40 },
+          reopened: false,
+          distanceM: 12,
+        }) as unknown as IntakeOutcome,
+      refine: async (ticketId) => {
+        refines.push(ticketId);
+        return null;
+      },
+    });
+    for (let i = 0; i < 6; i++)
+      await l.handle(processed({ ...meta(), capturedAtMs: 1_000 + i * 500 }, [finding]), new Uint8Array([1]));
+    expect(l.stats.filed.occurrence).toBe(1);
+    expect(refines).toEqual([]);
   });
 });

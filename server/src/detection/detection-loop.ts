@@ -4,6 +4,7 @@
  *   FrameSampler (stills + pose at capture time) -> inference Pipeline (newest per vehicle)
  *     -> georeferenceFinding per finding -> fileFrame (fuse consecutive frames, per vehicle)
  *     -> TicketDesk.intakeFinding (with the frame JPEG as evidence)
+ *     -> later, better fused frames of a ticket's track: TicketDesk.refineLocation
  *     -> fire/smoke filed or re-seen: a console alert
  *
  * Thin: the decisions are in pose-at.ts and filing.ts; this only moves values between parts.
@@ -12,7 +13,14 @@ import type { Frame, GeoFinding } from '@aerie/contracts';
 import { type FrameOutcome, georeferenceFinding, type Observation, type Pipeline } from '@aerie/inference';
 import type { Ground } from '@aerie/missions';
 import type { IntakeOutcome } from '../tickets/desk.ts';
-import { emptyFiling, type FilingOptions, type FilingState, fileFrame, recordFiled } from './filing.ts';
+import {
+  emptyFiling,
+  type FilingOptions,
+  type FilingState,
+  fileFrame,
+  recordFiled,
+  recordRefined,
+} from './filing.ts';
 
 export interface DetectionLoopDeps {
   pipeline: Pick<Pipeline, 'submit'>;
@@ -21,6 +29,8 @@ export interface DetectionLoopDeps {
     f: GeoFinding,
     frame: { bytes: Uint8Array; mime: string },
   ) => IntakeOutcome | Promise<IntakeOutcome>;
+  /** Moves a ticket to its track's better location (the desk decides; absent: tickets stay put). */
+  refine?: (ticketId: string, f: GeoFinding) => Promise<unknown>;
   /**
    * Every analysed frame of a sortie with what was placed on the ground, before fusion (a
    * verification flight's tally counts frames, not tracks).
@@ -115,7 +125,10 @@ export class DetectionLoop {
     for (const { trackId, finding } of step.toFile) {
       const out = await this.deps.intake(finding, { bytes: jpeg, mime: 'image/jpeg' });
       this.stats.filed[out.kind]++;
-      state = recordFiled(state, trackId, finding.score, out.kind);
+      // Only the track that made the ticket refines it: a track the desk merely attached to a
+      // ticket nearby (an occurrence) may be a neighbouring false box.
+      const ticket = out.kind === 'ticket' ? { id: out.ticket.id, errorM: out.ticket.errorM } : undefined;
+      state = recordFiled(state, trackId, finding.score, out.kind, ticket);
       this.deps.log?.('finding handed to the ticket desk', {
         vehicleId: meta.vehicleId,
         category: finding.category,
@@ -123,6 +136,18 @@ export class DetectionLoop {
         frames: finding.frames,
         outcome: out.kind,
       });
+    }
+    for (const { trackId, ticketId, finding } of step.toRefine) {
+      if (!this.deps.refine) break;
+      const moved = await this.deps.refine(ticketId, finding);
+      state = recordRefined(state, trackId, finding.location.errorM);
+      if (moved)
+        this.deps.log?.('ticket location refined by later frames', {
+          vehicleId: meta.vehicleId,
+          ticketId,
+          errorM: finding.location.errorM,
+          frames: finding.frames,
+        });
     }
     this.state.set(meta.vehicleId, state);
   }

@@ -1,7 +1,7 @@
 import type { FindingCategory, GeoFinding } from '@aerie/contracts';
 import type { Observation } from '@aerie/inference';
 import { describe, expect, it } from 'vitest';
-import { emptyFiling, type FilingState, fileFrame, recordFiled } from './filing.ts';
+import { emptyFiling, type FilingState, fileFrame, recordFiled, recordRefined } from './filing.ts';
 
 const obs = (category: FindingCategory, atMs: number, lat: number, lon: number, score = 0.7): Observation => {
   const finding: GeoFinding = {
@@ -75,6 +75,50 @@ describe('fileFrame', () => {
     step = fileFrame(s, [obs('fire_smoke', 60_500, 30, 120)]);
     expect(step.toFile).toHaveLength(1);
     expect(step.state.filed.size).toBe(0);
+  });
+
+  it("offers a ticket's track for a better location once its error is at most 0.8 of the ticket's", () => {
+    // 10 m one-sigma frames: the fused error goes as 1 / sqrt(n) (no floor reached).
+    const wide = (t: number): Observation => {
+      const o = obs('fire_smoke', t, 30, 120);
+      return {
+        finding: { ...o.finding, location: { ...o.finding.location, errorM: 10 } },
+        covariance: { nn: 50, ne: 0, ee: 50 },
+      };
+    };
+    let s = fileFrame(emptyFiling(), [wide(0)]).state;
+    let step = fileFrame(s, [wide(500)]);
+    const filed = step.toFile[0]!;
+    expect(step.toRefine).toEqual([]);
+    s = recordFiled(step.state, filed.trackId, filed.finding.score, 'ticket', {
+      id: 't-1',
+      errorM: filed.finding.location.errorM,
+    });
+    const offered: number[] = [];
+    for (let n = 3; n <= 8; n++) {
+      step = fileFrame(s, [wide(n * 500)]);
+      expect(step.toFile).toEqual([]);
+      s = step.state;
+      for (const r of step.toRefine) {
+        expect(r).toMatchObject({ trackId: filed.trackId, ticketId: 't-1' });
+        offered.push(r.finding.frames);
+        s = recordRefined(s, r.trackId, r.finding.location.errorM);
+      }
+    }
+    // sqrt(2/3) = 0.82 is not enough, sqrt(2/4) = 0.71 is; then from 4 frames: sqrt(4/7) = 0.76.
+    expect(offered).toEqual([4, 7]);
+  });
+
+  it('offers nothing for refining a track that did not become a ticket', () => {
+    let s = fileFrame(emptyFiling(), [obs('construction', 0, 30, 120, 0.2)]).state;
+    const step = fileFrame(s, [obs('construction', 500, 30, 120, 0.2)]);
+    s = recordFiled(step.state, step.toFile[0]!.trackId, 0.2, 'triage');
+    expect(recordRefined(s, step.toFile[0]!.trackId, 0.1)).toBe(s);
+    for (let n = 2; n < 8; n++) {
+      const next = fileFrame(s, [obs('construction', n * 500, 30, 120, 0.2)]);
+      expect(next.toRefine).toEqual([]);
+      s = next.state;
+    }
   });
 
   it('honours minFrames', () => {

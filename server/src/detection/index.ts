@@ -24,7 +24,7 @@ import { FrameSampler, type SamplerStats, stillUrlFromTemplate } from './frame-s
 import { PoseBuffer } from './pose-at.ts';
 
 export { DetectionLoop, type DetectionStats } from './detection-loop.ts';
-export { emptyFiling, fileFrame, recordFiled, TICKET_FINDING_CATEGORIES } from './filing.ts';
+export { emptyFiling, fileFrame, recordFiled, recordRefined, TICKET_FINDING_CATEGORIES } from './filing.ts';
 export { FrameSampler, shouldSample, stillUrlFromTemplate } from './frame-sampler.ts';
 export { interpolatePose, PoseBuffer, type PoseSample } from './pose-at.ts';
 
@@ -91,6 +91,7 @@ export async function installDetection(
     pipeline,
     ...(ground ? { ground } : {}),
     intake: (f, frame) => deps.desk.intakeFinding(f, frame),
+    refine: (ticketId, f) => deps.desk.refineLocation(ticketId, f),
     // Verification flights over handled tickets tally what each of their frames shows.
     sortieFrame: async (sortieId, findings, frame) => {
       const verdict = await deps.desk.recordVerificationFrame(

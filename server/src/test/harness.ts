@@ -162,3 +162,55 @@ export function createDock(h: Harness, key: string, siteId: string, departmentId
     altAmslM: 5,
   });
 }
+
+/** A ticket as the tests read it back (the fields of its time limits). */
+export interface TicketDeadlines {
+  status: string;
+  version: number;
+  handleDeadlineAt: string | null;
+  dueAt: string | null;
+}
+
+let departmentSeq = 0;
+
+/**
+ * A construction ticket routed to a department of its own and signed by its officer at `signAt`
+ * (the clock is moved there); `read()` reads it back at whatever time the clock says (signing in
+ * again: sessions expire over the weeks a test may move the clock).
+ */
+export async function signedConstructionTicket(
+  h: Harness,
+  signAt: number,
+): Promise<{ id: string; read(): Promise<TicketDeadlines> }> {
+  const signInAdmin = async () => {
+    h.adminToken = (await h.login('admin', ADMIN_PASSWORD)).json().token;
+  };
+  h.clock.t = signAt - 3_600_000;
+  await signInAdmin();
+  const code = `D${++departmentSeq}`;
+  const dep = String((await create(h, '/api/departments', { name: `Department ${code}`, code })).id);
+  await create(h, '/api/ticket-routes', { category: 'construction', gridId: null, departmentId: dep });
+  const officer = await h.userToken('department_officer', { departmentId: dep });
+  const centre = await h.userToken('command_centre');
+  const filed = await h.req('POST', '/api/findings', {
+    token: centre,
+    body: { finding: constructionFinding(h, { lat: 30.27, lon: 120.15 + departmentSeq / 100 }) },
+  });
+  if (filed.statusCode !== 201) throw new Error(`finding not filed: ${filed.body}`);
+  const id = filed.json().ticket.id as string;
+  const read = async (token?: string): Promise<TicketDeadlines> => {
+    if (!token) await signInAdmin();
+    const res = await h.req('GET', `/api/tickets/${id}`, {
+      token: token ?? (await h.userToken('command_centre')),
+    });
+    if (res.statusCode !== 200) throw new Error(`ticket ${id} not read: ${res.body}`);
+    return res.json().ticket;
+  };
+  h.clock.t = signAt;
+  const signed = await h.req('POST', `/api/tickets/${id}/transitions`, {
+    token: officer,
+    body: { action: 'sign', version: (await read(centre)).version },
+  });
+  if (signed.statusCode !== 200) throw new Error(`ticket not signed: ${signed.body}`);
+  return { id, read: () => read() };
+}

@@ -6,7 +6,7 @@
  * nothing, and a loaded year survives a restart of the desk.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, type Harness, startHarness } from '../test/harness.ts';
+import { ADMIN_PASSWORD, type Harness, signedConstructionTicket, startHarness } from '../test/harness.ts';
 import { TicketDesk } from './desk.ts';
 
 /** Beijing local time as an instant. */
@@ -116,5 +116,30 @@ describe('the working calendar', () => {
     await again.loadCalendar();
     expect(again.calendar.isWorkingDay(bj('2027-01-01 10:00'))).toBe(false);
     expect((await again.calendarStatus()).missingYears).toEqual([]);
+  });
+
+  it('loading a year computes again the deadlines already set for open tickets running into it', async () => {
+    // 2027 is loaded with 1 January as its only holiday (the test before). A construction
+    // ticket (5 working days to handle) signed on Thursday 31 December runs into January.
+    const t = await signedConstructionTicket(h, bj('2026-12-31 10:00'));
+    const before = await t.read();
+    expect(before.status).toBe('signed');
+    const deadline = Date.parse(before.handleDeadlineAt!);
+    expect(deadline).toBeGreaterThan(bj('2027-01-04 00:00'));
+    // The notice adds Monday 4 January: the deadline moves one working day later.
+    h.clock.t = bj('2027-01-02 10:00');
+    const admin = (await h.login('admin', ADMIN_PASSWORD)).json().token;
+    const res = await put(2027, { ...Y2027, holidays: ['2027-01-01', '2027-01-04'] }, admin);
+    expect(res.statusCode, res.body).toBe(200);
+    const after = await t.read();
+    const moved = Date.parse(after.handleDeadlineAt!);
+    expect(moved).toBe(h.app.tickets.calendar.addWorkingMinutes(bj('2026-12-31 10:00'), 5 * (8 * 60 - 90)));
+    expect(h.app.tickets.calendar.isWorkingDay(bj('2027-01-04 10:00'))).toBe(false);
+    // One working day later: the same clock time on a later day.
+    expect(new Date(moved).getUTCHours()).toBe(new Date(deadline).getUTCHours());
+    expect(moved - deadline).toBeGreaterThanOrEqual(86_400_000);
+    expect(after.dueAt).toBe(after.handleDeadlineAt);
+    // The status and version are the ticket's own: a calendar is not a transition.
+    expect(after).toMatchObject({ status: 'signed', version: before.version });
   });
 });

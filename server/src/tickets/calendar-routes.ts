@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { YearCalendarSchema } from './core/index.ts';
+import { CALENDAR_YEAR_RANGE, calendarYearMismatch, YearCalendarSchema } from './core/index.ts';
 import type { TicketDesk } from './desk.ts';
 
 const CalendarStatus = Type.Object({
@@ -48,21 +48,19 @@ export function registerCalendarRoutes(app: FastifyInstance, desk: TicketDesk): 
         tags,
         summary:
           "Load (or replace) a year's official holidays and make-up working days (调休上班); checked date by date, time limits set from now on use them",
-        params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+        params: Type.Object({
+          year: Type.Integer({ minimum: CALENDAR_YEAR_RANGE.min, maximum: CALENDAR_YEAR_RANGE.max }),
+        }),
         body: YearCalendarSchema,
         response: { 200: YearCalendarSchema, ...errorResponses(400, 401, 403) },
       },
     },
     async (req) => {
-      if (req.body.year !== req.params.year)
-        throw new ApiError(
-          'ValidationFailed',
-          `body.year: the file is for ${req.body.year}, the address for ${req.params.year}`,
-          'body.year',
-        );
+      const mismatch = calendarYearMismatch(req.params.year, req.body, 'the address');
+      if (mismatch) throw new ApiError('ValidationFailed', mismatch, 'body.year');
       const loaded = await desk.loadCalendarYear(req.body, req.auth!.id);
       if (!loaded.ok) throw new ApiError('ValidationFailed', loaded.error.message);
-      return loaded.value;
+      return loaded.value.calendar;
     },
   );
 }

@@ -59,6 +59,8 @@ import {
   REDACTED_KIND,
   type RoutingGrid,
   type RoutingRule,
+  relocationDecision,
+  relocationText,
   route,
   type Screening,
   type SeenFinding,
@@ -348,12 +350,14 @@ export class TicketDesk {
 
   /**
    * Loads (or replaces) a year's official calendar after checking it (`parseYearCalendar`);
-   * deadlines computed from now on use it, deadlines already set stay as they are.
+   * deadlines computed from now on use it, and the deadlines already set for open tickets whose
+   * running clock lies in that year (started before its end, due after its start) are computed
+   * again with it (`recomputed`: how many changed).
    */
   async loadCalendarYear(
     input: unknown,
     loadedBy: string | null,
-  ): Promise<Result<YearCalendar, 'ValidationFailed'>> {
+  ): Promise<Result<{ calendar: YearCalendar; recomputed: number }, 'ValidationFailed'>> {
     const parsed = parseYearCalendar(input);
     if (!parsed.ok) return parsed;
     const y = parsed.value;
@@ -369,7 +373,60 @@ export class TicketDesk {
       .values({ year: y.year, ...row })
       .onConflictDoUpdate({ target: calendarYears.year, set: row });
     await this.loadCalendar();
-    return ok(y);
+    return ok({ calendar: y, recomputed: await this.recomputeDeadlines(y.year) });
+  }
+
+  /** Computes again the deadlines of open tickets whose running clock lies in local `year`. */
+  private async recomputeDeadlines(year: number): Promise<number> {
+    const offsetMs = this.policy.calendar.utcOffsetMinutes * 60_000;
+    const from = Date.UTC(year, 0, 1) - offsetMs;
+    const to = Date.UTC(year + 1, 0, 1) - offsetMs;
+    const now = this.now();
+    return this.write(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(tickets)
+        .where(
+          and(
+            inArray(tickets.status, [...OPEN_STATUSES]),
+            or(isNotNull(tickets.signDeadlineAt), isNotNull(tickets.handleDeadlineAt)),
+          ),
+        );
+      let changed = 0;
+      for (const row of rows) {
+        const life = lifecycleOf(row);
+        const start = phaseOf(life.status) === 'sign' ? life.dispatchedAt : life.signedAt;
+        const due = row.dueAt?.getTime() ?? row.handleDeadlineAt?.getTime() ?? row.signDeadlineAt?.getTime();
+        if (start === null || due === undefined || !(start < to && due >= from)) continue;
+        const cat = this.categoryPolicy(row);
+        const dl = deadlines(life, cat, this.calendar);
+        const phase = phaseOf(life.status);
+        const dueAt = phase === 'sign' ? dl.signDeadlineAt : phase === 'handle' ? dl.handleDeadlineAt : null;
+        if (
+          dl.signDeadlineAt === (row.signDeadlineAt?.getTime() ?? null) &&
+          dl.handleDeadlineAt === (row.handleDeadlineAt?.getTime() ?? null)
+        )
+          continue;
+        const nextAlertAt = this.nextAlertAt(
+          { ...life, handleDeadlineAt: dl.handleDeadlineAt },
+          cat,
+          row.warned,
+          row.escalationLevel,
+        );
+        await tx
+          .update(tickets)
+          .set({
+            signDeadlineAt: date(dl.signDeadlineAt),
+            handleDeadlineAt: date(dl.handleDeadlineAt),
+            dueAt: date(dueAt),
+            nextAlertAt: date(nextAlertAt),
+            updatedAt: new Date(now),
+          })
+          .where(eq(tickets.id, row.id));
+        changed++;
+      }
+      return changed;
+    });
   }
 
   /** Subscribes to ticket events; answers the unsubscribe function. */
@@ -630,6 +687,44 @@ export class TicketDesk {
     return { kind: 'ticket', ticket: this.summary((await this.row(tx, id))!, now) };
   }
 
+  /**
+   * Moves an open ticket to a better location of the same track (later, fused frames; the
+   * rule is core/relocation.ts), as a 'relocate' transition by the system with the old and new
+   * location in its data. A ticket that is closed, voided, or already as well placed keeps its
+   * location: `null`.
+   */
+  async refineLocation(
+    ticketId: string,
+    f: Pick<GeoFinding, 'location' | 'frames'>,
+  ): Promise<{ ticket: TicketSummary; transition: TransitionView } | null> {
+    const now = this.now();
+    return this.write(async (tx, events) => {
+      const row = await this.row(tx, ticketId);
+      if (!row || !(OPEN_STATUSES as readonly string[]).includes(row.status)) return null;
+      const d = relocationDecision(
+        { lat: row.latDeg, lon: row.lonDeg, errorM: row.errorM },
+        f.location,
+        f.frames,
+      );
+      if (d.kind === 'keep') return null;
+      const res = await this.transitionInTx(
+        tx,
+        ticketId,
+        {
+          action: 'relocate',
+          expectedVersion: row.version,
+          reason: relocationText(d.data),
+          relocation: d.data,
+        },
+        SYSTEM_ACTOR,
+        now,
+        events,
+      );
+      if (!res.ok) throw new Error(`relocate failed: ${res.error.message}`);
+      return { ticket: this.summary((await this.row(tx, ticketId))!, now), transition: res.value };
+    });
+  }
+
   /** Routes a filed ticket by category and grid and dispatches it when a department is found. */
   private async autoDispatch(tx: Tx, id: string, now: number, events: TicketEvent[]): Promise<void> {
     const row = (await this.row(tx, id))!;
@@ -788,6 +883,9 @@ export class TicketDesk {
         warned,
         escalationLevel,
         closedOnTime,
+        ...(record.action === 'relocate' && req.relocation
+          ? { latDeg: req.relocation.to.lat, lonDeg: req.relocation.to.lon, errorM: req.relocation.to.errorM }
+          : {}),
         updatedAt: new Date(now),
       })
       .where(and(eq(tickets.id, id), eq(tickets.version, before.version)))

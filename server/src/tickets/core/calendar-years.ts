@@ -77,6 +77,18 @@ export function parseYearCalendar(input: unknown): Result<YearCalendar, 'Validat
   });
 }
 
+/** The years a calendar may be loaded for (PUT /api/tickets/calendar/{year}, `aerie tickets calendar load`). */
+export const CALENDAR_YEAR_RANGE = { min: 2000, max: 2100 } as const;
+
+/**
+ * Checks the year a calendar is loaded for (`where`: 'the address', 'the command') against the
+ * year inside the file: a message naming the mismatch, or null when they agree.
+ */
+export function calendarYearMismatch(year: number, body: unknown, where: string): string | null {
+  const inFile = (body as { year?: unknown } | null)?.year;
+  return inFile === year ? null : `body.year: the file is for ${String(inFile)}, ${where} for ${year}`;
+}
+
 /** Years with at least one date among `dates` (YYYY-MM-DD). */
 export function yearsOf(dates: readonly string[]): number[] {
   return [...new Set(dates.map((d) => Number(d.slice(0, 4))).filter(Number.isInteger))].sort();

@@ -10,6 +10,7 @@ export * from './numbering.ts';
 export * from './permissions.ts';
 export * from './policy.ts';
 export * from './redaction.ts';
+export * from './relocation.ts';
 export * from './routing.ts';
 export * from './sla.ts';
 export * from './triage.ts';

@@ -32,6 +32,7 @@ const EXPECTED: Record<TicketAction, string> = {
   close: 'command_centre reviewer',
   void: 'command_centre dispatcher',
   reopen: 'command_centre system',
+  relocate: 'system',
 };
 const ALL_ROLES: ActorRole[] = [...ROLES, 'system'];
 
@@ -72,8 +73,16 @@ function fullRequest(action: TicketAction, version = 7): TransitionRequest {
     departmentId: DEP,
     extensionMinutes: 120,
     hasProof: true,
+    relocation: RELOCATION,
   };
 }
+
+const RELOCATION = {
+  from: { lat: 30, lon: 120, errorM: 12 },
+  to: { lat: 30.0001, lon: 120, errorM: 4 },
+  movedM: 11.1,
+  frames: 9,
+};
 
 describe('permission matrix: every action x every role', () => {
   for (const action of TICKET_ACTIONS) {
@@ -141,6 +150,8 @@ describe('transitions by status', () => {
     close: 'verified>closed',
     void: 'new>voided filed>voided dispatched>voided returned>voided',
     reopen: 'closed>filed',
+    relocate:
+      'new>new filed>filed dispatched>dispatched returned>returned signed>signed in_progress>in_progress handled>handled verified>verified',
   };
   for (const action of TICKET_ACTIONS) {
     it(`${action}: ${TARGET[action]}, refused from every other status`, () => {
@@ -154,6 +165,28 @@ describe('transitions by status', () => {
       expect(seen.join(' ')).toBe(TARGET[action]);
     });
   }
+});
+
+describe('relocate', () => {
+  it('keeps the status, counts a version and records where from and where to', () => {
+    const res = apply(ticketIn('signed', 'relocate'), fullRequest('relocate'), 'system');
+    expect(res.ok && res.value.ticket).toMatchObject({ status: 'signed', version: 8 });
+    expect(res.ok && res.value.record).toMatchObject({
+      action: 'relocate',
+      fromStatus: 'signed',
+      toStatus: 'signed',
+      actorRole: 'system',
+      data: RELOCATION,
+    });
+  });
+
+  it('is refused without the new location, and on a closed ticket', () => {
+    const { relocation: _, ...bare } = fullRequest('relocate');
+    expect(codeOf(apply(ticketIn('filed', 'relocate'), bare, 'system'))).toBe('InvalidTransition');
+    expect(codeOf(apply(ticketIn('closed', 'relocate'), fullRequest('relocate'), 'system'))).toBe(
+      'InvalidTransition',
+    );
+  });
 });
 
 describe('lifecycle rules', () => {

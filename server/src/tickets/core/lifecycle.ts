@@ -27,6 +27,7 @@ import {
   type TicketStatus,
 } from '@aerie/contracts';
 import { mayAct, type TicketActor } from './permissions.ts';
+import type { RelocationData } from './relocation.ts';
 
 export {
   OPEN_STATUSES,
@@ -67,6 +68,7 @@ export const TRANSITIONS: Record<TicketAction, { from: readonly TicketStatus[]; 
   close: { from: ['verified'], to: 'closed' },
   void: { from: ['new', 'filed', 'dispatched', 'returned'], to: 'voided' },
   reopen: { from: ['closed'], to: 'filed' },
+  relocate: { from: OPEN_STATUSES, to: null },
 };
 
 export type ExtensionState = 'none' | 'requested' | 'granted' | 'refused';
@@ -100,6 +102,8 @@ export interface TransitionRequest {
   extensionMinutes?: number;
   /** handle: whether proof (photos) has been attached; handling without proof is refused. */
   hasProof?: boolean;
+  /** relocate: where the ticket was and where it goes (relocation.ts decides whether it should). */
+  relocation?: RelocationData;
 }
 
 /** What is recorded for every transition: who, when, why. */
@@ -210,6 +214,10 @@ export function applyTransition(
       break;
     case 'send_back':
       next.handledAt = null;
+      break;
+    case 'relocate':
+      if (!req.relocation) return fail('InvalidTransition', 'relocate needs the new location');
+      data = { ...req.relocation };
       break;
     default:
       break;

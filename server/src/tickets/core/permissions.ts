@@ -14,6 +14,7 @@
  * | close             | reviewer, command centre                         |
  * | void              | command centre, dispatcher                       |
  * | reopen            | system (recurrence), command centre              |
+ * | relocate          | system (a better location from later frames)     |
  *
  * Administrators run users and configuration, not tickets; pilots fly.
  */
@@ -50,6 +51,7 @@ export const ACTION_ROLES: Record<TicketAction, readonly ActorRole[]> = {
   close: ['reviewer', 'command_centre'],
   void: ['command_centre', 'dispatcher'],
   reopen: ['system', 'command_centre'],
+  relocate: ['system'],
 };
 
 /** Whether `actor` may take `action` on a ticket of `ticketDepartmentId`. */

@@ -38,6 +38,7 @@ export const ticketStrings = defineStrings(
       close: '结案',
       void: '作废',
       reopen: '重新打开',
+      relocate: '位置精化',
     },
     legend: { urgentFire: '紧急火情' },
     list: {
@@ -113,6 +114,7 @@ export const ticketStrings = defineStrings(
       escalated: '已督办 {{level}} 次',
       actor: '操作人',
       actorNamed: '{{name}}（{{role}}）',
+      relocated: '误差 {{fromM}} 米 → {{toM}} 米，移动 {{movedM}} 米（{{frames}} 帧融合）',
       dispatchHint: '选择承办部门，工单将派遣至该部门签收处置。',
       dispatchTo: '承办部门',
       reload: '重新加载',
@@ -186,6 +188,7 @@ export const ticketStrings = defineStrings(
       close: 'Close',
       void: 'Void',
       reopen: 'Reopen',
+      relocate: 'Location refined',
     },
     legend: { urgentFire: 'Urgent fire' },
     list: {
@@ -266,6 +269,7 @@ export const ticketStrings = defineStrings(
       escalated: 'Escalated {{level}} time(s)',
       actor: 'By',
       actorNamed: '{{name}} ({{role}})',
+      relocated: 'error {{fromM}} m → {{toM}} m, moved {{movedM}} m ({{frames}} fused frames)',
       dispatchHint: 'Choose the department that takes the ticket; it is sent there to sign and handle.',
       dispatchTo: 'Department',
       reload: 'Reload',

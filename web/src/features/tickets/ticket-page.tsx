@@ -40,6 +40,24 @@ import { TicketMap } from './ticket-map.tsx';
 import { CountdownText, StatusTag } from './ticket-tags.tsx';
 import { REASON_REQUIRED, type TicketAction, type TicketDetail } from './types.ts';
 
+/** A 'relocate' step's figures for the timeline, or null when its data is not one. */
+function relocation(data: Record<string, unknown> | null) {
+  const d = data as {
+    from?: { errorM?: unknown };
+    to?: { errorM?: unknown };
+    movedM?: unknown;
+    frames?: unknown;
+  };
+  if (typeof d?.from?.errorM !== 'number' || typeof d.to?.errorM !== 'number' || typeof d.movedM !== 'number')
+    return null;
+  return {
+    fromM: d.from.errorM.toFixed(1),
+    toM: d.to.errorM.toFixed(1),
+    movedM: d.movedM.toFixed(1),
+    frames: typeof d.frames === 'number' ? d.frames : '?',
+  };
+}
+
 const DANGER: ReadonlySet<TicketAction> = new Set(['return', 'void', 'send_back', 'refuse_extension']);
 
 export default function TicketPage() {
@@ -58,14 +76,16 @@ export default function TicketPage() {
   const [dispatchTo, setDispatchTo] = useState<string | null>(null);
   const [dispatching, setDispatching] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
-  // Persons in new evidence are being blurred on the server: look again until it is done.
+  // Persons in new evidence are being blurred on the server, or a verification flight is still
+  // flying (its verdict grows with every frame): look again until it is done.
   const screeningPending = load.data?.evidence.some((e) => e.screening === 'pending') ?? false;
+  const flightOpen = load.data?.verificationFlights.some((v) => v.finishedAt === null) ?? false;
   const { status: loadStatus, retry: reload } = load;
   useEffect(() => {
-    if (!screeningPending || loadStatus !== 'ready') return;
+    if (!(screeningPending || flightOpen) || loadStatus !== 'ready') return;
     const timer = setTimeout(reload, 2000);
     return () => clearTimeout(timer);
-  }, [screeningPending, loadStatus, reload]);
+  }, [screeningPending, flightOpen, loadStatus, reload]);
 
   const d: TicketDetail | undefined = load.data;
   if (!d) {
@@ -410,7 +430,13 @@ export default function TicketPage() {
                         {new Date(x.at).toLocaleString()}
                       </time>
                     </div>
-                    {x.reason && <div data-testid="ticket-transition-reason">{x.reason}</div>}
+                    {x.action === 'relocate' && relocation(x.data) ? (
+                      <div data-testid="ticket-transition-reason">
+                        {t('tickets.page.relocated', relocation(x.data)!)}
+                      </div>
+                    ) : (
+                      x.reason && <div data-testid="ticket-transition-reason">{x.reason}</div>
+                    )}
                   </div>
                 ),
               }))}
