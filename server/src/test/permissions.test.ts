@@ -197,6 +197,18 @@ const TABLE: Row[] = [
     allowed: BRIDGE_READERS,
   },
   {
+    method: 'GET',
+    route: '/api/video/{vehicleId}/stills',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
+  {
+    method: 'GET',
+    route: '/api/video/{vehicleId}/stills/{imageId}',
+    permission: 'video.read',
+    allowed: BRIDGE_READERS,
+  },
+  {
     method: 'POST',
     route: '/api/video/{vehicleId}/snapshots',
     permission: 'video.read',
