@@ -97,7 +97,14 @@ export async function startConsoleClients(setup: ConsoleClientsSetup) {
     report: async () => {
       const report = message('*');
       child.send('report');
-      return (await report) as { focused: number[]; fleet: number[] };
+      return (await report) as {
+        focused: number[];
+        fleet: number[];
+        /** Sockets the server dropped during setup (opened again). */
+        dropped: number;
+        /** Sockets disconnected at the end of the measurement. */
+        lost: number;
+      };
     },
     close: () => {
       if (child.exitCode === null) child.kill();
