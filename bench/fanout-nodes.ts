@@ -304,7 +304,14 @@ export async function benchFanoutNodes(): Promise<BenchEntry[]> {
   for (const { label, server } of databases) {
     let single: number | undefined;
     for (const n of NODE_COUNTS) {
+      const started = Date.now();
       const r = await runWith(n, server);
+      // Each case takes minutes on a loaded machine: say what it measured at once.
+      process.stderr.write(
+        `  fanout-nodes: ${n} node(s)${label}: p50 ${round(r.p50, 1)} ms, p99 ${round(r.p99, 1)} ms, ` +
+          `${round(r.delivered, 0)} states/s delivered, ${round(r.ingested, 0)} acknowledged ` +
+          `(${round((Date.now() - started) / 1000, 0)} s)\n`,
+      );
       if (n === 1) single = r.delivered;
       const store = server ? 'one PostgreSQL database' : 'one SQLite folder';
       const how =
