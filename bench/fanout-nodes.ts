@@ -262,6 +262,11 @@ async function runWith(
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     const { focused, dropped, lost } = await clients.report();
     const elapsedS = (Date.now() - t0) / 1000;
+    if (focused.length === 0)
+      throw new Error(
+        `fanout-nodes: ${nodeCount} node(s): no console received a focused state in ${MEASURE_MS / 1000} s ` +
+          `(${lost} of ${CLIENTS} consoles disconnected); nothing to record`,
+      );
     focused.sort((a, b) => a - b);
     return {
       p50: percentile(focused, 50),
