@@ -26,9 +26,14 @@ const WARMUP_MS = 2000;
 const MEASURE_MS = 10_000;
 const PASSWORD = 'bench-admin-password';
 
-/** A state shaped like the bridge's snapshot, so payload sizes are realistic (~1 KB). */
+/**
+ * A state shaped like the bridge's snapshot, so payload sizes are realistic (~1 KB). The vehicle
+ * circles at the 8.2 m/s its state reports (a ~1.1 km circle, once in ~14 min), so a flight log
+ * fed these stores a track point about once a second, as for a real flight (it stored one per
+ * state when the circle took a minute: 110 m/s).
+ */
 export function snapshot(sysid: number, t: number): VehicleStatePayload {
-  const a = t / 10_000 + sysid;
+  const a = t / 135_700 + sysid;
   return {
     sysid,
     compid: 1,
@@ -92,7 +97,14 @@ export async function startConsoleClients(setup: ConsoleClientsSetup) {
     report: async () => {
       const report = message('*');
       child.send('report');
-      return (await report) as { focused: number[]; fleet: number[] };
+      return (await report) as {
+        focused: number[];
+        fleet: number[];
+        /** Sockets the server dropped during setup (opened again). */
+        dropped: number;
+        /** Sockets disconnected at the end of the measurement. */
+        lost: number;
+      };
     },
     close: () => {
       if (child.exitCode === null) child.kill();

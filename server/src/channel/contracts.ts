@@ -51,4 +51,13 @@ export interface IngestSink {
    * sink that caches per-vehicle state can drop what was never stored.
    */
   forget?(vehicleId: string): void;
+  /**
+   * A batch starts: until `endBatch` the sink may hold writes back (the flight log holds track
+   * points) to store them together.
+   */
+  beginBatch?(): void;
+  /** Stores what the sink held back, through `db`, before the batch's transaction commits. */
+  endBatch?(db: Db): Promise<void>;
+  /** The batch's transaction rolled back: drop what was held back. */
+  abortBatch?(): void;
 }

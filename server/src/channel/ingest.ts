@@ -36,7 +36,8 @@ import {
   type VehicleEventPayload,
   type VehicleStatePayload,
 } from '@aerie/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
+import { chunks } from '../db/batch.ts';
 import { type Db, type Dialect, dialectOf, transaction } from '../db/client.ts';
 import {
   bridgeCursors,
@@ -281,8 +282,9 @@ export class BridgeIngest {
         const storedDocks: StoredDockItem[] = [];
         const storedCameras: StoredCameraItem[] = [];
         const registered: IngestResult['registered'] = [];
-        const vehicleIds = new Map<number, string>();
+        const vehicleIds = await this.boundVehicles(bridge.id, valid, cursor, db);
         const dockIds = new Map<number, string | null>();
+        this.sink.beginBatch?.();
         let last = cursor;
         for (const item of valid) {
           if (item.seq <= last) continue;
@@ -364,6 +366,7 @@ export class BridgeIngest {
             });
           }
         }
+        await this.sink.endBatch?.(db);
         if (maxSeq > cursor) {
           const updatedAt = new Date(this.now());
           await db
@@ -386,6 +389,7 @@ export class BridgeIngest {
       return result;
     } catch (err) {
       clearImmediate(guard);
+      this.sink.abortBatch?.();
       for (const id of touched) this.sink.forget?.(id);
       throw err;
     }
@@ -455,6 +459,30 @@ export class BridgeIngest {
       );
     }
     return null;
+  }
+
+  /**
+   * The vehicles already bound to the bridge's system ids that the batch's new vehicle items
+   * name, by sysid, in one query per slice (an unbound one is left to `resolveVehicle`).
+   */
+  private async boundVehicles(
+    bridgeId: string,
+    items: readonly ChannelItem[],
+    cursor: number,
+    db: Db,
+  ): Promise<Map<number, string>> {
+    const sysids = new Set<number>();
+    for (const i of items)
+      if (i.seq > cursor && i.kind !== 'dock_state' && i.kind !== 'dock_event') sysids.add(i.sysid);
+    const found = new Map<number, string>();
+    for (const slice of chunks([...sysids])) {
+      const rows = await db
+        .select({ id: vehicles.id, sysid: vehicles.sysid })
+        .from(vehicles)
+        .where(and(eq(vehicles.bridgeId, bridgeId), inArray(vehicles.sysid, slice)));
+      for (const r of rows) if (r.sysid !== null) found.set(r.sysid, r.id);
+    }
+    return found;
   }
 
   /**

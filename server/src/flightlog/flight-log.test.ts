@@ -253,6 +253,74 @@ describe('FlightLog', () => {
     expect(points[0]!.n).toBeLessThan(200); // no duplicated second half
   });
 
+  it('in channel batches holds track points back and stores them, with every sortie figure, at endBatch', async () => {
+    // A second vehicle flying the same patrol 1 s later: one batch moves two sorties.
+    const otherId = randomUUID();
+    await database.db
+      .insert(vehicles)
+      .values({ id: otherId, name: 'V2', serial: 'V-2', model: 'M30', createdAt: new Date() });
+    const log = newLog();
+    const mine = squarePatrol(T0);
+    const other = squarePatrol(T0 + 1000);
+    const feedBatch = (from: number, to: number) =>
+      transaction(database.db, async (tx) => {
+        log.beginBatch();
+        for (let i = from; i < to; i++) {
+          for (const [id, item] of [
+            [vehicleId, mine[i]],
+            [otherId, other[i]],
+          ] as const) {
+            if (!item) continue;
+            if (item.kind === 'state') await log.onState(tx, id, item.atMs, snapshot(item.over));
+            else await log.onEvent(tx, id, item.event.atMs, item.event);
+          }
+        }
+        await log.endBatch(tx);
+      });
+    const pointCount = async () =>
+      (await database.db.select({ n: sql<number>`count(*)` }).from(trackPoints))[0]!.n;
+
+    await feedBatch(0, 50);
+    const first = await pointCount();
+    expect(first).toBeGreaterThan(0);
+    // Held back, not stored, until endBatch; dropped by abortBatch.
+    log.beginBatch();
+    for (let i = 50; i < 100; i++) {
+      const item = mine[i]!;
+      if (item.kind === 'state') await log.onState(database.db, vehicleId, item.atMs, snapshot(item.over));
+    }
+    expect(await pointCount()).toBe(first);
+    log.abortBatch();
+    log.forget(vehicleId);
+    expect(await pointCount()).toBe(first);
+
+    for (let i = 50; i < mine.length; i += 50) {
+      await feedBatch(i, i + 50);
+      if (i === 800) {
+        // Mid-flight: each running sortie's row carries its own distance so far.
+        const running = await database.db.select().from(sorties);
+        expect(running.map((r) => r.status)).toEqual(['running', 'running']);
+        for (const r of running) expect(r.distanceM).toBeGreaterThan(350);
+      }
+    }
+    const rows = await database.db.select().from(sorties);
+    expect(rows).toHaveLength(2);
+    for (const s of rows) {
+      expect(s.status).toBe('completed');
+      expect(s.maxAltRelM).toBe(31.5);
+      expect(Math.abs(s.distanceM! - 800) / 800).toBeLessThan(0.01);
+      const points = await database.db
+        .select()
+        .from(trackPoints)
+        .where(eq(trackPoints.sortieId, s.id))
+        .orderBy(asc(trackPoints.at));
+      expect(points.length).toBeGreaterThanOrEqual(160);
+      expect(points.every((p) => p.vehicleId === s.vehicleId)).toBe(true);
+      for (let i = 1; i < points.length; i++)
+        expect(points[i]!.at.getTime() - points[i - 1]!.at.getTime()).toBeLessThanOrEqual(1000);
+    }
+  });
+
   it('a lost link mid-flight keeps the sortie open; the events are linked and lost is a warning', async () => {
     const log = newLog();
     const db = database.db;
