@@ -249,7 +249,7 @@ export async function benchPgReplay(): Promise<BenchEntry[]> {
     const usesIndex = /track_points_sortie_at_idx/.test(plan);
     if (!usesIndex) throw new Error(`the replay does not use track_points_sortie_at_idx: ${plan}`);
 
-    const note = `PostgreSQL 15, ${points.toLocaleString('en')} track points (${sortieCount} two-hour sorties, ${VEHICLES} vehicles, ${tableMb} MB with indexes, filled in ${round(fillS, 0)} s); median of ${RUNS} runs through app.inject() at a load average of ${load} (1 min, ${os.cpus().length} cores); plan: index scan on track_points_sortie_at_idx`;
+    const note = `PostgreSQL 15, ${points.toLocaleString('en')} track points (${sortieCount} two-hour sorties, ${VEHICLES} vehicles, ${tableMb} MB with indexes, filled in ${round(fillS, 0)} s); median of ${RUNS} runs of the same sortie's hour (its pages cached after the first) through app.inject() at a load average of ${load} (1 min, ${os.cpus().length} cores); plan: index scan on track_points_sortie_at_idx`;
     const inside = (what: string, ms: number): BenchEntry => ({
       name: `pg-replay: ${what} inside PostgreSQL at ${points.toLocaleString('en')} points`,
       value: round(ms),
