@@ -1,5 +1,7 @@
-/** The planner's figures for the route being drawn: distance, time, battery, altitude, items. */
+/** The planner's figures for the route being drawn: distance, time, battery, altitude, items, photos. */
+import type { Route } from '@aerie/missions';
 import { useTranslation } from 'react-i18next';
+import { captureEvery } from './capture-form.ts';
 import type { checkRoute } from './checks.ts';
 import type { buildRoute, Draft } from './draft.ts';
 import { formatDistance, formatDuration, formatPct } from './format.ts';
@@ -48,9 +50,25 @@ export function RouteSummary({ built, check, active }: { built: Built; check: Ch
             value={String(check.summary.missionItemCount)}
             id="items"
           />
+          {built.ok ? <CaptureFigure capture={built.route.capture} /> : null}
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** How often the route takes stills over the whole patrol (its capture setting). */
+function CaptureFigure({ capture }: { capture: Route['capture'] }) {
+  const { t } = useTranslation();
+  const every = capture ? captureEvery(capture) : null;
+  return (
+    <Figure
+      label={t('planner.summary.capture')}
+      value={
+        every ? t(`planner.captureEvery.${every.kind}`, { n: every.n }) : t('planner.summary.captureOff')
+      }
+      id="capture"
+    />
   );
 }
 
