@@ -301,12 +301,12 @@ describe('planner and dispatch in the browser', () => {
   it('a waypoint route saved with a photo every 40 m opens with it again, and the API has it as its capture', async () => {
     const { page } = ui;
     const name = 'e2e 拍照巡查';
-    await page.goto('/planner');
+    await page.goto('/');
     // Run on its own (vitest -t), the page has not logged in yet.
-    if (new URL(page.url()).pathname === '/login') {
-      await login(page, DISPATCHER.username, DISPATCHER.password);
-      await page.goto('/planner');
-    }
+    const form = page.getByTestId('login-username');
+    await form.or(page.getByTestId('nav-planner')).first().waitFor({ timeout: 20_000 });
+    if (await form.isVisible()) await login(page, DISPATCHER.username, DISPATCHER.password);
+    await page.getByTestId('nav-planner').click();
     await mapLoaded(page);
     await page.getByTestId('planner-dock').getByText(dock.name).waitFor({ timeout: 20_000 });
     await page.getByTestId('planner-tool-waypoint').click();
