@@ -57,16 +57,18 @@ export function RouteSummary({ built, check, active }: { built: Built; check: Ch
   );
 }
 
-/** How often the route takes stills over the whole patrol (its capture setting). */
+/**
+ * How often the route takes stills over the whole patrol (its capture setting); shown only with
+ * one, since a route without one may still take photos of its own (a survey's, a photo action).
+ */
 function CaptureFigure({ capture }: { capture: Route['capture'] }) {
   const { t } = useTranslation();
-  const every = capture ? captureEvery(capture) : null;
+  if (!capture) return null;
+  const every = captureEvery(capture);
   return (
     <Figure
       label={t('planner.summary.capture')}
-      value={
-        every ? t(`planner.captureEvery.${every.kind}`, { n: every.n }) : t('planner.summary.captureOff')
-      }
+      value={t(`planner.captureEvery.${every.kind}`, { n: every.n })}
       id="capture"
     />
   );
