@@ -4,7 +4,9 @@
  * zone on the map through the API; a dispatcher draws a survey polygon across it in the
  * planner and sees the issue, in the list and on the map; drags the polygon's edge clear of the
  * zone, saves the route, schedules it with the recurrence form, launches it now on the best
- * dock, and watches the aircraft fly it on the dispatch board and on the globe.
+ * dock, and watches the aircraft fly it on the dispatch board and on the globe. A waypoint route
+ * saved with "a photo every 40 m" keeps that setting: after a reload it opens with it, and the API
+ * returns it as the route's capture.
  *
  * Screenshots of each step go to `screenshots/planner-*.png`.
  */
@@ -86,6 +88,25 @@ async function shot(page: Page, name: string): Promise<void> {
   }
 }
 
+/** Waits for the planner's map to have loaded its style. */
+async function mapLoaded(page: Page): Promise<void> {
+  await page.getByTestId('planner-map').waitFor({ state: 'visible' });
+  await until(
+    () =>
+      page.evaluate(() =>
+        Boolean((window as unknown as { aerieMap?: { loaded(): boolean } }).aerieMap?.loaded()),
+      ),
+    'the planner map to load',
+    30_000,
+  );
+}
+
+/** Picks the option whose text has `text` in the antd select `testId`. */
+async function choose(page: Page, testId: string, text: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.locator('.ant-select-item-option', { hasText: text }).first().click();
+}
+
 async function issueCodes(page: Page): Promise<string[]> {
   return page
     .getByTestId('planner-issue')
@@ -136,15 +157,7 @@ describe('planner and dispatch in the browser', () => {
     const { page } = ui;
     await login(page, DISPATCHER.username, DISPATCHER.password);
     await page.getByTestId('nav-planner').click();
-    await page.getByTestId('planner-map').waitFor({ state: 'visible' });
-    await until(
-      () =>
-        page.evaluate(() =>
-          Boolean((window as unknown as { aerieMap?: { loaded(): boolean } }).aerieMap?.loaded()),
-        ),
-      'the planner map to load',
-      30_000,
-    );
+    await mapLoaded(page);
     // The dock list and the zone arrive from the API; the zone's label is drawn on the map.
     await page.locator('.map-label', { hasText: '医院禁飞区' }).waitFor({ timeout: 20_000 });
     await page.getByTestId('planner-dock').getByText(dock.name).waitFor({ timeout: 20_000 });
@@ -284,4 +297,66 @@ describe('planner and dispatch in the browser', () => {
     await shot(page, 'planner-5-globe-flying');
     browser!.assertNoPageErrors();
   }, 300_000);
+
+  it('a waypoint route saved with a photo every 40 m opens with it again, and the API has it as its capture', async () => {
+    const { page } = ui;
+    const name = 'e2e 拍照巡查';
+    await page.goto('/');
+    // Run on its own (vitest -t), the page has not logged in yet.
+    const form = page.getByTestId('login-username');
+    await form.or(page.getByTestId('nav-planner')).first().waitFor({ timeout: 20_000 });
+    if (await form.isVisible()) await login(page, DISPATCHER.username, DISPATCHER.password);
+    await page.getByTestId('nav-planner').click();
+    await mapLoaded(page);
+    await page.getByTestId('planner-dock').getByText(dock.name).waitFor({ timeout: 20_000 });
+    await page.getByTestId('planner-tool-waypoint').click();
+    await page.getByTestId('route-name').fill(name);
+    for (const p of [offset(home(), 150, 150), offset(home(), 300, 60)]) await clickMap(page, p);
+    const capture = page.getByTestId('planner-capture');
+    const figure = page.getByTestId('planner-summary-capture');
+    // No capture setting yet: the summary has no capture figure.
+    await page.getByTestId('planner-summary-items').waitFor();
+    expect(await figure.count()).toBe(0);
+    const items = Number(await page.getByTestId('planner-summary-items').textContent());
+
+    await choose(page, 'planner-capture-mode', '每隔 N 米');
+    expect(await capture.getAttribute('data-mode')).toBe('distance');
+    const distance = page.getByTestId('planner-capture-distanceM');
+    await distance.fill('55');
+    await expect.poll(() => figure.textContent()).toContain('每 55 m');
+    await distance.fill('40');
+    await expect.poll(() => figure.textContent()).toContain('每 40 m');
+    // The checks count the camera items the setting adds (start after take-off, stop before return).
+    expect(Number(await page.getByTestId('planner-summary-items').textContent())).toBe(items + 2);
+    expect(await page.getByTestId('planner-summary').getAttribute('data-ok')).toBe('true');
+    await page.getByTestId('planner-save').click();
+    await page.getByTestId('schedule-form').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'planner-6-capture-saved');
+
+    const routes = await api<{ items: { id: string; name: string }[] }>('GET', '/api/routes?limit=50');
+    const saved = routes.body.items.find((r) => r.name === name);
+    expect(saved, JSON.stringify(routes.body)).toBeDefined();
+    const got = await api<{ kind: string; route: { capture?: unknown; items: { type: string }[] } }>(
+      'GET',
+      `/api/routes/${saved!.id}`,
+    );
+    expect(got.status).toBe(200);
+    expect(got.body.kind).toBe('waypoint');
+    expect(got.body.route.capture).toEqual({ distanceM: 40 });
+    // The setting stands for the photos: the route has none of its own (the server would refuse both).
+    expect(got.body.route.items.filter((i) => i.type === 'photo')).toEqual([]);
+
+    await page.reload();
+    await mapLoaded(page);
+    // The saved-route list says how often the route takes stills; opening it shows the setting.
+    await page.getByTestId('planner-open').click();
+    const option = page.locator('.ant-select-item-option', { hasText: name }).first();
+    expect(await option.textContent()).toContain('拍照：每 40 m');
+    await option.click();
+    await expect.poll(() => capture.getAttribute('data-mode')).toBe('distance');
+    expect(await page.getByTestId('planner-capture-distanceM').inputValue()).toBe('40');
+    await expect.poll(() => figure.textContent()).toContain('每 40 m');
+    await screenshot(page, 'planner-7-capture-reopened');
+    browser!.assertNoPageErrors();
+  }, 120_000);
 });

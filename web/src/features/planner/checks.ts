@@ -1,7 +1,8 @@
 /**
  * The inline check run on every edit: the missions library's validation and summary for the
  * route a draft builds, plus the battery share the flight uses. Pure, so it runs in the
- * browser on each drag and in unit tests alike.
+ * browser on each drag and in unit tests alike. A capture setting is checked as the camera items
+ * it becomes (`withCaptureItems`), so item numbers and counts are those of the mission flown.
  */
 import {
   type Home,
@@ -13,6 +14,7 @@ import {
   summarizeRoute,
   VALIDATION_DEFAULTS,
   validateRoute,
+  withCaptureItems,
   type Zone,
 } from '@aerie/missions';
 import { itemAnchor } from './draft.ts';
@@ -46,7 +48,8 @@ export interface RouteCheck {
 }
 
 /** Validates a route against the zones and the dock and sums it up. */
-export function checkRoute(route: Route, opts: CheckOptions): RouteCheck {
+export function checkRoute(planned: Route, opts: CheckOptions): RouteCheck {
+  const route = withCaptureItems(planned);
   const enduranceS = opts.enduranceS ?? DEFAULT_ENDURANCE_S;
   const chargePct = opts.chargePct ?? 100;
   const issues = validateRoute(route, {

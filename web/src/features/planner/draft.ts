@@ -4,7 +4,9 @@
  * The missions library turns a draft into a Route; nothing here knows the map or React.
  */
 import {
+  type CaptureSetting,
   type CorridorSide,
+  captureProblem,
   type Home,
   type LatLon,
   planCorridor,
@@ -13,6 +15,7 @@ import {
   type Route,
   type RouteItem,
 } from '@aerie/missions';
+import { type CaptureForm, captureOfForm, DEFAULT_CAPTURE_FORM, formOfCapture } from './capture-form.ts';
 
 export type PatternKind = 'waypoint' | 'survey' | 'corridor' | 'orbit';
 export const PATTERN_KINDS: readonly PatternKind[] = ['waypoint', 'survey', 'corridor', 'orbit'];
@@ -41,6 +44,8 @@ export interface PatternSettings {
   corridorSide: CorridorSide;
   /** Orbit: full circles. */
   orbitTurns: number;
+  /** Stills over the whole patrol (the route's capture setting), instead of the pattern's own photos. */
+  capture: CaptureForm;
 }
 
 export const DEFAULT_SETTINGS: PatternSettings = {
@@ -56,7 +61,38 @@ export const DEFAULT_SETTINGS: PatternSettings = {
   corridorOffsetM: 0,
   corridorSide: 'center',
   orbitTurns: 1,
+  capture: DEFAULT_CAPTURE_FORM,
 };
+
+/**
+ * Whether a pattern can take the route's capture setting: a survey spaces its own photos from
+ * the overlap (its camera items would clash with the setting), the others can.
+ */
+export function canCapture(pattern: PatternKind): boolean {
+  return pattern !== 'survey';
+}
+
+/** The camera actions the pattern offers: photo ones only while the route-wide capture is off. */
+export function cameraModes(pattern: PatternKind, s: PatternSettings): CameraMode[] {
+  const own: CameraMode[] =
+    pattern === 'waypoint'
+      ? ['none', 'photo_distance', 'photo_time', 'video']
+      : pattern === 'corridor'
+        ? ['none', 'photo_distance']
+        : [];
+  return s.capture.mode === 'off' ? own : own.filter((m) => m === 'none' || m === 'video');
+}
+
+/**
+ * Settings made consistent for a pattern: no capture where the pattern cannot take it, and no
+ * photo camera action of the pattern's own while the capture is on (a route may not have both).
+ */
+export function fitSettings(pattern: PatternKind, s: PatternSettings): PatternSettings {
+  const capture = canCapture(pattern) ? s.capture : { ...s.capture, mode: 'off' as const };
+  const fitted = { ...s, capture };
+  const modes = cameraModes(pattern, fitted);
+  return modes.length > 0 && !modes.includes(s.camera) ? { ...fitted, camera: 'none' } : fitted;
+}
 
 export interface Draft {
   pattern: PatternKind;
@@ -149,8 +185,21 @@ function cameraItems(s: PatternSettings): { start: RouteItem[]; end: RouteItem[]
   }
 }
 
-/** Builds the route a draft describes (take-off from the dock, the pattern, return). */
+/**
+ * Builds the route a draft describes (take-off from the dock, the pattern, return), with the
+ * capture setting when it is on; a setting the route cannot take is refused with the missions
+ * library's message (the one the server would answer).
+ */
 export function buildRoute(draft: Draft, name: string, home?: Home): BuildResult {
+  const built = buildPattern(draft, name, home);
+  const capture: CaptureSetting | undefined = captureOfForm(draft.settings.capture);
+  if (!built.ok || !capture) return built;
+  const problem = captureProblem(built.route, capture);
+  if (problem) return { ok: false, reason: 'invalid', message: problem };
+  return { ...built, route: { ...built.route, capture } };
+}
+
+function buildPattern(draft: Draft, name: string, home?: Home): BuildResult {
   const s = draft.settings;
   const withHome = home ? { home } : {};
   switch (draft.pattern) {
@@ -241,7 +290,7 @@ export function itemAnchor(route: Route, index: number, home?: LatLon): LatLon |
 
 /**
  * A draft recovered from a route (an imported file or a saved route): its waypoints become an
- * editable waypoint route at the route's altitude and speed.
+ * editable waypoint route at the route's altitude and speed, with its capture setting.
  */
 export function draftFromRoute(route: Route): Draft {
   const points: LatLon[] = [];
@@ -252,6 +301,12 @@ export function draftFromRoute(route: Route): Draft {
   return {
     ...emptyDraft('waypoint'),
     points,
-    settings: { ...DEFAULT_SETTINGS, altM, speedMps: route.defaults.speedMps, camera: 'none' },
+    settings: {
+      ...DEFAULT_SETTINGS,
+      altM,
+      speedMps: route.defaults.speedMps,
+      camera: 'none',
+      capture: formOfCapture(route.capture),
+    },
   };
 }

@@ -20,7 +20,15 @@ import { LoadError } from '../../lib/load/index.ts';
 import { useCan } from '../auth/session.ts';
 import { getRoute, saveRoute, zoneOf } from './api.ts';
 import { checkRoute } from './checks.ts';
-import { applyEdit, buildRoute, type Draft, draftFromRoute, emptyDraft, type PatternKind } from './draft.ts';
+import {
+  applyEdit,
+  buildRoute,
+  type Draft,
+  draftFromRoute,
+  emptyDraft,
+  fitSettings,
+  type PatternKind,
+} from './draft.ts';
 import { IssueList } from './issue-list.tsx';
 import { issueTitle } from './issue-text.ts';
 import { plannerOverlay } from './planner-overlay.ts';
@@ -38,9 +46,15 @@ import { usePlannerMap } from './use-planner-map.ts';
 import { type ZoneDraft, ZonePanel } from './zone-panel.tsx';
 import './planner.css';
 
-/** A new pattern keeps what was drawn where it still makes sense (a polygon's corners as waypoints...). */
+/**
+ * A new pattern keeps what was drawn where it still makes sense (a polygon's corners as
+ * waypoints...), and the settings it can take (a survey drops the route-wide photo capture).
+ */
 function switchPattern(draft: Draft, p: PatternKind): Draft {
-  const next: Draft = { ...emptyDraft(p, draft.settings), points: p === 'orbit' ? [] : draft.points };
+  const next: Draft = {
+    ...emptyDraft(p, fitSettings(p, draft.settings)),
+    points: p === 'orbit' ? [] : draft.points,
+  };
   if (p === 'orbit' && draft.points.length > 0) {
     const n = draft.points.length;
     next.center = draft.points.reduce((a, q) => ({ lat: a.lat + q.lat / n, lon: a.lon + q.lon / n }), {
@@ -227,7 +241,14 @@ export default function PlannerPage() {
         />
         <section>
           <h4>{t('planner.settings.title')}</h4>
-          <SettingsPanel draft={draft} onChange={(d) => setDraft(d)} />
+          <SettingsPanel
+            draft={draft}
+            onChange={(d) => {
+              // A changed setting (the photo capture too) is not what was saved: save it again to fly it.
+              setDraft(d);
+              setSavedRouteId(null);
+            }}
+          />
         </section>
         <RouteSummary built={built} check={check} active={active} />
         {data.zones.status === 'failed' ? (

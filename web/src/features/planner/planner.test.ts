@@ -1,6 +1,17 @@
+import { parseAerieRoute, writeAerieRoute } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import { checkRoute } from './checks.ts';
-import { applyEdit, buildRoute, DEFAULT_SETTINGS, type Draft, emptyDraft, radiusHandle } from './draft.ts';
+import {
+  applyEdit,
+  buildRoute,
+  cameraModes,
+  DEFAULT_SETTINGS,
+  type Draft,
+  draftFromRoute,
+  emptyDraft,
+  fitSettings,
+  radiusHandle,
+} from './draft.ts';
 import { buildSchedule, defaultForm, previewRuns } from './recurrence-form.ts';
 import { capturesPointer, IDLE, step, type ToolEffect, type ToolEvent, type ToolState } from './tool.ts';
 
@@ -140,6 +151,90 @@ describe('draft edits and routes', () => {
       'rtl',
     ]);
     expect(r.route.defaults).toEqual({ altM: 60, speedMps: 6 });
+  });
+});
+
+describe('photo capture setting', () => {
+  const wp = [P(30.251, 120.151), P(30.252, 120.152)];
+  const every40 = { mode: 'distance' as const, distanceM: 40, intervalS: 2 };
+
+  it("turning it on drops the pattern's own photo action; video stays; a survey cannot take it", () => {
+    const on = fitSettings('waypoint', { ...DEFAULT_SETTINGS, camera: 'photo_distance', capture: every40 });
+    expect(on.camera).toBe('none');
+    expect(cameraModes('waypoint', on)).toEqual(['none', 'video']);
+    expect(cameraModes('corridor', on)).toEqual(['none']);
+    expect(cameraModes('waypoint', DEFAULT_SETTINGS)).toEqual([
+      'none',
+      'photo_distance',
+      'photo_time',
+      'video',
+    ]);
+    expect(fitSettings('waypoint', { ...on, camera: 'video' }).camera).toBe('video');
+    const survey = fitSettings('survey', on);
+    expect(survey.capture.mode).toBe('off');
+    expect(survey.capture.distanceM).toBe(40);
+    expect(fitSettings('orbit', on).capture).toEqual(every40);
+  });
+
+  it('a waypoint route carries it, saves it in the Aerie file and opens with it again', () => {
+    const d: Draft = {
+      ...emptyDraft('waypoint', fitSettings('waypoint', { ...DEFAULT_SETTINGS, capture: every40 })),
+      points: wp,
+    };
+    const r = buildRoute(d, 'wp', home);
+    if (!r.ok) throw new Error(`expected a route: ${JSON.stringify(r)}`);
+    expect(r.route.capture).toEqual({ distanceM: 40 });
+    expect(r.route.items.some((i) => i.type === 'photo')).toBe(false);
+    const parsed = parseAerieRoute(JSON.parse(writeAerieRoute(r.route)));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.route.capture).toEqual({ distanceM: 40 });
+    const reopened = draftFromRoute(parsed.route);
+    expect(reopened.settings.capture).toEqual(every40);
+    expect(draftFromRoute({ ...parsed.route, capture: { intervalS: 3 } }).settings.capture).toMatchObject({
+      mode: 'interval',
+      intervalS: 3,
+    });
+    expect(draftFromRoute({ ...parsed.route, capture: undefined }).settings.capture.mode).toBe('off');
+  });
+
+  it('an orbit takes it too; off leaves the route without one', () => {
+    const orbit: Draft = {
+      ...emptyDraft('orbit', { ...DEFAULT_SETTINGS, capture: { ...every40, mode: 'interval' } }),
+      center: P(30.252, 120.152),
+    };
+    const r = buildRoute(orbit, 'o', home);
+    expect(r.ok && r.route.capture).toEqual({ intervalS: 2 });
+    const off = buildRoute({ ...orbit, settings: DEFAULT_SETTINGS }, 'o', home);
+    expect(off.ok && 'capture' in off.route).toBe(false);
+  });
+
+  it("a route with photo items of its own and the setting is refused with the library's words", () => {
+    // Settings not fitted (a survey, or a photo action left on): what the server would refuse.
+    const both: Draft = {
+      ...emptyDraft('waypoint', { ...DEFAULT_SETTINGS, camera: 'photo_time', capture: every40 }),
+      points: wp,
+    };
+    const r = buildRoute(both, 'wp', home);
+    expect(r).toMatchObject({ ok: false, reason: 'invalid' });
+    if (r.ok || r.reason !== 'invalid') return;
+    expect(r.message).toMatch(/^capture: the route has camera items of its own \(items\[4\]\)/);
+    const survey: Draft = {
+      ...emptyDraft('survey', { ...DEFAULT_SETTINGS, capture: every40 }),
+      points: [P(30.251, 120.151), P(30.251, 120.155), P(30.254, 120.155), P(30.254, 120.151)],
+    };
+    expect(buildRoute(survey, 's', home)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('the checks count the camera items the setting adds, numbered as flown', () => {
+    const base: Draft = { ...emptyDraft('waypoint', { ...DEFAULT_SETTINGS, camera: 'none' }), points: wp };
+    const without = buildRoute(base, 'wp', home);
+    const withCapture = buildRoute({ ...base, settings: { ...base.settings, capture: every40 } }, 'wp', home);
+    if (!without.ok || !withCapture.ok) throw new Error('expected routes');
+    const a = checkRoute(without.route, { home, zones: [] });
+    const b = checkRoute(withCapture.route, { home, zones: [] });
+    expect(b.summary.itemCount).toBe(a.summary.itemCount + 2);
+    expect(b.summary.missionItemCount).toBe(a.summary.missionItemCount + 2);
+    expect(b.flyable).toBe(true);
   });
 });
 

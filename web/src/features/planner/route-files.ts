@@ -1,5 +1,5 @@
 /** A route saved to a file in the browser: QGroundControl .plan, GeoJSON or KML. */
-import { type Route, routeToGeoJson, routeToKml, writeQgcPlan } from '@aerie/missions';
+import { type Route, routeToGeoJson, routeToKml, withCaptureItems, writeQgcPlan } from '@aerie/missions';
 
 export type ExportFormat = 'plan' | 'geojson' | 'kml';
 
@@ -17,10 +17,24 @@ function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function exportRoute(route: Route, format: ExportFormat): void {
+/**
+ * The file for a route: name, text and media type. A .plan carries the photo capture as the
+ * camera items it becomes (QGroundControl has no such setting, it flies the items).
+ */
+export function routeFile(route: Route, format: ExportFormat): { name: string; text: string; type: string } {
   const base = fileBase(route.name);
-  if (format === 'plan') download(`${base}.plan`, writeQgcPlan(route), 'application/json');
-  else if (format === 'geojson')
-    download(`${base}.geojson`, JSON.stringify(routeToGeoJson(route), null, 2), 'application/geo+json');
-  else download(`${base}.kml`, routeToKml(route), 'application/vnd.google-earth.kml+xml');
+  if (format === 'plan')
+    return { name: `${base}.plan`, text: writeQgcPlan(withCaptureItems(route)), type: 'application/json' };
+  if (format === 'geojson')
+    return {
+      name: `${base}.geojson`,
+      text: JSON.stringify(routeToGeoJson(route), null, 2),
+      type: 'application/geo+json',
+    };
+  return { name: `${base}.kml`, text: routeToKml(route), type: 'application/vnd.google-earth.kml+xml' };
+}
+
+export function exportRoute(route: Route, format: ExportFormat): void {
+  const f = routeFile(route, format);
+  download(f.name, f.text, f.type);
 }

@@ -7,6 +7,7 @@ import { Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { type Load, LoadSelect, type LoadSelectProps } from '../../lib/load/index.ts';
 import type { DocklessVehicle, DockRecord, RouteRecord } from './api.ts';
+import { captureEvery, captureOfRouteJson } from './capture-form.ts';
 
 export function RouteHeader(p: {
   name: string;
@@ -39,6 +40,16 @@ export function RouteHeader(p: {
         value={p.savedRouteId}
         placeholder={t('planner.openPlaceholder')}
         onChange={p.onOpen}
+        optionLabel={(item) => {
+          // Routes that take stills all the way say how often.
+          const capture = captureOfRouteJson(item.route);
+          if (!capture) return item.name;
+          const { kind, n } = captureEvery(capture);
+          return t('planner.routeWithCapture', {
+            name: item.name,
+            every: t(`planner.captureEvery.${kind}`, { n }),
+          });
+        }}
         showSearch={{ optionFilterProp: 'label' }}
         data-testid="planner-open"
       />
@@ -69,7 +80,10 @@ export function RouteHeader(p: {
 }
 
 /** One labelled row with a select of loaded records. */
-function SelectRow({ label, ...select }: { label: string } & LoadSelectProps) {
+function SelectRow<T extends { id: string; name: string }>({
+  label,
+  ...select
+}: { label: string } & LoadSelectProps<T>) {
   return (
     <div className="planner-row">
       <span className="planner-label">{label}</span>

@@ -1,5 +1,7 @@
-/** The planner's figures for the route being drawn: distance, time, battery, altitude, items. */
+/** The planner's figures for the route being drawn: distance, time, battery, altitude, items, photos. */
+import type { Route } from '@aerie/missions';
 import { useTranslation } from 'react-i18next';
+import { captureEvery } from './capture-form.ts';
 import type { checkRoute } from './checks.ts';
 import type { buildRoute, Draft } from './draft.ts';
 import { formatDistance, formatDuration, formatPct } from './format.ts';
@@ -48,9 +50,27 @@ export function RouteSummary({ built, check, active }: { built: Built; check: Ch
             value={String(check.summary.missionItemCount)}
             id="items"
           />
+          {built.ok ? <CaptureFigure capture={built.route.capture} /> : null}
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * How often the route takes stills over the whole patrol (its capture setting); shown only with
+ * one, since a route without one may still take photos of its own (a survey's, a photo action).
+ */
+function CaptureFigure({ capture }: { capture: Route['capture'] }) {
+  const { t } = useTranslation();
+  if (!capture) return null;
+  const every = captureEvery(capture);
+  return (
+    <Figure
+      label={t('planner.summary.capture')}
+      value={t(`planner.captureEvery.${every.kind}`, { n: every.n })}
+      id="capture"
+    />
   );
 }
 

@@ -1,15 +1,17 @@
 import { Form, InputNumber, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Draft, PatternSettings } from './draft.ts';
+import { CAPTURE_BOUNDS, CAPTURE_MODES, type CaptureForm } from './capture-form.ts';
+import { cameraModes, canCapture, type Draft, fitSettings, type PatternSettings } from './draft.ts';
 
-/** Altitude, speed and camera settings of the pattern being drawn. */
+/** Altitude, speed and camera settings of the pattern being drawn, and the route's photo capture. */
 export function SettingsPanel({ draft, onChange }: { draft: Draft; onChange: (d: Draft) => void }) {
   const { t } = useTranslation();
   const s = draft.settings;
   const set = <K extends keyof PatternSettings>(k: K, v: PatternSettings[K] | null) => {
     if (v === null && k !== 'surveyAngleDeg') return;
-    onChange({ ...draft, settings: { ...s, [k]: v } });
+    onChange({ ...draft, settings: fitSettings(draft.pattern, { ...s, [k]: v }) });
   };
+  const modes = cameraModes(draft.pattern, s);
   const num = (k: keyof PatternSettings, min: number, max: number, step = 1) => (
     <Form.Item label={t(`planner.settings.${k}`)} style={{ marginBottom: 8 }}>
       <InputNumber
@@ -67,24 +69,79 @@ export function SettingsPanel({ draft, onChange }: { draft: Draft; onChange: (d:
             </Form.Item>
           </>
         ) : null}
-        {draft.pattern === 'waypoint' || draft.pattern === 'corridor' ? (
+        {modes.length > 0 ? (
           <Form.Item label={t('planner.settings.camera')} style={{ marginBottom: 8 }}>
             <Select
               size="small"
               value={s.camera}
               onChange={(v) => set('camera', v)}
-              options={(['none', 'photo_distance', 'photo_time', 'video'] as const)
-                .filter((v) => draft.pattern === 'waypoint' || v === 'none' || v === 'photo_distance')
-                .map((v) => ({ value: v, label: t(`planner.settings.cameraModes.${v}`) }))}
+              data-testid="planner-setting-camera"
+              options={modes.map((v) => ({ value: v, label: t(`planner.settings.cameraModes.${v}`) }))}
             />
           </Form.Item>
         ) : null}
-        {(draft.pattern === 'waypoint' || draft.pattern === 'corridor') && s.camera === 'photo_distance'
+        {modes.includes('photo_distance') && s.camera === 'photo_distance'
           ? num('photoDistanceM', 1, 500)
           : null}
         {draft.pattern === 'waypoint' && s.camera === 'photo_time' ? num('photoIntervalS', 1, 60) : null}
         {draft.pattern !== 'orbit' ? num('gimbalPitchDeg', -90, 0) : null}
       </div>
+      <CaptureFields
+        form={s.capture}
+        allowed={canCapture(draft.pattern)}
+        onChange={(capture) =>
+          onChange({ ...draft, settings: fitSettings(draft.pattern, { ...s, capture }) })
+        }
+      />
     </Form>
+  );
+}
+
+/** 拍照: off, a still every N metres or every N seconds over the whole patrol. */
+function CaptureFields({
+  form,
+  allowed,
+  onChange,
+}: {
+  form: CaptureForm;
+  allowed: boolean;
+  onChange: (f: CaptureForm) => void;
+}) {
+  const { t } = useTranslation();
+  const field = form.mode === 'distance' ? 'distanceM' : form.mode === 'interval' ? 'intervalS' : null;
+  return (
+    <div className="planner-grid" data-testid="planner-capture" data-mode={form.mode}>
+      <Form.Item
+        label={t('planner.settings.capture')}
+        style={{ marginBottom: 8 }}
+        extra={allowed ? undefined : t('planner.settings.captureSurvey')}
+      >
+        <Select
+          size="small"
+          value={form.mode}
+          disabled={!allowed}
+          onChange={(mode) => onChange({ ...form, mode })}
+          data-testid="planner-capture-mode"
+          options={CAPTURE_MODES.map((v) => ({
+            value: v,
+            label: (
+              <span data-testid={`planner-capture-mode-${v}`}>{t(`planner.settings.captureModes.${v}`)}</span>
+            ),
+          }))}
+        />
+      </Form.Item>
+      {field ? (
+        <Form.Item label={t(`planner.settings.capture_${field}`)} style={{ marginBottom: 8 }}>
+          <InputNumber
+            size="small"
+            {...CAPTURE_BOUNDS[field]}
+            value={form[field]}
+            data-testid={`planner-capture-${field}`}
+            onChange={(v) => v !== null && onChange({ ...form, [field]: v })}
+            style={{ width: '100%' }}
+          />
+        </Form.Item>
+      ) : null}
+    </div>
   );
 }

@@ -7,19 +7,34 @@ import { Select, type SelectProps } from 'antd';
 import { LoadError } from './load-error.tsx';
 import type { Load } from './use-load.ts';
 
-export interface LoadSelectProps
+interface Named {
+  id: string;
+  name: string;
+}
+
+export interface LoadSelectProps<T extends Named = Named>
   extends Omit<SelectProps<string>, 'loading' | 'options' | 'onChange' | 'value' | 'id'> {
-  load: Load<readonly { id: string; name: string }[]>;
+  load: Load<readonly T[]>;
   /** A stable name for tests: the error's `data-what`. */
   id: string;
   /** What failed, already translated. */
   what: string;
   value: string | null;
   onChange(id: string): void;
+  /** An option's text; the item's name when not given. */
+  optionLabel?(item: T): string;
   'data-testid'?: string;
 }
 
-export function LoadSelect({ load, id, what, value, onChange, ...select }: LoadSelectProps) {
+export function LoadSelect<T extends Named>({
+  load,
+  id,
+  what,
+  value,
+  onChange,
+  optionLabel,
+  ...select
+}: LoadSelectProps<T>) {
   if (load.status === 'failed') {
     return <LoadError compact id={id} what={what} error={load.error} onRetry={load.retry} />;
   }
@@ -29,7 +44,7 @@ export function LoadSelect({ load, id, what, value, onChange, ...select }: LoadS
       loading={load.status === 'loading'}
       value={value ?? undefined}
       onChange={(v: string) => onChange(v)}
-      options={(load.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
+      options={(load.data ?? []).map((item) => ({ value: item.id, label: optionLabel?.(item) ?? item.name }))}
     />
   );
 }
