@@ -84,6 +84,51 @@ describe('patrol routes', () => {
     expect(res.json().error.message).toContain('items[1].lat');
   });
 
+  it('a photo capture setting counts as the camera items it becomes: summary, checks and .plan export', async () => {
+    const plain = await h.req('POST', '/api/routes', {
+      token: dispatcher,
+      body: { name: 'No photos', kind: 'waypoint', route: routeFile('a', near) },
+    });
+    const res = await h.req('POST', '/api/routes', {
+      token: dispatcher,
+      body: {
+        name: 'Photo loop',
+        kind: 'waypoint',
+        route: { ...routeFile('b', near), capture: { distanceM: 40 } },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().summary.itemCount).toBe(plain.json().summary.itemCount + 2);
+    const plan = await h.req('GET', `/api/routes/${res.json().id}/export?format=plan`, { token: dispatcher });
+    expect(plan.statusCode).toBe(200);
+    const commands = (JSON.parse(plan.body).mission.items as { command: number; params: number[] }[]).map(
+      (i) => [i.command, i.params[0]],
+    );
+    // MAV_CMD_DO_SET_CAM_TRIGG_DIST 40 m after the take-off, 0 m (stop) before the return.
+    expect(commands.filter(([c]) => c === 206)).toEqual([
+      [206, 40],
+      [206, 0],
+    ]);
+    const both = await h.req('POST', '/api/routes', {
+      token: dispatcher,
+      body: {
+        name: 'Both',
+        kind: 'waypoint',
+        route: {
+          ...routeFile('c', near),
+          items: [
+            ...routeFile('c', near).items.slice(0, 2),
+            { type: 'photo', distanceM: 20 },
+            { type: 'rtl' },
+          ],
+          capture: { intervalS: 2 },
+        },
+      },
+    });
+    expect(both.statusCode, both.body).toBe(400);
+    expect(both.json().error.message).toContain('capture');
+  });
+
   it('imports a .plan, refuses a broken one naming the item and field (nothing saved), and exports in every format', async () => {
     const plan = writeQgcPlan({
       name: 'p',

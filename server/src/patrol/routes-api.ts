@@ -15,6 +15,7 @@ import {
   summarizeRoute,
   toMissionItems,
   validateRoute,
+  withCaptureItems,
   writeAerieRoute,
   writeQgcPlan,
 } from '@aerie/missions';
@@ -90,8 +91,9 @@ function typed(route: Route): Route {
   return { ...route, items: back.items };
 }
 
+/** The summary of the mission flown: a capture setting counts as the camera items it becomes. */
 function summaryOf(route: Route) {
-  const s = summarizeRoute(route);
+  const s = summarizeRoute(withCaptureItems(route));
   return { itemCount: s.itemCount, distanceM: s.distanceM, durationS: s.durationS, maxAltM: s.maxAltM };
 }
 
@@ -161,7 +163,8 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
    * (the dock is the home on the wire), so that one issue is not held against it here.
    */
   async function check(route: Route): Promise<Issue[]> {
-    const issues = validateRoute(route, { zones: await loadZones(db) });
+    // As flown: item numbers in the issues are those of the mission with its camera items.
+    const issues = validateRoute(withCaptureItems(route), { zones: await loadZones(db) });
     return route.home ? issues : issues.filter((i) => i.code !== 'TakeoffPositionUnset');
   }
 
@@ -337,7 +340,7 @@ export function registerPatrolRouteRoutes(app: FastifyInstance, ctx: AppContext)
       const route = routeOf(row);
       const format = req.query.format;
       let text: string;
-      if (format === 'plan') text = writeQgcPlan(route);
+      if (format === 'plan') text = writeQgcPlan(withCaptureItems(route));
       else if (format === 'geojson') text = `${JSON.stringify(routeToGeoJson(typed(route)), null, 2)}\n`;
       else if (format === 'kml') text = routeToKml(typed(route));
       else text = writeAerieRoute(route);
