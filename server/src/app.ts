@@ -348,6 +348,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     // The API speaks JSON only; a text body is refused (415) rather than parsed as a string.
     app.removeContentTypeParser('text/plain');
     app.addHook('onClose', async () => {
+      // Fastify runs onClose hooks last-registered first, so the patrol's own hook would come
+      // after the database closed: the patrol stops here and stores its sorties' latest state
+      // before the leases go (its hook then finds nothing left to do).
+      await patrol?.scheduler.stop();
+      await patrol?.orchestrator.shutdown();
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenIdle();
       // A graceful stop hands every lease this node holds (scheduler, webhooks, ticket sweep,
