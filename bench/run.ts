@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark, writes bench/results.json (one entry per figure:
  * name, value, unit, target, met) and prints a table. `--update-readme` also rewrites the
- * table between the bench markers in README.md. `--only NAME` runs one group. `pg-replay` needs
+ * table between the bench markers in README.md. `--only NAME` runs one group and replaces its
+ * figures among the last ones, the groups kept in their run order (bench/results-table.ts). `pg-replay` needs
  * PostgreSQL 15 (tests/scripts/pg-up.sh starts it) and takes `--points N`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { benchMissionUpload } from './mission-upload.ts';
 import { benchPgReplay } from './pg-replay.ts';
 import { benchPlanning } from './planning.ts';
 import { benchQueries } from './queries.ts';
+import { benchTable, mergeResults } from './results-table.ts';
 import { benchTickets } from './tickets.ts';
 import { benchVideo } from './video.ts';
 
@@ -65,8 +67,7 @@ if (only) {
   // Keep the other groups' last figures.
   try {
     const previous = JSON.parse(readFileSync(resultsPath, 'utf8')).results as BenchEntry[];
-    const names = new Set(results.map((r) => r.name));
-    merged = [...previous.filter((p) => !names.has(p.name) && !p.name.startsWith(`${only}:`)), ...results];
+    merged = mergeResults(previous, results, only, Object.keys(groups));
   } catch {}
 }
 writeFileSync(
@@ -74,11 +75,7 @@ writeFileSync(
   `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), results: merged }, null, 2)}\n`,
 );
 
-const table = [
-  '| benchmark | value | target | met |',
-  '| --- | --- | --- | --- |',
-  ...merged.map((e) => `| ${e.name} | ${e.value} ${e.unit} | ${e.target} | ${e.met ? 'yes' : '**no**'} |`),
-].join('\n');
+const table = benchTable(merged);
 process.stdout.write(`${table}\n`);
 
 if (args.includes('--update-readme')) {

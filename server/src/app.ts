@@ -355,6 +355,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       await patrol?.orchestrator.shutdown();
       // Evidence screening writes to the database: let what is queued finish first.
       await ticketDesk.whenIdle();
+      // The webhook post under way is answered and recorded (or cut after its grace and recorded)
+      // before the webhooks lease goes, so no attempt is left unrecorded.
+      await webhooks.stop();
       // A graceful stop hands every lease this node holds (scheduler, webhooks, ticket sweep,
       // sorties) to the other nodes at once instead of after AERIE_LEASE_TTL_S.
       await clusterHandle.ownership

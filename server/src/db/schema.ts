@@ -334,7 +334,11 @@ export const trackPoints = sqliteTable(
     groundSpeedMps: real('ground_speed_mps'),
     batteryPct: real('battery_pct'),
   },
-  (t) => [index('track_points_sortie_at_idx').on(t.sortieId, t.at)],
+  (t) => [
+    index('track_points_sortie_at_idx').on(t.sortieId, t.at),
+    // Deleting a vehicle cascades here; without this index every delete scans the whole table.
+    index('track_points_vehicle_idx').on(t.vehicleId),
+  ],
 );
 
 /**

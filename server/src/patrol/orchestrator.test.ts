@@ -296,6 +296,25 @@ describe('orchestrator driver', () => {
     o.stop();
   });
 
+  it('an emergency grounded by weather leaves the scheduled sortie on that dock alone', async () => {
+    const { dock, o } = setup();
+    dock.stuck = true;
+    await o.start();
+    const first = await launch(o, 'scheduled');
+    if (!first.ok) throw new Error('launch failed');
+    // The weather is read at launch, not announced: the scheduled sortie stands as one still
+    // queued (waiting for airspace) does, which no dock status grounds.
+    dock.st = { ...dock.st, windSpeedMps: 16 };
+    const second = await launch(o, 'emergency');
+    expect(second).toMatchObject({ ok: false, failure: { code: 'WeatherGrounded' } });
+    if (second.ok || !second.sortieId) throw new Error('the grounded emergency was not recorded');
+    expect(await row(second.sortieId)).toMatchObject({ dockId, failureCode: 'WeatherGrounded' });
+    // Pre-empting it would free the dock for a sortie that does not fly.
+    expect(o.activeSorties().map((a) => a.sortieId)).toEqual([first.sortieId]);
+    expect(await row(first.sortieId)).toMatchObject({ phase: 'dock_preparing', failureCode: null });
+    o.stop();
+  });
+
   it('closes the sortie of an aircraft lost in the air and never back, after the lost timeout, with an alert', async () => {
     const lost: SortieLost[] = [];
     const { vehicle, o } = setup({ tickMs: 20, lostAfterMs: 300, onLost: (l) => lost.push(l) });

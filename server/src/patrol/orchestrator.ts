@@ -734,7 +734,10 @@ export class Orchestrator {
       assigned = assign();
     }
     // Grounded by weather: the sortie is recorded on the nearest dock the weather turned down,
-    // so the dispatcher sees it (and why) among the day's sorties.
+    // so the dispatcher sees it (and why) among the day's sorties. It pre-empts nothing there
+    // (until 8dfe9fc it did, as a by-product of where the victim was looked up): freeing the dock
+    // for a sortie that does not fly only ends a scheduled one that may fly once the weather
+    // clears (one preparing on that dock is grounded by the same weather through onDock).
     const groundedAt = assigned.ok ? undefined : assigned.rejected.find((r) => r.code === 'Grounded');
     if (!assigned.ok && !groundedAt) {
       return {

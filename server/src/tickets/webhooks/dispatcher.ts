@@ -5,6 +5,12 @@
  * posted by `deliverDue` as JSON with a signature; a delivery that fails (no answer, not 2xx)
  * is retried with doubling back-off until `maxAttempts`, then marked failed. Deliveries are
  * rows, so a restart resumes the pending ones.
+ *
+ * A graceful stop (`stop`, from the app's close) starts no new attempt and waits for the one
+ * under way to be answered and recorded, at most `stopGraceMs`; then it cuts that post and
+ * records it as a failed attempt (the receiver may have had it: the retry carries the same
+ * delivery id). Only then does the app hand the webhooks lease to another node, so no attempt
+ * goes unrecorded.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, lte } from 'drizzle-orm';
@@ -26,8 +32,18 @@ export interface WebhookOptions {
   maxAttempts?: number;
   backoffBaseMs?: number;
   timeoutMs?: number;
+  /**
+   * How long a graceful stop waits for the post under way (ms; default 3000): well inside the
+   * 8 s `aerie up` gives a server between SIGTERM and SIGKILL, with the rest of the stop after it.
+   */
+  stopGraceMs?: number;
   fetch?: typeof fetch;
 }
+
+/** The `lastError` of an attempt cut short by a graceful stop. */
+export const STOP_CUT_ERROR = 'cut short: the server stopped before the receiver answered';
+
+const NOTHING = { delivered: 0, retried: 0, failed: 0 } as const;
 
 /** The JSON body of an event (times ISO 8601). */
 export function eventBody(e: TicketEvent, deliveryId: string): string {
@@ -51,7 +67,11 @@ export class WebhookDispatcher {
   private readonly maxAttempts: number;
   private readonly baseMs: number;
   private readonly timeoutMs: number;
+  private readonly stopGraceMs: number;
   private readonly fetch: typeof fetch;
+  private stopping = false;
+  /** Aborted when the stop's grace runs out: cuts the post under way. */
+  private readonly cut = new AbortController();
 
   constructor(
     private readonly db: Db,
@@ -61,6 +81,7 @@ export class WebhookDispatcher {
     this.maxAttempts = opts.maxAttempts ?? 8;
     this.baseMs = opts.backoffBaseMs ?? 10_000;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.stopGraceMs = opts.stopGraceMs ?? 3_000;
     this.fetch = opts.fetch ?? fetch;
   }
 
@@ -98,14 +119,33 @@ export class WebhookDispatcher {
     return rows.length;
   }
 
-  /** Attempts every pending delivery that is due; one run at a time. */
+  /** Attempts every pending delivery that is due; one run at a time; nothing once stopping. */
   deliverDue(): Promise<{ delivered: number; retried: number; failed: number }> {
+    if (this.stopping) return Promise.resolve({ ...NOTHING });
     if (this.running) return this.running.then(() => this.deliverDue());
     const run = this.run().finally(() => {
       this.running = null;
     });
     this.running = run;
     return run;
+  }
+
+  /**
+   * Stops delivering (see the header): resolves once the attempt under way, if any, is recorded;
+   * after `stopGraceMs` that attempt is cut and recorded as failed.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const run = this.running?.catch(() => undefined);
+    if (!run) return;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.stopGraceMs);
+    });
+    await Promise.race([run, graceOver]);
+    clearTimeout(timer);
+    this.cut.abort();
+    await run;
   }
 
   private async run() {
@@ -123,6 +163,7 @@ export class WebhookDispatcher {
       .orderBy(asc(webhookDeliveries.nextAttemptAt))
       .limit(100);
     for (const { d, s } of due) {
+      if (this.stopping) break;
       const ts = Math.floor(this.now() / 1000);
       let status: number | null = null;
       let error: string | null = null;
@@ -137,13 +178,14 @@ export class WebhookDispatcher {
             [SIGNATURE_HEADER]: signPayload(s.secret, ts, d.payloadJson),
           },
           body: d.payloadJson,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.cut.signal]),
         });
         status = res.status;
         await res.arrayBuffer().catch(() => undefined);
         if (!res.ok) error = `answered ${res.status}`;
       } catch (err) {
-        error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        if (this.cut.signal.aborted) error = STOP_CUT_ERROR;
+        else error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       }
       const attempts = d.attempts + 1;
       const now = this.now();

@@ -62,6 +62,10 @@ describe('a sortie failure in the console', () => {
     expect(failureText(z, { code: 'OperatorAbort', message: 'x', params: { who: 'wang', reason: '' } })).toBe(
       '人工中止 – 由 wang 中止',
     );
+    // Relayed by a node older than the code on the cluster bus: the code, and its own message.
+    expect(failureText(z, { code: 'OperatorAbort', message: 'aborted by wang: 改期', params: null })).toBe(
+      '人工中止 – aborted by wang: 改期',
+    );
     expect(
       failureText(z, { code: 'NoDock', message: 'x', params: { docks: 2, codes: 'LowCharge,OutOfRange' } }),
     ).toBe('没有可用机场 – 2 个机场均无法执飞（电量不足；超出航程）');

@@ -1,0 +1,1 @@
+CREATE INDEX "track_points_vehicle_idx" ON "track_points" USING btree ("vehicle_id");
