@@ -26,8 +26,11 @@
  */
 import { common, type MavLinkData, minimal } from 'node-mavlink';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from '../sim/codec.ts';
+import { quaternionFromDeg } from '../sim/gimbal.ts';
 import { joinTicker, leaveTicker, type Tickable } from '../sim/ticker.ts';
 import { MavResult, type SimVehicle } from '../sim/vehicle.ts';
+
+export { quaternionFromEuler } from '../sim/gimbal.ts';
 
 /** MAV_COMP_ID_CAMERA. */
 export const CAMERA_COMPID = 100;
@@ -69,23 +72,6 @@ export interface MavlinkCameraOptions {
   compid?: number;
   /** Wall clock for time_utc (epoch ms). */
   now?: () => number;
-}
-
-/** Aerospace Euler angles (rad, ZYX) to a quaternion [w, x, y, z]. */
-export function quaternionFromEuler(
-  roll: number,
-  pitch: number,
-  yaw: number,
-): [number, number, number, number] {
-  const [cr, sr] = [Math.cos(roll / 2), Math.sin(roll / 2)];
-  const [cp, sp] = [Math.cos(pitch / 2), Math.sin(pitch / 2)];
-  const [cy, sy] = [Math.cos(yaw / 2), Math.sin(yaw / 2)];
-  return [
-    cr * cp * cy + sr * sp * sy,
-    sr * cp * cy - cr * sp * sy,
-    cr * sp * cy + sr * cp * sy,
-    cr * cp * sy - sr * sp * cy,
-  ];
 }
 
 const chars = (s: string, n: number): number[] => {
@@ -263,8 +249,6 @@ export class MavlinkCamera implements Tickable {
   private shot(index: number): common.CameraImageCaptured {
     const a = this.aircraft;
     const p = a.position;
-    const att = a.attitudeDeg;
-    const rad = Math.PI / 180;
     const m = new common.CameraImageCaptured();
     m.timeBootMs = Math.floor(a.simTimeS * 1000) >>> 0;
     m.timeUtc = BigInt(Math.round((this.opts.now ?? Date.now)() * 1000));
@@ -273,7 +257,9 @@ export class MavlinkCamera implements Tickable {
     m.lon = Math.round(p.lon * 1e7);
     m.alt = Math.round(p.altAmslM * 1000);
     m.relativeAlt = Math.round(p.altRelM * 1000);
-    m.q = quaternionFromEuler(att.rollDeg * rad, att.pitchDeg * rad, att.yawDeg * rad);
+    // The camera's own orientation in NED (the MAVLink field: "quaternion of camera orientation"),
+    // zero looking north and level: the gimbal's pitch and roll against the horizon, its yaw.
+    m.q = quaternionFromDeg(a.cameraAttitudeDeg);
     m.imageIndex = index;
     m.captureResult = 0 as common.CameraImageCaptured['captureResult'];
     m.fileUrl = '';

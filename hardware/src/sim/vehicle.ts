@@ -26,6 +26,7 @@ import {
   linkLossBehaviour,
   MAV_TYPE_GCS,
 } from './gcs-link-loss.ts';
+import { type AttitudeDeg, SimGimbal } from './gimbal.ts';
 import { type FaultyLink, UdpLink } from './link.ts';
 import { MissionExecutor } from './mission-exec.ts';
 import { MissionServer } from './mission-server.ts';
@@ -72,6 +73,8 @@ export class SimVehicle implements Tickable {
       this.send(m);
     },
   });
+  /** The camera's gimbal, steered by mission gimbal items and gimbal commands (gimbal.ts). */
+  readonly gimbal = new SimGimbal();
   private readonly encoder: FrameEncoder;
   private readonly decoder: FrameDecoder;
   private closed = false;
@@ -117,7 +120,7 @@ export class SimVehicle implements Tickable {
       this.io,
       (b, cm) => this.flight.setBehaviour(b, cm),
       (msgid) => this.telemetry.sendOnce(msgid),
-      (command, params) => this.trigger.missionItem(command, params),
+      (command, params) => this.gimbal.command(command, params) || this.trigger.missionItem(command, params),
     );
     this.flight = new Flight(config, state, this.io, this.mission, this.pack);
     this.telemetry = new Telemetry(
@@ -128,6 +131,7 @@ export class SimVehicle implements Tickable {
         mission: this.mission,
         flight: this.flight,
         store: this.store,
+        gimbal: this.gimbal,
       },
       this.io,
     );
@@ -141,6 +145,7 @@ export class SimVehicle implements Tickable {
       this.telemetry,
     );
     this.commands.cameraTrigger = this.trigger;
+    this.commands.gimbal = this.gimbal;
     this.paramServer = new ParamServer(config, this.params, this.io, () => this.retune());
     this.missions = new MissionServer(
       {
@@ -200,6 +205,16 @@ export class SimVehicle implements Tickable {
   get attitudeDeg(): { rollDeg: number; pitchDeg: number; yawDeg: number } {
     const deg = 180 / Math.PI;
     return { rollDeg: this.state.roll * deg, pitchDeg: this.state.pitch * deg, yawDeg: this.state.yaw * deg };
+  }
+
+  /** The camera's attitude in NED (degrees; zero: level, looking north), from the gimbal and the vehicle's attitude. */
+  get cameraAttitudeDeg(): AttitudeDeg {
+    return this.gimbal.cameraAttitude(this.attitudeDeg);
+  }
+
+  /** The camera's attitude relative to the body (degrees), as the renderer's gimbal angles take it. */
+  get gimbalBodyDeg(): AttitudeDeg {
+    return this.gimbal.bodyRelative(this.attitudeDeg);
   }
 
   get mode(): { name: string; customMode: number } {
