@@ -321,8 +321,9 @@ export type CameraStreamsPayload = Static<typeof CameraStreamsPayload>;
 
 /**
  * One still a camera reported in CAMERA_IMAGE_CAPTURED: where and how it was taken and where
- * the camera stored it. The attitude is the quaternion's, as Euler angles (PX4 sends the
- * gimbal's absolute attitude when it has a gimbal device, else the vehicle's).
+ * the camera stored it. The attitude is the quaternion's, as Euler angles: a camera component's
+ * (`compid` 100-105) own orientation in NED, as the MAVLink field says (zero: level, looking
+ * north); the vehicle's when the autopilot reports the still (PX4's camera_feedback).
  */
 export const CameraImagePayload = Type.Object({
   compid: Type.Integer({ minimum: 1, maximum: 255 }),
