@@ -11,11 +11,11 @@
  * - MAV_CMD_IMAGE_START_CAPTURE (2000), from the ground station or from its autopilot (PX4 sends
  *   one per shot of its camera trigger, and hands on mission capture items): param3 = 1 takes one
  *   image; param3 = 0 (until stopped) or > 1 (that many) takes a series every param2 seconds of
- *   the camera's own (real-time) clock, the first at once (param2 must then be > 0, else DENIED).
+ *   the aircraft's simulated clock, the first at once (param2 must then be > 0, else DENIED).
  *   ACCEPTED, then for each image CAMERA_IMAGE_CAPTURED with the time, the aircraft's position,
- *   relative altitude and attitude quaternion at the shot (the camera has no gimbal device, so
- *   the quaternion is the vehicle's, as PX4's camera_feedback sends it then; the lens looks
- *   straight down from the body), the image index, the capture result and the URL of the still.
+ *   relative altitude and the camera's orientation at the shot (the quaternion MAVLink defines
+ *   as the camera's, in NED: the aircraft's gimbal, see sim/gimbal.ts), the image index, the
+ *   capture result and the URL of the still.
  * - MAV_CMD_IMAGE_STOP_CAPTURE (2001): ends a series; ACCEPTED (also when none runs).
  *
  * The stream it announces: the simulated camera serves Motion-JPEG over HTTP, for which
@@ -26,7 +26,7 @@
  */
 import { common, type MavLinkData, minimal } from 'node-mavlink';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from '../sim/codec.ts';
-import { quaternionFromDeg } from '../sim/gimbal.ts';
+import { AUTOPILOT_GIMBAL_ID, quaternionFromDeg } from '../sim/gimbal.ts';
 import { joinTicker, leaveTicker, type Tickable } from '../sim/ticker.ts';
 import { MavResult, type SimVehicle } from '../sim/vehicle.ts';
 
@@ -94,7 +94,7 @@ export class MavlinkCamera implements Tickable {
   private closed = false;
   /** Captures in flight, so close() can wait for them. */
   private readonly pending = new Set<Promise<void>>();
-  /** A timed series (IMAGE_START_CAPTURE with param3 != 1): next shot due, images left. */
+  /** A timed series (IMAGE_START_CAPTURE with param3 != 1): next shot due (simulated ms), images left. */
   private series: { everyMs: number; nextMs: number; left: number } | null = null;
 
   constructor(
@@ -121,8 +121,12 @@ export class MavlinkCamera implements Tickable {
   tick(realNowMs: number): void {
     if (this.closed) return;
     const series = this.series;
-    if (series && realNowMs >= series.nextMs) {
-      series.nextMs = Math.max(series.nextMs + series.everyMs, realNowMs);
+    // The series runs on the aircraft's simulated clock, as the rest of the flight does: at a
+    // speedup of 10 an interval of 2 s is 0.2 real seconds, and the shots fall as far apart
+    // along the route as they would in real flight.
+    const simNowMs = this.aircraft.simTimeS * 1000;
+    if (series && simNowMs >= series.nextMs) {
+      series.nextMs = Math.max(series.nextMs + series.everyMs, simNowMs);
       series.left -= 1;
       if (series.left <= 0) this.series = null;
       this.takeStill();
@@ -215,10 +219,10 @@ export class MavlinkCamera implements Tickable {
       return;
     }
     this.ack(to, c.command, MavResult.Accepted);
-    // The first image at the next tick, then one every interval.
+    // The first image at the next tick, then one every interval of simulated time.
     this.series = {
       everyMs: intervalS * 1000,
-      nextMs: performance.now(),
+      nextMs: this.aircraft.simTimeS * 1000,
       left: total === 0 ? Number.POSITIVE_INFINITY : total,
     };
   }
@@ -283,7 +287,8 @@ export class MavlinkCamera implements Tickable {
       (this.opts.stream ? CAP_HAS_VIDEO_STREAM : 0)) as common.CameraCapFlags;
     m.camDefinitionVersion = 0;
     m.camDefinitionUri = '';
-    m.gimbalDeviceId = 0;
+    // The gimbal the autopilot drives (sim/gimbal.ts): the camera's attitude is that gimbal's.
+    m.gimbalDeviceId = AUTOPILOT_GIMBAL_ID;
     m.cameraDeviceId = 0;
     return m;
   }

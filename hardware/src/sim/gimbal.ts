@@ -48,6 +48,9 @@ export interface GimbalSetpoint {
   yawLock: boolean;
 }
 
+/** gimbal_device_id of a gimbal the autopilot drives itself (not a MAVLink component): 1-6. */
+export const AUTOPILOT_GIMBAL_ID = 1;
+
 export const NADIR: GimbalSetpoint = { pitchDeg: -90, rollDeg: 0, yawDeg: 0, yawLock: false };
 const NEUTRAL: GimbalSetpoint = { pitchDeg: 0, rollDeg: 0, yawDeg: 0, yawLock: false };
 

@@ -8,7 +8,7 @@ import type { Battery } from './battery.ts';
 import { MAV_AUTOPILOT_ARDUPILOTMEGA, MAV_AUTOPILOT_PX4, MAV_TYPE_QUADROTOR } from './flavour.ts';
 import type { Flight } from './flight.ts';
 import { wrap2Pi, wrapPi } from './geo.ts';
-import { quaternionFromDeg, type SimGimbal } from './gimbal.ts';
+import { AUTOPILOT_GIMBAL_ID, quaternionFromDeg, type SimGimbal } from './gimbal.ts';
 import type { MissionExecutor } from './mission-exec.ts';
 import type { MissionStore } from './mission-store.ts';
 import { MavResult, type VehicleConfig, type VehicleIo, type VehicleState } from './state.ts';
@@ -201,8 +201,6 @@ const GIMBAL_DEVICE_FLAGS_ROLL_LOCK = 4;
 const GIMBAL_DEVICE_FLAGS_PITCH_LOCK = 8;
 const GIMBAL_DEVICE_FLAGS_YAW_LOCK = 16;
 const GIMBAL_DEVICE_FLAGS_YAW_IN_EARTH_FRAME = 64;
-/** gimbal_device_id of a gimbal the autopilot drives itself (not a MAVLink component): 1-6. */
-const AUTOPILOT_GIMBAL_ID = 1;
 
 const vehicleAttitudeDeg = (s: VehicleState) => {
   const deg = 180 / Math.PI;
