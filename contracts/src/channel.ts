@@ -319,6 +319,17 @@ export const CameraStreamsPayload = Type.Object({
 });
 export type CameraStreamsPayload = Static<typeof CameraStreamsPayload>;
 
+/** MAV_COMP_ID_CAMERA .. MAV_COMP_ID_CAMERA6: the component ids of MAVLink cameras. */
+export const CAMERA_COMPIDS = { first: 100, last: 105 } as const;
+
+/**
+ * Whether a still's reported attitude is the camera's own orientation (a camera component
+ * reports it, as the MAVLink field says) rather than the vehicle's (the autopilot reports it).
+ */
+export function reportsCameraAttitude(compid: number): boolean {
+  return compid >= CAMERA_COMPIDS.first && compid <= CAMERA_COMPIDS.last;
+}
+
 /**
  * One still a camera reported in CAMERA_IMAGE_CAPTURED: where and how it was taken and where
  * the camera stored it. The attitude is the quaternion's, as Euler angles: a camera component's

@@ -34,6 +34,7 @@ import type {
   CameraStreamType,
   CameraStreamWire,
 } from '@aerie/contracts';
+import { CAMERA_COMPIDS } from '@aerie/contracts';
 import { common } from 'node-mavlink';
 import type { MessagePort } from '../codec/types.ts';
 import type { Result } from '../result.ts';
@@ -49,8 +50,7 @@ import {
 import type { Effect, ProtocolEvent, Step, Target } from './machine.ts';
 import { DEFAULT_TIMEOUT_MS, drive, fromTarget, sendErrorMessage } from './machine.ts';
 
-/** MAV_COMP_ID_CAMERA .. MAV_COMP_ID_CAMERA6. */
-export const CAMERA_COMPIDS = { first: 100, last: 105 } as const;
+export { CAMERA_COMPIDS };
 /** MAV_TYPE_CAMERA in HEARTBEAT.type. */
 export const MAV_TYPE_CAMERA = 30;
 export const MAV_CMD_REQUEST_CAMERA_INFORMATION = 521;

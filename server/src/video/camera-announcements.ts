@@ -15,6 +15,7 @@ import {
   type Frame,
   type FrameMeta,
   type GimbalAttitude,
+  reportsCameraAttitude,
 } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -61,14 +62,6 @@ export function intrinsicsOf(
     width: sized ? camera.widthPx : fallback.width,
     height: sized ? camera.heightPx : fallback.height,
   };
-}
-
-/** MAV_COMP_ID_CAMERA .. MAV_COMP_ID_CAMERA6: camera components, which report their own orientation. */
-const CAMERA_COMPIDS = { first: 100, last: 105 } as const;
-
-/** Whether a still's reported attitude is the camera's own (a camera component) or the vehicle's. */
-export function reportsCameraAttitude(compid: number): boolean {
-  return compid >= CAMERA_COMPIDS.first && compid <= CAMERA_COMPIDS.last;
 }
 
 /**
