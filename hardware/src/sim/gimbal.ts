@@ -21,7 +21,7 @@
  * into the camera's attitude in NED (for CAMERA_IMAGE_CAPTURED's quaternion and
  * GIMBAL_DEVICE_ATTITUDE_STATUS) and into the body-relative angles the renderer takes.
  */
-import { mulMat, rotationZYX, toDeg, transpose } from '@aerie/missions';
+import { relativeAttitudeDeg } from '@aerie/missions';
 
 export const MAV_CMD_DO_MOUNT_CONTROL = 205;
 export const MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW = 1000;
@@ -149,23 +149,9 @@ export function cameraAttitude(held: GimbalSetpoint, vehicle: AttitudeDeg): Atti
 
 /**
  * A held setpoint as angles relative to the vehicle's body (Z-Y-X), such that body attitude
- * composed with them gives `cameraAttitude` exactly. At pitch +-90 (looking straight down or
- * up) yaw and roll are one axis: roll is set to 0 and yaw carries the rotation.
+ * composed with them gives `cameraAttitude` exactly (missions' `relativeAttitudeDeg`).
  */
 export function bodyRelative(held: GimbalSetpoint, vehicle: AttitudeDeg): AttitudeDeg {
-  const cam = cameraAttitude(held, vehicle);
-  const m = mulMat(
-    transpose(rotationZYX(vehicle.yawDeg, vehicle.pitchDeg, vehicle.rollDeg)),
-    rotationZYX(cam.yawDeg, cam.pitchDeg, cam.rollDeg),
-  );
-  const s = Math.max(-1, Math.min(1, -m[2][0]));
-  const pitchDeg = toDeg(Math.asin(s));
-  if (Math.abs(s) > 1 - 1e-12) {
-    return { pitchDeg, rollDeg: 0, yawDeg: toDeg(Math.atan2(-m[0][1], m[1][1])) };
-  }
-  return {
-    pitchDeg,
-    rollDeg: toDeg(Math.atan2(m[2][1], m[2][2])),
-    yawDeg: toDeg(Math.atan2(m[1][0], m[0][0])),
-  };
+  const { yawDeg, pitchDeg, rollDeg } = relativeAttitudeDeg(vehicle, cameraAttitude(held, vehicle));
+  return { rollDeg, pitchDeg, yawDeg };
 }
