@@ -120,6 +120,22 @@ export const VehicleStatePayload = Type.Object({
   rollDeg: Nullable(Finite()),
   pitchDeg: Nullable(Finite()),
   yawDeg: Nullable(Finite()),
+  /**
+   * The camera gimbal's attitude (GIMBAL_DEVICE_ATTITUDE_STATUS): pitch and roll against the
+   * horizon, yaw from the vehicle's heading (`yawFrame` 'vehicle') or from north ('earth').
+   * Absent from bridges that predate it; null until the vehicle reports a gimbal.
+   */
+  gimbal: Type.Optional(
+    Nullable(
+      Type.Object({
+        pitchDeg: Finite(),
+        rollDeg: Finite(),
+        yawDeg: Finite(),
+        yawFrame: Type.Union([Type.Literal('vehicle'), Type.Literal('earth')]),
+        atMs: Finite(),
+      }),
+    ),
+  ),
   batteryPct: Nullable(Finite()),
   batteryV: Nullable(Finite()),
   batteryA: Nullable(Finite()),

@@ -347,7 +347,8 @@ export function eulerDegFromQuaternion(q: readonly number[]): {
   const yaw = locked
     ? Math.atan2(2 * (w * z - x * y), 1 - 2 * (x * x + z * z))
     : Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
-  const r = (v: number) => Math.round(v * deg * 100) / 100;
+  // `|| 0`: no -0 in reports.
+  const r = (v: number) => Math.round(v * deg * 100) / 100 || 0;
   return { rollDeg: r(roll), pitchDeg: r(pitch), yawDeg: (r(yaw) + 360) % 360 };
 }
 

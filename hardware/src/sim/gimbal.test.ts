@@ -96,10 +96,11 @@ describe('an orbit flown by the simulated autopilot', () => {
     if (!orbit.ok) throw new Error(orbit.error.message);
     const pitch = orbit.plan.route.items.find((it) => it.type === 'gimbal');
     expect(pitch).toMatchObject({ type: 'gimbal', pitchDeg: -36.9 });
-    const items = toMissionItems(orbit.plan.route, { flavour: 'px4' }).map((it) =>
+    const planned = toMissionItems(orbit.plan.route, { flavour: 'px4' });
+    expect(planned.some((it) => it.command === 1000)).toBe(true);
+    const items = planned.map((it) =>
       Object.assign(new common.MissionItemInt(), it, { targetSystem: 1, targetComponent: 1 }),
     );
-    expect(items.some((it) => it.command === 1000)).toBe(true);
     expect((await uploadMission(gcs, items)).type).toBe(0);
     const statuses: common.GimbalDeviceAttitudeStatus[] = [];
     const managers: common.GimbalManagerStatus[] = [];
