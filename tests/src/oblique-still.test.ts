@@ -7,7 +7,8 @@
  */
 import type { ImageFinding } from '@aerie/contracts';
 import { imageFromMessage } from '@aerie/gcs-bridge';
-import { quaternionFromDeg, renderView, type Scene, SimGimbal, scenePixel } from '@aerie/hardware';
+import { quaternionFromDeg, renderView, SimGimbal } from '@aerie/hardware';
+import { redPixels, sceneWithMarker } from '@aerie/hardware/testing';
 import { georeferenceFinding } from '@aerie/inference';
 import { type CameraView, distanceM, localPlane } from '@aerie/missions';
 import { frameMetaOfImage } from '@aerie/server';
@@ -20,42 +21,9 @@ const LENS = { hfovDeg: 70, width: 1280, height: 720 };
 const plane = localPlane(HOME);
 const at = (northM: number, eastM: number) => plane.toLatLon({ x: eastM, y: northM });
 
-/** A grey scene 400 m square at 0.1 m/px with a 2 m red square at `marker`. */
-function sceneWithMarker(marker: { lat: number; lon: number }): Scene {
-  const north = at(200, 0).lat;
-  const south = at(-200, 0).lat;
-  const east = at(0, 200).lon;
-  const west = at(0, -200).lon;
-  const width = 4000;
-  const height = 4000;
-  const rgb = new Uint8Array(width * height * 3).fill(128);
-  const scene: Scene = { rgb, width, height, bounds: { north, south, east, west }, elevationMslM: GROUND_M };
-  const c = scenePixel(scene, marker.lat, marker.lon);
-  for (let y = Math.round(c.y - 10); y < Math.round(c.y + 10); y++)
-    for (let x = Math.round(c.x - 10); x < Math.round(c.x + 10); x++)
-      rgb.set([255, 0, 0], (y * width + x) * 3);
-  return scene;
-}
-
-/** Bounding box [x, y, w, h] of the red pixels. */
-function redBox(rgb: Uint8Array, width: number): [number, number, number, number] {
-  let [x0, y0, x1, y1] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1];
-  for (let i = 0, p = 0; i < rgb.length; i += 3, p++) {
-    if (!(rgb[i]! > 200 && rgb[i + 1]! < 60)) continue;
-    const x = p % width;
-    const y = Math.floor(p / width);
-    x0 = Math.min(x0, x);
-    y0 = Math.min(y0, y);
-    x1 = Math.max(x1, x + 1);
-    y1 = Math.max(y1, y + 1);
-  }
-  if (x1 < 0) throw new Error('the marker is not in the image');
-  return [x0, y0, x1 - x0, y1 - y0];
-}
-
 describe('an oblique still from the simulated camera, placed on the ground', () => {
   const marker = at(20, -15);
-  const scene = sceneWithMarker(marker);
+  const scene = sceneWithMarker(HOME, marker, GROUND_M, 2);
 
   for (const c of [
     {
@@ -81,7 +49,8 @@ describe('an oblique still from the simulated camera, placed on the ground', () 
         gimbal: gimbal.bodyRelative(c.body),
         camera: LENS,
       };
-      const box = redBox(renderView(scene, view), LENS.width);
+      const { box, n } = redPixels(renderView(scene, view), LENS.width);
+      expect(n).toBeGreaterThan(50);
       // CAMERA_IMAGE_CAPTURED as the simulated camera fills it (q: the camera's orientation).
       const m = new common.CameraImageCaptured();
       m.timeUtc = 1_700_000_000_000_000n;

@@ -25,12 +25,10 @@ import { relativeAttitudeDeg } from '@aerie/missions';
 
 export const MAV_CMD_DO_MOUNT_CONTROL = 205;
 export const MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW = 1000;
-const GIMBAL_MANAGER_FLAGS_RETRACT = 1;
-const GIMBAL_MANAGER_FLAGS_NEUTRAL = 2;
-export const GIMBAL_MANAGER_FLAGS_YAW_LOCK = 16;
-const MOUNT_MODE_RETRACT = 0;
-const MOUNT_MODE_NEUTRAL = 1;
-const MOUNT_MODE_MAVLINK_TARGETING = 2;
+/** GIMBAL_MANAGER_FLAGS this gimbal reads. */
+export const GimbalManagerFlags = { Retract: 1, Neutral: 2, YawLock: 16 } as const;
+/** MAV_MOUNT_MODE values of DO_MOUNT_CONTROL's param7. */
+const MountMode = { Retract: 0, Neutral: 1, MavlinkTargeting: 2 } as const;
 
 /** Attitude in degrees, aerospace Z-Y-X (yaw clockwise from north). */
 export interface AttitudeDeg {
@@ -98,11 +96,11 @@ export class SimGimbal {
   command(command: number, p: Params7): boolean {
     if (command === MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW) {
       const flags = Number.isFinite(p[4]) ? Math.round(p[4]) : 0;
-      if (flags & (GIMBAL_MANAGER_FLAGS_NEUTRAL | GIMBAL_MANAGER_FLAGS_RETRACT)) {
+      if (flags & (GimbalManagerFlags.Neutral | GimbalManagerFlags.Retract)) {
         this.held = { ...NEUTRAL };
         return true;
       }
-      const yawLock = (flags & GIMBAL_MANAGER_FLAGS_YAW_LOCK) !== 0;
+      const yawLock = (flags & GimbalManagerFlags.YawLock) !== 0;
       this.held = {
         pitchDeg: Number.isFinite(p[0]) ? Math.max(-180, Math.min(180, p[0])) : this.held.pitchDeg,
         rollDeg: this.held.rollDeg,
@@ -113,12 +111,12 @@ export class SimGimbal {
     }
     if (command === MAV_CMD_DO_MOUNT_CONTROL) {
       const mode = Math.round(p[6]);
-      if (mode === MOUNT_MODE_NEUTRAL || mode === MOUNT_MODE_RETRACT) {
+      if (mode === MountMode.Neutral || mode === MountMode.Retract) {
         this.held = { ...NEUTRAL };
         return true;
       }
       // RC targeting and GPS point are not simulated: the gimbal keeps what it holds.
-      if (mode !== MOUNT_MODE_MAVLINK_TARGETING) return true;
+      if (mode !== MountMode.MavlinkTargeting) return true;
       this.held = {
         pitchDeg: Number.isFinite(p[0]) ? p[0] : 0,
         rollDeg: Number.isFinite(p[1]) ? p[1] : 0,

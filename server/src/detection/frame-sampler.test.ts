@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LiveStateStore } from '../live/live-state-store.ts';
 import {
   FrameSampler,
+  type FrameSamplerOptions,
   gimbalForPose,
   sampleOf,
   shouldSample,
@@ -13,6 +14,21 @@ import { PoseBuffer } from './pose-at.ts';
 
 const GIMBAL = { pitchDeg: -90, yawDeg: 0, rollDeg: 0 };
 const LENS = { hfovDeg: 70, width: 1280, height: 720 };
+
+/** A sampler at 1 fps with the test gimbal and lens over `live`. */
+function samplerOn(
+  live: LiveStateStore,
+  opts: Omit<FrameSamplerOptions, 'liveState' | 'poses' | 'gimbal' | 'camera'>,
+): FrameSampler {
+  return new FrameSampler({
+    liveState: live,
+    poses: new PoseBuffer(),
+    fps: 1,
+    gimbal: GIMBAL,
+    camera: LENS,
+    ...opts,
+  });
+}
 
 describe('frame sampler rules', () => {
   it('samples flying vehicles (armed, not landed), or every online one', () => {
@@ -107,13 +123,8 @@ describe('FrameSampler', () => {
     const once = new Promise<void>((r) => {
       fetched = r;
     });
-    sampler = new FrameSampler({
-      liveState: live,
-      poses: new PoseBuffer(),
+    sampler = samplerOn(live, {
       stillUrl: () => 'http://cam/1.jpg',
-      fps: 1,
-      gimbal: GIMBAL,
-      camera: LENS,
       poseWaitMs: 20,
       fetchStill: async () => ({ bytes: new Uint8Array([1]), capturedAtMs: 5000 }),
       onFrame: () => {
@@ -145,13 +156,8 @@ describe('FrameSampler', () => {
       });
     live.update('v2', state(1000));
     const got = new Promise<Frame>((resolve) => {
-      sampler = new FrameSampler({
-        liveState: live,
-        poses: new PoseBuffer(),
+      sampler = samplerOn(live, {
         stillUrl: () => 'http://cam/2.jpg',
-        fps: 1,
-        gimbal: GIMBAL,
-        camera: LENS,
         fetchStill: async () => {
           setTimeout(() => live.update('v2', state(1100)), 10);
           return { bytes: new Uint8Array([0xff, 0xd8, 0xff]), capturedAtMs: 1050 };
