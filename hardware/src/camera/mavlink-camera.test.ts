@@ -40,4 +40,38 @@ describe('the simulated MAVLink camera on a fast simulated clock', () => {
       await camera.close();
     }
   }, 20_000);
+
+  it('acknowledges a resent single shot (same capture sequence number) without a second image', async () => {
+    const { gcs, v } = await vehicleWithGcs({ speedup: 1, settleS: 0 });
+    const taken: number[] = [];
+    const camera = new MavlinkCamera(v, {
+      stream: null,
+      lens: { hfovDeg: 70, width: 1280, height: 720 },
+      fps: 1,
+      captureStill: async (i) => {
+        taken.push(i);
+        return `http://127.0.0.1:1/stills/${i}.jpg`;
+      },
+    });
+    try {
+      let acks = 0;
+      gcs.onMessage((r) => {
+        if (r.message instanceof common.CommandAck && r.compid === 100 && r.message.command === 2000) acks++;
+      });
+      const shot = (seq: number, confirmation: number) => {
+        const c = commandLong(2000, [0, 0, 1, seq]) as common.CommandLong;
+        c.targetComponent = 100;
+        c.confirmation = confirmation;
+        gcs.send(c);
+      };
+      shot(7, 0);
+      shot(7, 1);
+      await until(() => acks === 2, 3000, 'both acknowledged');
+      shot(8, 0);
+      await until(() => acks === 3 && taken.length === 2, 3000, 'the next shot taken');
+      expect(taken).toEqual([0, 1]);
+    } finally {
+      await camera.close();
+    }
+  }, 20_000);
 });

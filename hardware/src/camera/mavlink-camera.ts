@@ -16,6 +16,8 @@
  *   relative altitude and the camera's orientation at the shot (the quaternion MAVLink defines
  *   as the camera's, in NED: the aircraft's gimbal, see sim/gimbal.ts), the image index, the
  *   capture result and the URL of the still.
+ *   A single shot that repeats the last one's capture sequence number (param4 > 0) from the same
+ *   sender is a resend: ACCEPTED again, no second image.
  * - MAV_CMD_IMAGE_STOP_CAPTURE (2001): ends a series; ACCEPTED (also when none runs).
  *
  * The stream it announces: the simulated camera serves Motion-JPEG over HTTP, for which
@@ -94,6 +96,8 @@ export class MavlinkCamera implements Tickable {
   private closed = false;
   /** Captures in flight, so close() can wait for them. */
   private readonly pending = new Set<Promise<void>>();
+  /** The capture sequence number (param4) of the last single shot, per sender. */
+  private readonly lastSequence = new Map<string, number>();
   /** A timed series (IMAGE_START_CAPTURE with param3 != 1): next shot due (simulated ms), images left. */
   private series: { everyMs: number; nextMs: number; left: number } | null = null;
 
@@ -210,6 +214,12 @@ export class MavlinkCamera implements Tickable {
     }
     if (total === 1) {
       this.ack(to, c.command, MavResult.Accepted);
+      // param4, the capture sequence number, is there "to prevent double captures when a command
+      // is re-transmitted" (MAVLink): a resend whose ack was lost is acknowledged, not shot again.
+      const seq = Math.round(c._param4);
+      const key = `${to.sysid}/${to.compid}`;
+      if (seq > 0 && this.lastSequence.get(key) === seq) return;
+      if (seq > 0) this.lastSequence.set(key, seq);
       this.takeStill();
       return;
     }
