@@ -120,6 +120,22 @@ export const VehicleStatePayload = Type.Object({
   rollDeg: Nullable(Finite()),
   pitchDeg: Nullable(Finite()),
   yawDeg: Nullable(Finite()),
+  /**
+   * The camera gimbal's attitude (GIMBAL_DEVICE_ATTITUDE_STATUS): pitch and roll against the
+   * horizon, yaw from the vehicle's heading (`yawFrame` 'vehicle') or from north ('earth').
+   * Absent from bridges that predate it; null until the vehicle reports a gimbal.
+   */
+  gimbal: Type.Optional(
+    Nullable(
+      Type.Object({
+        pitchDeg: Finite(),
+        rollDeg: Finite(),
+        yawDeg: Finite(),
+        yawFrame: Type.Union([Type.Literal('vehicle'), Type.Literal('earth')]),
+        atMs: Finite(),
+      }),
+    ),
+  ),
   batteryPct: Nullable(Finite()),
   batteryV: Nullable(Finite()),
   batteryA: Nullable(Finite()),
@@ -319,10 +335,22 @@ export const CameraStreamsPayload = Type.Object({
 });
 export type CameraStreamsPayload = Static<typeof CameraStreamsPayload>;
 
+/** MAV_COMP_ID_CAMERA .. MAV_COMP_ID_CAMERA6: the component ids of MAVLink cameras. */
+export const CAMERA_COMPIDS = { first: 100, last: 105 } as const;
+
+/**
+ * Whether a still's reported attitude is the camera's own orientation (a camera component
+ * reports it, as the MAVLink field says) rather than the vehicle's (the autopilot reports it).
+ */
+export function reportsCameraAttitude(compid: number): boolean {
+  return compid >= CAMERA_COMPIDS.first && compid <= CAMERA_COMPIDS.last;
+}
+
 /**
  * One still a camera reported in CAMERA_IMAGE_CAPTURED: where and how it was taken and where
- * the camera stored it. The attitude is the quaternion's, as Euler angles (PX4 sends the
- * gimbal's absolute attitude when it has a gimbal device, else the vehicle's).
+ * the camera stored it. The attitude is the quaternion's, as Euler angles: a camera component's
+ * (`compid` 100-105) own orientation in NED, as the MAVLink field says (zero: level, looking
+ * north); the vehicle's when the autopilot reports the still (PX4's camera_feedback).
  */
 export const CameraImagePayload = Type.Object({
   compid: Type.Integer({ minimum: 1, maximum: 255 }),

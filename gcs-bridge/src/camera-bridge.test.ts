@@ -127,4 +127,33 @@ describe('cameras through the bridge', () => {
     });
     expect(images[0]!.lat).toBeCloseTo(aircraft.position.lat, 6);
   }, 60_000);
+
+  it('keeps the gimbal the aircraft reports (GIMBAL_DEVICE_ATTITUDE_STATUS) in its state, and follows a gimbal command', async () => {
+    site = await openSimSite({ vehicles: 1 });
+    const bridge = site.running.bridge;
+    const vehicle = await bridge.waitForVehicle(1, 10_000);
+    const gimbal = () => bridge.vehicles().find((v) => v.sysid === 1)?.gimbal ?? null;
+    // Straight down until commanded; yaw reported from north (the aircraft's heading).
+    await waitFor(gimbal, 5000, 'a gimbal status');
+    // (float32 on the wire: -90 comes back within a few hundredths.)
+    expect(gimbal()!.yawFrame).toBe('earth');
+    expect(gimbal()!.pitchDeg).toBeCloseTo(-90, 1);
+    const { runCommand } = await import('./protocols/command.ts');
+    const nan = Number.NaN;
+    const ack = await runCommand(vehicle!.port, {
+      target: { sysid: 1, compid: 1 },
+      command: 1000,
+      param1: -30,
+      param2: nan,
+      param3: nan,
+      param4: nan,
+    });
+    expect(ack.ok).toBe(true);
+    await waitFor(
+      () => (Math.abs((gimbal()?.pitchDeg ?? 0) + 30) < 0.05 ? true : null),
+      5000,
+      'the gimbal at -30',
+    );
+    expect(gimbal()!.rollDeg).toBeCloseTo(0, 1);
+  }, 30_000);
 });

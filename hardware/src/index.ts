@@ -36,6 +36,12 @@ export {
   startVehicle,
   type VehicleOptions,
 } from './sim/fleet.ts';
+export {
+  type AttitudeDeg,
+  type GimbalSetpoint,
+  quaternionFromDeg,
+  SimGimbal,
+} from './sim/gimbal.ts';
 export { DEFAULT_RATES, type StreamRates } from './sim/telemetry.ts';
 export {
   type ActiveFaults,

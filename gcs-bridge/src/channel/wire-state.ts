@@ -38,6 +38,15 @@ export function toWireState(s: VehicleSnapshot): VehicleStatePayload {
     rollDeg: s.rollDeg,
     pitchDeg: s.pitchDeg,
     yawDeg: s.yawDeg,
+    gimbal: s.gimbal
+      ? {
+          pitchDeg: s.gimbal.pitchDeg,
+          rollDeg: s.gimbal.rollDeg,
+          yawDeg: s.gimbal.yawDeg,
+          yawFrame: s.gimbal.yawFrame,
+          atMs: s.gimbal.atMs,
+        }
+      : null,
     batteryPct: s.batteryPct,
     batteryV: s.batteryV,
     batteryA: s.batteryA,

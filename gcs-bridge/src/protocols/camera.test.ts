@@ -1,6 +1,7 @@
 import {
   MavlinkCamera,
   type MavlinkCameraOptions,
+  quaternionFromEuler,
   VideoStreamEncoding,
   VideoStreamType,
 } from '@aerie/hardware';
@@ -207,5 +208,22 @@ describe('camera discovery steps', () => {
     const h = Math.SQRT1_2;
     expect(eulerDegFromQuaternion([h, 0, 0, h])).toEqual({ rollDeg: 0, pitchDeg: 0, yawDeg: 90 });
     expect(eulerDegFromQuaternion([1, 0, 0, 0])).toEqual({ rollDeg: 0, pitchDeg: 0, yawDeg: 0 });
+  });
+
+  it('keeps the heading of a camera looking straight down (yaw and roll on one axis)', () => {
+    for (const yawDeg of [0, 37, 200, 300]) {
+      const q = quaternionFromEuler(0, -Math.PI / 2, (yawDeg * Math.PI) / 180);
+      // As MAVLink carries it: float32.
+      const e = eulerDegFromQuaternion(Array.from(new Float32Array(q)));
+      expect(e.pitchDeg).toBeCloseTo(-90, 1);
+      expect(e.rollDeg).toBe(0);
+      expect(e.yawDeg).toBeCloseTo(yawDeg, 1);
+    }
+    // Just off the vertical, the usual decomposition.
+    const q = quaternionFromEuler(0.1, (-80 * Math.PI) / 180, 1);
+    const e = eulerDegFromQuaternion(q);
+    expect([e.rollDeg, e.pitchDeg, e.yawDeg].map((d) => Math.round(d * 100) / 100)).toEqual([
+      5.73, -80, 57.3,
+    ]);
   });
 });

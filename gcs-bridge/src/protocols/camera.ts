@@ -34,6 +34,7 @@ import type {
   CameraStreamType,
   CameraStreamWire,
 } from '@aerie/contracts';
+import { CAMERA_COMPIDS } from '@aerie/contracts';
 import { common } from 'node-mavlink';
 import type { MessagePort } from '../codec/types.ts';
 import type { Result } from '../result.ts';
@@ -49,8 +50,7 @@ import {
 import type { Effect, ProtocolEvent, Step, Target } from './machine.ts';
 import { DEFAULT_TIMEOUT_MS, drive, fromTarget, sendErrorMessage } from './machine.ts';
 
-/** MAV_COMP_ID_CAMERA .. MAV_COMP_ID_CAMERA6. */
-export const CAMERA_COMPIDS = { first: 100, last: 105 } as const;
+export { CAMERA_COMPIDS };
 /** MAV_TYPE_CAMERA in HEARTBEAT.type. */
 export const MAV_TYPE_CAMERA = 30;
 export const MAV_CMD_REQUEST_CAMERA_INFORMATION = 521;
@@ -324,7 +324,15 @@ export function discoverCamera(
   });
 }
 
-/** A quaternion [w, x, y, z] as aerospace Euler angles in degrees (ZYX: yaw clockwise from north). */
+/** |sin(pitch)| beyond which yaw and roll are one axis (pitch within 0.08 deg of +-90). */
+const GIMBAL_LOCK_SIN = 0.999999;
+
+/**
+ * A quaternion [w, x, y, z] as aerospace Euler angles in degrees (ZYX: yaw clockwise from north).
+ * Looking straight down or up (a nadir camera's orientation) yaw and roll turn about the same
+ * axis and the usual formulas give 0/0: roll is then 0 and yaw carries the whole rotation, so
+ * the image's heading survives.
+ */
 export function eulerDegFromQuaternion(q: readonly number[]): {
   rollDeg: number;
   pitchDeg: number;
@@ -332,10 +340,15 @@ export function eulerDegFromQuaternion(q: readonly number[]): {
 } {
   const [w = 1, x = 0, y = 0, z = 0] = q;
   const deg = 180 / Math.PI;
-  const roll = Math.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
-  const pitch = Math.asin(Math.max(-1, Math.min(1, 2 * (w * y - z * x))));
-  const yaw = Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
-  const r = (v: number) => Math.round(v * deg * 100) / 100;
+  const sinPitch = Math.max(-1, Math.min(1, 2 * (w * y - z * x)));
+  const pitch = Math.asin(sinPitch);
+  const locked = Math.abs(sinPitch) > GIMBAL_LOCK_SIN;
+  const roll = locked ? 0 : Math.atan2(2 * (w * x + y * z), 1 - 2 * (x * x + y * y));
+  const yaw = locked
+    ? Math.atan2(2 * (w * z - x * y), 1 - 2 * (x * x + z * z))
+    : Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+  // `|| 0`: no -0 in reports.
+  const r = (v: number) => Math.round(v * deg * 100) / 100 || 0;
   return { rollDeg: r(roll), pitchDeg: r(pitch), yawDeg: (r(yaw) + 360) % 360 };
 }
 

@@ -1,3 +1,4 @@
+import { quaternionFromEuler } from '@aerie/hardware';
 import { common, minimal } from 'node-mavlink';
 import { describe, expect, it } from 'vitest';
 import { applyMessage, createVehicleState } from './state.ts';
@@ -52,6 +53,39 @@ describe('vehicle state reducer', () => {
       headingDeg: 90,
       groundSpeedMps: 5,
     });
+  });
+
+  it('keeps the gimbal attitude from GIMBAL_DEVICE_ATTITUDE_STATUS, yaw in the frame its flags name', () => {
+    const s = createVehicleState(1, 1);
+    expect(s.gimbal).toBeNull();
+    const r = Math.PI / 180;
+    const status = (rollDeg: number, pitchDeg: number, yawDeg: number, flags: number) =>
+      Object.assign(new common.GimbalDeviceAttitudeStatus(), {
+        q: Array.from(new Float32Array(quaternionFromEuler(rollDeg * r, pitchDeg * r, yawDeg * r))),
+        flags,
+      });
+    // Earth frame (ROLL_LOCK | PITCH_LOCK | YAW_IN_EARTH_FRAME), as the simulator sends it.
+    applyMessage(s, 285, status(0, -40, 300, 4 | 8 | 64), 7);
+    expect(s.gimbal).toMatchObject({ rollDeg: 0, yawFrame: 'earth', atMs: 7 });
+    expect(s.gimbal!.pitchDeg).toBeCloseTo(-40, 1);
+    expect(s.gimbal!.yawDeg).toBeCloseTo(300, 1);
+    // Vehicle frame: yaw from the heading, signed.
+    applyMessage(s, 285, status(0, -20, -30, 4 | 8 | 32), 8);
+    expect(s.gimbal).toMatchObject({ yawFrame: 'vehicle' });
+    expect(s.gimbal!.yawDeg).toBeCloseTo(-30, 1);
+    // Older gimbals: YAW_LOCK alone means earth frame, no yaw flag the vehicle frame.
+    applyMessage(s, 285, status(0, -20, 10, 16), 9);
+    expect(s.gimbal!.yawFrame).toBe('earth');
+    applyMessage(s, 285, status(0, -20, 10, 0), 10);
+    expect(s.gimbal!.yawFrame).toBe('vehicle');
+    // A status without a usable quaternion keeps the last one.
+    applyMessage(
+      s,
+      285,
+      Object.assign(new common.GimbalDeviceAttitudeStatus(), { q: [NaN, NaN, NaN, NaN], flags: 0 }),
+      11,
+    );
+    expect(s.gimbal!.atMs).toBe(10);
   });
 
   it('takes landed state from EXTENDED_SYS_STATE and reports take-off and landing', () => {

@@ -8,6 +8,7 @@ import { MISSION_STATE_NAMES } from '@aerie/contracts';
 import type { MavLinkData } from 'node-mavlink';
 import type { AutopilotFlavour, FlavourName, ModeKind } from '../autopilot/flavour.ts';
 import { flavourFor, genericFlavour, MODE_FLAG_SAFETY_ARMED } from '../autopilot/flavour.ts';
+import { eulerDegFromQuaternion } from '../protocols/camera.ts';
 import { BATTERY_STATUS_FRESH_MS, packVoltageV, sysStatusVoltageV } from './battery.ts';
 import {
   type AssembledText,
@@ -26,6 +27,18 @@ export interface StatusTextEntry {
   severity: number;
   severityName: string;
   text: string;
+}
+
+/**
+ * The camera gimbal's attitude from GIMBAL_DEVICE_ATTITUDE_STATUS: pitch and roll against the
+ * horizon, yaw relative to the vehicle's heading (`yawFrame` 'vehicle') or from north ('earth').
+ */
+export interface GimbalState {
+  pitchDeg: number;
+  rollDeg: number;
+  yawDeg: number;
+  yawFrame: 'vehicle' | 'earth';
+  atMs: number;
 }
 
 export interface VehicleState {
@@ -57,6 +70,8 @@ export interface VehicleState {
   rollDeg: number | null;
   pitchDeg: number | null;
   yawDeg: number | null;
+  /** The camera gimbal's attitude, null until the vehicle (or its gimbal) reports one. */
+  gimbal: GimbalState | null;
   batteryPct: number | null;
   batteryV: number | null;
   batteryA: number | null;
@@ -129,6 +144,7 @@ export function createVehicleState(sysid: number, compid: number): VehicleState 
     rollDeg: null,
     pitchDeg: null,
     yawDeg: null,
+    gimbal: null,
     batteryPct: null,
     batteryV: null,
     batteryA: null,
@@ -246,6 +262,9 @@ export function applyMessage(
     }
     case 245:
       return onExtendedSysState(state, m.landedState, atMs);
+    case 285:
+      state.gimbal = gimbalFromStatus(m.q, Number(m.flags), atMs) ?? state.gimbal;
+      return NO_EVENTS;
     case 253: {
       // Long texts arrive as MAVLink 2 chunks (id, chunk_seq): only whole texts become events.
       const texts = addStatusTextChunk(
@@ -258,6 +277,27 @@ export function applyMessage(
     default:
       return NO_EVENTS;
   }
+}
+
+const GIMBAL_DEVICE_FLAGS_YAW_LOCK = 16;
+const GIMBAL_DEVICE_FLAGS_YAW_IN_VEHICLE_FRAME = 32;
+const GIMBAL_DEVICE_FLAGS_YAW_IN_EARTH_FRAME = 64;
+
+/**
+ * GIMBAL_DEVICE_ATTITUDE_STATUS's quaternion as a gimbal attitude. Its yaw is from north with
+ * YAW_IN_EARTH_FRAME, from the heading with YAW_IN_VEHICLE_FRAME; with neither (older
+ * gimbals), from north when YAW_LOCK is set, else from the heading (MAVLink common.xml). Pitch
+ * and roll are against the horizon in both frames. Null for a quaternion that is not finite.
+ */
+export function gimbalFromStatus(q: readonly number[], flags: number, atMs: number): GimbalState | null {
+  if (!Array.isArray(q) || q.length !== 4 || !q.every(Number.isFinite)) return null;
+  const earth =
+    (flags & GIMBAL_DEVICE_FLAGS_YAW_IN_EARTH_FRAME) !== 0 ||
+    ((flags & GIMBAL_DEVICE_FLAGS_YAW_IN_VEHICLE_FRAME) === 0 &&
+      (flags & GIMBAL_DEVICE_FLAGS_YAW_LOCK) !== 0);
+  const e = eulerDegFromQuaternion(q);
+  const yawDeg = earth ? e.yawDeg : e.yawDeg > 180 ? e.yawDeg - 360 : e.yawDeg;
+  return { pitchDeg: e.pitchDeg, rollDeg: e.rollDeg, yawDeg, yawFrame: earth ? 'earth' : 'vehicle', atMs };
 }
 
 /**

@@ -86,6 +86,8 @@ export async function startFleetCameras(
             ...v.attitudeDeg,
           };
         },
+        // The gimbal the autopilot steers (mission gimbal items), stabilised against the horizon.
+        gimbalNow: () => v.gimbalBodyDeg,
       }),
     );
   }

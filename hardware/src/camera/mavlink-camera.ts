@@ -11,11 +11,13 @@
  * - MAV_CMD_IMAGE_START_CAPTURE (2000), from the ground station or from its autopilot (PX4 sends
  *   one per shot of its camera trigger, and hands on mission capture items): param3 = 1 takes one
  *   image; param3 = 0 (until stopped) or > 1 (that many) takes a series every param2 seconds of
- *   the camera's own (real-time) clock, the first at once (param2 must then be > 0, else DENIED).
+ *   the aircraft's simulated clock, the first at once (param2 must then be > 0, else DENIED).
  *   ACCEPTED, then for each image CAMERA_IMAGE_CAPTURED with the time, the aircraft's position,
- *   relative altitude and attitude quaternion at the shot (the camera has no gimbal device, so
- *   the quaternion is the vehicle's, as PX4's camera_feedback sends it then; the lens looks
- *   straight down from the body), the image index, the capture result and the URL of the still.
+ *   relative altitude and the camera's orientation at the shot (the quaternion MAVLink defines
+ *   as the camera's, in NED: the aircraft's gimbal, see sim/gimbal.ts), the image index, the
+ *   capture result and the URL of the still.
+ *   A single shot that repeats the last one's capture sequence number (param4 > 0) from the same
+ *   sender is a resend: ACCEPTED again, no second image.
  * - MAV_CMD_IMAGE_STOP_CAPTURE (2001): ends a series; ACCEPTED (also when none runs).
  *
  * The stream it announces: the simulated camera serves Motion-JPEG over HTTP, for which
@@ -26,8 +28,11 @@
  */
 import { common, type MavLinkData, minimal } from 'node-mavlink';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from '../sim/codec.ts';
+import { AUTOPILOT_GIMBAL_ID, quaternionFromDeg } from '../sim/gimbal.ts';
 import { joinTicker, leaveTicker, type Tickable } from '../sim/ticker.ts';
 import { MavResult, type SimVehicle } from '../sim/vehicle.ts';
+
+export { quaternionFromEuler } from '../sim/gimbal.ts';
 
 /** MAV_COMP_ID_CAMERA. */
 export const CAMERA_COMPID = 100;
@@ -71,23 +76,6 @@ export interface MavlinkCameraOptions {
   now?: () => number;
 }
 
-/** Aerospace Euler angles (rad, ZYX) to a quaternion [w, x, y, z]. */
-export function quaternionFromEuler(
-  roll: number,
-  pitch: number,
-  yaw: number,
-): [number, number, number, number] {
-  const [cr, sr] = [Math.cos(roll / 2), Math.sin(roll / 2)];
-  const [cp, sp] = [Math.cos(pitch / 2), Math.sin(pitch / 2)];
-  const [cy, sy] = [Math.cos(yaw / 2), Math.sin(yaw / 2)];
-  return [
-    cr * cp * cy + sr * sp * sy,
-    sr * cp * cy - cr * sp * sy,
-    cr * sp * cy + sr * cp * sy,
-    cr * cp * sy - sr * sp * cy,
-  ];
-}
-
 const chars = (s: string, n: number): number[] => {
   const out = new Array<number>(n).fill(0);
   Buffer.from(s, 'utf8')
@@ -108,7 +96,9 @@ export class MavlinkCamera implements Tickable {
   private closed = false;
   /** Captures in flight, so close() can wait for them. */
   private readonly pending = new Set<Promise<void>>();
-  /** A timed series (IMAGE_START_CAPTURE with param3 != 1): next shot due, images left. */
+  /** The capture sequence number (param4) of the last single shot, per sender. */
+  private readonly lastSequence = new Map<string, number>();
+  /** A timed series (IMAGE_START_CAPTURE with param3 != 1): next shot due (simulated ms), images left. */
   private series: { everyMs: number; nextMs: number; left: number } | null = null;
 
   constructor(
@@ -135,8 +125,12 @@ export class MavlinkCamera implements Tickable {
   tick(realNowMs: number): void {
     if (this.closed) return;
     const series = this.series;
-    if (series && realNowMs >= series.nextMs) {
-      series.nextMs = Math.max(series.nextMs + series.everyMs, realNowMs);
+    // The series runs on the aircraft's simulated clock, as the rest of the flight does: at a
+    // speedup of 10 an interval of 2 s is 0.2 real seconds, and the shots fall as far apart
+    // along the route as they would in real flight.
+    const simNowMs = this.aircraft.simTimeS * 1000;
+    if (series && simNowMs >= series.nextMs) {
+      series.nextMs = Math.max(series.nextMs + series.everyMs, simNowMs);
       series.left -= 1;
       if (series.left <= 0) this.series = null;
       this.takeStill();
@@ -220,6 +214,12 @@ export class MavlinkCamera implements Tickable {
     }
     if (total === 1) {
       this.ack(to, c.command, MavResult.Accepted);
+      // param4, the capture sequence number, is there "to prevent double captures when a command
+      // is re-transmitted" (MAVLink): a resend whose ack was lost is acknowledged, not shot again.
+      const seq = Math.round(c._param4);
+      const key = `${to.sysid}/${to.compid}`;
+      if (seq > 0 && this.lastSequence.get(key) === seq) return;
+      if (seq > 0) this.lastSequence.set(key, seq);
       this.takeStill();
       return;
     }
@@ -229,10 +229,10 @@ export class MavlinkCamera implements Tickable {
       return;
     }
     this.ack(to, c.command, MavResult.Accepted);
-    // The first image at the next tick, then one every interval.
+    // The first image at the next tick, then one every interval of simulated time.
     this.series = {
       everyMs: intervalS * 1000,
-      nextMs: performance.now(),
+      nextMs: this.aircraft.simTimeS * 1000,
       left: total === 0 ? Number.POSITIVE_INFINITY : total,
     };
   }
@@ -263,8 +263,6 @@ export class MavlinkCamera implements Tickable {
   private shot(index: number): common.CameraImageCaptured {
     const a = this.aircraft;
     const p = a.position;
-    const att = a.attitudeDeg;
-    const rad = Math.PI / 180;
     const m = new common.CameraImageCaptured();
     m.timeBootMs = Math.floor(a.simTimeS * 1000) >>> 0;
     m.timeUtc = BigInt(Math.round((this.opts.now ?? Date.now)() * 1000));
@@ -273,7 +271,9 @@ export class MavlinkCamera implements Tickable {
     m.lon = Math.round(p.lon * 1e7);
     m.alt = Math.round(p.altAmslM * 1000);
     m.relativeAlt = Math.round(p.altRelM * 1000);
-    m.q = quaternionFromEuler(att.rollDeg * rad, att.pitchDeg * rad, att.yawDeg * rad);
+    // The camera's own orientation in NED (the MAVLink field: "quaternion of camera orientation"),
+    // zero looking north and level: the gimbal's pitch and roll against the horizon, its yaw.
+    m.q = quaternionFromDeg(a.cameraAttitudeDeg);
     m.imageIndex = index;
     m.captureResult = 0 as common.CameraImageCaptured['captureResult'];
     m.fileUrl = '';
@@ -297,7 +297,8 @@ export class MavlinkCamera implements Tickable {
       (this.opts.stream ? CAP_HAS_VIDEO_STREAM : 0)) as common.CameraCapFlags;
     m.camDefinitionVersion = 0;
     m.camDefinitionUri = '';
-    m.gimbalDeviceId = 0;
+    // The gimbal the autopilot drives (sim/gimbal.ts): the camera's attitude is that gimbal's.
+    m.gimbalDeviceId = AUTOPILOT_GIMBAL_ID;
     m.cameraDeviceId = 0;
     return m;
   }

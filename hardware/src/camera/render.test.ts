@@ -1,43 +1,31 @@
-import { type CameraView, groundToPixel } from '@aerie/missions';
+import { type CameraView, distanceM, groundToPixel, pixelToGround } from '@aerie/missions';
 import { describe, expect, it } from 'vitest';
 import { offsetLatLon } from '../sim/geo.ts';
-import { renderView, type Scene, scenePixel } from './render.ts';
+import { SimGimbal } from '../sim/gimbal.ts';
+import { renderView, type Scene } from './render.ts';
+import { redPixels, sceneWithMarker } from './testing.ts';
 
 const HOME = { lat: 23.03, lon: 113.14 };
 const GROUND_M = 10;
 
-/** A grey scene 400 m square at 0.1 m/px with a 1 m red square planted at `marker`. */
-function sceneWithMarker(marker: { lat: number; lon: number }): Scene {
-  const [north, west] = offsetLatLon(HOME.lat, HOME.lon, 200, -200);
-  const [south, east] = offsetLatLon(HOME.lat, HOME.lon, -200, 200);
-  const width = 4000;
-  const height = 4000;
-  const rgb = new Uint8Array(width * height * 3).fill(128);
-  const scene: Scene = { rgb, width, height, bounds: { north, south, east, west }, elevationMslM: GROUND_M };
-  const c = scenePixel(scene, marker.lat, marker.lon);
-  for (let y = Math.round(c.y - 5); y < Math.round(c.y + 5); y++)
-    for (let x = Math.round(c.x - 5); x < Math.round(c.x + 5); x++) {
-      const i = (y * width + x) * 3;
-      rgb[i] = 255;
-      rgb[i + 1] = 0;
-      rgb[i + 2] = 0;
-    }
-  return scene;
-}
+const sceneAround = (marker: { lat: number; lon: number }): Scene => sceneWithMarker(HOME, marker, GROUND_M);
 
-/** Centroid of the red pixels of an RGB image. */
-function redCentroid(rgb: Uint8Array, width: number): { u: number; v: number; n: number } {
-  let su = 0;
-  let sv = 0;
-  let n = 0;
-  for (let i = 0, p = 0; i < rgb.length; i += 3, p++) {
-    if (rgb[i]! > 200 && rgb[i + 1]! < 60) {
-      su += (p % width) + 0.5;
-      sv += Math.floor(p / width) + 0.5;
-      n++;
-    }
-  }
-  return { u: su / n, v: sv / n, n };
+/** Renders `v` and checks the marker lands within `tolPx` of where the geometry puts it; returns where it landed. */
+function expectMarkerAt(
+  scene: Scene,
+  v: CameraView,
+  marker: { lat: number; lon: number },
+  tolPx: number,
+  minPx = 20,
+) {
+  const expected = groundToPixel(v, marker, GROUND_M);
+  if (!expected.ok) throw new Error(expected.message);
+  expect(expected.inImage).toBe(true);
+  const got = redPixels(renderView(scene, v), v.camera.width);
+  expect(got.n).toBeGreaterThan(minPx);
+  expect(Math.abs(got.u - expected.u)).toBeLessThan(tolPx);
+  expect(Math.abs(got.v - expected.v)).toBeLessThan(tolPx);
+  return { got, expected };
 }
 
 function view(
@@ -56,30 +44,47 @@ function view(
 describe('simulated camera rendering', () => {
   const [mLat, mLon] = offsetLatLon(HOME.lat, HOME.lon, 12, -20);
   const marker = { lat: mLat, lon: mLon };
-  const scene = sceneWithMarker(marker);
+  const scene = sceneAround(marker);
 
   for (const yawDeg of [0, 37, 200]) {
     it(`draws a planted marker where the geometry predicts, within 2 px at nadir (yaw ${yawDeg})`, () => {
-      const v = view(HOME, 60, yawDeg, -90);
-      const expected = groundToPixel(v, marker, GROUND_M);
-      if (!expected.ok) throw new Error(expected.message);
-      expect(expected.inImage).toBe(true);
-      const got = redCentroid(renderView(scene, v), 1280);
-      expect(got.n).toBeGreaterThan(20);
-      expect(Math.abs(got.u - expected.u)).toBeLessThan(2);
-      expect(Math.abs(got.v - expected.v)).toBeLessThan(2);
+      expectMarkerAt(scene, view(HOME, 60, yawDeg, -90), marker, 2);
     });
   }
 
   it('looks ahead under a pitched gimbal: the marker moves toward the top as the camera tilts up', () => {
     const [sLat, sLon] = offsetLatLon(HOME.lat, HOME.lon, -40, 0);
-    const v = view({ lat: sLat, lon: sLon }, 60, 0, -60);
-    const expected = groundToPixel(v, marker, GROUND_M);
-    if (!expected.ok) throw new Error(expected.message);
-    const got = redCentroid(renderView(scene, v), 1280);
-    expect(got.n).toBeGreaterThan(3);
-    expect(Math.abs(got.u - expected.u)).toBeLessThan(3);
-    expect(Math.abs(got.v - expected.v)).toBeLessThan(3);
+    expectMarkerAt(scene, view({ lat: sLat, lon: sLon }, 60, 0, -60), marker, 3, 3);
+  });
+
+  it('draws the marker within 2 px seen obliquely from a tilted aircraft through its stabilised gimbal, and the pixel leads back to it', () => {
+    // 45 m south-east of the marker, banked and pitched as in a turn; the mission's gimbal item
+    // asked for 35 deg down, yaw following the heading (north-west, towards the marker).
+    const [sLat, sLon] = offsetLatLon(mLat, mLon, -32, 32);
+    const attitude = { rollDeg: 9, pitchDeg: -6, yawDeg: 315 };
+    const gimbal = new SimGimbal();
+    gimbal.command(1000, [-35, Number.NaN, Number.NaN, Number.NaN, 0, 0, 0]);
+    const v: CameraView = {
+      pose: { lat: sLat, lon: sLon, altMslM: GROUND_M + 30, ...attitude },
+      gimbal: gimbal.bodyRelative(attitude),
+      camera: { hfovDeg: 70, width: 1280, height: 720 },
+    };
+    const { got, expected } = expectMarkerAt(scene, v, marker, 2);
+    // Round trip: the rendered marker's pixel back to the ground lands within 0.3 m of it (the
+    // 1 m marker drawn at 0.1 m scene pixels, sampled nearest-neighbour).
+    const hit = pixelToGround(v, got.u, got.v, { kind: 'flat', elevationMslM: GROUND_M });
+    if (!hit.ok) throw new Error(hit.message);
+    expect(distanceM(hit.point, marker)).toBeLessThan(0.3);
+    // The tilt did not reach the camera: its view is the one of a level aircraft.
+    const level: CameraView = {
+      ...v,
+      pose: { ...v.pose, rollDeg: 0, pitchDeg: 0 },
+      gimbal: { pitchDeg: -35, yawDeg: 0, rollDeg: 0 },
+    };
+    const same = groundToPixel(level, marker, GROUND_M);
+    if (!same.ok) throw new Error(same.message);
+    expect(same.u).toBeCloseTo(expected.u, 6);
+    expect(same.v).toBeCloseTo(expected.v, 6);
   });
 
   it('draws sky above the horizon and refuses a wrongly sized buffer', () => {

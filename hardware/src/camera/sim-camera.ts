@@ -26,6 +26,11 @@ export interface SimCameraOptions {
   pose: () => CameraPose;
   /** Gimbal relative to the body; default straight down (pitch -90). */
   gimbal?: GimbalAngles;
+  /**
+   * The gimbal relative to the body now (a steered, stabilised gimbal: the aircraft's
+   * `gimbalBodyDeg`); when given it is read at every frame instead of `gimbal`.
+   */
+  gimbalNow?: () => GimbalAngles;
   lens?: Partial<CameraLens>;
   /** Frames per second while watched; default 12. */
   fps?: number;
@@ -61,7 +66,8 @@ export class SimCamera {
   /** Renders one frame now. */
   async capture(): Promise<CameraFrame> {
     const capturedAtMs = (this.opts.now ?? Date.now)();
-    const view: CameraView = { pose: this.opts.pose(), gimbal: { ...this.gimbal }, camera: this.lens };
+    const gimbal = this.opts.gimbalNow ? this.opts.gimbalNow() : this.gimbal;
+    const view: CameraView = { pose: this.opts.pose(), gimbal: { ...gimbal }, camera: this.lens };
     renderView(this.opts.scene, view, this.buf);
     const jpeg = await sharp(this.buf, {
       raw: { width: this.lens.width, height: this.lens.height, channels: 3 },

@@ -9,6 +9,7 @@ import type { Battery } from './battery.ts';
 import { type CameraTrigger, MAV_CMD_DO_SET_CAM_TRIGG_DIST } from './camera-trigger.ts';
 import { behaviourForSetMode, CopterMode } from './flavour.ts';
 import type { Flight } from './flight.ts';
+import { MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW, MAV_CMD_DO_MOUNT_CONTROL, type SimGimbal } from './gimbal.ts';
 import type { MissionExecutor } from './mission-exec.ts';
 import {
   MavResult,
@@ -27,6 +28,8 @@ export class CommandDispatcher {
   armInterlock: (() => string | undefined) | undefined;
   /** The camera trigger DO_SET_CAM_TRIGG_DIST drives (camera-trigger.ts); none: UNSUPPORTED. */
   cameraTrigger: CameraTrigger | undefined;
+  /** The gimbal DO_GIMBAL_MANAGER_PITCHYAW and DO_MOUNT_CONTROL steer (gimbal.ts); none: UNSUPPORTED. */
+  gimbal: SimGimbal | undefined;
 
   constructor(
     private readonly config: VehicleConfig,
@@ -113,6 +116,11 @@ export class CommandDispatcher {
       case MAV_CMD_DO_SET_CAM_TRIGG_DIST:
         if (!this.cameraTrigger) return MavResult.Unsupported;
         this.cameraTrigger.setDistance(p1, p3);
+        return MavResult.Accepted;
+      case MAV_CMD_DO_GIMBAL_MANAGER_PITCHYAW:
+      case MAV_CMD_DO_MOUNT_CONTROL:
+        if (!this.gimbal) return MavResult.Unsupported;
+        this.gimbal.command(command, [p1, p2, p3, p[3] ?? 0, p5, p6, p7]);
         return MavResult.Accepted;
       case 178:
         // DO_CHANGE_SPEED: param2 m/s; -1 (or 0) back to the cruise parameter.

@@ -8,6 +8,7 @@ import type { Battery } from './battery.ts';
 import { MAV_AUTOPILOT_ARDUPILOTMEGA, MAV_AUTOPILOT_PX4, MAV_TYPE_QUADROTOR } from './flavour.ts';
 import type { Flight } from './flight.ts';
 import { wrap2Pi, wrapPi } from './geo.ts';
+import { AUTOPILOT_GIMBAL_ID, quaternionFromDeg, type SimGimbal } from './gimbal.ts';
 import type { MissionExecutor } from './mission-exec.ts';
 import type { MissionStore } from './mission-store.ts';
 import { MavResult, type VehicleConfig, type VehicleIo, type VehicleState } from './state.ts';
@@ -21,6 +22,8 @@ export interface TelemetrySource {
   readonly mission: MissionExecutor;
   readonly flight: Flight;
   readonly store: MissionStore;
+  /** The camera gimbal; without one the gimbal messages are not sent (as PX4 without a gimbal). */
+  readonly gimbal?: SimGimbal;
 }
 
 export function heartbeat(v: TelemetrySource): minimal.Heartbeat {
@@ -194,8 +197,66 @@ export function extendedSysState(v: TelemetrySource): common.ExtendedSysState {
   return m;
 }
 
-/** Encoders by message id: what the vehicle can send on its own or on request. */
-const ENCODERS: Record<number, (v: TelemetrySource) => MavLinkData> = {
+const GIMBAL_DEVICE_FLAGS_ROLL_LOCK = 4;
+const GIMBAL_DEVICE_FLAGS_PITCH_LOCK = 8;
+const GIMBAL_DEVICE_FLAGS_YAW_LOCK = 16;
+const GIMBAL_DEVICE_FLAGS_YAW_IN_EARTH_FRAME = 64;
+
+const vehicleAttitudeDeg = (s: VehicleState) => {
+  const deg = 180 / Math.PI;
+  return { rollDeg: s.roll * deg, pitchDeg: s.pitch * deg, yawDeg: s.yaw * deg };
+};
+
+function gimbalFlags(g: SimGimbal): number {
+  const locks = GIMBAL_DEVICE_FLAGS_ROLL_LOCK | GIMBAL_DEVICE_FLAGS_PITCH_LOCK;
+  return locks | (g.setpoint.yawLock ? GIMBAL_DEVICE_FLAGS_YAW_LOCK : 0);
+}
+
+/**
+ * GIMBAL_DEVICE_ATTITUDE_STATUS as PX4 sends it for a gimbal it drives itself (vmount with a
+ * PWM/AUX output publishes the device status, component 1): the camera's attitude with yaw in
+ * the earth frame (flag YAW_IN_EARTH_FRAME), and delta_yaw, the yaw relative to the vehicle.
+ */
+export function gimbalDeviceAttitudeStatus(
+  v: TelemetrySource,
+): common.GimbalDeviceAttitudeStatus | undefined {
+  const g = v.gimbal;
+  if (!g) return undefined;
+  const vehicle = vehicleAttitudeDeg(v.state);
+  const cam = g.cameraAttitude(vehicle);
+  const m = new common.GimbalDeviceAttitudeStatus();
+  m.targetSystem = 0;
+  m.targetComponent = 0;
+  m.timeBootMs = Math.round(v.state.simMs) >>> 0;
+  m.flags = (gimbalFlags(g) | GIMBAL_DEVICE_FLAGS_YAW_IN_EARTH_FRAME) as common.GimbalDeviceFlags;
+  m.q = quaternionFromDeg(cam);
+  m.angularVelocityX = Number.NaN;
+  m.angularVelocityY = Number.NaN;
+  m.angularVelocityZ = Number.NaN;
+  m.failureFlags = 0 as common.GimbalDeviceErrorFlags;
+  m.deltaYaw = wrapPi(((cam.yawDeg - vehicle.yawDeg) * Math.PI) / 180);
+  m.deltaYawVelocity = Number.NaN;
+  m.gimbalDeviceId = AUTOPILOT_GIMBAL_ID;
+  return m;
+}
+
+/** GIMBAL_MANAGER_STATUS: the device's flags, and who controls it (the autopilot itself here). */
+export function gimbalManagerStatus(v: TelemetrySource): common.GimbalManagerStatus | undefined {
+  const g = v.gimbal;
+  if (!g) return undefined;
+  const m = new common.GimbalManagerStatus();
+  m.timeBootMs = Math.round(v.state.simMs) >>> 0;
+  m.flags = gimbalFlags(g) as common.GimbalManagerFlags;
+  m.gimbalDeviceId = AUTOPILOT_GIMBAL_ID;
+  m.primaryControlSysid = v.config.sysid;
+  m.primaryControlCompid = 1;
+  m.secondaryControlSysid = 0;
+  m.secondaryControlCompid = 0;
+  return m;
+}
+
+/** Encoders by message id: what the vehicle can send on its own or on request (undefined: not now). */
+const ENCODERS: Record<number, (v: TelemetrySource) => MavLinkData | undefined> = {
   0: heartbeat,
   1: sysStatus,
   24: gpsRaw,
@@ -207,6 +268,8 @@ const ENCODERS: Record<number, (v: TelemetrySource) => MavLinkData> = {
   148: autopilotVersion,
   242: homePosition,
   245: extendedSysState,
+  281: gimbalManagerStatus,
+  285: gimbalDeviceAttitudeStatus,
 };
 
 /** The vehicle's telemetry streams and one-off sends. */
@@ -235,8 +298,9 @@ export class Telemetry {
   /** Sends one message on request; false when the vehicle does not provide it. */
   sendOnce(msgid: number): boolean {
     const encode = ENCODERS[msgid];
-    if (!encode) return false;
-    this.io.send(encode(this.source));
+    const m = encode?.(this.source);
+    if (!m) return false;
+    this.io.send(m);
     return true;
   }
 

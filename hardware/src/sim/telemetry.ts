@@ -16,6 +16,9 @@ export interface StreamRates {
   batteryStatus: number;
   missionCurrent: number;
   homePosition: number;
+  /** GIMBAL_MANAGER_STATUS and GIMBAL_DEVICE_ATTITUDE_STATUS (PX4 sends them when it has a gimbal). */
+  gimbalManagerStatus: number;
+  gimbalDeviceAttitudeStatus: number;
 }
 
 /** MAVLink message id of each stream. */
@@ -30,6 +33,8 @@ export const STREAM_MSGID: Record<keyof StreamRates, number> = {
   batteryStatus: 147,
   missionCurrent: 42,
   homePosition: 242,
+  gimbalManagerStatus: 281,
+  gimbalDeviceAttitudeStatus: 285,
 };
 
 /** PX4's default ground-link rates. */
@@ -44,6 +49,9 @@ export const DEFAULT_RATES: StreamRates = {
   batteryStatus: 0.5,
   missionCurrent: 1,
   homePosition: 0.5,
+  // PX4 mavlink_main.cpp, normal (ground link) mode.
+  gimbalManagerStatus: 0.5,
+  gimbalDeviceAttitudeStatus: 1,
 };
 
 /** One periodic stream in simulated time. */

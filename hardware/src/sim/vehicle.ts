@@ -15,6 +15,7 @@ import { Battery } from './battery.ts';
 import { CameraTrigger, type ComponentCommand } from './camera-trigger.ts';
 import { type DecodedMessage, FrameDecoder, FrameEncoder } from './codec.ts';
 import { CommandDispatcher } from './command-dispatch.ts';
+import { ComponentCommandSender } from './component-commands.ts';
 import { type ActiveFaults, activeFaults, applyFaults, type SimFaults } from './faults.ts';
 import { type Flavour, modeName } from './flavour.ts';
 import { Flight } from './flight.ts';
@@ -26,6 +27,7 @@ import {
   linkLossBehaviour,
   MAV_TYPE_GCS,
 } from './gcs-link-loss.ts';
+import { type AttitudeDeg, SimGimbal } from './gimbal.ts';
 import { type FaultyLink, UdpLink } from './link.ts';
 import { MissionExecutor } from './mission-exec.ts';
 import { MissionServer } from './mission-server.ts';
@@ -43,6 +45,15 @@ export { LandedState, MavResult, MissionState, type VehicleConfig } from './stat
 const MAX_SUBSTEP_S = 0.1;
 /** Real time a tick may cover at most; beyond this the simulated clock slows rather than jumps. */
 const MAX_TICK_REAL_MS = 250;
+
+const MSG_COMMAND_ACK = 77;
+
+/** Whether one framed message (as a sharer writes it) is a COMMAND_ACK from system `sysid`. */
+function isCommandAckFrom(buf: Buffer, sysid: number): boolean {
+  if (buf[0] === 0xfd) return buf.length > 9 && buf[5] === sysid && buf.readUIntLE(7, 3) === MSG_COMMAND_ACK;
+  if (buf[0] === 0xfe) return buf.length > 5 && buf[3] === sysid && buf[5] === MSG_COMMAND_ACK;
+  return false;
+}
 
 /**
  * A running simulated vehicle. Start it with `startVehicle` / `startFleet`; read its state
@@ -64,7 +75,7 @@ export class SimVehicle implements Tickable {
   private readonly paramServer: ParamServer;
   /** PX4's camera trigger and its hand-on of mission camera items to the camera component. */
   private readonly trigger = new CameraTrigger({
-    command: (c) => this.commandComponent(c),
+    command: (c) => this.componentCommands.send(c, performance.now()),
     triggered: (seq) => {
       const m = new common.CameraTrigger();
       m.timeUsec = BigInt(Math.round(this.state.simMs * 1000));
@@ -72,6 +83,14 @@ export class SimVehicle implements Tickable {
       this.send(m);
     },
   });
+  /** Commands to the camera, resent until it acknowledges them (component-commands.ts). */
+  private readonly componentCommands = new ComponentCommandSender((c, confirmation) =>
+    this.commandComponent(c, confirmation),
+  );
+  /** What the components sharing this transport say to the autopilot (the camera's COMMAND_ACK). */
+  private readonly componentDecoder = new FrameDecoder((m) => this.fromComponent(m));
+  /** The camera's gimbal, steered by mission gimbal items and gimbal commands (gimbal.ts). */
+  readonly gimbal = new SimGimbal();
   private readonly encoder: FrameEncoder;
   private readonly decoder: FrameDecoder;
   private closed = false;
@@ -117,7 +136,7 @@ export class SimVehicle implements Tickable {
       this.io,
       (b, cm) => this.flight.setBehaviour(b, cm),
       (msgid) => this.telemetry.sendOnce(msgid),
-      (command, params) => this.trigger.missionItem(command, params),
+      (command, params) => this.gimbal.command(command, params) || this.trigger.missionItem(command, params),
     );
     this.flight = new Flight(config, state, this.io, this.mission, this.pack);
     this.telemetry = new Telemetry(
@@ -128,6 +147,7 @@ export class SimVehicle implements Tickable {
         mission: this.mission,
         flight: this.flight,
         store: this.store,
+        gimbal: this.gimbal,
       },
       this.io,
     );
@@ -141,6 +161,7 @@ export class SimVehicle implements Tickable {
       this.telemetry,
     );
     this.commands.cameraTrigger = this.trigger;
+    this.commands.gimbal = this.gimbal;
     this.paramServer = new ParamServer(config, this.params, this.io, () => this.retune());
     this.missions = new MissionServer(
       {
@@ -200,6 +221,16 @@ export class SimVehicle implements Tickable {
   get attitudeDeg(): { rollDeg: number; pitchDeg: number; yawDeg: number } {
     const deg = 180 / Math.PI;
     return { rollDeg: this.state.roll * deg, pitchDeg: this.state.pitch * deg, yawDeg: this.state.yaw * deg };
+  }
+
+  /** The camera's attitude in NED (degrees; zero: level, looking north), from the gimbal and the vehicle's attitude. */
+  get cameraAttitudeDeg(): AttitudeDeg {
+    return this.gimbal.cameraAttitude(this.attitudeDeg);
+  }
+
+  /** The camera's attitude relative to the body (degrees), as the renderer's gimbal angles take it. */
+  get gimbalBodyDeg(): AttitudeDeg {
+    return this.gimbal.bodyRelative(this.attitudeDeg);
   }
 
   get mode(): { name: string; customMode: number } {
@@ -277,7 +308,11 @@ export class SimVehicle implements Tickable {
     this.linkPeers.add(onData);
     return {
       write: (buf) => {
-        if (!this.closed) this.link.write(buf);
+        if (this.closed) return;
+        this.link.write(buf);
+        // Routed to the autopilot too, as PX4's MAVLink router hands a component's messages on;
+        // only its own components' COMMAND_ACKs concern it (a dock's traffic is not decoded).
+        if (isCommandAckFrom(buf, this.config.sysid)) this.componentDecoder.push(buf);
       },
       detach: () => {
         this.linkPeers.delete(onData);
@@ -320,6 +355,7 @@ export class SimVehicle implements Tickable {
     this.timers.clear();
     this.missions.close();
     this.decoder.close();
+    this.componentDecoder.close();
     await this.link.close();
   }
 
@@ -343,6 +379,7 @@ export class SimVehicle implements Tickable {
       dt -= h;
     }
     this.mission.flushReached();
+    this.componentCommands.check(realNowMs);
     this.checkGcsLink(realNowMs);
     this.telemetry.runStreams();
   }
@@ -382,17 +419,26 @@ export class SimVehicle implements Tickable {
    * link, as PX4 sends it on every MAVLink channel, and straight to the components that share
    * this transport (its camera), as PX4's routing hands it to the channel the camera is on.
    */
-  private commandComponent(c: ComponentCommand): void {
+  private commandComponent(c: ComponentCommand, confirmation: number): void {
     if (this.closed) return;
     const m = new common.CommandLong();
     m.targetSystem = this.config.sysid;
     m.targetComponent = c.targetComponent;
     m.command = c.command as common.MavCmd;
-    m.confirmation = 0;
+    m.confirmation = confirmation;
     [m._param1, m._param2, m._param3, m._param4, m._param5, m._param6, m._param7] = c.params;
     const buf = this.encoder.encode(m);
     this.link.write(buf);
     for (const peer of this.linkPeers) peer(buf);
+  }
+
+  /** A message from a component of this system (its camera) that shares the transport. */
+  private fromComponent(d: DecodedMessage): void {
+    if (this.closed || d.sysid !== this.config.sysid) return;
+    const m = d.message;
+    if (!(m instanceof common.CommandAck)) return;
+    if (m.targetSystem !== this.config.sysid || m.targetComponent !== 1) return;
+    this.componentCommands.acked(m.command, d.compid);
   }
 
   /** Sends a status text, in 50-character chunks under one id when longer (as PX4 v1.16). */

@@ -56,3 +56,40 @@ export function normalize(v: Vec3): Vec3 {
   const n = Math.hypot(v[0], v[1], v[2]);
   return [v[0] / n, v[1] / n, v[2] / n];
 }
+
+/** Yaw, pitch and roll in degrees (aerospace Z-Y-X). */
+export interface EulerDeg {
+  yawDeg: number;
+  pitchDeg: number;
+  rollDeg: number;
+}
+
+/**
+ * The Z-Y-X angles of a rotation matrix (the inverse of `rotationZYX`). Looking straight down or
+ * up (pitch +-90) yaw and roll turn about one axis: roll is then 0 and yaw carries the rotation,
+ * so `rotationZYX` of the result is the same matrix.
+ */
+export function eulerZYXDeg(m: Mat3): EulerDeg {
+  const s = Math.max(-1, Math.min(1, -m[2][0]));
+  const pitchDeg = toDeg(Math.asin(s));
+  if (Math.abs(s) > 1 - 1e-12) return { pitchDeg, rollDeg: 0, yawDeg: toDeg(Math.atan2(-m[0][1], m[1][1])) };
+  return {
+    pitchDeg,
+    rollDeg: toDeg(Math.atan2(m[2][1], m[2][2])),
+    yawDeg: toDeg(Math.atan2(m[1][0], m[0][0])),
+  };
+}
+
+/**
+ * An attitude (`child`, relative to NED) expressed relative to another (`parent`, e.g. the
+ * vehicle's body): the angles such that `parent` composed with them is `child`. A camera's NED
+ * attitude relative to its aircraft is the body-relative gimbal the camera geometry takes.
+ */
+export function relativeAttitudeDeg(parent: EulerDeg, child: EulerDeg): EulerDeg {
+  return eulerZYXDeg(
+    mulMat(
+      transpose(rotationZYX(parent.yawDeg, parent.pitchDeg, parent.rollDeg)),
+      rotationZYX(child.yawDeg, child.pitchDeg, child.rollDeg),
+    ),
+  );
+}

@@ -1,11 +1,34 @@
-import { sampleVehicleState } from '@aerie/contracts';
+import { type Frame, sampleVehicleState } from '@aerie/contracts';
+import { mulMat, rotationZYX } from '@aerie/missions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveStateStore } from '../live/live-state-store.ts';
-import { FrameSampler, sampleOf, shouldSample, stillUrlFromTemplate } from './frame-sampler.ts';
+import {
+  FrameSampler,
+  type FrameSamplerOptions,
+  gimbalForPose,
+  sampleOf,
+  shouldSample,
+  stillUrlFromTemplate,
+} from './frame-sampler.ts';
 import { PoseBuffer } from './pose-at.ts';
 
 const GIMBAL = { pitchDeg: -90, yawDeg: 0, rollDeg: 0 };
 const LENS = { hfovDeg: 70, width: 1280, height: 720 };
+
+/** A sampler at 1 fps with the test gimbal and lens over `live`. */
+function samplerOn(
+  live: LiveStateStore,
+  opts: Omit<FrameSamplerOptions, 'liveState' | 'poses' | 'gimbal' | 'camera'>,
+): FrameSampler {
+  return new FrameSampler({
+    liveState: live,
+    poses: new PoseBuffer(),
+    fps: 1,
+    gimbal: GIMBAL,
+    camera: LENS,
+    ...opts,
+  });
+}
 
 describe('frame sampler rules', () => {
   it('samples flying vehicles (armed, not landed), or every online one', () => {
@@ -100,13 +123,8 @@ describe('FrameSampler', () => {
     const once = new Promise<void>((r) => {
       fetched = r;
     });
-    sampler = new FrameSampler({
-      liveState: live,
-      poses: new PoseBuffer(),
+    sampler = samplerOn(live, {
       stillUrl: () => 'http://cam/1.jpg',
-      fps: 1,
-      gimbal: GIMBAL,
-      camera: LENS,
       poseWaitMs: 20,
       fetchStill: async () => ({ bytes: new Uint8Array([1]), capturedAtMs: 5000 }),
       onFrame: () => {
@@ -120,5 +138,68 @@ describe('FrameSampler', () => {
     await once;
     clearInterval(timer);
     expect(s.stats.sampled).toBe(0);
+  });
+
+  it('tags a still with the gimbal the vehicle reports, turned body-relative against the pose', async () => {
+    const live = new LiveStateStore();
+    const gimbal = { pitchDeg: -40, rollDeg: 0, yawDeg: 0, yawFrame: 'vehicle' as const, atMs: 900 };
+    const state = (atMs: number) =>
+      sampleVehicleState({
+        sysid: 2,
+        armed: true,
+        landed: false,
+        rollDeg: 0,
+        pitchDeg: 0,
+        yawDeg: 75,
+        updatedAtMs: atMs,
+        gimbal,
+      });
+    live.update('v2', state(1000));
+    const got = new Promise<Frame>((resolve) => {
+      sampler = samplerOn(live, {
+        stillUrl: () => 'http://cam/2.jpg',
+        fetchStill: async () => {
+          setTimeout(() => live.update('v2', state(1100)), 10);
+          return { bytes: new Uint8Array([0xff, 0xd8, 0xff]), capturedAtMs: 1050 };
+        },
+        onFrame: resolve,
+      });
+    });
+    const f = await got;
+    // A level vehicle: the body-relative gimbal is the reported one.
+    expect(f.gimbal.pitchDeg).toBeCloseTo(-40, 9);
+    expect(f.gimbal.yawDeg).toBeCloseTo(0, 9);
+    expect(f.gimbal.rollDeg).toBeCloseTo(0, 9);
+  });
+});
+
+describe('the gimbal of a frame', () => {
+  const matrix = (a: { yawDeg: number; pitchDeg: number; rollDeg: number }) =>
+    rotationZYX(a.yawDeg, a.pitchDeg, a.rollDeg);
+  const banked = { rollDeg: 12, pitchDeg: -6, yawDeg: 300 };
+
+  it('composes with the pose to the reported attitude: earth-frame yaw as it is, vehicle-frame yaw from the heading', () => {
+    const cases = [
+      [
+        { pitchDeg: -40, rollDeg: 0, yawDeg: 250, yawFrame: 'earth' as const, atMs: 0 },
+        { yawDeg: 250, pitchDeg: -40, rollDeg: 0 },
+      ],
+      [
+        { pitchDeg: -90, rollDeg: 0, yawDeg: 20, yawFrame: 'vehicle' as const, atMs: 0 },
+        { yawDeg: 320, pitchDeg: -90, rollDeg: 0 },
+      ],
+    ] as const;
+    for (const [reported, camera] of cases) {
+      const g = gimbalForPose(banked, reported, GIMBAL);
+      const composed = mulMat(matrix(banked), matrix(g));
+      const want = matrix(camera);
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) expect(composed[i]![j]!).toBeCloseTo(want[i]![j]!, 9);
+    }
+  });
+
+  it('is the configured gimbal when the vehicle reports none', () => {
+    expect(gimbalForPose(banked, null, GIMBAL)).toEqual(GIMBAL);
+    expect(gimbalForPose(banked, undefined, GIMBAL)).toEqual(GIMBAL);
   });
 });

@@ -2,7 +2,10 @@
  * Samples camera frames for detection: per vehicle that is flying (armed and not landed), or
  * per online vehicle, it takes a still from the vehicle's camera at a fixed rate (default
  * 2 fps), tags it with the pose at its capture time (the camera's `X-Captured-At-Ms` when it
- * sends one, else the time the still arrived), the gimbal and the lens, and hands it on.
+ * sends one, else the time the still arrived), the gimbal and the lens, and hands it on. The
+ * gimbal is the one the vehicle last reported (GIMBAL_DEVICE_ATTITUDE_STATUS, through the
+ * bridge), turned body-relative against the frame's pose (`gimbalForPose`); the configured
+ * gimbal stands in for a vehicle that reports none.
  *
  * The simulated camera serves `/camera/{sysid}.mjpeg` (live) and `/camera/{sysid}.jpg` (one
  * still rendered on request); the sampler asks for stills, so nothing renders between samples.
@@ -15,7 +18,14 @@
  * the camera's clock. The simulator, bridge and server share one machine's clock; a real
  * deployment needs the bridge and camera clocks in step (NTP) for the pose to be right.
  */
-import type { CameraIntrinsics, Frame, GimbalAttitude } from '@aerie/contracts';
+import type {
+  CameraIntrinsics,
+  Frame,
+  FramePose,
+  GimbalAttitude,
+  VehicleStatePayload,
+} from '@aerie/contracts';
+import { relativeAttitudeDeg } from '@aerie/missions';
 import type { LiveEntry, LiveStateStore } from '../live/live-state-store.ts';
 import type { PoseBuffer, PoseSample } from './pose-at.ts';
 
@@ -29,6 +39,7 @@ export interface FrameSamplerOptions {
   /** Frames per second per vehicle (default 2). */
   fps?: number;
   vehicles?: SampledVehicles;
+  /** The gimbal relative to the body when the vehicle reports none. */
   gimbal: GimbalAttitude;
   camera: CameraIntrinsics;
   /** The sortie a vehicle is flying (the flight log's open sortie), tagged on its frames. */
@@ -55,6 +66,29 @@ export interface SamplerStats {
   noPose: number;
   /** Frames handed on. */
   sampled: number;
+}
+
+/** A reported gimbal attitude (the live state's `gimbal`). */
+export type ReportedGimbal = NonNullable<VehicleStatePayload['gimbal']>;
+
+/**
+ * The body-relative gimbal of a frame: the reported gimbal's attitude in NED (pitch and roll
+ * against the horizon; yaw from north, or from the frame's heading when the gimbal reports it
+ * relative to the vehicle) expressed against the frame's pose. Without a report, `fallback`.
+ */
+export function gimbalForPose(
+  pose: Pick<FramePose, 'rollDeg' | 'pitchDeg' | 'yawDeg'>,
+  reported: ReportedGimbal | null | undefined,
+  fallback: GimbalAttitude,
+): GimbalAttitude {
+  if (!reported) return { ...fallback };
+  const camera = {
+    pitchDeg: reported.pitchDeg,
+    rollDeg: reported.rollDeg,
+    yawDeg: reported.yawFrame === 'earth' ? reported.yawDeg : pose.yawDeg + reported.yawDeg,
+  };
+  const { pitchDeg, yawDeg, rollDeg } = relativeAttitudeDeg(pose, camera);
+  return { pitchDeg, yawDeg, rollDeg };
 }
 
 /** Whether a vehicle's live entry is one to sample. */
@@ -109,6 +143,8 @@ interface Loop {
 
 export class FrameSampler {
   private readonly loops = new Map<string, Loop>();
+  /** The gimbal each vehicle last reported. */
+  private readonly gimbals = new Map<string, ReportedGimbal>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly unsubscribe: () => void;
   private stopped = false;
@@ -131,6 +167,8 @@ export class FrameSampler {
   }
 
   private onEntry(vehicleId: string, entry: LiveEntry): void {
+    const reported = entry.state?.gimbal;
+    if (reported) this.gimbals.set(vehicleId, reported);
     const s = sampleOf(entry);
     if (s) {
       this.opts.poses.push(vehicleId, s);
@@ -175,7 +213,7 @@ export class FrameSampler {
             capturedAtMs,
             pose,
             ...poseRateOf(this.opts.poses, vehicleId, capturedAtMs),
-            gimbal: this.opts.gimbal,
+            gimbal: gimbalForPose(pose, this.gimbals.get(vehicleId), this.opts.gimbal),
             camera: this.opts.camera,
             image: { kind: 'encoded', bytes: still.bytes },
           });

@@ -9,6 +9,7 @@ import type {
   ChannelItem,
 } from '@aerie/contracts';
 import { checkChannelItem } from '@aerie/contracts';
+import { cameraFor } from '@aerie/missions';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -119,16 +120,30 @@ describe('stills as frames', () => {
     expect(intrinsicsOf(null, LENS)).toEqual(LENS);
   });
 
-  it('carry the pose the camera reported', () => {
-    const meta = frameMetaOfImage('v1', image(), LENS, DOWN, 's-9');
+  it("carry the camera component's own orientation: a level body at its heading with its pitch and roll", () => {
+    // A camera component (100) reports the camera's orientation in NED (MAVLink q).
+    const meta = frameMetaOfImage('v1', image({ pitchDeg: -40 }), LENS, DOWN, 's-9');
     expect(meta).toEqual({
       vehicleId: 'v1',
       sortieId: 's-9',
       capturedAtMs: 1_700_000_000_000,
-      pose: { lat: 23.03, lon: 113.14, altMslM: 130, altRelM: 120, rollDeg: 1, pitchDeg: -2, yawDeg: 45 },
-      gimbal: DOWN,
+      pose: { lat: 23.03, lon: 113.14, altMslM: 130, altRelM: 120, rollDeg: 0, pitchDeg: 0, yawDeg: 45 },
+      gimbal: { pitchDeg: -40, yawDeg: 0, rollDeg: 1 },
       camera: LENS,
     });
+    // Composed, they are the reported orientation: the optical axis points along yaw 45, 40 deg down.
+    const axis = cameraFor(meta).rayNed(LENS.width / 2, LENS.height / 2);
+    const c = Math.cos((40 * Math.PI) / 180);
+    expect(axis[0]).toBeCloseTo(c * Math.SQRT1_2, 9);
+    expect(axis[1]).toBeCloseTo(c * Math.SQRT1_2, 9);
+    expect(axis[2]).toBeCloseTo(Math.sin((40 * Math.PI) / 180), 9);
+  });
+
+  it("carry the vehicle's attitude and the configured gimbal when the autopilot reports the still", () => {
+    // PX4's camera_feedback (component 1) sends the vehicle's attitude.
+    const meta = frameMetaOfImage('v1', image({ compid: 1 }), LENS, DOWN);
+    expect(meta.pose).toMatchObject({ rollDeg: 1, pitchDeg: -2, yawDeg: 45 });
+    expect(meta.gimbal).toEqual(DOWN);
   });
 
   it('refuses malformed camera items at the edge, naming the field', () => {
@@ -183,9 +198,9 @@ describe('camera items through the ingest', () => {
     expect(rows.map((x) => JSON.parse(x.streamsJson).streams[0].uri)).toEqual(['rtsp://10.0.0.9:8554/main']);
     const still = r.cameras.find((c) => c.kind === 'camera_image');
     if (still?.kind !== 'camera_image') throw new Error('no still stored');
-    // The lens is the announced camera's, the gimbal the configured default (straight down).
+    // The lens is the announced camera's, the attitude the camera's own (it is component 100).
     expect(still.meta.camera).toEqual({ hfovDeg: 82, width: 4000, height: 3000 });
-    expect(still.meta.gimbal.pitchDeg).toBe(-90);
+    expect(still.meta.gimbal).toEqual({ pitchDeg: -2, yawDeg: 0, rollDeg: 1 });
 
     const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
       .jpeg()

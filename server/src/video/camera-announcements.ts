@@ -15,6 +15,7 @@ import {
   type Frame,
   type FrameMeta,
   type GimbalAttitude,
+  reportsCameraAttitude,
 } from '@aerie/contracts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
@@ -64,9 +65,18 @@ export function intrinsicsOf(
 }
 
 /**
- * The frame contract's metadata for a reported still: the pose the camera reported with it (not
- * interpolated telemetry: the camera took it at the shot), the configured gimbal (the reported
- * attitude is the vehicle's when the camera has no gimbal device, as PX4 reports it) and the lens.
+ * The frame contract's metadata for a reported still: the position the camera reported with it
+ * (not interpolated telemetry: the camera took it at the shot), its attitude and the lens.
+ *
+ * What the attitude is depends on who reported the still:
+ * - a camera component (100-105) sends its own orientation in NED, as the MAVLink field says
+ *   ("quaternion of camera orientation"; zero looking north and level). The frame contract
+ *   wants the vehicle's attitude and a body-relative gimbal, and the still does not say the
+ *   vehicle's; so the frame is written as a level body at the camera's heading carrying the
+ *   camera's pitch and roll (yaw-pitch-roll composes to exactly the reported orientation, which
+ *   is what a horizon-stabilised gimbal does: the vehicle's tilt never reaches the camera);
+ * - the autopilot (PX4's camera_feedback) sends the vehicle's attitude: the configured gimbal
+ *   goes with it.
  */
 export function frameMetaOfImage(
   vehicleId: string,
@@ -75,6 +85,7 @@ export function frameMetaOfImage(
   gimbal: GimbalAttitude,
   sortieId?: string | null,
 ): FrameMeta {
+  const own = reportsCameraAttitude(image.compid);
   return {
     vehicleId,
     ...(sortieId ? { sortieId } : {}),
@@ -84,11 +95,11 @@ export function frameMetaOfImage(
       lon: image.lon,
       altMslM: image.altMslM,
       altRelM: image.altRelM,
-      rollDeg: image.rollDeg,
-      pitchDeg: image.pitchDeg,
+      rollDeg: own ? 0 : image.rollDeg,
+      pitchDeg: own ? 0 : image.pitchDeg,
       yawDeg: image.yawDeg,
     },
-    gimbal: { ...gimbal },
+    gimbal: own ? { pitchDeg: image.pitchDeg, yawDeg: 0, rollDeg: image.rollDeg } : { ...gimbal },
     camera: { ...camera },
   };
 }

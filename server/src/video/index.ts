@@ -1,5 +1,6 @@
 /** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
 
+export { frameMetaOfImage, intrinsicsOf } from './camera-announcements.ts';
 export { FLV_OUT, FlvToFmp4 } from './flv-fmp4.ts';
 export { accessUnitOf, codecOfInit, isKeyFragment, mdatPayload, parameterSetsOfInit } from './h264.ts';
 export {

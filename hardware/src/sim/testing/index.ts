@@ -3,6 +3,7 @@
  * without sockets (the bridge's protocol fault tests run against the simulator through it).
  */
 
+export { redPixels, sceneWithMarker } from '../../camera/testing.ts';
 export type { StoredItem } from '../mission-store.ts';
 export {
   type Direction,
