@@ -12,7 +12,9 @@
  *
  * Slow viewers drop frames instead of lagging: the hub hands units on without waiting (RTP over
  * UDP has no back-pressure to wait for); the receiver's jitter buffer decides what to show, and
- * the page asks it to hold nothing (`jitterBufferTarget = 0`). The answer carries the
+ * the page asks it to hold nothing (`jitterBufferTarget = 0`). Should the track's send queue
+ * grow past `LAG_BYTES` all the same, the viewer counts as lagging and skips to the next key
+ * frame (the hub's `lagging`). The answer carries the
  * playout-delay extension (min 0, max 0) when the offer proposed it.
  *
  *   Offered --answer (ICE gathered)--> Connecting --track open--> Sending --close/failed--> Closed
@@ -83,6 +85,9 @@ export interface WhepOptions {
   /** How long ICE gathering may take before the answer is refused; default 5000 ms. */
   gatherTimeoutMs?: number;
 }
+
+/** A send queue past this (about a second of 720p video) is a viewer that lags. */
+export const LAG_BYTES = 512 * 1024;
 
 let nextSsrc = 0x4ae10000;
 let preloaded = false;
@@ -160,6 +165,7 @@ export async function openWhepSession(
           close();
         }
       },
+      lagging: () => !closed && track.bufferedAmount() > LAG_BYTES,
     });
   });
   track.onClosed(close);
