@@ -55,6 +55,7 @@ import {
   type StreamUnit,
   subRenditionArgs,
   type WhepSession,
+  whepKeyRequests,
 } from '@aerie/server';
 import { launchBrowser, rtpViewer } from '@aerie/tests';
 import sharp from 'sharp';
@@ -653,13 +654,15 @@ export async function benchVideo(): Promise<BenchEntry[]> {
         );
         // Viewers join a running stream (its encoder started, a key frame cached), as in the console.
         await new Promise((r) => setTimeout(r, 1500));
+        const pli0 = whepKeyRequests();
         const r = await runCase(server, streams, page, viewers, { rendition });
+        const keyRequests = whepKeyRequests() - pli0;
         for (const s of sessions) s.close();
         for (const s of streams) s.stop();
         const label =
           `video: ${kind} ${nStreams === 1 ? `1 stream x ${viewers} viewers` : `${nStreams} streams`}` +
           (wall ? `, ${wall}-tile wall (${rendition === 'sub' ? SUB_LABEL : 'full resolution'})` : '');
-        process.stderr.write(`  ${label}: ${JSON.stringify(r)}\n`);
+        process.stderr.write(`  ${label}: ${JSON.stringify({ ...r, keyRequests })}\n`);
         out.push(
           {
             name: `${label} latency p50`,
@@ -667,7 +670,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
             unit: 'ms',
             target: 'info',
             met: true,
-            note: `frames on screen ${r.fps}/s per viewer of ${FPS}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`,
+            note: `frames on screen ${r.fps}/s per viewer of ${FPS};${kind === 'webrtc' ? ` ${keyRequests} key frame requests (PLI/FIR) from the viewers;` : ''} load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`,
           },
           {
             name: `${label} latency p95`,

@@ -88,7 +88,11 @@ describe('StreamHub', () => {
 
   it('a viewer whose transport says it lags skips to the next key unit, then carries on', () => {
     const hub = new StreamHub();
-    const unit = (n: number, key: boolean): StreamUnit => ({ bytes: new Uint8Array([n]), key, capturedAtMs: n });
+    const unit = (n: number, key: boolean): StreamUnit => ({
+      bytes: new Uint8Array([n]),
+      key,
+      capturedAtMs: n,
+    });
     let lagging = false;
     const got: number[] = [];
     const v = hub.addViewer({

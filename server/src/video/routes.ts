@@ -68,7 +68,8 @@ const StreamStatusSchema = Type.Object({
   vehicleId: Type.String(),
   signal: Type.Union([Type.Literal('starting'), Type.Literal('live'), Type.Literal('no-signal')]),
   codec: Type.Union([Type.String(), Type.Null()]),
-  viewers: Type.Integer(),
+  viewers: Type.Integer({ description: 'Viewers of every rendition' }),
+  subViewers: Type.Integer({ description: 'Of them, viewers of the wall-tile sub-stream' }),
   lastCapturedAtMs: Type.Union([Type.Number(), Type.Null()]),
 });
 

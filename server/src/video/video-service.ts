@@ -70,6 +70,7 @@ export interface StreamStatus {
   signal: SignalState;
   codec: string | undefined;
   viewers: number;
+  subViewers: number;
   lastCapturedAtMs: number | null;
 }
 
@@ -173,6 +174,7 @@ export class VideoStream {
       signal: this.signal,
       codec: this.codec,
       viewers: this.viewerCount,
+      subViewers: this.subHub?.viewerCount ?? 0,
       lastCapturedAtMs: this.hub.lastCapturedAtMs,
     };
   }

@@ -12,9 +12,10 @@
  *
  * Slow viewers drop frames instead of lagging: the hub hands units on without waiting (RTP over
  * UDP has no back-pressure to wait for); the receiver's jitter buffer decides what to show, and
- * the page asks it to hold nothing (`jitterBufferTarget = 0`). Should the track's send queue
- * grow past `LAG_BYTES` all the same, the viewer counts as lagging and skips to the next key
- * frame (the hub's `lagging`). The answer carries the
+ * the page asks it to hold nothing (`jitterBufferTarget = 0`). A receiver that fell behind or
+ * lost its picture asks for a key frame (RTCP PLI or FIR); the viewer then counts as lagging
+ * and skips to the next key frame (the hub's `lagging`) instead of being sent more deltas it
+ * cannot use. The answer carries the
  * playout-delay extension (min 0, max 0) when the offer proposed it.
  *
  *   Offered --answer (ICE gathered)--> Connecting --track open--> Sending --close/failed--> Closed
@@ -86,10 +87,31 @@ export interface WhepOptions {
   gatherTimeoutMs?: number;
 }
 
-/** A send queue past this (about a second of 720p video) is a viewer that lags. */
-export const LAG_BYTES = 512 * 1024;
+/**
+ * Whether an RTCP compound packet asks for a key frame: a Picture Loss Indication (payload-specific
+ * feedback, PT 206, FMT 1) or a Full Intra Request (PT 206, FMT 4). Anything that is not RTCP
+ * (too short, not version 2, a length that runs past the end) is not a request.
+ */
+export function asksForKeyFrame(packet: Uint8Array): boolean {
+  let at = 0;
+  while (at + 4 <= packet.length) {
+    const first = packet[at]!;
+    if (first >> 6 !== 2) return false;
+    const pt = packet[at + 1]!;
+    const words = (packet[at + 2]! << 8) | packet[at + 3]!;
+    if (pt === 206 && ((first & 0x1f) === 1 || (first & 0x1f) === 4)) return true;
+    at += 4 * (words + 1);
+  }
+  return false;
+}
 
 let nextSsrc = 0x4ae10000;
+let keyRequests = 0;
+
+/** Key frame requests (PLI, FIR) received from WebRTC viewers since the process started. */
+export function whepKeyRequests(): number {
+  return keyRequests;
+}
 let preloaded = false;
 
 /** Answers a WHEP offer for one hub; resolves once the answer holds its ICE candidates. */
@@ -146,6 +168,14 @@ export async function openWhepSession(
     if (closed) return;
     let parameterSets: Uint8Array | null = null;
     let waitingForKey = true;
+    // Set by the receiver's PLI/FIR, cleared when a key frame goes out.
+    let keyRequested = false;
+    track.onMessage((msg) => {
+      if (asksForKeyFrame(msg)) {
+        keyRequested = true;
+        keyRequests++;
+      }
+    });
     viewer = hub.addViewer({
       send(unit, written) {
         written(); // UDP: nothing to wait for; the receiver drops what it cannot show.
@@ -157,6 +187,7 @@ export async function openWhepSession(
         }
         if (waitingForKey && !unit.key) return;
         waitingForKey = false;
+        if (unit.key) keyRequested = false;
         rtp.timestamp = rtpTimestampOfMs(unit.capturedAtMs);
         try {
           track.sendMessageBinary(Buffer.from(accessUnitOf(unit.bytes, parameterSets)));
@@ -165,7 +196,7 @@ export async function openWhepSession(
           close();
         }
       },
-      lagging: () => !closed && track.bufferedAmount() > LAG_BYTES,
+      lagging: () => keyRequested,
     });
   });
   track.onClosed(close);
