@@ -55,7 +55,7 @@ import {
   type StreamUnit,
   subRenditionArgs,
   type WhepSession,
-  whepKeyRequests,
+  whepRtcpReceived,
 } from '@aerie/server';
 import { launchBrowser, rtpViewer } from '@aerie/tests';
 import sharp from 'sharp';
@@ -289,7 +289,7 @@ function feedOf(stream: Stream, rendition: VideoRendition): Feed {
 const PAGE = `<!doctype html><html><body style="margin:0;background:#111">
 <div id=wall style="display:flex;flex-wrap:wrap"></div>
 <script>
-window.lat = []; window.ttff = []; window.decoded = 0; window.failures = [];
+window.lat = []; window.ttff = []; window.decoded = 0; window.failures = []; window.joins = [];
 const q = new URLSearchParams(location.search);
 const kind = q.get('kind'), streams = +q.get('streams'), viewers = +q.get('viewers'), fps = ${FPS};
 const rendition = q.get('rendition') || 'main';
@@ -344,18 +344,25 @@ function viewer(stream) {
   }
 }
 async function webrtc(stream, done) {
+  // Where a WebRTC viewer's time to first frame goes: offer and ICE gathering, the WHEP answer,
+  // the connection (ICE + DTLS), the first frame on screen (ms from the start of each).
+  const t0 = performance.now(); const join = { offer: 0, answer: 0, connected: 0, first: 0 }; window.joins.push(join);
   const v = tile('video');
   const pc = new RTCPeerConnection();
   const tr = pc.addTransceiver('video', { direction: 'recvonly' });
   tr.receiver.jitterBufferTarget = 0;
   pc.ontrack = (e) => { v.srcObject = new MediaStream([e.track]); v.play().catch(() => {}); };
+  pc.onconnectionstatechange = () => { if (pc.connectionState === 'connected') join.connected = performance.now() - t0; };
   await pc.setLocalDescription(await pc.createOffer());
   await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); setTimeout(r, 2000); });
+  join.offer = performance.now() - t0;
   const res = await fetch('/whep?stream=' + stream + '&rendition=' + rendition, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
   if (res.status !== 201) { window.failures.push('whep ' + res.status + ': ' + await res.text()); return; }
   await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  join.answer = performance.now() - t0;
   // The RTP timestamp is the capture time on the 90 kHz clock, modulo 2^32 (whep.ts).
   const onFrame = (now, meta) => {
+    if (!join.first) join.first = performance.now() - t0;
     if (meta.rtpTimestamp !== undefined) { const t = Date.now();
       const behind = ((Math.round(t * 90) % 2 ** 32 - meta.rtpTimestamp) % 2 ** 32 + 2 ** 32) % 2 ** 32;
       done(t - behind / 90); }
@@ -507,10 +514,27 @@ async function runCase(
   const cpu = process.cpuUsage(cpu0);
   const enc = streams.reduce((s, x) => s + x.encoderCpuMs(), 0) - enc0;
   const wallMs = Date.now() - t0;
-  const { lat, ttff, failures } = await page.evaluate(() => {
-    const w = window as unknown as { lat: [number, number][]; ttff: number[]; failures: string[] };
-    return { lat: w.lat, ttff: w.ttff, failures: w.failures };
+  const { lat, ttff, failures, joins } = await page.evaluate(() => {
+    const w = window as unknown as {
+      lat: [number, number][];
+      ttff: number[];
+      failures: string[];
+      joins: Record<string, number>[];
+    };
+    return { lat: w.lat, ttff: w.ttff, failures: w.failures, joins: w.joins };
   });
+  if (joins.length > 0) {
+    const p95Of = (k: string) =>
+      Math.round(
+        pct(
+          joins.map((j) => j[k] ?? 0),
+          95,
+        ) ?? 0,
+      );
+    process.stderr.write(
+      `  join p95 (ms from the viewer's start): offer ${p95Of('offer')}, answer ${p95Of('answer')}, connected ${p95Of('connected')}, first frame ${p95Of('first')}\n`,
+    );
+  }
   beside.close();
   await page.goto('about:blank');
   if (failures.length > 0) throw new Error(`video bench: ${kind} viewers failed: ${failures.join('; ')}`);
@@ -654,15 +678,16 @@ export async function benchVideo(): Promise<BenchEntry[]> {
         );
         // Viewers join a running stream (its encoder started, a key frame cached), as in the console.
         await new Promise((r) => setTimeout(r, 1500));
-        const pli0 = whepKeyRequests();
+        const rtcp0 = whepRtcpReceived();
         const r = await runCase(server, streams, page, viewers, { rendition });
-        const keyRequests = whepKeyRequests() - pli0;
+        const keyRequests = whepRtcpReceived().keyRequests - rtcp0.keyRequests;
+        const rtcpPackets = whepRtcpReceived().packets - rtcp0.packets;
         for (const s of sessions) s.close();
         for (const s of streams) s.stop();
         const label =
           `video: ${kind} ${nStreams === 1 ? `1 stream x ${viewers} viewers` : `${nStreams} streams`}` +
           (wall ? `, ${wall}-tile wall (${rendition === 'sub' ? SUB_LABEL : 'full resolution'})` : '');
-        process.stderr.write(`  ${label}: ${JSON.stringify({ ...r, keyRequests })}\n`);
+        process.stderr.write(`  ${label}: ${JSON.stringify({ ...r, keyRequests, rtcpPackets })}\n`);
         out.push(
           {
             name: `${label} latency p50`,

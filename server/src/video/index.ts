@@ -33,6 +33,6 @@ export {
   openWhepSession,
   type WhepOptions,
   type WhepSession,
-  whepKeyRequests,
+  whepRtcpReceived,
 } from './whep.ts';
 export { encodeUnit, UNIT_HEADER_BYTES, type UnitKind } from './wire.ts';

@@ -106,11 +106,11 @@ export function asksForKeyFrame(packet: Uint8Array): boolean {
 }
 
 let nextSsrc = 0x4ae10000;
-let keyRequests = 0;
+const rtcpIn = { packets: 0, keyRequests: 0 };
 
-/** Key frame requests (PLI, FIR) received from WebRTC viewers since the process started. */
-export function whepKeyRequests(): number {
-  return keyRequests;
+/** RTCP packets, and of them key frame requests (PLI, FIR), from WebRTC viewers since the process started. */
+export function whepRtcpReceived(): { packets: number; keyRequests: number } {
+  return { ...rtcpIn };
 }
 let preloaded = false;
 
@@ -171,9 +171,10 @@ export async function openWhepSession(
     // Set by the receiver's PLI/FIR, cleared when a key frame goes out.
     let keyRequested = false;
     track.onMessage((msg) => {
+      rtcpIn.packets++;
       if (asksForKeyFrame(msg)) {
         keyRequested = true;
-        keyRequests++;
+        rtcpIn.keyRequests++;
       }
     });
     viewer = hub.addViewer({
