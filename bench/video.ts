@@ -78,28 +78,18 @@ const SUB_LABEL = `${SUB_RENDITION_SIZE.width}x${SUB_RENDITION_SIZE.height} sub-
  * Streams, viewers per stream, and the wall's tile count when the case is a wall (it then takes
  * the rendition the wall asks for, `wallRendition`); 0: full resolution, as the vehicle panel.
  */
-const CASES: Record<'jpeg' | 'mse' | 'webrtc', readonly (readonly [number, number, number])[]> = {
-  jpeg: [
-    [1, 1, 0],
-    [1, 4, 0],
-    [1, 16, 0],
-    [8, 1, 0],
-  ],
-  mse: [
-    [1, 1, 0],
-    [1, 4, 0],
-    [1, 16, 0],
-    [8, 1, 0],
-  ],
-  webrtc: [
-    [1, 1, 0],
-    [1, 4, 0],
-    [1, 4, 4],
-    [1, 16, 0],
-    [1, 16, 16],
-    [8, 1, 0],
-    [8, 1, 9],
-  ],
+type Case = readonly [streams: number, viewers: number, wallTiles: number];
+const FULL_RESOLUTION: readonly Case[] = [
+  [1, 1, 0],
+  [1, 4, 0],
+  [1, 16, 0],
+  [8, 1, 0],
+];
+const CASES: Record<Transport, readonly Case[]> = {
+  jpeg: FULL_RESOLUTION,
+  mse: FULL_RESOLUTION,
+  // The wall cases beside the full-resolution ones (8 streams: the 9-tile layout).
+  webrtc: [...FULL_RESOLUTION, [1, 4, 4], [1, 16, 16], [8, 1, 9]],
 };
 const SAMPLES = fileURLToPath(new URL('../../shared/samples/negative/', import.meta.url));
 
@@ -578,6 +568,8 @@ export async function benchVideo(): Promise<BenchEntry[]> {
   const frames = await sourceFrames();
   let streams: Stream[] = [];
   const sessions = new Set<WhepSession>();
+  /** How long the server took to answer each WHEP offer (ICE gathering included). */
+  const answerMs: number[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'POST' && url.pathname === '/whep') {
@@ -590,12 +582,14 @@ export async function benchVideo(): Promise<BenchEntry[]> {
       req.on('end', () => {
         if (!hub) return res.writeHead(404).end('no such stream');
         let session: WhepSession | undefined;
+        const asked = Date.now();
         openWhepSession(hub, Buffer.concat(body).toString('utf8'), {
           onClosed: () => session && sessions.delete(session),
         })
           .then((s) => {
             sessions.add(s);
             session = s;
+            answerMs.push(Date.now() - asked);
             res.writeHead(201, { 'content-type': 'application/sdp' }).end(s.answer);
           })
           .catch((err: Error) => res.writeHead(400).end(err.message));
@@ -678,6 +672,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
         );
         // Viewers join a running stream (its encoder started, a key frame cached), as in the console.
         await new Promise((r) => setTimeout(r, 1500));
+        answerMs.length = 0;
         const rtcp0 = whepRtcpReceived();
         const r = await runCase(server, streams, page, viewers, { rendition });
         const keyRequests = whepRtcpReceived().keyRequests - rtcp0.keyRequests;
@@ -687,7 +682,10 @@ export async function benchVideo(): Promise<BenchEntry[]> {
         const label =
           `video: ${kind} ${nStreams === 1 ? `1 stream x ${viewers} viewers` : `${nStreams} streams`}` +
           (wall ? `, ${wall}-tile wall (${rendition === 'sub' ? SUB_LABEL : 'full resolution'})` : '');
-        process.stderr.write(`  ${label}: ${JSON.stringify({ ...r, keyRequests, rtcpPackets })}\n`);
+        const whepAnswerP95 = pct(answerMs, 95);
+        process.stderr.write(
+          `  ${label}: ${JSON.stringify({ ...r, keyRequests, rtcpPackets, whepAnswerP95 })}\n`,
+        );
         out.push(
           {
             name: `${label} latency p50`,
