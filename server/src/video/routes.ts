@@ -45,7 +45,7 @@ import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { pickAnnouncedSource, withoutPassword } from './camera-announcements.ts';
+import { pickAnnouncedSource, pickAnnouncedSubStream, withoutPassword } from './camera-announcements.ts';
 import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
@@ -194,7 +194,11 @@ export function registerVideoRoutes(
       return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
-    async (vehicleId) => pickAnnouncedSource(await announcedCameras(vehicleId)),
+    async (vehicleId) => {
+      const cameras = await announcedCameras(vehicleId);
+      const uri = pickAnnouncedSource(cameras);
+      return uri ? { uri, subUri: pickAnnouncedSubStream(cameras, uri) } : null;
+    },
   );
   app.decorate('video', service);
   announcements?.on('camera.streams', (vehicleId) => {

@@ -62,7 +62,8 @@ export function parseSourceUrl(url: string): VideoSource {
 const listens = (v: VideoSource) => v.kind === 'ffmpeg' && v.listen === true;
 
 function sameSource(a: VideoSource, b: VideoSource): boolean {
-  return a.kind === b.kind && a.url === b.url && listens(a) === listens(b);
+  const subOf = (v: VideoSource) => (v.kind === 'ffmpeg' ? v.subUrl : undefined);
+  return a.kind === b.kind && a.url === b.url && listens(a) === listens(b) && subOf(a) === subOf(b);
 }
 
 export interface StreamStatus {
@@ -199,16 +200,24 @@ export class VideoService {
       vehicleId: string,
     ) => Promise<{ serial: string; sysid: number | null } | null>,
     private readonly log?: (line: string) => void,
-    /** The stream URI the vehicle's camera announced, or null. */
-    private readonly announced: (vehicleId: string) => Promise<string | null> = async () => null,
+    /**
+     * The stream URI the vehicle's camera announced (with the camera's own sub-stream, if it
+     * announced one), or null.
+     */
+    private readonly announced: (
+      vehicleId: string,
+    ) => Promise<string | { uri: string; subUri: string | null } | null> = async () => null,
   ) {}
 
   /** Where a vehicle's video comes from, or null when it has none. */
   async sourceFor(vehicleId: string): Promise<VideoSource | null> {
     const announced = await this.announced(vehicleId);
     if (announced) {
+      const { uri, subUri } = typeof announced === 'string' ? { uri: announced, subUri: null } : announced;
       try {
-        return parseSourceUrl(announced);
+        const source = parseSourceUrl(uri);
+        const sub = subUri ? parseSourceUrl(subUri) : null;
+        return source.kind === 'ffmpeg' && sub?.kind === 'ffmpeg' ? { ...source, subUrl: sub.url } : source;
       } catch (err) {
         this.log?.(`announced stream of ${vehicleId} ignored: ${(err as Error).message}`);
       }
