@@ -92,6 +92,16 @@ describe('the ingest sub-stream', () => {
     expect(r.sub.filter((t) => mainTimes.has(t)).length).toBeGreaterThanOrEqual(r.sub.length * 0.75);
   }, 30_000);
 
+  it("encodes the sub-stream itself when the camera's would not open, and the main stream plays", async () => {
+    const r = await ingestBoth({
+      kind: 'ffmpeg',
+      url: clip('cam-main.mp4', '1280x720'),
+      subUrl: path.join(dir, 'no-such-sub.mp4'),
+    });
+    expect(r.main.length).toBeGreaterThanOrEqual(20);
+    expect(sizeOf(r.subInit)).toEqual({ width: 640, height: 360 });
+  }, 30_000);
+
   it("copies the camera's own sub-stream when the source names one", async () => {
     const r = await ingestBoth({
       kind: 'ffmpeg',

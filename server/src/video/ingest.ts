@@ -138,6 +138,8 @@ export class Ingest {
   private liveSince: number | null = null;
   private codec: string | undefined;
   state: SignalState = 'starting';
+  /** The source's sub-stream (`subUrl`) would not open: the sub-stream is encoded from the main one. */
+  private subCopyFailed = false;
   /** Children started so far (1 + restarts). */
   starts = 0;
 
@@ -220,10 +222,17 @@ export class Ingest {
       return;
     }
     const subHub = this.opts.subHub;
-    const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', ffmpegArgs(source, { sub: subHub !== undefined }), {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    });
+    // A camera sub-stream that would not open must not cost the main stream: after a child that
+    // copied one died before its first frame, the ingest makes the sub-stream itself.
+    const copiesSub = source.subUrl !== undefined && !this.subCopyFailed;
+    const { subUrl: _unused, ...withoutSub } = source;
+    const child = spawn(
+      this.opts.ffmpegPath ?? 'ffmpeg',
+      ffmpegArgs(copiesSub ? source : withoutSub, { sub: subHub !== undefined }),
+      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] },
+    );
     this.child = child;
+    let framesOut = 0;
     /** Capture times of recent main frames by their decode time, for the sub frames made from them. */
     const capturedByDts = new Map<number, number>();
     if (subHub) {
@@ -253,7 +262,14 @@ export class Ingest {
     child.stdin!.on('error', () => {});
     child.on('error', (err) => this.child === child && this.lost(`ffmpeg: ${err.message}`));
     child.on('exit', (code) => {
-      if (this.child === child) this.lost(`ffmpeg exited (${code}) ${stderr.trim().split('\n').pop() ?? ''}`);
+      if (this.child !== child) return;
+      if (copiesSub && subHub && framesOut === 0) {
+        this.subCopyFailed = true;
+        this.opts.log?.(
+          `video ingest: the camera sub-stream ${source.subUrl} did not open; encoding one instead`,
+        );
+      }
+      this.lost(`ffmpeg exited (${code}) ${stderr.trim().split('\n').pop() ?? ''}`);
     });
     child.stdout!.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
@@ -275,6 +291,7 @@ export class Ingest {
           if (capturedByDts.size > 300) capturedByDts.delete(capturedByDts.keys().next().value!);
         }
         hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs });
+        framesOut++;
         this.markLive();
       });
     });
