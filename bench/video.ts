@@ -44,7 +44,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { capturedAtOfRtp } from '@aerie/contracts';
+import { capturedAtOfRtp, SUB_RENDITION_SIZE, type VideoRendition, wallRendition } from '@aerie/contracts';
 import {
   encodeUnit,
   FLV_OUT,
@@ -53,7 +53,9 @@ import {
   openWhepSession,
   StreamHub,
   type StreamUnit,
+  subRenditionArgs,
   type WhepSession,
+  whepRtcpReceived,
 } from '@aerie/server';
 import { launchBrowser, rtpViewer } from '@aerie/tests';
 import sharp from 'sharp';
@@ -69,6 +71,26 @@ const WARMUP_MS = 2500;
 const DRIFT_MINUTES = Number(process.env.VIDEO_DRIFT_MINUTES ?? 0);
 /** Viewers of the drift run's one stream (16, or 4 where 16 cannot keep up). */
 const DRIFT_VIEWERS = Number(process.env.VIDEO_DRIFT_VIEWERS ?? 16);
+/** Seconds between the camera stand-in's key frames (VIDEO_CAMERA_GOP_S, default 1). */
+const GOP_S = Number(process.env.VIDEO_CAMERA_GOP_S ?? 1);
+const SUB_LABEL = `${SUB_RENDITION_SIZE.width}x${SUB_RENDITION_SIZE.height} sub-stream`;
+/**
+ * Streams, viewers per stream, and the wall's tile count when the case is a wall (it then takes
+ * the rendition the wall asks for, `wallRendition`); 0: full resolution, as the vehicle panel.
+ */
+type Case = readonly [streams: number, viewers: number, wallTiles: number];
+const FULL_RESOLUTION: readonly Case[] = [
+  [1, 1, 0],
+  [1, 4, 0],
+  [1, 16, 0],
+  [8, 1, 0],
+];
+const CASES: Record<Transport, readonly Case[]> = {
+  jpeg: FULL_RESOLUTION,
+  mse: FULL_RESOLUTION,
+  // The wall cases beside the full-resolution ones (8 streams: the 9-tile layout).
+  webrtc: [...FULL_RESOLUTION, [1, 4, 4], [1, 16, 16], [8, 1, 9]],
+};
 const SAMPLES = fileURLToPath(new URL('../../shared/samples/negative/', import.meta.url));
 
 type Transport = 'jpeg' | 'mse' | 'webrtc';
@@ -106,8 +128,8 @@ async function sourceFrames(): Promise<{ rgb: Buffer[]; i420: Buffer[] }> {
   return { rgb: frames, i420: frames.map((_, i) => i420.subarray(i * size, (i + 1) * size)) };
 }
 
-/** One stream: a frame clock, an encoder and a hub. */
-interface Stream {
+/** One rendition of a stream: its hub and the timing of what entered it. */
+interface Feed {
   hub: StreamHub;
   /** When the hub took each unit, by the sequence number it gave it (for the server's share). */
   pushedAt: Map<number, number>;
@@ -115,6 +137,13 @@ interface Stream {
   pushedAtByCapture: Map<number, number>;
   /** Capture to the hub (the encoder stage alone: capture stamp to NAL units out) of each unit. */
   encodeMs: number[];
+}
+
+/** One stream: a frame clock, an encoder and a hub per rendition. */
+interface Stream {
+  main: Feed;
+  /** The 640x360 wall-tile rendition (H.264 only): a second output of the same encoder. */
+  sub: Feed | null;
   kind: Transport;
   stop(): void;
   encoderCpuMs(): number;
@@ -130,51 +159,77 @@ function cpuOfPid(pid: number | undefined): number {
   }
 }
 
-function startStream(kind: Transport, frames: { rgb: Buffer[]; i420: Buffer[] }): Stream {
+function feed(): Feed & { push(unit: StreamUnit): void } {
   const hub = new StreamHub();
   const pushedAt = new Map<number, number>();
   const pushedAtByCapture = new Map<number, number>();
-  let seq = 0;
   // The hub numbers units from 0 in the order it takes them; so does this.
+  let seq = 0;
   const encodeMs: number[] = [];
-  const push = (unit: StreamUnit) => {
-    encodeMs.push(Date.now() - unit.capturedAtMs);
-    pushedAt.set(seq++, Date.now());
-    pushedAtByCapture.set(unit.capturedAtMs, Date.now());
-    if (pushedAt.size > 1000) pushedAt.delete(seq - 1001);
-    if (pushedAtByCapture.size > 1000) pushedAtByCapture.delete(pushedAtByCapture.keys().next().value!);
-    hub.push(unit);
+  return {
+    hub,
+    pushedAt,
+    pushedAtByCapture,
+    encodeMs,
+    push(unit) {
+      encodeMs.push(Date.now() - unit.capturedAtMs);
+      pushedAt.set(seq++, Date.now());
+      pushedAtByCapture.set(unit.capturedAtMs, Date.now());
+      if (pushedAt.size > 1000) pushedAt.delete(seq - 1001);
+      if (pushedAtByCapture.size > 1000) pushedAtByCapture.delete(pushedAtByCapture.keys().next().value!);
+      hub.push(unit);
+    },
   };
+}
+
+/**
+ * Reads one FLV output of the encoder into a feed; `captured` holds the capture times of the
+ * frames handed to the encoder and not yet out of this output, oldest first.
+ */
+function readFlv(out: NodeJS.ReadableStream, into: ReturnType<typeof feed>, captured: number[]): void {
+  const split = new FlvToFmp4();
+  out.on('data', (chunk: Buffer) => {
+    const p = split.push(chunk);
+    if (p.init) into.hub.setInit(p.init);
+    for (const f of p.fragments)
+      into.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: captured.shift() ?? 0 });
+  });
+}
+
+function startStream(
+  kind: Transport,
+  frames: { rgb: Buffer[]; i420: Buffer[] },
+  opts: { sub?: boolean } = {},
+): Stream {
+  const main = feed();
+  const sub = kind !== 'jpeg' && opts.sub ? feed() : null;
   let n = 0;
   let ffmpeg: ChildProcess | undefined;
-  /** Capture times of the frames handed to the encoder and not yet out of it, oldest first. */
   const captured: number[] = [];
+  const capturedSub: number[] = [];
   let encoding = false;
   if (kind !== 'jpeg') {
     // The camera's encoder: x264 ultrafast with zerolatency (no B-frames, no lookahead, sliced
     // threads: a frame leaves as soon as it is encoded), fed I420 so there is no colour conversion,
     // reading its input unbuffered and unprobed, writing FLV flushed per frame (FLV_OUT; ffmpeg's
-    // own fMP4 held every frame until the next one).
+    // own fMP4 held every frame until the next one). With `sub`, the same process also writes the
+    // 640x360 wall-tile rendition (the server's `subRenditionArgs`) to fd 3: one decode of the
+    // input, two encodes, as a camera with a sub-stream (or the server's ingest) does.
     ffmpeg = spawn(
       'ffmpeg',
       [
         ...['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-probesize', '32'],
         ...['-analyzeduration', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p'],
-        ...['-s', `${W}x${H}`, '-r', String(FPS), '-i', 'pipe:0'],
+        ...['-s', `${W}x${H}`, '-r', String(FPS), '-i', 'pipe:0', '-map', '0:v:0'],
         ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
-        ...['-g', String(FPS), '-sc_threshold', '0', '-profile:v', 'baseline'],
+        ...['-g', String(Math.round(FPS * GOP_S)), '-sc_threshold', '0', '-profile:v', 'baseline'],
         ...FLV_OUT,
+        ...(sub ? subRenditionArgs({ fd: 3 }) : []),
       ],
-      { stdio: ['pipe', 'pipe', 'inherit'] },
+      { stdio: ['pipe', 'pipe', 'inherit', 'pipe'] },
     );
-    const split = new FlvToFmp4();
-    ffmpeg.stdout!.on('data', (chunk: Buffer) => {
-      const p = split.push(chunk);
-      if (p.init) hub.setInit(p.init);
-      for (const f of p.fragments) {
-        push({ bytes: f, key: isKeyFragment(f), capturedAtMs: captured.shift() ?? 0 });
-      }
-    });
+    readFlv(ffmpeg.stdout!, main, captured);
+    if (sub) readFlv(ffmpeg.stdio[3] as NodeJS.ReadableStream, sub, capturedSub);
     ffmpeg.stdin!.on('error', () => {});
   }
   const timer = setInterval(() => {
@@ -188,7 +243,7 @@ function startStream(kind: Transport, frames: { rgb: Buffer[]; i420: Buffer[] })
       sharp(frame, { raw: { width: W, height: H, channels: 3 } })
         .jpeg({ quality: 75 })
         .toBuffer()
-        .then((bytes) => push({ bytes, key: true, capturedAtMs }))
+        .then((bytes) => main.push({ bytes, key: true, capturedAtMs }))
         .finally(() => {
           encoding = false;
         });
@@ -196,14 +251,13 @@ function startStream(kind: Transport, frames: { rgb: Buffer[]; i420: Buffer[] })
       // An encoder that has not taken the last frame yet skips this one (no queue before it).
       if (ffmpeg!.stdin!.writableLength > 0) return;
       captured.push(capturedAtMs);
+      if (sub) capturedSub.push(capturedAtMs);
       ffmpeg!.stdin!.write(frame);
     }
   }, 1000 / FPS);
   return {
-    hub,
-    pushedAt,
-    pushedAtByCapture,
-    encodeMs,
+    main,
+    sub,
     kind,
     stop() {
       clearInterval(timer);
@@ -214,13 +268,21 @@ function startStream(kind: Transport, frames: { rgb: Buffer[]; i420: Buffer[] })
   };
 }
 
+/** The feed of a rendition; throws when the stream has no such rendition. */
+function feedOf(stream: Stream, rendition: VideoRendition): Feed {
+  if (rendition === 'main') return stream.main;
+  if (!stream.sub) throw new Error(`video bench: the ${stream.kind} stream has no sub-stream`);
+  return stream.sub;
+}
+
 /** The page: `viewers` tiles per stream, each its own WebSocket (or peer connection), recording latency. */
 const PAGE = `<!doctype html><html><body style="margin:0;background:#111">
 <div id=wall style="display:flex;flex-wrap:wrap"></div>
 <script>
-window.lat = []; window.ttff = []; window.decoded = 0; window.failures = [];
+window.lat = []; window.ttff = []; window.decoded = 0; window.failures = []; window.joins = [];
 const q = new URLSearchParams(location.search);
 const kind = q.get('kind'), streams = +q.get('streams'), viewers = +q.get('viewers'), fps = ${FPS};
+const rendition = q.get('rendition') || 'main';
 function header(buf) { const dv = new DataView(buf); return { kind: dv.getUint8(0), seq: dv.getUint32(4, true), at: dv.getFloat64(8, true) }; }
 function tile(tag) { const el = document.createElement(tag); el.width = 320; el.height = 180;
   if (tag === 'video') { el.muted = true; el.autoplay = true; el.playsInline = true; } wall.append(el); return el; }
@@ -229,7 +291,7 @@ function viewer(stream) {
   const done = (at) => { const now = Date.now(); window.decoded++; window.lat.push([now, now - at]);
     if (first) { first = false; window.ttff.push(performance.now() - t0); } };
   if (kind === 'webrtc') return webrtc(stream, done);
-  const ws = new WebSocket('ws://' + location.host + '/ws?kind=' + kind + '&stream=' + stream);
+  const ws = new WebSocket('ws://' + location.host + '/ws?kind=' + kind + '&stream=' + stream + '&rendition=' + rendition);
   ws.binaryType = 'arraybuffer';
   if (kind === 'jpeg') {
     // Only the newest frame is drawn: one decoding at a time, and a frame that arrives meanwhile
@@ -272,18 +334,25 @@ function viewer(stream) {
   }
 }
 async function webrtc(stream, done) {
+  // Where a WebRTC viewer's time to first frame goes: offer and ICE gathering, the WHEP answer,
+  // the connection (ICE + DTLS), the first frame on screen (ms from the start of each).
+  const t0 = performance.now(); const join = { offer: 0, answer: 0, connected: 0, first: 0 }; window.joins.push(join);
   const v = tile('video');
   const pc = new RTCPeerConnection();
   const tr = pc.addTransceiver('video', { direction: 'recvonly' });
   tr.receiver.jitterBufferTarget = 0;
   pc.ontrack = (e) => { v.srcObject = new MediaStream([e.track]); v.play().catch(() => {}); };
+  pc.onconnectionstatechange = () => { if (pc.connectionState === 'connected') join.connected = performance.now() - t0; };
   await pc.setLocalDescription(await pc.createOffer());
   await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); setTimeout(r, 2000); });
-  const res = await fetch('/whep?stream=' + stream, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
+  join.offer = performance.now() - t0;
+  const res = await fetch('/whep?stream=' + stream + '&rendition=' + rendition, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp });
   if (res.status !== 201) { window.failures.push('whep ' + res.status + ': ' + await res.text()); return; }
   await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  join.answer = performance.now() - t0;
   // The RTP timestamp is the capture time on the 90 kHz clock, modulo 2^32 (whep.ts).
   const onFrame = (now, meta) => {
+    if (!join.first) join.first = performance.now() - t0;
     if (meta.rtpTimestamp !== undefined) { const t = Date.now();
       const behind = ((Math.round(t * 90) % 2 ** 32 - meta.rtpTimestamp) % 2 ** 32 + 2 ** 32) % 2 ** 32;
       done(t - behind / 90); }
@@ -318,9 +387,10 @@ interface CaseResult {
  */
 async function serverShare(
   port: number,
-  streams: Stream[],
+  kind: Transport,
+  streams: Feed[],
+  rendition: VideoRendition,
 ): Promise<{ ages: number[]; hub: number[]; close(): void }> {
-  const kind = streams[0]!.kind;
   const nStreams = streams.length;
   const ages: number[] = [];
   const hub: number[] = [];
@@ -347,7 +417,7 @@ async function serverShare(
     }
   else
     for (let s = 0; s < nStreams; s++) {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?kind=${kind}&stream=${s}`);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?kind=${kind}&stream=${s}&rendition=${rendition}`);
       ws.on('message', (data: Buffer) => {
         const at = data.readDoubleLE(8);
         if (at > 0) record(at, streams[s]!.pushedAt.get(data.readUInt32LE(4)));
@@ -382,21 +452,27 @@ function pct(xs: number[], p: number): number | null {
 async function encoderAlone(frames: { rgb: Buffer[]; i420: Buffer[] }): Promise<BenchEntry[]> {
   const stream = startStream('webrtc', frames);
   await new Promise((r) => setTimeout(r, 1500));
-  stream.encodeMs.length = 0;
+  stream.main.encodeMs.length = 0;
   await new Promise((r) => setTimeout(r, Math.min(MEASURE_MS, 8000)));
   stream.stop();
   const label = 'video: h264 encoder alone (capture to NAL units out, 1 stream, no viewers)';
-  const note = `x264 ultrafast zerolatency 1280x720 at ${FPS} fps; ${stream.encodeMs.length} frames; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`;
+  const note = `x264 ultrafast zerolatency 1280x720 at ${FPS} fps; ${stream.main.encodeMs.length} frames; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`;
   return [
     {
       name: `${label} p50`,
-      value: pct(stream.encodeMs, 50) ?? 0,
+      value: pct(stream.main.encodeMs, 50) ?? 0,
       unit: 'ms',
       target: 'info',
       met: true,
       note,
     },
-    { name: `${label} p95`, value: pct(stream.encodeMs, 95) ?? 0, unit: 'ms', target: 'info', met: true },
+    {
+      name: `${label} p95`,
+      value: pct(stream.main.encodeMs, 95) ?? 0,
+      unit: 'ms',
+      target: 'info',
+      met: true,
+    },
   ];
 }
 
@@ -405,17 +481,22 @@ async function runCase(
   streams: Stream[],
   page: import('playwright-core').Page,
   viewers: number,
-  measureMs = MEASURE_MS,
+  opts: { measureMs?: number; rendition?: VideoRendition } = {},
 ): Promise<CaseResult> {
+  const measureMs = opts.measureMs ?? MEASURE_MS;
+  const rendition = opts.rendition ?? 'main';
   const { port } = server.address() as AddressInfo;
   const kind = streams[0]!.kind;
-  await page.goto(`http://127.0.0.1:${port}/?kind=${kind}&streams=${streams.length}&viewers=${viewers}`);
-  const beside = await serverShare(port, streams);
+  const feeds = streams.map((x) => feedOf(x, rendition));
+  await page.goto(
+    `http://127.0.0.1:${port}/?kind=${kind}&streams=${streams.length}&viewers=${viewers}&rendition=${rendition}`,
+  );
+  const beside = await serverShare(port, kind, feeds, rendition);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   await page.evaluate(() => {
     (window as unknown as { lat: unknown[] }).lat = [];
   });
-  for (const a of [beside.ages, beside.hub, ...streams.map((x) => x.encodeMs)]) a.length = 0;
+  for (const a of [beside.ages, beside.hub, ...feeds.map((x) => x.encodeMs)]) a.length = 0;
   const cpu0 = process.cpuUsage();
   const enc0 = streams.reduce((s, x) => s + x.encoderCpuMs(), 0);
   const t0 = Date.now();
@@ -423,14 +504,31 @@ async function runCase(
   const cpu = process.cpuUsage(cpu0);
   const enc = streams.reduce((s, x) => s + x.encoderCpuMs(), 0) - enc0;
   const wallMs = Date.now() - t0;
-  const { lat, ttff, failures } = await page.evaluate(() => {
-    const w = window as unknown as { lat: [number, number][]; ttff: number[]; failures: string[] };
-    return { lat: w.lat, ttff: w.ttff, failures: w.failures };
+  const { lat, ttff, failures, joins } = await page.evaluate(() => {
+    const w = window as unknown as {
+      lat: [number, number][];
+      ttff: number[];
+      failures: string[];
+      joins: Record<string, number>[];
+    };
+    return { lat: w.lat, ttff: w.ttff, failures: w.failures, joins: w.joins };
   });
+  if (joins.length > 0) {
+    const p95Of = (k: string) =>
+      Math.round(
+        pct(
+          joins.map((j) => j[k] ?? 0),
+          95,
+        ) ?? 0,
+      );
+    process.stderr.write(
+      `  join p95 (ms from the viewer's start): offer ${p95Of('offer')}, answer ${p95Of('answer')}, connected ${p95Of('connected')}, first frame ${p95Of('first')}\n`,
+    );
+  }
   beside.close();
   await page.goto('about:blank');
   if (failures.length > 0) throw new Error(`video bench: ${kind} viewers failed: ${failures.join('; ')}`);
-  const encodeMs = streams.flatMap((x) => x.encodeMs);
+  const encodeMs = feeds.flatMap((x) => x.encodeMs);
   const p95 = (xs: number[]) => pct(xs, 95);
   const all = lat.map((l) => l[1]).sort((a, b) => a - b);
   const minutes: { p50: number; p95: number }[] = [];
@@ -470,22 +568,28 @@ export async function benchVideo(): Promise<BenchEntry[]> {
   const frames = await sourceFrames();
   let streams: Stream[] = [];
   const sessions = new Set<WhepSession>();
+  /** How long the server took to answer each WHEP offer (ICE gathering included). */
+  const answerMs: number[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'POST' && url.pathname === '/whep') {
       // The WHEP exchange as the server's route does it: SDP offer in, SDP answer out.
-      const hub = streams[Number(url.searchParams.get('stream'))]?.hub;
+      const stream = streams[Number(url.searchParams.get('stream'))];
+      const rendition = url.searchParams.get('rendition') === 'sub' ? 'sub' : 'main';
+      const hub = stream ? feedOf(stream, rendition).hub : undefined;
       const body: Buffer[] = [];
       req.on('data', (c: Buffer) => body.push(c));
       req.on('end', () => {
         if (!hub) return res.writeHead(404).end('no such stream');
         let session: WhepSession | undefined;
+        const asked = Date.now();
         openWhepSession(hub, Buffer.concat(body).toString('utf8'), {
           onClosed: () => session && sessions.delete(session),
         })
           .then((s) => {
             sessions.add(s);
             session = s;
+            answerMs.push(Date.now() - asked);
             res.writeHead(201, { 'content-type': 'application/sdp' }).end(s.answer);
           })
           .catch((err: Error) => res.writeHead(400).end(err.message));
@@ -500,10 +604,11 @@ export async function benchVideo(): Promise<BenchEntry[]> {
     const q = new URL(req.url ?? '/', 'http://x').searchParams;
     const stream = streams[Number(q.get('stream'))];
     if (!stream) return ws.close();
+    const hub = feedOf(stream, q.get('rendition') === 'sub' ? 'sub' : 'main').hub;
     // The page acknowledges each message once it drew (or appended) it: the hub's flow control.
     const acks: (() => void)[] = [];
     ws.on('message', () => acks.shift()?.());
-    const { remove } = stream.hub.addViewer({
+    const { remove } = hub.addViewer({
       send(unit, written) {
         const kind = unit.seq === -1 ? 'init' : stream.kind === 'jpeg' ? 'jpeg' : unit.key ? 'key' : 'delta';
         acks.push(written);
@@ -520,16 +625,21 @@ export async function benchVideo(): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
   /** Issue 14's drift check: WebRTC, one stream, DRIFT_VIEWERS viewers, minute 1 against the last minute. */
   const drift = async (): Promise<BenchEntry[]> => {
-    streams = [startStream('webrtc', frames)];
+    // What a wall of that many tiles asks for (16 tiles: the sub-stream).
+    const rendition = wallRendition(DRIFT_VIEWERS);
+    streams = [startStream('webrtc', frames, { sub: rendition === 'sub' })];
     await new Promise((r) => setTimeout(r, 1500));
-    const r = await runCase(server, streams, page, DRIFT_VIEWERS, DRIFT_MINUTES * 60_000);
+    const r = await runCase(server, streams, page, DRIFT_VIEWERS, {
+      measureMs: DRIFT_MINUTES * 60_000,
+      rendition,
+    });
     for (const s of sessions) s.close();
     for (const s of streams) s.stop();
     const first = r.minutes[0]!;
     const last = r.minutes.at(-1)!;
     const n = r.minutes.length;
     process.stderr.write(`  drift: ${JSON.stringify(r.minutes)}\n`);
-    const label = `video: webrtc 1 stream x ${DRIFT_VIEWERS} viewers over ${n} minutes`;
+    const label = `video: webrtc 1 stream x ${DRIFT_VIEWERS} viewers over ${n} minutes${rendition === 'sub' ? ` (${SUB_LABEL})` : ''}`;
     const note = `minute 1 p50 ${first.p50} / p95 ${first.p95} ms, minute ${n} p50 ${last.p50} / p95 ${last.p95} ms; frames on screen ${r.fps}/s per viewer; load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`;
     return [
       {
@@ -553,20 +663,29 @@ export async function benchVideo(): Promise<BenchEntry[]> {
     const only = process.env.AERIE_BENCH_VIDEO_ONLY;
     if (only !== 'jpeg') out.push(...(await encoderAlone(frames)));
     for (const kind of (only ? [only] : ['jpeg', 'mse', 'webrtc']) as Transport[]) {
-      for (const [nStreams, viewers] of [
-        [1, 1],
-        [1, 4],
-        [1, 16],
-        [8, 1],
-      ] as const) {
-        streams = Array.from({ length: nStreams }, () => startStream(kind, frames));
+      for (const [nStreams, viewers, wall] of CASES[kind]) {
+        // A wall case takes the rendition the wall asks for at that many tiles (8 streams: the
+        // 9-tile layout); the others take full resolution, as the vehicle panel does.
+        const rendition = wall ? wallRendition(wall) : 'main';
+        streams = Array.from({ length: nStreams }, () =>
+          startStream(kind, frames, { sub: rendition === 'sub' }),
+        );
         // Viewers join a running stream (its encoder started, a key frame cached), as in the console.
         await new Promise((r) => setTimeout(r, 1500));
-        const r = await runCase(server, streams, page, viewers);
+        answerMs.length = 0;
+        const rtcp0 = whepRtcpReceived();
+        const r = await runCase(server, streams, page, viewers, { rendition });
+        const keyRequests = whepRtcpReceived().keyRequests - rtcp0.keyRequests;
+        const rtcpPackets = whepRtcpReceived().packets - rtcp0.packets;
         for (const s of sessions) s.close();
         for (const s of streams) s.stop();
-        const label = `video: ${kind} ${nStreams === 1 ? `1 stream x ${viewers} viewers` : `${nStreams} streams`}`;
-        process.stderr.write(`  ${label}: ${JSON.stringify(r)}\n`);
+        const label =
+          `video: ${kind} ${nStreams === 1 ? `1 stream x ${viewers} viewers` : `${nStreams} streams`}` +
+          (wall ? `, ${wall}-tile wall (${rendition === 'sub' ? SUB_LABEL : 'full resolution'})` : '');
+        const whepAnswerP95 = pct(answerMs, 95);
+        process.stderr.write(
+          `  ${label}: ${JSON.stringify({ ...r, keyRequests, rtcpPackets, whepAnswerP95 })}\n`,
+        );
         out.push(
           {
             name: `${label} latency p50`,
@@ -574,7 +693,7 @@ export async function benchVideo(): Promise<BenchEntry[]> {
             unit: 'ms',
             target: 'info',
             met: true,
-            note: `frames on screen ${r.fps}/s per viewer of ${FPS}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`,
+            note: `frames on screen ${r.fps}/s per viewer of ${FPS};${kind === 'webrtc' ? ` ${keyRequests} key frame requests (PLI/FIR) from the viewers;` : ''} load average ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`,
           },
           {
             name: `${label} latency p95`,

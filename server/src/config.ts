@@ -154,6 +154,11 @@ export const ServerConfigSchema = Type.Object(
             'Vehicle id or serial -> rtsp:// (append ?listen to wait for a push), rtmp:// or http:// camera',
         }),
         ffmpegPath: Type.String({ default: 'ffmpeg', minLength: 1 }),
+        subStream: Type.Boolean({
+          default: true,
+          description:
+            "Offer wall tiles a 640x360 sub-stream of H.264 cameras (the camera's own if it announces one, else encoded once per watched stream)",
+        }),
         stillHosts: Type.Array(Type.String({ minLength: 1 }), {
           default: [],
           description:

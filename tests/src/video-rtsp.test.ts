@@ -68,6 +68,19 @@ describe('RTSP ingest', () => {
     expect(await signal()).toBe('live');
     // H.264 plays over WebRTC (WHEP) by default, not MSE.
     expect(await tile.getAttribute('data-mode')).toBe('webrtc');
+    // The wall's default 9 tiles take the 640x360 sub-stream the ingest encodes; one tile takes
+    // the camera's 1280x720.
+    const width = () => tile.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
+    expect(await tile.getAttribute('data-rendition')).toBe('sub');
+    await until(async () => (await width()) === 640, 'the sub-stream at 640 wide', 30_000);
+    await page.getByTestId('video-layout').getByText('1', { exact: true }).click();
+    await until(
+      async () => (await tile.getAttribute('data-rendition')) === 'main' && (await width()) === 1280,
+      'full resolution in one tile',
+      60_000,
+    );
+    await page.getByTestId('video-layout').getByText('9', { exact: true }).click();
+    await until(async () => (await width()) === 640, 'back to the sub-stream', 60_000);
     await screenshot(page, 'video-rtsp-live');
 
     source.kill();

@@ -40,8 +40,8 @@ afterAll(async () => {
   nodeDataChannel.cleanup();
 }, 30_000);
 
-const whep = (vehicleId: string, sdp: string) =>
-  fetch(`${base}/api/video/${vehicleId}/whep`, {
+const whep = (vehicleId: string, sdp: string, query = '') =>
+  fetch(`${base}/api/video/${vehicleId}/whep${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/sdp' },
     body: sdp,
@@ -107,6 +107,30 @@ describe('WebRTC (WHEP)', () => {
       });
       v.close();
     }
+  }, 120_000);
+
+  it('sends the wall-tile sub-stream on ?rendition=sub, and refuses a rendition it does not know', async () => {
+    const v = await rtpViewer(H264_PT);
+    const bad = await whep('cam-1', v.offer, '?rendition=low');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/one of main, sub, got 'low'/);
+    const res = await whep('cam-1', v.offer, '?rendition=sub');
+    expect(res.status).toBe(201);
+    await v.answer(await res.text());
+    await until(async () => v.packets.length > 40, 'RTP packets of the sub-stream', 60_000);
+    const types = new Set(v.packets.map((p) => p.nalType));
+    for (const t of [7, 8, 5]) expect(types, `NAL type ${t}`).toContain(t);
+    // The ingest encodes the sub-stream once, whoever watches it.
+    const streams = await fetch(`${base}/api/video/streams`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const list = (await streams.json()) as { vehicleId: string; subViewers: number }[];
+    expect(list.find((s) => s.vehicleId === 'cam-1')?.subViewers).toBe(1);
+    await fetch(`${base}${res.headers.get('location')}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    v.close();
   }, 120_000);
 
   it('refuses an offer it cannot answer, a Motion-JPEG stream, and a vehicle without video', async () => {

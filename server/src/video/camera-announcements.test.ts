@@ -24,6 +24,7 @@ import {
   frameMetaOfImage,
   intrinsicsOf,
   pickAnnouncedSource,
+  pickAnnouncedSubStream,
   withoutPassword,
 } from './camera-announcements.ts';
 import { DEFAULT_VIDEO_CONFIG, VideoService } from './video-service.ts';
@@ -94,6 +95,33 @@ describe('the announced source', () => {
       ]),
     ).toBe('http://a/2.mjpeg');
     expect(pickAnnouncedSource([camera({ streams: [stream({ uri: 'not a uri' })] })])).toBeNull();
+  });
+
+  it("takes the camera's own narrower stream as the wall's sub-stream, if it announced one", async () => {
+    const dock = camera({
+      streams: [
+        stream({ streamId: 1, uri: 'rtsp://dock/main', widthPx: 1920 }),
+        stream({ streamId: 2, uri: 'rtsp://dock/sub', widthPx: 640 }),
+        stream({ streamId: 3, uri: 'rtsp://dock/mid', widthPx: 1280 }),
+        stream({ streamId: 4, uri: 'http://dock/preview.mjpeg', widthPx: 320 }),
+      ],
+    });
+    expect(pickAnnouncedSubStream([dock], 'rtsp://dock/main')).toBe('rtsp://dock/sub');
+    expect(pickAnnouncedSubStream([dock], 'rtsp://dock/sub')).toBeNull();
+    expect(
+      pickAnnouncedSubStream([camera({ streams: [stream({ uri: 'rtsp://one/1' })] })], 'rtsp://one/1'),
+    ).toBeNull();
+    const service = new VideoService(
+      DEFAULT_VIDEO_CONFIG,
+      async () => ({ serial: 'S1', sysid: 7 }),
+      undefined,
+      async () => ({ uri: 'rtsp://dock/main', subUri: pickAnnouncedSubStream([dock], 'rtsp://dock/main') }),
+    );
+    expect(await service.sourceFor('v1')).toEqual({
+      kind: 'ffmpeg',
+      url: 'rtsp://dock/main',
+      subUrl: 'rtsp://dock/sub',
+    });
   });
 
   it('comes before the configured sources, which remain the fallback', async () => {

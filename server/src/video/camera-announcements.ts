@@ -48,6 +48,27 @@ export function pickAnnouncedSource(cameras: readonly CameraStreamsPayload[]): s
 }
 
 /**
+ * The camera's own lower-resolution stream beside `mainUri` (a dock's or camera's sub-stream),
+ * for the wall tiles: among the other streams of the camera that announced `mainUri`, the
+ * narrowest one the ingest's ffmpeg opens (rtsp, rtmp, srt) that is narrower than the main
+ * stream (any width when the main stream's is not announced). Null when there is none: the
+ * ingest then makes the sub-stream itself.
+ */
+export function pickAnnouncedSubStream(
+  cameras: readonly CameraStreamsPayload[],
+  mainUri: string,
+): string | null {
+  const camera = cameras.find((c) => c.streams.some((s) => s.uri === mainUri));
+  const main = camera?.streams.find((s) => s.uri === mainUri);
+  if (!camera || !main) return null;
+  const candidates = camera.streams
+    .filter((s) => s.uri !== mainUri && openable(s.uri) && !/^https?:/.test(s.uri))
+    .filter((s) => s.widthPx > 0 && (main.widthPx === 0 || s.widthPx < main.widthPx))
+    .sort((a, b) => a.widthPx - b.widthPx);
+  return candidates[0]?.uri ?? null;
+}
+
+/**
  * A still's lens: the camera's image resolution (CAMERA_INFORMATION) and its streams' horizontal
  * field of view, each part falling back to the configured camera when the camera does not say.
  */

@@ -39,6 +39,9 @@ describe('FLV to fragmented MP4', () => {
     expect(whole.fragments).toHaveLength(20);
     expect(whole.fragments.map(isKeyFragment).filter(Boolean)).toHaveLength(2);
     expect(isKeyFragment(whole.fragments[0]!)).toBe(true);
+    // Each fragment's decode time (the FLV tag's), to pair a sub-stream frame with its source frame.
+    expect(whole.decodeTimesMs).toHaveLength(20);
+    expect(whole.decodeTimesMs.slice(1).every((t, i) => t > whole.decodeTimesMs[i]!)).toBe(true);
     expect(codecOfInit(whole.init!)).toBe('avc1.42c00b');
     // The SPS and PPS come out of the init segment for WebRTC, in front of key frames.
     const ps = parameterSetsOfInit(whole.init!);
@@ -122,7 +125,7 @@ describe('FLV to fragmented MP4', () => {
         [9, 0, [0x17, 1, 0, 0, 0, 0, 0, 0, 2, 0x65, 0]],
       ]),
     );
-    expect(p).toEqual({ fragments: [] });
+    expect(p).toEqual({ fragments: [], decodeTimesMs: [] });
     expect(mdatPayload(Buffer.alloc(0))).toBeNull();
   });
 });

@@ -17,8 +17,13 @@
  */
 import type { Mp4Pieces } from './mp4-boxes.ts';
 
-/** ffmpeg output for `FlvToFmp4`: FLV, each frame written out as soon as it is muxed. */
-export const FLV_OUT = ['-flush_packets', '1', '-f', 'flv', 'pipe:1'];
+/** ffmpeg output for `FlvToFmp4` on file descriptor `fd`: FLV, each frame written out as soon as it is muxed. */
+export function flvOut(fd = 1): string[] {
+  return ['-flush_packets', '1', '-f', 'flv', `pipe:${fd}`];
+}
+
+/** ffmpeg output for `FlvToFmp4` on stdout. */
+export const FLV_OUT = flvOut(1);
 
 const FLV_HEADER_BYTES = 9;
 const TAG_HEADER_BYTES = 11;
@@ -36,9 +41,9 @@ export class FlvToFmp4 {
   private lastDuration = FIRST_DURATION_MS;
 
   /** Feeds bytes; returns a new init segment (on the first or a changed sequence header) and every completed frame. */
-  push(chunk: Uint8Array): Mp4Pieces {
+  push(chunk: Uint8Array): Mp4Pieces & { decodeTimesMs: number[] } {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : Buffer.from(chunk);
-    const out: Mp4Pieces = { fragments: [] };
+    const out: Mp4Pieces & { decodeTimesMs: number[] } = { fragments: [], decodeTimesMs: [] };
     if (!this.headerRead) {
       if (this.buf.length < FLV_HEADER_BYTES + 4) return out;
       if (this.buf.toString('latin1', 0, 3) !== 'FLV')
@@ -59,7 +64,10 @@ export class FlvToFmp4 {
       if (type !== TAG_VIDEO || size < 5) continue; // audio, script data
       const piece = this.videoTag(body, dts >>> 0);
       if (piece?.init) out.init = piece.init;
-      if (piece?.fragment) out.fragments.push(piece.fragment);
+      if (piece?.fragment) {
+        out.fragments.push(piece.fragment);
+        out.decodeTimesMs.push(dts >>> 0);
+      }
     }
     return out;
   }

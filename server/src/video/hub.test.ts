@@ -86,6 +86,39 @@ describe('StreamHub', () => {
     expect(v.got.map((u) => u.bytes[0])).toEqual([9, 1, 2, 3, 7, 8]);
   });
 
+  it('a viewer whose transport says it lags skips to the next key unit, then carries on', () => {
+    const hub = new StreamHub();
+    const unit = (n: number, key: boolean): StreamUnit => ({
+      bytes: new Uint8Array([n]),
+      key,
+      capturedAtMs: n,
+    });
+    let lagging = false;
+    const got: number[] = [];
+    const v = hub.addViewer({
+      send(u, written) {
+        got.push(u.bytes[0]!);
+        written();
+      },
+      lagging: () => lagging,
+    });
+    hub.push(unit(1, true));
+    hub.push(unit(2, false));
+    lagging = true;
+    hub.push(unit(3, false)); // the queue grew: skipped, and so is every delta after it
+    lagging = false;
+    hub.push(unit(4, false));
+    hub.push(unit(5, false));
+    hub.push(unit(6, true)); // the next key unit: back at the live edge
+    hub.push(unit(7, false));
+    expect(got).toEqual([1, 2, 6, 7]);
+    expect(v.stats.dropped).toBe(3);
+    // A key unit goes out even while the transport lags: it restarts the decoder.
+    lagging = true;
+    hub.push(unit(8, true));
+    expect(got).toEqual([1, 2, 6, 7, 8]);
+  });
+
   it('tells when the first viewer comes and the last goes, and forgets a lost source', () => {
     const calls: boolean[] = [];
     const hub = new StreamHub({ onDemand: (w) => calls.push(w) });

@@ -10,7 +10,9 @@
  * never a queue of stale ones.
  *
  * For inter-coded streams (fMP4/H.264) a viewer that lost a unit waits for the next key unit;
- * for JPEG every unit is a key unit. A new viewer starts at once with the cached init segment
+ * for JPEG every unit is a key unit. A transport that writes at once and queues below the hub
+ * (WebRTC: RTP over UDP has no back-pressure) says when its queue grows (`lagging`): the viewer
+ * then skips to the next key unit instead of adding the newest delta to a queue that lags. A new viewer starts at once with the cached init segment
  * and the last key unit (and what followed it), so the first frame arrives within one frame
  * period instead of a keyframe interval.
  *
@@ -33,6 +35,11 @@ export interface StreamUnit {
 export interface ViewerSink {
   /** Hands a unit to the transport; `written` is called once it left (or failed). */
   send(unit: StreamUnit, written: () => void): void;
+  /**
+   * True while the transport holds more than it should (its send queue grew): the viewer skips
+   * the inter-coded units up to the next key unit, which it gets once the queue drained.
+   */
+  lagging?(): boolean;
 }
 
 export interface StreamHubOptions {
@@ -140,6 +147,10 @@ export class StreamHub {
   }
 
   private offer(v: Viewer, unit: StreamUnit): void {
+    if (!unit.key && v.sink.lagging?.()) {
+      v.needKey = true;
+      v.slot = null;
+    }
     if (v.needKey) {
       if (!unit.key) {
         v.stats.dropped++;

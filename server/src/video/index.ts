@@ -1,7 +1,7 @@
 /** Live video: the per-vehicle stream hub, its wire format, and the ingest pieces. */
 
 export { frameMetaOfImage, intrinsicsOf } from './camera-announcements.ts';
-export { FLV_OUT, FlvToFmp4 } from './flv-fmp4.ts';
+export { FLV_OUT, FlvToFmp4, flvOut } from './flv-fmp4.ts';
 export { accessUnitOf, codecOfInit, isKeyFragment, mdatPayload, parameterSetsOfInit } from './h264.ts';
 export {
   StreamHub,
@@ -18,6 +18,7 @@ export {
   type VideoSource,
 } from './ingest.ts';
 export { type Mp4Pieces, Mp4Splitter } from './mp4-boxes.ts';
+export { SUB_GOP_S, subRenditionArgs } from './rendition.ts';
 export { registerVideoRoutes, VIDEO_WS_PREFIX } from './routes.ts';
 export {
   DEFAULT_VIDEO_CONFIG,
@@ -33,5 +34,6 @@ export {
   openWhepSession,
   type WhepOptions,
   type WhepSession,
+  whepRtcpReceived,
 } from './whep.ts';
 export { encodeUnit, UNIT_HEADER_BYTES, type UnitKind } from './wire.ts';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { codecOfInit, isKeyFragment } from './h264.ts';
 import { backoffMs, ffmpegArgs, MultipartJpegReader } from './ingest.ts';
 import { Mp4Splitter } from './mp4-boxes.ts';
+import { subRenditionArgs } from './rendition.ts';
 import { box } from './test-boxes.ts';
 import { parseSourceUrl } from './video-service.ts';
 
@@ -71,5 +72,24 @@ describe('video ingest pieces', () => {
     const pull = ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://cam/live' });
     expect(pull.join(' ')).toMatch(/-rtsp_transport tcp -i rtsp:\/\/cam\/live -an -c:v copy/);
     expect(ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://0.0.0.0:1/x', listen: true })).toContain('listen');
+  });
+
+  it('makes the sub-stream once in the same child: the camera sub-stream copied, else 640x360 encoded', () => {
+    const made = ffmpegArgs({ kind: 'ffmpeg', url: 'rtsp://cam/live' }, { sub: true }).join(' ');
+    expect(made).toMatch(/-i rtsp:\/\/cam\/live -map 0:v:0 -c:v copy -flush_packets 1 -f flv pipe:1 /);
+    expect(made).toMatch(
+      /-map 0:v:0 -vf scale=640:360 .*-c:v libx264 .*-force_key_frames expr:gte\(t,n_forced\*0.5\) .*pipe:3$/,
+    );
+    expect(made.match(/-i /g)).toHaveLength(1);
+    const copied = ffmpegArgs(
+      { kind: 'ffmpeg', url: 'rtsp://dock/main', subUrl: 'rtsp://dock/sub' },
+      { sub: true },
+    ).join(' ');
+    expect(copied).toMatch(/-i rtsp:\/\/dock\/main .*-i rtsp:\/\/dock\/sub /);
+    expect(copied).toMatch(/-map 1:v:0 -c:v copy -flush_packets 1 -f flv pipe:3$/);
+    expect(copied).not.toMatch(/libx264/);
+    expect(() => subRenditionArgs({ size: { width: 641, height: 360 } })).toThrow(
+      /even positive integers, got 641x360/,
+    );
   });
 });

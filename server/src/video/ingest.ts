@@ -11,6 +11,11 @@
  *    H.264 is copied, not re-encoded, into FLV, which `FlvToFmp4` turns into one fMP4 fragment
  *    per frame the moment the frame is out (ffmpeg's own fMP4 held each frame until the next
  *    one); a frame's capture time is when its fragment arrived.
+ *    With a `subHub`, the same child also writes the wall-tile rendition to fd 3: the camera's
+ *    own sub-stream copied when the source names one (`subUrl`, a second input), otherwise the
+ *    main stream scaled to 640x360 and encoded once here (`subRenditionArgs`), never per viewer.
+ *    A sub frame carries the capture time of the main frame with its decode time (so its age
+ *    counts the re-encode), or its own arrival when there is none (a camera's own sub-stream).
  *
  * Supervision: when the child exits or goes silent for `stallMs` (15 s before its first frame), the stream shows "no
  * signal" and the hub forgets its cached frames (a new viewer must not see a frozen picture);
@@ -22,17 +27,28 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { FLV_OUT, FlvToFmp4 } from './flv-fmp4.ts';
+import { FLV_OUT, FlvToFmp4, flvOut } from './flv-fmp4.ts';
 import { codecOfInit, isKeyFragment } from './h264.ts';
 import type { StreamHub } from './hub.ts';
+import { subRenditionArgs } from './rendition.ts';
 
-export type VideoSource = { kind: 'mjpeg'; url: string } | { kind: 'ffmpeg'; url: string; listen?: boolean };
+export type VideoSource =
+  | { kind: 'mjpeg'; url: string }
+  | {
+      kind: 'ffmpeg';
+      url: string;
+      listen?: boolean;
+      /** The camera's own lower-resolution stream (e.g. a dock's sub-stream), copied as the `sub` rendition. */
+      subUrl?: string;
+    };
 
 export type SignalState = 'starting' | 'live' | 'no-signal';
 
 export interface IngestOptions {
   source: VideoSource;
   hub: StreamHub;
+  /** The `sub` rendition's hub (ffmpeg sources only): fed from the child's fd 3. */
+  subHub?: StreamHub;
   /** Called on every state change, with the MSE codec string once known. */
   onState?: (state: SignalState, codec: string | undefined) => void;
   /** Silence after which the source counts as lost; default 3000 ms. */
@@ -49,18 +65,38 @@ export function backoffMs(attempt: number): number {
   return Math.min(10_000, 500 * 2 ** Math.max(0, attempt));
 }
 
-export function ffmpegArgs(source: Extract<VideoSource, { kind: 'ffmpeg' }>): string[] {
-  const input = source.url.startsWith('rtsp')
-    ? ['-rtsp_transport', 'tcp', ...(source.listen ? ['-rtsp_flags', 'listen'] : [])]
-    : source.listen
+function inputArgs(url: string, listen: boolean): string[] {
+  const opts = url.startsWith('rtsp')
+    ? ['-rtsp_transport', 'tcp', ...(listen ? ['-rtsp_flags', 'listen'] : [])]
+    : listen
       ? ['-listen', '1']
       : [];
-  return [
+  return [...opts, '-i', url];
+}
+
+/**
+ * The ingest child's arguments: the main stream copied to stdout; with `sub`, the wall-tile
+ * rendition on fd 3 (the source's `subUrl` copied, else the main stream scaled and encoded once).
+ */
+export function ffmpegArgs(
+  source: Extract<VideoSource, { kind: 'ffmpeg' }>,
+  opts: { sub?: boolean } = {},
+): string[] {
+  const main = [
     ...['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay'],
-    ...input,
-    ...['-i', source.url, '-an', '-c:v', 'copy'],
-    ...FLV_OUT,
+    ...inputArgs(source.url, source.listen === true),
   ];
+  if (!opts.sub) return [...main, ...['-an', '-c:v', 'copy'], ...FLV_OUT];
+  if (source.subUrl)
+    return [
+      ...main,
+      ...['-fflags', 'nobuffer', ...inputArgs(source.subUrl, false)],
+      ...['-map', '0:v:0', '-c:v', 'copy'],
+      ...FLV_OUT,
+      ...['-map', '1:v:0', '-c:v', 'copy'],
+      ...flvOut(3),
+    ];
+  return [...main, ...['-map', '0:v:0', '-c:v', 'copy'], ...FLV_OUT, ...subRenditionArgs({ fd: 3 })];
 }
 
 /** Splits a Motion-JPEG multipart body into its parts and their capture times. */
@@ -102,6 +138,8 @@ export class Ingest {
   private liveSince: number | null = null;
   private codec: string | undefined;
   state: SignalState = 'starting';
+  /** The source's sub-stream (`subUrl`) would not open: the sub-stream is encoded from the main one. */
+  private subCopyFailed = false;
   /** Children started so far (1 + restarts). */
   starts = 0;
 
@@ -154,6 +192,7 @@ export class Ingest {
     if (!this.running) return;
     this.teardown();
     this.opts.hub.reset();
+    this.opts.subHub?.reset();
     this.setState('no-signal');
     if (this.liveSince !== null && Date.now() - this.liveSince >= 10_000) this.attempt = 0;
     this.liveSince = null;
@@ -182,10 +221,39 @@ export class Ingest {
       this.pullMjpeg(source.url);
       return;
     }
-    const child = spawn(this.opts.ffmpegPath ?? 'ffmpeg', ffmpegArgs(source), {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const subHub = this.opts.subHub;
+    // A camera sub-stream that would not open must not cost the main stream: after a child that
+    // copied one died before its first frame, the ingest makes the sub-stream itself.
+    const copiesSub = source.subUrl !== undefined && !this.subCopyFailed;
+    const { subUrl: _unused, ...withoutSub } = source;
+    const child = spawn(
+      this.opts.ffmpegPath ?? 'ffmpeg',
+      ffmpegArgs(copiesSub ? source : withoutSub, { sub: subHub !== undefined }),
+      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] },
+    );
     this.child = child;
+    let framesOut = 0;
+    /** Capture times of recent main frames by their decode time, for the sub frames made from them. */
+    const capturedByDts = new Map<number, number>();
+    if (subHub) {
+      // The sub-stream is a second output: it never decides the signal (the main stream does).
+      const subSplit = new FlvToFmp4();
+      child.stdio[3]?.on('data', (chunk: Buffer) => {
+        if (this.child !== child) return;
+        let pieces: ReturnType<FlvToFmp4['push']>;
+        try {
+          pieces = subSplit.push(chunk);
+        } catch (err) {
+          this.lost(`sub-stream: ${(err as Error).message}`);
+          return;
+        }
+        if (pieces.init) subHub.setInit(pieces.init);
+        pieces.fragments.forEach((f, i) => {
+          const capturedAtMs = capturedByDts.get(pieces.decodeTimesMs[i]!) ?? Date.now();
+          subHub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs });
+        });
+      });
+    }
     const split = new FlvToFmp4();
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
@@ -194,7 +262,14 @@ export class Ingest {
     child.stdin!.on('error', () => {});
     child.on('error', (err) => this.child === child && this.lost(`ffmpeg: ${err.message}`));
     child.on('exit', (code) => {
-      if (this.child === child) this.lost(`ffmpeg exited (${code}) ${stderr.trim().split('\n').pop() ?? ''}`);
+      if (this.child !== child) return;
+      if (copiesSub && subHub && framesOut === 0) {
+        this.subCopyFailed = true;
+        this.opts.log?.(
+          `video ingest: the camera sub-stream ${source.subUrl} did not open; encoding one instead`,
+        );
+      }
+      this.lost(`ffmpeg exited (${code}) ${stderr.trim().split('\n').pop() ?? ''}`);
     });
     child.stdout!.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
@@ -209,10 +284,16 @@ export class Ingest {
         this.codec = codecOfInit(pieces.init);
         hub.setInit(pieces.init);
       }
-      for (const f of pieces.fragments) {
-        hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs: Date.now() });
+      pieces.fragments.forEach((f, i) => {
+        const capturedAtMs = Date.now();
+        if (subHub) {
+          capturedByDts.set(pieces.decodeTimesMs[i]!, capturedAtMs);
+          if (capturedByDts.size > 300) capturedByDts.delete(capturedByDts.keys().next().value!);
+        }
+        hub.push({ bytes: f, key: isKeyFragment(f), capturedAtMs });
+        framesOut++;
         this.markLive();
-      }
+      });
     });
     this.armStall(false);
   }

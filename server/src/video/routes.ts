@@ -24,13 +24,16 @@
  *    receive-only video) in, the SDP answer out (201, `Location` of the session); the
  *    vehicle's H.264 as RTP on a send-only track (see `whep.ts`). `DELETE` on that location
  *    ends the session. H.264 streams only: a Motion-JPEG stream is refused with 409.
+ *  Both take `?rendition=main|sub` (default `main`): `sub` is the wall-tile rendition of an H.264
+ *  stream (640x360 unless the camera has its own sub-stream; see `video-service.ts`); a stream
+ *  without one gives `main`. An unknown rendition is refused with 400.
  */
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { CameraStreamsPayload } from '@aerie/contracts';
+import { CameraStreamsPayload, parseRendition, type VideoRendition } from '@aerie/contracts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -42,7 +45,7 @@ import { findSessionUser } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { sorties, vehicleCameras, vehicles } from '../db/schema.ts';
 import { ApiError, errorResponses } from '../http/errors.ts';
-import { pickAnnouncedSource, withoutPassword } from './camera-announcements.ts';
+import { pickAnnouncedSource, pickAnnouncedSubStream, withoutPassword } from './camera-announcements.ts';
 import { jpegOfKeyFrame } from './keyframe-jpeg.ts';
 import { DEFAULT_RECORDING_CONFIG, type RecordingConfig, SortieVideo } from './sortie-video.ts';
 import { registerSortieVideoRoutes } from './sortie-video-routes.ts';
@@ -65,7 +68,8 @@ const StreamStatusSchema = Type.Object({
   vehicleId: Type.String(),
   signal: Type.Union([Type.Literal('starting'), Type.Literal('live'), Type.Literal('no-signal')]),
   codec: Type.Union([Type.String(), Type.Null()]),
-  viewers: Type.Integer(),
+  viewers: Type.Integer({ description: 'Viewers of every rendition' }),
+  subViewers: Type.Integer({ description: 'Of them, viewers of the wall-tile sub-stream' }),
   lastCapturedAtMs: Type.Union([Type.Number(), Type.Null()]),
 });
 
@@ -87,10 +91,18 @@ function tokenOf(req: IncomingMessage, url: URL): string | null {
   return null;
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+};
+
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
@@ -99,7 +111,8 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
  * One viewer on a WebSocket: units out, acknowledgements in; or, for a client that takes H.264
  * over WebRTC, only the state messages.
  */
-function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void {
+function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean, rendition: VideoRendition): void {
+  const hub = stream.hubFor(rendition);
   const delivery = webrtc && stream.source.kind !== 'mjpeg' ? 'webrtc' : 'ws';
   const sendState = () =>
     ws.send(JSON.stringify({ type: 'state', signal: stream.signal, codec: stream.codec ?? null, delivery }));
@@ -118,7 +131,7 @@ function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void
   if (delivery === 'webrtc') {
     // The socket is still a watcher: it keeps the ingest running (it starts on demand) while
     // the units go over the peer connection.
-    const watcher = stream.hub.addViewer({ send: (_unit, written) => written() });
+    const watcher = hub.addViewer({ send: (_unit, written) => written() });
     ws.on('close', () => {
       offState();
       watcher.remove();
@@ -127,7 +140,7 @@ function attachViewer(ws: WebSocket, stream: VideoStream, webrtc: boolean): void
   }
   const acks: (() => void)[] = [];
   ws.on('message', () => acks.shift()?.());
-  const viewer = stream.hub.addViewer({
+  const viewer = hub.addViewer({
     send(unit, written) {
       if (ws.readyState !== ws.OPEN) return written();
       acks.push(written);
@@ -181,7 +194,11 @@ export function registerVideoRoutes(
       return row ?? null;
     },
     (line) => app.log.info({ module: 'video' }, line),
-    async (vehicleId) => pickAnnouncedSource(await announcedCameras(vehicleId)),
+    async (vehicleId) => {
+      const cameras = await announcedCameras(vehicleId);
+      const uri = pickAnnouncedSource(cameras);
+      return uri ? { uri, subUri: pickAnnouncedSubStream(cameras, uri) } : null;
+    },
   );
   app.decorate('video', service);
   announcements?.on('camera.streams', (vehicleId) => {
@@ -397,6 +414,11 @@ export function registerVideoRoutes(
         tags: ['video'],
         summary: "WHEP: answers an SDP offer with the vehicle's H.264 video on a send-only WebRTC track",
         params: Type.Object({ vehicleId: Type.String({ minLength: 1 }) }),
+        querystring: Type.Object({
+          rendition: Type.Optional(
+            Type.String({ description: '`main` (default) or `sub`, the wall-tile rendition' }),
+          ),
+        }),
         body: Type.String({ minLength: 1, description: 'SDP offer (application/sdp)' }),
         response: {
           201: {
@@ -420,11 +442,17 @@ export function registerVideoRoutes(
           'Conflict',
           `vehicle ${vehicleId}'s camera sends Motion-JPEG, which is delivered over the video WebSocket, not WebRTC`,
         );
+      let rendition: VideoRendition;
+      try {
+        rendition = parseRendition(req.query.rendition);
+      } catch (err) {
+        throw new ApiError('ValidationFailed', (err as Error).message, 'querystring.rendition');
+      }
       const id = randomUUID();
       let session: WhepSession;
       let offRetired = () => {};
       try {
-        session = await openWhepSession(stream.hub, req.body, {
+        session = await openWhepSession(stream.hubFor(rendition), req.body, {
           onClosed: () => {
             sessions.delete(id);
             offRetired();
@@ -474,10 +502,16 @@ export function registerVideoRoutes(
         return refuse(socket, 401, 'Unauthorized', 'the session is unknown or has ended; sign in again');
       if (!decide(user.role, 'video.read'))
         return refuse(socket, 403, 'Forbidden', `role ${user.role} may not watch video (video.read)`);
+      let rendition: VideoRendition;
+      try {
+        rendition = parseRendition(url.searchParams.get('rendition'));
+      } catch (err) {
+        return refuse(socket, 400, 'ValidationFailed', (err as Error).message);
+      }
       const stream = await service.stream(vehicleId);
       if (!stream) return refuse(socket, 404, 'NotFound', `vehicle ${vehicleId} has no video source`);
       const webrtc = url.searchParams.get('webrtc') === '1';
-      wss.handleUpgrade(req, socket, head, (ws) => attachViewer(ws, stream, webrtc));
+      wss.handleUpgrade(req, socket, head, (ws) => attachViewer(ws, stream, webrtc, rendition));
     })().catch((err: Error) => refuse(socket, 500, 'Internal', err.message));
   };
   app.server.on('upgrade', onUpgrade);

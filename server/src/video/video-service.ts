@@ -11,7 +11,13 @@
  * A new announcement that changes the source replaces the stream at once, watched or not: the
  * new stream's ingest starts straight away when the old one had viewers, and the old stream is
  * retired, which tells its viewers (`onRetired`) so they reconnect and find the new one.
+ *
+ * Renditions: an H.264 (ffmpeg) stream has two hubs, `main` (the camera's stream, copied) and
+ * `sub` (the wall-tile rendition: the camera's own sub-stream, or 640x360 encoded once by the
+ * ingest), both fed by the one ingest, which runs while either has a viewer. A Motion-JPEG stream
+ * has only `main`; asking it for `sub` gives `main`.
  */
+import type { VideoRendition } from '@aerie/contracts';
 import { StreamHub } from './hub.ts';
 import { Ingest, type SignalState, type VideoSource } from './ingest.ts';
 
@@ -28,6 +34,8 @@ export interface VideoConfig {
   idleStopMs: number;
   /** Silence after which a source counts as lost. */
   stallMs: number;
+  /** H.264 streams also offer the `sub` rendition for wall tiles (one more encode per watched stream when the camera has no sub-stream). */
+  subStream: boolean;
 }
 
 export const DEFAULT_VIDEO_CONFIG: VideoConfig = {
@@ -36,6 +44,7 @@ export const DEFAULT_VIDEO_CONFIG: VideoConfig = {
   ffmpegPath: 'ffmpeg',
   idleStopMs: 10_000,
   stallMs: 3000,
+  subStream: true,
 };
 
 /** A source URL as the ingest takes it. */
@@ -53,7 +62,8 @@ export function parseSourceUrl(url: string): VideoSource {
 const listens = (v: VideoSource) => v.kind === 'ffmpeg' && v.listen === true;
 
 function sameSource(a: VideoSource, b: VideoSource): boolean {
-  return a.kind === b.kind && a.url === b.url && listens(a) === listens(b);
+  const subOf = (v: VideoSource) => (v.kind === 'ffmpeg' ? v.subUrl : undefined);
+  return a.kind === b.kind && a.url === b.url && listens(a) === listens(b) && subOf(a) === subOf(b);
 }
 
 export interface StreamStatus {
@@ -61,11 +71,14 @@ export interface StreamStatus {
   signal: SignalState;
   codec: string | undefined;
   viewers: number;
+  subViewers: number;
   lastCapturedAtMs: number | null;
 }
 
 export class VideoStream {
   readonly hub: StreamHub;
+  /** The `sub` rendition's hub, or null (Motion-JPEG, or sub-streams switched off). */
+  readonly subHub: StreamHub | null;
   private readonly ingest: Ingest;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly stateListeners = new Set<(s: SignalState, codec: string | undefined) => void>();
@@ -81,20 +94,21 @@ export class VideoStream {
     log?: (line: string) => void,
   ) {
     this.idleStopMs = config.idleStopMs;
-    this.hub = new StreamHub({
-      onDemand: (watching) => {
-        if (watching) {
-          if (this.idleTimer) clearTimeout(this.idleTimer);
-          this.idleTimer = null;
-          this.ingest.start();
-        } else {
-          this.stopWhenIdle();
-        }
-      },
-    });
+    const onDemand = () => {
+      if (this.viewerCount > 0) {
+        if (this.idleTimer) clearTimeout(this.idleTimer);
+        this.idleTimer = null;
+        this.ingest.start();
+      } else {
+        this.stopWhenIdle();
+      }
+    };
+    this.hub = new StreamHub({ onDemand });
+    this.subHub = source.kind === 'ffmpeg' && config.subStream ? new StreamHub({ onDemand }) : null;
     this.ingest = new Ingest({
       source,
       hub: this.hub,
+      ...(this.subHub ? { subHub: this.subHub } : {}),
       stallMs: config.stallMs,
       ffmpegPath: config.ffmpegPath,
       ...(log ? { log } : {}),
@@ -103,6 +117,16 @@ export class VideoStream {
         for (const l of this.stateListeners) l(s, codec);
       },
     });
+  }
+
+  /** The hub of a rendition: `sub` falls back to `main` where the stream has none. */
+  hubFor(rendition: VideoRendition): StreamHub {
+    return rendition === 'sub' && this.subHub ? this.subHub : this.hub;
+  }
+
+  /** Viewers of every rendition. */
+  get viewerCount(): number {
+    return this.hub.viewerCount + (this.subHub?.viewerCount ?? 0);
   }
 
   get signal(): SignalState {
@@ -134,7 +158,7 @@ export class VideoStream {
   /** Starts the ingest now rather than at the first viewer; it stops again if nobody comes. */
   startNow(): void {
     this.ingest.start();
-    if (this.hub.viewerCount === 0) this.stopWhenIdle();
+    if (this.viewerCount === 0) this.stopWhenIdle();
   }
 
   private stopWhenIdle(): void {
@@ -150,7 +174,8 @@ export class VideoStream {
       vehicleId: this.vehicleId,
       signal: this.signal,
       codec: this.codec,
-      viewers: this.hub.viewerCount,
+      viewers: this.viewerCount,
+      subViewers: this.subHub?.viewerCount ?? 0,
       lastCapturedAtMs: this.hub.lastCapturedAtMs,
     };
   }
@@ -175,16 +200,24 @@ export class VideoService {
       vehicleId: string,
     ) => Promise<{ serial: string; sysid: number | null } | null>,
     private readonly log?: (line: string) => void,
-    /** The stream URI the vehicle's camera announced, or null. */
-    private readonly announced: (vehicleId: string) => Promise<string | null> = async () => null,
+    /**
+     * The stream URI the vehicle's camera announced (with the camera's own sub-stream, if it
+     * announced one), or null.
+     */
+    private readonly announced: (
+      vehicleId: string,
+    ) => Promise<string | { uri: string; subUri: string | null } | null> = async () => null,
   ) {}
 
   /** Where a vehicle's video comes from, or null when it has none. */
   async sourceFor(vehicleId: string): Promise<VideoSource | null> {
     const announced = await this.announced(vehicleId);
     if (announced) {
+      const { uri, subUri } = typeof announced === 'string' ? { uri: announced, subUri: null } : announced;
       try {
-        return parseSourceUrl(announced);
+        const source = parseSourceUrl(uri);
+        const sub = subUri ? parseSourceUrl(subUri) : null;
+        return source.kind === 'ffmpeg' && sub?.kind === 'ffmpeg' ? { ...source, subUrl: sub.url } : source;
       } catch (err) {
         this.log?.(`announced stream of ${vehicleId} ignored: ${(err as Error).message}`);
       }
@@ -225,7 +258,7 @@ export class VideoService {
     if (this.streams.get(vehicleId) !== s) return false;
     if (next && sameSource(next, s.source)) return false;
     this.streams.delete(vehicleId);
-    if (next && s.hub.viewerCount > 0) {
+    if (next && s.viewerCount > 0) {
       this.log?.(`video of ${vehicleId}: source changed to ${next.url}, switching its viewers over`);
       const fresh = new VideoStream(vehicleId, next, this.config, this.log);
       this.streams.set(vehicleId, fresh);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessUnitOf, mdatPayload, parameterSetsOfInit } from './h264.ts';
 import { box } from './test-boxes.ts';
-import { offeredVideo } from './whep.ts';
+import { asksForKeyFrame, offeredVideo } from './whep.ts';
 
 /** What chromium offers for a receive-only video transceiver (trimmed to what matters). */
 const OFFER = [
@@ -22,6 +22,21 @@ const OFFER = [
   'a=fmtp:103 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
   '',
 ].join('\r\n');
+
+describe('RTCP from the receiver', () => {
+  // A receiver report (PT 201, one report block: 7 words after the header) then feedback.
+  const rr = [0x81, 201, 0, 7, ...new Array(28).fill(0)];
+  const feedback = (fmt: number) => [0x80 | fmt, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2];
+  it('tells a key frame request (PLI, FIR) in a compound packet from other feedback', () => {
+    expect(asksForKeyFrame(new Uint8Array([...rr, ...feedback(1)]))).toBe(true);
+    expect(asksForKeyFrame(new Uint8Array(feedback(4)))).toBe(true);
+    // A generic NACK (PT 205) and a REMB (PT 206, FMT 15) are not.
+    expect(asksForKeyFrame(new Uint8Array([...rr, 0x81, 205, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2]))).toBe(false);
+    expect(asksForKeyFrame(new Uint8Array(feedback(15)))).toBe(false);
+    expect(asksForKeyFrame(new Uint8Array([0x00, 206, 0, 2]))).toBe(false);
+    expect(asksForKeyFrame(new Uint8Array([1, 2]))).toBe(false);
+  });
+});
 
 describe('WHEP offer', () => {
   it('picks H.264 in packetization-mode 1 and the playout-delay extension', () => {

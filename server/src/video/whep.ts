@@ -12,7 +12,10 @@
  *
  * Slow viewers drop frames instead of lagging: the hub hands units on without waiting (RTP over
  * UDP has no back-pressure to wait for); the receiver's jitter buffer decides what to show, and
- * the page asks it to hold nothing (`jitterBufferTarget = 0`). The answer carries the
+ * the page asks it to hold nothing (`jitterBufferTarget = 0`). A receiver that fell behind or
+ * lost its picture asks for a key frame (RTCP PLI or FIR); the viewer then counts as lagging
+ * and skips to the next key frame (the hub's `lagging`) instead of being sent more deltas it
+ * cannot use. The answer carries the
  * playout-delay extension (min 0, max 0) when the offer proposed it.
  *
  *   Offered --answer (ICE gathered)--> Connecting --track open--> Sending --close/failed--> Closed
@@ -84,7 +87,31 @@ export interface WhepOptions {
   gatherTimeoutMs?: number;
 }
 
+/**
+ * Whether an RTCP compound packet asks for a key frame: a Picture Loss Indication (payload-specific
+ * feedback, PT 206, FMT 1) or a Full Intra Request (PT 206, FMT 4). Anything that is not RTCP
+ * (too short, not version 2, a length that runs past the end) is not a request.
+ */
+export function asksForKeyFrame(packet: Uint8Array): boolean {
+  let at = 0;
+  while (at + 4 <= packet.length) {
+    const first = packet[at]!;
+    if (first >> 6 !== 2) return false;
+    const pt = packet[at + 1]!;
+    const words = (packet[at + 2]! << 8) | packet[at + 3]!;
+    if (pt === 206 && ((first & 0x1f) === 1 || (first & 0x1f) === 4)) return true;
+    at += 4 * (words + 1);
+  }
+  return false;
+}
+
 let nextSsrc = 0x4ae10000;
+const rtcpIn = { packets: 0, keyRequests: 0 };
+
+/** RTCP packets, and of them key frame requests (PLI, FIR), from WebRTC viewers since the process started. */
+export function whepRtcpReceived(): { packets: number; keyRequests: number } {
+  return { ...rtcpIn };
+}
 let preloaded = false;
 
 /** Answers a WHEP offer for one hub; resolves once the answer holds its ICE candidates. */
@@ -141,6 +168,15 @@ export async function openWhepSession(
     if (closed) return;
     let parameterSets: Uint8Array | null = null;
     let waitingForKey = true;
+    // Set by the receiver's PLI/FIR, cleared when a key frame goes out.
+    let keyRequested = false;
+    track.onMessage((msg) => {
+      rtcpIn.packets++;
+      if (asksForKeyFrame(msg)) {
+        keyRequested = true;
+        rtcpIn.keyRequests++;
+      }
+    });
     viewer = hub.addViewer({
       send(unit, written) {
         written(); // UDP: nothing to wait for; the receiver drops what it cannot show.
@@ -152,6 +188,7 @@ export async function openWhepSession(
         }
         if (waitingForKey && !unit.key) return;
         waitingForKey = false;
+        if (unit.key) keyRequested = false;
         rtp.timestamp = rtpTimestampOfMs(unit.capturedAtMs);
         try {
           track.sendMessageBinary(Buffer.from(accessUnitOf(unit.bytes, parameterSets)));
@@ -160,6 +197,7 @@ export async function openWhepSession(
           close();
         }
       },
+      lagging: () => keyRequested,
     });
   });
   track.onClosed(close);

@@ -12,9 +12,11 @@
  * viewer that cannot keep up gets fewer frames, never older ones); only the newest JPEG is
  * drawn. The MSE playhead is kept at the live edge. A closed socket reconnects by itself with
  * backoff. The host element carries `data-decoded` (frames presented so far), `data-signal`
- * and `data-mode` (`webrtc`, `mse` or `jpeg`) for tests and the tile's overlay.
+ * and `data-mode` (`webrtc`, `mse` or `jpeg`) for tests and the tile's overlay, and
+ * `data-rendition`: the rendition asked for (`main`, or `sub`, the wall-tile sub-stream a wall of
+ * 4 or more tiles takes: `wallRendition` in @aerie/contracts).
  */
-import { capturedAtOfRtp } from '@aerie/contracts';
+import { capturedAtOfRtp, type VideoRendition } from '@aerie/contracts';
 import {
   codecOfInit,
   liveEdgeSeek,
@@ -61,7 +63,9 @@ export class LivePlayer {
     private readonly canvas: HTMLCanvasElement,
     private readonly vehicleId: string,
     private readonly onStatus: (s: PlayerStatus) => void = () => {},
+    private readonly rendition: VideoRendition = 'main',
   ) {
+    host.dataset.rendition = rendition;
     video.muted = true;
     video.playsInline = true;
     video.autoplay = true;
@@ -142,7 +146,7 @@ export class LivePlayer {
   private connect(): void {
     if (this.closed) return;
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = this.webrtc ? '?webrtc=1' : '';
+    const query = `?rendition=${this.rendition}${this.webrtc ? '&webrtc=1' : ''}`;
     const ws = new WebSocket(
       `${proto}//${location.host}/api/video/ws/${encodeURIComponent(this.vehicleId)}${query}`,
     );
@@ -220,12 +224,15 @@ export class LivePlayer {
       };
       await pc.setLocalDescription(await pc.createOffer());
       await gatheringDone(pc, 2000);
-      const res = await fetch(`/api/video/${encodeURIComponent(this.vehicleId)}/whep`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/sdp' },
-        body: pc.localDescription?.sdp ?? '',
-      });
+      const res = await fetch(
+        `/api/video/${encodeURIComponent(this.vehicleId)}/whep?rendition=${this.rendition}`,
+        {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/sdp' },
+          body: pc.localDescription?.sdp ?? '',
+        },
+      );
       if (res.status !== 201) return fallBack(`WHEP answered ${res.status}`);
       this.whepLocation = res.headers.get('location');
       if (this.pc !== pc) return this.endWhep();

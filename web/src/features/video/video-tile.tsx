@@ -4,6 +4,8 @@
  * stores a Motion-JPEG stream's frame as evidence with its pose; an H.264 stream's frame is
  * saved by the browser (PNG named with the vehicle, capture time and pose).
  */
+
+import type { VideoRendition } from '@aerie/contracts';
 import { CameraOutlined } from '@ant-design/icons';
 import { Button, message, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
@@ -18,9 +20,11 @@ interface Props {
   vehicle: FleetVehicleSnapshot;
   /** Smaller overlay for dense walls. */
   compact?: boolean;
+  /** Which rendition to play: `sub` for wall tiles of 4+ (default `main`, full resolution). */
+  rendition?: VideoRendition;
 }
 
-export function VideoTile({ vehicle, compact }: Props) {
+export function VideoTile({ vehicle, compact, rendition = 'main' }: Props) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -32,21 +36,28 @@ export function VideoTile({ vehicle, compact }: Props) {
   const signalRef = useRef(status.signal);
   useEffect(() => {
     let last = 0;
-    const player = new LivePlayer(hostRef.current!, videoRef.current!, canvasRef.current!, id, (next) => {
-      // The overlay needs the signal at once, the capture time a few times a second.
-      const now = performance.now();
-      if (next.signal !== signalRef.current || now - last > 250) {
-        last = now;
-        signalRef.current = next.signal;
-        setStatus(next);
-      }
-    });
+    const player = new LivePlayer(
+      hostRef.current!,
+      videoRef.current!,
+      canvasRef.current!,
+      id,
+      (next) => {
+        // The overlay needs the signal at once, the capture time a few times a second.
+        const now = performance.now();
+        if (next.signal !== signalRef.current || now - last > 250) {
+          last = now;
+          signalRef.current = next.signal;
+          setStatus(next);
+        }
+      },
+      rendition,
+    );
     playerRef.current = player;
     return () => {
       player.close();
       playerRef.current = null;
     };
-  }, [id]);
+  }, [id, rendition]);
 
   const snapshot = () => {
     // The server stores the camera's own frame (Motion-JPEG) or its newest key frame (H.264,

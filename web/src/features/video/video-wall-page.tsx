@@ -1,7 +1,9 @@
 /**
  * The video wall (`/video`): 1, 4, 9 or 16 live tiles. Online aircraft come first, then the
- * rest, in name order; the layout is remembered in the browser.
+ * rest, in name order; the layout is remembered in the browser. From 4 tiles on the tiles play
+ * the sub-stream (640x360, `wallRendition`): 16 full-resolution decodes do not fit a console PC.
  */
+import { wallRendition } from '@aerie/contracts';
 import { Empty, Segmented } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -53,7 +55,12 @@ export default function VideoWallPage() {
       ) : (
         <div className="video-wall-grid" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
           {shown.map((v) => (
-            <VideoTile key={v.vehicleId} vehicle={v} compact={layout >= 9} />
+            <VideoTile
+              key={v.vehicleId}
+              vehicle={v}
+              compact={layout >= 9}
+              rendition={wallRendition(layout)}
+            />
           ))}
         </div>
       )}
