@@ -6,8 +6,12 @@
  *
  * Parent -> child messages: { url (or urls: client k connects to urls[k % n]), token, clients,
  * focusPerClient, vehicleIds }, then
- * 'measure', then 'report'. Child -> parent: 'ready', then { focused: number[], fleet: number[] }.
+ * 'measure', then 'report'. Child -> parent: 'ready', then { focused: number[], fleet: number[],
+ * ingest: number[], dropped, lost, cpuMs, loopDelayP99Ms } (`ingest`: with since 'bridge', the part
+ * of each focused age before the server's receipt; `cpuMs` and `loopDelayP99Ms`: this process's
+ * CPU time and event-loop delay while measuring, to tell whether the consoles keep up).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 
 export interface Setup {
@@ -34,6 +38,9 @@ const stampOf = (i: Item): number | null =>
 
 const focused: number[] = [];
 const fleet: number[] = [];
+const ingest: number[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+let cpuAtStart = process.cpuUsage();
 let measuring = false;
 const sockets: Socket[] = [];
 let connected = 0;
@@ -55,7 +62,9 @@ async function setup(s: Setup): Promise<void> {
     sockets.push(socket);
     socket.on('vehicle.state', (item: Item) => {
       const at = stampOf(item);
-      if (measuring && at !== null) focused.push(Date.now() - at);
+      if (!measuring || at === null) return;
+      focused.push(Date.now() - at);
+      if (since === 'bridge' && item.updatedAtMs !== null) ingest.push(item.updatedAtMs - at);
     });
     socket.on('fleet.state', (items: Item[]) => {
       if (!measuring) return;
@@ -94,11 +103,23 @@ async function setup(s: Setup): Promise<void> {
 process.on('message', (m: unknown) => {
   if (m === 'measure') {
     measuring = true;
+    cpuAtStart = process.cpuUsage();
+    loopDelay.enable();
   } else if (m === 'report') {
     measuring = false;
+    loopDelay.disable();
+    const cpu = process.cpuUsage(cpuAtStart);
     // No exit of its own: leaving at once could beat this message to the parent, which ends
     // this process once it has the report.
-    process.send!({ focused, fleet, dropped, lost: sockets.filter((x) => !x.connected).length });
+    process.send!({
+      focused,
+      fleet,
+      ingest,
+      dropped,
+      lost: sockets.filter((x) => !x.connected).length,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    });
     for (const s of sockets) s.disconnect();
   } else {
     setup(m as Setup).then(
@@ -110,3 +131,6 @@ process.on('message', (m: unknown) => {
     );
   }
 });
+
+// Ended by the bench with SIGTERM: exit as a normal end, so a `--cpu-prof` profile is written.
+process.on('SIGTERM', () => process.exit(0));

@@ -21,7 +21,7 @@ import { AERIE_BIN, freeTcpPort, startRedis, until } from '@aerie/tests';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { snapshot, startConsoleClients } from './fanout.ts';
-import { type BenchEntry, percentile, round } from './lib.ts';
+import { type BenchEntry, cpuOfPid, percentile, round } from './lib.ts';
 
 const VEHICLES = Number(process.env.FANOUT_NODES_VEHICLES ?? 500);
 const RATE_HZ = 10;
@@ -39,7 +39,10 @@ const NODE_COUNTS = (process.env.FANOUT_NODES_COUNTS ?? '1,2,3').split(',').map(
     throw new Error(`FANOUT_NODES_COUNTS: '${n}' is not a node count from 1 to 8`);
   return count;
 });
-/** `FANOUT_NODES_CPU_PROF=DIR` runs every node with `--cpu-prof` writing its profile into DIR. */
+/**
+ * `FANOUT_NODES_CPU_PROF=DIR` runs every node, and the consoles' process, with `--cpu-prof`
+ * writing its profile into DIR.
+ */
 const CPU_PROF_DIR = process.env.FANOUT_NODES_CPU_PROF || undefined;
 
 interface NodeProc {
@@ -194,6 +197,13 @@ async function runWith(
   samples: number;
   dropped: number;
   lost: number;
+  /** p99 of the part of the age before the receiving node's live store had the state. */
+  ingestP99: number;
+  /** p99 of the part after it (the hop between nodes, if any, and the fan-out). */
+  fanoutP99: number;
+  /** Share of one core (%) while measuring: each node, Redis, the bridges (this process), the consoles. */
+  cpu: { nodes: number[]; redis: number; bridges: number; consoles: number };
+  consolesLoopDelayP99: number;
 }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-nodes-'));
   const redis = await startRedis();
@@ -247,30 +257,51 @@ async function runWith(
       'every vehicle registered',
       60_000,
     );
-    clients = await startConsoleClients({
-      urls: nodes.map((n) => `${n.url}/console`),
-      token,
-      clients: CLIENTS,
-      focusPerClient: FOCUS_PER_CLIENT,
-      vehicleIds,
-      since: 'bridge',
-    });
+    clients = await startConsoleClients(
+      {
+        urls: nodes.map((n) => `${n.url}/console`),
+        token,
+        clients: CLIENTS,
+        focusPerClient: FOCUS_PER_CLIENT,
+        vehicleIds,
+        since: 'bridge',
+      },
+      CPU_PROF_DIR,
+    );
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const ackedBefore = bridges.reduce((n, b) => n + b.acked(), 0);
+    const cpuOf = () => ({
+      nodes: nodes.map((n) => cpuOfPid(n.child.pid)),
+      redis: cpuOfPid(redis.child.pid),
+      bridges: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
+    const cpu0 = cpuOf();
     clients.measure();
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, MEASURE_MS));
-    const { focused, dropped, lost } = await clients.report();
+    const cpu1 = cpuOf();
+    const { focused, ingest, dropped, lost, cpuMs, loopDelayP99Ms } = await clients.report();
     const elapsedS = (Date.now() - t0) / 1000;
+    const share = (ms: number) => round(ms / elapsedS / 10, 0);
     if (focused.length === 0)
       throw new Error(
         `fanout-nodes: ${nodeCount} node(s): no console received a focused state in ${MEASURE_MS / 1000} s ` +
           `(${lost} of ${CLIENTS} consoles disconnected); nothing to record`,
       );
-    focused.sort((a, b) => a - b);
+    const served = focused.map((age, i) => age - (ingest[i] ?? 0));
+    for (const list of [focused, ingest, served]) list.sort((a, b) => a - b);
     return {
       p50: percentile(focused, 50),
       p99: percentile(focused, 99),
+      ingestP99: percentile(ingest, 99),
+      fanoutP99: percentile(served, 99),
+      cpu: {
+        nodes: cpu1.nodes.map((ms, i) => share(ms - cpu0.nodes[i]!)),
+        redis: share(cpu1.redis - cpu0.redis),
+        bridges: share(cpu1.bridges - cpu0.bridges),
+        consoles: share(cpuMs),
+      },
+      consolesLoopDelayP99: loopDelayP99Ms,
       delivered: focused.length / elapsedS,
       ingested: (bridges.reduce((n, b) => n + b.acked(), 0) - ackedBefore) / elapsedS,
       samples: focused.length,
@@ -312,10 +343,16 @@ export async function benchFanoutNodes(): Promise<BenchEntry[]> {
       const started = Date.now();
       const r = await runWith(n, server);
       // Each case takes minutes on a loaded machine: say what it measured at once.
+      const load = os.loadavg().map((l) => round(l, 1));
+      const where =
+        `p99 of its parts: to the receiving node's live store ${round(r.ingestP99, 1)} ms, from there to the console ${round(r.fanoutP99, 1)} ms; ` +
+        `CPU while measuring, in % of one core: node(s) ${r.cpu.nodes.join(' / ')}, Redis ${r.cpu.redis}, ` +
+        `simulated bridges ${r.cpu.bridges}, the ${CLIENTS} consoles' process ${r.cpu.consoles} (its event-loop delay p99 ${round(r.consolesLoopDelayP99, 0)} ms); ` +
+        `load average ${load.join(' ')} at the end`;
       process.stderr.write(
         `  fanout-nodes: ${n} node(s)${label}: p50 ${round(r.p50, 1)} ms, p99 ${round(r.p99, 1)} ms, ` +
           `${round(r.delivered, 0)} states/s delivered, ${round(r.ingested, 0)} acknowledged ` +
-          `(${round((Date.now() - started) / 1000, 0)} s)\n`,
+          `(${round((Date.now() - started) / 1000, 0)} s); ${where}\n`,
       );
       if (n === 1) single = r.delivered;
       const store = server ? 'one PostgreSQL database' : 'one SQLite folder';
@@ -333,7 +370,7 @@ export async function benchFanoutNodes(): Promise<BenchEntry[]> {
           target: '< 50',
           met: r.p99 < 50,
           note:
-            `${how}; p50 ${round(r.p50, 1)} ms; ${r.samples} samples; ` +
+            `${how}; p50 ${round(r.p50, 1)} ms; ${r.samples} samples; ${where}; ` +
             `${r.dropped} console socket(s) dropped by the server during setup and opened again, ${r.lost} disconnected at the end`,
         },
         {

@@ -81,10 +81,11 @@ export function snapshot(sysid: number, t: number): VehicleStatePayload {
 /**
  * The console clients in a child process (`fanout-clients.ts`), connected and focusing once this
  * resolves; `measure()` starts counting, `report()` stops and answers the ages (ms) received.
+ * `cpuProfDir` runs that process with `--cpu-prof` writing its profile there.
  */
-export async function startConsoleClients(setup: ConsoleClientsSetup) {
+export async function startConsoleClients(setup: ConsoleClientsSetup, cpuProfDir?: string) {
   const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const message = (want: string) =>
@@ -100,6 +101,11 @@ export async function startConsoleClients(setup: ConsoleClientsSetup) {
       return (await report) as {
         focused: number[];
         fleet: number[];
+        /** With since 'bridge': the part of each focused age before the server's receipt. */
+        ingest: number[];
+        /** The consoles' process: CPU time (ms) and event-loop delay p99 while measuring. */
+        cpuMs: number;
+        loopDelayP99Ms: number;
         /** Sockets the server dropped during setup (opened again). */
         dropped: number;
         /** Sockets disconnected at the end of the measurement. */

@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: result entries, percentiles, and a synthetic PX4 stream. */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +20,17 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
+}
+
+/** CPU time (ms, user + system) a process has used so far, from /proc (Linux); 0 when unknown. */
+export function cpuOfPid(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -60,7 +60,7 @@ import {
 import { launchBrowser, rtpViewer } from '@aerie/tests';
 import sharp from 'sharp';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type BenchEntry, percentile, round } from './lib.ts';
+import { type BenchEntry, cpuOfPid, percentile, round } from './lib.ts';
 
 const W = 1280;
 const H = 720;
@@ -147,16 +147,6 @@ interface Stream {
   kind: Transport;
   stop(): void;
   encoderCpuMs(): number;
-}
-
-function cpuOfPid(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 function feed(): Feed & { push(unit: StreamUnit): void } {

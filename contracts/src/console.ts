@@ -10,8 +10,10 @@
  *   reported since the server started; after that `fleet.state` carries only vehicles that
  *   changed, at most every `fleetIntervalMs` (~2 Hz), with the `FLEET_FIELDS` of each state.
  * - `vehicle.focus` adds a vehicle to the socket's focus (up to `MAX_FOCUS`); its state then
- *   comes as `vehicle.state` at the vehicle's own rate, at most every `focusIntervalMs`
- *   (10 Hz), starting with the current state right after the ack.
+ *   comes as `vehicle.state` at the vehicle's own rate, at most one per `focusIntervalMs`
+ *   (10 Hz) on average, starting with the current state right after the ack (two may come as
+ *   little as half an interval apart, so the jitter of a vehicle reporting at 10 Hz holds none
+ *   of its states back; over any second at most 12 come).
  * - State is a snapshot, never a queue: a client that reads slowly (or not at all) gets the
  *   NEWEST state of each vehicle once its connection drains, and states in between are
  *   skipped. Nothing piles up on the server for it.

@@ -26,7 +26,6 @@ import {
   relayBridgeRequests,
   relaySortieAborts,
   replicateLive,
-  socketIoBus,
 } from './cluster/index.ts';
 import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -260,7 +259,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     app.decorate('webhooks', webhooks);
     const io = attachSocketIo(app, cluster.ioOptions);
     bridgeChannel.attach(io, app.log.child({ module: 'bridge-channel' }));
-    const bus = cluster.clustered ? socketIoBus(io, cluster.nodeId) : null;
+    const bus = cluster.openBus((err) =>
+      app?.log.warn({ error: err.message }, 'cluster bus: a message was lost (not sent or not decodable)'),
+    );
     const replica = bus
       ? replicateLive({
           bus,

@@ -17,6 +17,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../test/harness.ts';
 import { sendVehicleCommand, uploadMission } from './bridge-requests.ts';
+import type { IngestSink } from './contracts.ts';
 
 let h: Harness | undefined;
 const sockets: Socket[] = [];
@@ -28,9 +29,15 @@ afterEach(async () => {
 
 const logLines: string[] = [];
 
-async function serverWithBridge(): Promise<{ url: string; token: string; bridgeId: string }> {
+async function serverWithBridge(
+  ingestSink?: IngestSink,
+): Promise<{ url: string; token: string; bridgeId: string }> {
   logLines.length = 0;
-  h = await startHarness({ config: { logLevel: 'warn' }, logStream: { write: (l) => logLines.push(l) } });
+  h = await startHarness({
+    config: { logLevel: 'warn' },
+    logStream: { write: (l) => logLines.push(l) },
+    ...(ingestSink ? { ingestSink } : {}),
+  });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = h.app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -133,6 +140,58 @@ describe('/bridge namespace', () => {
     expect(health2.json().bridges.connected).toBe(1);
     // The flight log (the default sink) keeps inside the transaction's single turn.
     expect(logLines.filter((l) => /awaited I\/O|batch failed/.test(l))).toEqual([]);
+  });
+
+  it("shows a known vehicle's state live before its batch is stored, and acks only once it is stored", async () => {
+    let hold: Promise<void> | null = null;
+    const { url, token } = await serverWithBridge({
+      async onState() {
+        if (hold) await hold;
+      },
+      async onEvent() {},
+    });
+    const s = connect(url, token);
+    await connected(s);
+    await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    expect(await s.emitWithAck('bridge.items', [state(1, 1, { batteryPct: 90 })])).toEqual({ lastSeq: 1 });
+    const live = h!.app.aerie.liveState;
+    const [v1] = [...live.all()].map(([id]) => id);
+    const updates: string[] = [];
+    live.subscribe((id, e) =>
+      updates.push(`${id === v1 ? 'v1' : 'other'}:${e.online}:${e.state?.batteryPct}`),
+    );
+    let release!: () => void;
+    hold = new Promise<void>((r) => {
+      release = r;
+    });
+    let acked = false;
+    const ack = s
+      .emitWithAck('bridge.items', [
+        state(2, 1, { batteryPct: 80 }),
+        { seq: 3, kind: 'event', sysid: 1, atMs: 1003, event: { type: 'lost', atMs: 1003 } },
+        state(4, 2, { batteryPct: 70 }),
+      ])
+      .then((a: ItemsAck) => {
+        acked = true;
+        return a;
+      });
+    await until(() => updates.length === 2, 'the known vehicle shown while its batch is stored');
+    expect(updates).toEqual(['v1:true:80', 'v1:false:80']);
+    await new Promise((r) => setTimeout(r, 50));
+    // Stored (and so acknowledged) only once the sink is done; the vehicle heard for the first time waits for it.
+    expect(acked).toBe(false);
+    expect(live.onlineCount()).toBe(0);
+    release();
+    expect(await ack).toEqual({ lastSeq: 4 });
+    // After the store: the new vehicle; the known one is not shown a second time.
+    expect(updates).toEqual(['v1:true:80', 'v1:false:80', 'other:true:70']);
+    // A batch sent again is not shown again.
+    hold = null;
+    expect(await s.emitWithAck('bridge.items', [state(2, 1, { batteryPct: 80 })])).toEqual({ lastSeq: 4 });
+    // A vehicle whose live entry is gone (deleted here) is shown only from the stored batch, once.
+    live.remove(v1!);
+    expect(await s.emitWithAck('bridge.items', [state(5, 1, { batteryPct: 60 })])).toEqual({ lastSeq: 5 });
+    expect(updates).toEqual(['v1:true:80', 'v1:false:80', 'other:true:70', 'v1:true:60']);
   });
 
   it('sends commands to the vehicle bridge and maps silence, absence and unbound vehicles to codes', async () => {

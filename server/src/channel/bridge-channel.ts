@@ -5,9 +5,16 @@
  *   handshake: auth.token -> findBridgeByToken -> socket.data.bridge, or refused with
  *     `{ code: 'BadToken' }` (the bridge stops and says so) / `{ code: 'ServerError' }`
  *   'bridge.hello' -> HelloAck { lastSeq of the epoch, 0 when new }
- *   'bridge.items' -> BridgeIngest (one transaction per batch) -> ack { lastSeq }
- *     -> after commit: live state (state items -> update, lost -> offline) and the
+ *   'bridge.items' -> checked -> live state at once for vehicles this channel already knows
+ *     (state items -> update, lost -> offline), so the console fan-out does not wait for the
+ *     database -> BridgeIngest (one transaction per batch) -> ack { lastSeq } (the ack still
+ *     waits for the store: the bridge resends what was not stored)
+ *     -> after commit: live state of the items not shown yet (vehicles just registered) and the
  *        'vehicle.event' / 'vehicle.registered' events for the console fan-out
+ *     Which vehicle a (bridge, sysid) is: what the last stored batch of the bridge said. A
+ *     vehicle deleted here has no live entry and is not shown before its batch is stored; one
+ *     bound to another sysid (or deleted on another node) may be shown one batch longer under
+ *     its old binding, then goes offline when the stored batch says otherwise.
  *   'bridge.tlog' chunks -> TlogAssembler (per bridge and uploadId) -> complete: the vehicle
  *     (bridge, sysid) -> tlogSink.attachTlog -> the last chunk's ack says where it went
  *   last socket of a bridge gone -> its vehicles go offline in the live state
@@ -43,7 +50,14 @@ import type { LiveStateStore } from '../live/live-state-store.ts';
 import { findBridgeByToken } from '../routes/bridges.ts';
 import type { ReportedImage } from '../video/camera-announcements.ts';
 import type { BridgeHub, BridgeRequestOptions, IngestSink } from './contracts.ts';
-import { BridgeIngest, type IngestBridge, type IngestResult, noopIngestSink } from './ingest.ts';
+import {
+  BridgeIngest,
+  type CheckedBatch,
+  checkBatch,
+  type IngestBridge,
+  type IngestResult,
+  noopIngestSink,
+} from './ingest.ts';
 import { TlogAssembler, type TlogAssemblerOptions } from './tlog-assembly.ts';
 
 /** Where a sortie's uploaded .tlog goes (the FlightLog fits). */
@@ -190,6 +204,10 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
   private readonly vehiclesOf = new Map<string, Set<string>>();
   /** Docks each bridge has reported since start, likewise. */
   private readonly docksOf = new Map<string, Set<string>>();
+  /** Per bridge: sysid -> vehicle id, as the bridge's last stored batch resolved them. */
+  private readonly bindings = new Map<string, Map<number, string>>();
+  /** Per bridge: the epoch and highest seq shown in the live state before being stored. */
+  private readonly shownUpTo = new Map<string, { epoch: string; seq: number }>();
   /** Progress listeners of running requests, by bridge id and request id. */
   private readonly progress = new Map<string, (p: unknown) => void>();
 
@@ -338,6 +356,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     try {
       const lastSeq = await this.ingest.hello(bridge.id, epoch, this.vehiclesOf.get(bridge.id) ?? []);
       socket.data.epoch = epoch;
+      this.shownUpTo.set(bridge.id, { epoch, seq: lastSeq });
       this.log.info(
         {
           bridgeId: bridge.id,
@@ -366,9 +385,11 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       this.log.warn({ bridgeId: bridge.id }, 'bridge items not an array; ignored');
       return ack({ lastSeq: 0 });
     }
+    const checked = checkBatch(items);
+    const shown = this.showEarly(bridge.id, epoch, checked);
     let result: IngestResult;
     try {
-      result = await this.ingest.ingest(bridge, epoch, items);
+      result = await this.ingest.ingestChecked(bridge, epoch, checked);
     } catch (err) {
       this.log.error(
         {
@@ -391,7 +412,42 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
           }
         : { lastSeq: result.lastSeq },
     );
-    this.publish(bridge.id, result);
+    this.publish(bridge.id, result, shown);
+  }
+
+  /**
+   * Puts the batch's new states (and link losses) of vehicles this channel knows into the live
+   * state before the batch is stored; answers the seqs it showed.
+   */
+  private showEarly(bridgeId: string, epoch: string, checked: CheckedBatch): Set<number> {
+    const shown = new Set<number>();
+    const known = this.bindings.get(bridgeId);
+    const mark = this.shownUpTo.get(bridgeId);
+    if (!known || mark?.epoch !== epoch) return shown;
+    const seen = this.seenVehicles(bridgeId);
+    for (const item of checked.valid) {
+      // Repeats (a batch sent again) were shown the first time.
+      if (item.seq <= mark.seq) continue;
+      mark.seq = item.seq;
+      const lost = item.kind === 'event' && item.event.type === 'lost';
+      if (item.kind !== 'state' && !lost) continue;
+      const vehicleId = known.get(item.sysid);
+      // A vehicle deleted here has no live entry any more: it waits for the store.
+      if (vehicleId === undefined || this.liveState.get(vehicleId).updatedAtMs === null) continue;
+      seen.add(vehicleId);
+      if (item.kind === 'state') {
+        this.liveState.update(vehicleId, item.state);
+        if (item.state.online === false) this.liveState.setOffline(vehicleId);
+      } else this.liveState.setOffline(vehicleId);
+      shown.add(item.seq);
+    }
+    return shown;
+  }
+
+  private seenVehicles(bridgeId: string): Set<string> {
+    const seen = this.vehiclesOf.get(bridgeId) ?? new Set<string>();
+    this.vehiclesOf.set(bridgeId, seen);
+    return seen;
   }
 
   private async onTlog(
@@ -439,10 +495,20 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     }
   }
 
-  /** After commit: live state, and events for whoever listens (the console fan-out). */
-  private publish(bridgeId: string, result: IngestResult): void {
-    const seen = this.vehiclesOf.get(bridgeId) ?? new Set<string>();
-    this.vehiclesOf.set(bridgeId, seen);
+  /**
+   * After commit: live state (of the items `showEarly` did not show), and events for whoever
+   * listens (the console fan-out).
+   */
+  private publish(bridgeId: string, result: IngestResult, shown: ReadonlySet<number>): void {
+    const seen = this.seenVehicles(bridgeId);
+    const known = this.bindings.get(bridgeId) ?? new Map<number, string>();
+    this.bindings.set(bridgeId, known);
+    for (const item of result.stored) {
+      const before = known.get(item.sysid);
+      // Bound to another vehicle since: the one shown under the old binding is not reported here.
+      if (before !== undefined && before !== item.vehicleId) this.liveState.setOffline(before);
+      known.set(item.sysid, item.vehicleId);
+    }
     for (const r of result.registered) {
       this.log.info(
         { vehicleId: r.vehicleId, bridgeId, sysid: r.sysid, name: r.name },
@@ -483,10 +549,11 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     for (const item of result.stored) {
       seen.add(item.vehicleId);
       if (item.kind === 'state') {
+        if (shown.has(item.seq)) continue;
         this.liveState.update(item.vehicleId, item.state);
         if (item.state.online === false) this.liveState.setOffline(item.vehicleId);
       } else {
-        if (item.event.type === 'lost') this.liveState.setOffline(item.vehicleId);
+        if (item.event.type === 'lost' && !shown.has(item.seq)) this.liveState.setOffline(item.vehicleId);
         this.emit('vehicle.event', item.vehicleId, item.atMs, item.event);
       }
     }
@@ -501,6 +568,9 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       return;
     }
     this.sockets.delete(bridge.id);
+    // It may stream to another node meanwhile, where its vehicles may be bound anew.
+    this.bindings.delete(bridge.id);
+    this.shownUpTo.delete(bridge.id);
     // Nobody reports these vehicles any more: show them offline rather than frozen.
     for (const vehicleId of this.vehiclesOf.get(bridge.id) ?? []) this.liveState.setOffline(vehicleId);
     for (const dockId of this.docksOf.get(bridge.id) ?? []) this.docks.setOffline(dockId);

@@ -59,8 +59,15 @@ export interface IngestBridge {
 
 /** One item that was stored, with the vehicle it was stored for. */
 export type StoredItem =
-  | { vehicleId: string; kind: 'state'; sysid: number; atMs: number; state: VehicleStatePayload }
-  | { vehicleId: string; kind: 'event'; sysid: number; atMs: number; event: VehicleEventPayload };
+  | { vehicleId: string; kind: 'state'; seq: number; sysid: number; atMs: number; state: VehicleStatePayload }
+  | {
+      vehicleId: string;
+      kind: 'event';
+      seq: number;
+      sysid: number;
+      atMs: number;
+      event: VehicleEventPayload;
+    };
 
 /** One dock item that was stored, with the registered dock it belongs to. */
 export type StoredDockItem =
@@ -177,6 +184,27 @@ export function dockEventText(e: DockEventPayload): { code: string | null; messa
   }
 }
 
+/** A batch's items checked against the channel contract: the valid ones in seq order, and the rest. */
+export interface CheckedBatch {
+  valid: ChannelItem[];
+  rejected: IngestResult['rejected'];
+  /** How many items the batch had. */
+  size: number;
+}
+
+/** Checks every item of a batch (`checkChannelItem`); pure. */
+export function checkBatch(batch: readonly unknown[]): CheckedBatch {
+  const rejected: IngestResult['rejected'] = [];
+  const valid: ChannelItem[] = [];
+  batch.forEach((item, index) => {
+    const checked = checkChannelItem(item);
+    if (checked.ok) valid.push(checked.value);
+    else rejected.push({ index, ...checked.error });
+  });
+  valid.sort((a, b) => a.seq - b.seq);
+  return { valid, rejected, size: batch.length };
+}
+
 export class BridgeIngest {
   private readonly db: Db;
   private readonly dialect: Dialect;
@@ -219,7 +247,12 @@ export class BridgeIngest {
    * cursor move. Rejects (and stores nothing of the batch) when the sink or the database fails.
    */
   ingest(bridge: IngestBridge, epoch: string, batch: readonly unknown[]): Promise<IngestResult> {
-    return this.serialise(() => this.ingestNow(bridge, epoch, batch));
+    return this.ingestChecked(bridge, epoch, checkBatch(batch));
+  }
+
+  /** `ingest` of a batch already checked by `checkBatch` (the channel looks at its items first). */
+  ingestChecked(bridge: IngestBridge, epoch: string, checked: CheckedBatch): Promise<IngestResult> {
+    return this.serialise(() => this.ingestNow(bridge, epoch, checked));
   }
 
   private serialise<T>(fn: () => Promise<T>): Promise<T> {
@@ -247,19 +280,8 @@ export class BridgeIngest {
       .where(eq(bridges.id, bridgeId));
   }
 
-  private async ingestNow(
-    bridge: IngestBridge,
-    epoch: string,
-    batch: readonly unknown[],
-  ): Promise<IngestResult> {
-    const rejected: IngestResult['rejected'] = [];
-    const valid: ChannelItem[] = [];
-    batch.forEach((item, index) => {
-      const checked = checkChannelItem(item);
-      if (checked.ok) valid.push(checked.value);
-      else rejected.push({ index, ...checked.error });
-    });
-    valid.sort((a, b) => a.seq - b.seq);
+  private async ingestNow(bridge: IngestBridge, epoch: string, checked: CheckedBatch): Promise<IngestResult> {
+    const { valid, rejected, size } = checked;
     if (rejected.length > 0)
       this.log?.warn(
         { bridgeId: bridge.id, epoch, rejected: rejected.slice(0, 5), count: rejected.length },
@@ -340,10 +362,24 @@ export class BridgeIngest {
           touched.add(vehicleId);
           if (item.kind === 'state') {
             await this.sink.onState(db, vehicleId, item.atMs, item.state);
-            stored.push({ vehicleId, kind: 'state', sysid: item.sysid, atMs: item.atMs, state: item.state });
+            stored.push({
+              vehicleId,
+              kind: 'state',
+              seq: item.seq,
+              sysid: item.sysid,
+              atMs: item.atMs,
+              state: item.state,
+            });
           } else if (item.kind === 'event') {
             await this.sink.onEvent(db, vehicleId, item.atMs, item.event);
-            stored.push({ vehicleId, kind: 'event', sysid: item.sysid, atMs: item.atMs, event: item.event });
+            stored.push({
+              vehicleId,
+              kind: 'event',
+              seq: item.seq,
+              sysid: item.sysid,
+              atMs: item.atMs,
+              event: item.event,
+            });
           } else if (item.kind === 'camera_streams') {
             await this.storeCamera(db, vehicleId, item.atMs, item.camera);
             storedCameras.push({
@@ -383,7 +419,7 @@ export class BridgeIngest {
       clearImmediate(guard);
       if (yielded && this.dialect === 'sqlite')
         this.log?.warn(
-          { bridgeId: bridge.id, epoch, items: batch.length },
+          { bridgeId: bridge.id, epoch, items: size },
           'the ingest sink awaited I/O inside the batch transaction; other writes may have joined it',
         );
       return result;

@@ -1,15 +1,18 @@
 /**
- * Messages between the server nodes of one deployment (issue 17), carried by the official
- * Socket.IO Redis adapter's `serverSideEmit` on the main namespace: the adapter already holds a
- * Redis publish and subscribe connection per node, and a server-side emit reaches every other
- * node (never the sender). Without Redis there is no bus at all: one node has nobody to tell.
+ * Messages between the server nodes of one deployment (issue 17), on one Redis channel
+ * (`aerie:bus`) through the publish and subscribe connections the Socket.IO Redis adapter
+ * already holds (its listener ignores a channel that is not its own). A message reaches every
+ * node subscribed, the sender too, as Redis does; each message starts with a header line naming
+ * the sender and the kind, so a node drops its own messages, and those of kinds it does not
+ * handle, without decoding them (a node used to decode every live batch it sent itself: the
+ * adapter's `serverSideEmit` parses a message before it looks at the sender). Without Redis
+ * there is no bus at all: one node has nobody to tell.
  *
  * What travels here is what each node's own fan-out needs to serve its own consoles (see
  * `live-replica.ts` for why telemetry is not broadcast to console rooms instead).
  */
 import type { BridgeRequestKind, ConsoleVehicleAlert, VehicleEventPayload } from '@aerie/contracts';
 import type { FailureParams } from '@aerie/missions';
-import type { Server } from 'socket.io';
 import type { LiveDock } from '../live/dock-store.ts';
 import type { LiveEntry } from '../live/live-state-store.ts';
 
@@ -69,26 +72,72 @@ export interface ClusterBus {
   subscribe<K extends ClusterKind>(kind: K, handler: (message: ClusterMessages[K]) => void): () => void;
 }
 
-const PREFIX = 'aerie:';
+/** The Redis channel of the bus. */
+export const BUS_CHANNEL = 'aerie:bus';
 
-/** The bus over `io`'s adapter (the Redis adapter in a cluster). */
-export function socketIoBus(io: Server, nodeId: string): ClusterBus {
-  const ns = io.of('/');
-  type Untyped = {
-    serverSideEmit(ev: string, ...args: unknown[]): boolean;
-    on(ev: string, fn: (m: unknown) => void): unknown;
-    off(ev: string, fn: (m: unknown) => void): unknown;
+/** The header line of a message: the sender (URI-encoded, so it holds no space or newline) and the kind. */
+function header(nodeId: string, kind: string): string {
+  return `${encodeURIComponent(nodeId)} ${kind}\n`;
+}
+
+/** What the bus needs of an ioredis client: publish on one, subscribe and listen on the other. */
+export interface BusRedis {
+  publish(channel: string, message: string): Promise<unknown>;
+  subscribe(channel: string): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  on(event: 'messageBuffer', fn: (channel: Buffer, message: Buffer) => void): unknown;
+  off(event: 'messageBuffer', fn: (channel: Buffer, message: Buffer) => void): unknown;
+}
+
+/**
+ * The bus over Redis: `pub` publishes, `sub` (a connection in subscriber mode, which may be
+ * shared with the Socket.IO adapter) receives. A message that is not JSON after its header is
+ * dropped; that, a failed publish and a failed subscription are reported to `onError`.
+ */
+export function redisBus(
+  pub: Pick<BusRedis, 'publish'>,
+  sub: BusRedis,
+  nodeId: string,
+  onError: (error: Error) => void = () => {},
+): ClusterBus & { close(): Promise<void> } {
+  const own = Buffer.from(`${encodeURIComponent(nodeId)} `);
+  const channel = Buffer.from(BUS_CHANNEL);
+  const handlers = new Map<string, Set<(m: unknown) => void>>();
+  const listener = (from: Buffer, message: Buffer) => {
+    if (!from.equals(channel)) return;
+    // The sender's own messages are dropped before anything is decoded.
+    if (message.length > own.length && message.subarray(0, own.length).equals(own)) return;
+    const eol = message.indexOf(10);
+    const space = message.indexOf(32);
+    if (eol < 0 || space < 0 || space > eol) return onError(new Error('bus message without a header'));
+    const hs = handlers.get(message.toString('utf8', space + 1, eol));
+    if (!hs || hs.size === 0) return;
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(message.toString('utf8', eol + 1));
+    } catch (err) {
+      return onError(err as Error);
+    }
+    for (const h of hs) h(decoded);
   };
-  const untyped = ns as unknown as Untyped;
+  sub.on('messageBuffer', listener);
+  sub.subscribe(BUS_CHANNEL).catch(onError);
   return {
     nodeId,
     publish(kind, message) {
-      untyped.serverSideEmit(PREFIX + kind, message);
+      pub.publish(BUS_CHANNEL, header(nodeId, kind) + JSON.stringify(message)).catch(onError);
     },
     subscribe(kind, handler) {
-      const fn = (m: unknown) => handler(m as ClusterMessages[typeof kind]);
-      untyped.on(PREFIX + kind, fn);
-      return () => void untyped.off(PREFIX + kind, fn);
+      const set = handlers.get(kind) ?? new Set();
+      handlers.set(kind, set);
+      const fn = handler as (m: unknown) => void;
+      set.add(fn);
+      return () => void set.delete(fn);
+    },
+    async close() {
+      sub.off('messageBuffer', listener);
+      handlers.clear();
+      await sub.unsubscribe(BUS_CHANNEL).catch(() => {});
     },
   };
 }

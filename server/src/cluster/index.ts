@@ -1,7 +1,7 @@
 /**
  * Several server nodes on one database (issue 17). With `cluster.redisUrl` (AERIE_REDIS_URL) a
  * node opens three Redis connections: the Socket.IO Redis adapter's publisher and subscriber
- * (console rooms across nodes and the cluster bus, `bus.ts`) and one for commands (login
+ * (console rooms across nodes; the cluster bus, `bus.ts`, publishes and listens on them too) and one for commands (login
  * limits, @fastify/rate-limit's store, the readiness check). Work only one node may do is
  * decided by leases in the database (`leases.ts`). Without Redis nothing here opens a
  * connection: one node owns everything, as before.
@@ -13,10 +13,11 @@ import { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { type ClusterBus, redisBus } from './bus.ts';
 import { Leases, type Ownership, soleOwnership } from './leases.ts';
 
 export { type BridgeRelay, relayBridgeRequests } from './bridge-relay.ts';
-export { type ClusterBus, memoryBusNetwork, socketIoBus } from './bus.ts';
+export { type ClusterBus, memoryBusNetwork, redisBus } from './bus.ts';
 export { Leases, type Ownership, soleOwnership } from './leases.ts';
 export { type LiveReplica, localView, replicateLive } from './live-replica.ts';
 export {
@@ -34,6 +35,11 @@ export interface Cluster {
   readonly redis: Redis | null;
   /** Socket.IO options that put the Redis adapter in (empty on a single node). */
   readonly ioOptions: Partial<ServerOptions>;
+  /**
+   * The bus between the nodes over the adapter's connections (`bus.ts`), null on a single
+   * node; `onError` hears of undecodable messages and failed publishes. Call once.
+   */
+  openBus(onError: (error: Error) => void): ClusterBus | null;
   /** Redis answers PING (null when there is no Redis). */
   ping(): Promise<boolean | null>;
   close(): Promise<void>;
@@ -68,6 +74,7 @@ export async function openCluster(
       ownership: soleOwnership(nodeId),
       redis: null,
       ioOptions: {},
+      openBus: () => null,
       ping: async () => null,
       close: async () => {},
     };
@@ -100,6 +107,7 @@ export async function openCluster(
     ownership: new Leases({ db, nodeId, ttlMs: config.leaseTtlS * 1000, now }),
     redis,
     ioOptions: { adapter: createAdapter(pub, sub) },
+    openBus: (onError) => redisBus(pub, sub, nodeId, onError),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';

@@ -73,6 +73,29 @@ describe('live state replicated between nodes', () => {
     await eventually(() => heard.includes('v3:false'), 'v3 seen offline through the local view');
   });
 
+  it('sends no batches while it has heard of no other node, and all it holds to the first it hears', async () => {
+    const net = memoryBusNetwork();
+    const clock = { t: 1000 };
+    const a = node(net, 'a', clock);
+    const kinds: string[] = [];
+    const publish = a.bus.publish.bind(a.bus);
+    a.bus.publish = (kind, message) => {
+      kinds.push(kind);
+      publish(kind, message);
+    };
+    a.liveState.update('v1', st({ batteryPct: 80 }));
+    a.docks.update('d1', dockStatus);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(kinds).not.toContain('live.batch');
+    expect(kinds).toContain('node.alive');
+    const b = node(net, 'b', clock);
+    await eventually(
+      () => b.liveState.get('v1').state?.batteryPct === 80 && b.docks.getDock('d1').online,
+      "A's vehicle and dock on B",
+    );
+    expect(kinds).toContain('live.batch');
+  });
+
   it('keeps the newer entry when the node that lost a bridge marks its vehicles offline late', async () => {
     const net = memoryBusNetwork();
     const clock = { t: 1000 };

@@ -16,7 +16,8 @@
  *
  * Which copy wins: the newer `updatedAtMs` (LiveStateStore.apply), so a node that lost a
  * bridge and marks its vehicles offline cannot overwrite what the node that now holds the
- * bridge has reported since. A node that dies says nothing: every node sends `node.alive`
+ * bridge has reported since. A node that has heard of no other node sends no batches (the first
+ * message it hears from a new node makes it send all it holds). A node that dies says nothing: every node sends `node.alive`
  * every `aliveEveryMs`, and the vehicles and docks last reported by a node silent for
  * `deadAfterMs` are marked offline, until their bridge reports again through another node.
  * A node that starts says `node.hello` and the others send it what they hold.
@@ -79,6 +80,13 @@ export function replicateLive(o: LiveReplicaOptions): LiveReplica {
   function flush(): void {
     flushScheduled = false;
     if (pendingVehicles.size === 0 && pendingDocks.size === 0) return;
+    if (lastHeard.size === 0) {
+      // Nobody to tell (a node alone, or every other one gone): a node heard of later gets what
+      // this one holds then (`sendOwn`), so nothing is lost by not encoding and sending it now.
+      pendingVehicles.clear();
+      pendingDocks.clear();
+      return;
+    }
     const batch: LiveBatch = {
       nodeId: bus.nodeId,
       vehicles: [...pendingVehicles],

@@ -179,6 +179,40 @@ describe('/console namespace', () => {
     expect(seen.focused.at(-1)?.state?.altRelM).toBe(5);
   });
 
+  it('encodes a focused state once for all the consoles focusing the vehicle', async () => {
+    const store = rig.h.app.aerie.liveState;
+    store.update(rig.veh.a1, st({ altRelM: 0 }));
+    const token = await rig.h.userToken('pilot');
+    const consoles = [client({ token }), client({ token }), client({ token })];
+    const seen = consoles.map(record);
+    await Promise.all(consoles.map(connected));
+    for (const c of consoles) expect(await focus(c, rig.veh.a1)).toEqual({ ok: true });
+    await until(() => seen.every((x) => x.focused.length === 1), 'the state after focus at every console');
+    const encoder = rig.fanout.namespace.server.encoder;
+    const encode = encoder.encode.bind(encoder);
+    let encoded = 0;
+    encoder.encode = (packet) => {
+      if ((packet.data as unknown[] | undefined)?.[0] === 'vehicle.state') encoded++;
+      return encode(packet);
+    };
+    try {
+      for (let i = 1; i <= 5; i++) {
+        store.update(rig.veh.a1, st({ altRelM: i }));
+        await new Promise((r) => setTimeout(r, 120));
+      }
+      await until(
+        () => seen.every((x) => x.focused.at(-1)?.state?.altRelM === 5),
+        'the last state everywhere',
+      );
+    } finally {
+      encoder.encode = encode;
+    }
+    for (const x of seen) expect(x.focused.map((f) => f.state?.altRelM)).toEqual([0, 1, 2, 3, 4, 5]);
+    // One encoding per update (a console held back by its connection would add one of its own).
+    expect(encoded).toBeGreaterThanOrEqual(5);
+    expect(encoded).toBeLessThan(5 * consoles.length);
+  });
+
   it('limits the rate of a focused vehicle to 10 Hz and still delivers the newest state', async () => {
     const store = rig.h.app.aerie.liveState;
     const c = client({ token: await rig.h.userToken('pilot') });

@@ -40,6 +40,7 @@ import { vehicles } from '../db/schema.ts';
 import { drained } from './back-pressure.ts';
 import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
 import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
+import { focusSlotAfterSend, focusWait } from './focus-rate.ts';
 import type { LiveEntry, LiveStateStore } from './live-state-store.ts';
 import { DepartmentDirectory, maySee, viewerRooms } from './visibility.ts';
 
@@ -61,7 +62,7 @@ type ConsoleSocket = Socket<
 export interface ConsoleFanoutOptions {
   /** Period of the whole-fleet batch (default 500 ms, ~2 Hz). */
   fleetIntervalMs?: number;
-  /** Shortest gap between two states of one focused vehicle (default 100 ms, 10 Hz). */
+  /** Average gap between two states of one focused vehicle on one socket (default 100 ms, 10 Hz; `focus-rate.ts`). */
   focusIntervalMs?: number;
   /** How soon a send held back by an undrained connection is tried again (default 20 ms). */
   retryMs?: number;
@@ -102,9 +103,10 @@ export interface ConsoleFanout {
 }
 
 interface FocusEntry {
+  /** The socket has not had the vehicle's newest state. */
   dirty: boolean;
-  lastSentMs: number;
-  timer: NodeJS.Timeout | null;
+  /** The socket's place on the vehicle's rate schedule (`focus-rate.ts`), null before the first send. */
+  slotMs: number | null;
 }
 
 interface Client {
@@ -195,8 +197,9 @@ function fleetStream(s: Shared, ns: ConsoleNamespace) {
       }
       group.ids.push(c.socket.id);
     }
-    // Every socket is in the room named by its id.
-    for (const g of groups.values()) if (g.items.length) ns.to(g.ids).emit('fleet.state', g.items);
+    // Every socket is in the room named by its id; `local`: these sockets are this node's, so
+    // nothing goes to Redis (the adapter would publish it for every other node to decode and drop).
+    for (const g of groups.values()) if (g.items.length) ns.local.to(g.ids).emit('fleet.state', g.items);
   }
 
   /** A new socket gets every vehicle it may see, as soon as it drains. */
@@ -208,28 +211,49 @@ function fleetStream(s: Shared, ns: ConsoleNamespace) {
   return { changed: (vehicleId: string) => delta.add(vehicleId), tick, welcome };
 }
 
-/** Full-rate state of focused vehicles: at most one per `focusIntervalMs`, newest only. */
-function focusStreams(s: Shared, focusIntervalMs: number) {
-  /** vehicleId -> the clients focusing it. */
-  const focusers = new Map<string, Set<Client>>();
+/**
+ * Full-rate state of focused vehicles: at most one per `focusIntervalMs` on average per socket
+ * (`focus-rate.ts`), newest only. Sends go per vehicle: when its state changes, or when the
+ * vehicle's one retry timer fires, every socket focusing it that has not had the newest state and
+ * may take it now (drained, its rate allows) gets it in one local broadcast, which encodes the
+ * state once however many consoles focus it (an emit per socket encoded it once per socket);
+ * the others wait for the retry, set for the soonest of them.
+ */
+function focusStreams(s: Shared, ns: ConsoleNamespace, focusIntervalMs: number) {
+  interface Watch {
+    clients: Set<Client>;
+    retry: NodeJS.Timeout | null;
+  }
+  /** vehicleId -> the clients focusing it and its retry. */
+  const watches = new Map<string, Watch>();
 
-  function flush(c: Client, vehicleId: string): void {
-    const f = c.focus.get(vehicleId);
-    if (!f?.dirty || f.timer) return;
-    const wait = f.lastSentMs + focusIntervalMs - Date.now();
-    if (wait > 0 || !drained(c.socket)) {
-      f.timer = setTimeout(
-        () => {
-          f.timer = null;
-          flush(c, vehicleId);
-        },
-        Math.max(wait, s.retryMs),
-      );
-      return;
+  /** Sends `vehicleId`'s newest state to every focusing socket that lacks it and may take it now. */
+  function send(vehicleId: string): void {
+    const w = watches.get(vehicleId);
+    if (!w) return;
+    if (w.retry) {
+      clearTimeout(w.retry);
+      w.retry = null;
     }
-    f.dirty = false;
-    f.lastSentMs = Date.now();
-    c.socket.emit('vehicle.state', view(vehicleId, s.store.get(vehicleId)));
+    const now = Date.now();
+    const ready: string[] = [];
+    let retryIn = Number.POSITIVE_INFINITY;
+    for (const c of w.clients) {
+      const f = c.focus.get(vehicleId);
+      if (!f?.dirty) continue;
+      const wait = focusWait(f.slotMs, now, focusIntervalMs);
+      const drainedNow = drained(c.socket);
+      if (wait === 0 && drainedNow) {
+        f.dirty = false;
+        f.slotMs = focusSlotAfterSend(f.slotMs, now, focusIntervalMs);
+        ready.push(c.socket.id);
+      } else {
+        retryIn = Math.min(retryIn, drainedNow ? wait : Math.max(wait, s.retryMs));
+      }
+    }
+    if (retryIn !== Number.POSITIVE_INFINITY) w.retry = setTimeout(() => send(vehicleId), retryIn);
+    // Every socket is in the room named by its id; `local`: these sockets are this node's.
+    if (ready.length > 0) ns.local.to(ready).emit('vehicle.state', view(vehicleId, s.store.get(vehicleId)));
   }
 
   function focus(c: Client, vehicleId: string): ConsoleAck {
@@ -239,40 +263,39 @@ function focusStreams(s: Shared, focusIntervalMs: number) {
         error: { code: 'TooManyFocused', message: `at most ${MAX_FOCUS} vehicles may be focused at once` },
       };
     }
-    const f = c.focus.get(vehicleId) ?? { dirty: false, lastSentMs: 0, timer: null };
+    const f = c.focus.get(vehicleId) ?? { dirty: false, slotMs: null };
     f.dirty = s.store.get(vehicleId).updatedAtMs !== null;
     c.focus.set(vehicleId, f);
-    let watching = focusers.get(vehicleId);
-    if (!watching) {
-      watching = new Set();
-      focusers.set(vehicleId, watching);
+    let w = watches.get(vehicleId);
+    if (!w) {
+      w = { clients: new Set(), retry: null };
+      watches.set(vehicleId, w);
     }
-    watching.add(c);
+    w.clients.add(c);
     return { ok: true };
   }
 
   function unfocus(c: Client, vehicleId: string): void {
-    const f = c.focus.get(vehicleId);
-    if (f?.timer) clearTimeout(f.timer);
     c.focus.delete(vehicleId);
-    const watching = focusers.get(vehicleId);
-    watching?.delete(c);
-    if (watching?.size === 0) focusers.delete(vehicleId);
-  }
-
-  function changed(vehicleId: string): void {
-    const watching = focusers.get(vehicleId);
-    if (!watching) return;
-    for (const c of watching) {
-      const f = c.focus.get(vehicleId);
-      if (f) {
-        f.dirty = true;
-        flush(c, vehicleId);
-      }
+    const w = watches.get(vehicleId);
+    w?.clients.delete(c);
+    if (w?.clients.size === 0) {
+      if (w.retry) clearTimeout(w.retry);
+      watches.delete(vehicleId);
     }
   }
 
-  return { focus, unfocus, flush, changed };
+  function changed(vehicleId: string): void {
+    const w = watches.get(vehicleId);
+    if (!w) return;
+    for (const c of w.clients) {
+      const f = c.focus.get(vehicleId);
+      if (f) f.dirty = true;
+    }
+    send(vehicleId);
+  }
+
+  return { focus, unfocus, send, changed };
 }
 
 /**
@@ -340,7 +363,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   };
   const { clients } = shared;
   const fleet = fleetStream(shared, ns);
-  const focus = focusStreams(shared, opts.focusIntervalMs ?? 100);
+  const focus = focusStreams(shared, ns, opts.focusIntervalMs ?? 100);
   const alerts = alertFeed(shared, ctx.now);
 
   const onVehicleEvent = (vehicleId: string, atMs: number, event: VehicleEventPayload) => {
@@ -422,7 +445,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
         if (!clients.has(socket.id)) return;
         const answer = focus.focus(c, vehicleId);
         reply(answer);
-        if (answer.ok) focus.flush(c, vehicleId);
+        if (answer.ok) focus.send(vehicleId);
       })().catch(() => {
         reply({ ok: false, error: { code: 'Internal', message: 'the vehicle could not be looked up' } });
       });
