@@ -20,6 +20,11 @@ export interface Setup {
   urls?: string[];
   token: string;
   clients: number;
+  /**
+   * The index of this process's first console among all the benchmark's consoles (when they are
+   * spread over several processes), so that console k connects and focuses as in one process.
+   */
+  first?: number;
   focusPerClient: number;
   vehicleIds: string[];
   /**
@@ -52,7 +57,8 @@ async function setup(s: Setup): Promise<void> {
   // In waves of 25: all at once, some sign-ins on a loaded machine outlast Socket.IO's connect timeouts.
   const one = async (k: number, attempt = 1): Promise<void> => {
     const urls = s.urls ?? [s.url!];
-    const socket = connect(urls[k % urls.length]!, {
+    const global = (s.first ?? 0) + k;
+    const socket = connect(urls[global % urls.length]!, {
       transports: ['websocket'],
       auth: { token: s.token },
       reconnection: false,
@@ -80,7 +86,7 @@ async function setup(s: Setup): Promise<void> {
         );
       });
       for (let j = 0; j < s.focusPerClient; j++) {
-        const vehicleId = s.vehicleIds[(k * s.focusPerClient + j) % s.vehicleIds.length]!;
+        const vehicleId = s.vehicleIds[(global * s.focusPerClient + j) % s.vehicleIds.length]!;
         const ack = (await socket.timeout(60_000).emitWithAck('vehicle.focus', { vehicleId })) as {
           ok: boolean;
         };

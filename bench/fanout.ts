@@ -78,12 +78,23 @@ export function snapshot(sysid: number, t: number): VehicleStatePayload {
   };
 }
 
-/**
- * The console clients in a child process (`fanout-clients.ts`), connected and focusing once this
- * resolves; `measure()` starts counting, `report()` stops and answers the ages (ms) received.
- * `cpuProfDir` runs that process with `--cpu-prof` writing its profile there.
- */
-export async function startConsoleClients(setup: ConsoleClientsSetup, cpuProfDir?: string) {
+/** What one process of console clients answers to 'report'. */
+interface ClientsReport {
+  focused: number[];
+  fleet: number[];
+  /** With since 'bridge': the part of each focused age before the server's receipt. */
+  ingest: number[];
+  /** The process's CPU time (ms) and event-loop delay p99 while measuring. */
+  cpuMs: number;
+  loopDelayP99Ms: number;
+  /** Sockets the server dropped during setup (opened again). */
+  dropped: number;
+  /** Sockets disconnected at the end of the measurement. */
+  lost: number;
+}
+
+/** One child process (`fanout-clients.ts`) running `setup.clients` consoles. */
+function forkClients(setup: ConsoleClientsSetup, cpuProfDir?: string) {
   const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -93,33 +104,60 @@ export async function startConsoleClients(setup: ConsoleClientsSetup, cpuProfDir
       child.once('message', (m) => (want === '*' || m === want ? resolve(m) : reject(new Error(String(m)))));
       child.once('exit', (code) => reject(new Error(`console clients exited (${code})`)));
     });
-  const clients = {
+  const ready = message('ready');
+  child.send(setup);
+  return {
+    ready,
     measure: () => child.send('measure'),
     report: async () => {
       const report = message('*');
       child.send('report');
-      return (await report) as {
-        focused: number[];
-        fleet: number[];
-        /** With since 'bridge': the part of each focused age before the server's receipt. */
-        ingest: number[];
-        /** The consoles' process: CPU time (ms) and event-loop delay p99 while measuring. */
-        cpuMs: number;
-        loopDelayP99Ms: number;
-        /** Sockets the server dropped during setup (opened again). */
-        dropped: number;
-        /** Sockets disconnected at the end of the measurement. */
-        lost: number;
-      };
+      return (await report) as ClientsReport;
     },
     close: () => {
       if (child.exitCode === null) child.kill();
     },
   };
+}
+
+/**
+ * The console clients in `processes` child processes (`fanout-clients.ts`), connected and
+ * focusing once this resolves; `measure()` starts counting, `report()` stops and answers the
+ * ages (ms) received by all of them. Each console is one browser on its own machine in real
+ * life: spreading them over a few processes keeps one process's burst of fleet batches from
+ * holding every other console's focused states back (they still parse every message).
+ * `cpuMs` is the processes' CPU time together; `loopDelayP99Ms` the worst process's.
+ * `cpuProfDir` runs them with `--cpu-prof` writing their profiles there.
+ */
+export async function startConsoleClients(setup: ConsoleClientsSetup, cpuProfDir?: string, processes = 1) {
+  const count = Math.max(1, Math.min(processes, setup.clients));
+  const children = Array.from({ length: count }, (_, i) => {
+    const first = Math.floor((setup.clients * i) / count);
+    const next = Math.floor((setup.clients * (i + 1)) / count);
+    return forkClients({ ...setup, first: (setup.first ?? 0) + first, clients: next - first }, cpuProfDir);
+  });
+  const clients = {
+    measure: () => {
+      for (const c of children) c.measure();
+    },
+    report: async (): Promise<ClientsReport> => {
+      const reports = await Promise.all(children.map((c) => c.report()));
+      return {
+        focused: reports.flatMap((r) => r.focused),
+        fleet: reports.flatMap((r) => r.fleet),
+        ingest: reports.flatMap((r) => r.ingest),
+        cpuMs: reports.reduce((n, r) => n + r.cpuMs, 0),
+        loopDelayP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
+        dropped: reports.reduce((n, r) => n + r.dropped, 0),
+        lost: reports.reduce((n, r) => n + r.lost, 0),
+      };
+    },
+    close: () => {
+      for (const c of children) c.close();
+    },
+  };
   try {
-    const ready = message('ready');
-    child.send(setup);
-    await ready;
+    await Promise.all(children.map((c) => c.ready));
     return clients;
   } catch (err) {
     clients.close();
