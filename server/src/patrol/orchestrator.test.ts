@@ -248,6 +248,26 @@ describe('orchestrator driver', () => {
     o.stop();
   });
 
+  it('gives the flight log its planned sortie when the arm reaches it after the mission started, not after landing', async () => {
+    // The live state (which the orchestrator follows) is updated before the bridge channel
+    // stores the batch the flight log opens its sortie from: the aircraft can be armed and
+    // flying its mission before the flight log asks whose flight it is.
+    const { vehicle, progress, o } = setup();
+    await o.start();
+    const r = await launch(o);
+    if (!r.ok) throw new Error('launch failed');
+    await until(() => vehicle.commands.includes('start_mission'), 'start_mission');
+    vehicle.set({ armed: true, landed: false, modeKind: 'mission' });
+    await until(() => progress.some((p) => p.phase === 'in_progress'), 'in_progress');
+    expect(o.claimFor(vehicleId)).toBe(r.sortieId);
+    vehicle.set({ modeKind: 'return' });
+    vehicle.set({ armed: false, landed: true, modeKind: 'land' });
+    await until(async () => (await row(r.sortieId)).phase === 'closed', 'closed');
+    // Armed again after the sortie landed: a flight of its own.
+    expect(o.claimFor(vehicleId)).toBeNull();
+    o.stop();
+  });
+
   it('an upload refused closes the dock again and ends the row failed with the reason', async () => {
     const { db, writes } = recordingSortieWrites();
     const { dock, vehicle, o } = setup({ db });

@@ -190,6 +190,9 @@ export type LaunchResult =
       rejected?: { dockId: string; code: string; message: string }[];
     };
 
+/** Phases in which an arming vehicle's flight belongs to its planned sortie (`claimFor`). */
+const CLAIMABLE_PHASES: ReadonlySet<SortiePhase> = new Set(['uploading', 'arming', 'starting', 'in_progress']);
+
 interface Active {
   sortieId: string;
   vehicleId: string;
@@ -662,15 +665,16 @@ export class Orchestrator {
 
   /**
    * The planned sortie of a vehicle that is about to arm (the flight log's `claimPlanned`):
-   * the one this orchestrator is arming or starting.
+   * the one this orchestrator is arming or starting, or has already started. The orchestrator
+   * sees the live state, which the bridge channel updates before it stores the batch that the
+   * flight log opens its sortie from, so the aircraft may be armed and its mission started
+   * (`in_progress`) by the time the flight log asks. A vehicle whose sortie is that far along
+   * and that has no sortie open in the flight log is arming for it: it has not landed since
+   * (landing and disarming moves the sortie past `in_progress`).
    */
   claimFor(vehicleId: string): string | null {
     for (const a of this.active.values()) {
-      if (
-        a.vehicleId === vehicleId &&
-        (a.machine.phase === 'arming' || a.machine.phase === 'starting' || a.machine.phase === 'uploading')
-      )
-        return a.sortieId;
+      if (a.vehicleId === vehicleId && CLAIMABLE_PHASES.has(a.machine.phase)) return a.sortieId;
     }
     return null;
   }
