@@ -191,7 +191,12 @@ export type LaunchResult =
     };
 
 /** Phases in which an arming vehicle's flight belongs to its planned sortie (`claimFor`). */
-const CLAIMABLE_PHASES: ReadonlySet<SortiePhase> = new Set(['uploading', 'arming', 'starting', 'in_progress']);
+const CLAIMABLE_PHASES: ReadonlySet<SortiePhase> = new Set([
+  'uploading',
+  'arming',
+  'starting',
+  'in_progress',
+]);
 
 interface Active {
   sortieId: string;
