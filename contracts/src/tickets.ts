@@ -180,10 +180,16 @@ export const VerificationFlightSchema = Type.Object({
   radiusM: Type.Number(),
   /** The verification evidence carrying the verdict, once attached. */
   evidenceSeq: Type.Union([Type.Integer(), Type.Null()]),
-  /** present: the finding is still there; not_seen: not in any of `frames` frames; no_frames: nothing analysed yet. */
+  /**
+   * present: sighted in `confirmFrames` consecutive frames; not_seen: not confirmed in any of
+   * `frames` frames (`hits` of them had a lone sighting); no_frames: nothing analysed yet.
+   */
   verdict: Type.Union([Type.Literal('present'), Type.Literal('not_seen'), Type.Literal('no_frames')]),
   frames: Type.Integer(),
+  /** Frames with a sighting near the location (present, not_seen). */
   hits: Type.Optional(Type.Integer()),
+  /** Consecutive sighting frames that confirm the finding (the detector's `minFrames` at launch). */
+  confirmFrames: Type.Integer(),
   bestScore: Type.Optional(Type.Number()),
   nearestM: Type.Optional(Type.Number()),
   text: Type.String(),

@@ -351,7 +351,7 @@ describe('the ticket loop on the flown simulated fleet', () => {
     const flight = r.page.getByTestId('ticket-verification').first();
     await flight.waitFor({ timeout: 20_000 });
     // It flies from the dock, orbits the ticket's location and lands; the page refreshes meanwhile.
-    // 'present' shows at the first frame that sees the fire; 'not seen' only once it has landed.
+    // 'present' shows once two frames in a row see the fire; 'not seen' only once it has landed.
     const shown = await until(
       async () => {
         const text = (await flight.textContent()) ?? '';

@@ -703,6 +703,14 @@ export const verificationFlights = sqliteTable(
     createdAt: createdAt(),
     frames: integer('frames').notNull().default(0),
     hits: integer('hits').notNull().default(0),
+    /** Consecutive frames up to the last with a sighting, and the longest such run. */
+    streak: integer('streak').notNull().default(0),
+    longestStreak: integer('longest_streak').notNull().default(0),
+    /**
+     * Consecutive sighting frames that confirm the finding (`detection.minFrames` at launch);
+     * flights recorded before the rule existed counted any one frame.
+     */
+    confirmFrames: integer('confirm_frames').notNull().default(1),
     bestScore: real('best_score'),
     nearestM: real('nearest_m'),
     /** The verification evidence record carrying the verdict, once attached. */

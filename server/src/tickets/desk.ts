@@ -80,6 +80,7 @@ import {
   type TransitionRequest,
   tallyFrame,
   ticketNumber,
+  type VerificationTarget,
   type VerificationVerdict,
   verificationText,
   verificationVerdict,
@@ -1560,9 +1561,11 @@ export class TicketDesk {
   async recordVerificationFlight(
     ticketId: string,
     sortieId: string,
-    target: { category: string; lat: number; lon: number; radiusM: number },
+    target: VerificationTarget,
     actor: TicketActor,
   ): Promise<void> {
+    if (!(Number.isInteger(target.confirmFrames) && target.confirmFrames >= 1))
+      throw new Error(`verification flight ${sortieId}: confirmFrames must be a whole number >= 1`);
     await this.db.insert(verificationFlights).values({
       sortieId,
       ticketId,
@@ -1570,6 +1573,7 @@ export class TicketDesk {
       latDeg: target.lat,
       lonDeg: target.lon,
       radiusM: target.radiusM,
+      confirmFrames: target.confirmFrames,
       requestedBy: actor.id,
       createdAt: new Date(this.now()),
     });
@@ -1588,13 +1592,26 @@ export class TicketDesk {
     const v = await this.openVerificationFlight(sortieId);
     if (!v) return null;
     this.lastVerificationFrame.set(sortieId, frame);
-    const target = { category: v.category, lat: v.latDeg, lon: v.lonDeg, radiusM: v.radiusM };
+    const target = {
+      category: v.category,
+      lat: v.latDeg,
+      lon: v.lonDeg,
+      radiusM: v.radiusM,
+      confirmFrames: v.confirmFrames,
+    };
     const tally = tallyFrame(
-      { frames: v.frames, hits: v.hits, bestScore: v.bestScore, nearestM: v.nearestM },
+      {
+        frames: v.frames,
+        hits: v.hits,
+        streak: v.streak,
+        longestStreak: v.longestStreak,
+        bestScore: v.bestScore,
+        nearestM: v.nearestM,
+      },
       target,
       findings,
     );
-    const verdict = verificationVerdict(tally);
+    const verdict = verificationVerdict(tally, v.confirmFrames);
     await this.updateVerificationFlight(v, verdict, verdict.verdict === 'present' ? frame : null, tally);
     return verdict;
   }
@@ -1613,7 +1630,7 @@ export class TicketDesk {
     this.lastVerificationFrame.delete(sortieId);
     const v = await this.openVerificationFlight(sortieId);
     if (!v) return null;
-    const verdict = verificationVerdict(v);
+    const verdict = verificationVerdict(v, v.confirmFrames);
     await this.updateVerificationFlight(v, verdict, lastFrame, { finishedAt: new Date(this.now()) });
     return verdict;
   }
@@ -1673,8 +1690,9 @@ export class TicketDesk {
       requestedBy: v.requestedBy,
       radiusM: v.radiusM,
       evidenceSeq: v.evidenceSeq,
-      ...verificationVerdict(v),
-      text: verificationText(verificationVerdict(v)),
+      confirmFrames: v.confirmFrames,
+      ...verificationVerdict(v, v.confirmFrames),
+      text: verificationText(verificationVerdict(v, v.confirmFrames)),
     }));
   }
 

@@ -430,7 +430,13 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext, desk
         departmentId: target.value.departmentId,
       });
       if (!result.ok) return reply.status(409).send(notLaunchedBody(result));
-      await desk.recordVerificationFlight(req.params.id, result.sortieId, target.value, actorOf(req));
+      // Sightings must persist as long as a finding's must to file a ticket.
+      await desk.recordVerificationFlight(
+        req.params.id,
+        result.sortieId,
+        { ...target.value, confirmFrames: ctx.config.detection.minFrames },
+        actorOf(req),
+      );
       req.auditTargetId = result.sortieId;
       return reply.status(201).send(launchedBody(result));
     },

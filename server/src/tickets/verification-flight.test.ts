@@ -219,7 +219,7 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     await stop(sortieId);
   });
 
-  it('attaches "still present" at the first frame that sees the finding near the location', async () => {
+  it('attaches "still present" at the frame that confirms the finding near the location (two in a row)', async () => {
     const target = destination(SITE, 90, 1200);
     const id = await handledTicket(target);
     const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.dispatcher });
@@ -228,15 +228,25 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     const desk = h.app.tickets;
     const frame = { bytes: JPEG, mime: 'image/jpeg' };
     expect((await desk.recordVerificationFrame(sortieId, [], frame))?.verdict).toBe('not_seen');
-    expect(
-      (await desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame))?.verdict,
-    ).toBe('present');
+    // A lone sighting is not yet the finding (detection.minFrames is 2 here).
+    expect(await desk.recordVerificationFrame(sortieId, [seen(destination(target, 0, 10))], frame)).toEqual({
+      verdict: 'not_seen',
+      frames: 2,
+      hits: 1,
+    });
+    expect((await page(id)).evidence.filter((e: { kind: string }) => e.kind === 'verification')).toEqual([]);
+    expect((await desk.recordVerificationFrame(sortieId, [seen(target)], frame))?.verdict).toBe('present');
     await desk.recordVerificationFrame(sortieId, [seen(target)], frame);
     const p = await page(id);
     const verification = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(verification).toHaveLength(1);
-    expect(verification[0].meta).toMatchObject({ sortieId, verdict: 'present', frames: 2, hits: 1 });
-    expect(p.verificationFlights[0]).toMatchObject({ verdict: 'present', frames: 3, hits: 2 });
+    expect(verification[0].meta).toMatchObject({ sortieId, verdict: 'present', frames: 3, hits: 2 });
+    expect(p.verificationFlights[0]).toMatchObject({
+      verdict: 'present',
+      frames: 4,
+      hits: 3,
+      confirmFrames: 2,
+    });
     expect((await desk.finishVerificationFlight(sortieId))?.verdict).toBe('present');
     expect((await page(id)).evidence.filter((e: { kind: string }) => e.kind === 'verification')).toHaveLength(
       1,

@@ -10,7 +10,7 @@ import {
 } from './verification.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
-const target = { category: 'construction', lat: 30, lon: 120, radiusM: 50 };
+const target = { category: 'construction', lat: 30, lon: 120, radiusM: 50, confirmFrames: 2 };
 const north = (m: number, extra: Partial<SeenFinding> = {}): SeenFinding => ({
   category: 'construction',
   lat: 30 + m / M_PER_DEG,
@@ -21,14 +21,31 @@ const north = (m: number, extra: Partial<SeenFinding> = {}): SeenFinding => ({
 });
 
 describe('verification verdict from findings near the location', () => {
-  it('counts a finding of the category within the radius plus its error as present', () => {
+  it('counts a finding of the category within the radius plus its error, in consecutive frames, as present', () => {
     let t = tallyFrame(EMPTY_TALLY, target, [north(30, { score: 0.6 })]);
-    t = tallyFrame(t, target, []);
     t = tallyFrame(t, target, [north(54, { score: 0.9 }), north(10, { score: 0.5 })]);
-    const v = verificationVerdict(t);
+    t = tallyFrame(t, target, []);
+    const v = verificationVerdict(t, 2);
     expect(v).toMatchObject({ verdict: 'present', frames: 3, hits: 2, bestScore: 0.9 });
     if (v.verdict === 'present') expect(v.nearestM).toBeCloseTo(10, 0);
     expect(verificationText(v)).toContain('2 of 3 frames');
+  });
+
+  it('does not call a lone sighting in one frame present, and says so', () => {
+    let t = EMPTY_TALLY;
+    for (let i = 0; i < 37; i++) t = tallyFrame(t, target, []);
+    t = tallyFrame(t, target, [north(5, { score: 0.7 })]);
+    t = tallyFrame(t, target, []);
+    t = tallyFrame(t, target, [north(8)]);
+    expect(t).toMatchObject({ frames: 40, hits: 2, streak: 1, longestStreak: 1 });
+    const v = verificationVerdict(t, 2);
+    expect(v).toEqual({ verdict: 'not_seen', frames: 40, hits: 2 });
+    expect(verificationText(v)).toBe(
+      '40 帧中未发现（2 帧单独检出，未经连续帧确认）/ not seen in 40 frames (lone sightings in 2, not confirmed by consecutive frames)',
+    );
+    // The next frame sighting it too confirms it; the rule of one frame would have at once.
+    expect(verificationVerdict(tallyFrame(t, target, [north(6)]), 2).verdict).toBe('present');
+    expect(verificationVerdict(t, 1).verdict).toBe('present');
   });
 
   it('says not seen in N frames when findings are elsewhere or of another category', () => {
@@ -36,12 +53,12 @@ describe('verification verdict from findings near the location', () => {
     t = tallyFrame(t, target, [north(56)]); // 56 m > 50 m + 5 m error
     t = tallyFrame(t, target, [north(0, { category: 'fire_smoke' })]);
     t = tallyFrame(t, target, []);
-    expect(verificationVerdict(t)).toEqual({ verdict: 'not_seen', frames: 3 });
-    expect(verificationText(verificationVerdict(t))).toBe('3 帧中未发现 / not seen in 3 frames');
+    expect(verificationVerdict(t, 2)).toEqual({ verdict: 'not_seen', frames: 3, hits: 0 });
+    expect(verificationText(verificationVerdict(t, 2))).toBe('3 帧中未发现 / not seen in 3 frames');
   });
 
   it('says nothing was analysed when no frame came in', () => {
-    expect(verificationVerdict(EMPTY_TALLY)).toEqual({ verdict: 'no_frames', frames: 0 });
+    expect(verificationVerdict(EMPTY_TALLY, 2)).toEqual({ verdict: 'no_frames', frames: 0 });
   });
 
   it('ignores a negative location error rather than shrinking the radius', () => {

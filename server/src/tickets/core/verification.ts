@@ -2,9 +2,12 @@
  * Verification flights (核查飞行): after a department has handled a ticket, a reviewer or
  * dispatcher sends an aircraft to orbit its location. Every analysed frame of that sortie is
  * tallied here: a finding of the ticket's category within the ticket's de-duplication radius
- * (plus the finding's own location error) counts as the finding still being there. The
- * verdict — "still present" or "not seen in N frames" — is attached to the ticket for the
- * reviewer, who then verifies or sends it back. Pure: no I/O, no clock.
+ * (plus the finding's own location error) is a sighting. The finding counts as still there once
+ * it is sighted in `confirmFrames` consecutive frames, the same persistence a finding needs to
+ * file a ticket (`detection.minFrames`): one frame's spurious box among dozens does not send a
+ * handled ticket back. The verdict — "still present" or "not seen in N frames" (naming lone
+ * sightings) — is attached to the ticket for the reviewer, who then verifies or sends it back.
+ * Pure: no I/O, no clock.
  */
 import { planOrbit, type Route } from '@aerie/missions';
 import { distanceM } from './geo.ts';
@@ -14,6 +17,8 @@ export interface VerificationTarget {
   lat: number;
   lon: number;
   radiusM: number;
+  /** Consecutive frames with a sighting that confirm the finding is still there (>= 1). */
+  confirmFrames: number;
 }
 
 /** What the detector placed on the ground in one frame. */
@@ -28,17 +33,29 @@ export interface SeenFinding {
 
 export interface VerificationTally {
   frames: number;
-  /** Frames in which the finding was seen. */
+  /** Frames in which the finding was sighted. */
   hits: number;
+  /** Consecutive frames up to the last one with a sighting. */
+  streak: number;
+  /** The longest run of consecutive frames with a sighting. */
+  longestStreak: number;
   bestScore: number | null;
   nearestM: number | null;
 }
 
-export const EMPTY_TALLY: VerificationTally = { frames: 0, hits: 0, bestScore: null, nearestM: null };
+export const EMPTY_TALLY: VerificationTally = {
+  frames: 0,
+  hits: 0,
+  streak: 0,
+  longestStreak: 0,
+  bestScore: null,
+  nearestM: null,
+};
 
 export type VerificationVerdict =
   | { verdict: 'present'; frames: number; hits: number; bestScore: number; nearestM: number }
-  | { verdict: 'not_seen'; frames: number }
+  /** `hits`: frames with a lone sighting that no following frame confirmed. */
+  | { verdict: 'not_seen'; frames: number; hits: number }
   | { verdict: 'no_frames'; frames: 0 };
 
 /** Adds one analysed frame's findings to the tally. */
@@ -56,18 +73,24 @@ export function tallyFrame(
     best = best === null ? f.score : Math.max(best, f.score);
     nearest = nearest === null ? d : Math.min(nearest, d);
   }
-  if (best === null || nearest === null) return { ...tally, frames: tally.frames + 1 };
+  if (best === null || nearest === null) return { ...tally, frames: tally.frames + 1, streak: 0 };
+  const streak = tally.streak + 1;
   return {
     frames: tally.frames + 1,
     hits: tally.hits + 1,
+    streak,
+    longestStreak: Math.max(tally.longestStreak, streak),
     bestScore: tally.bestScore === null ? best : Math.max(tally.bestScore, best),
     nearestM: tally.nearestM === null ? nearest : Math.min(tally.nearestM, nearest),
   };
 }
 
-/** The verdict of a tally: seen in any frame, not seen in N frames, or nothing analysed. */
-export function verificationVerdict(t: VerificationTally): VerificationVerdict {
-  if (t.hits > 0 && t.bestScore !== null && t.nearestM !== null)
+/**
+ * The verdict of a tally: present once sighted in `confirmFrames` consecutive frames, else not
+ * seen in N frames, or nothing analysed.
+ */
+export function verificationVerdict(t: VerificationTally, confirmFrames: number): VerificationVerdict {
+  if (t.longestStreak >= Math.max(1, confirmFrames) && t.bestScore !== null && t.nearestM !== null)
     return {
       verdict: 'present',
       frames: t.frames,
@@ -76,14 +99,17 @@ export function verificationVerdict(t: VerificationTally): VerificationVerdict {
       nearestM: t.nearestM,
     };
   if (t.frames === 0) return { verdict: 'no_frames', frames: 0 };
-  return { verdict: 'not_seen', frames: t.frames };
+  return { verdict: 'not_seen', frames: t.frames, hits: t.hits };
 }
 
 /** The verdict in words for the evidence record and the timeline (zh-CN, English). */
 export function verificationText(v: VerificationVerdict): string {
   if (v.verdict === 'present')
     return `问题仍存在（${v.hits}/${v.frames} 帧）/ finding still present (${v.hits} of ${v.frames} frames)`;
-  if (v.verdict === 'not_seen') return `${v.frames} 帧中未发现 / not seen in ${v.frames} frames`;
+  if (v.verdict === 'not_seen')
+    return v.hits === 0
+      ? `${v.frames} 帧中未发现 / not seen in ${v.frames} frames`
+      : `${v.frames} 帧中未发现（${v.hits} 帧单独检出，未经连续帧确认）/ not seen in ${v.frames} frames (lone sightings in ${v.hits}, not confirmed by consecutive frames)`;
   return '未分析到画面 / no frames analysed';
 }
 

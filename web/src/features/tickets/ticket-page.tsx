@@ -390,10 +390,13 @@ export default function TicketPage() {
                     <Tag
                       color={v.verdict === 'present' ? 'red' : v.verdict === 'not_seen' ? 'green' : 'default'}
                     >
-                      {t(`tickets.verification.verdict.${v.verdict}`, {
-                        frames: v.frames,
-                        hits: v.hits ?? 0,
-                      })}
+                      {t(
+                        `tickets.verification.verdict.${v.verdict === 'not_seen' && (v.hits ?? 0) > 0 ? 'not_seen_lone' : v.verdict}`,
+                        {
+                          frames: v.frames,
+                          hits: v.hits ?? 0,
+                        },
+                      )}
                     </Tag>
                     <Typography.Text type="secondary">
                       {new Date(v.createdAt).toLocaleString()} ·{' '}
