@@ -16,6 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type ConsoleFleetRow, decodeFleetRow } from '@aerie/contracts';
 import {
   AERIE_BIN,
   freeTcpPort,
@@ -333,7 +334,8 @@ async function fleetAges(url: string, token: string): Promise<{ stop(): number[]
   const ages: number[] = [];
   const socket = connectSocket(url, { transports: ['websocket'], auth: { token }, reconnection: false });
   let first = true;
-  socket.on('fleet.state', (items: Array<{ updatedAtMs: number | null }>) => {
+  socket.on('fleet.state', (rows: ConsoleFleetRow[]) => {
+    const items = rows.map(decodeFleetRow);
     // The first batch after connecting is the whole fleet as it was, not fresh changes.
     if (first) {
       first = false;

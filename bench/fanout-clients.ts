@@ -12,6 +12,7 @@
  * CPU time and event-loop delay while measuring, to tell whether the consoles keep up).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ConsoleFleetRow, decodeFleetRow } from '@aerie/contracts';
 import { io as connect, type Socket } from 'socket.io-client';
 
 export interface Setup {
@@ -72,7 +73,9 @@ async function setup(s: Setup): Promise<void> {
       focused.push(Date.now() - at);
       if (since === 'bridge' && item.updatedAtMs !== null) ingest.push(item.updatedAtMs - at);
     });
-    socket.on('fleet.state', (items: Item[]) => {
+    socket.on('fleet.state', (rows: ConsoleFleetRow[]) => {
+      // Decoded as the console does, measuring or not: it is part of every console's load.
+      const items = rows.map(decodeFleetRow);
       if (!measuring) return;
       const now = Date.now();
       for (const i of items) if (i.updatedAtMs !== null) fleet.push(now - i.updatedAtMs);

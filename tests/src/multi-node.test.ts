@@ -16,6 +16,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type ConsoleFleetRow, decodeFleetRow } from '@aerie/contracts';
 import { openDatabase, schema } from '@aerie/server';
 import { removeTestData, testDatabaseUrl } from '@aerie/server/test-database';
 import { testFinding } from '@aerie/server/test-fixtures';
@@ -119,14 +120,11 @@ function listen(socket: Socket, vehicleId: () => string) {
     tickets: [] as string[],
   };
   socket.on('connect', () => heard.connects++);
-  socket.on(
-    'fleet.state',
-    (items: { vehicleId: string; online: boolean; state: { lat?: number } | null }[]) => {
-      for (const i of items)
-        if (i.vehicleId === vehicleId())
-          heard.fleet.push({ atMs: Date.now(), online: i.online, lat: i.state?.lat ?? null });
-    },
-  );
+  socket.on('fleet.state', (rows: ConsoleFleetRow[]) => {
+    for (const i of rows.map(decodeFleetRow))
+      if (i.vehicleId === vehicleId())
+        heard.fleet.push({ atMs: Date.now(), online: i.online, lat: i.state?.lat ?? null });
+  });
   socket.on('sortie.progress', (p: { phase: string }) => heard.phases.push(p.phase));
   socket.on('ticket.changed', (t: { ticketId: string }) => heard.tickets.push(t.ticketId));
   return heard;

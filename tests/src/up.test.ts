@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type ConsoleFleetRow, decodeFleetRow } from '@aerie/contracts';
 import { io as connect } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeTcpPort, freeUdpPort, freeUdpRange, until } from './cli.ts';
@@ -130,8 +131,8 @@ describe('npm start (aerie up)', () => {
     });
     try {
       const seen = new Set<string>();
-      socket.on('fleet.state', (items: { vehicleId: string; online: boolean }[]) => {
-        for (const i of items) if (i.online) seen.add(i.vehicleId);
+      socket.on('fleet.state', (rows: ConsoleFleetRow[]) => {
+        for (const i of rows.map(decodeFleetRow)) if (i.online) seen.add(i.vehicleId);
       });
       await until(async () => (seen.size === VEHICLES ? true : undefined), 'the fleet on /console', 15_000);
     } finally {

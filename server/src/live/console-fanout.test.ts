@@ -6,6 +6,7 @@ import {
   type ConsoleFleetItem,
   type ConsoleServerToClient,
   type ConsoleVehicleState,
+  decodeFleetRow,
   sampleVehicleState as st,
 } from '@aerie/contracts';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
@@ -84,7 +85,7 @@ function record(c: Client) {
   const fleet: ConsoleFleetItem[] = [];
   const focused: ConsoleVehicleState[] = [];
   const links: string[] = [];
-  c.on('fleet.state', (items) => fleet.push(...items));
+  c.on('fleet.state', (rows) => fleet.push(...rows.map(decodeFleetRow)));
   c.on('vehicle.state', (item) => focused.push(item));
   c.on('vehicle.online', (l) => links.push(`online ${l.vehicleId}`));
   c.on('vehicle.offline', (l) => links.push(`offline ${l.vehicleId}`));

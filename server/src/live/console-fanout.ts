@@ -22,12 +22,11 @@ import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
   type ConsoleClientToServer,
-  type ConsoleFleetItem,
+  type ConsoleFleetRow,
   type ConsoleServerToClient,
   type ConsoleVehicleAlert,
   type ConsoleVehicleState,
-  FLEET_FIELDS,
-  type FleetVehicleSummary,
+  encodeFleetRow,
   MAX_FOCUS,
   RECENT_ALERTS,
   RECENT_ALERTS_PER_VEHICLE,
@@ -129,14 +128,8 @@ interface Shared {
   retryMs: number;
 }
 
-function fleetView(vehicleId: string, e: LiveEntry): ConsoleFleetItem {
-  let state: FleetVehicleSummary | null = null;
-  if (e.state) {
-    const summary: Record<string, unknown> = {};
-    for (const f of FLEET_FIELDS) summary[f] = e.state[f] ?? null;
-    state = summary as FleetVehicleSummary;
-  }
-  return { vehicleId, online: e.online, state, updatedAtMs: e.updatedAtMs };
+function fleetView(vehicleId: string, e: LiveEntry): ConsoleFleetRow {
+  return encodeFleetRow(vehicleId, e.online, e.state, e.updatedAtMs);
 }
 
 function view(vehicleId: string, e: LiveEntry): ConsoleVehicleState {
@@ -166,7 +159,7 @@ function fleetStream(s: Shared, ns: ConsoleNamespace) {
       }, s.retryMs);
       return;
     }
-    const items: ConsoleFleetItem[] = [];
+    const items: ConsoleFleetRow[] = [];
     for (const id of behind) items.push(fleetView(id, s.store.get(id)));
     c.behind = null;
     c.socket.emit('fleet.state', items);
@@ -175,7 +168,7 @@ function fleetStream(s: Shared, ns: ConsoleNamespace) {
   function tick(): void {
     const changed = [...delta];
     delta.clear();
-    const groups = new Map<string, { items: ConsoleFleetItem[]; ids: string[] }>();
+    const groups = new Map<string, { items: ConsoleFleetRow[]; ids: string[] }>();
     for (const c of s.clients.values()) {
       if (c.behind) {
         for (const id of changed) if (s.visible(c, id)) c.behind.add(id);

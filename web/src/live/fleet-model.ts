@@ -9,7 +9,7 @@
  *   (`GET /api/vehicles`) is read again too, for names and for vehicles added meanwhile, and
  *   the focused vehicle is focused again (focus lives in the server's socket, which is new).
  */
-import type { ConsoleAck } from '@aerie/contracts';
+import { type ConsoleAck, decodeFleetRow } from '@aerie/contracts';
 import { useSyncExternalStore } from 'react';
 import { api, type Page } from '../lib/api.ts';
 import { type ConsoleSocket, consoleSocket, onConsole } from './console-socket.ts';
@@ -72,8 +72,8 @@ export function startFleetModel(): void {
   if (wired) return;
   wired = true;
   onConsole((socket) => {
-    socket.on('fleet.state', (items) => {
-      fleetStore.applyFleet(items, Date.now());
+    socket.on('fleet.state', (rows) => {
+      fleetStore.applyFleet(rows.map(decodeFleetRow), Date.now());
       if (fleetStore.takeUnknown().length) reloadDirectorySoon();
     });
     socket.on('vehicle.state', (item) => fleetStore.applyVehicle(item, Date.now()));
