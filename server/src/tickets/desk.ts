@@ -261,8 +261,12 @@ export class TicketDesk {
   private readonly screenAfterCommit = new Map<Tx, number[]>();
   private screening: Promise<void> = Promise.resolve();
   private readonly background = new Set<Promise<unknown>>();
-  /** The newest analysed frame of each verification flight in the air (its "not seen" evidence). */
+  /**
+   * Per verification flight in the air, its "not seen" evidence: the frame of its best
+   * unconfirmed sighting if it had one (for the reviewer to look at), else the newest frame.
+   */
   private readonly lastVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
+  private readonly sightingVerificationFrame = new Map<string, { bytes: Uint8Array; mime: string }>();
   private screenLog: (msg: string, fields: Record<string, unknown>) => void = () => {};
 
   constructor(
@@ -1561,7 +1565,7 @@ export class TicketDesk {
   async recordVerificationFlight(
     ticketId: string,
     sortieId: string,
-    target: VerificationTarget,
+    target: Omit<VerificationTarget, 'minScore'>,
     actor: TicketActor,
   ): Promise<void> {
     if (!(Number.isInteger(target.confirmFrames) && target.confirmFrames >= 1))
@@ -1581,8 +1585,8 @@ export class TicketDesk {
 
   /**
    * Tallies one analysed frame of a sortie (a no-op for sorties that are not verification
-   * flights). The first frame in which the finding is seen is attached to the ticket as
-   * verification evidence ("still present"); later frames only count.
+   * flights). The frame that confirms the finding (core/verification.ts) is attached to the
+   * ticket as verification evidence ("still present"); later frames only count.
    */
   async recordVerificationFrame(
     sortieId: string,
@@ -1598,6 +1602,8 @@ export class TicketDesk {
       lon: v.lonDeg,
       radiusM: v.radiusM,
       confirmFrames: v.confirmFrames,
+      minScore: (this.policy.categories[v.category as TicketCategory] ?? this.policy.categories.other)
+        .autoFileScore,
     };
     const tally = tallyFrame(
       {
@@ -1612,22 +1618,26 @@ export class TicketDesk {
       findings,
     );
     const verdict = verificationVerdict(tally, v.confirmFrames);
+    if (tally.hits > v.hits && (v.bestScore === null || (tally.bestScore ?? 0) > v.bestScore))
+      this.sightingVerificationFrame.set(sortieId, frame);
     await this.updateVerificationFlight(v, verdict, verdict.verdict === 'present' ? frame : null, tally);
     return verdict;
   }
 
   /**
    * Closes a verification flight when its sortie ends: its verdict stays on the flight, and
-   * when the finding was not seen the last analysed frame is attached as the verification
-   * evidence ("not seen in N frames").
+   * when the finding was not seen the frame of its best unconfirmed sighting, else the last
+   * analysed frame, is attached as the verification evidence ("not seen in N frames").
    */
   finishVerificationFlight(sortieId: string): Promise<VerificationVerdict | null> {
     return this.tracked(this.finishVerificationFlightNow(sortieId));
   }
 
   private async finishVerificationFlightNow(sortieId: string): Promise<VerificationVerdict | null> {
-    const lastFrame = this.lastVerificationFrame.get(sortieId) ?? null;
+    const lastFrame =
+      this.sightingVerificationFrame.get(sortieId) ?? this.lastVerificationFrame.get(sortieId) ?? null;
     this.lastVerificationFrame.delete(sortieId);
+    this.sightingVerificationFrame.delete(sortieId);
     const v = await this.openVerificationFlight(sortieId);
     if (!v) return null;
     const verdict = verificationVerdict(v, v.confirmFrames);

@@ -125,8 +125,9 @@ async function stop(sortieId: string) {
   await h.app.patrol.orchestrator.settled();
 }
 
-const seen = (at: { lat: number; lon: number }, category = 'construction') =>
-  ({ category, score: 0.7, lat: at.lat, lon: at.lon, errorM: 4 }) as const;
+/** A sighting; construction files on its own from 0.8 (the default policy's auto-file score). */
+const seen = (at: { lat: number; lon: number }, category = 'construction', score = 0.85) =>
+  ({ category, score, lat: at.lat, lon: at.lon, errorM: 4 }) as const;
 
 beforeAll(async () => {
   hub = new FakeBridgeHub();
@@ -294,5 +295,40 @@ describe('POST /api/tickets/:id/verification-flight', () => {
         mime: 'image/jpeg',
       }),
     ).toBeNull();
+  });
+  it('does not call weak sightings present: it names them and attaches the frame of the best one', async () => {
+    const target = destination(SITE, 90, 1300);
+    const id = await handledTicket(target);
+    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.reviewer });
+    expect(res.statusCode, res.body).toBe(201);
+    const { sortieId } = res.json();
+    const desk = h.app.tickets;
+    const plain = { bytes: Buffer.from('a frame with nothing'), mime: 'image/jpeg' };
+    const weakest = { bytes: Buffer.from('a frame with a faint box'), mime: 'image/jpeg' };
+    const best = { bytes: Buffer.from('a frame with the clearest weak box'), mime: 'image/jpeg' };
+    // Two frames in a row, each below the auto-file score (a person should look, no more).
+    expect(
+      await desk.recordVerificationFrame(sortieId, [seen(target, 'construction', 0.4)], weakest),
+    ).toEqual({
+      verdict: 'not_seen',
+      frames: 1,
+      hits: 1,
+    });
+    await desk.recordVerificationFrame(sortieId, [seen(target, 'construction', 0.65)], best);
+    await desk.recordVerificationFrame(sortieId, [], plain);
+    await stop(sortieId);
+    await desk.whenIdle();
+    const p = await vi.waitFor(async () => {
+      const now = await page(id);
+      expect(now.verificationFlights[0].finishedAt).not.toBeNull();
+      return now;
+    });
+    expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 3, hits: 2 });
+    const [ev] = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
+    expect(ev.meta.text).toBe(
+      '3 帧中未发现（2 帧有未经确认的检出，请查看证据）/ not seen in 3 frames (unconfirmed sightings in 2; see the evidence)',
+    );
+    // The evidence is the frame of the strongest sighting, not the last frame.
+    expect(ev.bytes).toBe(best.bytes.length);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from './verification.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
-const target = { category: 'construction', lat: 30, lon: 120, radiusM: 50, confirmFrames: 2 };
+const target = { category: 'construction', lat: 30, lon: 120, radiusM: 50, confirmFrames: 2, minScore: 0.6 };
 const north = (m: number, extra: Partial<SeenFinding> = {}): SeenFinding => ({
   category: 'construction',
   lat: 30 + m / M_PER_DEG,
@@ -41,11 +41,24 @@ describe('verification verdict from findings near the location', () => {
     const v = verificationVerdict(t, 2);
     expect(v).toEqual({ verdict: 'not_seen', frames: 40, hits: 2 });
     expect(verificationText(v)).toBe(
-      '40 帧中未发现（2 帧单独检出，未经连续帧确认）/ not seen in 40 frames (lone sightings in 2, not confirmed by consecutive frames)',
+      '40 帧中未发现（2 帧有未经确认的检出，请查看证据）/ not seen in 40 frames (unconfirmed sightings in 2; see the evidence)',
     );
     // The next frame sighting it too confirms it; the rule of one frame would have at once.
     expect(verificationVerdict(tallyFrame(t, target, [north(6)]), 2).verdict).toBe('present');
     expect(verificationVerdict(t, 1).verdict).toBe('present');
+  });
+
+  it('does not confirm with sightings too weak to file a ticket on their own, however many in a row', () => {
+    let t = EMPTY_TALLY;
+    for (let i = 0; i < 5; i++) t = tallyFrame(t, target, [north(3, { score: 0.3 })]);
+    expect(t).toMatchObject({ frames: 5, hits: 5, longestStreak: 0 });
+    expect(verificationVerdict(t, 2)).toEqual({ verdict: 'not_seen', frames: 5, hits: 5 });
+    // A weak frame between two strong ones breaks the run.
+    t = tallyFrame(t, target, [north(3)]);
+    t = tallyFrame(t, target, [north(3, { score: 0.59 })]);
+    t = tallyFrame(t, target, [north(3)]);
+    expect(verificationVerdict(t, 2).verdict).toBe('not_seen');
+    expect(verificationVerdict(tallyFrame(t, target, [north(3, { score: 0.6 })]), 2).verdict).toBe('present');
   });
 
   it('says not seen in N frames when findings are elsewhere or of another category', () => {

@@ -3,11 +3,13 @@
  * dispatcher sends an aircraft to orbit its location. Every analysed frame of that sortie is
  * tallied here: a finding of the ticket's category within the ticket's de-duplication radius
  * (plus the finding's own location error) is a sighting. The finding counts as still there once
- * it is sighted in `confirmFrames` consecutive frames, the same persistence a finding needs to
- * file a ticket (`detection.minFrames`): one frame's spurious box among dozens does not send a
- * handled ticket back. The verdict — "still present" or "not seen in N frames" (naming lone
- * sightings) — is attached to the ticket for the reviewer, who then verifies or sends it back.
- * Pure: no I/O, no clock.
+ * it is sighted, strongly enough to be filed on its own (`minScore`: the category's
+ * auto-file score), in `confirmFrames` consecutive frames: the same strength and persistence
+ * it takes to file a ticket. One frame's spurious box among dozens, or a weak "a person should
+ * look" box (an unconfirmed colour blob), does not send a handled ticket back; such sightings
+ * are counted and named in the "not seen" verdict, with their frame, for the reviewer to look
+ * at. The verdict — "still present" or "not seen in N frames" — is attached to the ticket for
+ * the reviewer, who then verifies or sends it back. Pure: no I/O, no clock.
  */
 import { planOrbit, type Route } from '@aerie/missions';
 import { distanceM } from './geo.ts';
@@ -17,8 +19,10 @@ export interface VerificationTarget {
   lat: number;
   lon: number;
   radiusM: number;
-  /** Consecutive frames with a sighting that confirm the finding is still there (>= 1). */
+  /** Consecutive frames with a strong sighting that confirm the finding is still there (>= 1). */
   confirmFrames: number;
+  /** The score a sighting needs to count towards confirmation (the category's auto-file score). */
+  minScore: number;
 }
 
 /** What the detector placed on the ground in one frame. */
@@ -33,11 +37,11 @@ export interface SeenFinding {
 
 export interface VerificationTally {
   frames: number;
-  /** Frames in which the finding was sighted. */
+  /** Frames in which the finding was sighted (at any score). */
   hits: number;
-  /** Consecutive frames up to the last one with a sighting. */
+  /** Consecutive frames up to the last one with a strong sighting (score >= `minScore`). */
   streak: number;
-  /** The longest run of consecutive frames with a sighting. */
+  /** The longest run of consecutive frames with a strong sighting. */
   longestStreak: number;
   bestScore: number | null;
   nearestM: number | null;
@@ -54,7 +58,7 @@ export const EMPTY_TALLY: VerificationTally = {
 
 export type VerificationVerdict =
   | { verdict: 'present'; frames: number; hits: number; bestScore: number; nearestM: number }
-  /** `hits`: frames with a lone sighting that no following frame confirmed. */
+  /** `hits`: frames with a sighting that did not confirm it (lone, or too weak to file). */
   | { verdict: 'not_seen'; frames: number; hits: number }
   | { verdict: 'no_frames'; frames: 0 };
 
@@ -74,7 +78,7 @@ export function tallyFrame(
     nearest = nearest === null ? d : Math.min(nearest, d);
   }
   if (best === null || nearest === null) return { ...tally, frames: tally.frames + 1, streak: 0 };
-  const streak = tally.streak + 1;
+  const streak = best >= target.minScore ? tally.streak + 1 : 0;
   return {
     frames: tally.frames + 1,
     hits: tally.hits + 1,
@@ -86,8 +90,8 @@ export function tallyFrame(
 }
 
 /**
- * The verdict of a tally: present once sighted in `confirmFrames` consecutive frames, else not
- * seen in N frames, or nothing analysed.
+ * The verdict of a tally: present once strongly sighted in `confirmFrames` consecutive frames,
+ * else not seen in N frames, or nothing analysed.
  */
 export function verificationVerdict(t: VerificationTally, confirmFrames: number): VerificationVerdict {
   if (t.longestStreak >= Math.max(1, confirmFrames) && t.bestScore !== null && t.nearestM !== null)
@@ -109,7 +113,7 @@ export function verificationText(v: VerificationVerdict): string {
   if (v.verdict === 'not_seen')
     return v.hits === 0
       ? `${v.frames} 帧中未发现 / not seen in ${v.frames} frames`
-      : `${v.frames} 帧中未发现（${v.hits} 帧单独检出，未经连续帧确认）/ not seen in ${v.frames} frames (lone sightings in ${v.hits}, not confirmed by consecutive frames)`;
+      : `${v.frames} 帧中未发现（${v.hits} 帧有未经确认的检出，请查看证据）/ not seen in ${v.frames} frames (unconfirmed sightings in ${v.hits}; see the evidence)`;
   return '未分析到画面 / no frames analysed';
 }
 

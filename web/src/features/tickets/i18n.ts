@@ -88,7 +88,7 @@ export const ticketStrings = defineStrings(
       verdict: {
         present: '问题仍存在（{{hits}}/{{frames}} 帧）',
         not_seen: '{{frames}} 帧中未发现',
-        not_seen_lone: '{{frames}} 帧中未发现（{{hits}} 帧单独检出，未经连续帧确认）',
+        not_seen_lone: '{{frames}} 帧中未发现（{{hits}} 帧有未经确认的检出，请查看证据）',
         no_frames: '尚无分析画面',
       },
     },
@@ -239,8 +239,7 @@ export const ticketStrings = defineStrings(
       verdict: {
         present: 'Finding still present ({{hits}} of {{frames}} frames)',
         not_seen: 'Not seen in {{frames}} frames',
-        not_seen_lone:
-          'Not seen in {{frames}} frames (lone sightings in {{hits}}, not confirmed by consecutive frames)',
+        not_seen_lone: 'Not seen in {{frames}} frames (unconfirmed sightings in {{hits}}; see the evidence)',
         no_frames: 'No frames analysed yet',
       },
     },
