@@ -1,4 +1,4 @@
-import { mulMat, planOrbit, rotationZYX, toMissionItems } from '@aerie/missions';
+import { bearingDeg, distanceM, mulMat, planOrbit, rotationZYX, toMissionItems } from '@aerie/missions';
 import { common } from 'node-mavlink';
 import { describe, expect, it } from 'vitest';
 import { offsetLatLon } from './geo.ts';
@@ -128,6 +128,26 @@ describe('an orbit flown by the simulated autopilot', () => {
     expect(Number(last.flags) & (4 | 8 | 64)).toBe(4 | 8 | 64);
     expect(managers.length).toBeGreaterThan(0);
     expect(managers.at(-1)!.primaryControlSysid).toBe(1);
+    // On the circle the nose goes along the track and the camera looks at the centre.
+    const center = { lat: cLat, lon: cLon };
+    const off = (a: number, b: number) => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
+    const looks: number[] = [];
+    const firstWp = planned.findIndex((it) => it.command === 16);
+    const lastWp = planned.findLastIndex((it) => it.command === 16);
+    await until(
+      () => {
+        const p = v.position;
+        // Past the first point of the circle, before the last (then it turns for home).
+        const seq = v.missionProgress.seq;
+        if (seq > firstWp && seq <= lastWp && Math.abs(distanceM(p, center) - 40) < 3)
+          looks.push(off(v.cameraAttitudeDeg.yawDeg, bearingDeg(p, center)));
+        return looks.length >= 26;
+      },
+      20_000,
+      'the aircraft on the circle',
+    );
+    // Once it has turned onto the circle (its yaw slews at the first point), within 20 deg.
+    expect(Math.max(...looks.slice(6)), JSON.stringify(looks)).toBeLessThan(20);
     // As a command too, answered ACCEPTED.
     expect(await command(gcs, 1000, [-60, Number.NaN, Number.NaN, Number.NaN, 0, 0, 0])).toBe(0);
     expect(v.gimbal.setpoint.pitchDeg).toBe(-60);

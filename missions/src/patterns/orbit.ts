@@ -1,9 +1,17 @@
 /**
  * Orbit: a circle of waypoints around a point of interest (a fire, a building under
- * inspection), facing the centre with the camera pitched down at it.
+ * inspection), with the camera turned to the centre and pitched down at it.
+ *
+ * The nose is left to the autopilot: with their default settings PX4 (MIS_YAWMODE 1, heading
+ * towards the waypoint) and ArduPilot (WP_YAW_BEHAVIOR 2, face the next waypoint) fly a
+ * mission nose along the track and ignore a waypoint's yaw, so a yaw on the waypoints would
+ * not turn the camera to the centre. The gimbal item turns it instead, 90 degrees to the inside
+ * of the circle relative to the heading (yaw not locked: it turns with the aircraft), which
+ * holds on both autopilots' defaults. (Between waypoints the nose points along the chord to the
+ * next one, a few degrees inside the tangent; the camera's field of view absorbs it.)
  */
 import type { LatLon } from '../geo.ts';
-import { bearingDeg, destination } from '../geo.ts';
+import { destination } from '../geo.ts';
 import type { Home, Route, RouteItem } from '../route.ts';
 
 export interface OrbitOptions {
@@ -56,14 +64,9 @@ export function planOrbit(options: OrbitOptions): OrbitResult {
   const wrap = options.takeoffAndReturn ?? true;
   if (wrap) items.push({ type: 'takeoff', altM: options.altM });
   if (options.speedMps) items.push({ type: 'speed', mps: options.speedMps });
-  items.push({ type: 'gimbal', pitchDeg: Math.round(pitch * 10) / 10 });
-  for (const p of points)
-    items.push({
-      type: 'waypoint',
-      ...p,
-      altM: options.altM,
-      yawDeg: Math.round(bearingDeg(p, options.center) * 10) / 10,
-    });
+  // Clockwise seen from above: the centre is on the right of the track.
+  items.push({ type: 'gimbal', pitchDeg: Math.round(pitch * 10) / 10, yawDeg: dir * 90 });
+  for (const p of points) items.push({ type: 'waypoint', ...p, altM: options.altM });
   if (wrap) items.push({ type: 'rtl' });
   const route: Route = {
     name: options.name ?? 'orbit',

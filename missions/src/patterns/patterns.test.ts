@@ -217,17 +217,31 @@ describe('planCorridor', () => {
 });
 
 describe('planOrbit', () => {
-  it('puts every point on the circle, facing the centre, camera pitched at it', () => {
+  it('puts every point on the circle, the camera turned to the centre and pitched at it', () => {
     const center = destination(DOCK, 45, 300);
     const r = planOrbit({ center, radiusM: 80, altM: 60, turns: 2, pointsPerTurn: 12 });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.plan.points).toHaveLength(25);
     for (const p of r.plan.points) expect(Math.abs(distanceM(center, p) - 80) / 80).toBeLessThan(0.001);
     const wps = r.plan.route.items.filter((i) => i.type === 'waypoint');
-    for (const w of wps) {
-      if (w.type !== 'waypoint') continue;
-      expect(Math.abs(((((w.yawDeg! - bearingDeg(w, center)) % 360) + 540) % 360) - 180)).toBeLessThan(0.1);
+    const gimbal = r.plan.route.items.find((i) => i.type === 'gimbal');
+    // No waypoint yaw (the autopilots' defaults ignore it); the gimbal turns 90 deg to the inside.
+    expect(gimbal).toEqual({ type: 'gimbal', pitchDeg: -36.9, yawDeg: 90 });
+    const off = (a: number, b: number) => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
+    for (let k = 0; k + 1 < wps.length; k++) {
+      const w = wps[k]!;
+      const next = wps[k + 1]!;
+      if (w.type !== 'waypoint' || next.type !== 'waypoint') continue;
+      expect(w.yawDeg).toBeUndefined();
+      // Nose towards the next waypoint (the autopilots' default) + the gimbal's 90 deg: the camera
+      // looks at the centre within half the arc between two points (15 deg here), all the way.
+      const camera = bearingDeg(w, next) + 90;
+      expect(off(camera, bearingDeg(w, center))).toBeLessThan(15.1);
+      expect(off(camera, bearingDeg(next, center))).toBeLessThan(15.1);
     }
+    const ccw = planOrbit({ center, radiusM: 80, altM: 60, clockwise: false });
+    if (!ccw.ok) throw new Error(ccw.error.message);
+    expect(ccw.plan.route.items.find((i) => i.type === 'gimbal')).toMatchObject({ yawDeg: -90 });
     // atan(60 / 80) = 36.87 deg down.
     expect(r.plan.gimbalPitchDeg).toBeCloseTo(-36.87, 2);
     // Clockwise: the second point is ~30 deg clockwise of the first (north -> east).
