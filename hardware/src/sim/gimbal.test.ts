@@ -133,7 +133,7 @@ describe('an orbit flown by the simulated autopilot', () => {
     const off = (a: number, b: number) => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
     const looks: number[] = [];
     const firstWp = planned.findIndex((it) => it.command === 16);
-    const lastWp = planned.findLastIndex((it) => it.command === 16);
+    const lastWp = planned.map((it) => it.command).lastIndexOf(16);
     await until(
       () => {
         const p = v.position;

@@ -125,6 +125,28 @@ async function stop(sortieId: string) {
   await h.app.patrol.orchestrator.settled();
 }
 
+/** A handled ticket `eastM` east of the site and the verification flight sent over it. */
+async function verificationFlightOver(eastM: number, token: string) {
+  const target = destination(SITE, 90, eastM);
+  const id = await handledTicket(target);
+  const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token });
+  expect(res.statusCode, res.body).toBe(201);
+  return { target, id, sortieId: res.json().sortieId as string, desk: h.app.tickets };
+}
+
+/** Ends the flight (aborted on the ground) and answers the ticket page once its verdict is closed. */
+async function landed(id: string, sortieId: string) {
+  // Its end reaches the desk through the orchestrator's progress, and the closing evidence is
+  // stored in the background (after the abort's answer).
+  await stop(sortieId);
+  await h.app.tickets.whenIdle();
+  return vi.waitFor(async () => {
+    const now = await page(id);
+    expect(now.verificationFlights[0].finishedAt).not.toBeNull();
+    return now;
+  });
+}
+
 /** A sighting; construction files on its own from 0.8 (the default policy's auto-file score). */
 const seen = (at: { lat: number; lon: number }, category = 'construction', score = 0.85) =>
   ({ category, score, lat: at.lat, lon: at.lon, errorM: 4 }) as const;
@@ -221,12 +243,7 @@ describe('POST /api/tickets/:id/verification-flight', () => {
   });
 
   it('attaches "still present" at the frame that confirms the finding near the location (two in a row)', async () => {
-    const target = destination(SITE, 90, 1200);
-    const id = await handledTicket(target);
-    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.dispatcher });
-    expect(res.statusCode, res.body).toBe(201);
-    const { sortieId } = res.json();
-    const desk = h.app.tickets;
+    const { target, id, sortieId, desk } = await verificationFlightOver(1200, tok.dispatcher);
     const frame = { bytes: JPEG, mime: 'image/jpeg' };
     expect((await desk.recordVerificationFrame(sortieId, [], frame))?.verdict).toBe('not_seen');
     // A lone sighting is not yet the finding (detection.minFrames is 2 here).
@@ -259,27 +276,14 @@ describe('POST /api/tickets/:id/verification-flight', () => {
   });
 
   it('attaches "not seen in N frames" with the last frame when the sortie ends without it', async () => {
-    const target = destination(SITE, 90, 1100);
-    const id = await handledTicket(target);
-    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.reviewer });
-    expect(res.statusCode, res.body).toBe(201);
-    const { sortieId } = res.json();
-    const desk = h.app.tickets;
+    const { target, id, sortieId, desk } = await verificationFlightOver(1100, tok.reviewer);
     const elsewhere = destination(target, 0, 500);
     await desk.recordVerificationFrame(sortieId, [seen(elsewhere)], { bytes: JPEG, mime: 'image/jpeg' });
     await desk.recordVerificationFrame(sortieId, [seen(target, 'fire_smoke')], {
       bytes: JPEG,
       mime: 'image/jpeg',
     });
-    // The sortie ends (aborted here): its end reaches the desk through the orchestrator's progress,
-    // and the closing evidence is stored in the background (after the abort's answer).
-    await stop(sortieId);
-    await desk.whenIdle();
-    const p = await vi.waitFor(async () => {
-      const now = await page(id);
-      expect(now.verificationFlights[0].finishedAt).not.toBeNull();
-      return now;
-    });
+    const p = await landed(id, sortieId);
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 2 });
     const [ev] = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(ev.meta).toMatchObject({
@@ -296,13 +300,9 @@ describe('POST /api/tickets/:id/verification-flight', () => {
       }),
     ).toBeNull();
   });
+
   it('does not call weak sightings present: it names them and attaches the frame of the best one', async () => {
-    const target = destination(SITE, 90, 1300);
-    const id = await handledTicket(target);
-    const res = await h.req('POST', `/api/tickets/${id}/verification-flight`, { token: tok.reviewer });
-    expect(res.statusCode, res.body).toBe(201);
-    const { sortieId } = res.json();
-    const desk = h.app.tickets;
+    const { target, id, sortieId, desk } = await verificationFlightOver(1300, tok.reviewer);
     const plain = { bytes: Buffer.from('a frame with nothing'), mime: 'image/jpeg' };
     const weakest = { bytes: Buffer.from('a frame with a faint box'), mime: 'image/jpeg' };
     const best = { bytes: Buffer.from('a frame with the clearest weak box'), mime: 'image/jpeg' };
@@ -316,13 +316,7 @@ describe('POST /api/tickets/:id/verification-flight', () => {
     });
     await desk.recordVerificationFrame(sortieId, [seen(target, 'construction', 0.65)], best);
     await desk.recordVerificationFrame(sortieId, [], plain);
-    await stop(sortieId);
-    await desk.whenIdle();
-    const p = await vi.waitFor(async () => {
-      const now = await page(id);
-      expect(now.verificationFlights[0].finishedAt).not.toBeNull();
-      return now;
-    });
+    const p = await landed(id, sortieId);
     expect(p.verificationFlights[0]).toMatchObject({ verdict: 'not_seen', frames: 3, hits: 2 });
     const [ev] = p.evidence.filter((e: { kind: string }) => e.kind === 'verification');
     expect(ev.meta.text).toBe(
