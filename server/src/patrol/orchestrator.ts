@@ -940,6 +940,11 @@ export class Orchestrator {
     if (this.clustered && !((await this.mayDrive(a.vehicleId)) && (await this.hold(a.sortieId)))) {
       a.dropped = true;
       this.active.delete(a.sortieId);
+      // An ownership check that ran while the sortie was being placed here may have taken its
+      // lease: give it back (once that check is done), or the node with the bridge would wait
+      // out the lease before adopting it. Releasing removes only this node's own lease.
+      await this.checking;
+      await this.o.ownership?.release(`sortie:${a.sortieId}`);
       const message = `${a.decisionReason}; begun by the server node its bridge is connected to`;
       this.publishQueued(a, message);
       return { ok: true, sortieId: a.sortieId, dockId: a.dockId, vehicleId: a.vehicleId, decision: message };
