@@ -77,6 +77,32 @@ export function consoleSignIn(
   };
 }
 
+/** What a session lookup says: its user and scope now, or why the socket must go. */
+export type SessionCheck =
+  | { ok: true; user: ConsoleSocketData['user']; scope: ConsoleSocketData['scope'] }
+  | Extract<ConsoleAck, { ok: false }>;
+
+/** Looks a console session up again: its user (role and department as they are now) and scope. */
+export async function lookupSession(db: Db, now: () => number, token: string): Promise<SessionCheck> {
+  const user = await findSessionUser(db, token, now());
+  if (!user) {
+    return { ok: false, error: { code: 'Unauthorized', message: 'the session has ended; sign in again' } };
+  }
+  const scope = decide(user.role, 'vehicles.read');
+  if (!scope) {
+    return { ok: false, error: { code: 'Forbidden', message: `role ${user.role} may not vehicles.read` } };
+  }
+  return { ok: true, user, scope };
+}
+
+/** Puts a lookup's user and scope on the socket; the refusal when there is none. */
+export function applySession(data: ConsoleSocketData, check: SessionCheck): ConsoleAck {
+  if (!check.ok) return check;
+  data.user = check.user;
+  data.scope = check.scope;
+  return { ok: true };
+}
+
 /**
  * Checks the socket's session again and refreshes its role and department; the caller
  * disconnects the socket when this refuses (after answering, so the client learns why).
@@ -86,15 +112,5 @@ export async function recheckSession(
   now: () => number,
   data: ConsoleSocketData,
 ): Promise<ConsoleAck> {
-  const user = await findSessionUser(db, data.token, now());
-  if (!user) {
-    return { ok: false, error: { code: 'Unauthorized', message: 'the session has ended; sign in again' } };
-  }
-  const scope = decide(user.role, 'vehicles.read');
-  if (!scope) {
-    return { ok: false, error: { code: 'Forbidden', message: `role ${user.role} may not vehicles.read` } };
-  }
-  data.user = user;
-  data.scope = scope;
-  return { ok: true };
+  return applySession(data, await lookupSession(db, now, data.token));
 }

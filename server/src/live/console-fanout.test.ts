@@ -148,6 +148,38 @@ describe('/console namespace', () => {
     }
   });
 
+  it("spreads the consoles' fleet batches over the period, each console still getting one a period", async () => {
+    await rig.h.close();
+    rig = await startRig({ fleetIntervalMs: 500, fleetPhases: 5 });
+    const store = rig.h.app.aerie.liveState;
+    store.update(rig.veh.a1, st({ batteryPct: 0 }));
+    const token = await rig.h.userToken('command_centre');
+    const consoles = Array.from({ length: 10 }, () => client({ token }));
+    const arrivals = consoles.map(() => [] as number[]);
+    consoles.forEach((c, i) => {
+      c.on('fleet.state', () => arrivals[i]!.push(Date.now()));
+    });
+    await Promise.all(consoles.map(connected));
+    await until(() => arrivals.every((a) => a.length === 1), 'the first fleet snapshot at every console');
+    // A vehicle changing at 50 Hz for 2 s: every console's batches come at its own turn.
+    const t0 = Date.now();
+    let n = 0;
+    while (Date.now() - t0 < 2000) {
+      store.update(rig.veh.a1, st({ batteryPct: ++n % 100 }));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const batches = arrivals.map((a) => a.filter((t) => t >= t0));
+    // About 2 Hz each: 4 periods in 2 s (one more or less at the edges).
+    for (const b of batches)
+      expect(b.length).toBeGreaterThanOrEqual(3), expect(b.length).toBeLessThanOrEqual(5);
+    // The first batch after the change came at five different moments a tenth of a second apart,
+    // two consoles at each, not to all ten at once.
+    const firsts = batches.map((b) => b[0]!).sort((a, b) => a - b);
+    expect(firsts.at(-1)! - firsts[0]!).toBeGreaterThanOrEqual(300);
+    const sameMoment = (t: number) => firsts.filter((u) => Math.abs(u - t) < 30).length;
+    expect(Math.max(...firsts.map(sameMoment))).toBeLessThanOrEqual(4);
+  });
+
   it('sends a focused vehicle at full rate after the ack, and stops after unfocus', async () => {
     const store = rig.h.app.aerie.liveState;
     store.update(rig.veh.a1, st({ altRelM: 0 }));
@@ -268,6 +300,26 @@ describe('/console namespace', () => {
     await rig.h.req('POST', '/api/auth/logout', { token });
     expect(await focus(c, rig.veh.a1)).toMatchObject({ ok: false, error: { code: 'Unauthorized' } });
     expect(await gone).toBe('io server disconnect');
+  });
+
+  it('checks every session again within the check period and disconnects the consoles of one that ended', async () => {
+    await rig.h.close();
+    rig = await startRig({ sessionCheckMs: 500 });
+    const ended = await rig.h.userToken('pilot');
+    const kept = await rig.h.userToken('command_centre');
+    // Twelve consoles: more than the ten turns the check is spread over, two of each session in
+    // turns of their own.
+    const consoles = Array.from({ length: 12 }, (_, i) => client({ token: i % 6 === 0 ? ended : kept }));
+    await Promise.all(consoles.map(connected));
+    const gone = consoles.map(
+      (c) => new Promise<string>((resolve) => c.once('disconnect', (reason) => resolve(reason))),
+    );
+    const signedOutAt = Date.now();
+    await rig.h.req('POST', '/api/auth/logout', { token: ended });
+    expect(await Promise.all([gone[0], gone[6]])).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(Date.now() - signedOutAt).toBeLessThan(3000);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(consoles.filter((c) => c.connected)).toHaveLength(10);
   });
 
   it('keeps only the newest snapshot for a client that stops reading, and catches it up when it reads again', async () => {

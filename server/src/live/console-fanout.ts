@@ -38,12 +38,23 @@ import type { AppContext } from '../context.ts';
 import { vehicles } from '../db/schema.ts';
 import { drained } from './back-pressure.ts';
 import { createAlertCoalescer, createAlertDeriver, createRecentAlerts } from './console-alerts.ts';
-import { type ConsoleSocketData, consoleSignIn, recheckSession, viewerOf } from './console-auth.ts';
+import {
+  applySession,
+  type ConsoleSocketData,
+  consoleSignIn,
+  lookupSession,
+  recheckSession,
+  type SessionCheck,
+  viewerOf,
+} from './console-auth.ts';
 import { focusSlotAfterSend, focusWait } from './focus-rate.ts';
 import type { LiveEntry, LiveStateStore } from './live-state-store.ts';
 import { DepartmentDirectory, maySee, viewerRooms } from './visibility.ts';
 
 export type { ConsoleSocketData } from './console-auth.ts';
+
+/** The periodic session check goes over the sockets in this many turns (`checkSessions`). */
+const SESSION_TURNS = 10;
 
 export type ConsoleNamespace = Namespace<
   ConsoleClientToServer,
@@ -61,13 +72,18 @@ type ConsoleSocket = Socket<
 export interface ConsoleFanoutOptions {
   /** Period of the whole-fleet batch (default 500 ms, ~2 Hz). */
   fleetIntervalMs?: number;
+  /**
+   * Turns the consoles' fleet batches are spread over within a period (default 5: a fifth of the
+   * consoles every 100 ms); 1 sends every console's batch at the same tick.
+   */
+  fleetPhases?: number;
   /** Average gap between two states of one focused vehicle on one socket (default 100 ms, 10 Hz; `focus-rate.ts`). */
   focusIntervalMs?: number;
   /** How soon a send held back by an undrained connection is tried again (default 20 ms). */
   retryMs?: number;
   /** How often the vehicle -> department map for scoped users is reloaded (default 5 s). */
   directoryRefreshMs?: number;
-  /** How often every socket's session is checked again (default 30 s). */
+  /** How often every socket's session is checked again (default 30 s; spread over the period). */
   sessionCheckMs?: number;
   /** Stored vehicle events (the bridge channel), from which status-text alerts are derived. */
   vehicleEvents?: VehicleEventSource;
@@ -118,6 +134,10 @@ interface Client {
   behind: Set<string> | null;
   focus: Map<string, FocusEntry>;
   fleetRetry: NodeJS.Timeout | null;
+  /** Which turn of the fleet period the socket's batches go in (`fleetStream`). */
+  fleetTurn: number;
+  /** Which turn of the session check period its session is looked up in (`checkSessions`). */
+  sessionTurn: number;
 }
 
 /** What the pieces share: the live store, the connected clients and who may see what. */
@@ -137,13 +157,22 @@ function view(vehicleId: string, e: LiveEntry): ConsoleVehicleState {
 }
 
 /**
- * Whole-fleet batches: the vehicles changed since the last tick, fleet fields only. Sockets in
- * step share one broadcast per scope (encoded once, however many consoles watch); a socket that
- * is not drained falls behind and catches up on its own, in one message, once it drains.
+ * Whole-fleet batches: the vehicles changed since the socket's last batch, fleet fields only.
+ * Sockets are spread over `phases` turns of the fleet period, a turn every
+ * `fleetIntervalMs / phases`: each socket still gets a batch per period, but the node writes
+ * (and the consoles parse) a share of the batches at a time instead of every console's batch at
+ * the same moment, which held the node's event loop (and every focused state behind it) for the
+ * whole burst. Sockets of one turn in step share one broadcast per scope (encoded once, however
+ * many consoles watch); a socket that is not drained falls behind and catches up on its own, in
+ * one message, once it drains.
  */
-function fleetStream(s: Shared, ns: ConsoleNamespace) {
-  /** Vehicles changed since the last fleet tick. */
-  const delta = new Set<string>();
+function fleetStream(s: Shared, ns: ConsoleNamespace, phases: number) {
+  /** Per turn: the vehicles changed since that turn's last batch. */
+  const deltas = Array.from({ length: phases }, () => new Set<string>());
+  /** Per turn: its clients. */
+  const turns = Array.from({ length: phases }, () => new Set<Client>());
+  let next = 0;
+  let assigned = 0;
 
   function flushBehind(c: Client): void {
     const behind = c.behind;
@@ -165,11 +194,15 @@ function fleetStream(s: Shared, ns: ConsoleNamespace) {
     c.socket.emit('fleet.state', items);
   }
 
+  /** The next turn: its sockets get the vehicles changed since their last batch. */
   function tick(): void {
+    const turn = next;
+    next = (next + 1) % phases;
+    const delta = deltas[turn]!;
     const changed = [...delta];
     delta.clear();
     const groups = new Map<string, { items: ConsoleFleetRow[]; ids: string[] }>();
-    for (const c of s.clients.values()) {
+    for (const c of turns[turn]!) {
       if (c.behind) {
         for (const id of changed) if (s.visible(c, id)) c.behind.add(id);
         flushBehind(c);
@@ -195,13 +228,24 @@ function fleetStream(s: Shared, ns: ConsoleNamespace) {
     for (const g of groups.values()) if (g.items.length) ns.local.to(g.ids).emit('fleet.state', g.items);
   }
 
-  /** A new socket gets every vehicle it may see, as soon as it drains. */
+  /** A new socket takes the next turn and gets every vehicle it may see, as soon as it drains. */
   function welcome(c: Client): void {
+    c.fleetTurn = assigned;
+    assigned = (assigned + 1) % phases;
+    turns[c.fleetTurn]!.add(c);
     for (const [id] of s.store.all()) if (s.visible(c, id)) c.behind!.add(id);
     flushBehind(c);
   }
 
-  return { changed: (vehicleId: string) => delta.add(vehicleId), tick, welcome };
+  function leave(c: Client): void {
+    turns[c.fleetTurn]?.delete(c);
+  }
+
+  function changed(vehicleId: string): void {
+    for (const d of deltas) d.add(vehicleId);
+  }
+
+  return { changed, tick, welcome, leave };
 }
 
 /**
@@ -355,7 +399,11 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     retryMs: opts.retryMs ?? 20,
   };
   const { clients } = shared;
-  const fleet = fleetStream(shared, ns);
+  const fleetPhases = Math.max(
+    1,
+    Math.min(Math.floor(opts.fleetPhases ?? 5), Math.floor(fleetIntervalMs / 10)),
+  );
+  const fleet = fleetStream(shared, ns, fleetPhases);
   const focus = focusStreams(shared, ns, opts.focusIntervalMs ?? 100);
   const alerts = alertFeed(shared, ctx.now);
 
@@ -389,6 +437,7 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
 
   function dropClient(c: Client): void {
     clients.delete(c.socket.id);
+    fleet.leave(c);
     if (c.fleetRetry) clearTimeout(c.fleetRetry);
     for (const id of [...c.focus.keys()]) focus.unfocus(c, id);
   }
@@ -400,7 +449,14 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
   );
 
   ns.on('connection', (socket) => {
-    const c: Client = { socket, behind: new Set(), focus: new Map(), fleetRetry: null };
+    const c: Client = {
+      socket,
+      behind: new Set(),
+      focus: new Map(),
+      fleetRetry: null,
+      fleetTurn: 0,
+      sessionTurn: connections++ % SESSION_TURNS,
+    };
     clients.set(socket.id, c);
     joinViewerRooms(socket);
     fleet.welcome(c);
@@ -462,24 +518,43 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     socket.on('disconnect', () => dropClient(c));
   });
 
+  /**
+   * Every socket's session is checked again once per `sessionCheckMs`: a tenth of the sockets at
+   * a time (each at the turn it was given when it connected), one lookup per session however many consoles share
+   * it; all of them at once held the node's event loop for one lookup per console.
+   */
+  let sessionTurn = 0;
+  let connections = 0;
+  function checkSessions(): void {
+    const turn = sessionTurn;
+    sessionTurn = (sessionTurn + 1) % SESSION_TURNS;
+    const lookups = new Map<string, Promise<SessionCheck>>();
+    for (const c of clients.values()) {
+      if (c.sessionTurn !== turn) continue;
+      const token = c.socket.data.token;
+      let lookup = lookups.get(token);
+      if (!lookup) {
+        lookup = lookupSession(db, ctx.now, token);
+        lookups.set(token, lookup);
+      }
+      lookup.then(
+        (check) => {
+          if (!applySession(c.socket.data, check).ok) c.socket.disconnect(true);
+          else joinViewerRooms(c.socket);
+        },
+        () => {},
+      );
+    }
+  }
+
   const timers = [
-    setInterval(fleet.tick, fleetIntervalMs),
+    setInterval(fleet.tick, fleetIntervalMs / fleetPhases),
     setInterval(alerts.tick, 1000),
     setInterval(() => {
       if (![...clients.values()].some((c) => c.socket.data.scope === 'department')) return;
       departments.refresh(true).catch(() => {});
     }, directoryRefreshMs),
-    setInterval(() => {
-      for (const c of clients.values()) {
-        recheckSession(db, ctx.now, c.socket.data).then(
-          (r) => {
-            if (!r.ok) c.socket.disconnect(true);
-            else joinViewerRooms(c.socket);
-          },
-          () => {},
-        );
-      }
-    }, sessionCheckMs),
+    setInterval(checkSessions, sessionCheckMs / SESSION_TURNS),
   ];
   for (const t of timers) t.unref();
 
