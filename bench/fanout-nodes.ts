@@ -2,9 +2,10 @@
  * Fan-out across server nodes (issue 17), `npm run bench -- --only fanout-nodes`: 1, 2 and 3
  * `aerie server` processes on one data folder and one Redis (the multi-node deployment on one
  * machine). Simulated bridges (at most 250 vehicles each, one system id per vehicle) connect to
- * the nodes in turn over the real `/bridge` channel (hello, batches of state items every 20 ms
- * with one batch in flight, newest state per vehicle while waiting: what the bridge does) at
- * 10 Hz per vehicle. 200 socket.io-client consoles in a separate process are spread evenly over
+ * the nodes in turn over the real `/bridge` channel at 10 Hz per vehicle, as the bridge does
+ * with its defaults: a live preview of the states queued in the last 10 ms ('bridge.live',
+ * volatile), and a batch of state items every 100 ms with one batch in flight, the newest state
+ * per vehicle while waiting. 200 socket.io-client consoles in a separate process are spread evenly over
  * the nodes, each focusing 4 vehicles. Latency = console receipt - the bridge's own stamp in the
  * state, so it covers ingest, the hop between nodes (Redis) and the fan-out.
  *
@@ -28,7 +29,9 @@ const RATE_HZ = 10;
 const CLIENTS = 200;
 const FOCUS_PER_CLIENT = 4;
 const PER_BRIDGE = 250;
-const BATCH_MS = 20;
+/** The bridge's defaults: `liveIntervalMs` and `batchIntervalMs` (gcs-bridge `channel/client.ts`). */
+const LIVE_MS = 10;
+const BATCH_MS = 100;
 const WARMUP_MS = 3000;
 const MEASURE_MS = 10_000;
 const PASSWORD = 'bench-admin-password';
@@ -111,7 +114,11 @@ async function startNode(
   }
 }
 
-/** A bridge on the channel: one batch in flight, the newest state per vehicle while it waits. */
+/**
+ * A bridge on the channel: every 10 ms a preview of the states of the last 10 ms (their stamps
+ * spread over it, as states come from the vehicles); every 100 ms a batch, one in flight, the
+ * newest state per vehicle while it waits.
+ */
 function driveBridge(nodeUrl: string, token: string, sysids: number[]) {
   const socket: Socket = connect(`${nodeUrl}/bridge`, {
     auth: { token },
@@ -123,7 +130,8 @@ function driveBridge(nodeUrl: string, token: string, sysids: number[]) {
   let acked = 0;
   const pending = new Map<number, number>();
   let tick = 0;
-  const slices = 1000 / RATE_HZ / BATCH_MS;
+  const slices = 1000 / RATE_HZ / LIVE_MS;
+  const ticksPerBatch = BATCH_MS / LIVE_MS;
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     if (inFlight || pending.size === 0) return;
@@ -160,11 +168,28 @@ function driveBridge(nodeUrl: string, token: string, sysids: number[]) {
         .timeout(60_000)
         .emitWithAck('bridge.hello', { epoch: randomUUID(), version: 'bench', links: [] });
       timer = setInterval(() => {
-        const slice = tick++ % slices;
-        const t = Date.now();
-        for (let i = slice; i < sysids.length; i += slices) pending.set(sysids[i]!, t);
-        flush();
-      }, BATCH_MS);
+        const n = tick++;
+        const slice = n % slices;
+        const now = Date.now();
+        const live = [];
+        const inSlice = Math.ceil((sysids.length - slice) / slices);
+        for (let i = slice, k = 1; i < sysids.length; i += slices, k++) {
+          const sysid = sysids[i]!;
+          const t = Math.round(now - LIVE_MS * (1 - k / inSlice));
+          pending.set(sysid, t);
+          live.push({
+            seq: seq + live.length + 1,
+            sysid,
+            atMs: t,
+            kind: 'state' as const,
+            state: snapshot(sysid, t),
+          });
+        }
+        // The preview's seqs are a guess at the batch's (the server uses them only to skip what a
+        // batch showed already); its stamps are what keeps each state shown once.
+        socket.volatile.emit('bridge.live', live);
+        if (n % ticksPerBatch === ticksPerBatch - 1) flush();
+      }, LIVE_MS);
     },
     acked: () => acked,
     stop() {

@@ -678,6 +678,12 @@ export interface BridgeToServerEvents {
   'bridge.hello': (hello: BridgeHello, ack: (reply: HelloAck) => void) => void;
   /** A batch of items in seq order; the ack carries the highest seq stored and any refusals. */
   'bridge.items': (items: ChannelItem[], ack: (reply: ItemsAck) => void) => void;
+  /**
+   * A preview of state items already queued for a batch, sent as they are queued (volatile, no
+   * ack): the server shows them in the live state without waiting for the batch in flight or the
+   * database, and stores them when their batch comes. Lost previews cost nothing but latency.
+   */
+  'bridge.live': (items: ChannelItem[]) => void;
   /** One chunk of a sortie's .tlog; the ack on the last chunk says where it was stored. */
   'bridge.tlog': (chunk: TlogChunk, ack: (reply: TlogChunkReply) => void) => void;
   /** Progress of a running `mission.upload` (best effort, not buffered while disconnected). */

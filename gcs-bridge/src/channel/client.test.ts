@@ -63,6 +63,10 @@ class FakeServer {
   readonly batches: number[][] = [];
   hellos = 0;
   dropAcks = 0;
+  /** 'bridge.live' previews received, each message's items. */
+  readonly previews: ChannelItem[][] = [];
+  /** While set, batches are stored but their acks wait for it (a slow database). */
+  holdAcks: Promise<void> | null = null;
   /** Items to refuse as the real server does a malformed one: consumed, not stored, named in the ack. */
   refuse: (item: ChannelItem) => ItemRejection | null = () => null;
   token = 'good-token';
@@ -85,7 +89,8 @@ class FakeServer {
         epoch = hello.epoch;
         ack({ lastSeq: this.cursors.get(epoch) ?? 0, bridgeId: 'b1', bridgeName: 'site' });
       });
-      socket.on('bridge.items', (items: ChannelItem[], ack: (r: ItemsAck) => void) => {
+      socket.on('bridge.live', (items: ChannelItem[]) => this.previews.push(items));
+      socket.on('bridge.items', async (items: ChannelItem[], ack: (r: ItemsAck) => void) => {
         this.batches.push(items.map((i) => i.seq));
         let cursor = this.cursors.get(epoch) ?? 0;
         const rejected: ItemRejection[] = [];
@@ -101,6 +106,7 @@ class FakeServer {
           this.dropAcks--;
           return;
         }
+        if (this.holdAcks) await this.holdAcks;
         ack(rejected.length ? { lastSeq: cursor, rejected } : { lastSeq: cursor });
       });
     });
@@ -182,6 +188,52 @@ describe('BridgeChannelClient', () => {
     ]);
     await until(() => c.stats().size === 0, 'the ack');
     expect(c.stats()).toMatchObject({ lastSeq: 4, ackedSeq: 4, connected: true });
+  });
+
+  it('previews each queued state at once while a batch waits for its ack, and still stores it in a batch', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge, { stateIntervalMs: 0, liveIntervalMs: 10 });
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    let release!: () => void;
+    server.holdAcks = new Promise<void>((r) => {
+      release = r;
+    });
+    bridge.emit('vehicle.state', snap(1, 1));
+    await until(() => server!.batches.length === 1, 'the first batch, held');
+    // Queued behind the batch in flight: previewed within the live interval, newest per vehicle.
+    for (const alt of [2, 3]) bridge.emit('vehicle.state', snap(1, alt));
+    bridge.emit('vehicle.state', snap(2, 7));
+    await until(() => server!.previews.flat().some((i) => i.sysid === 2), 'the preview of the queued states');
+    const previewed = server.previews
+      .flat()
+      .map((i) => (i.kind === 'state' ? `${i.sysid}:${i.state.altRelM}` : '?'));
+    expect(previewed).toContain('1:3');
+    expect(previewed).toContain('2:7');
+    expect(previewed).not.toContain('1:2');
+    expect(server.batches).toHaveLength(1);
+    release();
+    server.holdAcks = null;
+    // The batch stores every state, the previewed ones included, each once.
+    await until(() => server!.stored.length === 4, 'every state stored');
+    expect(server.stored.map((i) => (i.kind === 'state' ? `${i.sysid}:${i.state.altRelM}` : '?'))).toEqual([
+      '1:1',
+      '1:2',
+      '1:3',
+      '2:7',
+    ]);
+  });
+
+  it('sends no preview when the live interval is 0', async () => {
+    server = new FakeServer();
+    await server.listen();
+    const bridge = new FakeBridge();
+    const c = startClient(bridge, { stateIntervalMs: 0, liveIntervalMs: 0 });
+    await new Promise<void>((r) => c.once('connected', () => r()));
+    for (const alt of [1, 2, 3]) bridge.emit('vehicle.state', snap(1, alt));
+    await until(() => server!.stored.length === 3, 'every state stored');
+    expect(server.previews).toEqual([]);
   });
 
   it('logs and reports the items the server refuses, and does not send them again', async () => {

@@ -14,6 +14,12 @@
  *   by hand (Socket.IO does not retry those).
  *   token refused -> 'rejected' once and stop: retrying a wrong token never helps.
  *
+ * Live preview: each state item, as it is queued, also goes as a volatile 'bridge.live' message,
+ * newest per vehicle, at once when none went in the last `liveIntervalMs` (default 10 ms), else
+ * when that interval ends; the server shows it to the consoles without waiting for the batch in
+ * flight to be stored. The batch is still what stores it (the server shows a state once,
+ * whichever comes first).
+ *
  * Telemetry: the Bridge emits coalesced snapshots at up to ~10 Hz per vehicle; the channel
  * forwards at most one per `stateIntervalMs` (10 Hz: the server serves a focused vehicle at
  * full rate and thins the fleet view to 2 Hz itself) per vehicle and always the newest (a
@@ -42,6 +48,7 @@ import {
   type BridgeHello,
   type BridgeToServerEvents,
   type CameraStreamsPayload,
+  type ChannelItem,
   type CommandReply,
   type CommandRequest,
   type DockCommandRequest,
@@ -110,6 +117,11 @@ export interface BridgeChannelClientOptions {
   ackTimeoutMs?: number;
   /** Shortest gap between two forwarded snapshots of one vehicle (default 100 ms). */
   stateIntervalMs?: number;
+  /**
+   * Shortest gap between two live previews ('bridge.live', default 10 ms): the longest a queued
+   * state waits for one; 0 sends none (the consoles then see a state once its batch arrives).
+   */
+  liveIntervalMs?: number;
   /** First and largest reconnect delay (defaults 500 ms and 10 s; Socket.IO adds jitter). */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
@@ -174,6 +186,10 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
   private stopped = true;
   private readonly lastStateAt = new Map<number, number>();
   private readonly pendingState = new Map<number, VehicleSnapshot>();
+  /** Per sysid: the newest state item queued since the last live preview. */
+  private readonly livePending = new Map<number, ChannelItem>();
+  private liveTimer: NodeJS.Timeout | null = null;
+  private lastPreviewAt = Number.NEGATIVE_INFINITY;
   private readonly bridgeListeners: { [K in keyof BridgeEvents]: (...args: BridgeEvents[K]) => void };
   private readonly recorder: SortieRecorder | null;
   private readonly uploads: TlogUploadQueue;
@@ -196,6 +212,7 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
       batchMaxBytes: options.batchMaxBytes ?? 512 * 1024,
       ackTimeoutMs: options.ackTimeoutMs ?? 10_000,
       stateIntervalMs: options.stateIntervalMs ?? 100,
+      liveIntervalMs: options.liveIntervalMs ?? 10,
       reconnectDelayMs: options.reconnectDelayMs ?? 500,
       reconnectDelayMaxMs: options.reconnectDelayMaxMs ?? 10_000,
       tlogChunkBytes: options.tlogChunkBytes ?? DEFAULT_TLOG_CHUNK_BYTES,
@@ -297,8 +314,11 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     this.recorder?.dispose();
     if (this.ticker) clearInterval(this.ticker);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.liveTimer) clearTimeout(this.liveTimer);
     this.ticker = null;
     this.retryTimer = null;
+    this.liveTimer = null;
+    this.livePending.clear();
     this.generation++;
     this.ready = false;
     this.socket?.removeAllListeners();
@@ -334,7 +354,26 @@ export class BridgeChannelClient extends EventEmitter<BridgeChannelClientEvents>
     this.lastStateAt.set(s.sysid, now);
     // Stamped with when the vehicle's data arrived, not when a held-back snapshot went out.
     const atMs = s.updatedAtMs > 0 ? s.updatedAtMs : now;
-    this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: toWireState(s) });
+    const item = this.outbox.push({ kind: 'state', sysid: s.sysid, atMs, state: toWireState(s) });
+    this.preview(item);
+  }
+
+  /** Queues a state item for the next live preview (newest per vehicle). */
+  private preview(item: ChannelItem): void {
+    if (this.opts.liveIntervalMs <= 0 || !this.ready) return;
+    this.livePending.set(item.sysid, item);
+    // At once (after the states queued in the same turn) unless a preview went very recently.
+    const wait = Math.max(0, this.lastPreviewAt + this.opts.liveIntervalMs - this.now());
+    this.liveTimer ??= setTimeout(() => this.sendPreview(), wait);
+  }
+
+  private sendPreview(): void {
+    this.liveTimer = null;
+    this.lastPreviewAt = this.now();
+    const items = [...this.livePending.values()];
+    this.livePending.clear();
+    // Volatile: a preview that cannot go now is not worth keeping; its batch follows.
+    if (items.length > 0 && this.socket && this.ready) this.socket.volatile.emit('bridge.live', items);
   }
 
   private pushEvent(sysid: number, event: VehicleEvent | VehicleEventPayload): number {

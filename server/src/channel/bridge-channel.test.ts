@@ -194,6 +194,68 @@ describe('/bridge namespace', () => {
     expect(updates).toEqual(['v1:true:80', 'v1:false:80', 'other:true:70', 'v1:true:60']);
   });
 
+  it('shows a live preview of a known vehicle at once, while a batch waits, and each state only once', async () => {
+    let hold: Promise<void> | null = null;
+    const { url, token } = await serverWithBridge({
+      async onState() {
+        if (hold) await hold;
+      },
+      async onEvent() {},
+    });
+    const s = connect(url, token);
+    await connected(s);
+    // Before the hello a preview is nobody's: nothing is shown.
+    s.emit('bridge.live', [state(1, 1, { batteryPct: 99 })]);
+    await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
+    expect(await s.emitWithAck('bridge.items', [state(1, 1, { batteryPct: 90 })])).toEqual({ lastSeq: 1 });
+    const live = h!.app.aerie.liveState;
+    const [v1] = [...live.all()].map(([id]) => id);
+    expect(live.get(v1!).state?.batteryPct).toBe(90);
+    const updates: string[] = [];
+    live.subscribe((id, e) => updates.push(`${id === v1 ? 'v1' : 'other'}:${e.state?.batteryPct}`));
+    let release!: () => void;
+    hold = new Promise<void>((r) => {
+      release = r;
+    });
+    // A batch the database holds up.
+    const ack = s.emitWithAck('bridge.items', [state(2, 1, { batteryPct: 80 })]);
+    await until(() => updates.length === 1, 'the batch shown before it is stored');
+    // Previews of what comes after it are shown at once; an unknown vehicle waits for its batch,
+    // a malformed preview is dropped (its batch is where it is refused).
+    const { batteryPct: _gone, ...malformed } = sampleVehicleState({ sysid: 1 });
+    s.emit('bridge.live', [
+      state(3, 1, { batteryPct: 70 }),
+      state(4, 2, { batteryPct: 50 }),
+      { seq: 5, kind: 'state', sysid: 1, atMs: 1005, state: malformed },
+    ]);
+    s.emit('bridge.live', [state(6, 1, { batteryPct: 60 })]);
+    await until(() => updates.length === 3, 'the previews');
+    expect(updates).toEqual(['v1:80', 'v1:70', 'v1:60']);
+    release();
+    expect(await ack).toEqual({ lastSeq: 2 });
+    hold = null;
+    // Their batch stores them and shows nothing again; the new vehicle appears once stored.
+    expect(
+      await s.emitWithAck('bridge.items', [
+        state(3, 1, { batteryPct: 70 }),
+        state(4, 2, { batteryPct: 50 }),
+        state(6, 1, { batteryPct: 60 }),
+      ]),
+    ).toEqual({ lastSeq: 6 });
+    await until(() => updates.length === 4, 'the new vehicle');
+    expect(updates).toEqual(['v1:80', 'v1:70', 'v1:60', 'other:50']);
+    // A preview older than what was shown (a late message), or of a stored seq, shows nothing.
+    s.emit('bridge.live', [
+      state(6, 1, { batteryPct: 10 }),
+      { ...state(7, 1, { batteryPct: 20 }), atMs: 1003 },
+    ]);
+    s.emit('bridge.live', [state(8, 1, { batteryPct: 40 })]);
+    await until(() => updates.length === 5, 'the newer preview');
+    expect(updates.at(-1)).toBe('v1:40');
+    const list = await h!.req('GET', '/api/vehicles', { token: h!.adminToken });
+    expect(list.json().items).toHaveLength(2);
+  });
+
   it('sends commands to the vehicle bridge and maps silence, absence and unbound vehicles to codes', async () => {
     const { url, token } = await serverWithBridge();
     const hub = h!.app.aerie.bridgeChannel;

@@ -5,10 +5,14 @@
  *   handshake: auth.token -> findBridgeByToken -> socket.data.bridge, or refused with
  *     `{ code: 'BadToken' }` (the bridge stops and says so) / `{ code: 'ServerError' }`
  *   'bridge.hello' -> HelloAck { lastSeq of the epoch, 0 when new }
+ *   'bridge.live' (no ack) -> checked -> live state at once for vehicles this channel already
+ *     knows: the bridge's preview of state items it has queued, sent as they come so that the
+ *     console fan-out waits neither for the bridge's batch in flight nor for the database
  *   'bridge.items' -> checked -> live state at once for vehicles this channel already knows
- *     (state items -> update, lost -> offline), so the console fan-out does not wait for the
- *     database -> BridgeIngest (one transaction per batch) -> ack { lastSeq } (the ack still
- *     waits for the store: the bridge resends what was not stored)
+ *     (state items -> update, lost -> offline) -> BridgeIngest (one transaction per batch) ->
+ *     ack { lastSeq } (the ack still waits for the store: the bridge resends what was not stored)
+ *     A state is shown once: one not newer (by its `atMs`) than what the vehicle last showed,
+ *     from a preview or a batch, is not shown again.
  *     -> after commit: live state of the items not shown yet (vehicles just registered) and the
  *        'vehicle.event' / 'vehicle.registered' events for the console fan-out
  *     Which vehicle a (bridge, sysid) is: what the last stored batch of the bridge said. A
@@ -32,7 +36,9 @@ import {
   type BridgeToServerEvents,
   type CameraIntrinsics,
   type CameraStreamsPayload,
+  type ChannelItem,
   type CommandReply,
+  checkChannelItem,
   type DockEventPayload,
   type GimbalAttitude,
   type HelloAck,
@@ -208,6 +214,8 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
   private readonly bindings = new Map<string, Map<number, string>>();
   /** Per bridge: the epoch and highest seq shown in the live state before being stored. */
   private readonly shownUpTo = new Map<string, { epoch: string; seq: number }>();
+  /** Per bridge: sysid -> `atMs` of the newest state shown in the live state. */
+  private readonly shownAt = new Map<string, Map<number, number>>();
   /** Progress listeners of running requests, by bridge id and request id. */
   private readonly progress = new Map<string, (p: unknown) => void>();
 
@@ -332,6 +340,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
 
     socket.on('bridge.hello', (hello, ack) => void this.onHello(socket, hello, ack));
     socket.on('bridge.items', (items, ack) => void this.onItems(socket, items, ack));
+    socket.on('bridge.live', (items) => this.onLive(socket, items));
     socket.on('bridge.tlog', (chunk, ack) => void this.onTlog(socket, chunk, ack));
     socket.on('mission.upload_progress', (p) => {
       const requestId = (p as { requestId?: unknown } | null)?.requestId;
@@ -356,6 +365,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     try {
       const lastSeq = await this.ingest.hello(bridge.id, epoch, this.vehiclesOf.get(bridge.id) ?? []);
       socket.data.epoch = epoch;
+      if (this.shownUpTo.get(bridge.id)?.epoch !== epoch) this.shownAt.delete(bridge.id);
       this.shownUpTo.set(bridge.id, { epoch, seq: lastSeq });
       this.log.info(
         {
@@ -416,6 +426,57 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
   }
 
   /**
+   * A preview of queued state items (no ack, may be dropped on the way): each one newer than what
+   * its vehicle showed goes into the live state; the batch that stores it follows.
+   */
+  private onLive(socket: BridgeSocket, items: unknown): void {
+    const { bridge, epoch } = socket.data;
+    if (!epoch || !Array.isArray(items)) return;
+    const known = this.bindings.get(bridge.id);
+    const mark = this.shownUpTo.get(bridge.id);
+    if (!known || mark?.epoch !== epoch) return;
+    for (const raw of items) {
+      const checked = checkChannelItem(raw);
+      // A malformed item is the batch's to refuse (with a code the bridge logs), not the preview's.
+      if (!checked.ok || checked.value.kind !== 'state') continue;
+      // A batch has shown this one, or a newer one, already.
+      if (checked.value.seq <= mark.seq) continue;
+      this.showState(bridge.id, known, checked.value);
+    }
+  }
+
+  /**
+   * Shows a state item of a vehicle this channel knows, unless the vehicle showed one as new
+   * already; false when the vehicle has no live entry (deleted here: it waits for the store).
+   */
+  private showState(
+    bridgeId: string,
+    known: ReadonlyMap<number, string>,
+    item: Extract<ChannelItem, { kind: 'state' }>,
+  ): boolean {
+    const vehicleId = known.get(item.sysid);
+    if (vehicleId === undefined || this.liveState.get(vehicleId).updatedAtMs === null) return false;
+    this.seenVehicles(bridgeId).add(vehicleId);
+    if (this.newer(bridgeId, item.sysid, item.atMs)) {
+      this.liveState.update(vehicleId, item.state);
+      if (item.state.online === false) this.liveState.setOffline(vehicleId);
+    }
+    return true;
+  }
+
+  /** Whether a state stamped `atMs` is newer than the vehicle's last one shown (and notes it). */
+  private newer(bridgeId: string, sysid: number, atMs: number): boolean {
+    let shown = this.shownAt.get(bridgeId);
+    if (!shown) {
+      shown = new Map();
+      this.shownAt.set(bridgeId, shown);
+    }
+    if (atMs <= (shown.get(sysid) ?? Number.NEGATIVE_INFINITY)) return false;
+    shown.set(sysid, atMs);
+    return true;
+  }
+
+  /**
    * Puts the batch's new states (and link losses) of vehicles this channel knows into the live
    * state before the batch is stored; answers the seqs it showed.
    */
@@ -429,16 +490,16 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
       // Repeats (a batch sent again) were shown the first time.
       if (item.seq <= mark.seq) continue;
       mark.seq = item.seq;
-      const lost = item.kind === 'event' && item.event.type === 'lost';
-      if (item.kind !== 'state' && !lost) continue;
+      if (item.kind === 'state') {
+        if (this.showState(bridgeId, known, item)) shown.add(item.seq);
+        continue;
+      }
+      if (item.kind !== 'event' || item.event.type !== 'lost') continue;
       const vehicleId = known.get(item.sysid);
       // A vehicle deleted here has no live entry any more: it waits for the store.
       if (vehicleId === undefined || this.liveState.get(vehicleId).updatedAtMs === null) continue;
       seen.add(vehicleId);
-      if (item.kind === 'state') {
-        this.liveState.update(vehicleId, item.state);
-        if (item.state.online === false) this.liveState.setOffline(vehicleId);
-      } else this.liveState.setOffline(vehicleId);
+      this.liveState.setOffline(vehicleId);
       shown.add(item.seq);
     }
     return shown;
@@ -549,7 +610,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     for (const item of result.stored) {
       seen.add(item.vehicleId);
       if (item.kind === 'state') {
-        if (shown.has(item.seq)) continue;
+        if (shown.has(item.seq) || !this.newer(bridgeId, item.sysid, item.atMs)) continue;
         this.liveState.update(item.vehicleId, item.state);
         if (item.state.online === false) this.liveState.setOffline(item.vehicleId);
       } else {
@@ -571,6 +632,7 @@ export class BridgeChannel extends EventEmitter<BridgeChannelEvents> implements 
     // It may stream to another node meanwhile, where its vehicles may be bound anew.
     this.bindings.delete(bridge.id);
     this.shownUpTo.delete(bridge.id);
+    this.shownAt.delete(bridge.id);
     // Nobody reports these vehicles any more: show them offline rather than frozen.
     for (const vehicleId of this.vehiclesOf.get(bridge.id) ?? []) this.liveState.setOffline(vehicleId);
     for (const dockId of this.docksOf.get(bridge.id) ?? []) this.docks.setOffline(dockId);
