@@ -59,6 +59,33 @@ async function connected(s: Socket): Promise<void> {
   });
 }
 
+/**
+ * A bridge socket on a server whose store can be held up, as by a slow database: `holdStore()`
+ * keeps every store waiting until the function it answers is called.
+ */
+async function bridgeWithSlowStore(): Promise<{ s: Socket; holdStore: () => () => void }> {
+  let held: Promise<void> | null = null;
+  const { url, token } = await serverWithBridge({
+    async onState() {
+      if (held) await held;
+    },
+    async onEvent() {},
+  });
+  const s = connect(url, token);
+  await connected(s);
+  const holdStore = () => {
+    let release!: () => void;
+    held = new Promise<void>((r) => {
+      release = r;
+    });
+    return () => {
+      held = null;
+      release();
+    };
+  };
+  return { s, holdStore };
+}
+
 const state = (seq: number, sysid: number, extra: Partial<VehicleStatePayload> = {}): ChannelItem => ({
   seq,
   kind: 'state',
@@ -143,15 +170,7 @@ describe('/bridge namespace', () => {
   });
 
   it("shows a known vehicle's state live before its batch is stored, and acks only once it is stored", async () => {
-    let hold: Promise<void> | null = null;
-    const { url, token } = await serverWithBridge({
-      async onState() {
-        if (hold) await hold;
-      },
-      async onEvent() {},
-    });
-    const s = connect(url, token);
-    await connected(s);
+    const { s, holdStore } = await bridgeWithSlowStore();
     await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
     expect(await s.emitWithAck('bridge.items', [state(1, 1, { batteryPct: 90 })])).toEqual({ lastSeq: 1 });
     const live = h!.app.aerie.liveState;
@@ -160,10 +179,7 @@ describe('/bridge namespace', () => {
     live.subscribe((id, e) =>
       updates.push(`${id === v1 ? 'v1' : 'other'}:${e.online}:${e.state?.batteryPct}`),
     );
-    let release!: () => void;
-    hold = new Promise<void>((r) => {
-      release = r;
-    });
+    const release = holdStore();
     let acked = false;
     const ack = s
       .emitWithAck('bridge.items', [
@@ -186,7 +202,6 @@ describe('/bridge namespace', () => {
     // After the store: the new vehicle; the known one is not shown a second time.
     expect(updates).toEqual(['v1:true:80', 'v1:false:80', 'other:true:70']);
     // A batch sent again is not shown again.
-    hold = null;
     expect(await s.emitWithAck('bridge.items', [state(2, 1, { batteryPct: 80 })])).toEqual({ lastSeq: 4 });
     // A vehicle whose live entry is gone (deleted here) is shown only from the stored batch, once.
     live.remove(v1!);
@@ -195,15 +210,7 @@ describe('/bridge namespace', () => {
   });
 
   it('shows a live preview of a known vehicle at once, while a batch waits, and each state only once', async () => {
-    let hold: Promise<void> | null = null;
-    const { url, token } = await serverWithBridge({
-      async onState() {
-        if (hold) await hold;
-      },
-      async onEvent() {},
-    });
-    const s = connect(url, token);
-    await connected(s);
+    const { s, holdStore } = await bridgeWithSlowStore();
     // Before the hello a preview is nobody's: nothing is shown.
     s.emit('bridge.live', [state(1, 1, { batteryPct: 99 })]);
     await s.emitWithAck('bridge.hello', { epoch: 'e1', version: 't', links: [] });
@@ -213,10 +220,7 @@ describe('/bridge namespace', () => {
     expect(live.get(v1!).state?.batteryPct).toBe(90);
     const updates: string[] = [];
     live.subscribe((id, e) => updates.push(`${id === v1 ? 'v1' : 'other'}:${e.state?.batteryPct}`));
-    let release!: () => void;
-    hold = new Promise<void>((r) => {
-      release = r;
-    });
+    const release = holdStore();
     // A batch the database holds up.
     const ack = s.emitWithAck('bridge.items', [state(2, 1, { batteryPct: 80 })]);
     await until(() => updates.length === 1, 'the batch shown before it is stored');
@@ -233,7 +237,6 @@ describe('/bridge namespace', () => {
     expect(updates).toEqual(['v1:80', 'v1:70', 'v1:60']);
     release();
     expect(await ack).toEqual({ lastSeq: 2 });
-    hold = null;
     // Their batch stores them and shows nothing again; the new vehicle appears once stored.
     expect(
       await s.emitWithAck('bridge.items', [
