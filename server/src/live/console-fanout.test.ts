@@ -160,7 +160,7 @@ describe('/console namespace', () => {
       c.on('fleet.state', () => arrivals[i]!.push(Date.now()));
     });
     await Promise.all(consoles.map(connected));
-    await until(() => arrivals.every((a) => a.length === 1), 'the first fleet snapshot at every console');
+    await until(() => arrivals.every((a) => a.length >= 1), 'the first fleet snapshot at every console');
     // A vehicle changing at 50 Hz for 2 s: every console's batches come at its own turn.
     const t0 = Date.now();
     let n = 0;
