@@ -5,8 +5,8 @@
  * the nodes in turn over the real `/bridge` channel at 10 Hz per vehicle, as the bridge does
  * with its defaults: a live preview of the states queued in the last 10 ms ('bridge.live',
  * volatile), and a batch of state items every 100 ms with one batch in flight, the newest state
- * per vehicle while waiting. 200 socket.io-client consoles in a separate process are spread evenly over
- * the nodes, each focusing 4 vehicles. Latency = console receipt - the bridge's own stamp in the
+ * per vehicle while waiting. 200 socket.io-client consoles in separate processes are spread
+ * evenly over the nodes, each focusing 4 vehicles. Latency = console receipt - the bridge's own stamp in the
  * state, so it covers ingest, the hop between nodes (Redis) and the fan-out.
  *
  * `FANOUT_NODES_VEHICLES` (default 500) scales the fleet down for a small machine; the figure's
@@ -47,7 +47,7 @@ const NODE_COUNTS = (process.env.FANOUT_NODES_COUNTS ?? '1,2,3').split(',').map(
 /**
  * Each case runs this many times (`FANOUT_NODES_RUNS`, default 3) and records the run with the
  * median p99, naming the others: on a 2-core machine shared by every process of the bench, one
- * 10 s window's p99 moved between 53 and 94 ms from run to run of the same code.
+ * 10 s window's p99 moved between 53 and 128 ms from run to run of the same code.
  */
 const RUNS = Number(process.env.FANOUT_NODES_RUNS ?? 3);
 if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 9)

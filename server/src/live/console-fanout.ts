@@ -448,6 +448,10 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
     }),
   );
 
+  /** Connections so far (each socket's session-check turn) and the next turn to check. */
+  let connections = 0;
+  let sessionTurn = 0;
+
   ns.on('connection', (socket) => {
     const c: Client = {
       socket,
@@ -520,11 +524,10 @@ export function attachConsole(io: Server, ctx: AppContext, opts: ConsoleFanoutOp
 
   /**
    * Every socket's session is checked again once per `sessionCheckMs`: a tenth of the sockets at
-   * a time (each at the turn it was given when it connected), one lookup per session however many consoles share
-   * it; all of them at once held the node's event loop for one lookup per console.
+   * a time (each at the turn it was given when it connected), one lookup per session however
+   * many consoles share it; all of them at once held the node's event loop for one lookup per
+   * console.
    */
-  let sessionTurn = 0;
-  let connections = 0;
   function checkSessions(): void {
     const turn = sessionTurn;
     sessionTurn = (sessionTurn + 1) % SESSION_TURNS;
