@@ -18,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LoadWindow } from '@aerie/server';
 import { AERIE_BIN, freeTcpPort, startRedis, until } from '@aerie/tests';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -250,6 +251,8 @@ async function runWith(
   /** Share of one core (%) while measuring: each node, Redis, the bridges (this process), the consoles. */
   cpu: { nodes: number[]; redis: number; bridges: number; consoles: number };
   consolesLoopDelayP99: number;
+  /** Each node's event loop over the measuring window (`node.load` of its `/api/health`). */
+  loops: LoadWindow[];
 }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aerie-bench-nodes-'));
   const redis = await startRedis();
@@ -327,6 +330,17 @@ async function runWith(
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     const cpu1 = cpuOf();
+    // Each node's own event loop over the same 10 s, as its health report gives it to an operator.
+    const loops = await Promise.all(
+      nodes.map(async (n) => {
+        const health = (await (await fetch(`${n.url}/api/health`)).json()) as {
+          node: { load: LoadWindow[] };
+        };
+        const window = health.node.load[0];
+        if (!window) throw new Error(`fanout-nodes: node ${n.url} reported no event-loop window`);
+        return window;
+      }),
+    );
     const { focused, ingest, dropped, lost, cpuMs, loopDelayP99Ms } = await clients.report();
     const elapsedS = (Date.now() - t0) / 1000;
     const share = (ms: number) => round(ms / elapsedS / 10, 0);
@@ -349,6 +363,7 @@ async function runWith(
         consoles: share(cpuMs),
       },
       consolesLoopDelayP99: loopDelayP99Ms,
+      loops,
       delivered: focused.length / elapsedS,
       ingested: (bridges.reduce((n, b) => n + b.acked(), 0) - ackedBefore) / elapsedS,
       samples: focused.length,
@@ -402,6 +417,9 @@ export async function benchFanoutNodes(): Promise<BenchEntry[]> {
         `p99 of its parts: to the receiving node's live store ${round(r.ingestP99, 1)} ms, from there to the console ${round(r.fanoutP99, 1)} ms; ` +
         `CPU while measuring, in % of one core: node(s) ${r.cpu.nodes.join(' / ')}, Redis ${r.cpu.redis}, ` +
         `simulated bridges ${r.cpu.bridges}, the ${CLIENTS} consoles' ${CONSOLE_PROCESSES} process(es) ${r.cpu.consoles} together (event-loop delay p99 ${round(r.consolesLoopDelayP99, 0)} ms in the worst); ` +
+        `the node(s)' own event loop in those ${MEASURE_MS / 1000} s (node.load of /api/health): timer delay p99 ${r.loops.map((l) => round(l.delayP99Ms, 0)).join(' / ')} ms ` +
+        `(worst ${r.loops.map((l) => round(l.delayMaxMs, 0)).join(' / ')} ms), busy ${r.loops.map((l) => round(l.utilization * 100, 0)).join(' / ')} %, ` +
+        `garbage collection ${r.loops.map((l) => round(l.gcPauseMs / l.seconds, 0)).join(' / ')} ms a second in pauses of up to ${r.loops.map((l) => round(l.gcPauseMaxMs, 0)).join(' / ')} ms; ` +
         `load average ${load.join(' ')} at the end`;
       process.stderr.write(
         `  fanout-nodes: ${n} node(s)${label}: p50 ${round(r.p50, 1)} ms, p99 ${round(r.p99, 1)} ms, ` +

@@ -26,6 +26,7 @@ import {
   relayBridgeRequests,
   relaySortieAborts,
   replicateLive,
+  startNodeLoad,
 } from './cluster/index.ts';
 import { mapsDirOf, parseServerConfig, type ServerConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -410,6 +411,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       staticCSP: true,
     });
 
+    const nodeLoad = startNodeLoad();
+    app.addHook('onClose', async () => nodeLoad.stop());
     await app.register(
       async (api) => {
         api.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
@@ -419,6 +422,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
           nodeId: clusterHandle.nodeId,
           ping: clusterHandle.ping,
           localBridgeIds,
+          load: nodeLoad.report,
         });
         registerAuthRoutes(api, ctx);
         registerUserRoutes(api, ctx);

@@ -24,6 +24,7 @@ export {
   vehicleAddress,
 } from './channel/bridge-requests.ts';
 export type { BridgeHub, BridgeRequestOptions } from './channel/contracts.ts';
+export type { LoadWindow } from './cluster/node-load.ts';
 export {
   configFromEnv,
   LOG_LEVELS,

@@ -20,6 +20,7 @@ export { type BridgeRelay, relayBridgeRequests } from './bridge-relay.ts';
 export { type ClusterBus, memoryBusNetwork, redisBus } from './bus.ts';
 export { Leases, type Ownership, soleOwnership } from './leases.ts';
 export { type LiveReplica, localView, replicateLive } from './live-replica.ts';
+export { type LoadWindow, type NodeLoad, startNodeLoad } from './node-load.ts';
 export {
   type AbortElsewhere,
   relaySortieAborts,

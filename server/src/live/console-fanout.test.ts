@@ -170,8 +170,10 @@ describe('/console namespace', () => {
     }
     const batches = arrivals.map((a) => a.filter((t) => t >= t0));
     // About 2 Hz each: 4 periods in 2 s (one more or less at the edges).
-    for (const b of batches)
-      expect(b.length).toBeGreaterThanOrEqual(3), expect(b.length).toBeLessThanOrEqual(5);
+    for (const b of batches) {
+      expect(b.length).toBeGreaterThanOrEqual(3);
+      expect(b.length).toBeLessThanOrEqual(5);
+    }
     // The first batch after the change came at five different moments a tenth of a second apart,
     // two consoles at each, not to all ten at once.
     const firsts = batches.map((b) => b[0]!).sort((a, b) => a - b);

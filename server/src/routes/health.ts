@@ -3,9 +3,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { count } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Cluster } from '../cluster/index.ts';
+import type { Cluster, LoadWindow } from '../cluster/index.ts';
 import type { AppContext } from '../context.ts';
 import { bridges, vehicles } from '../db/schema.ts';
+
+const LoadWindowSchema = Type.Object({
+  seconds: Type.Integer({ description: 'The seconds this window covers' }),
+  delayP50Ms: Type.Number({ description: 'How late a 10 ms timer fired: median' }),
+  delayP99Ms: Type.Number({ description: 'How late a 10 ms timer fired: 99th percentile' }),
+  delayMaxMs: Type.Number({ description: 'How late a 10 ms timer fired: the worst' }),
+  utilization: Type.Number({ description: 'Share of the time the loop was running code, 0..1' }),
+  gcPauses: Type.Integer({ description: 'Garbage-collection pauses' }),
+  gcPauseMs: Type.Number({ description: 'Their sum' }),
+  gcPauseMaxMs: Type.Number({ description: 'The longest' }),
+});
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -42,7 +53,14 @@ const Health = Type.Object({
   /** Things an operator should fix that do not stop the service (a year with no working calendar). */
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
   node: Type.Object(
-    { id: Type.String(), bridges: Type.Integer({ description: 'Bridges connected to this node' }) },
+    {
+      id: Type.String(),
+      bridges: Type.Integer({ description: 'Bridges connected to this node' }),
+      load: Type.Array(LoadWindowSchema, {
+        description:
+          "This node's event loop over the last 10 s and the last 60 s (fewer seconds just after start; empty in the first second). Every bridge batch, live state, console frame and request of the node waits behind the same loop: a delay p99 that stays high means consoles see states late and the deployment wants another node",
+      }),
+    },
     { description: 'The node that answered (several nodes: `bridges` counts all of them)' },
   ),
 });
@@ -57,7 +75,7 @@ const Ready = Type.Object({
 export function registerHealthRoutes(
   app: FastifyInstance,
   ctx: AppContext,
-  node: Pick<Cluster, 'nodeId' | 'ping'> & { localBridgeIds(): string[] },
+  node: Pick<Cluster, 'nodeId' | 'ping'> & { localBridgeIds(): string[]; load(): LoadWindow[] },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { database } = ctx;
@@ -106,7 +124,7 @@ export function registerHealthRoutes(
             }
           : {}),
         warnings,
-        node: { id: node.nodeId, bridges: node.localBridgeIds().length },
+        node: { id: node.nodeId, bridges: node.localBridgeIds().length, load: node.load() },
       });
     },
   );

@@ -96,6 +96,27 @@ describe('vehicles and live state', () => {
     expect(off.state).toMatchObject({ batteryPct: 87 });
   });
 
+  it("health shows how long this node's event loop was held, over the last 10 s and 60 s", async () => {
+    // The harness's server runs in this process: holding this loop holds the node's.
+    const end = performance.now() + 300;
+    while (performance.now() < end);
+    const deadline = Date.now() + 10_000;
+    let load: { seconds: number; delayMaxMs: number; utilization: number }[] = [];
+    // The held second shows once its slice closes (every second).
+    while (Date.now() < deadline) {
+      load = (await h.req('GET', '/api/health')).json().node.load;
+      if (load.length === 2 && load[0]!.delayMaxMs >= 250) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(load.map((w) => w.seconds)).toEqual([expect.any(Number) as number, expect.any(Number) as number]);
+    expect(load[0]!.seconds).toBeLessThanOrEqual(10);
+    expect(load[1]!.seconds).toBeGreaterThanOrEqual(load[0]!.seconds);
+    expect(load[0]!.delayMaxMs).toBeGreaterThanOrEqual(250);
+    expect(load[1]!.delayMaxMs).toBeGreaterThanOrEqual(250);
+    expect(load[0]!.utilization).toBeGreaterThan(0);
+    expect(load[0]!.utilization).toBeLessThanOrEqual(1);
+  });
+
   it('allows one vehicle per sysid on a bridge', async () => {
     const dup = await h.req('POST', '/api/vehicles', {
       token: h.adminToken,
