@@ -23,7 +23,7 @@ import { AERIE_BIN, freeTcpPort, startRedis, until } from '@aerie/tests';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { snapshot, startConsoleClients } from './fanout.ts';
-import { type BenchEntry, cpuOfPid, percentile, round } from './lib.ts';
+import { type BenchEntry, cpuOfPid, idleShare, machineCpu, percentile, round } from './lib.ts';
 
 const VEHICLES = Number(process.env.FANOUT_NODES_VEHICLES ?? 500);
 const RATE_HZ = 10;
@@ -250,6 +250,8 @@ async function runWith(
   fanoutP99: number;
   /** Share of one core (%) while measuring: each node, Redis, the bridges (this process), the consoles. */
   cpu: { nodes: number[]; redis: number; bridges: number; consoles: number };
+  /** The share (%) of the measuring window the machine's cores were idle. */
+  idle: number;
   consolesLoopDelayP99: number;
   /** Each node's event loop over the measuring window (`node.load` of its `/api/health`). */
   loops: LoadWindow[];
@@ -326,10 +328,12 @@ async function runWith(
       bridges: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     });
     const cpu0 = cpuOf();
+    const machine0 = machineCpu();
     clients.measure();
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     const cpu1 = cpuOf();
+    const idle = idleShare(machine0, machineCpu());
     // Each node's own event loop over the same 10 s, as its health report gives it to an operator.
     const loops = await Promise.all(
       nodes.map(async (n) => {
@@ -362,6 +366,7 @@ async function runWith(
         bridges: share(cpu1.bridges - cpu0.bridges),
         consoles: share(cpuMs),
       },
+      idle,
       consolesLoopDelayP99: loopDelayP99Ms,
       loops,
       delivered: focused.length / elapsedS,
@@ -420,6 +425,7 @@ export async function benchFanoutNodes(): Promise<BenchEntry[]> {
         `the node(s)' own event loop in those ${MEASURE_MS / 1000} s (node.load of /api/health): timer delay p99 ${r.loops.map((l) => round(l.delayP99Ms, 0)).join(' / ')} ms ` +
         `(worst ${r.loops.map((l) => round(l.delayMaxMs, 0)).join(' / ')} ms), busy ${r.loops.map((l) => round(l.utilization * 100, 0)).join(' / ')} %, ` +
         `garbage collection ${r.loops.map((l) => round(l.gcPauseMs / l.seconds, 0)).join(' / ')} ms a second in pauses of up to ${r.loops.map((l) => round(l.gcPauseMaxMs, 0)).join(' / ')} ms; ` +
+        `the machine's ${os.cpus().length} cores idle ${round(r.idle, 0)} % of the time; ` +
         `load average ${load.join(' ')} at the end`;
       process.stderr.write(
         `  fanout-nodes: ${n} node(s)${label}: p50 ${round(r.p50, 1)} ms, p99 ${round(r.p99, 1)} ms, ` +

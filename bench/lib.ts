@@ -1,5 +1,7 @@
 /** Shared pieces of the benchmarks: result entries, percentiles, and a synthetic PX4 stream. */
+
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { build } from '@aerie/server';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +33,26 @@ export function cpuOfPid(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The machine's CPU times summed over its cores (ms): pass two readings to `idleShare`. */
+export function machineCpu(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const c of os.cpus()) {
+    idle += c.times.idle;
+    total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+  }
+  return { idle, total };
+}
+
+/** The share (%) of the time between two `machineCpu` readings that the machine's cores were idle. */
+export function idleShare(
+  before: { idle: number; total: number },
+  after: { idle: number; total: number },
+): number {
+  const total = after.total - before.total;
+  return total > 0 ? ((after.idle - before.idle) / total) * 100 : Number.NaN;
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
