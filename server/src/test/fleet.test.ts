@@ -108,7 +108,7 @@ describe('vehicles and live state', () => {
       if (load.length === 2 && load[0]!.delayMaxMs >= 250) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(load.map((w) => w.seconds)).toEqual([expect.any(Number) as number, expect.any(Number) as number]);
+    expect(load).toHaveLength(2);
     expect(load[0]!.seconds).toBeLessThanOrEqual(10);
     expect(load[1]!.seconds).toBeGreaterThanOrEqual(load[0]!.seconds);
     expect(load[0]!.delayMaxMs).toBeGreaterThanOrEqual(250);
